@@ -1,0 +1,1 @@
+# billingd/: see README.md

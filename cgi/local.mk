@@ -1,0 +1,1 @@
+# cgi/: see README.md

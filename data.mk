@@ -1,0 +1,1 @@
+# Installed data: templates, static files, migrations, example configuration.

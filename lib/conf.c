@@ -1,0 +1,278 @@
+/*
+ * Configuration: the one table of every key vepanel reads, and a strict
+ * INI parser that checks values against it.  Keeping the table here means
+ * the sample file, the man page and the parser cannot disagree.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "util.h"
+
+enum ctype { C_STR, C_INT };
+
+struct ckey {
+	const char	*section;
+	const char	*key;
+	enum ctype	 type;
+	const char	*def;
+	long long	 min, max;
+	const char	*doc;
+};
+
+static const struct ckey keys[] = {
+	{ "database", "socket", C_STR, "", 0, 0,
+	  "Unix socket of the MariaDB server (empty: use host and port)" },
+	{ "database", "host", C_STR, "127.0.0.1", 0, 0, "MariaDB host when no socket is set" },
+	{ "database", "port", C_INT, "3306", 1, 65535, "MariaDB TCP port" },
+	{ "database", "name", C_STR, "vepanel", 0, 0, "database name" },
+	{ "database", "user", C_STR, "vepanel", 0, 0, "database user" },
+	{ "database", "password_file", C_STR, "", 0, 0,
+	  "file holding the database password (never put the password itself here)" },
+	{ "database", "connect_timeout_s", C_INT, "5", 1, 300, "connect timeout, seconds" },
+	{ "database", "rw_timeout_s", C_INT, "30", 1, 3600, "read/write timeout, seconds" },
+
+	{ "web", "templates", C_STR, VEP_DATADIR "/templates", 0, 0, "directory of ctemplate files" },
+	{ "web", "max_body_bytes", C_INT, "65536", 1024, 16777216, "largest request body accepted" },
+	{ "web", "firewall_dir", C_STR, VEP_SYSCONFDIR "/firewall", 0, 0,
+	  "directory of the ISP's firewall rulesets offered as firewall=file" },
+	{ "web", "session_idle_s", C_INT, "1800", 60, 86400, "session idle timeout, seconds" },
+	{ "web", "session_max_s", C_INT, "43200", 300, 604800, "session absolute lifetime, seconds" },
+	{ "web", "max_concurrent_hashes", C_INT, "4", 1, 256,
+	  "argon2id computations allowed at once per program; excess logins get 503" },
+	{ "web", "fail_window_s", C_INT, "900", 60, 86400, "window for counting failed logins" },
+	{ "web", "fail_per_ve", C_INT, "5", 1, 1000, "failures per VE in the window before 429" },
+	{ "web", "fail_per_addr", C_INT, "50", 1, 100000, "failures per client address before 429" },
+	{ "web", "currency_default", C_STR, "EUR", 0, 0, "currency shown when a plan has none" },
+
+	{ "auth", "argon2_m_kib", C_INT, "19456", 8, 4194304, "argon2id memory cost, KiB" },
+	{ "auth", "argon2_t", C_INT, "2", 1, 100, "argon2id iterations" },
+	{ "auth", "argon2_p", C_INT, "1", 1, 64, "argon2id parallelism" },
+
+	{ "billingd", "raw_retention_h", C_INT, "48", 0, 8760,
+	  "hours of per-second samples kept (0: no raw table writes)" },
+	{ "billingd", "spool_dir", C_STR, "/var/spool/vepanel", 0, 0, "where batches wait while the database is away" },
+	{ "billingd", "spool_max_bytes", C_INT, "1073741824", 1048576, 1099511627776LL, "spool size bound" },
+	{ "billingd", "poll_timeout_ms", C_INT, "800", 50, 999, "per-request timeout of an agent poll" },
+	{ "billingd", "listen", C_STR, "127.0.0.1:9300", 0, 0, "address of billingd's own /metrics" },
+	{ "billingd", "invoice_grace_h", C_INT, "24", 0, 720, "hours after month end before the automatic invoice run" },
+	{ "billingd", "expiry_grace_h", C_INT, "72", 0, 8760, "hours after expiry before a VE's data is erased" },
+	{ "billingd", "unpaid_suspend_days", C_INT, "0", 0, 365, "suspend VEs of invoices unpaid this many days past due (0: never)" },
+
+	{ "isp", "name", C_STR, "Example ISP", 0, 0, "ISP name shown on pages and invoices" },
+	{ "isp", "address", C_STR, "", 0, 0, "postal address printed on invoices" },
+	{ "isp", "vat_id", C_STR, "", 0, 0, "VAT id printed on invoices" },
+	{ "isp", "invoice_due_days", C_INT, "14", 0, 365, "days from issue to due date" },
+};
+
+struct centry {
+	const struct ckey	*k;
+	char			*val;
+};
+
+struct conf {
+	struct centry	 e[nitems(keys)];
+};
+
+static const struct ckey *
+findkey(const char *sect, const char *key)
+{
+	for (size_t i = 0; i < nitems(keys); i++)
+		if (strcmp(keys[i].section, sect) == 0 && strcmp(keys[i].key, key) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+void
+conf_free(struct conf *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < nitems(keys); i++)
+		free(c->e[i].val);
+	free(c);
+}
+
+struct conf *
+conf_parse(const char *name, const char *text, char *err, size_t errlen)
+{
+	struct conf *c = NULL;
+	char *copy = NULL, *line, *next, sect[64] = "";
+	int lineno = 0;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL || (copy = strdup(text)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		goto fail;
+	}
+	for (size_t i = 0; i < nitems(keys); i++)
+		c->e[i].k = &keys[i];
+	for (line = copy; line != NULL; line = next) {
+		char *s, *eq, *k, *v;
+		const struct ckey *ck;
+		size_t idx;
+
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		s = trim(line);
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			char *e = strchr(s, ']');
+			if (e == NULL || e[1] != '\0' || (size_t)(e - s - 1) >= sizeof(sect) || e == s + 1) {
+				snprintf(err, errlen, "%s:%d: malformed section header", name, lineno);
+				goto fail;
+			}
+			memcpy(sect, s + 1, (size_t)(e - s - 1));
+			sect[e - s - 1] = '\0';
+			int known = 0;
+			for (size_t i = 0; i < nitems(keys); i++)
+				if (strcmp(keys[i].section, sect) == 0)
+					known = 1;
+			if (!known) {
+				snprintf(err, errlen, "%s:%d: unknown section [%s]", name, lineno, sect);
+				goto fail;
+			}
+			continue;
+		}
+		if ((eq = strchr(s, '=')) == NULL) {
+			snprintf(err, errlen, "%s:%d: expected \"key = value\"", name, lineno);
+			goto fail;
+		}
+		*eq = '\0';
+		k = trim(s);
+		v = trim(eq + 1);
+		if (sect[0] == '\0') {
+			snprintf(err, errlen, "%s:%d: key \"%s\" outside any [section]", name, lineno, k);
+			goto fail;
+		}
+		if ((ck = findkey(sect, k)) == NULL) {
+			snprintf(err, errlen, "%s:%d: unknown key \"%s\" in [%s]", name, lineno, k, sect);
+			goto fail;
+		}
+		idx = (size_t)(ck - keys);
+		if (c->e[idx].val != NULL) {
+			snprintf(err, errlen, "%s:%d: \"%s\" set twice in [%s]", name, lineno, k, sect);
+			goto fail;
+		}
+		if (ck->type == C_INT) {
+			const char *es;
+			vep_strtonum(v, ck->min, ck->max, &es);
+			if (es != NULL) {
+				snprintf(err, errlen, "%s:%d: %s %s (allowed %lld to %lld)",
+				    name, lineno, k, es, ck->min, ck->max);
+				goto fail;
+			}
+		}
+		if ((c->e[idx].val = strdup(v)) == NULL) {
+			snprintf(err, errlen, "%s: out of memory", name);
+			goto fail;
+		}
+	}
+	free(copy);
+	return c;
+fail:
+	free(copy);
+	conf_free(c);
+	return NULL;
+}
+
+struct conf *
+conf_load(const char *path, char *err, size_t errlen)
+{
+	FILE *f = NULL;
+	struct buf b;
+	struct conf *c = NULL;
+	char chunk[4096];
+	size_t n;
+
+	buf_init(&b);
+	if (path == NULL)
+		return conf_parse("(defaults)", "", err, errlen);
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(&b, chunk, n) == -1 || b.len > 1 << 20) {
+			snprintf(err, errlen, "%s: file too large", path);
+			goto out;
+		}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	if (memchr(buf_cstr(&b), '\0', b.len) != NULL) {
+		snprintf(err, errlen, "%s: contains a NUL byte", path);
+		goto out;
+	}
+	c = conf_parse(path, buf_cstr(&b), err, errlen);
+out:
+	if (f != NULL)
+		fclose(f);
+	buf_free(&b);
+	return c;
+}
+
+static const struct centry *
+entry(const struct conf *c, const char *section, const char *key)
+{
+	const struct ckey *ck = findkey(section, key);
+	if (ck == NULL)
+		return NULL;
+	return &c->e[ck - keys];
+}
+
+const char *
+conf_str(const struct conf *c, const char *section, const char *key)
+{
+	const struct centry *e = entry(c, section, key);
+	if (e == NULL)
+		return "";	/* a programming error; conf tests catch it */
+	return e->val != NULL ? e->val : e->k->def;
+}
+
+long long
+conf_int(const struct conf *c, const char *section, const char *key)
+{
+	const char *es;
+	long long v = vep_strtonum(conf_str(c, section, key), LLONG_MIN, LLONG_MAX, &es);
+	return es == NULL ? v : 0;
+}
+
+void
+conf_dump_sample(void *out)
+{
+	FILE *f = out;
+	const char *sect = "";
+	fprintf(f, "# vepanel.conf: every key with its default.  See vepanel.conf(5).\n");
+	for (size_t i = 0; i < nitems(keys); i++) {
+		if (strcmp(sect, keys[i].section) != 0) {
+			sect = keys[i].section;
+			fprintf(f, "\n[%s]\n", sect);
+		}
+		fprintf(f, "# %s\n#%s = %s\n", keys[i].doc, keys[i].key, keys[i].def);
+	}
+}
+
+const char *
+conf_default_path(void)
+{
+	const char *p = getenv("VEPANEL_CONF");
+	return p != NULL && *p != '\0' ? p : VEP_SYSCONFDIR "/vepanel.conf";
+}

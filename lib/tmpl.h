@@ -1,0 +1,3 @@
+#ifndef VEP_TMPL_H
+#define VEP_TMPL_H
+#endif

@@ -1,0 +1,65 @@
+/*
+ * Small helpers every module needs: strict number parsing (strtonum-like,
+ * one place for "7abc", " 7", "0x10", overflow), a growable byte buffer,
+ * random bytes, hex encoding and constant-time comparison.
+ */
+#ifndef VEP_UTIL_H
+#define VEP_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Parse a decimal integer in [min, max]: digits only, an optional leading
+ * '-', no spaces, no '+', no hex, no leading zeros beyond "0".  Returns the
+ * value; on error returns 0 and sets *errstr to "is not a whole number",
+ * "is too small" or "is too large" (else *errstr = NULL).
+ */
+long long vep_strtonum(const char *s, long long min, long long max, const char **errstr);
+/* Same for a (ptr, len) pair that need not be NUL-terminated. */
+long long vep_strtonum_n(const char *s, size_t len, long long min, long long max, const char **errstr);
+
+/*
+ * Parse a non-negative decimal with up to `scale` fraction digits into an
+ * integer scaled by 10^scale (e.g. "123.456789" with scale 6 gives
+ * 123456789).  Never goes through a double.  Returns 0 on success, -1 on
+ * malformed input or overflow.
+ */
+int	vep_parse_fixed(const char *s, size_t len, int scale, uint64_t *out);
+
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+	int	 oom;	/* set once an allocation failed; later appends are no-ops */
+};
+
+void	buf_init(struct buf *);
+void	buf_free(struct buf *);
+void	buf_reset(struct buf *);
+int	buf_append(struct buf *, const void *, size_t);
+int	buf_puts(struct buf *, const char *);
+int	buf_printf(struct buf *, const char *, ...) __attribute__((format(printf, 2, 3)));
+/* Returns a NUL-terminated view of the contents ("" when empty). */
+const char *buf_cstr(struct buf *);
+
+/* Fill with random bytes from getrandom(); 0 or -1. */
+int	vep_random(void *, size_t);
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void	vep_hex(const unsigned char *, size_t n, char *out);
+/* Constant-time equality of two strings of possibly different length. */
+int	vep_ct_streq(const char *, const char *);
+/* Lower-case hex SHA-256 of data into out[65]. */
+void	vep_sha256_hex(const void *, size_t, char out[65]);
+
+/* UTC helpers: seconds since the epoch to "YYYY-MM-DDTHH:MM:SSZ". */
+void	vep_iso8601(long long t, char out[21]);
+/* Parse "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DD"; 0 or -1. */
+int	vep_parse_iso8601(const char *, long long *t);
+/* Days since epoch of a civil date (proleptic Gregorian). */
+long long vep_days_from_civil(long long y, unsigned m, unsigned d);
+int	vep_valid_utf8(const char *s, size_t len);
+
+#endif
