@@ -3,7 +3,8 @@ noinst_LIBRARIES += lib/libvep.a lib/libveptmpl.a
 lib_libvep_a_SOURCES = \
 	lib/log.c lib/log.h \
 	lib/util.c lib/util.h \
-	lib/conf.c lib/conf.h
+	lib/conf.c lib/conf.h \
+	lib/db.c lib/db.h
 lib_libvep_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS) $(ARGON2_CFLAGS) $(CRYPTO_CFLAGS)
 
 # The ctemplate shim is C++; only the web programs link it.

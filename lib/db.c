@@ -1,0 +1,529 @@
+/*
+ * MariaDB Connector/C behind a small API: see db.h.  Statements are
+ * prepared once per connection and cached by the address of their SQL text
+ * (every module keeps its SQL in one static table, so addresses are stable).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "conf.h"
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+#define STMT_CACHE	128
+
+struct db {
+	MYSQL		*my;
+	struct {
+		const char	*sql;
+		MYSQL_STMT	*st;
+	}		 cache[STMT_CACHE];
+	size_t		 ncache;
+	int		 in_tx;
+	/* kept for reconnect */
+	char		*socket, *host, *user, *password, *name;
+	int		 port, timeout;
+	char		 lasterr[512];
+};
+
+static int
+map_errno(unsigned int e)
+{
+	switch (e) {
+	case ER_DUP_ENTRY:
+	case ER_DUP_KEY:
+	case ER_DUP_ENTRY_WITH_KEY_NAME:
+		return DB_DUP;
+	case ER_NO_REFERENCED_ROW:
+	case ER_NO_REFERENCED_ROW_2:
+	case ER_ROW_IS_REFERENCED:
+	case ER_ROW_IS_REFERENCED_2:
+		return DB_FK;
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+		return DB_RETRY;
+	case ER_SIGNAL_EXCEPTION:
+	case ER_CONSTRAINT_FAILED:
+		return DB_REFUSED;
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONN_HOST_ERROR:
+	case CR_CONNECTION_ERROR:
+	case ER_CONNECTION_KILLED:
+	case ER_SERVER_SHUTDOWN:
+	case CR_COMMANDS_OUT_OF_SYNC:
+		return DB_GONE;
+	default:
+		return DB_ERR;
+	}
+}
+
+const char *
+db_strerror(int rc)
+{
+	switch (rc) {
+	case DB_OK:	return "ok";
+	case DB_DUP:	return "duplicate entry";
+	case DB_FK:	return "referenced row missing or still in use";
+	case DB_GONE:	return "database connection lost";
+	case DB_RETRY:	return "deadlock or lock timeout";
+	case DB_REFUSED: return "refused by a database constraint";
+	case DB_TRUNC:	return "result too long";
+	default:	return "database error";
+	}
+}
+
+const char *
+db_last_error(struct db *db)
+{
+	return db->lasterr;
+}
+
+static int
+record(struct db *db, unsigned int e, const char *msg, const char *what)
+{
+	int rc = map_errno(e);
+	snprintf(db->lasterr, sizeof(db->lasterr), "%s: %u %s", what, e, msg);
+	/* Expected outcomes are the caller's to report; log the rest once. */
+	if (rc == DB_ERR || rc == DB_GONE)
+		log_warnx("db: %s", db->lasterr);
+	return rc;
+}
+
+int
+db_stmt_error(struct db *db, void *stmt, const char *what)
+{
+	MYSQL_STMT *st = stmt;
+	return record(db, mysql_stmt_errno(st), mysql_stmt_error(st), what);
+}
+
+static int
+my_error(struct db *db, const char *what)
+{
+	return record(db, mysql_errno(db->my), mysql_error(db->my), what);
+}
+
+static void
+cache_clear(struct db *db)
+{
+	for (size_t i = 0; i < db->ncache; i++)
+		mysql_stmt_close(db->cache[i].st);
+	db->ncache = 0;
+}
+
+static int
+connect_now(struct db *db, char *err, size_t errlen)
+{
+	unsigned int t = (unsigned int)db->timeout;
+	unsigned int rw = 30;
+	my_bool off = 0;
+
+	if (db->my != NULL)
+		mysql_close(db->my);
+	if ((db->my = mysql_init(NULL)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &t);
+	mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &rw);
+	mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);	/* we reconnect ourselves */
+	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(db->my, MYSQL_INIT_COMMAND,
+	    "SET time_zone='+00:00', sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO'");
+	if (mysql_real_connect(db->my, db->socket ? NULL : db->host, db->user,
+	    db->password, db->name, (unsigned int)db->port, db->socket, 0) == NULL) {
+		snprintf(err, errlen, "cannot connect to MariaDB%s%s: %s",
+		    db->socket ? " at " : "", db->socket ? db->socket : "",
+		    mysql_error(db->my));
+		return -1;
+	}
+	return 0;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	cache_clear(db);
+	if (db->my != NULL)
+		mysql_close(db->my);
+	free(db->socket);
+	free(db->host);
+	free(db->user);
+	if (db->password != NULL) {
+		explicit_bzero(db->password, strlen(db->password));
+		free(db->password);
+	}
+	free(db->name);
+	free(db);
+}
+
+struct db *
+db_open_params(const char *socket, const char *host, int port, const char *user,
+    const char *password, const char *name, int timeout, char *err, size_t errlen)
+{
+	struct db *db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	db->socket = socket && *socket ? strdup(socket) : NULL;
+	db->host = strdup(host ? host : "127.0.0.1");
+	db->user = strdup(user ? user : "");
+	db->password = password ? strdup(password) : NULL;
+	db->name = strdup(name ? name : "");
+	db->port = port;
+	db->timeout = timeout > 0 ? timeout : 5;
+	if (db->host == NULL || db->user == NULL || db->name == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (connect_now(db, err, errlen) == -1)
+		goto fail;
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+static char *
+read_secret(const char *path, char *err, size_t errlen)
+{
+	FILE *f;
+	char line[512];
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	return strdup(line);
+}
+
+struct db *
+db_open(const struct conf *c, char *err, size_t errlen)
+{
+	const char *pf = conf_str(c, "database", "password_file");
+	char *pw = NULL;
+	struct db *db;
+
+	if (*pf != '\0' && (pw = read_secret(pf, err, errlen)) == NULL)
+		return NULL;
+	db = db_open_params(conf_str(c, "database", "socket"),
+	    conf_str(c, "database", "host"), (int)conf_int(c, "database", "port"),
+	    conf_str(c, "database", "user"), pw, conf_str(c, "database", "name"),
+	    (int)conf_int(c, "database", "connect_timeout_s"), err, errlen);
+	if (pw != NULL) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+	}
+	return db;
+}
+
+int
+db_reconnect(struct db *db)
+{
+	char err[256];
+	cache_clear(db);
+	db->in_tx = 0;
+	if (connect_now(db, err, sizeof(err)) == -1) {
+		snprintf(db->lasterr, sizeof(db->lasterr), "%s", err);
+		return DB_GONE;
+	}
+	return DB_OK;
+}
+
+void *
+db_stmt(struct db *db, const char *sql)
+{
+	MYSQL_STMT *st;
+
+	for (size_t i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql)
+			return db->cache[i].st;
+	if ((st = mysql_stmt_init(db->my)) == NULL) {
+		my_error(db, "stmt_init");
+		return NULL;
+	}
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+		record(db, mysql_stmt_errno(st), mysql_stmt_error(st), "prepare");
+		log_warnx("db: cannot prepare: %.120s", sql);
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	if (db->ncache == STMT_CACHE) {
+		/* Evict the oldest; a program with more statements still works. */
+		mysql_stmt_close(db->cache[0].st);
+		memmove(db->cache, db->cache + 1, sizeof(db->cache[0]) * (STMT_CACHE - 1));
+		db->ncache--;
+	}
+	db->cache[db->ncache].sql = sql;
+	db->cache[db->ncache].st = st;
+	db->ncache++;
+	return st;
+}
+
+static void
+bind_params(MYSQL_BIND *b, const struct dbv *p, size_t np, unsigned long *lens)
+{
+	for (size_t i = 0; i < np; i++) {
+		memset(&b[i], 0, sizeof(b[i]));
+		switch (p[i].type) {
+		case DBV_T_NULL:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		case DBV_T_INT:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)&p[i].i;
+			break;
+		case DBV_T_STR:
+			lens[i] = p[i].len == (size_t)-1 ? strlen(p[i].s) : p[i].len;
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = (void *)p[i].s;
+			b[i].buffer_length = lens[i];
+			b[i].length = &lens[i];
+			break;
+		}
+	}
+}
+
+/* Prepare (cached) and execute; one retry after reconnect outside transactions. */
+static int
+run(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_STMT **out)
+{
+	MYSQL_BIND b[64];
+	unsigned long lens[64];
+	MYSQL_STMT *st;
+	int rc;
+
+	if (np > nitems(b)) {
+		log_warnx("%s: too many parameters", __func__);
+		return DB_ERR;
+	}
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if ((st = db_stmt(db, sql)) == NULL)
+			rc = map_errno(mysql_errno(db->my)) == DB_GONE ? DB_GONE : DB_ERR;
+		else {
+			if (mysql_stmt_param_count(st) != np) {
+				log_warnx("%s: %lu placeholders, %zu values: %.80s", __func__,
+				    mysql_stmt_param_count(st), np, sql);
+				return DB_ERR;
+			}
+			bind_params(b, p, np, lens);
+			if (np > 0 && mysql_stmt_bind_param(st, b) != 0)
+				return db_stmt_error(db, st, "bind");
+			if (mysql_stmt_execute(st) == 0) {
+				*out = st;
+				return DB_OK;
+			}
+			rc = db_stmt_error(db, st, "execute");
+		}
+		if (rc != DB_GONE || db->in_tx || attempt == 1)
+			return rc;
+		if (db_reconnect(db) != DB_OK)
+			return DB_GONE;
+	}
+	return DB_GONE;
+}
+
+int
+db_exec(struct db *db, const char *sql, const struct dbv *p, size_t np,
+    uint64_t *affected, uint64_t *insert_id)
+{
+	MYSQL_STMT *st = NULL;
+	int rc = run(db, sql, p, np, &st);
+	if (rc != DB_OK)
+		return rc;
+	if (affected != NULL)
+		*affected = (uint64_t)mysql_stmt_affected_rows(st);
+	if (insert_id != NULL)
+		*insert_id = (uint64_t)mysql_stmt_insert_id(st);
+	mysql_stmt_free_result(st);
+	return DB_OK;
+}
+
+int
+db_query(struct db *db, struct db_cur *c, const char *sql, const struct dbv *p,
+    size_t np, struct dbo *o, size_t no)
+{
+	MYSQL_STMT *st = NULL;
+	MYSQL_BIND *b;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->db = db;
+	c->o = o;
+	c->no = no;
+	if ((rc = run(db, sql, p, np, &st)) != DB_OK)
+		return rc;
+	c->st = st;
+	if (mysql_stmt_field_count(st) != no) {
+		log_warnx("%s: %u columns, %zu outputs: %.80s", __func__,
+		    mysql_stmt_field_count(st), no, sql);
+		db_cur_close(c);
+		return DB_ERR;
+	}
+	if ((b = calloc(no ? no : 1, sizeof(*b))) == NULL ||
+	    (c->lens = calloc(no ? no : 1, sizeof(*c->lens))) == NULL ||
+	    (c->nulls = calloc(no ? no : 1, 1)) == NULL) {
+		free(b);
+		db_cur_close(c);
+		return DB_ERR;
+	}
+	c->bind = b;
+	for (size_t i = 0; i < no; i++) {
+		b[i].is_null = (my_bool *)&c->nulls[i];
+		b[i].length = &c->lens[i];
+		if (o[i].type == DBV_T_INT) {
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = o[i].i;
+		} else {
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = o[i].s;
+			b[i].buffer_length = o[i].cap > 0 ? o[i].cap - 1 : 0;
+		}
+	}
+	if (mysql_stmt_bind_result(st, b) != 0) {
+		rc = db_stmt_error(db, st, "bind_result");
+		db_cur_close(c);
+		return rc;
+	}
+	return DB_OK;
+}
+
+int
+db_next(struct db_cur *c)
+{
+	MYSQL_STMT *st = c->st;
+	int r;
+
+	if (st == NULL)
+		return 0;
+	r = mysql_stmt_fetch(st);
+	if (r == MYSQL_NO_DATA)
+		return 0;
+	if (r == 1)
+		return db_stmt_error(c->db, st, "fetch");
+	for (size_t i = 0; i < c->no; i++) {
+		if (c->o[i].isnull != NULL)
+			*c->o[i].isnull = c->nulls[i];
+		if (c->o[i].type == DBV_T_STR) {
+			if (c->nulls[i])
+				c->lens[i] = 0;
+			else if (c->lens[i] >= c->o[i].cap) {
+				log_warnx("%s: column %zu is %lu bytes, buffer %zu", __func__,
+				    i, c->lens[i], c->o[i].cap);
+				return DB_TRUNC;
+			}
+			c->o[i].s[c->lens[i]] = '\0';
+		} else if (c->nulls[i])
+			*c->o[i].i = 0;
+	}
+	return 1;
+}
+
+void
+db_cur_close(struct db_cur *c)
+{
+	if (c->st != NULL)
+		mysql_stmt_free_result(c->st);
+	free(c->bind);
+	free(c->lens);
+	free(c->nulls);
+	c->st = NULL;
+	c->bind = NULL;
+	c->lens = NULL;
+	c->nulls = NULL;
+}
+
+int
+db_one(struct db *db, const char *sql, const struct dbv *p, size_t np,
+    struct dbo *o, size_t no)
+{
+	struct db_cur c;
+	int rc;
+
+	if ((rc = db_query(db, &c, sql, p, np, o, no)) != DB_OK)
+		return rc;
+	rc = db_next(&c);
+	db_cur_close(&c);
+	return rc;
+}
+
+static int
+simple(struct db *db, const char *q)
+{
+	if (mysql_query(db->my, q) != 0)
+		return my_error(db, q);
+	return DB_OK;
+}
+
+int
+db_begin(struct db *db)
+{
+	int rc = simple(db, "START TRANSACTION");
+	if (rc == DB_GONE && db_reconnect(db) == DB_OK)
+		rc = simple(db, "START TRANSACTION");
+	if (rc == DB_OK)
+		db->in_tx = 1;
+	return rc;
+}
+
+int
+db_commit(struct db *db)
+{
+	int rc = simple(db, "COMMIT");
+	db->in_tx = 0;
+	return rc;
+}
+
+int
+db_rollback(struct db *db)
+{
+	int rc = DB_OK;
+	if (db->in_tx)
+		rc = simple(db, "ROLLBACK");
+	db->in_tx = 0;
+	return rc;
+}
+
+int
+db_exec_script(struct db *db, const char *text)
+{
+	int rc = DB_OK;
+
+	if (mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0)
+		return my_error(db, "multi_statements");
+	if (mysql_query(db->my, text) != 0)
+		rc = my_error(db, "script");
+	else {
+		/* Drain every result; an error in a later statement shows here. */
+		for (;;) {
+			MYSQL_RES *res = mysql_store_result(db->my);
+			if (res != NULL)
+				mysql_free_result(res);
+			int n = mysql_next_result(db->my);
+			if (n == -1)
+				break;
+			if (n > 0) {
+				rc = my_error(db, "script");
+				break;
+			}
+		}
+	}
+	mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
+	return rc;
+}

@@ -1,0 +1,108 @@
+/*
+ * Database access: one MariaDB connection per program context, prepared
+ * statements only (cached per connection, keyed by the SQL text's address,
+ * so a module's statement table is just `static const char *const sql[]`),
+ * transactions, and the one place where MariaDB errors become ours.
+ *
+ *	struct dbv p[] = { DBV_STR(code), DBV_INT(limit) };
+ *	long long id; char name[129];
+ *	struct dbo o[] = { DBO_INT(&id), DBO_STR(name) };
+ *	rc = db_one(db, sql[STMT_PLAN_BY_CODE], p, nitems(p), o, nitems(o));
+ */
+#ifndef VEP_DB_H
+#define VEP_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct conf;
+struct db;
+
+enum db_rc {
+	DB_OK = 0,
+	DB_ERR = -1,		/* anything else; logged once in db.c */
+	DB_DUP = -2,		/* unique key violation */
+	DB_FK = -3,		/* foreign key violation */
+	DB_GONE = -4,		/* connection lost; reconnect and retry the transaction */
+	DB_RETRY = -5,		/* deadlock or lock wait timeout; retry the transaction */
+	DB_REFUSED = -6,	/* a CHECK constraint or trigger refused the change */
+	DB_TRUNC = -7,		/* a result did not fit the caller's buffer */
+};
+
+enum dbv_type { DBV_T_NULL, DBV_T_INT, DBV_T_STR };
+
+/* An input parameter. */
+struct dbv {
+	enum dbv_type	 type;
+	long long	 i;
+	const char	*s;	/* borrowed until the call returns */
+	size_t		 len;
+};
+#define DBV_INT(v)	((struct dbv){ .type = DBV_T_INT, .i = (long long)(v) })
+#define DBV_STR(v)	((struct dbv){ .type = DBV_T_STR, .s = (v), .len = (size_t)-1 })
+#define DBV_STRN(v, n)	((struct dbv){ .type = DBV_T_STR, .s = (v), .len = (n) })
+#define DBV_NULL	((struct dbv){ .type = DBV_T_NULL })
+/* A string parameter that is NULL in SQL when the C pointer is NULL. */
+#define DBV_STR0(v)	((v) != NULL ? DBV_STR(v) : DBV_NULL)
+
+/* An output column. */
+struct dbo {
+	enum dbv_type	 type;
+	long long	*i;
+	char		*s;	/* caller's buffer of cap bytes, NUL-terminated */
+	size_t		 cap;
+	int		*isnull;	/* optional */
+};
+#define DBO_INT(p)	((struct dbo){ .type = DBV_T_INT, .i = (p) })
+#define DBO_STR(buf)	((struct dbo){ .type = DBV_T_STR, .s = (buf), .cap = sizeof(buf) })
+#define DBO_STRP(p, n)	((struct dbo){ .type = DBV_T_STR, .s = (p), .cap = (n) })
+
+/* A cursor over a SELECT's rows. */
+struct db_cur {
+	struct db	*db;
+	void		*st;	/* MYSQL_STMT *, borrowed from the cache */
+	void		*bind;	/* MYSQL_BIND[] owned by the cursor */
+	unsigned long	*lens;
+	char		*nulls;
+	struct dbo	*o;
+	size_t		 no;
+};
+
+/* Connect using [database] of conf; NULL with a reason in err. */
+struct db	*db_open(const struct conf *, char *err, size_t errlen);
+/* Connect to explicit parameters (tools and tests); socket may be NULL. */
+struct db	*db_open_params(const char *socket, const char *host, int port,
+		    const char *user, const char *password, const char *name,
+		    int connect_timeout, char *err, size_t errlen);
+void		 db_close(struct db *);
+/* Drop the statement cache and reconnect; 0 or DB_GONE. */
+int		 db_reconnect(struct db *);
+const char	*db_strerror(int rc);
+/* The last MariaDB error text, for operators' logs only (never for users). */
+const char	*db_last_error(struct db *);
+
+int	db_begin(struct db *);
+int	db_commit(struct db *);
+int	db_rollback(struct db *);
+
+/* Run a statement without result rows; affected and insert_id optional. */
+int	db_exec(struct db *, const char *sql, const struct dbv *, size_t np,
+	    uint64_t *affected, uint64_t *insert_id);
+/* Start a SELECT; then db_next until it returns 0 (done) or < 0. */
+int	db_query(struct db *, struct db_cur *, const char *sql,
+	    const struct dbv *, size_t np, struct dbo *, size_t no);
+/* 1: a row was stored in the outputs; 0: no more rows; < 0: error. */
+int	db_next(struct db_cur *);
+void	db_cur_close(struct db_cur *);
+/* A SELECT expected to give at most one row: 1 found, 0 none, < 0 error. */
+int	db_one(struct db *, const char *sql, const struct dbv *, size_t np,
+	    struct dbo *, size_t no);
+/* Run a plain multi-statement SQL text (migrations only). */
+int	db_exec_script(struct db *, const char *text);
+
+/* The prepared statement for sql, for bulk array binding (billingd). */
+void	*db_stmt(struct db *, const char *sql);
+/* Map a failed statement's error to enum db_rc (and log it once). */
+int	db_stmt_error(struct db *, void *stmt, const char *what);
+
+#endif
