@@ -1,0 +1,120 @@
+/*
+ * Validators and small conversions for VE specifications; every byte the
+ * API sends goes through these before a backend sees it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ve.h"
+
+static const char *const fw_names[FW__MAX] = {
+	[FW_OPEN] = "open",
+	[FW_CLIENT] = "client",
+	[FW_SIMPLE] = "simple",
+	[FW_CLOSED] = "closed",
+	[FW_NONE] = "none",
+	[FW_FILE] = "file",
+};
+
+int
+ve_id_valid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < VE_ID_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return s[i] == '\0';
+}
+
+int
+ve_ipv4_parse(const char *s, size_t len, uint32_t *out)
+{
+	uint32_t a = 0;
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0, nd = 0;
+
+		if (part > 0) {
+			if (i >= len || s[i] != '.')
+				return -1;
+			i++;
+		}
+		while (i < len && s[i] >= '0' && s[i] <= '9') {
+			if (nd > 0 && v == 0)
+				return -1;	/* leading zero */
+			v = v * 10 + (unsigned)(s[i] - '0');
+			if (++nd > 3 || v > 255)
+				return -1;
+			i++;
+		}
+		if (nd == 0)
+			return -1;
+		a = (a << 8) | v;
+	}
+	if (i != len)
+		return -1;
+	*out = a;
+	return 0;
+}
+
+void
+ve_ipv4_fmt(uint32_t a, char out[16])
+{
+	snprintf(out, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+	    (a >> 8) & 0xff, a & 0xff);
+}
+
+int
+ve_fw_parse(const char *s)
+{
+	for (int i = 0; i < FW__MAX; i++)
+		if (strcmp(s, fw_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+ve_fw_name(enum ve_fw f)
+{
+	return (unsigned)f < FW__MAX ? fw_names[f] : "?";
+}
+
+int
+ve_fwfile_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > VE_FWFILE_MAX || s[0] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-' ||
+		    s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+int
+ve_spec_differs(const struct ve_spec *a, const struct ve_spec *b)
+{
+	/* Field by field: the struct has padding, memcmp would lie. */
+	if (strcmp(a->id, b->id) != 0 || a->state != b->state ||
+	    a->nips != b->nips ||
+	    memcmp(a->ips, b->ips, a->nips * sizeof(a->ips[0])) != 0 ||
+	    a->disk_quota_mb != b->disk_quota_mb ||
+	    a->cpu_min_bogomips != b->cpu_min_bogomips ||
+	    a->mem_max_mb != b->mem_max_mb ||
+	    a->net_bw_min_kbps != b->net_bw_min_kbps ||
+	    a->net_bw_max_kbps != b->net_bw_max_kbps ||
+	    a->net_in_bw_min_kbps != b->net_in_bw_min_kbps ||
+	    a->net_in_bw_max_kbps != b->net_in_bw_max_kbps ||
+	    a->net_out_bw_min_kbps != b->net_out_bw_min_kbps ||
+	    a->net_out_bw_max_kbps != b->net_out_bw_max_kbps ||
+	    a->firewall != b->firewall ||
+	    strcmp(a->firewall_file, b->firewall_file) != 0 ||
+	    a->throttle_kbps != b->throttle_kbps)
+		return 1;
+	return 0;
+}

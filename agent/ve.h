@@ -1,0 +1,73 @@
+/*
+ * What veagent knows about one VE: the specification the API assigned
+ * (struct ve_spec, validated once in sync.c and trusted afterwards), the
+ * latest counters a backend published (struct ve_sample) and the record
+ * tying both to the backend's private state (struct ve).
+ */
+#ifndef VEAGENT_VE_H
+#define VEAGENT_VE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VE_ID_LEN	8	/* 8 upper-case hex digits */
+#define VE_MAX_IPS	32	/* more than any plan sells */
+#define VE_FWFILE_MAX	64
+
+enum ve_state { VE_ACTIVE = 0, VE_SUSPENDED };
+
+enum ve_fw { FW_OPEN = 0, FW_CLIENT, FW_SIMPLE, FW_CLOSED, FW_NONE, FW_FILE, FW__MAX };
+
+struct ve_spec {
+	char		 id[VE_ID_LEN + 1];
+	enum ve_state	 state;
+	size_t		 nips;
+	uint32_t	 ips[VE_MAX_IPS];	/* host byte order */
+	uint64_t	 disk_quota_mb;
+	uint64_t	 cpu_min_bogomips;
+	uint64_t	 mem_max_mb;
+	uint64_t	 net_bw_min_kbps, net_bw_max_kbps;
+	uint64_t	 net_in_bw_min_kbps, net_in_bw_max_kbps;
+	uint64_t	 net_out_bw_min_kbps, net_out_bw_max_kbps;
+	enum ve_fw	 firewall;
+	char		 firewall_file[VE_FWFILE_MAX + 1];	/* "" unless FW_FILE */
+	uint64_t	 throttle_kbps;
+};
+
+/* Counters of one VE; cumulative ones count from start_us. */
+struct ve_sample {
+	int		 present;	/* 0: not (yet) running, omitted from /metrics */
+	int64_t		 start_us;	/* ve_start_time_seconds, epoch microseconds */
+	uint64_t	 cpu_user_us, cpu_sys_us, cpu_throttled_us;
+	uint64_t	 vmem_bytes, rss_bytes;
+	uint64_t	 disk_bytes;
+	uint32_t	 nprocs;
+	uint64_t	 rx_bytes[VE_MAX_IPS];	/* per spec.ips index: received by the VE */
+	uint64_t	 tx_bytes[VE_MAX_IPS];	/* sent by the VE */
+};
+
+struct ve {
+	struct ve_spec	 spec;
+	struct ve_sample s;
+	int		 extra;	/* synthetic, from --extra: never touched by sync */
+	void		*be;	/* backend's private state, owned by the backend */
+};
+
+/* 1 when s is exactly 8 upper-case hex digits. */
+int	 ve_id_valid(const char *s);
+/*
+ * Strict dotted quad: four decimal parts 0..255 without leading zeros.
+ * Returns 0 and the address in host order, or -1.
+ */
+int	 ve_ipv4_parse(const char *s, size_t len, uint32_t *out);
+/* Format a host-order address into out[16]. */
+void	 ve_ipv4_fmt(uint32_t a, char out[16]);
+/* Firewall style names as in the order ("open", ...); -1 when unknown. */
+int	 ve_fw_parse(const char *s);
+const char *ve_fw_name(enum ve_fw);
+/* 1 when a firewall_file name is acceptable: [A-Za-z0-9_.-]{1,64}, no leading dot. */
+int	 ve_fwfile_valid(const char *s);
+/* 1 when two specs differ in anything the node applies. */
+int	 ve_spec_differs(const struct ve_spec *, const struct ve_spec *);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * vep-api: the JSON API of SPEC section 5.  The table below is the whole
+ * surface; a path not in it is 404, a method not listed for it 405.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+#include "api.h"
+#include "conf.h"
+#include "db.h"
+#include "log.h"
+
+static const struct page pages[] = {
+	{ "/api/v1/orders", M_POST, api_orders_create },
+	{ "/api/v1/ves/*", M_GET, api_ve_get },
+	{ "/api/v1/ves/*/history", M_GET, api_ve_history },
+	{ "/api/v1/ves/*/charges", M_GET, api_ve_charges },
+	{ "/api/v1/ves/*/invoices", M_GET, api_ve_invoices },
+	{ "/api/v1/invoices/*", M_GET, api_invoice_get },
+	{ "/api/v1/nodes/*/ves", M_GET, api_node_ves },
+	{ "/api/v1/admin/ves", M_GET, api_admin_ves },
+	{ "/api/v1/admin/ves/*/move", M_POST, api_admin_ve_move },
+	{ "/api/v1/admin/ves/*/suspend", M_POST, api_admin_ve_suspend },
+	{ "/api/v1/admin/ves/*/resume", M_POST, api_admin_ve_resume },
+	{ "/api/v1/admin/ves/*", M_DELETE, api_admin_ve_delete },
+	{ "/api/v1/admin/nodes", M_GET, api_admin_nodes },
+	{ "/api/v1/admin/nodes", M_POST, api_admin_node_add },
+	{ "/api/v1/admin/nodes/*", M_DELETE, api_admin_node_delete },
+	{ "/api/v1/admin/plans", M_GET, api_admin_plans },
+	{ "/api/v1/admin/plans", M_POST, api_admin_plan_add },
+	{ "/api/v1/admin/invoice-runs", M_POST, api_admin_invoice_runs },
+	{ "/api/v1/admin/reports/*", M_GET, api_admin_report },
+};
+
+enum stmt { S_VE_HASH, S__MAX };
+
+static const char *const sql[S__MAX] = {
+	[S_VE_HASH] = "SELECT password_hash FROM ves WHERE id = ? AND state <> 'deleted'",
+};
+
+int
+ve_id_valid(const char *s)
+{
+	if (s == NULL || strlen(s) != 8)
+		return 0;
+	return strspn(s, "0123456789ABCDEF") == 8;
+}
+
+static void
+unauthorized(struct resp *r, const char *msg)
+{
+	resp_header(r, "WWW-Authenticate", "Basic realm=\"vepanel\", charset=\"UTF-8\"");
+	resp_json_error(r, 401, msg, NULL);
+}
+
+int
+api_auth(struct web *w, struct req *q, struct resp *r, struct caller *c)
+{
+	const char *h = q->authorization;
+	struct db *db;
+	unsigned char dec[512];
+	char user[64], hash[256] = "", retry[32];
+	const char *pw;
+	long long ra;
+	int n, rc, found;
+
+	memset(c, 0, sizeof(*c));
+	if (h == NULL) {
+		unauthorized(r, "Credentials are required: HTTP Basic with VEid and password, or a Bearer token.");
+		return -1;
+	}
+	if ((db = web_db(w, r)) == NULL)
+		return -1;
+	if (strncasecmp(h, "Bearer ", 7) == 0) {
+		rc = auth_admin_token_ok(db, h + 7);
+		if (rc < 0) {
+			web_error(w, r, 503, "The service is briefly unavailable.");
+			return -1;
+		}
+		if (rc == 0) {
+			unauthorized(r, "The token is not valid.");
+			return -1;
+		}
+		c->who = WHO_ADMIN;
+		return 0;
+	}
+	if (strncasecmp(h, "Basic ", 6) != 0 || strlen(h + 6) > 340) {
+		unauthorized(r, "Use HTTP Basic with VEid and password.");
+		return -1;
+	}
+	n = EVP_DecodeBlock(dec, (const unsigned char *)h + 6, (int)strlen(h + 6));
+	if (n <= 0) {
+		unauthorized(r, "The credentials are not valid base64.");
+		return -1;
+	}
+	/* EVP_DecodeBlock counts '=' padding as zero bytes; drop them. */
+	{
+		size_t hl = strlen(h + 6);
+		while (hl > 0 && h[6 + hl - 1] == '=') {
+			hl--;
+			n--;
+		}
+	}
+	dec[n] = '\0';
+	if (memchr(dec, '\0', (size_t)n) != NULL || (pw = strchr((char *)dec, ':')) == NULL ||
+	    (size_t)(pw - (char *)dec) >= sizeof(user)) {
+		unauthorized(r, "The credentials must be VEid:password.");
+		return -1;
+	}
+	memcpy(user, dec, (size_t)(pw - (char *)dec));
+	user[pw - (char *)dec] = '\0';
+	pw++;
+	rc = throttle_check(db, user, q->remote_addr, w->now, conf_int(w->conf, "web", "fail_window_s"),
+	    conf_int(w->conf, "web", "fail_per_ve"), conf_int(w->conf, "web", "fail_per_addr"), &ra);
+	if (rc < 0) {
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return -1;
+	}
+	if (rc == THROTTLE_LOCKED) {
+		snprintf(retry, sizeof(retry), "%lld", ra);
+		resp_header(r, "Retry-After", retry);
+		resp_json_error(r, 429, "Too many failed logins; try again later.", NULL);
+		return -1;
+	}
+	found = 0;
+	if (ve_id_valid(user)) {
+		struct dbv p[] = { DBV_STR(user) };
+		struct dbo o[] = { DBO_STR(hash) };
+		if ((rc = db_one(db, sql[S_VE_HASH], p, 1, o, 1)) < 0) {
+			web_error(w, r, 503, "The service is briefly unavailable.");
+			return -1;
+		}
+		found = rc == 1;
+	}
+	/* An unknown VE costs the same hash as a wrong password. */
+	if (!auth_verify(found ? hash : auth_dummy_hash(&w->argon), pw) || !found) {
+		throttle_fail(db, user, q->remote_addr, w->now);
+		unauthorized(r, "The VEid or password is wrong.");
+		return -1;
+	}
+	c->who = WHO_OWNER;
+	snprintf(c->ve_id, sizeof(c->ve_id), "%s", user);
+	return 0;
+}
+
+int
+api_may_see(struct web *w, struct resp *r, const struct caller *c, const char *ve_id)
+{
+	if (c->who == WHO_ADMIN && ve_id_valid(ve_id))
+		return 1;
+	if (c->who == WHO_OWNER && strcmp(c->ve_id, ve_id) == 0)
+		return 1;
+	web_error(w, r, 404, "There is no such VE.");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	return web_main(argc, argv, "vep-api", pages, nitems(pages), NULL);
+}

@@ -1,0 +1,51 @@
+/*
+ * The JSON API program (/api/v1/...): its handlers live in one file per
+ * area (api_orders.c, api_history.c, api_billing.c, api_nodes.c,
+ * api_admin.c); api.c holds the one route table and the credential check
+ * every handler starts with.
+ */
+#ifndef VEP_API_H
+#define VEP_API_H
+
+#include "web.h"
+
+enum who { WHO_NONE = 0, WHO_OWNER, WHO_ADMIN };
+
+struct caller {
+	enum who	 who;
+	char		 ve_id[9];	/* the owner's VE */
+};
+
+/*
+ * Check the Authorization header (Basic VEid:password for an owner, Bearer
+ * token for the operator), with throttling.  Returns 0 with c filled, or -1
+ * with the answer (401, 429, 503) already in resp.
+ */
+int	api_auth(struct web *, struct req *, struct resp *, struct caller *);
+/* May c see VE ve_id?  Otherwise answer 404 (same as a VE that does not exist). */
+int	api_may_see(struct web *, struct resp *, const struct caller *, const char *ve_id);
+/* A syntactically valid VEid: 8 upper-case hex digits. */
+int	ve_id_valid(const char *);
+
+#define API_FN(name) void name(struct web *, struct req *, struct resp *, char caps[][80])
+API_FN(api_orders_create);
+API_FN(api_ve_get);
+API_FN(api_ve_history);
+API_FN(api_ve_charges);
+API_FN(api_ve_invoices);
+API_FN(api_invoice_get);
+API_FN(api_node_ves);
+API_FN(api_admin_ve_move);
+API_FN(api_admin_ve_suspend);
+API_FN(api_admin_ve_resume);
+API_FN(api_admin_ve_delete);
+API_FN(api_admin_ves);
+API_FN(api_admin_nodes);
+API_FN(api_admin_node_add);
+API_FN(api_admin_node_delete);
+API_FN(api_admin_plans);
+API_FN(api_admin_plan_add);
+API_FN(api_admin_invoice_runs);
+API_FN(api_admin_report);
+
+#endif

@@ -1,0 +1,446 @@
+/*
+ * Catalogue objects: see catalog.h.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "auth.h"
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+enum stmt {
+	S_PLAN_BY_CODE,
+	S_PLAN_INSERT,
+	S_PLAN_UPDATE,
+	S_VERSION_UPSERT,
+	S_PLANS_LIST,
+	S_NODE_INSERT,
+	S_POOL_INSERT,
+	S_ADDR_INSERT,
+	S_TEMPLATE_INSERT,
+	S_TOKEN_INSERT,
+	S_ADMIN_UPSERT,
+	S__MAX
+};
+
+static const char *const sql[S__MAX] = {
+	[S_PLAN_BY_CODE] = "SELECT id FROM plans WHERE code = ?",
+	[S_PLAN_INSERT] = "INSERT INTO plans (code, name, currency, active, max_disk_quota_mb, "
+	    "max_ip_count, login_allowed, cap_action, created_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)",
+	[S_PLAN_UPDATE] = "UPDATE plans SET name = ?, currency = ?, max_disk_quota_mb = ?, "
+	    "max_ip_count = ?, login_allowed = ?, cap_action = ? WHERE id = ?",
+	[S_VERSION_UPSERT] = "INSERT INTO plan_versions (plan_id, valid_from, monthly_fee_minor, "
+	    "inc_disk_gb, inc_traffic_gb, inc_traffic_in_gb, inc_traffic_out_gb, inc_cpu_hours, "
+	    "inc_vmem_gb_hours, ov_disk_gb_month, ov_traffic_gb, ov_traffic_in_gb, ov_traffic_out_gb, "
+	    "ov_cpu_hour, ov_vmem_gb_hour) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE monthly_fee_minor = VALUES(monthly_fee_minor), "
+	    "inc_disk_gb = VALUES(inc_disk_gb), inc_traffic_gb = VALUES(inc_traffic_gb), "
+	    "inc_traffic_in_gb = VALUES(inc_traffic_in_gb), inc_traffic_out_gb = VALUES(inc_traffic_out_gb), "
+	    "inc_cpu_hours = VALUES(inc_cpu_hours), inc_vmem_gb_hours = VALUES(inc_vmem_gb_hours), "
+	    "ov_disk_gb_month = VALUES(ov_disk_gb_month), ov_traffic_gb = VALUES(ov_traffic_gb), "
+	    "ov_traffic_in_gb = VALUES(ov_traffic_in_gb), ov_traffic_out_gb = VALUES(ov_traffic_out_gb), "
+	    "ov_cpu_hour = VALUES(ov_cpu_hour), ov_vmem_gb_hour = VALUES(ov_vmem_gb_hour)",
+	[S_PLANS_LIST] = "SELECT p.code, p.name, p.currency, p.active, p.max_disk_quota_mb, "
+	    "p.max_ip_count, p.login_allowed, p.cap_action, v.valid_from, v.monthly_fee_minor, "
+	    "v.inc_disk_gb, v.inc_traffic_gb, v.inc_traffic_in_gb, v.inc_traffic_out_gb, v.inc_cpu_hours, "
+	    "v.inc_vmem_gb_hours, v.ov_disk_gb_month, v.ov_traffic_gb, v.ov_traffic_in_gb, "
+	    "v.ov_traffic_out_gb, v.ov_cpu_hour, v.ov_vmem_gb_hour "
+	    "FROM plans p JOIN plan_versions v ON v.plan_id = p.id "
+	    "WHERE v.valid_from = (SELECT MAX(valid_from) FROM plan_versions w "
+	    "WHERE w.plan_id = p.id AND w.valid_from <= ?) ORDER BY v.monthly_fee_minor, p.code",
+	[S_NODE_INSERT] = "INSERT INTO nodes (name, url, token_hash, enabled, created_at) "
+	    "VALUES (?, ?, ?, 1, ?)",
+	[S_POOL_INSERT] = "INSERT INTO ip_pools (name, netmask, gateway, dns1, dns2) VALUES (?, ?, ?, ?, ?)",
+	[S_ADDR_INSERT] = "INSERT INTO ip_addresses (pool_id, address, addr_num) VALUES (?, ?, ?)",
+	[S_TEMPLATE_INSERT] = "INSERT INTO os_templates (code, name, active) VALUES (?, ?, 1) "
+	    "ON DUPLICATE KEY UPDATE name = VALUES(name), active = 1",
+	[S_TOKEN_INSERT] = "INSERT INTO admin_tokens (token_hash, label, created_at) VALUES (?, ?, ?)",
+	[S_ADMIN_UPSERT] = "INSERT INTO admins (name, password_hash, created_at) VALUES (?, ?, ?) "
+	    "ON DUPLICATE KEY UPDATE password_hash = VALUES(password_hash)",
+};
+
+int
+ipv4_parse(const char *s, unsigned *out)
+{
+	unsigned a = 0;
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0;
+		int nd = 0;
+		while (*s >= '0' && *s <= '9') {
+			if (nd == 3 || (nd == 1 && v == 0))
+				return -1;
+			v = v * 10 + (unsigned)(*s++ - '0');
+			nd++;
+		}
+		if (nd == 0 || v > 255)
+			return -1;
+		a = a << 8 | v;
+		if (part < 3 && *s++ != '.')
+			return -1;
+	}
+	if (*s != '\0')
+		return -1;
+	*out = a;
+	return 0;
+}
+
+void
+ipv4_format(unsigned a, char out[16])
+{
+	snprintf(out, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+}
+
+int
+dns_name_valid(const char *s)
+{
+	size_t len = strlen(s), lab = 0;
+	int dots = 0;
+	if (len == 0 || len > 253 || s[len - 1] == '.' || s[0] == '.')
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '.') {
+			if (lab == 0 || s[i - 1] == '-')
+				return 0;
+			lab = 0;
+			dots++;
+			continue;
+		}
+		if (!(isalnum((unsigned char)c) || c == '-') || (c & 0x80))
+			return 0;
+		if (c == '-' && lab == 0)
+			return 0;
+		if (++lab > 63)
+			return 0;
+	}
+	if (s[len - 1] == '-')
+		return 0;
+	return dots >= 1;
+}
+
+static const char *const login_names[] = { "ssh", "telnet", "rsh", "x11" };
+
+static int
+get_int(json_t *o, const char *k, long long max, long long *v, char *err, size_t errlen,
+    const char *where)
+{
+	json_t *j = json_object_get(o, k);
+	if (j == NULL) {
+		*v = 0;
+		return 0;
+	}
+	if (!json_is_integer(j) || json_integer_value(j) < 0 || json_integer_value(j) > max) {
+		snprintf(err, errlen, "%s%s must be a whole number from 0 to %lld", where, k, max);
+		return -1;
+	}
+	*v = json_integer_value(j);
+	return 0;
+}
+
+int
+catalog_plan_import(struct db *db, json_t *pl, long long valid_from, long long now,
+    char *err, size_t errlen)
+{
+	const long long BIG = 1000000000000LL;
+	static const char *const inc_keys[] = { "disk_gb", "traffic_gb", "traffic_in_gb",
+	    "traffic_out_gb", "cpu_hours", "vmem_gb_hours" };
+	static const char *const ov_keys[] = { "disk_gb_month", "traffic_gb", "traffic_in_gb",
+	    "traffic_out_gb", "cpu_hour", "vmem_gb_hour" };
+	long long inc[6], ov[6], fee, maxdisk, maxip;
+	char logins[64] = "";
+	const char *code, *name, *cur, *cap = "throttle";
+	json_t *inco, *ovo, *lim, *lg, *j;
+	long long pid = 0;
+	uint64_t newid = 0;
+	int rc;
+
+	if (!json_is_object(pl)) {
+		snprintf(err, errlen, "a plan must be a JSON object");
+		return -1;
+	}
+	code = json_string_value(json_object_get(pl, "code"));
+	name = json_string_value(json_object_get(pl, "name"));
+	cur = json_string_value(json_object_get(pl, "currency"));
+	if (code == NULL || strlen(code) < 1 || strlen(code) > 32 ||
+	    strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(code)) {
+		snprintf(err, errlen, "code must be 1 to 32 upper-case letters, digits, '-' or '_'");
+		return -1;
+	}
+	if (name == NULL || strlen(name) < 1 || strlen(name) > 128) {
+		snprintf(err, errlen, "name must be 1 to 128 characters");
+		return -1;
+	}
+	if (cur == NULL || strlen(cur) != 3 || strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3) {
+		snprintf(err, errlen, "currency must be an ISO 4217 code such as EUR");
+		return -1;
+	}
+	j = json_object_get(pl, "monthly_fee_minor");
+	if (!json_is_integer(j) || json_integer_value(j) < 0 || json_integer_value(j) > BIG) {
+		snprintf(err, errlen, "monthly_fee_minor must be a whole number of minor units (no decimals)");
+		return -1;
+	}
+	fee = json_integer_value(j);
+	inco = json_object_get(pl, "included");
+	ovo = json_object_get(pl, "overage_minor");
+	lim = json_object_get(pl, "limits");
+	if (!json_is_object(inco) || !json_is_object(ovo) || !json_is_object(lim)) {
+		snprintf(err, errlen, "included, overage_minor and limits must be objects");
+		return -1;
+	}
+	for (size_t i = 0; i < 6; i++) {
+		if (get_int(inco, inc_keys[i], BIG, &inc[i], err, errlen, "included.") == -1 ||
+		    get_int(ovo, ov_keys[i], BIG, &ov[i], err, errlen, "overage_minor.") == -1)
+			return -1;
+	}
+	if (get_int(lim, "max_disk_quota_mb", BIG, &maxdisk, err, errlen, "limits.") == -1 ||
+	    get_int(lim, "max_ip_count", 1024, &maxip, err, errlen, "limits.") == -1)
+		return -1;
+	if (maxdisk < 1 || maxip < 1) {
+		snprintf(err, errlen, "limits.max_disk_quota_mb and limits.max_ip_count must be at least 1");
+		return -1;
+	}
+	lg = json_object_get(lim, "login");
+	if (!json_is_array(lg) || json_array_size(lg) == 0 || json_array_size(lg) > 4) {
+		snprintf(err, errlen, "limits.login must list the allowed login styles (ssh, telnet, rsh, x11)");
+		return -1;
+	}
+	for (size_t i = 0; i < nitems(login_names); i++) {
+		size_t k;
+		json_t *v;
+		json_array_foreach(lg, k, v) {
+			if (json_is_string(v) && strcmp(json_string_value(v), login_names[i]) == 0) {
+				if (logins[0] != '\0')
+					strcat(logins, ",");
+				strcat(logins, login_names[i]);
+				break;
+			}
+		}
+	}
+	{
+		size_t k;
+		json_t *v;
+		json_array_foreach(lg, k, v) {
+			const char *s = json_string_value(v);
+			int ok = 0;
+			for (size_t i = 0; s != NULL && i < nitems(login_names); i++)
+				ok |= strcmp(s, login_names[i]) == 0;
+			if (!ok) {
+				snprintf(err, errlen, "limits.login may hold only ssh, telnet, rsh and x11");
+				return -1;
+			}
+		}
+	}
+	j = json_object_get(lim, "cap_action");
+	if (j != NULL) {
+		cap = json_string_value(j);
+		if (cap == NULL || (strcmp(cap, "throttle") != 0 && strcmp(cap, "suspend") != 0)) {
+			snprintf(err, errlen, "limits.cap_action must be throttle or suspend");
+			return -1;
+		}
+	}
+
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	struct dbv pc[] = { DBV_STR(code) };
+	struct dbo oc[] = { DBO_INT(&pid) };
+	if ((rc = db_one(db, sql[S_PLAN_BY_CODE], pc, 1, oc, 1)) < 0)
+		goto fail;
+	if (rc == 0) {
+		struct dbv p[] = { DBV_STR(code), DBV_STR(name), DBV_STR(cur), DBV_INT(maxdisk),
+		    DBV_INT(maxip), DBV_STR(logins), DBV_STR(cap), DBV_INT(now) };
+		if ((rc = db_exec(db, sql[S_PLAN_INSERT], p, nitems(p), NULL, &newid)) != DB_OK)
+			goto fail;
+		pid = (long long)newid;
+	} else {
+		struct dbv p[] = { DBV_STR(name), DBV_STR(cur), DBV_INT(maxdisk), DBV_INT(maxip),
+		    DBV_STR(logins), DBV_STR(cap), DBV_INT(pid) };
+		if ((rc = db_exec(db, sql[S_PLAN_UPDATE], p, nitems(p), NULL, NULL)) != DB_OK)
+			goto fail;
+	}
+	struct dbv pv[] = { DBV_INT(pid), DBV_INT(valid_from), DBV_INT(fee),
+	    DBV_INT(inc[0]), DBV_INT(inc[1]), DBV_INT(inc[2]), DBV_INT(inc[3]), DBV_INT(inc[4]),
+	    DBV_INT(inc[5]), DBV_INT(ov[0]), DBV_INT(ov[1]), DBV_INT(ov[2]), DBV_INT(ov[3]),
+	    DBV_INT(ov[4]), DBV_INT(ov[5]) };
+	if ((rc = db_exec(db, sql[S_VERSION_UPSERT], pv, nitems(pv), NULL, NULL)) != DB_OK)
+		goto fail;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return rc < -1 ? rc : DB_ERR;
+}
+
+json_t *
+catalog_plans_json(struct db *db, long long at)
+{
+	struct db_cur c;
+	char code[33], name[129], cur[4], logins[65], cap[16];
+	long long active, maxdisk, maxip, from, fee, v[12];
+	json_t *arr = json_array();
+	struct dbv p[] = { DBV_INT(at) };
+	struct dbo o[] = { DBO_STR(code), DBO_STR(name), DBO_STR(cur), DBO_INT(&active),
+	    DBO_INT(&maxdisk), DBO_INT(&maxip), DBO_STR(logins), DBO_STR(cap), DBO_INT(&from),
+	    DBO_INT(&fee), DBO_INT(&v[0]), DBO_INT(&v[1]), DBO_INT(&v[2]), DBO_INT(&v[3]),
+	    DBO_INT(&v[4]), DBO_INT(&v[5]), DBO_INT(&v[6]), DBO_INT(&v[7]), DBO_INT(&v[8]),
+	    DBO_INT(&v[9]), DBO_INT(&v[10]), DBO_INT(&v[11]) };
+	int rc;
+
+	if (arr == NULL || db_query(db, &c, sql[S_PLANS_LIST], p, 1, o, nitems(o)) != DB_OK) {
+		json_decref(arr);
+		return NULL;
+	}
+	while ((rc = db_next(&c)) == 1) {
+		json_t *lg = json_array();
+		char *save = NULL, tmp[65];
+		snprintf(tmp, sizeof(tmp), "%s", logins);
+		for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			json_array_append_new(lg, json_string(t));
+		char vf[21];
+		vep_iso8601(from, vf);
+		json_array_append_new(arr, json_pack(
+		    "{s:s, s:s, s:s, s:b, s:I, s:s, s:{s:I, s:I, s:I, s:I, s:I, s:I}, "
+		    "s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:o, s:s}}",
+		    "code", code, "name", name, "currency", cur, "active", (int)active,
+		    "monthly_fee_minor", (json_int_t)fee, "valid_from", vf,
+		    "included", "disk_gb", (json_int_t)v[0], "traffic_gb", (json_int_t)v[1],
+		    "traffic_in_gb", (json_int_t)v[2], "traffic_out_gb", (json_int_t)v[3],
+		    "cpu_hours", (json_int_t)v[4], "vmem_gb_hours", (json_int_t)v[5],
+		    "overage_minor", "disk_gb_month", (json_int_t)v[6], "traffic_gb", (json_int_t)v[7],
+		    "traffic_in_gb", (json_int_t)v[8], "traffic_out_gb", (json_int_t)v[9],
+		    "cpu_hour", (json_int_t)v[10], "vmem_gb_hour", (json_int_t)v[11],
+		    "limits", "max_disk_quota_mb", (json_int_t)maxdisk, "max_ip_count", (json_int_t)maxip,
+		    "login", lg, "cap_action", cap));
+	}
+	db_cur_close(&c);
+	if (rc < 0) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+int
+catalog_node_add(struct db *db, const char *name, const char *url, long long now,
+    char *token_out, char *err, size_t errlen)
+{
+	char h[65];
+	int rc;
+	if (strlen(name) < 1 || strlen(name) > 64 ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(name)) {
+		snprintf(err, errlen, "a node name is 1 to 64 lower-case letters, digits, '-', '_' or '.'");
+		return -1;
+	}
+	if ((strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
+	    strlen(url) > 255 || strpbrk(url, " \t\r\n\"'<>") != NULL) {
+		snprintf(err, errlen, "the agent URL must be an http:// or https:// URL");
+		return -1;
+	}
+	if (auth_token_hex(token_out, 32) == -1) {
+		snprintf(err, errlen, "no randomness available");
+		return -1;
+	}
+	vep_sha256_hex(token_out, strlen(token_out), h);
+	struct dbv p[] = { DBV_STR(name), DBV_STR(url), DBV_STR(h), DBV_INT(now) };
+	rc = db_exec(db, sql[S_NODE_INSERT], p, nitems(p), NULL, NULL);
+	if (rc == DB_DUP)
+		snprintf(err, errlen, "a node named %s already exists", name);
+	else if (rc != DB_OK)
+		snprintf(err, errlen, "%s", db_strerror(rc));
+	return rc == DB_OK ? 0 : -1;
+}
+
+int
+catalog_pool_add(struct db *db, const char *name, const char *cidr, const char *gw,
+    const char *dns1, const char *dns2, char *err, size_t errlen)
+{
+	char net[32], mask[16], a[16];
+	unsigned base, g, d1, d2 = 0, m;
+	const char *slash = strchr(cidr, '/'), *es;
+	long long len;
+	uint64_t pid;
+	int rc;
+
+	if (slash == NULL || (size_t)(slash - cidr) >= sizeof(net)) {
+		snprintf(err, errlen, "the network must be written a.b.c.d/len");
+		return -1;
+	}
+	memcpy(net, cidr, (size_t)(slash - cidr));
+	net[slash - cidr] = '\0';
+	len = vep_strtonum(slash + 1, 16, 30, &es);
+	if (es != NULL || ipv4_parse(net, &base) == -1) {
+		snprintf(err, errlen, "the network must be written a.b.c.d/len with len 16 to 30");
+		return -1;
+	}
+	m = len == 0 ? 0 : 0xffffffffu << (32 - len);
+	if ((base & ~m) != 0) {
+		snprintf(err, errlen, "%s has host bits set", cidr);
+		return -1;
+	}
+	if (ipv4_parse(gw, &g) == -1 || (g & m) != base) {
+		snprintf(err, errlen, "the gateway must be an address inside %s", cidr);
+		return -1;
+	}
+	if (ipv4_parse(dns1, &d1) == -1 || (dns2 != NULL && ipv4_parse(dns2, &d2) == -1)) {
+		snprintf(err, errlen, "DNS servers must be IPv4 addresses");
+		return -1;
+	}
+	ipv4_format(m, mask);
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	struct dbv p[] = { DBV_STR(name), DBV_STR(mask), DBV_STR(gw), DBV_STR(dns1), DBV_STR0(dns2) };
+	if ((rc = db_exec(db, sql[S_POOL_INSERT], p, nitems(p), NULL, &pid)) != DB_OK) {
+		snprintf(err, errlen, rc == DB_DUP ? "a pool with that name exists" : "%s", db_strerror(rc));
+		goto fail;
+	}
+	for (unsigned h = base + 1; h < (base | ~m); h++) {
+		if (h == g || h == d1 || h == d2)
+			continue;
+		ipv4_format(h, a);
+		struct dbv q[] = { DBV_INT(pid), DBV_STR(a), DBV_INT(h) };
+		if ((rc = db_exec(db, sql[S_ADDR_INSERT], q, nitems(q), NULL, NULL)) != DB_OK) {
+			snprintf(err, errlen, rc == DB_DUP ? "%s is already in another pool" : "%s",
+			    rc == DB_DUP ? a : db_strerror(rc));
+			goto fail;
+		}
+	}
+	return db_commit(db) == DB_OK ? 0 : -1;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int
+catalog_template_add(struct db *db, const char *code, const char *name, char *err, size_t errlen)
+{
+	if (strlen(code) < 1 || strlen(code) > 32 ||
+	    strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(code) ||
+	    strlen(name) < 1 || strlen(name) > 128) {
+		snprintf(err, errlen, "a template code is 1 to 32 lower-case letters, digits, '-', '_', '.'");
+		return -1;
+	}
+	struct dbv p[] = { DBV_STR(code), DBV_STR(name) };
+	int rc = db_exec(db, sql[S_TEMPLATE_INSERT], p, nitems(p), NULL, NULL);
+	if (rc != DB_OK)
+		snprintf(err, errlen, "%s", db_strerror(rc));
+	return rc == DB_OK ? 0 : -1;
+}
+
+int
+catalog_token_create(struct db *db, const char *label, long long now, char *token_out)
+{
+	char h[65];
+	if (auth_token_hex(token_out, 32) == -1)
+		return DB_ERR;
+	vep_sha256_hex(token_out, strlen(token_out), h);
+	struct dbv p[] = { DBV_STR(h), DBV_STR(label), DBV_INT(now) };
+	return db_exec(db, sql[S_TOKEN_INSERT], p, nitems(p), NULL, NULL);
+}
+
+int
+catalog_admin_set(struct db *db, const char *name, const char *hash, long long now)
+{
+	struct dbv p[] = { DBV_STR(name), DBV_STR(hash), DBV_INT(now) };
+	return db_exec(db, sql[S_ADMIN_UPSERT], p, nitems(p), NULL, NULL);
+}

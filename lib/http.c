@@ -1,0 +1,382 @@
+/*
+ * Request parsing for the FastCGI programs: see http.h.  Every read of
+ * untrusted bytes is bounded by the length passed in.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+
+void
+kv_free(struct kvlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].val);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+const char *
+kv_get(const struct kvlist *l, const char *key)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
+			return l->v[i].val;
+	return NULL;
+}
+
+size_t
+kv_count(const struct kvlist *l, const char *key)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
+			n++;
+	return n;
+}
+
+static int
+kv_add(struct kvlist *l, struct buf *k, struct buf *v)
+{
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 16;
+		struct kv *p = realloc(l->v, ncap * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		l->v = p;
+		l->cap = ncap;
+	}
+	l->v[l->n].key = strdup(buf_cstr(k));
+	l->v[l->n].val = strdup(buf_cstr(v));
+	l->v[l->n].vlen = v->len;
+	if (l->v[l->n].key == NULL || l->v[l->n].val == NULL) {
+		free(l->v[l->n].key);
+		free(l->v[l->n].val);
+		return -1;
+	}
+	l->n++;
+	return 0;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+int
+pct_decode(const char *s, size_t len, struct buf *out, int plus_is_space)
+{
+	buf_reset(out);
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '%') {
+			int hi, lo;
+			if (len - i < 3 || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0)
+				return -1;
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (c == '+' && plus_is_space)
+			c = ' ';
+		if (buf_append(out, &c, 1) == -1)
+			return -2;
+	}
+	if (out->len == 0 && buf_append(out, "", 0) == -1)
+		return -2;
+	return 0;
+}
+
+int
+urlenc_parse(const char *s, size_t len, struct kvlist *out, const char **err)
+{
+	struct buf k, v;
+	size_t i = 0;
+	int rc = -1;
+
+	buf_init(&k);
+	buf_init(&v);
+	while (i < len) {
+		size_t end = i, eq;
+		while (end < len && s[end] != '&')
+			end++;
+		eq = i;
+		while (eq < end && s[eq] != '=')
+			eq++;
+		if (end == i) {		/* "a=1&&b=2": tolerate empty pieces */
+			i = end + 1;
+			continue;
+		}
+		if (out->n >= KV_MAX_PAIRS) {
+			*err = "too many fields";
+			goto out;
+		}
+		int r1 = pct_decode(s + i, eq - i, &k, 1);
+		int r2 = pct_decode(s + (eq < end ? eq + 1 : end), eq < end ? end - eq - 1 : 0, &v, 1);
+		if (r1 == -2 || r2 == -2) {
+			*err = "out of memory";
+			goto out;
+		}
+		if (r1 == -1 || r2 == -1) {
+			*err = "a field has a malformed %-escape";
+			goto out;
+		}
+		if (k.len == 0 || k.len > KV_MAX_KEY) {
+			*err = "a field name is empty or too long";
+			goto out;
+		}
+		if (memchr(k.data, '\0', k.len) != NULL || memchr(v.data, '\0', v.len) != NULL) {
+			*err = "a field contains a NUL byte";
+			goto out;
+		}
+		if (!vep_valid_utf8(k.data, k.len) || !vep_valid_utf8(v.data, v.len)) {
+			*err = "a field is not valid UTF-8";
+			goto out;
+		}
+		if (kv_add(out, &k, &v) == -1) {
+			*err = "out of memory";
+			goto out;
+		}
+		i = end + 1;
+	}
+	rc = 0;
+out:
+	buf_free(&k);
+	buf_free(&v);
+	return rc;
+}
+
+int
+cookie_parse(const char *s, size_t len, struct kvlist *out, const char **err)
+{
+	struct buf k, v;
+	size_t i = 0;
+	int rc = -1;
+
+	buf_init(&k);
+	buf_init(&v);
+	while (i < len) {
+		size_t end = i, eq, a, b;
+		while (end < len && s[end] != ';')
+			end++;
+		a = i;
+		while (a < end && (s[a] == ' ' || s[a] == '\t'))
+			a++;
+		b = end;
+		while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+			b--;
+		eq = a;
+		while (eq < b && s[eq] != '=')
+			eq++;
+		if (eq < b && eq > a && eq - a <= KV_MAX_KEY && out->n < KV_MAX_PAIRS) {
+			int ok = 1;
+			for (size_t j = a; j < b; j++)
+				if ((unsigned char)s[j] < 0x21 || (unsigned char)s[j] > 0x7e)
+					ok = 0;	/* cookie values we set are plain ASCII */
+			buf_reset(&k);
+			buf_reset(&v);
+			if (ok && (buf_append(&k, s + a, eq - a) == -1 ||
+			    buf_append(&v, s + eq + 1, b - eq - 1) == -1 ||
+			    kv_add(out, &k, &v) == -1)) {
+				*err = "out of memory";
+				goto out;
+			}
+		}
+		i = end + 1;
+	}
+	rc = 0;
+out:
+	buf_free(&k);
+	buf_free(&v);
+	return rc;
+}
+
+static int
+json_depth_ok(const char *s, size_t len, int maxdepth)
+{
+	int depth = 0, instr = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (instr) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				instr = 0;
+			continue;
+		}
+		if (c == '"')
+			instr = 1;
+		else if (c == '{' || c == '[') {
+			if (++depth > maxdepth)
+				return 0;
+		} else if (c == '}' || c == ']')
+			depth--;
+	}
+	return 1;
+}
+
+json_t *
+json_body_parse(const char *s, size_t len, const char **err)
+{
+	json_error_t je;
+	json_t *j;
+
+	if (len == 0) {
+		*err = "the request body is empty; a JSON object is expected";
+		return NULL;
+	}
+	if (!vep_valid_utf8(s, len) || memchr(s, '\0', len) != NULL) {
+		*err = "the request body is not valid UTF-8";
+		return NULL;
+	}
+	if (!json_depth_ok(s, len, 8)) {
+		*err = "the JSON body is nested too deeply";
+		return NULL;
+	}
+	j = json_loadb(s, len, JSON_REJECT_DUPLICATES, &je);
+	if (j == NULL) {
+		*err = "the request body is not valid JSON";
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		*err = "the JSON body must be an object";
+		return NULL;
+	}
+	return j;
+}
+
+const char *
+env_get(char *const *envp, const char *name)
+{
+	size_t n = strlen(name);
+	for (; envp != NULL && *envp != NULL; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+static char *
+dupenv(char *const *envp, const char *name, size_t max)
+{
+	const char *v = env_get(envp, name);
+	if (v == NULL)
+		return NULL;
+	return strndup(v, max);
+}
+
+int
+req_parse(struct req *r, char *const *envp, const char *body, size_t bodylen,
+    const char **err)
+{
+	const char *m, *uri, *qs, *ct, *ck, *https;
+	size_t plen;
+
+	memset(r, 0, sizeof(*r));
+	m = env_get(envp, "REQUEST_METHOD");
+	if (m == NULL)
+		m = "GET";
+	r->method = strcmp(m, "GET") == 0 ? M_GET : strcmp(m, "POST") == 0 ? M_POST :
+	    strcmp(m, "DELETE") == 0 ? M_DELETE : strcmp(m, "HEAD") == 0 ? M_HEAD :
+	    strcmp(m, "PUT") == 0 ? M_PUT : M_OTHER;
+	/* DOCUMENT_URI is the decoded-by-nginx path without the query; prefer REQUEST_URI's path part. */
+	uri = env_get(envp, "REQUEST_URI");
+	if (uri == NULL)
+		uri = env_get(envp, "DOCUMENT_URI");
+	if (uri == NULL)
+		uri = "/";
+	plen = strcspn(uri, "?");
+	if (plen > 1024) {
+		*err = "the URL is too long";
+		return 414;
+	}
+	if ((r->path = strndup(uri, plen)) == NULL) {
+		*err = "out of memory";
+		return 500;
+	}
+	r->remote_addr = dupenv(envp, "REMOTE_ADDR", 45);
+	r->authorization = dupenv(envp, "HTTP_AUTHORIZATION", 1024);
+	r->sec_fetch_site = dupenv(envp, "HTTP_SEC_FETCH_SITE", 32);
+	r->accept = dupenv(envp, "HTTP_ACCEPT", 512);
+	r->host = dupenv(envp, "HTTP_HOST", 255);
+	https = env_get(envp, "HTTPS");
+	r->https = https != NULL && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
+	qs = env_get(envp, "QUERY_STRING");
+	if (qs != NULL && urlenc_parse(qs, strlen(qs), &r->query, err) == -1)
+		return 400;
+	ck = env_get(envp, "HTTP_COOKIE");
+	if (ck != NULL && cookie_parse(ck, strnlen(ck, 8192), &r->cookies, err) == -1)
+		return 400;
+	ct = env_get(envp, "CONTENT_TYPE");
+	if (ct != NULL)
+		r->content_type = strndup(ct, 255);
+	if (bodylen > 0 || r->method == M_POST) {
+		size_t ctl = ct ? strcspn(ct, ";") : 0;
+		if (ct != NULL && ctl == 33 && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+			r->body_kind = 1;
+			if (urlenc_parse(body ? body : "", bodylen, &r->form, err) == -1)
+				return 400;
+		} else if (ct != NULL && ctl == 16 && strncasecmp(ct, "application/json", 16) == 0) {
+			r->body_kind = 2;
+			if ((r->json = json_body_parse(body ? body : "", bodylen, err)) == NULL)
+				return 400;
+		} else if (bodylen > 0) {
+			*err = "unsupported Content-Type; use application/json or a form";
+			return 415;
+		}
+	}
+	return 0;
+}
+
+void
+req_free(struct req *r)
+{
+	free(r->path);
+	kv_free(&r->query);
+	kv_free(&r->form);
+	kv_free(&r->cookies);
+	if (r->json != NULL)
+		json_decref(r->json);
+	free(r->remote_addr);
+	free(r->authorization);
+	free(r->sec_fetch_site);
+	free(r->accept);
+	free(r->content_type);
+	free(r->host);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+req_wants_csv(const struct req *r)
+{
+	return r->accept != NULL && strstr(r->accept, "text/csv") != NULL;
+}
+
+int
+route_match(const char *pat, const char *path, char caps[][80], size_t ncaps)
+{
+	size_t nc = 0;
+	while (*pat != '\0') {
+		if (*pat == '*') {
+			size_t n = strcspn(path, "/");
+			if (n == 0 || n >= 80 || nc >= ncaps)
+				return 0;
+			memcpy(caps[nc], path, n);
+			caps[nc][n] = '\0';
+			nc++;
+			path += n;
+			pat++;
+			continue;
+		}
+		if (*pat != *path)
+			return 0;
+		pat++;
+		path++;
+	}
+	return *path == '\0';
+}

@@ -1,0 +1,465 @@
+/*
+ * vepctl: the operator's command-line tool.  Each command is a row of the
+ * table below; every command connects with [database] of vepanel.conf and
+ * prints one clear sentence when something is wrong.
+ *
+ *	vepctl [-f conf] migrate [--dir DIR]
+ *	vepctl token create [--label L]
+ *	vepctl plan import FILE.json [--from YYYY-MM-DD]
+ *	vepctl plan list
+ *	vepctl node add NAME URL [--token-file FILE]
+ *	vepctl ip-pool add NAME a.b.c.d/len --gateway G --dns D1[,D2]
+ *	vepctl template add CODE NAME
+ *	vepctl admin set NAME --password-file FILE
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "auth.h"
+#include "catalog.h"
+#include "conf.h"
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+struct vepctl {
+	struct conf	*conf;
+	struct db	*db;
+	int		 argc;
+	char		**argv;
+};
+
+enum stmt {
+	S_MIG_CREATE,
+	S_MIG_LIST,
+	S_MIG_INSERT,
+	S__MAX
+};
+
+static const char *const sql[S__MAX] = {
+	[S_MIG_CREATE] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version INT UNSIGNED NOT NULL PRIMARY KEY, name VARCHAR(128) NOT NULL, "
+	    "checksum CHAR(64) NOT NULL, applied_at BIGINT NOT NULL) ENGINE=InnoDB",
+	[S_MIG_LIST] = "SELECT version, name, checksum FROM schema_migrations ORDER BY version",
+	[S_MIG_INSERT] = "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+	    "VALUES (?, ?, ?, ?)",
+};
+
+/* Value of "--name VALUE" among the arguments, or NULL. */
+static const char *
+opt(struct vepctl *v, const char *name)
+{
+	for (int i = 0; i + 1 < v->argc; i++)
+		if (strcmp(v->argv[i], name) == 0)
+			return v->argv[i + 1];
+	return NULL;
+}
+
+static int
+read_file(const char *path, struct buf *b)
+{
+	FILE *f = fopen(path, "r");
+	char chunk[8192];
+	size_t n;
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(b, chunk, n);
+	int bad = ferror(f) || b->oom;
+	fclose(f);
+	return bad ? -1 : 0;
+}
+
+struct mig {
+	long long	 version;
+	char		 name[128];
+};
+
+static int
+mig_cmp(const void *a, const void *b)
+{
+	const struct mig *x = a, *y = b;
+	return (x->version > y->version) - (x->version < y->version);
+}
+
+static int
+cmd_migrate(struct vepctl *v)
+{
+	const char *dir = opt(v, "--dir");
+	struct mig migs[512];
+	size_t nm = 0;
+	DIR *d;
+	struct dirent *de;
+	struct db_cur c;
+	long long ver;
+	char name[129], sum[65];
+	int rc, applied = 0;
+
+	if (dir == NULL)
+		dir = getenv("VEP_MIGRATIONS");
+	if (dir == NULL)
+		dir = VEP_DATADIR "/migrations";
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "vepctl: cannot read migrations in %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	while ((de = readdir(d)) != NULL && nm < nitems(migs)) {
+		size_t l = strlen(de->d_name);
+		if (l < 10 || strcmp(de->d_name + l - 4, ".sql") != 0 || de->d_name[4] != '_')
+			continue;
+		/* Names are NNNN_what.sql; the four digits are the version. */
+		long long x = 0;
+		int ok = 1;
+		for (int i = 0; i < 4; i++) {
+			if (de->d_name[i] < '0' || de->d_name[i] > '9')
+				ok = 0;
+			x = x * 10 + (de->d_name[i] - '0');
+		}
+		if (!ok || x == 0)
+			continue;
+		migs[nm].version = x;
+		snprintf(migs[nm].name, sizeof(migs[nm].name), "%s", de->d_name);
+		nm++;
+	}
+	closedir(d);
+	qsort(migs, nm, sizeof(migs[0]), mig_cmp);
+	for (size_t i = 1; i < nm; i++)
+		if (migs[i].version == migs[i - 1].version) {
+			fprintf(stderr, "vepctl: two migrations numbered %04lld: %s and %s\n",
+			    migs[i].version, migs[i - 1].name, migs[i].name);
+			return 1;
+		}
+	if (db_exec(v->db, sql[S_MIG_CREATE], NULL, 0, NULL, NULL) != DB_OK) {
+		fprintf(stderr, "vepctl: cannot create schema_migrations: %s\n", db_last_error(v->db));
+		return 1;
+	}
+	/* Every applied migration must still exist, unchanged. */
+	struct dbo o[] = { DBO_INT(&ver), DBO_STR(name), DBO_STR(sum) };
+	long long applied_v[512];
+	size_t na = 0;
+	if (db_query(v->db, &c, sql[S_MIG_LIST], NULL, 0, o, nitems(o)) != DB_OK)
+		return 1;
+	while ((rc = db_next(&c)) == 1) {
+		size_t i;
+		char path[4096], now_sum[65];
+		struct buf b;
+		for (i = 0; i < nm && migs[i].version != ver; i++)
+			;
+		if (i == nm) {
+			fprintf(stderr, "vepctl: migration %s was applied but is missing from %s; "
+			    "restore it (migrations are never removed)\n", name, dir);
+			db_cur_close(&c);
+			return 1;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, migs[i].name);
+		buf_init(&b);
+		if (read_file(path, &b) == -1) {
+			fprintf(stderr, "vepctl: cannot read %s\n", path);
+			buf_free(&b);
+			db_cur_close(&c);
+			return 1;
+		}
+		vep_sha256_hex(buf_cstr(&b), b.len, now_sum);
+		buf_free(&b);
+		if (strcmp(now_sum, sum) != 0) {
+			fprintf(stderr, "vepctl: migration %s was edited after it was applied "
+			    "(checksum differs); add a new migration instead\n", migs[i].name);
+			db_cur_close(&c);
+			return 1;
+		}
+		if (na < nitems(applied_v))
+			applied_v[na++] = ver;
+	}
+	db_cur_close(&c);
+	if (rc < 0)
+		return 1;
+	for (size_t i = 0; i < nm; i++) {
+		char path[4096], s[65];
+		struct buf b;
+		int done = 0;
+		for (size_t k = 0; k < na; k++)
+			done |= applied_v[k] == migs[i].version;
+		if (done)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, migs[i].name);
+		buf_init(&b);
+		if (read_file(path, &b) == -1) {
+			fprintf(stderr, "vepctl: cannot read %s\n", path);
+			buf_free(&b);
+			return 1;
+		}
+		vep_sha256_hex(buf_cstr(&b), b.len, s);
+		if (db_exec_script(v->db, buf_cstr(&b)) != DB_OK) {
+			fprintf(stderr, "vepctl: migration %s failed: %s\n", migs[i].name,
+			    db_last_error(v->db));
+			buf_free(&b);
+			return 1;
+		}
+		buf_free(&b);
+		struct dbv p[] = { DBV_INT(migs[i].version), DBV_STR(migs[i].name), DBV_STR(s),
+		    DBV_INT(time(NULL)) };
+		if (db_exec(v->db, sql[S_MIG_INSERT], p, nitems(p), NULL, NULL) != DB_OK) {
+			fprintf(stderr, "vepctl: cannot record migration %s\n", migs[i].name);
+			return 1;
+		}
+		printf("applied %s\n", migs[i].name);
+		applied++;
+	}
+	printf("schema is up to date (%d applied now, %zu in all)\n", applied, nm);
+	return 0;
+}
+
+static int
+write_secret(const char *path, const char *secret)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd == -1)
+		return -1;
+	size_t n = strlen(secret);
+	int ok = write(fd, secret, n) == (ssize_t)n && write(fd, "\n", 1) == 1;
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+static int
+cmd_token_create(struct vepctl *v)
+{
+	char tok[65];
+	const char *label = opt(v, "--label");
+	if (catalog_token_create(v->db, label ? label : "vepctl", time(NULL), tok) != DB_OK) {
+		fprintf(stderr, "vepctl: cannot store the token: %s\n", db_last_error(v->db));
+		return 1;
+	}
+	printf("%s\n", tok);
+	return 0;
+}
+
+static int
+cmd_plan_import(struct vepctl *v)
+{
+	json_error_t je;
+	json_t *j, *arr;
+	const char *from = opt(v, "--from");
+	long long vf = time(NULL), now = vf;
+	char err[256];
+	size_t i;
+	json_t *pl;
+
+	if (v->argc < 3) {
+		fprintf(stderr, "usage: vepctl plan import FILE.json [--from YYYY-MM-DD]\n");
+		return 2;
+	}
+	if (from != NULL && vep_parse_iso8601(from, &vf) == -1) {
+		fprintf(stderr, "vepctl: --from must be a date YYYY-MM-DD\n");
+		return 2;
+	}
+	if (from == NULL)
+		vf = 0;		/* a first import is in force from the beginning */
+	if ((j = json_load_file(v->argv[2], JSON_REJECT_DUPLICATES, &je)) == NULL) {
+		fprintf(stderr, "vepctl: %s:%d: %s\n", v->argv[2], je.line, je.text);
+		return 1;
+	}
+	arr = json_is_array(j) ? j : NULL;
+	if (arr == NULL) {
+		arr = json_array();
+		json_array_append(arr, j);
+	}
+	json_array_foreach(arr, i, pl) {
+		int rc = catalog_plan_import(v->db, pl, vf, now, err, sizeof(err));
+		if (rc != 0) {
+			fprintf(stderr, "vepctl: %s: plan %zu: %s\n", v->argv[2], i + 1,
+			    rc == -1 ? err : db_strerror(rc));
+			json_decref(arr);
+			if (arr != j)
+				json_decref(j);
+			return 1;
+		}
+		printf("imported plan %s\n", json_string_value(json_object_get(pl, "code")));
+	}
+	if (arr != j)
+		json_decref(arr);
+	json_decref(j);
+	return 0;
+}
+
+static int
+cmd_plan_list(struct vepctl *v)
+{
+	json_t *p = catalog_plans_json(v->db, time(NULL));
+	if (p == NULL)
+		return 1;
+	json_dumpf(p, stdout, JSON_INDENT(2));
+	printf("\n");
+	json_decref(p);
+	return 0;
+}
+
+static int
+cmd_node_add(struct vepctl *v)
+{
+	char tok[65], err[256];
+	const char *tf = opt(v, "--token-file");
+	if (v->argc < 4) {
+		fprintf(stderr, "usage: vepctl node add NAME URL [--token-file FILE]\n");
+		return 2;
+	}
+	if (catalog_node_add(v->db, v->argv[2], v->argv[3], time(NULL), tok, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vepctl: %s\n", err);
+		return 1;
+	}
+	if (tf != NULL) {
+		if (write_secret(tf, tok) == -1) {
+			fprintf(stderr, "vepctl: cannot write %s: %s\n", tf, strerror(errno));
+			return 1;
+		}
+		printf("node %s added; its token is in %s\n", v->argv[2], tf);
+	} else
+		printf("node %s added; its agent token (shown once): %s\n", v->argv[2], tok);
+	return 0;
+}
+
+static int
+cmd_pool_add(struct vepctl *v)
+{
+	const char *gw = opt(v, "--gateway"), *dns = opt(v, "--dns");
+	char err[256], d1[32] = "", *d2 = NULL;
+	if (v->argc < 4 || gw == NULL || dns == NULL) {
+		fprintf(stderr, "usage: vepctl ip-pool add NAME a.b.c.d/len --gateway G --dns D1[,D2]\n");
+		return 2;
+	}
+	snprintf(d1, sizeof(d1), "%s", dns);
+	if ((d2 = strchr(d1, ',')) != NULL)
+		*d2++ = '\0';
+	if (catalog_pool_add(v->db, v->argv[2], v->argv[3], gw, d1, d2, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vepctl: %s\n", err);
+		return 1;
+	}
+	printf("pool %s added\n", v->argv[2]);
+	return 0;
+}
+
+static int
+cmd_template_add(struct vepctl *v)
+{
+	char err[256];
+	if (v->argc < 4) {
+		fprintf(stderr, "usage: vepctl template add CODE NAME\n");
+		return 2;
+	}
+	if (catalog_template_add(v->db, v->argv[2], v->argv[3], err, sizeof(err)) != 0) {
+		fprintf(stderr, "vepctl: %s\n", err);
+		return 1;
+	}
+	printf("template %s added\n", v->argv[2]);
+	return 0;
+}
+
+static int
+cmd_admin_set(struct vepctl *v)
+{
+	const char *pf = opt(v, "--password-file");
+	struct argon_params ap;
+	struct buf b;
+	char hash[256];
+	if (v->argc < 3 || pf == NULL) {
+		fprintf(stderr, "usage: vepctl admin set NAME --password-file FILE\n");
+		return 2;
+	}
+	buf_init(&b);
+	if (read_file(pf, &b) == -1) {
+		fprintf(stderr, "vepctl: cannot read %s\n", pf);
+		return 1;
+	}
+	while (b.len > 0 && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
+		b.data[--b.len] = '\0';
+	if (b.len < 12) {
+		fprintf(stderr, "vepctl: an admin password needs at least 12 characters\n");
+		buf_free(&b);
+		return 1;
+	}
+	auth_params_from_conf(v->conf, &ap);
+	int r = auth_hash(&ap, buf_cstr(&b), hash, sizeof(hash));
+	explicit_bzero(b.data, b.len);
+	buf_free(&b);
+	if (r == -1 || catalog_admin_set(v->db, v->argv[2], hash, time(NULL)) != DB_OK) {
+		fprintf(stderr, "vepctl: cannot set the admin password\n");
+		return 1;
+	}
+	printf("admin %s set\n", v->argv[2]);
+	return 0;
+}
+
+static const struct {
+	const char	*w1, *w2;
+	int		(*fn)(struct vepctl *);
+	const char	*help;
+} cmds[] = {
+	{ "migrate", NULL, cmd_migrate, "migrate [--dir DIR]            apply new db/migrations" },
+	{ "token", "create", cmd_token_create, "token create [--label L]       print a new admin API token" },
+	{ "plan", "import", cmd_plan_import, "plan import FILE.json [--from YYYY-MM-DD]" },
+	{ "plan", "list", cmd_plan_list, "plan list                      plans in force now, as JSON" },
+	{ "node", "add", cmd_node_add, "node add NAME URL [--token-file FILE]" },
+	{ "ip-pool", "add", cmd_pool_add, "ip-pool add NAME NET/LEN --gateway G --dns D1[,D2]" },
+	{ "template", "add", cmd_template_add, "template add CODE NAME" },
+	{ "admin", "set", cmd_admin_set, "admin set NAME --password-file FILE" },
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: vepctl [-f vepanel.conf] COMMAND\n");
+	for (size_t i = 0; i < nitems(cmds); i++)
+		fprintf(stderr, "  vepctl %s\n", cmds[i].help);
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct vepctl v;
+	const char *cpath = conf_default_path();
+	char err[512];
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	log_init("vepctl", LOG_LVL_WARN, 1, 0);
+	argc--;
+	argv++;
+	if (argc >= 2 && strcmp(argv[0], "-f") == 0) {
+		cpath = argv[1];
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 1)
+		usage();
+	v.argc = argc;
+	v.argv = argv;
+	for (size_t i = 0; i < nitems(cmds); i++) {
+		if (strcmp(argv[0], cmds[i].w1) != 0)
+			continue;
+		if (cmds[i].w2 != NULL && (argc < 2 || strcmp(argv[1], cmds[i].w2) != 0))
+			continue;
+		if ((v.conf = conf_load(cpath, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "vepctl: %s\n", err);
+			return 1;
+		}
+		if ((v.db = db_open(v.conf, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "vepctl: %s\n", err);
+			conf_free(v.conf);
+			return 1;
+		}
+		rc = cmds[i].fn(&v);
+		db_close(v.db);
+		conf_free(v.conf);
+		return rc;
+	}
+	usage();
+}
