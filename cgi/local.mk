@@ -16,7 +16,8 @@ cgi_vep_admin_SOURCES = cgi/admin.c
 cgi_vep_admin_CFLAGS = $(CGI_CFLAGS)
 cgi_vep_admin_LDADD = $(VEP_WEB_LIBS)
 
-cgi_vep_api_SOURCES = cgi/api.c cgi/api.h cgi/api_stubs.c cgi/api_plans.c
+cgi_vep_api_SOURCES = cgi/api.c cgi/api.h cgi/api_plans.c \
+	cgi/api_orders.c cgi/api_history.c cgi/api_billing.c cgi/api_nodes.c cgi/api_admin.c
 cgi_vep_api_CFLAGS = $(CGI_CFLAGS) $(CRYPTO_CFLAGS)
 cgi_vep_api_LDADD = $(VEP_WEB_LIBS)
 

@@ -12,9 +12,13 @@ page_dict(struct web *w, const char *title)
 	struct tmpl_dict *d = tmpl_dict_new();
 	if (d == NULL)
 		return NULL;
+	struct tmpl_dict *h;
 	tmpl_set(d, "TITLE", title);
 	tmpl_set(d, "ISP_NAME", conf_str(w->conf, "isp", "name"));
-	tmpl_include(d, "HEADER", "layout/header.tpl");
+	/* ctemplate's include dictionaries do not inherit: give the header its own values. */
+	h = tmpl_include(d, "HEADER", "layout/header.tpl");
+	tmpl_set(h, "TITLE", title);
+	tmpl_set(h, "ISP_NAME", conf_str(w->conf, "isp", "name"));
 	tmpl_include(d, "FOOTER", "layout/footer.tpl");
 	return d;
 }

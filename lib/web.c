@@ -67,7 +67,9 @@ web_error(struct web *w, struct resp *r, int status, const char *msg)
 		if (d != NULL) {
 			tmpl_set_int(d, "STATUS", status);
 			tmpl_set(d, "MESSAGE", msg);
-			tmpl_include(d, "HEADER", "layout/header.tpl");
+			struct tmpl_dict *h = tmpl_include(d, "HEADER", "layout/header.tpl");
+			tmpl_set(h, "TITLE", http_reason(status));
+			tmpl_set(h, "ISP_NAME", conf_str(w->conf, "isp", "name"));
 			tmpl_include(d, "FOOTER", "layout/footer.tpl");
 			tmpl_set(d, "TITLE", http_reason(status));
 		}

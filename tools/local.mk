@@ -3,3 +3,10 @@ bin_PROGRAMS += tools/vepctl
 tools_vepctl_SOURCES = tools/vepctl.c
 tools_vepctl_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
 tools_vepctl_LDADD = $(VEP_LIBS)
+
+bin_PROGRAMS += tools/veinfo
+tools_veinfo_SOURCES = tools/veinfo.c tools/veinfo_cmd.c tools/veinfo_cmd.h
+tools_veinfo_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+tools_veinfo_LDADD = lib/libvep.a $(CURL_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
+
+dist_man_MANS += man/veinfo.1 man/vepctl.8 man/vepanel.conf.5

@@ -1,0 +1,17 @@
+/*
+ * Charges, invoices and invoice runs through the API (SPEC sections 5 and 8).
+ */
+#include "api.h"
+
+#define STUB(name)							\
+void									\
+name(struct web *w, struct req *q, struct resp *r, char caps[][80])	\
+{									\
+	(void)q; (void)caps;						\
+	web_error(w, r, 501, "This call is not available in this version yet.");	\
+}
+
+STUB(api_ve_charges)
+STUB(api_ve_invoices)
+STUB(api_invoice_get)
+STUB(api_admin_invoice_runs)
