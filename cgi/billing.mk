@@ -1,0 +1,1 @@
+# cgi/billing.mk: owned by its area (see README)

@@ -1,0 +1,1 @@
+# cgi/screens.mk: owned by its area (see README)
