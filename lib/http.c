@@ -306,7 +306,8 @@ req_parse(struct req *r, char *const *envp, const char *body, size_t bodylen,
 	r->host = dupenv(envp, "HTTP_HOST", 255);
 	https = env_get(envp, "HTTPS");
 	r->https = https != NULL && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
-	qs = env_get(envp, "QUERY_STRING");
+	/* The query is taken from the same REQUEST_URI as the path. */
+	qs = uri[plen] == '?' ? uri + plen + 1 : env_get(envp, "QUERY_STRING");
 	if (qs != NULL && urlenc_parse(qs, strlen(qs), &r->query, err) == -1)
 		return 400;
 	ck = env_get(envp, "HTTP_COOKIE");

@@ -2,11 +2,14 @@
 UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
 UNIT_LIBS = $(VEP_LIBS) $(CHECK_LIBS)
 
-check_PROGRAMS += tests/unit/test_util tests/unit/test_conf
+check_PROGRAMS += tests/unit/test_util tests/unit/test_conf tests/unit/test_http
 tests_unit_test_util_SOURCES = tests/unit/test_util.c
 tests_unit_test_util_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_util_LDADD = $(UNIT_LIBS)
 tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
 tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_conf_LDADD = $(UNIT_LIBS)
-TESTS += tests/unit/test_util tests/unit/test_conf
+TESTS += tests/unit/test_util tests/unit/test_conf tests/unit/test_http
+tests_unit_test_http_SOURCES = tests/unit/test_http.c
+tests_unit_test_http_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_http_LDADD = $(UNIT_LIBS)

@@ -1,0 +1,106 @@
+"""Shared helpers for vepanel's integration tests (Python stdlib only).
+
+The environment comes from ./dev test (or `eval "$(./dev env)"`):
+VEP_HTTP, VEP_DB_SOCKET, VEP_BUILD, VEP_ROOT, VEP_CONF, VEP_ADMIN_TOKEN, VEP_VAR.
+"""
+import base64
+import http.client
+import json
+import os
+import subprocess
+import urllib.parse
+
+HTTP = os.environ.get("VEP_HTTP", "http://127.0.0.1:8080")
+SOCK = os.environ.get("VEP_DB_SOCKET", "")
+BUILD = os.environ.get("VEP_BUILD", "")
+ROOT = os.environ.get("VEP_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "../..")))
+CONF = os.environ.get("VEP_CONF", "")
+VAR = os.environ.get("VEP_VAR", os.path.join(ROOT, "var"))
+ADMIN_TOKEN = os.environ.get("VEP_ADMIN_TOKEN", "")
+DB = os.environ.get("VEP_DB_NAME", "vepanel")
+
+
+class Resp:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers          # list of (name, value)
+        self.body = body                # bytes
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def headers_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+
+def request(method, path, body=None, headers=None, timeout=30):
+    """One HTTP request to the instance; body may be bytes, str, dict (JSON)."""
+    u = urllib.parse.urlsplit(HTTP)
+    conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=timeout)
+    h = dict(headers or {})
+    if isinstance(body, dict) or isinstance(body, list):
+        body = json.dumps(body).encode()
+        h.setdefault("Content-Type", "application/json")
+    elif isinstance(body, str):
+        body = body.encode()
+    conn.request(method, path, body=body, headers=h)
+    r = conn.getresponse()
+    data = r.read()
+    res = Resp(r.status, r.getheaders(), data)
+    conn.close()
+    return res
+
+
+def form(path, fields, headers=None):
+    """POST an urlencoded form; fields is a list of (name, value) pairs."""
+    h = {"Content-Type": "application/x-www-form-urlencoded"}
+    h.update(headers or {})
+    return request("POST", path, urllib.parse.urlencode(fields), h)
+
+
+def admin_headers():
+    return {"Authorization": "Bearer " + ADMIN_TOKEN}
+
+
+def basic(user, password):
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def sql(query, db=None):
+    """Run SQL as root over the private socket; returns rows as lists of strings."""
+    out = subprocess.run(["mariadb", "--no-defaults", f"--socket={SOCK}", "-uroot", "-N", "-B",
+                          "--raw", db or DB, "-e", query],
+                         check=True, capture_output=True, text=True).stdout
+    return [line.split("\t") for line in out.splitlines() if line != ""]
+
+
+def sql_value(query, db=None):
+    rows = sql(query, db)
+    return rows[0][0] if rows else None
+
+
+def sql_try(query, db=None):
+    """Run SQL; returns (returncode, stderr) instead of raising."""
+    p = subprocess.run(["mariadb", "--no-defaults", f"--socket={SOCK}", "-uroot", "-N", "-B",
+                        db or DB, "-e", query], capture_output=True, text=True)
+    return p.returncode, p.stderr
+
+
+def counts(tables):
+    """Row counts of tables, for "nothing written" checks."""
+    return {t: int(sql_value(f"SELECT COUNT(*) FROM {t}")) for t in tables}
+
+
+def vepctl(*args, check=True):
+    return subprocess.run([os.path.join(BUILD, "tools", "vepctl"), "-f", CONF, *args],
+                          capture_output=True, text=True, check=check)

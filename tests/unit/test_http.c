@@ -1,0 +1,231 @@
+/* Unit tests of lib/http.c: urlencoded, cookies, JSON bodies, routes, req_parse. */
+#include <check.h>
+#include <string.h>
+
+#include "http.h"
+#include "resp.h"
+
+static const struct {
+	const char	*in;
+	int		 ok;
+	size_t		 n;
+	const char	*k0, *v0;
+} url_rows[] = {
+	{ "a=1&b=2", 1, 2, "a", "1" },
+	{ "a=hello+world", 1, 1, "a", "hello world" },
+	{ "a=hello%20world", 1, 1, "a", "hello world" },
+	{ "a=%2B", 1, 1, "a", "+" },
+	{ "a=", 1, 1, "a", "" },
+	{ "a", 1, 1, "a", "" },
+	{ "a=1&&b=2", 1, 2, "a", "1" },
+	{ "", 1, 0, NULL, NULL },
+	{ "a=%", 0, 0, NULL, NULL },
+	{ "a=%4", 0, 0, NULL, NULL },
+	{ "a=%zz", 0, 0, NULL, NULL },
+	{ "a=%00", 0, 0, NULL, NULL },
+	{ "a=%c0%af", 0, 0, NULL, NULL },		/* overlong UTF-8 */
+	{ "a=%ed%a0%80", 0, 0, NULL, NULL },		/* lone surrogate */
+	{ "=1", 0, 0, NULL, NULL },
+	{ "a=caf%C3%A9", 1, 1, "a", "caf\xc3\xa9" },
+	{ "a=1&a=2", 1, 2, "a", "1" },
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=1", 0, 0, NULL, NULL },
+};
+
+START_TEST(test_urlenc)
+{
+	struct kvlist l = { 0 };
+	const char *err = NULL;
+	int r = urlenc_parse(url_rows[_i].in, strlen(url_rows[_i].in), &l, &err);
+	ck_assert_msg((r == 0) == url_rows[_i].ok, "row %d \"%s\": %s", _i, url_rows[_i].in, err ? err : "");
+	if (r == 0) {
+		ck_assert_msg(l.n == url_rows[_i].n, "row %d: %zu pairs", _i, l.n);
+		if (url_rows[_i].k0 != NULL) {
+			ck_assert_str_eq(l.v[0].key, url_rows[_i].k0);
+			ck_assert_str_eq(l.v[0].val, url_rows[_i].v0);
+		}
+	} else
+		ck_assert_ptr_nonnull(err);
+	kv_free(&l);
+}
+END_TEST
+
+START_TEST(test_urlenc_limits)
+{
+	struct kvlist l = { 0 };
+	struct buf b;
+	const char *err = NULL;
+	buf_init(&b);
+	for (int i = 0; i < KV_MAX_PAIRS + 1; i++)
+		buf_printf(&b, "k%d=v&", i);
+	ck_assert_int_eq(urlenc_parse(b.data, b.len, &l, &err), -1);
+	ck_assert_str_eq(err, "too many fields");
+	kv_free(&l);
+	buf_free(&b);
+	ck_assert_int_eq(urlenc_parse("x=1&x=2&y=3", 11, &l, &err), 0);
+	ck_assert_uint_eq(kv_count(&l, "x"), 2);
+	ck_assert_str_eq(kv_get(&l, "y"), "3");
+	ck_assert_ptr_null(kv_get(&l, "z"));
+	kv_free(&l);
+}
+END_TEST
+
+static const struct {
+	const char	*in;
+	size_t		 n;
+	const char	*name, *want;
+} cookie_rows[] = {
+	{ "vep_sid=abc", 1, "vep_sid", "abc" },
+	{ "a=1; vep_sid=abc ;b=2", 3, "vep_sid", "abc" },
+	{ "  vep_sid=abc  ", 1, "vep_sid", "abc" },
+	{ "vep_sid", 0, "vep_sid", NULL },
+	{ "=abc", 0, "vep_sid", NULL },
+	{ "vep_sid=a\"b", 1, "vep_sid", "a\"b" },
+	{ "vep_sid=a\x01" "b", 0, "vep_sid", NULL },
+	{ ";;;", 0, "vep_sid", NULL },
+};
+
+START_TEST(test_cookie)
+{
+	struct kvlist l = { 0 };
+	const char *err = NULL;
+	ck_assert_int_eq(cookie_parse(cookie_rows[_i].in, strlen(cookie_rows[_i].in), &l, &err), 0);
+	ck_assert_msg(l.n == cookie_rows[_i].n, "row %d: %zu", _i, l.n);
+	const char *v = kv_get(&l, cookie_rows[_i].name);
+	if (cookie_rows[_i].want == NULL)
+		ck_assert_ptr_null(v);
+	else
+		ck_assert_str_eq(v, cookie_rows[_i].want);
+	kv_free(&l);
+}
+END_TEST
+
+static const struct {
+	const char	*in;
+	int		 ok;
+} json_rows[] = {
+	{ "{\"a\":1}", 1 },
+	{ "{}", 1 },
+	{ "[1]", 0 },
+	{ "1", 0 },
+	{ "", 0 },
+	{ "{\"a\":1,\"a\":2}", 0 },
+	{ "{\"a\":", 0 },
+	{ "{\"a\":[[[[[[[[[[1]]]]]]]]]]}", 0 },
+	{ "{\"a\":\"\xc0\xaf\"}", 0 },
+	{ "{\"a\":\"\\ud800\"}", 0 },
+	{ "{\"a\":1e999}", 0 },
+	{ "{\"a\":\"x\"} trailing", 0 },
+};
+
+START_TEST(test_json)
+{
+	const char *err = NULL;
+	json_t *j = json_body_parse(json_rows[_i].in, strlen(json_rows[_i].in), &err);
+	ck_assert_msg((j != NULL) == json_rows[_i].ok, "row %d \"%s\": %s", _i, json_rows[_i].in, err ? err : "");
+	if (j != NULL)
+		json_decref(j);
+}
+END_TEST
+
+static const struct {
+	const char	*pat, *path;
+	int		 ok;
+	const char	*cap0;
+} route_rows[] = {
+	{ "/signup", "/signup", 1, NULL },
+	{ "/signup", "/signup/", 0, NULL },
+	{ "/api/v1/ves/*", "/api/v1/ves/0000002A", 1, "0000002A" },
+	{ "/api/v1/ves/*", "/api/v1/ves/", 0, NULL },
+	{ "/api/v1/ves/*", "/api/v1/ves/0000002A/history", 0, NULL },
+	{ "/api/v1/ves/*/history", "/api/v1/ves/0000002A/history", 1, "0000002A" },
+	{ "/api/v1/ves/*/history", "/api/v1/ves//history", 0, NULL },
+};
+
+START_TEST(test_route)
+{
+	char caps[4][80];
+	int r = route_match(route_rows[_i].pat, route_rows[_i].path, caps, 4);
+	ck_assert_msg(r == route_rows[_i].ok, "row %d", _i);
+	if (r && route_rows[_i].cap0)
+		ck_assert_str_eq(caps[0], route_rows[_i].cap0);
+}
+END_TEST
+
+START_TEST(test_req_parse)
+{
+	char *env[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/signup?x=1",
+	    "CONTENT_TYPE=application/x-www-form-urlencoded; charset=utf-8",
+	    "HTTP_COOKIE=vep_csrf=abc", "REMOTE_ADDR=192.0.2.9", "HTTPS=on", NULL };
+	struct req q;
+	const char *err = NULL;
+	ck_assert_int_eq(req_parse(&q, env, "email=a%40b.c", 13, &err), 0);
+	ck_assert_int_eq(q.method, M_POST);
+	ck_assert_str_eq(q.path, "/signup");
+	ck_assert_str_eq(kv_get(&q.query, "x"), "1");
+	ck_assert_str_eq(kv_get(&q.form, "email"), "a@b.c");
+	ck_assert_str_eq(kv_get(&q.cookies, "vep_csrf"), "abc");
+	ck_assert_str_eq(q.remote_addr, "192.0.2.9");
+	ck_assert_int_eq(q.https, 1);
+	req_free(&q);
+
+	char *env2[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/api/v1/orders",
+	    "CONTENT_TYPE=text/plain", NULL };
+	ck_assert_int_eq(req_parse(&q, env2, "x", 1, &err), 415);
+	req_free(&q);
+	char *env3[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/api/v1/orders",
+	    "CONTENT_TYPE=application/json", NULL };
+	ck_assert_int_eq(req_parse(&q, env3, "{bad", 4, &err), 400);
+	req_free(&q);
+	ck_assert_int_eq(req_parse(&q, env3, "{\"a\":1}", 7, &err), 0);
+	ck_assert_ptr_nonnull(q.json);
+	req_free(&q);
+}
+END_TEST
+
+START_TEST(test_resp)
+{
+	struct resp r;
+	struct buf out;
+	resp_init(&r);
+	buf_init(&out);
+	ck_assert_int_eq(resp_header(&r, "X-A", "ok"), 0);
+	ck_assert_int_eq(resp_header(&r, "X-B", "bad\r\nSet-Cookie: x=1"), -1);
+	ck_assert_int_eq(resp_cookie(&r, "vep_sid", "a;b", 0, 0), -1);
+	ck_assert_int_eq(resp_cookie(&r, "__Host-vep_sid", "abc", 0, 1), 0);
+	r.private_page = 1;
+	resp_json_error(&r, 422, "bad", json_pack("{s:s}", "email", "is missing"));
+	resp_serialize(&r, &out, 0);
+	const char *s = buf_cstr(&out);
+	ck_assert(strstr(s, "Status: 422 Unprocessable Entity\r\n") == s);
+	ck_assert(strstr(s, "Content-Security-Policy: default-src 'none'") != NULL);
+	ck_assert(strstr(s, "unsafe-inline") == NULL);
+	ck_assert(strstr(s, "X-Content-Type-Options: nosniff") != NULL);
+	ck_assert(strstr(s, "frame-ancestors 'none'") != NULL);
+	ck_assert(strstr(s, "Cache-Control: no-store") != NULL);
+	ck_assert(strstr(s, "Set-Cookie: __Host-vep_sid=abc; Path=/; HttpOnly; SameSite=Strict; Secure") != NULL);
+	ck_assert(strstr(s, "X-B") == NULL);
+	ck_assert(strstr(s, "{\"error\":{\"message\":\"bad\",\"fields\":{\"email\":\"is missing\"}}}") != NULL);
+	buf_free(&out);
+	resp_free(&r);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("http");
+	TCase *tc = tcase_create("core");
+	tcase_add_loop_test(tc, test_urlenc, 0, (int)nitems(url_rows));
+	tcase_add_test(tc, test_urlenc_limits);
+	tcase_add_loop_test(tc, test_cookie, 0, (int)nitems(cookie_rows));
+	tcase_add_loop_test(tc, test_json, 0, (int)nitems(json_rows));
+	tcase_add_loop_test(tc, test_route, 0, (int)nitems(route_rows));
+	tcase_add_test(tc, test_req_parse);
+	tcase_add_test(tc, test_resp);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
