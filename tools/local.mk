@@ -10,3 +10,11 @@ tools_veinfo_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 tools_veinfo_LDADD = lib/libvep.a $(CURL_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 
 dist_man_MANS += man/veinfo.1 man/vepctl.8 man/vepanel.conf.5
+
+# conf/vepanel.conf.sample is generated from lib/conf.c's table; `make check`
+# fails if the committed sample is stale.
+noinst_PROGRAMS += tools/confdump
+tools_confdump_SOURCES = tools/confdump.c
+tools_confdump_LDADD = lib/libvep.a $(CRYPTO_LIBS)
+TESTS += tools/check-conf-sample.sh
+EXTRA_DIST += tools/check-conf-sample.sh
