@@ -26,6 +26,8 @@ long long	 conf_int(const struct conf *, const char *section, const char *key);
 
 /* Write every declared key with its default and meaning (the sample file). */
 void		 conf_dump_sample(void *FILE_out);
+/* Write the same as a vepanel.conf(5) man page. */
+void		 conf_dump_man(void *FILE_out);
 
 /* Default configuration file path: $VEPANEL_CONF or SYSCONFDIR/vepanel.conf. */
 const char	*conf_default_path(void);

@@ -1,11 +1,18 @@
-/* Print the sample configuration from lib/conf.c's key table (build-time helper). */
+/*
+ * Print the sample configuration (or, with -m, the vepanel.conf(5) page)
+ * from lib/conf.c's key table: a build-time helper, not installed.
+ */
 #include <stdio.h>
+#include <string.h>
 
 #include "conf.h"
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	conf_dump_sample(stdout);
+	if (argc > 1 && strcmp(argv[1], "-m") == 0)
+		conf_dump_man(stdout);
+	else
+		conf_dump_sample(stdout);
 	return 0;
 }
