@@ -52,6 +52,33 @@ class Pages(unittest.TestCase):
         self.assertEqual(r.status, 403)
 
 
+class Supervision(unittest.TestCase):
+    def test_dead_worker_is_replaced(self):
+        """Kill every worker of vep-signup with SIGKILL: the program's own
+        supervisor forks new ones and the page keeps answering."""
+        import signal
+        import time
+        out = subprocess.run(["pgrep", "-f", "vep-signup .*-s " + v.VAR], capture_output=True, text=True).stdout.split()
+        pids = [int(p) for p in out]
+        self.assertGreaterEqual(len(pids), 2, "supervisor and workers expected")
+        parent = min(pids)  # the supervisor was started first
+        workers = [p for p in pids if p != parent and
+                   open(f"/proc/{p}/stat").read().split()[3] == str(parent)]
+        self.assertTrue(workers)
+        for p in workers:
+            os.kill(p, signal.SIGKILL)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            r = v.request("GET", "/signup")
+            if r.status == 200:
+                break
+            time.sleep(0.2)
+        self.assertEqual(r.status, 200)
+        out = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True).stdout.split()
+        self.assertTrue(set(int(p) for p in out).isdisjoint(workers))
+        self.assertGreaterEqual(len(out), 1)
+
+
 class Api(unittest.TestCase):
     def test_auth_required(self):
         r = v.request("GET", "/api/v1/admin/plans")
