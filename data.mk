@@ -1,8 +1,8 @@
 # Installed data: templates, static files, migrations, example configuration.
 # Directories are copied whole so a new template needs no Makefile change.
 pkgdata_dirs = templates htdocs
-EXTRA_DIST += templates htdocs db/migrations conf tests/integration tests/browser/run.sh \
-	tests/browser/package.json tests/fuzz bench
+EXTRA_DIST += templates htdocs db/migrations conf tests/integration tests/browser \
+	tests/fuzz tests/fakes bench
 
 install-data-local:
 	$(MKDIR_P) $(DESTDIR)$(pkgdatadir)/migrations $(DESTDIR)$(sysconfdir)/vepanel/firewall
