@@ -13,3 +13,12 @@ TESTS += tests/unit/test_util tests/unit/test_conf tests/unit/test_http
 tests_unit_test_http_SOURCES = tests/unit/test_http.c
 tests_unit_test_http_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_http_LDADD = $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_auth tests/unit/test_tmpl
+TESTS += tests/unit/test_auth tests/unit/test_tmpl
+tests_unit_test_auth_SOURCES = tests/unit/test_auth.c
+tests_unit_test_auth_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_auth_LDADD = $(UNIT_LIBS)
+tests_unit_test_tmpl_SOURCES = tests/unit/test_tmpl.c
+tests_unit_test_tmpl_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tmpl_LDADD = lib/libveptmpl.a $(UNIT_LIBS) $(CTEMPLATE_LIBS) -lstdc++

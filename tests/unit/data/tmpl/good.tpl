@@ -1,0 +1,1 @@
+{{%AUTOESCAPE context="HTML"}}<p>{{NAME}}</p>{{#ROWS}}<i>{{V}}</i>{{/ROWS}}{{>INC}}
