@@ -1,0 +1,1 @@
+# cgi/admin.mk: the admin screens' lib sources and tests
