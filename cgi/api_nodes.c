@@ -1,17 +1,188 @@
 /*
- * Nodes through the API: the agents' VE list and the operator's node calls.
+ * Nodes through the API: the agents' VE list (GET /nodes/{name}/ves with
+ * the node's own bearer token) and the operator's node calls (list with
+ * health from billingd, add with a new token, remove when empty).
  */
-#include "api.h"
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
-#define STUB(name)							\
-void									\
-name(struct web *w, struct req *q, struct resp *r, char caps[][80])	\
-{									\
-	(void)q; (void)caps;						\
-	web_error(w, r, 501, "This call is not available in this version yet.");	\
+#include "api.h"
+#include "catalog.h"
+#include "db.h"
+#include "db_node.h"
+#include "log.h"
+
+enum stmt { S_NODES, S_NODE_VES, S_NODE_DELETE, S__MAX };
+
+static const char *const sql[S__MAX] = {
+	[S_NODES] = "SELECT n.name, n.url, n.enabled, n.state, COALESCE(n.last_poll_at, 0), "
+	    "COALESCE(n.last_ok_at, 0), COALESCE(n.lag_ms, -1), n.max_ves, n.disk_mb, "
+	    "COALESCE(n.lease_owner, ''), "
+	    "(SELECT COUNT(*) FROM ves v WHERE v.node_id = n.id AND v.state IN ('active','suspended')) "
+	    "FROM nodes n ORDER BY n.name",
+	[S_NODE_VES] = "SELECT COUNT(*) FROM ves v JOIN nodes n ON n.id = v.node_id "
+	    "WHERE n.name = ? AND v.state <> 'deleted'",
+	[S_NODE_DELETE] = "DELETE FROM nodes WHERE name = ?",
+};
+
+static int
+admin_only(struct web *w, struct req *q, struct resp *r)
+{
+	struct caller c;
+	if (api_auth(w, q, r, &c) == -1)
+		return 0;
+	if (c.who != WHO_ADMIN) {
+		web_error(w, r, 403, "This call is for the operator.");
+		return 0;
+	}
+	return 1;
 }
 
-STUB(api_node_ves)
-STUB(api_admin_nodes)
-STUB(api_admin_node_add)
-STUB(api_admin_node_delete)
+void
+api_node_ves(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct db *db;
+	json_t *doc = NULL;
+	int rc;
+
+	if (q->authorization == NULL || strncasecmp(q->authorization, "Bearer ", 7) != 0) {
+		resp_header(r, "WWW-Authenticate", "Bearer realm=\"vepanel-node\"");
+		resp_json_error(r, 401, "The node's bearer token is required.", NULL);
+		return;
+	}
+	if ((db = web_db(w, r)) == NULL)
+		return;
+	rc = db_node_auth(db, caps[0], q->authorization + 7);
+	if (rc < 0) {
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return;
+	}
+	if (rc == 0) {
+		resp_json_error(r, 401, "The node name or token is wrong.", NULL);
+		return;
+	}
+	if (db_node_ves_json(db, caps[0], &doc) != 0) {
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return;
+	}
+	r->private_page = 1;
+	resp_json(r, 200, doc);
+}
+
+void
+api_admin_nodes(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct db_cur c;
+	char name[65], url[256], state[16], owner[65], t1[21], t2[21];
+	long long en, lp, lo, lag, maxv, disk, nves;
+	json_t *arr;
+	int rc;
+	(void)caps;
+
+	if (!admin_only(w, q, r))
+		return;
+	struct dbo o[] = { DBO_STR(name), DBO_STR(url), DBO_INT(&en), DBO_STR(state), DBO_INT(&lp),
+	    DBO_INT(&lo), DBO_INT(&lag), DBO_INT(&maxv), DBO_INT(&disk), DBO_STR(owner), DBO_INT(&nves) };
+	if (db_query(w->db, &c, sql[S_NODES], NULL, 0, o, nitems(o)) != DB_OK) {
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return;
+	}
+	arr = json_array();
+	while ((rc = db_next(&c)) == 1) {
+		json_t *n = json_pack("{s:s, s:s, s:b, s:s, s:I, s:I, s:I}", "name", name, "url", url,
+		    "enabled", (int)en, "state", state, "ves", (json_int_t)nves,
+		    "max_ves", (json_int_t)maxv, "disk_mb", (json_int_t)disk);
+		if (lp > 0) {
+			vep_iso8601(lp, t1);
+			json_object_set_new(n, "last_poll", json_string(t1));
+		} else
+			json_object_set_new(n, "last_poll", json_null());
+		if (lo > 0) {
+			vep_iso8601(lo, t2);
+			json_object_set_new(n, "last_ok", json_string(t2));
+		} else
+			json_object_set_new(n, "last_ok", json_null());
+		json_object_set_new(n, "lag_ms", lag >= 0 ? json_integer(lag) : json_null());
+		json_object_set_new(n, "poller", owner[0] ? json_string(owner) : json_null());
+		json_array_append_new(arr, n);
+	}
+	db_cur_close(&c);
+	if (rc < 0) {
+		json_decref(arr);
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return;
+	}
+	r->private_page = 1;
+	resp_json(r, 200, json_pack("{s:o}", "nodes", arr));
+}
+
+void
+api_admin_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	const char *name, *url;
+	char tok[65], err[256];
+	(void)caps;
+
+	if (!admin_only(w, q, r))
+		return;
+	if (q->json == NULL) {
+		resp_json_error(r, 400, "Send {\"name\":..., \"url\":...} as JSON.", NULL);
+		return;
+	}
+	name = json_string_value(json_object_get(q->json, "name"));
+	url = json_string_value(json_object_get(q->json, "url"));
+	if (name == NULL || url == NULL || json_object_size(q->json) != 2) {
+		json_t *f = json_object();
+		if (name == NULL)
+			json_object_set_new(f, "name", json_string("is required (a text)"));
+		if (url == NULL)
+			json_object_set_new(f, "url", json_string("is required (the agent's /metrics URL)"));
+		if (json_object_size(f) == 0)
+			json_object_set_new(f, "body", json_string("only name and url are accepted"));
+		resp_json_error(r, 422, "The node has errors.", f);
+		return;
+	}
+	if (catalog_node_add(w->db, name, url, w->now, tok, err, sizeof(err)) != 0) {
+		resp_json_error(r, strstr(err, "already exists") ? 409 : 422, err, NULL);
+		return;
+	}
+	log_info("node %s added through the API", name);
+	r->private_page = 1;
+	resp_json(r, 201, json_pack("{s:s, s:s, s:s}", "name", name, "url", url, "token", tok));
+}
+
+void
+api_admin_node_delete(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	long long n = 0;
+	uint64_t aff = 0;
+	int rc;
+
+	if (!admin_only(w, q, r))
+		return;
+	struct dbv p[] = { DBV_STR(caps[0]) };
+	struct dbo o[] = { DBO_INT(&n) };
+	if (db_one(w->db, sql[S_NODE_VES], p, 1, o, 1) < 0) {
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return;
+	}
+	if (n > 0) {
+		resp_json_error(r, 409, "The node still has VEs; move or delete them first.", NULL);
+		return;
+	}
+	rc = db_exec(w->db, sql[S_NODE_DELETE], p, 1, &aff, NULL);
+	if (rc == DB_FK) {
+		resp_json_error(r, 409, "The node is still referenced by VEs' history; disable it instead.", NULL);
+		return;
+	}
+	if (rc != DB_OK) {
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return;
+	}
+	if (aff == 0) {
+		web_error(w, r, 404, "There is no such node.");
+		return;
+	}
+	r->status = 204;
+}

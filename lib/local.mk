@@ -8,7 +8,8 @@ lib_libvep_a_SOURCES = \
 	lib/http.c lib/http.h \
 	lib/resp.c lib/resp.h \
 	lib/auth.c lib/auth.h \
-	lib/catalog.c lib/catalog.h
+	lib/catalog.c lib/catalog.h \
+	lib/db_node.c lib/db_node.h
 lib_libvep_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS) $(ARGON2_CFLAGS) $(CRYPTO_CFLAGS)
 
 # The ctemplate shim is C++; only the web programs link it.

@@ -1,0 +1,68 @@
+/*
+ * A backend makes the VEs of the node exist and reports their counters.
+ * The agent owns the list of VEs and calls add/change/remove when the
+ * API's answer differs from what it has; the backend keeps its private
+ * state in ve->be and publishes counters in ve->s.  Two exist: "real"
+ * (cgroups, network namespaces, tc, nftables) and "sim" (synthetic load).
+ */
+#ifndef VEAGENT_BACKEND_H
+#define VEAGENT_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ve.h"
+
+struct backend;
+struct loop;
+
+struct backend_ops {
+	const char	*name;
+	/* Create v (v->spec is set).  0, or -1: the agent retries at the next sync. */
+	int		(*add)(struct backend *, struct ve *);
+	/* v->spec changed from *old (limits, state, addresses); 0 or -1. */
+	int		(*change)(struct backend *, struct ve *, const struct ve_spec *old);
+	/* Tear v down; the backend releases v->be, the agent frees v after. */
+	void		(*remove)(struct backend *, struct ve *);
+	/*
+	 * Make ve[i]->s current for a scrape at now_us (epoch microseconds).
+	 * Must be cheap: it runs inside a /metrics request.
+	 */
+	void		(*refresh)(struct backend *, struct ve *const *, size_t, int64_t now_us);
+	/* The agent stops: release v->be but leave the VE running. */
+	void		(*forget)(struct backend *, struct ve *);
+	/*
+	 * Called after every applied answer of the API (may be NULL): the
+	 * backend now knows every VE the node should have, and may remove
+	 * what it finds on the node besides them.
+	 */
+	void		(*synced)(struct backend *);
+	void		(*free)(struct backend *);
+};
+
+struct backend {
+	const struct backend_ops *ops;
+};
+
+/* Synthetic load; deterministic for a seed and the same clock readings. */
+struct be_sim_conf {
+	uint64_t	 seed;
+	double		 restart_prob;	/* per VE per second */
+};
+struct backend	*be_sim_new(const struct be_sim_conf *);
+
+struct be_real_conf {
+	const char	*cgroup_root;	/* /sys/fs/cgroup */
+	const char	*proc_root;	/* /proc */
+	const char	*ve_root;	/* /var/lib/vepanel/ve */
+	const char	*fw_dir;	/* rulesets for firewall "file" */
+	uint64_t	 bogomips_centi;	/* of one CPU */
+	int		 ncpu;
+	long long	 collect_ms;	/* counters refreshed this often */
+	int		 disk_budget;	/* directory entries scanned per tick */
+};
+/* NULL with a sentence in err when the node cannot run VEs. */
+struct backend	*be_real_new(struct loop *, const struct be_real_conf *,
+		    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * The Prometheus text exposition (format 0.0.4) of a node's counters,
+ * with exactly the metric names of SPEC section 7 plus a few extras.
+ */
+#ifndef VEAGENT_EXPO_H
+#define VEAGENT_EXPO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+#include "ve.h"
+
+struct expo_node {
+	int64_t		 agent_start_us;	/* veagent_start_time_seconds */
+	uint64_t	 bogomips_centi;	/* node_cpu_bogomips x 100 */
+	int		 api_up;		/* -1: no --api, 0: down, 1: up */
+	unsigned long long http_requests;
+};
+
+/*
+ * Append the exposition of the node and of every VE in ves[0..n) whose
+ * sample is present, one metric family after another, VEs in the given
+ * order.  Labels are not escaped: VE ids and addresses were validated.
+ * Returns 0, or -1 when the buffer could not grow.
+ */
+int	expo_write(struct buf *, const struct expo_node *, struct ve *const *ves, size_t n);
+
+#endif

@@ -1,0 +1,611 @@
+/*
+ * veagent: the node agent.  It learns the VEs assigned to its node from
+ * the API, makes them exist through a backend (real: cgroups, network
+ * namespaces, tc and nftables; sim: synthetic load), and serves their
+ * counters on GET /metrics for billingd.
+ *
+ * Everything runs in one thread around one event loop (loop.c): the HTTP
+ * server, the API poll (libcurl multi), the backend's timers and child
+ * commands, signals (signalfd).  struct veagent is the program's only
+ * mutable state; it is made in main() and passed down.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "backend.h"
+#include "expo.h"
+#include "http.h"
+#include "log.h"
+#include "loop.h"
+#include "sync.h"
+#include "util.h"
+#include "ve.h"
+
+#define EXTRA_MAX	100000
+
+enum be_kind { BE_REAL, BE_SIM };
+
+struct veagent {
+	/* flags */
+	const char	*node;
+	const char	*listen;
+	enum be_kind	 kind;
+	const char	*api;
+	const char	*token_file;
+	long long	 extra;
+	uint64_t	 seed;
+	double		 restart_prob;
+	const char	*ve_root;
+	const char	*cgroup_root;
+	const char	*fw_dir;
+	uint64_t	 bogomips_centi;
+	int		 foreground;
+	int		 check_only;
+	int		 log_level;
+
+	/* running state */
+	struct loop	*loop;
+	struct http_server *http;
+	struct backend	*be;
+	struct sync	*sync;
+	struct ve	**ves;		/* sorted by id */
+	size_t		 nves;
+	int64_t		 start_us;
+	int		 sigfd;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: veagent --node NAME --listen ADDR:PORT --backend real|sim\n"
+	    "\t[--api URL --token-file FILE] [--extra N] [--seed S] [--restart-prob P]\n"
+	    "\t[--ve-root DIR] [--cgroup-root DIR] [--firewall-dir DIR] [--bogomips X]\n"
+	    "\t[--log-level error|warn|info|debug] [-d] [-n]\n");
+}
+
+/* One sentence on stderr, then exit: the whole report of a bad start. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "veagent: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* BogoMIPS of the first CPU, x 100; 0 when /proc/cpuinfo does not say. */
+static uint64_t
+read_bogomips(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[256];
+	uint64_t v = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *c;
+
+		if (strncasecmp(line, "bogomips", 8) != 0 || (c = strchr(line, ':')) == NULL)
+			continue;
+		c++;
+		while (*c == ' ' || *c == '\t')
+			c++;
+		c[strcspn(c, " \t\n")] = '\0';
+		if (vep_parse_fixed(c, strlen(c), 2, &v) == -1)
+			v = 0;
+		break;
+	}
+	fclose(f);
+	return v;
+}
+
+static int
+node_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+/* ---- the VEs ---- */
+
+static int
+ve_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct ve *const *)a)->spec.id, (*(struct ve *const *)b)->spec.id);
+}
+
+/* A new VE record, already added to the backend or marked for a retry. */
+static struct ve *
+ve_create(struct veagent *va, const struct ve_spec *sp, int extra)
+{
+	struct ve *v;
+
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return NULL;
+	v->spec = *sp;
+	v->extra = extra;
+	if (va->be->ops->add(va->be, v) == -1)
+		log_warnx("VE %s: not created on this node yet; retrying at the next sync",
+		    sp->id);
+	else if (!extra)
+		log_info("VE %s: added (%s, %zu addresses)", sp->id,
+		    sp->state == VE_ACTIVE ? "active" : "suspended", sp->nips);
+	return v;
+}
+
+static void
+ve_destroy(struct veagent *va, struct ve *v)
+{
+	if (v->be != NULL)
+		va->be->ops->remove(va->be, v);
+	free(v);
+}
+
+/*
+ * Make the node's VEs what the API says (list sorted by id): add the new,
+ * change the changed, remove the gone.  Synthetic --extra VEs stay; an
+ * API VE whose id collides with one is ignored.
+ */
+static void
+agent_apply(void *arg, const struct ve_spec *list, size_t n)
+{
+	struct veagent *va = arg;
+	struct ve **nv;
+	size_t i = 0, j = 0, k = 0;
+	unsigned added = 0, changed = 0, removed = 0;
+
+	if ((nv = calloc(va->nves + n + 1, sizeof(*nv))) == NULL) {
+		log_warnx("%s: out of memory; VEs not applied", __func__);
+		return;
+	}
+	while (i < va->nves || j < n) {
+		struct ve *v = i < va->nves ? va->ves[i] : NULL;
+		int c = v == NULL ? 1 : j == n ? -1 : strcmp(v->spec.id, list[j].id);
+
+		if (c < 0) {
+			/* Known here, no longer assigned: remove (extras stay). */
+			i++;
+			if (v->extra) {
+				nv[k++] = v;
+				continue;
+			}
+			log_info("VE %s: removed", v->spec.id);
+			ve_destroy(va, v);
+			removed++;
+		} else if (c > 0) {
+			struct ve *x = ve_create(va, &list[j], 0);
+
+			j++;
+			if (x == NULL) {
+				log_warnx("%s: out of memory", __func__);
+				continue;
+			}
+			nv[k++] = x;
+			added++;
+		} else {
+			i++;
+			j++;
+			nv[k++] = v;
+			if (v->extra) {
+				log_debug("VE %s from the API collides with an --extra VE; ignored",
+				    v->spec.id);
+				continue;
+			}
+			if (v->be == NULL) {
+				/* Creation failed earlier: try again. */
+				v->spec = list[j - 1];
+				if (va->be->ops->add(va->be, v) == 0) {
+					log_info("VE %s: added", v->spec.id);
+					added++;
+				}
+				continue;
+			}
+			if (ve_spec_differs(&v->spec, &list[j - 1])) {
+				struct ve_spec old = v->spec;
+
+				v->spec = list[j - 1];
+				if (old.state != v->spec.state)
+					log_info("VE %s: %s", v->spec.id,
+					    v->spec.state == VE_ACTIVE ? "resumed" : "suspended");
+				else
+					log_info("VE %s: changed", v->spec.id);
+				if (va->be->ops->change(va->be, v, &old) == -1)
+					log_warnx("VE %s: change not fully applied", v->spec.id);
+				changed++;
+			}
+		}
+	}
+	free(va->ves);
+	va->ves = nv;
+	va->nves = k;
+	if (va->be->ops->synced != NULL)
+		va->be->ops->synced(va->be);
+	if (added || changed || removed)
+		log_info("sync: %u added, %u changed, %u removed, %zu VEs", added,
+		    changed, removed, va->nves);
+}
+
+/* N synthetic VEs F0000001.. with addresses from 198.18.0.0/15. */
+static int
+add_extras(struct veagent *va)
+{
+	uint32_t next_ip = (198u << 24) | (18u << 16) | 1;
+
+	for (long long i = 1; i <= va->extra; i++) {
+		struct ve_spec sp;
+		struct ve *v;
+
+		memset(&sp, 0, sizeof(sp));
+		snprintf(sp.id, sizeof(sp.id), "F%07X", (unsigned)i & 0xfffffffu);
+		sp.state = VE_ACTIVE;
+		sp.nips = i % 10 == 0 ? 2 : 1;	/* some VEs have two addresses */
+		for (size_t a = 0; a < sp.nips; a++) {
+			if ((next_ip & 0xff) == 0 || (next_ip & 0xff) == 255)
+				next_ip++;
+			if ((next_ip & 0xff) == 0)
+				next_ip++;
+			sp.ips[a] = next_ip++;
+		}
+		sp.disk_quota_mb = 1000 * (uint64_t)(1 + i % 20);
+		sp.firewall = FW_OPEN;
+		if ((v = ve_create(va, &sp, 1)) == NULL)
+			return -1;
+		va->ves[va->nves++] = v;
+	}
+	qsort(va->ves, va->nves, sizeof(*va->ves), ve_cmp);
+	return 0;
+}
+
+/* ---- HTTP ---- */
+
+static void
+handle(void *arg, const struct http_req *req, struct http_resp *resp)
+{
+	struct veagent *va = arg;
+
+	if (strcmp(req->path, "/metrics") == 0) {
+		struct expo_node nd = {
+			.agent_start_us = va->start_us,
+			.bogomips_centi = va->bogomips_centi,
+			.api_up = va->sync == NULL ? -1 : sync_up(va->sync) == 1,
+			.http_requests = http_nrequests(va->http),
+		};
+
+		va->be->ops->refresh(va->be, va->ves, va->nves, now_us());
+		resp->status = expo_write(resp->body, &nd, va->ves, va->nves) == 0 ? 200 : 503;
+		resp->ctype = "text/plain; version=0.0.4; charset=utf-8";
+	} else if (strcmp(req->path, "/healthz") == 0) {
+		size_t present = 0;
+
+		for (size_t i = 0; i < va->nves; i++)
+			present += va->ves[i]->s.present != 0;
+		resp->status = 200;
+		resp->ctype = "application/json";
+		buf_printf(resp->body, "{\"status\":\"ok\",\"node\":\"%s\",\"backend\":\"%s\","
+		    "\"ves\":%zu,\"running\":%zu,\"api\":\"%s\"}\n", va->node,
+		    va->be->ops->name, va->nves, present,
+		    va->sync == NULL ? "none" : sync_up(va->sync) == 1 ? "up" :
+		    sync_up(va->sync) == 0 ? "down" : "unknown");
+	} else {
+		resp->status = 404;
+		buf_puts(resp->body, "not found\n");
+	}
+}
+
+/* ---- signals and the cron ---- */
+
+static void
+on_signal(struct loop *l, int fd, int mask, void *arg)
+{
+	struct veagent *va = arg;
+	struct signalfd_siginfo si;
+
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			log_info("SIGHUP: polling the API now");
+			if (va->sync != NULL)
+				sync_kick(va->sync);
+			break;
+		case SIGTERM:
+		case SIGINT:
+			log_info("signal %u: stopping (VEs keep running)", si.ssi_signo);
+			loop_stop(l);
+			break;
+		}
+	}
+}
+
+static long long
+cron(struct loop *l, long long id, void *arg)
+{
+	struct veagent *va = arg;
+
+	http_cron(va->http, loop_now_ms());
+	return 1000;
+}
+
+/* ---- flags ---- */
+
+enum { O_NODE = 256, O_LISTEN, O_BACKEND, O_API, O_TOKEN, O_EXTRA, O_SEED,
+	O_RESTART, O_VEROOT, O_CGROOT, O_FWDIR, O_BOGO, O_LOGLEVEL };
+
+static void
+parse_flags(struct veagent *va, int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "node", required_argument, NULL, O_NODE },
+		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "backend", required_argument, NULL, O_BACKEND },
+		{ "api", required_argument, NULL, O_API },
+		{ "token-file", required_argument, NULL, O_TOKEN },
+		{ "extra", required_argument, NULL, O_EXTRA },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "restart-prob", required_argument, NULL, O_RESTART },
+		{ "ve-root", required_argument, NULL, O_VEROOT },
+		{ "cgroup-root", required_argument, NULL, O_CGROOT },
+		{ "firewall-dir", required_argument, NULL, O_FWDIR },
+		{ "bogomips", required_argument, NULL, O_BOGO },
+		{ "log-level", required_argument, NULL, O_LOGLEVEL },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *es, *backend = NULL;
+	int ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":dnh", opts, NULL)) != -1) {
+		switch (ch) {
+		case O_NODE:
+			va->node = optarg;
+			break;
+		case O_LISTEN:
+			va->listen = optarg;
+			break;
+		case O_BACKEND:
+			backend = optarg;
+			break;
+		case O_API:
+			va->api = optarg;
+			break;
+		case O_TOKEN:
+			va->token_file = optarg;
+			break;
+		case O_EXTRA:
+			va->extra = vep_strtonum(optarg, 0, EXTRA_MAX, &es);
+			if (es != NULL)
+				die("--extra %s %s (0 to %d)", optarg, es, EXTRA_MAX);
+			break;
+		case O_SEED:
+			va->seed = (uint64_t)vep_strtonum(optarg, 0, LLONG_MAX, &es);
+			if (es != NULL)
+				die("--seed %s %s", optarg, es);
+			break;
+		case O_RESTART: {
+			char *end;
+
+			errno = 0;
+			va->restart_prob = strtod(optarg, &end);
+			if (errno != 0 || *end != '\0' || end == optarg ||
+			    !(va->restart_prob >= 0 && va->restart_prob <= 1))
+				die("--restart-prob %s is not a probability between 0 and 1", optarg);
+			break;
+		}
+		case O_VEROOT:
+			va->ve_root = optarg;
+			break;
+		case O_CGROOT:
+			va->cgroup_root = optarg;
+			break;
+		case O_FWDIR:
+			va->fw_dir = optarg;
+			break;
+		case O_BOGO:
+			if (vep_parse_fixed(optarg, strlen(optarg), 2, &va->bogomips_centi) == -1 ||
+			    va->bogomips_centi == 0)
+				die("--bogomips %s is not a positive number with at most 2 decimals",
+				    optarg);
+			break;
+		case O_LOGLEVEL:
+			if ((va->log_level = log_level_parse(optarg)) == -1)
+				die("--log-level %s is not one of error, warn, info, debug", optarg);
+			break;
+		case 'd':
+			va->foreground = 1;
+			break;
+		case 'n':
+			va->check_only = 1;
+			break;
+		case 'h':
+			usage();
+			exit(0);
+		case ':':
+			die("%s needs a value", argv[optind - 1]);
+		default:
+			die("unknown flag %s (see veagent --help)", argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		die("unexpected argument %s", argv[optind]);
+	if (va->node == NULL || !node_name_valid(va->node))
+		die("--node NAME is required: 1 to 64 letters, digits, '-', '_' or '.'");
+	if (va->listen == NULL)
+		die("--listen ADDR:PORT is required");
+	if (backend == NULL)
+		die("--backend real|sim is required");
+	if (strcmp(backend, "real") == 0)
+		va->kind = BE_REAL;
+	else if (strcmp(backend, "sim") == 0)
+		va->kind = BE_SIM;
+	else
+		die("--backend %s is not real or sim", backend);
+	if ((va->api == NULL) != (va->token_file == NULL))
+		die("--api and --token-file go together");
+	if (va->kind == BE_REAL && va->extra > 0)
+		die("--extra is for the sim backend only");
+}
+
+static void
+block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigprocmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct veagent va;
+	struct http_limits lim = {
+		.max_conns = 512,
+		.idle_ms = 60000,
+		.req_ms = 10000,
+		.write_ms = 30000,
+	};
+	sigset_t set;
+	char err[512];
+	int rc = 1;
+
+	memset(&va, 0, sizeof(va));
+	va.sigfd = -1;
+	va.log_level = LOG_LVL_INFO;
+	va.ve_root = "/var/lib/vepanel/ve";
+	va.cgroup_root = "/sys/fs/cgroup";
+	va.fw_dir = VEP_SYSCONFDIR "/firewall";
+	parse_flags(&va, argc, argv);
+
+	if (va.bogomips_centi == 0 && (va.bogomips_centi = read_bogomips()) == 0)
+		va.bogomips_centi = 480000;	/* the catalogue's default per CPU */
+	if (va.token_file != NULL) {
+		char tok[257];
+
+		if (sync_read_token(va.token_file, tok, sizeof(tok), err, sizeof(err)) == -1)
+			die("%s", err);
+		explicit_bzero(tok, sizeof(tok));
+	}
+	log_init("veagent", (enum log_level)va.log_level, va.foreground, !va.foreground);
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((va.loop = loop_new()) == NULL)
+		die("cannot create the event loop: %s", strerror(errno));
+
+	if (va.kind == BE_SIM) {
+		struct be_sim_conf sc = { .seed = va.seed, .restart_prob = va.restart_prob };
+		va.be = be_sim_new(&sc);
+		if (va.be == NULL)
+			die("out of memory");
+	} else {
+		struct be_real_conf rc_ = {
+			.cgroup_root = va.cgroup_root,
+			.proc_root = "/proc",
+			.ve_root = va.ve_root,
+			.fw_dir = va.fw_dir,
+			.bogomips_centi = va.bogomips_centi,
+			.ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN),
+			.collect_ms = 1000,
+			.disk_budget = 2000,
+		};
+		if (va.check_only) {
+			if (geteuid() != 0)
+				die("--backend real needs root");
+		}
+		if ((va.be = be_real_new(va.loop, &rc_, err, sizeof(err))) == NULL)
+			die("%s", err);
+	}
+	if (va.check_only) {
+		printf("veagent: configuration OK (node %s, backend %s)\n", va.node,
+		    va.be->ops->name);
+		exit(0);
+	}
+
+	if ((va.http = http_listen(va.loop, va.listen, &lim, handle, &va, err,
+	    sizeof(err))) == NULL)
+		die("%s", err);
+	if (!va.foreground && daemon(0, 0) == -1)
+		die("cannot become a daemon: %s", strerror(errno));
+
+	va.start_us = now_us();
+	if (va.extra > 0) {
+		if ((va.ves = calloc((size_t)va.extra, sizeof(*va.ves))) == NULL)
+			die("out of memory");
+		if (add_extras(&va) == -1)
+			die("out of memory");
+	}
+
+	block_signals(&set);
+	if ((va.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1 ||
+	    loop_io_add(va.loop, va.sigfd, LOOP_READ, on_signal, &va) == -1)
+		fatal("signalfd");
+	if (loop_timer_add(va.loop, 1000, cron, &va) == -1)
+		fatal("timer");
+	if (va.api != NULL) {
+		struct sync_conf sc = {
+			.api = va.api,
+			.node = va.node,
+			.token_file = va.token_file,
+			.period_ms = 5000,
+			.backoff_max_ms = 60000,
+		};
+		if ((va.sync = sync_new(va.loop, &sc, agent_apply, &va, err,
+		    sizeof(err))) == NULL)
+			fatalx("%s", err);
+	}
+
+	log_info("node %s: serving on %s (port %d), backend %s, %zu extra VEs%s%s",
+	    va.node, va.listen, http_port(va.http), va.be->ops->name, va.nves,
+	    va.api ? ", API " : "", va.api ? va.api : "");
+	if (loop_run(va.loop) == 0)
+		rc = 0;
+
+	sync_free(va.sync);
+	http_free(va.http);
+	/* Stopping the agent leaves VEs running: only forget them. */
+	for (size_t i = 0; i < va.nves; i++) {
+		if (va.ves[i]->be != NULL)
+			va.be->ops->forget(va.be, va.ves[i]);
+		free(va.ves[i]);
+	}
+	free(va.ves);
+	va.be->ops->free(va.be);
+	close(va.sigfd);
+	loop_free(va.loop);
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * The API's side of the node agent protocol (SPEC section 7): who a node
+ * is (its bearer token) and which VEs it must run, as the JSON document
+ * veagent polls at GET /api/v1/nodes/{name}/ves:
+ *
+ *	{"node":"n1","ves":[{"ve_id":"0000002A","state":"active",
+ *	  "ips":["192.0.2.10"],"disk_quota_mb":1000,"cpu_min_bogomips":0,
+ *	  "mem_max_mb":0,"net_bw_min_kbps":0,"net_bw_max_kbps":0,
+ *	  "net_in_bw_min_kbps":0,"net_in_bw_max_kbps":0,
+ *	  "net_out_bw_min_kbps":0,"net_out_bw_max_kbps":0,
+ *	  "firewall":"open","firewall_file":null,"throttle_kbps":0}]}
+ *
+ * Only active and suspended VEs are listed; an expired or deleted VE is
+ * absent, which tells the agent to remove it.
+ */
+#ifndef VEP_DB_NODE_H
+#define VEP_DB_NODE_H
+
+#include <jansson.h>
+
+struct db;
+
+/* One VE's row as the statements read it (exported for unit tests). */
+struct db_node_ve {
+	char		 ve_id[9];
+	char		 state[16];
+	long long	 disk_quota_mb;
+	long long	 cpu_min_bogomips;
+	long long	 mem_max_mb;
+	long long	 net_bw_min_kbps, net_bw_max_kbps;
+	long long	 net_in_bw_min_kbps, net_in_bw_max_kbps;
+	long long	 net_out_bw_min_kbps, net_out_bw_max_kbps;
+	char		 firewall[16];
+	char		 firewall_file[65];
+	int		 firewall_file_null;
+	long long	 throttle_kbps;
+};
+
+/*
+ * Is token the bearer token of the enabled node `name`?  1 yes, 0 no
+ * (unknown node, disabled node, wrong token: not told apart), < 0 a
+ * database error (enum db_rc).  The token is compared as its SHA-256 hex
+ * against nodes.token_hash in constant time.
+ */
+int	db_node_auth(struct db *, const char *name, const char *token);
+
+/*
+ * The document above for node `name` into *out (new reference, caller
+ * decrefs).  0, or < 0 (enum db_rc) with *out NULL.  An unknown node gets
+ * an empty list: callers authenticate the node first.
+ */
+int	db_node_ves_json(struct db *, const char *name, json_t **out);
+
+/* One "ves" entry from a row, with an empty "ips" array; NULL when out of memory. */
+json_t	*db_node_ve_entry(const struct db_node_ve *);
+
+#endif

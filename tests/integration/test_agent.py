@@ -1,0 +1,786 @@
+"""Integration tests of veagent, the node agent (SPEC section 7).
+
+(a) sim backend: the exposition format, keep-alive, concurrency, bad and
+    slow clients, flags, and learning VEs from a fake API (added, changed,
+    suspended, removed; API down and back).
+(b) real backend, as root on a machine with cgroups: a VE from the fake API
+    becomes a cgroup, a network namespace and a veth pair; CPU time burnt
+    inside it and bytes sent through it show up exactly; removal leaves
+    nothing behind.  Runs for every cgroup hierarchy the machine has (v1,
+    v2, or both on a hybrid system).
+
+Environment: VEP_BUILD (the build directory), VEP_ROOT (the source tree).
+"""
+import http.client
+import json
+import os
+import re
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+ROOT = os.environ.get("VEP_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+BUILD = os.environ.get("VEP_BUILD", ROOT)
+AGENT = os.path.join(BUILD, "agent", "veagent")
+sys.path.insert(0, os.path.join(ROOT, "tests", "fakes"))
+import node_api  # noqa: E402
+
+SPEC_NAMES = {
+    "veagent_start_time_seconds", "node_cpu_bogomips", "ve_start_time_seconds",
+    "ve_cpu_user_seconds_total", "ve_cpu_system_seconds_total", "ve_memory_virtual_bytes",
+    "ve_disk_used_bytes", "ve_network_receive_bytes_total", "ve_network_transmit_bytes_total",
+}
+EXTRA_NAMES = {"ve_memory_rss_bytes", "ve_processes", "ve_cpu_throttled_seconds_total",
+               "ve_state", "veagent_api_up", "veagent_http_requests_total"}
+COUNTERS = {"ve_cpu_user_seconds_total", "ve_cpu_system_seconds_total",
+            "ve_network_receive_bytes_total", "ve_network_transmit_bytes_total",
+            "ve_cpu_throttled_seconds_total", "veagent_http_requests_total"}
+LINE = re.compile(r'^([a-z_]+)(\{ve="([0-9A-F]{8})"(,ip="(\d+\.\d+\.\d+\.\d+)")?\})? (\d+(\.\d+)?)$')
+SIX = {"veagent_start_time_seconds", "ve_start_time_seconds", "ve_cpu_user_seconds_total",
+       "ve_cpu_system_seconds_total", "ve_cpu_throttled_seconds_total"}
+
+
+class Agent:
+    """A veagent process on 127.0.0.1 with a kernel-chosen port; its log is kept."""
+
+    def __init__(self, *args):
+        self.log = []
+        self.proc = subprocess.Popen([AGENT, "--listen", "127.0.0.1:0", "-d", *args],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.port = None
+        got = threading.Event()
+
+        def reader():
+            for line in self.proc.stderr:
+                self.log.append(line.rstrip("\n"))
+                m = re.search(r"\(port (\d+)\)", line)
+                if m and self.port is None:
+                    self.port = int(m.group(1))
+                    got.set()
+            got.set()
+        self.thread = threading.Thread(target=reader, daemon=True)
+        self.thread.start()
+        if not got.wait(10) or self.port is None:
+            self.stop()
+            raise AssertionError("veagent did not start: %s" % "\n".join(self.log))
+
+    def logged(self, pattern):
+        return [l for l in list(self.log) if re.search(pattern, l)]
+
+    def hup(self):
+        self.proc.send_signal(signal.SIGHUP)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.thread.join(5)
+        self.proc.stderr.close()
+        # A sanitizer build reports here (run the tests with VEP_BUILD at one).
+        bad = self.logged(r"Sanitizer|runtime error:")
+        assert not bad, "veagent: %s" % "\n".join(self.log[-40:])
+
+    def conn(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+
+    def get(self, path="/metrics", conn=None):
+        c = conn or self.conn()
+        c.request("GET", path)
+        r = c.getresponse()
+        body = r.read().decode()
+        if conn is None:
+            c.close()
+        return r, body
+
+    def metrics(self):
+        r, body = self.get()
+        assert r.status == 200, r.status
+        return parse(body)
+
+
+def parse(body):
+    """{(name, ve, ip): value_str} of every sample; asserts the syntax of every line."""
+    out = {}
+    assert body.endswith("\n")
+    for line in body.splitlines():
+        if line.startswith("# HELP ") or line.startswith("# TYPE "):
+            continue
+        m = LINE.match(line)
+        assert m, "line does not parse: %r" % line
+        name, ve, ip, val = m.group(1), m.group(3), m.group(5), m.group(6)
+        assert name in SPEC_NAMES | EXTRA_NAMES, "unknown metric %s" % name
+        if name in SIX:
+            assert re.fullmatch(r"\d+\.\d{6}", val), line
+        elif name == "node_cpu_bogomips":
+            assert re.fullmatch(r"\d+\.\d{2}", val), line
+        else:
+            assert re.fullmatch(r"\d+", val), line
+        key = (name, ve, ip)
+        assert key not in out, "duplicate series %r" % (key,)
+        out[key] = val
+    return out
+
+
+def num(v):
+    """Exact value: integer, or integer microseconds for six-decimal values."""
+    if "." in v:
+        a, b = v.split(".")
+        return int(a) * 10 ** len(b) + int(b)
+    return int(v)
+
+
+def wait_for(fn, timeout=20, step=0.2, what="condition"):
+    end = time.time() + timeout
+    while True:
+        v = fn()
+        if v:
+            return v
+        if time.time() > end:
+            raise AssertionError("timed out waiting for %s" % what)
+        time.sleep(step)
+
+
+def raw(port, data, timeout=5):
+    """Send bytes on a fresh connection; everything the agent answers until it closes."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.sendall(data)
+    chunks = []
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            chunks.append(b)
+    finally:
+        s.close()
+    return b"".join(chunks)
+
+
+class SimAgentTest(unittest.TestCase):
+    """--backend sim --extra 500 --seed 1."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.agent = Agent("--node", "simnode", "--backend", "sim", "--extra", "500", "--seed", "1")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.agent.stop()
+
+    def test_format_and_counters(self):
+        a = self.metrics_twice()
+        first, second = a
+        ves = {k[1] for k in first if k[1]}
+        self.assertEqual(len(ves), 500)
+        self.assertIn("F0000001", ves)
+        self.assertIn("F00001F4", ves)
+        for name in SPEC_NAMES:
+            self.assertTrue(any(k[0] == name for k in first), name)
+        for v in ves:
+            for name in SPEC_NAMES - {"veagent_start_time_seconds", "node_cpu_bogomips",
+                                      "ve_network_receive_bytes_total",
+                                      "ve_network_transmit_bytes_total"}:
+                self.assertIn((name, v, None), first)
+        # Addresses come from 198.18.0.0/15; every tenth VE has two.
+        ips = [k[2] for k in first if k[0] == "ve_network_receive_bytes_total"]
+        self.assertEqual(len(ips), 550)
+        self.assertTrue(all(ip.startswith("198.18.") or ip.startswith("198.19.") for ip in ips))
+        grew = 0
+        for k, v in first.items():
+            self.assertIn(k, second)
+            if k[0] in COUNTERS:
+                self.assertGreaterEqual(num(second[k]), num(v), k)
+                grew += num(second[k]) > num(v)
+            if k[0] == "ve_start_time_seconds":
+                self.assertEqual(second[k], v)   # no restarts without --restart-prob
+        self.assertGreater(grew, 250)
+        self.assertEqual(first[("veagent_start_time_seconds", None, None)],
+                         second[("veagent_start_time_seconds", None, None)])
+
+    def metrics_twice(self):
+        first = self.agent.metrics()
+        time.sleep(1.2)
+        return first, self.agent.metrics()
+
+    def test_headers_and_healthz(self):
+        r, body = self.agent.get()
+        self.assertEqual(r.getheader("Content-Type"), "text/plain; version=0.0.4; charset=utf-8")
+        self.assertEqual(int(r.getheader("Content-Length")), len(body.encode()))
+        r, body = self.agent.get("/healthz")
+        self.assertEqual(r.status, 200)
+        h = json.loads(body)
+        self.assertEqual((h["status"], h["node"], h["ves"], h["api"]), ("ok", "simnode", 500, "none"))
+        r, _ = self.agent.get("/nope")
+        self.assertEqual(r.status, 404)
+        c = self.agent.conn()
+        c.request("POST", "/metrics", body=b"x=1")
+        r = c.getresponse()
+        r.read()
+        self.assertEqual(r.status, 405)
+        c.close()
+        c = self.agent.conn()
+        c.request("HEAD", "/metrics")
+        r = c.getresponse()
+        self.assertEqual(r.read(), b"")
+        self.assertGreater(int(r.getheader("Content-Length")), 100000)
+        c.close()
+
+    def test_keepalive(self):
+        c = self.agent.conn()
+        r1, b1 = self.agent.get(conn=c)
+        sock = c.sock
+        r2, b2 = self.agent.get(conn=c)
+        self.assertIs(c.sock, sock, "the second request needed a new connection")
+        self.assertEqual((r1.status, r2.status), (200, 200))
+        self.assertEqual(r1.getheader("Connection"), "keep-alive")
+        c.close()
+        # Pipelined: three requests in one write, three answers in order.
+        req = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        out = raw(self.agent.port, req * 2 + b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertEqual(out.count(b"HTTP/1.1 200 OK"), 3)
+
+    def test_concurrent_scrapers(self):
+        errors, sizes = [], []
+
+        def scraper():
+            try:
+                c = self.agent.conn()
+                for _ in range(5):
+                    r, body = self.agent.get(conn=c)
+                    if r.status != 200 or int(r.getheader("Content-Length")) != len(body.encode()):
+                        errors.append(r.status)
+                    sizes.append(len(body))
+                c.close()
+            except Exception as e:  # noqa: BLE001
+                errors.append(repr(e))
+        ts = [threading.Thread(target=scraper) for _ in range(20)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(60)
+        self.assertEqual(errors, [])
+        self.assertEqual(len(sizes), 100)
+        self.assertGreater(min(sizes), 200000)
+
+    def test_malformed_then_serves(self):
+        for bad in (b"GARBAGE\r\n\r\n", b"\x16\x03\x01\x00\xff\x01",
+                    b"GET /metrics HTTP/1.1\r\n\r\n",                      # no Host
+                    b"GET /metrics HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+                    b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 10000 + b"\r\n\r\n"):
+            out = raw(self.agent.port, bad)
+            self.assertTrue(out.startswith(b"HTTP/1.1 400 "), (bad[:30], out[:60]))
+            self.assertIn(b"Connection: close", out)
+            r, _ = self.agent.get()
+            self.assertEqual(r.status, 200)
+
+    def test_slow_clients_do_not_block(self):
+        # One sends half a request and waits; another asks and never reads.
+        half = socket.create_connection(("127.0.0.1", self.agent.port))
+        half.sendall(b"GET /metr")
+        hog = socket.create_connection(("127.0.0.1", self.agent.port))
+        hog.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        hog.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n" * 20)
+        try:
+            times = []
+            for _ in range(20):
+                t = time.monotonic()
+                r, body = self.agent.get()
+                times.append(time.monotonic() - t)
+                self.assertEqual(r.status, 200)
+            times.sort()
+            self.assertLess(times[10], 0.05, times)
+            self.assertLess(times[-1], 1.0, times)
+        finally:
+            half.close()
+            hog.close()
+
+    def test_latency_500(self):
+        c = self.agent.conn()
+        times = []
+        for _ in range(50):
+            t = time.monotonic()
+            r, _ = self.agent.get(conn=c)
+            times.append(time.monotonic() - t)
+        c.close()
+        times.sort()
+        self.assertLess(times[25], 0.010, "p50 %.2f ms" % (times[25] * 1000))
+
+
+class FlagsTest(unittest.TestCase):
+    def run_agent(self, *args):
+        p = subprocess.run([AGENT, *args], capture_output=True, text=True, timeout=10)
+        return p.returncode, p.stderr.strip()
+
+    def test_bad_flags_one_sentence(self):
+        base = ["--node", "n1", "--listen", "127.0.0.1:1", "--backend", "sim"]
+        for args, want in (
+                (["--bogus"], "unknown flag --bogus"),
+                (base + ["--extra", "many"], "--extra many is not a whole number"),
+                (base + ["--seed", "-1"], "--seed -1 is too small"),
+                (["--listen", "127.0.0.1:1", "--backend", "sim"], "--node NAME is required"),
+                (base[:4] + ["--backend", "qemu"], "--backend qemu is not real or sim"),
+                (base + ["--api", "http://x/api/v1"], "--api and --token-file go together"),
+                (base + ["--api", "http://x/api/v1", "--token-file", "/nonexistent"],
+                 "cannot read the token file /nonexistent"),
+                (["--node", "n1", "--listen", "localhost", "--backend", "sim"], "is not an IPv4 ADDR:PORT")):
+            rc, err = self.run_agent(*args)
+            self.assertNotEqual(rc, 0, args)
+            self.assertEqual(len(err.splitlines()), 1, err)
+            self.assertIn(want, err)
+
+    def test_port_in_use(self):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        try:
+            rc, err = self.run_agent("--node", "n1", "--listen", "127.0.0.1:%d" % port,
+                                     "--backend", "sim", "-d")
+        finally:
+            s.close()
+        self.assertEqual(rc, 1)
+        self.assertEqual(err, "veagent: 127.0.0.1:%d is already in use" % port)
+
+    def test_check_only(self):
+        rc, _ = self.run_agent("--node", "n1", "--listen", "127.0.0.1:1", "--backend", "sim", "-n")
+        self.assertEqual(rc, 0)
+
+
+class SyncTest(unittest.TestCase):
+    """The agent follows the API: sim backend, fake API."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.tok = os.path.join(self.tmp.name, "token")
+        with open(os.open(self.tok, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            f.write("node-token-1\n")
+        self.api = node_api.FakeNodeApi("n1", "node-token-1").start()
+        self.api.ves = [node_api.ve("0000002A", ["192.0.2.10"]),
+                        node_api.ve("0000002B", ["192.0.2.11", "192.0.2.12"], state="suspended")]
+        self.agent = Agent("--node", "n1", "--backend", "sim", "--api", self.api.url,
+                           "--token-file", self.tok, "--seed", "3")
+
+    def tearDown(self):
+        self.agent.stop()
+        self.api.stop()
+        self.tmp.cleanup()
+
+    def ves(self):
+        return {k[1] for k in self.agent.metrics() if k[1]}
+
+    def test_follow_the_api(self):
+        wait_for(lambda: self.ves() == {"0000002A", "0000002B"}, what="two VEs")
+        m = self.agent.metrics()
+        self.assertEqual(m[("ve_state", "0000002B", None)], "0")
+        self.assertEqual(m[("veagent_api_up", None, None)], "1")
+        self.assertIn(("ve_network_transmit_bytes_total", "0000002B", "192.0.2.12"), m)
+        start_a = m[("ve_start_time_seconds", "0000002A", None)]
+
+        # added, changed (an address), resumed, removed, plus a bad entry skipped
+        self.api.ves = [node_api.ve("0000002A", ["192.0.2.10", "192.0.2.20"]),
+                        node_api.ve("0000002B", ["192.0.2.11", "192.0.2.12"]),
+                        node_api.ve("0000002C", ["192.0.2.13"], disk_quota_mb=0),
+                        node_api.ve("0000002D", ["192.0.2.14"])]
+        self.agent.hup()
+        wait_for(lambda: self.ves() == {"0000002A", "0000002B", "0000002D"}, what="sync")
+        m = self.agent.metrics()
+        self.assertIn(("ve_network_receive_bytes_total", "0000002A", "192.0.2.20"), m)
+        self.assertEqual(m[("ve_state", "0000002B", None)], "1")
+        self.assertEqual(m[("ve_start_time_seconds", "0000002A", None)], start_a)
+        wait_for(lambda: self.agent.logged(r"ves\[2\] \(0000002C\) skipped: disk_quota_mb is out of range"),
+                 what="the bad entry logged")
+
+        self.api.ves = [node_api.ve("0000002D", ["192.0.2.14"])]
+        self.agent.hup()
+        wait_for(lambda: self.ves() == {"0000002D"}, what="removal")
+        wait_for(lambda: self.agent.logged(r"VE 0000002A: removed"), timeout=5, what="removal logged")
+
+    def test_api_down_and_back(self):
+        wait_for(lambda: len(self.ves()) == 2, what="two VEs")
+        self.api.status = 503
+        self.agent.hup()
+        wait_for(lambda: self.agent.metrics().get(("veagent_api_up", None, None)) == "0",
+                 what="api down")
+        n = self.api.requests
+        time.sleep(4)           # retries after 1, 2 s ...
+        self.assertGreaterEqual(self.api.requests - n, 2, "no retries")
+        self.assertEqual(self.ves(), {"0000002A", "0000002B"}, "the last known VEs were dropped")
+        self.assertEqual(len(self.agent.logged(r"API down")), 1)
+        # Garbage from the API counts as down too, and keeps the VEs.
+        self.api.status = 200
+        self.api.raw = b"<html>oops</html>"
+        time.sleep(4.5)
+        self.assertEqual(self.ves(), {"0000002A", "0000002B"})
+        self.assertEqual(len(self.agent.logged(r"API down")), 1)
+        self.api.raw = None
+        self.agent.hup()
+        wait_for(lambda: self.agent.logged(r"API back after"), what="api back")
+        self.assertEqual(len(self.agent.logged(r"API back")), 1)
+        self.assertEqual(self.agent.metrics()[("veagent_api_up", None, None)], "1")
+
+    def test_token_reread_on_hup(self):
+        wait_for(lambda: len(self.ves()) == 2, what="two VEs")
+        self.api.token = "node-token-2"
+        self.agent.hup()
+        wait_for(lambda: self.agent.logged(r"API down: HTTP status 401"), what="401")
+        self.assertEqual(len(self.ves()), 2)
+        with open(self.tok, "w") as f:
+            f.write("node-token-2\n")
+        self.agent.hup()
+        wait_for(lambda: self.agent.logged(r"API back after"), what="the new token accepted")
+
+
+# ---- the real backend ----
+
+def cgroup_roots():
+    """(root, version) for every hierarchy this machine offers."""
+    out = []
+    if os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+        out.append(("/sys/fs/cgroup", 2))
+    elif os.path.isdir("/sys/fs/cgroup/cpuacct"):
+        out.append(("/sys/fs/cgroup", 1))
+        if os.path.exists("/sys/fs/cgroup/unified/cgroup.controllers"):
+            out.append(("/sys/fs/cgroup/unified", 2))
+    return out
+
+
+def real_skip_reason():
+    if os.geteuid() != 0:
+        return "the real backend needs root"
+    if not cgroup_roots():
+        return "no cgroup file system mounted at /sys/fs/cgroup"
+    for tool in ("ip", "tc", "nft"):
+        if not any(os.access(os.path.join(d, tool), os.X_OK) for d in ("/usr/sbin", "/sbin", "/usr/bin")):
+            return "%s is not installed" % tool
+    if subprocess.run(["ip", "netns", "list"], capture_output=True).returncode != 0:
+        return "ip netns does not work here"
+    return None
+
+
+def sh(*argv, check=True):
+    return subprocess.run(list(argv), capture_output=True, text=True, check=check, timeout=20)
+
+
+def cg_dirs(root, ver, veid):
+    if ver == 2:
+        return [os.path.join(root, "vepanel", veid)]
+    return [os.path.join(root, c, "vepanel", veid)
+            for c in ("cpu", "cpuacct", "memory", "freezer", "pids")
+            if os.path.isdir(os.path.join(root, c))]
+
+
+def read(path):
+    with open(path) as f:
+        return f.read().strip()
+
+
+def iface_stat(dev, what):
+    return int(read("/sys/class/net/%s/statistics/%s" % (dev, what)))
+
+
+UDP_RECV = r"""
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+print("ready", flush=True)
+s.settimeout(3)
+n = 0
+try:
+    while True:
+        n += len(s.recv(65536))
+except socket.timeout:
+    pass
+print(n, flush=True)
+"""
+
+UDP_SEND = r"""
+import socket, sys, time
+src, dst, port, count, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+for i in range(count):
+    s.sendto(b"v" * size, (dst, port))
+    if i % 50 == 49:
+        time.sleep(0.01)
+"""
+
+BURN = "import time\nt = time.process_time()\nwhile time.process_time() - t < 1.0:\n    pass\n"
+
+
+@unittest.skipIf(real_skip_reason(), real_skip_reason() or "")
+class RealBackendTest(unittest.TestCase):
+    ETH = 14 + 20 + 8       # Ethernet + IPv4 + UDP headers of one datagram on the veth
+    IPH = 20 + 8            # what nftables counts (IP bytes)
+    ARP = 42                # one ARP frame on a veth (no padding)
+
+    def test_real_backends(self):
+        for i, (root, ver) in enumerate(cgroup_roots()):
+            with self.subTest(cgroup_root=root, version=ver):
+                self.run_real(root, ver, "0000A%02X1" % i, "0000A%02X2" % i)
+
+    def cleanup_ve(self, veid, root, ver):
+        sh("ip", "link", "del", "vh" + veid, check=False)
+        sh("ip", "netns", "del", "ve-" + veid, check=False)
+        for d in cg_dirs(root, ver, veid):
+            if os.path.isdir(d):
+                try:
+                    os.rmdir(d)
+                except OSError:
+                    pass
+
+    def run_real(self, root, ver, v1, v2):
+        tmp = tempfile.TemporaryDirectory()
+        tok = os.path.join(tmp.name, "token")
+        with open(os.open(tok, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            f.write("real-token\n")
+        for v in (v1, v2):
+            self.cleanup_ve(v, root, ver)
+        api = node_api.FakeNodeApi("realnode", "real-token").start()
+        api.ves = [node_api.ve(v1, ["10.200.0.2"]),
+                   node_api.ve(v2, ["10.200.1.2", "10.200.1.3"], firewall="client")]
+        args = ("--node", "realnode", "--backend", "real", "--api", api.url,
+                "--token-file", tok, "--ve-root", os.path.join(tmp.name, "ve"),
+                "--cgroup-root", root)
+        agents = [Agent(*args)]
+        procs = []
+        try:
+            self.check_created(agents[0], root, ver, v1, v2)
+            self.check_cpu_and_memory(agents[0], root, ver, v1, procs)
+            self.check_traffic_veth(agents[0], v1)
+            self.check_traffic_nft(agents[0], v2)
+            self.check_change_suspend(agents[0], api, root, ver, v1, v2)
+            self.check_vanished(agents[0], root, ver, v2)
+            self.check_restart(agents, args, api, root, ver, v1, v2)
+            self.check_removed(agents[-1], api, root, ver, v1, v2)
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            for a in agents:
+                a.stop()
+            api.stop()
+            for v in (v1, v2):
+                self.cleanup_ve(v, root, ver)
+            tmp.cleanup()
+
+    def check_created(self, agent, root, ver, v1, v2):
+        def ready():
+            m = agent.metrics()
+            return (all(os.path.isdir(d) for v in (v1, v2) for d in cg_dirs(root, ver, v)) and
+                    all(os.path.exists("/run/netns/ve-" + v) for v in (v1, v2)) and
+                    all(os.path.exists("/sys/class/net/vh" + v) for v in (v1, v2)) and
+                    ("ve_start_time_seconds", v2, None) in m and
+                    len(agent.logged(r"network ready")) >= 2)
+        wait_for(ready, what="cgroups, namespaces and veths")
+        addrs = sh("ip", "-n", "ve-" + v2, "-4", "-o", "addr", "show", "dev", "eth0").stdout
+        self.assertIn("10.200.1.2/32", addrs)
+        self.assertIn("10.200.1.3/32", addrs)
+        nft = sh("nft", "list", "chain", "inet", "vepanel", "ve_%s_fwin" % v2).stdout
+        self.assertIn("tcp dport 22 accept", nft)     # the "client" style
+
+    def join_cgroup(self, root, ver, veid):
+        dirs = cg_dirs(root, ver, veid)
+
+        def pre():
+            for d in dirs:
+                with open(os.path.join(d, "cgroup.procs"), "w") as f:
+                    f.write(str(os.getpid()))
+        return pre
+
+    def cpu_us(self, agent, veid):
+        m = agent.metrics()
+        return (num(m[("ve_cpu_user_seconds_total", veid, None)]) +
+                num(m[("ve_cpu_system_seconds_total", veid, None)]))
+
+    def check_cpu_and_memory(self, agent, root, ver, veid, procs):
+        before = self.cpu_us(agent, veid)
+        time.sleep(1.2)
+        self.assertEqual(self.cpu_us(agent, veid), before, "an idle VE used CPU")
+        # Burn ~1 s of CPU inside the VE's cgroup; the kernel tells us how much exactly.
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.join_cgroup(root, ver, veid)()
+                os.execv(sys.executable, [sys.executable, "-c", BURN])
+            finally:
+                os._exit(127)
+        _, status, ru = os.wait4(pid, 0)
+        self.assertEqual(status, 0)
+        burnt = int((ru.ru_utime + ru.ru_stime) * 1e6)
+        self.assertGreater(burnt, 900000)
+        time.sleep(1.5)
+        used = self.cpu_us(agent, veid) - before
+        print("\n  %s: burner %d us CPU, VE counted %d us (%+.2f%%)" % (
+            root, burnt, used, (used - burnt) * 100.0 / burnt), file=sys.stderr)
+        self.assertLess(abs(used - burnt), burnt * 0.05,
+                        "VE CPU %d us, the burner used %d us" % (used, burnt))
+        # Virtual memory: the sum of VmSize of the VE's processes.
+        p = subprocess.Popen([sys.executable, "-c", "import time\nx = bytearray(30 << 20)\ntime.sleep(60)"],
+                             preexec_fn=self.join_cgroup(root, ver, veid))
+        procs.append(p)
+        time.sleep(0.5)
+        with open("/proc/%d/status" % p.pid) as f:
+            vm = [int(l.split()[1]) * 1024 for l in f if l.startswith("VmSize:")][0]
+
+        def seen():
+            m = agent.metrics()
+            return (m[("ve_processes", veid, None)] == "1" and
+                    int(m[("ve_memory_virtual_bytes", veid, None)]) == vm)
+        wait_for(seen, what="VmSize %d of the VE's process" % vm)
+        p.kill()
+        p.wait()
+
+    def quiet_sample(self, agent, veid, ip, dev):
+        """Agent counters and the interface's statistics at one quiet moment."""
+        for _ in range(20):
+            s0 = (iface_stat(dev, "rx_bytes"), iface_stat(dev, "tx_bytes"))
+            time.sleep(1.3)     # at least one collection in between
+            m = agent.metrics()
+            s1 = (iface_stat(dev, "rx_bytes"), iface_stat(dev, "tx_bytes"))
+            if s0 == s1:
+                return (int(m[("ve_network_receive_bytes_total", veid, ip)]),
+                        int(m[("ve_network_transmit_bytes_total", veid, ip)]), s1)
+        raise AssertionError("the link never went quiet")
+
+    def check_traffic_veth(self, agent, veid):
+        dev = "vh" + veid
+        sh("ip", "addr", "add", "10.200.0.1/32", "dev", dev)
+        rx0, tx0, (hrx0, htx0) = self.quiet_sample(agent, veid, "10.200.0.2", dev)
+        count, size = 200, 1000
+        # VE -> host
+        recv = subprocess.Popen([sys.executable, "-c", UDP_RECV, "10.200.0.1", "7701"],
+                                stdout=subprocess.PIPE, text=True)
+        self.assertEqual(recv.stdout.readline().strip(), "ready")
+        sh("ip", "netns", "exec", "ve-" + veid, sys.executable, "-c", UDP_SEND,
+           "10.200.0.2", "10.200.0.1", "7701", str(count), str(size))
+        self.assertEqual(int(recv.stdout.readline()), count * size)
+        recv.wait(10)
+        recv.stdout.close()
+        # host -> VE
+        recv = subprocess.Popen(["ip", "netns", "exec", "ve-" + veid, sys.executable, "-c",
+                                 UDP_RECV, "10.200.0.2", "7702"], stdout=subprocess.PIPE, text=True)
+        self.assertEqual(recv.stdout.readline().strip(), "ready")
+        sh(sys.executable, "-c", UDP_SEND, "10.200.0.1", "10.200.0.2", "7702", str(count // 2), str(size))
+        self.assertEqual(int(recv.stdout.readline()), count // 2 * size)
+        recv.wait(10)
+        recv.stdout.close()
+        rx1, tx1, (hrx1, htx1) = self.quiet_sample(agent, veid, "10.200.0.2", dev)
+        print("  veth: VE sent %d B (iface rx %d B, payload %d B), received %d B (iface tx %d B, payload %d B)" % (
+            tx1 - tx0, hrx1 - hrx0, count * size, rx1 - rx0, htx1 - htx0, count // 2 * size), file=sys.stderr)
+        # The counters are the interface's own, direction swapped, to the byte.
+        self.assertEqual(tx1 - tx0, hrx1 - hrx0)
+        self.assertEqual(rx1 - rx0, htx1 - htx0)
+        # ... and that is the payload plus headers, plus at most a few ARP frames.
+        want_tx, want_rx = count * (size + self.ETH), count // 2 * (size + self.ETH)
+        self.assertTrue(want_tx <= tx1 - tx0 <= want_tx + 4 * self.ARP, (tx1 - tx0, want_tx))
+        self.assertTrue(want_rx <= rx1 - rx0 <= want_rx + 4 * self.ARP, (rx1 - rx0, want_rx))
+
+    def check_traffic_nft(self, agent, veid):
+        """A two-address VE counts per address with nftables: IP bytes, exactly."""
+        m0 = agent.metrics()
+        sends = {"10.200.1.2": 70, "10.200.1.3": 30}
+        size = 500
+        recv = subprocess.Popen([sys.executable, "-c", UDP_RECV, "10.200.0.1", "7703"],
+                                stdout=subprocess.PIPE, text=True)
+        self.assertEqual(recv.stdout.readline().strip(), "ready")
+        for src, n in sends.items():
+            sh("ip", "netns", "exec", "ve-" + veid, sys.executable, "-c", UDP_SEND,
+               src, "10.200.0.1", "7703", str(n), str(size))
+        self.assertEqual(int(recv.stdout.readline()), 100 * size)
+        recv.wait(10)
+        recv.stdout.close()
+
+        def counted():
+            m = agent.metrics()
+            return all(int(m[("ve_network_transmit_bytes_total", veid, ip)]) -
+                       int(m0[("ve_network_transmit_bytes_total", veid, ip)]) == n * (size + self.IPH)
+                       for ip, n in sends.items())
+        wait_for(counted, timeout=10, what="per-address nftables counts")
+
+    def check_change_suspend(self, agent, api, root, ver, v1, v2):
+        api.ves = [node_api.ve(v1, ["10.200.0.2"], net_bw_max_kbps=10000, cpu_min_bogomips=100),
+                   node_api.ve(v2, ["10.200.1.2", "10.200.1.3"], firewall="client", state="suspended")]
+        agent.hup()
+        wait_for(lambda: "rate 10Mbit" in sh("tc", "qdisc", "show", "dev", "vh" + v1).stdout,
+                 what="tbf on the host side")
+        wait_for(lambda: "rate 10Mbit" in sh("tc", "-n", "ve-" + v1, "qdisc", "show", "dev", "eth0").stdout,
+                 what="tbf in the VE")
+        def frozen():
+            if ver == 1:
+                return read(os.path.join(root, "freezer", "vepanel", v2, "freezer.state")) == "FROZEN"
+            return read(os.path.join(root, "vepanel", v2, "cgroup.freeze")) == "1"
+        wait_for(frozen, what="the suspended VE frozen")
+        wait_for(lambda: "state DOWN" in sh("ip", "link", "show", "vh" + v2).stdout, what="link down")
+        self.assertEqual(agent.metrics()[("ve_state", v2, None)], "0")
+        api.ves[1]["state"] = "active"
+        agent.hup()
+        wait_for(lambda: not frozen(), what="thawed")
+        wait_for(lambda: agent.metrics()[("ve_state", v2, None)] == "1", what="resumed")
+
+    def check_vanished(self, agent, root, ver, veid):
+        start = agent.metrics()[("ve_start_time_seconds", veid, None)]
+        time.sleep(1.1)
+        for d in cg_dirs(root, ver, veid):
+            os.rmdir(d)
+        wait_for(lambda: ("ve_start_time_seconds", veid, None) not in agent.metrics(),
+                 what="the VE reported gone")
+        wait_for(lambda: agent.logged(r"VE %s: its cgroup vanished" % veid), timeout=5,
+                 what="the vanished cgroup logged")
+        time.sleep(1.2)     # another collection: still logged only once
+        self.assertEqual(len(agent.logged(r"VE %s: its cgroup vanished" % veid)), 1)
+        self.assertEqual(agent.proc.poll(), None)
+        agent.hup()     # the next sync makes it again, with a new start time
+        wait_for(lambda: agent.metrics().get(("ve_start_time_seconds", veid, None)) not in (None, start),
+                 what="the VE re-created")
+
+    def check_restart(self, agents, args, api, root, ver, v1, v2):
+        """An agent that stops leaves the VEs running; the next one adopts
+        the assigned ones (counters from zero) and removes the others."""
+        old = agents[0].metrics()
+        agents[0].stop()
+        self.assertTrue(os.path.isdir(cg_dirs(root, ver, v1)[0]))
+        self.assertTrue(os.path.exists("/sys/class/net/vh" + v1))
+        api.ves = [node_api.ve(v1, ["10.200.0.2"])]      # v2 went away meanwhile
+        agents.append(Agent(*args))
+        a = agents[-1]
+        wait_for(lambda: a.logged(r"VE %s: adopted" % v1), what="adoption")
+        wait_for(lambda: not os.path.exists("/run/netns/ve-" + v2) and
+                 not any(os.path.exists(d) for d in cg_dirs(root, ver, v2)), what="the orphan removed")
+        self.assertTrue(a.logged(r"VE %s: on this node .* not assigned" % v2))
+        m = wait_for(lambda: (lambda m: m if ("ve_start_time_seconds", v1, None) in m else None)(a.metrics()),
+                     what="the adopted VE in /metrics")
+        self.assertNotEqual(m[("veagent_start_time_seconds", None, None)],
+                            old[("veagent_start_time_seconds", None, None)])
+        self.assertLess(num(m[("ve_cpu_user_seconds_total", v1, None)]) +
+                        num(m[("ve_cpu_system_seconds_total", v1, None)]), 100000,
+                        "an adopted VE's counters start from zero")
+        self.assertTrue(os.path.exists("/run/netns/ve-" + v1))
+
+    def check_removed(self, agent, api, root, ver, v1, v2):
+        api.ves = []
+        agent.hup()
+
+        def gone():
+            return (not any(os.path.exists(d) for v in (v1, v2) for d in cg_dirs(root, ver, v)) and
+                    not any(os.path.exists("/run/netns/ve-" + v) for v in (v1, v2)) and
+                    not any(os.path.exists("/sys/class/net/vh" + v) for v in (v1, v2)))
+        wait_for(gone, what="cgroups, namespaces and veths removed")
+        self.assertNotIn("ve-" + v1, sh("ip", "netns", "list").stdout)
+        self.assertNotIn(v1, sh("nft", "list", "table", "inet", "vepanel").stdout)
+        self.assertNotIn(v2, sh("nft", "list", "table", "inet", "vepanel").stdout)
+        self.assertFalse(any(k[1] for k in agent.metrics()))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,237 @@
+/*
+ * Unit tests of veagent's Prometheus writer (agent/expo.c): the exact text
+ * for a known node, number formatting at the edges, families written
+ * whole, absent VEs omitted, and every line well-formed.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/expo.h"
+#include "util.h"
+#include "agent/ve.h"
+
+static struct ve *
+mkve(const char *id, uint64_t user, uint64_t sys, size_t nips)
+{
+	struct ve *v = calloc(1, sizeof(*v));
+
+	ck_assert_ptr_nonnull(v);
+	snprintf(v->spec.id, sizeof(v->spec.id), "%s", id);
+	v->spec.nips = nips;
+	for (size_t i = 0; i < nips; i++) {
+		v->spec.ips[i] = (192u << 24) | (2u << 8) | (uint32_t)(10 + i);
+		v->s.rx_bytes[i] = 987654 + i;
+		v->s.tx_bytes[i] = 123456 + i;
+	}
+	v->s.present = 1;
+	v->s.start_us = 1763770000000000LL;
+	v->s.cpu_user_us = user;
+	v->s.cpu_sys_us = sys;
+	v->s.vmem_bytes = 734003200;
+	v->s.rss_bytes = 1048576;
+	v->s.disk_bytes = 1073741824;
+	v->s.nprocs = 12;
+	return v;
+}
+
+static char *
+render(struct ve **ves, size_t n, uint64_t bogo, int64_t start, int api)
+{
+	struct expo_node nd = { .agent_start_us = start, .bogomips_centi = bogo,
+	    .api_up = api, .http_requests = 7 };
+	struct buf b;
+	char *s;
+
+	buf_init(&b);
+	ck_assert_int_eq(expo_write(&b, &nd, ves, n), 0);
+	s = strdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* Drop the "# HELP"/"# TYPE" lines: what is left must be exactly this. */
+static const char want_samples[] =
+	"veagent_start_time_seconds 1763769600.000000\n"
+	"node_cpu_bogomips 4800.00\n"
+	"ve_start_time_seconds{ve=\"0000002A\"} 1763770000.000000\n"
+	"ve_start_time_seconds{ve=\"0000002B\"} 1763770000.000000\n"
+	"ve_cpu_user_seconds_total{ve=\"0000002A\"} 123.456789\n"
+	"ve_cpu_user_seconds_total{ve=\"0000002B\"} 0.000000\n"
+	"ve_cpu_system_seconds_total{ve=\"0000002A\"} 12.000001\n"
+	"ve_cpu_system_seconds_total{ve=\"0000002B\"} 0.000001\n"
+	"ve_memory_virtual_bytes{ve=\"0000002A\"} 734003200\n"
+	"ve_memory_virtual_bytes{ve=\"0000002B\"} 734003200\n"
+	"ve_disk_used_bytes{ve=\"0000002A\"} 1073741824\n"
+	"ve_disk_used_bytes{ve=\"0000002B\"} 1073741824\n"
+	"ve_network_receive_bytes_total{ve=\"0000002A\",ip=\"192.0.2.10\"} 987654\n"
+	"ve_network_receive_bytes_total{ve=\"0000002B\",ip=\"192.0.2.10\"} 987654\n"
+	"ve_network_receive_bytes_total{ve=\"0000002B\",ip=\"192.0.2.11\"} 987655\n"
+	"ve_network_transmit_bytes_total{ve=\"0000002A\",ip=\"192.0.2.10\"} 123456\n"
+	"ve_network_transmit_bytes_total{ve=\"0000002B\",ip=\"192.0.2.10\"} 123456\n"
+	"ve_network_transmit_bytes_total{ve=\"0000002B\",ip=\"192.0.2.11\"} 123457\n"
+	"ve_memory_rss_bytes{ve=\"0000002A\"} 1048576\n"
+	"ve_memory_rss_bytes{ve=\"0000002B\"} 1048576\n"
+	"ve_processes{ve=\"0000002A\"} 12\n"
+	"ve_processes{ve=\"0000002B\"} 12\n"
+	"ve_cpu_throttled_seconds_total{ve=\"0000002A\"} 0.000000\n"
+	"ve_cpu_throttled_seconds_total{ve=\"0000002B\"} 0.000000\n"
+	"ve_state{ve=\"0000002A\"} 1\n"
+	"ve_state{ve=\"0000002B\"} 0\n"
+	"veagent_api_up 1\n"
+	"veagent_http_requests_total 7\n";
+
+static char *
+samples_only(const char *text)
+{
+	struct buf b;
+	char *s;
+
+	buf_init(&b);
+	for (const char *p = text; *p != '\0';) {
+		size_t n = strcspn(p, "\n");
+
+		if (*p != '#')
+			buf_append(&b, p, n + 1);
+		p += n + (p[n] == '\n');
+	}
+	s = strdup(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+START_TEST(test_exact)
+{
+	struct ve *ves[3];
+	char *all, *got;
+
+	ves[0] = mkve("0000002A", 123456789, 12000001, 1);
+	ves[1] = mkve("0000002B", 0, 1, 2);
+	ves[1]->spec.state = VE_SUSPENDED;
+	ves[2] = mkve("0000002C", 5, 5, 1);
+	ves[2]->s.present = 0;		/* gone: omitted */
+	all = render(ves, 3, 480000, 1763769600000000LL, 1);
+	got = samples_only(all);
+	ck_assert_str_eq(got, want_samples);
+	/* Each family is announced once, before its samples. */
+	ck_assert_ptr_nonnull(strstr(all, "# TYPE ve_cpu_user_seconds_total counter\n"
+	    "ve_cpu_user_seconds_total{ve=\"0000002A\"}"));
+	ck_assert_ptr_nonnull(strstr(all, "# TYPE ve_memory_virtual_bytes gauge\n"));
+	ck_assert_ptr_null(strstr(all, "0000002C"));
+	free(all);
+	free(got);
+	for (int i = 0; i < 3; i++)
+		free(ves[i]);
+}
+END_TEST
+
+static const struct {
+	uint64_t	 us;
+	const char	*want;
+} sec_rows[] = {
+	{ 0, "0.000000" },
+	{ 1, "0.000001" },
+	{ 999999, "0.999999" },
+	{ 1000000, "1.000000" },
+	{ 123456789, "123.456789" },
+	{ 18446744073709551615ULL, "18446744073709.551615" },
+};
+
+START_TEST(test_seconds)
+{
+	struct ve *v = mkve("0000002A", sec_rows[_i].us, 0, 0);
+	char *all = render(&v, 1, 1, 1, -1), want[128];
+
+	snprintf(want, sizeof(want), "\nve_cpu_user_seconds_total{ve=\"0000002A\"} %s\n",
+	    sec_rows[_i].want);
+	ck_assert_msg(strstr(all, want) != NULL, "row %d: %s not in output", _i, want);
+	/* No --api: no veagent_api_up. */
+	ck_assert_ptr_null(strstr(all, "veagent_api_up"));
+	free(all);
+	free(v);
+}
+END_TEST
+
+static const struct {
+	uint64_t	 centi;
+	const char	*want;
+} bogo_rows[] = {
+	{ 480000, "node_cpu_bogomips 4800.00\n" },
+	{ 400001, "node_cpu_bogomips 4000.01\n" },
+	{ 5, "node_cpu_bogomips 0.05\n" },
+	{ 0, "node_cpu_bogomips 0.00\n" },
+};
+
+START_TEST(test_bogomips)
+{
+	char *all = render(NULL, 0, bogo_rows[_i].centi, 0, -1);
+
+	ck_assert_msg(strstr(all, bogo_rows[_i].want) != NULL, "row %d", _i);
+	ck_assert_ptr_nonnull(strstr(all, "veagent_start_time_seconds 0.000000\n"));
+	free(all);
+}
+END_TEST
+
+/* 5000 VEs: every line is a comment or "name{labels} number". */
+START_TEST(test_many_wellformed)
+{
+	size_t n = 5000, lines = 0;
+	struct ve **ves = calloc(n, sizeof(*ves));
+	char *all, *p;
+
+	for (size_t i = 0; i < n; i++) {
+		char id[9];
+		snprintf(id, sizeof(id), "F%07zX", i + 1);
+		ves[i] = mkve(id, i * 1000003, i, 1 + i % 3);
+	}
+	all = render(ves, n, 480000, 1, 1);
+	for (p = all; *p != '\0';) {
+		size_t len = strcspn(p, "\n");
+		char line[256], *sp;
+
+		ck_assert(len < sizeof(line));
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p += len + 1;
+		if (line[0] == '#') {
+			ck_assert(strncmp(line, "# HELP ", 7) == 0 || strncmp(line, "# TYPE ", 7) == 0);
+			continue;
+		}
+		lines++;
+		sp = strrchr(line, ' ');
+		ck_assert_ptr_nonnull(sp);
+		for (char *d = sp + 1; *d != '\0'; d++)
+			ck_assert_msg((*d >= '0' && *d <= '9') || *d == '.', "bad value in %s", line);
+		ck_assert(line[0] >= 'a' && line[0] <= 'z');
+	}
+	/* 9 one-per-VE families + rx/tx per address, plus 4 node lines. */
+	{
+		size_t addrs = 0;
+		for (size_t i = 0; i < n; i++)
+			addrs += ves[i]->spec.nips;
+		ck_assert_uint_eq(lines, 4 + 9 * n + 2 * addrs);
+	}
+	free(all);
+	for (size_t i = 0; i < n; i++)
+		free(ves[i]);
+	free(ves);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("agent_expo");
+	TCase *tc = tcase_create("expo");
+	tcase_add_test(tc, test_exact);
+	tcase_add_loop_test(tc, test_seconds, 0, (int)nitems(sec_rows));
+	tcase_add_loop_test(tc, test_bogomips, 0, (int)nitems(bogo_rows));
+	tcase_add_test(tc, test_many_wellformed);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}

@@ -1,0 +1,207 @@
+/*
+ * Unit tests of the sim backend (agent/be_sim.c): the same seed gives the
+ * same figures whatever the scrape times, another seed other figures,
+ * counters never go down without a restart, a restart resets them and
+ * moves ve_start_time_seconds, a suspended VE stops using resources.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent/backend.h"
+#include "util.h"
+#include "agent/ve.h"
+
+#define T0	1763769600000000LL	/* 2025-11-22 00:00 UTC, in us */
+#define S	1000000LL
+#define NVE	40
+
+static void
+mkves(struct backend *be, struct ve **ves)
+{
+	for (int i = 0; i < NVE; i++) {
+		struct ve *v = calloc(1, sizeof(*v));
+
+		ck_assert_ptr_nonnull(v);
+		snprintf(v->spec.id, sizeof(v->spec.id), "F%07X", i + 1);
+		v->spec.nips = (size_t)(1 + i % 3);
+		for (size_t a = 0; a < v->spec.nips; a++)
+			v->spec.ips[a] = (198u << 24) | (18u << 16) | (uint32_t)(i * 4 + (int)a + 1);
+		v->spec.disk_quota_mb = 5000;
+		v->s.start_us = T0;	/* repeatable start */
+		ck_assert_int_eq(be->ops->add(be, v), 0);
+		ves[i] = v;
+	}
+}
+
+static void
+freeves(struct backend *be, struct ve **ves)
+{
+	for (int i = 0; i < NVE; i++) {
+		be->ops->remove(be, ves[i]);
+		free(ves[i]);
+	}
+	be->ops->free(be);
+}
+
+static int
+same(const struct ve_sample *a, const struct ve_sample *b, size_t nips)
+{
+	if (a->start_us != b->start_us || a->cpu_user_us != b->cpu_user_us ||
+	    a->cpu_sys_us != b->cpu_sys_us || a->vmem_bytes != b->vmem_bytes ||
+	    a->rss_bytes != b->rss_bytes || a->disk_bytes != b->disk_bytes ||
+	    a->nprocs != b->nprocs)
+		return 0;
+	for (size_t i = 0; i < nips; i++)
+		if (a->rx_bytes[i] != b->rx_bytes[i] || a->tx_bytes[i] != b->tx_bytes[i])
+			return 0;
+	return 1;
+}
+
+static const struct {
+	uint64_t	 seed_b;
+	int		 want_same;
+} det_rows[] = {
+	{ 42, 1 },	/* same seed: identical */
+	{ 43, 0 },	/* another seed: different */
+};
+
+START_TEST(test_determinism)
+{
+	struct be_sim_conf ca = { .seed = 42 }, cb = { .seed = det_rows[_i].seed_b };
+	struct backend *a = be_sim_new(&ca), *b = be_sim_new(&cb), *c = be_sim_new(&ca);
+	struct ve *va[NVE], *vb[NVE], *vc[NVE];
+	int differ = 0;
+
+	mkves(a, va);
+	mkves(b, vb);
+	mkves(c, vc);
+	/* a and b are scraped at odd times; c only at the end. */
+	for (int64_t t = T0 + 300000; t < T0 + 3600 * S; t += 7777777) {
+		a->ops->refresh(a, va, NVE, t);
+		b->ops->refresh(b, vb, NVE, t);
+		for (int i = 0; i < NVE; i++)
+			differ |= !same(&va[i]->s, &vb[i]->s, va[i]->spec.nips);
+	}
+	a->ops->refresh(a, va, NVE, T0 + 3600 * S + 123456);
+	c->ops->refresh(c, vc, NVE, T0 + 3600 * S + 123456);
+	for (int i = 0; i < NVE; i++)
+		ck_assert_msg(same(&va[i]->s, &vc[i]->s, va[i]->spec.nips),
+		    "VE %d: figures depend on how often it was scraped", i);
+	ck_assert_msg(differ == !det_rows[_i].want_same, "row %d: differ %d", _i, differ);
+	freeves(a, va);
+	freeves(b, vb);
+	freeves(c, vc);
+}
+END_TEST
+
+/* Counters only grow; time flows at odd steps, with gaps beyond the catch-up. */
+static const struct {
+	int64_t		 step_us;
+	int64_t		 span_s;
+} mono_rows[] = {
+	{ 1000000, 600 },
+	{ 333333, 200 },
+	{ 37300000, 2 * 86400 },
+	{ 7200 * S, 10 * 86400 },	/* two-hour gaps: the long-gap path */
+};
+
+START_TEST(test_monotone)
+{
+	struct be_sim_conf c = { .seed = 7 };
+	struct backend *be = be_sim_new(&c);
+	struct ve *ves[NVE];
+	struct ve_sample prev[NVE];
+	uint64_t cpu_grew = 0;
+
+	mkves(be, ves);
+	be->ops->refresh(be, ves, NVE, T0);
+	for (int i = 0; i < NVE; i++)
+		prev[i] = ves[i]->s;
+	for (int64_t t = T0 + mono_rows[_i].step_us; t < T0 + mono_rows[_i].span_s * S;
+	    t += mono_rows[_i].step_us) {
+		be->ops->refresh(be, ves, NVE, t);
+		for (int i = 0; i < NVE; i++) {
+			const struct ve_sample *s = &ves[i]->s, *p = &prev[i];
+
+			ck_assert(s->present);
+			ck_assert_int_eq(s->start_us, T0);
+			ck_assert(s->cpu_user_us >= p->cpu_user_us);
+			ck_assert(s->cpu_sys_us >= p->cpu_sys_us);
+			for (size_t a = 0; a < ves[i]->spec.nips; a++)
+				ck_assert(s->rx_bytes[a] >= p->rx_bytes[a] &&
+				    s->tx_bytes[a] >= p->tx_bytes[a]);
+			ck_assert(s->disk_bytes <= 5000ULL * 1000000 + 8192);
+			/* At most two CPUs' worth of time. */
+			ck_assert(s->cpu_user_us + s->cpu_sys_us <= (uint64_t)(t - T0) * 2 + 2 * S);
+			cpu_grew += s->cpu_user_us > p->cpu_user_us;
+			prev[i] = *s;
+		}
+	}
+	ck_assert(cpu_grew > 0);
+	freeves(be, ves);
+}
+END_TEST
+
+START_TEST(test_restart)
+{
+	struct be_sim_conf c = { .seed = 7, .restart_prob = 1.0 };
+	struct backend *be = be_sim_new(&c);
+	struct ve *ves[NVE];
+
+	mkves(be, ves);
+	be->ops->refresh(be, ves, NVE, T0 + 500000);
+	ck_assert_int_eq(ves[0]->s.start_us, T0);
+	/* Every second restarts every VE: the start moves to the second's start. */
+	be->ops->refresh(be, ves, NVE, T0 + 5 * S + 250000);
+	for (int i = 0; i < NVE; i++) {
+		ck_assert_int_eq(ves[i]->s.start_us, T0 + 5 * S);
+		/* a quarter second of usage at most */
+		ck_assert(ves[i]->s.cpu_user_us + ves[i]->s.cpu_sys_us <= 500000);
+	}
+	freeves(be, ves);
+}
+END_TEST
+
+START_TEST(test_suspend)
+{
+	struct be_sim_conf c = { .seed = 9 };
+	struct backend *be = be_sim_new(&c);
+	struct ve *ves[NVE];
+	struct ve_spec old;
+	struct ve_sample at;
+
+	mkves(be, ves);
+	be->ops->refresh(be, ves, NVE, T0 + 10 * S);
+	old = ves[3]->spec;
+	ves[3]->spec.state = VE_SUSPENDED;
+	ck_assert_int_eq(be->ops->change(be, ves[3], &old), 0);
+	/* From the next whole second on nothing grows. */
+	be->ops->refresh(be, ves, NVE, T0 + 12 * S);
+	at = ves[3]->s;
+	be->ops->refresh(be, ves, NVE, T0 + 500 * S);
+	ck_assert_uint_eq(ves[3]->s.cpu_user_us, at.cpu_user_us);
+	ck_assert_uint_eq(ves[3]->s.tx_bytes[0], at.tx_bytes[0]);
+	ck_assert(ves[3]->s.present);
+	freeves(be, ves);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("agent_sim");
+	TCase *tc = tcase_create("sim");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_determinism, 0, (int)nitems(det_rows));
+	tcase_add_loop_test(tc, test_monotone, 0, (int)nitems(mono_rows));
+	tcase_add_test(tc, test_restart);
+	tcase_add_test(tc, test_suspend);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
