@@ -32,6 +32,8 @@ static const struct page pages[] = {
 	{ "/api/v1/admin/plans", M_GET, api_admin_plans },
 	{ "/api/v1/admin/plans", M_POST, api_admin_plan_add },
 	{ "/api/v1/admin/invoice-runs", M_POST, api_admin_invoice_runs },
+	{ "/api/v1/admin/payments", M_POST, api_admin_payment_add },
+	{ "/api/v1/admin/credit-notes", M_POST, api_admin_credit_note_add },
 	{ "/api/v1/admin/reports/*", M_GET, api_admin_report },
 };
 

@@ -47,5 +47,7 @@ API_FN(api_admin_plans);
 API_FN(api_admin_plan_add);
 API_FN(api_admin_invoice_runs);
 API_FN(api_admin_report);
+API_FN(api_admin_payment_add);
+API_FN(api_admin_credit_note_add);
 
 #endif

@@ -1,1 +1,31 @@
-# cgi/billing.mk: owned by its area (see README)
+# cgi/billing.mk: billing (rating, invoices, credit notes, payments, caps).
+# lib/rating.c and lib/money.c are pure; lib/db_billing.c holds all billing
+# SQL; the API handlers are cgi/api_billing.c (listed in cgi/local.mk).
+lib_libvep_a_SOURCES += lib/money.c lib/money.h lib/rating.c lib/rating.h \
+	lib/db_billing.c lib/db_billing.h
+
+EXTRA_DIST += cgi/api_billing.h
+
+check_PROGRAMS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop
+tests_unit_test_money_SOURCES = tests/unit/test_money.c
+tests_unit_test_money_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_money_LDADD = $(UNIT_LIBS)
+tests_unit_test_rating_SOURCES = tests/unit/test_rating.c
+tests_unit_test_rating_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rating_LDADD = $(UNIT_LIBS)
+tests_unit_test_rating_prop_SOURCES = tests/unit/test_rating_prop.c
+tests_unit_test_rating_prop_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rating_prop_LDADD = $(UNIT_LIBS)
+TESTS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop
+
+# The invoice-run benchmark's generator and runner (bench/invoice_run.sh).
+noinst_PROGRAMS += bench/invoice_bench
+bench_invoice_bench_SOURCES = bench/invoice_bench.c
+bench_invoice_bench_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
+bench_invoice_bench_LDADD = $(VEP_LIBS)
+
+# The integration test's driver of the calls vepctl and billingd make.
+noinst_PROGRAMS += tests/integration/billing_probe
+tests_integration_billing_probe_SOURCES = tests/integration/billing_probe.c
+tests_integration_billing_probe_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_billing_probe_LDADD = $(VEP_LIBS)

@@ -60,6 +60,8 @@ static const struct ckey keys[] = {
 	{ "billingd", "listen", C_STR, "127.0.0.1:9300", 0, 0, "address of billingd's own /metrics" },
 	{ "billingd", "invoice_grace_h", C_INT, "24", 0, 720, "hours after month end before the automatic invoice run" },
 	{ "billingd", "expiry_grace_h", C_INT, "72", 0, 8760, "hours after expiry before a VE's data is erased" },
+	{ "billingd", "cap_throttle_kbps", C_INT, "128", 1, 100000000,
+	  "bandwidth, kbit/s, of a VE past its traffic cap that ordered no minimum bandwidth" },
 	{ "billingd", "unpaid_suspend_days", C_INT, "0", 0, 365, "suspend VEs of invoices unpaid this many days past due (0: never)" },
 
 	{ "isp", "name", C_STR, "Example ISP", 0, 0, "ISP name shown on pages and invoices" },

@@ -23,12 +23,14 @@ enum stmt {
 static const char *const sql[STMT__MAX] = {
 	[STMT_AUTH] =
 	    "SELECT token_hash, enabled FROM nodes WHERE name = ?",
-	/* throttle_kbps: no billing cap is stored yet; see db_node.h. */
+	/* throttle_kbps: the tightest traffic cap billing recorded this month (0: none). */
 	[STMT_VES] =
 	    "SELECT v.id, v.state, o.disk_quota_mb, o.cpu_min_bogomips, o.mem_max_mb,"
 	    " o.net_bw_min_kbps, o.net_bw_max_kbps, o.net_in_bw_min_kbps,"
 	    " o.net_in_bw_max_kbps, o.net_out_bw_min_kbps, o.net_out_bw_max_kbps,"
-	    " o.firewall, o.firewall_file, 0"
+	    " o.firewall, o.firewall_file,"
+	    " COALESCE((SELECT MIN(c.throttle_kbps) FROM ve_caps c WHERE c.ve_id = v.id"
+	    "  AND c.period = DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m') AND c.action = 'throttle'), 0)"
 	    " FROM ves v JOIN orders o ON o.id = v.order_id JOIN nodes n ON n.id = v.node_id"
 	    " WHERE n.name = ? AND v.state IN ('active', 'suspended')"
 	    " ORDER BY v.id",

@@ -10,6 +10,7 @@
  *	vepctl node add NAME URL [--token-file FILE]
  *	vepctl ip-pool add NAME a.b.c.d/len --gateway G --dns D1[,D2]
  *	vepctl template add CODE NAME
+ *	vepctl invoice run --period YYYY-MM
  *	vepctl admin set NAME --password-file FILE
  */
 #include <dirent.h>
@@ -28,6 +29,8 @@
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
+#include "db_billing.h"
+#include "rating.h"
 #include "log.h"
 #include "util.h"
 
@@ -397,6 +400,26 @@ cmd_admin_set(struct vepctl *v)
 	return 0;
 }
 
+static int
+cmd_invoice_run(struct vepctl *v)
+{
+	const char *period = opt(v, "--period");
+	char err[256];
+	int y, m, n = 0;
+
+	if (period == NULL || rate_period_parse(period, &y, &m) == -1) {
+		fprintf(stderr, "usage: vepctl invoice run --period YYYY-MM\n");
+		return 2;
+	}
+	if (billing_invoice_run_opt(v->db, y, m, time(NULL),
+	    (int)conf_int(v->conf, "isp", "invoice_due_days"), "vepctl", &n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vepctl: invoice run for %s: %s\n", period, err);
+		return 1;
+	}
+	printf("%d invoices created for %s\n", n, period);
+	return 0;
+}
+
 static const struct {
 	const char	*w1, *w2;
 	int		(*fn)(struct vepctl *);
@@ -409,6 +432,7 @@ static const struct {
 	{ "node", "add", cmd_node_add, "node add NAME URL [--token-file FILE]" },
 	{ "ip-pool", "add", cmd_pool_add, "ip-pool add NAME NET/LEN --gateway G --dns D1[,D2]" },
 	{ "template", "add", cmd_template_add, "template add CODE NAME" },
+	{ "invoice", "run", cmd_invoice_run, "invoice run --period YYYY-MM   invoices for a closed month" },
 	{ "admin", "set", cmd_admin_set, "admin set NAME --password-file FILE" },
 };
 

@@ -1,0 +1,104 @@
+/*
+ * billing_probe: the billing calls vepctl and billingd make, with the clock
+ * given on the command line, for tests/integration/test_billing.py (which
+ * runs it against a database of its own).  It is also the shape of the
+ * wiring: open the database from the configuration, call one function,
+ * print the outcome, exit non-zero on failure.
+ *
+ *	billing_probe -f CONF due NOW GRACE_S        "due 1 2025 5" (1: due now)
+ *	billing_probe -f CONF run YYYY-MM NOW DAYS   "created N"
+ *	billing_probe -f CONF overdue NOW DAYS       one VEid per line
+ *	billing_probe -f CONF unpaid NOW DAYS        "suspended N resumed M"
+ *	billing_probe -f CONF caps NOW DEFAULT_KBPS  "reached N released M"
+ *	billing_probe -f CONF throttle VEID NOW      "kbps N"
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "db.h"
+#include "db_billing.h"
+#include "log.h"
+#include "rating.h"
+#include "util.h"
+
+static long long
+num(const char *s)
+{
+	const char *es;
+	long long v = vep_strtonum(s, -1000000000000LL, 1000000000000LL, &es);
+	if (es != NULL) {
+		fprintf(stderr, "billing_probe: %s %s\n", s, es);
+		exit(2);
+	}
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct conf *conf;
+	struct db *db;
+	char err[256] = "";
+	int rc = 1;
+
+	log_init("billing_probe", LOG_LVL_WARN, 1, 0);
+	if (argc < 5 || strcmp(argv[1], "-f") != 0) {
+		fprintf(stderr, "usage: billing_probe -f CONF due|run|overdue|unpaid|caps|throttle ARGS...\n");
+		return 2;
+	}
+	if (strcmp(argv[3], "due") == 0 && argc == 6) {
+		int y, m, due = billing_due_period(num(argv[4]), num(argv[5]), &y, &m);
+		printf("due %d %d %d\n", due, y, m);
+		return 0;
+	}
+	if ((conf = conf_load(argv[2], err, sizeof(err))) == NULL ||
+	    (db = db_open(conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "billing_probe: %s\n", err);
+		return 1;
+	}
+	if (strcmp(argv[3], "run") == 0 && argc == 7) {
+		int y, m, created = 0;
+		if (rate_period_parse(argv[4], &y, &m) == -1) {
+			fprintf(stderr, "billing_probe: bad period\n");
+		} else if (billing_invoice_run_opt(db, y, m, num(argv[5]), (int)num(argv[6]), "probe",
+		    &created, err, sizeof(err)) != BILLING_OK) {
+			fprintf(stderr, "billing_probe: %s\n", err);
+		} else {
+			printf("created %d\n", created);
+			rc = 0;
+		}
+	} else if (strcmp(argv[3], "overdue") == 0 && argc == 6) {
+		char (*ves)[9] = NULL;
+		size_t n = 0;
+		if (billing_overdue_ves(db, num(argv[4]), (int)num(argv[5]), &ves, &n) == BILLING_OK) {
+			for (size_t i = 0; i < n; i++)
+				printf("%s\n", ves[i]);
+			rc = 0;
+		}
+		free(ves);
+	} else if (strcmp(argv[3], "unpaid") == 0 && argc == 6) {
+		int sus = 0, res = 0;
+		if (billing_overdue_apply(db, num(argv[4]), (int)num(argv[5]), &sus, &res) == BILLING_OK) {
+			printf("suspended %d resumed %d\n", sus, res);
+			rc = 0;
+		}
+	} else if (strcmp(argv[3], "caps") == 0 && argc == 6) {
+		int reached = 0, released = 0;
+		if (billing_caps_check(db, num(argv[4]), num(argv[5]), &reached, &released) == BILLING_OK) {
+			printf("reached %d released %d\n", reached, released);
+			rc = 0;
+		}
+	} else if (strcmp(argv[3], "throttle") == 0 && argc == 6) {
+		long long kbps = 0;
+		if (billing_cap_throttle_kbps(db, argv[4], num(argv[5]), &kbps) == BILLING_OK) {
+			printf("kbps %lld\n", kbps);
+			rc = 0;
+		}
+	} else
+		fprintf(stderr, "billing_probe: unknown command or wrong arguments\n");
+	db_close(db);
+	conf_free(conf);
+	return rc;
+}
