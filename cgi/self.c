@@ -1,23 +1,839 @@
 /*
- * vep-self: the VE self-maintenance screen (origin document Appendix 7.3.2).
+ * vep-self: the VE self-maintenance screen (origin document Appendix
+ * 7.3.2, SPEC section 4).  An owner logs in with VEid and password and
+ * sees that VE only: the session's subject is the VE, and no page takes a
+ * VEid from the request after login.  Failed logins are throttled per VE
+ * and per client address exactly as the API's (lib/auth.c), and the
+ * answers never tell whether a VE exists.  Usage charts are SVG drawn here
+ * (GET /self/chart) and shown with <img>, so the pages need no script.
  */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "db.h"
+#include "db_ve.h"
+#include "log.h"
+#include "order.h"
 #include "page.h"
+#include "svg.h"
 #include "tmpl.h"
 #include "web.h"
 
+static void	page_self(struct web *, struct req *, struct resp *, char [][80]);
+static void	page_login(struct web *, struct req *, struct resp *, char [][80]);
+static void	page_logout(struct web *, struct req *, struct resp *, char [][80]);
+static void	page_password(struct web *, struct req *, struct resp *, char [][80]);
+static void	page_chart(struct web *, struct req *, struct resp *, char [][80]);
+
+enum pageid { P_SELF, P_LOGIN, P_LOGOUT, P_PASSWORD, P_CHART, P__MAX };
+
+static const struct page pages[P__MAX] = {
+	[P_SELF] = { "/self", M_GET, page_self },
+	[P_LOGIN] = { "/self/login", M_POST, page_login },
+	[P_LOGOUT] = { "/self/logout", M_POST, page_logout },
+	[P_PASSWORD] = { "/self/password", M_POST, page_password },
+	[P_CHART] = { "/self/chart", M_GET, page_chart },
+};
+
+enum metric { MET_CPU, MET_VMEM, MET_DISK, MET_NET, MET__MAX };
+static const char *const metric_names[MET__MAX] = { "cpu", "vmem", "disk", "net" };
+static const char *const metric_titles[MET__MAX] = { "CPU usage", "Virtual memory", "Disk usage",
+    "Network traffic" };
+static const char *const range_names[VR__MAX] = { "hour", "day", "month" };
+static const char *const range_titles[VR__MAX] = { "last hour, by minute", "last day, by hour",
+    "last month, by day" };
+static const long long range_step[VR__MAX] = { 60, 3600, 86400 };
+static const size_t range_n[VR__MAX] = { 60, 24, 30 };
+
+/* Every field any page reads, with its validator; handlers see only struct vals. */
+enum key { K_VE_ID, K_PASSWORD, K_CSRF, K_OLD_PASSWORD, K_NEW_PASSWORD, K_CONFIRM,
+    K_METRIC, K_RANGE, K_CHANGED, K__MAX };
+
+struct vals {
+	char		 ve_id[9];
+	const char	*s[K__MAX];		/* borrowed from the request */
+	int		 metric, range;
+	const char	*bad[K__MAX];		/* why a field was refused */
+};
+
+static const char *v_ve_id(const char *, struct vals *);
+static const char *v_secret(const char *, struct vals *);
+static const char *v_token(const char *, struct vals *);
+static const char *v_metric(const char *, struct vals *);
+static const char *v_range(const char *, struct vals *);
+static const char *v_flag(const char *, struct vals *);
+
+static const struct field {
+	const char	*name;
+	const char	*(*valid)(const char *, struct vals *);
+	int		 required;
+} fields[K__MAX] = {
+	[K_VE_ID] = { "ve_id", v_ve_id, 1 },
+	[K_PASSWORD] = { "password", v_secret, 1 },
+	[K_CSRF] = { "csrf", v_token, 1 },
+	[K_OLD_PASSWORD] = { "old_password", v_secret, 1 },
+	[K_NEW_PASSWORD] = { "new_password", v_secret, 1 },
+	[K_CONFIRM] = { "confirm", v_secret, 1 },
+	[K_METRIC] = { "metric", v_metric, 1 },
+	[K_RANGE] = { "range", v_range, 0 },
+	[K_CHANGED] = { "changed", v_flag, 0 },
+};
+
+static const char *
+v_ve_id(const char *s, struct vals *v)
+{
+	char id[9];
+	if (strlen(s) != 8)
+		return "A VEid is 8 hexadecimal digits, such as 0000002A.";
+	for (int i = 0; i < 8; i++) {
+		char c = s[i];
+		if (c >= 'a' && c <= 'f')
+			c = (char)(c - 'a' + 'A');
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F')))
+			return "A VEid is 8 hexadecimal digits, such as 0000002A.";
+		id[i] = c;
+	}
+	id[8] = '\0';
+	memcpy(v->ve_id, id, sizeof(id));
+	return NULL;
+}
+
+static const char *
+v_secret(const char *s, struct vals *v)
+{
+	(void)v;
+	return strlen(s) > 1024 ? "This is far too long for a password." : NULL;
+}
+
+static const char *
+v_token(const char *s, struct vals *v)
+{
+	(void)v;
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64 ? NULL :
+	    "The form is not valid; reload the page.";
+}
+
+static const char *
+v_metric(const char *s, struct vals *v)
+{
+	for (int i = 0; i < MET__MAX; i++)
+		if (strcmp(s, metric_names[i]) == 0) {
+			v->metric = i;
+			return NULL;
+		}
+	return "metric is cpu, vmem, disk or net.";
+}
+
+static const char *
+v_range(const char *s, struct vals *v)
+{
+	for (int i = 0; i < VR__MAX; i++)
+		if (strcmp(s, range_names[i]) == 0) {
+			v->range = i;
+			return NULL;
+		}
+	return "range is hour, day or month.";
+}
+
+static const char *
+v_flag(const char *s, struct vals *v)
+{
+	(void)v;
+	return strcmp(s, "1") == 0 ? NULL : "A flag is 1.";
+}
+
+/*
+ * Validate the fields in mask (bits of enum key) from l into v.  Returns
+ * the number of refused fields (their reasons in v->bad).
+ */
+static int
+read_fields(const struct kvlist *l, unsigned mask, struct vals *v)
+{
+	int nbad = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->range = VR_HOUR;
+	for (size_t k = 0; k < K__MAX; k++) {
+		size_t n;
+		const char *s;
+		if (!(mask & (1u << k)))
+			continue;
+		n = kv_count(l, fields[k].name);
+		s = kv_get(l, fields[k].name);
+		if (n > 1)
+			v->bad[k] = "This field was sent more than once.";
+		else if (n == 0 || *s == '\0')
+			v->bad[k] = fields[k].required ? "This field is required." : NULL;
+		else if ((v->bad[k] = fields[k].valid(s, v)) == NULL)
+			v->s[k] = s;
+		if (v->bad[k] != NULL)
+			nbad++;
+	}
+	return nbad;
+}
+
+#define BIT(k)	(1u << (k))
+
+/* ---- sessions -------------------------------------------------------------------- */
+
+static const char *
+sid_cookie(const struct req *q)
+{
+	/* The __Host- prefix pins the cookie to this origin, Secure and Path=/. */
+	return q->https ? "__Host-vep_sid" : "vep_sid";
+}
+
+/* The logged-in VE: 1 (s filled), 0 none, -1 with a 503 already in r. */
+static int
+session(struct web *w, struct req *q, struct resp *r, struct session *s)
+{
+	const char *c = kv_get(&q->cookies, sid_cookie(q));
+	struct db *db;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (c == NULL)
+		return 0;
+	if ((db = web_db(w, r)) == NULL)
+		return -1;
+	rc = session_get(db, "self", c, w->now, conf_int(w->conf, "web", "session_idle_s"),
+	    conf_int(w->conf, "web", "session_max_s"), s);
+	if (rc < 0) {
+		web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
+		return -1;
+	}
+	return rc;
+}
+
+/* A new session for ve_id (a new id at every login) and its cookie. */
+static int
+session_start(struct web *w, struct req *q, struct resp *r, struct db *db, const char *ve_id)
+{
+	struct session s;
+	const char *old = kv_get(&q->cookies, sid_cookie(q));
+
+	if (old != NULL)
+		session_destroy(db, old);
+	if (session_create(db, "self", ve_id, w->now, &s) != DB_OK ||
+	    resp_cookie(r, sid_cookie(q), s.id, 0, q->https) == -1) {
+		web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
+		return -1;
+	}
+	explicit_bzero(s.id, sizeof(s.id));
+	return 0;
+}
+
+/* ---- formatting -------------------------------------------------------------------- */
+
 static void
-page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
+fmt_time(long long t, char *out, size_t outlen)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, outlen, "%d %b %Y, %H:%M UTC", &tm);
+}
+
+/* Bytes in decimal units with three significant digits: "1.23 GB". */
+static void
+fmt_bytes(long long b, char *out, size_t outlen)
+{
+	static const char *const u[] = { "bytes", "kB", "MB", "GB", "TB", "PB" };
+	double v = (double)b;
+	size_t i = 0;
+
+	while (v >= 1000 && i + 1 < nitems(u)) {
+		v /= 1000;
+		i++;
+	}
+	if (i == 0)
+		snprintf(out, outlen, "%lld bytes", b);
+	else
+		snprintf(out, outlen, v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s", v, u[i]);
+}
+
+static void
+fmt_kbps(long long k, char *out, size_t outlen)
+{
+	if (k == 0)
+		snprintf(out, outlen, "not set");
+	else if (k >= 1000000 && k % 1000 == 0)
+		snprintf(out, outlen, "%.3g Gbit/s", (double)k / 1e6);
+	else if (k >= 1000)
+		snprintf(out, outlen, "%.4g Mbit/s", (double)k / 1e3);
+	else
+		snprintf(out, outlen, "%lld kbit/s", k);
+}
+
+/* ---- pages ------------------------------------------------------------------------- */
+
+static void
+render_login(struct web *w, struct resp *r, int status, const char *ve_id, const char *msg)
 {
 	struct tmpl_dict *d = page_dict(w, "My VE");
-	(void)q; (void)caps;
+
 	r->private_page = 1;
+	r->status = status;
+	if (d == NULL) {
+		web_error(w, r, 500, "Out of memory.");
+		return;
+	}
+	tmpl_set(d, "VE_ID", ve_id ? ve_id : "");
+	if (msg != NULL)
+		tmpl_set(tmpl_add(d, "ERROR"), "MSG", msg);
 	page_render(w, r, "self/login.tpl", d);
 	tmpl_dict_free(d);
 }
 
-static const struct page pages[] = {
-	{ "/self", M_GET, page_login },
+/* One quota line of the usage table. */
+static void
+usage_row(struct tmpl_dict *d, const char *label, const char *used, const char *quota,
+    double frac, const char *note)
+{
+	struct tmpl_dict *x = tmpl_add(d, "USAGE_ROW");
+	tmpl_set(x, "LABEL", label);
+	tmpl_set(x, "USED", used);
+	tmpl_set(x, "QUOTA", quota);
+	if (frac >= 0) {
+		struct tmpl_dict *m = tmpl_add(x, "METER");
+		char v[16];
+		snprintf(v, sizeof(v), "%.3f", frac > 1 ? 1.0 : frac);
+		tmpl_set(m, "FRAC", v);
+		tmpl_set_int(m, "PCT", (long long)(frac * 100 + 0.5));
+	}
+	if (note != NULL)
+		tmpl_set(tmpl_add(x, "NOTE"), "TEXT", note);
+}
+
+static void
+traffic_row(struct tmpl_dict *d, const char *label, long long used, long long min_mb, long long max_mb)
+{
+	char u[48], q[128], a[48], b[48];
+	fmt_bytes(used, u, sizeof(u));
+	if (max_mb == 0 && min_mb == 0)
+		snprintf(q, sizeof(q), "no quota");
+	else {
+		fmt_bytes(max_mb * 1000000, a, sizeof(a));
+		fmt_bytes(min_mb * 1000000, b, sizeof(b));
+		snprintf(q, sizeof(q), "%s%s%s%s", max_mb ? "cap " : "", max_mb ? a : "",
+		    min_mb ? (max_mb ? ", reserved " : "reserved ") : "", min_mb ? b : "");
+	}
+	usage_row(d, label, u, q, max_mb > 0 ? (double)used / ((double)max_mb * 1e6) : -1, NULL);
+}
+
+struct pwform {
+	const char	*err_old, *err_new, *err_confirm, *notice;
 };
+
+static void
+render_dashboard(struct web *w, struct resp *r, int status, const struct session *s,
+    const struct ve_info *v, const struct ve_usage *u, int range, int changed,
+    const struct pwform *pf)
+{
+	struct tmpl_dict *d, *x, *y;
+	const struct order *o = &v->o;
+	char a[256], b[256];
+
+	r->private_page = 1;
+	r->status = status;
+	if ((d = page_dict(w, "My VE")) == NULL) {
+		web_error(w, r, 500, "Out of memory.");
+		return;
+	}
+	tmpl_set(d, "VE_ID", v->ve_id);
+	tmpl_set(d, "CSRF", s->csrf);
+	tmpl_set(d, "STATE", v->state);
+	tmpl_set(d, "PLAN", v->plan_name);
+	tmpl_set(d, "TEMPLATE", v->template_name);
+	fmt_time(v->expires_at, a, sizeof(a));
+	tmpl_set(d, "EXPIRES", a);
+	fmt_time(v->created_at, a, sizeof(a));
+	tmpl_set(d, "CREATED", a);
+	tmpl_show(d, strcmp(v->state, "active") == 0 ? "STATE_OK" : "STATE_BAD");
+	if (changed)
+		tmpl_show(d, "PW_CHANGED");
+	if (strcmp(v->state, "suspended") == 0 || strcmp(v->state, "expired") == 0) {
+		x = tmpl_add(d, "STATE_BANNER");
+		tmpl_set(x, "WHAT", strcmp(v->state, "suspended") == 0 ? "Your VE is suspended" :
+		    "Your VE has expired; its data will be erased");
+		tmpl_set(x, "REASON", v->state_reason[0] ? v->state_reason : "no reason was given");
+	} else if (v->expires_at - w->now < 7 * 86400) {
+		long long left = v->expires_at - w->now;
+		x = tmpl_add(d, "EXPIRY_BANNER");
+		fmt_time(v->expires_at, a, sizeof(a));
+		tmpl_set(x, "WHEN", a);
+		if (left < 86400)
+			snprintf(b, sizeof(b), "less than a day");
+		else
+			snprintf(b, sizeof(b), "%lld day%s", left / 86400, left / 86400 == 1 ? "" : "s");
+		tmpl_set(x, "LEFT", b);
+	}
+
+	/* Network. */
+	for (size_t i = 0; i < v->nips; i++) {
+		x = tmpl_add(d, "IP");
+		tmpl_set_int(x, "N", (long long)i + 1);
+		tmpl_set(x, "ADDRESS", v->ips[i].address);
+		tmpl_set(x, "NETMASK", v->ips[i].netmask);
+		tmpl_set(x, "DNS_NAME", v->ips[i].dns_name[0] ? v->ips[i].dns_name : "none");
+	}
+	tmpl_set(d, "GATEWAY", v->gateway);
+	for (size_t i = 0; i < v->ndns_servers; i++)
+		tmpl_set(tmpl_add(d, "DNS_SERVER"), "ADDRESS", v->dns_servers[i]);
+	if (o->s[OF_USER_INFO] != NULL)
+		tmpl_set(tmpl_add(d, "USER_INFO"), "TEXT", o->s[OF_USER_INFO]);
+	else
+		tmpl_show(d, "NO_USER_INFO");
+
+	/* Usage against the order's quotas (max = cap, min = reserved). */
+	if (!u->recorded)
+		tmpl_show(d, "NO_USAGE");
+	else {
+		x = tmpl_add(d, "USAGE");
+		fmt_time(u->as_of, a, sizeof(a));
+		tmpl_set(x, "AS_OF", a);
+		fmt_bytes(u->disk_bytes, a, sizeof(a));
+		fmt_bytes(o->n[OF_DISK_QUOTA_MB] * 1000000, b, sizeof(b));
+		usage_row(x, "Disk", a, b, o->n[OF_DISK_QUOTA_MB] > 0 ?
+		    (double)u->disk_bytes / ((double)o->n[OF_DISK_QUOTA_MB] * 1e6) : -1, NULL);
+		snprintf(a, sizeof(a), "%lld bogomips", u->cpu_bogomips);
+		if (o->n[OF_CPU_MIN_BOGOMIPS] > 0)
+			snprintf(b, sizeof(b), "%lld bogomips reserved", o->n[OF_CPU_MIN_BOGOMIPS]);
+		else
+			snprintf(b, sizeof(b), "no reserved minimum");
+		{
+			char note[128];
+			long long ms = (u->cpu_user_us + u->cpu_sys_us) / 1000;
+			snprintf(note, sizeof(note), "over the last minute; %lld.%03lld CPU-seconds used in all "
+			    "(%lld.%03lld user, %lld.%03lld system)", ms / 1000, ms % 1000,
+			    u->cpu_user_us / 1000000, u->cpu_user_us / 1000 % 1000,
+			    u->cpu_sys_us / 1000000, u->cpu_sys_us / 1000 % 1000);
+			usage_row(x, "CPU", a, b, o->n[OF_CPU_MIN_BOGOMIPS] > 0 ?
+			    (double)u->cpu_bogomips / (double)o->n[OF_CPU_MIN_BOGOMIPS] : -1, note);
+		}
+		snprintf(a, sizeof(a), "%lld MB", u->vmem_bytes / 1000000);
+		if (o->n[OF_MEM_MAX_MB] > 0)
+			snprintf(b, sizeof(b), "%lld MB", o->n[OF_MEM_MAX_MB]);
+		else
+			snprintf(b, sizeof(b), "no limit");
+		usage_row(x, "Virtual memory", a, b, o->n[OF_MEM_MAX_MB] > 0 ?
+		    (double)u->vmem_bytes / ((double)o->n[OF_MEM_MAX_MB] * 1e6) : -1, NULL);
+		traffic_row(x, "Traffic in", u->net_in_bytes, o->n[OF_NET_IN_QUOTA_MIN_MB],
+		    o->n[OF_NET_IN_QUOTA_MAX_MB]);
+		traffic_row(x, "Traffic out", u->net_out_bytes, o->n[OF_NET_OUT_QUOTA_MIN_MB],
+		    o->n[OF_NET_OUT_QUOTA_MAX_MB]);
+		traffic_row(x, "Traffic in + out", u->net_in_bytes + u->net_out_bytes,
+		    o->n[OF_NET_QUOTA_MIN_MB], o->n[OF_NET_QUOTA_MAX_MB]);
+
+		/* History charts for one range at a time. */
+		y = tmpl_add(d, "HISTORY");
+		for (int i = 0; i < VR__MAX; i++) {
+			struct tmpl_dict *t = tmpl_add(y, "RANGE");
+			tmpl_set(t, "RANGE", range_names[i]);
+			tmpl_set(t, "TEXT", range_titles[i]);
+			tmpl_show(t, i == range ? "CURRENT" : "OTHER");
+		}
+		for (int m = 0; m < MET__MAX; m++) {
+			struct tmpl_dict *c = tmpl_add(y, "CHART");
+			tmpl_set(c, "METRIC", metric_names[m]);
+			tmpl_set(c, "RANGE", range_names[range]);
+			snprintf(a, sizeof(a), "%s, %s", metric_titles[m], range_titles[range]);
+			tmpl_set(c, "ALT", a);
+		}
+	}
+
+	/* Bandwidth quotas as ordered. */
+	{
+		static const struct { const char *label; enum order_key min, max; } bw[] = {
+			{ "In and out together", OF_NET_BW_MIN_KBPS, OF_NET_BW_MAX_KBPS },
+			{ "Inbound", OF_NET_IN_BW_MIN_KBPS, OF_NET_IN_BW_MAX_KBPS },
+			{ "Outbound", OF_NET_OUT_BW_MIN_KBPS, OF_NET_OUT_BW_MAX_KBPS },
+		};
+		for (size_t i = 0; i < nitems(bw); i++) {
+			x = tmpl_add(d, "BW");
+			tmpl_set(x, "LABEL", bw[i].label);
+			fmt_kbps(o->n[bw[i].min], a, sizeof(a));
+			fmt_kbps(o->n[bw[i].max], b, sizeof(b));
+			tmpl_set(x, "MIN", a);
+			tmpl_set(x, "MAX", b);
+		}
+	}
+
+	/* The order as placed; the options left unset share one line. */
+	{
+		char t[1100], unset[1024];
+		size_t off = 0;
+		unset[0] = '\0';
+		for (size_t k = 0; k < OF__MAX; k++) {
+			if (k == OF_ROOT_PASSWORD || k == OF_IDEMPOTENCY_KEY || k == OF_USER_INFO)
+				continue;
+			order_value_text(o, (enum order_key)k, t, sizeof(t));
+			if (strcmp(t, "not set") == 0) {
+				if (off < sizeof(unset))
+					off += (size_t)snprintf(unset + off, sizeof(unset) - off, "%s%s",
+					    off ? ", " : "", order_fields[k].label);
+				continue;
+			}
+			x = tmpl_add(d, "ORDER");
+			tmpl_set(x, "LABEL", order_fields[k].label);
+			tmpl_set(x, "VALUE", k == OF_PLAN ? v->plan_name : k == OF_TEMPLATE ?
+			    v->template_name : t);
+		}
+		if (off > 0) {
+			x = tmpl_add(d, "ORDER");
+			tmpl_set(x, "LABEL", "Not set");
+			tmpl_set(x, "VALUE", unset);
+		}
+	}
+
+	/*
+	 * BILLING: "Charges this month" and "Invoices" are filled in by the
+	 * billing part; until then the page says billing is not available.
+	 */
+	tmpl_show(d, "BILLING_NA");
+
+	/* Password change. */
+	if (pf != NULL) {
+		if (pf->err_old != NULL)
+			tmpl_set(tmpl_add(d, "BAD_OLD"), "MSG", pf->err_old);
+		if (pf->err_new != NULL)
+			tmpl_set(tmpl_add(d, "BAD_NEW"), "MSG", pf->err_new);
+		if (pf->err_confirm != NULL)
+			tmpl_set(tmpl_add(d, "BAD_CONFIRM"), "MSG", pf->err_confirm);
+		if (pf->notice != NULL)
+			tmpl_set(tmpl_add(d, "PW_NOTICE"), "MSG", pf->notice);
+	}
+	page_render(w, r, "self/dashboard.tpl", d);
+	tmpl_dict_free(d);
+}
+
+/* The dashboard of the session's VE, or the login page when the VE is gone. */
+static void
+show_dashboard(struct web *w, struct req *q, struct resp *r, int status, const struct session *s,
+    int range, int changed, const struct pwform *pf)
+{
+	struct ve_info v;
+	struct ve_usage u;
+	struct db *db = w->db;
+	int rc;
+
+	if ((rc = db_ve_get(db, s->subject, &v)) < 0) {
+		web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
+		return;
+	}
+	if (rc == 0) {
+		/* Deleted meanwhile: the session goes with it. */
+		session_destroy_subject(db, "self", s->subject);
+		resp_cookie(r, sid_cookie(q), "", -1, q->https);
+		render_login(w, r, 200, NULL, NULL);
+		return;
+	}
+	if (db_ve_usage(db, s->subject, w->now, &u) != DB_OK)
+		web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
+	else
+		render_dashboard(w, r, status, s, &v, &u, range, changed, pf);
+	ve_info_free(&v);
+}
+
+static void
+page_self(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct session s;
+	struct vals v;
+	int rc;
+
+	(void)caps;
+	if ((rc = session(w, q, r, &s)) < 0)
+		return;
+	if (rc == 0) {
+		render_login(w, r, 200, NULL, NULL);
+		return;
+	}
+	read_fields(&q->query, BIT(K_RANGE) | BIT(K_CHANGED), &v);
+	show_dashboard(w, q, r, 200, &s, v.range, v.s[K_CHANGED] != NULL, NULL);
+}
+
+/* 429 with Retry-After when the VE or the address had too many failures. */
+static int
+throttled(struct web *w, struct req *q, struct resp *r, struct db *db, const char *subject,
+    void (*again)(struct web *, struct resp *, int, const char *, const char *))
+{
+	long long ra;
+	char s[32];
+	int rc;
+
+	rc = throttle_check(db, subject, q->remote_addr, w->now, conf_int(w->conf, "web", "fail_window_s"),
+	    conf_int(w->conf, "web", "fail_per_ve"), conf_int(w->conf, "web", "fail_per_addr"), &ra);
+	if (rc < 0) {
+		web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
+		return 1;
+	}
+	if (rc != THROTTLE_LOCKED)
+		return 0;
+	snprintf(s, sizeof(s), "%lld", ra);
+	resp_header(r, "Retry-After", s);
+	snprintf(s, sizeof(s), "%lld", (ra + 59) / 60);
+	{
+		char msg[200];
+		snprintf(msg, sizeof(msg), "Too many failed logins. For your safety, logging in is "
+		    "paused; please try again in %s minute%s.", s, strcmp(s, "1") == 0 ? "" : "s");
+		if (again != NULL)
+			again(w, r, 429, subject, msg);
+		else
+			web_error(w, r, 429, msg);
+	}
+	return 1;
+}
+
+static void
+page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct vals v;
+	struct db *db;
+	char hash[256] = "";
+	const char *subject;
+	int found = 0, rc;
+
+	(void)caps;
+	read_fields(&q->form, BIT(K_VE_ID) | BIT(K_PASSWORD), &v);
+	subject = kv_get(&q->form, "ve_id");
+	if (v.bad[K_PASSWORD] != NULL || subject == NULL || *subject == '\0' || strlen(subject) > 64) {
+		render_login(w, r, 400, NULL, "Enter your VEid and password.");
+		return;
+	}
+	if ((db = web_db(w, r)) == NULL)
+		return;
+	/* A malformed VEid is counted like any other wrong login. */
+	if (v.bad[K_VE_ID] == NULL)
+		subject = v.ve_id;
+	if (throttled(w, q, r, db, subject, render_login))
+		return;
+	if (v.bad[K_VE_ID] == NULL) {
+		if ((rc = db_ve_hash(db, v.ve_id, hash, sizeof(hash))) < 0) {
+			web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
+			return;
+		}
+		found = rc == 1;
+	}
+	/* An unknown VE costs the same hash as a wrong password. */
+	if (!auth_verify(found ? hash : auth_dummy_hash(&w->argon), v.s[K_PASSWORD]) || !found) {
+		throttle_fail(db, subject, q->remote_addr, w->now);
+		render_login(w, r, 403, subject, "The VEid or password is wrong.");
+		return;
+	}
+	if (session_start(w, q, r, db, v.ve_id) == -1)
+		return;
+	log_info("self: %s logged in from %s", v.ve_id, q->remote_addr ? q->remote_addr : "?");
+	resp_redirect(r, "/self");
+}
+
+/* The session and a matching CSRF field, or an answer already in r. */
+static int
+session_csrf(struct web *w, struct req *q, struct resp *r, struct session *s, struct vals *v)
+{
+	int rc;
+	if ((rc = session(w, q, r, s)) < 0)
+		return -1;
+	if (rc == 0) {
+		r->private_page = 1;
+		render_login(w, r, 403, NULL, "Your session has ended; please log in again.");
+		return -1;
+	}
+	if (v->s[K_CSRF] == NULL || !vep_ct_streq(v->s[K_CSRF], s->csrf)) {
+		web_error(w, r, 403, "This form had expired or did not come from this site; "
+		    "reload the page and try again.");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+page_logout(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct session s;
+	struct vals v;
+
+	(void)caps;
+	read_fields(&q->form, BIT(K_CSRF), &v);
+	if (session_csrf(w, q, r, &s, &v) == -1)
+		return;
+	session_destroy(w->db, kv_get(&q->cookies, sid_cookie(q)));
+	resp_cookie(r, sid_cookie(q), "", -1, q->https);
+	r->private_page = 1;
+	resp_redirect(r, "/self");
+}
+
+static void
+page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct session s;
+	struct vals v;
+	struct pwform pf = { 0 };
+	char hash[256] = "", nh[256];
+	size_t len;
+	int rc;
+
+	(void)caps;
+	read_fields(&q->form, BIT(K_CSRF) | BIT(K_OLD_PASSWORD) | BIT(K_NEW_PASSWORD) | BIT(K_CONFIRM), &v);
+	if (session_csrf(w, q, r, &s, &v) == -1)
+		return;
+	if (throttled(w, q, r, w->db, s.subject, NULL))
+		return;
+	pf.err_old = v.bad[K_OLD_PASSWORD] ? "Enter your current password." : NULL;
+	if (v.bad[K_NEW_PASSWORD] != NULL)
+		pf.err_new = "Enter a new password of 12 to 128 characters.";
+	else if ((len = order_utf8_len(v.s[K_NEW_PASSWORD])) < 12 || len > 128)
+		pf.err_new = "The new password must be 12 to 128 characters long.";
+	if (v.bad[K_CONFIRM] != NULL)
+		pf.err_confirm = "Type the new password again.";
+	else if (v.s[K_NEW_PASSWORD] != NULL && strcmp(v.s[K_NEW_PASSWORD], v.s[K_CONFIRM]) != 0)
+		pf.err_confirm = "The two new passwords are not the same.";
+	if (pf.err_old == NULL) {
+		if ((rc = db_ve_hash(w->db, s.subject, hash, sizeof(hash))) < 0) {
+			web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
+			return;
+		}
+		if (rc == 0 || !auth_verify(hash, v.s[K_OLD_PASSWORD])) {
+			throttle_fail(w->db, s.subject, q->remote_addr, w->now);
+			pf.err_old = "The current password is wrong.";
+		}
+	}
+	if (pf.err_old != NULL || pf.err_new != NULL || pf.err_confirm != NULL) {
+		show_dashboard(w, q, r, 400, &s, VR_HOUR, 0, &pf);
+		return;
+	}
+	/* Hash first, then write: no transaction waits on argon2id. */
+	if (auth_hash(&w->argon, v.s[K_NEW_PASSWORD], nh, sizeof(nh)) == -1 ||
+	    db_ve_set_hash(w->db, s.subject, nh, w->now) != DB_OK) {
+		explicit_bzero(nh, sizeof(nh));
+		web_error(w, r, 503, "The password could not be changed; please try again in a moment.");
+		return;
+	}
+	explicit_bzero(nh, sizeof(nh));
+	/* Every other session of this VE ends; this browser gets a fresh one. */
+	session_destroy_subject(w->db, "self", s.subject);
+	if (session_start(w, q, r, w->db, s.subject) == -1)
+		return;
+	log_info("self: %s changed its password", s.subject);
+	r->private_page = 1;
+	resp_redirect(r, "/self?changed=1");
+}
+
+/* ---- charts ------------------------------------------------------------------------- */
+
+static void
+page_chart(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct ve_point pts[64];
+	struct session s;
+	struct vals v;
+	struct ve_info vi;
+	struct svg_series ser[2];
+	struct svg_chart c;
+	double a[64], b[64];
+	long long step, from, to, bogo;
+	size_t n = 0, nb;
+	char title[128], unit[64];
+	int rc;
+
+	(void)caps;
+	if ((rc = session(w, q, r, &s)) < 0)
+		return;
+	if (rc == 0) {
+		web_error(w, r, 403, "Log in to see your VE's charts.");
+		return;
+	}
+	if (read_fields(&q->query, BIT(K_METRIC) | BIT(K_RANGE), &v) > 0) {
+		web_error(w, r, 400, "Ask for metric=cpu|vmem|disk|net and range=hour|day|month.");
+		return;
+	}
+	if ((rc = db_ve_get(w->db, s.subject, &vi)) <= 0) {
+		web_error(w, r, rc < 0 ? 503 : 404, rc < 0 ? "The service is briefly unavailable." :
+		    "There is no such VE.");
+		return;
+	}
+	step = range_step[v.range];
+	nb = range_n[v.range];
+	to = w->now - w->now % step + step;	/* the current, partial bucket included */
+	from = to - (long long)nb * step;
+	if (db_ve_series(w->db, s.subject, (enum ve_range)v.range, from, to, pts, nitems(pts), &n) != DB_OK) {
+		ve_info_free(&vi);
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return;
+	}
+	bogo = vi.bogomips_per_cpu;
+	for (size_t i = 0; i < nb; i++)
+		a[i] = b[i] = NAN;	/* nothing recorded: a gap, never a made-up zero */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = (size_t)((pts[i].t - from) / step);
+		if (pts[i].t < from || j >= nb)
+			continue;
+		switch (v.metric) {
+		case MET_CPU:
+			a[j] = (double)pts[i].cpu_us * (double)bogo / ((double)step * 1e6);
+			break;
+		case MET_VMEM:
+			a[j] = pts[i].samples > 0 ? (double)pts[i].vmem_sum / (double)pts[i].samples : NAN;
+			break;
+		case MET_DISK:
+			a[j] = pts[i].samples > 0 ? (double)pts[i].disk_sum / (double)pts[i].samples : NAN;
+			break;
+		case MET_NET:
+			a[j] = (double)pts[i].net_in;
+			b[j] = (double)pts[i].net_out;
+			break;
+		}
+	}
+	memset(&c, 0, sizeof(c));
+	snprintf(title, sizeof(title), "%s of VE %s, %s", metric_titles[v.metric], vi.ve_id,
+	    range_titles[v.range]);
+	c.title = title;
+	c.t0 = from;
+	c.step = step;
+	c.n = nb;
+	c.series = ser;
+	c.nseries = 1;
+	c.tfmt = v.range == VR_MONTH ? SVG_DAY : SVG_HHMM;
+	ser[0].v = a;
+	ser[1].v = b;
+	switch (v.metric) {
+	case MET_CPU:
+		ser[0] = (struct svg_series){ "CPU (average)", "#2563eb", a };
+		c.unit = "bogomips";
+		c.limit = (double)vi.o.n[OF_CPU_MIN_BOGOMIPS];
+		c.limit_label = "reserved";
+		break;
+	case MET_VMEM:
+		ser[0] = (struct svg_series){ "memory (average)", "#7c3aed", a };
+		c.unit = "bytes";
+		c.limit = (double)vi.o.n[OF_MEM_MAX_MB] * 1e6;
+		c.limit_label = "limit";
+		break;
+	case MET_DISK:
+		ser[0] = (struct svg_series){ "disk (average)", "#059669", a };
+		c.unit = "bytes";
+		c.limit = (double)vi.o.n[OF_DISK_QUOTA_MB] * 1e6;
+		c.limit_label = "quota";
+		break;
+	case MET_NET:
+		ser[0] = (struct svg_series){ "in", "#2563eb", a };
+		ser[1] = (struct svg_series){ "out", "#d97706", b };
+		c.nseries = 2;
+		snprintf(unit, sizeof(unit), "bytes per %s", v.range == VR_HOUR ? "minute" :
+		    v.range == VR_DAY ? "hour" : "day");
+		c.unit = unit;
+		break;
+	}
+	r->private_page = 1;
+	r->ctype = "image/svg+xml";
+	buf_reset(&r->body);
+	if (svg_chart(&r->body, &c) == -1)
+		web_error(w, r, 500, "Out of memory.");
+	ve_info_free(&vi);
+}
 
 int
 main(int argc, char **argv)

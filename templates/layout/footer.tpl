@@ -1,4 +1,4 @@
 {{%AUTOESCAPE context="HTML"}}</main>
-<footer class="bottom">vepanel · all times UTC · 1 MB = 10<sup>6</sup> bytes</footer>
+<footer class="bottom"><div class="top-inner"><span>All times are UTC</span><span>1 MB = 1,000,000 bytes · 1 kbit = 1000 bits</span></div></footer>
 </body>
 </html>

@@ -1,7 +1,20 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
-<section class="card"><h1>My VE</h1>
-<form method="post" action="/self/login">
-<label for="ve_id">VEid</label><input id="ve_id" name="ve_id" autocomplete="username" required>
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Log in</button></form></section>
+<section class="card narrow">
+<h1>My VE</h1>
+<p class="lead">Log in with your VE's id and root password to see its addresses, usage and settings.</p>
+{{#ERROR}}<div class="alert alert-error" role="alert" id="login-error"><p>{{MSG}}</p></div>{{/ERROR}}
+<form method="post" action="/self/login" class="stack">
+<div class="field">
+<label for="ve_id">VEid</label>
+<div class="control"><input id="ve_id" name="ve_id" value="{{VE_ID}}" autocomplete="username" autocapitalize="characters" spellcheck="false" maxlength="8" aria-describedby="ve_id-help{{#ERROR}} login-error{{/ERROR}}" required></div>
+<p class="help" id="ve_id-help">8 hexadecimal digits, as shown when you ordered, such as 0000002A.</p>
+</div>
+<div class="field">
+<label for="password">Root password</label>
+<div class="control"><input id="password" name="password" type="password" autocomplete="current-password"{{#ERROR}} aria-describedby="login-error"{{/ERROR}} required></div>
+</div>
+<div class="actions"><button type="submit" class="primary">Log in</button></div>
+</form>
+<p class="muted">No VE yet? <a href="/signup">Order one</a>.</p>
+</section>
 {{>FOOTER}}

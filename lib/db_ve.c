@@ -1,0 +1,686 @@
+/*
+ * Orders, VEs, addresses and the customer's view of usage: see db_ve.h.
+ * All SQL of these objects is in the statement table below.
+ *
+ * Creating a VE takes the lowest free addresses of a pool with
+ * SELECT ... FOR UPDATE SKIP LOCKED, so concurrent signups never wait for
+ * each other's addresses nor get the same one; the chosen node's row is
+ * locked while its capacity is judged.  A deadlock or lock timeout makes
+ * the whole transaction run again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth.h"
+#include "db.h"
+#include "db_ve.h"
+#include "log.h"
+#include "util.h"
+
+enum stmt {
+	S_PLANS,
+	S_TEMPLATES,
+	S_BY_KEY,
+	S_NODE_PICK,
+	S_NODE_LOCK,
+	S_POOLS,
+	S_ADDR_PICK,
+	S_ACCOUNT_INSERT,
+	S_ORDER_INSERT,
+	S_VE_INSERT,
+	S_ADDR_ASSIGN,
+	S_AUDIT,
+	S_VE_GET,
+	S_VE_IPS,
+	S_TOTALS,
+	S_RAW_CPU,
+	S_MINUTE_CPU,
+	S_SERIES_MINUTE,
+	S_SERIES_HOUR,
+	S_SERIES_DAY,
+	S_HASH,
+	S_SET_HASH,
+	S__MAX
+};
+
+/* The order's integer columns, named as the fields (the same order in S_ORDER_INSERT and S_VE_GET). */
+static const enum order_key int_cols[] = {
+	OF_DISK_QUOTA_MB, OF_ALWAYS_ON, OF_LIFETIME_DAYS, OF_CPU_MIN_BOGOMIPS,
+	OF_NET_BW_MIN_KBPS, OF_NET_BW_MAX_KBPS, OF_NET_IN_BW_MIN_KBPS, OF_NET_IN_BW_MAX_KBPS,
+	OF_NET_OUT_BW_MIN_KBPS, OF_NET_OUT_BW_MAX_KBPS, OF_NET_QUOTA_MIN_MB, OF_NET_QUOTA_MAX_MB,
+	OF_NET_IN_QUOTA_MIN_MB, OF_NET_IN_QUOTA_MAX_MB, OF_NET_OUT_QUOTA_MIN_MB, OF_NET_OUT_QUOTA_MAX_MB,
+	OF_MEM_MAX_MB, OF_FS_FAULT_TOLERANCE_S, OF_BACKUP_HOURS, OF_IP_COUNT,
+};
+#define NINT	20
+#define INT_COLS "disk_quota_mb, always_on, lifetime_days, cpu_min_bogomips, " \
+	"net_bw_min_kbps, net_bw_max_kbps, net_in_bw_min_kbps, net_in_bw_max_kbps, " \
+	"net_out_bw_min_kbps, net_out_bw_max_kbps, net_quota_min_mb, net_quota_max_mb, " \
+	"net_in_quota_min_mb, net_in_quota_max_mb, net_out_quota_min_mb, net_out_quota_max_mb, " \
+	"mem_max_mb, fs_fault_tolerance_s, backup_hours, ip_count"
+#define O_INT_COLS "o.disk_quota_mb, o.always_on, o.lifetime_days, o.cpu_min_bogomips, " \
+	"o.net_bw_min_kbps, o.net_bw_max_kbps, o.net_in_bw_min_kbps, o.net_in_bw_max_kbps, " \
+	"o.net_out_bw_min_kbps, o.net_out_bw_max_kbps, o.net_quota_min_mb, o.net_quota_max_mb, " \
+	"o.net_in_quota_min_mb, o.net_in_quota_max_mb, o.net_out_quota_min_mb, o.net_out_quota_max_mb, " \
+	"o.mem_max_mb, o.fs_fault_tolerance_s, o.backup_hours, o.ip_count"
+
+#define SERIES(table) \
+	"SELECT t, cpu_user_us + cpu_sys_us, net_in_bytes, net_out_bytes, vmem_sum_bytes, " \
+	"disk_sum_bytes, samples FROM " table " WHERE ve_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?"
+
+static const char *const sql[S__MAX] = {
+	[S_PLANS] = "SELECT p.id, p.code, p.name, p.currency, p.max_disk_quota_mb, p.max_ip_count, "
+	    "p.login_allowed, v.monthly_fee_minor, v.inc_disk_gb, v.inc_traffic_gb, v.inc_traffic_in_gb, "
+	    "v.inc_traffic_out_gb, v.inc_cpu_hours, v.inc_vmem_gb_hours, v.ov_disk_gb_month, "
+	    "v.ov_traffic_gb, v.ov_traffic_in_gb, v.ov_traffic_out_gb, v.ov_cpu_hour, v.ov_vmem_gb_hour "
+	    "FROM plans p JOIN plan_versions v ON v.plan_id = p.id "
+	    "WHERE p.active = 1 AND v.valid_from = (SELECT MAX(w.valid_from) FROM plan_versions w "
+	    "WHERE w.plan_id = p.id AND w.valid_from <= ?) ORDER BY v.monthly_fee_minor, p.code",
+	[S_TEMPLATES] = "SELECT id, code, name FROM os_templates WHERE active = 1 ORDER BY id",
+	[S_BY_KEY] = "SELECT v.id, a.email FROM orders o JOIN ves v ON v.order_id = o.id "
+	    "JOIN accounts a ON a.id = o.account_id WHERE o.idempotency_key = ?",
+	/* Most free VE slots, then most free disk, then by name. */
+	[S_NODE_PICK] = "SELECT n.id FROM nodes n LEFT JOIN (SELECT v.node_id, COUNT(*) AS nves, "
+	    "SUM(o.disk_quota_mb) AS disk FROM ves v JOIN orders o ON o.id = v.order_id "
+	    "WHERE v.state IN ('active', 'suspended') AND v.node_id IS NOT NULL GROUP BY v.node_id) u "
+	    "ON u.node_id = n.id WHERE n.enabled = 1 "
+	    "AND CAST(n.max_ves AS SIGNED) - COALESCE(u.nves, 0) >= 1 "
+	    "AND CAST(n.disk_mb AS SIGNED) - COALESCE(u.disk, 0) >= ? "
+	    "ORDER BY CAST(n.max_ves AS SIGNED) - COALESCE(u.nves, 0) DESC, "
+	    "CAST(n.disk_mb AS SIGNED) - COALESCE(u.disk, 0) DESC, n.name LIMIT 1",
+	[S_NODE_LOCK] = "SELECT id FROM nodes WHERE id = ? AND enabled = 1 FOR UPDATE",
+	[S_POOLS] = "SELECT id FROM ip_pools ORDER BY id",
+	[S_ADDR_PICK] = "SELECT id FROM ip_addresses WHERE pool_id = ? AND ve_id IS NULL "
+	    "ORDER BY addr_num LIMIT ? FOR UPDATE SKIP LOCKED",
+	[S_ACCOUNT_INSERT] = "INSERT INTO accounts (email, created_at) VALUES (?, ?)",
+	[S_ORDER_INSERT] = "INSERT INTO orders (account_id, plan_id, template_id, idempotency_key, "
+	    "login, firewall, firewall_file, user_info, created_at, " INT_COLS ") VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_VE_INSERT] = "INSERT INTO ves (id, account_id, order_id, node_id, state, password_hash, "
+	    "created_at, expires_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)",
+	[S_ADDR_ASSIGN] = "UPDATE ip_addresses SET ve_id = ?, seq = ?, dns_name = ? "
+	    "WHERE id = ? AND ve_id IS NULL",
+	[S_AUDIT] = "INSERT INTO audit_log (at, actor, action, object) VALUES (?, ?, ?, ?)",
+	[S_VE_GET] = "SELECT v.state, v.state_reason, v.created_at, v.expires_at, v.updated_at, "
+	    "p.code, p.name, p.currency, t.code, t.name, COALESCE(n.name, ''), "
+	    "COALESCE(n.bogomips_per_cpu, 0), a.email, o.login, o.firewall, "
+	    "COALESCE(o.firewall_file, ''), o.user_info, COALESCE(o.idempotency_key, ''), " O_INT_COLS
+	    " FROM ves v JOIN orders o ON o.id = v.order_id JOIN accounts a ON a.id = v.account_id "
+	    "JOIN plans p ON p.id = o.plan_id JOIN os_templates t ON t.id = o.template_id "
+	    "LEFT JOIN nodes n ON n.id = v.node_id WHERE v.id = ? AND v.state <> 'deleted'",
+	[S_VE_IPS] = "SELECT a.address, p.netmask, COALESCE(a.dns_name, ''), p.gateway, p.dns1, "
+	    "COALESCE(p.dns2, '') FROM ip_addresses a JOIN ip_pools p ON p.id = a.pool_id "
+	    "WHERE a.ve_id = ? ORDER BY a.seq",
+	[S_TOTALS] = "SELECT s.cpu_user_us, s.cpu_sys_us, s.net_in_bytes, s.net_out_bytes, "
+	    "s.vmem_last_bytes, s.disk_last_bytes, s.last_t, COALESCE(n.bogomips_per_cpu, 0) "
+	    "FROM ve_totals s LEFT JOIN ves v ON v.id = s.ve_id LEFT JOIN nodes n ON n.id = v.node_id "
+	    "WHERE s.ve_id = ?",
+	[S_RAW_CPU] = "SELECT COUNT(*), COALESCE(SUM(cpu_user_us + cpu_sys_us), 0) FROM usage_raw "
+	    "WHERE ve_id = ? AND t > ? AND t <= ?",
+	[S_MINUTE_CPU] = "SELECT cpu_user_us + cpu_sys_us FROM usage_minute WHERE ve_id = ? AND t = ?",
+	[S_SERIES_MINUTE] = SERIES("usage_minute"),
+	[S_SERIES_HOUR] = SERIES("usage_hour"),
+	[S_SERIES_DAY] = SERIES("usage_day"),
+	[S_HASH] = "SELECT password_hash FROM ves WHERE id = ? AND state <> 'deleted'",
+	[S_SET_HASH] = "UPDATE ves SET password_hash = ?, updated_at = ? WHERE id = ? AND state <> 'deleted'",
+};
+
+/* ---- catalogue ------------------------------------------------------------- */
+
+static unsigned
+logins_mask(const char *list)
+{
+	unsigned m = 0;
+	char tmp[128], *save = NULL;
+
+	snprintf(tmp, sizeof(tmp), "%s", list);
+	for (char *t = strtok_r(tmp, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save))
+		for (size_t i = 0; i < ORDER_NLOGINS; i++)
+			if (strcmp(t, order_login_names[i]) == 0)
+				m |= 1u << i;
+	return m;
+}
+
+static void
+logins_list(unsigned m, char *out, size_t outlen)
+{
+	size_t off = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < ORDER_NLOGINS; i++)
+		if (m & (1u << i))
+			off += (size_t)snprintf(out + off, outlen - off, "%s%s", off ? "," : "",
+			    order_login_names[i]);
+}
+
+int
+db_ve_catalog(struct db *db, long long now, struct order_catalog *c)
+{
+	struct order_plan p;
+	struct order_template t;
+	struct db_cur cur;
+	char logins[65];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	struct dbv pn[] = { DBV_INT(now) };
+	struct dbo op[] = { DBO_INT(&p.id), DBO_STR(p.code), DBO_STR(p.name), DBO_STR(p.currency),
+	    DBO_INT(&p.max_disk_quota_mb), DBO_INT(&p.max_ip_count), DBO_STR(logins),
+	    DBO_INT(&p.fee_minor), DBO_INT(&p.inc[0]), DBO_INT(&p.inc[1]), DBO_INT(&p.inc[2]),
+	    DBO_INT(&p.inc[3]), DBO_INT(&p.inc[4]), DBO_INT(&p.inc[5]), DBO_INT(&p.ov[0]),
+	    DBO_INT(&p.ov[1]), DBO_INT(&p.ov[2]), DBO_INT(&p.ov[3]), DBO_INT(&p.ov[4]),
+	    DBO_INT(&p.ov[5]) };
+	if ((rc = db_query(db, &cur, sql[S_PLANS], pn, nitems(pn), op, nitems(op))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&cur)) == 1) {
+		struct order_plan *np = realloc(c->plans, (c->nplans + 1) * sizeof(*np));
+		if (np == NULL) {
+			rc = DB_ERR;
+			break;
+		}
+		c->plans = np;
+		p.login_mask = logins_mask(logins);
+		c->plans[c->nplans++] = p;
+	}
+	db_cur_close(&cur);
+	if (rc < 0)
+		goto fail;
+	struct dbo ot[] = { DBO_INT(&t.id), DBO_STR(t.code), DBO_STR(t.name) };
+	if ((rc = db_query(db, &cur, sql[S_TEMPLATES], NULL, 0, ot, nitems(ot))) != DB_OK)
+		goto fail;
+	while ((rc = db_next(&cur)) == 1) {
+		struct order_template *nt = realloc(c->tmpls, (c->ntmpls + 1) * sizeof(*nt));
+		if (nt == NULL) {
+			rc = DB_ERR;
+			break;
+		}
+		c->tmpls = nt;
+		c->tmpls[c->ntmpls++] = t;
+	}
+	db_cur_close(&cur);
+	if (rc < 0)
+		goto fail;
+	return DB_OK;
+fail:
+	order_catalog_free(c);
+	return rc;
+}
+
+int
+db_ve_by_key(struct db *db, const char *key, char ve_id[9], char *email, size_t emaillen)
+{
+	struct dbv p[] = { DBV_STR(key) };
+	struct dbo o[] = { DBO_STRP(ve_id, 9), DBO_STRP(email, emaillen) };
+	return db_one(db, sql[S_BY_KEY], p, nitems(p), o, nitems(o));
+}
+
+/* ---- creation ------------------------------------------------------------------ */
+
+/* Lock ip_count free addresses of one pool (lowest first) into ids. 1 got them, 0 none, < 0. */
+static int
+take_addresses(struct db *db, long long count, long long *ids)
+{
+	struct db_cur cur;
+	long long pools[64], pid, id;
+	size_t np = 0;
+	int rc;
+
+	struct dbo op[] = { DBO_INT(&pid) };
+	if ((rc = db_query(db, &cur, sql[S_POOLS], NULL, 0, op, 1)) != DB_OK)
+		return rc;
+	while ((rc = db_next(&cur)) == 1 && np < nitems(pools))
+		pools[np++] = pid;
+	db_cur_close(&cur);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < np; i++) {
+		long long got = 0;
+		struct dbv pa[] = { DBV_INT(pools[i]), DBV_INT(count) };
+		struct dbo oa[] = { DBO_INT(&id) };
+		if ((rc = db_query(db, &cur, sql[S_ADDR_PICK], pa, nitems(pa), oa, 1)) != DB_OK)
+			return rc;
+		while ((rc = db_next(&cur)) == 1 && got < count)
+			ids[got++] = id;
+		db_cur_close(&cur);
+		if (rc < 0)
+			return rc;
+		if (got == count)
+			return 1;
+	}
+	return 0;
+}
+
+/* One attempt of the creation transaction; see db_ve_create. */
+static int
+create_once(struct db *db, const struct order *o, const struct order_plan *pl,
+    const struct order_template *tp, const char *pwhash, long long now, char ve_id[9],
+    long long *ids)
+{
+	char logins[40];
+	const char *key = o->s[OF_IDEMPOTENCY_KEY];
+	long long node = 0, count = o->n[OF_IP_COUNT];
+	uint64_t account, order;
+	int rc;
+
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	/* Placement: a node with room, its row locked while we fill it. */
+	struct dbv pn[] = { DBV_INT(o->n[OF_DISK_QUOTA_MB]) };
+	struct dbo on[] = { DBO_INT(&node) };
+	if ((rc = db_one(db, sql[S_NODE_PICK], pn, nitems(pn), on, 1)) < 0)
+		goto fail;
+	if (rc == 0) {
+		rc = VC_NO_NODE;
+		goto fail;
+	}
+	struct dbv pl1[] = { DBV_INT(node) };
+	if ((rc = db_one(db, sql[S_NODE_LOCK], pl1, 1, on, 1)) < 0)
+		goto fail;
+	if (rc == 0) {
+		rc = DB_RETRY;	/* disabled meanwhile: choose again */
+		goto fail;
+	}
+	if ((rc = take_addresses(db, count, ids)) < 0)
+		goto fail;
+	if (rc == 0) {
+		rc = VC_NO_ADDRESS;
+		goto fail;
+	}
+
+	struct dbv pa[] = { DBV_STR(o->s[OF_EMAIL]), DBV_INT(now) };
+	if ((rc = db_exec(db, sql[S_ACCOUNT_INSERT], pa, nitems(pa), NULL, &account)) != DB_OK)
+		goto fail;
+	logins_list((unsigned)o->n[OF_LOGIN], logins, sizeof(logins));
+	struct dbv po[9 + NINT] = { DBV_INT(account), DBV_INT(pl->id), DBV_INT(tp->id), DBV_STR0(key),
+	    DBV_STR(logins), DBV_STR(order_firewall_names[o->n[OF_FIREWALL]]),
+	    DBV_STR0(o->s[OF_FIREWALL_FILE]), DBV_STR(o->s[OF_USER_INFO] ? o->s[OF_USER_INFO] : ""),
+	    DBV_INT(now) };
+	for (size_t i = 0; i < NINT; i++)
+		po[9 + i] = DBV_INT(o->n[int_cols[i]]);
+	rc = db_exec(db, sql[S_ORDER_INSERT], po, nitems(po), NULL, &order);
+	if (rc == DB_DUP && key != NULL) {
+		rc = VC_KEY_USED;	/* the caller looks the key up again */
+		goto fail;
+	}
+	if (rc != DB_OK)
+		goto fail;
+
+	/* A random VEid, never sequential; a collision just draws again. */
+	for (int tries = 0;; tries++) {
+		unsigned char r[4];
+		if (vep_random(r, sizeof(r)) == -1) {
+			rc = DB_ERR;
+			goto fail;
+		}
+		snprintf(ve_id, 9, "%02X%02X%02X%02X", r[0], r[1], r[2], r[3]);
+		struct dbv pv[] = { DBV_STR(ve_id), DBV_INT(account), DBV_INT(order), DBV_INT(node),
+		    DBV_STR(pwhash), DBV_INT(now), DBV_INT(now + o->n[OF_LIFETIME_DAYS] * 86400),
+		    DBV_INT(now) };
+		rc = db_exec(db, sql[S_VE_INSERT], pv, nitems(pv), NULL, NULL);
+		if (rc != DB_DUP || tries == 16)
+			break;
+	}
+	if (rc != DB_OK)
+		goto fail;
+
+	for (long long i = 0; i < count; i++) {
+		uint64_t n = 0;
+		const char *dn = (size_t)i < o->ndns ? o->dns[i] : NULL;
+		struct dbv pi[] = { DBV_STR(ve_id), DBV_INT(i + 1), DBV_STR0(dn), DBV_INT(ids[i]) };
+		if ((rc = db_exec(db, sql[S_ADDR_ASSIGN], pi, nitems(pi), &n, NULL)) != DB_OK)
+			goto fail;
+		if (n != 1) {
+			rc = DB_RETRY;
+			goto fail;
+		}
+	}
+	struct dbv pu[] = { DBV_INT(now), DBV_STR("signup"), DBV_STR("ve.create"), DBV_STR(ve_id) };
+	if ((rc = db_exec(db, sql[S_AUDIT], pu, nitems(pu), NULL, NULL)) != DB_OK)
+		goto fail;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+int
+db_ve_create(struct db *db, const struct order *o, const struct order_catalog *cat,
+    const char *pwhash, long long now, char ve_id[9])
+{
+	const struct order_plan *pl = order_plan_find(cat, o->s[OF_PLAN]);
+	const struct order_template *tp = order_template_find(cat, o->s[OF_TEMPLATE]);
+	long long *ids;
+	int rc = DB_ERR;
+
+	if (pl == NULL || tp == NULL || o->n[OF_IP_COUNT] < 1 || o->n[OF_FIREWALL] < 0 ||
+	    o->n[OF_FIREWALL] >= FW__MAX)
+		return DB_ERR;	/* order_check was not run */
+	if ((ids = calloc((size_t)o->n[OF_IP_COUNT], sizeof(*ids))) == NULL)
+		return DB_ERR;
+	for (int attempt = 0; attempt < 4; attempt++) {
+		rc = create_once(db, o, pl, tp, pwhash, now, ve_id, ids);
+		if (rc != DB_RETRY && rc != DB_GONE)
+			break;
+		if (rc == DB_GONE && db_reconnect(db) != DB_OK)
+			break;
+	}
+	free(ids);
+	if (rc == VC_KEY_USED) {
+		char email[255];
+		int r = db_ve_by_key(db, o->s[OF_IDEMPOTENCY_KEY], ve_id, email, sizeof(email));
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return DB_RETRY;	/* the other order was rolled back */
+		return strcasecmp(email, o->s[OF_EMAIL]) == 0 ? VC_KEY_USED : VC_KEY_CONFLICT;
+	}
+	return rc;
+}
+
+int
+ve_place(struct db *db, const struct argon_params *ap, const struct order *o,
+    const struct order_catalog *cat, long long now, char ve_id[9])
+{
+	char hash[256], email[255];
+	const char *key = o->s[OF_IDEMPOTENCY_KEY];
+	int rc;
+
+	/* A repeated key answers the VE it made, without a second hash. */
+	if (key != NULL) {
+		if ((rc = db_ve_by_key(db, key, ve_id, email, sizeof(email))) < 0)
+			return rc;
+		if (rc == 1)
+			return strcasecmp(email, o->s[OF_EMAIL]) == 0 ? VC_KEY_USED : VC_KEY_CONFLICT;
+	}
+	/* The slow hash is done before the transaction opens, so no lock waits on it. */
+	if (auth_hash(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash)) == -1) {
+		log_warnx("%s: cannot hash the password", __func__);
+		return DB_ERR;
+	}
+	rc = db_ve_create(db, o, cat, hash, now, ve_id);
+	explicit_bzero(hash, sizeof(hash));
+	return rc;
+}
+
+/* ---- reading ------------------------------------------------------------------- */
+
+void
+ve_info_free(struct ve_info *v)
+{
+	free(v->ips);
+	order_free(&v->o);
+	memset(v, 0, sizeof(*v));
+}
+
+static int
+set_str(struct order *o, enum order_key k, const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	o->given[k] = 1;
+	return (o->s[k] = strdup(s)) == NULL ? -1 : 0;
+}
+
+int
+db_ve_get(struct db *db, const char *ve_id, struct ve_info *v)
+{
+	struct db_cur cur;
+	char plan[33], tmpl[33], email[255], logins[33], fw[16], fwfile[65], info[4100], key[130];
+	char gw[16], d1[16], d2[16];
+	long long iv[NINT];
+	struct ve_ip ip;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	struct dbv p[] = { DBV_STR(ve_id) };
+	struct dbo o[18 + NINT] = { DBO_STR(v->state), DBO_STR(v->state_reason),
+	    DBO_INT(&v->created_at), DBO_INT(&v->expires_at), DBO_INT(&v->updated_at),
+	    DBO_STR(plan), DBO_STR(v->plan_name), DBO_STR(v->currency), DBO_STR(tmpl),
+	    DBO_STR(v->template_name), DBO_STR(v->node), DBO_INT(&v->bogomips_per_cpu),
+	    DBO_STR(email), DBO_STR(logins), DBO_STR(fw), DBO_STR(fwfile), DBO_STR(info), DBO_STR(key) };
+	for (size_t i = 0; i < NINT; i++)
+		o[18 + i] = DBO_INT(&iv[i]);
+	if ((rc = db_one(db, sql[S_VE_GET], p, nitems(p), o, nitems(o))) <= 0)
+		return rc;
+	snprintf(v->ve_id, sizeof(v->ve_id), "%s", ve_id);
+	for (size_t i = 0; i < NINT; i++) {
+		v->o.n[int_cols[i]] = iv[i];
+		v->o.given[int_cols[i]] = 1;
+	}
+	v->o.n[OF_LOGIN] = logins_mask(logins);
+	v->o.given[OF_LOGIN] = 1;
+	for (int i = 0; i < FW__MAX; i++)
+		if (strcmp(fw, order_firewall_names[i]) == 0)
+			v->o.n[OF_FIREWALL] = i;
+	v->o.given[OF_FIREWALL] = 1;
+	if (set_str(&v->o, OF_PLAN, plan) == -1 || set_str(&v->o, OF_TEMPLATE, tmpl) == -1 ||
+	    set_str(&v->o, OF_EMAIL, email) == -1 || set_str(&v->o, OF_FIREWALL_FILE, fwfile) == -1 ||
+	    set_str(&v->o, OF_USER_INFO, info) == -1 || set_str(&v->o, OF_IDEMPOTENCY_KEY, key) == -1) {
+		rc = DB_ERR;
+		goto fail;
+	}
+
+	struct dbo oi[] = { DBO_STR(ip.address), DBO_STR(ip.netmask), DBO_STR(ip.dns_name),
+	    DBO_STR(gw), DBO_STR(d1), DBO_STR(d2) };
+	if ((rc = db_query(db, &cur, sql[S_VE_IPS], p, nitems(p), oi, nitems(oi))) != DB_OK)
+		goto fail;
+	while ((rc = db_next(&cur)) == 1) {
+		struct ve_ip *n = realloc(v->ips, (v->nips + 1) * sizeof(*n));
+		if (n == NULL) {
+			rc = DB_ERR;
+			break;
+		}
+		v->ips = n;
+		v->ips[v->nips++] = ip;
+		if (ip.dns_name[0] != '\0') {
+			char **d = realloc(v->o.dns, (v->o.ndns + 1) * sizeof(*d));
+			if (d == NULL || (d[v->o.ndns] = strdup(ip.dns_name)) == NULL) {
+				if (d != NULL)
+					v->o.dns = d;
+				rc = DB_ERR;
+				break;
+			}
+			v->o.dns = d;
+			v->o.ndns++;
+			v->o.given[OF_DNS_NAMES] = 1;
+		}
+		if (v->nips == 1) {
+			/* Every address of a VE comes from one pool. */
+			snprintf(v->gateway, sizeof(v->gateway), "%s", gw);
+			snprintf(v->dns_servers[0], sizeof(v->dns_servers[0]), "%s", d1);
+			snprintf(v->dns_servers[1], sizeof(v->dns_servers[1]), "%s", d2);
+			v->ndns_servers = d2[0] != '\0' ? 2 : 1;
+		}
+	}
+	db_cur_close(&cur);
+	if (rc < 0)
+		goto fail;
+	return 1;
+fail:
+	ve_info_free(v);
+	return rc;
+}
+
+int
+db_ve_usage(struct db *db, const char *ve_id, long long now, struct ve_usage *u)
+{
+	long long bogo = 0, n = 0, us = 0, end;
+	int rc;
+
+	memset(u, 0, sizeof(*u));
+	struct dbv p[] = { DBV_STR(ve_id) };
+	struct dbo o[] = { DBO_INT(&u->cpu_user_us), DBO_INT(&u->cpu_sys_us), DBO_INT(&u->net_in_bytes),
+	    DBO_INT(&u->net_out_bytes), DBO_INT(&u->vmem_bytes), DBO_INT(&u->disk_bytes),
+	    DBO_INT(&u->as_of), DBO_INT(&bogo) };
+	if ((rc = db_one(db, sql[S_TOTALS], p, nitems(p), o, nitems(o))) < 0)
+		return rc;
+	if (rc == 0) {
+		memset(u, 0, sizeof(*u));
+		return DB_OK;
+	}
+	u->recorded = 1;
+	/*
+	 * The 60 s before the latest sample (billingd writes in batches, so
+	 * "now" may be a few seconds ahead of the data); a VE whose samples
+	 * stopped long ago is idle now.
+	 */
+	end = now - u->as_of <= 120 ? u->as_of : now;
+	struct dbv pr[] = { DBV_STR(ve_id), DBV_INT(end - 60), DBV_INT(end) };
+	struct dbo orr[] = { DBO_INT(&n), DBO_INT(&us) };
+	if ((rc = db_one(db, sql[S_RAW_CPU], pr, nitems(pr), orr, nitems(orr))) < 0)
+		return rc;
+	if (n == 0) {
+		/* No raw seconds kept: the last complete minute. */
+		struct dbv pm[] = { DBV_STR(ve_id), DBV_INT(end - end % 60 - 60) };
+		struct dbo om[] = { DBO_INT(&us) };
+		us = 0;
+		if ((rc = db_one(db, sql[S_MINUTE_CPU], pm, nitems(pm), om, nitems(om))) < 0)
+			return rc;
+		if (rc == 0)
+			us = 0;
+	}
+	u->cpu_bogomips = us * bogo / 60000000LL;
+	return DB_OK;
+}
+
+int
+db_ve_series(struct db *db, const char *ve_id, enum ve_range r, long long from, long long to,
+    struct ve_point *pts, size_t cap, size_t *n)
+{
+	static const enum stmt which[VR__MAX] = { S_SERIES_MINUTE, S_SERIES_HOUR, S_SERIES_DAY };
+	struct db_cur cur;
+	struct ve_point pt;
+	int rc;
+
+	*n = 0;
+	if ((int)r < 0 || r >= VR__MAX)
+		return DB_ERR;
+	struct dbv p[] = { DBV_STR(ve_id), DBV_INT(from), DBV_INT(to), DBV_INT(cap) };
+	struct dbo o[] = { DBO_INT(&pt.t), DBO_INT(&pt.cpu_us), DBO_INT(&pt.net_in), DBO_INT(&pt.net_out),
+	    DBO_INT(&pt.vmem_sum), DBO_INT(&pt.disk_sum), DBO_INT(&pt.samples) };
+	if ((rc = db_query(db, &cur, sql[which[r]], p, nitems(p), o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&cur)) == 1 && *n < cap)
+		pts[(*n)++] = pt;
+	db_cur_close(&cur);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int
+db_ve_hash(struct db *db, const char *ve_id, char *hash, size_t hashlen)
+{
+	struct dbv p[] = { DBV_STR(ve_id) };
+	struct dbo o[] = { DBO_STRP(hash, hashlen) };
+	return db_one(db, sql[S_HASH], p, nitems(p), o, nitems(o));
+}
+
+int
+db_ve_set_hash(struct db *db, const char *ve_id, const char *hash, long long now)
+{
+	uint64_t n = 0;
+	int rc;
+	struct dbv p[] = { DBV_STR(hash), DBV_INT(now), DBV_STR(ve_id) };
+	struct dbv pu[] = { DBV_INT(now), DBV_STR(ve_id), DBV_STR("ve.password"), DBV_STR(ve_id) };
+
+	if ((rc = db_exec(db, sql[S_SET_HASH], p, nitems(p), &n, NULL)) != DB_OK)
+		return rc;
+	if (n == 0)
+		return DB_ERR;
+	return db_exec(db, sql[S_AUDIT], pu, nitems(pu), NULL, NULL);
+}
+
+/* ---- the API's JSON ---------------------------------------------------------------- */
+
+static json_t *
+logins_json(unsigned m)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a != NULL && i < ORDER_NLOGINS; i++)
+		if (m & (1u << i))
+			json_array_append_new(a, json_string(order_login_names[i]));
+	return a;
+}
+
+static json_t *
+order_json(const struct order *o)
+{
+	json_t *j = json_object();
+
+	for (size_t k = 0; j != NULL && k < OF__MAX; k++) {
+		const struct order_field *f = &order_fields[k];
+		json_t *x = NULL;
+		if (k == OF_ROOT_PASSWORD || k == OF_IDEMPOTENCY_KEY)
+			continue;
+		switch (f->type) {
+		case OT_INT:
+			x = json_integer(o->n[k]);
+			break;
+		case OT_BOOL:
+			x = json_boolean(o->n[k]);
+			break;
+		case OT_LOGINS:
+			x = logins_json((unsigned)o->n[k]);
+			break;
+		case OT_FIREWALL:
+			x = json_string(order_firewall_names[o->n[k]]);
+			break;
+		case OT_NAMES:
+			x = json_array();
+			for (size_t i = 0; x != NULL && i < o->ndns; i++)
+				json_array_append_new(x, json_string(o->dns[i]));
+			break;
+		case OT_TEXT:
+			x = json_string(o->s[k] ? o->s[k] : "");
+			break;
+		default:
+			x = o->s[k] ? json_string(o->s[k]) : json_null();
+			break;
+		}
+		json_object_set_new(j, f->name, x);
+	}
+	return j;
+}
+
+json_t *
+ve_info_json(const struct ve_info *v, const struct ve_usage *u, const char *pw)
+{
+	char exp[21], cre[21], asof[21];
+	json_t *j, *ips, *dns;
+
+	vep_iso8601(v->expires_at, exp);
+	if ((ips = json_array()) == NULL || (dns = json_array()) == NULL) {
+		json_decref(ips);
+		return NULL;
+	}
+	for (size_t i = 0; i < v->nips; i++)
+		json_array_append_new(ips, json_pack("{s:s, s:s, s:o}", "address", v->ips[i].address,
+		    "netmask", v->ips[i].netmask, "dns_name",
+		    v->ips[i].dns_name[0] ? json_string(v->ips[i].dns_name) : json_null()));
+	for (size_t i = 0; i < v->ndns_servers; i++)
+		json_array_append_new(dns, json_string(v->dns_servers[i]));
+	j = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "ve_id", v->ve_id, "state", v->state,
+	    "expires_at", exp, "ips", ips, "gateway", v->gateway, "dns_servers", dns,
+	    "login", logins_json((unsigned)v->o.n[OF_LOGIN]));
+	if (j == NULL)
+		return NULL;
+	if (pw != NULL)
+		json_object_set_new(j, "root_password", json_string(pw));
+	if (u == NULL)
+		return j;
+	vep_iso8601(v->created_at, cre);
+	vep_iso8601(u->as_of, asof);
+	json_object_set_new(j, "state_reason", json_string(v->state_reason));
+	json_object_set_new(j, "created_at", json_string(cre));
+	json_object_set_new(j, "plan", json_string(v->o.s[OF_PLAN] ? v->o.s[OF_PLAN] : ""));
+	json_object_set_new(j, "template", json_string(v->o.s[OF_TEMPLATE] ? v->o.s[OF_TEMPLATE] : ""));
+	json_object_set_new(j, "node", v->node[0] ? json_string(v->node) : json_null());
+	json_object_set_new(j, "order", order_json(&v->o));
+	json_object_set_new(j, "usage", json_pack("{s:b, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "recorded", u->recorded, "as_of", u->recorded ? json_string(asof) : json_null(),
+	    "disk_bytes", (json_int_t)u->disk_bytes, "cpu_bogomips", (json_int_t)u->cpu_bogomips,
+	    "vmem_mb", (json_int_t)(u->vmem_bytes / 1000000), "net_in_bytes", (json_int_t)u->net_in_bytes,
+	    "net_out_bytes", (json_int_t)u->net_out_bytes,
+	    "net_total_bytes", (json_int_t)(u->net_in_bytes + u->net_out_bytes),
+	    "cpu_user_us", (json_int_t)u->cpu_user_us, "cpu_sys_us", (json_int_t)u->cpu_sys_us));
+	return j;
+}

@@ -1,0 +1,130 @@
+/*
+ * db_ve: every SQL statement of orders, VEs, their IP addresses and the
+ * customer's view of usage (the screens and the API read usage here;
+ * billingd writes it through db_usage).  Creating a VE is one transaction:
+ * account, order, VE, addresses from a pool, node placement; either all of
+ * it is written or nothing.
+ */
+#ifndef VEP_DB_VE_H
+#define VEP_DB_VE_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "order.h"
+
+struct argon_params;
+struct db;
+
+struct ve_ip {
+	char	address[16];
+	char	netmask[16];
+	char	dns_name[254];		/* "" when none */
+};
+
+/* A VE as its owner sees it, with the order as placed. */
+struct ve_info {
+	char		 ve_id[9];
+	char		 state[16];		/* active, suspended, expired */
+	char		 state_reason[256];
+	long long	 created_at, expires_at, updated_at;
+	char		 plan_name[129], currency[4];
+	char		 template_name[129];
+	char		 node[65];		/* "" when not placed */
+	long long	 bogomips_per_cpu;
+	char		 gateway[16];
+	char		 dns_servers[2][16];
+	size_t		 ndns_servers;
+	struct ve_ip	*ips;			/* in the VE's order (seq) */
+	size_t		 nips;
+	struct order	 o;			/* every SPEC field but the password */
+};
+
+/* Current usage (SPEC section 6 units). */
+struct ve_usage {
+	int		 recorded;	/* billingd has written anything for this VE */
+	long long	 as_of;		/* time of the latest sample */
+	long long	 disk_bytes, vmem_bytes;
+	long long	 cpu_bogomips;	/* CPU share over the last 60 s x bogomips per CPU */
+	long long	 cpu_user_us, cpu_sys_us;	/* since creation */
+	long long	 net_in_bytes, net_out_bytes;	/* since creation */
+};
+
+enum ve_range { VR_HOUR, VR_DAY, VR_MONTH, VR__MAX };
+
+/* One bucket of a usage rollup. */
+struct ve_point {
+	long long	 t;		/* bucket start */
+	long long	 cpu_us;	/* user + system */
+	long long	 net_in, net_out;
+	long long	 vmem_sum, disk_sum, samples;
+};
+
+enum ve_create_rc {
+	VC_OK = 0,
+	VC_NO_ADDRESS = 1,	/* no pool has ip_count free addresses */
+	VC_NO_NODE = 2,		/* no enabled node has room */
+	VC_KEY_USED = 3,	/* the idempotency key made ve_id before (same e-mail) */
+	VC_KEY_CONFLICT = 4,	/* the key was used for another customer's order */
+};
+
+/* Active plans with today's prices and active OS templates.  0 or db_rc. */
+int	db_ve_catalog(struct db *, long long now, struct order_catalog *);
+
+/*
+ * The VE an idempotency key created: 1 (ve_id and email filled), 0 none,
+ * < 0 db_rc.
+ */
+int	db_ve_by_key(struct db *, const char *key, char ve_id[9], char *email, size_t emaillen);
+
+/*
+ * Store a checked order (order_check found nothing) in one transaction with
+ * pwhash as the VE's password hash.  Returns VC_OK with ve_id filled,
+ * another enum ve_create_rc (nothing written; ve_id filled for
+ * VC_KEY_USED), or a db_rc < 0.
+ */
+int	db_ve_create(struct db *, const struct order *, const struct order_catalog *,
+	    const char *pwhash, long long now, char ve_id[9]);
+
+/*
+ * Place an order: an idempotency key seen before answers its VE
+ * (VC_KEY_USED or VC_KEY_CONFLICT); otherwise hash the root password with
+ * ap (before any transaction) and db_ve_create.  Same returns.
+ */
+int	ve_place(struct db *, const struct argon_params *, const struct order *,
+	    const struct order_catalog *, long long now, char ve_id[9]);
+
+/* A VE that is not deleted: 1 filled (free with ve_info_free), 0 none, < 0 db_rc. */
+int	db_ve_get(struct db *, const char *ve_id, struct ve_info *);
+void	ve_info_free(struct ve_info *);
+
+/*
+ * Current usage of ve_id at now: disk and memory as last sampled, CPU
+ * over the last 60 s (raw seconds when billingd keeps them, else the last
+ * complete minute), totals since creation.  recorded = 0 and zeros when
+ * billingd has written nothing for the VE.  0 or db_rc.
+ */
+int	db_ve_usage(struct db *, const char *ve_id, long long now, struct ve_usage *);
+
+/*
+ * Rollup buckets of ve_id with from <= t < to: minutes for VR_HOUR, hours
+ * for VR_DAY, days for VR_MONTH.  At most cap points, oldest first.
+ * 0 or db_rc.
+ */
+int	db_ve_series(struct db *, const char *ve_id, enum ve_range, long long from, long long to,
+	    struct ve_point *, size_t cap, size_t *n);
+
+/* The password hash of a VE that is not deleted: 1, 0 none, < 0 db_rc. */
+int	db_ve_hash(struct db *, const char *ve_id, char *hash, size_t hashlen);
+/* Replace the VE's password hash.  0 or db_rc. */
+int	db_ve_set_hash(struct db *, const char *ve_id, const char *hash, long long now);
+
+/*
+ * The API's JSON of a VE (SPEC sections 3 and 5): ve_id, state,
+ * expires_at, ips, gateway, dns_servers, login; with u also created_at,
+ * plan, template, node, order and usage; with root_password (not NULL)
+ * the password shown once.  A new reference, NULL when out of memory.
+ */
+json_t	*ve_info_json(const struct ve_info *, const struct ve_usage *u, const char *root_password);
+
+#endif

@@ -1,0 +1,99 @@
+{{%AUTOESCAPE context="HTML"}}{{>HEADER}}
+<section class="hero dash-head">
+<div>
+<h1>VE <span class="mono" id="ve-id">{{VE_ID}}</span> <span class="badge{{#STATE_BAD}} badge-bad{{/STATE_BAD}}">{{STATE}}</span></h1>
+<p class="muted">{{PLAN}} · {{TEMPLATE}} · created {{CREATED}} · data erased after {{EXPIRES}}</p>
+</div>
+<form method="post" action="/self/logout" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<button type="submit" class="secondary">Log out</button>
+</form>
+</section>
+{{#PW_CHANGED}}<div class="alert alert-ok" role="status"><p>Your password was changed and every other session of this VE was logged out. Remember to update <code>/etc/VE/VEinfo.conf</code> inside the VE if veinfo uses it.</p></div>{{/PW_CHANGED}}
+{{#STATE_BANNER}}<div class="alert alert-error" role="alert"><p><strong>{{WHAT}}.</strong> Reason: {{REASON}}.</p></div>{{/STATE_BANNER}}
+{{#EXPIRY_BANNER}}<div class="alert alert-warn" role="alert"><p><strong>Your VE expires in {{LEFT}}</strong>, on {{WHEN}}. After that its data is erased; copy anything you want to keep.</p></div>{{/EXPIRY_BANNER}}
+<div class="cards">
+<section class="card" aria-labelledby="h-net">
+<h2 id="h-net">Network</h2>
+<table class="data">
+<caption class="sr-only">IP addresses</caption>
+<thead><tr><th scope="col">#</th><th scope="col">IP address</th><th scope="col">Netmask</th><th scope="col">DNS name</th></tr></thead>
+<tbody>{{#IP}}<tr><td>{{N}}</td><td class="mono ip">{{ADDRESS}}</td><td class="mono">{{NETMASK}}</td><td>{{DNS_NAME}}</td></tr>{{/IP}}</tbody>
+</table>
+<dl class="facts">
+<dt>Default gateway</dt><dd class="mono" id="gateway">{{GATEWAY}}</dd>
+<dt>DNS servers</dt><dd class="mono">{{#DNS_SERVER}}<span class="dns">{{ADDRESS}}</span> {{/DNS_SERVER}}</dd>
+</dl>
+</section>
+<section class="card" aria-labelledby="h-info">
+<h2 id="h-info">User information</h2>
+{{#USER_INFO}}<p class="user-info" id="user-info">{{TEXT}}</p>{{/USER_INFO}}
+{{#NO_USER_INFO}}<p class="muted" id="user-info">None given.</p>{{/NO_USER_INFO}}
+<h3>Bandwidth</h3>
+<table class="data">
+<thead><tr><th scope="col"></th><th scope="col">Reserved</th><th scope="col">Cap</th></tr></thead>
+<tbody>{{#BW}}<tr><th scope="row">{{LABEL}}</th><td>{{MIN}}</td><td>{{MAX}}</td></tr>{{/BW}}</tbody>
+</table>
+</section>
+</div>
+<section class="card" aria-labelledby="h-usage">
+<h2 id="h-usage">Usage</h2>
+{{#NO_USAGE}}<p class="empty" id="no-usage">No usage recorded yet. Figures appear here within a minute or two of your VE starting.</p>{{/NO_USAGE}}
+{{#USAGE}}<p class="muted">As of {{AS_OF}}. Traffic is counted since the VE was created.</p>
+<table class="data usage">
+<thead><tr><th scope="col">Resource</th><th scope="col">Used</th><th scope="col">Quota</th><th scope="col"><span class="sr-only">Share of quota</span></th></tr></thead>
+<tbody>{{#USAGE_ROW}}<tr><th scope="row">{{LABEL}}</th><td>{{USED}}{{#NOTE}}<br><span class="muted small">{{TEXT}}</span>{{/NOTE}}</td><td>{{QUOTA}}</td><td>{{#METER}}<meter min="0" max="1" value="{{FRAC}}" low="0.8" high="0.95" optimum="0">{{PCT}}%</meter> <span class="small">{{PCT}}%</span>{{/METER}}</td></tr>
+{{/USAGE_ROW}}</tbody>
+</table>{{/USAGE}}
+</section>
+{{#HISTORY}}<section class="card" aria-labelledby="h-history">
+<h2 id="h-history">Usage history</h2>
+<nav class="tabs" aria-label="Period">{{#RANGE}}{{#CURRENT}}<span class="tab current" aria-current="page">{{TEXT}}</span>{{/CURRENT}}{{#OTHER}}<a class="tab" href="/self?range={{RANGE}}#h-history">{{TEXT}}</a>{{/OTHER}} {{/RANGE}}</nav>
+<div class="charts">{{#CHART}}<figure class="chart"><img src="/self/chart?metric={{METRIC}}&amp;range={{RANGE}}" alt="{{ALT}}" width="640" height="220"><figcaption>{{ALT}}</figcaption></figure>
+{{/CHART}}</div>
+</section>{{/HISTORY}}
+{{! BILLING: the billing part fills "Charges this month" and "Invoices" below (sections CHARGES and INVOICES); until then BILLING_NA is shown. }}
+<div class="cards">
+<section class="card" aria-labelledby="h-charges" id="charges">
+<h2 id="h-charges">Charges this month</h2>
+{{#BILLING_NA}}<p class="muted">Billing is not available yet.</p>{{/BILLING_NA}}
+</section>
+<section class="card" aria-labelledby="h-invoices" id="invoices">
+<h2 id="h-invoices">Invoices</h2>
+{{#BILLING_NA}}<p class="muted">Billing is not available yet.</p>{{/BILLING_NA}}
+</section>
+</div>
+<div class="cards">
+<section class="card" aria-labelledby="h-order">
+<h2 id="h-order">Your order</h2>
+<table class="data compact">
+<tbody>{{#ORDER}}<tr><th scope="row">{{LABEL}}</th><td>{{VALUE}}</td></tr>{{/ORDER}}</tbody>
+</table>
+</section>
+<section class="card" aria-labelledby="h-password" id="password">
+<h2 id="h-password">Change password</h2>
+{{#PW_NOTICE}}<div class="alert alert-error" role="alert"><p>{{MSG}}</p></div>{{/PW_NOTICE}}
+<form method="post" action="/self/password" class="stack">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="text" name="username" value="{{VE_ID}}" autocomplete="username" class="sr-only" tabindex="-1" aria-hidden="true">
+<div class="field{{#BAD_OLD}} invalid{{/BAD_OLD}}">
+<label for="old_password">Current password</label>
+<div class="control"><input id="old_password" name="old_password" type="password" autocomplete="current-password"{{#BAD_OLD}} aria-invalid="true" aria-describedby="e-old"{{/BAD_OLD}} required></div>
+{{#BAD_OLD}}<p class="error" id="e-old">{{MSG}}</p>{{/BAD_OLD}}
+</div>
+<div class="field{{#BAD_NEW}} invalid{{/BAD_NEW}}">
+<label for="new_password">New password</label>
+<div class="control"><input id="new_password" name="new_password" type="password" autocomplete="new-password" aria-describedby="h-new{{#BAD_NEW}} e-new{{/BAD_NEW}}"{{#BAD_NEW}} aria-invalid="true"{{/BAD_NEW}} required></div>
+<p class="help" id="h-new">12 to 128 characters. Other sessions of this VE are logged out.</p>
+{{#BAD_NEW}}<p class="error" id="e-new">{{MSG}}</p>{{/BAD_NEW}}
+</div>
+<div class="field{{#BAD_CONFIRM}} invalid{{/BAD_CONFIRM}}">
+<label for="confirm">New password again</label>
+<div class="control"><input id="confirm" name="confirm" type="password" autocomplete="new-password"{{#BAD_CONFIRM}} aria-invalid="true" aria-describedby="e-confirm"{{/BAD_CONFIRM}} required></div>
+{{#BAD_CONFIRM}}<p class="error" id="e-confirm">{{MSG}}</p>{{/BAD_CONFIRM}}
+</div>
+<div class="actions"><button type="submit" class="primary">Change password</button></div>
+</form>
+</section>
+</div>
+{{>FOOTER}}
