@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <ctemplate/template.h>
 
@@ -15,9 +16,13 @@ extern "C" {
 }
 #include "tmpl.h"
 
+// A wrapper owns the wrappers of its section and include dictionaries
+// (ctemplate owns the dictionaries themselves), so freeing the top one
+// frees everything the page made.
 struct tmpl_dict {
 	ctemplate::TemplateDictionary *d;
 	bool owned;
+	std::vector<tmpl_dict *> children;
 };
 
 static std::string root_dir;
@@ -46,6 +51,8 @@ tmpl_dict_free(struct tmpl_dict *t)
 {
 	if (t == nullptr)
 		return;
+	for (tmpl_dict *c : t->children)
+		tmpl_dict_free(c);
 	if (t->owned)
 		delete t->d;
 	delete t;
@@ -71,22 +78,20 @@ tmpl_show(struct tmpl_dict *t, const char *section)
 	t->d->ShowSection(section);
 }
 
-// Child dictionaries are owned by their parent; the wrappers are kept so
-// the C side gets stable pointers, freed with the program (pages are few).
 static tmpl_dict *
-wrap(ctemplate::TemplateDictionary *d)
+wrap(tmpl_dict *parent, ctemplate::TemplateDictionary *d)
 {
-	static std::map<ctemplate::TemplateDictionary *, tmpl_dict *> wrappers;
 	tmpl_dict *t = new tmpl_dict;
 	t->d = d;
 	t->owned = false;
+	parent->children.push_back(t);
 	return t;
 }
 
 extern "C" struct tmpl_dict *
 tmpl_add(struct tmpl_dict *t, const char *section)
 {
-	return wrap(t->d->AddSectionDictionary(section));
+	return wrap(t, t->d->AddSectionDictionary(section));
 }
 
 extern "C" struct tmpl_dict *
@@ -94,7 +99,7 @@ tmpl_include(struct tmpl_dict *t, const char *name, const char *file)
 {
 	ctemplate::TemplateDictionary *c = t->d->AddIncludeDictionary(name);
 	c->SetFilename(file);
-	return wrap(c);
+	return wrap(t, c);
 }
 
 static bool

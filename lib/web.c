@@ -198,6 +198,8 @@ worker(struct web *w, int fd, const struct page *pages, size_t np, int (*init)(s
 	signal(SIGPIPE, SIG_IGN);
 	tmpl_init(conf_str(w->conf, "web", "templates"));
 	auth_params_from_conf(w->conf, &w->argon);
+	/* Made now, so the first unknown login does not cost two hashes (a timing tell). */
+	auth_dummy_hash(&w->argon);
 	if (init != NULL && init(w) == -1)
 		exit(1);
 	FCGX_Init();
@@ -226,6 +228,7 @@ web_main(int argc, char **argv, const char *prog, const struct page *pages, size
 	int ch, check = 0, debug = 0, nworkers = 2, fd = 0;
 	pid_t pids[MAX_WORKERS] = { 0 };
 	time_t started[MAX_WORKERS] = { 0 };
+	struct stat sock_st = { 0 }, now_st;
 
 	memset(&w, 0, sizeof(w));
 	w.prog = prog;
@@ -264,10 +267,17 @@ web_main(int argc, char **argv, const char *prog, const struct page *pages, size
 			fprintf(stderr, "%s: cannot listen on %s: %s\n", prog, sock, strerror(errno));
 			return 1;
 		}
+		if (lstat(sock, &sock_st) == -1)
+			memset(&sock_st, 0, sizeof(sock_st));
 	}
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	signal(SIGHUP, on_signal);
+	/* No SA_RESTART: a signal must interrupt waitpid() so TERM stops us at once. */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	log_info("%s: serving with %d workers", prog, nworkers);
 	while (!got_term) {
 		for (int i = 0; i < nworkers; i++) {
@@ -310,7 +320,12 @@ web_main(int argc, char **argv, const char *prog, const struct page *pages, size
 			kill(pids[i], SIGTERM);
 	while (wait(NULL) > 0)
 		;
-	if (sock != NULL)
+	/*
+	 * Remove our socket only if it is still ours: a successor started while
+	 * we were stopping has already put its own in its place.
+	 */
+	if (sock != NULL && lstat(sock, &now_st) == 0 && now_st.st_dev == sock_st.st_dev &&
+	    now_st.st_ino == sock_st.st_ino)
 		unlink(sock);
 	conf_free(w.conf);
 	return 0;
