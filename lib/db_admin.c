@@ -1,0 +1,1738 @@
+/*
+ * The operator's reads and changes; see db_admin.h.
+ *
+ * Every change runs in one transaction with its audit row (tx_run): the VE
+ * row is locked first (SELECT ... FOR UPDATE), the rule checked on what
+ * was locked, the change and its audit row written, then committed; a
+ * deadlock or a lost connection retries the whole transaction a few times.
+ * A change refused by its rule rolls back: nothing is written, not even an
+ * audit row.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "catalog.h"
+#include "db.h"
+#include "db_admin.h"
+#include "log.h"
+#include "money.h"
+#include "util.h"
+
+#define TX_TRIES	3
+#define TX_RETRY_S	5	/* no new try once a transaction has taken this long */
+
+enum stmt {
+	S_ADMIN_HASH,
+	S_VES_LIST,
+	S_VES_COUNT,
+	S_VE_GET,
+	S_VE_LOCK,
+	S_VE_PLACE,
+	S_VE_IPS,
+	S_VE_SET_STATE,
+	S_VE_SET_NODE,
+	S_IPS_RELEASE,
+	S_SESSIONS_END,
+	S_NODE_LOCK,
+	S_NODE_USE,
+	S_NODE_HISTORY,
+	S_NODE_SET_ENABLED,
+	S_NODE_DELETE,
+	S_NODES,
+	S_AUDIT_INSERT,
+	S_SET_ACTOR,
+	S_CLEAR_ACTOR,
+	S_PLAN_VERSIONS,
+	S_BILLING_READY,
+	S_INVOICES,
+	S_INVOICES_COUNT,
+	S_INV_HEAD,
+	S_CN_LIST,
+	S_CN_COUNT,
+	S_PAY_LIST,
+	S_PAY_COUNT,
+	S_DASH_VES,
+	S_DASH_NODES,
+	S_DASH_INVOICED,
+	S_DASH_PAID,
+	S_DASH_UNPAID,
+	S_AUDIT_ALL,
+	S_AUDIT_ALL_COUNT,
+	S_AUDIT_OBJ,
+	S_AUDIT_OBJ_COUNT,
+	S_REP_REVENUE,
+	S_REP_USAGE,
+	S_REP_OVERAGE,
+	S_REP_UNPAID,
+	S_USAGE_DAYS,
+	S__MAX
+};
+
+/* The VE filter: state, exact id, then q as VEid prefix, e-mail, address, DNS name. */
+#define VE_FROM \
+	" FROM ves v JOIN accounts a ON a.id = v.account_id JOIN orders o ON o.id = v.order_id " \
+	"JOIN plans p ON p.id = o.plan_id LEFT JOIN nodes n ON n.id = v.node_id " \
+	"WHERE (? = '' OR v.state = ?) AND (? = '' OR v.id = ?) AND (? = '' OR v.id LIKE ? " \
+	"OR a.email LIKE ? OR EXISTS (SELECT 1 FROM ip_addresses x WHERE x.ve_id = v.id " \
+	"AND (x.address LIKE ? OR x.dns_name LIKE ?)))"
+
+/* An invoice with what was credited (<= 0) and paid, and its open balance. */
+#define INV_BAL \
+	"SELECT i.number, i.period, i.currency, i.account_id, a.email, i.total_minor, " \
+	"CAST(COALESCE((SELECT SUM(c.total_minor) FROM credit_notes c WHERE c.invoice_id = i.id), 0) AS SIGNED) AS cred, " \
+	"CAST(COALESCE((SELECT SUM(p.amount_minor) FROM payments p WHERE p.invoice_id = i.id), 0) AS SIGNED) AS paid, " \
+	"i.issued_at, i.due_at FROM invoices i JOIN accounts a ON a.id = i.account_id"
+#define INV_FILTER \
+	" WHERE (? = '' OR x.number LIKE ? OR x.email LIKE ? OR x.period = ?) AND CASE ? " \
+	"WHEN 1 THEN x.total_minor + x.cred - x.paid > 0 " \
+	"WHEN 2 THEN x.total_minor + x.cred - x.paid > 0 AND x.due_at < ? " \
+	"WHEN 3 THEN x.total_minor + x.cred - x.paid <= 0 ELSE 1 END"
+
+static const char *const sql[S__MAX] = {
+	[S_ADMIN_HASH] = "SELECT password_hash FROM admins WHERE name = ?",
+	[S_VES_LIST] = "SELECT v.id, v.state, COALESCE(n.name, ''), p.code, a.id, a.email, "
+	    "v.created_at, v.expires_at, COALESCE((SELECT GROUP_CONCAT(i.address ORDER BY i.seq "
+	    "SEPARATOR ' ') FROM ip_addresses i WHERE i.ve_id = v.id), '')" VE_FROM
+	    " ORDER BY v.created_at DESC, v.id LIMIT ? OFFSET ?",
+	[S_VES_COUNT] = "SELECT COUNT(*)" VE_FROM,
+	[S_VE_GET] = "SELECT v.id, v.state, v.state_reason, a.id, a.email, a.tax_bp, o.id, p.code, "
+	    "p.name, p.currency, t.name, COALESCE(n.name, ''), o.disk_quota_mb, v.created_at, "
+	    "v.expires_at, v.updated_at FROM ves v JOIN accounts a ON a.id = v.account_id "
+	    "JOIN orders o ON o.id = v.order_id JOIN plans p ON p.id = o.plan_id "
+	    "JOIN os_templates t ON t.id = o.template_id LEFT JOIN nodes n ON n.id = v.node_id "
+	    "WHERE v.id = ?",
+	[S_VE_LOCK] = "SELECT state, state_reason, COALESCE(node_id, 0), order_id FROM ves "
+	    "WHERE id = ? FOR UPDATE",
+	[S_VE_PLACE] = "SELECT COALESCE(n.name, ''), o.disk_quota_mb FROM ves v "
+	    "JOIN orders o ON o.id = v.order_id LEFT JOIN nodes n ON n.id = v.node_id WHERE v.id = ?",
+	[S_VE_IPS] = "SELECT address, COALESCE(dns_name, '') FROM ip_addresses WHERE ve_id = ? "
+	    "ORDER BY seq",
+	[S_VE_SET_STATE] = "UPDATE ves SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?",
+	[S_VE_SET_NODE] = "UPDATE ves SET node_id = ?, updated_at = ? WHERE id = ?",
+	[S_IPS_RELEASE] = "UPDATE ip_addresses SET ve_id = NULL, seq = NULL, dns_name = NULL "
+	    "WHERE ve_id = ?",
+	[S_SESSIONS_END] = "DELETE FROM sessions WHERE kind = 'self' AND subject = ?",
+	[S_NODE_LOCK] = "SELECT id, enabled, max_ves, disk_mb, url FROM nodes WHERE name = ? FOR UPDATE",
+	[S_NODE_USE] = "SELECT COUNT(*), CAST(COALESCE(SUM(o.disk_quota_mb), 0) AS SIGNED) FROM ves v "
+	    "JOIN orders o ON o.id = v.order_id WHERE v.node_id = ? AND v.state IN ('active', 'suspended')",
+	[S_NODE_HISTORY] = "SELECT COUNT(*) FROM ves WHERE node_id = ?",
+	[S_NODE_SET_ENABLED] = "UPDATE nodes SET enabled = ? WHERE id = ?",
+	[S_NODE_DELETE] = "DELETE FROM nodes WHERE id = ?",
+	[S_NODES] = "SELECT n.name, n.url, n.enabled, n.state, COALESCE(n.last_poll_at, 0), "
+	    "COALESCE(n.last_ok_at, 0), COALESCE(n.lag_ms, -1), n.max_ves, n.disk_mb, "
+	    "COALESCE(u.nves, 0), CAST(COALESCE(u.disk, 0) AS SIGNED), "
+	    "(SELECT COUNT(*) FROM ves h WHERE h.node_id = n.id), COALESCE(n.lease_owner, '') "
+	    "FROM nodes n LEFT JOIN (SELECT v.node_id, COUNT(*) AS nves, SUM(o.disk_quota_mb) AS disk "
+	    "FROM ves v JOIN orders o ON o.id = v.order_id WHERE v.state IN ('active', 'suspended') "
+	    "AND v.node_id IS NOT NULL GROUP BY v.node_id) u ON u.node_id = n.id ORDER BY n.name",
+	[S_AUDIT_INSERT] = "INSERT INTO audit_log (at, actor, action, object, before_json, after_json) "
+	    "VALUES (?, ?, ?, ?, ?, ?)",
+	[S_SET_ACTOR] = "SET @vep_actor = ?, @vep_now = ?",
+	[S_CLEAR_ACTOR] = "SET @vep_actor = NULL, @vep_now = NULL",
+	[S_PLAN_VERSIONS] = "SELECT p.code, p.name, p.currency, p.active, v.valid_from, "
+	    "v.monthly_fee_minor, (SELECT COUNT(*) FROM ves x JOIN orders o ON o.id = x.order_id "
+	    "WHERE o.plan_id = p.id AND x.state IN ('active', 'suspended')) "
+	    "FROM plans p JOIN plan_versions v ON v.plan_id = p.id ORDER BY p.code, v.valid_from",
+	[S_BILLING_READY] = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
+	    "AND table_name IN ('invoices', 'invoice_lines', 'credit_notes', 'credit_note_lines', 'payments')",
+	[S_INVOICES] = "SELECT x.number, x.period, x.currency, x.account_id, x.email, x.total_minor, "
+	    "x.cred, x.paid, x.issued_at, x.due_at FROM (" INV_BAL ") x" INV_FILTER
+	    " ORDER BY x.issued_at DESC, x.number DESC LIMIT ? OFFSET ?",
+	[S_INVOICES_COUNT] = "SELECT COUNT(*) FROM (" INV_BAL ") x" INV_FILTER,
+	[S_INV_HEAD] = "SELECT i.currency, a.id, a.email FROM invoices i "
+	    "JOIN accounts a ON a.id = i.account_id WHERE i.number = ?",
+	[S_CN_LIST] = "SELECT c.number, i.number, i.currency, c.reason, c.actor, c.total_minor, c.issued_at "
+	    "FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id ORDER BY c.id DESC LIMIT ? OFFSET ?",
+	[S_CN_COUNT] = "SELECT COUNT(*) FROM credit_notes",
+	[S_PAY_LIST] = "SELECT '', i.number, i.currency, p.reference, p.actor, p.amount_minor, p.paid_at "
+	    "FROM payments p JOIN invoices i ON i.id = p.invoice_id ORDER BY p.id DESC LIMIT ? OFFSET ?",
+	[S_PAY_COUNT] = "SELECT COUNT(*) FROM payments",
+	[S_DASH_VES] = "SELECT state, COUNT(*) FROM ves GROUP BY state",
+	[S_DASH_NODES] = "SELECT enabled, state, COUNT(*) FROM nodes GROUP BY enabled, state",
+	[S_DASH_INVOICED] = "SELECT currency, CAST(SUM(total_minor) AS SIGNED), COUNT(*) FROM invoices "
+	    "WHERE period = ? GROUP BY currency ORDER BY currency",
+	[S_DASH_PAID] = "SELECT i.currency, CAST(SUM(p.amount_minor) AS SIGNED), COUNT(*) FROM payments p "
+	    "JOIN invoices i ON i.id = p.invoice_id WHERE p.paid_at >= ? AND p.paid_at < ? "
+	    "GROUP BY i.currency ORDER BY i.currency",
+	[S_DASH_UNPAID] = "SELECT x.currency, CAST(SUM(x.total_minor + x.cred - x.paid) AS SIGNED), COUNT(*), "
+	    "CAST(SUM(IF(x.due_at < ?, x.total_minor + x.cred - x.paid, 0)) AS SIGNED), "
+	    "CAST(SUM(x.due_at < ?) AS SIGNED) FROM (" INV_BAL ") x "
+	    "WHERE x.total_minor + x.cred - x.paid > 0 GROUP BY x.currency ORDER BY x.currency",
+	[S_AUDIT_ALL] = "SELECT id, at, actor, action, object, COALESCE(LEFT(before_json, 2000), ''), "
+	    "COALESCE(LEFT(after_json, 2000), '') FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?",
+	[S_AUDIT_ALL_COUNT] = "SELECT COUNT(*) FROM audit_log",
+	[S_AUDIT_OBJ] = "SELECT id, at, actor, action, object, COALESCE(LEFT(before_json, 2000), ''), "
+	    "COALESCE(LEFT(after_json, 2000), '') FROM audit_log WHERE object = ? "
+	    "ORDER BY id DESC LIMIT ? OFFSET ?",
+	[S_AUDIT_OBJ_COUNT] = "SELECT COUNT(*) FROM audit_log WHERE object = ?",
+	/*
+	 * Fees and overage by the plan of the line's price version; credits
+	 * by the plan of the VE they name ("" when they name none).  Months
+	 * overlapping [from, to).
+	 */
+	[S_REP_REVENUE] = "SELECT x.period, x.plan, x.currency, COUNT(DISTINCT x.inv), "
+	    "COUNT(DISTINCT x.ve), CAST(SUM(x.fee) AS SIGNED), CAST(SUM(x.ov) AS SIGNED), "
+	    "CAST(SUM(x.cr) AS SIGNED) FROM ("
+	    "SELECT i.period, COALESCE(p.code, '') AS plan, i.currency, i.id AS inv, l.ve_id AS ve, "
+	    "IF(l.kind = 'fee', l.amount_minor, 0) AS fee, IF(l.kind = 'overage', l.amount_minor, 0) AS ov, "
+	    "0 AS cr FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id "
+	    "LEFT JOIN plan_versions pv ON pv.id = l.plan_version_id LEFT JOIN plans p ON p.id = pv.plan_id "
+	    "WHERE i.period_from < ? AND i.period_to > ? "
+	    "UNION ALL SELECT i.period, COALESCE(p.code, ''), i.currency, NULL, NULL, 0, 0, cl.amount_minor "
+	    "FROM credit_note_lines cl JOIN credit_notes c ON c.id = cl.credit_note_id "
+	    "JOIN invoices i ON i.id = c.invoice_id LEFT JOIN ves v ON v.id = cl.ve_id "
+	    "LEFT JOIN orders o ON o.id = v.order_id LEFT JOIN plans p ON p.id = o.plan_id "
+	    "WHERE i.period_from < ? AND i.period_to > ?) x "
+	    "GROUP BY x.period, x.plan, x.currency ORDER BY x.period, x.plan, x.currency",
+	/* Sums as text: a five-year sum of byte-seconds does not fit 64 bits before the division. */
+	[S_REP_USAGE] = "SELECT u.ve_id, COALESCE(n.name, ''), "
+	    "CAST(SUM(u.cpu_user_us + u.cpu_sys_us) DIV 1000 AS CHAR), CAST(SUM(u.net_in_bytes) AS CHAR), "
+	    "CAST(SUM(u.net_out_bytes) AS CHAR), "
+	    "CAST(IF(SUM(u.samples) = 0, 0, (SUM(u.disk_sum_bytes) + SUM(u.samples) DIV 2) DIV SUM(u.samples)) AS CHAR), "
+	    "CAST(IF(SUM(u.samples) = 0, 0, (SUM(u.vmem_sum_bytes) + SUM(u.samples) DIV 2) DIV SUM(u.samples)) AS CHAR) "
+	    "FROM usage_day u LEFT JOIN ves v ON v.id = u.ve_id LEFT JOIN nodes n ON n.id = v.node_id "
+	    "WHERE u.t >= ? AND u.t < ? GROUP BY u.ve_id, n.name ORDER BY n.name, u.ve_id",
+	[S_REP_OVERAGE] = "SELECT i.period, i.number, l.ve_id, COALESCE(p.code, ''), l.resource, "
+	    "l.quantity_micro, l.unit, l.unit_price_minor, l.amount_minor, i.currency FROM invoice_lines l "
+	    "JOIN invoices i ON i.id = l.invoice_id LEFT JOIN plan_versions pv ON pv.id = l.plan_version_id "
+	    "LEFT JOIN plans p ON p.id = pv.plan_id WHERE l.kind = 'overage' AND i.period_from < ? "
+	    "AND i.period_to > ? ORDER BY i.period, i.number, l.seq",
+	[S_REP_UNPAID] = "SELECT x.number, x.period, x.account_id, x.email, x.issued_at, x.due_at, "
+	    "x.total_minor, x.cred, x.paid, x.currency FROM (" INV_BAL ") x "
+	    "WHERE x.issued_at >= ? AND x.issued_at < ? AND x.total_minor + x.cred - x.paid > 0 "
+	    "ORDER BY x.due_at, x.number",
+	[S_USAGE_DAYS] = "SELECT t, CAST(SUM(cpu_user_us + cpu_sys_us) AS SIGNED), "
+	    "CAST(SUM(net_in_bytes) AS SIGNED), CAST(SUM(net_out_bytes) AS SIGNED) FROM usage_day "
+	    "WHERE t >= ? AND t < ? GROUP BY t ORDER BY t LIMIT ?",
+};
+
+/* ---- pure helpers ------------------------------------------------------------------- */
+
+static int
+days_in_month(long long y, int m)
+{
+	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+static int
+digits(const char *s, size_t n, long long *v)
+{
+	*v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+int
+admin_date_parse(const char *s, long long *t)
+{
+	long long y, m, d;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    digits(s, 4, &y) == -1 || digits(s + 5, 2, &m) == -1 || digits(s + 8, 2, &d) == -1)
+		return -1;
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, (int)m))
+		return -1;
+	*t = vep_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400;
+	return 0;
+}
+
+void
+admin_date_format(long long t, char out[11])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+		snprintf(out, 11, "%s", "0000-00-00");
+}
+
+const char *
+admin_range_check(const char *from, const char *to, long long *tf, long long *tt,
+    const char **field)
+{
+	static const char bad[] = "must be a date that exists, written YYYY-MM-DD, such as 2026-01-31";
+	long long y, m, d, lim;
+
+	*field = "from";
+	if (from == NULL || *from == '\0')
+		return "is required (a date written YYYY-MM-DD)";
+	if (admin_date_parse(from, tf) == -1)
+		return bad;
+	*field = "to";
+	if (to == NULL || *to == '\0')
+		return "is required (a date written YYYY-MM-DD; the day is included)";
+	if (admin_date_parse(to, tt) == -1)
+		return bad;
+	if (*tt < *tf)
+		return "must not be before from";
+	*tt += 86400;
+	/* The same day ADMIN_MAX_SPAN_YEARS later (28 February for 29 February). */
+	digits(from, 4, &y);
+	digits(from + 5, 2, &m);
+	digits(from + 8, 2, &d);
+	y += ADMIN_MAX_SPAN_YEARS;
+	if (d > days_in_month(y, (int)m))
+		d = days_in_month(y, (int)m);
+	lim = vep_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400;
+	if (*tt > lim)
+		return "is too far from from: a report spans at most 5 years";
+	*field = NULL;
+	return NULL;
+}
+
+void
+admin_like_escape(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	if (outlen == 0)
+		return;
+	for (; in != NULL && *in != '\0'; in++) {
+		int esc = *in == '\\' || *in == '%' || *in == '_';
+		if (o + (size_t)esc + 1 >= outlen)
+			break;
+		if (esc)
+			out[o++] = '\\';
+		out[o++] = *in;
+	}
+	out[o] = '\0';
+}
+
+static int
+only(const char *s, const char *set, size_t min, size_t max)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+	return s != NULL && n >= min && n <= max && strspn(s, set) == n;
+}
+
+#define LOWER	"abcdefghijklmnopqrstuvwxyz"
+#define UPPER	"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define DIGIT	"0123456789"
+
+int
+admin_name_valid(const char *s)
+{
+	return only(s, LOWER UPPER DIGIT "._@-", 1, 64);
+}
+
+int
+admin_node_name_valid(const char *s)
+{
+	return only(s, LOWER DIGIT "._-", 1, 64);
+}
+
+int
+admin_url_valid(const char *s)
+{
+	const char *host;
+
+	if (s == NULL || strlen(s) > 255)
+		return 0;
+	if (strncmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else
+		return 0;
+	if (*host == '\0' || *host == '/')
+		return 0;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f || strchr("\"'<>\\`", *s) != NULL)
+			return 0;
+	return 1;
+}
+
+int
+admin_text_valid(const char *s, size_t max, int multiline)
+{
+	size_t chars = 0, len;
+
+	if (s == NULL)
+		return 0;
+	len = strlen(s);
+	if (!vep_valid_utf8(s, len))
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			if (!multiline || (*p != '\n' && *p != '\r' && *p != '\t'))
+				return 0;
+		}
+		if ((*p & 0xc0) != 0x80)
+			chars++;
+	}
+	return chars <= max;
+}
+
+int
+admin_invoice_number_valid(const char *s, const char *kind)
+{
+	size_t k = strlen(kind);
+	long long y;
+
+	/* KIND-YYYY-NNNNNN, six digits at least (more once a year passes a million). */
+	if (s == NULL || strncmp(s, kind, k) != 0 || s[k] != '-' || strlen(s) < k + 12 ||
+	    strlen(s) > 24 || digits(s + k + 1, 4, &y) == -1 || s[k + 5] != '-')
+		return 0;
+	return only(s + k + 6, DIGIT, 6, 12);
+}
+
+/* ---- report tables ------------------------------------------------------------------ */
+
+static const char *const rep_names[AR__MAX] = { "revenue", "usage", "overage", "unpaid" };
+
+static const char *const rep_about[AR__MAX] = {
+	[AR_REVENUE] = "Invoiced amounts before tax per invoice period, plan and currency, for the "
+	    "months that overlap the range: fees, overage and credit notes (negative).",
+	[AR_USAGE] = "Usage per VE from the daily rollups in the range: CPU time in milliseconds, "
+	    "traffic in bytes, and the average disk and virtual memory in bytes; the node is the "
+	    "VE's node now.",
+	[AR_OVERAGE] = "Every overage line of the invoices for the months that overlap the range.",
+	[AR_UNPAID] = "Invoices issued in the range with an open balance now, oldest due date first.",
+};
+
+static const char *const cols_revenue[] = { "period", "plan", "currency", "invoices", "ves",
+    "fees", "overage", "credits", "net" };
+static const enum admin_coltype types_revenue[] = { AC_TEXT, AC_TEXT, AC_TEXT, AC_INT, AC_INT,
+    AC_DEC, AC_DEC, AC_DEC, AC_DEC };
+static const char *const cols_usage[] = { "ve_id", "node", "cpu_ms", "net_in_bytes",
+    "net_out_bytes", "avg_disk_bytes", "avg_vmem_bytes" };
+static const enum admin_coltype types_usage[] = { AC_TEXT, AC_TEXT, AC_INT, AC_INT, AC_INT,
+    AC_INT, AC_INT };
+static const char *const cols_overage[] = { "period", "invoice", "ve_id", "plan", "resource",
+    "quantity", "unit", "unit_price", "amount", "currency" };
+static const enum admin_coltype types_overage[] = { AC_TEXT, AC_TEXT, AC_TEXT, AC_TEXT, AC_TEXT,
+    AC_DEC, AC_TEXT, AC_DEC, AC_DEC, AC_TEXT };
+static const char *const cols_unpaid[] = { "invoice", "period", "account", "email", "issued",
+    "due", "total", "credited", "paid", "open", "currency", "days_overdue", "status" };
+static const enum admin_coltype types_unpaid[] = { AC_TEXT, AC_TEXT, AC_INT, AC_TEXT, AC_TEXT,
+    AC_TEXT, AC_DEC, AC_DEC, AC_DEC, AC_DEC, AC_TEXT, AC_INT, AC_TEXT };
+
+static const struct {
+	const char *const		*cols;
+	const enum admin_coltype	*types;
+	size_t				 n;
+} rep_cols[AR__MAX] = {
+	[AR_REVENUE] = { cols_revenue, types_revenue, nitems(cols_revenue) },
+	[AR_USAGE] = { cols_usage, types_usage, nitems(cols_usage) },
+	[AR_OVERAGE] = { cols_overage, types_overage, nitems(cols_overage) },
+	[AR_UNPAID] = { cols_unpaid, types_unpaid, nitems(cols_unpaid) },
+};
+
+int
+admin_report_parse(const char *s)
+{
+	for (int i = 0; s != NULL && i < AR__MAX; i++)
+		if (strcmp(s, rep_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+admin_report_name(enum admin_report k)
+{
+	return (unsigned)k < AR__MAX ? rep_names[k] : NULL;
+}
+
+const char *
+admin_report_about(enum admin_report k)
+{
+	return (unsigned)k < AR__MAX ? rep_about[k] : NULL;
+}
+
+int
+admin_report_needs_billing(enum admin_report k)
+{
+	return k != AR_USAGE;
+}
+
+void
+admin_table_init(struct admin_table *t, enum admin_report k)
+{
+	memset(t, 0, sizeof(*t));
+	t->kind = k;
+	t->cols = rep_cols[k].cols;
+	t->types = rep_cols[k].types;
+	t->ncols = rep_cols[k].n;
+}
+
+void
+admin_table_free(struct admin_table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->nrows = t->cap = 0;
+}
+
+int
+admin_table_add(struct admin_table *t, const char *const *cells)
+{
+	if (t->nrows == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		char **p = reallocarray(t->cells, nc * t->ncols, sizeof(*p));
+		if (p == NULL)
+			return -1;
+		t->cells = p;
+		t->cap = nc;
+	}
+	for (size_t c = 0; c < t->ncols; c++) {
+		char *s = strdup(cells[c] != NULL ? cells[c] : "");
+		if (s == NULL) {
+			for (size_t k = 0; k < c; k++)
+				free(t->cells[t->nrows * t->ncols + k]);
+			return -1;
+		}
+		t->cells[t->nrows * t->ncols + c] = s;
+	}
+	t->nrows++;
+	return 0;
+}
+
+const char *
+admin_table_cell(const struct admin_table *t, size_t row, size_t col)
+{
+	return t->cells[row * t->ncols + col];
+}
+
+void
+admin_csv_cell(struct buf *b, const char *s)
+{
+	int guard = *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
+		buf_puts(b, "\"");
+	if (guard)
+		buf_puts(b, "'");
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_puts(b, "\"\"");
+		else
+			buf_append(b, s, 1);
+	}
+	if (quote)
+		buf_puts(b, "\"");
+}
+
+int
+admin_table_csv(const struct admin_table *t, struct buf *b)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (c > 0)
+			buf_puts(b, ",");
+		admin_csv_cell(b, t->cols[c]);
+	}
+	buf_puts(b, "\r\n");
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			if (c > 0)
+				buf_puts(b, ",");
+			admin_csv_cell(b, admin_table_cell(t, r, c));
+		}
+		buf_puts(b, "\r\n");
+	}
+	return b->oom ? -1 : 0;
+}
+
+json_t *
+admin_table_json(const struct admin_table *t, const char *from, const char *to)
+{
+	json_t *cols = json_array(), *rows = json_array();
+
+	if (cols == NULL || rows == NULL)
+		goto fail;
+	for (size_t c = 0; c < t->ncols; c++)
+		if (json_array_append_new(cols, json_string(t->cols[c])) == -1)
+			goto fail;
+	for (size_t r = 0; r < t->nrows; r++) {
+		json_t *row = json_array();
+		if (row == NULL || json_array_append_new(rows, row) == -1)
+			goto fail;
+		for (size_t c = 0; c < t->ncols; c++) {
+			const char *s = admin_table_cell(t, r, c), *es = NULL;
+			long long v = 0;
+			if (t->types[c] == AC_INT)
+				v = vep_strtonum(s, LLONG_MIN, LLONG_MAX, &es);
+			if (json_array_append_new(row, t->types[c] == AC_INT && es == NULL ?
+			    json_integer(v) : json_string(s)) == -1)
+				goto fail;
+		}
+	}
+	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "report", rep_names[t->kind],
+	    "from", from, "to", to, "columns", cols, "rows", rows);
+fail:
+	json_decref(cols);
+	json_decref(rows);
+	return NULL;
+}
+
+/* ---- shared pieces ---------------------------------------------------------------- */
+
+static void
+iso(long long t, char out[21])
+{
+	vep_iso8601(t, out);
+}
+
+/* Money as the report shows it: exact, in the major unit. */
+static void
+money_cell(long long minor, const char *cur, char *out, size_t len)
+{
+	if (money_format(minor, cur, out, len) < 0)
+		snprintf(out, len, "%lld", minor);
+}
+
+/*
+ * Write one audit row (steals before and after, either may be NULL).  The
+ * JSON is compact with sorted keys so equal states compare equal as text.
+ */
+static int
+audit(struct db *db, long long now, const char *actor, const char *action, const char *object,
+    json_t *before, json_t *after)
+{
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc;
+
+	if ((before != NULL && b == NULL) || (after != NULL && a == NULL))
+		rc = DB_ERR;
+	else {
+		struct dbv p[] = { DBV_INT(now), DBV_STR(actor), DBV_STR(action), DBV_STR(object),
+		    DBV_STR0(b), DBV_STR0(a) };
+		rc = db_exec(db, sql[S_AUDIT_INSERT], p, nitems(p), NULL, NULL);
+	}
+	free(b);
+	free(a);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+/*
+ * Run fn in a transaction: commit on ADM_OK, roll back otherwise; a
+ * deadlock or a lost connection runs it again (TX_TRIES in all), but not
+ * after a lock wait that took seconds: the operator gets an answer before
+ * the web server gives up on us.  Returns fn's enum admin_rc, with
+ * database failures as ADM_EDB.
+ */
+static int
+tx_run(struct db *db, int (*fn)(struct db *, void *), void *arg)
+{
+	time_t start = time(NULL);
+	int rc = DB_ERR;
+
+	for (int i = 0; i < TX_TRIES && (i == 0 || time(NULL) - start < TX_RETRY_S); i++) {
+		if ((rc = db_begin(db)) == DB_OK) {
+			rc = fn(db, arg);
+			if (rc == ADM_OK)
+				rc = db_commit(db);
+			else
+				db_rollback(db);
+		}
+		if (rc != DB_RETRY && rc != DB_GONE)
+			break;
+		if (rc == DB_GONE && db_reconnect(db) != DB_OK)
+			break;
+	}
+	if (rc < 0 && rc > ADM_ENOENT) {
+		log_warnx("%s: %s", __func__, db_strerror(rc));
+		return ADM_EDB;
+	}
+	return rc;
+}
+
+static long long
+count_of(struct db *db, const char *q, const struct dbv *p, size_t np, int *rc)
+{
+	long long n = 0;
+	struct dbo o[] = { DBO_INT(&n) };
+
+	*rc = db_one(db, q, p, np, o, 1);
+	if (*rc == 1)
+		*rc = 0;
+	return n;
+}
+
+/* ---- operators ------------------------------------------------------------------------ */
+
+int
+db_admin_hash(struct db *db, const char *name, char *hash, size_t hashlen)
+{
+	struct dbv p[] = { DBV_STR(name) };
+	struct dbo o[] = { DBO_STRP(hash, hashlen) };
+
+	return db_one(db, sql[S_ADMIN_HASH], p, 1, o, 1);
+}
+
+/* ---- VEs ------------------------------------------------------------------------------ */
+
+/* The list's parameters for f: patterns are built into pat (4 x 300 bytes). */
+static void
+ve_params(const struct admin_ve_filter *f, char pat[4][300], struct dbv p[11])
+{
+	const char *q = f->q != NULL ? f->q : "", *st = f->state != NULL ? f->state : "";
+	const char *id = f->ve_id != NULL ? f->ve_id : "";
+	char esc[256], up[256];
+	unsigned a;
+	size_t i;
+
+	for (i = 0; q[i] != '\0' && i + 1 < sizeof(up); i++)
+		up[i] = q[i] >= 'a' && q[i] <= 'z' ? (char)(q[i] - 'a' + 'A') : q[i];
+	up[i] = '\0';
+	admin_like_escape(up, esc, sizeof(esc));
+	snprintf(pat[0], 300, "%s%%", esc);			/* VEid prefix */
+	admin_like_escape(q, esc, sizeof(esc));
+	snprintf(pat[1], 300, "%%%s%%", esc);			/* e-mail part */
+	/* A whole address matches itself; a start such as "192.0.2." its block. */
+	if (ipv4_parse(q, &a) == 0 || strspn(q, DIGIT ".") != strlen(q))
+		snprintf(pat[2], 300, "%s", esc);
+	else
+		snprintf(pat[2], 300, "%s%%", esc);
+	snprintf(pat[3], 300, "%%%s%%", esc);			/* DNS name part */
+	p[0] = DBV_STR(st);
+	p[1] = DBV_STR(st);
+	p[2] = DBV_STR(id);
+	p[3] = DBV_STR(id);
+	p[4] = DBV_STR(q);
+	p[5] = DBV_STR(pat[0]);
+	p[6] = DBV_STR(pat[1]);
+	p[7] = DBV_STR(pat[2]);
+	p[8] = DBV_STR(pat[3]);
+	p[9] = DBV_INT(f->limit);
+	p[10] = DBV_INT(f->offset);
+}
+
+void
+admin_ve_rows_free(struct admin_ve_row *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++)
+		free(rows[i].ips);
+	free(rows);
+}
+
+int
+db_admin_ves(struct db *db, const struct admin_ve_filter *f, struct admin_ve_row **rows,
+    size_t *n, long long *total)
+{
+	enum { IPS_MAX = 1024 * 17 };	/* GROUP_CONCAT of a plan's at most 1024 addresses */
+	struct admin_ve_row x, *out = NULL;
+	char *ips = NULL;
+	char pat[4][300];
+	struct dbv p[11];
+	struct db_cur c;
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	*total = 0;
+	ve_params(f, pat, p);
+	*total = count_of(db, sql[S_VES_COUNT], p, 9, &rc);
+	if (rc < 0)
+		return rc;
+	if ((ips = malloc(IPS_MAX)) == NULL)
+		return DB_ERR;
+	memset(&x, 0, sizeof(x));
+	struct dbo o[] = { DBO_STR(x.ve_id), DBO_STR(x.state), DBO_STR(x.node), DBO_STR(x.plan),
+	    DBO_INT(&x.account_id), DBO_STR(x.email), DBO_INT(&x.created_at), DBO_INT(&x.expires_at),
+	    DBO_STRP(ips, IPS_MAX) };
+	if ((rc = db_query(db, &c, sql[S_VES_LIST], p, 11, o, nitems(o))) != DB_OK) {
+		free(ips);
+		return rc;
+	}
+	while ((rc = db_next(&c)) == 1) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			struct admin_ve_row *np = reallocarray(out, nc, sizeof(*np));
+			if (np == NULL) {
+				rc = DB_ERR;
+				break;
+			}
+			out = np;
+			cap = nc;
+		}
+		x.ips = strdup(ips);
+		if (x.ips == NULL) {
+			rc = DB_ERR;
+			break;
+		}
+		out[(*n)++] = x;
+	}
+	db_cur_close(&c);
+	free(ips);
+	if (rc < 0) {
+		admin_ve_rows_free(out, *n);
+		*n = 0;
+		return rc;
+	}
+	*rows = out;
+	return DB_OK;
+}
+
+json_t *
+admin_ve_row_json(const struct admin_ve_row *x)
+{
+	char c[21], e[21];
+	json_t *ips = json_array();
+	char *save = NULL, *copy;
+
+	if (ips == NULL || (copy = strdup(x->ips != NULL ? x->ips : "")) == NULL) {
+		json_decref(ips);
+		return NULL;
+	}
+	for (char *t = strtok_r(copy, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save))
+		json_array_append_new(ips, json_string(t));
+	free(copy);
+	iso(x->created_at, c);
+	iso(x->expires_at, e);
+	return json_pack("{s:s, s:s, s:o, s:s, s:{s:I, s:s}, s:s, s:s, s:o}",
+	    "ve_id", x->ve_id, "state", x->state,
+	    "node", x->node[0] != '\0' ? json_string(x->node) : json_null(),
+	    "plan", x->plan, "account", "id", (json_int_t)x->account_id, "email", x->email,
+	    "created_at", c, "expires_at", e, "ips", ips);
+}
+
+int
+db_admin_ve_get(struct db *db, const char *ve_id, struct admin_ve *v)
+{
+	memset(v, 0, sizeof(*v));
+	struct dbv p[] = { DBV_STR(ve_id) };
+	struct dbo o[] = { DBO_STR(v->ve_id), DBO_STR(v->state), DBO_STR(v->reason),
+	    DBO_INT(&v->account_id), DBO_STR(v->email), DBO_INT(&v->tax_bp), DBO_INT(&v->order_id),
+	    DBO_STR(v->plan_code), DBO_STR(v->plan_name), DBO_STR(v->currency),
+	    DBO_STR(v->template_name), DBO_STR(v->node), DBO_INT(&v->disk_quota_mb),
+	    DBO_INT(&v->created_at), DBO_INT(&v->expires_at), DBO_INT(&v->updated_at) };
+	return db_one(db, sql[S_VE_GET], p, 1, o, nitems(o));
+}
+
+/* A VE's lifecycle change, run by tx_run. */
+enum ve_op { VO_SUSPEND, VO_RESUME, VO_MOVE, VO_DELETE };
+
+struct ve_change {
+	enum ve_op	 op;
+	const char	*ve_id, *reason, *node, *actor;
+	long long	 now;
+	char		*err;
+	size_t		 errlen;
+};
+
+/* The VE's state for the audit row: state, reason, node and (with ips) its addresses. */
+static json_t *
+ve_snapshot(struct db *db, const char *ve_id, const char *state, const char *reason,
+    const char *node, int with_ips, int *rc)
+{
+	json_t *j = json_pack("{s:s, s:s, s:o}", "state", state, "reason", reason,
+	    "node", node[0] != '\0' ? json_string(node) : json_null());
+	char addr[16], dns[254];
+	struct db_cur c;
+
+	*rc = DB_OK;
+	if (j == NULL) {
+		*rc = DB_ERR;
+		return NULL;
+	}
+	if (!with_ips)
+		return j;
+	json_t *ips = json_array();
+	json_object_set_new(j, "ips", ips);
+	struct dbv p[] = { DBV_STR(ve_id) };
+	struct dbo o[] = { DBO_STR(addr), DBO_STR(dns) };
+	if ((*rc = db_query(db, &c, sql[S_VE_IPS], p, 1, o, 2)) != DB_OK) {
+		json_decref(j);
+		return NULL;
+	}
+	while ((*rc = db_next(&c)) == 1)
+		json_array_append_new(ips, json_pack("{s:s, s:o}", "address", addr,
+		    "dns_name", dns[0] != '\0' ? json_string(dns) : json_null()));
+	db_cur_close(&c);
+	if (*rc < 0) {
+		json_decref(j);
+		return NULL;
+	}
+	*rc = DB_OK;
+	return j;
+}
+
+/* Is the node `name` able to take a VE of quota_mb?  Locks it.  Returns ADM_OK with *id. */
+static int
+node_room(struct db *db, struct ve_change *x, long long quota_mb, long long *id)
+{
+	long long en = 0, maxv = 0, disk = 0, nves = 0, used = 0;
+	char url[256];
+	int rc;
+	struct dbv p[] = { DBV_STR(x->node) };
+	struct dbo o[] = { DBO_INT(id), DBO_INT(&en), DBO_INT(&maxv), DBO_INT(&disk), DBO_STR(url) };
+
+	if ((rc = db_one(db, sql[S_NODE_LOCK], p, 1, o, nitems(o))) < 0)
+		return rc;
+	if (rc == 0) {
+		snprintf(x->err, x->errlen, "There is no node named %s.", x->node);
+		return ADM_ENONODE;
+	}
+	if (!en) {
+		snprintf(x->err, x->errlen, "Node %s is disabled; enable it first or choose another.", x->node);
+		return ADM_ECONFLICT;
+	}
+	struct dbv pu[] = { DBV_INT(*id) };
+	struct dbo ou[] = { DBO_INT(&nves), DBO_INT(&used) };
+	if ((rc = db_one(db, sql[S_NODE_USE], pu, 1, ou, 2)) < 0)
+		return rc;
+	if (nves + 1 > maxv) {
+		snprintf(x->err, x->errlen, "Node %s has no free VE slot (%lld of %lld used).",
+		    x->node, nves, maxv);
+		return ADM_ECONFLICT;
+	}
+	if (used + quota_mb > disk) {
+		snprintf(x->err, x->errlen, "Node %s has %lld MB of disk left; the VE's quota is %lld MB.",
+		    x->node, disk - used > 0 ? disk - used : 0, quota_mb);
+		return ADM_ECONFLICT;
+	}
+	return ADM_OK;
+}
+
+static int
+ve_change_tx(struct db *db, void *arg)
+{
+	static const char *const names[] = { "ve.suspend", "ve.resume", "ve.move", "ve.delete" };
+	struct ve_change *x = arg;
+	char state[16], reason[256], node[65], nstate[16];
+	const char *nreason;
+	long long node_id = 0, order_id = 0, quota = 0, new_node = 0;
+	json_t *before, *after;
+	int rc;
+
+	struct dbv p[] = { DBV_STR(x->ve_id) };
+	struct dbo o[] = { DBO_STR(state), DBO_STR(reason), DBO_INT(&node_id), DBO_INT(&order_id) };
+	if ((rc = db_one(db, sql[S_VE_LOCK], p, 1, o, nitems(o))) < 0)
+		return rc;
+	if (rc == 0) {
+		snprintf(x->err, x->errlen, "There is no such VE.");
+		return ADM_ENOENT;
+	}
+	struct dbo op[] = { DBO_STR(node), DBO_INT(&quota) };
+	if ((rc = db_one(db, sql[S_VE_PLACE], p, 1, op, 2)) < 0)
+		return rc;
+
+	snprintf(nstate, sizeof(nstate), "%s", state);
+	nreason = reason;
+	switch (x->op) {
+	case VO_SUSPEND:
+		if (strcmp(state, "suspended") == 0)
+			return ADM_NOCHANGE;
+		if (strcmp(state, "active") != 0)
+			goto conflict;
+		snprintf(nstate, sizeof(nstate), "suspended");
+		nreason = x->reason != NULL && x->reason[0] != '\0' ? x->reason : "suspended by the operator";
+		break;
+	case VO_RESUME:
+		if (strcmp(state, "active") == 0)
+			return ADM_NOCHANGE;
+		if (strcmp(state, "suspended") != 0)
+			goto conflict;
+		snprintf(nstate, sizeof(nstate), "active");
+		nreason = "";
+		break;
+	case VO_MOVE:
+		if (strcmp(state, "active") != 0 && strcmp(state, "suspended") != 0)
+			goto conflict;
+		if (strcmp(node, x->node) == 0)
+			return ADM_NOCHANGE;
+		if ((rc = node_room(db, x, quota, &new_node)) != ADM_OK)
+			return rc;
+		break;
+	case VO_DELETE:
+		if (strcmp(state, "deleted") == 0)
+			return ADM_NOCHANGE;
+		snprintf(nstate, sizeof(nstate), "deleted");
+		nreason = "deleted by the operator";
+		break;
+	}
+
+	if ((before = ve_snapshot(db, x->ve_id, state, reason, node, x->op == VO_DELETE, &rc)) == NULL)
+		return rc;
+	if (x->op == VO_MOVE) {
+		struct dbv pm[] = { DBV_INT(new_node), DBV_INT(x->now), DBV_STR(x->ve_id) };
+		rc = db_exec(db, sql[S_VE_SET_NODE], pm, nitems(pm), NULL, NULL);
+	} else {
+		struct dbv ps[] = { DBV_STR(nstate), DBV_STR(nreason), DBV_INT(x->now), DBV_STR(x->ve_id) };
+		rc = db_exec(db, sql[S_VE_SET_STATE], ps, nitems(ps), NULL, NULL);
+	}
+	if (rc == DB_OK && x->op == VO_DELETE) {
+		if ((rc = db_exec(db, sql[S_IPS_RELEASE], p, 1, NULL, NULL)) == DB_OK)
+			rc = db_exec(db, sql[S_SESSIONS_END], p, 1, NULL, NULL);
+	}
+	if (rc != DB_OK) {
+		json_decref(before);
+		return rc;
+	}
+	after = ve_snapshot(db, x->ve_id, nstate, nreason, x->op == VO_MOVE ? x->node : node,
+	    x->op == VO_DELETE, &rc);
+	if (after == NULL) {
+		json_decref(before);
+		return rc;
+	}
+	return audit(db, x->now, x->actor, names[x->op], x->ve_id, before, after);
+conflict:
+	if (strcmp(state, "deleted") == 0)
+		snprintf(x->err, x->errlen, "The VE has been deleted.");
+	else
+		snprintf(x->err, x->errlen, "The VE is %s; this is not possible now.", state);
+	return ADM_ECONFLICT;
+}
+
+static int
+ve_change(struct db *db, enum ve_op op, const char *ve_id, const char *reason, const char *node,
+    const char *actor, long long now, char *err, size_t errlen)
+{
+	struct ve_change x = { op, ve_id, reason, node, actor, now, err, errlen };
+
+	err[0] = '\0';
+	return tx_run(db, ve_change_tx, &x);
+}
+
+int
+db_admin_ve_suspend(struct db *db, const char *ve_id, const char *reason, const char *actor,
+    long long now, char *err, size_t errlen)
+{
+	return ve_change(db, VO_SUSPEND, ve_id, reason, NULL, actor, now, err, errlen);
+}
+
+int
+db_admin_ve_resume(struct db *db, const char *ve_id, const char *actor, long long now,
+    char *err, size_t errlen)
+{
+	return ve_change(db, VO_RESUME, ve_id, NULL, NULL, actor, now, err, errlen);
+}
+
+int
+db_admin_ve_move(struct db *db, const char *ve_id, const char *node, const char *actor,
+    long long now, char *err, size_t errlen)
+{
+	return ve_change(db, VO_MOVE, ve_id, NULL, node, actor, now, err, errlen);
+}
+
+int
+db_admin_ve_delete(struct db *db, const char *ve_id, const char *actor, long long now,
+    char *err, size_t errlen)
+{
+	return ve_change(db, VO_DELETE, ve_id, NULL, NULL, actor, now, err, errlen);
+}
+
+/* ---- nodes ------------------------------------------------------------------------------ */
+
+int
+db_admin_nodes(struct db *db, struct admin_node **rows, size_t *n)
+{
+	struct admin_node x, *out = NULL;
+	long long en;
+	size_t cap = 0;
+	struct db_cur c;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	memset(&x, 0, sizeof(x));
+	struct dbo o[] = { DBO_STR(x.name), DBO_STR(x.url), DBO_INT(&en), DBO_STR(x.state),
+	    DBO_INT(&x.last_poll_at), DBO_INT(&x.last_ok_at), DBO_INT(&x.lag_ms), DBO_INT(&x.max_ves),
+	    DBO_INT(&x.disk_mb), DBO_INT(&x.ves), DBO_INT(&x.disk_used_mb), DBO_INT(&x.history),
+	    DBO_STR(x.poller) };
+	if ((rc = db_query(db, &c, sql[S_NODES], NULL, 0, o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&c)) == 1) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct admin_node *np = reallocarray(out, nc, sizeof(*np));
+			if (np == NULL) {
+				rc = DB_ERR;
+				break;
+			}
+			out = np;
+			cap = nc;
+		}
+		x.enabled = en != 0;
+		out[(*n)++] = x;
+	}
+	db_cur_close(&c);
+	if (rc < 0) {
+		free(out);
+		*n = 0;
+		return rc;
+	}
+	*rows = out;
+	return DB_OK;
+}
+
+struct node_change {
+	const char	*name, *url, *actor;
+	int		 op;		/* 0 add, 1 enable, 2 disable, 3 delete */
+	long long	 now;
+	char		*token, *err;
+	size_t		 errlen;
+};
+
+static json_t *
+node_json(const char *name, const char *url, long long enabled, long long max_ves, long long disk_mb)
+{
+	return json_pack("{s:s, s:s, s:b, s:I, s:I}", "name", name, "url", url, "enabled", (int)enabled,
+	    "max_ves", (json_int_t)max_ves, "disk_mb", (json_int_t)disk_mb);
+}
+
+static int
+node_change_tx(struct db *db, void *arg)
+{
+	static const char *const names[] = { "node.add", "node.enable", "node.disable", "node.delete" };
+	struct node_change *x = arg;
+	long long id = 0, en = 0, maxv = 0, disk = 0, hist = 0;
+	char url[256];
+	json_t *before = NULL, *after = NULL;
+	int rc;
+	struct dbv p[] = { DBV_STR(x->name) };
+	struct dbo o[] = { DBO_INT(&id), DBO_INT(&en), DBO_INT(&maxv), DBO_INT(&disk), DBO_STR(url) };
+
+	if (x->op == 0) {
+		if (catalog_node_add(db, x->name, x->url, x->now, x->token, x->err, x->errlen) != 0)
+			return strstr(x->err, "already exists") != NULL ? ADM_EINPUT : DB_ERR;
+		if ((rc = db_one(db, sql[S_NODE_LOCK], p, 1, o, nitems(o))) <= 0)
+			return rc == 0 ? DB_ERR : rc;
+		return audit(db, x->now, x->actor, names[0], x->name, NULL,
+		    node_json(x->name, url, en, maxv, disk));
+	}
+	if ((rc = db_one(db, sql[S_NODE_LOCK], p, 1, o, nitems(o))) < 0)
+		return rc;
+	if (rc == 0) {
+		snprintf(x->err, x->errlen, "There is no node named %s.", x->name);
+		return ADM_ENONODE;
+	}
+	before = node_json(x->name, url, en, maxv, disk);
+	struct dbv pi[] = { DBV_INT(id) };
+	if (x->op == 1 || x->op == 2) {
+		int want = x->op == 1;
+		if ((en != 0) == want) {
+			json_decref(before);
+			return ADM_NOCHANGE;
+		}
+		struct dbv pe[] = { DBV_INT(want), DBV_INT(id) };
+		if ((rc = db_exec(db, sql[S_NODE_SET_ENABLED], pe, 2, NULL, NULL)) != DB_OK) {
+			json_decref(before);
+			return rc;
+		}
+		after = node_json(x->name, url, want, maxv, disk);
+	} else {
+		hist = count_of(db, sql[S_NODE_HISTORY], pi, 1, &rc);
+		if (rc < 0) {
+			json_decref(before);
+			return rc;
+		}
+		if (hist > 0) {
+			json_decref(before);
+			snprintf(x->err, x->errlen, "%lld VE%s named node %s (deleted ones count: they keep "
+			    "their node for history); disable it instead.", hist, hist == 1 ? "" : "s",
+			    x->name);
+			return ADM_ECONFLICT;
+		}
+		rc = db_exec(db, sql[S_NODE_DELETE], pi, 1, NULL, NULL);
+		if (rc == DB_FK) {
+			json_decref(before);
+			snprintf(x->err, x->errlen, "Node %s is still referenced; disable it instead.", x->name);
+			return ADM_ECONFLICT;
+		}
+		if (rc != DB_OK) {
+			json_decref(before);
+			return rc;
+		}
+	}
+	return audit(db, x->now, x->actor, names[x->op], x->name, before, after);
+}
+
+int
+db_admin_node_add(struct db *db, const char *name, const char *url, const char *actor,
+    long long now, char token[65], char *err, size_t errlen)
+{
+	struct node_change x = { name, url, actor, 0, now, token, err, errlen };
+
+	err[0] = '\0';
+	if (!admin_node_name_valid(name)) {
+		snprintf(err, errlen, "A node name is 1 to 64 lower-case letters, digits, '-', '_' or '.'.");
+		return ADM_EINPUT;
+	}
+	if (!admin_url_valid(url)) {
+		snprintf(err, errlen, "The agent URL must be an http:// or https:// URL.");
+		return ADM_EINPUT;
+	}
+	return tx_run(db, node_change_tx, &x);
+}
+
+int
+db_admin_node_enable(struct db *db, const char *name, int enabled, const char *actor,
+    long long now, char *err, size_t errlen)
+{
+	struct node_change x = { name, NULL, actor, enabled ? 1 : 2, now, NULL, err, errlen };
+
+	err[0] = '\0';
+	return tx_run(db, node_change_tx, &x);
+}
+
+int
+db_admin_node_delete(struct db *db, const char *name, const char *actor, long long now,
+    char *err, size_t errlen)
+{
+	struct node_change x = { name, NULL, actor, 3, now, NULL, err, errlen };
+
+	err[0] = '\0';
+	return tx_run(db, node_change_tx, &x);
+}
+
+/* ---- plans ------------------------------------------------------------------------------ */
+
+int
+db_admin_plan_import(struct db *db, json_t *plan, long long valid_from, const char *actor,
+    long long now, char *err, size_t errlen)
+{
+	struct dbv p[] = { DBV_STR(actor), DBV_INT(now) };
+	int rc;
+
+	err[0] = '\0';
+	/* The triggers of 0005_admin.sql write the audit rows inside the import's transaction. */
+	if (db_exec(db, sql[S_SET_ACTOR], p, 2, NULL, NULL) != DB_OK)
+		return ADM_EDB;
+	rc = catalog_plan_import(db, plan, valid_from, now, err, errlen);
+	if (db_exec(db, sql[S_CLEAR_ACTOR], NULL, 0, NULL, NULL) != DB_OK)
+		log_warnx("%s: could not clear the audit actor", __func__);
+	if (rc == -1)
+		return ADM_EINPUT;
+	if (rc != 0) {
+		log_warnx("%s: %s", __func__, db_strerror(rc));
+		return ADM_EDB;
+	}
+	return ADM_OK;
+}
+
+int
+db_admin_plan_versions(struct db *db, long long now, struct admin_plan_version **rows, size_t *n)
+{
+	struct admin_plan_version x, *out = NULL;
+	long long act;
+	size_t cap = 0, first = 0;
+	struct db_cur c;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	memset(&x, 0, sizeof(x));
+	struct dbo o[] = { DBO_STR(x.code), DBO_STR(x.name), DBO_STR(x.currency), DBO_INT(&act),
+	    DBO_INT(&x.valid_from), DBO_INT(&x.fee_minor), DBO_INT(&x.ves) };
+	if ((rc = db_query(db, &c, sql[S_PLAN_VERSIONS], NULL, 0, o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&c)) == 1) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct admin_plan_version *np = reallocarray(out, nc, sizeof(*np));
+			if (np == NULL) {
+				rc = DB_ERR;
+				break;
+			}
+			out = np;
+			cap = nc;
+		}
+		x.active = act != 0;
+		x.in_force = 0;
+		out[(*n)++] = x;
+	}
+	db_cur_close(&c);
+	if (rc < 0) {
+		free(out);
+		*n = 0;
+		return rc;
+	}
+	/* Per plan: the last version from before now, else the first (it covers earlier times). */
+	for (size_t i = 0; i <= *n; i++) {
+		if (i < *n && strcmp(out[i].code, out[first].code) == 0)
+			continue;
+		size_t pick = first;
+		for (size_t k = first; k < i; k++)
+			if (out[k].valid_from <= now)
+				pick = k;
+		if (i > first)
+			out[pick].in_force = 1;
+		first = i;
+	}
+	*rows = out;
+	return DB_OK;
+}
+
+/* ---- billing documents ------------------------------------------------------------------ */
+
+int
+db_admin_billing_ready(struct db *db)
+{
+	int rc;
+	long long n = count_of(db, sql[S_BILLING_READY], NULL, 0, &rc);
+
+	return rc < 0 ? rc : n == 5;
+}
+
+int
+db_admin_invoices(struct db *db, enum admin_inv_status st, const char *q, long long now,
+    long long limit, long long offset, struct admin_invoice **rows, size_t *n, long long *total)
+{
+	struct admin_invoice x, *out = NULL;
+	char esc[128], num[140], mail[140];
+	size_t cap = 0;
+	struct db_cur c;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if (q == NULL)
+		q = "";
+	admin_like_escape(q, esc, sizeof(esc));
+	snprintf(num, sizeof(num), "%%%s%%", esc);
+	snprintf(mail, sizeof(mail), "%%%s%%", esc);
+	struct dbv p[] = { DBV_STR(q), DBV_STR(num), DBV_STR(mail), DBV_STR(q), DBV_INT(st),
+	    DBV_INT(now), DBV_INT(limit), DBV_INT(offset) };
+	*total = count_of(db, sql[S_INVOICES_COUNT], p, 6, &rc);
+	if (rc < 0)
+		return rc;
+	memset(&x, 0, sizeof(x));
+	struct dbo o[] = { DBO_STR(x.number), DBO_STR(x.period), DBO_STR(x.currency),
+	    DBO_INT(&x.account_id), DBO_STR(x.email), DBO_INT(&x.total), DBO_INT(&x.credited),
+	    DBO_INT(&x.paid), DBO_INT(&x.issued_at), DBO_INT(&x.due_at) };
+	if ((rc = db_query(db, &c, sql[S_INVOICES], p, nitems(p), o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&c)) == 1) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			struct admin_invoice *np = reallocarray(out, nc, sizeof(*np));
+			if (np == NULL) {
+				rc = DB_ERR;
+				break;
+			}
+			out = np;
+			cap = nc;
+		}
+		out[(*n)++] = x;
+	}
+	db_cur_close(&c);
+	if (rc < 0) {
+		free(out);
+		*n = 0;
+		return rc;
+	}
+	*rows = out;
+	return DB_OK;
+}
+
+int
+db_admin_invoice_head(struct db *db, const char *number, char cur[4], long long *account,
+    char email[255])
+{
+	struct dbv p[] = { DBV_STR(number) };
+	struct dbo o[] = { DBO_STRP(cur, 4), DBO_INT(account), DBO_STRP(email, 255) };
+
+	return db_one(db, sql[S_INV_HEAD], p, 1, o, nitems(o));
+}
+
+static int
+docs(struct db *db, enum stmt list, enum stmt cnt, long long limit, long long offset,
+    struct admin_doc **rows, size_t *n, long long *total)
+{
+	struct admin_doc x, *out = NULL;
+	size_t cap = 0;
+	struct db_cur c;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	*total = count_of(db, sql[cnt], NULL, 0, &rc);
+	if (rc < 0)
+		return rc;
+	memset(&x, 0, sizeof(x));
+	struct dbv p[] = { DBV_INT(limit), DBV_INT(offset) };
+	struct dbo o[] = { DBO_STR(x.number), DBO_STR(x.invoice), DBO_STR(x.currency), DBO_STR(x.text),
+	    DBO_STR(x.actor), DBO_INT(&x.amount), DBO_INT(&x.at) };
+	if ((rc = db_query(db, &c, sql[list], p, 2, o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&c)) == 1) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			struct admin_doc *np = reallocarray(out, nc, sizeof(*np));
+			if (np == NULL) {
+				rc = DB_ERR;
+				break;
+			}
+			out = np;
+			cap = nc;
+		}
+		out[(*n)++] = x;
+	}
+	db_cur_close(&c);
+	if (rc < 0) {
+		free(out);
+		*n = 0;
+		return rc;
+	}
+	*rows = out;
+	return DB_OK;
+}
+
+int
+db_admin_credit_notes(struct db *db, long long limit, long long offset, struct admin_doc **rows,
+    size_t *n, long long *total)
+{
+	return docs(db, S_CN_LIST, S_CN_COUNT, limit, offset, rows, n, total);
+}
+
+int
+db_admin_payments(struct db *db, long long limit, long long offset, struct admin_doc **rows,
+    size_t *n, long long *total)
+{
+	return docs(db, S_PAY_LIST, S_PAY_COUNT, limit, offset, rows, n, total);
+}
+
+/* ---- dashboard and audit log ---------------------------------------------------------- */
+
+/* Rows of (currency, amount, count) into m[ADMIN_MAX_CUR]. */
+static int
+money_rows(struct db *db, enum stmt s, const struct dbv *p, size_t np, struct admin_money *m,
+    size_t *n)
+{
+	struct admin_money x;
+	struct db_cur c;
+	int rc;
+
+	*n = 0;
+	memset(&x, 0, sizeof(x));
+	struct dbo o[] = { DBO_STR(x.currency), DBO_INT(&x.amount), DBO_INT(&x.count) };
+	if ((rc = db_query(db, &c, sql[s], p, np, o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&c)) == 1)
+		if (*n < ADMIN_MAX_CUR)
+			m[(*n)++] = x;
+	db_cur_close(&c);
+	return rc < 0 ? rc : DB_OK;
+}
+
+static void
+month_start(long long t, int back, long long *start, char period[8])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	long long y, m;
+
+	gmtime_r(&tt, &tm);
+	y = tm.tm_year + 1900;
+	m = tm.tm_mon + 1 - back;
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+	*start = vep_days_from_civil(y, (unsigned)m, 1) * 86400;
+	snprintf(period, 8, "%04u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u);
+}
+
+int
+db_admin_dashboard(struct db *db, long long now, struct admin_dash *d)
+{
+	static const char *const states[] = { "active", "suspended", "expired", "deleted" };
+	char state[16], p0[8];
+	long long n, en, m0, m1, m2;
+	struct db_cur c;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	{
+		struct dbo o[] = { DBO_STR(state), DBO_INT(&n) };
+		if ((rc = db_query(db, &c, sql[S_DASH_VES], NULL, 0, o, 2)) != DB_OK)
+			return rc;
+		while ((rc = db_next(&c)) == 1)
+			for (size_t i = 0; i < nitems(states); i++)
+				if (strcmp(state, states[i]) == 0)
+					d->ves[i] = n;
+		db_cur_close(&c);
+		if (rc < 0)
+			return rc;
+	}
+	{
+		struct dbo o[] = { DBO_INT(&en), DBO_STR(state), DBO_INT(&n) };
+		if ((rc = db_query(db, &c, sql[S_DASH_NODES], NULL, 0, o, 3)) != DB_OK)
+			return rc;
+		while ((rc = db_next(&c)) == 1) {
+			if (!en)
+				d->nodes_disabled += n;
+			else if (strcmp(state, "up") == 0)
+				d->nodes_up += n;
+			else if (strcmp(state, "failing") == 0)
+				d->nodes_failing += n;
+			else if (strcmp(state, "down") == 0)
+				d->nodes_down += n;
+			else
+				d->nodes_unknown += n;
+		}
+		db_cur_close(&c);
+		if (rc < 0)
+			return rc;
+	}
+	month_start(now, 0, &m0, p0);
+	month_start(now, 1, &m1, d->period_last);
+	month_start(now, 2, &m2, d->period_prev);
+	if ((rc = db_admin_billing_ready(db)) < 0)
+		return rc;
+	if (!(d->billing = rc))
+		return DB_OK;
+	{
+		struct dbv a[] = { DBV_STR(d->period_last) }, b[] = { DBV_STR(d->period_prev) };
+		struct dbv pt[] = { DBV_INT(m0), DBV_INT(now + 1) }, pl[] = { DBV_INT(m1), DBV_INT(m0) };
+		if ((rc = money_rows(db, S_DASH_INVOICED, a, 1, d->invoiced_last, &d->ninvoiced_last)) < 0 ||
+		    (rc = money_rows(db, S_DASH_INVOICED, b, 1, d->invoiced_prev, &d->ninvoiced_prev)) < 0 ||
+		    (rc = money_rows(db, S_DASH_PAID, pt, 2, d->paid_this, &d->npaid_this)) < 0 ||
+		    (rc = money_rows(db, S_DASH_PAID, pl, 2, d->paid_last, &d->npaid_last)) < 0)
+			return rc;
+	}
+	{
+		struct admin_money x;
+		long long od, odn;
+		struct dbv p[] = { DBV_INT(now), DBV_INT(now) };
+		struct dbo o[] = { DBO_STR(x.currency), DBO_INT(&x.amount), DBO_INT(&x.count),
+		    DBO_INT(&od), DBO_INT(&odn) };
+		memset(&x, 0, sizeof(x));
+		if ((rc = db_query(db, &c, sql[S_DASH_UNPAID], p, 2, o, nitems(o))) != DB_OK)
+			return rc;
+		while ((rc = db_next(&c)) == 1) {
+			if (d->nunpaid >= ADMIN_MAX_CUR)
+				continue;
+			d->unpaid[d->nunpaid++] = x;
+			if (odn > 0) {
+				struct admin_money *m = &d->overdue[d->noverdue++];
+				*m = x;
+				m->amount = od;
+				m->count = odn;
+			}
+		}
+		db_cur_close(&c);
+		if (rc < 0)
+			return rc;
+	}
+	return DB_OK;
+}
+
+int
+db_admin_audit(struct db *db, const char *object, long long limit, long long offset,
+    struct admin_audit **rows, size_t *n, long long *total)
+{
+	struct admin_audit *x, *out = NULL;
+	size_t cap = 0;
+	struct db_cur c;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return DB_ERR;
+	struct dbv po[] = { DBV_STR(object != NULL ? object : ""), DBV_INT(limit), DBV_INT(offset) };
+	const struct dbv *p = object != NULL ? po : po + 1;
+	size_t np = object != NULL ? 3 : 2;
+	*total = count_of(db, sql[object != NULL ? S_AUDIT_OBJ_COUNT : S_AUDIT_ALL_COUNT], po,
+	    object != NULL ? 1 : 0, &rc);
+	if (rc < 0) {
+		free(x);
+		return rc;
+	}
+	struct dbo o[] = { DBO_INT(&x->id), DBO_INT(&x->at), DBO_STR(x->actor), DBO_STR(x->action),
+	    DBO_STR(x->object), DBO_STR(x->before), DBO_STR(x->after) };
+	if ((rc = db_query(db, &c, sql[object != NULL ? S_AUDIT_OBJ : S_AUDIT_ALL], p, np, o,
+	    nitems(o))) != DB_OK) {
+		free(x);
+		return rc;
+	}
+	while ((rc = db_next(&c)) == 1) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct admin_audit *np2 = reallocarray(out, nc, sizeof(*np2));
+			if (np2 == NULL) {
+				rc = DB_ERR;
+				break;
+			}
+			out = np2;
+			cap = nc;
+		}
+		out[(*n)++] = *x;
+	}
+	db_cur_close(&c);
+	free(x);
+	if (rc < 0) {
+		free(out);
+		*n = 0;
+		return rc;
+	}
+	*rows = out;
+	return DB_OK;
+}
+
+/* ---- reports ------------------------------------------------------------------------------ */
+
+static int
+rep_revenue(struct db *db, long long from, long long to, struct admin_table *t)
+{
+	char period[8], plan[33], cur[4], ni[24], nv[24], m[4][40];
+	long long inv, ves, fee, ov, cr;
+	struct db_cur c;
+	int rc;
+	struct dbv p[] = { DBV_INT(to), DBV_INT(from), DBV_INT(to), DBV_INT(from) };
+	struct dbo o[] = { DBO_STR(period), DBO_STR(plan), DBO_STR(cur), DBO_INT(&inv), DBO_INT(&ves),
+	    DBO_INT(&fee), DBO_INT(&ov), DBO_INT(&cr) };
+
+	if ((rc = db_query(db, &c, sql[S_REP_REVENUE], p, nitems(p), o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&c)) == 1) {
+		snprintf(ni, sizeof(ni), "%lld", inv);
+		snprintf(nv, sizeof(nv), "%lld", ves);
+		money_cell(fee, cur, m[0], sizeof(m[0]));
+		money_cell(ov, cur, m[1], sizeof(m[1]));
+		money_cell(cr, cur, m[2], sizeof(m[2]));
+		money_cell(fee + ov + cr, cur, m[3], sizeof(m[3]));
+		const char *row[] = { period, plan, cur, ni, nv, m[0], m[1], m[2], m[3] };
+		if (admin_table_add(t, row) == -1) {
+			rc = DB_ERR;
+			break;
+		}
+	}
+	db_cur_close(&c);
+	return rc < 0 ? rc : DB_OK;
+}
+
+static int
+rep_usage(struct db *db, long long from, long long to, struct admin_table *t)
+{
+	char ve[9], node[65], v[5][32];
+	struct db_cur c;
+	int rc;
+	struct dbv p[] = { DBV_INT(from), DBV_INT(to) };
+	struct dbo o[] = { DBO_STR(ve), DBO_STR(node), DBO_STR(v[0]), DBO_STR(v[1]), DBO_STR(v[2]),
+	    DBO_STR(v[3]), DBO_STR(v[4]) };
+
+	if ((rc = db_query(db, &c, sql[S_REP_USAGE], p, nitems(p), o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&c)) == 1) {
+		const char *row[] = { ve, node, v[0], v[1], v[2], v[3], v[4] };
+		if (admin_table_add(t, row) == -1) {
+			rc = DB_ERR;
+			break;
+		}
+	}
+	db_cur_close(&c);
+	return rc < 0 ? rc : DB_OK;
+}
+
+static int
+rep_overage(struct db *db, long long from, long long to, struct admin_table *t)
+{
+	char period[8], number[25], ve[9], plan[33], res[16], unit[17], cur[4], q[40], pr[40], am[40];
+	long long qty, price, amount;
+	struct db_cur c;
+	int rc;
+	struct dbv p[] = { DBV_INT(to), DBV_INT(from) };
+	struct dbo o[] = { DBO_STR(period), DBO_STR(number), DBO_STR(ve), DBO_STR(plan), DBO_STR(res),
+	    DBO_INT(&qty), DBO_STR(unit), DBO_INT(&price), DBO_INT(&amount), DBO_STR(cur) };
+
+	if ((rc = db_query(db, &c, sql[S_REP_OVERAGE], p, nitems(p), o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&c)) == 1) {
+		money_fixed6(qty, q, sizeof(q));
+		money_cell(price, cur, pr, sizeof(pr));
+		money_cell(amount, cur, am, sizeof(am));
+		const char *row[] = { period, number, ve, plan, res, q, unit, pr, am, cur };
+		if (admin_table_add(t, row) == -1) {
+			rc = DB_ERR;
+			break;
+		}
+	}
+	db_cur_close(&c);
+	return rc < 0 ? rc : DB_OK;
+}
+
+static int
+rep_unpaid(struct db *db, long long from, long long to, long long now, struct admin_table *t)
+{
+	char number[25], period[8], email[255], cur[4], acct[24], iss[11], due[11], days[24];
+	char m[5][40];
+	long long account, issued, due_at, total, cred, paid;
+	struct db_cur c;
+	int rc;
+	struct dbv p[] = { DBV_INT(from), DBV_INT(to) };
+	struct dbo o[] = { DBO_STR(number), DBO_STR(period), DBO_INT(&account), DBO_STR(email),
+	    DBO_INT(&issued), DBO_INT(&due_at), DBO_INT(&total), DBO_INT(&cred), DBO_INT(&paid),
+	    DBO_STR(cur) };
+
+	if ((rc = db_query(db, &c, sql[S_REP_UNPAID], p, nitems(p), o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&c)) == 1) {
+		/* Whole days since the due date passed (billing: overdue once now > due_at). */
+		long long late = now > due_at ? (now - due_at) / 86400 : 0;
+		snprintf(acct, sizeof(acct), "%lld", account);
+		snprintf(days, sizeof(days), "%lld", late);
+		admin_date_format(issued, iss);
+		admin_date_format(due_at, due);
+		money_cell(total, cur, m[0], sizeof(m[0]));
+		money_cell(cred, cur, m[1], sizeof(m[1]));
+		money_cell(paid, cur, m[2], sizeof(m[2]));
+		money_cell(total + cred - paid, cur, m[3], sizeof(m[3]));
+		const char *row[] = { number, period, acct, email, iss, due, m[0], m[1], m[2], m[3], cur,
+		    days, now > due_at ? "overdue" : "open" };
+		if (admin_table_add(t, row) == -1) {
+			rc = DB_ERR;
+			break;
+		}
+	}
+	db_cur_close(&c);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int
+db_admin_report(struct db *db, enum admin_report k, long long from, long long to, long long now,
+    struct admin_table *t)
+{
+	int rc = DB_ERR;
+
+	admin_table_init(t, k);
+	switch (k) {
+	case AR_REVENUE: rc = rep_revenue(db, from, to, t); break;
+	case AR_USAGE: rc = rep_usage(db, from, to, t); break;
+	case AR_OVERAGE: rc = rep_overage(db, from, to, t); break;
+	case AR_UNPAID: rc = rep_unpaid(db, from, to, now, t); break;
+	case AR__MAX: break;
+	}
+	if (rc != DB_OK)
+		admin_table_free(t);
+	return rc;
+}
+
+int
+db_admin_usage_days(struct db *db, long long from, long long to, struct admin_day *days,
+    size_t cap, size_t *n)
+{
+	struct admin_day x;
+	struct db_cur c;
+	int rc;
+	struct dbv p[] = { DBV_INT(from), DBV_INT(to), DBV_INT((long long)cap) };
+	struct dbo o[] = { DBO_INT(&x.t), DBO_INT(&x.cpu_us), DBO_INT(&x.net_in), DBO_INT(&x.net_out) };
+
+	*n = 0;
+	if ((rc = db_query(db, &c, sql[S_USAGE_DAYS], p, nitems(p), o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&c)) == 1)
+		if (*n < cap)
+			days[(*n)++] = x;
+	db_cur_close(&c);
+	return rc < 0 ? rc : DB_OK;
+}

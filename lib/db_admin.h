@@ -1,0 +1,359 @@
+/*
+ * db_admin: everything the operator's screens (cgi/admin.c) and the
+ * operator's VE and report API (cgi/api_admin.c) read and change, and the
+ * audit trail of those changes.
+ *
+ * Every change an operator makes (a VE suspended, resumed, moved or
+ * deleted, a node added, disabled, enabled or removed, a plan imported) is
+ * written to audit_log with its actor, time, object and the object's state
+ * before and after as JSON, in the same transaction as the change itself:
+ * either both are stored or neither.  Plans are stored by
+ * catalog_plan_import, which runs its own transaction; their audit rows
+ * come from triggers (db/migrations/0005_admin.sql) inside it.  Billing's
+ * documents (invoice runs, payments, credit notes) are audited by
+ * lib/db_billing.c in the same way; callers pass the actor.
+ *
+ * Reports (revenue, usage, overage, unpaid) are tables of text cells, the
+ * same for the HTML page, the JSON answer and the CSV download, so the three
+ * can never disagree.  Money in reports is an exact decimal string in the
+ * currency's major unit ("12.34", never a float) with a currency column.
+ *
+ * The pure helpers (dates, CSV, LIKE patterns, field syntax) come first and
+ * are unit-tested in tests/unit/test_admin.c.
+ */
+#ifndef VEP_DB_ADMIN_H
+#define VEP_DB_ADMIN_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+struct buf;
+struct db;
+
+/* ---- pure helpers -------------------------------------------------------------- */
+
+/*
+ * A calendar date "YYYY-MM-DD" (1970-01-01 to 9999-12-31; exactly ten
+ * characters; the day must exist: 2026-02-30 does not) to its 00:00 UTC in
+ * epoch seconds.  0 or -1.
+ */
+int	admin_date_parse(const char *s, long long *t);
+/* The UTC date of t as "YYYY-MM-DD" into out[11]. */
+void	admin_date_format(long long t, char out[11]);
+
+#define ADMIN_MAX_SPAN_YEARS	5
+
+/*
+ * A report's range: from and to are dates, to inclusive, from <= to, and to
+ * before the day five years after from.  Returns NULL with [*t_from, *t_to)
+ * set (t_to is the day after to, 00:00 UTC), or a sentence for the client
+ * with *field naming the field it is about ("from" or "to").
+ */
+const char *admin_range_check(const char *from, const char *to, long long *t_from,
+	    long long *t_to, const char **field);
+
+/* Escape \, % and _ for a LIKE pattern (backslash escapes); out always NUL-terminated. */
+void	admin_like_escape(const char *in, char *out, size_t outlen);
+
+/*
+ * Field syntax shared by the screens and the API.  Each returns 1 when s
+ * is acceptable, else 0.
+ *   admin_name_valid: an operator's login name, 1..64 of [A-Za-z0-9._@-].
+ *   admin_node_name_valid: 1..64 of [a-z0-9._-] (as catalog_node_add).
+ *   admin_url_valid: http:// or https://, at most 255, no spaces or quotes.
+ *   admin_text_valid: valid UTF-8, at most max characters, no control
+ *	characters except (when multiline) CR, LF and TAB.
+ *   admin_invoice_number_valid: INV-YYYY-NNNNNN or CN-YYYY-NNNNNN (kind "INV"/"CN").
+ */
+int	admin_name_valid(const char *s);
+int	admin_node_name_valid(const char *s);
+int	admin_url_valid(const char *s);
+int	admin_text_valid(const char *s, size_t max, int multiline);
+int	admin_invoice_number_valid(const char *s, const char *kind);
+
+/* ---- reports as tables --------------------------------------------------------- */
+
+enum admin_report { AR_REVENUE, AR_USAGE, AR_OVERAGE, AR_UNPAID, AR__MAX };
+
+/* The report named s ("revenue", ...), or -1. */
+int	admin_report_parse(const char *s);
+const char *admin_report_name(enum admin_report);
+/* A sentence on what a report's rows are, for the screen. */
+const char *admin_report_about(enum admin_report);
+/* Whether the report reads billing's tables. */
+int	admin_report_needs_billing(enum admin_report);
+
+enum admin_coltype { AC_TEXT, AC_INT, AC_DEC };	/* AC_DEC: an exact decimal as text */
+
+struct admin_table {
+	enum admin_report	 kind;
+	size_t			 ncols;
+	const char *const	*cols;		/* static names */
+	const enum admin_coltype *types;	/* static */
+	size_t			 nrows, cap;	/* rows held, rows allocated */
+	char			**cells;	/* nrows x ncols, each malloc'd */
+};
+
+/* An empty table with kind's columns. */
+void	admin_table_init(struct admin_table *, enum admin_report);
+void	admin_table_free(struct admin_table *);
+/* Append a row of ncols cells (copied).  0 or -1 (out of memory). */
+int	admin_table_add(struct admin_table *, const char *const *cells);
+/* The cell (borrowed). */
+const char *admin_table_cell(const struct admin_table *, size_t row, size_t col);
+
+/*
+ * One CSV field (RFC 4180: quoted when it holds a comma, quote, CR or LF,
+ * quotes doubled), made safe for spreadsheets: a field starting with =, +,
+ * -, @, TAB or CR gets a leading single quote.
+ */
+void	admin_csv_cell(struct buf *, const char *);
+/* The table as CSV: a header line, then the rows; CRLF line ends.  0 or -1. */
+int	admin_table_csv(const struct admin_table *, struct buf *);
+/*
+ * {"report":name,"from":from,"to":to,"columns":[...],"rows":[[...]]}: AC_INT
+ * cells as JSON integers, the others as strings.  New reference or NULL.
+ */
+json_t	*admin_table_json(const struct admin_table *, const char *from, const char *to);
+
+/* ---- results of the changes ---------------------------------------------------- */
+
+enum admin_rc {
+	ADM_OK = 0,		/* changed */
+	ADM_NOCHANGE = 1,	/* already so; nothing written */
+	ADM_ENOENT = -100,	/* no such VE (HTTP 404) */
+	ADM_ENONODE = -101,	/* no such node (HTTP 404) */
+	ADM_ECONFLICT = -102,	/* not possible in this state: deleted VE, no room, node in use (HTTP 409) */
+	ADM_EINPUT = -103,	/* bad input; err says why (HTTP 422) */
+	ADM_EDB = -104,		/* database failed or away (HTTP 503); logged */
+};
+
+/* ---- operators -------------------------------------------------------------------- */
+
+/* An operator's password hash: 1 found, 0 none, < 0 db_rc. */
+int	db_admin_hash(struct db *, const char *name, char *hash, size_t hashlen);
+
+/* ---- VEs ---------------------------------------------------------------------------- */
+
+#define ADMIN_VE_LIMIT_MAX	1000
+
+struct admin_ve_filter {
+	const char	*q;		/* VEid prefix, e-mail part, IP address (or its start), DNS name part; NULL all */
+	const char	*state;		/* active, suspended, expired, deleted; NULL all */
+	const char	*ve_id;		/* exactly this VE; NULL all */
+	long long	 limit, offset;
+};
+
+struct admin_ve_row {
+	char		 ve_id[9];
+	char		 state[16];
+	char		 node[65];		/* "" when not placed */
+	char		 plan[33];
+	long long	 account_id;
+	char		 email[255];
+	long long	 created_at, expires_at;
+	char		*ips;			/* space-separated, in the VE's order; owned */
+};
+
+/*
+ * VEs matching f, newest first: *rows (free with admin_ve_rows_free) and
+ * *n, *total the number matching without limit/offset.  0 or < 0 db_rc.
+ */
+int	db_admin_ves(struct db *, const struct admin_ve_filter *, struct admin_ve_row **rows,
+	    size_t *n, long long *total);
+void	admin_ve_rows_free(struct admin_ve_row *, size_t);
+/* The API's object for a row (SPEC section 5).  New reference or NULL. */
+json_t	*admin_ve_row_json(const struct admin_ve_row *);
+
+/* One VE as the operator sees it, deleted ones included. */
+struct admin_ve {
+	char		 ve_id[9];
+	char		 state[16];
+	char		 reason[256];
+	long long	 account_id;
+	char		 email[255];
+	long long	 tax_bp;
+	long long	 order_id;
+	char		 plan_code[33], plan_name[129], currency[4];
+	char		 template_name[129];
+	char		 node[65];		/* "" when not placed */
+	long long	 disk_quota_mb;
+	long long	 created_at, expires_at, updated_at;
+};
+/* 1 found, 0 none, < 0 db_rc. */
+int	db_admin_ve_get(struct db *, const char *ve_id, struct admin_ve *);
+
+/*
+ * The lifecycle (each audited with before/after in the same transaction;
+ * actor names the operator, e.g. "admin:alice" or "api"):
+ *   suspend: active -> suspended with reason ("" gives "suspended by the
+ *	operator"); a suspended VE is ADM_NOCHANGE; expired or deleted
+ *	ADM_ECONFLICT.
+ *   resume: suspended -> active; active ADM_NOCHANGE; expired or deleted
+ *	ADM_ECONFLICT.
+ *   move: to an enabled node with a free VE slot and disk for the VE's
+ *	quota; the same node ADM_NOCHANGE; unknown node ADM_ENONODE; a
+ *	disabled or full node, or an expired or deleted VE, ADM_ECONFLICT.
+ *   delete: state deleted, its addresses released (ve_id, seq, dns_name
+ *	NULL), its owner's sessions ended, node kept for history; a deleted
+ *	VE ADM_NOCHANGE.
+ * Unknown VE: ADM_ENOENT.  err gets a sentence for the client on errors.
+ */
+int	db_admin_ve_suspend(struct db *, const char *ve_id, const char *reason, const char *actor,
+	    long long now, char *err, size_t errlen);
+int	db_admin_ve_resume(struct db *, const char *ve_id, const char *actor, long long now,
+	    char *err, size_t errlen);
+int	db_admin_ve_move(struct db *, const char *ve_id, const char *node, const char *actor,
+	    long long now, char *err, size_t errlen);
+int	db_admin_ve_delete(struct db *, const char *ve_id, const char *actor, long long now,
+	    char *err, size_t errlen);
+
+/* ---- nodes ------------------------------------------------------------------------- */
+
+struct admin_node {
+	char		 name[65];
+	char		 url[256];
+	int		 enabled;
+	char		 state[16];		/* unknown, up, failing, down (billingd) */
+	long long	 last_poll_at, last_ok_at;	/* 0: never */
+	long long	 lag_ms;		/* -1: unknown */
+	long long	 max_ves, disk_mb;
+	long long	 ves;			/* active and suspended VEs on it */
+	long long	 disk_used_mb;		/* their quotas */
+	long long	 history;		/* VEs of any state that name it */
+	char		 poller[65];
+};
+
+/* Every node by name into *rows (free()) and *n.  0 or < 0 db_rc. */
+int	db_admin_nodes(struct db *, struct admin_node **rows, size_t *n);
+/* Add a node (catalog_node_add), audited; its token into token[65].  ADM_OK, ADM_EINPUT, ADM_EDB. */
+int	db_admin_node_add(struct db *, const char *name, const char *url, const char *actor,
+	    long long now, char token[65], char *err, size_t errlen);
+/* Enable or disable a node (placement skips disabled ones), audited.  ADM_OK, ADM_NOCHANGE, ADM_ENONODE. */
+int	db_admin_node_enable(struct db *, const char *name, int enabled, const char *actor,
+	    long long now, char *err, size_t errlen);
+/* Remove a node no VE ever named (else ADM_ECONFLICT), audited. */
+int	db_admin_node_delete(struct db *, const char *name, const char *actor, long long now,
+	    char *err, size_t errlen);
+
+/* ---- plans ------------------------------------------------------------------------- */
+
+/*
+ * Import a plan (SPEC section 8 JSON) with prices valid from valid_from
+ * through catalog_plan_import, audited as actor at now (0005_admin.sql's
+ * triggers).  ADM_OK, ADM_EINPUT (err says why; nothing written), ADM_EDB.
+ */
+int	db_admin_plan_import(struct db *, json_t *plan, long long valid_from, const char *actor,
+	    long long now, char *err, size_t errlen);
+
+struct admin_plan_version {
+	char		 code[33];
+	char		 name[129];
+	char		 currency[4];
+	int		 active;
+	long long	 valid_from, fee_minor, ves;
+	int		 in_force;		/* the version in force at `now` */
+};
+/* Every plan's versions (code, valid_from order), with in_force marked. */
+int	db_admin_plan_versions(struct db *, long long now, struct admin_plan_version **rows, size_t *n);
+
+/* ---- billing documents ------------------------------------------------------------ */
+
+/* Whether billing's tables exist (0003_billing.sql applied): 1, 0, < 0 db_rc. */
+int	db_admin_billing_ready(struct db *);
+
+struct admin_invoice {
+	char		 number[25];
+	char		 period[8];
+	char		 currency[4];
+	long long	 account_id;
+	char		 email[255];
+	long long	 total, credited, paid, issued_at, due_at;
+};
+/* unpaid: open balance; overdue: unpaid past the due date; paid: nothing open. */
+enum admin_inv_status { AIS_ALL, AIS_UNPAID, AIS_OVERDUE, AIS_PAID };
+/* Invoices, newest first, filtered; *total counts all matching.  0 or < 0. */
+int	db_admin_invoices(struct db *, enum admin_inv_status, const char *q, long long now,
+	    long long limit, long long offset, struct admin_invoice **rows, size_t *n,
+	    long long *total);
+/* An invoice's currency and customer (account id, e-mail): 1 found, 0 none, < 0. */
+int	db_admin_invoice_head(struct db *, const char *number, char cur[4], long long *account,
+	    char email[255]);
+
+struct admin_doc {			/* a credit note or a payment */
+	char		 number[25];	/* credit note's own number; "" for a payment */
+	char		 invoice[25];
+	char		 currency[4];
+	char		 text[256];	/* reason or reference */
+	char		 actor[65];
+	long long	 amount;	/* total (credit note, < 0) or amount (payment) */
+	long long	 at;		/* issued or paid */
+};
+int	db_admin_credit_notes(struct db *, long long limit, long long offset,
+	    struct admin_doc **rows, size_t *n, long long *total);
+int	db_admin_payments(struct db *, long long limit, long long offset,
+	    struct admin_doc **rows, size_t *n, long long *total);
+
+/* ---- dashboard and audit log ------------------------------------------------------- */
+
+#define ADMIN_MAX_CUR	8
+
+struct admin_money {
+	char		 currency[4];
+	long long	 amount;
+	long long	 count;
+};
+
+struct admin_dash {
+	long long	 ves[4];		/* active, suspended, expired, deleted */
+	long long	 nodes_up, nodes_failing, nodes_down, nodes_unknown, nodes_disabled;
+	int		 billing;		/* billing's tables exist */
+	char		 period_last[8], period_prev[8];	/* the two months before now's */
+	struct admin_money invoiced_last[ADMIN_MAX_CUR], invoiced_prev[ADMIN_MAX_CUR];
+	size_t		 ninvoiced_last, ninvoiced_prev;
+	struct admin_money paid_this[ADMIN_MAX_CUR], paid_last[ADMIN_MAX_CUR];	/* received this / last month */
+	size_t		 npaid_this, npaid_last;
+	struct admin_money unpaid[ADMIN_MAX_CUR], overdue[ADMIN_MAX_CUR];
+	size_t		 nunpaid, noverdue;
+};
+/* 0 or < 0 db_rc. */
+int	db_admin_dashboard(struct db *, long long now, struct admin_dash *);
+
+struct admin_audit {
+	long long	 id, at;
+	char		 actor[65];
+	char		 action[65];
+	char		 object[65];
+	char		 before[2048];		/* "" when NULL; cut at 2000 characters */
+	char		 after[2048];
+};
+/* The newest entries (of object when not NULL).  *rows free(); 0 or < 0. */
+int	db_admin_audit(struct db *, const char *object, long long limit, long long offset,
+	    struct admin_audit **rows, size_t *n, long long *total);
+
+/* ---- reports ------------------------------------------------------------------------ */
+
+/*
+ * Fill t (admin_table_init'ed by this function) with report kind over
+ * [from, to) (epoch seconds at 00:00 UTC), as of now:
+ *   revenue: per invoice period (months overlapping the range), plan and
+ *	currency: invoices, VEs, fees, overage, credits, net (before tax).
+ *   usage: per VE (with its node) from usage_day: CPU milliseconds,
+ *	traffic in and out bytes, average disk and virtual memory bytes.
+ *   overage: every overage line of invoices for periods overlapping the range.
+ *   unpaid: invoices issued in the range with an open balance now, with
+ *	days overdue.
+ * 0 or < 0 db_rc (t freed).
+ */
+int	db_admin_report(struct db *, enum admin_report, long long from, long long to, long long now,
+	    struct admin_table *t);
+
+/* A day's traffic and CPU over all VEs, for the usage chart. */
+struct admin_day {
+	long long	 t, cpu_us, net_in, net_out;
+};
+/* Days in [from, to) with usage, oldest first, at most cap.  0 or < 0. */
+int	db_admin_usage_days(struct db *, long long from, long long to, struct admin_day *days,
+	    size_t cap, size_t *n);
+
+#endif

@@ -1,0 +1,35 @@
+{{%AUTOESCAPE context="HTML"}}<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Invoice {{NUMBER}} · {{ISP_NAME}}</title>
+<link rel="stylesheet" href="/static/css/vepanel.css">
+<link rel="stylesheet" href="/static/css/admin.css">
+</head>
+<body class="print-page">
+<main class="invoice-sheet">
+<p class="no-print"><a href="/admin/invoices/{{NUMBER}}">← Back to the invoice</a> · use your browser's Print command</p>
+<header class="sheet-head">
+<div><p class="sheet-isp">{{ISP_NAME}}</p><p class="sheet-addr">{{ISP_ADDRESS}}</p>{{#VAT_ID}}<p>VAT id {{ID}}</p>{{/VAT_ID}}</div>
+<div class="sheet-meta"><h1>Invoice</h1><dl class="facts">
+<dt>Number</dt><dd>{{NUMBER}}</dd><dt>Date</dt><dd>{{ISSUED_DATE}}</dd><dt>Due</dt><dd>{{DUE_DATE}}</dd><dt>Period</dt><dd>{{PERIOD}}</dd></dl></div>
+</header>
+<section class="sheet-to"><h2>Bill to</h2><p>{{EMAIL}}<br>Customer number {{ACCOUNT}}</p></section>
+<table class="data sheet-lines">
+<thead><tr><th scope="col">VE</th><th scope="col">Item</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>
+{{#LINE}}<tr><td class="mono">{{VE_ID}}</td><td>{{ITEM}}</td><td class="num">{{QUANTITY}} {{UNIT}}</td><td class="num">{{PRICE}}</td><td class="num">{{AMOUNT}}</td></tr>
+{{/LINE}}
+</tbody>
+<tfoot>
+<tr><th scope="row" colspan="4" class="num">Subtotal</th><td class="num">{{SUBTOTAL}}</td></tr>
+<tr><th scope="row" colspan="4" class="num">Tax {{TAX_RATE}}</th><td class="num">{{TAX}}</td></tr>
+<tr class="grand"><th scope="row" colspan="4" class="num">Total</th><td class="num">{{TOTAL}}</td></tr>
+</tfoot></table>
+{{#CN}}<p class="small">Credit note {{NUMBER}} ({{REASON}}): {{TOTAL}}</p>{{/CN}}
+<p class="small">Credited {{CREDITED}} · paid {{PAID}} · <strong>open {{BALANCE}}</strong></p>
+<footer class="sheet-foot small muted">Amounts in {{CURRENCY}}. Usage is measured in decimal units (1 GB = 10<sup>9</sup> bytes); quantities are rounded once per line.</footer>
+</main>
+</body>
+</html>
