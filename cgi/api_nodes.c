@@ -8,12 +8,12 @@
 #include <strings.h>
 
 #include "api.h"
-#include "catalog.h"
 #include "db.h"
+#include "db_admin.h"
 #include "db_node.h"
 #include "log.h"
 
-enum stmt { S_NODES, S_NODE_VES, S_NODE_DELETE, S__MAX };
+enum stmt { S_NODES, S__MAX };
 
 static const char *const sql[S__MAX] = {
 	[S_NODES] = "SELECT n.name, n.url, n.enabled, n.state, COALESCE(n.last_poll_at, 0), "
@@ -21,9 +21,6 @@ static const char *const sql[S__MAX] = {
 	    "COALESCE(n.lease_owner, ''), "
 	    "(SELECT COUNT(*) FROM ves v WHERE v.node_id = n.id AND v.state IN ('active','suspended')) "
 	    "FROM nodes n ORDER BY n.name",
-	[S_NODE_VES] = "SELECT COUNT(*) FROM ves v JOIN nodes n ON n.id = v.node_id "
-	    "WHERE n.name = ? AND v.state <> 'deleted'",
-	[S_NODE_DELETE] = "DELETE FROM nodes WHERE name = ?",
 };
 
 static int
@@ -143,8 +140,15 @@ api_admin_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80]
 		resp_json_error(r, 422, "The node has errors.", f);
 		return;
 	}
-	if (catalog_node_add(w->db, name, url, w->now, tok, err, sizeof(err)) != 0) {
+	/* Added and audited in one transaction (lib/db_admin.c). */
+	switch (db_admin_node_add(w->db, name, url, "api", w->now, tok, err, sizeof(err))) {
+	case ADM_OK:
+		break;
+	case ADM_EINPUT:
 		resp_json_error(r, strstr(err, "already exists") ? 409 : 422, err, NULL);
+		return;
+	default:
+		web_error(w, r, 503, "The service is briefly unavailable.");
 		return;
 	}
 	log_info("node %s added through the API", name);
@@ -155,34 +159,23 @@ api_admin_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80]
 void
 api_admin_node_delete(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	long long n = 0;
-	uint64_t aff = 0;
-	int rc;
+	char err[256];
 
 	if (!admin_only(w, q, r))
 		return;
-	struct dbv p[] = { DBV_STR(caps[0]) };
-	struct dbo o[] = { DBO_INT(&n) };
-	if (db_one(w->db, sql[S_NODE_VES], p, 1, o, 1) < 0) {
-		web_error(w, r, 503, "The service is briefly unavailable.");
+	/* Removed and audited in one transaction; a node any VE ever named stays (history). */
+	switch (db_admin_node_delete(w->db, caps[0], "api", w->now, err, sizeof(err))) {
+	case ADM_OK:
+		r->status = 204;
 		return;
-	}
-	if (n > 0) {
-		resp_json_error(r, 409, "The node still has VEs; move or delete them first.", NULL);
-		return;
-	}
-	rc = db_exec(w->db, sql[S_NODE_DELETE], p, 1, &aff, NULL);
-	if (rc == DB_FK) {
-		resp_json_error(r, 409, "The node is still referenced by VEs' history; disable it instead.", NULL);
-		return;
-	}
-	if (rc != DB_OK) {
-		web_error(w, r, 503, "The service is briefly unavailable.");
-		return;
-	}
-	if (aff == 0) {
+	case ADM_ENONODE:
 		web_error(w, r, 404, "There is no such node.");
 		return;
+	case ADM_ECONFLICT:
+		resp_json_error(r, 409, "The node has or had VEs; move them away and disable it instead.", NULL);
+		return;
+	default:
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return;
 	}
-	r->status = 204;
 }

@@ -12,6 +12,7 @@ class Nodes(unittest.TestCase):
 
     def tearDown(self):
         v.sql(f"DELETE FROM nodes WHERE name = '{self.name}'")
+        v.sql(f"DELETE FROM audit_log WHERE object = '{self.name}'")
 
     def add(self, body):
         return v.request("POST", "/api/v1/admin/nodes", body=body, headers=v.admin_headers())
@@ -44,6 +45,8 @@ class Nodes(unittest.TestCase):
         self.assertEqual(r.status, 409)
         r = v.request("DELETE", f"/api/v1/admin/nodes/{self.name}", headers=v.admin_headers())
         self.assertEqual(r.status, 204)
+        acts = [a for (a,) in v.sql(f"SELECT action FROM audit_log WHERE object = '{self.name}' ORDER BY id")]
+        self.assertEqual(acts, ["node.add", "node.delete"])
         r = v.request("DELETE", f"/api/v1/admin/nodes/{self.name}", headers=v.admin_headers())
         self.assertEqual(r.status, 404)
 
