@@ -6,18 +6,33 @@
  * and per client address exactly as the API's (lib/auth.c), and the
  * answers never tell whether a VE exists.  Usage charts are SVG drawn here
  * (GET /self/chart) and shown with <img>, so the pages need no script.
+ *
+ * Billing shows what the API shows, from the same library calls
+ * (lib/db_billing.c): the month so far as GET /api/v1/ves/{id}/charges
+ * has it, each metered line opening on the days and hours behind it
+ * (GET /self/charges, from the API's explain=1 data, whose raw amounts sum
+ * exactly to the line's), the VE's invoices, and each invoice as a
+ * print-ready page (GET /self/invoices/{number}) of the owner's own account
+ * only.  A traffic cap reached this month (ve_caps) is announced at the
+ * top of the dashboard.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "conf.h"
 #include "db.h"
+#include "db_billing.h"
 #include "db_ve.h"
 #include "log.h"
+#include "money.h"
 #include "order.h"
 #include "page.h"
+#include "rating.h"
+#include "self_billing.h"
 #include "svg.h"
 #include "tmpl.h"
 #include "web.h"
@@ -27,8 +42,10 @@ static void	page_login(struct web *, struct req *, struct resp *, char [][80]);
 static void	page_logout(struct web *, struct req *, struct resp *, char [][80]);
 static void	page_password(struct web *, struct req *, struct resp *, char [][80]);
 static void	page_chart(struct web *, struct req *, struct resp *, char [][80]);
+static void	page_charges(struct web *, struct req *, struct resp *, char [][80]);
+static void	page_invoice(struct web *, struct req *, struct resp *, char [][80]);
 
-enum pageid { P_SELF, P_LOGIN, P_LOGOUT, P_PASSWORD, P_CHART, P__MAX };
+enum pageid { P_SELF, P_LOGIN, P_LOGOUT, P_PASSWORD, P_CHART, P_CHARGES, P_INVOICE, P__MAX };
 
 static const struct page pages[P__MAX] = {
 	[P_SELF] = { "/self", M_GET, page_self },
@@ -36,6 +53,8 @@ static const struct page pages[P__MAX] = {
 	[P_LOGOUT] = { "/self/logout", M_POST, page_logout },
 	[P_PASSWORD] = { "/self/password", M_POST, page_password },
 	[P_CHART] = { "/self/chart", M_GET, page_chart },
+	[P_CHARGES] = { "/self/charges", M_GET, page_charges },
+	[P_INVOICE] = { "/self/invoices/*", M_GET, page_invoice },
 };
 
 enum metric { MET_CPU, MET_VMEM, MET_DISK, MET_NET, MET__MAX };
@@ -50,12 +69,15 @@ static const size_t range_n[VR__MAX] = { 60, 24, 30 };
 
 /* Every field any page reads, with its validator; handlers see only struct vals. */
 enum key { K_VE_ID, K_PASSWORD, K_CSRF, K_OLD_PASSWORD, K_NEW_PASSWORD, K_CONFIRM,
-    K_METRIC, K_RANGE, K_CHANGED, K__MAX };
+    K_METRIC, K_RANGE, K_CHANGED, K_PERIOD, K_RESOURCE, K_DAY, K__MAX };
 
 struct vals {
 	char		 ve_id[9];
 	const char	*s[K__MAX];		/* borrowed from the request */
 	int		 metric, range;
+	int		 year, month;		/* K_PERIOD */
+	enum rate_res	 res;			/* K_RESOURCE */
+	long long	 day;			/* K_DAY: its 00:00 UTC */
 	const char	*bad[K__MAX];		/* why a field was refused */
 };
 
@@ -65,6 +87,9 @@ static const char *v_token(const char *, struct vals *);
 static const char *v_metric(const char *, struct vals *);
 static const char *v_range(const char *, struct vals *);
 static const char *v_flag(const char *, struct vals *);
+static const char *v_period(const char *, struct vals *);
+static const char *v_resource(const char *, struct vals *);
+static const char *v_day(const char *, struct vals *);
 
 static const struct field {
 	const char	*name;
@@ -80,6 +105,9 @@ static const struct field {
 	[K_METRIC] = { "metric", v_metric, 1 },
 	[K_RANGE] = { "range", v_range, 0 },
 	[K_CHANGED] = { "changed", v_flag, 0 },
+	[K_PERIOD] = { "period", v_period, 1 },
+	[K_RESOURCE] = { "resource", v_resource, 1 },
+	[K_DAY] = { "day", v_day, 0 },
 };
 
 static const char *
@@ -143,6 +171,36 @@ v_flag(const char *s, struct vals *v)
 {
 	(void)v;
 	return strcmp(s, "1") == 0 ? NULL : "A flag is 1.";
+}
+
+static const char *
+v_period(const char *s, struct vals *v)
+{
+	return rate_period_parse(s, &v->year, &v->month) == 0 ? NULL :
+	    "period is a month written YYYY-MM.";
+}
+
+/* Only the metered resources have days and hours behind them. */
+static const char *
+v_resource(const char *s, struct vals *v)
+{
+	int r = rate_res_parse(s);
+
+	if (r < RR_CPU)
+		return "resource is cpu, vmem, traffic, traffic_in or traffic_out.";
+	v->res = (enum rate_res)r;
+	return NULL;
+}
+
+static const char *
+v_day(const char *s, struct vals *v)
+{
+	long long t;
+
+	if (strlen(s) != 10 || vep_parse_iso8601(s, &t) == -1 || t % 86400 != 0)
+		return "day is a date written YYYY-MM-DD.";
+	v->day = t;
+	return NULL;
 }
 
 /*
@@ -268,6 +326,52 @@ fmt_kbps(long long k, char *out, size_t outlen)
 		snprintf(out, outlen, "%lld kbit/s", k);
 }
 
+static void
+fmt_date(long long t, char *out, size_t outlen)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, outlen, "%d %b %Y", &tm);
+}
+
+/* "March 2026" */
+static void
+fmt_month(int year, int month, char *out, size_t outlen)
+{
+	struct tm tm = { .tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = 1 };
+	strftime(out, outlen, "%B %Y", &tm);
+}
+
+/* Minor units with the currency's exponent (lib/money.h): "1234.56". */
+static void
+fmt_money(long long minor, const char *cur, char *out, size_t outlen)
+{
+	if (money_format(minor, cur, out, outlen) < 0)
+		snprintf(out, outlen, "%lld", minor);
+}
+
+/* A whole number with thousands separators: "12,345,678". */
+static void
+fmt_group(long long n, char *out, size_t outlen)
+{
+	char d[32];
+	size_t len, o = 0;
+	int neg = n < 0;
+
+	snprintf(d, sizeof(d), "%llu", neg ? 0ULL - (unsigned long long)n : (unsigned long long)n);
+	len = strlen(d);
+	if (neg && o + 1 < outlen)
+		out[o++] = '-';
+	for (size_t i = 0; i < len && o + 1 < outlen; i++) {
+		if (i > 0 && (len - i) % 3 == 0 && o + 1 < outlen)
+			out[o++] = ',';
+		if (o + 1 < outlen)
+			out[o++] = d[i];
+	}
+	out[o] = '\0';
+}
+
 /* ---- pages ------------------------------------------------------------------------- */
 
 static void
@@ -308,11 +412,18 @@ usage_row(struct tmpl_dict *d, const char *label, const char *used, const char *
 		tmpl_set(tmpl_add(x, "NOTE"), "TEXT", note);
 }
 
+/*
+ * Traffic of this month -- the period a cap is checked on and a minimum
+ * quota is reserved for -- against the order's maximum quota (the cap)
+ * and minimum quota (reserved); the total since creation as a note.
+ */
 static void
-traffic_row(struct tmpl_dict *d, const char *label, long long used, long long min_mb, long long max_mb)
+traffic_row(struct tmpl_dict *d, const char *label, long long month, long long total,
+    long long min_mb, long long max_mb)
 {
-	char u[48], q[128], a[48], b[48];
-	fmt_bytes(used, u, sizeof(u));
+	char u[48], q[128], a[48], b[48], note[96];
+
+	fmt_bytes(month, u, sizeof(u));
 	if (max_mb == 0 && min_mb == 0)
 		snprintf(q, sizeof(q), "no quota");
 	else {
@@ -321,17 +432,185 @@ traffic_row(struct tmpl_dict *d, const char *label, long long used, long long mi
 		snprintf(q, sizeof(q), "%s%s%s%s", max_mb ? "cap " : "", max_mb ? a : "",
 		    min_mb ? (max_mb ? ", reserved " : "reserved ") : "", min_mb ? b : "");
 	}
-	usage_row(d, label, u, q, max_mb > 0 ? (double)used / ((double)max_mb * 1e6) : -1, NULL);
+	fmt_bytes(total, a, sizeof(a));
+	snprintf(note, sizeof(note), "this month; %s since the VE was created", a);
+	usage_row(d, label, u, q, max_mb > 0 ? (double)month / ((double)max_mb * 1e6) : -1, note);
 }
 
 struct pwform {
 	const char	*err_old, *err_new, *err_confirm, *notice;
 };
 
+/* What the dashboard shows of billing; the JSON as the API answers it. */
+struct selfbill {
+	int		 year, month;		/* the current period */
+	json_t		*charges;		/* NULL: could not be computed */
+	json_t		*invoices;		/* NULL: could not be read */
+	struct self_cap	 caps[3];
+	size_t		 ncaps;
+	long long	 month_in, month_out;	/* this month's traffic (usage_day) */
+};
+
+static const char *const res_labels[RR__MAX] = {
+	[RR_FEE] = "Monthly fee", [RR_DISK] = "Disk quota", [RR_CPU] = "CPU time",
+	[RR_VMEM] = "Virtual memory", [RR_TRAFFIC] = "Traffic in + out",
+	[RR_TRAFFIC_IN] = "Traffic in", [RR_TRAFFIC_OUT] = "Traffic out",
+};
+
+static const char *
+jstr(const json_t *j, const char *key)
+{
+	const char *s = json_string_value(json_object_get(j, key));
+	return s != NULL ? s : "";
+}
+
+static long long
+jint(const json_t *j, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(j, key));
+}
+
+/* An ISO 8601 time of the JSON as a date, "" when absent. */
+static void
+jdate(const json_t *j, const char *key, char *out, size_t outlen)
+{
+	long long t;
+	if (vep_parse_iso8601(jstr(j, key), &t) == -1)
+		snprintf(out, outlen, "%s", jstr(j, key));
+	else
+		fmt_date(t, out, outlen);
+}
+
+static void
+set_money(struct tmpl_dict *d, const char *key, const json_t *j, const char *jkey, const char *cur)
+{
+	char a[48];
+	fmt_money(jint(j, jkey), cur, a, sizeof(a));
+	tmpl_set(d, key, a);
+}
+
+/* What a charge or invoice line is about, in words. */
+static void
+line_item(const json_t *l, char *out, size_t outlen)
+{
+	const char *kind = jstr(l, "kind");
+	int res = rate_res_parse(jstr(l, "resource"));
+	const char *label = res >= 0 ? res_labels[res] : jstr(l, "resource");
+
+	if (strcmp(kind, "fee") == 0)
+		snprintf(out, outlen, "Monthly fee, for the time active");
+	else if (strcmp(kind, "usage") == 0)
+		snprintf(out, outlen, "%s, included", label);
+	else if (strcmp(kind, "overage") == 0)
+		snprintf(out, outlen, "%s, above the included amount", label);
+	else
+		snprintf(out, outlen, "Credit: %s", label);
+}
+
+/* One charge or invoice line into a LINE_SECTION repetition of d. */
+static struct tmpl_dict *
+add_line(struct tmpl_dict *d, const char *section, const json_t *l, const char *cur)
+{
+	struct tmpl_dict *x = tmpl_add(d, section);
+	char item[128];
+
+	line_item(l, item, sizeof(item));
+	tmpl_set(x, "ITEM", item);
+	tmpl_set(x, "KIND", jstr(l, "kind"));
+	tmpl_set(x, "RESOURCE", jstr(l, "resource"));
+	tmpl_set(x, "QUANTITY", jstr(l, "quantity"));
+	tmpl_set(x, "UNIT", jstr(l, "unit"));
+	set_money(x, "PRICE", l, "unit_price_minor", cur);
+	set_money(x, "AMOUNT", l, "amount_minor", cur);
+	return x;
+}
+
+/* The notice of a traffic cap reached this month. */
+static void
+cap_banner(struct tmpl_dict *d, const struct self_cap *c)
+{
+	struct tmpl_dict *x = tmpl_add(d, c->suspend ? "CAP_SUSPENDED" : "CAP_THROTTLED");
+	char a[64];
+	int res = rate_res_parse(c->resource);
+
+	tmpl_set(x, "WHICH", res >= 0 ? res_labels[res] : c->resource);
+	fmt_bytes(c->cap_bytes, a, sizeof(a));
+	tmpl_set(x, "CAP", a);
+	fmt_bytes(c->used_bytes, a, sizeof(a));
+	tmpl_set(x, "USED", a);
+	fmt_time(c->reached_at, a, sizeof(a));
+	tmpl_set(x, "WHEN", a);
+	fmt_kbps(c->throttle_kbps, a, sizeof(a));
+	tmpl_set(x, "KBPS", a);
+}
+
+/* "Charges this month" and "Invoices". */
+static void
+fill_billing(struct web *w, struct tmpl_dict *d, const struct selfbill *b)
+{
+	struct tmpl_dict *x, *y;
+	const json_t *l;
+	const char *cur;
+	char a[64];
+	size_t i;
+
+	fmt_month(b->year, b->month, a, sizeof(a));
+	tmpl_set(d, "MONTH", a);
+	if (b->charges == NULL)
+		tmpl_show(d, "CHARGES_NA");
+	else {
+		x = tmpl_add(d, "CHARGES");
+		cur = jstr(b->charges, "currency");
+		tmpl_set(x, "CURRENCY", cur);
+		tmpl_set(x, "MONTH", a);
+		fmt_time(w->now, a, sizeof(a));
+		tmpl_set(x, "AS_OF", a);
+		json_array_foreach(json_object_get(b->charges, "lines"), i, l) {
+			int res = rate_res_parse(jstr(l, "resource"));
+			const char *kind = jstr(l, "kind");
+			/* Metered lines open on the days behind them; fee and disk have none. */
+			y = add_line(x, "CLINE", l, cur);
+			line_item(l, a, sizeof(a));
+			if (res >= RR_CPU && (strcmp(kind, "usage") == 0 || strcmp(kind, "overage") == 0)) {
+				struct tmpl_dict *k = tmpl_add(y, "LINK");
+				tmpl_set(k, "PERIOD", jstr(b->charges, "period"));
+				tmpl_set(k, "RESOURCE", jstr(l, "resource"));
+				tmpl_set(k, "ITEM", a);
+			} else
+				tmpl_set(tmpl_add(y, "NOLINK"), "ITEM", a);
+		}
+		set_money(x, "SUBTOTAL", b->charges, "subtotal_minor", cur);
+		set_money(x, "TAX", b->charges, "tax_minor", cur);
+		set_money(x, "TOTAL", b->charges, "total_minor", cur);
+	}
+	if (b->invoices == NULL)
+		tmpl_show(d, "INVOICES_NA");
+	else if (json_array_size(json_object_get(b->invoices, "invoices")) == 0)
+		tmpl_show(d, "NO_INVOICES");
+	else {
+		x = tmpl_add(d, "INVOICES");
+		json_array_foreach(json_object_get(b->invoices, "invoices"), i, l) {
+			cur = jstr(l, "currency");
+			y = tmpl_add(x, "INV");
+			tmpl_set(y, "NUMBER", jstr(l, "number"));
+			tmpl_set(y, "PERIOD", jstr(l, "period"));
+			jdate(l, "issued_at", a, sizeof(a));
+			tmpl_set(y, "ISSUED", a);
+			jdate(l, "due_at", a, sizeof(a));
+			tmpl_set(y, "DUE", a);
+			tmpl_set(y, "CURRENCY", cur);
+			set_money(y, "TOTAL", l, "total_minor", cur);
+			set_money(y, "PAID", l, "paid_minor", cur);
+			set_money(y, "BALANCE", l, "balance_minor", cur);
+			tmpl_set(y, "STATUS", jstr(l, "status"));
+		}
+	}
+}
+
 static void
 render_dashboard(struct web *w, struct resp *r, int status, const struct session *s,
-    const struct ve_info *v, const struct ve_usage *u, int range, int changed,
-    const struct pwform *pf)
+    const struct ve_info *v, const struct ve_usage *u, const struct selfbill *bill, int range,
+    int changed, const struct pwform *pf)
 {
 	struct tmpl_dict *d, *x, *y;
 	const struct order *o = &v->o;
@@ -371,6 +650,8 @@ render_dashboard(struct web *w, struct resp *r, int status, const struct session
 			snprintf(b, sizeof(b), "%lld day%s", left / 86400, left / 86400 == 1 ? "" : "s");
 		tmpl_set(x, "LEFT", b);
 	}
+	for (size_t i = 0; i < bill->ncaps; i++)
+		cap_banner(d, &bill->caps[i]);
 
 	/* Network. */
 	for (size_t i = 0; i < v->nips; i++) {
@@ -421,12 +702,13 @@ render_dashboard(struct web *w, struct resp *r, int status, const struct session
 			snprintf(b, sizeof(b), "no limit");
 		usage_row(x, "Virtual memory", a, b, o->n[OF_MEM_MAX_MB] > 0 ?
 		    (double)u->vmem_bytes / ((double)o->n[OF_MEM_MAX_MB] * 1e6) : -1, NULL);
-		traffic_row(x, "Traffic in", u->net_in_bytes, o->n[OF_NET_IN_QUOTA_MIN_MB],
-		    o->n[OF_NET_IN_QUOTA_MAX_MB]);
-		traffic_row(x, "Traffic out", u->net_out_bytes, o->n[OF_NET_OUT_QUOTA_MIN_MB],
-		    o->n[OF_NET_OUT_QUOTA_MAX_MB]);
-		traffic_row(x, "Traffic in + out", u->net_in_bytes + u->net_out_bytes,
-		    o->n[OF_NET_QUOTA_MIN_MB], o->n[OF_NET_QUOTA_MAX_MB]);
+		traffic_row(x, "Traffic in", bill->month_in, u->net_in_bytes,
+		    o->n[OF_NET_IN_QUOTA_MIN_MB], o->n[OF_NET_IN_QUOTA_MAX_MB]);
+		traffic_row(x, "Traffic out", bill->month_out, u->net_out_bytes,
+		    o->n[OF_NET_OUT_QUOTA_MIN_MB], o->n[OF_NET_OUT_QUOTA_MAX_MB]);
+		traffic_row(x, "Traffic in + out", bill->month_in + bill->month_out,
+		    u->net_in_bytes + u->net_out_bytes, o->n[OF_NET_QUOTA_MIN_MB],
+		    o->n[OF_NET_QUOTA_MAX_MB]);
 
 		/* History charts for one range at a time. */
 		y = tmpl_add(d, "HISTORY");
@@ -489,11 +771,7 @@ render_dashboard(struct web *w, struct resp *r, int status, const struct session
 		}
 	}
 
-	/*
-	 * BILLING: "Charges this month" and "Invoices" are filled in by the
-	 * billing part; until then the page says billing is not available.
-	 */
-	tmpl_show(d, "BILLING_NA");
+	fill_billing(w, d, bill);
 
 	/* Password change. */
 	if (pf != NULL) {
@@ -517,7 +795,10 @@ show_dashboard(struct web *w, struct req *q, struct resp *r, int status, const s
 {
 	struct ve_info v;
 	struct ve_usage u;
+	struct selfbill b;
 	struct db *db = w->db;
+	char err[256], period[8];
+	int64_t from, to;
 	int rc;
 
 	if ((rc = db_ve_get(db, s->subject, &v)) < 0) {
@@ -531,10 +812,26 @@ show_dashboard(struct web *w, struct req *q, struct resp *r, int status, const s
 		render_login(w, r, 200, NULL, NULL);
 		return;
 	}
-	if (db_ve_usage(db, s->subject, w->now, &u) != DB_OK)
+	/*
+	 * Billing is read with the library calls the API uses; when it cannot
+	 * be computed the rest of the page is still shown (and the error was
+	 * logged there).
+	 */
+	memset(&b, 0, sizeof(b));
+	rate_month_of(w->now, &b.year, &b.month);
+	rate_month_bounds(b.year, b.month, &from, &to);
+	snprintf(period, sizeof(period), "%04d-%02d", b.year, b.month);
+	b.charges = billing_charges_json(db, s->subject, b.year, b.month, w->now, 0, &rc, err,
+	    sizeof(err));
+	b.invoices = billing_ve_invoices_json(db, s->subject, w->now, &rc);
+	if (db_ve_usage(db, s->subject, w->now, &u) != DB_OK ||
+	    self_caps(db, s->subject, period, b.caps, nitems(b.caps), &b.ncaps) != DB_OK ||
+	    self_month_traffic(db, s->subject, from, to, &b.month_in, &b.month_out) != DB_OK)
 		web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
 	else
-		render_dashboard(w, r, status, s, &v, &u, range, changed, pf);
+		render_dashboard(w, r, status, s, &v, &u, &b, range, changed, pf);
+	json_decref(b.charges);
+	json_decref(b.invoices);
 	ve_info_free(&v);
 }
 
@@ -720,6 +1017,321 @@ page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	log_info("self: %s changed its password", s.subject);
 	r->private_page = 1;
 	resp_redirect(r, "/self?changed=1");
+}
+
+/* ---- charges and invoices ------------------------------------------------------------ */
+
+/*
+ * The session's VE for a billing page: 1 (s and vi filled; free vi with
+ * ve_info_free), 0 with an answer already in r.
+ */
+static int
+billing_session(struct web *w, struct req *q, struct resp *r, struct session *s,
+    struct ve_info *vi)
+{
+	int rc;
+
+	if ((rc = session(w, q, r, s)) < 0)
+		return 0;
+	if (rc == 0) {
+		render_login(w, r, 403, NULL, "Log in to see your charges and invoices.");
+		return 0;
+	}
+	r->private_page = 1;
+	if ((rc = db_ve_get(w->db, s->subject, vi)) <= 0) {
+		web_error(w, r, rc < 0 ? 503 : 404, rc < 0 ? "The service is briefly unavailable; "
+		    "please try again in a moment." : "There is no such VE.");
+		return 0;
+	}
+	return 1;
+}
+
+/* A raw amount in its base unit, exactly: CPU seconds, bytes or byte-seconds. */
+static void
+fmt_raw(enum rate_res res, long long raw, char *out, size_t outlen)
+{
+	char g[40];
+
+	if (res == RR_CPU) {
+		fmt_group(raw / 1000000, g, sizeof(g));
+		snprintf(out, outlen, "%s.%06lld CPU-seconds", g, raw % 1000000);
+	} else {
+		fmt_group(raw, g, sizeof(g));
+		snprintf(out, outlen, "%s %s", g, res == RR_VMEM ? "byte-seconds" : "bytes");
+	}
+}
+
+/* raw in the line's unit with six decimals, rounded half-up once. */
+static void
+fmt_qty(enum rate_res res, long long raw, char *out, size_t outlen)
+{
+	int64_t micro;
+
+	if (rate_raw_to_micro(res, raw, &micro) != RATE_OK ||
+	    money_fixed6(micro, out, outlen) < 0)
+		snprintf(out, outlen, "?");
+}
+
+/*
+ * GET /self/charges?period=YYYY-MM&resource=R[&day=YYYY-MM-DD]: the lines
+ * of one metered resource, the days they were rated from and, for one
+ * day, its hours -- the API's explain=1 data, whose raw amounts add up to
+ * each line's quantity.
+ */
+static void
+page_charges(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct session s;
+	struct ve_info vi;
+	struct vals v;
+	struct tmpl_dict *d = NULL, *x, *y, *z;
+	json_t *j = NULL, *l, *e, *day, *h;
+	const char *cur, *rname;
+	char err[256] = "", a[128], b[64], title[160];
+	size_t i, k, m, nentries = 0;
+	int rc, found_day = 0;
+
+	(void)caps;
+	if (!billing_session(w, q, r, &s, &vi))
+		return;
+	if (read_fields(&q->query, BIT(K_PERIOD) | BIT(K_RESOURCE) | BIT(K_DAY), &v) > 0) {
+		web_error(w, r, 400, "Ask for period=YYYY-MM, resource=cpu|vmem|traffic|traffic_in|"
+		    "traffic_out and optionally day=YYYY-MM-DD.");
+		goto out;
+	}
+	j = billing_charges_json(w->db, s.subject, v.year, v.month, w->now, 1, &rc, err, sizeof(err));
+	if (j == NULL) {
+		web_error(w, r, rc == BILLING_EINPUT ? 404 : rc == BILLING_ENOENT ? 404 : 503,
+		    rc == BILLING_EINPUT ? "That month has not started yet." :
+		    rc == BILLING_ENOENT ? "There is no such VE." :
+		    "The charges cannot be shown right now; please try again later.");
+		goto out;
+	}
+	if (v.s[K_DAY] != NULL) {
+		int64_t from, to;
+		rate_month_bounds(v.year, v.month, &from, &to);
+		if (v.day < from || v.day >= to) {
+			web_error(w, r, 404, "That day is not in this month.");
+			goto out;
+		}
+	}
+	rname = rate_res_name(v.res);
+	cur = jstr(j, "currency");
+	fmt_month(v.year, v.month, b, sizeof(b));
+	snprintf(title, sizeof(title), "%s, %s", res_labels[v.res], b);
+	if ((d = page_dict(w, title)) == NULL) {
+		web_error(w, r, 500, "Out of memory.");
+		goto out;
+	}
+	tmpl_set(d, "VE_ID", vi.ve_id);
+	tmpl_set(d, "HEADING", title);
+	tmpl_set(d, "MONTH", b);
+	tmpl_set(d, "PERIOD", jstr(j, "period"));
+	tmpl_set(d, "RESOURCE", rname);
+	tmpl_set(d, "CURRENCY", cur);
+	fmt_time(w->now, a, sizeof(a));
+	tmpl_set(d, "AS_OF", a);
+	json_array_foreach(json_object_get(j, "lines"), i, l)
+		if (strcmp(jstr(l, "resource"), rname) == 0 && strcmp(jstr(l, "kind"), "credit") != 0)
+			add_line(d, "LINE", l, cur);
+	json_array_foreach(json_object_get(json_object_get(j, "explain"), "usage"), i, e) {
+		long long total = jint(e, "raw");
+		if (strcmp(jstr(e, "resource"), rname) != 0)
+			continue;
+		nentries++;
+		x = tmpl_add(d, "ENTRY");
+		tmpl_set_int(x, "N", (long long)nentries);
+		jdate(e, "valid_from", a, sizeof(a));
+		tmpl_set(x, "VALID_FROM", a);
+		fmt_raw(v.res, total, a, sizeof(a));
+		tmpl_set(x, "TOTAL_RAW", a);
+		tmpl_set(x, "TOTAL_QTY", jstr(e, "quantity"));
+		tmpl_set(x, "UNIT", jstr(e, "unit"));
+		if (json_array_size(json_object_get(e, "days")) == 0)
+			tmpl_show(x, "NO_DAYS");
+		json_array_foreach(json_object_get(e, "days"), k, day) {
+			long long t = 0;
+			y = tmpl_add(x, "DAY");
+			tmpl_set(y, "DAY", jstr(day, "day"));
+			vep_parse_iso8601(jstr(day, "day"), &t);
+			fmt_date(t, a, sizeof(a));
+			tmpl_set(y, "DAY_TEXT", a);
+			tmpl_set(y, "PERIOD", jstr(j, "period"));
+			tmpl_set(y, "RESOURCE", rname);
+			fmt_raw(v.res, jint(day, "raw"), a, sizeof(a));
+			tmpl_set(y, "RAW", a);
+			fmt_qty(v.res, jint(day, "raw"), a, sizeof(a));
+			tmpl_set(y, "QTY", a);
+			tmpl_set(y, "UNIT", jstr(e, "unit"));
+			if (strcmp(jstr(day, "source"), "hours") == 0)
+				tmpl_show(y, "SPLIT");
+			if (v.s[K_DAY] == NULL || t != v.day) {
+				tmpl_show(y, "OTHER");
+				continue;
+			}
+			/* The chosen day: its hours. */
+			found_day = 1;
+			tmpl_show(y, "CURRENT");
+			z = tmpl_add(d, "HOURS");
+			fmt_date(t, a, sizeof(a));
+			tmpl_set(z, "DAY_TEXT", a);
+			tmpl_set(z, "UNIT", jstr(e, "unit"));
+			if (nentries > 1 || json_array_size(json_object_get(json_object_get(j,
+			    "explain"), "segments")) > 1) {
+				jdate(e, "valid_from", a, sizeof(a));
+				tmpl_set(tmpl_add(z, "PRICE_FROM"), "DATE", a);
+			}
+			fmt_raw(v.res, jint(day, "raw"), a, sizeof(a));
+			tmpl_set(z, "TOTAL_RAW", a);
+			fmt_qty(v.res, jint(day, "raw"), a, sizeof(a));
+			tmpl_set(z, "TOTAL_QTY", a);
+			if (json_array_size(json_object_get(day, "hours")) == 0)
+				tmpl_show(z, "NO_HOURS");
+			json_array_foreach(json_object_get(day, "hours"), m, h) {
+				long long ht = 0;
+				struct tmpl_dict *hd = tmpl_add(z, "HOUR");
+				vep_parse_iso8601(jstr(h, "t"), &ht);
+				snprintf(a, sizeof(a), "%02lld:00–%02lld:00", ht / 3600 % 24,
+				    (ht / 3600 + 1) % 24);
+				tmpl_set(hd, "HOUR", a);
+				fmt_raw(v.res, jint(h, "raw"), a, sizeof(a));
+				tmpl_set(hd, "RAW", a);
+				fmt_qty(v.res, jint(h, "raw"), a, sizeof(a));
+				tmpl_set(hd, "QTY", a);
+			}
+		}
+	}
+	if (nentries == 0) {
+		tmpl_dict_free(d);
+		d = NULL;
+		snprintf(a, sizeof(a), "Your plan does not charge for %s, so there is nothing to show.",
+		    res_labels[v.res]);
+		web_error(w, r, 404, a);
+		goto out;
+	}
+	if (nentries > 1)
+		tmpl_show(d, "VERSIONS");
+	if (v.s[K_DAY] != NULL && !found_day) {
+		fmt_date(v.day, a, sizeof(a));
+		tmpl_set(tmpl_add(d, "DAY_EMPTY"), "DAY_TEXT", a);
+	}
+	r->status = 200;
+	page_render(w, r, "self/charges.tpl", d);
+out:
+	tmpl_dict_free(d);
+	json_decref(j);
+	ve_info_free(&vi);
+}
+
+/* An invoice or credit note number as the engine writes them: [A-Z0-9-], 1..24. */
+static int
+number_valid(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 0 && n < 25 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
+}
+
+/*
+ * GET /self/invoices/{number}: one invoice of the owner's account as a
+ * print-ready page.  Another account's invoice is 404, exactly like one
+ * that does not exist.
+ */
+static void
+page_invoice(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct session s;
+	struct ve_info vi;
+	struct tmpl_dict *d = NULL, *x = NULL, *y;
+	json_t *j = NULL, *e, *l;
+	const char *cur;
+	char a[128], b[64];
+	size_t i, k;
+	int rc, y4, m2;
+
+	if (!billing_session(w, q, r, &s, &vi))
+		return;
+	if (!number_valid(caps[0])) {
+		web_error(w, r, 404, "There is no such invoice.");
+		goto out;
+	}
+	if ((j = billing_invoice_json(w->db, caps[0], s.subject, w->now, &rc)) == NULL) {
+		web_error(w, r, rc == BILLING_ENOENT ? 404 : 503, rc == BILLING_ENOENT ?
+		    "There is no such invoice." : "The invoice cannot be shown right now; "
+		    "please try again later.");
+		goto out;
+	}
+	if ((d = tmpl_dict_new()) == NULL) {
+		web_error(w, r, 500, "Out of memory.");
+		goto out;
+	}
+	cur = jstr(j, "currency");
+	tmpl_set(d, "ISP_NAME", conf_str(w->conf, "isp", "name"));
+	tmpl_set(d, "ISP_ADDRESS", conf_str(w->conf, "isp", "address"));
+	if (conf_str(w->conf, "isp", "vat_id")[0] != '\0')
+		tmpl_set(tmpl_add(d, "VAT_ID"), "ID", conf_str(w->conf, "isp", "vat_id"));
+	tmpl_set(d, "EMAIL", vi.o.s[OF_EMAIL] != NULL ? vi.o.s[OF_EMAIL] : "");
+	tmpl_set(d, "VE_ID", vi.ve_id);
+	tmpl_set(d, "NUMBER", jstr(j, "number"));
+	tmpl_set(d, "PERIOD", jstr(j, "period"));
+	if (rate_period_parse(jstr(j, "period"), &y4, &m2) == 0) {
+		fmt_month(y4, m2, b, sizeof(b));
+		tmpl_set(d, "MONTH", b);
+	}
+	jdate(j, "issued_at", a, sizeof(a));
+	tmpl_set(d, "ISSUED", a);
+	jdate(j, "due_at", a, sizeof(a));
+	tmpl_set(d, "DUE", a);
+	tmpl_set(d, "STATUS", jstr(j, "status"));
+	tmpl_set(d, "CURRENCY", cur);
+	json_array_foreach(json_object_get(j, "lines"), i, l)
+		tmpl_set(add_line(d, "LINE", l, cur), "VE_ID", jstr(l, "ve_id"));
+	set_money(d, "SUBTOTAL", j, "subtotal_minor", cur);
+	{
+		long long bp = jint(j, "tax_bp");
+		snprintf(a, sizeof(a), "%lld.%02lld %%", bp / 100, bp % 100);
+		tmpl_set(d, "TAX_RATE", a);
+	}
+	set_money(d, "TAX", j, "tax_minor", cur);
+	set_money(d, "TOTAL", j, "total_minor", cur);
+	set_money(d, "CREDITED", j, "credited_minor", cur);
+	set_money(d, "PAID", j, "paid_minor", cur);
+	set_money(d, "BALANCE", j, "balance_minor", cur);
+	if (json_array_size(json_object_get(j, "credit_notes")) > 0)
+		x = tmpl_add(d, "CREDITS");
+	json_array_foreach(json_object_get(j, "credit_notes"), i, e) {
+		y = tmpl_add(x, "CN");
+		tmpl_set(y, "NUMBER", jstr(e, "number"));
+		tmpl_set(y, "REASON", jstr(e, "reason"));
+		jdate(e, "issued_at", a, sizeof(a));
+		tmpl_set(y, "ISSUED", a);
+		set_money(y, "TOTAL", e, "total_minor", cur);
+		json_array_foreach(json_object_get(e, "lines"), k, l) {
+			struct tmpl_dict *c = tmpl_add(y, "CN_LINE");
+			int res = rate_res_parse(jstr(l, "resource"));
+			const char *ve = json_string_value(json_object_get(l, "ve_id"));
+			tmpl_set(c, "VE_ID", ve != NULL ? ve : "");
+			tmpl_set(c, "ITEM", res >= 0 ? res_labels[res] : jstr(l, "resource"));
+			tmpl_set(c, "DESCRIPTION", jstr(l, "description"));
+			set_money(c, "AMOUNT", l, "amount_minor", cur);
+		}
+	}
+	if (json_array_size(json_object_get(j, "payments")) > 0)
+		x = tmpl_add(d, "PAYMENTS");
+	json_array_foreach(json_object_get(j, "payments"), i, e) {
+		long long t = 0;
+		y = tmpl_add(x, "PAYMENT");
+		vep_parse_iso8601(jstr(e, "date"), &t);
+		fmt_date(t, a, sizeof(a));
+		tmpl_set(y, "DATE", a);
+		tmpl_set(y, "REFERENCE", jstr(e, "reference"));
+		set_money(y, "AMOUNT", e, "amount_minor", cur);
+	}
+	r->status = 200;
+	page_render(w, r, "self/invoice.tpl", d);
+out:
+	tmpl_dict_free(d);
+	json_decref(j);
+	ve_info_free(&vi);
 }
 
 /* ---- charts ------------------------------------------------------------------------- */

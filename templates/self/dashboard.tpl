@@ -1,4 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
+<link rel="stylesheet" href="/static/css/self.css">
 <section class="hero dash-head">
 <div>
 <h1>VE <span class="mono" id="ve-id">{{VE_ID}}</span> <span class="badge{{#STATE_BAD}} badge-bad{{/STATE_BAD}}">{{STATE}}</span></h1>
@@ -11,6 +12,8 @@
 </section>
 {{#PW_CHANGED}}<div class="alert alert-ok" role="status"><p>Your password was changed and every other session of this VE was logged out. Remember to update <code>/etc/VE/VEinfo.conf</code> inside the VE if veinfo uses it.</p></div>{{/PW_CHANGED}}
 {{#STATE_BANNER}}<div class="alert alert-error" role="alert"><p><strong>{{WHAT}}.</strong> Reason: {{REASON}}.</p></div>{{/STATE_BANNER}}
+{{#CAP_SUSPENDED}}<div class="alert alert-error cap-notice" role="alert" id="cap-notice"><p><strong>Traffic cap reached: your VE is suspended until the end of the month.</strong> {{WHICH}} reached its cap of {{CAP}} on {{WHEN}} ({{USED}} used this month). Your order's plan suspends a VE at its cap; it is resumed automatically when the next month begins.</p></div>{{/CAP_SUSPENDED}}
+{{#CAP_THROTTLED}}<div class="alert alert-warn cap-notice" role="alert" id="cap-notice"><p><strong>Traffic cap reached: your VE's bandwidth is limited to {{KBPS}} until the end of the month.</strong> {{WHICH}} reached its cap of {{CAP}} on {{WHEN}} ({{USED}} used this month). Full speed returns automatically when the next month begins.</p></div>{{/CAP_THROTTLED}}
 {{#EXPIRY_BANNER}}<div class="alert alert-warn" role="alert"><p><strong>Your VE expires in {{LEFT}}</strong>, on {{WHEN}}. After that its data is erased; copy anything you want to keep.</p></div>{{/EXPIRY_BANNER}}
 <div class="cards">
 <section class="card" aria-labelledby="h-net">
@@ -39,10 +42,10 @@
 <section class="card" aria-labelledby="h-usage">
 <h2 id="h-usage">Usage</h2>
 {{#NO_USAGE}}<p class="empty" id="no-usage">No usage recorded yet. Figures appear here within a minute or two of your VE starting.</p>{{/NO_USAGE}}
-{{#USAGE}}<p class="muted">As of {{AS_OF}}. Traffic is counted since the VE was created.</p>
+{{#USAGE}}<p class="muted">As of {{AS_OF}}. Traffic is counted per calendar month (UTC), as caps and charges are: a <em>cap</em> is your order's maximum traffic quota for the month, <em>reserved</em> its minimum.</p>
 <table class="data usage">
 <thead><tr><th scope="col">Resource</th><th scope="col">Used</th><th scope="col">Quota</th><th scope="col"><span class="sr-only">Share of quota</span></th></tr></thead>
-<tbody>{{#USAGE_ROW}}<tr><th scope="row">{{LABEL}}</th><td>{{USED}}{{#NOTE}}<br><span class="muted small">{{TEXT}}</span>{{/NOTE}}</td><td>{{QUOTA}}</td><td>{{#METER}}<meter min="0" max="1" value="{{FRAC}}" low="0.8" high="0.95" optimum="0">{{PCT}}%</meter> <span class="small">{{PCT}}%</span>{{/METER}}</td></tr>
+<tbody>{{#USAGE_ROW}}<tr><th scope="row">{{LABEL}}</th><td>{{USED}}{{#NOTE}}<br><span class="muted small">{{TEXT}}</span>{{/NOTE}}</td><td class="quota">{{QUOTA}}</td><td>{{#METER}}<meter min="0" max="1" value="{{FRAC}}" low="0.8" high="0.95" optimum="0">{{PCT}}%</meter> <span class="small">{{PCT}}%</span>{{/METER}}</td></tr>
 {{/USAGE_ROW}}</tbody>
 </table>{{/USAGE}}
 </section>
@@ -52,17 +55,40 @@
 <div class="charts">{{#CHART}}<figure class="chart"><img src="/self/chart?metric={{METRIC}}&amp;range={{RANGE}}" alt="{{ALT}}" width="640" height="220"><figcaption>{{ALT}}</figcaption></figure>
 {{/CHART}}</div>
 </section>{{/HISTORY}}
-{{! BILLING: the billing part fills "Charges this month" and "Invoices" below (sections CHARGES and INVOICES); until then BILLING_NA is shown. }}
-<div class="cards">
 <section class="card" aria-labelledby="h-charges" id="charges">
 <h2 id="h-charges">Charges this month</h2>
-{{#BILLING_NA}}<p class="muted">Billing is not available yet.</p>{{/BILLING_NA}}
+{{#CHARGES_NA}}<p class="empty">The charges for {{MONTH}} cannot be shown right now; please try again later.</p>{{/CHARGES_NA}}
+{{#CHARGES}}<p class="muted">{{MONTH}} so far, as of {{AS_OF}}: what the invoice would say if the month ended now. Amounts in {{CURRENCY}}; choose a metered line to see the days and hours behind it.</p>
+<div class="table-scroll">
+<table class="data charges" id="charges-table">
+<caption class="sr-only">Charges for {{MONTH}} so far, in {{CURRENCY}}</caption>
+<thead><tr><th scope="col">Item</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>
+{{#CLINE}}<tr class="cline" data-kind="{{KIND}}" data-resource="{{RESOURCE}}"><th scope="row">{{#LINK}}<a href="/self/charges?period={{PERIOD}}&amp;resource={{RESOURCE}}">{{ITEM}}</a>{{/LINK}}{{#NOLINK}}{{ITEM}}{{/NOLINK}}</th><td class="num qty">{{QUANTITY}} {{UNIT}}</td><td class="num price">{{PRICE}}</td><td class="num amount">{{AMOUNT}}</td></tr>
+{{/CLINE}}</tbody>
+<tfoot>
+<tr><th scope="row" colspan="3" class="num">Subtotal</th><td class="num" id="charges-subtotal">{{SUBTOTAL}}</td></tr>
+<tr><th scope="row" colspan="3" class="num">Tax</th><td class="num" id="charges-tax">{{TAX}}</td></tr>
+<tr class="grand"><th scope="row" colspan="3" class="num">Total so far</th><td class="num" id="charges-total">{{TOTAL}} {{CURRENCY}}</td></tr>
+</tfoot>
+</table>
+</div>{{/CHARGES}}
 </section>
 <section class="card" aria-labelledby="h-invoices" id="invoices">
 <h2 id="h-invoices">Invoices</h2>
-{{#BILLING_NA}}<p class="muted">Billing is not available yet.</p>{{/BILLING_NA}}
-</section>
+{{#INVOICES_NA}}<p class="empty">Your invoices cannot be shown right now; please try again later.</p>{{/INVOICES_NA}}
+{{#NO_INVOICES}}<p class="empty" id="no-invoices">No invoices yet. An invoice is issued for each month after it ends.</p>{{/NO_INVOICES}}
+{{#INVOICES}}<div class="table-scroll">
+<table class="data invoices" id="invoices-table">
+<caption class="sr-only">Invoices</caption>
+<thead><tr><th scope="col">Number</th><th scope="col">Period</th><th scope="col">Issued</th><th scope="col">Due</th><th scope="col" class="num">Total</th><th scope="col" class="num">Paid</th><th scope="col" class="num">Balance</th><th scope="col">Status</th></tr></thead>
+<tbody>
+{{#INV}}<tr class="inv" data-number="{{NUMBER}}"><th scope="row"><a class="mono" href="/self/invoices/{{NUMBER}}">{{NUMBER}}</a></th><td>{{PERIOD}}</td><td>{{ISSUED}}</td><td>{{DUE}}</td><td class="num total">{{TOTAL}} {{CURRENCY}}</td><td class="num paid">{{PAID}}</td><td class="num balance">{{BALANCE}}</td><td><span class="status status-{{STATUS}}">{{STATUS}}</span></td></tr>
+{{/INV}}</tbody>
+</table>
 </div>
+<p class="muted small">Choose an invoice number to see and print the invoice with its lines, credits and payments.</p>{{/INVOICES}}
+</section>
 <div class="cards">
 <section class="card" aria-labelledby="h-order">
 <h2 id="h-order">Your order</h2>

@@ -1,0 +1,77 @@
+{{%AUTOESCAPE context="HTML"}}<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Invoice {{NUMBER}} · {{ISP_NAME}}</title>
+<link rel="stylesheet" href="/static/css/vepanel.css">
+<link rel="stylesheet" href="/static/css/self.css">
+</head>
+<body class="invoice-page">
+<main class="invoice" id="main">
+<nav class="no-print invoice-tools" aria-label="Invoice"><a href="/self#invoices">← My VE <span class="mono">{{VE_ID}}</span></a><span class="muted">To print or save as PDF, use your browser's Print command.</span></nav>
+<header class="invoice-head">
+<div class="invoice-isp">
+<p class="isp-name">{{ISP_NAME}}</p>
+<p class="isp-address">{{ISP_ADDRESS}}</p>
+{{#VAT_ID}}<p>VAT id <span class="mono">{{ID}}</span></p>{{/VAT_ID}}
+</div>
+<div class="invoice-meta">
+<h1>Invoice</h1>
+<dl>
+<dt>Number</dt><dd class="mono" id="invoice-number">{{NUMBER}}</dd>
+<dt>Period</dt><dd>{{MONTH}} <span class="muted">({{PERIOD}})</span></dd>
+<dt>Issued</dt><dd>{{ISSUED}}</dd>
+<dt>Due</dt><dd>{{DUE}}</dd>
+<dt>Status</dt><dd><span class="status status-{{STATUS}}" id="invoice-status">{{STATUS}}</span></dd>
+</dl>
+</div>
+</header>
+<section class="invoice-to" aria-labelledby="h-to">
+<h2 id="h-to">Bill to</h2>
+<p id="invoice-email">{{EMAIL}}</p>
+</section>
+<table class="data invoice-lines" id="invoice-lines">
+<caption class="sr-only">Invoice lines, amounts in {{CURRENCY}}</caption>
+<thead><tr><th scope="col">VE</th><th scope="col">Item</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>
+{{#LINE}}<tr class="iline" data-kind="{{KIND}}" data-resource="{{RESOURCE}}"><td class="mono">{{VE_ID}}</td><td>{{ITEM}}</td><td class="num qty">{{QUANTITY}} {{UNIT}}</td><td class="num price">{{PRICE}}</td><td class="num amount">{{AMOUNT}}</td></tr>
+{{/LINE}}</tbody>
+<tfoot>
+<tr><th scope="row" colspan="4" class="num">Subtotal</th><td class="num" id="invoice-subtotal">{{SUBTOTAL}}</td></tr>
+<tr><th scope="row" colspan="4" class="num">Tax {{TAX_RATE}}</th><td class="num" id="invoice-tax">{{TAX}}</td></tr>
+<tr class="grand"><th scope="row" colspan="4" class="num">Total {{CURRENCY}}</th><td class="num" id="invoice-total">{{TOTAL}}</td></tr>
+</tfoot>
+</table>
+{{#CREDITS}}<section class="invoice-part" aria-labelledby="h-credits">
+<h2 id="h-credits">Credit notes</h2>
+<table class="data">
+<thead><tr><th scope="col">Credit note</th><th scope="col">Issued</th><th scope="col">VE</th><th scope="col">For</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>
+{{#CN}}{{#CN_LINE}}<tr><td class="mono">{{NUMBER}}</td><td>{{ISSUED}}</td><td class="mono">{{VE_ID}}</td><td>{{ITEM}} <span class="muted">{{DESCRIPTION}}</span></td><td class="num">{{AMOUNT}}</td></tr>
+{{/CN_LINE}}<tr class="cn-total"><td class="mono">{{NUMBER}}</td><td colspan="3">Total with tax · {{REASON}}</td><td class="num">{{TOTAL}}</td></tr>
+{{/CN}}</tbody>
+</table>
+</section>{{/CREDITS}}
+{{#PAYMENTS}}<section class="invoice-part" aria-labelledby="h-payments">
+<h2 id="h-payments">Payments received</h2>
+<table class="data">
+<thead><tr><th scope="col">Date</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>
+{{#PAYMENT}}<tr><td>{{DATE}}</td><td>{{REFERENCE}}</td><td class="num">{{AMOUNT}}</td></tr>
+{{/PAYMENT}}</tbody>
+</table>
+</section>{{/PAYMENTS}}
+<table class="data invoice-balance">
+<caption class="sr-only">Balance in {{CURRENCY}}</caption>
+<tbody>
+<tr><th scope="row">Invoice total</th><td class="num">{{TOTAL}}</td></tr>
+<tr><th scope="row">Credited</th><td class="num" id="invoice-credited">{{CREDITED}}</td></tr>
+<tr><th scope="row">Paid</th><td class="num" id="invoice-paid">{{PAID}}</td></tr>
+<tr class="grand"><th scope="row">Balance due {{CURRENCY}}</th><td class="num" id="invoice-balance">{{BALANCE}}</td></tr>
+</tbody>
+</table>
+<footer class="invoice-foot small muted">Amounts in {{CURRENCY}}; all times UTC. Usage is measured in decimal units (1 GB = 10<sup>9</sup> bytes) and each line is rounded once. Please quote {{NUMBER}} with your payment.</footer>
+</main>
+</body>
+</html>
