@@ -67,7 +67,7 @@ api_auth(struct web *w, struct req *q, struct resp *r, struct caller *c)
 	char user[64], hash[256] = "", retry[32];
 	const char *pw;
 	long long ra;
-	int n, rc, found;
+	int n, rc, found, ok, slot;
 
 	memset(c, 0, sizeof(*c));
 	if (h == NULL) {
@@ -137,8 +137,16 @@ api_auth(struct web *w, struct req *q, struct resp *r, struct caller *c)
 		}
 		found = rc == 1;
 	}
+	/* At most [web] max_concurrent_hashes argon2id runs at once, machine-wide. */
+	if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
+		resp_header(r, "Retry-After", "1");
+		resp_json_error(r, 503, "Too many logins are being checked right now; try again in a second.", NULL);
+		return -1;
+	}
 	/* An unknown VE costs the same hash as a wrong password. */
-	if (!auth_verify(found ? hash : auth_dummy_hash(&w->argon), pw) || !found) {
+	ok = auth_verify(found ? hash : auth_dummy_hash(&w->argon), pw) && found;
+	auth_slot_release(slot);
+	if (!ok) {
 		throttle_fail(db, user, q->remote_addr, w->now);
 		unauthorized(r, "The VEid or password is wrong.");
 		return -1;

@@ -2,8 +2,14 @@
  * Authentication helpers; see auth.h.  All SQL of sessions, tokens and
  * throttling is in the table below.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <argon2.h>
 
@@ -225,4 +231,72 @@ throttle_fail(struct db *db, const char *subject, const char *addr, long long no
 	if (rc == DB_OK)
 		db_exec(db, sql[S_FAIL_PURGE], q, nitems(q), NULL, NULL);
 	return rc;
+}
+
+/*
+ * Why lock files and not a counter: a worker killed mid-hash releases its
+ * flock with its last descriptor, so a slot can never leak.
+ */
+int
+auth_slot_acquire(const char *dir, int n, int wait_ms)
+{
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	char name[32];
+	int dfd, fd = AUTH_SLOT_BUSY, waited = 0;
+
+	if (n < 1)
+		n = 1;
+	if (dir == NULL || (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return AUTH_SLOT_UNUSABLE;
+	for (;;) {
+		for (int i = 0; i < n; i++) {
+			snprintf(name, sizeof(name), "hash.%d", i);
+			if ((fd = openat(dfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660)) == -1) {
+				fd = AUTH_SLOT_UNUSABLE;
+				goto out;
+			}
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+				goto out;
+			if (errno != EWOULDBLOCK) {
+				close(fd);
+				fd = AUTH_SLOT_UNUSABLE;
+				goto out;
+			}
+			close(fd);
+		}
+		fd = AUTH_SLOT_BUSY;
+		if (waited >= wait_ms)
+			break;
+		nanosleep(&pause, NULL);
+		waited += 10;
+	}
+out:
+	waited = errno;
+	close(dfd);
+	errno = waited;
+	return fd;
+}
+
+void
+auth_slot_release(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* closing drops the flock */
+}
+
+int
+auth_slot_enter(const struct conf *c)
+{
+	static int warned;	/* log an unusable directory once per process */
+	const char *dir = getenv("VEP_LOCK_DIR");
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/run/vepanel";
+	fd = auth_slot_acquire(dir, (int)conf_int(c, "web", "max_concurrent_hashes"), 1000);
+	if (fd == AUTH_SLOT_UNUSABLE && !warned) {
+		log_warn("%s: lock directory %s; password hashes are not limited", __func__, dir);
+		warned = 1;
+	}
+	return fd;
 }

@@ -63,4 +63,27 @@ int	throttle_check(struct db *, const char *subject, const char *addr, long long
 	    long long window_s, long long per_subject, long long per_addr, long long *retry_after);
 int	throttle_fail(struct db *, const char *subject, const char *addr, long long now);
 
+/*
+ * At most n argon2id computations at once across every process that shares
+ * dir: each slot is a lock file dir/hash.<i> held with flock(LOCK_EX).  Tries
+ * every slot, then again every 10 ms for up to wait_ms.  Returns the held
+ * slot's descriptor (give it to auth_slot_release), AUTH_SLOT_BUSY when all
+ * stayed busy (answer 503 with Retry-After), or AUTH_SLOT_UNUSABLE when dir
+ * cannot be used (errno set; the caller logs it and may go on without a slot).
+ */
+#define AUTH_SLOT_BUSY		(-1)
+#define AUTH_SLOT_UNUSABLE	(-2)
+int	auth_slot_acquire(const char *dir, int n, int wait_ms);
+/* Give a slot back (fd < 0 is ignored). */
+void	auth_slot_release(int fd);
+/*
+ * The slot for one login's hash with the configured limit ([web]
+ * max_concurrent_hashes) in the lock directory (env VEP_LOCK_DIR until a
+ * [web] lock_dir key exists; default /run/vepanel), waiting up to 1 s.
+ * AUTH_SLOT_BUSY: answer 503 with Retry-After.  An unusable directory is
+ * logged once and the hash goes ahead without a slot (AUTH_SLOT_UNUSABLE;
+ * auth_slot_release ignores it): the limit protects capacity, not secrets.
+ */
+int	auth_slot_enter(const struct conf *);
+
 #endif

@@ -1,6 +1,9 @@
 /* Unit tests of lib/auth.c's pure parts: argon2id hashing, verification, tokens. */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "util.h"
@@ -54,6 +57,47 @@ START_TEST(test_tokens)
 }
 END_TEST
 
+/*
+ * The machine-wide limit on concurrent hashes: n slots, the (n+1)th taker
+ * is told busy after waiting, a released slot is free again, and an
+ * unusable directory is reported as such.  flock() conflicts between two
+ * open()s even in one process, so no fork is needed.
+ */
+START_TEST(test_hash_slots)
+{
+	char dir[] = "/tmp/vep-slots-XXXXXX";
+	int fd[4], busy, again;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (int i = 0; i < 3; i++) {
+		fd[i] = auth_slot_acquire(dir, 3, 0);
+		ck_assert_msg(fd[i] >= 0, "slot %d: %d", i, fd[i]);
+	}
+	busy = auth_slot_acquire(dir, 3, 50);
+	ck_assert_int_eq(busy, AUTH_SLOT_BUSY);
+	auth_slot_release(fd[1]);
+	again = auth_slot_acquire(dir, 3, 0);
+	ck_assert_int_ge(again, 0);
+	ck_assert_int_eq(auth_slot_acquire(dir, 3, 0), AUTH_SLOT_BUSY);
+	/* A smaller limit uses the first slots only. */
+	ck_assert_int_eq(auth_slot_acquire(dir, 1, 0), AUTH_SLOT_BUSY);
+	auth_slot_release(fd[0]);
+	fd[3] = auth_slot_acquire(dir, 1, 0);
+	ck_assert_int_ge(fd[3], 0);
+	auth_slot_release(fd[2]);
+	auth_slot_release(fd[3]);
+	auth_slot_release(again);
+	auth_slot_release(-1);
+	ck_assert_int_eq(auth_slot_acquire("/nonexistent/vep-slots", 3, 0), AUTH_SLOT_UNUSABLE);
+	for (int i = 0; i < 3; i++) {
+		char p[64];
+		snprintf(p, sizeof(p), "%s/hash.%d", dir, i);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -63,6 +107,7 @@ main(void)
 	tcase_add_loop_test(tc, test_hash_verify, 0, (int)nitems(rows));
 	tcase_add_test(tc, test_salted_and_malformed);
 	tcase_add_test(tc, test_tokens);
+	tcase_add_test(tc, test_hash_slots);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -210,6 +210,97 @@ START_TEST(test_resp)
 }
 END_TEST
 
+/* Cookie attributes: HttpOnly, SameSite=Strict, Path=/ always; Secure only under HTTPS. */
+static const struct {
+	const char	*name, *value;
+	long		 max_age;
+	int		 https;
+	const char	*want;		/* the Set-Cookie line, or NULL: refused */
+} cookie_set_rows[] = {
+	{ "vep_sid", "abc", 0, 0, "Set-Cookie: vep_sid=abc; Path=/; HttpOnly; SameSite=Strict\r\n" },
+	{ "__Host-vep_sid", "abc", 0, 1, "Set-Cookie: __Host-vep_sid=abc; Path=/; HttpOnly; SameSite=Strict; Secure\r\n" },
+	{ "vep_sid", "abc", 600, 1, "Set-Cookie: vep_sid=abc; Path=/; Max-Age=600; HttpOnly; SameSite=Strict; Secure\r\n" },
+	{ "vep_sid", "", -1, 0, "Set-Cookie: vep_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict\r\n" },
+	{ "__Host-vep_sid", "", -1, 1, "Set-Cookie: __Host-vep_sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure\r\n" },
+	{ "vep_sid", "a;b", 0, 0, NULL },
+	{ "vep_sid", "a b", 0, 0, NULL },
+	{ "vep_sid", "a,b", 0, 0, NULL },
+	{ "vep_sid", "a\r\nSet-Cookie: x=1", 0, 0, NULL },
+	{ "vep_sid", "a\nb", 0, 1, NULL },
+};
+
+START_TEST(test_resp_cookie)
+{
+	struct resp r;
+	int rc;
+
+	resp_init(&r);
+	rc = resp_cookie(&r, cookie_set_rows[_i].name, cookie_set_rows[_i].value,
+	    cookie_set_rows[_i].max_age, cookie_set_rows[_i].https);
+	if (cookie_set_rows[_i].want == NULL) {
+		ck_assert_msg(rc == -1, "row %d: accepted", _i);
+		ck_assert_msg(r.hdr.len == 0, "row %d: header written", _i);
+	} else {
+		ck_assert_msg(rc == 0, "row %d: refused", _i);
+		ck_assert_msg(strcmp(buf_cstr(&r.hdr), cookie_set_rows[_i].want) == 0, "row %d: %s", _i,
+		    buf_cstr(&r.hdr));
+	}
+	resp_free(&r);
+}
+END_TEST
+
+/* What the web server passes as HTTPS decides Secure cookies and the __Host- prefix. */
+static const struct {
+	const char	*env;		/* NULL: not passed */
+	int		 https;
+} https_rows[] = {
+	{ NULL, 0 },
+	{ "HTTPS=on", 1 },
+	{ "HTTPS=ON", 1 },
+	{ "HTTPS=1", 1 },
+	{ "HTTPS=off", 0 },
+	{ "HTTPS=", 0 },
+	{ "HTTPS=yes", 0 },
+};
+
+START_TEST(test_req_https)
+{
+	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/self", (char *)https_rows[_i].env, NULL };
+	struct req q;
+	const char *err = NULL;
+
+	ck_assert_int_eq(req_parse(&q, env, NULL, 0, &err), 0);
+	ck_assert_msg(q.https == https_rows[_i].https, "row %d: https %d", _i, q.https);
+	req_free(&q);
+}
+END_TEST
+
+/* Every status the frame answers carries the security headers, errors included. */
+static const int hdr_statuses[] = { 200, 201, 303, 400, 403, 404, 405, 413, 415, 422, 429, 500, 503 };
+
+START_TEST(test_resp_headers_every_status)
+{
+	struct resp r;
+	struct buf out;
+	const char *s;
+
+	resp_init(&r);
+	buf_init(&out);
+	r.status = hdr_statuses[_i];
+	buf_puts(&r.body, "x");
+	resp_serialize(&r, &out, 0);
+	s = buf_cstr(&out);
+	ck_assert_msg(strstr(s, "Content-Security-Policy: default-src 'none';") != NULL, "status %d", r.status);
+	ck_assert_msg(strstr(s, "frame-ancestors 'none'") != NULL, "status %d", r.status);
+	ck_assert_msg(strstr(s, "unsafe-inline") == NULL && strstr(s, "unsafe-eval") == NULL, "status %d", r.status);
+	ck_assert_msg(strstr(s, "X-Content-Type-Options: nosniff\r\n") != NULL, "status %d", r.status);
+	ck_assert_msg(strstr(s, "Referrer-Policy: ") != NULL, "status %d", r.status);
+	ck_assert_msg(strstr(s, "Cache-Control: no-store") == NULL, "status %d: public page no-store", r.status);
+	buf_free(&out);
+	resp_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -222,6 +313,9 @@ main(void)
 	tcase_add_loop_test(tc, test_route, 0, (int)nitems(route_rows));
 	tcase_add_test(tc, test_req_parse);
 	tcase_add_test(tc, test_resp);
+	tcase_add_loop_test(tc, test_resp_cookie, 0, (int)nitems(cookie_set_rows));
+	tcase_add_loop_test(tc, test_req_https, 0, (int)nitems(https_rows));
+	tcase_add_loop_test(tc, test_resp_headers_every_status, 0, (int)nitems(hdr_statuses));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
