@@ -828,7 +828,7 @@ page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	char hash[256] = "", subject[80], retry[32], msg[160];
 	const char *tok, *old;
 	long long ra;
-	int found = 0, rc;
+	int found = 0, rc, slot, ok;
 
 	(void)caps;
 	r->private_page = 1;
@@ -869,8 +869,16 @@ page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	found = rc == 1;
+	/* At most [web] max_concurrent_hashes argon2id runs at once, machine-wide. */
+	if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
+		resp_header(r, "Retry-After", "1");
+		web_error(w, r, 503, "Too many logins are being checked right now; please try again in a second.");
+		return;
+	}
 	/* An unknown operator costs the same hash as a wrong password. */
-	if (!auth_verify(found ? hash : auth_dummy_hash(&w->argon), v.s[K_PASSWORD]) || !found) {
+	ok = auth_verify(found ? hash : auth_dummy_hash(&w->argon), v.s[K_PASSWORD]) && found;
+	auth_slot_release(slot);
+	if (!ok) {
 		explicit_bzero(hash, sizeof(hash));
 		throttle_fail(w->db, subject, q->remote_addr, w->now);
 		log_warnx("admin: failed login for %s from %s", v.s[K_NAME],

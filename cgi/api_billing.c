@@ -84,7 +84,7 @@ api_ve_charges(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	if ((ex = kv_get(&q->query, "explain")) != NULL) {
-		if (strcmp(ex, "1") != 0 && strcmp(ex, "0") != 0) {
+		if (kv_count(&q->query, "explain") != 1 || (strcmp(ex, "1") != 0 && strcmp(ex, "0") != 0)) {
 			resp_json_error(r, 422, "explain must be 0 or 1.",
 			    json_pack("{s:s}", "explain", "must be 0 or 1"));
 			return;

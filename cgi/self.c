@@ -892,7 +892,7 @@ page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct db *db;
 	char hash[256] = "";
 	const char *subject;
-	int found = 0, rc;
+	int found = 0, rc, slot, ok;
 
 	(void)caps;
 	read_fields(&q->form, BIT(K_VE_ID) | BIT(K_PASSWORD), &v);
@@ -915,8 +915,16 @@ page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		}
 		found = rc == 1;
 	}
+	/* At most [web] max_concurrent_hashes argon2id runs at once, machine-wide. */
+	if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
+		resp_header(r, "Retry-After", "1");
+		render_login(w, r, 503, subject, "Too many logins are being checked right now; please try again in a second.");
+		return;
+	}
 	/* An unknown VE costs the same hash as a wrong password. */
-	if (!auth_verify(found ? hash : auth_dummy_hash(&w->argon), v.s[K_PASSWORD]) || !found) {
+	ok = auth_verify(found ? hash : auth_dummy_hash(&w->argon), v.s[K_PASSWORD]) && found;
+	auth_slot_release(slot);
+	if (!ok) {
 		throttle_fail(db, subject, q->remote_addr, w->now);
 		render_login(w, r, 403, subject, "The VEid or password is wrong.");
 		return;
@@ -993,7 +1001,15 @@ page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
 			web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
 			return;
 		}
-		if (rc == 0 || !auth_verify(hash, v.s[K_OLD_PASSWORD])) {
+		int slot = auth_slot_enter(w->conf), ok;
+		if (slot == AUTH_SLOT_BUSY) {
+			resp_header(r, "Retry-After", "1");
+			web_error(w, r, 503, "Too many passwords are being checked right now; please try again in a second.");
+			return;
+		}
+		ok = rc == 1 && auth_verify(hash, v.s[K_OLD_PASSWORD]);
+		auth_slot_release(slot);
+		if (!ok) {
 			throttle_fail(w->db, s.subject, q->remote_addr, w->now);
 			pf.err_old = "The current password is wrong.";
 		}

@@ -209,14 +209,14 @@ throttle_check(struct db *db, const char *subject, const char *addr, long long n
 	if ((rc = db_one(db, sql[S_FAIL_COUNT_SUBJECT], ps, nitems(ps), o, nitems(o))) < 0)
 		return rc;
 	if (n >= per_subject) {
-		*retry_after = oldest + window_s - now + 1;
+		*retry_after = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
 		return THROTTLE_LOCKED;
 	}
 	struct dbv pa[] = { DBV_STR(addr ? addr : ""), DBV_INT(now - window_s) };
 	if ((rc = db_one(db, sql[S_FAIL_COUNT_ADDR], pa, nitems(pa), o, nitems(o))) < 0)
 		return rc;
 	if (n >= per_addr) {
-		*retry_after = oldest + window_s - now + 1;
+		*retry_after = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
 		return THROTTLE_LOCKED;
 	}
 	return THROTTLE_OK;
@@ -288,11 +288,9 @@ int
 auth_slot_enter(const struct conf *c)
 {
 	static int warned;	/* log an unusable directory once per process */
-	const char *dir = getenv("VEP_LOCK_DIR");
+	const char *dir = conf_str(c, "web", "lock_dir");
 	int fd;
 
-	if (dir == NULL || *dir == '\0')
-		dir = "/run/vepanel";
 	fd = auth_slot_acquire(dir, (int)conf_int(c, "web", "max_concurrent_hashes"), 1000);
 	if (fd == AUTH_SLOT_UNUSABLE && !warned) {
 		log_warn("%s: lock directory %s; password hashes are not limited", __func__, dir);

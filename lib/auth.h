@@ -78,8 +78,7 @@ int	auth_slot_acquire(const char *dir, int n, int wait_ms);
 void	auth_slot_release(int fd);
 /*
  * The slot for one login's hash with the configured limit ([web]
- * max_concurrent_hashes) in the lock directory (env VEP_LOCK_DIR until a
- * [web] lock_dir key exists; default /run/vepanel), waiting up to 1 s.
+ * max_concurrent_hashes) in the lock directory ([web] lock_dir), waiting up to 1 s.
  * AUTH_SLOT_BUSY: answer 503 with Retry-After.  An unusable directory is
  * logged once and the hash goes ahead without a slot (AUTH_SLOT_UNUSABLE;
  * auth_slot_release ignores it): the limit protects capacity, not secrets.

@@ -43,6 +43,8 @@ static const struct ckey keys[] = {
 	{ "web", "session_max_s", C_INT, "43200", 300, 604800, "session absolute lifetime, seconds" },
 	{ "web", "max_concurrent_hashes", C_INT, "4", 1, 256,
 	  "argon2id computations allowed at once per program; excess logins get 503" },
+	{ "web", "lock_dir", C_STR, "/run/vepanel", 0, 0,
+	  "directory of the lock files that bound concurrent password hashes" },
 	{ "web", "fail_window_s", C_INT, "900", 60, 86400, "window for counting failed logins" },
 	{ "web", "fail_per_ve", C_INT, "5", 1, 1000, "failures per VE in the window before 429" },
 	{ "web", "fail_per_addr", C_INT, "50", 1, 100000, "failures per client address before 429" },

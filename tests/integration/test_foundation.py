@@ -11,10 +11,13 @@ import veplib as v
 
 class Pages(unittest.TestCase):
     def test_screens_answer(self):
-        for path in ("/signup", "/self", "/admin"):
+        for path in ("/signup", "/self", "/admin/login"):
             r = v.request("GET", path)
             self.assertEqual(r.status, 200, path)
             self.assertIn("text/html", r.header("Content-Type"))
+        r = v.request("GET", "/admin")
+        self.assertEqual(r.status, 303)
+        self.assertTrue(r.header("Location").endswith("/admin/login"))
 
     def test_security_headers(self):
         r = v.request("GET", "/signup")
