@@ -1,0 +1,183 @@
+#!/bin/sh
+# Sustained ingest of billingd against a real MariaDB with synthetic load.
+#
+#   bench/billingd_ingest.sh [window_s]
+#
+# For each VE count in $VEP_BENCH_STEPS (default 2000 5000 10000 20000
+# 40000), spread over 4 fast fake agents (bench/billingd_fakeagent.c),
+# billingd runs for a warm-up and then window_s seconds (default 20).  A
+# step is "held" when no tick was skipped, no poll failed, every VE was
+# sampled every second and the writer kept up with 10% to spare (its
+# samples per second of database time above the input), nothing spooled.
+# A tick is a whole second; samples/s is per second of wall clock.
+# Printed per step: samples/s, billingd CPU (% of one core) and RSS per 1000
+# VEs, and the writer's capacity (samples and rows per second of database
+# time).  At the end the raw rows billingd wrote are loaded again with
+# LOAD DATA LOCAL INFILE into a copy table in the same server, and the
+# writer's rate is given as a ratio to that.
+#
+# VEP_BENCH_RAW_H sets raw_retention_h (0: no per-second rows written).
+# Needs VEP_DB_SOCKET (MariaDB, root by socket) and a built tree: VEP_BUILD
+# (default ./build) with billingd/billingd.  Bounded: a few minutes.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${VEP_BUILD:-$ROOT/build}
+SOCK=${VEP_DB_SOCKET:?set VEP_DB_SOCKET to the MariaDB socket}
+WINDOW=${1:-20}
+WARMUP=8
+STEPS=${VEP_BENCH_STEPS:-"2000 5000 10000 20000 40000"}
+NODES=4
+BILLINGD=$BUILD/billingd/billingd
+DB=bench_billingd_$$
+TMP=$(mktemp -d /tmp/billingd-bench.XXXXXX)
+PIDS=""
+M="mariadb --socket=$SOCK -uroot -N -B"
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	$M -e "DROP DATABASE IF EXISTS $DB" 2>/dev/null || true
+	[ -n "${VEP_BENCH_KEEP:-}" ] || rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+
+[ -x "$BILLINGD" ] || { echo "billingd_ingest: build first ($BILLINGD missing)"; exit 1; }
+cc -O2 -o "$TMP/fakeagent" "$ROOT/bench/billingd_fakeagent.c"
+
+metric() {	# name -> value from billingd's /metrics
+	curl -s "http://127.0.0.1:$LPORT/metrics" | awk -v k="$1" '$1 == k { print $2 }'
+}
+cputicks() {	# utime + stime of a pid, in clock ticks
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+freeport() {
+	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+setup_db() {	# $1 = VE count
+	$M -e "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB"
+	for f in "$ROOT"/db/migrations/*.sql; do $M "$DB" < "$f"; done
+	/usr/bin/python3 - "$1" "$NODES" "$TMP" > "$TMP/seed.sql" <<'EOF'
+import sys, time
+n, nodes, tmp = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+now = int(time.time())
+print("INSERT INTO accounts (email, created_at) VALUES ('bench@example.net', %d);" % now)
+print("INSERT INTO plans (code, name, currency, max_disk_quota_mb, max_ip_count, login_allowed, created_at) VALUES ('B', 'B', 'EUR', 1000, 4, 'ssh', %d);" % now)
+print("INSERT INTO os_templates (code, name) VALUES ('t', 't');")
+per = n // nodes
+oid = 0
+for k in range(nodes):
+    port = int(open("%s/port%d" % (tmp, k)).read())
+    print("INSERT INTO nodes (id, name, url, token_hash, created_at) VALUES (%d, 'bench%d', 'http://127.0.0.1:%d/metrics', REPEAT('0', 64), %d);" % (k + 1, k, port, now))
+    first = (k + 1) << 20
+    for c in range(0, per, 1000):
+        m = min(1000, per - c)
+        print("INSERT INTO orders (id, account_id, plan_id, template_id, disk_quota_mb, always_on, lifetime_days, login, fs_fault_tolerance_s, backup_hours, firewall, ip_count, created_at) VALUES " +
+              ",".join("(%d,1,1,1,100,1,30,'ssh',1,1,'open',1,%d)" % (oid + i + 1, now) for i in range(m)) + ";")
+        print("INSERT INTO ves (id, account_id, order_id, node_id, password_hash, created_at, expires_at, updated_at) VALUES " +
+              ",".join("('%08X',1,%d,%d,'x',%d,%d,%d)" % (first + c + i, oid + i + 1, k + 1, now, now + 86400 * 30, now) for i in range(m)) + ";")
+        oid += m
+EOF
+	$M "$DB" < "$TMP/seed.sql"
+}
+
+echo "billingd ingest bench: $NODES fake agents, warm-up ${WARMUP}s, window ${WINDOW}s, 1 Hz"
+printf '%8s %10s %6s %7s %8s %10s %11s %12s %6s %6s %s\n' VEs samples/s skips fails cpu%/1k rssMB/1k write-cap/s rows-cap/s lag_s polled held
+HELD=0
+POLLED=0
+LASTCAP=""
+for N in $STEPS; do
+	PER=$((N / NODES))
+	N=$((PER * NODES))
+	APIDS=""
+	for k in $(seq 0 $((NODES - 1))); do
+		P=$(freeport)
+		echo "$P" > "$TMP/port$k"
+		"$TMP/fakeagent" "$P" "$PER" "$(printf '%X' $(((k + 1) << 20)))" &
+		APIDS="$APIDS $!"
+	done
+	PIDS="$APIDS"
+	setup_db "$N"
+	LPORT=$(freeport)
+	mkdir -p "$TMP/spool"
+	cat > "$TMP/bench.conf" <<EOF
+[database]
+socket = $SOCK
+name = $DB
+user = root
+[billingd]
+spool_dir = $TMP/spool
+listen = 127.0.0.1:$LPORT
+raw_retention_h = ${VEP_BENCH_RAW_H:-48}
+EOF
+	"$BILLINGD" ${VEP_BENCH_DEBUG:+-d} -f "$TMP/bench.conf" --id bench > "$TMP/billingd-$N.log" 2>&1 &
+	BPID=$!
+	PIDS="$PIDS $BPID"
+	sleep "$WARMUP"
+	s0=$(metric billingd_samples_total); k0=$(metric billingd_ticks_skipped_total)
+	n0=$(metric billingd_ticks_total)
+	f0=$(metric 'billingd_polls_total{result="failed"}'); w0=$(metric billingd_write_seconds_total)
+	sp0=$(metric billingd_spans_written_total); r0=$(metric billingd_rows_written_total)
+	c0=$(cputicks "$BPID"); t0=$(date +%s.%N)
+	sleep "$WINDOW"
+	s1=$(metric billingd_samples_total); k1=$(metric billingd_ticks_skipped_total)
+	n1=$(metric billingd_ticks_total)
+	f1=$(metric 'billingd_polls_total{result="failed"}'); w1=$(metric billingd_write_seconds_total)
+	sp1=$(metric billingd_spans_written_total); r1=$(metric billingd_rows_written_total)
+	q1=$(metric billingd_memory_queue_bytes); sb=$(metric billingd_spool_bytes)
+	cu=$(metric billingd_committed_until_seconds)
+	c1=$(cputicks "$BPID"); t1=$(date +%s.%N)
+	rss=$(awk '/VmRSS/ { print $2 }' "/proc/$BPID/status")
+	hz=$(getconf CLK_TCK)
+	line=$(awk -v n="$N" -v s0="$s0" -v s1="$s1" -v k0="$k0" -v k1="$k1" -v f0="$f0" -v f1="$f1" \
+	    -v w0="$w0" -v w1="$w1" -v sp0="$sp0" -v sp1="$sp1" -v r0="$r0" -v r1="$r1" \
+	    -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v rss="$rss" -v hz="$hz" \
+	    -v q="$q1" -v sb="$sb" -v n0="$n0" -v n1="$n1" -v cu="$cu" 'BEGIN {
+		el = t1 - t0; sps = (s1 - s0) / el; w = w1 - w0
+		cpu = (c1 - c0) / hz / el * 100 / (n / 1000)
+		wcap = w > 0 ? (sp1 - sp0) / w : 0; rcap = w > 0 ? (r1 - r0) / w : 0
+		# Every VE sampled on every tick (give or take the tick in flight).
+		full = (s1 - s0) >= n * (n1 - n0 - 1)
+		# Polled: every VE sampled each second, no tick skipped, no poll failed.
+		# Held: polled, and the writer keeps up with 10% to spare (its rate
+		# per second of database time exceeds the input), nothing spooled.
+		lag = t1 - cu
+		polled = (k1 == k0 && f1 == f0 && full)
+		held = (polled && sb == 0 && sps < 0.9 * wcap)
+		printf "%8d %10.0f %6d %7d %8.2f %10.2f %11.0f %12.0f %6.0f %6s %s\n", n, sps, k1 - k0, f1 - f0,
+		    cpu, rss / 1024 / (n / 1000), wcap, rcap, lag, polled ? "yes" : "NO", held ? "yes" : "NO"
+	}')
+	echo "$line"
+	kill "$BPID"; wait "$BPID" 2>/dev/null || true
+	for p in $APIDS; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	PIDS=""
+	case "$line" in
+	*yes) HELD=$N; LASTCAP=$(echo "$line" | awk '{ print $7, $8 }') ;;
+	esac
+	case "$line" in
+	*"yes "*) POLLED=$N ;;
+	*) break ;;
+	esac
+done
+echo "largest VE count polled at 1 Hz with no missed tick or poll: $POLLED"
+echo "largest VE count held end to end (polled, and the writer keeps up): $HELD"
+
+# LOAD DATA LOCAL INFILE of the same raw rows, same server, same run.
+$M "$DB" -e "SELECT ve_id, t, cpu_user_us, cpu_sys_us, COALESCE(vmem_bytes, '\\\\N'), COALESCE(disk_bytes, '\\\\N'), net_in_bytes, net_out_bytes FROM usage_raw" > "$TMP/raw.tsv"
+ROWS=$(wc -l < "$TMP/raw.tsv")
+$M "$DB" -e "CREATE TABLE raw_copy LIKE usage_raw"
+l0=$(date +%s.%N)
+$M --local-infile=1 "$DB" -e "LOAD DATA LOCAL INFILE '$TMP/raw.tsv' INTO TABLE raw_copy"
+l1=$(date +%s.%N)
+set -- ${LASTCAP:-0 0}
+awk -v rows="$ROWS" -v l0="$l0" -v l1="$l1" -v wcap="$1" -v rcap="$2" 'BEGIN {
+	if (rows == 0) {
+		print "LOAD DATA LOCAL INFILE: no raw rows to compare (raw_retention_h = 0)"
+		exit
+	}
+	lps = rows / (l1 - l0)
+	printf "LOAD DATA LOCAL INFILE: %d raw rows in %.2f s = %.0f rows/s\n", rows, l1 - l0, lps
+	printf "billingd writer at the largest held step: %.0f samples/s = %.2f x LOAD DATA rows/s; %.0f rows/s (all tables) = %.2f x\n",
+	    wcap, wcap / lps, rcap, rcap / lps
+}'

@@ -1,0 +1,99 @@
+/*
+ * The billing jobs billingd runs by itself (origin 2.3.3 part II), every
+ * billing_every_s seconds on the thread's own database connection:
+ *  - the automatic invoice run for the month just closed, once its grace
+ *    ([billingd] invoice_grace_h) has passed (idempotent: a restart re-runs
+ *    it once and creates nothing);
+ *  - the unpaid policy ([billingd] unpaid_suspend_days > 0): suspend VEs of
+ *    accounts with overdue invoices, resume them once paid;
+ *  - traffic caps: record VEs past their ordered maximum traffic and
+ *    throttle (the agent applies it) or suspend them, per plan.
+ * Several billingd may run these at once: each job locks in the database.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "billingd.h"
+#include "conf.h"
+#include "db.h"
+#include "db_billing.h"
+#include "log.h"
+
+static void
+jobs_round(struct billingd *bd, struct db *db, long long now)
+{
+	const struct conf *c = bd->conf;
+	char err[256];
+	int y, m, n = 0, a = 0, b = 0;
+	long long days = conf_int(c, "billingd", "unpaid_suspend_days");
+
+	if (billing_due_period(now, conf_int(c, "billingd", "invoice_grace_h") * 3600, &y, &m) == 1 &&
+	    (y != bd->B.done_year || m != bd->B.done_month)) {
+		if (billing_invoice_run_opt(db, y, m, now, (int)conf_int(c, "isp", "invoice_due_days"),
+		    "billingd", &n, err, sizeof(err)) == 0) {
+			bd->B.done_year = y;
+			bd->B.done_month = m;
+			log_info("invoice run %04d-%02d: %d invoices created", y, m, n);
+		} else
+			log_warnx("invoice run %04d-%02d: %s", y, m, err);
+	}
+	if (days > 0) {
+		if (billing_overdue_apply(db, now, (int)days, &a, &b) == 0) {
+			if (a > 0 || b > 0)
+				log_info("unpaid policy: %d VEs suspended, %d resumed", a, b);
+		} else
+			log_warnx("unpaid policy failed");
+	}
+	if (billing_caps_check(db, now, conf_int(c, "billingd", "cap_throttle_kbps"), &a, &b) == 0) {
+		if (a > 0 || b > 0)
+			log_info("traffic caps: %d reached, %d released", a, b);
+	} else
+		log_warnx("traffic cap check failed");
+}
+
+void *
+billing_main(void *arg)
+{
+	struct billingd *bd = arg;
+	struct db *db = NULL;
+	long long every = conf_int(bd->conf, "billingd", "billing_every_s");
+	char err[256];
+	int down = 0;
+
+	pthread_mutex_lock(&bd->B.mu);
+	while (!bd->B.stop) {
+		struct timespec due;
+		pthread_mutex_unlock(&bd->B.mu);
+		if (db == NULL && (db = db_open(bd->conf, err, sizeof(err))) == NULL) {
+			if (!down)
+				log_warnx("billing jobs: database down (%s); retrying", err);
+			down = 1;
+		} else {
+			if (down)
+				log_info("billing jobs: database back");
+			down = 0;
+			jobs_round(bd, db, (long long)time(NULL));
+		}
+		/* The next round is due at an absolute time, not after a sleep. */
+		clock_gettime(CLOCK_REALTIME, &due);
+		due.tv_sec += down ? 10 : every;
+		pthread_mutex_lock(&bd->B.mu);
+		while (!bd->B.stop && pthread_cond_timedwait(&bd->B.cv, &bd->B.mu, &due) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&bd->B.mu);
+	db_close(db);
+	return NULL;
+}
+
+void
+billing_stop(struct billingd *bd)
+{
+	pthread_mutex_lock(&bd->B.mu);
+	bd->B.stop = 1;
+	pthread_cond_signal(&bd->B.cv);
+	pthread_mutex_unlock(&bd->B.mu);
+}

@@ -1,0 +1,358 @@
+/*
+ * From parsed answers to a batch, in the loop.  Each VE has one metering
+ * state (struct vstate) whichever node reports it, so a VE moved between
+ * nodes continues from where it was.  A sample of a VE that the database
+ * does not place on the answering node is dropped and counted.  The
+ * first sample of a VE in a batch opens its entry: from our last state if
+ * that was handed over (known), else as the head the writer reconciles
+ * with the database's counter state.  Every flush_s the batch is closed
+ * (end states filled in) and queued for the writer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "billingd.h"
+
+/* --- VE -> node map (built by the writer, read by the loop) --- */
+
+static size_t
+hslot(uint32_t k, size_t cap)
+{
+	return (size_t)((k * 2654435761u) & (uint32_t)(cap - 1));
+}
+
+uint32_t
+vemap_get(const struct vemap *m, uint32_t ve)
+{
+	if (m->cap == 0)
+		return 0;
+	for (size_t h = hslot(ve, m->cap);; h = (h + 1) & (m->cap - 1)) {
+		if (m->node[h] == 0)
+			return 0;
+		if (m->key[h] == ve)
+			return m->node[h];
+	}
+}
+
+int
+vemap_put(struct vemap *m, uint32_t ve, uint32_t node)
+{
+	size_t h;
+
+	if (node == 0)
+		return -1;	/* 0 marks an empty slot; node ids start at 1 */
+	if ((m->n + 1) * 2 > m->cap) {
+		struct vemap nm = { 0 };
+		nm.cap = m->cap ? m->cap * 2 : 1024;
+		if ((nm.key = calloc(nm.cap, sizeof(*nm.key))) == NULL ||
+		    (nm.node = calloc(nm.cap, sizeof(*nm.node))) == NULL) {
+			vemap_free(&nm);
+			return -1;
+		}
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->node[i] != 0 && vemap_put(&nm, m->key[i], m->node[i]) == -1) {
+				vemap_free(&nm);
+				return -1;
+			}
+		vemap_free(m);
+		*m = nm;
+	}
+	for (h = hslot(ve, m->cap); m->node[h] != 0; h = (h + 1) & (m->cap - 1))
+		if (m->key[h] == ve) {
+			m->node[h] = node;
+			return 0;
+		}
+	m->key[h] = ve;
+	m->node[h] = node;
+	m->n++;
+	return 0;
+}
+
+void
+vemap_free(struct vemap *m)
+{
+	free(m->key);
+	free(m->node);
+	memset(m, 0, sizeof(*m));
+}
+
+void
+snapshot_free(struct snapshot *s)
+{
+	if (s == NULL)
+		return;
+	free(s->nodes);
+	vemap_free(&s->assign);
+	free(s);
+}
+
+/* --- VE metering states --- */
+
+static struct vstate *
+vt_find(struct vtable *t, uint32_t ve)
+{
+	if (t->nslot == 0)
+		return NULL;
+	for (size_t h = hslot(ve, t->nslot);; h = (h + 1) & (t->nslot - 1)) {
+		if (t->slot[h] == 0)
+			return NULL;
+		if (t->v[t->slot[h] - 1].ve == ve)
+			return &t->v[t->slot[h] - 1];
+	}
+}
+
+static int
+vt_rehash(struct vtable *t, size_t nslot)
+{
+	uint32_t *s;
+
+	if ((s = calloc(nslot, sizeof(*s))) == NULL)
+		return -1;
+	free(t->slot);
+	t->slot = s;
+	t->nslot = nslot;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t h = hslot(t->v[i].ve, nslot);
+		while (s[h] != 0)
+			h = (h + 1) & (nslot - 1);
+		s[h] = (uint32_t)(i + 1);
+	}
+	return 0;
+}
+
+static struct vstate *
+vt_get(struct vtable *t, uint32_t ve)
+{
+	struct vstate *v;
+
+	if ((v = vt_find(t, ve)) != NULL)
+		return v;
+	if (t->n == t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 1024;
+		void *nv = realloc(t->v, ncap * sizeof(*t->v));
+		if (nv == NULL)
+			return NULL;
+		t->v = nv;
+		t->cap = ncap;
+	}
+	if ((t->n + 1) * 2 > t->nslot && vt_rehash(t, t->nslot ? t->nslot * 2 : 2048) == -1)
+		return NULL;
+	v = &t->v[t->n];
+	memset(v, 0, sizeof(*v));
+	v->ve = ve;
+	v->entry = -1;
+	{
+		size_t h = hslot(ve, t->nslot);
+		while (t->slot[h] != 0)
+			h = (h + 1) & (t->nslot - 1);
+		t->slot[h] = (uint32_t)(t->n + 1);
+	}
+	t->n++;
+	return v;
+}
+
+static int
+vs_set_ips(struct vstate *v, const struct mip *ip, size_t n)
+{
+	if (n > v->cip) {
+		void *np = realloc(v->ip, n * sizeof(*ip));
+		if (np == NULL)
+			return -1;
+		v->ip = np;
+		v->cip = n;
+	}
+	if (n > 0)
+		memmove(v->ip, ip, n * sizeof(*ip));
+	v->nip = n;
+	return 0;
+}
+
+/* Forget the batch being built: every VE starts its next entry unknown. */
+static void
+drop_batch(struct billingd *bd, const char *why)
+{
+	struct vtable *t = &bd->L.vt;
+
+	log_warnx("batch of %zu VEs dropped: %s; the database's counter state "
+	    "will recover the usage", bd->L.cur ? bd->L.cur->ne : 0, why);
+	for (size_t i = 0; i < t->n; i++) {
+		t->v[i].entry = -1;
+		t->v[i].known = 0;
+	}
+	batch_free(bd->L.cur);
+	bd->L.cur = NULL;
+	bd->L.batches_lost++;
+}
+
+/* One VE of an answer into the batch; 0, or -1 when out of memory. */
+static int
+collect_ve(struct billingd *bd, struct batch *b, struct vstate *v,
+    const struct mcount *now, const struct mip *ip, size_t nip)
+{
+	struct mip dip[PROM_MAX_IPS], merged[BATCH_MAX_IPS];
+	struct mspan span;
+	size_t nm;
+	long e;
+
+	if (v->entry < 0) {
+		if (v->have && v->known) {
+			e = batch_add_entry(b, v->ve, BE_KNOWN, &v->cur, v->ip, v->nip);
+		} else {
+			/* Head of an unknown entry: the writer finds its span. */
+			if ((e = batch_add_entry(b, v->ve, 0, now, ip, nip)) == -1)
+				return -1;
+			v->entry = e;
+			v->cur = *now;
+			v->have = v->known = 1;
+			return vs_set_ips(v, ip, nip);
+		}
+		if (e == -1)
+			return -1;
+		v->entry = e;
+	}
+	meter_delta(&v->cur, v->ip, v->nip, now, ip, nip, bd->max_spread_s, &span, dip);
+	if (batch_add_span(b, (uint32_t)v->entry, &span, dip, nip) == -1)
+		return -1;
+	if (span.why != METER_CONT)
+		b->e[v->entry].flags |= BE_IPS_RESET;
+	nm = meter_merge_ips(v->ip, v->nip, ip, nip, span.why != METER_CONT,
+	    merged, BATCH_MAX_IPS);
+	v->cur = *now;
+	return vs_set_ips(v, merged, nm);
+}
+
+void
+collect_answer(struct billingd *bd, struct peer *p, int64_t t)
+{
+	const struct prom_set *s = &p->set;
+	const struct vemap *assign = bd->L.snap ? &bd->L.snap->assign : NULL;
+	struct mip ip[PROM_MAX_IPS];
+	struct mcount c;
+	struct vstate *v;
+
+	if (bd->L.cur == NULL && (bd->L.cur = batch_new(t)) == NULL) {
+		log_warn("%s: batch", __func__);
+		return;
+	}
+	for (size_t i = 0; i < s->nve; i++) {
+		const struct prom_ve *pv = &s->ve[i];
+
+		if (assign == NULL || vemap_get(assign, pv->id) != p->ni.id) {
+			bd->L.ignored++;
+			continue;
+		}
+		if ((v = vt_get(&bd->L.vt, pv->id)) == NULL) {
+			drop_batch(bd, "out of memory");
+			return;
+		}
+		if (v->have && t <= v->cur.t) {
+			bd->L.stale++;	/* a second already metered (clock step) */
+			continue;
+		}
+		memset(&c, 0, sizeof(c));
+		c.t = t;
+		c.node_id = p->ni.id;
+		c.agent_start_us = s->agent_start_us;
+		c.ve_start_us = pv->start_us;
+		c.cpu_user_us = pv->cpu_user_us;
+		c.cpu_sys_us = pv->cpu_sys_us;
+		c.vmem = pv->vmem;
+		c.disk = pv->disk;
+		for (uint32_t k = 0; k < pv->nip; k++) {
+			memcpy(ip[k].addr, s->ip[pv->ip_off + k].addr, 16);
+			ip[k].rx = s->ip[pv->ip_off + k].rx;
+			ip[k].tx = s->ip[pv->ip_off + k].tx;
+		}
+		if (collect_ve(bd, bd->L.cur, v, &c, ip, pv->nip) == -1) {
+			drop_batch(bd, "out of memory");
+			return;
+		}
+		v->seen = t;
+		bd->L.samples++;
+		bd->L.tick_samples++;
+	}
+}
+
+int
+collect_handoff(struct billingd *bd, int64_t now)
+{
+	struct batch *b = bd->L.cur;
+	struct vstate *v;
+	int full = 0;
+
+	bd->L.last_handoff = now;
+	if (b == NULL || b->ne == 0)
+		return 0;
+	for (size_t i = 0; i < b->ne; i++) {
+		if ((v = vt_find(&bd->L.vt, b->e[i].ve)) == NULL)
+			continue;	/* cannot happen: entries come from states */
+		if (batch_set_end(b, (uint32_t)i, &v->cur, v->ip, v->nip) == -1) {
+			drop_batch(bd, "out of memory");
+			return -1;
+		}
+		v->entry = -1;
+	}
+	bd->L.cur = NULL;
+	pthread_mutex_lock(&bd->S.mu);
+	if (bd->S.q_bytes + batch_bytes(b) > bd->queue_max)
+		full = 1;
+	else {
+		if (bd->S.q_tail != NULL)
+			bd->S.q_tail->next = b;
+		else
+			bd->S.q = b;
+		bd->S.q_tail = b;
+		bd->S.q_bytes += batch_bytes(b);
+		bd->S.q_n++;
+		pthread_cond_signal(&bd->S.cv);
+	}
+	pthread_mutex_unlock(&bd->S.mu);
+	if (full) {
+		/* The writer is far behind: drop this batch, recover later. */
+		bd->L.cur = b;
+		drop_batch(bd, "the writer's queue is full");
+		return -1;
+	}
+	bd->L.batches_made++;
+	return 0;
+}
+
+/*
+ * Forget VEs not sampled for an hour (deleted, or moved to a node another
+ * billingd polls): their state would only be stale.  Should one come
+ * back, it starts unknown and the database's state decides.
+ */
+void
+collect_gc(struct billingd *bd, int64_t now)
+{
+	struct vtable *t = &bd->L.vt;
+	size_t k = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->v[i].entry < 0 && now - t->v[i].seen > 3600) {
+			free(t->v[i].ip);
+			continue;
+		}
+		t->v[k++] = t->v[i];
+	}
+	if (k == t->n)
+		return;
+	t->n = k;
+	if (vt_rehash(t, t->nslot) == -1)
+		fatalx("%s: out of memory", __func__);
+}
+
+void
+collect_free(struct billingd *bd)
+{
+	struct vtable *t = &bd->L.vt;
+
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].ip);
+	free(t->v);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+	batch_free(bd->L.cur);
+	bd->L.cur = NULL;
+}

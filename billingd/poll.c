@@ -1,0 +1,444 @@
+/*
+ * Polling the node agents: per node an HTTP/1.1 client on a non-blocking
+ * socket (connect, send, read, keep the connection for the next second)
+ * and a health state machine (unknown, up, failing, down) that only
+ * peer_set_health() changes, so "down" and "back" are logged once each.
+ * A request has poll_timeout_ms from its tick; whatever happens to one node
+ * (refused, silent, slow, garbage) ends within that and touches no other.
+ * A node that is down is tried again after a back-off that doubles up to
+ * 30 s; its counters keep counting, so nothing is lost meanwhile.
+ */
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+#include "billingd.h"
+
+#define BACKOFF_MAX	30
+#define GARBAGE_LOG_S	60
+#define READ_CHUNK	65536
+
+const char *
+peer_health_name(enum peer_health h)
+{
+	switch (h) {
+	case PH_UP:		return "up";
+	case PH_FAILING:	return "failing";
+	case PH_DOWN:		return "down";
+	default:		return "unknown";
+	}
+}
+
+/*
+ * The one place a node's health changes: logs and counts the transition
+ * (once) and keeps the back-off.
+ */
+static void
+peer_set_health(struct billingd *bd, struct peer *p, enum peer_health to, int64_t t)
+{
+	enum peer_health from = p->hs;
+
+	if (to == PH_DOWN)
+		p->backoff = from == PH_DOWN ?
+		    (p->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : p->backoff * 2) : 2;
+	if (to == PH_DOWN)
+		p->next_try = t + p->backoff;
+	if (from == to)
+		return;
+	p->hs = to;
+	bd->L.transitions++;
+	switch (to) {
+	case PH_UP:
+		if (from == PH_UNKNOWN)
+			log_info("node %s: up", p->ni.name);
+		else
+			log_info("node %s: back after %lld s", p->ni.name,
+			    (long long)(t - p->fail_since));
+		break;
+	case PH_FAILING:
+		log_warnx("node %s: failing: %s", p->ni.name, p->why);
+		break;
+	case PH_DOWN:
+		log_warnx("node %s: down since %lld s (%u failed polls): %s",
+		    p->ni.name, (long long)(t - p->fail_since), p->fails, p->why);
+		break;
+	case PH_UNKNOWN:
+		break;
+	}
+}
+
+static void
+conn_close(struct billingd *bd, struct peer *p)
+{
+	if (p->fd != -1) {
+		loop_unwatch(bd, p->fd);
+		close(p->fd);
+	}
+	p->fd = -1;
+	p->cs = CONN_CLOSED;
+}
+
+static void
+peer_ok(struct billingd *bd, struct peer *p, int64_t now)
+{
+	p->fails = 0;
+	p->last_ok_at = p->tick;
+	p->lag_ms = (int)(now - p->tick * 1000);
+	p->polls_ok++;
+	bd->L.polls_ok++;
+	peer_set_health(bd, p, PH_UP, p->tick);
+}
+
+static void
+peer_fail(struct billingd *bd, struct peer *p, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+peer_fail(struct billingd *bd, struct peer *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	conn_close(bd, p);
+	va_start(ap, fmt);
+	vsnprintf(p->why, sizeof(p->why), fmt, ap);
+	va_end(ap);
+	if (p->fails++ == 0)
+		p->fail_since = p->tick;
+	p->polls_failed++;
+	bd->L.polls_failed++;
+	if (p->hs == PH_DOWN || p->fails >= (unsigned)bd->down_after)
+		peer_set_health(bd, p, PH_DOWN, p->tick);
+	else
+		peer_set_health(bd, p, PH_FAILING, p->tick);
+}
+
+static struct peer *
+peer_new(const struct nodeinfo *ni)
+{
+	struct peer *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->ev.kind = EV_PEER;
+	p->ev.p = p;
+	p->fd = -1;
+	p->ni = *ni;
+	prom_init(&p->set);
+	return p;
+}
+
+static void
+peer_free(struct billingd *bd, struct peer *p)
+{
+	conn_close(bd, p);
+	prom_free(&p->set);
+	free(p->in);
+	free(p);
+}
+
+void
+peers_sync(struct billingd *bd, const struct snapshot *s)
+{
+	struct peer *p, **pp;
+
+	for (p = bd->L.peers; p != NULL; p = p->next)
+		p->stale = 1;
+	for (size_t i = 0; i < s->nnodes; i++) {
+		const struct nodeinfo *ni = &s->nodes[i];
+		for (p = bd->L.peers; p != NULL; p = p->next)
+			if (p->ni.id == ni->id)
+				break;
+		if (p == NULL) {
+			if ((p = peer_new(ni)) == NULL) {
+				log_warn("%s: node %s", __func__, ni->name);
+				continue;
+			}
+			p->next = bd->L.peers;
+			bd->L.peers = p;
+			log_info("node %s: polling %s", ni->name, ni->url);
+		} else if (strcmp(p->ni.url, ni->url) != 0 || p->ni.salen != ni->salen ||
+		    memcmp(&p->ni.sa, &ni->sa, ni->salen) != 0) {
+			log_info("node %s: now at %s", ni->name, ni->url);
+			conn_close(bd, p);
+			p->ni = *ni;
+		} else
+			memcpy(p->ni.name, ni->name, sizeof(p->ni.name));
+		p->stale = 0;
+	}
+	for (pp = &bd->L.peers; (p = *pp) != NULL;) {
+		if (p->stale) {
+			log_info("node %s: no longer polled by this billingd", p->ni.name);
+			*pp = p->next;
+			peer_free(bd, p);
+		} else
+			pp = &p->next;
+	}
+}
+
+void
+peers_free(struct billingd *bd)
+{
+	struct peer *p;
+
+	while ((p = bd->L.peers) != NULL) {
+		bd->L.peers = p->next;
+		peer_free(bd, p);
+	}
+}
+
+static void
+build_request(struct peer *p, size_t max_body)
+{
+	int n = snprintf(p->req, sizeof(p->req),
+	    "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: billingd\r\n"
+	    "Accept: text/plain\r\nConnection: keep-alive\r\n\r\n",
+	    p->ni.path, p->ni.hostport);
+	p->reqlen = n > 0 && (size_t)n < sizeof(p->req) ? (size_t)n : 0;
+	p->sent = 0;
+	p->inlen = 0;
+	httpc_init(&p->hr, max_body);
+}
+
+static void start_connect(struct billingd *, struct peer *);
+
+static void
+send_more(struct billingd *bd, struct peer *p)
+{
+	while (p->sent < p->reqlen) {
+		ssize_t n = send(p->fd, p->req + p->sent, p->reqlen - p->sent, MSG_NOSIGNAL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			loop_watch(bd, p->fd, EPOLLOUT, &p->ev, 0);
+			return;
+		}
+		if (n <= 0 && p->reused && p->sent == 0 && now_ms() < p->deadline_ms) {
+			/* The agent closed the kept-alive connection: one fresh try. */
+			conn_close(bd, p);
+			start_connect(bd, p);
+			return;
+		}
+		if (n <= 0) {
+			peer_fail(bd, p, "send: %s", strerror(errno));
+			return;
+		}
+		p->sent += (size_t)n;
+	}
+	p->cs = CONN_READING;
+	loop_watch(bd, p->fd, EPOLLIN | EPOLLRDHUP, &p->ev, 0);
+}
+
+static void
+start_connect(struct billingd *bd, struct peer *p)
+{
+	int one = 1;
+
+	p->reused = 0;
+	p->fd = socket(p->ni.sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (p->fd == -1) {
+		peer_fail(bd, p, "socket: %s", strerror(errno));
+		return;
+	}
+	setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(p->fd, (struct sockaddr *)&p->ni.sa, p->ni.salen) == 0) {
+		p->cs = CONN_SENDING;
+		if (loop_watch(bd, p->fd, EPOLLOUT, &p->ev, 1) == -1) {
+			peer_fail(bd, p, "epoll: %s", strerror(errno));
+			return;
+		}
+		send_more(bd, p);
+		return;
+	}
+	if (errno != EINPROGRESS) {
+		peer_fail(bd, p, "connect: %s", strerror(errno));
+		return;
+	}
+	p->cs = CONN_CONNECTING;
+	if (loop_watch(bd, p->fd, EPOLLOUT, &p->ev, 1) == -1)
+		peer_fail(bd, p, "epoll: %s", strerror(errno));
+}
+
+void
+peer_tick(struct billingd *bd, struct peer *p, int64_t t, int64_t now)
+{
+	if (p->cs != CONN_CLOSED && p->cs != CONN_IDLE) {
+		/* Cannot happen with a timeout below the tick; be safe. */
+		peer_fail(bd, p, "previous poll still running");
+	}
+	if (p->hs == PH_DOWN && t < p->next_try)
+		return;
+	p->tick = t;
+	p->last_poll_at = t;
+	p->started_ms = now;
+	p->deadline_ms = now + bd->poll_timeout_ms;
+	if (p->ni.salen == 0) {
+		peer_fail(bd, p, "cannot resolve the address of %s", p->ni.url);
+		return;
+	}
+	build_request(p, bd->max_body);
+	if (p->reqlen == 0) {
+		peer_fail(bd, p, "URL too long");
+		return;
+	}
+	if (p->cs == CONN_IDLE) {
+		p->reused = 1;
+		p->cs = CONN_SENDING;
+		send_more(bd, p);
+	} else
+		start_connect(bd, p);
+}
+
+/* The answer is complete: check it, meter it, keep or drop the connection. */
+static void
+answered(struct billingd *bd, struct peer *p, int64_t now)
+{
+	char err[256];
+	const char *body = p->in + p->hr.head;
+	size_t blen = p->hr.body_end - p->hr.head;
+
+	if (p->hr.status != 200) {
+		peer_fail(bd, p, "HTTP status %d", p->hr.status);
+		return;
+	}
+	if (prom_parse(&p->set, body, blen, err, sizeof(err)) == -1) {
+		/* One line per node per minute, however often it repeats. */
+		if (p->tick - p->garbage_logged >= GARBAGE_LOG_S) {
+			if (p->garbage_quiet > 0)
+				log_warnx("node %s: answer refused: %s (%u more since)",
+				    p->ni.name, err, p->garbage_quiet);
+			else
+				log_warnx("node %s: answer refused: %s", p->ni.name, err);
+			p->garbage_logged = p->tick;
+			p->garbage_quiet = 0;
+		} else
+			p->garbage_quiet++;
+		peer_fail(bd, p, "malformed answer: %s", err);
+		return;
+	}
+	collect_answer(bd, p, p->tick);
+	peer_ok(bd, p, now);
+	if (p->hr.keepalive) {
+		p->cs = CONN_IDLE;
+		loop_watch(bd, p->fd, EPOLLIN | EPOLLRDHUP, &p->ev, 0);
+	} else
+		conn_close(bd, p);
+}
+
+static void
+read_more(struct billingd *bd, struct peer *p, int64_t now)
+{
+	const char *why = NULL;
+	int eof = 0;
+
+	for (;;) {
+		ssize_t n;
+		if (p->incap - p->inlen < READ_CHUNK) {
+			size_t ncap = p->incap ? p->incap * 2 : 2 * READ_CHUNK;
+			char *np;
+			if (ncap > bd->max_body + HTTPC_MAX_HEAD + 2 * READ_CHUNK) {
+				peer_fail(bd, p, "answer larger than %zu bytes", bd->max_body);
+				return;
+			}
+			if ((np = realloc(p->in, ncap)) == NULL) {
+				peer_fail(bd, p, "out of memory");
+				return;
+			}
+			p->in = np;
+			p->incap = ncap;
+		}
+		n = recv(p->fd, p->in + p->inlen, p->incap - p->inlen, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			break;
+		if (n == -1 && (errno != ECONNRESET || p->inlen > 0)) {
+			peer_fail(bd, p, "recv: %s", strerror(errno));
+			return;
+		}
+		if (n <= 0) {
+			eof = 1;
+			break;
+		}
+		p->inlen += (size_t)n;
+	}
+	if (eof && p->inlen == 0 && p->reused && now < p->deadline_ms) {
+		/* The agent closed the kept-alive connection: one fresh try. */
+		conn_close(bd, p);
+		p->sent = 0;
+		httpc_init(&p->hr, bd->max_body);
+		start_connect(bd, p);
+		return;
+	}
+	switch (httpc_feed(&p->hr, p->in, p->inlen, eof, &why)) {
+	case HTTPC_MORE:
+		return;
+	case HTTPC_ERR:
+		peer_fail(bd, p, "%s", why);
+		return;
+	case HTTPC_DONE:
+		answered(bd, p, now);
+		return;
+	}
+}
+
+void
+peer_event(struct billingd *bd, struct peer *p, uint32_t events, int64_t now)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	switch (p->cs) {
+	case CONN_CONNECTING:
+		if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+			err = errno;
+		if (err != 0) {
+			peer_fail(bd, p, "connect: %s", strerror(err));
+			return;
+		}
+		p->cs = CONN_SENDING;
+		send_more(bd, p);
+		return;
+	case CONN_SENDING:
+		send_more(bd, p);
+		return;
+	case CONN_READING:
+		read_more(bd, p, now);
+		return;
+	case CONN_IDLE:
+		/* The agent closed (or wrote) between polls: start afresh. */
+		conn_close(bd, p);
+		return;
+	case CONN_CLOSED:
+		return;
+	}
+	(void)events;
+}
+
+void
+peers_expire(struct billingd *bd, int64_t now)
+{
+	for (struct peer *p = bd->L.peers; p != NULL; p = p->next)
+		if (p->cs != CONN_CLOSED && p->cs != CONN_IDLE && now >= p->deadline_ms)
+			peer_fail(bd, p, "no complete answer within %d ms", bd->poll_timeout_ms);
+}
+
+int64_t
+peers_next_deadline(struct billingd *bd)
+{
+	int64_t d = INT64_MAX;
+
+	for (struct peer *p = bd->L.peers; p != NULL; p = p->next)
+		if (p->cs != CONN_CLOSED && p->cs != CONN_IDLE && p->deadline_ms < d)
+			d = p->deadline_ms;
+	return d;
+}
