@@ -168,6 +168,21 @@ api_may_see(struct web *w, struct resp *r, const struct caller *c, const char *v
 }
 
 int
+api_admin_only(struct web *w, struct req *q, struct resp *r)
+{
+	struct caller c;
+
+	if (api_auth(w, q, r, &c) == -1)
+		return 0;
+	if (c.who != WHO_ADMIN) {
+		web_error(w, r, 403, "This call is for the operator.");
+		return 0;
+	}
+	r->private_page = 1;	/* operator answers are never cached */
+	return 1;
+}
+
+int
 main(int argc, char **argv)
 {
 	return web_main(argc, argv, "vep-api", pages, nitems(pages), NULL);

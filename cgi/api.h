@@ -24,6 +24,8 @@ struct caller {
 int	api_auth(struct web *, struct req *, struct resp *, struct caller *);
 /* May c see VE ve_id?  Otherwise answer 404 (same as a VE that does not exist). */
 int	api_may_see(struct web *, struct resp *, const struct caller *, const char *ve_id);
+/* The operator's Bearer token is required: 1, or 0 with 401/403/429/503 in resp. */
+int	api_admin_only(struct web *, struct req *, struct resp *);
 /* A syntactically valid VEid: 8 upper-case hex digits. */
 int	ve_id_valid(const char *);
 

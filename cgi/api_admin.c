@@ -30,20 +30,6 @@
 #define LIMIT_DEFAULT	100
 #define OFFSET_MAX	1000000000LL
 
-static int
-admin_only(struct web *w, struct req *q, struct resp *r)
-{
-	struct caller c;
-
-	if (api_auth(w, q, r, &c) == -1)
-		return 0;
-	if (c.who != WHO_ADMIN) {
-		web_error(w, r, 403, "This call is for the operator.");
-		return 0;
-	}
-	r->private_page = 1;
-	return 1;
-}
 
 static void
 fail(struct web *w, struct resp *r, int rc, const char *err)
@@ -92,7 +78,7 @@ api_admin_ves(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	size_t n;
 	(void)caps;
 
-	if (!admin_only(w, q, r))
+	if (!api_admin_only(w, q, r))
 		return;
 	bad = json_object();
 	one_param(q, "state", &state, bad);
@@ -211,7 +197,7 @@ api_admin_ve_move(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	json_t *b;
 	int rc;
 
-	if (!admin_only(w, q, r) || !path_ve(w, r, caps[0]) || body(q, r, keys, &b) == -1)
+	if (!api_admin_only(w, q, r) || !path_ve(w, r, caps[0]) || body(q, r, keys, &b) == -1)
 		return;
 	node = json_string_value(json_object_get(b, "node"));
 	if (node == NULL || !admin_node_name_valid(node)) {
@@ -234,7 +220,7 @@ api_admin_ve_suspend(struct web *w, struct req *q, struct resp *r, char caps[][8
 	json_t *b, *v;
 	int rc;
 
-	if (!admin_only(w, q, r) || !path_ve(w, r, caps[0]) || body(q, r, keys, &b) == -1)
+	if (!api_admin_only(w, q, r) || !path_ve(w, r, caps[0]) || body(q, r, keys, &b) == -1)
 		return;
 	if ((v = json_object_get(b, "reason")) != NULL && !json_is_null(v)) {
 		reason = json_string_value(v);
@@ -258,7 +244,7 @@ api_admin_ve_resume(struct web *w, struct req *q, struct resp *r, char caps[][80
 	json_t *b;
 	int rc;
 
-	if (!admin_only(w, q, r) || !path_ve(w, r, caps[0]) || body(q, r, keys, &b) == -1)
+	if (!api_admin_only(w, q, r) || !path_ve(w, r, caps[0]) || body(q, r, keys, &b) == -1)
 		return;
 	rc = db_admin_ve_resume(w->db, caps[0], ACTOR, w->now, err, sizeof(err));
 	if (rc == ADM_OK)
@@ -274,7 +260,7 @@ api_admin_ve_delete(struct web *w, struct req *q, struct resp *r, char caps[][80
 	json_t *b;
 	int rc;
 
-	if (!admin_only(w, q, r) || !path_ve(w, r, caps[0]) || body(q, r, keys, &b) == -1)
+	if (!api_admin_only(w, q, r) || !path_ve(w, r, caps[0]) || body(q, r, keys, &b) == -1)
 		return;
 	rc = db_admin_ve_delete(w->db, caps[0], ACTOR, w->now, err, sizeof(err));
 	if (rc == ADM_OK)
@@ -291,7 +277,7 @@ api_admin_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	json_t *bad;
 	int k, rc;
 
-	if (!admin_only(w, q, r))
+	if (!api_admin_only(w, q, r))
 		return;
 	if ((k = admin_report_parse(caps[0])) < 0) {
 		web_error(w, r, 404, "There is no such report: ask for revenue, usage, overage or unpaid.");

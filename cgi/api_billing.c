@@ -51,19 +51,6 @@ fail(struct web *w, struct resp *r, int rc, const char *err, const char *notfoun
 	}
 }
 
-static int
-admin_only(struct web *w, struct req *q, struct resp *r)
-{
-	struct caller c;
-
-	if (api_auth(w, q, r, &c) == -1)
-		return 0;
-	if (c.who != WHO_ADMIN) {
-		web_error(w, r, 403, "This call is for the operator.");
-		return 0;
-	}
-	return 1;
-}
 
 void
 api_ve_charges(struct web *w, struct req *q, struct resp *r, char caps[][80])
@@ -142,7 +129,7 @@ api_admin_invoice_runs(struct web *w, struct req *q, struct resp *r, char caps[]
 	char err[256] = "";
 	int y, m, rc, created = 0;
 
-	if (!admin_only(w, q, r))
+	if (!api_admin_only(w, q, r))
 		return;
 	if (q->json != NULL)
 		period = json_string_value(json_object_get(q->json, "period"));
@@ -186,7 +173,7 @@ api_admin_payment_add(struct web *w, struct req *q, struct resp *r, char caps[][
 	long long amount = 0, paid_at = 0, id;
 	int rc;
 
-	if (!admin_only(w, q, r))
+	if (!api_admin_only(w, q, r))
 		return;
 	if ((fields = json_object()) == NULL) {
 		web_error(w, r, 503, "The service is briefly unavailable.");
@@ -238,7 +225,7 @@ api_admin_credit_note_add(struct web *w, struct req *q, struct resp *r, char cap
 	size_t n = 0, i;
 	int rc;
 
-	if (!admin_only(w, q, r))
+	if (!api_admin_only(w, q, r))
 		return;
 	if ((fields = json_object()) == NULL) {
 		web_error(w, r, 503, "The service is briefly unavailable.");

@@ -23,18 +23,6 @@ static const char *const sql[S__MAX] = {
 	    "FROM nodes n ORDER BY n.name",
 };
 
-static int
-admin_only(struct web *w, struct req *q, struct resp *r)
-{
-	struct caller c;
-	if (api_auth(w, q, r, &c) == -1)
-		return 0;
-	if (c.who != WHO_ADMIN) {
-		web_error(w, r, 403, "This call is for the operator.");
-		return 0;
-	}
-	return 1;
-}
 
 void
 api_node_ves(struct web *w, struct req *q, struct resp *r, char caps[][80])
@@ -77,7 +65,7 @@ api_admin_nodes(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	int rc;
 	(void)caps;
 
-	if (!admin_only(w, q, r))
+	if (!api_admin_only(w, q, r))
 		return;
 	struct dbo o[] = { DBO_STR(name), DBO_STR(url), DBO_INT(&en), DBO_STR(state), DBO_INT(&lp),
 	    DBO_INT(&lo), DBO_INT(&lag), DBO_INT(&maxv), DBO_INT(&disk), DBO_STR(owner), DBO_INT(&nves) };
@@ -121,7 +109,7 @@ api_admin_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80]
 	char tok[65], err[256];
 	(void)caps;
 
-	if (!admin_only(w, q, r))
+	if (!api_admin_only(w, q, r))
 		return;
 	if (q->json == NULL) {
 		resp_json_error(r, 400, "Send {\"name\":..., \"url\":...} as JSON.", NULL);
@@ -161,7 +149,7 @@ api_admin_node_delete(struct web *w, struct req *q, struct resp *r, char caps[][
 {
 	char err[256];
 
-	if (!admin_only(w, q, r))
+	if (!api_admin_only(w, q, r))
 		return;
 	/* Removed and audited in one transaction; a node any VE ever named stays (history). */
 	switch (db_admin_node_delete(w->db, caps[0], "api", w->now, err, sizeof(err))) {

@@ -12,15 +12,10 @@
 void
 api_admin_plans(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	struct caller c;
 	json_t *p;
 	(void)caps;
-	if (api_auth(w, q, r, &c) == -1)
+	if (!api_admin_only(w, q, r))
 		return;
-	if (c.who != WHO_ADMIN) {
-		web_error(w, r, 403, "This call is for the operator.");
-		return;
-	}
 	if ((p = catalog_plans_json(w->db, w->now)) == NULL) {
 		web_error(w, r, 503, "The service is briefly unavailable.");
 		return;
@@ -31,18 +26,13 @@ api_admin_plans(struct web *w, struct req *q, struct resp *r, char caps[][80])
 void
 api_admin_plan_add(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	struct caller c;
 	char err[256];
 	long long vf = w->now;
 	json_t *j;
 	int rc;
 	(void)caps;
-	if (api_auth(w, q, r, &c) == -1)
+	if (!api_admin_only(w, q, r))
 		return;
-	if (c.who != WHO_ADMIN) {
-		web_error(w, r, 403, "This call is for the operator.");
-		return;
-	}
 	if (q->json == NULL) {
 		resp_json_error(r, 400, "Send the plan as a JSON object (Content-Type: application/json).", NULL);
 		return;
