@@ -798,7 +798,8 @@ class TestJobs(BillingdTest):
         self.assertEqual(state("00001001"), "active")
         self.assertEqual(self.db.one("SELECT COUNT(*) FROM ip_addresses WHERE ve_id = '00001003'"), "0")
         self.assertEqual(self.db.one("SELECT COUNT(*) FROM ip_addresses WHERE ve_id IS NOT NULL"), "2")
-        self.assertEqual(self.db.one("SELECT COUNT(*) FROM audit_log WHERE actor = 'billingd'"), "3")
+        # ve.expire for 1002 and 1003, ve.erase for 1003 (the billing jobs may add their own rows)
+        self.assertEqual(self.db.one("SELECT COUNT(*) FROM audit_log WHERE actor = 'billingd' AND action LIKE 've.%'"), "3")
         # Old raw seconds went with their partition; rollups past retention deleted.
         self.assertTrue(wait_for(lambda: self.db.one(
             "SELECT COUNT(*) FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA = DATABASE() "
