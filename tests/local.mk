@@ -22,3 +22,4 @@ tests_unit_test_auth_LDADD = $(UNIT_LIBS)
 tests_unit_test_tmpl_SOURCES = tests/unit/test_tmpl.c
 tests_unit_test_tmpl_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tmpl_LDADD = lib/libveptmpl.a $(UNIT_LIBS) $(CTEMPLATE_LIBS) -lstdc++
+EXTRA_DIST += tests/unit/data/tmpl
