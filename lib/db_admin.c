@@ -232,6 +232,43 @@ digits(const char *s, size_t n, long long *v)
 	return 0;
 }
 
+/*
+ * Copy every remaining row of c (each time stored in *row, size bytes) into
+ * a new array *rows (free()) of *n rows, then close c.  DB_OK or < 0 db_rc
+ * (nothing returned then).
+ */
+static int
+fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n)
+{
+	char *out = NULL, *np;
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	while ((rc = db_next(c)) == 1) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			if ((np = reallocarray(out, nc, size)) == NULL) {
+				rc = DB_ERR;
+				break;
+			}
+			out = np;
+			cap = nc;
+		}
+		memcpy(out + *n * size, row, size);
+		(*n)++;
+	}
+	db_cur_close(c);
+	if (rc < 0) {
+		free(out);
+		*n = 0;
+		return rc;
+	}
+	*rows = out;
+	return DB_OK;
+}
+
 int
 admin_date_parse(const char *s, long long *t)
 {
@@ -1286,9 +1323,8 @@ int
 db_admin_invoices(struct db *db, enum admin_inv_status st, const char *q, long long now,
     long long limit, long long offset, struct admin_invoice **rows, size_t *n, long long *total)
 {
-	struct admin_invoice x, *out = NULL;
+	struct admin_invoice x;
 	char esc[128], num[140], mail[140];
-	size_t cap = 0;
 	struct db_cur c;
 	int rc;
 
@@ -1310,27 +1346,7 @@ db_admin_invoices(struct db *db, enum admin_inv_status st, const char *q, long l
 	    DBO_INT(&x.paid), DBO_INT(&x.issued_at), DBO_INT(&x.due_at) };
 	if ((rc = db_query(db, &c, sql[S_INVOICES], p, nitems(p), o, nitems(o))) != DB_OK)
 		return rc;
-	while ((rc = db_next(&c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct admin_invoice *np = reallocarray(out, nc, sizeof(*np));
-			if (np == NULL) {
-				rc = DB_ERR;
-				break;
-			}
-			out = np;
-			cap = nc;
-		}
-		out[(*n)++] = x;
-	}
-	db_cur_close(&c);
-	if (rc < 0) {
-		free(out);
-		*n = 0;
-		return rc;
-	}
-	*rows = out;
-	return DB_OK;
+	return fetch_all(&c, &x, sizeof(x), (void **)rows, n);
 }
 
 int
@@ -1347,8 +1363,7 @@ static int
 docs(struct db *db, enum stmt list, enum stmt cnt, long long limit, long long offset,
     struct admin_doc **rows, size_t *n, long long *total)
 {
-	struct admin_doc x, *out = NULL;
-	size_t cap = 0;
+	struct admin_doc x;
 	struct db_cur c;
 	int rc;
 
@@ -1363,27 +1378,7 @@ docs(struct db *db, enum stmt list, enum stmt cnt, long long limit, long long of
 	    DBO_STR(x.actor), DBO_INT(&x.amount), DBO_INT(&x.at) };
 	if ((rc = db_query(db, &c, sql[list], p, 2, o, nitems(o))) != DB_OK)
 		return rc;
-	while ((rc = db_next(&c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct admin_doc *np = reallocarray(out, nc, sizeof(*np));
-			if (np == NULL) {
-				rc = DB_ERR;
-				break;
-			}
-			out = np;
-			cap = nc;
-		}
-		out[(*n)++] = x;
-	}
-	db_cur_close(&c);
-	if (rc < 0) {
-		free(out);
-		*n = 0;
-		return rc;
-	}
-	*rows = out;
-	return DB_OK;
+	return fetch_all(&c, &x, sizeof(x), (void **)rows, n);
 }
 
 int
