@@ -11,7 +11,6 @@ and months in 2011 that nothing else uses, and settles what it left open.
 """
 import calendar
 import html.parser
-import http.client
 import json
 import os
 import random
@@ -22,9 +21,9 @@ import tempfile
 import time
 import urllib.parse
 
-BASE = os.environ.get("VEP_HTTP", "http://127.0.0.1:8080")
-_u = urllib.parse.urlsplit(BASE)
-HOST, PORT = _u.hostname, _u.port or 80
+import veplib
+from veplib import Resp, q  # noqa: F401 (re-exported for the tests)
+
 SOCK = os.environ.get("VEP_DB_SOCKET", "")
 BUILD = os.environ.get("VEP_BUILD", "")
 CONF = os.environ.get("VEP_CONF", "")
@@ -36,10 +35,7 @@ def ts(y, mo, d, h=0):
 
 
 def sql(query):
-    out = subprocess.run(["mariadb", "--no-defaults", f"--socket={SOCK}", "-uroot", "-N", "-B",
-                          "vepanel", "-e", query], check=True, capture_output=True, text=True,
-                         timeout=60).stdout
-    return [line.split("\t") for line in out.splitlines() if line != ""]
+    return veplib.sql(query, raw=False)
 
 
 def sql1(query):
@@ -47,69 +43,16 @@ def sql1(query):
     return rows[0][0] if rows else None
 
 
-def q(s):
-    """A SQL string literal for the tests' own data."""
-    return "'" + str(s).replace("\\", "\\\\").replace("'", "''") + "'"
-
-
 def source_address():
     """A loopback address of our own: 127.0.2.x."""
     return f"127.0.2.{random.randint(2, 250)}"
 
 
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
-        self.text = body.decode("utf-8", "replace")
-
-    def header(self, name):
-        for k, v in self.headers:
-            if k.lower() == name.lower():
-                return v
-        return None
-
-    def set_cookies(self):
-        return [v for k, v in self.headers if k.lower() == "set-cookie"]
-
-    def json(self):
-        return json.loads(self.text)
-
-
-class Client:
-    """One browser: a cookie jar and a source address."""
+class Client(veplib.Client):
+    """One browser with a loopback source address of its own."""
 
     def __init__(self, source=None):
-        self.jar = {}
-        self.source = source or source_address()
-
-    def request(self, method, path, body=None, headers=None, cookies=True):
-        h = dict(headers or {})
-        if cookies and self.jar:
-            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
-        c = http.client.HTTPConnection(HOST, PORT, timeout=60, source_address=(self.source, 0))
-        try:
-            c.request(method, path, body=body, headers=h)
-            r = c.getresponse()
-            resp = Resp(r.status, r.getheaders(), r.read())
-        finally:
-            c.close()
-        for sc in resp.set_cookies():
-            name, _, rest = sc.partition("=")
-            value = rest.split(";", 1)[0]
-            if "Max-Age=0" in sc:
-                self.jar.pop(name, None)
-            else:
-                self.jar[name] = value
-        return resp
-
-    def get(self, path, **kw):
-        return self.request("GET", path, **kw)
-
-    def post(self, path, pairs, **kw):
-        return self.request("POST", path, body=urllib.parse.urlencode(pairs),
-                            headers={"Content-Type": "application/x-www-form-urlencoded"}, **kw)
+        super().__init__(source or source_address())
 
     def api(self, method, path, body=None, headers=None):
         h = {"Authorization": "Bearer " + TOKEN}

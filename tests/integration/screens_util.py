@@ -4,7 +4,6 @@ CLI, a valid order, and clean-up of the VEs a test made (marked deleted,
 their addresses, sessions and failed logins released, as an operator's
 delete would)."""
 import base64
-import http.client
 import json
 import os
 import re
@@ -12,72 +11,10 @@ import subprocess
 import time
 import urllib.parse
 
-BASE = os.environ.get("VEP_HTTP", "http://127.0.0.1:8080")
-_u = urllib.parse.urlsplit(BASE)
-HOST, PORT = _u.hostname, _u.port or 80
+import veplib
+from veplib import Client, Resp, q  # noqa: F401 (re-exported for the tests)
+
 SOCKET = os.environ.get("VEP_DB_SOCKET", "")
-
-
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers            # list of (name, value)
-        self.body = body
-        self.text = body.decode("utf-8", "replace")
-
-    def header(self, name):
-        for k, v in self.headers:
-            if k.lower() == name.lower():
-                return v
-        return None
-
-    def cookies_set(self):
-        return [v for k, v in self.headers if k.lower() == "set-cookie"]
-
-    def json(self):
-        return json.loads(self.text)
-
-
-class Client:
-    """One browser: a cookie jar and a source address."""
-
-    def __init__(self, source="127.0.0.1"):
-        self.jar = {}
-        self.source = source
-
-    def request(self, method, path, body=None, headers=None, cookies=True):
-        h = dict(headers or {})
-        if cookies and self.jar:
-            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
-        c = http.client.HTTPConnection(HOST, PORT, timeout=60, source_address=(self.source, 0))
-        try:
-            c.request(method, path, body=body, headers=h)
-            r = c.getresponse()
-            resp = Resp(r.status, r.getheaders(), r.read())
-        finally:
-            c.close()
-        for sc in resp.cookies_set():
-            name, _, rest = sc.partition("=")
-            value = rest.split(";", 1)[0]
-            if "Max-Age=0" in sc:
-                self.jar.pop(name, None)
-            else:
-                self.jar[name] = value
-        return resp
-
-    def get(self, path, **kw):
-        return self.request("GET", path, **kw)
-
-    def post_form(self, path, pairs, **kw):
-        body = urllib.parse.urlencode(pairs)
-        return self.request("POST", path, body=body,
-                            headers={"Content-Type": "application/x-www-form-urlencoded"}, **kw)
-
-    def post_json(self, path, obj, headers=None):
-        h = {"Content-Type": "application/json"}
-        h.update(headers or {})
-        body = obj if isinstance(obj, (str, bytes)) else json.dumps(obj)
-        return self.request("POST", path, body=body, headers=h, cookies=False)
 
 
 def basic(ve_id, password):
@@ -89,21 +26,12 @@ def bearer():
 
 
 def sql(query):
-    """Rows of a query (tab-separated CLI output) as lists of strings."""
-    out = subprocess.run(["mariadb", "--no-defaults", f"--socket={SOCKET}", "-uroot", "-N", "-B",
-                          "vepanel", "-e", query], check=True, capture_output=True, text=True,
-                         timeout=60).stdout
-    return [line.split("\t") for line in out.splitlines() if line != ""]
+    return veplib.sql(query, raw=False)
 
 
 def sql1(query):
     rows = sql(query)
     return rows[0][0] if rows else None
-
-
-def q(s):
-    """A string literal for SQL built by the tests (test data only)."""
-    return "'" + str(s).replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def counts(email=None):

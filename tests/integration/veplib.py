@@ -35,12 +35,62 @@ class Resp:
     def headers_all(self, name):
         return [v for k, v in self.headers if k.lower() == name.lower()]
 
+    def set_cookies(self):
+        return self.headers_all("Set-Cookie")
+
+    cookies_set = set_cookies
+
     def json(self):
         return json.loads(self.body.decode("utf-8"))
 
     @property
     def text(self):
         return self.body.decode("utf-8", "replace")
+
+
+class Client:
+    """One browser: a cookie jar and a source address (a loopback address of
+    the test's own keeps throttling by address apart from other tests)."""
+
+    def __init__(self, source="127.0.0.1"):
+        self.jar = {}
+        self.source = source
+
+    def request(self, method, path, body=None, headers=None, cookies=True):
+        u = urllib.parse.urlsplit(HTTP)
+        h = dict(headers or {})
+        if cookies and self.jar:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
+        c = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=60,
+                                       source_address=(self.source, 0))
+        try:
+            c.request(method, path, body=body, headers=h)
+            r = c.getresponse()
+            resp = Resp(r.status, r.getheaders(), r.read())
+        finally:
+            c.close()
+        for sc in resp.set_cookies():
+            name, _, rest = sc.partition("=")
+            if "Max-Age=0" in sc:
+                self.jar.pop(name, None)
+            else:
+                self.jar[name] = rest.split(";", 1)[0]
+        return resp
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post_form(self, path, pairs, **kw):
+        return self.request("POST", path, body=urllib.parse.urlencode(pairs),
+                            headers={"Content-Type": "application/x-www-form-urlencoded"}, **kw)
+
+    post = post_form
+
+    def post_json(self, path, obj, headers=None):
+        h = {"Content-Type": "application/json"}
+        h.update(headers or {})
+        body = obj if isinstance(obj, (str, bytes)) else json.dumps(obj)
+        return self.request("POST", path, body=body, headers=h, cookies=False)
 
 
 def request(method, path, body=None, headers=None, timeout=30):
@@ -76,12 +126,18 @@ def basic(user, password):
     return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
-def sql(query, db=None):
-    """Run SQL as root over the private socket; returns rows as lists of strings."""
+def sql(query, db=None, raw=True):
+    """Run SQL as root over the private socket; returns rows as lists of strings
+    (raw=False: the CLI's escapes, \\t and \\n, inside values)."""
     out = subprocess.run(["mariadb", "--no-defaults", f"--socket={SOCK}", "-uroot", "-N", "-B",
-                          "--raw", db or DB, "-e", query],
-                         check=True, capture_output=True, text=True).stdout
+                          *(["--raw"] if raw else []), db or DB, "-e", query],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
     return [line.split("\t") for line in out.splitlines() if line != ""]
+
+
+def q(s):
+    """A SQL string literal for the tests' own data (never for untrusted text)."""
+    return "'" + str(s).replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def sql_value(query, db=None):
