@@ -78,7 +78,7 @@ items_of(const struct crow *t, struct adj_item *it)
 {
 	memset(it, 0, sizeof(*it) * 4);
 	for (size_t i = 0; i < t->n; i++) {
-		snprintf(it[i].ve, sizeof(it[i].ve), "0000000%zu", i + 1);
+		snprintf(it[i].ve, sizeof(it[i].ve), "%08X", (unsigned)(i + 1));
 		it[i].res = t->it[i].res;
 		it[i].qty_billed = t->it[i].qb;
 		it[i].amount_billed = t->it[i].ab;
@@ -168,7 +168,7 @@ START_TEST(test_reason)
 
 	memset(it, 0, sizeof(it));
 	for (size_t i = 0; i < reasons[_i].n; i++) {
-		snprintf(it[i].ve, sizeof(it[i].ve), "0000000%zu", i + 1);
+		snprintf(it[i].ve, sizeof(it[i].ve), "%08X", (unsigned)(i + 1));
 		it[i].res = reasons[_i].it[i].res;
 		it[i].qty_billed = reasons[_i].it[i].qb;
 		it[i].amount_billed = reasons[_i].it[i].ab;
