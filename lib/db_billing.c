@@ -21,6 +21,11 @@
  * in it, so numbers have no gaps and two runs queue up behind each other;
  * the second then finds the invoices (unique account, period, currency)
  * and skips them.  Payments and credit notes lock their invoice row first.
+ *
+ * Late usage (db_adjust.h) hooks in, delimited: the run opens its month in
+ * invoiced_periods before reading usage; "DN-" numbers are debit notes for
+ * the invoice JSON and payments; invoice JSON and a VE's invoice list get
+ * the notes; late credit notes are not taken off a VE's charges again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,10 +148,12 @@ static const char *const sql[S__MAX] = {
 	 */
 	[S_USAGE_HOURS] = USAGE_RANGE("usage_hour"),
 	[S_USAGE_DAYS] = USAGE_RANGE("usage_day"),
+	/* Not late usage's credit notes: the rating already has what they correct (db_adjust.h). */
 	[S_CREDITS_VE] =
 	    "SELECT l.resource, l.amount_minor FROM credit_note_lines l "
 	    "JOIN credit_notes c ON c.id = l.credit_note_id JOIN invoices i ON i.id = c.invoice_id "
-	    "WHERE l.ve_id = ? AND i.period = ? ORDER BY c.id, l.seq",
+	    "WHERE l.ve_id = ? AND i.period = ? AND c.id NOT IN "
+	    "(SELECT note_id FROM late_lines WHERE note_kind = 'CN') ORDER BY c.id, l.seq",
 	[S_COUNTER_INIT] =
 	    "INSERT IGNORE INTO billing_counters (kind, year, next_no) VALUES (?, ?, 1)",
 	[S_COUNTER_LOCK] =

@@ -4,6 +4,8 @@
  * usage_hour rows), and issues the documents: invoices with gapless
  * numbers per year (INV-YYYY-NNNNNN), credit notes (CN-YYYY-NNNNNN),
  * payments; plus the policies billingd runs (overdue VEs, traffic caps).
+ * Notes for late usage, debit notes (DN-YYYY-NNNNNN) among them, are
+ * db_adjust.h's.
  * Issued documents are immutable (db/migrations/0003_billing.sql).
  *
  * Functions return enum billing_rc; those taking err fill it with one
