@@ -8,6 +8,9 @@
  *    accounts with overdue invoices, resume them once paid;
  *  - traffic caps: record VEs past their ordered maximum traffic and
  *    throttle (the agent applies it) or suspend them, per plan.
+ *  - late usage: a debit or credit note for usage stored after its month
+ *    was invoiced (db_adjust.h), every round, so it is billed within a
+ *    round of arriving; nothing is read when nothing is marked.
  * Several billingd may run these at once: each job locks in the database.
  */
 #include <errno.h>
@@ -19,6 +22,7 @@
 #include "billingd.h"
 #include "conf.h"
 #include "db.h"
+#include "db_adjust.h"
 #include "db_billing.h"
 #include "log.h"
 
@@ -40,6 +44,12 @@ jobs_round(struct billingd *bd, struct db *db, long long now)
 		} else
 			log_warnx("invoice run %04d-%02d: %s", y, m, err);
 	}
+	if (db_adjust_run(db, now, (int)conf_int(c, "isp", "invoice_due_days"), "billingd", &a, &b,
+	    err, sizeof(err)) == 0) {
+		if (a > 0 || b > 0)
+			log_info("late usage: %d debit notes, %d credit notes issued", a, b);
+	} else
+		log_warnx("late usage: %s", err);
 	if (days > 0) {
 		if (billing_overdue_apply(db, now, (int)days, &a, &b) == 0) {
 			if (a > 0 || b > 0)

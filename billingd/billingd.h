@@ -178,6 +178,7 @@ struct wfig {
 	uint64_t	 write_us;		/* time spent in applied batches */
 	uint64_t	 spans, rows;		/* written by them */
 	int64_t		 committed_t;		/* latest sample committed */
+	uint64_t	 late;			/* (VE, invoiced month) marks written */
 };
 
 /* Between the loop and the writer, under mu. */

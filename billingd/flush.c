@@ -12,6 +12,11 @@
  * SELECT ... FOR UPDATE and meter_plan() decides: write as is, skip (the
  * database is already past us), or compute the first span from the
  * database's state.
+ *
+ * Usage for a month that was invoiced already (a spool replayed late, a
+ * gap spread back across the month's end) is marked in the same
+ * transaction (db_adjust_mark_days): the next invoice run or billing
+ * round bills the difference with a debit or credit note.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +24,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "db_adjust.h"
 #include "db_usage.h"
 #include "log.h"
 #include "billingd.h"
@@ -42,6 +48,7 @@ struct work {
 	size_t		 nrs;
 	struct rollup	 ru;
 	unsigned	 conflicts;
+	size_t		 late;		/* (VE, invoiced month) pairs marked */
 };
 
 static void
@@ -337,6 +344,8 @@ apply_once(struct billingd *bd, struct batch *b, int replay, int careful,
 	    (rc = db_usage_rollup_put(db, DU_DAY, w->ru.roll[DU_DAY], w->ru.nroll[DU_DAY])) != DB_OK ||
 	    (rc = db_usage_ip_hour_put(db, w->ru.iph, w->ru.niph)) != DB_OK ||
 	    (rc = db_usage_totals_put(db, w->ru.tot, w->ru.ntot)) != DB_OK ||
+	    (rc = db_adjust_mark_days(db, w->ru.roll[DU_DAY], w->ru.nroll[DU_DAY], now,
+	    &w->late)) != DB_OK ||
 	    (rc = db_usage_seq_set(db, bd->id, (long long)b->seq, now)) != DB_OK)
 		goto fail;
 	if ((rc = db_commit(db)) != DB_OK)
@@ -356,6 +365,7 @@ flush_apply(struct billingd *bd, struct batch *b, int replay)
 	enum apply_rc rc = A_ERR;
 	unsigned conflicts = 0;
 	uint64_t spans = 0, rows = 0;
+	size_t late = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int attempt = 0; attempt < 4; attempt++) {
@@ -365,6 +375,7 @@ flush_apply(struct billingd *bd, struct batch *b, int replay)
 		}
 		rc = apply_once(bd, b, replay, attempt > 0, &w);
 		conflicts = w.conflicts;
+		late = w.late;
 		spans = w.nrs;
 		rows = w.nupd + w.nput + w.nsip + w.ru.nraw + w.ru.nrawip + w.ru.niph +
 		    w.ru.ntot + w.ru.nroll[DU_MINUTE] + w.ru.nroll[DU_HOUR] + w.ru.nroll[DU_DAY];
@@ -388,7 +399,11 @@ flush_apply(struct billingd *bd, struct batch *b, int replay)
 		    (t1.tv_nsec - t0.tv_nsec) / 1000);
 		bd->S.fig.spans += spans;
 		bd->S.fig.rows += rows;
+		bd->S.fig.late += late;
 		pthread_mutex_unlock(&bd->S.mu);
+		if (late > 0)
+			log_info("batch %llu: usage of %zu VE-months that were invoiced already; "
+			    "marked for a debit or credit note", (unsigned long long)b->seq, late);
 		log_debug("batch %llu: %llu spans, %llu rows in %lld ms",
 		    (unsigned long long)b->seq, (unsigned long long)spans,
 		    (unsigned long long)rows, (long long)((t1.tv_sec - t0.tv_sec) * 1000 +

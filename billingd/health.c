@@ -214,6 +214,9 @@ render(struct billingd *bd, struct buf *b)
 	buf_printf(b, "billingd_committed_until_seconds %lld\n", (long long)s.committed_t);
 	metric(b, "billingd_conflicts_total", "VEs whose database state differed from ours", "counter");
 	buf_printf(b, "billingd_conflicts_total %llu\n", (unsigned long long)s.conflicts);
+	metric(b, "billingd_late_marks_total", "VE-months that got usage after they were invoiced",
+	    "counter");
+	buf_printf(b, "billingd_late_marks_total %llu\n", (unsigned long long)s.late);
 	metric(b, "billingd_node_up", "1 if the node's last poll succeeded", "gauge");
 	for (struct peer *p = bd->L.peers; p != NULL; p = p->next)
 		buf_printf(b, "billingd_node_up{node=\"%s\"} %d\n", p->ni.name, p->hs == PH_UP);

@@ -25,6 +25,7 @@
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
+#include "db_adjust.h"
 #include "db_admin.h"
 #include "db_billing.h"
 #include "db_ve.h"
@@ -65,6 +66,9 @@ PAGE_FN(page_invoice_run);
 PAGE_FN(page_invoice_payment);
 PAGE_FN(page_credit_note);
 PAGE_FN(page_credit_notes);
+PAGE_FN(page_debit_notes);
+PAGE_FN(page_debit_note);
+PAGE_FN(page_debit_note_payment);
 PAGE_FN(page_payments);
 PAGE_FN(page_payment_add);
 PAGE_FN(page_reports);
@@ -98,6 +102,9 @@ static const struct page pages[] = {
 	{ "/admin/invoices/*/credit-notes", M_POST, page_credit_note },
 	{ "/admin/invoice-runs", M_POST, page_invoice_run },
 	{ "/admin/credit-notes", M_GET, page_credit_notes },
+	{ "/admin/debit-notes", M_GET, page_debit_notes },
+	{ "/admin/debit-notes/*", M_GET, page_debit_note },
+	{ "/admin/debit-notes/*/payments", M_POST, page_debit_note_payment },
 	{ "/admin/payments", M_GET, page_payments },
 	{ "/admin/payments", M_POST, page_payment_add },
 	{ "/admin/reports", M_GET, page_reports },
@@ -146,7 +153,7 @@ static const struct {
 	{ "imported", "The plan was imported." },
 	{ "paid", "The payment was recorded." },
 	{ "credited", "The credit note was issued." },
-	{ "run", "The invoice run has finished." },
+	{ "run", "The invoice run has finished; usage that came after its month was invoiced got its debit or credit note." },
 	{ "logout", "You have logged out." },
 };
 
@@ -1834,8 +1841,34 @@ page_invoice_run(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		    "The stored data cannot be rated; see the log." : "The service is briefly unavailable.");
 		return;
 	}
-	log_info("admin: %s ran invoices for %s: %d new", s.subject, v.s[K_PERIOD], created);
+	{
+		/* And the notes for late usage of any invoiced month (db_adjust.h). */
+		int dn = 0, cn = 0;
+		if (db_adjust_run(w->db, w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"),
+		    actor, &dn, &cn, err, sizeof(err)) != BILLING_OK)
+			log_warnx("admin: invoice run %s: late usage: %s", v.s[K_PERIOD], err);
+		log_info("admin: %s ran invoices for %s: %d new, %d debit and %d credit notes for "
+		    "late usage", s.subject, v.s[K_PERIOD], created, dn, cn);
+	}
 	redirect_done(r, "/admin/invoices", "run");
+}
+
+/* The lines of a late note (arr of o): VE, resource, before, after, amount. */
+static void
+diff_lines(struct tmpl_dict *d, const char *section, json_t *o, const char *arr, const char *cur)
+{
+	size_t i;
+	json_t *l;
+
+	json_array_foreach(json_object_get(o, arr), i, l) {
+		struct tmpl_dict *y = tmpl_add(d, section);
+		tmpl_set(y, "VE_ID", json_string_value(json_object_get(l, "ve_id")));
+		tmpl_set(y, "RESOURCE", json_string_value(json_object_get(l, "resource")));
+		tmpl_set(y, "UNIT", json_string_value(json_object_get(l, "unit")));
+		tmpl_set(y, "BEFORE", json_string_value(json_object_get(l, "quantity_before")));
+		tmpl_set(y, "AFTER", json_string_value(json_object_get(l, "quantity_after")));
+		set_money_json(y, "AMOUNT", l, "amount_minor", cur);
+	}
 }
 
 /* The invoice page, or the print-ready page (print = 1). */
@@ -1939,6 +1972,8 @@ render_invoice(struct web *w, struct req *q, struct resp *r, const struct sessio
 		tmpl_set(x, "REASON", json_string_value(json_object_get(e, "reason")));
 		set_time(x, "ISSUED", iso_of(e, "issued_at"));
 		set_money_json(x, "TOTAL", e, "total_minor", cur);
+		if (json_is_true(json_object_get(e, "late")))
+			tmpl_show(x, "CN_LATE");
 		json_array_foreach(json_object_get(e, "lines"), i, l) {
 			struct tmpl_dict *y = tmpl_add(x, "CN_LINE");
 			const char *ve = json_string_value(json_object_get(l, "ve_id"));
@@ -1958,6 +1993,19 @@ render_invoice(struct web *w, struct req *q, struct resp *r, const struct sessio
 		tmpl_show(d, "NO_PAYMENTS");
 	if (json_array_size(json_object_get(j, "credit_notes")) == 0)
 		tmpl_show(d, "NO_CNS");
+	/* Late usage's debit notes (db_adjust.h), with the difference per line. */
+	json_array_foreach(json_object_get(j, "debit_notes"), k, e) {
+		struct tmpl_dict *x = tmpl_add(d, "DN");
+		tmpl_set(x, "NUMBER", json_string_value(json_object_get(e, "number")));
+		tmpl_set(x, "REASON", json_string_value(json_object_get(e, "reason")));
+		tmpl_set(x, "STATUS", json_string_value(json_object_get(e, "status")));
+		set_time(x, "ISSUED", iso_of(e, "issued_at"));
+		set_money_json(x, "TOTAL", e, "total_minor", cur);
+		set_money_json(x, "BALANCE", e, "balance_minor", cur);
+		diff_lines(x, "DN_LINE", e, "lines", cur);
+	}
+	if (json_array_size(json_object_get(j, "debit_notes")) == 0)
+		tmpl_show(d, "NO_DNS");
 	for (int i = 0; i < RR__MAX; i++) {
 		struct tmpl_dict *o = tmpl_add(d, "RES_OPT");
 		tmpl_set(o, "VALUE", rate_res_name((enum rate_res)i));
@@ -2257,6 +2305,187 @@ page_payments(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	(void)caps;
 	docs_page(w, q, r, 0);
+}
+
+/* ---- debit notes (late usage, db_adjust.h) ---------------------------------------------------- */
+
+static void
+page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct session s;
+	struct vals v;
+	struct tmpl_dict *d;
+	long long page, total;
+	json_t *j, *e;
+	size_t k;
+
+	(void)caps;
+	if (billing_page(w, q, r, &s, "Debit notes", "debit_notes") == -1)
+		return;
+	read_fields(&q->query, BIT(K_PAGE), &v);
+	page = v.s[K_PAGE] != NULL ? v.n[K_PAGE] : 1;
+	if ((j = db_adjust_dn_list_json(w->db, PAGE_ROWS, (page - 1) * PAGE_ROWS, w->now)) == NULL) {
+		unavailable(w, r);
+		return;
+	}
+	if ((d = admin_dict(w, &s, "Debit notes", "debit_notes")) == NULL) {
+		json_decref(j);
+		web_error(w, r, 500, "Out of memory.");
+		return;
+	}
+	json_array_foreach(json_object_get(j, "debit_notes"), k, e) {
+		struct tmpl_dict *x = tmpl_add(d, "DOC");
+		const char *cur = json_string_value(json_object_get(e, "currency"));
+		tmpl_set(x, "NUMBER", json_string_value(json_object_get(e, "number")));
+		tmpl_set(x, "INVOICE", json_string_value(json_object_get(e, "invoice")));
+		tmpl_set(x, "PERIOD", json_string_value(json_object_get(e, "period")));
+		tmpl_set(x, "TEXT", json_string_value(json_object_get(e, "reason")));
+		tmpl_set(x, "ACTOR", json_string_value(json_object_get(e, "actor")));
+		tmpl_set(x, "STATUS", json_string_value(json_object_get(e, "status")));
+		set_date(x, "AT", iso_of(e, "issued_at"));
+		set_date(x, "DUE", iso_of(e, "due_at"));
+		set_money_json(x, "AMOUNT", e, "total_minor", cur);
+		set_money_json(x, "BALANCE", e, "balance_minor", cur);
+	}
+	total = (long long)json_integer_value(json_object_get(j, "total"));
+	if (total == 0)
+		tmpl_show(d, "NO_DOCS");
+	tmpl_set_int(d, "TOTAL", total);
+	pager(d, "/admin/debit-notes", page, total, PAGE_ROWS);
+	json_decref(j);
+	render(w, r, 200, "admin/debit_notes.tpl", d);
+}
+
+/* One debit note with its lines, payments and a payment form. */
+static void
+render_debit_note(struct web *w, struct req *q, struct resp *r, const struct session *s,
+    const char *number, int status, const struct vals *pay, const char *error)
+{
+	struct tmpl_dict *d;
+	json_t *j, *e;
+	const char *cur;
+	char title[64];
+	size_t k;
+	int rc = BILLING_ENOENT;
+
+	if (!admin_invoice_number_valid(number, "DN") ||
+	    (j = db_adjust_dn_json(w->db, number, NULL, w->now, &rc)) == NULL) {
+		if (rc == BILLING_ENOENT)
+			web_error(w, r, 404, "There is no such debit note.");
+		else
+			unavailable(w, r);
+		return;
+	}
+	cur = json_string_value(json_object_get(j, "currency"));
+	snprintf(title, sizeof(title), "Debit note %s", number);
+	if ((d = admin_dict(w, s, title, "debit_notes")) == NULL) {
+		json_decref(j);
+		web_error(w, r, 500, "Out of memory.");
+		return;
+	}
+	notice(d, q);
+	if (error != NULL)
+		tmpl_set(tmpl_add(d, "ERROR"), "MSG", error);
+	if (pay != NULL)
+		form_state(d, pay, BIT(K_AMOUNT) | BIT(K_DATE) | BIT(K_REFERENCE));
+	else
+		set_date(d, "V_DATE", w->now);
+	tmpl_set(d, "NUMBER", number);
+	tmpl_set(d, "INVOICE", json_string_value(json_object_get(j, "invoice")));
+	tmpl_set(d, "PERIOD", json_string_value(json_object_get(j, "period")));
+	tmpl_set(d, "REASON", json_string_value(json_object_get(j, "reason")));
+	tmpl_set(d, "CURRENCY", cur);
+	tmpl_set(d, "STATUS", json_string_value(json_object_get(j, "status")));
+	set_time(d, "ISSUED", iso_of(j, "issued_at"));
+	set_time(d, "DUE", iso_of(j, "due_at"));
+	set_money_json(d, "SUBTOTAL", j, "subtotal_minor", cur);
+	set_money_json(d, "TAX", j, "tax_minor", cur);
+	set_money_json(d, "TOTAL", j, "total_minor", cur);
+	set_money_json(d, "PAID", j, "paid_minor", cur);
+	set_money_json(d, "BALANCE", j, "balance_minor", cur);
+	diff_lines(d, "LINE", j, "lines", cur);
+	json_array_foreach(json_object_get(j, "payments"), k, e) {
+		struct tmpl_dict *x = tmpl_add(d, "PAYMENT");
+		tmpl_set(x, "DATE", json_string_value(json_object_get(e, "date")));
+		tmpl_set(x, "REFERENCE", json_string_value(json_object_get(e, "reference")));
+		set_money_json(x, "AMOUNT", e, "amount_minor", cur);
+	}
+	if (json_array_size(json_object_get(j, "payments")) == 0)
+		tmpl_show(d, "NO_PAYMENTS");
+	json_decref(j);
+	render(w, r, status, "admin/debit_note.tpl", d);
+}
+
+static void
+page_debit_note(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct session s;
+
+	if (billing_page(w, q, r, &s, "Debit note", "debit_notes") == -1)
+		return;
+	render_debit_note(w, q, r, &s, caps[0], 200, NULL, NULL);
+}
+
+static void
+page_debit_note_payment(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct session s;
+	struct vals v;
+	char actor[80], err[256] = "", back[64], why[128];
+	const char *cur;
+	json_t *j;
+	int64_t amount = 0;
+	long long id;
+	int bad, rc;
+
+	if (need_post(w, q, r, &s) == -1 || (rc = billing_ready(w, r)) < 0)
+		return;
+	if (rc == 0) {
+		web_error(w, r, 409, "Billing is not available in this installation yet.");
+		return;
+	}
+	rc = BILLING_ENOENT;
+	if (!admin_invoice_number_valid(caps[0], "DN") ||
+	    (j = db_adjust_dn_json(w->db, caps[0], NULL, w->now, &rc)) == NULL) {
+		if (rc == BILLING_ENOENT)
+			web_error(w, r, 404, "There is no such debit note.");
+		else
+			unavailable(w, r);
+		return;
+	}
+	bad = read_fields(&q->form, BIT(K_AMOUNT) | BIT(K_DATE) | BIT(K_REFERENCE), &v);
+	cur = json_string_value(json_object_get(j, "currency"));
+	if (v.s[K_AMOUNT] != NULL) {
+		if (money_parse(v.s[K_AMOUNT], cur, &amount) == -1) {
+			int e = money_exponent(cur);
+			snprintf(why, sizeof(why), "An amount in %s with at most %d digit%s after the "
+			    "point, such as %s.", cur, e, e == 1 ? "" : "s",
+			    e == 0 ? "1200" : e == 3 ? "12.345" : "12.34");
+			v.bad[K_AMOUNT] = why;
+			bad++;
+		} else if (amount == 0) {
+			v.bad[K_AMOUNT] = "The amount must not be 0.";
+			bad++;
+		}
+	}
+	json_decref(j);
+	if (bad == 0) {
+		actor_of(&s, actor);
+		rc = billing_payment_add(w->db, caps[0], amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
+		    w->now, &id, err, sizeof(err));
+		if (rc == BILLING_OK) {
+			log_info("admin: %s recorded a payment on %s", s.subject, caps[0]);
+			snprintf(back, sizeof(back), "/admin/debit-notes/%s", caps[0]);
+			redirect_done(r, back, "paid");
+			return;
+		}
+		if (rc != BILLING_EINPUT) {
+			unavailable(w, r);
+			return;
+		}
+		v.bad[K_AMOUNT] = err;
+	}
+	render_debit_note(w, q, r, &s, caps[0], 422, &v, "The payment has errors; see below.");
 }
 
 /* ---- reports --------------------------------------------------------------------------------- */

@@ -5,8 +5,10 @@
  *
  *	GET  /api/v1/ves/{ve_id}/charges?period=YYYY-MM[&explain=1]
  *	GET  /api/v1/ves/{ve_id}/invoices
- *	GET  /api/v1/invoices/{number}
+ *	GET  /api/v1/invoices/{number}   (an invoice, or a debit note DN-...)
  *	POST /api/v1/admin/invoice-runs {"period":"YYYY-MM"}
+ *	    -> {"period","created","debit_notes","credit_notes"}: the notes are
+ *	    for late usage of any invoiced month (db_adjust.h)
  *	POST /api/v1/admin/payments, /api/v1/admin/credit-notes (api_billing.h)
  *
  * explain=1 adds "explain": the state history, the price segments with
@@ -22,6 +24,7 @@
 #include "api.h"
 #include "api_billing.h"
 #include "conf.h"
+#include "db_adjust.h"
 #include "db_billing.h"
 #include "log.h"
 #include "rating.h"
@@ -127,7 +130,7 @@ api_admin_invoice_runs(struct web *w, struct req *q, struct resp *r, char caps[]
 {
 	const char *period = NULL;
 	char err[256] = "";
-	int y, m, rc, created = 0;
+	int y, m, rc, created = 0, dn = 0, cn = 0;
 
 	if (!api_admin_only(w, q, r))
 		return;
@@ -144,8 +147,12 @@ api_admin_invoice_runs(struct web *w, struct req *q, struct resp *r, char caps[]
 		fail(w, r, rc, err, "", "period");
 		return;
 	}
-	resp_json(r, created > 0 ? 201 : 200, json_pack("{s:s, s:i}", "period", period,
-	    "created", created));
+	/* Late usage of any invoiced month; what is left waits for billingd's next round. */
+	if (db_adjust_run(w->db, w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"), "api",
+	    &dn, &cn, err, sizeof(err)) != BILLING_OK)
+		log_warnx("invoice run %s: late usage: %s", period, err);
+	resp_json(r, created + dn + cn > 0 ? 201 : 200, json_pack("{s:s, s:i, s:i, s:i}", "period",
+	    period, "created", created, "debit_notes", dn, "credit_notes", cn));
 }
 
 /* The invoice after a change, as 201. */

@@ -3,6 +3,9 @@
 # SQL; the API handlers are cgi/api_billing.c (listed in cgi/local.mk).
 lib_libvep_a_SOURCES += lib/money.c lib/money.h lib/rating.c lib/rating.h \
 	lib/db_billing.c lib/db_billing.h
+# Late usage: lib/adjust.c is pure (the difference and its notes), all its
+# SQL is lib/db_adjust.c (db/migrations/0007_late.sql).
+lib_libvep_a_SOURCES += lib/adjust.c lib/adjust.h lib/db_adjust.c lib/db_adjust.h
 
 EXTRA_DIST += cgi/api_billing.h
 
@@ -17,6 +20,11 @@ tests_unit_test_rating_prop_SOURCES = tests/unit/test_rating_prop.c
 tests_unit_test_rating_prop_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rating_prop_LDADD = $(UNIT_LIBS)
 TESTS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop
+check_PROGRAMS += tests/unit/test_adjust
+tests_unit_test_adjust_SOURCES = tests/unit/test_adjust.c
+tests_unit_test_adjust_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_adjust_LDADD = $(UNIT_LIBS)
+TESTS += tests/unit/test_adjust
 
 # The invoice-run benchmark's generator and runner (bench/invoice_run.sh).
 noinst_PROGRAMS += bench/invoice_bench
@@ -26,6 +34,7 @@ bench_invoice_bench_LDADD = $(VEP_LIBS)
 
 # The integration test's driver of the calls vepctl and billingd make.
 noinst_PROGRAMS += tests/integration/billing_probe
-tests_integration_billing_probe_SOURCES = tests/integration/billing_probe.c
+tests_integration_billing_probe_SOURCES = tests/integration/billing_probe.c \
+	lib/db_usage.c lib/db_usage.h
 tests_integration_billing_probe_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_billing_probe_LDADD = $(VEP_LIBS)

@@ -605,6 +605,28 @@ fill_billing(struct web *w, struct tmpl_dict *d, const struct selfbill *b)
 			tmpl_set(y, "STATUS", jstr(l, "status"));
 		}
 	}
+	/* Debit and credit notes (late usage's among them, with their reason). */
+	if (b->invoices != NULL && json_array_size(json_object_get(b->invoices, "notes")) > 0) {
+		x = tmpl_add(d, "NOTES");
+		json_array_foreach(json_object_get(b->invoices, "notes"), i, l) {
+			int debit = strcmp(jstr(l, "kind"), "debit_note") == 0;
+			cur = jstr(l, "currency");
+			y = tmpl_add(x, "NOTE");
+			tmpl_set(y, "NUMBER", jstr(l, "number"));
+			tmpl_set(y, "KIND", jstr(l, "kind"));
+			tmpl_show(y, debit ? "NOTE_LINK" : "NOTE_PLAIN");
+			tmpl_set(y, "KIND_LABEL", debit ? "Debit note" : "Credit note");
+			tmpl_set(y, "INVOICE", jstr(l, "invoice"));
+			tmpl_set(y, "PERIOD", jstr(l, "period"));
+			jdate(l, "issued_at", a, sizeof(a));
+			tmpl_set(y, "ISSUED", a);
+			tmpl_set(y, "CURRENCY", cur);
+			set_money(y, "TOTAL", l, "total_minor", cur);
+			if (debit)
+				tmpl_set(tmpl_add(y, "STATUS"), "VALUE", jstr(l, "status"));
+			tmpl_set(y, "REASON", jstr(l, "reason"));
+		}
+	}
 }
 
 static void
@@ -1239,6 +1261,96 @@ out:
 	ve_info_free(&vi);
 }
 
+/* The payments of an invoice or debit note into PAYMENTS. */
+static void
+fill_payments(struct tmpl_dict *d, const json_t *j, const char *cur)
+{
+	struct tmpl_dict *x = NULL, *y;
+	const json_t *e;
+	char a[64];
+	size_t i;
+
+	if (json_array_size(json_object_get(j, "payments")) > 0)
+		x = tmpl_add(d, "PAYMENTS");
+	json_array_foreach(json_object_get(j, "payments"), i, e) {
+		long long t = 0;
+		y = tmpl_add(x, "PAYMENT");
+		vep_parse_iso8601(jstr(e, "date"), &t);
+		fmt_date(t, a, sizeof(a));
+		tmpl_set(y, "DATE", a);
+		tmpl_set(y, "REFERENCE", jstr(e, "reference"));
+		set_money(y, "AMOUNT", e, "amount_minor", cur);
+	}
+}
+
+/* One line of a late note: the quantity billed before, rated now, and the amount. */
+static void
+add_diff(struct tmpl_dict *d, const char *section, const json_t *l, const char *cur)
+{
+	struct tmpl_dict *x = tmpl_add(d, section);
+	int res = rate_res_parse(jstr(l, "resource"));
+	const char *dq = jstr(l, "quantity_delta");
+	char a[64];
+
+	tmpl_set(x, "VE_ID", jstr(l, "ve_id"));
+	tmpl_set(x, "RESOURCE", jstr(l, "resource"));
+	tmpl_set(x, "ITEM", res >= 0 ? res_labels[res] : jstr(l, "resource"));
+	tmpl_set(x, "UNIT", jstr(l, "unit"));
+	tmpl_set(x, "BEFORE", jstr(l, "quantity_before"));
+	tmpl_set(x, "AFTER", jstr(l, "quantity_after"));
+	snprintf(a, sizeof(a), "%s%s", dq[0] != '-' && dq[0] != '\0' ? "+" : "", dq);
+	tmpl_set(x, "DELTA", a);
+	set_money(x, "AMOUNT", l, "amount_minor", cur);
+}
+
+/* A debit note (j as db_adjust_dn_json gives it) as a print-ready page. */
+static void
+render_debit_note(struct web *w, struct resp *r, struct tmpl_dict *d, const json_t *j,
+    const struct ve_info *vi)
+{
+	const char *cur = jstr(j, "currency");
+	const json_t *l;
+	char a[64];
+	size_t i;
+	int y4, m2;
+
+	tmpl_set(d, "ISP_NAME", conf_str(w->conf, "isp", "name"));
+	tmpl_set(d, "ISP_ADDRESS", conf_str(w->conf, "isp", "address"));
+	if (conf_str(w->conf, "isp", "vat_id")[0] != '\0')
+		tmpl_set(tmpl_add(d, "VAT_ID"), "ID", conf_str(w->conf, "isp", "vat_id"));
+	tmpl_set(d, "EMAIL", vi->o.s[OF_EMAIL] != NULL ? vi->o.s[OF_EMAIL] : "");
+	tmpl_set(d, "VE_ID", vi->ve_id);
+	tmpl_set(d, "NUMBER", jstr(j, "number"));
+	tmpl_set(d, "INVOICE", jstr(j, "invoice"));
+	tmpl_set(d, "PERIOD", jstr(j, "period"));
+	if (rate_period_parse(jstr(j, "period"), &y4, &m2) == 0) {
+		fmt_month(y4, m2, a, sizeof(a));
+		tmpl_set(d, "MONTH", a);
+	}
+	tmpl_set(d, "REASON", jstr(j, "reason"));
+	jdate(j, "issued_at", a, sizeof(a));
+	tmpl_set(d, "ISSUED", a);
+	jdate(j, "due_at", a, sizeof(a));
+	tmpl_set(d, "DUE", a);
+	tmpl_set(d, "STATUS", jstr(j, "status"));
+	tmpl_set(d, "CURRENCY", cur);
+	json_array_foreach(json_object_get(j, "lines"), i, l)
+		add_diff(d, "LINE", l, cur);
+	set_money(d, "SUBTOTAL", j, "subtotal_minor", cur);
+	{
+		long long bp = jint(j, "tax_bp");
+		snprintf(a, sizeof(a), "%lld.%02lld %%", bp / 100, bp % 100);
+		tmpl_set(d, "TAX_RATE", a);
+	}
+	set_money(d, "TAX", j, "tax_minor", cur);
+	set_money(d, "TOTAL", j, "total_minor", cur);
+	set_money(d, "PAID", j, "paid_minor", cur);
+	set_money(d, "BALANCE", j, "balance_minor", cur);
+	fill_payments(d, j, cur);
+	r->status = 200;
+	page_render(w, r, "self/note.tpl", d);
+}
+
 /* An invoice or credit note number as the engine writes them: [A-Z0-9-], 1..24. */
 static int
 number_valid(const char *s)
@@ -1278,6 +1390,10 @@ page_invoice(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	if ((d = tmpl_dict_new()) == NULL) {
 		web_error(w, r, 500, "Out of memory.");
+		goto out;
+	}
+	if (strcmp(jstr(j, "kind"), "debit_note") == 0) {
+		render_debit_note(w, r, d, j, &vi);
 		goto out;
 	}
 	cur = jstr(j, "currency");
@@ -1331,16 +1447,20 @@ page_invoice(struct web *w, struct req *q, struct resp *r, char caps[][80])
 			set_money(c, "AMOUNT", l, "amount_minor", cur);
 		}
 	}
-	if (json_array_size(json_object_get(j, "payments")) > 0)
-		x = tmpl_add(d, "PAYMENTS");
-	json_array_foreach(json_object_get(j, "payments"), i, e) {
-		long long t = 0;
-		y = tmpl_add(x, "PAYMENT");
-		vep_parse_iso8601(jstr(e, "date"), &t);
-		fmt_date(t, a, sizeof(a));
-		tmpl_set(y, "DATE", a);
-		tmpl_set(y, "REFERENCE", jstr(e, "reference"));
-		set_money(y, "AMOUNT", e, "amount_minor", cur);
+	fill_payments(d, j, cur);
+	/* Debit notes for usage that came after this invoice (db_adjust.h). */
+	if (json_array_size(json_object_get(j, "debit_notes")) > 0)
+		x = tmpl_add(d, "DEBITS");
+	json_array_foreach(json_object_get(j, "debit_notes"), i, e) {
+		y = tmpl_add(x, "DN");
+		tmpl_set(y, "NUMBER", jstr(e, "number"));
+		tmpl_set(y, "REASON", jstr(e, "reason"));
+		jdate(e, "issued_at", a, sizeof(a));
+		tmpl_set(y, "ISSUED", a);
+		tmpl_set(y, "STATUS", jstr(e, "status"));
+		set_money(y, "TOTAL", e, "total_minor", cur);
+		json_array_foreach(json_object_get(e, "lines"), k, l)
+			add_diff(y, "DN_LINE", l, cur);
 	}
 	r->status = 200;
 	page_render(w, r, "self/invoice.tpl", d);

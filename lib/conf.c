@@ -66,7 +66,7 @@ static const struct ckey keys[] = {
 	{ "billingd", "minute_retention_days", C_INT, "90", 1, 3650, "days of minute rollups kept" },
 	{ "billingd", "hour_retention_days", C_INT, "731", 1, 36500, "days of hour rollups kept" },
 	{ "billingd", "billing_every_s", C_INT, "60", 10, 86400,
-	  "seconds between billing jobs: automatic invoice run, unpaid policy, traffic caps" },
+	  "seconds between billing jobs: automatic invoice run, notes for late usage, unpaid policy, traffic caps" },
 	{ "billingd", "raw_retention_h", C_INT, "48", 0, 8760,
 	  "hours of per-second samples kept (0: no raw table writes)" },
 	{ "billingd", "spool_dir", C_STR, "/var/spool/vepanel", 0, 0, "where batches wait while the database is away" },
@@ -82,7 +82,7 @@ static const struct ckey keys[] = {
 	{ "isp", "name", C_STR, "Example ISP", 0, 0, "ISP name shown on pages and invoices" },
 	{ "isp", "address", C_STR, "", 0, 0, "postal address printed on invoices" },
 	{ "isp", "vat_id", C_STR, "", 0, 0, "VAT id printed on invoices" },
-	{ "isp", "invoice_due_days", C_INT, "14", 0, 365, "days from issue to due date" },
+	{ "isp", "invoice_due_days", C_INT, "14", 0, 365, "days from issue to due date of invoices and debit notes" },
 };
 
 struct centry {

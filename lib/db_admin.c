@@ -185,6 +185,13 @@ static const char *const sql[S__MAX] = {
 	    "FROM credit_note_lines cl JOIN credit_notes c ON c.id = cl.credit_note_id "
 	    "JOIN invoices i ON i.id = c.invoice_id LEFT JOIN ves v ON v.id = cl.ve_id "
 	    "LEFT JOIN orders o ON o.id = v.order_id LEFT JOIN plans p ON p.id = o.plan_id "
+	    "WHERE i.period_from < ? AND i.period_to > ? "
+	    /* Debit notes for late usage (db_adjust.h) add to their invoice's month. */
+	    "UNION ALL SELECT i.period, COALESCE(p.code, ''), i.currency, NULL, NULL, "
+	    "IF(dl.resource = 'fee', dl.amount_minor, 0), IF(dl.resource = 'fee', 0, dl.amount_minor), 0 "
+	    "FROM debit_note_lines dl JOIN debit_notes d ON d.id = dl.debit_note_id "
+	    "JOIN invoices i ON i.id = d.invoice_id LEFT JOIN ves v ON v.id = dl.ve_id "
+	    "LEFT JOIN orders o ON o.id = v.order_id LEFT JOIN plans p ON p.id = o.plan_id "
 	    "WHERE i.period_from < ? AND i.period_to > ?) x "
 	    "GROUP BY x.period, x.plan, x.currency ORDER BY x.period, x.plan, x.currency",
 	/* Sums as text: a five-year sum of byte-seconds does not fit 64 bits before the division. */
@@ -429,7 +436,8 @@ static const char *const rep_names[AR__MAX] = { "revenue", "usage", "overage", "
 
 static const char *const rep_about[AR__MAX] = {
 	[AR_REVENUE] = "Invoiced amounts before tax per invoice period, plan and currency, for the "
-	    "months that overlap the range: fees, overage and credit notes (negative).",
+	    "months that overlap the range: fees, overage and credit notes (negative); debit "
+	    "notes for late usage add to their month's fees and overage.",
 	[AR_USAGE] = "Usage per VE from the daily rollups in the range: CPU time in milliseconds, "
 	    "traffic in bytes, and the average disk and virtual memory in bytes; the node is the "
 	    "VE's node now.",
@@ -1583,7 +1591,8 @@ rep_revenue(struct db *db, long long from, long long to, struct admin_table *t)
 	long long inv, ves, fee, ov, cr;
 	struct db_cur c;
 	int rc;
-	struct dbv p[] = { DBV_INT(to), DBV_INT(from), DBV_INT(to), DBV_INT(from) };
+	struct dbv p[] = { DBV_INT(to), DBV_INT(from), DBV_INT(to), DBV_INT(from), DBV_INT(to),
+	    DBV_INT(from) };
 	struct dbo o[] = { DBO_STR(period), DBO_STR(plan), DBO_STR(cur), DBO_INT(&inv), DBO_INT(&ves),
 	    DBO_INT(&fee), DBO_INT(&ov), DBO_INT(&cr) };
 

@@ -21,6 +21,11 @@
  * in it, so numbers have no gaps and two runs queue up behind each other;
  * the second then finds the invoices (unique account, period, currency)
  * and skips them.  Payments and credit notes lock their invoice row first.
+ *
+ * Late usage (db_adjust.h) hooks in, delimited: the run opens its month in
+ * invoiced_periods before reading usage; "DN-" numbers are debit notes for
+ * the invoice JSON and payments; invoice JSON and a VE's invoice list get
+ * the notes; late credit notes are not taken off a VE's charges again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +35,7 @@
 #include <mysql.h>
 
 #include "db.h"
+#include "db_adjust.h"
 #include "db_billing.h"
 #include "log.h"
 #include "money.h"
@@ -142,10 +148,12 @@ static const char *const sql[S__MAX] = {
 	 */
 	[S_USAGE_HOURS] = USAGE_RANGE("usage_hour"),
 	[S_USAGE_DAYS] = USAGE_RANGE("usage_day"),
+	/* Not late usage's credit notes: the rating already has what they correct (db_adjust.h). */
 	[S_CREDITS_VE] =
 	    "SELECT l.resource, l.amount_minor FROM credit_note_lines l "
 	    "JOIN credit_notes c ON c.id = l.credit_note_id JOIN invoices i ON i.id = c.invoice_id "
-	    "WHERE l.ve_id = ? AND i.period = ? ORDER BY c.id, l.seq",
+	    "WHERE l.ve_id = ? AND i.period = ? AND c.id NOT IN "
+	    "(SELECT note_id FROM late_lines WHERE note_kind = 'CN') ORDER BY c.id, l.seq",
 	[S_COUNTER_INIT] =
 	    "INSERT IGNORE INTO billing_counters (kind, year, next_no) VALUES (?, ?, 1)",
 	[S_COUNTER_LOCK] =
@@ -808,6 +816,24 @@ out:
 	return out;
 }
 
+int
+billing_ve_month_lines(struct db *db, const char *ve, int y, int mo, long long now,
+    struct rate_line **lines, size_t *n, char *err, size_t errlen)
+{
+	struct ve_month m;
+	int rc;
+
+	*lines = NULL;
+	*n = 0;
+	if ((rc = ve_month_rate(db, ve, y, mo, now, &m, err, errlen)) == BILLING_OK) {
+		*lines = m.lines;
+		*n = m.nlines;
+		m.lines = NULL;
+	}
+	ve_month_free(&m);
+	return rc;
+}
+
 /* ---- the invoice run ---- */
 
 struct bve {
@@ -1321,6 +1347,9 @@ billing_invoice_run_opt(struct db *db, int y, int mo, long long now, int due_day
 	}
 	if (due_days < 0)
 		due_days = DEFAULT_DUE_DAYS;
+	/* Late usage (db_adjust.h): from now on, usage stored for this month is marked. */
+	if ((rc = db_adjust_period_open(db, period, now)) != BILLING_OK)
+		goto out;
 
 	t[0] = mono();
 	if ((rc = run_load_ves(db, &r, from, to, period)) != BILLING_OK)
@@ -1438,7 +1467,7 @@ billing_ve_invoices_json(struct db *db, const char *ve, long long now, int *rcp)
 {
 	struct db_cur c;
 	struct inv x;
-	json_t *arr = json_array();
+	json_t *arr = json_array(), *out;
 	int rc;
 	struct dbv p[] = { DBV_STR(ve) };
 	struct dbo o[] = INV_OUTPUTS(x);
@@ -1451,12 +1480,17 @@ billing_ve_invoices_json(struct db *db, const char *ve, long long now, int *rcp)
 	while ((rc = db_next(&c)) == 1)
 		json_array_append_new(arr, inv_summary(&x, now));
 	db_cur_close(&c);
-	if (rc < 0) {
+	if (rc < 0 || (out = json_pack("{s:o}", "invoices", arr)) == NULL) {
 		json_decref(arr);
 		return NULL;
 	}
+	/* Late usage's debit and credit notes (db_adjust.h). */
+	if (db_adjust_ve_notes_json(db, ve, now, out) == -1) {
+		json_decref(out);
+		return NULL;
+	}
 	*rcp = BILLING_OK;
-	return json_pack("{s:o}", "invoices", arr);
+	return out;
 }
 
 static int
@@ -1554,6 +1588,8 @@ billing_invoice_json(struct db *db, const char *number, const char *owner_ve, lo
 	struct dbo o[] = INV_OUTPUTS(x);
 
 	*rcp = BILLING_EDB;
+	if (strncmp(number, "DN-", 3) == 0)	/* a debit note (db_adjust.h) */
+		return db_adjust_dn_json(db, number, owner_ve, now, rcp);
 	if (strlen(number) >= sizeof(x.number)) {
 		*rcp = BILLING_ENOENT;
 		return NULL;
@@ -1578,7 +1614,8 @@ billing_invoice_json(struct db *db, const char *number, const char *owner_ve, lo
 	if ((out = inv_summary(&x, now)) == NULL)
 		return NULL;
 	json_object_set_new(out, "tax_bp", json_integer(x.tax_bp));
-	if (invoice_details(db, &x, out) == -1) {
+	if (invoice_details(db, &x, out) == -1 ||
+	    db_adjust_invoice_json(db, x.id, out, now) == -1) {
 		json_decref(out);
 		return NULL;
 	}
@@ -1616,6 +1653,9 @@ billing_payment_add(struct db *db, const char *number, long long amount, long lo
 		snprintf(err, errlen, "amount_minor must not be 0");
 		return BILLING_EINPUT;
 	}
+	if (strncmp(number, "DN-", 3) == 0)	/* a debit note (db_adjust.h) */
+		return db_adjust_dn_payment(db, number, amount, paid_at, ref, actor, now, id, err,
+		    errlen);
 	if (ref == NULL || strlen(ref) > 128 || !vep_valid_utf8(ref, strlen(ref))) {
 		snprintf(err, errlen, "the reference must be at most 128 characters of UTF-8");
 		return BILLING_EINPUT;

@@ -4,6 +4,8 @@
  * usage_hour rows), and issues the documents: invoices with gapless
  * numbers per year (INV-YYYY-NNNNNN), credit notes (CN-YYYY-NNNNNN),
  * payments; plus the policies billingd runs (overdue VEs, traffic caps).
+ * Notes for late usage, debit notes (DN-YYYY-NNNNNN) among them, are
+ * db_adjust.h's.
  * Issued documents are immutable (db/migrations/0003_billing.sql).
  *
  * Functions return enum billing_rc; those taking err fill it with one
@@ -63,12 +65,24 @@ int	billing_invoice_run(struct db *, int year, int month, long long now, int *cr
 json_t	*billing_charges_json(struct db *, const char *ve_id, int year, int month,
 	    long long now, int explain, int *rc, char *err, size_t errlen);
 
-/* {"invoices":[summary...]}: invoices with lines of this VE, newest first. */
+/*
+ * One VE's month rated exactly as its charges are (and as the invoice run
+ * rates a closed month): *lines (malloc'd, the caller frees) and *n.
+ * Returns as billing_charges_json.
+ */
+int	billing_ve_month_lines(struct db *, const char *ve_id, int year, int month,
+	    long long now, struct rate_line **lines, size_t *n, char *err, size_t errlen);
+
+/*
+ * {"invoices":[summary...], "notes":[...]}: invoices with lines of this VE,
+ * newest first, and the debit and credit notes on them (db_adjust.h).
+ */
 json_t	*billing_ve_invoices_json(struct db *, const char *ve_id, long long now, int *rc);
 
 /*
- * One invoice with lines, credit notes, payments, balance and status.  With
- * owner_ve set (an owner's request), an invoice of another account is
+ * One invoice with lines, credit notes, payments, balance and status, and
+ * its debit notes (db_adjust.h); a number "DN-..." gives that debit note.
+ * With owner_ve set (an owner's request), a document of another account is
  * BILLING_ENOENT, exactly like one that does not exist.
  */
 json_t	*billing_invoice_json(struct db *, const char *number, const char *owner_ve,
@@ -76,7 +90,8 @@ json_t	*billing_invoice_json(struct db *, const char *number, const char *owner_
 
 /*
  * Record a payment (amount > 0, at most the open amount) or a reversal
- * (amount < 0, at most what was paid) dated paid_at.  *id is the new row.
+ * (amount < 0, at most what was paid) dated paid_at, on an invoice or (a
+ * number "DN-...") a debit note.  *id is the new row.
  */
 int	billing_payment_add(struct db *, const char *invoice_number, long long amount_minor,
 	    long long paid_at, const char *reference, const char *actor, long long now,

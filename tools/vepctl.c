@@ -29,6 +29,7 @@
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
+#include "db_adjust.h"
 #include "db_billing.h"
 #include "rating.h"
 #include "log.h"
@@ -400,23 +401,37 @@ cmd_admin_set(struct vepctl *v)
 	return 0;
 }
 
+/*
+ * Invoices for a closed month, then the notes for late usage of any
+ * invoiced month (db_adjust.h): what the automatic run of billingd does.
+ */
 static int
 cmd_invoice_run(struct vepctl *v)
 {
 	const char *period = opt(v, "--period");
 	char err[256];
-	int y, m, n = 0;
+	int y, m, n = 0, dn = 0, cn = 0, days = (int)conf_int(v->conf, "isp", "invoice_due_days");
+	long long now = time(NULL);
 
-	if (period == NULL || rate_period_parse(period, &y, &m) == -1) {
+	if (period == NULL) {
 		fprintf(stderr, "usage: vepctl invoice run --period YYYY-MM\n");
 		return 2;
 	}
-	if (billing_invoice_run_opt(v->db, y, m, time(NULL),
-	    (int)conf_int(v->conf, "isp", "invoice_due_days"), "vepctl", &n, err, sizeof(err)) != 0) {
+	if (rate_period_parse(period, &y, &m) == -1) {
+		fprintf(stderr, "vepctl: invoice run: --period \"%s\" must be a month written "
+		    "YYYY-MM, such as 2026-10; nothing was written\n", period);
+		return 2;
+	}
+	if (billing_invoice_run_opt(v->db, y, m, now, days, "vepctl", &n, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vepctl: invoice run for %s: %s\n", period, err);
 		return 1;
 	}
 	printf("%d invoices created for %s\n", n, period);
+	if (db_adjust_run(v->db, now, days, "vepctl", &dn, &cn, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vepctl: late usage: %s\n", err);
+		return 1;
+	}
+	printf("%d debit notes and %d credit notes issued for late usage\n", dn, cn);
 	return 0;
 }
 
@@ -432,7 +447,7 @@ static const struct {
 	{ "node", "add", cmd_node_add, "node add NAME URL [--token-file FILE]" },
 	{ "ip-pool", "add", cmd_pool_add, "ip-pool add NAME NET/LEN --gateway G --dns D1[,D2]" },
 	{ "template", "add", cmd_template_add, "template add CODE NAME" },
-	{ "invoice", "run", cmd_invoice_run, "invoice run --period YYYY-MM   invoices for a closed month" },
+	{ "invoice", "run", cmd_invoice_run, "invoice run --period YYYY-MM   invoices for a closed month, notes for late usage" },
 	{ "admin", "set", cmd_admin_set, "admin set NAME --password-file FILE" },
 };
 

@@ -23,6 +23,7 @@
 <a href="/admin/invoices"{{#NAV_INVOICES}} aria-current="page"{{/NAV_INVOICES}}>Invoices</a>
 <a href="/admin/payments"{{#NAV_PAYMENTS}} aria-current="page"{{/NAV_PAYMENTS}}>Payments</a>
 <a href="/admin/credit-notes"{{#NAV_CREDIT_NOTES}} aria-current="page"{{/NAV_CREDIT_NOTES}}>Credit notes</a>
+<a href="/admin/debit-notes"{{#NAV_DEBIT_NOTES}} aria-current="page"{{/NAV_DEBIT_NOTES}}>Debit notes</a>
 <a href="/admin/reports"{{#NAV_REPORTS}} aria-current="page"{{/NAV_REPORTS}}>Reports</a>
 <a href="/admin/audit"{{#NAV_AUDIT}} aria-current="page"{{/NAV_AUDIT}}>Audit log</a>
 </div></nav>{{/OPERATOR}}

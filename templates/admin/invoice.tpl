@@ -41,7 +41,7 @@
 </tbody></table></div></section>
 <section class="card"><h2>Credit notes</h2>
 {{#NO_CNS}}<p class="empty">No credit notes.</p>{{/NO_CNS}}
-{{#CN}}<h3>{{NUMBER}} <span class="muted small">{{ISSUED}}</span></h3><p>{{REASON}} · <strong>{{TOTAL}}</strong></p>
+{{#CN}}<h3>{{NUMBER}} <span class="muted small">{{ISSUED}}</span>{{#CN_LATE}} <span class="state">late usage</span>{{/CN_LATE}}</h3><p>{{REASON}} · <strong>{{TOTAL}}</strong></p>
 <div class="table-wrap"><table class="data compact"><tbody>{{#CN_LINE}}<tr><td class="mono">{{VE_ID}}</td><td>{{RESOURCE}}</td><td class="wrap">{{DESCRIPTION}}</td><td class="num">{{AMOUNT}}</td></tr>{{/CN_LINE}}</tbody></table></div>{{/CN}}
 {{#OPEN}}<h3>Issue a credit note</h3>
 <form method="post" action="/admin/invoices/{{NUMBER}}/credit-notes" class="stack">
@@ -62,5 +62,11 @@
 {{#E_DESCRIPTION}}<p class="error">{{MSG}}</p>{{/E_DESCRIPTION}}</div>
 <div class="actions"><button type="submit" class="secondary">Issue credit note</button></div>
 </form>{{/OPEN}}
+</section>
+<section class="card" id="debit-notes"><h2>Debit notes</h2>
+<p class="muted small">Usage of this month stored after the invoice was issued, billed for exactly the difference (issued by the invoice runs and billingd); each is paid on its own.</p>
+{{#NO_DNS}}<p class="empty">No debit notes.</p>{{/NO_DNS}}
+{{#DN}}<h3><a href="/admin/debit-notes/{{NUMBER}}">{{NUMBER}}</a> <span class="muted small">{{ISSUED}}</span> <span class="state state-{{STATUS}}">{{STATUS}}</span></h3><p>{{REASON}} · <strong>{{TOTAL}}</strong> · open {{BALANCE}}</p>
+<div class="table-wrap"><table class="data compact"><thead><tr><th scope="col">VE</th><th scope="col">Resource</th><th scope="col" class="num">Invoiced</th><th scope="col" class="num">Now</th><th scope="col" class="num">Amount</th></tr></thead><tbody>{{#DN_LINE}}<tr><td class="mono">{{VE_ID}}</td><td>{{RESOURCE}}</td><td class="num">{{BEFORE}} {{UNIT}}</td><td class="num">{{AFTER}} {{UNIT}}</td><td class="num">{{AMOUNT}}</td></tr>{{/DN_LINE}}</tbody></table></div>{{/DN}}
 </section>
 {{>FOOTER}}

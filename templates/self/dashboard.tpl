@@ -88,6 +88,17 @@
 </table>
 </div>
 <p class="muted small">Choose an invoice number to see and print the invoice with its lines, credits and payments.</p>{{/INVOICES}}
+{{#NOTES}}<h3 id="h-notes">Debit and credit notes</h3>
+<p class="muted small">A debit note adds to an invoiced month, a credit note takes away from it: usage that reached us after the month was invoiced is billed this way, for exactly the difference, with the reason and the quantities before and after.</p>
+<div class="table-scroll">
+<table class="data notes" id="notes-table">
+<caption class="sr-only">Debit and credit notes</caption>
+<thead><tr><th scope="col">Number</th><th scope="col">Kind</th><th scope="col">Invoice</th><th scope="col">Period</th><th scope="col">Issued</th><th scope="col" class="num">Total</th><th scope="col">Status</th><th scope="col">Reason</th></tr></thead>
+<tbody>
+{{#NOTE}}<tr class="note" data-number="{{NUMBER}}" data-kind="{{KIND}}"><th scope="row">{{#NOTE_LINK}}<a class="mono" href="/self/invoices/{{NUMBER}}">{{NUMBER}}</a>{{/NOTE_LINK}}{{#NOTE_PLAIN}}<span class="mono">{{NUMBER}}</span>{{/NOTE_PLAIN}}</th><td>{{KIND_LABEL}}</td><td><a class="mono" href="/self/invoices/{{INVOICE}}">{{INVOICE}}</a></td><td>{{PERIOD}}</td><td>{{ISSUED}}</td><td class="num total">{{TOTAL}} {{CURRENCY}}</td><td>{{#STATUS}}<span class="status status-{{VALUE}}">{{VALUE}}</span>{{/STATUS}}</td><td class="reason">{{REASON}}</td></tr>
+{{/NOTE}}</tbody>
+</table>
+</div>{{/NOTES}}
 </section>
 <div class="cards">
 <section class="card" aria-labelledby="h-order">

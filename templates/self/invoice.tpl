@@ -53,6 +53,17 @@
 {{/CN}}</tbody>
 </table>
 </section>{{/CREDITS}}
+{{#DEBITS}}<section class="invoice-part" aria-labelledby="h-debits" id="debit-notes">
+<h2 id="h-debits">Debit notes</h2>
+<p class="muted small">Usage of this month that reached us after the invoice, billed on its own note with its own due date: the quantity invoiced, the quantity now, and the difference.</p>
+<table class="data">
+<thead><tr><th scope="col">Debit note</th><th scope="col">VE</th><th scope="col">For</th><th scope="col" class="num">Invoiced</th><th scope="col" class="num">Now</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>
+{{#DN}}{{#DN_LINE}}<tr class="dn-line" data-resource="{{RESOURCE}}"><td><a class="mono" href="/self/invoices/{{NUMBER}}">{{NUMBER}}</a></td><td class="mono">{{VE_ID}}</td><td>{{ITEM}}</td><td class="num">{{BEFORE}} {{UNIT}}</td><td class="num">{{AFTER}} {{UNIT}}</td><td class="num">{{AMOUNT}}</td></tr>
+{{/DN_LINE}}<tr class="dn-total"><td class="mono">{{NUMBER}}</td><td colspan="4">Total with tax · {{ISSUED}} · <span class="status status-{{STATUS}}">{{STATUS}}</span> · {{REASON}}</td><td class="num">{{TOTAL}}</td></tr>
+{{/DN}}</tbody>
+</table>
+</section>{{/DEBITS}}
 {{#PAYMENTS}}<section class="invoice-part" aria-labelledby="h-payments">
 <h2 id="h-payments">Payments received</h2>
 <table class="data">

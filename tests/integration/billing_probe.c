@@ -11,6 +11,10 @@
  *	billing_probe -f CONF unpaid NOW DAYS        "suspended N resumed M"
  *	billing_probe -f CONF caps NOW DEFAULT_KBPS  "reached N released M"
  *	billing_probe -f CONF throttle VEID NOW      "kbps N"
+ *	billing_probe -f CONF usage VEID T CPU_US IN OUT NOW
+ *	    usage of one hour at T stored as billingd's writer stores it (hour
+ *	    and day rollups, late marks, one transaction): "marked N"
+ *	billing_probe -f CONF adjust NOW DAYS        "debit N credit M"
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +22,9 @@
 
 #include "conf.h"
 #include "db.h"
+#include "db_adjust.h"
 #include "db_billing.h"
+#include "db_usage.h"
 #include "log.h"
 #include "rating.h"
 #include "util.h"
@@ -45,7 +51,8 @@ main(int argc, char **argv)
 
 	log_init("billing_probe", LOG_LVL_WARN, 1, 0);
 	if (argc < 5 || strcmp(argv[1], "-f") != 0) {
-		fprintf(stderr, "usage: billing_probe -f CONF due|run|overdue|unpaid|caps|throttle ARGS...\n");
+		fprintf(stderr, "usage: billing_probe -f CONF due|run|overdue|unpaid|caps|throttle|usage|adjust "
+		    "ARGS...\n");
 		return 2;
 	}
 	if (strcmp(argv[3], "due") == 0 && argc == 6) {
@@ -96,6 +103,38 @@ main(int argc, char **argv)
 			printf("kbps %lld\n", kbps);
 			rc = 0;
 		}
+	} else if (strcmp(argv[3], "usage") == 0 && argc == 10) {
+		struct du_roll r[2];
+		long long now = num(argv[9]);
+		size_t marked = 0;
+		memset(r, 0, sizeof(r));
+		for (int k = 0; k < 2; k++) {
+			snprintf(r[k].ve, sizeof(r[k].ve), "%s", argv[4]);
+			r[k].t = num(argv[5]);
+			r[k].t -= k == 0 ? r[k].t % 3600 : r[k].t % 86400;
+			r[k].cpu_user_us = num(argv[6]);
+			r[k].net_in = num(argv[7]);
+			r[k].net_out = num(argv[8]);
+			r[k].last_t = num(argv[5]);
+		}
+		if (db_begin(db) == DB_OK && db_usage_rollup_put(db, DU_HOUR, &r[0], 1) == DB_OK &&
+		    db_usage_rollup_put(db, DU_DAY, &r[1], 1) == DB_OK &&
+		    db_adjust_mark_days(db, &r[1], 1, now, &marked) == DB_OK &&
+		    db_commit(db) == DB_OK) {
+			printf("marked %zu\n", marked);
+			rc = 0;
+		} else {
+			db_rollback(db);
+			fprintf(stderr, "billing_probe: %s\n", db_last_error(db));
+		}
+	} else if (strcmp(argv[3], "adjust") == 0 && argc == 6) {
+		int dn = 0, cn = 0;
+		if (db_adjust_run(db, num(argv[4]), (int)num(argv[5]), "probe", &dn, &cn, err,
+		    sizeof(err)) == BILLING_OK) {
+			printf("debit %d credit %d\n", dn, cn);
+			rc = 0;
+		} else
+			fprintf(stderr, "billing_probe: %s\n", err);
 	} else
 		fprintf(stderr, "billing_probe: unknown command or wrong arguments\n");
 	db_close(db);

@@ -1,0 +1,72 @@
+{{%AUTOESCAPE context="HTML"}}<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Debit note {{NUMBER}} · {{ISP_NAME}}</title>
+<link rel="stylesheet" href="/static/css/vepanel.css">
+<link rel="stylesheet" href="/static/css/self.css">
+</head>
+<body class="invoice-page">
+<main class="invoice" id="main">
+<nav class="no-print invoice-tools" aria-label="Debit note"><a href="/self#invoices">← My VE <span class="mono">{{VE_ID}}</span></a><span class="muted">To print or save as PDF, use your browser's Print command.</span></nav>
+<header class="invoice-head">
+<div class="invoice-isp">
+<p class="isp-name">{{ISP_NAME}}</p>
+<p class="isp-address">{{ISP_ADDRESS}}</p>
+{{#VAT_ID}}<p>VAT id <span class="mono">{{ID}}</span></p>{{/VAT_ID}}
+</div>
+<div class="invoice-meta">
+<h1>Debit note</h1>
+<dl>
+<dt>Number</dt><dd class="mono" id="note-number">{{NUMBER}}</dd>
+<dt>For invoice</dt><dd><a class="mono" href="/self/invoices/{{INVOICE}}" id="note-invoice">{{INVOICE}}</a></dd>
+<dt>Period</dt><dd>{{MONTH}} <span class="muted">({{PERIOD}})</span></dd>
+<dt>Issued</dt><dd>{{ISSUED}}</dd>
+<dt>Due</dt><dd>{{DUE}}</dd>
+<dt>Status</dt><dd><span class="status status-{{STATUS}}" id="note-status">{{STATUS}}</span></dd>
+</dl>
+</div>
+</header>
+<section class="invoice-to" aria-labelledby="h-to">
+<h2 id="h-to">Bill to</h2>
+<p id="invoice-email">{{EMAIL}}</p>
+</section>
+<section class="invoice-part" aria-labelledby="h-why">
+<h2 id="h-why">Why</h2>
+<p id="note-reason">{{REASON}}.</p>
+<p class="muted small">Usage of {{MONTH}} reached us after its invoice {{INVOICE}} was issued (for example from a node that could not be reached for a while). This note bills exactly the difference between what the month rates to now and what was invoiced for it.</p>
+</section>
+<table class="data invoice-lines" id="note-lines">
+<caption class="sr-only">Debit note lines, amounts in {{CURRENCY}}</caption>
+<thead><tr><th scope="col">VE</th><th scope="col">Item</th><th scope="col" class="num">Invoiced</th><th scope="col" class="num">Now</th><th scope="col" class="num">Difference</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>
+{{#LINE}}<tr class="nline" data-resource="{{RESOURCE}}"><td class="mono">{{VE_ID}}</td><td>{{ITEM}}</td><td class="num before">{{BEFORE}} {{UNIT}}</td><td class="num after">{{AFTER}} {{UNIT}}</td><td class="num delta">{{DELTA}} {{UNIT}}</td><td class="num amount">{{AMOUNT}}</td></tr>
+{{/LINE}}</tbody>
+<tfoot>
+<tr><th scope="row" colspan="5" class="num">Subtotal</th><td class="num" id="note-subtotal">{{SUBTOTAL}}</td></tr>
+<tr><th scope="row" colspan="5" class="num">Tax {{TAX_RATE}}</th><td class="num" id="note-tax">{{TAX}}</td></tr>
+<tr class="grand"><th scope="row" colspan="5" class="num">Total {{CURRENCY}}</th><td class="num" id="note-total">{{TOTAL}}</td></tr>
+</tfoot>
+</table>
+{{#PAYMENTS}}<section class="invoice-part" aria-labelledby="h-payments">
+<h2 id="h-payments">Payments received</h2>
+<table class="data">
+<thead><tr><th scope="col">Date</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>
+{{#PAYMENT}}<tr><td>{{DATE}}</td><td>{{REFERENCE}}</td><td class="num">{{AMOUNT}}</td></tr>
+{{/PAYMENT}}</tbody>
+</table>
+</section>{{/PAYMENTS}}
+<table class="data invoice-balance">
+<caption class="sr-only">Balance in {{CURRENCY}}</caption>
+<tbody>
+<tr><th scope="row">Debit note total</th><td class="num">{{TOTAL}}</td></tr>
+<tr><th scope="row">Paid</th><td class="num" id="note-paid">{{PAID}}</td></tr>
+<tr class="grand"><th scope="row">Balance due {{CURRENCY}}</th><td class="num" id="note-balance">{{BALANCE}}</td></tr>
+</tbody>
+</table>
+<footer class="invoice-foot small muted">Amounts in {{CURRENCY}}; all times UTC. Usage is measured in decimal units (1 GB = 10<sup>9</sup> bytes). The tax makes the invoice and its notes together exactly the tax of the month's final subtotal. Please quote {{NUMBER}} with your payment.</footer>
+</main>
+</body>
+</html>
