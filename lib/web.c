@@ -179,6 +179,12 @@ serve_one(struct web *w, FCGX_Request *fr, const struct page *pages, size_t np, 
 	if (w->db != NULL)
 		db_rollback(w->db);	/* a handler that returned mid-transaction leaves nothing */
 send:
+	/*
+	 * An API answer is for one credential or about one request (errors
+	 * included): no cache may keep it.
+	 */
+	if (w->api)
+		r.private_page = 1;
 	resp_serialize(&r, &out, q.method == M_HEAD);
 	FCGX_PutStr(out.data, (int)out.len, fr->out);
 	req_free(&q);
