@@ -259,6 +259,11 @@ web_main(int argc, char **argv, const char *prog, const struct page *pages, size
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return 1;
 	}
+	if (auth_form_key_load(w.conf, w.form_key, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		conf_free(w.conf);
+		return 1;
+	}
 	if (check) {
 		printf("%s: configuration %s is valid\n", prog, cpath);
 		conf_free(w.conf);
@@ -333,6 +338,7 @@ web_main(int argc, char **argv, const char *prog, const struct page *pages, size
 	if (sock != NULL && lstat(sock, &now_st) == 0 && now_st.st_dev == sock_st.st_dev &&
 	    now_st.st_ino == sock_st.st_ino)
 		unlink(sock);
+	explicit_bzero(w.form_key, sizeof(w.form_key));
 	conf_free(w.conf);
 	return 0;
 }
