@@ -270,7 +270,7 @@ web_main(int argc, char **argv, const char *prog, const struct page *pages, size
 		return 0;
 	}
 	if (sock != NULL) {
-		mode_t old = umask(007);	/* socket 0660: the web server's group only */
+		mode_t old = umask(0117);	/* socket 0660: the web server's group only */
 		unlink(sock);
 		fd = FCGX_OpenSocket(sock, 128);
 		umask(old);
