@@ -37,8 +37,10 @@ pw="bench-password-$$-$RANDOM"
 ve=$(curl -fsS -H 'Content-Type: application/json' -d "$(order "$pw")" "$VEP_HTTP/api/v1/orders" | ve_of)
 [ -n "$ve" ] || { echo "dashboard: could not create a VE"; exit 1; }
 made+=("$ve")
-sid=$(curl -fsS -o /dev/null -D - --data-urlencode "ve_id=$ve" --data-urlencode "password=$pw" \
-	"$VEP_HTTP/self/login" | sed -n 's/^Set-Cookie: \(vep_sid=[0-9a-f]*\).*/\1/Ip' | head -1)
+# The login form first: its token goes back with the login (and its cookie).
+tok=$(curl -fsS -c "$tmp/jar" "$VEP_HTTP/self" | sed -n 's/.*name="login_token" value="\([0-9a-f-]*\)".*/\1/p' | head -1)
+sid=$(curl -fsS -o /dev/null -D - -b "$tmp/jar" --data-urlencode "login_token=$tok" --data-urlencode "ve_id=$ve" \
+	--data-urlencode "password=$pw" "$VEP_HTTP/self/login" | sed -n 's/^Set-Cookie: \(vep_sid=[0-9a-f]*\).*/\1/Ip' | head -1)
 [ -n "$sid" ] || { echo "dashboard: could not log in"; exit 1; }
 page=$(curl -fsS -H "Cookie: $sid" "$VEP_HTTP/self")
 grep -q "id=\"ve-id\">$ve<" <<<"$page" || { echo "dashboard: the session does not show the dashboard"; exit 1; }

@@ -67,7 +67,7 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		resp_json_error(r, 422, msg, order_errs_json(&errs));
 		goto out;
 	}
-	rc = ve_place(db, &w->argon, &o, &cat, w->now, ve_id);
+	rc = ve_place(db, w->conf, &w->argon, &o, &cat, w->now, ve_id);
 	switch (rc) {
 	case VC_OK:
 		answer_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD]);
@@ -88,6 +88,11 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		resp_json_error(r, 409, "No server has room for this VE right now; nothing was created. "
 		    "Please try again later or choose a smaller disk quota.",
 		    json_pack("{s:s}", "disk_quota_mb", "No server has this much free space."));
+		break;
+	case VC_BUSY:
+		resp_header(r, "Retry-After", "1");
+		resp_json_error(r, 503, "Too many passwords are being hashed right now; nothing was "
+		    "created. Please send the same order again in a second.", NULL);
 		break;
 	default:
 		web_error(w, r, 503, "The order could not be stored; nothing was created. Please try again.");

@@ -68,7 +68,7 @@ static const long long range_step[VR__MAX] = { 60, 3600, 86400 };
 static const size_t range_n[VR__MAX] = { 60, 24, 30 };
 
 /* Every field any page reads, with its validator; handlers see only struct vals. */
-enum key { K_VE_ID, K_PASSWORD, K_CSRF, K_OLD_PASSWORD, K_NEW_PASSWORD, K_CONFIRM,
+enum key { K_VE_ID, K_PASSWORD, K_CSRF, K_LOGIN_TOKEN, K_OLD_PASSWORD, K_NEW_PASSWORD, K_CONFIRM,
     K_METRIC, K_RANGE, K_CHANGED, K_PERIOD, K_RESOURCE, K_DAY, K__MAX };
 
 struct vals {
@@ -84,6 +84,7 @@ struct vals {
 static const char *v_ve_id(const char *, struct vals *);
 static const char *v_secret(const char *, struct vals *);
 static const char *v_token(const char *, struct vals *);
+static const char *v_login_token(const char *, struct vals *);
 static const char *v_metric(const char *, struct vals *);
 static const char *v_range(const char *, struct vals *);
 static const char *v_flag(const char *, struct vals *);
@@ -99,6 +100,7 @@ static const struct field {
 	[K_VE_ID] = { "ve_id", v_ve_id, 1 },
 	[K_PASSWORD] = { "password", v_secret, 1 },
 	[K_CSRF] = { "csrf", v_token, 1 },
+	[K_LOGIN_TOKEN] = { "login_token", v_login_token, 1 },
 	[K_OLD_PASSWORD] = { "old_password", v_secret, 1 },
 	[K_NEW_PASSWORD] = { "new_password", v_secret, 1 },
 	[K_CONFIRM] = { "confirm", v_secret, 1 },
@@ -141,6 +143,15 @@ v_token(const char *s, struct vals *v)
 {
 	(void)v;
 	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64 ? NULL :
+	    "The form is not valid; reload the page.";
+}
+
+/* Only the shape here; auth_form_token_ok judges the rest. */
+static const char *
+v_login_token(const char *s, struct vals *v)
+{
+	(void)v;
+	return strlen(s) < AUTH_FORM_TOKEN_MAX && strspn(s, "0123456789abcdef-") == strlen(s) ? NULL :
 	    "The form is not valid; reload the page.";
 }
 
@@ -243,6 +254,15 @@ sid_cookie(const struct req *q)
 	/* The __Host- prefix pins the cookie to this origin, Secure and Path=/. */
 	return q->https ? "__Host-vep_sid" : "vep_sid";
 }
+
+/* The login form's token cookie (pre-session; lib/auth.h). */
+static const char *
+login_cookie(const struct req *q)
+{
+	return q->https ? "__Host-vep_self_login" : "vep_self_login";
+}
+
+#define LOGIN_PURPOSE	"self-login"
 
 /* The logged-in VE: 1 (s filled), 0 none, -1 with a 503 already in r. */
 static int
@@ -374,17 +394,30 @@ fmt_group(long long n, char *out, size_t outlen)
 
 /* ---- pages ------------------------------------------------------------------------- */
 
+/*
+ * The login form with a fresh login token (lib/auth.h, pre-session form
+ * tokens) in the form and in its cookie: a login must start on this site,
+ * in this browser (no login CSRF).
+ */
 static void
-render_login(struct web *w, struct resp *r, int status, const char *ve_id, const char *msg)
+render_login(struct web *w, struct req *q, struct resp *r, int status, const char *ve_id,
+    const char *msg)
 {
-	struct tmpl_dict *d = page_dict(w, "My VE");
+	struct tmpl_dict *d;
+	char tok[AUTH_FORM_TOKEN_MAX];
 
 	r->private_page = 1;
-	r->status = status;
-	if (d == NULL) {
+	if (auth_form_token(w->form_key, LOGIN_PURPOSE, w->now, tok) == -1 ||
+	    resp_cookie(r, login_cookie(q), tok, 0, q->https) == -1) {
+		web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
+		return;
+	}
+	if ((d = page_dict(w, "My VE")) == NULL) {
 		web_error(w, r, 500, "Out of memory.");
 		return;
 	}
+	r->status = status;
+	tmpl_set(d, "LOGIN_TOKEN", tok);
 	tmpl_set(d, "VE_ID", ve_id ? ve_id : "");
 	if (msg != NULL)
 		tmpl_set(tmpl_add(d, "ERROR"), "MSG", msg);
@@ -831,7 +864,7 @@ show_dashboard(struct web *w, struct req *q, struct resp *r, int status, const s
 		/* Deleted meanwhile: the session goes with it. */
 		session_destroy_subject(db, "self", s->subject);
 		resp_cookie(r, sid_cookie(q), "", -1, q->https);
-		render_login(w, r, 200, NULL, NULL);
+		render_login(w, q, r, 200, NULL, NULL);
 		return;
 	}
 	/*
@@ -868,7 +901,7 @@ page_self(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	if ((rc = session(w, q, r, &s)) < 0)
 		return;
 	if (rc == 0) {
-		render_login(w, r, 200, NULL, NULL);
+		render_login(w, q, r, 200, NULL, NULL);
 		return;
 	}
 	read_fields(&q->query, BIT(K_RANGE) | BIT(K_CHANGED), &v);
@@ -878,7 +911,7 @@ page_self(struct web *w, struct req *q, struct resp *r, char caps[][80])
 /* 429 with Retry-After when the VE or the address had too many failures. */
 static int
 throttled(struct web *w, struct req *q, struct resp *r, struct db *db, const char *subject,
-    void (*again)(struct web *, struct resp *, int, const char *, const char *))
+    void (*again)(struct web *, struct req *, struct resp *, int, const char *, const char *))
 {
 	long long ra;
 	char s[32];
@@ -900,7 +933,7 @@ throttled(struct web *w, struct req *q, struct resp *r, struct db *db, const cha
 		snprintf(msg, sizeof(msg), "Too many failed logins. For your safety, logging in is "
 		    "paused; please try again in %s minute%s.", s, strcmp(s, "1") == 0 ? "" : "s");
 		if (again != NULL)
-			again(w, r, 429, subject, msg);
+			again(w, q, r, 429, subject, msg);
 		else
 			web_error(w, r, 429, msg);
 	}
@@ -917,10 +950,17 @@ page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	int found = 0, rc, slot, ok;
 
 	(void)caps;
-	read_fields(&q->form, BIT(K_VE_ID) | BIT(K_PASSWORD), &v);
+	read_fields(&q->form, BIT(K_VE_ID) | BIT(K_PASSWORD) | BIT(K_LOGIN_TOKEN), &v);
 	subject = kv_get(&q->form, "ve_id");
+	/* The form's own token first: a login started elsewhere is not even judged. */
+	if (!auth_form_token_ok(w->form_key, LOGIN_PURPOSE, v.s[K_LOGIN_TOKEN],
+	    kv_get(&q->cookies, login_cookie(q)), w->now, conf_int(w->conf, "web", "session_idle_s"))) {
+		render_login(w, q, r, 403, v.bad[K_VE_ID] == NULL ? v.ve_id : NULL,
+		    "The login form had expired or did not come from this site; please log in again.");
+		return;
+	}
 	if (v.bad[K_PASSWORD] != NULL || subject == NULL || *subject == '\0' || strlen(subject) > 64) {
-		render_login(w, r, 400, NULL, "Enter your VEid and password.");
+		render_login(w, q, r, 400, NULL, "Enter your VEid and password.");
 		return;
 	}
 	if ((db = web_db(w, r)) == NULL)
@@ -940,7 +980,7 @@ page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	/* At most [web] max_concurrent_hashes argon2id runs at once, machine-wide. */
 	if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
 		resp_header(r, "Retry-After", "1");
-		render_login(w, r, 503, subject, "Too many logins are being checked right now; please try again in a second.");
+		render_login(w, q, r, 503, subject, "Too many logins are being checked right now; please try again in a second.");
 		return;
 	}
 	/* An unknown VE costs the same hash as a wrong password. */
@@ -948,11 +988,12 @@ page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	auth_slot_release(slot);
 	if (!ok) {
 		throttle_fail(db, subject, q->remote_addr, w->now);
-		render_login(w, r, 403, subject, "The VEid or password is wrong.");
+		render_login(w, q, r, 403, subject, "The VEid or password is wrong.");
 		return;
 	}
 	if (session_start(w, q, r, db, v.ve_id) == -1)
 		return;
+	resp_cookie(r, login_cookie(q), "", -1, q->https);
 	log_info("self: %s logged in from %s", v.ve_id, q->remote_addr ? q->remote_addr : "?");
 	resp_redirect(r, "/self");
 }
@@ -966,7 +1007,7 @@ session_csrf(struct web *w, struct req *q, struct resp *r, struct session *s, st
 		return -1;
 	if (rc == 0) {
 		r->private_page = 1;
-		render_login(w, r, 403, NULL, "Your session has ended; please log in again.");
+		render_login(w, q, r, 403, NULL, "Your session has ended; please log in again.");
 		return -1;
 	}
 	if (v->s[K_CSRF] == NULL || !vep_ct_streq(v->s[K_CSRF], s->csrf)) {
@@ -1001,12 +1042,13 @@ page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct pwform pf = { 0 };
 	char hash[256] = "", nh[256];
 	size_t len;
-	int rc;
+	int rc, slot = AUTH_SLOT_UNUSABLE;	/* auth_slot_release ignores it */
 
 	(void)caps;
 	read_fields(&q->form, BIT(K_CSRF) | BIT(K_OLD_PASSWORD) | BIT(K_NEW_PASSWORD) | BIT(K_CONFIRM), &v);
 	if (session_csrf(w, q, r, &s, &v) == -1)
 		return;
+	r->private_page = 1;
 	if (throttled(w, q, r, w->db, s.subject, NULL))
 		return;
 	pf.err_old = v.bad[K_OLD_PASSWORD] ? "Enter your current password." : NULL;
@@ -1023,26 +1065,31 @@ page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
 			web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
 			return;
 		}
-		int slot = auth_slot_enter(w->conf), ok;
-		if (slot == AUTH_SLOT_BUSY) {
+		/*
+		 * One slot of [web] max_concurrent_hashes for both hashes (the old
+		 * password checked, the new one made), so a change never waits
+		 * twice; busy: 503 and nothing written.
+		 */
+		if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
 			resp_header(r, "Retry-After", "1");
-			web_error(w, r, 503, "Too many passwords are being checked right now; please try again in a second.");
+			web_error(w, r, 503, "Too many passwords are being checked right now; nothing was "
+			    "changed. Please try again in a second.");
 			return;
 		}
-		ok = rc == 1 && auth_verify(hash, v.s[K_OLD_PASSWORD]);
-		auth_slot_release(slot);
-		if (!ok) {
+		if (!(rc == 1 && auth_verify(hash, v.s[K_OLD_PASSWORD]))) {
 			throttle_fail(w->db, s.subject, q->remote_addr, w->now);
 			pf.err_old = "The current password is wrong.";
 		}
 	}
 	if (pf.err_old != NULL || pf.err_new != NULL || pf.err_confirm != NULL) {
+		auth_slot_release(slot);
 		show_dashboard(w, q, r, 400, &s, VR_HOUR, 0, &pf);
 		return;
 	}
 	/* Hash first, then write: no transaction waits on argon2id. */
-	if (auth_hash(&w->argon, v.s[K_NEW_PASSWORD], nh, sizeof(nh)) == -1 ||
-	    db_ve_set_hash(w->db, s.subject, nh, w->now) != DB_OK) {
+	rc = auth_hash(&w->argon, v.s[K_NEW_PASSWORD], nh, sizeof(nh));
+	auth_slot_release(slot);
+	if (rc == -1 || db_ve_set_hash(w->db, s.subject, nh, w->now) != DB_OK) {
 		explicit_bzero(nh, sizeof(nh));
 		web_error(w, r, 503, "The password could not be changed; please try again in a moment.");
 		return;
@@ -1072,7 +1119,7 @@ billing_session(struct web *w, struct req *q, struct resp *r, struct session *s,
 	if ((rc = session(w, q, r, s)) < 0)
 		return 0;
 	if (rc == 0) {
-		render_login(w, r, 403, NULL, "Log in to see your charges and invoices.");
+		render_login(w, q, r, 403, NULL, "Log in to see your charges and invoices.");
 		return 0;
 	}
 	r->private_page = 1;

@@ -545,7 +545,7 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		render_form(w, q, r, 400, &o, &e, &cat, NULL);
 		goto out;
 	}
-	rc = ve_place(db, &w->argon, &o, &cat, w->now, ve_id);
+	rc = ve_place(db, w->conf, &w->argon, &o, &cat, w->now, ve_id);
 	switch (rc) {
 	case VC_OK:
 		render_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD], &cat);
@@ -567,6 +567,11 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		order_err_add(&e, "disk_quota_mb", "No server has this much free space right now.");
 		render_form(w, q, r, 409, &o, &e, &cat, "None of our servers has room for this VE right "
 		    "now, so nothing was created. Please try again later or choose a smaller disk quota.");
+		break;
+	case VC_BUSY:
+		resp_header(r, "Retry-After", "1");
+		render_form(w, q, r, 503, &o, NULL, &cat, "We are handling many orders right now, so "
+		    "nothing was created yet. Please send the form again in a second.");
 		break;
 	default:
 		render_form(w, q, r, 503, &o, NULL, &cat, "Your order could not be stored, so nothing was "

@@ -77,12 +77,38 @@ int	auth_slot_acquire(const char *dir, int n, int wait_ms);
 /* Give a slot back (fd < 0 is ignored). */
 void	auth_slot_release(int fd);
 /*
- * The slot for one login's hash with the configured limit ([web]
- * max_concurrent_hashes) in the lock directory ([web] lock_dir), waiting up to 1 s.
- * AUTH_SLOT_BUSY: answer 503 with Retry-After.  An unusable directory is
- * logged once and the hash goes ahead without a slot (AUTH_SLOT_UNUSABLE;
- * auth_slot_release ignores it): the limit protects capacity, not secrets.
+ * The slot for one request's hashes with the configured limit ([web]
+ * max_concurrent_hashes) in the lock directory ([web] lock_dir), waiting up
+ * to [web] hash_wait_ms.  AUTH_SLOT_BUSY: answer 503 with Retry-After (and
+ * write nothing).  An unusable directory is logged once and the hash goes
+ * ahead without a slot (AUTH_SLOT_UNUSABLE; auth_slot_release ignores it):
+ * the limit protects capacity, not secrets.
  */
 int	auth_slot_enter(const struct conf *);
+
+/*
+ * Pre-session form tokens (login forms, before any session exists): a
+ * "signed double-submit" value NONCE-ISSUED-MAC, where MAC is
+ * HMAC-SHA256(key, purpose, nonce, issued).  The same value goes into a
+ * cookie and into the form; auth_form_token_ok wants both equal, a MAC the
+ * key made for this purpose, and an issue time within max_age_s of now.
+ * So a token cannot be made up, one for another form does not fit, and an
+ * old one expires.
+ */
+#define AUTH_FORM_TOKEN_MAX	128
+#define AUTH_FORM_KEY_LEN	32
+/* A new token for purpose into out; 0 or -1 (no randomness). */
+int	auth_form_token(const unsigned char key[AUTH_FORM_KEY_LEN], const char *purpose,
+	    long long now, char out[AUTH_FORM_TOKEN_MAX]);
+/* 1 when form and cookie are the same valid, fresh token; 0 otherwise. */
+int	auth_form_token_ok(const unsigned char key[AUTH_FORM_KEY_LEN], const char *purpose,
+	    const char *form, const char *cookie, long long now, long long max_age_s);
+/*
+ * The key from [web] form_key_file (its SHA-256, so any length of at
+ * least 32 characters will do) or, when the key is empty, random.  0, or
+ * -1 with why in err.
+ */
+int	auth_form_key_load(const struct conf *, unsigned char key[AUTH_FORM_KEY_LEN],
+	    char *err, size_t errlen);
 
 #endif

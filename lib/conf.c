@@ -42,9 +42,16 @@ static const struct ckey keys[] = {
 	{ "web", "session_idle_s", C_INT, "1800", 60, 86400, "session idle timeout, seconds" },
 	{ "web", "session_max_s", C_INT, "43200", 300, 604800, "session absolute lifetime, seconds" },
 	{ "web", "max_concurrent_hashes", C_INT, "4", 1, 256,
-	  "argon2id computations allowed at once per program; excess logins get 503" },
+	  "argon2id computations allowed at once by all programs sharing lock_dir; "
+	  "a login, order or password change that finds none free gets 503" },
+	{ "web", "hash_wait_ms", C_INT, "1000", 0, 10000,
+	  "how long a password hash waits for a free slot before the 503" },
 	{ "web", "lock_dir", C_STR, "/run/vepanel", 0, 0,
 	  "directory of the lock files that bound concurrent password hashes" },
+	{ "web", "form_key_file", C_STR, "", 0, 0,
+	  "file holding the secret (at least 32 characters) that signs login-form tokens; "
+	  "empty: a random key made when each program starts (forms open across a restart "
+	  "are refused once and shown again)" },
 	{ "web", "fail_window_s", C_INT, "900", 60, 86400, "window for counting failed logins" },
 	{ "web", "fail_per_ve", C_INT, "5", 1, 1000, "failures per VE in the window before 429" },
 	{ "web", "fail_per_addr", C_INT, "50", 1, 100000, "failures per client address before 429" },

@@ -378,12 +378,12 @@ db_ve_create(struct db *db, const struct order *o, const struct order_catalog *c
 }
 
 int
-ve_place(struct db *db, const struct argon_params *ap, const struct order *o,
+ve_place(struct db *db, const struct conf *c, const struct argon_params *ap, const struct order *o,
     const struct order_catalog *cat, long long now, char ve_id[9])
 {
 	char hash[256], email[255];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
-	int rc;
+	int rc, slot;
 
 	/* A repeated key answers the VE it made, without a second hash. */
 	if (key != NULL) {
@@ -392,8 +392,15 @@ ve_place(struct db *db, const struct argon_params *ap, const struct order *o,
 		if (rc == 1)
 			return strcasecmp(email, o->s[OF_EMAIL]) == 0 ? VC_KEY_USED : VC_KEY_CONFLICT;
 	}
-	/* The slow hash is done before the transaction opens, so no lock waits on it. */
-	if (auth_hash(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash)) == -1) {
+	/*
+	 * The slow hash is done before the transaction opens, so no lock waits
+	 * on it, and in a hash slot, so orders cannot exhaust memory either.
+	 */
+	if ((slot = auth_slot_enter(c)) == AUTH_SLOT_BUSY)
+		return VC_BUSY;
+	rc = auth_hash(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash));
+	auth_slot_release(slot);
+	if (rc == -1) {
 		log_warnx("%s: cannot hash the password", __func__);
 		return DB_ERR;
 	}

@@ -14,6 +14,7 @@
 #include "order.h"
 
 struct argon_params;
+struct conf;
 struct db;
 
 struct ve_ip {
@@ -66,6 +67,7 @@ enum ve_create_rc {
 	VC_NO_NODE = 2,		/* no enabled node has room */
 	VC_KEY_USED = 3,	/* the idempotency key made ve_id before (same e-mail) */
 	VC_KEY_CONFLICT = 4,	/* the key was used for another customer's order */
+	VC_BUSY = 5,		/* every password-hash slot stayed busy: 503, nothing written */
 };
 
 /* Active plans with today's prices and active OS templates.  0 or db_rc. */
@@ -89,10 +91,11 @@ int	db_ve_create(struct db *, const struct order *, const struct order_catalog *
 /*
  * Place an order: an idempotency key seen before answers its VE
  * (VC_KEY_USED or VC_KEY_CONFLICT); otherwise hash the root password with
- * ap (before any transaction) and db_ve_create.  Same returns.
+ * ap (before any transaction, in a hash slot of c: auth_slot_enter) and
+ * db_ve_create.  Same returns, and VC_BUSY when no slot came free.
  */
-int	ve_place(struct db *, const struct argon_params *, const struct order *,
-	    const struct order_catalog *, long long now, char ve_id[9]);
+int	ve_place(struct db *, const struct conf *c, const struct argon_params *ap,
+	    const struct order *, const struct order_catalog *, long long now, char ve_id[9]);
 
 /* A VE that is not deleted: 1 filled (free with ve_info_free), 0 none, < 0 db_rc. */
 int	db_ve_get(struct db *, const char *ve_id, struct ve_info *);

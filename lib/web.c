@@ -179,6 +179,12 @@ serve_one(struct web *w, FCGX_Request *fr, const struct page *pages, size_t np, 
 	if (w->db != NULL)
 		db_rollback(w->db);	/* a handler that returned mid-transaction leaves nothing */
 send:
+	/*
+	 * An API answer is for one credential or about one request (errors
+	 * included): no cache may keep it.
+	 */
+	if (w->api)
+		r.private_page = 1;
 	resp_serialize(&r, &out, q.method == M_HEAD);
 	FCGX_PutStr(out.data, (int)out.len, fr->out);
 	req_free(&q);
@@ -253,13 +259,18 @@ web_main(int argc, char **argv, const char *prog, const struct page *pages, size
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return 1;
 	}
+	if (auth_form_key_load(w.conf, w.form_key, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		conf_free(w.conf);
+		return 1;
+	}
 	if (check) {
 		printf("%s: configuration %s is valid\n", prog, cpath);
 		conf_free(w.conf);
 		return 0;
 	}
 	if (sock != NULL) {
-		mode_t old = umask(007);	/* socket 0660: the web server's group only */
+		mode_t old = umask(0117);	/* socket 0660: the web server's group only */
 		unlink(sock);
 		fd = FCGX_OpenSocket(sock, 128);
 		umask(old);
@@ -327,6 +338,7 @@ web_main(int argc, char **argv, const char *prog, const struct page *pages, size
 	if (sock != NULL && lstat(sock, &now_st) == 0 && now_st.st_dev == sock_st.st_dev &&
 	    now_st.st_ino == sock_st.st_ino)
 		unlink(sock);
+	explicit_bzero(w.form_key, sizeof(w.form_key));
 	conf_free(w.conf);
 	return 0;
 }

@@ -21,6 +21,8 @@ struct web {
 	struct argon_params	 argon;
 	long long		 now;		/* this request's time (fake clock in tests) */
 	int			 api;		/* JSON errors instead of pages */
+	/* Signs pre-session form tokens; made before the workers fork, so all share it. */
+	unsigned char		 form_key[AUTH_FORM_KEY_LEN];
 	void			*app;		/* the program's own state */
 };
 

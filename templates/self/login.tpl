@@ -4,6 +4,7 @@
 <p class="lead">Log in with your VE's id and root password to see its addresses, usage and settings.</p>
 {{#ERROR}}<div class="alert alert-error" role="alert" id="login-error"><p>{{MSG}}</p></div>{{/ERROR}}
 <form method="post" action="/self/login" class="stack">
+<input type="hidden" name="login_token" value="{{LOGIN_TOKEN}}">
 <div class="field">
 <label for="ve_id">VEid</label>
 <div class="control"><input id="ve_id" name="ve_id" value="{{VE_ID}}" autocomplete="username" autocapitalize="characters" spellcheck="false" maxlength="8" aria-describedby="ve_id-help{{#ERROR}} login-error{{/ERROR}}" required></div>

@@ -245,7 +245,9 @@ class Screens(unittest.TestCase):
         owner = r.json()["ve_id"]
         self.fx.adopt(owner)
         cust = Client()
-        r = cust.post("/self/login", [("ve_id", owner), ("password", password)])
+        form = cust.get("/self", cookies=False).text
+        token = re.search(r'name="login_token" value="([0-9a-f-]+)"', form).group(1)
+        r = cust.post("/self/login", [("login_token", token), ("ve_id", owner), ("password", password)])
         self.assertEqual(r.status, 303, r.text[:300])
         self.assertIn("vep_sid", cust.jar)
         start = audit_max()

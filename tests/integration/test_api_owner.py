@@ -148,7 +148,7 @@ class ApiOwner(unittest.TestCase):
 
         # The dashboard shows the same figures against the order's quotas.
         c = Client()
-        c.post_form("/self/login", [("ve_id", ve), ("password", pw)])
+        c.self_login(ve, pw)
         t = c.get("/self").text
         self.assertNotIn("No usage recorded yet", t)
         self.assertIn("1000 bogomips", t)

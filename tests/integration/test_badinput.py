@@ -297,18 +297,26 @@ class Battery(unittest.TestCase):
     # -- self ----------------------------------------------------------------------------------
 
     def test_self_login(self):
+        # Every case carries a fresh, valid login-form token (and its cookie),
+        # so the field under test reaches its validator; the token itself is
+        # one of the fields (every case of it must be refused).
+        example = Client().login_token()
+        self.assertRegex(example, r"^[0-9a-f]{32}-\d+-[0-9a-f]{64}$", "no login_token on /self")
         fields = [("ve_id", cases_for("self-login", "ve_id", "FFFFFFFE", 8)),
-                  ("password", cases_for("self-login", "password", "not the password", 1024))]
+                  ("password", cases_for("self-login", "password", "not the password", 1024)),
+                  ("login_token", cases_for("self-login", "login_token", example, 127) +
+                   [Case("other-form", "value", example, True)])]
 
         def send(name, case):
-            pairs = [("ve_id", "FFFFFFFE"), ("password", "not the password")]
-            return ROTOR.next().post_form("/self/login", urlencode_with(pairs, name, case))
+            c = ROTOR.next()
+            pairs = [("login_token", c.login_token()), ("ve_id", "FFFFFFFE"), ("password", "not the password")]
+            return c.post_form("/self/login", urlencode_with(pairs, name, case))
 
         self.run_group("self-login", fields, send)
 
     def test_self_password(self):
         c = Client("127.0.10.251")
-        r = c.post_form("/self/login", [("ve_id", self.ve), ("password", self.ve_pw)])
+        r = c.self_login(self.ve, self.ve_pw)
         self.assertEqual(r.status, 303, r.text[:200])
         r = c.get("/self")
         token = hidden(r.text, "csrf")

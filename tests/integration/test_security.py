@@ -7,18 +7,28 @@ against a private vep-self this module starts itself).
   their own vep-self (FastCGI on a temporary socket, VEP_FAKE_CLOCK_FILE
   set) and speak FastCGI to it directly with HTTPS=on where wanted.
 - Failed logins come from loopback addresses of this module's own
-  (127.0.20.x): each address has its own 50-failure budget, so 127.0.0.1
-  stays usable for every other suite; the rows are removed at the end.
+  (127.0.20.x, and 127.0.21-22.x for the timing test): each address has its
+  own 50-failure budget, so 127.0.0.1 stays usable for every other suite;
+  the rows are removed at the end.
+- The hash limiter is shown on private programs whose configuration (a copy
+  of the instance's) has a lock directory of their own with one slot: the
+  test holds that slot itself (flock) or fires more logins than slots.
 """
 import base64
+import datetime
+import fcntl
+import json
+import multiprocessing
 import os
 import re
 import secrets
+import shutil
 import socket
 import statistics
 import struct
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
@@ -28,7 +38,11 @@ from badinput_cases import NGINX_MARK, Client, hidden, security_header_problems
 
 NET = "127.0.20."
 PW = "correct horse battery staple"
-TIMING_N = int(os.environ.get("VEP_TIMING_N", "150"))
+# Tries per side (unknown VE, wrong password) of the API login timing test,
+# spread over TIMING_STREAMS processes; the self screen's gets TIMING_SELF_N.
+TIMING_N = int(os.environ.get("VEP_TIMING_N", "1000"))
+TIMING_SELF_N = int(os.environ.get("VEP_TIMING_SELF_N", "300"))
+TIMING_STREAMS = 2
 USED_ADDRS = set()
 CLIENTS = []
 
@@ -60,6 +74,41 @@ def unknown_ve():
         v = secrets.token_hex(4).upper()
         if veplib.sql_value(f"SELECT COUNT(*) FROM ves WHERE id = '{v}'") == "0":
             return v
+
+
+def unknown_ves(n):
+    """n distinct VEids that do not exist (one query for all)."""
+    out = set()
+    while len(out) < n:
+        want = {secrets.token_hex(4).upper() for _ in range(n - len(out))} - out
+        taken = {r[0] for r in veplib.sql("SELECT id FROM ves WHERE id IN (" +
+                                          ",".join(f"'{v}'" for v in want) + ")")}
+        out |= want - taken
+    return sorted(out, key=lambda _: secrets.randbits(32))
+
+
+def private_conf(path, web):
+    """A copy of the instance's configuration at path with the [web] keys in web replaced."""
+    with open(veplib.CONF) as f:
+        lines = f.read().splitlines()
+    out, sect, placed = [], None, False
+    for line in lines:
+        m = re.match(r"\s*\[(\w+)\]", line)
+        if m:
+            sect = m.group(1)
+            out.append(line)
+            if sect == "web":
+                out += [f"{k} = {v}" for k, v in web.items()]
+                placed = True
+            continue
+        if sect == "web" and "=" in line and line.split("=", 1)[0].strip() in web:
+            continue
+        out.append(line)
+    if not placed:
+        out += ["[web]"] + [f"{k} = {v}" for k, v in web.items()]
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
+    return path
 
 
 # ---- a FastCGI client for a private program ------------------------------------------------
@@ -106,32 +155,42 @@ class FcgiAnswer:
     def text(self):
         return self.body.decode("utf-8", "replace")
 
+    def json(self):
+        return json.loads(self.text)
 
-class PrivateSelf:
-    """vep-self on a temporary socket with a fake clock file."""
 
-    def __init__(self):
+class Private:
+    """One of our FastCGI programs (from the build under test) on a temporary
+    socket, with a fake clock file and, when web is given, a private copy of
+    the configuration with those [web] keys; spoken to over FastCGI."""
+
+    def __init__(self, prog="vep-self", workers=1, web=None):
         self.dir = tempfile.mkdtemp(prefix="vep-sec-")
-        self.sock = os.path.join(self.dir, "self.sock")
+        self.sock = os.path.join(self.dir, prog + ".sock")
         self.clock = os.path.join(self.dir, "clock")
         self.set_clock(0)
+        conf = veplib.CONF
+        if web is not None:
+            conf = private_conf(os.path.join(self.dir, "vepanel.conf"), web)
         env = dict(os.environ, VEP_FAKE_CLOCK_FILE=self.clock)
-        self.proc = subprocess.Popen([os.path.join(veplib.BUILD, "cgi", "vep-self"), "-f", veplib.CONF,
-                                      "-s", self.sock, "-w", "1"], env=env, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.log = open(os.path.join(veplib.VAR, "log", f"it-private-{prog}.log"), "ab")
+        self.proc = subprocess.Popen([os.path.join(veplib.BUILD, "cgi", prog), "-f", conf,
+                                      "-s", self.sock, "-w", str(workers)], env=env, stdin=subprocess.DEVNULL,
+                                     stdout=self.log, stderr=self.log)
         for _ in range(100):
             if os.path.exists(self.sock):
                 break
             time.sleep(0.05)
         else:
             self.stop()
-            raise unittest.SkipTest("the private vep-self did not start")
+            raise unittest.SkipTest(f"the private {prog} did not start")
 
     def set_clock(self, offset):
         with open(self.clock, "w") as f:
             f.write(f"{int(offset)}\n")
 
-    def request(self, method, uri, body=b"", cookie=None, https=False, ctype=None, addr=NET + "200"):
+    def request(self, method, uri, body=b"", cookie=None, https=False, ctype=None, addr=NET + "200",
+                headers=None):
         path, _, query = uri.partition("?")
         params = {"REQUEST_METHOD": method, "REQUEST_URI": uri, "DOCUMENT_URI": path, "QUERY_STRING": query,
                   "REMOTE_ADDR": addr, "CONTENT_LENGTH": str(len(body)), "HTTP_HOST": "panel.example"}
@@ -141,9 +200,11 @@ class PrivateSelf:
             params["HTTP_COOKIE"] = cookie
         if https:
             params["HTTPS"] = "on"
+        for k, v in (headers or {}).items():
+            params["HTTP_" + k.upper().replace("-", "_")] = v
         USED_ADDRS.add(addr)
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(15)
+        s.settimeout(30)
         s.connect(self.sock)
         pb = b"".join(_nv(k, v) for k, v in params.items())
         msg = _rec(1, struct.pack(">HB5x", 1, 0)) + _rec(4, pb) + _rec(4, b"")
@@ -172,9 +233,18 @@ class PrivateSelf:
         s.close()
         return FcgiAnswer(out)
 
-    def login(self, ve, pw, https=False):
-        body = urllib.parse.urlencode([("ve_id", ve), ("password", pw)]).encode()
-        return self.request("POST", "/self/login", body, https=https, ctype="application/x-www-form-urlencoded")
+    def login_form(self, https=False, cookie=None):
+        """(token, "name=value" of its cookie) from a fresh login form."""
+        r = self.request("GET", "/self", https=https, cookie=cookie)
+        name = "__Host-vep_self_login" if https else "vep_self_login"
+        ck = r.cookies().get(name)
+        return hidden(r.text, "login_token") or "", f"{name}={ck[0]}" if ck else ""
+
+    def login(self, ve, pw, https=False, addr=NET + "200"):
+        tok, ck = self.login_form(https)
+        body = urllib.parse.urlencode([("login_token", tok), ("ve_id", ve), ("password", pw)]).encode()
+        return self.request("POST", "/self/login", body, https=https, cookie=ck,
+                            ctype="application/x-www-form-urlencoded", addr=addr)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -184,10 +254,72 @@ class PrivateSelf:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        for f in (self.sock, self.clock):
-            if os.path.exists(f):
-                os.unlink(f)
-        os.rmdir(self.dir)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def PrivateSelf():
+    return Private("vep-self")
+
+
+class SlotHolder:
+    """Holds every hash slot of a private lock directory, as busy logins would."""
+
+    def __init__(self, lock_dir, n=1):
+        self.fds = []
+        for i in range(n):
+            fd = os.open(os.path.join(lock_dir, f"hash.{i}"), os.O_RDWR | os.O_CREAT, 0o660)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self.fds.append(fd)
+
+    def release(self):
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
+
+
+def timing_stream(kind, ve, unknowns, first_addr):
+    """One interleaved stream of the timing test (run in its own process).
+
+    Pairs of (unknown VE, wrong password for ve) in alternating order; the
+    wrong password's failures are removed every 4 pairs and the client
+    address changes every 20 pairs, so neither throttle ever answers (a 429
+    would be fast).  Every 10th pair also times a login refused before any
+    hash (a malformed credential): the baseline the hash must stand out from.
+    Returns (unknown, wrong, no_hash) lists of seconds."""
+    unk, wrong, nohash = [], [], []
+    c = None
+    for i, ghost in enumerate(unknowns):
+        if i % 20 == 0:
+            c = Client(first_addr[0] + str(first_addr[1] + i // 20))
+        if i % 4 == 0:
+            veplib.sql(f"DELETE FROM login_failures WHERE subject = '{ve}'")
+        for k in ((0, 1) if i % 2 else (1, 0)):
+            user = ghost if k == 0 else ve
+            if kind == "api":
+                t0 = time.perf_counter()
+                r = c.get(f"/api/v1/ves/{user}", headers=basic(user, "wrong password"))
+                dt = time.perf_counter() - t0
+                want = 401
+            else:
+                tok = c.login_token()
+                t0 = time.perf_counter()
+                r = c.post_form("/self/login", [("login_token", tok), ("ve_id", user),
+                                                ("password", "wrong password")])
+                dt = time.perf_counter() - t0
+                want = 403
+            if r.status != want:
+                raise AssertionError(f"{kind} try {i} for {'unknown' if k == 0 else 'known'} VE: {r.status}")
+            (unk if k == 0 else wrong).append(dt)
+        if kind == "api" and i % 10 == 0:
+            t0 = time.perf_counter()
+            r = c.get(f"/api/v1/ves/{ve}", headers={"Authorization": "Basic bm8tY29sb24="})
+            nohash.append(time.perf_counter() - t0)
+            if r.status != 401:
+                raise AssertionError(f"no-hash try {i}: {r.status}")
+        c.seen.clear()
+    veplib.sql(f"DELETE FROM login_failures WHERE subject = '{ve}'")
+    return unk, wrong, nohash
 
 
 class Security(unittest.TestCase):
@@ -215,7 +347,7 @@ class Security(unittest.TestCase):
         veplib.sql(f"DELETE FROM login_failures WHERE subject IN ({subs})")
 
     def self_login(self, c, ve, pw=PW):
-        return c.post_form("/self/login", [("ve_id", ve), ("password", pw)])
+        return c.self_login(ve, pw)
 
     # ---- sessions -------------------------------------------------------------------------------
 
@@ -272,8 +404,10 @@ class Security(unittest.TestCase):
         cb = client(5)
         self.self_login(cb, self.b)
         b_sid = cb.cookies["vep_sid"]
-        r = client(6).post_form("/self/login", [("ve_id", self.a), ("password", PW)],
-                                headers={"Cookie": f"vep_sid={b_sid}"})
+        c6 = client(6)
+        tok = c6.login_token()
+        r = c6.post_form("/self/login", [("login_token", tok), ("ve_id", self.a), ("password", PW)],
+                         headers={"Cookie": f"vep_sid={b_sid}; vep_self_login={c6.cookies['vep_self_login']}"})
         self.assertEqual(r.status, 303)
         self.assertNotEqual(r.cookies()["vep_sid"][0], b_sid)
         r = client(7).get("/self", headers={"Cookie": f"vep_sid={b_sid}"})
@@ -490,9 +624,12 @@ class Security(unittest.TestCase):
                 self.self_login(g, ghost, "wrong password %d" % i)
             rg = self.self_login(g, ghost, PW)
             self.assertEqual(rg.status, r.status)
-            # Minutes to wait may differ by the second the failures fell in.
-            self.assertEqual(re.sub(r"\d+", "N", rg.text.replace(ghost, "X")),
-                             re.sub(r"\d+", "N", r.text.replace(self.c, "X")))
+            # Minutes to wait may differ by the second the failures fell in; each
+            # page has a fresh login-form token.
+            def norm(text, ve):
+                text = re.sub(r'(name="login_token" value=")[^"]*"', r'\1"', text.replace(ve, "X"))
+                return re.sub(r"\d+", "N", text)
+            self.assertEqual(norm(rg.text, ghost), norm(r.text, self.c))
             self.assertEqual(sorted(k.lower() for k, _ in rg.headers if k.lower() not in ("date",)),
                              sorted(k.lower() for k, _ in r.headers if k.lower() not in ("date",)))
             # Wrong password and unknown VE answer alike, too.
@@ -519,34 +656,397 @@ class Security(unittest.TestCase):
         # Another address is not affected.
         self.assertEqual(client(31).get(f"/api/v1/ves/{self.a}", headers=basic(self.a, PW)).status, 200)
 
-    def test_login_timing(self):
-        """Unknown VE vs wrong password: medians of TIMING_N tries each within 10 %.
+    def timing(self, kind, n, net):
+        """n tries per side over TIMING_STREAMS interleaved streams; (medians, no-hash median, seconds)."""
+        per = (n + TIMING_STREAMS - 1) // TIMING_STREAMS
+        ghosts = unknown_ves(per * TIMING_STREAMS)
+        jobs = []
+        for k in range(TIMING_STREAMS):
+            first = (net, 1 + k * 100)
+            USED_ADDRS.update(f"{net}{first[1] + j}" for j in range((per + 19) // 20))
+            jobs.append((kind, self.ves[k % 2], ghosts[k * per:(k + 1) * per], first))
+        t0 = time.monotonic()
+        with multiprocessing.get_context("fork").Pool(TIMING_STREAMS) as pool:
+            res = pool.starmap(timing_stream, jobs)
+        took = time.monotonic() - t0
+        unk = [x for r in res for x in r[0]]
+        wrong = [x for r in res for x in r[1]]
+        nohash = [x for r in res for x in r[2]]
+        self.assertEqual((len(unk), len(wrong)), (per * TIMING_STREAMS,) * 2)
+        return statistics.median(unk), statistics.median(wrong), \
+            statistics.median(nohash) if nohash else None, len(unk), took
 
-        Interleaved pairs through the API (Basic), unknown VEs all distinct;
-        the wrong passwords rotate over this module's VEs and their failure
-        rows are removed every few tries, and the client address changes every
-        40 tries, so neither throttle answers (a 429 would be fast)."""
-        unk, wrong = [], []
-        addr = 100
-        c = None
-        for i in range(TIMING_N):
-            if i % 20 == 0:
-                addr += 1
-                c = client(addr)
-            if i % 4 == 0:
-                self.clear_failures(*self.ves)
-            for kind in ((0, 1) if i % 2 else (1, 0)):
-                user = unknown_ve() if kind == 0 else self.ves[i % 3]
-                t0 = time.perf_counter()
-                r = c.get(f"/api/v1/ves/{user}", headers=basic(user, "wrong password"))
-                dt = time.perf_counter() - t0
-                self.assertEqual(r.status, 401, f"try {i}: {r.status}")
-                (unk if kind == 0 else wrong).append(dt)
-        self.clear_failures(*self.ves)
-        mu, mw = statistics.median(unk), statistics.median(wrong)
-        print(f"\nlogin timing, N={TIMING_N} each: median unknown VE {mu * 1000:.1f} ms, "
-              f"wrong password {mw * 1000:.1f} ms", flush=True)
+    def test_login_timing(self):
+        """Unknown VE vs wrong password through the API (Basic, as veinfo logs in):
+        medians of TIMING_N tries each within 10 %.
+
+        Real logins through nginx and vep-api with the production argon2id
+        cost; two streams in parallel processes, each interleaving the two
+        sides in alternating order (ABBA...) so machine noise hits both alike;
+        unknown VEs all distinct.  The test must also be able to see a
+        missing hash: a login refused before any hash must be far faster."""
+        mu, mw, mn, n, took = self.timing("api", TIMING_N, "127.0.21.")
+        print(f"\nlogin timing (API), N={n} each: median unknown VE {mu * 1000:.1f} ms, "
+              f"wrong password {mw * 1000:.1f} ms, no hash {mn * 1000:.1f} ms; {took:.0f} s", flush=True)
         self.assertLess(abs(mu - mw) / max(mu, mw), 0.10)
+        self.assertLess(mn, 0.5 * min(mu, mw), "the hash does not show in the timing: is the test measuring it?")
+
+    def test_login_timing_self(self):
+        """The same on the self screen's login form (each try with a fresh form token)."""
+        mu, mw, _, n, took = self.timing("self", TIMING_SELF_N, "127.0.22.")
+        print(f"\nlogin timing (self screen), N={n} each: median unknown VE {mu * 1000:.1f} ms, "
+              f"wrong password {mw * 1000:.1f} ms; {took:.0f} s", flush=True)
+        self.assertLess(abs(mu - mw) / max(mu, mw), 0.10)
+
+    # ---- the login form's token (login CSRF) ---------------------------------------------------------
+
+    def test_self_login_token(self):
+        """POST /self/login needs the token of a login form this browser was given."""
+        c = client(50)
+        fails = lambda: int(veplib.sql_value(f"SELECT COUNT(*) FROM login_failures WHERE subject = '{self.a}'"))
+        sessions = lambda: int(veplib.sql_value(f"SELECT COUNT(*) FROM sessions WHERE subject = '{self.a}'"))
+        f0, s0 = fails(), sessions()
+        tok = c.login_token()
+        self.assertRegex(tok, r"^[0-9a-f]{32}-\d+-[0-9a-f]{64}$")
+        ck = c.cookies["vep_self_login"]
+        self.assertEqual(ck, tok, "double submit: the cookie holds the form's token")
+        other = client(51).login_token()
+        forged = tok[:-1] + ("0" if tok[-1] != "0" else "1")
+        younger = re.sub(r"-(\d+)-", lambda m: f"-{int(m.group(1)) + 30}-", tok)
+        creds = [("ve_id", self.a), ("password", PW)]
+        cases = [("missing", creds, f"vep_self_login={ck}"),
+                 ("empty", creds + [("login_token", "")], f"vep_self_login={ck}"),
+                 ("no cookie", creds + [("login_token", tok)], ""),
+                 ("cookie only", creds, f"vep_self_login={ck}"),
+                 ("wrong", creds + [("login_token", "0" * 64)], f"vep_self_login={ck}"),
+                 ("made up, both", creds + [("login_token", forged)], f"vep_self_login={forged}"),
+                 ("time changed, both", creds + [("login_token", younger)], f"vep_self_login={younger}"),
+                 ("another browser's", creds + [("login_token", other)], f"vep_self_login={ck}"),
+                 ("another browser's, both", creds + [("login_token", other)], f"vep_self_login={tok}x"),
+                 ("twice", creds + [("login_token", tok), ("login_token", tok)], f"vep_self_login={ck}"),
+                 ("admin form's", creds + [("login_token", tok)], f"vep_admin_login={tok}")]
+        for label, fields, cookie in cases:
+            r = c.post_form("/self/login", fields, headers={"Cookie": cookie} if cookie else {"Cookie": "x=1"})
+            self.assertEqual(r.status, 403, f"{label}: {r.status} {r.text[:200]}")
+            self.assertNotIn("vep_sid", r.cookies(), label)
+            self.assertIn("expired or did not come from this site", r.text, label)
+            # The refusal shows a fresh form to log in with.
+            self.assertIsNotNone(hidden(r.text, "login_token"), label)
+        self.assertEqual((fails(), sessions()), (f0, s0), "a refused form counted a failure or made a session")
+        # The admin login form's token does not open the self screen.
+        adm = client(52)
+        atok = hidden(adm.get("/admin/login").text, "login_token")
+        r = adm.post_form("/self/login", creds + [("login_token", atok)],
+                          headers={"Cookie": f"vep_self_login={atok}"})
+        self.assertEqual(r.status, 403)
+        # Cross-site POSTs are refused before the form is looked at, even with a good token.
+        tok = c.login_token()
+        r = c.post_form("/self/login", creds + [("login_token", tok)], headers={"Sec-Fetch-Site": "cross-site"})
+        self.assertEqual(r.status, 403)
+        self.assertNotIn("vep_sid", r.cookies())
+        # The real form works, and the token cookie is dropped after the login.
+        r = c.self_login(self.a, PW)
+        self.assertEqual(r.status, 303, r.text[:200])
+        self.assertIn("vep_sid", r.cookies())
+        self.assertIn("max-age=0", r.cookies().get("vep_self_login", ("", []))[1])
+
+    def test_self_login_token_expires(self):
+        """A login form is good for [web] session_idle_s (30 min), with a minute for clock skew."""
+        p = PrivateSelf()
+        try:
+            for age, want in ((0, 303), (1800, 303), (1801, 403), (-60, 303), (-61, 403)):
+                p.set_clock(0)
+                tok, ck = p.login_form()
+                p.set_clock(age)
+                body = urllib.parse.urlencode([("login_token", tok), ("ve_id", self.a), ("password", PW)]).encode()
+                r = p.request("POST", "/self/login", body, cookie=ck, ctype="application/x-www-form-urlencoded")
+                self.assertEqual(r.status, want, f"form {age} s old: {r.status}")
+            # Under HTTPS the cookie is __Host- and Secure; the plain name is not accepted there.
+            tok, ck = p.login_form(https=True)
+            self.assertTrue(ck.startswith("__Host-vep_self_login="), ck)
+            body = urllib.parse.urlencode([("login_token", tok), ("ve_id", self.a), ("password", PW)]).encode()
+            r = p.request("POST", "/self/login", body, https=True, ctype="application/x-www-form-urlencoded",
+                          cookie="vep_self_login=" + tok)
+            self.assertEqual(r.status, 403)
+            r = p.request("GET", "/self", https=True)
+            self.assertIn("secure", r.cookies()["__Host-vep_self_login"][1])
+        finally:
+            p.stop()
+
+    # ---- the hash limiter --------------------------------------------------------------------------------
+
+    def test_hash_limiter_busy(self):
+        """Every argon2id hash waits for a slot: a login (API and self screen), an order
+        (API and signup form) and a password change all answer 503 with Retry-After and
+        write nothing while the slots stay busy, and work once one is free."""
+        lock = tempfile.mkdtemp(prefix="vep-sec-lock-")
+        web = {"lock_dir": lock, "max_concurrent_hashes": 1, "hash_wait_ms": 100}
+        progs = {n: Private(n, 1, web) for n in ("vep-api", "vep-self", "vep-signup")}
+        api, selfp, signup = progs["vep-api"], progs["vep-self"], progs["vep-signup"]
+        hash_before = veplib.sql_value(f"SELECT password_hash FROM ves WHERE id = '{self.b}'")
+        hold = None
+        try:
+            # A session for the password change, made before the slot is taken.
+            r = selfp.login(self.b, PW)
+            self.assertEqual(r.status, 303, r.text[:200])
+            sid = "vep_sid=" + r.cookies()["vep_sid"][0]
+            csrf = hidden(selfp.request("GET", "/self", cookie=sid).text, "csrf")
+            ftok, fck = selfp.login_form()
+            sg = signup.request("GET", "/signup")
+            sck = "; ".join(f"{k}={v[0]}" for k, v in sg.cookies().items())
+            email = f"limiter-{secrets.token_hex(4)}@example.com"
+            order = {"plan": "WEB1", "template": "debian-12", "email": email, "disk_quota_mb": 100,
+                     "always_on": True, "lifetime_days": 30, "root_password": PW, "login": ["ssh"],
+                     "fs_fault_tolerance_s": 60, "backup_hours": 24, "firewall": "client"}
+            form_order = [("csrf", hidden(sg.text, "csrf")), ("plan", "WEB1"), ("template", "debian-12"),
+                          ("email", email), ("disk_quota_mb", "100"), ("always_on", "true"),
+                          ("lifetime_days", "30"), ("root_password", PW), ("login", "ssh"),
+                          ("fs_fault_tolerance_s", "60"), ("backup_hours", "24"), ("firewall", "client")]
+            newpw = "limiter-" + secrets.token_hex(8)
+            pwform = urllib.parse.urlencode([("csrf", csrf), ("old_password", PW), ("new_password", newpw),
+                                             ("confirm", newpw)]).encode()
+            ctype = "application/x-www-form-urlencoded"
+
+            def written():
+                return veplib.sql(f"SELECT (SELECT COUNT(*) FROM accounts WHERE email = '{email}'), "
+                                  "(SELECT COUNT(*) FROM ves), (SELECT COUNT(*) FROM ip_addresses WHERE ve_id IS NOT NULL), "
+                                  f"(SELECT password_hash FROM ves WHERE id = '{self.b}')")[0]
+
+            def attempts():
+                return {
+                    "API login": api.request("GET", f"/api/v1/ves/{self.a}", headers=basic(self.a, PW)),
+                    "self login": selfp.request("POST", "/self/login", urllib.parse.urlencode(
+                        [("login_token", ftok), ("ve_id", self.a), ("password", PW)]).encode(),
+                        cookie=fck, ctype=ctype),
+                    "API order": api.request("POST", "/api/v1/orders", json.dumps(order).encode(),
+                                             ctype="application/json"),
+                    "signup order": signup.request("POST", "/signup", urllib.parse.urlencode(form_order).encode(),
+                                                   cookie=sck, ctype=ctype),
+                    "password change": selfp.request("POST", "/self/password", pwform, cookie=sid, ctype=ctype),
+                }
+
+            before = written()
+            hold = SlotHolder(lock)
+            busy = attempts()
+            for label, r in busy.items():
+                self.assertEqual(r.status, 503, f"{label} with every slot busy: {r.status} {r.text[:200]}")
+                self.assertEqual(r.header("Retry-After"), "1", label)
+                self.assertIn("no-store", r.header("Cache-Control") or "", label)
+                self.assertNotIn("vep_sid", r.cookies(), label)
+            self.assertIn("nothing was created", busy["API order"].text)
+            self.assertIn("nothing was created", busy["signup order"].text)
+            self.assertIn(email, busy["signup order"].text, "the signup form lost its values")
+            self.assertIn("nothing was changed", busy["password change"].text)
+            self.assertEqual(written(), before, "a request turned away by the limiter wrote something")
+            self.assertIn(self.b, selfp.request("GET", "/self", cookie=sid).text, "the session ended")
+            # The slot free again: the same requests succeed.
+            hold.release()
+            ok = attempts()
+            want = {"API login": 200, "self login": 303, "API order": 201, "signup order": 200,
+                    "password change": 303}
+            for label, r in ok.items():
+                self.assertEqual(r.status, want[label], f"{label} after the slot came free: {r.status} {r.text[:200]}")
+            mine = [v[0] for v in veplib.sql("SELECT v.id FROM ves v JOIN accounts a ON a.id = v.account_id "
+                                             f"WHERE a.email = '{email}'")]
+            self.ves.extend(v for v in mine if v not in self.ves)
+            self.assertEqual(len(mine), 2, "the API order and the signup order")
+        finally:
+            if hold is not None:
+                hold.release()
+            for p in progs.values():
+                p.stop()
+            shutil.rmtree(lock, ignore_errors=True)
+            veplib.sql(f"UPDATE ves SET password_hash = '{hash_before}' WHERE id = '{self.b}'")
+            veplib.sql(f"DELETE FROM sessions WHERE kind = 'self' AND subject = '{self.b}'")
+            self.clear_failures(self.a, self.b)
+
+    def test_hash_limiter_concurrent(self):
+        """More logins at once than slots: some 503 with Retry-After, the rest answered
+        normally, no other 5xx; then the service answers normally again."""
+        lock = tempfile.mkdtemp(prefix="vep-sec-lock-")
+        api = Private("vep-api", 8, {"lock_dir": lock, "max_concurrent_hashes": 1, "hash_wait_ms": 0})
+        try:
+            statuses = []
+            for round_ in range(5):
+                barrier = threading.Barrier(8)
+                out = [None] * 8
+
+                def one(i):
+                    barrier.wait()
+                    out[i] = api.request("GET", f"/api/v1/ves/{self.a}", headers=basic(self.a, PW))
+
+                ts = [threading.Thread(target=one, args=(i,)) for i in range(8)]
+                for t in ts:
+                    t.start()
+                for t in ts:
+                    t.join(60)
+                for r in out:
+                    self.assertIsNotNone(r)
+                    statuses.append(r.status)
+                    self.assertIn(r.status, (200, 503), r.text[:200])
+                    if r.status == 503:
+                        self.assertEqual(r.header("Retry-After"), "1")
+                        self.assertIn("error", r.json())
+                if statuses.count(503) >= 3 and round_ >= 1:
+                    break
+            n503 = statuses.count(503)
+            print(f"\nhash limiter: {len(statuses)} concurrent logins, 1 slot: {n503} answered 503, "
+                  f"{statuses.count(200)} 200", flush=True)
+            self.assertGreater(n503, 0, "no login was turned away with one slot and 8 at once")
+            self.assertGreater(statuses.count(200), 0, "every login was turned away")
+            for _ in range(3):
+                r = api.request("GET", f"/api/v1/ves/{self.a}", headers=basic(self.a, PW))
+                self.assertEqual(r.status, 200, "the service did not recover")
+        finally:
+            api.stop()
+            shutil.rmtree(lock, ignore_errors=True)
+
+    # ---- no-store on every API answer ------------------------------------------------------------------
+
+    def test_api_no_store_every_route(self):
+        """Every route of cgi/api.c's table, with good and bad input, as owner, operator,
+        node and nobody: every answer carries Cache-Control: no-store."""
+        with open(os.path.join(veplib.ROOT, "cgi", "api.c")) as f:
+            routes = re.findall(r'\{\s*"(/api/v1/[^"]*)",\s*(M_\w+)', f.read())
+        self.assertGreater(len(routes), 15)
+        with open(os.path.join(veplib.VAR, "secrets", "node1.token")) as f:
+            node_tok = f.read().strip()
+        c = client(60)
+        own, adm = basic(self.a, PW), self.admin
+        node = "nostore-" + secrets.token_hex(3)
+        month = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m")
+        inv = veplib.sql_value("SELECT number FROM invoices ORDER BY number LIMIT 1") or "INV-2099-999999"
+        order = {"plan": "WEB1", "template": "debian-12", "email": "nostore@example.com", "disk_quota_mb": 100,
+                 "always_on": True, "lifetime_days": 30, "root_password": PW, "login": ["ssh"],
+                 "fs_fault_tolerance_s": 60, "backup_hours": 24, "firewall": "client"}
+        made = {}
+        J = "application/json"
+        # (method, route pattern) -> [(label, path, body, headers, wanted status or None)]
+        X = "{X}"       # the VE this test orders through the API
+        cases = {
+            ("POST", "/api/v1/orders"): [
+                ("good", "/api/v1/orders", order, {}, 201), ("empty", "/api/v1/orders", {}, {}, 422),
+                ("bad JSON", "/api/v1/orders", b"{", {}, 400), ("form", "/api/v1/orders", b"a=1",
+                                                               {"Content-Type": "application/x-www-form-urlencoded"}, 415)],
+            ("GET", "/api/v1/ves/*"): [
+                ("owner", f"/api/v1/ves/{self.a}", None, own, 200), ("admin", f"/api/v1/ves/{self.a}", None, adm, 200),
+                ("other VE", f"/api/v1/ves/{self.b}", None, own, 404), ("bad id", "/api/v1/ves/zz", None, own, None),
+                ("nobody", f"/api/v1/ves/{self.a}", None, {}, 401),
+                ("wrong password", f"/api/v1/ves/{self.a}", None, basic(self.a, "nope"), 401)],
+            ("GET", "/api/v1/ves/*/history"): [
+                ("good", f"/api/v1/ves/{self.a}/history?metric=cpu&from={month}-01T00:00:00Z&step=day&count=2",
+                 None, own, 200),
+                ("bad metric", f"/api/v1/ves/{self.a}/history?metric=nope&step=day&count=2", None, own, 422),
+                ("nobody", f"/api/v1/ves/{self.a}/history?metric=cpu", None, {}, 401)],
+            ("GET", "/api/v1/ves/*/charges"): [
+                ("good", f"/api/v1/ves/{self.a}/charges?period={month}", None, own, 200),
+                ("admin", f"/api/v1/ves/{self.a}/charges?period={month}", None, adm, 200),
+                ("bad period", f"/api/v1/ves/{self.a}/charges?period=2026-13", None, own, 422),
+                ("bad period, admin", f"/api/v1/ves/{self.a}/charges?period=x", None, adm, 422),
+                ("twice", f"/api/v1/ves/{self.a}/charges?period={month}&period={month}", None, own, 422),
+                ("other VE", f"/api/v1/ves/{self.b}/charges?period={month}", None, own, 404)],
+            ("GET", "/api/v1/ves/*/invoices"): [
+                ("good", f"/api/v1/ves/{self.a}/invoices", None, own, 200),
+                ("bad id", "/api/v1/ves/0000000G/invoices", None, adm, None)],
+            ("GET", "/api/v1/invoices/*"): [
+                ("admin", f"/api/v1/invoices/{inv}", None, adm, None), ("owner, not theirs", "/api/v1/invoices/INV-2099-999999",
+                                                                        None, own, 404),
+                ("bad number", "/api/v1/invoices/x%27", None, adm, None)],
+            ("GET", "/api/v1/nodes/*/ves"): [
+                ("node", "/api/v1/nodes/node1/ves", None, {"Authorization": "Bearer " + node_tok}, 200),
+                ("wrong token", "/api/v1/nodes/node1/ves", None, {"Authorization": "Bearer " + "0" * 48}, 401),
+                ("nobody", "/api/v1/nodes/node1/ves", None, {}, 401)],
+            ("GET", "/api/v1/admin/ves"): [
+                ("good", "/api/v1/admin/ves?state=active", None, adm, 200),
+                ("bad state", "/api/v1/admin/ves?state=nope", None, adm, 422),
+                ("owner", "/api/v1/admin/ves", None, own, 403)],
+            ("POST", "/api/v1/admin/ves/*/move"): [
+                ("good", f"/api/v1/admin/ves/{X}/move", {"node": "node2"}, adm, None),
+                ("no node", f"/api/v1/admin/ves/{X}/move", {"node": ""}, adm, 422),
+                ("unknown field", f"/api/v1/admin/ves/{X}/move", {"zz": 1}, adm, 422)],
+            ("POST", "/api/v1/admin/ves/*/suspend"): [
+                ("good", f"/api/v1/admin/ves/{X}/suspend", {"reason": "no-store test"}, adm, 200),
+                ("bad reason", f"/api/v1/admin/ves/{X}/suspend", {"reason": 5}, adm, 422)],
+            ("POST", "/api/v1/admin/ves/*/resume"): [
+                ("good", f"/api/v1/admin/ves/{X}/resume", {}, adm, 200),
+                ("unknown VE", "/api/v1/admin/ves/FFFFFFF0/resume", {}, adm, 404)],
+            ("DELETE", "/api/v1/admin/ves/*"): [
+                ("good", f"/api/v1/admin/ves/{X}", None, adm, 200),
+                ("again", f"/api/v1/admin/ves/{X}", None, adm, None),
+                ("owner", f"/api/v1/admin/ves/{self.b}", None, own, 403)],
+            ("GET", "/api/v1/admin/nodes"): [("good", "/api/v1/admin/nodes", None, adm, 200),
+                                             ("nobody", "/api/v1/admin/nodes", None, {}, 401)],
+            ("POST", "/api/v1/admin/nodes"): [
+                ("good", "/api/v1/admin/nodes", {"name": node, "url": "http://127.0.0.1:9/metrics"}, adm, 201),
+                ("bad name", "/api/v1/admin/nodes", {"name": "bad name!", "url": "http://127.0.0.1:9/"}, adm, 422),
+                ("twice", "/api/v1/admin/nodes", {"name": node, "url": "http://127.0.0.1:9/metrics"}, adm, 409)],
+            ("DELETE", "/api/v1/admin/nodes/*"): [
+                ("good", f"/api/v1/admin/nodes/{node}", None, adm, 204),
+                ("unknown", f"/api/v1/admin/nodes/{node}", None, adm, 404)],
+            ("GET", "/api/v1/admin/plans"): [("good", "/api/v1/admin/plans", None, adm, 200)],
+            ("POST", "/api/v1/admin/plans"): [
+                ("no code", "/api/v1/admin/plans", {"code": ""}, adm, 422),
+                ("bad valid_from", "/api/v1/admin/plans", {"code": "X", "valid_from": "soon"}, adm, 422),
+                ("not JSON", "/api/v1/admin/plans", b"[", adm, 400)],
+            ("POST", "/api/v1/admin/invoice-runs"): [
+                ("good", "/api/v1/admin/invoice-runs", {"period": "2001-01"}, adm, None),
+                ("bad period", "/api/v1/admin/invoice-runs", {"period": "x"}, adm, 422)],
+            ("POST", "/api/v1/admin/payments"): [
+                ("unknown invoice", "/api/v1/admin/payments",
+                 {"invoice": "INV-2099-999999", "date": "2026-01-01", "amount_minor": 100}, adm, None),
+                ("bad amount", "/api/v1/admin/payments", {"invoice": inv, "amount_minor": "x"}, adm, 422)],
+            ("POST", "/api/v1/admin/credit-notes"): [
+                ("unknown invoice", "/api/v1/admin/credit-notes",
+                 {"invoice": "INV-2099-999999", "reason": "test", "lines": []}, adm, None),
+                ("bad lines", "/api/v1/admin/credit-notes", {"invoice": inv, "lines": 5}, adm, 422)],
+            ("GET", "/api/v1/admin/reports/*"): [
+                ("good", f"/api/v1/admin/reports/revenue?from={month}-01&to={month}-02", None, adm, 200),
+                ("CSV", f"/api/v1/admin/reports/usage?from={month}-01&to={month}-02", None,
+                 dict(adm, Accept="text/csv"), 200),
+                ("bad range", "/api/v1/admin/reports/revenue?from=2026-02-30&to=x", None, adm, 422),
+                ("no such report", "/api/v1/admin/reports/nope", None, adm, 404)],
+        }
+        missing = [f"{m} {p}" for p, m in routes if (m[2:], p) not in cases]
+        self.assertEqual(missing, [], "API routes without cases here")
+        extra = [("unknown path", "GET", "/api/v1/nope", None, adm, 404),
+                 ("wrong method", "PUT", "/api/v1/orders", None, {}, 405),
+                 ("wrong method, owner", "DELETE", f"/api/v1/ves/{self.a}/charges", None, own, 405),
+                 ("HEAD", "HEAD", f"/api/v1/ves/{self.a}", None, own, 200)]
+        problems, n = [], 0
+        sequence = [(f"{m} {p} {label}", m, path, body, h, want) for (m, p), rows in cases.items()
+                    for label, path, body, h, want in rows] + extra
+        for label, method, path, body, h, want in sequence:
+            if X in path:
+                if "X" not in made:
+                    r = c.post_json("/api/v1/orders", dict(order, user_info="no-store lifecycle"))
+                    self.assertEqual(r.status, 201, r.text[:200])
+                    made["X"] = r.json()["ve_id"]
+                    self.ves.append(made["X"])
+                path = path.replace(X, made["X"])
+            h = dict(h)
+            if isinstance(body, dict):
+                body = json.dumps(body).encode()
+                h.setdefault("Content-Type", J)
+            elif body is not None:
+                h.setdefault("Content-Type", J)
+            r = c.request(method, path, body=body, headers=h)
+            n += 1
+            if label.startswith("POST /api/v1/orders good") and r.status == 201:
+                self.ves.append(r.json()["ve_id"])
+            if NGINX_MARK in r.body:
+                problems.append(f"{label}: the web server answered {r.status}")
+                continue
+            if r.status >= 500:
+                problems.append(f"{label}: {r.status}")
+            if want is not None and r.status != want:
+                problems.append(f"{label}: {r.status}, want {want}: {r.text[:120]}")
+            ctype = r.header("Content-Type") or ""
+            if r.status not in (204,) and method != "HEAD" and not (
+                    ctype.startswith("application/json") or ctype.startswith("text/csv")):
+                problems.append(f"{label}: Content-Type {ctype!r}")
+            problems += [f"{label}: {r.status}: {p}" for p in security_header_problems(r, private=True)]
+        print(f"\nno-store walk: {len(routes)} routes, {n} requests", flush=True)
+        self.assertEqual(problems, [], "\n".join(problems[:40]))
 
     # ---- headers -------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ INFO = "<script>alert(1)</script>&\"'"
 
 
 def login(c, ve, pw):
-    return c.post_form("/self/login", [("ve_id", ve), ("password", pw)])
+    return c.self_login(ve, pw)
 
 
 def csrf_of(page):

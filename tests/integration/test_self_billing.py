@@ -100,7 +100,7 @@ def isp_name():
 
 
 def login(c, ve, pw):
-    r = c.post_form("/self/login", [("ve_id", ve), ("password", pw)])
+    r = c.self_login(ve, pw)
     assert r.status == 303, (r.status, r.text[:300])
 
 

@@ -7,6 +7,7 @@ import base64
 import http.client
 import json
 import os
+import re
 import subprocess
 import urllib.parse
 
@@ -85,6 +86,20 @@ class Client:
                             headers={"Content-Type": "application/x-www-form-urlencoded"}, **kw)
 
     post = post_form
+
+    def login_token(self):
+        """A fresh self login form's token; its cookie lands in the jar.
+
+        The form is asked for without the jar's cookies, so a logged-in
+        browser gets one too (it would see its dashboard otherwise)."""
+        r = self.get("/self", cookies=False)
+        m = re.search(r'name="login_token" value="([0-9a-f-]+)"', r.text)
+        return m.group(1) if m else ""
+
+    def self_login(self, ve, pw):
+        """The self screen's login as a browser does it: the form, then the POST."""
+        return self.post_form("/self/login", [("login_token", self.login_token()), ("ve_id", ve),
+                                              ("password", pw)])
 
     def post_json(self, path, obj, headers=None):
         h = {"Content-Type": "application/json"}
