@@ -510,7 +510,7 @@ class LateScreens(unittest.TestCase):
     def test_b_self_screen(self):
         from screens_util import Client
         c = Client()
-        r = c.post_form("/self/login", [("ve_id", self.ve), ("password", self.PW)])
+        r = c.self_login(self.ve, self.PW)
         self.assertEqual(r.status, 303, r.text[:300])
         page = c.get("/self").text
         m = re.search(r'<tr class="note" data-number="%s" data-kind="debit_note">(.*?)</tr>' % self.dn, page, re.S)
@@ -529,7 +529,7 @@ class LateScreens(unittest.TestCase):
         self.assertIn(self.dn, r.text)
         # another owner: not found
         o = Client()
-        o.post_form("/self/login", [("ve_id", self.other), ("password", self.PW)])
+        self.assertEqual(o.self_login(self.other, self.PW).status, 303)
         self.assertEqual(o.get("/self/invoices/%s" % self.dn).status, 404)
 
     def test_c_admin_pages_and_payment(self):
