@@ -291,7 +291,7 @@ v_resource(const char *s, struct vals *v, enum key k)
 {
 	int x = rate_res_parse(s);
 	if (x < 0)
-		return "One of fee, disk, cpu, vmem, traffic, traffic_in, traffic_out.";
+		return "One of fee, disk, cpu, vmem, traffic, traffic_in, traffic_out, availability.";
 	v->n[k] = x;
 	return NULL;
 }

@@ -2,11 +2,12 @@
 # lib/rating.c and lib/money.c are pure; lib/db_billing.c holds all billing
 # SQL; the API handlers are cgi/api_billing.c (listed in cgi/local.mk).
 lib_libvep_a_SOURCES += lib/money.c lib/money.h lib/rating.c lib/rating.h \
-	lib/db_billing.c lib/db_billing.h
+	lib/db_billing.c lib/db_billing.h lib/sla.c lib/sla.h lib/db_sla.c lib/db_sla.h
 
 EXTRA_DIST += cgi/api_billing.h
 
-check_PROGRAMS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop
+check_PROGRAMS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop \
+	tests/unit/test_sla
 tests_unit_test_money_SOURCES = tests/unit/test_money.c
 tests_unit_test_money_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_money_LDADD = $(UNIT_LIBS)
@@ -16,7 +17,10 @@ tests_unit_test_rating_LDADD = $(UNIT_LIBS)
 tests_unit_test_rating_prop_SOURCES = tests/unit/test_rating_prop.c
 tests_unit_test_rating_prop_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rating_prop_LDADD = $(UNIT_LIBS)
-TESTS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop
+tests_unit_test_sla_SOURCES = tests/unit/test_sla.c
+tests_unit_test_sla_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sla_LDADD = $(UNIT_LIBS)
+TESTS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop tests/unit/test_sla
 
 # The invoice-run benchmark's generator and runner (bench/invoice_run.sh).
 noinst_PROGRAMS += bench/invoice_bench
