@@ -880,7 +880,7 @@ struct bve {
 /* An invoice_lines row for the array-bound INSERT. */
 struct bline {
 	long long	 invoice_id, seq, version_id, qty, price, amount;
-	char		 ve[9], kind[10], res[12], unit[12];
+	char		 ve[9], kind[10], res[16], unit[12];	/* res: "availability" */
 	char		 ind_ve, ind_kind, ind_res, ind_unit;
 };
 
