@@ -252,6 +252,8 @@ db_sla_avail_find(const struct sla_veavail *v, size_t n, const char *ve)
 	struct sla_veavail key;
 	const struct sla_veavail *r;
 
+	if (n == 0)
+		return NULL;	/* v may be NULL then, which bsearch must not see */
 	memset(&key, 0, sizeof(key));
 	snprintf(key.ve, sizeof(key.ve), "%s", ve);
 	r = bsearch(&key, v, n, sizeof(*v), by_ve);
