@@ -48,6 +48,12 @@ struct backend {
 struct be_sim_conf {
 	uint64_t	 seed;
 	double		 restart_prob;	/* per VE per second */
+	/*
+	 * A file listing VEids (one a line, '#' comments) that are down, for
+	 * tests and demos of availability; re-read when it changes.  NULL:
+	 * every active VE runs.  Borrowed: must outlive the backend.
+	 */
+	const char	*down_file;
 };
 struct backend	*be_sim_new(const struct be_sim_conf *);
 

@@ -347,9 +347,10 @@ collect_one(struct be_real *b, struct rve *r)
 
 	if (cg_read_cpu(b->c.cgroup_root, b->ver, r->spec.id, &c) == -1) {
 		if (errno == ENOENT) {
-			log_warnx("VE %s: its cgroup vanished; reported gone until re-created",
+			log_warnx("VE %s: its cgroup vanished; reported down until re-created",
 			    r->spec.id);
 			v->s.present = 0;
+			v->s.run = VE_RUN_DOWN;
 			rve_release(b, r, 1);
 			return;
 		}
@@ -383,7 +384,10 @@ collect_one(struct be_real *b, struct rve *r)
 			}
 		}
 		v->s.nprocs = (uint32_t)np;
-	}
+		/* Running: live processes, not frozen (a suspended VE is frozen). */
+		v->s.run = np > 0 && r->spec.state == VE_ACTIVE ? VE_RUN_UP : VE_RUN_DOWN;
+	} else if (errno == ENOENT)
+		v->s.run = VE_RUN_DOWN;
 	v->s.vmem_bytes = vm;
 	v->s.rss_bytes = rss;
 	v->s.cpu_user_us = r->user_rep;
@@ -644,8 +648,9 @@ real_add(struct backend *be, struct ve *v)
 	if (mkdir(path, 0755) == -1 && errno != EEXIST)
 		log_warn("VE %s: mkdir %s", v->spec.id, path);
 	net_apply(b, r, NULL);
-	/* Counters are there from the first collection on. */
+	/* Counters, and whether it runs, are there from the first collection on. */
 	v->s.present = 0;
+	v->s.run = VE_RUN_UNKNOWN;
 	return 0;
 }
 

@@ -8,8 +8,16 @@
  * now): the same seed gives the same figures however often one scrapes,
  * counters never go down except at a simulated restart, and billingd sees
  * per-second deltas.
+ *
+ * A VE runs unless it is suspended or listed in the down file (the sim's
+ * stand-in for a crashed VE: no processes, no CPU, no traffic; counters
+ * stay where they were).  ve_up reports it.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +27,7 @@
 
 #define US	1000000LL
 #define CATCHUP_MAX	3600	/* seconds stepped one by one after a gap */
+#define DOWN_MAX	100000	/* VEids read from the down file */
 
 enum profile { P_IDLE, P_NORMAL, P_BUSY };
 
@@ -37,12 +46,17 @@ struct sim_ve {
 	uint64_t	 vmem_base, vmem, rss, disk;
 	uint32_t	 nprocs;
 	int64_t		 start_us;
+	int		 down;		/* listed in the down file */
 };
 
 struct be_sim {
 	struct backend	 be;
 	uint64_t	 seed;
 	double		 restart_prob;
+	const char	*down_file;
+	struct stat	 down_st;	/* of the file last read (st_ino 0: none) */
+	char		(*down)[VE_ID_LEN + 1];	/* sorted */
+	size_t		 ndown;
 };
 
 static uint64_t
@@ -107,8 +121,8 @@ draw(struct sim_ve *s, const struct ve_spec *sp)
 	}
 	if (cpu > 2.0 * US)
 		cpu = 2.0 * US;		/* a VE has two CPUs at most */
-	if (sp->state == VE_SUSPENDED)
-		cpu = net = 0;		/* frozen: nothing runs, nothing is sent */
+	if (sp->state == VE_SUSPENDED || s->down)
+		cpu = net = 0;		/* frozen or down: nothing runs, nothing is sent */
 	{
 		uint64_t c = (uint64_t)cpu, sysp = rnd(&s->rng, 8, 30);
 
@@ -211,7 +225,8 @@ advance(struct be_sim *b, struct ve *v, int64_t now_us)
 	v->s.vmem_bytes = s->vmem;
 	v->s.rss_bytes = s->rss;
 	v->s.disk_bytes = s->disk;
-	v->s.nprocs = s->nprocs;
+	v->s.nprocs = s->down ? 0 : s->nprocs;
+	v->s.run = v->spec.state == VE_ACTIVE && !s->down ? VE_RUN_UP : VE_RUN_DOWN;
 	rx = s->r_rx * dt / US;
 	tx = s->r_tx * dt / US;
 	for (size_t i = 0; i < v->spec.nips; i++) {
@@ -288,20 +303,97 @@ sim_remove(struct backend *be, struct ve *v)
 	v->be = NULL;
 }
 
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Re-read the down file when it changed (a stat per scrape); keep the old list on errors. */
+static void
+down_reload(struct be_sim *b)
+{
+	struct stat st;
+	char line[256], (*ids)[VE_ID_LEN + 1] = NULL;
+	size_t n = 0, bad = 0;
+	FILE *f;
+
+	if (b->down_file == NULL)
+		return;
+	if (stat(b->down_file, &st) == -1) {
+		if (errno == ENOENT && b->down_st.st_ino != 0) {
+			/* Removed: everything runs again. */
+			free(b->down);
+			b->down = NULL;
+			b->ndown = 0;
+			memset(&b->down_st, 0, sizeof(b->down_st));
+			log_info("sim: %s removed: no VE is down", b->down_file);
+		}
+		return;
+	}
+	if (st.st_ino == b->down_st.st_ino && st.st_dev == b->down_st.st_dev &&
+	    st.st_size == b->down_st.st_size && st.st_mtim.tv_sec == b->down_st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == b->down_st.st_mtim.tv_nsec)
+		return;
+	if ((f = fopen(b->down_file, "re")) == NULL) {
+		log_warn("sim: %s", b->down_file);
+		return;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *p = line + strspn(line, " \t");
+
+		p[strcspn(p, " \t\r\n#")] = '\0';
+		if (*p == '\0')
+			continue;
+		if (!ve_id_valid(p) || n == DOWN_MAX) {
+			bad++;
+			continue;
+		}
+		if (n % 64 == 0) {
+			void *x = reallocarray(ids, n + 64, sizeof(*ids));
+			if (x == NULL) {
+				bad++;
+				break;
+			}
+			ids = x;
+		}
+		memcpy(ids[n++], p, VE_ID_LEN + 1);
+	}
+	fclose(f);
+	if (n > 1)
+		qsort(ids, n, sizeof(*ids), id_cmp);
+	free(b->down);
+	b->down = ids;
+	b->ndown = n;
+	b->down_st = st;
+	log_info("sim: %s: %zu VEs down%s", b->down_file, n,
+	    bad ? " (lines that are not a VEid ignored)" : "");
+}
+
 static void
 sim_refresh(struct backend *be, struct ve *const *ves, size_t n, int64_t now_us)
 {
 	struct be_sim *b = (struct be_sim *)be;
 
-	for (size_t i = 0; i < n; i++)
-		if (ves[i]->be != NULL)
-			advance(b, ves[i], now_us);
+	down_reload(b);
+	for (size_t i = 0; i < n; i++) {
+		struct sim_ve *s = ves[i]->be;
+
+		if (s == NULL)
+			continue;
+		s->down = b->ndown > 0 && bsearch(ves[i]->spec.id, b->down, b->ndown,
+		    sizeof(*b->down), id_cmp) != NULL;
+		advance(b, ves[i], now_us);
+	}
 }
 
 static void
 sim_free(struct backend *be)
 {
-	free(be);
+	struct be_sim *b = (struct be_sim *)be;
+
+	free(b->down);
+	free(b);
 }
 
 static const struct backend_ops sim_ops = {
@@ -324,5 +416,6 @@ be_sim_new(const struct be_sim_conf *c)
 	b->be.ops = &sim_ops;
 	b->seed = c->seed;
 	b->restart_prob = c->restart_prob;
+	b->down_file = c->down_file;
 	return &b->be;
 }

@@ -4,6 +4,8 @@
  * 5000 VEs is tens of thousands of lines.  Families are written whole, one
  * after the other, as format 0.0.4 requires; CPU seconds carry exactly six
  * decimals so billingd can read them back as integer microseconds.
+ * A VE that is known but not running (its counters absent) still has its
+ * ve_state and ve_up lines: "down" is a measurement billingd needs.
  */
 #include <string.h>
 
@@ -149,7 +151,7 @@ ip_lines(struct buf *b, const char *name, size_t nl, const struct ve *v, int tx)
 
 enum fam {
 	F_START, F_USER, F_SYS, F_VMEM, F_DISK, F_RX, F_TX,
-	F_RSS, F_PROCS, F_THROTTLED, F_STATE, F__MAX
+	F_RSS, F_PROCS, F_THROTTLED, F_STATE, F_UP, F__MAX
 };
 
 static const struct {
@@ -179,6 +181,8 @@ static const struct {
 	    "Time the VE's processes were held back by a CPU limit." },
 	[F_STATE] = { "ve_state", "gauge",
 	    "1 when the VE is active, 0 when suspended." },
+	[F_UP] = { "ve_up", "gauge",
+	    "1 when the VE is running (its processes exist and are not frozen), 0 when not." },
 };
 
 int
@@ -208,7 +212,8 @@ expo_write(struct buf *b, const struct expo_node *nd, struct ve *const *ves, siz
 			const struct ve *v = ves[i];
 			const struct ve_sample *s = &v->s;
 
-			if (!s->present)
+			if (f == F_UP ? s->run == VE_RUN_UNKNOWN :
+			    f == F_STATE ? !s->present && s->run == VE_RUN_UNKNOWN : !s->present)
 				continue;
 			switch (f) {
 			case F_START:
@@ -244,6 +249,9 @@ expo_write(struct buf *b, const struct expo_node *nd, struct ve *const *ves, siz
 				break;
 			case F_STATE:
 				ve_line(b, nm, nl, v, v->spec.state == VE_ACTIVE ? 1 : 0, V_INT);
+				break;
+			case F_UP:
+				ve_line(b, nm, nl, v, s->run == VE_RUN_UP ? 1 : 0, V_INT);
 				break;
 			}
 		}

@@ -20,8 +20,8 @@ struct expo_node {
 
 /*
  * Append the exposition of the node and of every VE in ves[0..n) whose
- * sample is present, one metric family after another, VEs in the given
- * order.  Labels are not escaped: VE ids and addresses were validated.
+ * sample is present (a VE known not to run: its ve_state and ve_up only),
+ * one metric family after another, VEs in the given order.  Labels are not escaped: VE ids and addresses were validated.
  * Returns 0, or -1 when the buffer could not grow.
  */
 int	expo_write(struct buf *, const struct expo_node *, struct ve *const *ves, size_t n);

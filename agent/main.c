@@ -50,6 +50,7 @@ struct veagent {
 	const char	*ve_root;
 	const char	*cgroup_root;
 	const char	*fw_dir;
+	const char	*sim_down_file;
 	uint64_t	 bogomips_centi;
 	int		 foreground;
 	int		 check_only;
@@ -72,6 +73,7 @@ usage(void)
 	fprintf(stderr, "usage: veagent --node NAME --listen ADDR:PORT --backend real|sim\n"
 	    "\t[--api URL --token-file FILE] [--extra N] [--seed S] [--restart-prob P]\n"
 	    "\t[--ve-root DIR] [--cgroup-root DIR] [--firewall-dir DIR] [--bogomips X]\n"
+	    "\t[--sim-down-file FILE]\n"
 	    "\t[--log-level error|warn|info|debug] [-d] [-n]\n");
 }
 
@@ -157,9 +159,12 @@ ve_create(struct veagent *va, const struct ve_spec *sp, int extra)
 		return NULL;
 	v->spec = *sp;
 	v->extra = extra;
-	if (va->be->ops->add(va->be, v) == -1)
+	if (va->be->ops->add(va->be, v) == -1) {
 		log_warnx("VE %s: not created on this node yet; retrying at the next sync",
 		    sp->id);
+		/* Assigned here and not running: down, as far as its owner can tell. */
+		v->s.run = extra ? VE_RUN_UNKNOWN : VE_RUN_DOWN;
+	}
 	else if (!extra)
 		log_info("VE %s: added (%s, %zu addresses)", sp->id,
 		    sp->state == VE_ACTIVE ? "active" : "suspended", sp->nips);
@@ -361,7 +366,7 @@ cron(struct loop *l, long long id, void *arg)
 /* ---- flags ---- */
 
 enum { O_NODE = 256, O_LISTEN, O_BACKEND, O_API, O_TOKEN, O_EXTRA, O_SEED,
-	O_RESTART, O_VEROOT, O_CGROOT, O_FWDIR, O_BOGO, O_LOGLEVEL };
+	O_RESTART, O_VEROOT, O_CGROOT, O_FWDIR, O_BOGO, O_LOGLEVEL, O_SIMDOWN };
 
 static void
 parse_flags(struct veagent *va, int argc, char *argv[])
@@ -380,6 +385,7 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 		{ "firewall-dir", required_argument, NULL, O_FWDIR },
 		{ "bogomips", required_argument, NULL, O_BOGO },
 		{ "log-level", required_argument, NULL, O_LOGLEVEL },
+		{ "sim-down-file", required_argument, NULL, O_SIMDOWN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -433,6 +439,9 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 		case O_FWDIR:
 			va->fw_dir = optarg;
 			break;
+		case O_SIMDOWN:
+			va->sim_down_file = optarg;
+			break;
 		case O_BOGO:
 			if (vep_parse_fixed(optarg, strlen(optarg), 2, &va->bogomips_centi) == -1 ||
 			    va->bogomips_centi == 0)
@@ -476,6 +485,8 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 		die("--api and --token-file go together");
 	if (va->kind == BE_REAL && va->extra > 0)
 		die("--extra is for the sim backend only");
+	if (va->kind == BE_REAL && va->sim_down_file != NULL)
+		die("--sim-down-file is for the sim backend only");
 }
 
 static void
@@ -527,7 +538,8 @@ main(int argc, char *argv[])
 		die("cannot create the event loop: %s", strerror(errno));
 
 	if (va.kind == BE_SIM) {
-		struct be_sim_conf sc = { .seed = va.seed, .restart_prob = va.restart_prob };
+		struct be_sim_conf sc = { .seed = va.seed, .restart_prob = va.restart_prob,
+		    .down_file = va.sim_down_file };
 		va.be = be_sim_new(&sc);
 		if (va.be == NULL)
 			die("out of memory");

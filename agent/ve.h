@@ -34,9 +34,17 @@ struct ve_spec {
 	uint64_t	 throttle_kbps;
 };
 
+/*
+ * Whether the VE runs, for the ve_up gauge (billingd's availability):
+ * its processes exist and are not frozen.  UNKNOWN until a backend has
+ * looked; DOWN also for a VE the node was told to run and could not make.
+ */
+enum ve_run { VE_RUN_UNKNOWN = 0, VE_RUN_DOWN, VE_RUN_UP };
+
 /* Counters of one VE; cumulative ones count from start_us. */
 struct ve_sample {
-	int		 present;	/* 0: not (yet) running, omitted from /metrics */
+	int		 present;	/* 0: not (yet) running, counters omitted from /metrics */
+	enum ve_run	 run;		/* ve_up; with present 0 only ve_state and ve_up are written */
 	int64_t		 start_us;	/* ve_start_time_seconds, epoch microseconds */
 	uint64_t	 cpu_user_us, cpu_sys_us, cpu_throttled_us;
 	uint64_t	 vmem_bytes, rss_bytes;

@@ -4,6 +4,9 @@
  * checks every count against the bytes present and every index against
  * its array before anything is used: a spool file is untrusted input
  * (a crash, a full disk or a bad sector may have written it).
+ * Version 2 adds the availability records (a count in the header, the
+ * records last); a batch without any is still written as version 1, and
+ * both are read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +15,9 @@
 #include "batch.h"
 
 #define MAGIC		0x42504556u	/* "VEPB" */
-#define BATCH_VERSION	1u
+#define BATCH_VERSION	1u	/* usage only */
+#define BATCH_VERSION_AV 2u	/* and availability */
+#define MINUTE_BITS	((1ULL << 60) - 1)
 #define MAXV		((uint64_t)INT64_MAX)
 
 /* Encoded sizes. */
@@ -21,6 +26,8 @@
 #define SZ_ENTRY	(4 + 4 + SZ_COUNT + 8 + SZ_COUNT + 8)
 #define SZ_SPAN		(4 + 4 + 4 + 8 + 8 + 8 * 4 + 4 + 4)
 #define SZ_IP		(16 + 8 + 8)
+#define SZ_HEAD_AV	(SZ_HEAD + 4)
+#define SZ_AVAIL	(4 + 8 + 8 + 8)
 
 struct batch *
 batch_new(int64_t created)
@@ -41,6 +48,7 @@ batch_free(struct batch *b)
 	free(b->e);
 	free(b->s);
 	free(b->ip);
+	free(b->av);
 	free(b);
 }
 
@@ -48,7 +56,7 @@ size_t
 batch_bytes(const struct batch *b)
 {
 	return sizeof(*b) + b->ce * sizeof(*b->e) + b->cs * sizeof(*b->s) +
-	    b->cip * sizeof(*b->ip);
+	    b->cip * sizeof(*b->ip) + b->cav * sizeof(*b->av);
 }
 
 static int
@@ -143,6 +151,41 @@ batch_set_end(struct batch *b, uint32_t idx, const struct mcount *end,
 	return 0;
 }
 
+static int64_t
+minute_of(int64_t t)
+{
+	return t - (t % 60 + 60) % 60;
+}
+
+long
+batch_add_avail(struct batch *b, uint32_t ve, int64_t t)
+{
+	struct bavail *a;
+
+	if (b->nav >= UINT32_MAX ||
+	    grow((void **)&b->av, &b->cav, b->nav + 1, sizeof(*b->av)) == -1)
+		return -1;
+	a = &b->av[b->nav];
+	memset(a, 0, sizeof(*a));
+	a->ve = ve;
+	a->t = minute_of(t);
+	return (long)b->nav++;
+}
+
+int
+batch_avail_mark(struct bavail *a, int64_t t, int up)
+{
+	uint64_t bit;
+
+	if (t < a->t || t >= a->t + 60)
+		return -1;
+	bit = 1ULL << (t - a->t);
+	a->seen |= bit;
+	if (up)
+		a->up |= bit;
+	return 0;
+}
+
 /* --- encoding --- */
 
 static void
@@ -179,19 +222,24 @@ batch_encode(const struct batch *b, size_t *lenp)
 	uint8_t *buf, *p;
 	size_t need;
 
-	need = SZ_HEAD + b->ne * SZ_ENTRY + b->ns * SZ_SPAN + b->nip * SZ_IP;
+	need = (b->nav > 0 ? SZ_HEAD_AV : SZ_HEAD) + b->ne * SZ_ENTRY + b->ns * SZ_SPAN +
+	    b->nip * SZ_IP + b->nav * SZ_AVAIL;
 	if ((buf = malloc(need)) == NULL)
 		return NULL;
 	*lenp = need;
 	p = buf;
 	put32(p, MAGIC);
-	put32(p + 4, BATCH_VERSION);
+	put32(p + 4, b->nav > 0 ? BATCH_VERSION_AV : BATCH_VERSION);
 	put64(p + 8, b->seq);
 	put64(p + 16, (uint64_t)b->created);
 	put32(p + 24, (uint32_t)b->ne);
 	put32(p + 28, (uint32_t)b->ns);
 	put32(p + 32, (uint32_t)b->nip);
 	p += SZ_HEAD;
+	if (b->nav > 0) {
+		put32(p, (uint32_t)b->nav);
+		p += 4;
+	}
 	for (size_t i = 0; i < b->ne; i++) {
 		const struct bentry *e = &b->e[i];
 		put32(p, e->ve);
@@ -224,6 +272,13 @@ batch_encode(const struct batch *b, size_t *lenp)
 		put64(p + 16, b->ip[i].rx);
 		put64(p + 24, b->ip[i].tx);
 		p += SZ_IP;
+	}
+	for (size_t i = 0; i < b->nav; i++) {
+		put32(p, b->av[i].ve);
+		put64(p + 4, (uint64_t)b->av[i].t);
+		put64(p + 12, b->av[i].seen);
+		put64(p + 20, b->av[i].up);
+		p += SZ_AVAIL;
 	}
 	return buf;
 }
@@ -277,21 +332,30 @@ struct batch *
 batch_decode(const uint8_t *p, size_t len, char *err, size_t errlen)
 {
 	struct batch *b = NULL;
-	uint32_t ne, ns, nip;
+	uint32_t ne, ns, nip, nav = 0, ver;
+	size_t head = SZ_HEAD;
 	const char *why = "truncated";
 
 	if (len < SZ_HEAD)
 		goto bad;
 	why = "not a batch";
-	if (get32(p) != MAGIC || get32(p + 4) != BATCH_VERSION)
+	ver = get32(p + 4);
+	if (get32(p) != MAGIC || (ver != BATCH_VERSION && ver != BATCH_VERSION_AV))
 		goto bad;
 	ne = get32(p + 24);
 	ns = get32(p + 28);
 	nip = get32(p + 32);
+	if (ver == BATCH_VERSION_AV) {
+		why = "truncated";
+		if (len < SZ_HEAD_AV)
+			goto bad;
+		nav = get32(p + SZ_HEAD);
+		head = SZ_HEAD_AV;
+	}
 	why = "length does not match the counts";
 	/* 32-bit counts times small sizes cannot overflow a 64-bit size_t. */
-	if ((uint64_t)len != (uint64_t)SZ_HEAD + (uint64_t)ne * SZ_ENTRY +
-	    (uint64_t)ns * SZ_SPAN + (uint64_t)nip * SZ_IP)
+	if ((uint64_t)len != (uint64_t)head + (uint64_t)ne * SZ_ENTRY +
+	    (uint64_t)ns * SZ_SPAN + (uint64_t)nip * SZ_IP + (uint64_t)nav * SZ_AVAIL)
 		goto bad;
 	why = "out of memory";
 	if ((b = batch_new((int64_t)get64(p + 16))) == NULL)
@@ -299,12 +363,14 @@ batch_decode(const uint8_t *p, size_t len, char *err, size_t errlen)
 	b->seq = get64(p + 8);
 	if ((ne > 0 && (b->e = calloc(ne, sizeof(*b->e))) == NULL) ||
 	    (ns > 0 && (b->s = calloc(ns, sizeof(*b->s))) == NULL) ||
-	    (nip > 0 && (b->ip = calloc(nip, sizeof(*b->ip))) == NULL))
+	    (nip > 0 && (b->ip = calloc(nip, sizeof(*b->ip))) == NULL) ||
+	    (nav > 0 && (b->av = calloc(nav, sizeof(*b->av))) == NULL))
 		goto bad;
 	b->ce = b->ne = ne;
 	b->cs = b->ns = ns;
 	b->cip = b->nip = nip;
-	p += SZ_HEAD;
+	b->cav = b->nav = nav;
+	p += head;
 	for (size_t i = 0; i < ne; i++) {
 		struct bentry *e = &b->e[i];
 		e->ve = get32(p);
@@ -355,6 +421,18 @@ batch_decode(const uint8_t *p, size_t len, char *err, size_t errlen)
 		p += SZ_IP;
 		why = "bad address counter";
 		if (b->ip[i].rx > MAXV || b->ip[i].tx > MAXV)
+			goto bad;
+	}
+	for (size_t i = 0; i < nav; i++) {
+		struct bavail *a = &b->av[i];
+		a->ve = get32(p);
+		a->t = (int64_t)get64(p + 4);
+		a->seen = get64(p + 12);
+		a->up = get64(p + 20);
+		p += SZ_AVAIL;
+		why = "bad availability record";
+		if (a->t <= 0 || a->t % 60 != 0 || (a->seen & ~MINUTE_BITS) != 0 ||
+		    (a->up & ~a->seen) != 0)
 			goto bad;
 	}
 	return b;

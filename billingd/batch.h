@@ -7,6 +7,11 @@
  * since billingd started (or since a batch was lost) and the database's
  * state decides what the first span is (meter_plan).  Keeping head and end
  * is what makes a lost, replayed or conflicting batch harmless.
+ *
+ * Beside the usage, a batch carries the availability observed (struct
+ * bavail: per VE and minute, one bit per second seen and up).  Those are
+ * written as a bitwise OR, so they need no head or end: a second is
+ * counted once however often its batch is applied.
  */
 #ifndef BILLINGD_BATCH_H
 #define BILLINGD_BATCH_H
@@ -36,6 +41,14 @@ struct bspan {
 	struct mspan	 s;
 };
 
+/* Availability of one VE in one minute: bit i is the second t + i. */
+struct bavail {
+	uint32_t	 ve;
+	int64_t		 t;		/* the minute's first second (t % 60 == 0) */
+	uint64_t	 seen;		/* observed: the agent said, or the node was seen down */
+	uint64_t	 up;		/* observed up; a subset of seen */
+};
+
 struct batch {
 	struct batch	*next;		/* queue link; not encoded */
 	uint64_t	 seq;		/* set when handed to the writer */
@@ -46,6 +59,8 @@ struct batch {
 	size_t		 ns, cs;
 	struct mip	*ip;
 	size_t		 nip, cip;
+	struct bavail	*av;
+	size_t		 nav, cav;
 };
 
 /* A new empty batch, or NULL.  Free with batch_free. */
@@ -66,6 +81,14 @@ int	batch_add_span(struct batch *, uint32_t idx, const struct mspan *,
 /* Set the end state of entry idx; 0 or -1. */
 int	batch_set_end(struct batch *, uint32_t idx, const struct mcount *,
 	    const struct mip *ip, size_t nip);
+
+/*
+ * A new availability record of VE ve for the minute containing second t
+ * (nothing seen yet); its index, or -1 when out of memory.
+ */
+long	batch_add_avail(struct batch *, uint32_t ve, int64_t t);
+/* Record second t (in a's minute) as seen, and up or down; 0, or -1 when t is not in it. */
+int	batch_avail_mark(struct bavail *a, int64_t t, int up);
 
 /*
  * Encode for the spool: a new buffer of *len bytes (free it), or NULL when

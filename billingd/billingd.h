@@ -104,6 +104,11 @@ struct peer {
 	char		 why[160];	/* last failure */
 	int64_t		 garbage_logged;	/* rate limit of parse errors */
 	unsigned	 garbage_quiet;
+	/* availability: a run of polls with no answer at all (lib/sla.h) */
+	int		 answered;	/* this poll got an HTTP answer, good or bad */
+	int64_t		 unreach_since;	/* first second of the run; 0: none */
+	int64_t		 outage_marked;	/* its seconds up to here are marked down */
+	int64_t		 outage_logged;	/* the run last logged (its unreach_since) */
 	struct prom_set	 set;
 	uint64_t	 polls_ok, polls_failed;
 };
@@ -115,6 +120,10 @@ struct vstate {
 	int		 known;		/* cur is the end of a batch handed over */
 	long		 entry;		/* its entry in the current batch, or -1 */
 	int64_t		 seen;		/* second of the last sample (for GC) */
+	/* availability (lib/sla.h) */
+	long		 av;		/* its current record in the batch, or -1 */
+	uint32_t	 av_node;	/* the node that last said whether it runs (0: none) */
+	int		 av_active;	/* and that it was active (not suspended) */
 	struct mcount	 cur;
 	struct mip	*ip;
 	size_t		 nip, cip;
@@ -149,6 +158,7 @@ struct loopstate {
 	int64_t		 last_overrun_ms;
 	uint64_t	 ticks, overruns, ticks_skipped;
 	uint64_t	 batches_made, batches_lost;
+	uint64_t	 avail_seconds[4];	/* VE-seconds: up, down, suspended, node outage */
 	int64_t		 overrun_logged;
 };
 
@@ -223,6 +233,7 @@ struct billingd {
 	uint64_t	 queue_max;
 	size_t		 max_body;
 	int		 down_after;	/* consecutive failures before "down" */
+	int		 sla_node_down_s;	/* unreachable this long: its VEs are down (0: never) */
 
 	struct loopstate  L;
 	struct writerstate W;
@@ -261,6 +272,11 @@ const char *peer_health_name(enum peer_health);
 void	collect_answer(struct billingd *, struct peer *, int64_t t);
 /* Close the batch and queue it for the writer; 0, or -1 if it was dropped. */
 int	collect_handoff(struct billingd *, int64_t now);
+/*
+ * The seconds t0..t1 of a whole-node outage: down for every VE last seen
+ * active on node_id that is still placed there.
+ */
+void	collect_outage(struct billingd *, uint32_t node_id, int64_t t0, int64_t t1);
 /* Forget VEs not seen for an hour. */
 void	collect_gc(struct billingd *, int64_t now);
 void	collect_free(struct billingd *);

@@ -7,6 +7,12 @@
  * that was handed over (known), else as the head the writer reconciles
  * with the database's counter state.  Every flush_s the batch is closed
  * (end states filled in) and queued for the writer.
+ *
+ * Availability rides along: every answer that says whether a VE runs
+ * (ve_up) marks that second seen, and up or down, in the VE's record for
+ * the minute (struct bavail); a suspended VE's seconds are not counted at
+ * all (the ISP stopped it on purpose).  collect_outage() marks the seconds
+ * of a whole-node outage down for the VEs last seen active there.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +148,7 @@ vt_get(struct vtable *t, uint32_t ve)
 	memset(v, 0, sizeof(*v));
 	v->ve = ve;
 	v->entry = -1;
+	v->av = -1;
 	{
 		size_t h = hslot(ve, t->nslot);
 		while (t->slot[h] != 0)
@@ -179,6 +186,7 @@ drop_batch(struct billingd *bd, const char *why)
 	for (size_t i = 0; i < t->n; i++) {
 		t->v[i].entry = -1;
 		t->v[i].known = 0;
+		t->v[i].av = -1;
 	}
 	batch_free(bd->L.cur);
 	bd->L.cur = NULL;
@@ -222,6 +230,19 @@ collect_ve(struct billingd *bd, struct batch *b, struct vstate *v,
 	return vs_set_ips(v, merged, nm);
 }
 
+/* Second t of VE v seen, up or down, in the batch b; 0 or -1 when out of memory. */
+static int
+avail_mark(struct batch *b, struct vstate *v, int64_t t, int up)
+{
+	if (v->av < 0 || batch_avail_mark(&b->av[v->av], t, up) == -1) {
+		/* A new minute (seconds come in order; an older one gets a record of its own). */
+		if ((v->av = batch_add_avail(b, v->ve, t)) == -1)
+			return -1;
+		(void)batch_avail_mark(&b->av[v->av], t, up);
+	}
+	return 0;
+}
+
 void
 collect_answer(struct billingd *bd, struct peer *p, int64_t t)
 {
@@ -245,6 +266,20 @@ collect_answer(struct billingd *bd, struct peer *p, int64_t t)
 		if ((v = vt_get(&bd->L.vt, pv->id)) == NULL) {
 			drop_batch(bd, "out of memory");
 			return;
+		}
+		if (pv->have & PROM_HAVE_UP) {
+			v->av_node = p->ni.id;
+			v->av_active = pv->active;
+			/* Suspended on purpose: neither up nor down. */
+			if (pv->active && avail_mark(bd->L.cur, v, t, pv->up) == -1) {
+				drop_batch(bd, "out of memory");
+				return;
+			}
+			bd->L.avail_seconds[pv->active ? (pv->up ? 0 : 1) : 2]++;
+		}
+		if ((pv->have & PROM_HAVE_ALL) != PROM_HAVE_ALL) {
+			v->seen = t;	/* known to the node, not running: no counters */
+			continue;
 		}
 		if (v->have && t <= v->cur.t) {
 			bd->L.stale++;	/* a second already metered (clock step) */
@@ -282,8 +317,11 @@ collect_handoff(struct billingd *bd, int64_t now)
 	int full = 0;
 
 	bd->L.last_handoff = now;
-	if (b == NULL || b->ne == 0)
+	if (b == NULL || (b->ne == 0 && b->nav == 0))
 		return 0;
+	for (size_t i = 0; i < b->nav; i++)
+		if ((v = vt_find(&bd->L.vt, b->av[i].ve)) != NULL)
+			v->av = -1;
 	for (size_t i = 0; i < b->ne; i++) {
 		if ((v = vt_find(&bd->L.vt, b->e[i].ve)) == NULL)
 			continue;	/* cannot happen: entries come from states */
@@ -316,6 +354,37 @@ collect_handoff(struct billingd *bd, int64_t now)
 	}
 	bd->L.batches_made++;
 	return 0;
+}
+
+void
+collect_outage(struct billingd *bd, uint32_t node_id, int64_t t0, int64_t t1)
+{
+	struct vtable *t = &bd->L.vt;
+	const struct vemap *assign = bd->L.snap ? &bd->L.snap->assign : NULL;
+	uint64_t n = 0;
+
+	if (t1 < t0 || assign == NULL)
+		return;
+	if (bd->L.cur == NULL && (bd->L.cur = batch_new(t1)) == NULL) {
+		log_warn("%s: batch", __func__);
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		struct vstate *v = &t->v[i];
+
+		/* Last seen there, active, and still placed there. */
+		if (v->av_node != node_id || !v->av_active || vemap_get(assign, v->ve) != node_id)
+			continue;
+		for (int64_t s = t0; s <= t1; s++) {
+			if (avail_mark(bd->L.cur, v, s, 0) == -1) {
+				drop_batch(bd, "out of memory");
+				return;
+			}
+			n++;
+		}
+		v->seen = t1;
+	}
+	bd->L.avail_seconds[3] += n;
 }
 
 /*

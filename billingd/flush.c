@@ -17,6 +17,11 @@
  * gap spread back across the month's end) is marked in the same
  * transaction (db_adjust_mark_days): the next invoice run or billing
  * round bills the difference with a debit or credit note.
+ *
+ * The batch's availability bits go in the same transaction, OR-ed into
+ * their minute rows whatever the plans say: a second is either marked or
+ * not, so a batch applied twice (replayed, or retried) cannot count one
+ * twice, and a skipped one loses nothing that was not already there.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +52,8 @@ struct work {
 	struct rspan	*rs;
 	size_t		 nrs;
 	struct rollup	 ru;
+	struct du_avail	*av;
+	size_t		 nav;
 	unsigned	 conflicts;
 	size_t		 late;		/* (VE, invoiced month) pairs marked */
 };
@@ -65,6 +72,7 @@ work_free(struct work *w)
 	free(w->clr);
 	free(w->sip);
 	free(w->rs);
+	free(w->av);
 	rollup_free(&w->ru);
 	memset(w, 0, sizeof(*w));
 }
@@ -245,6 +253,45 @@ plan_careful(struct billingd *bd, struct work *w, const struct batch *b)
 	return rc;
 }
 
+static int
+cmp_avail(const void *a, const void *b)
+{
+	const struct du_avail *x = a, *y = b;
+	int c = memcmp(x->ve, y->ve, 8);
+	return c != 0 ? c : (x->t > y->t) - (x->t < y->t);
+}
+
+/*
+ * The batch's availability records as rows, one per VE and minute, in
+ * primary-key order (as the rollups: two writers never deadlock); 0 or -1.
+ */
+static int
+avail_rows(struct work *w, const struct batch *b)
+{
+	size_t k = 0;
+
+	if (b->nav == 0)
+		return 0;
+	if ((w->av = calloc(b->nav, sizeof(*w->av))) == NULL)
+		return -1;
+	for (size_t i = 0; i < b->nav; i++) {
+		prom_ve_name(b->av[i].ve, w->av[i].ve);
+		w->av[i].t = b->av[i].t;
+		w->av[i].seen = (long long)b->av[i].seen;	/* 60 bits: fits */
+		w->av[i].up = (long long)b->av[i].up;
+	}
+	qsort(w->av, b->nav, sizeof(*w->av), cmp_avail);
+	for (size_t i = 0; i < b->nav; i++) {
+		if (k > 0 && cmp_avail(&w->av[k - 1], &w->av[i]) == 0) {
+			w->av[k - 1].seen |= w->av[i].seen;
+			w->av[k - 1].up |= w->av[i].up;
+		} else
+			w->av[k++] = w->av[i];
+	}
+	w->nav = k;
+	return 0;
+}
+
 static enum apply_rc
 rc_of(int rc)
 {
@@ -333,7 +380,7 @@ apply_once(struct billingd *bd, struct batch *b, int replay, int careful,
 	opt.from[DU_MINUTE] = now - (int64_t)bd->minute_days * 86400;
 	opt.from[DU_HOUR] = now - (int64_t)bd->hour_days * 86400;
 	opt.from[DU_DAY] = INT64_MIN;
-	if (rollup_build(&w->ru, w->rs, w->nrs, &opt) == -1) {
+	if (rollup_build(&w->ru, w->rs, w->nrs, &opt) == -1 || avail_rows(w, b) == -1) {
 		rc = DB_ERR;
 		goto fail;
 	}
@@ -346,6 +393,7 @@ apply_once(struct billingd *bd, struct batch *b, int replay, int careful,
 	    (rc = db_usage_totals_put(db, w->ru.tot, w->ru.ntot)) != DB_OK ||
 	    (rc = db_adjust_mark_days(db, w->ru.roll[DU_DAY], w->ru.nroll[DU_DAY], now,
 	    &w->late)) != DB_OK ||
+	    (rc = db_usage_avail_put(db, w->av, w->nav)) != DB_OK ||
 	    (rc = db_usage_seq_set(db, bd->id, (long long)b->seq, now)) != DB_OK)
 		goto fail;
 	if ((rc = db_commit(db)) != DB_OK)
@@ -378,7 +426,8 @@ flush_apply(struct billingd *bd, struct batch *b, int replay)
 		late = w.late;
 		spans = w.nrs;
 		rows = w.nupd + w.nput + w.nsip + w.ru.nraw + w.ru.nrawip + w.ru.niph +
-		    w.ru.ntot + w.ru.nroll[DU_MINUTE] + w.ru.nroll[DU_HOUR] + w.ru.nroll[DU_DAY];
+		    w.ru.ntot + w.ru.nroll[DU_MINUTE] + w.ru.nroll[DU_HOUR] + w.ru.nroll[DU_DAY] +
+		    w.nav;
 		work_free(&w);
 		if (rc != A_CONFLICT && rc != A_RETRY)
 			break;

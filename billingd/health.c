@@ -184,6 +184,15 @@ render(struct billingd *bd, struct buf *b)
 	buf_printf(b, "billingd_ignored_samples_total %llu\n", (unsigned long long)bd->L.ignored);
 	metric(b, "billingd_stale_samples_total", "samples of a second already metered", "counter");
 	buf_printf(b, "billingd_stale_samples_total %llu\n", (unsigned long long)bd->L.stale);
+	metric(b, "billingd_availability_seconds_total",
+	    "VE-seconds of availability observed: up, down, suspended (not counted), "
+	    "down in a node outage", "counter");
+	{
+		static const char *const kind[4] = { "up", "down", "suspended", "outage" };
+		for (int k = 0; k < 4; k++)
+			buf_printf(b, "billingd_availability_seconds_total{kind=\"%s\"} %llu\n",
+			    kind[k], (unsigned long long)bd->L.avail_seconds[k]);
+	}
 	metric(b, "billingd_last_tick_overrun_ms", "how late the last tick started", "gauge");
 	buf_printf(b, "billingd_last_tick_overrun_ms %lld\n", (long long)bd->L.last_overrun_ms);
 	metric(b, "billingd_ticks_total", "ticks run (one per second)", "counter");

@@ -7,6 +7,13 @@
  * (refused, silent, slow, garbage) ends within that and touches no other.
  * A node that is down is tried again after a back-off that doubles up to
  * 30 s; its counters keep counting, so nothing is lost meanwhile.
+ *
+ * Availability: a poll that got no answer at all (refused, reset, silent)
+ * is a second in which the node was unreachable; one that got an HTTP
+ * answer, even a bad one, shows the node is alive.  A run of unreachable
+ * polls lasting sla_node_down_s or more is a node outage: every second from
+ * its first failed poll to its latest counts as down for the VEs last seen
+ * active on the node (outage()).  A shorter run stays unmeasured.
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -77,6 +84,56 @@ peer_set_health(struct billingd *bd, struct peer *p, enum peer_health to, int64_
 	}
 }
 
+/*
+ * Some other node polled by this billingd answered around second t: the
+ * fault is the node's, not billingd's own network.  With no other node
+ * to ask, there is nothing to compare with and the node is believed.
+ */
+static int
+witness(struct billingd *bd, const struct peer *p, int64_t t)
+{
+	int others = 0;
+
+	for (const struct peer *q = bd->L.peers; q != NULL; q = q->next) {
+		if (q == p || q->stale)
+			continue;
+		others = 1;
+		if (q->last_ok_at >= t - 2)
+			return 1;
+	}
+	return !others;
+}
+
+/* The current run of unreachable polls, if long enough: its new seconds are down. */
+static void
+outage(struct billingd *bd, struct peer *p)
+{
+	int64_t from, to = p->tick;
+	int w;
+
+	if (bd->sla_node_down_s <= 0 || p->unreach_since == 0 ||
+	    to - p->unreach_since + 1 < bd->sla_node_down_s)
+		return;
+	from = p->outage_marked >= p->unreach_since ? p->outage_marked + 1 : p->unreach_since;
+	if (from > to)
+		return;
+	p->outage_marked = to;
+	w = witness(bd, p, to);
+	if (p->outage_logged != p->unreach_since) {
+		p->outage_logged = p->unreach_since;
+		if (w)
+			log_warnx("node %s: unreachable for %lld s: its VEs count as down "
+			    "since %lld", p->ni.name, (long long)(to - p->unreach_since + 1),
+			    (long long)p->unreach_since);
+		else
+			log_warnx("node %s: unreachable for %lld s, but so is every other node: "
+			    "the fault may be billingd's own; not counted as VE downtime",
+			    p->ni.name, (long long)(to - p->unreach_since + 1));
+	}
+	if (w)
+		collect_outage(bd, p->ni.id, from, to);
+}
+
 static void
 conn_close(struct billingd *bd, struct peer *p)
 {
@@ -92,6 +149,7 @@ static void
 peer_ok(struct billingd *bd, struct peer *p, int64_t now)
 {
 	p->fails = 0;
+	p->unreach_since = 0;
 	p->last_ok_at = p->tick;
 	p->lag_ms = (int)(now - p->tick * 1000);
 	p->polls_ok++;
@@ -116,6 +174,13 @@ peer_fail(struct billingd *bd, struct peer *p, const char *fmt, ...)
 		p->fail_since = p->tick;
 	p->polls_failed++;
 	bd->L.polls_failed++;
+	if (p->answered || p->inlen > 0)
+		p->unreach_since = 0;	/* alive, if broken: unmeasured, not down */
+	else {
+		if (p->unreach_since == 0)
+			p->unreach_since = p->tick;
+		outage(bd, p);
+	}
 	if (p->hs == PH_DOWN || p->fails >= (unsigned)bd->down_after)
 		peer_set_health(bd, p, PH_DOWN, p->tick);
 	else
@@ -278,6 +343,7 @@ peer_tick(struct billingd *bd, struct peer *p, int64_t t, int64_t now)
 	if (p->hs == PH_DOWN && t < p->next_try)
 		return;
 	p->tick = t;
+	p->answered = 0;
 	p->last_poll_at = t;
 	p->started_ms = now;
 	p->deadline_ms = now + bd->poll_timeout_ms;
@@ -306,6 +372,7 @@ answered(struct billingd *bd, struct peer *p, int64_t now)
 	const char *body = p->in + p->hr.head;
 	size_t blen = p->hr.body_end - p->hr.head;
 
+	p->answered = 1;
 	if (p->hr.status != 200) {
 		peer_fail(bd, p, "HTTP status %d", p->hr.status);
 		return;

@@ -32,10 +32,12 @@ enum metric {
 	M_DISK,
 	M_RX,
 	M_TX,
+	M_VE_STATE,
+	M_VE_UP,
 	M__MAX
 };
 
-/* The series of SPEC section 7: name, labels, decimals of the value. */
+/* The series of SPEC section 7 (and the availability pair): name, labels, decimals. */
 static const struct {
 	const char	*name;
 	size_t		 len;
@@ -52,6 +54,8 @@ static const struct {
 	[M_DISK] = { "ve_disk_used_bytes", 18, L_VE, 0, PROM_HAVE_DISK },
 	[M_RX] = { "ve_network_receive_bytes_total", 30, L_VE_IP, 0, PROM_HAVE_RX },
 	[M_TX] = { "ve_network_transmit_bytes_total", 31, L_VE_IP, 0, PROM_HAVE_TX },
+	[M_VE_STATE] = { "ve_state", 8, L_VE, 0, PROM_HAVE_STATE },
+	[M_VE_UP] = { "ve_up", 5, L_VE, 0, PROM_HAVE_UP },
 };
 
 /* One parsed sample line, pointing into the caller's buffer. */
@@ -398,6 +402,7 @@ ve_get(struct prom_set *s, uint32_t id)
 	v = &s->ve[s->nve];
 	memset(v, 0, sizeof(*v));
 	v->id = id;
+	v->active = 1;
 	v->ip_off = NONE;
 	v->ip_last = NONE;
 	{
@@ -517,8 +522,14 @@ known(struct prom_set *s, enum metric m, const struct line *l, unsigned *seen,
 			*why = "series given twice";
 			return -1;
 		}
+		if ((m == M_VE_STATE || m == M_VE_UP) && x > 1) {
+			*why = "0 or 1 expected";
+			return -1;
+		}
 		v->have |= metrics[m].bit;
 		switch (m) {
+		case M_VE_STATE:	v->active = (uint8_t)x; break;
+		case M_VE_UP:		v->up = (uint8_t)x; break;
 		case M_VE_START:	v->start_us = x; break;
 		case M_CPU_USER:	v->cpu_user_us = x; break;
 		case M_CPU_SYS:		v->cpu_sys_us = x; break;
@@ -555,7 +566,11 @@ finish(struct prom_set *s, unsigned seen, char *err, size_t errlen)
 	if (!(seen & 1u << M_AGENT_START))
 		return fail(err, errlen, 0, "veagent_start_time_seconds missing");
 	for (size_t i = 0; i < s->nve; i++) {
-		if (s->ve[i].have != PROM_HAVE_ALL) {
+		unsigned c = s->ve[i].have & PROM_HAVE_ALL;
+
+		/* All counters, or none and ve_up (known, not running, no addresses). */
+		if (c != PROM_HAVE_ALL && (c != 0 || s->ve[i].nip > 0 ||
+		    !(s->ve[i].have & PROM_HAVE_UP))) {
 			prom_ve_name(s->ve[i].id, name);
 			return fail(err, errlen, 0, "VE %s: series missing", name);
 		}

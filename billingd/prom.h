@@ -6,6 +6,11 @@
  * with anything wrong in a metric we use is refused as a whole (one bad
  * line may mean the agent is broken; half an answer would meter half a
  * node); metrics we do not use are checked for syntax only and ignored.
+ *
+ * ve_up and ve_state (0 or 1, optional: an agent that does not send them
+ * gives no availability) say whether a VE runs and whether it is active.
+ * A VE either has every counter series of SPEC section 7 (it runs, or ran)
+ * or none, and then ve_up: a VE the node knows but cannot run.
  */
 #ifndef BILLINGD_PROM_H
 #define BILLINGD_PROM_H
@@ -22,7 +27,9 @@
 #define PROM_HAVE_SYS	0x04u
 #define PROM_HAVE_VMEM	0x08u
 #define PROM_HAVE_DISK	0x10u
-#define PROM_HAVE_ALL	0x1fu
+#define PROM_HAVE_ALL	0x1fu	/* every counter series */
+#define PROM_HAVE_STATE	0x20u	/* ve_state */
+#define PROM_HAVE_UP	0x40u	/* ve_up */
 #define PROM_HAVE_RX	0x01u
 #define PROM_HAVE_TX	0x02u
 
@@ -40,6 +47,8 @@ struct prom_ve {
 	uint64_t	 start_us;	/* ve_start_time_seconds */
 	uint64_t	 cpu_user_us, cpu_sys_us;
 	uint64_t	 vmem, disk;	/* bytes */
+	uint8_t		 up;		/* ve_up (with PROM_HAVE_UP) */
+	uint8_t		 active;	/* ve_state; 1 when absent */
 	uint32_t	 ip_off, nip;	/* its addresses: set->ip[ip_off .. +nip) */
 	uint32_t	 ip_last;	/* while parsing */
 };

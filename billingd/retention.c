@@ -6,6 +6,8 @@
  * by splitting the catch-all pmax, and dropped whole once older than the
  * retention, never DELETEd.  Minute rollups are kept minute_days, hour
  * rollups hour_days, deleted in bounded chunks; day rollups for ever.
+ * Availability minutes go with the minute rollups; their day rows (kept
+ * by the database's triggers) stay for ever.
  * One billingd at a time does this (a named lock).
  *
  * Lifecycle: VEs past expires_at become 'expired' (the agent then stops
@@ -74,20 +76,23 @@ partitions(struct billingd *bd, enum du_rawtable t, int64_t now)
 }
 
 static void
-prune(struct billingd *bd, enum du_level lvl, int64_t before)
+prune(struct billingd *bd, enum du_level lvl /* DU__LEVELS: availability minutes */,
+    int64_t before)
 {
 	uint64_t n = 0, total = 0;
 
 	for (int i = 0; i < PRUNE_ROUNDS; i++) {
-		if (db_usage_prune(bd->W.db, lvl, before, PRUNE_CHUNK, &n) != DB_OK)
+		if ((lvl == DU__LEVELS ? db_usage_prune_avail(bd->W.db, before, PRUNE_CHUNK, &n) :
+		    db_usage_prune(bd->W.db, lvl, before, PRUNE_CHUNK, &n)) != DB_OK)
 			break;
 		total += n;
 		if (n < PRUNE_CHUNK)
 			break;
 	}
 	if (total > 0)
-		log_info("%llu %s rollup rows past retention deleted", (unsigned long long)total,
-		    lvl == DU_MINUTE ? "minute" : "hour");
+		log_info("%llu %s rows past retention deleted", (unsigned long long)total,
+		    lvl == DU_MINUTE ? "minute rollup" : lvl == DU_HOUR ? "hour rollup" :
+		    "availability minute");
 }
 
 void
@@ -101,6 +106,7 @@ retention_run(struct billingd *bd, int64_t now)
 	partitions(bd, DU_RAW_IP, now);
 	prune(bd, DU_MINUTE, now - (int64_t)bd->minute_days * 86400);
 	prune(bd, DU_HOUR, now - (int64_t)bd->hour_days * 86400);
+	prune(bd, DU__LEVELS, now - (int64_t)bd->minute_days * 86400);	/* availability */
 	db_usage_unlock(bd->W.db, LOCK_NAME);
 }
 

@@ -298,7 +298,7 @@ v_resource(const char *s, struct vals *v, enum key k)
 {
 	int x = rate_res_parse(s);
 	if (x < 0)
-		return "One of fee, disk, cpu, vmem, traffic, traffic_in, traffic_out.";
+		return "One of fee, disk, cpu, vmem, traffic, traffic_in, traffic_out, availability.";
 	v->n[k] = x;
 	return NULL;
 }
@@ -1568,6 +1568,34 @@ plan_in_force(json_t *cur, const char *code)
 	return NULL;
 }
 
+/* "Availability target 99.9 %; 10 % of the fee below 99.9 %, ..." of a plan's "sla". */
+static void
+plan_sla_line(struct tmpl_dict *x, const json_t *sla)
+{
+	struct tmpl_dict *y;
+	const json_t *c;
+	char a[16];
+	size_t i;
+
+	if (!json_is_object(sla)) {
+		tmpl_show(x, "NO_SLA");
+		return;
+	}
+	y = tmpl_add(x, "SLA");
+	sla_ppm_percent((uint32_t)json_integer_value(json_object_get(sla, "availability_target_ppm")), 1,
+	    a, sizeof(a));
+	tmpl_set(y, "TARGET", a);
+	json_array_foreach(json_object_get(sla, "credits"), i, c) {
+		struct tmpl_dict *z = tmpl_add(y, "STEP");
+		sla_ppm_percent((uint32_t)json_integer_value(json_object_get(c, "below_ppm")), 1, a,
+		    sizeof(a));
+		tmpl_set(z, "BELOW", a);
+		sla_ppm_percent((uint32_t)json_integer_value(json_object_get(c, "credit_bp")) * 100, 1,
+		    a, sizeof(a));
+		tmpl_set(z, "BP", a);
+	}
+}
+
 static void
 render_plans(struct web *w, struct req *q, struct resp *r, const struct session *s, int status,
     const struct vals *v, const char *error)
@@ -1638,6 +1666,7 @@ render_plans(struct web *w, struct req *q, struct resp *r, const struct session 
 					set_money(y, "PRICE", b, c);
 				}
 				tmpl_show(x, "LIMITS");
+				plan_sla_line(x, json_object_get(e, "sla"));
 			}
 		}
 		y = tmpl_add(x, "VERSION");

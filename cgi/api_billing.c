@@ -264,7 +264,7 @@ api_admin_credit_note_add(struct web *w, struct req *q, struct resp *r, char cap
 			    !json_is_null(json_object_get(x, "ve_id")) && !ve_id_valid(ve))
 				why = "ve_id must be a VEid (8 upper-case hex digits)";
 			else if (res == NULL || rate_res_parse(res) < 0)
-				why = "resource must be one of fee, disk, cpu, vmem, traffic, traffic_in, traffic_out";
+				why = "resource must be one of fee, disk, cpu, vmem, traffic, traffic_in, traffic_out, availability";
 			else if (!json_is_integer(a) || json_integer_value(a) >= 0)
 				why = "amount_minor must be a negative whole number (a credit)";
 			else if (desc != NULL && strlen(desc) > 255)

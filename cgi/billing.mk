@@ -2,14 +2,15 @@
 # lib/rating.c and lib/money.c are pure; lib/db_billing.c holds all billing
 # SQL; the API handlers are cgi/api_billing.c (listed in cgi/local.mk).
 lib_libvep_a_SOURCES += lib/money.c lib/money.h lib/rating.c lib/rating.h \
-	lib/db_billing.c lib/db_billing.h
+	lib/db_billing.c lib/db_billing.h lib/sla.c lib/sla.h lib/db_sla.c lib/db_sla.h
 # Late usage: lib/adjust.c is pure (the difference and its notes), all its
 # SQL is lib/db_adjust.c (db/migrations/0007_late.sql).
 lib_libvep_a_SOURCES += lib/adjust.c lib/adjust.h lib/db_adjust.c lib/db_adjust.h
 
 EXTRA_DIST += cgi/api_billing.h
 
-check_PROGRAMS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop
+check_PROGRAMS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop \
+	tests/unit/test_sla
 tests_unit_test_money_SOURCES = tests/unit/test_money.c
 tests_unit_test_money_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_money_LDADD = $(UNIT_LIBS)
@@ -19,7 +20,10 @@ tests_unit_test_rating_LDADD = $(UNIT_LIBS)
 tests_unit_test_rating_prop_SOURCES = tests/unit/test_rating_prop.c
 tests_unit_test_rating_prop_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rating_prop_LDADD = $(UNIT_LIBS)
-TESTS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop
+tests_unit_test_sla_SOURCES = tests/unit/test_sla.c
+tests_unit_test_sla_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sla_LDADD = $(UNIT_LIBS)
+TESTS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop tests/unit/test_sla
 check_PROGRAMS += tests/unit/test_adjust
 tests_unit_test_adjust_SOURCES = tests/unit/test_adjust.c
 tests_unit_test_adjust_CFLAGS = $(UNIT_CFLAGS)

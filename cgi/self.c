@@ -33,6 +33,7 @@
 #include "page.h"
 #include "rating.h"
 #include "self_billing.h"
+#include "sla.h"
 #include "svg.h"
 #include "tmpl.h"
 #include "web.h"
@@ -197,7 +198,7 @@ v_resource(const char *s, struct vals *v)
 {
 	int r = rate_res_parse(s);
 
-	if (r < RR_CPU)
+	if (r < RR_CPU || r > RR_TRAFFIC_OUT)
 		return "resource is cpu, vmem, traffic, traffic_in or traffic_out.";
 	v->res = (enum rate_res)r;
 	return NULL;
@@ -488,6 +489,7 @@ static const char *const res_labels[RR__MAX] = {
 	[RR_FEE] = "Monthly fee", [RR_DISK] = "Disk quota", [RR_CPU] = "CPU time",
 	[RR_VMEM] = "Virtual memory", [RR_TRAFFIC] = "Traffic in + out",
 	[RR_TRAFFIC_IN] = "Traffic in", [RR_TRAFFIC_OUT] = "Traffic out",
+	[RR_AVAIL] = "Availability below the target",
 };
 
 static const char *
@@ -536,6 +538,10 @@ line_item(const json_t *l, char *out, size_t outlen)
 		snprintf(out, outlen, "%s, included", label);
 	else if (strcmp(kind, "overage") == 0)
 		snprintf(out, outlen, "%s, above the included amount", label);
+	else if (res == RR_AVAIL)
+		/* "99.500000" % -> "99.500": the figure the self screen shows. */
+		snprintf(out, outlen, "Service credit: availability %.*s %% was below the target",
+		    (int)strcspn(jstr(l, "quantity"), ".") + 4, jstr(l, "quantity"));
 	else
 		snprintf(out, outlen, "Credit: %s", label);
 }
@@ -577,6 +583,51 @@ cap_banner(struct tmpl_dict *d, const struct self_cap *c)
 	tmpl_set(x, "KBPS", a);
 }
 
+/*
+ * "Availability this month: 99.952 % (target 99.9 %)" from the charges'
+ * "availability" (the figure the credit line is computed from), and the
+ * credit the month would earn if it ended now.
+ */
+static void
+fill_availability(struct tmpl_dict *d, const json_t *charges, const char *cur)
+{
+	const json_t *a = json_object_get(charges, "availability"), *l;
+	struct tmpl_dict *x;
+	long long credit = 0;
+	char pct[16], tgt[16], m[48];
+	size_t i;
+
+	if (!json_is_object(a))
+		return;
+	if (jint(a, "seen_seconds") <= 0) {
+		tmpl_show(d, "AVAIL_NONE");
+		return;
+	}
+	x = tmpl_add(d, "AVAIL");
+	sla_ppm_percent((uint32_t)jint(a, "availability_ppm"), 0, pct, sizeof(pct));
+	tmpl_set(x, "PERCENT", pct);
+	if (!json_is_true(json_object_get(a, "always_on")))
+		tmpl_show(x, "ON_DEMAND");
+	else if (json_is_integer(json_object_get(a, "target_ppm"))) {
+		sla_ppm_percent((uint32_t)jint(a, "target_ppm"), 1, tgt, sizeof(tgt));
+		tmpl_set(tmpl_add(x, "TARGET"), "TARGET", tgt);
+	} else
+		tmpl_show(x, "NO_TARGET");
+	json_array_foreach(json_object_get(charges, "lines"), i, l)
+		if (strcmp(jstr(l, "kind"), "credit") == 0 &&
+		    strcmp(jstr(l, "resource"), "availability") == 0)
+			credit += jint(l, "amount_minor");
+	if (credit < 0) {
+		struct tmpl_dict *c = tmpl_add(x, "CREDIT");
+		fmt_money(-credit, cur, m, sizeof(m));
+		tmpl_set(c, "AMOUNT", m);
+		tmpl_set(c, "CURRENCY", cur);
+		/* basis points as a percentage: 1000 -> "10", 1250 -> "12.5", 1 -> "0.01" */
+		sla_ppm_percent((uint32_t)jint(a, "credit_bp") * 100, 1, m, sizeof(m));
+		tmpl_set(c, "PERCENT", m);
+	}
+}
+
 /* "Charges this month" and "Invoices". */
 static void
 fill_billing(struct web *w, struct tmpl_dict *d, const struct selfbill *b)
@@ -598,6 +649,7 @@ fill_billing(struct web *w, struct tmpl_dict *d, const struct selfbill *b)
 		tmpl_set(x, "MONTH", a);
 		fmt_time(w->now, a, sizeof(a));
 		tmpl_set(x, "AS_OF", a);
+		fill_availability(x, b->charges, cur);
 		json_array_foreach(json_object_get(b->charges, "lines"), i, l) {
 			int res = rate_res_parse(jstr(l, "resource"));
 			const char *kind = jstr(l, "kind");

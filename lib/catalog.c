@@ -3,12 +3,15 @@
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
 #include "auth.h"
 #include "db.h"
+#include "db_sla.h"
 #include "log.h"
+#include "sla.h"
 #include "util.h"
 
 enum stmt {
@@ -47,7 +50,7 @@ static const char *const sql[S__MAX] = {
 	    "p.max_ip_count, p.login_allowed, p.cap_action, v.valid_from, v.monthly_fee_minor, "
 	    "v.inc_disk_gb, v.inc_traffic_gb, v.inc_traffic_in_gb, v.inc_traffic_out_gb, v.inc_cpu_hours, "
 	    "v.inc_vmem_gb_hours, v.ov_disk_gb_month, v.ov_traffic_gb, v.ov_traffic_in_gb, "
-	    "v.ov_traffic_out_gb, v.ov_cpu_hour, v.ov_vmem_gb_hour "
+	    "v.ov_traffic_out_gb, v.ov_cpu_hour, v.ov_vmem_gb_hour, v.id "
 	    "FROM plans p JOIN plan_versions v ON v.plan_id = p.id "
 	    "WHERE v.valid_from = (SELECT MAX(valid_from) FROM plan_versions w "
 	    "WHERE w.plan_id = p.id AND w.valid_from <= ?) ORDER BY v.monthly_fee_minor, p.code",
@@ -150,6 +153,7 @@ catalog_plan_import(struct db *db, json_t *pl, long long valid_from, long long n
 	static const char *const ov_keys[] = { "disk_gb_month", "traffic_gb", "traffic_in_gb",
 	    "traffic_out_gb", "cpu_hour", "vmem_gb_hour" };
 	long long inc[6], ov[6], fee, maxdisk, maxip;
+	struct sla_terms sla;
 	char logins[64] = "";
 	const char *code, *name, *cur, *cap = "throttle";
 	json_t *inco, *ovo, *lim, *lg, *j;
@@ -241,6 +245,11 @@ catalog_plan_import(struct db *db, json_t *pl, long long valid_from, long long n
 			return -1;
 		}
 	}
+	/* Optional (SPEC section 8 extended): no "sla" means this version has none. */
+	memset(&sla, 0, sizeof(sla));
+	if ((j = json_object_get(pl, "sla")) != NULL && !json_is_null(j) &&
+	    sla_terms_parse(j, &sla, err, errlen) == -1)
+		return -1;
 
 	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
@@ -264,7 +273,8 @@ catalog_plan_import(struct db *db, json_t *pl, long long valid_from, long long n
 	    DBV_INT(inc[0]), DBV_INT(inc[1]), DBV_INT(inc[2]), DBV_INT(inc[3]), DBV_INT(inc[4]),
 	    DBV_INT(inc[5]), DBV_INT(ov[0]), DBV_INT(ov[1]), DBV_INT(ov[2]), DBV_INT(ov[3]),
 	    DBV_INT(ov[4]), DBV_INT(ov[5]) };
-	if ((rc = db_exec(db, sql[S_VERSION_UPSERT], pv, nitems(pv), NULL, NULL)) != DB_OK)
+	if ((rc = db_exec(db, sql[S_VERSION_UPSERT], pv, nitems(pv), NULL, NULL)) != DB_OK ||
+	    (rc = db_sla_terms_put(db, pid, valid_from, &sla)) != DB_OK)
 		goto fail;
 	return db_commit(db);
 fail:
@@ -277,17 +287,21 @@ catalog_plans_json(struct db *db, long long at)
 {
 	struct db_cur c;
 	char code[33], name[129], cur[4], logins[65], cap[16];
-	long long active, maxdisk, maxip, from, fee, v[12];
+	long long active, maxdisk, maxip, from, fee, v[12], vid;
 	json_t *arr = json_array();
+	struct sla_vterms *terms = NULL;
+	size_t nterms = 0;
 	struct dbv p[] = { DBV_INT(at) };
 	struct dbo o[] = { DBO_STR(code), DBO_STR(name), DBO_STR(cur), DBO_INT(&active),
 	    DBO_INT(&maxdisk), DBO_INT(&maxip), DBO_STR(logins), DBO_STR(cap), DBO_INT(&from),
 	    DBO_INT(&fee), DBO_INT(&v[0]), DBO_INT(&v[1]), DBO_INT(&v[2]), DBO_INT(&v[3]),
 	    DBO_INT(&v[4]), DBO_INT(&v[5]), DBO_INT(&v[6]), DBO_INT(&v[7]), DBO_INT(&v[8]),
-	    DBO_INT(&v[9]), DBO_INT(&v[10]), DBO_INT(&v[11]) };
+	    DBO_INT(&v[9]), DBO_INT(&v[10]), DBO_INT(&v[11]), DBO_INT(&vid) };
 	int rc;
 
-	if (arr == NULL || db_query(db, &c, sql[S_PLANS_LIST], p, 1, o, nitems(o)) != DB_OK) {
+	if (arr == NULL || db_sla_terms_load(db, 0, &terms, &nterms) != DB_OK ||
+	    db_query(db, &c, sql[S_PLANS_LIST], p, 1, o, nitems(o)) != DB_OK) {
+		free(terms);
 		json_decref(arr);
 		return NULL;
 	}
@@ -312,8 +326,15 @@ catalog_plans_json(struct db *db, long long at)
 		    "cpu_hour", (json_int_t)v[10], "vmem_gb_hour", (json_int_t)v[11],
 		    "limits", "max_disk_quota_mb", (json_int_t)maxdisk, "max_ip_count", (json_int_t)maxip,
 		    "login", lg, "cap_action", cap));
+		{
+			json_t *sla = sla_terms_json(db_sla_terms_find(terms, nterms, vid));
+			if (sla != NULL)
+				json_object_set_new(json_array_get(arr, json_array_size(arr) - 1),
+				    "sla", sla);
+		}
 	}
 	db_cur_close(&c);
+	free(terms);
 	if (rc < 0) {
 		json_decref(arr);
 		return NULL;

@@ -70,6 +70,9 @@ static const struct ckey keys[] = {
 	{ "billingd", "queue_max_bytes", C_INT, "268435456", 1048576, 68719476736LL,
 	  "memory bound for batches while the spool is unusable" },
 	{ "billingd", "down_after", C_INT, "5", 1, 3600, "failed polls before a node is \"down\"" },
+	{ "billingd", "sla_node_down_s", C_INT, "60", 0, 86400,
+	  "seconds a node must be unreachable before its VEs count as down for availability "
+	  "(shorter gaps are unmeasured; 0: never)" },
 	{ "billingd", "minute_retention_days", C_INT, "90", 1, 3650, "days of minute rollups kept" },
 	{ "billingd", "hour_retention_days", C_INT, "731", 1, 36500, "days of hour rollups kept" },
 	{ "billingd", "billing_every_s", C_INT, "60", 10, 86400,

@@ -37,6 +37,7 @@
 #include "db.h"
 #include "db_adjust.h"
 #include "db_billing.h"
+#include "db_sla.h"
 #include "log.h"
 #include "money.h"
 #include "rating.h"
@@ -428,11 +429,14 @@ struct ve_month {
 	size_t			 nd;
 	struct rate_line	*lines;
 	size_t			 nlines;
+	struct sla_terms	*sla;		/* per version (lib/sla.h) */
+	struct sla_avail	 avail;		/* measured in the month so far */
 };
 
 static void
 ve_month_free(struct ve_month *m)
 {
+	free(m->sla);
 	free(m->vr);
 	free(m->v);
 	free(m->u);
@@ -511,6 +515,48 @@ rows_load(struct db *db, enum stmt st, const char *ve, int64_t from, int64_t to,
 	}
 	db_cur_close(&c);
 	return rc < 0 ? rc : 0;
+}
+
+/* ---- availability SLA (lib/sla.h, lib/db_sla.c) ---- */
+
+/* (*out)[i]: the SLA terms of vr[i] (zeroed when it has none); a billing_rc. */
+static int
+sla_terms_of(struct db *db, long long plan_id, const struct vrow *vr, size_t n,
+    struct sla_terms **out)
+{
+	struct sla_vterms *all = NULL;
+	size_t na = 0;
+
+	if (db_sla_terms_load(db, plan_id, &all, &na) != DB_OK ||
+	    (*out = calloc(n + 1, sizeof(**out))) == NULL) {
+		free(all);
+		return BILLING_EDB;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct sla_terms *t = db_sla_terms_find(all, na, vr[i].v.id);
+		if (t != NULL)
+			(*out)[i] = *t;
+	}
+	free(all);
+	return BILLING_OK;
+}
+
+/*
+ * The charges' "availability": what was measured in the period so far and
+ * the terms of the version in force at its end.
+ */
+static json_t *
+sla_json(const struct ve_month *m)
+{
+	const struct sla_terms *t = &m->sla[version_at(m->v, m->in.nv, m->in.until - 1)];
+	uint32_t bp = sla_credit_bp(t, &m->avail);
+
+	return json_pack("{s:b, s:I, s:I, s:o, s:o, s:I}", "always_on", m->avail.always_on,
+	    "seen_seconds", (json_int_t)m->avail.seen_s, "up_seconds", (json_int_t)m->avail.up_s,
+	    "availability_ppm", m->avail.seen_s > 0 ? json_integer((json_int_t)
+	    sla_availability_ppm(m->avail.up_s, m->avail.seen_s)) : json_null(),
+	    "target_ppm", t->target_ppm > 0 ? json_integer((json_int_t)t->target_ppm) : json_null(),
+	    "credit_bp", (json_int_t)bp);
 }
 
 /* Load and rate one VE's month; m is filled (free with ve_month_free). */
@@ -620,6 +666,14 @@ ve_month_rate(struct db *db, const char *ve, int y, int mo, long long now,
 	}
 	if (rc < 0)
 		return BILLING_EDB;
+
+	/* Availability credits: each version's terms, the month's measurement so far. */
+	if ((rc = sla_terms_of(db, plan, m->vr, nvr, &m->sla)) != BILLING_OK)
+		return rc;
+	if (db_sla_avail_ve(db, ve, m->in.from, m->in.until, &m->avail) != DB_OK)
+		return BILLING_EDB;
+	m->in.sla = m->sla;
+	m->in.avail = &m->avail;
 
 	if ((m->lines = calloc(nvr * RATE_LINES_PER_VERSION + 1, sizeof(*m->lines))) == NULL)
 		return BILLING_EDB;
@@ -797,6 +851,8 @@ billing_charges_json(struct db *db, const char *ve, int y, int mo, long long now
 	    m.currency, "lines", lines, "subtotal_minor", (json_int_t)sub, "tax_minor",
 	    (json_int_t)tax, "total_minor", (json_int_t)total);
 	lines = NULL;
+	if (out != NULL)
+		json_object_set_new(out, "availability", sla_json(&m));
 	if (out != NULL && explain)
 		json_object_set_new(out, "explain", explain_json(&m));
 	rc = out != NULL ? BILLING_OK : BILLING_EDB;
@@ -850,7 +906,7 @@ struct bve {
 /* An invoice_lines row for the array-bound INSERT. */
 struct bline {
 	long long	 invoice_id, seq, version_id, qty, price, amount;
-	char		 ve[9], kind[10], res[12], unit[12];
+	char		 ve[9], kind[10], res[16], unit[12];	/* res: "availability" */
 	char		 ind_ve, ind_kind, ind_res, ind_unit;
 };
 
@@ -869,11 +925,16 @@ struct run {
 	size_t			 nlines;
 	struct bline		*bl;
 	size_t			 nbl, cbl;
+	struct sla_terms	*sla;		/* per vr entry */
+	struct sla_veavail	*avail;		/* measured, by VE id */
+	size_t			 navail;
 };
 
 static void
 run_free(struct run *r)
 {
+	free(r->sla);
+	free(r->avail);
 	free(r->ve);
 	free(r->by_id);
 	free(r->vr);
@@ -1145,6 +1206,8 @@ run_rate(struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
 			.created_at = b->created_at, .disk_quota_mb = b->quota_mb,
 			.ev = b->ev_n ? r->ev + b->ev_off : &one, .nev = b->ev_n ? b->ev_n : 1,
 			.v = r->vtmp, .nv = b->nv, .u = r->u + b->u_off,
+			.sla = r->sla + b->vlo,
+			.avail = db_sla_avail_find(r->avail, r->navail, b->id),
 		};
 		size_t n = 0;
 		int rc;
@@ -1363,6 +1426,12 @@ billing_invoice_run_opt(struct db *db, int y, int mo, long long now, int due_day
 	t[1] = mono();
 	if ((rc = run_load_usage(db, &r, from, to, err, errlen)) != BILLING_OK)
 		goto out;
+	if ((rc = sla_terms_of(db, 0, r.vr, r.nvr, &r.sla)) != BILLING_OK)
+		goto out;
+	if (db_sla_avail_all(db, from, to, &r.avail, &r.navail) != DB_OK) {
+		rc = BILLING_EDB;
+		goto out;
+	}
 	t[2] = mono();
 	if ((rc = run_rate(&r, from, to, err, errlen)) != BILLING_OK)
 		goto out;

@@ -35,6 +35,7 @@ enum stmt {
 	STMT_DAY_PUT,
 	STMT_IP_HOUR_PUT,
 	STMT_TOTALS_PUT,
+	STMT_AVAIL_PUT,
 	STMT_LEASE_RENEW,
 	STMT_LEASE_DROP_DISABLED,
 	STMT_LEASE_TAKE,
@@ -51,6 +52,7 @@ enum stmt {
 	STMT_PARTITIONS,
 	STMT_PRUNE_MINUTE,
 	STMT_PRUNE_HOUR,
+	STMT_PRUNE_AVAIL,
 	STMT_EXPIRE_AUDIT,
 	STMT_EXPIRE,
 	STMT_ERASE_AUDIT,
@@ -136,6 +138,11 @@ static const char *const sql[STMT__MAX] = {
 	    "vmem_last_bytes = IF(VALUES(last_t) >= last_t, VALUES(vmem_last_bytes), vmem_last_bytes), "
 	    "disk_last_bytes = IF(VALUES(last_t) >= last_t, VALUES(disk_last_bytes), disk_last_bytes), "
 	    "last_t = GREATEST(last_t, VALUES(last_t))",
+	/* The day row follows by trigger (db/migrations/0006_sla.sql). */
+	[STMT_AVAIL_PUT] =
+	    "INSERT INTO usage_avail_minute (ve_id, t, seen_mask, up_mask) VALUES (?,?,?,?) "
+	    "ON DUPLICATE KEY UPDATE seen_mask = seen_mask | VALUES(seen_mask), "
+	    "up_mask = up_mask | VALUES(up_mask)",
 	[STMT_LEASE_RENEW] =
 	    "UPDATE nodes SET lease_until = UNIX_TIMESTAMP() + ? "
 	    "WHERE lease_owner = ? AND enabled = 1",
@@ -175,6 +182,7 @@ static const char *const sql[STMT__MAX] = {
 	    "AND PARTITION_NAME IS NOT NULL ORDER BY PARTITION_ORDINAL_POSITION",
 	[STMT_PRUNE_MINUTE] = "DELETE FROM usage_minute WHERE t < ? LIMIT ?",
 	[STMT_PRUNE_HOUR] = "DELETE FROM usage_hour WHERE t < ? LIMIT ?",
+	[STMT_PRUNE_AVAIL] = "DELETE FROM usage_avail_minute WHERE t < ? LIMIT ?",
 	[STMT_EXPIRE_AUDIT] =
 	    "INSERT INTO audit_log (at, actor, action, object, before_json, after_json) "
 	    "SELECT ?, 'billingd', 've.expire', id, JSON_OBJECT('state', state), "
@@ -374,6 +382,18 @@ db_usage_totals_put(struct db *db, struct du_total *r, size_t n)
 	for (size_t i = 0; i < n; i++)
 		r[i].ind_ve = STMT_INDICATOR_NTS;
 	return bulk(db, STMT_TOTALS_PUT, r, sizeof(*r), n, c, nitems(c), NULL);
+}
+
+int
+db_usage_avail_put(struct db *db, struct du_avail *r, size_t n)
+{
+	static const struct col c[] = {
+		C_STR(du_avail, ve, ind_ve), C_INT(du_avail, t), C_INT(du_avail, seen),
+		C_INT(du_avail, up),
+	};
+	for (size_t i = 0; i < n; i++)
+		r[i].ind_ve = STMT_INDICATOR_NTS;
+	return bulk(db, STMT_AVAIL_PUT, r, sizeof(*r), n, c, nitems(c), NULL);
 }
 
 /* --- single statements --- */
@@ -605,6 +625,15 @@ db_usage_prune(struct db *db, enum du_level lvl, long long before, long long lim
 		return DB_OK;	/* day rollups are kept for ever */
 	return db_exec(db, sql[lvl == DU_MINUTE ? STMT_PRUNE_MINUTE : STMT_PRUNE_HOUR],
 	    p, nitems(p), deleted, NULL);
+}
+
+int
+db_usage_prune_avail(struct db *db, long long before, long long limit, uint64_t *deleted)
+{
+	struct dbv p[] = { DBV_INT(before), DBV_INT(limit) };
+
+	*deleted = 0;
+	return db_exec(db, sql[STMT_PRUNE_AVAIL], p, nitems(p), deleted, NULL);
 }
 
 int

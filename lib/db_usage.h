@@ -57,6 +57,13 @@ struct du_total {
 	long long	 cpu_user_us, cpu_sys_us, net_in, net_out, vmem_last, disk_last, last_t;
 };
 
+/* usage_avail_minute: bit i of a mask is the second t + i (lib/sla.h). */
+struct du_avail {
+	char		 ve[9];
+	char		 ind_ve;
+	long long	 t, seen, up;
+};
+
 enum du_level { DU_MINUTE, DU_HOUR, DU_DAY, DU__LEVELS };
 enum du_rawtable { DU_RAW, DU_RAW_IP, DU__RAWTABLES };
 
@@ -87,6 +94,8 @@ int	db_usage_raw_ip_put(struct db *, struct du_ip *, size_t n);
 int	db_usage_rollup_put(struct db *, enum du_level, struct du_roll *, size_t n);
 int	db_usage_ip_hour_put(struct db *, struct du_ip *, size_t n);
 int	db_usage_totals_put(struct db *, struct du_total *, size_t n);
+/* Availability bits are OR-ed into what a row holds (a second counts once). */
+int	db_usage_avail_put(struct db *, struct du_avail *, size_t n);
 
 /*
  * Leases (times are the database server's clock).  renew extends every
@@ -155,6 +164,8 @@ int	db_usage_partition_drop(struct db *, enum du_rawtable, long long start);
 /* Delete up to limit rollup rows with t < before; *deleted rows. */
 int	db_usage_prune(struct db *, enum du_level, long long before, long long limit,
 	    uint64_t *deleted);
+/* The same for availability minutes (their day rows stay). */
+int	db_usage_prune_avail(struct db *, long long before, long long limit, uint64_t *deleted);
 
 /*
  * VE lifecycle.  expire: VEs active or suspended whose expires_at has

@@ -15,15 +15,17 @@
 static const char *const res_names[RR__MAX] = {
 	[RR_FEE] = "fee", [RR_DISK] = "disk", [RR_CPU] = "cpu", [RR_VMEM] = "vmem",
 	[RR_TRAFFIC] = "traffic", [RR_TRAFFIC_IN] = "traffic_in", [RR_TRAFFIC_OUT] = "traffic_out",
+	[RR_AVAIL] = "availability",
 };
 static const char *const res_units[RR__MAX] = {
 	[RR_FEE] = "month", [RR_DISK] = "GB-month", [RR_CPU] = "CPU-hour",
 	[RR_VMEM] = "GB-hour", [RR_TRAFFIC] = "GB", [RR_TRAFFIC_IN] = "GB",
-	[RR_TRAFFIC_OUT] = "GB",
+	[RR_TRAFFIC_OUT] = "GB", [RR_AVAIL] = "%",
 };
 static const char *const res_raw_units[RR__MAX] = {
 	[RR_FEE] = "s", [RR_DISK] = "byte-s", [RR_CPU] = "us", [RR_VMEM] = "byte-s",
 	[RR_TRAFFIC] = "byte", [RR_TRAFFIC_IN] = "byte", [RR_TRAFFIC_OUT] = "byte",
+	[RR_AVAIL] = "ppm",
 };
 /* Base units per micro-unit: 3600 us is 10^-6 CPU-hour, 1000 bytes 10^-6 GB, ... */
 static const int64_t res_raw_per_micro[RR__MAX] = {
@@ -199,6 +201,38 @@ disk(const struct rate_input *in, size_t i, int64_t act, struct rate_line *out,
 	return RATE_OK;
 }
 
+/*
+ * The availability credit on version i's fee line (the last line put), if
+ * the terms give one for what was measured.
+ */
+static int
+credit(const struct rate_input *in, size_t i, struct rate_line *out, size_t cap, size_t *n)
+{
+	const struct rate_line *fee = &out[*n - 1];
+	struct rate_line *l;
+	uint32_t bp;
+	int64_t c;
+
+	if (in->sla == NULL || in->avail == NULL ||
+	    (bp = sla_credit_bp(&in->sla[i], in->avail)) == 0)
+		return RATE_OK;
+	if (sla_credit_minor(fee->amount_minor, bp, &c) == -1)
+		return RATE_EOVERFLOW;
+	if (c == 0)
+		return RATE_OK;
+	if (*n == cap)
+		return RATE_ENOSPACE;
+	l = &out[(*n)++];
+	l->kind = RK_CREDIT;
+	l->res = RR_AVAIL;
+	l->ver = i;
+	/* ppm x 100 is the percentage in micro-units: 999520 ppm is 99.952000 %. */
+	l->qty_micro = (int64_t)sla_availability_ppm(in->avail->up_s, in->avail->seen_s) * 100;
+	l->unit_price_minor = 0;
+	l->amount_minor = c;
+	return RATE_OK;
+}
+
 static int
 valid(const struct rate_input *in)
 {
@@ -258,12 +292,13 @@ rate_month(const struct rate_input *in, struct rate_line *out, size_t cap, size_
 			continue;	/* this version did not apply to this VE */
 		if (money_muldiv(act, MONEY_MICRO, month_s, &q) == -1)
 			return RATE_EOVERFLOW;
-		if ((rc = put(out, cap, n, RK_FEE, RR_FEE, i, q, in->v[i].fee_minor)) != RATE_OK)
+		if ((rc = put(out, cap, n, RK_FEE, RR_FEE, i, q, in->v[i].fee_minor)) != RATE_OK ||
+		    (rc = credit(in, i, out, cap, n)) != RATE_OK)
 			return rc;
 		nfee++;
 		if ((rc = disk(in, i, act, out, cap, n)) != RATE_OK)
 			return rc;
-		for (int r = RR_CPU; r < RR__MAX; r++)
+		for (int r = RR_CPU; r <= RR_TRAFFIC_OUT; r++)
 			if ((rc = metered(in, i, r, act_all, out, cap, n)) != RATE_OK)
 				return rc;
 	}

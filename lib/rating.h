@@ -26,6 +26,12 @@
  *    amount = quantity x unit price rounded half-up to minor units, so a
  *    customer can recompute every line from what it shows.  Tax is applied
  *    once on the subtotal (money_tax).
+ *  - Availability (lib/sla.h): when the input carries SLA terms and the
+ *    VE's measured availability is below the target of a version's terms,
+ *    a "credit" line for resource "availability" follows that version's
+ *    fee line: quantity the availability in % (micro-units of a percent,
+ *    floored like the comparison), no unit price, amount credit_bp/10000 of
+ *    the fee line's amount, half-up, negative.  No line when it rounds to 0.
  *  - Arithmetic is 64-bit with 128-bit products; a value that would not fit
  *    is RATE_EOVERFLOW, never a wrapped number.
  */
@@ -35,9 +41,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sla.h"
+
+/* RR_CPU..RR_TRAFFIC_OUT are the metered resources; RR_AVAIL only ever has credit lines. */
 enum rate_res {
 	RR_FEE = 0, RR_DISK, RR_CPU, RR_VMEM, RR_TRAFFIC, RR_TRAFFIC_IN, RR_TRAFFIC_OUT,
-	RR__MAX
+	RR_AVAIL, RR__MAX
 };
 enum rate_kind { RK_FEE = 0, RK_USAGE, RK_OVERAGE, RK_CREDIT, RK__MAX };
 
@@ -82,6 +91,9 @@ struct rate_input {
 	const struct rate_version *v;		/* by valid_from ascending, nv >= 1 */
 	size_t			 nv;
 	const struct rate_usage	*u;		/* nv entries: the usage rated with v[i] */
+	/* Availability credits (both NULL: none): nv terms, one measurement of the period. */
+	const struct sla_terms	*sla;
+	const struct sla_avail	*avail;
 };
 
 struct rate_line {
@@ -93,7 +105,7 @@ struct rate_line {
 	int64_t		 amount_minor;
 };
 
-/* Most lines rate_month can give per version (fee + 2 per other resource). */
+/* Most lines rate_month can give per version (fee + 2 per other resource, room for the credit). */
 #define RATE_LINES_PER_VERSION	(1 + 2 * (RR__MAX - 1))
 
 /*

@@ -14,7 +14,8 @@
 <div class="table-wrap"><table class="data compact"><thead><tr><th scope="col">Resource</th><th scope="col" class="num">Included</th><th scope="col" class="num">Overage price</th></tr></thead><tbody>
 {{#RES}}<tr><td>{{LABEL}}</td><td class="num">{{INCLUDED}} {{UNIT}}</td><td class="num">{{PRICE}} per {{UNIT}}</td></tr>{{/RES}}
 </tbody></table></div>
-<p class="muted small">Limits: disk quota up to {{MAX_DISK}} MB, up to {{MAX_IP}} IP address(es).</p>{{/LIMITS}}
+<p class="muted small">Limits: disk quota up to {{MAX_DISK}} MB, up to {{MAX_IP}} IP address(es).</p>
+{{#SLA}}<p class="muted small sla">Availability target {{TARGET}} % (always-on orders){{#STEP}}; {{BP}} % of the fee credited below {{BELOW}} %{{/STEP}}.</p>{{/SLA}}{{#NO_SLA}}<p class="muted small sla">No availability target.</p>{{/NO_SLA}}{{/LIMITS}}
 </section>
 {{/PLAN}}
 </div>

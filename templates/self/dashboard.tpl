@@ -58,7 +58,9 @@
 <section class="card" aria-labelledby="h-charges" id="charges">
 <h2 id="h-charges">Charges this month</h2>
 {{#CHARGES_NA}}<p class="empty">The charges for {{MONTH}} cannot be shown right now; please try again later.</p>{{/CHARGES_NA}}
-{{#CHARGES}}<p class="muted">{{MONTH}} so far, as of {{AS_OF}}: what the invoice would say if the month ended now. Amounts in {{CURRENCY}}; choose a metered line to see the days and hours behind it.</p>
+{{#CHARGES}}{{#AVAIL}}<p class="availability" id="availability">Availability this month: <strong id="availability-value">{{PERCENT}} %</strong>{{#TARGET}} (target {{TARGET}} %){{/TARGET}}{{#ON_DEMAND}} (on demand: no availability target){{/ON_DEMAND}}{{#NO_TARGET}} (your plan has no availability target){{/NO_TARGET}}.{{#CREDIT}} <span id="availability-credit">That is below the target: a service credit of {{AMOUNT}} {{CURRENCY}} ({{PERCENT}} % of the monthly fee) is deducted below.</span>{{/CREDIT}} <span class="muted small">Measured each second your VE's node could be asked; seconds nobody could measure are left out.</span></p>{{/AVAIL}}
+{{#AVAIL_NONE}}<p class="availability muted" id="availability">Availability this month: not measured yet.</p>{{/AVAIL_NONE}}
+<p class="muted">{{MONTH}} so far, as of {{AS_OF}}: what the invoice would say if the month ended now. Amounts in {{CURRENCY}}; choose a metered line to see the days and hours behind it.</p>
 <div class="table-scroll">
 <table class="data charges" id="charges-table">
 <caption class="sr-only">Charges for {{MONTH}} so far, in {{CURRENCY}}</caption>

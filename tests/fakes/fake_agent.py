@@ -24,6 +24,19 @@ POST /control takes one JSON object or a list of them:
                                        (oneshot: answers, then closes the
                                        connection without a Connection: close)
   {"op": "extra", "text": "..."}      lines appended to every answer
+Availability (ve_up / ve_state; every VE runs and is active unless told):
+  {"op": "up", "ve": X or "*", "up": 0|1}     whether it runs from now on
+  {"op": "up_pattern", "ve": X, "pattern": "1100"}   the next answers, one
+                                       character each, say up (1) or down (0);
+                                       then "up" applies again
+  {"op": "avail", "ve": X or "*", "report": bool, "active": 0|1,
+   "running": bool}                   report ve_up at all (false: an older
+                                       agent), ve_state, and whether the
+                                       counters are shown (false: a VE the
+                                       node knows but cannot run)
+/truth's "avail" per VE counts the answers billingd takes (modes ok and
+oneshot) that said the VE was active: "seen", and of them "up" -- what
+billingd must store if it applies every poll.
 Counters advance only while not frozen; /truth is consistent with the
 counters served at the same instant (one lock).
 """
@@ -54,6 +67,13 @@ class VE:
         self.ip_past = {}      # ip -> [rx, tx] of earlier epochs
         self.rate = {"cpu_user_us": 0, "cpu_sys_us": 0, "rx": 0, "tx": 0, "vmem": 0}
         self.shown = True
+        self.up = 1
+        self.pattern = ""
+        self.report = True
+        self.active = 1
+        self.running = True
+        self.avail_seen = 0
+        self.avail_up = 0
 
     def new_epoch(self):
         for k in COUNTERS:
@@ -94,6 +114,7 @@ class VE:
             "vmem": self.vmem,
             "disk": self.disk,
             "cur": dict(self.cur),
+            "avail": {"seen": self.avail_seen, "up": self.avail_up},
         }
 
 
@@ -109,7 +130,8 @@ class Agent:
         self.served = 0
         self.served_ok = 0
 
-    def render(self):
+    def render(self, taken=False):
+        """The answer; taken: billingd will take it (availability is counted)."""
         out = ["# HELP veagent_start_time_seconds when the agent started",
                "# TYPE veagent_start_time_seconds gauge",
                "veagent_start_time_seconds %s" % fmt_us(self.agent_start_us),
@@ -118,6 +140,19 @@ class Agent:
             if not v.shown:
                 continue
             lab = 've="%s"' % v.id
+            if v.report:
+                up = v.up
+                if taken and v.pattern:
+                    up, v.pattern = int(v.pattern[0]), v.pattern[1:]
+                elif v.pattern:
+                    up = int(v.pattern[0])
+                out.append("ve_state{%s} %d" % (lab, v.active))
+                out.append("ve_up{%s} %d" % (lab, up))
+                if taken and v.active:
+                    v.avail_seen += 1
+                    v.avail_up += up
+            if not v.running:
+                continue
             out.append("ve_start_time_seconds{%s} %s" % (lab, fmt_us(v.start_us)))
             out.append("ve_cpu_user_seconds_total{%s} %s" % (lab, fmt_us(v.cur["cpu_user_us"])))
             out.append("ve_cpu_system_seconds_total{%s} %s" % (lab, fmt_us(v.cur["cpu_sys_us"])))
@@ -184,6 +219,19 @@ class Agent:
             self.sleep_s = float(cmd.get("sleep_s", self.sleep_s))
         elif op == "extra":
             self.extra = cmd["text"]
+        elif op in ("up", "up_pattern", "avail"):
+            targets = self.ves.values() if cmd["ve"] == "*" else [self.ves[cmd["ve"]]]
+            for v in targets:
+                if op == "up":
+                    v.up = 1 if cmd["up"] else 0
+                elif op == "up_pattern":
+                    if any(c not in "01" for c in cmd["pattern"]):
+                        raise ValueError("pattern of 0 and 1 expected")
+                    v.pattern = cmd["pattern"]
+                else:
+                    v.report = bool(cmd.get("report", v.report))
+                    v.active = 1 if cmd.get("active", v.active) else 0
+                    v.running = bool(cmd.get("running", v.running))
         else:
             raise ValueError("unknown op %r" % op)
 
@@ -217,7 +265,7 @@ class Handler(BaseHTTPRequestHandler):
         with a.lock:
             a.served += 1
             mode, sleep_s = a.mode, a.sleep_s
-            body = a.render()
+            body = a.render(taken=mode in ("ok", "oneshot"))
             if mode == "ok":
                 a.served_ok += 1
         if mode == "500":

@@ -37,7 +37,7 @@ SPEC_NAMES = {
     "ve_disk_used_bytes", "ve_network_receive_bytes_total", "ve_network_transmit_bytes_total",
 }
 EXTRA_NAMES = {"ve_memory_rss_bytes", "ve_processes", "ve_cpu_throttled_seconds_total",
-               "ve_state", "veagent_api_up", "veagent_http_requests_total"}
+               "ve_state", "ve_up", "veagent_api_up", "veagent_http_requests_total"}
 COUNTERS = {"ve_cpu_user_seconds_total", "ve_cpu_system_seconds_total",
             "ve_network_receive_bytes_total", "ve_network_transmit_bytes_total",
             "ve_cpu_throttled_seconds_total", "veagent_http_requests_total"}
@@ -605,6 +605,9 @@ class RealBackendTest(unittest.TestCase):
 
     def check_cpu_and_memory(self, agent, root, ver, veid, procs):
         before = self.cpu_us(agent, veid)
+        # No process in its cgroup: the VE does not run (availability), from its first collection.
+        wait_for(lambda: agent.metrics().get(("ve_up", veid, None)) == "0",
+                 what="ve_up 0 for a VE without processes")
         time.sleep(1.2)
         self.assertEqual(self.cpu_us(agent, veid), before, "an idle VE used CPU")
         # Burn ~1 s of CPU inside the VE's cgroup; the kernel tells us how much exactly.
@@ -635,7 +638,7 @@ class RealBackendTest(unittest.TestCase):
 
         def seen():
             m = agent.metrics()
-            return (m[("ve_processes", veid, None)] == "1" and
+            return (m[("ve_processes", veid, None)] == "1" and m[("ve_up", veid, None)] == "1" and
                     int(m[("ve_memory_virtual_bytes", veid, None)]) == vm)
         wait_for(seen, what="VmSize %d of the VE's process" % vm)
         p.kill()

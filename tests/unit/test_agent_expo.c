@@ -126,6 +126,49 @@ START_TEST(test_exact)
 }
 END_TEST
 
+/*
+ * ve_up: 1 running, 0 not; a VE known not to run has its ve_state and
+ * ve_up lines and no counters; one nobody looked at yet has none.
+ */
+static const char want_up[] =
+	"ve_state{ve=\"0000002A\"} 1\n"
+	"ve_state{ve=\"0000002B\"} 0\n"
+	"ve_state{ve=\"0000002C\"} 1\n"
+	"ve_up{ve=\"0000002A\"} 1\n"
+	"ve_up{ve=\"0000002B\"} 0\n"
+	"ve_up{ve=\"0000002C\"} 0\n"
+	"veagent_http_requests_total 7\n";
+
+START_TEST(test_up)
+{
+	struct ve *ves[4];
+	char *all, *got, *from;
+
+	ves[0] = mkve("0000002A", 1, 1, 1);
+	ves[0]->s.run = VE_RUN_UP;
+	ves[1] = mkve("0000002B", 1, 1, 1);
+	ves[1]->spec.state = VE_SUSPENDED;
+	ves[1]->s.run = VE_RUN_DOWN;
+	ves[2] = mkve("0000002C", 1, 1, 1);	/* crashed: no counters, but down */
+	ves[2]->s.present = 0;
+	ves[2]->s.run = VE_RUN_DOWN;
+	ves[3] = mkve("0000002D", 1, 1, 1);	/* not made yet: nothing at all */
+	ves[3]->s.present = 0;
+	all = render(ves, 4, 480000, 1, -1);
+	got = samples_only(all);
+	from = strstr(got, "ve_state{");
+	ck_assert_ptr_nonnull(from);
+	ck_assert_str_eq(from, want_up);
+	ck_assert_ptr_nonnull(strstr(all, "# TYPE ve_up gauge\n"));
+	ck_assert_ptr_null(strstr(all, "0000002D"));
+	ck_assert_ptr_null(strstr(all, "ve_cpu_user_seconds_total{ve=\"0000002C\"}"));
+	free(all);
+	free(got);
+	for (int i = 0; i < 4; i++)
+		free(ves[i]);
+}
+END_TEST
+
 static const struct {
 	uint64_t	 us;
 	const char	*want;
@@ -225,6 +268,7 @@ main(void)
 	Suite *s = suite_create("agent_expo");
 	TCase *tc = tcase_create("expo");
 	tcase_add_test(tc, test_exact);
+	tcase_add_test(tc, test_up);
 	tcase_add_loop_test(tc, test_seconds, 0, (int)nitems(sec_rows));
 	tcase_add_loop_test(tc, test_bogomips, 0, (int)nitems(bogo_rows));
 	tcase_add_test(tc, test_many_wellformed);

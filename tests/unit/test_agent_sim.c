@@ -2,12 +2,14 @@
  * Unit tests of the sim backend (agent/be_sim.c): the same seed gives the
  * same figures whatever the scrape times, another seed other figures,
  * counters never go down without a restart, a restart resets them and
- * moves ve_start_time_seconds, a suspended VE stops using resources.
+ * moves ve_start_time_seconds, a suspended VE stops using resources, and
+ * ve_up follows the state and the down file (re-read when it changes).
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent/backend.h"
 #include "util.h"
@@ -184,6 +186,59 @@ START_TEST(test_suspend)
 	ck_assert_uint_eq(ves[3]->s.cpu_user_us, at.cpu_user_us);
 	ck_assert_uint_eq(ves[3]->s.tx_bytes[0], at.tx_bytes[0]);
 	ck_assert(ves[3]->s.present);
+	/* Suspended is not running; the others run. */
+	ck_assert_int_eq(ves[3]->s.run, VE_RUN_DOWN);
+	ck_assert_int_eq(ves[4]->s.run, VE_RUN_UP);
+	freeves(be, ves);
+}
+END_TEST
+
+/* The down file: listed VEs are down (no processes, nothing grows), then up again. */
+START_TEST(test_down_file)
+{
+	char path[] = "/tmp/test_agent_sim.XXXXXX";
+	int fd = mkstemp(path);
+	struct be_sim_conf c = { .seed = 9, .down_file = path };
+	struct backend *be = be_sim_new(&c);
+	struct ve *ves[NVE];
+	struct ve_sample at;
+	FILE *f;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	mkves(be, ves);
+	be->ops->refresh(be, ves, NVE, T0 + 10 * S);	/* empty file: all up */
+	for (int i = 0; i < NVE; i++)
+		ck_assert_int_eq(ves[i]->s.run, VE_RUN_UP);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	/* a comment, blanks, a VE that is not here and a line that is not a VEid */
+	fprintf(f, "# down for the test\n  F0000002\n\nF0000005 # crashed\nABCDEF01\nnot-a-ve\n");
+	fclose(f);
+	be->ops->refresh(be, ves, NVE, T0 + 11 * S);
+	ck_assert_int_eq(ves[1]->s.run, VE_RUN_DOWN);
+	ck_assert_int_eq(ves[4]->s.run, VE_RUN_DOWN);
+	ck_assert_int_eq(ves[0]->s.run, VE_RUN_UP);
+	ck_assert_int_eq(ves[2]->s.run, VE_RUN_UP);
+	ck_assert_uint_eq(ves[1]->s.nprocs, 0);
+	ck_assert(ves[1]->s.present);		/* still reported, with its counters */
+	be->ops->refresh(be, ves, NVE, T0 + 12 * S);
+	at = ves[1]->s;
+	be->ops->refresh(be, ves, NVE, T0 + 300 * S);
+	ck_assert_uint_eq(ves[1]->s.cpu_user_us, at.cpu_user_us);
+	ck_assert_uint_eq(ves[1]->s.rx_bytes[0], at.rx_bytes[0]);
+	/* Removed from the file: up again, and it runs. */
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "F0000005\n");
+	fclose(f);
+	be->ops->refresh(be, ves, NVE, T0 + 301 * S);
+	ck_assert_int_eq(ves[1]->s.run, VE_RUN_UP);
+	ck_assert_int_eq(ves[4]->s.run, VE_RUN_DOWN);
+	/* The file removed: everything runs. */
+	unlink(path);
+	be->ops->refresh(be, ves, NVE, T0 + 302 * S);
+	ck_assert_int_eq(ves[4]->s.run, VE_RUN_UP);
 	freeves(be, ves);
 }
 END_TEST
@@ -198,6 +253,7 @@ main(void)
 	tcase_add_loop_test(tc, test_monotone, 0, (int)nitems(mono_rows));
 	tcase_add_test(tc, test_restart);
 	tcase_add_test(tc, test_suspend);
+	tcase_add_test(tc, test_down_file);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

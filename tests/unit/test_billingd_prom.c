@@ -1,7 +1,8 @@
 /*
  * Unit tests of billingd's parser of agent answers (prom.c): the SPEC's
  * example, every kind of malformed answer, huge numbers, decimals,
- * duplicates, missing labels and series, and a large answer.
+ * duplicates, missing labels and series, a large answer, and ve_up /
+ * ve_state (availability): optional, 0 or 1, a VE with ve_up alone.
  */
 #include <check.h>
 #include <stdio.h>
@@ -118,6 +119,32 @@ static const struct {
 	{ __LINE__, AGENT "ve_start_time_seconds{ve=\"0000002A\"} 1\n", 0, 0, "series missing" },
 	{ __LINE__, AGENT VE("0000002A") "ve_network_receive_bytes_total{ve=\"0000002A\","
 	    "ip=\"192.0.2.1\"} 1\n", 0, 0, "receive and transmit" },
+
+	/* Availability: ve_up and ve_state with the counters, or ve_up alone. */
+	{ __LINE__, AGENT VE("0000002A") "ve_state{ve=\"0000002A\"} 1\nve_up{ve=\"0000002A\"} 1\n",
+	    1, 1, NULL },
+	{ __LINE__, AGENT "ve_state{ve=\"0000002B\"} 1\nve_up{ve=\"0000002B\"} 0\n", 1, 1, NULL },
+	{ __LINE__, AGENT "ve_up{ve=\"0000002B\"} 0\n", 1, 1, NULL },
+	/* ve_state alone does not make a VE: nothing to measure. */
+	{ __LINE__, AGENT "ve_state{ve=\"0000002B\"} 0\n", 0, 0, "series missing" },
+	/* Some counters without the others, even with ve_up. */
+	{ __LINE__, AGENT "ve_start_time_seconds{ve=\"0000002A\"} 1\nve_up{ve=\"0000002A\"} 1\n",
+	    0, 0, "series missing" },
+	/* Addresses without counters. */
+	{ __LINE__, AGENT "ve_up{ve=\"0000002A\"} 0\n" NET("0000002A", "192.0.2.1", "1", "1"),
+	    0, 0, "series missing" },
+	{ __LINE__, AGENT "ve_up{ve=\"0000002A\"} 2\n", 0, 0, "0 or 1" },
+	{ __LINE__, AGENT "ve_state{ve=\"0000002A\"} 1.0\nve_up{ve=\"0000002A\"} 1\n", 0, 0,
+	    "whole number" },
+	{ __LINE__, AGENT "ve_up{ve=\"0000002A\"} -1\n", 0, 0, "malformed" },
+	{ __LINE__, AGENT "ve_up{ve=\"0000002A\"} 1\nve_up{ve=\"0000002A\"} 1\n", 0, 0,
+	    "given twice" },
+	{ __LINE__, AGENT "ve_up 1\n", 0, 0, "label ve required" },
+	{ __LINE__, AGENT "ve_up{ve=\"0000002A\",ip=\"192.0.2.1\"} 1\n", 0, 0,
+	    "unexpected label" },
+	{ __LINE__, AGENT "ve_up{ve=\"0000002A\"} 1 1700000000000\n", 0, 0, "timestamps" },
+	/* Names that only start like ours are other metrics. */
+	{ __LINE__, AGENT "ve_upx{ve=\"0000002A\"} 7\nve_state_total 3\n", 1, 0, NULL },
 };
 
 START_TEST(test_rows)
@@ -177,6 +204,33 @@ START_TEST(test_values)
 	prom_ip_name(s.ip[s.ve[i].ip_off].addr, ip);
 	ck_assert_str_eq(ip, "192.0.2.10");
 	ck_assert(prom_find(&s, 0x2b) == -1);
+	prom_free(&s);
+}
+END_TEST
+
+/* ve_up and ve_state read back; ve_state defaults to active. */
+START_TEST(test_up)
+{
+	const char *in = AGENT VE("00000001") "ve_up{ve=\"00000001\"} 1\n"
+	    "ve_up{ve=\"00000002\"} 0\nve_state{ve=\"00000002\"} 0\n"
+	    VE("00000003") "ve_up{ve=\"00000004\"} 0\n";
+	struct prom_set s;
+	char err[128];
+	long i;
+
+	prom_init(&s);
+	ck_assert_msg(prom_parse(&s, in, strlen(in), err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(s.nve, 4);
+	i = prom_find(&s, 1);
+	ck_assert(s.ve[i].have == (PROM_HAVE_ALL | PROM_HAVE_UP) && s.ve[i].up == 1 &&
+	    s.ve[i].active == 1);
+	i = prom_find(&s, 2);
+	ck_assert(s.ve[i].have == (PROM_HAVE_UP | PROM_HAVE_STATE) && s.ve[i].up == 0 &&
+	    s.ve[i].active == 0);
+	i = prom_find(&s, 3);
+	ck_assert(s.ve[i].have == PROM_HAVE_ALL);	/* an older agent: no availability */
+	i = prom_find(&s, 4);
+	ck_assert(s.ve[i].have == PROM_HAVE_UP && s.ve[i].up == 0 && s.ve[i].active == 1);
 	prom_free(&s);
 }
 END_TEST
@@ -279,6 +333,7 @@ suite(void)
 	tcase_add_loop_test(tc, test_rows, 0, sizeof(rows) / sizeof(rows[0]));
 	tcase_add_test(tc, test_nul);
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_up);
 	tcase_add_test(tc, test_grouping);
 	tcase_add_test(tc, test_many);
 	tcase_add_loop_test(tc, test_ve_names, 0, sizeof(ve_rows) / sizeof(ve_rows[0]));

@@ -1,6 +1,7 @@
 /*
  * Unit tests of billingd's spool: batch encoding round trips and refusals
- * (batch.c), the record reader over images with torn tails, CRC
+ * (batch.c) -- version 1 and, with availability records, version 2 --,
+ * the record reader over images with torn tails, CRC
  * mismatches and impossible lengths (spool_scan), and the file itself:
  * append, reopen, replay, repair of a torn or corrupt tail, the size bound.
  */
@@ -77,7 +78,98 @@ same_batch(const struct batch *a, const struct batch *b)
 		    x->why == y->why && x->down == y->down);
 	}
 	ck_assert(memcmp(a->ip, b->ip, a->nip * sizeof(*a->ip)) == 0);
+	ck_assert_uint_eq(a->nav, b->nav);
+	for (size_t i = 0; i < a->nav; i++)
+		ck_assert(a->av[i].ve == b->av[i].ve && a->av[i].t == b->av[i].t &&
+		    a->av[i].seen == b->av[i].seen && a->av[i].up == b->av[i].up);
 }
+
+/* The sample batch with availability: two minutes of 0x2a, one of 0x2b. */
+static struct batch *
+sample_batch_av(void)
+{
+	struct batch *b = sample_batch(0);
+	long k;
+
+	ck_assert((k = batch_add_avail(b, 0x2a, 1795341600 + 59)) == 0);
+	ck_assert(b->av[0].t == 1795341600);
+	ck_assert(batch_avail_mark(&b->av[0], 1795341600, 1) == 0);
+	ck_assert(batch_avail_mark(&b->av[0], 1795341600 + 59, 0) == 0);
+	ck_assert(batch_avail_mark(&b->av[0], 1795341600 + 60, 1) == -1);	/* next minute */
+	ck_assert(batch_avail_mark(&b->av[0], 1795341600 - 1, 1) == -1);
+	ck_assert(batch_add_avail(b, 0x2a, 1795341660) == 1);
+	ck_assert(batch_avail_mark(&b->av[1], 1795341661, 1) == 0);
+	ck_assert(batch_add_avail(b, 0x2b, 1795341601) == 2);
+	ck_assert(batch_avail_mark(&b->av[2], 1795341601, 0) == 0);
+	ck_assert(b->av[0].seen == (1ULL | 1ULL << 59) && b->av[0].up == 1);
+	return b;
+}
+
+START_TEST(test_roundtrip_avail)
+{
+	struct batch *a = sample_batch_av(), *b;
+	char err[128];
+	uint8_t *p;
+	size_t len;
+
+	ck_assert((p = batch_encode(a, &len)) != NULL);
+	ck_assert_uint_eq(len, 36 + 4 + 2 * 144 + 2 * 68 + 7 * 32 + 3 * 28);
+	ck_assert_uint_eq(p[4], 2);	/* version 2 */
+	ck_assert((b = batch_decode(p, len, err, sizeof(err))) != NULL);
+	same_batch(a, b);
+	batch_free(b);
+	for (size_t n = 0; n < len; n++)
+		ck_assert_msg(batch_decode(p, n, err, sizeof(err)) == NULL, "prefix %zu", n);
+	free(p);
+	batch_free(a);
+	/* Without availability records the bytes are version 1, as before. */
+	a = sample_batch(0);
+	ck_assert((p = batch_encode(a, &len)) != NULL);
+	ck_assert_uint_eq(p[4], 1);
+	ck_assert((b = batch_decode(p, len, err, sizeof(err))) != NULL);
+	ck_assert_uint_eq(b->nav, 0);
+	batch_free(b);
+	free(p);
+	batch_free(a);
+}
+END_TEST
+
+/* Availability records that cannot have been written. */
+static const struct {
+	int		 line;
+	size_t		 off;		/* from the first record */
+	uint8_t		 byte;
+	const char	*why;
+} corrupt_av_rows[] = {
+	{ __LINE__, 4, 1, "availability" },		/* t not a minute's first second */
+	{ __LINE__, 4 + 7, 0x80, "availability" },	/* t negative */
+	{ __LINE__, 12 + 7, 0x10, "availability" },	/* a 61st second seen */
+	{ __LINE__, 20 + 1, 0x01, "availability" },	/* up where not seen */
+};
+
+START_TEST(test_corrupt_avail)
+{
+	struct batch *a = sample_batch_av();
+	char err[128] = "";
+	uint8_t *p;
+	size_t len, first;
+
+	ck_assert((p = batch_encode(a, &len)) != NULL);
+	first = len - 3 * 28;
+	p[first + corrupt_av_rows[_i].off] ^= corrupt_av_rows[_i].byte;
+	ck_assert_msg(batch_decode(p, len, err, sizeof(err)) == NULL, "line %d",
+	    corrupt_av_rows[_i].line);
+	ck_assert_msg(strstr(err, corrupt_av_rows[_i].why) != NULL, "line %d: %s",
+	    corrupt_av_rows[_i].line, err);
+	/* The count in the header must match the bytes. */
+	p[first + corrupt_av_rows[_i].off] ^= corrupt_av_rows[_i].byte;
+	p[36] = 4;
+	ck_assert(batch_decode(p, len, err, sizeof(err)) == NULL);
+	ck_assert(strstr(err, "length") != NULL);
+	free(p);
+	batch_free(a);
+}
+END_TEST
 
 START_TEST(test_roundtrip)
 {
@@ -106,7 +198,7 @@ static const struct {
 	const char	*why;
 } corrupt_rows[] = {
 	{ __LINE__, 0, 'X', "not a batch" },			/* magic */
-	{ __LINE__, 4, 2, "not a batch" },			/* version */
+	{ __LINE__, 4, 3, "not a batch" },			/* version */
 	{ __LINE__, 24, 9, "length" },				/* entry count */
 	{ __LINE__, 36 + 4, 0xff, "bad entry" },		/* flags of entry 0 */
 	{ __LINE__, 36 + 8 + 7, 0x80, "bad entry" },		/* head.t negative */
@@ -361,7 +453,10 @@ suite(void)
 	TCase *tc = tcase_create("core"), *tf = tcase_create("file");
 
 	tcase_add_test(tc, test_roundtrip);
+	tcase_add_test(tc, test_roundtrip_avail);
 	tcase_add_loop_test(tc, test_corrupt, 0, sizeof(corrupt_rows) / sizeof(corrupt_rows[0]));
+	tcase_add_loop_test(tc, test_corrupt_avail, 0,
+	    sizeof(corrupt_av_rows) / sizeof(corrupt_av_rows[0]));
 	tcase_add_test(tc, test_scan);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tf, setup, teardown);

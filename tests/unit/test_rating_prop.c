@@ -72,7 +72,7 @@ gen(struct month *m, uint64_t *s, int whole, int included)
 		v->id = (int64_t)i + 1;
 		v->valid_from = i == 0 ? m->from - D : m->from + 3600 * (1 + upto(s, m->days * 24 - 1));
 		v->fee_minor = upto(s, 100000);
-		for (int r = RR_DISK; r < RR__MAX; r++) {
+		for (int r = RR_DISK; r <= RR_TRAFFIC_OUT; r++) {
 			v->price[r] = upto(s, 3) == 0 ? 0 : upto(s, 5000);
 			v->inc[r] = included ? upto(s, 200) : 0;
 		}
@@ -248,7 +248,7 @@ START_TEST(test_included)
 		}
 		rate_segment(&in, v, &sa, &sb);
 		act = rate_active_seconds(m.ev, m.nev, m.created, sa, sb);
-		for (int r = RR_CPU; r < RR__MAX; r++) {
+		for (int r = RR_CPU; r <= RR_TRAFFIC_OUT; r++) {
 			int64_t raw, used, inc, within = -1, over = 0;
 			ck_assert_int_eq(rate_raw(r, &u, &raw), RATE_OK);
 			ck_assert_int_eq(rate_raw_to_micro(r, raw, &used), RATE_OK);
