@@ -561,7 +561,7 @@ class SlaSelf(unittest.TestCase):
 
     def dashboard(self, ve, pw):
         c = Client()
-        r = c.post_form("/self/login", [("ve_id", ve), ("password", pw)])
+        r = c.self_login(ve, pw)
         self.assertEqual(r.status, 303, r.text[:300])
         r = c.get("/self")
         self.assertEqual(r.status, 200)
