@@ -222,6 +222,7 @@ struct billingd {
 	uint64_t	 queue_max;
 	size_t		 max_body;
 	int		 down_after;	/* consecutive failures before "down" */
+	int		 db_prefer;	/* first of [database] hosts to try (from 1) */
 
 	struct loopstate  L;
 	struct writerstate W;

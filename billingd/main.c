@@ -4,6 +4,9 @@
  *
  *	billingd [-dn] [-f conf] [--id NAME] [overrides]
  *
+ * With several database servers ([database] hosts, a Galera cluster),
+ * --db-prefer k makes this billingd start at the k-th (so billingd k of
+ * several uses node k), overriding [database] prefer.
  * billingd stays in the foreground (systemd or ./dev supervise it) and
  * logs to stderr; -d adds debug messages.
  * main() reads the configuration, makes the one context, opens the spool,
@@ -32,7 +35,7 @@
 /* Flags that override vepanel.conf or set what it has no key for yet. */
 enum opt {
 	O_ID = 256, O_LISTEN, O_SPOOL, O_FLUSH, O_LEASE, O_REFRESH, O_RAWRET,
-	O_TIMEOUT, O_SPREAD, O_QUEUE, O_DOWN, O_GRACE, O_MINUTE, O_HOUR,
+	O_TIMEOUT, O_SPREAD, O_QUEUE, O_DOWN, O_GRACE, O_MINUTE, O_HOUR, O_DBPREFER,
 };
 
 static const struct option longopts[] = {
@@ -50,6 +53,7 @@ static const struct option longopts[] = {
 	{ "expiry-grace-h",	required_argument, NULL, O_GRACE },
 	{ "minute-days",	required_argument, NULL, O_MINUTE },
 	{ "hour-days",		required_argument, NULL, O_HOUR },
+	{ "db-prefer",		required_argument, NULL, O_DBPREFER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -69,6 +73,7 @@ static const struct {
 	{ O_GRACE, 0, 8760 },
 	{ O_MINUTE, 1, 3650 },
 	{ O_HOUR, 1, 36500 },
+	{ O_DBPREFER, 1, 16 },
 };
 
 static void __attribute__((noreturn))
@@ -78,7 +83,7 @@ usage(void)
 	    "\t[--spool-dir dir] [--flush-s n] [--lease-s n] [--refresh-s n]\n"
 	    "\t[--raw-retention-h n] [--poll-timeout-ms n] [--max-spread-s n]\n"
 	    "\t[--queue-max-mb n] [--down-after n] [--expiry-grace-h n]\n"
-	    "\t[--minute-days n] [--hour-days n]\n");
+	    "\t[--minute-days n] [--hour-days n] [--db-prefer n]\n");
 	exit(2);
 }
 
@@ -124,6 +129,7 @@ set_override(struct billingd *bd, int o, const char *arg)
 	case O_GRACE:	bd->expiry_grace_h = (int)v; break;
 	case O_MINUTE:	bd->minute_days = (int)v; break;
 	case O_HOUR:	bd->hour_days = (int)v; break;
+	case O_DBPREFER: bd->db_prefer = (int)v; break;
 	}
 }
 
@@ -156,6 +162,7 @@ from_conf(struct billingd *bd, const struct conf *c)
 	bd->queue_max = (uint64_t)conf_int(c, "billingd", "queue_max_bytes");
 	bd->max_body = 64u << 20;
 	bd->down_after = (int)conf_int(c, "billingd", "down_after");
+	bd->db_prefer = (int)conf_int(c, "database", "prefer");
 }
 
 int
