@@ -43,6 +43,7 @@ struct db {
 	int		 timeout, rw_timeout;
 	int		 sync_wait;	/* wsrep_sync_wait for Galera sessions */
 	int		 galera;	/* the server runs with wsrep_on */
+	int		 lastrc;	/* the enum db_rc of the last error recorded */
 	char		 lasterr[512];
 };
 
@@ -104,6 +105,7 @@ static int
 record(struct db *db, unsigned int e, const char *msg, const char *what)
 {
 	int rc = map_errno(e);
+	db->lastrc = rc;
 	snprintf(db->lasterr, sizeof(db->lasterr), "%s: %u %s", what, e, msg);
 	/* Expected outcomes are the caller's to report; log the rest once. */
 	if (rc == DB_ERR || rc == DB_GONE)
@@ -569,8 +571,10 @@ run(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_STMT *
 		return DB_ERR;
 	}
 	for (int attempt = 0; attempt < 2; attempt++) {
+		db->lastrc = DB_ERR;
+		/* A failed prepare leaves its error on the closed statement: db_stmt recorded it. */
 		if ((st = db_stmt(db, sql)) == NULL)
-			rc = map_errno(mysql_errno(db->my)) == DB_GONE ? DB_GONE : DB_ERR;
+			rc = db->lastrc == DB_GONE ? DB_GONE : DB_ERR;
 		else {
 			if (mysql_stmt_param_count(st) != np) {
 				log_warnx("%s: %lu placeholders, %zu values: %.80s", __func__,
