@@ -8,7 +8,7 @@
  * rollups hour_days, deleted in bounded chunks; day rollups for ever.
  * One billingd at a time does this (a job lock row, held for LOCK_TTL_S at
  * most should its holder die; a row so that it holds across a Galera
- * cluster, where GET_LOCK() would lock one node only).
+ * cluster, where an advisory lock would lock one node only).
  *
  * Lifecycle: VEs past expires_at become 'expired' (the agent then stops
  * them: it only receives active and suspended VEs); expiry_grace_h later

@@ -69,6 +69,7 @@ map_errno(unsigned int e)
 	case CR_SERVER_GONE_ERROR:
 	case CR_SERVER_LOST:
 	case ER_UNKNOWN_COM_ERROR:	/* Galera: node not in the primary component */
+	case ER_ERROR_DURING_COMMIT:	/* Galera: lost the primary component while committing */
 	case CR_CONN_HOST_ERROR:
 	case CR_CONNECTION_ERROR:
 	case ER_CONNECTION_KILLED:
@@ -503,9 +504,21 @@ db_tx(struct db *db, int (*fn)(struct db *, void *), void *arg)
 	return rc;
 }
 
+int
+db_stmt_rc(struct db *db)
+{
+	/*
+	 * The server went away, or on Galera our transaction was aborted by a
+	 * conflicting one from another node (its next command, a prepare too,
+	 * answers 1213): the caller reconnects or runs the transaction again.
+	 */
+	return db->lastrc == DB_GONE || db->lastrc == DB_RETRY ? db->lastrc : DB_ERR;
+}
+
 void *
 db_stmt(struct db *db, const char *sql)
 {
+	db->lastrc = DB_ERR;
 	MYSQL_STMT *st;
 
 	for (size_t i = 0; i < db->ncache; i++)
@@ -571,10 +584,9 @@ run(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_STMT *
 		return DB_ERR;
 	}
 	for (int attempt = 0; attempt < 2; attempt++) {
-		db->lastrc = DB_ERR;
 		/* A failed prepare leaves its error on the closed statement: db_stmt recorded it. */
 		if ((st = db_stmt(db, sql)) == NULL)
-			rc = db->lastrc == DB_GONE ? DB_GONE : DB_ERR;
+			rc = db_stmt_rc(db);
 		else {
 			if (mysql_stmt_param_count(st) != np) {
 				log_warnx("%s: %lu placeholders, %zu values: %.80s", __func__,

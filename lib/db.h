@@ -130,6 +130,8 @@ int	db_exec_script(struct db *, const char *text);
 
 /* The prepared statement for sql, for bulk array binding (billingd). */
 void	*db_stmt(struct db *, const char *sql);
+/* Why db_stmt returned NULL: DB_GONE, DB_RETRY or DB_ERR. */
+int	db_stmt_rc(struct db *);
 /* Map a failed statement's error to enum db_rc (and log it once). */
 int	db_stmt_error(struct db *, void *stmt, const char *what);
 

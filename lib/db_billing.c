@@ -1171,7 +1171,7 @@ bulk_lines(struct db *db, struct bline *rows, size_t n)
 			{ MYSQL_TYPE_LONGLONG, &base->amount, NULL },
 		};
 		if ((st = db_stmt(db, sql[S_LINE_INSERT])) == NULL)
-			return DB_GONE;
+			return db_stmt_rc(db);
 		memset(b, 0, sizeof(b));
 		for (size_t i = 0; i < nitems(col); i++) {
 			b[i].buffer_type = col[i].t;

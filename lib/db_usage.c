@@ -146,7 +146,7 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_LEASE_TAKE] =
 	    "UPDATE nodes SET lease_owner = ?, lease_until = UNIX_TIMESTAMP() + ? "
 	    "WHERE id = ? AND enabled = 1 AND (lease_owner IS NULL OR lease_owner = ? "
-	    "OR lease_until IS NULL OR lease_until < UNIX_TIMESTAMP())",
+	    "OR lease_until IS NULL OR lease_until <= UNIX_TIMESTAMP())",
 	[STMT_LEASE_RELEASE] =
 	    "UPDATE nodes SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
 	[STMT_LEASE_GIVE] =
@@ -156,7 +156,7 @@ static const char *const sql[STMT__MAX] = {
 	    "INSERT INTO billingd_instances (owner, seen_at) VALUES (?, UNIX_TIMESTAMP()) "
 	    "ON DUPLICATE KEY UPDATE seen_at = VALUES(seen_at)",
 	[STMT_ALIVE_COUNT] =
-	    "SELECT COUNT(*) FROM billingd_instances WHERE seen_at >= UNIX_TIMESTAMP() - ?",
+	    "SELECT COUNT(*) FROM billingd_instances WHERE seen_at > UNIX_TIMESTAMP() - ?",
 	[STMT_ALIVE_GONE] =
 	    "DELETE FROM billingd_instances WHERE owner = ?",
 	[STMT_NODES] =
@@ -168,7 +168,7 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_ASSIGN] =
 	    "SELECT v.id, v.node_id FROM ves v JOIN nodes n ON n.id = v.node_id "
 	    "WHERE n.lease_owner = ? AND n.enabled = 1",
-	/* A row, not GET_LOCK(): on Galera that would lock one node only. */
+	/* A row, not an advisory lock: on Galera that would lock one node only. */
 	[STMT_JOB_INIT] = "INSERT IGNORE INTO job_locks (name) VALUES (?)",
 	[STMT_JOB_TAKE] =
 	    "UPDATE job_locks SET owner = ?, until = UNIX_TIMESTAMP() + ?, taken = taken + 1 "
@@ -233,7 +233,7 @@ bulk(struct db *db, enum stmt which, void *rows, size_t rowsize, size_t n,
 		char *base = (char *)rows + done * rowsize;
 
 		if ((st = db_stmt(db, sql[which])) == NULL)
-			return DB_GONE;	/* prepare fails when the server went away */
+			return db_stmt_rc(db);
 		memset(b, 0, sizeof(b[0]) * nc);
 		for (size_t i = 0; i < nc; i++) {
 			b[i].buffer = base + c[i].off;

@@ -11,10 +11,18 @@
  *	billing_probe -f CONF unpaid NOW DAYS        "suspended N resumed M"
  *	billing_probe -f CONF caps NOW DEFAULT_KBPS  "reached N released M"
  *	billing_probe -f CONF throttle VEID NOW      "kbps N"
+ *	billing_probe -f CONF credit NOW N INV...    N credit notes of -1 minor,
+ *		round the invoices given: one number per line (test_galera.py
+ *		runs two at once through two nodes)
+ *	billing_probe -f CONF pay NOW INV...         pay each invoice's open
+ *		amount: "paid INV" or "refused INV" (the open amount was paid
+ *		meanwhile) per line
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "conf.h"
 #include "db.h"
@@ -95,6 +103,51 @@ main(int argc, char **argv)
 		if (billing_cap_throttle_kbps(db, argv[4], num(argv[5]), &kbps) == BILLING_OK) {
 			printf("kbps %lld\n", kbps);
 			rc = 0;
+		}
+	} else if (strcmp(argv[3], "credit") == 0 && argc >= 7) {
+		struct billing_cn_line l = { "", RR_FEE, -1, "test credit" };
+		char number[25];
+		long long n = num(argv[5]);
+		int k = argc - 6;
+		rc = 0;
+		for (long long i = 0; i < n; i++) {
+			int r = billing_credit_note(db, argv[6 + i % k], &l, 1, "concurrent test",
+			    "probe", num(argv[4]), number, err, sizeof(err));
+			if (r != BILLING_OK) {
+				fprintf(stderr, "billing_probe: credit note %lld on %s: %d %s\n", i,
+				    argv[6 + i % k], r, err);
+				rc = 1;
+				break;
+			}
+			printf("%s\n", number);
+		}
+	} else if (strcmp(argv[3], "pay") == 0 && argc >= 6) {
+		rc = 0;
+		for (int i = 5; i < argc && rc == 0; i++) {
+			json_t *inv = billing_invoice_json(db, argv[i], NULL, num(argv[4]), &rc);
+			long long open = 0, id = 0;
+			if (inv != NULL)
+				open = json_integer_value(json_object_get(inv, "balance_minor"));
+			json_decref(inv);
+			if (rc != BILLING_OK) {
+				fprintf(stderr, "billing_probe: invoice %s: %d\n", argv[i], rc);
+				rc = 1;
+				break;
+			}
+			if (open <= 0) {
+				printf("refused %s\n", argv[i]);	/* paid already */
+				continue;
+			}
+			int r = billing_payment_add(db, argv[i], open, num(argv[4]), "test", "probe",
+			    num(argv[4]), &id, err, sizeof(err));
+			if (r == BILLING_OK)
+				printf("paid %s\n", argv[i]);
+			else if (r == BILLING_EINPUT)
+				printf("refused %s\n", argv[i]);
+			else {
+				fprintf(stderr, "billing_probe: payment on %s: %d %s\n", argv[i], r, err);
+				rc = 1;
+			}
 		}
 	} else
 		fprintf(stderr, "billing_probe: unknown command or wrong arguments\n");
