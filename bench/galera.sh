@@ -57,7 +57,7 @@ if [ "$(m "${GSOCKS[0]}" -N -B -e "SHOW STATUS LIKE 'wsrep_cluster_size'" 2>/dev
 	STARTED=1
 	"$ROOT/dev" cluster up >"$TMP/cluster.log" 2>&1 || { cat "$TMP/cluster.log"; die "the cluster did not start"; }
 fi
-m "${GSOCKS[0]}" -N -B -e "SELECT 'galera: cluster', @@wsrep_provider_version, 'innodb_flush_log_at_trx_commit', @@innodb_flush_log_at_trx_commit" | tr '\t' ' '
+say "cluster of $(m "${GSOCKS[0]}" -N -B -e "SHOW STATUS LIKE 'wsrep_cluster_size'" | cut -f2) nodes, Galera $(m "${GSOCKS[0]}" -N -B -e "SHOW STATUS LIKE 'wsrep_provider_version'" | cut -f2), innodb_flush_log_at_trx_commit $(m "${GSOCKS[0]}" -N -B -e 'SELECT @@innodb_flush_log_at_trx_commit') on both"
 
 # ---- 1. ingest ------------------------------------------------------------------
 ingest() { # $1 socket, $2 label: the step's line of billingd_ingest.sh
@@ -116,7 +116,7 @@ for c in "pk lookup (ves by id)" "day by minute, cpu" "month by hour, cpu" "year
 	done
 done
 for c in "pk lookup (ves by id)" "month by hour, cpu"; do
-	row "history: $c p50 us, sync_wait 0 on the cluster" \
+	row "history: ${c%% (*} p50 us, cluster sync_wait 0" \
 		"$(probe_val "$TMP/p-single.txt" "$c" 1)" "$(probe_val "$TMP/p-cluster0.txt" "$c" 1)"
 done
 say "done in $((SECONDS - t_start)) s"
