@@ -107,7 +107,7 @@ int	db_rollback(struct db *);
  * Returns DB_OK, fn's own code (a module error or a db_rc other than
  * DB_RETRY/DB_GONE ends the tries), or DB_RETRY/DB_GONE when they ran out.
  */
-#define DB_TX_TRIES	8
+#define DB_TX_TRIES	16
 #define DB_TX_WINDOW_S	5	/* no new try once this much time has passed */
 int	db_tx(struct db *, int (*fn)(struct db *, void *), void *arg);
 /* db_tx's decision after `tries` runs that took elapsed_ms: 1 to run again. */

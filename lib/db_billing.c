@@ -20,11 +20,13 @@
  * locked FOR UPDATE by the transaction that issues the documents and bumped
  * in it, so numbers have no gaps and two runs queue up behind each other;
  * the second then finds the invoices (unique account, period, currency)
- * and skips them.  Payments and credit notes lock their invoice row first.
- * On a Galera cluster those locks hold only on the node that takes them:
- * there the counter row, and for payments and credit notes a row of
- * invoice_writes bumped in the same transaction, make a second writer
- * through another node fail certification (DB_RETRY) instead of waiting.
+ * and skips them.  Payments and credit notes of an invoice first bump its
+ * row of invoice_writes (invoice_claim), and only then read what was paid
+ * and credited.  On a Galera cluster row locks hold only on the node that
+ * takes them: there the counter row and the invoice_writes row make a
+ * second writer through another node abort (DB_RETRY) instead of waiting,
+ * and db_tx runs it again; a number taken twice that way is refused by
+ * its unique key (DB_DUP, run again once on Galera).
  * Every writing transaction therefore runs through db_tx, which runs it
  * again from the start; each reads what it decides on inside it.
  */
@@ -72,11 +74,12 @@ enum stmt {
 	S_INVOICE_CN_LINES,
 	S_INVOICE_PAYMENTS,
 	S_VE_ACCOUNT,
-	S_INVOICE_LOCK,
+	S_INVOICE_OPEN,
 	S_INVOICE_HAS_VE,
 	S_CN_INSERT,
 	S_CN_LINE_INSERT,
 	S_PAYMENT_INSERT,
+	S_INVOICE_ROW,
 	S_INVOICE_TOUCH,
 	S_OVERDUE,
 	S_OVERDUE_SUSPEND_AUDIT,
@@ -188,9 +191,9 @@ static const char *const sql[S__MAX] = {
 	[S_INVOICE_PAYMENTS] =
 	    "SELECT paid_at, amount_minor, reference FROM payments WHERE invoice_id = ? ORDER BY id",
 	[S_VE_ACCOUNT] = "SELECT account_id FROM ves WHERE id = ?",
-	[S_INVOICE_LOCK] =
+	[S_INVOICE_OPEN] =
 	    "SELECT i.id, i.tax_bp, i.total_minor, i.currency, " SUMS_OF_I
-	    " FROM invoices i WHERE i.number = ? FOR UPDATE",
+	    " FROM invoices i WHERE i.number = ?",
 	[S_INVOICE_HAS_VE] =
 	    "SELECT COUNT(*) FROM invoice_lines WHERE invoice_id = ? AND ve_id = ?",
 	[S_CN_INSERT] =
@@ -202,9 +205,11 @@ static const char *const sql[S__MAX] = {
 	[S_PAYMENT_INSERT] =
 	    "INSERT INTO payments (invoice_id, amount_minor, paid_at, reference, created_at, actor) "
 	    "VALUES (?, ?, ?, ?, ?, ?)",
+	[S_INVOICE_ROW] =
+	    "INSERT IGNORE INTO invoice_writes (invoice_id, n) SELECT id, 0 FROM invoices WHERE number = ?",
 	[S_INVOICE_TOUCH] =
-	    "INSERT INTO invoice_writes (invoice_id, n) VALUES (?, 1) "
-	    "ON DUPLICATE KEY UPDATE n = n + 1",
+	    "UPDATE invoice_writes w JOIN invoices i ON i.id = w.invoice_id SET w.n = w.n + 1 "
+	    "WHERE i.number = ?",
 	[S_OVERDUE] =
 	    "SELECT id FROM ves WHERE state = 'active' AND account_id IN " OVERDUE_ACCOUNTS
 	    " ORDER BY id",
@@ -1190,6 +1195,21 @@ bulk_lines(struct db *db, struct bline *rows, size_t n)
 	return DB_OK;
 }
 
+/*
+ * Prepare statements on tables with triggers before the transaction that
+ * runs them: a prepare inside it may be aborted by a conflicting write
+ * from another Galera node while the server loads the triggers, which
+ * spoils the table for that node (see record() in lib/db.c).  Outside a
+ * transaction nothing can abort it; a failure here shows again, and is
+ * handled, where the statement runs.
+ */
+static void
+warm(struct db *db, const enum stmt *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		(void)db_stmt(db, sql[list[i]]);
+}
+
 /* The counter row of kind and year, made once (db_tx body). */
 struct counter_init {
 	const char	*kind;
@@ -1397,6 +1417,11 @@ billing_invoice_run_opt(struct db *db, int y, int mo, long long now, int due_day
 			rc = BILLING_EDATA;
 			goto out;
 		}
+	}
+	{
+		static const enum stmt w[] = { S_COUNTER_LOCK, S_INVOICE_EXISTS, S_INVOICE_INSERT,
+		    S_LINE_INSERT, S_COUNTER_SET };
+		warm(db, w, nitems(w));
 	}
 	if ((rc = counter_init(db, "INV", year_of(now))) != DB_OK) {
 		snprintf(err, errlen, "the database failed while writing invoices (%s)",
@@ -1623,28 +1648,56 @@ billing_invoice_json(struct db *db, const char *number, const char *owner_ve, lo
 
 /* ---- payments and credit notes ---- */
 
-/* Lock an invoice row; 1 found (fields set), 0 not found, < 0 db_rc. */
+/*
+ * What an invoice's writers decide on (after invoice_claim): 1 found
+ * (fields set), 0 not found, < 0 db_rc.
+ */
 static int
-invoice_lock(struct db *db, const char *number, long long *id, long long *tax_bp,
+invoice_open(struct db *db, const char *number, long long *id, long long *tax_bp,
     long long *open, long long *paid, char cur[4])
 {
 	long long total, credited;
 	struct dbv p[] = { DBV_STR(number) };
 	struct dbo o[] = { DBO_INT(id), DBO_INT(tax_bp), DBO_INT(&total), DBO_STRP(cur, 4),
 	    DBO_INT(&credited), DBO_INT(paid) };
-	int rc = db_one(db, sql[S_INVOICE_LOCK], p, 1, o, nitems(o));
+	int rc = db_one(db, sql[S_INVOICE_OPEN], p, 1, o, nitems(o));
 	if (rc == 1)
 		*open = total + credited - *paid;
 	return rc;
 }
 
-/* Make every payment and credit note of the invoice write one row (see the top). */
+/* The invoice's row of invoice_writes, made once (db_tx body, before the writer's own). */
 static int
-invoice_touch(struct db *db, long long invoice_id)
+invoice_row_tx(struct db *db, void *arg)
 {
-	struct dbv p[] = { DBV_INT(invoice_id) };
+	const char *const *number = arg;
+	struct dbv p[] = { DBV_STR(*number) };
 
-	return db_exec(db, sql[S_INVOICE_TOUCH], p, 1, NULL, NULL);
+	return db_exec(db, sql[S_INVOICE_ROW], p, 1, NULL, NULL);
+}
+
+/*
+ * Every payment and credit note of an invoice begins with this: bump the
+ * invoice's row of invoice_writes (made beforehand by invoice_row_tx), the
+ * first row it locks and before any read that decides.  On one server the
+ * writers of an invoice queue here and each reads what the one before it
+ * committed.  On Galera a write of the same row through another node
+ * either was applied before (we see its effects) or aborts us when it
+ * arrives (we run again); the invoice's own row is not locked, since an
+ * applier of another node's payment takes a shared lock on it (the
+ * foreign key) and would abort us after certification.
+ * 1 done, 0 no such invoice, or a db_rc.
+ */
+static int
+invoice_claim(struct db *db, const char *number)
+{
+	uint64_t n = 0;
+	struct dbv p[] = { DBV_STR(number) };
+	int rc;
+
+	if ((rc = db_exec(db, sql[S_INVOICE_TOUCH], p, 1, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? 1 : 0;
 }
 
 /* A payment (db_tx body): returns a db_rc or a BILLING_E* code; err set for EINPUT. */
@@ -1665,7 +1718,8 @@ payment_tx(struct db *db, void *arg)
 	uint64_t newid;
 	int rc;
 
-	if ((rc = invoice_lock(db, x->number, &inv, &bp, &open, &paid, cur)) <= 0)
+	if ((rc = invoice_claim(db, x->number)) != 1 ||
+	    (rc = invoice_open(db, x->number, &inv, &bp, &open, &paid, cur)) != 1)
 		return rc == 0 ? BILLING_ENOENT : rc;
 	if (x->amount > 0 && x->amount > open) {
 		money_format(open, cur, a, sizeof(a));
@@ -1685,8 +1739,7 @@ payment_tx(struct db *db, void *arg)
 		if ((rc = db_exec(db, sql[S_PAYMENT_INSERT], p, nitems(p), NULL, &newid)) != DB_OK)
 			return rc;
 	}
-	if ((rc = invoice_touch(db, inv)) != DB_OK ||
-	    (rc = audit(db, x->now, x->actor, "invoice.payment", x->number,
+	if ((rc = audit(db, x->now, x->actor, "invoice.payment", x->number,
 	    json_pack("{s:I, s:I, s:s}", "amount_minor", (json_int_t)x->amount,
 	    "paid_at", (json_int_t)x->paid_at, "reference", x->ref))) != DB_OK)
 		return rc;
@@ -1722,6 +1775,13 @@ billing_payment_add(struct db *db, const char *number, long long amount, long lo
 	}
 	if (strlen(number) > 24)
 		return BILLING_ENOENT;
+	if (db_tx(db, invoice_row_tx, &number) != DB_OK)
+		return BILLING_EDB;
+	{
+		static const enum stmt w[] = { S_INVOICE_TOUCH, S_INVOICE_OPEN, S_PAYMENT_INSERT,
+		    S_AUDIT };
+		warm(db, w, nitems(w));
+	}
 	if ((rc = billing_rc(db_tx(db, payment_tx, &x))) == BILLING_OK)
 		*id = x.id;
 	return rc;
@@ -1750,7 +1810,8 @@ credit_tx(struct db *db, void *arg)
 	uint64_t cnid;
 	int year = year_of(x->now), rc;
 
-	if ((rc = invoice_lock(db, x->invoice, &inv, &bp, &open, &paid, cur)) <= 0)
+	if ((rc = invoice_claim(db, x->invoice)) != 1 ||
+	    (rc = invoice_open(db, x->invoice, &inv, &bp, &open, &paid, cur)) != 1)
 		return rc == 0 ? BILLING_ENOENT : rc;
 	if (money_tax(sub, bp, &tax) == -1 || __builtin_add_overflow(sub, tax, &total) ||
 	    -total > open) {
@@ -1797,8 +1858,7 @@ credit_tx(struct db *db, void *arg)
 		if ((rc = db_exec(db, sql[S_COUNTER_SET], p, 3, NULL, NULL)) != DB_OK)
 			return rc;
 	}
-	if ((rc = invoice_touch(db, inv)) != DB_OK ||
-	    (rc = audit(db, x->now, x->actor, "invoice.credit_note", x->invoice,
+	if ((rc = audit(db, x->now, x->actor, "invoice.credit_note", x->invoice,
 	    json_pack("{s:s, s:I, s:s}", "number", number, "total_minor", (json_int_t)total,
 	    "reason", x->reason))) != DB_OK)
 		return rc;
@@ -1838,8 +1898,14 @@ billing_credit_note(struct db *db, const char *invoice, const struct billing_cn_
 	}
 	if (strlen(invoice) > 24)
 		return BILLING_ENOENT;
-	if (counter_init(db, "CN", year_of(now)) != DB_OK)
+	if (counter_init(db, "CN", year_of(now)) != DB_OK ||
+	    db_tx(db, invoice_row_tx, &invoice) != DB_OK)
 		return BILLING_EDB;
+	{
+		static const enum stmt w[] = { S_INVOICE_TOUCH, S_INVOICE_OPEN, S_INVOICE_HAS_VE,
+		    S_COUNTER_LOCK, S_CN_INSERT, S_CN_LINE_INSERT, S_COUNTER_SET, S_AUDIT };
+		warm(db, w, nitems(w));
+	}
 	return billing_rc(db_tx(db, credit_tx, &x));
 }
 

@@ -114,13 +114,29 @@ main(int argc, char **argv)
 			int r = billing_credit_note(db, argv[6 + i % k], &l, 1, "concurrent test",
 			    "probe", num(argv[4]), number, err, sizeof(err));
 			if (r != BILLING_OK) {
-				fprintf(stderr, "billing_probe: credit note %lld on %s: %d %s\n", i,
-				    argv[6 + i % k], r, err);
+				fprintf(stderr, "billing_probe: credit note %lld on %s: %d %s (%s)\n", i,
+				    argv[6 + i % k], r, err, db_last_error(db));
 				rc = 1;
 				break;
 			}
 			printf("%s\n", number);
 		}
+	} else if (strcmp(argv[3], "pay1") == 0 && argc == 7) {
+		long long n = num(argv[5]), id = 0, done = 0;
+		rc = 0;
+		for (long long i = 0; i < n; i++) {
+			int r = billing_payment_add(db, argv[6], 1, num(argv[4]), "test", "probe",
+			    num(argv[4]), &id, err, sizeof(err));
+			if (r == BILLING_OK)
+				done++;
+			else if (r != BILLING_EINPUT) {
+				fprintf(stderr, "billing_probe: payment on %s: %d %s (%s)\n", argv[6], r, err,
+				    db_last_error(db));
+				rc = 1;
+				break;
+			}
+		}
+		printf("paid %lld\n", done);
 	} else if (strcmp(argv[3], "pay") == 0 && argc >= 6) {
 		rc = 0;
 		for (int i = 5; i < argc && rc == 0; i++) {
@@ -145,7 +161,8 @@ main(int argc, char **argv)
 			else if (r == BILLING_EINPUT)
 				printf("refused %s\n", argv[i]);
 			else {
-				fprintf(stderr, "billing_probe: payment on %s: %d %s\n", argv[i], r, err);
+				fprintf(stderr, "billing_probe: payment on %s: %d %s (%s)\n", argv[i], r, err,
+				    db_last_error(db));
 				rc = 1;
 			}
 		}
