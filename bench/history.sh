@@ -2,7 +2,7 @@
 # Usage history benchmark (SPEC sections 5 and 6): is a history answered
 # fast whatever its range, and whatever the size of the tables?
 #
-# 1. A separate database vep_bench (never the dev database), migrated with
+# 1. A separate database vep_bench (BENCH_DB; never the dev database), migrated with
 #    db/migrations/*.sql, gets BENCH_VES synthetic VEs (default 1000) with a
 #    year of day and hour rollups and a day of minute rollups, and
 #    BENCH_RAW_DAYS (default 1) of raw seconds for BENCH_RAW_VES of them
@@ -24,7 +24,7 @@ VES=${BENCH_VES:-1000}
 RAW_VES=${BENCH_RAW_VES:-100}
 RAW_DAYS=${BENCH_RAW_DAYS:-1}
 ITER=${BENCH_ITER:-1000}
-DB=vep_bench
+DB=${BENCH_DB:-vep_bench}
 PROBE=$BUILD/bench/history_probe
 
 say() { echo "history: $*"; }

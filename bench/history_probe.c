@@ -10,7 +10,10 @@
  *	history_probe run SOCKET DB NOW VES RAW_VES ITER
  *		time ITER calls of db_history_get() per case on random VEs, and
  *		as the yardstick one primary-key lookup on ves; print p50, p99,
- *		mean and max in microseconds.
+ *		mean and max in microseconds.  SOCKET may instead name a
+ *		vepanel.conf (ending in .conf): its [database] is used as the
+ *		programs use it (hosts, prefer, sync_wait; its name must be DB),
+ *		for bench/galera.sh.
  *
  * VE ids are B0000001, B0000002, ... so they never meet real ones.
  */
@@ -19,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "conf.h"
 #include "db.h"
 #include "db_history.h"
 #include "util.h"
@@ -175,7 +179,21 @@ run(const char *sock, const char *dbname, long long now, long ves, long raw_ves,
 	char err[256];
 	size_t n = 1;
 
-	if ((db = db_open_params(sock, NULL, 0, "root", NULL, dbname, 5, err, sizeof(err))) == NULL) {
+	size_t sl = strlen(sock);
+
+	if (sl > 5 && strcmp(sock + sl - 5, ".conf") == 0) {
+		struct conf *c = conf_load(sock, err, sizeof(err));
+		db = c != NULL ? db_open(c, err, sizeof(err)) : NULL;
+		if (c != NULL && strcmp(conf_str(c, "database", "name"), dbname) != 0) {
+			snprintf(err, sizeof(err), "%s names database %s, not %s", sock,
+			    conf_str(c, "database", "name"), dbname);
+			db_close(db);
+			db = NULL;
+		}
+		conf_free(c);
+	} else
+		db = db_open_params(sock, NULL, 0, "root", NULL, dbname, 5, err, sizeof(err));
+	if (db == NULL) {
 		fprintf(stderr, "history_probe: %s\n", err);
 		return 1;
 	}

@@ -77,7 +77,7 @@ billing_main(void *arg)
 	while (!bd->B.stop) {
 		struct timespec due;
 		pthread_mutex_unlock(&bd->B.mu);
-		if (db == NULL && (db = db_open(bd->conf, err, sizeof(err))) == NULL) {
+		if (db == NULL && (db = db_open_at(bd->conf, bd->db_prefer, err, sizeof(err))) == NULL) {
 			if (!down)
 				log_warnx("billing jobs: database down (%s); retrying", err);
 			down = 1;

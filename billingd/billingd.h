@@ -234,6 +234,7 @@ struct billingd {
 	size_t		 max_body;
 	int		 down_after;	/* consecutive failures before "down" */
 	int		 sla_node_down_s;	/* unreachable this long: its VEs are down (0: never) */
+	int		 db_prefer;	/* first of [database] hosts to try (from 1) */
 
 	struct loopstate  L;
 	struct writerstate W;

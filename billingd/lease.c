@@ -7,7 +7,14 @@
  * it holds more than that, and re-reads the node list and where the VEs
  * are placed.  Nodes added, disabled or removed are thus picked up
  * without a restart, and a dead billingd's nodes are taken over once its
- * leases lapse (lease_s after its last renewal).
+ * leases lapse: a lease holds while the database clock (whole seconds) is
+ * before lease_until = renewal + lease_s, and a billingd seen within the
+ * last lease_s counts as alive, so the nodes of one killed right after
+ * renewing are taken lease_s to lease_s + refresh_s later and polled from
+ * the next tick (lease_s 3, refresh_s 1: within 5 s; the defaults 8 and 2
+ * leave room for a writer stalled by a slow commit).  On a Galera cluster
+ * each billingd reads the clock of the node it is connected to: the
+ * nodes' clocks must agree (NTP; on one machine they are one clock).
  */
 #include <sys/socket.h>
 #include <netdb.h>
@@ -141,11 +148,11 @@ lease_round(struct billingd *bd)
 		goto out;
 	owners = live > 0 ? (size_t)live : 1;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(r[i].owner, bd->id) == 0 && r[i].until >= now)
+		if (strcmp(r[i].owner, bd->id) == 0 && r[i].until > now)
 			mine++;
 	target = (n + owners - 1) / owners;
 	for (size_t i = 0; i < n && mine < target; i++) {
-		if (r[i].owner[0] != '\0' && r[i].until >= now)
+		if (r[i].owner[0] != '\0' && r[i].until > now)
 			continue;	/* held by a live billingd (maybe us) */
 		if ((rc = db_usage_lease_take(bd->W.db, bd->id, r[i].id, bd->lease_s, &got)) != DB_OK)
 			goto out;
@@ -161,7 +168,7 @@ lease_round(struct billingd *bd)
 	/* More than our share while others live: hand one back per round. */
 	if (owners > 1 && mine > target) {
 		for (size_t i = n; i-- > 0;) {
-			if (strcmp(r[i].owner, bd->id) != 0 || r[i].until < now)
+			if (strcmp(r[i].owner, bd->id) != 0 || r[i].until <= now)
 				continue;
 			if ((rc = db_usage_lease_give(bd->W.db, bd->id, r[i].id)) != DB_OK)
 				goto out;
@@ -179,7 +186,7 @@ lease_round(struct billingd *bd)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct nodeinfo *ni;
-		if (strcmp(r[i].owner, bd->id) != 0 || r[i].until < now || s->nnodes == mine)
+		if (strcmp(r[i].owner, bd->id) != 0 || r[i].until <= now || s->nnodes == mine)
 			continue;
 		ni = &s->nodes[s->nnodes++];
 		ni->id = (uint32_t)r[i].id;

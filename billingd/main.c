@@ -4,6 +4,9 @@
  *
  *	billingd [-dn] [-f conf] [--id NAME] [overrides]
  *
+ * With several database servers ([database] hosts, a Galera cluster),
+ * --db-prefer k makes this billingd start at the k-th (so billingd k of
+ * several uses node k), overriding [database] prefer.
  * billingd stays in the foreground (systemd or ./dev supervise it) and
  * logs to stderr; -d adds debug messages.
  * main() reads the configuration, makes the one context, opens the spool,
@@ -32,7 +35,7 @@
 /* Flags that override vepanel.conf or set what it has no key for yet. */
 enum opt {
 	O_ID = 256, O_LISTEN, O_SPOOL, O_FLUSH, O_LEASE, O_REFRESH, O_RAWRET,
-	O_TIMEOUT, O_SPREAD, O_QUEUE, O_DOWN, O_GRACE, O_MINUTE, O_HOUR, O_NODEDOWN,
+	O_TIMEOUT, O_SPREAD, O_QUEUE, O_DOWN, O_GRACE, O_MINUTE, O_HOUR, O_NODEDOWN, O_DBPREFER,
 };
 
 static const struct option longopts[] = {
@@ -51,6 +54,7 @@ static const struct option longopts[] = {
 	{ "minute-days",	required_argument, NULL, O_MINUTE },
 	{ "hour-days",		required_argument, NULL, O_HOUR },
 	{ "sla-node-down-s",	required_argument, NULL, O_NODEDOWN },
+	{ "db-prefer",		required_argument, NULL, O_DBPREFER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -71,6 +75,7 @@ static const struct {
 	{ O_MINUTE, 1, 3650 },
 	{ O_HOUR, 1, 36500 },
 	{ O_NODEDOWN, 0, 86400 },
+	{ O_DBPREFER, 1, 16 },
 };
 
 static void __attribute__((noreturn))
@@ -80,7 +85,7 @@ usage(void)
 	    "\t[--spool-dir dir] [--flush-s n] [--lease-s n] [--refresh-s n]\n"
 	    "\t[--raw-retention-h n] [--poll-timeout-ms n] [--max-spread-s n]\n"
 	    "\t[--queue-max-mb n] [--down-after n] [--expiry-grace-h n]\n"
-	    "\t[--minute-days n] [--hour-days n] [--sla-node-down-s n]\n");
+	    "\t[--minute-days n] [--hour-days n] [--sla-node-down-s n] [--db-prefer n]\n");
 	exit(2);
 }
 
@@ -127,6 +132,7 @@ set_override(struct billingd *bd, int o, const char *arg)
 	case O_MINUTE:	bd->minute_days = (int)v; break;
 	case O_HOUR:	bd->hour_days = (int)v; break;
 	case O_NODEDOWN: bd->sla_node_down_s = (int)v; break;
+	case O_DBPREFER: bd->db_prefer = (int)v; break;
 	}
 }
 
@@ -160,6 +166,7 @@ from_conf(struct billingd *bd, const struct conf *c)
 	bd->max_body = 64u << 20;
 	bd->down_after = (int)conf_int(c, "billingd", "down_after");
 	bd->sla_node_down_s = (int)conf_int(c, "billingd", "sla_node_down_s");
+	bd->db_prefer = (int)conf_int(c, "database", "prefer");
 }
 
 int

@@ -8,7 +8,9 @@
  * rollups hour_days, deleted in bounded chunks; day rollups for ever.
  * Availability minutes go with the minute rollups; their day rows (kept
  * by the database's triggers) stay for ever.
- * One billingd at a time does this (a named lock).
+ * One billingd at a time does this (a job lock row, held for LOCK_TTL_S at
+ * most should its holder die; a row so that it holds across a Galera
+ * cluster, where an advisory lock would lock one node only).
  *
  * Lifecycle: VEs past expires_at become 'expired' (the agent then stops
  * them: it only receives active and suspended VEs); expiry_grace_h later
@@ -27,7 +29,8 @@
 #define AHEAD		3	/* partitions made ahead of now */
 #define PRUNE_CHUNK	10000
 #define PRUNE_ROUNDS	20
-#define LOCK_NAME	"vepanel.billingd.retention"
+#define LOCK_NAME	"billingd.retention"
+#define LOCK_TTL_S	600
 
 static void
 partitions(struct billingd *bd, enum du_rawtable t, int64_t now)
@@ -100,14 +103,14 @@ retention_run(struct billingd *bd, int64_t now)
 {
 	int got = 0;
 
-	if (db_usage_lock(bd->W.db, LOCK_NAME, &got) != DB_OK || !got)
+	if (db_usage_job_take(bd->W.db, LOCK_NAME, bd->id, LOCK_TTL_S, &got) != DB_OK || !got)
 		return;	/* another billingd is doing it */
 	partitions(bd, DU_RAW, now);
 	partitions(bd, DU_RAW_IP, now);
 	prune(bd, DU_MINUTE, now - (int64_t)bd->minute_days * 86400);
 	prune(bd, DU_HOUR, now - (int64_t)bd->hour_days * 86400);
 	prune(bd, DU__LEVELS, now - (int64_t)bd->minute_days * 86400);	/* availability */
-	db_usage_unlock(bd->W.db, LOCK_NAME);
+	db_usage_job_give(bd->W.db, LOCK_NAME, bd->id);
 }
 
 void

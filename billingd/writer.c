@@ -66,7 +66,7 @@ db_try(struct billingd *bd)
 		return;
 	bd->W.next_connect = now + CONNECT_RETRY_S;
 	if (bd->W.db == NULL) {
-		if ((bd->W.db = db_open(bd->conf, err, sizeof(err))) == NULL) {
+		if ((bd->W.db = db_open_at(bd->conf, bd->db_prefer, err, sizeof(err))) == NULL) {
 			if (bd->W.down_since == 0) {
 				log_warnx("database down: %s", err);
 				bd->W.down_since = now;
@@ -75,8 +75,11 @@ db_try(struct billingd *bd)
 		}
 	} else if (db_reconnect(bd->W.db) != DB_OK)
 		return;
-	if (bd->W.down_since != 0)
-		log_info("database back after %lld s", (long long)(now - bd->W.down_since));
+	if (bd->W.down_since != 0) {
+		char host[128];
+		log_info("database back after %lld s (%s)", (long long)(now - bd->W.down_since),
+		    db_host(bd->W.db, host, sizeof(host)));
+	}
 	bd->W.db_up = 1;
 	bd->W.down_since = 0;
 	bd->W.next_lease = 0;	/* refresh leases and the node list now */

@@ -10,9 +10,11 @@
 #include <string.h>
 
 #include "conf.h"
+#include "dbhost.h"
 #include "util.h"
 
-enum ctype { C_STR, C_INT };
+/* C_HOSTS: a string checked with db_hosts_parse (lib/dbhost.c). */
+enum ctype { C_STR, C_INT, C_HOSTS };
 
 struct ckey {
 	const char	*section;
@@ -24,6 +26,19 @@ struct ckey {
 };
 
 static const struct ckey keys[] = {
+	{ "database", "hosts", C_HOSTS, "", 0, 0,
+	  "database servers in the order they are tried: comma-separated host:port, "
+	  "[IPv6]:port or absolute socket paths, e.g. the nodes of a Galera cluster; the first "
+	  "that answers is used, and one that goes away or is not ready (not in the primary "
+	  "component) is left for the next (empty: socket, or host and port)" },
+	{ "database", "prefer", C_INT, "1", 1, 16,
+	  "position in hosts (from 1, wrapping around) of the server tried first, to spread "
+	  "programs over the nodes; billingd --db-prefer overrides it" },
+	{ "database", "sync_wait", C_INT, "1", 0, 15,
+	  "wsrep_sync_wait of every session on a Galera node: 1 makes each read wait until the "
+	  "node has applied every write the cluster committed before it (a write made through "
+	  "one node is seen by the next request on any other); 0 reads the node's own, maybe "
+	  "older, state; ignored on a server without Galera" },
 	{ "database", "socket", C_STR, "", 0, 0,
 	  "Unix socket of the MariaDB server (empty: use host and port)" },
 	{ "database", "host", C_STR, "127.0.0.1", 0, 0, "MariaDB host when no socket is set" },
@@ -196,6 +211,14 @@ conf_parse(const char *name, const char *text, char *err, size_t errlen)
 		if (c->e[idx].val != NULL) {
 			snprintf(err, errlen, "%s:%d: \"%s\" set twice in [%s]", name, lineno, k, sect);
 			goto fail;
+		}
+		if (ck->type == C_HOSTS) {
+			struct db_host h[DB_HOSTS_MAX];
+			char why[200];
+			if (db_hosts_parse(v, 3306, h, nitems(h), why, sizeof(why)) == -1) {
+				snprintf(err, errlen, "%s:%d: %s: %s", name, lineno, k, why);
+				goto fail;
+			}
 		}
 		if (ck->type == C_INT) {
 			const char *es;

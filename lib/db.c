@@ -2,11 +2,18 @@
  * MariaDB Connector/C behind a small API: see db.h.  Statements are
  * prepared once per connection and cached by the address of their SQL text
  * (every module keeps its SQL in one static table, so addresses are stable).
+ *
+ * A connection may have several servers to choose from ([database] hosts,
+ * e.g. the nodes of a Galera cluster): it starts at the preferred one and
+ * takes the first that answers and is ready; when its server goes away or
+ * stops being ready (a Galera node outside the primary component answers
+ * 1047), db_reconnect moves on to the next one, round the list.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -14,6 +21,7 @@
 
 #include "conf.h"
 #include "db.h"
+#include "dbhost.h"
 #include "log.h"
 #include "util.h"
 
@@ -28,8 +36,14 @@ struct db {
 	size_t		 ncache;
 	int		 in_tx;
 	/* kept for reconnect */
-	char		*socket, *host, *user, *password, *name;
-	int		 port, timeout;
+	struct db_host	 hosts[DB_HOSTS_MAX];
+	size_t		 nhosts;
+	size_t		 cur;		/* the host connected to, or last tried */
+	char		*user, *password, *name;
+	int		 timeout, rw_timeout;
+	int		 sync_wait;	/* wsrep_sync_wait for Galera sessions */
+	int		 galera;	/* the server runs with wsrep_on */
+	int		 lastrc;	/* the enum db_rc of the last error recorded */
 	char		 lasterr[512];
 };
 
@@ -54,6 +68,8 @@ map_errno(unsigned int e)
 		return DB_REFUSED;
 	case CR_SERVER_GONE_ERROR:
 	case CR_SERVER_LOST:
+	case ER_UNKNOWN_COM_ERROR:	/* Galera: node not in the primary component */
+	case ER_ERROR_DURING_COMMIT:	/* Galera: lost the primary component while committing */
 	case CR_CONN_HOST_ERROR:
 	case CR_CONNECTION_ERROR:
 	case ER_CONNECTION_KILLED:
@@ -90,6 +106,18 @@ static int
 record(struct db *db, unsigned int e, const char *msg, const char *what)
 {
 	int rc = map_errno(e);
+
+	/*
+	 * MariaDB 10.11 with Galera: a transaction aborted for a conflict
+	 * (brute force) while the server loads a table's triggers leaves that
+	 * table's cached instance with "Unknown trigger has an error in its
+	 * body: 'Query was empty'" on that node.  The triggers are fine: run
+	 * the transaction again on the next node.  (On a single server the
+	 * same text means a broken trigger; the retry fails the same way.)
+	 */
+	if (e == ER_PARSE_ERROR && strstr(msg, "Unknown trigger has an error in its body") != NULL)
+		rc = DB_GONE;
+	db->lastrc = rc;
 	snprintf(db->lasterr, sizeof(db->lasterr), "%s: %u %s", what, e, msg);
 	/* Expected outcomes are the caller's to report; log the rest once. */
 	if (rc == DB_ERR || rc == DB_GONE)
@@ -101,6 +129,14 @@ int
 db_stmt_error(struct db *db, void *stmt, const char *what)
 {
 	MYSQL_STMT *st = stmt;
+
+	/*
+	 * An error packet that arrives while rows are fetched (on Galera: the
+	 * transaction aborted by a conflicting write) may be left on the
+	 * connection rather than the statement.
+	 */
+	if (mysql_stmt_errno(st) == 0 && mysql_errno(db->my) != 0)
+		return record(db, mysql_errno(db->my), mysql_error(db->my), what);
 	return record(db, mysql_stmt_errno(st), mysql_stmt_error(st), what);
 }
 
@@ -118,17 +154,91 @@ cache_clear(struct db *db)
 	db->ncache = 0;
 }
 
-static int
-connect_now(struct db *db, char *err, size_t errlen)
+/*
+ * One text query of our own with at most one row of one column, for the
+ * checks after connecting (no statement cache yet, no user input): the
+ * value into out ("" when no row), the MariaDB error number, or 0.
+ */
+static unsigned int
+probe(MYSQL *my, const char *q, char *out, size_t outlen)
 {
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	unsigned int nf;
+
+	out[0] = '\0';
+	if (mysql_query(my, q) != 0)
+		return mysql_errno(my);
+	if ((res = mysql_store_result(my)) == NULL)
+		return mysql_errno(my);
+	nf = mysql_num_fields(res);
+	if ((row = mysql_fetch_row(res)) != NULL && nf > 0 && row[nf - 1] != NULL)
+		snprintf(out, outlen, "%s", row[nf - 1]);
+	mysql_free_result(res);
+	return 0;
+}
+
+/*
+ * After connecting to a server that may be a Galera node: is it ready (in
+ * the primary component and synced enough to serve), and set the session's
+ * wsrep_sync_wait.  Why sync_wait: Galera commits are certified on every
+ * node but applied on the others a little later, so a read through node B
+ * right after a write through node A may not see it; with wsrep_sync_wait
+ * = 1 each read first waits until B has applied everything committed
+ * before it.  A web request that follows a login or an order may be served
+ * by a worker on another node (after a failover, programs are spread over
+ * the nodes), so reads must see the latest writes: 1 is the default.
+ * Writers need no wait for correctness: a transaction that read an old
+ * row and writes it fails certification (1213) and runs again.
+ * Returns 0, or -1 with the reason in why.
+ */
+static int
+galera_check(struct db *db, char *why, size_t whylen)
+{
+	char v[64], q[64];
+	unsigned int e;
+
+	db->galera = 0;
+	if ((e = probe(db->my, "SELECT @@GLOBAL.wsrep_on", v, sizeof(v))) != 0) {
+		if (e == ER_UNKNOWN_SYSTEM_VARIABLE)
+			return 0;	/* a server built without Galera */
+		snprintf(why, whylen, "%s", mysql_error(db->my));
+		return -1;
+	}
+	if (strcmp(v, "1") != 0)
+		return 0;
+	db->galera = 1;
+	if (probe(db->my, "SHOW STATUS LIKE 'wsrep_ready'", v, sizeof(v)) != 0) {
+		snprintf(why, whylen, "%s", mysql_error(db->my));
+		return -1;
+	}
+	if (strcmp(v, "ON") != 0) {
+		snprintf(why, whylen, "Galera node not ready (wsrep_ready %s: not in the primary "
+		    "component, or still joining)", v[0] ? v : "unknown");
+		return -1;
+	}
+	/* An integer from the configuration's checked range, not user input. */
+	snprintf(q, sizeof(q), "SET SESSION wsrep_sync_wait = %d", db->sync_wait);
+	if (probe(db->my, q, v, sizeof(v)) != 0) {
+		snprintf(why, whylen, "%s", mysql_error(db->my));
+		return -1;
+	}
+	return 0;
+}
+
+/* Connect to host i; 0 or -1 with the reason in why. */
+static int
+connect_one(struct db *db, size_t i, char *why, size_t whylen)
+{
+	const struct db_host *h = &db->hosts[i];
 	unsigned int t = (unsigned int)db->timeout;
-	unsigned int rw = 30;
+	unsigned int rw = (unsigned int)db->rw_timeout;
 	my_bool off = 0;
 
 	if (db->my != NULL)
 		mysql_close(db->my);
 	if ((db->my = mysql_init(NULL)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
 	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &t);
@@ -138,14 +248,51 @@ connect_now(struct db *db, char *err, size_t errlen)
 	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->my, MYSQL_INIT_COMMAND,
 	    "SET time_zone='+00:00', sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO'");
-	if (mysql_real_connect(db->my, db->socket ? NULL : db->host, db->user,
-	    db->password, db->name, (unsigned int)db->port, db->socket, 0) == NULL) {
-		snprintf(err, errlen, "cannot connect to MariaDB%s%s: %s",
-		    db->socket ? " at " : "", db->socket ? db->socket : "",
-		    mysql_error(db->my));
+	if (mysql_real_connect(db->my, h->socket[0] ? NULL : h->host, db->user,
+	    db->password, db->name, (unsigned int)h->port, h->socket[0] ? h->socket : NULL,
+	    0) == NULL) {
+		snprintf(why, whylen, "%s", mysql_error(db->my));
+		return -1;
+	}
+	/* One server, no sync_wait: exactly the single-server behaviour of old. */
+	if ((db->nhosts > 1 || db->sync_wait > 0) && galera_check(db, why, whylen) == -1) {
+		mysql_close(db->my);
+		db->my = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Connect to the first host that answers, trying each once from first on
+ * (db_hosts_pos); 0, or -1 with a reason in err (the last host's).
+ */
+static int
+connect_now(struct db *db, size_t first, char *err, size_t errlen)
+{
+	char why[384], name[DB_SOCKLEN + 8];
+	size_t was = db->cur;
+
+	for (size_t k = 0; k < db->nhosts; k++) {
+		size_t i = db_hosts_pos(db->nhosts, first, k);
+		db->cur = i;
+		db_host_name(&db->hosts[i], name, sizeof(name));
+		if (connect_one(db, i, why, sizeof(why)) == 0) {
+			if (i != was)
+				log_info("db: on %s now%s", name, db->galera ? " (Galera node)" : "");
+			return 0;
+		}
+		if (db->nhosts > 1)
+			log_warnx("db: %s: %s", name, why);
+	}
+	db_host_name(&db->hosts[db->cur], name, sizeof(name));
+	if (db->nhosts > 1)
+		snprintf(err, errlen, "cannot connect to any of the %zu database servers "
+		    "(last: %s: %s)", db->nhosts, name, why);
+	else
+		snprintf(err, errlen, "cannot connect to MariaDB%s%s: %s",
+		    db->hosts[0].socket[0] ? " at " : "", db->hosts[0].socket, why);
+	return -1;
 }
 
 void
@@ -156,8 +303,6 @@ db_close(struct db *db)
 	cache_clear(db);
 	if (db->my != NULL)
 		mysql_close(db->my);
-	free(db->socket);
-	free(db->host);
 	free(db->user);
 	if (db->password != NULL) {
 		explicit_bzero(db->password, strlen(db->password));
@@ -167,9 +312,30 @@ db_close(struct db *db)
 	free(db);
 }
 
-struct db *
-db_open_params(const char *socket, const char *host, int port, const char *user,
-    const char *password, const char *name, int timeout, char *err, size_t errlen)
+/* The common part of db_open and db_open_params: hosts are set. */
+static struct db *
+open_hosts(struct db *db, const char *user, const char *password, const char *name,
+    size_t first, char *err, size_t errlen)
+{
+	db->user = strdup(user ? user : "");
+	db->password = password ? strdup(password) : NULL;
+	db->name = strdup(name ? name : "");
+	if (db->user == NULL || db->name == NULL || (password != NULL && db->password == NULL)) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	db->cur = first;
+	if (connect_now(db, first, err, errlen) == -1)
+		goto fail;
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+/* A db with the connection settings but no server yet; NULL when out of memory. */
+static struct db *
+db_new(int timeout, int rw_timeout, int sync_wait, char *err, size_t errlen)
 {
 	struct db *db;
 
@@ -177,23 +343,41 @@ db_open_params(const char *socket, const char *host, int port, const char *user,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	db->socket = socket && *socket ? strdup(socket) : NULL;
-	db->host = strdup(host ? host : "127.0.0.1");
-	db->user = strdup(user ? user : "");
-	db->password = password ? strdup(password) : NULL;
-	db->name = strdup(name ? name : "");
-	db->port = port;
 	db->timeout = timeout > 0 ? timeout : 5;
-	if (db->host == NULL || db->user == NULL || db->name == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	if (connect_now(db, err, errlen) == -1)
-		goto fail;
+	db->rw_timeout = rw_timeout > 0 ? rw_timeout : 30;
+	db->sync_wait = sync_wait;
 	return db;
-fail:
-	db_close(db);
-	return NULL;
+}
+
+/* One host from socket, or host and port, into h; 0 or -1 (too long). */
+static int
+one_host(struct db_host *h, const char *socket, const char *host, int port)
+{
+	memset(h, 0, sizeof(*h));
+	if (socket != NULL && *socket != '\0')
+		return snprintf(h->socket, sizeof(h->socket), "%s", socket) <
+		    (int)sizeof(h->socket) ? 0 : -1;
+	h->port = port;
+	return snprintf(h->host, sizeof(h->host), "%s", host ? host : "127.0.0.1") <
+	    (int)sizeof(h->host) ? 0 : -1;
+}
+
+struct db *
+db_open_params(const char *socket, const char *host, int port, const char *user,
+    const char *password, const char *name, int timeout, char *err, size_t errlen)
+{
+	struct db *db;
+
+	/* Tools and tests: one server, no wsrep_sync_wait of our own. */
+	if ((db = db_new(timeout, 30, 0, err, errlen)) == NULL)
+		return NULL;
+	if (one_host(&db->hosts[0], socket, host, port) == -1) {
+		snprintf(err, errlen, "database socket or host name too long");
+		db_close(db);
+		return NULL;
+	}
+	db->nhosts = 1;
+	return open_hosts(db, user, password, name, 0, err, errlen);
 }
 
 static char *
@@ -214,18 +398,42 @@ read_secret(const char *path, char *err, size_t errlen)
 }
 
 struct db *
-db_open(const struct conf *c, char *err, size_t errlen)
+db_open_at(const struct conf *c, int prefer, char *err, size_t errlen)
 {
 	const char *pf = conf_str(c, "database", "password_file");
-	char *pw = NULL;
+	char *pw = NULL, why[256];
 	struct db *db;
+	int n;
 
-	if (*pf != '\0' && (pw = read_secret(pf, err, errlen)) == NULL)
+	if ((db = db_new((int)conf_int(c, "database", "connect_timeout_s"),
+	    (int)conf_int(c, "database", "rw_timeout_s"),
+	    (int)conf_int(c, "database", "sync_wait"), err, errlen)) == NULL)
 		return NULL;
-	db = db_open_params(conf_str(c, "database", "socket"),
-	    conf_str(c, "database", "host"), (int)conf_int(c, "database", "port"),
-	    conf_str(c, "database", "user"), pw, conf_str(c, "database", "name"),
-	    (int)conf_int(c, "database", "connect_timeout_s"), err, errlen);
+	/* conf_load checked the list already; this cannot fail but says why if it does. */
+	if ((n = db_hosts_parse(conf_str(c, "database", "hosts"),
+	    (int)conf_int(c, "database", "port"), db->hosts, nitems(db->hosts), why,
+	    sizeof(why))) == -1) {
+		snprintf(err, errlen, "[database] hosts: %s", why);
+		db_close(db);
+		return NULL;
+	}
+	if (n == 0) {
+		if (one_host(&db->hosts[0], conf_str(c, "database", "socket"),
+		    conf_str(c, "database", "host"), (int)conf_int(c, "database", "port")) == -1) {
+			snprintf(err, errlen, "[database] socket or host too long");
+			db_close(db);
+			return NULL;
+		}
+		n = 1;
+	}
+	db->nhosts = (size_t)n;
+	if (*pf != '\0' && (pw = read_secret(pf, err, errlen)) == NULL) {
+		db_close(db);
+		return NULL;
+	}
+	db = open_hosts(db, conf_str(c, "database", "user"), pw, conf_str(c, "database", "name"),
+	    db_hosts_first((size_t)n, prefer > 0 ? prefer : conf_int(c, "database", "prefer")),
+	    err, errlen);
 	if (pw != NULL) {
 		explicit_bzero(pw, strlen(pw));
 		free(pw);
@@ -233,22 +441,119 @@ db_open(const struct conf *c, char *err, size_t errlen)
 	return db;
 }
 
+struct db *
+db_open(const struct conf *c, char *err, size_t errlen)
+{
+	return db_open_at(c, 0, err, errlen);
+}
+
 int
 db_reconnect(struct db *db)
 {
-	char err[256];
+	char err[512];
 	cache_clear(db);
 	db->in_tx = 0;
-	if (connect_now(db, err, sizeof(err)) == -1) {
+	/* The next host first: the one we were on just failed us. */
+	if (connect_now(db, db->cur + 1, err, sizeof(err)) == -1) {
 		snprintf(db->lasterr, sizeof(db->lasterr), "%s", err);
 		return DB_GONE;
 	}
 	return DB_OK;
 }
 
+const char *
+db_host(struct db *db, char *out, size_t outlen)
+{
+	db_host_name(&db->hosts[db->cur], out, outlen);
+	return out;
+}
+
+int
+db_tx_again(int rc, int tries, long long elapsed_ms)
+{
+	if (rc != DB_RETRY && rc != DB_GONE)
+		return 0;
+	return tries < DB_TX_TRIES && elapsed_ms < DB_TX_WINDOW_S * 1000LL;
+}
+
+/*
+ * On Galera, a transaction that a write from another node aborts while it
+ * waits on a row that write inserted is told "duplicate key" (1062), not
+ * "deadlock": the number it took from a counter row was taken by the
+ * other.  Run it once more there; a real duplicate is refused again.
+ */
+static int
+galera_dup(const struct db *db, int rc, int *dup_tries)
+{
+	if (rc != DB_DUP || !db->galera || *dup_tries > 0)
+		return rc;
+	(*dup_tries)++;
+	return DB_RETRY;
+}
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+db_tx(struct db *db, int (*fn)(struct db *, void *), void *arg)
+{
+	long long t0 = mono_ms();
+	int rc, tries = 0, dups = 0;
+
+	for (;;) {
+		if ((rc = db_begin(db)) == DB_OK) {
+			rc = fn(db, arg);
+			if (rc == DB_OK)
+				rc = db_commit(db);
+			else
+				db_rollback(db);
+		}
+		rc = galera_dup(db, rc, &dups);
+		tries++;
+		if (!db_tx_again(rc, tries, mono_ms() - t0))
+			break;
+		if (rc == DB_GONE && db_reconnect(db) != DB_OK)
+			break;
+		if (rc == DB_RETRY) {
+			/*
+			 * Two writers of the same rows (on Galera: through two
+			 * nodes) would meet again at once; a short random pause,
+			 * growing with the tries, lets one of them through.
+			 */
+			unsigned char r = 0;
+			(void)vep_random(&r, 1);
+			long long ms = 1 + (long long)r % (4LL << (tries < 6 ? tries : 6));
+			struct timespec ts = { 0, (long)(ms * 1000000) };
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (rc == DB_RETRY || rc == DB_GONE)
+		log_warnx("%s: gave up after %d tries in %lld ms: %s", __func__, tries,
+		    mono_ms() - t0, db_strerror(rc));
+	return rc;
+}
+
+int
+db_stmt_rc(struct db *db)
+{
+	/*
+	 * The server went away, or on Galera our transaction was aborted by a
+	 * conflicting one from another node (its next command, a prepare too,
+	 * answers 1213): the caller reconnects or runs the transaction again.
+	 */
+	return db->lastrc == DB_GONE || db->lastrc == DB_RETRY ? db->lastrc : DB_ERR;
+}
+
 void *
 db_stmt(struct db *db, const char *sql)
 {
+	db->lastrc = DB_ERR;
 	MYSQL_STMT *st;
 
 	for (size_t i = 0; i < db->ncache; i++)
@@ -314,8 +619,9 @@ run(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_STMT *
 		return DB_ERR;
 	}
 	for (int attempt = 0; attempt < 2; attempt++) {
+		/* A failed prepare leaves its error on the closed statement: db_stmt recorded it. */
 		if ((st = db_stmt(db, sql)) == NULL)
-			rc = map_errno(mysql_errno(db->my)) == DB_GONE ? DB_GONE : DB_ERR;
+			rc = db_stmt_rc(db);
 		else {
 			if (mysql_stmt_param_count(st) != np) {
 				log_warnx("%s: %lu placeholders, %zu values: %.80s", __func__,

@@ -68,15 +68,26 @@ struct db_cur {
 	size_t		 no;
 };
 
-/* Connect using [database] of conf; NULL with a reason in err. */
+/*
+ * Connect using [database] of conf: the first of its hosts that answers
+ * (and, on Galera, is ready), starting at [database] prefer; NULL with a
+ * reason in err.  db_open_at starts at prefer instead (from 1; <= 0: the
+ * configuration's), for programs that spread themselves over the nodes.
+ */
 struct db	*db_open(const struct conf *, char *err, size_t errlen);
+struct db	*db_open_at(const struct conf *, int prefer, char *err, size_t errlen);
 /* Connect to explicit parameters (tools and tests); socket may be NULL. */
 struct db	*db_open_params(const char *socket, const char *host, int port,
 		    const char *user, const char *password, const char *name,
 		    int connect_timeout, char *err, size_t errlen);
 void		 db_close(struct db *);
-/* Drop the statement cache and reconnect; 0 or DB_GONE. */
+/*
+ * Drop the statement cache and reconnect, to the next host of the list
+ * first (the current one just failed), then round the list; 0 or DB_GONE.
+ */
 int		 db_reconnect(struct db *);
+/* The server in use (or last tried), "host:port" or a socket path, into out. */
+const char	*db_host(struct db *, char *out, size_t outlen);
 const char	*db_strerror(int rc);
 /* The last MariaDB error text, for operators' logs only (never for users). */
 const char	*db_last_error(struct db *);
@@ -84,6 +95,23 @@ const char	*db_last_error(struct db *);
 int	db_begin(struct db *);
 int	db_commit(struct db *);
 int	db_rollback(struct db *);
+
+/*
+ * Run fn(db, arg) as one whole transaction: begin, fn, commit when fn
+ * returns DB_OK, roll back otherwise.  DB_RETRY (a deadlock, or on Galera
+ * a certification conflict with a write committed through another node)
+ * and DB_GONE (after reconnecting, maybe to the next host) run it again
+ * from the start, after a short random pause, while db_tx_again allows.
+ * fn must read what it decides on inside the transaction and keep its
+ * results in arg only once it returns DB_OK, so a second run is safe.
+ * Returns DB_OK, fn's own code (a module error or a db_rc other than
+ * DB_RETRY/DB_GONE ends the tries), or DB_RETRY/DB_GONE when they ran out.
+ */
+#define DB_TX_TRIES	16
+#define DB_TX_WINDOW_S	5	/* no new try once this much time has passed */
+int	db_tx(struct db *, int (*fn)(struct db *, void *), void *arg);
+/* db_tx's decision after `tries` runs that took elapsed_ms: 1 to run again. */
+int	db_tx_again(int rc, int tries, long long elapsed_ms);
 
 /* Run a statement without result rows; affected and insert_id optional. */
 int	db_exec(struct db *, const char *sql, const struct dbv *, size_t np,
@@ -102,6 +130,8 @@ int	db_exec_script(struct db *, const char *text);
 
 /* The prepared statement for sql, for bulk array binding (billingd). */
 void	*db_stmt(struct db *, const char *sql);
+/* Why db_stmt returned NULL: DB_GONE, DB_RETRY or DB_ERR. */
+int	db_stmt_rc(struct db *);
 /* Map a failed statement's error to enum db_rc (and log it once). */
 int	db_stmt_error(struct db *, void *stmt, const char *what);
 

@@ -21,9 +21,6 @@
 #include "money.h"
 #include "util.h"
 
-#define TX_TRIES	3
-#define TX_RETRY_S	5	/* no new try once a transaction has taken this long */
-
 enum stmt {
 	S_ADMIN_HASH,
 	S_VES_LIST,
@@ -665,31 +662,17 @@ audit(struct db *db, long long now, const char *actor, const char *action, const
 }
 
 /*
- * Run fn in a transaction: commit on ADM_OK, roll back otherwise; a
- * deadlock or a lost connection runs it again (TX_TRIES in all), but not
- * after a lock wait that took seconds: the operator gets an answer before
- * the web server gives up on us.  Returns fn's enum admin_rc, with
- * database failures as ADM_EDB.
+ * Run fn in a transaction (db_tx: commit on ADM_OK, roll back otherwise;
+ * a deadlock, a Galera certification conflict or a lost connection runs
+ * it again, a few times within seconds, so the operator gets an answer
+ * before the web server gives up on us).  Returns fn's enum admin_rc,
+ * with database failures as ADM_EDB.
  */
 static int
 tx_run(struct db *db, int (*fn)(struct db *, void *), void *arg)
 {
-	time_t start = time(NULL);
-	int rc = DB_ERR;
+	int rc = db_tx(db, fn, arg);
 
-	for (int i = 0; i < TX_TRIES && (i == 0 || time(NULL) - start < TX_RETRY_S); i++) {
-		if ((rc = db_begin(db)) == DB_OK) {
-			rc = fn(db, arg);
-			if (rc == ADM_OK)
-				rc = db_commit(db);
-			else
-				db_rollback(db);
-		}
-		if (rc != DB_RETRY && rc != DB_GONE)
-			break;
-		if (rc == DB_GONE && db_reconnect(db) != DB_OK)
-			break;
-	}
 	if (rc < 0 && rc > ADM_ENOENT) {
 		log_warnx("%s: %s", __func__, db_strerror(rc));
 		return ADM_EDB;

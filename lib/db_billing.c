@@ -20,7 +20,15 @@
  * locked FOR UPDATE by the transaction that issues the documents and bumped
  * in it, so numbers have no gaps and two runs queue up behind each other;
  * the second then finds the invoices (unique account, period, currency)
- * and skips them.  Payments and credit notes lock their invoice row first.
+ * and skips them.  Payments and credit notes of an invoice first bump its
+ * row of invoice_writes (invoice_claim), and only then read what was paid
+ * and credited.  On a Galera cluster row locks hold only on the node that
+ * takes them: there the counter row and the invoice_writes row make a
+ * second writer through another node abort (DB_RETRY) instead of waiting,
+ * and db_tx runs it again; a number taken twice that way is refused by
+ * its unique key (DB_DUP, run again once on Galera).
+ * Every writing transaction therefore runs through db_tx, which runs it
+ * again from the start; each reads what it decides on inside it.
  *
  * Late usage (db_adjust.h) hooks in, delimited: the run opens its month in
  * invoiced_periods before reading usage; "DN-" numbers are debit notes for
@@ -73,11 +81,13 @@ enum stmt {
 	S_INVOICE_CN_LINES,
 	S_INVOICE_PAYMENTS,
 	S_VE_ACCOUNT,
-	S_INVOICE_LOCK,
+	S_INVOICE_OPEN,
 	S_INVOICE_HAS_VE,
 	S_CN_INSERT,
 	S_CN_LINE_INSERT,
 	S_PAYMENT_INSERT,
+	S_INVOICE_ROW,
+	S_INVOICE_TOUCH,
 	S_OVERDUE,
 	S_OVERDUE_SUSPEND_AUDIT,
 	S_OVERDUE_SUSPEND,
@@ -190,9 +200,9 @@ static const char *const sql[S__MAX] = {
 	[S_INVOICE_PAYMENTS] =
 	    "SELECT paid_at, amount_minor, reference FROM payments WHERE invoice_id = ? ORDER BY id",
 	[S_VE_ACCOUNT] = "SELECT account_id FROM ves WHERE id = ?",
-	[S_INVOICE_LOCK] =
+	[S_INVOICE_OPEN] =
 	    "SELECT i.id, i.tax_bp, i.total_minor, i.currency, " SUMS_OF_I
-	    " FROM invoices i WHERE i.number = ? FOR UPDATE",
+	    " FROM invoices i WHERE i.number = ?",
 	[S_INVOICE_HAS_VE] =
 	    "SELECT COUNT(*) FROM invoice_lines WHERE invoice_id = ? AND ve_id = ?",
 	[S_CN_INSERT] =
@@ -204,6 +214,11 @@ static const char *const sql[S__MAX] = {
 	[S_PAYMENT_INSERT] =
 	    "INSERT INTO payments (invoice_id, amount_minor, paid_at, reference, created_at, actor) "
 	    "VALUES (?, ?, ?, ?, ?, ?)",
+	[S_INVOICE_ROW] =
+	    "INSERT IGNORE INTO invoice_writes (invoice_id, n) SELECT id, 0 FROM invoices WHERE number = ?",
+	[S_INVOICE_TOUCH] =
+	    "UPDATE invoice_writes w JOIN invoices i ON i.id = w.invoice_id SET w.n = w.n + 1 "
+	    "WHERE i.number = ?",
 	[S_OVERDUE] =
 	    "SELECT id FROM ves WHERE state = 'active' AND account_id IN " OVERDUE_ACCOUNTS
 	    " ORDER BY id",
@@ -1250,7 +1265,7 @@ bulk_lines(struct db *db, struct bline *rows, size_t n)
 			{ MYSQL_TYPE_LONGLONG, &base->amount, NULL },
 		};
 		if ((st = db_stmt(db, sql[S_LINE_INSERT])) == NULL)
-			return DB_GONE;
+			return db_stmt_rc(db);
 		memset(b, 0, sizeof(b));
 		for (size_t i = 0; i < nitems(col); i++) {
 			b[i].buffer_type = col[i].t;
@@ -1269,35 +1284,81 @@ bulk_lines(struct db *db, struct bline *rows, size_t n)
 	return DB_OK;
 }
 
-/* Invoices of groups [g0, g1) (start indexes into r->ve) in one transaction. */
-static int
-run_write_chunk(struct db *db, struct run *r, const size_t *gs, size_t g0, size_t g1,
-    int y, int mo, long long now, int due_days, int *created)
+/*
+ * Prepare statements on tables with triggers before the transaction that
+ * runs them: a prepare inside it may be aborted by a conflicting write
+ * from another Galera node while the server loads the triggers, which
+ * spoils the table for that node (see record() in lib/db.c).  Outside a
+ * transaction nothing can abort it; a failure here shows again, and is
+ * handled, where the statement runs.
+ */
+static void
+warm(struct db *db, const enum stmt *list, size_t n)
 {
-	char period[8], number[25];
-	long long next = 0;
-	int64_t from, to;
-	int year = year_of(now), made = 0, rc;
+	for (size_t i = 0; i < n; i++)
+		(void)db_stmt(db, sql[list[i]]);
+}
 
-	period_str(y, mo, period);
-	rate_month_bounds(y, mo, &from, &to);
-	{
-		struct dbv p[] = { DBV_STR("INV"), DBV_INT(year) };
-		if ((rc = db_exec(db, sql[S_COUNTER_INIT], p, 2, NULL, NULL)) != DB_OK)
-			return rc;
-	}
-	if ((rc = db_begin(db)) != DB_OK)
-		return rc;
+/* The counter row of kind and year, made once (db_tx body). */
+struct counter_init {
+	const char	*kind;
+	int		 year;
+};
+
+static int
+counter_init_tx(struct db *db, void *arg)
+{
+	const struct counter_init *x = arg;
+	struct dbv p[] = { DBV_STR(x->kind), DBV_INT(x->year) };
+
+	return db_exec(db, sql[S_COUNTER_INIT], p, 2, NULL, NULL);
+}
+
+/*
+ * Made in a transaction of its own before the one that locks it: inside
+ * that one, two issuers' INSERT IGNORE would each hold a shared lock the
+ * other's FOR UPDATE waits on (a deadlock every time).
+ */
+static int
+counter_init(struct db *db, const char *kind, int year)
+{
+	struct counter_init x = { kind, year };
+
+	return db_tx(db, counter_init_tx, &x);
+}
+
+/* One chunk of the invoice run: invoices of groups [g0, g1) of r->ve (db_tx body). */
+struct run_chunk {
+	struct run	*r;
+	const size_t	*gs;
+	size_t		 g0, g1;
+	int		 y, mo, due_days;
+	long long	 now;
+	int		 made;	/* invoices created, once committed */
+};
+
+static int
+run_write_chunk(struct db *db, void *arg)
+{
+	struct run_chunk *x = arg;
+	struct run *r = x->r;
+	const size_t *gs = x->gs;
+	char period[8], number[25];
+	long long next = 0, now = x->now;
+	int64_t from, to;
+	int year = year_of(now), made = 0, rc, due_days = x->due_days;
+
+	x->made = 0;
+	period_str(x->y, x->mo, period);
+	rate_month_bounds(x->y, x->mo, &from, &to);
 	{
 		struct dbv p[] = { DBV_STR("INV"), DBV_INT(year) };
 		struct dbo o[] = { DBO_INT(&next) };
-		if ((rc = db_one(db, sql[S_COUNTER_LOCK], p, 2, o, 1)) != 1) {
-			rc = rc == 0 ? DB_ERR : rc;
-			goto fail;
-		}
+		if ((rc = db_one(db, sql[S_COUNTER_LOCK], p, 2, o, 1)) != 1)
+			return rc == 0 ? DB_ERR : rc;
 	}
 	r->nbl = 0;
-	for (size_t g = g0; g < g1; g++) {
+	for (size_t g = x->g0; g < x->g1; g++) {
 		const struct bve *first = &r->ve[gs[g]];
 		size_t end = gs[g + 1], nl = 0, seq = 0;
 		long long id = 0;
@@ -1309,7 +1370,7 @@ run_write_chunk(struct db *db, struct run *r, const size_t *gs, size_t g0, size_
 			    DBV_STR(first->currency) };
 			struct dbo o[] = { DBO_INT(&id) };
 			if ((rc = db_one(db, sql[S_INVOICE_EXISTS], p, 3, o, 1)) < 0)
-				goto fail;
+				return rc;
 			if (rc == 1)
 				continue;	/* another run was first */
 		}
@@ -1325,54 +1386,47 @@ run_write_chunk(struct db *db, struct run *r, const size_t *gs, size_t g0, size_
 			    DBV_INT(first->tax_bp), DBV_INT(sub), DBV_INT(tax), DBV_INT(total),
 			    DBV_INT(now), DBV_INT(now + (long long)due_days * 86400) };
 			if ((rc = db_exec(db, sql[S_INVOICE_INSERT], p, nitems(p), NULL, &newid)) != DB_OK)
-				goto fail;
+				return rc;
 		}
 		next++;
 		made++;
 		if (r->nbl + nl > r->cbl) {
 			size_t nc = (r->nbl + nl) * 2;
-			struct bline *x = reallocarray(r->bl, nc, sizeof(*x));
-			if (x == NULL) {
-				rc = DB_ERR;
-				goto fail;
-			}
-			r->bl = x;
+			struct bline *nb = reallocarray(r->bl, nc, sizeof(*nb));
+			if (nb == NULL)
+				return DB_ERR;
+			r->bl = nb;
 			r->cbl = nc;
 		}
 		for (size_t i = gs[g]; i < end; i++) {
 			const struct bve *b = &r->ve[i];
 			for (size_t k = 0; k < b->nlines; k++) {
 				const struct rate_line *l = &r->lines[b->line_off + k];
-				struct bline *x = &r->bl[r->nbl++];
-				memset(x, 0, sizeof(*x));
-				x->invoice_id = (long long)newid;
-				x->seq = (long long)++seq;
-				memcpy(x->ve, b->id, sizeof(x->ve));
-				snprintf(x->kind, sizeof(x->kind), "%s", rate_kind_name(l->kind));
-				snprintf(x->res, sizeof(x->res), "%s", rate_res_name(l->res));
-				snprintf(x->unit, sizeof(x->unit), "%s", rate_res_unit(l->res));
-				x->version_id = r->vr[b->vlo + l->ver].v.id;
-				x->qty = l->qty_micro;
-				x->price = l->unit_price_minor;
-				x->amount = l->amount_minor;
-				x->ind_ve = x->ind_kind = x->ind_res = x->ind_unit = STMT_INDICATOR_NTS;
+				struct bline *bl = &r->bl[r->nbl++];
+				memset(bl, 0, sizeof(*bl));
+				bl->invoice_id = (long long)newid;
+				bl->seq = (long long)++seq;
+				memcpy(bl->ve, b->id, sizeof(bl->ve));
+				snprintf(bl->kind, sizeof(bl->kind), "%s", rate_kind_name(l->kind));
+				snprintf(bl->res, sizeof(bl->res), "%s", rate_res_name(l->res));
+				snprintf(bl->unit, sizeof(bl->unit), "%s", rate_res_unit(l->res));
+				bl->version_id = r->vr[b->vlo + l->ver].v.id;
+				bl->qty = l->qty_micro;
+				bl->price = l->unit_price_minor;
+				bl->amount = l->amount_minor;
+				bl->ind_ve = bl->ind_kind = bl->ind_res = bl->ind_unit = STMT_INDICATOR_NTS;
 			}
 		}
 	}
 	if (r->nbl > 0 && (rc = bulk_lines(db, r->bl, r->nbl)) != DB_OK)
-		goto fail;
+		return rc;
 	{
 		struct dbv p[] = { DBV_INT(next), DBV_STR("INV"), DBV_INT(year) };
 		if ((rc = db_exec(db, sql[S_COUNTER_SET], p, 3, NULL, NULL)) != DB_OK)
-			goto fail;
+			return rc;
 	}
-	if ((rc = db_commit(db)) != DB_OK)
-		return rc;
-	*created += made;
+	x->made = made;
 	return DB_OK;
-fail:
-	db_rollback(db);
-	return rc;
 }
 
 static double
@@ -1462,18 +1516,24 @@ billing_invoice_run_opt(struct db *db, int y, int mo, long long now, int due_day
 			goto out;
 		}
 	}
+	{
+		static const enum stmt w[] = { S_COUNTER_LOCK, S_INVOICE_EXISTS, S_INVOICE_INSERT,
+		    S_LINE_INSERT, S_COUNTER_SET };
+		warm(db, w, nitems(w));
+	}
+	if ((rc = counter_init(db, "INV", year_of(now))) != DB_OK) {
+		snprintf(err, errlen, "the database failed while writing invoices (%s)",
+		    db_strerror(rc));
+		rc = BILLING_EDB;
+		goto out;
+	}
 	for (size_t g = 0; g < ng; g += RUN_CHUNK) {
-		size_t g1 = g + RUN_CHUNK < ng ? g + RUN_CHUNK : ng;
-		int d = DB_RETRY;
-		for (int attempt = 0; attempt < 5 && (d == DB_RETRY || d == DB_GONE); attempt++) {
-			int before = *created;
-			d = run_write_chunk(db, &r, gs, g, g1, y, mo, now, due_days, created);
-			if (d == DB_GONE)
-				db_reconnect(db);
-			if (d != DB_OK)
-				*created = before;
-		}
-		if (d != DB_OK) {
+		struct run_chunk x = { &r, gs, g, g + RUN_CHUNK < ng ? g + RUN_CHUNK : ng,
+		    y, mo, due_days, now, 0 };
+		int d = db_tx(db, run_write_chunk, &x);
+		if (d == DB_OK)
+			*created += x.made;
+		else {
 			snprintf(err, errlen, "the database failed while writing invoices (%s)",
 			    db_strerror(d));
 			log_warnx("billing run %s: %s after %d invoices", period, err, *created);
@@ -1694,28 +1754,121 @@ billing_invoice_json(struct db *db, const char *number, const char *owner_ve, lo
 
 /* ---- payments and credit notes ---- */
 
-/* Lock an invoice row; 1 found (fields set), 0 not found, < 0 db_rc. */
+/*
+ * What an invoice's writers decide on (after invoice_claim): 1 found
+ * (fields set), 0 not found, < 0 db_rc.
+ */
 static int
-invoice_lock(struct db *db, const char *number, long long *id, long long *tax_bp,
+invoice_open(struct db *db, const char *number, long long *id, long long *tax_bp,
     long long *open, long long *paid, char cur[4])
 {
 	long long total, credited;
 	struct dbv p[] = { DBV_STR(number) };
 	struct dbo o[] = { DBO_INT(id), DBO_INT(tax_bp), DBO_INT(&total), DBO_STRP(cur, 4),
 	    DBO_INT(&credited), DBO_INT(paid) };
-	int rc = db_one(db, sql[S_INVOICE_LOCK], p, 1, o, nitems(o));
+	int rc = db_one(db, sql[S_INVOICE_OPEN], p, 1, o, nitems(o));
 	if (rc == 1)
 		*open = total + credited - *paid;
 	return rc;
+}
+
+/* The invoice's row of invoice_writes, made once (db_tx body, before the writer's own). */
+static int
+invoice_row_tx(struct db *db, void *arg)
+{
+	const char *const *number = arg;
+	struct dbv p[] = { DBV_STR(*number) };
+
+	return db_exec(db, sql[S_INVOICE_ROW], p, 1, NULL, NULL);
+}
+
+/*
+ * Every payment and credit note of an invoice begins with this: bump the
+ * invoice's row of invoice_writes (made beforehand by invoice_row_tx), the
+ * first row it locks and before any read that decides.  On one server the
+ * writers of an invoice queue here and each reads what the one before it
+ * committed.  On Galera a write of the same row through another node
+ * either was applied before (we see its effects) or aborts us when it
+ * arrives (we run again); the invoice's own row is not locked, since an
+ * applier of another node's payment takes a shared lock on it (the
+ * foreign key) and would abort us after certification.
+ * 1 done, 0 no such invoice, or a db_rc.
+ */
+static int
+invoice_claim(struct db *db, const char *number)
+{
+	uint64_t n = 0;
+	struct dbv p[] = { DBV_STR(number) };
+	int rc;
+
+	if ((rc = db_exec(db, sql[S_INVOICE_TOUCH], p, 1, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? 1 : 0;
+}
+
+/* A payment (db_tx body): returns a db_rc or a BILLING_E* code; err set for EINPUT. */
+struct payment {
+	const char	*number, *ref, *actor;
+	long long	 amount, paid_at, now;
+	long long	 id;		/* the new payment, once committed */
+	char		*err;
+	size_t		 errlen;
+};
+
+static int
+payment_tx(struct db *db, void *arg)
+{
+	struct payment *x = arg;
+	long long inv, bp, open, paid;
+	char cur[4], a[32];
+	uint64_t newid;
+	int rc;
+
+	if ((rc = invoice_claim(db, x->number)) != 1 ||
+	    (rc = invoice_open(db, x->number, &inv, &bp, &open, &paid, cur)) != 1)
+		return rc == 0 ? BILLING_ENOENT : rc;
+	if (x->amount > 0 && x->amount > open) {
+		money_format(open, cur, a, sizeof(a));
+		snprintf(x->err, x->errlen, "the payment is more than the open amount of %s (%s %s)",
+		    x->number, a, cur);
+		return BILLING_EINPUT;
+	}
+	if (x->amount < 0 && -x->amount > paid) {
+		money_format(paid, cur, a, sizeof(a));
+		snprintf(x->err, x->errlen, "a reversal cannot exceed what was paid on %s (%s %s)",
+		    x->number, a, cur);
+		return BILLING_EINPUT;
+	}
+	{
+		struct dbv p[] = { DBV_INT(inv), DBV_INT(x->amount), DBV_INT(x->paid_at),
+		    DBV_STR(x->ref), DBV_INT(x->now), DBV_STR(x->actor) };
+		if ((rc = db_exec(db, sql[S_PAYMENT_INSERT], p, nitems(p), NULL, &newid)) != DB_OK)
+			return rc;
+	}
+	if ((rc = audit(db, x->now, x->actor, "invoice.payment", x->number,
+	    json_pack("{s:I, s:I, s:s}", "amount_minor", (json_int_t)x->amount,
+	    "paid_at", (json_int_t)x->paid_at, "reference", x->ref))) != DB_OK)
+		return rc;
+	x->id = (long long)newid;
+	return DB_OK;
+}
+
+/* A db_tx outcome as a billing code: the module's own codes as they are. */
+static int
+billing_rc(int rc)
+{
+	if (rc == DB_OK)
+		return BILLING_OK;
+	if (rc <= BILLING_EINPUT)
+		return rc;
+	return BILLING_EDB;
 }
 
 int
 billing_payment_add(struct db *db, const char *number, long long amount, long long paid_at,
     const char *ref, const char *actor, long long now, long long *id, char *err, size_t errlen)
 {
-	long long inv, bp, open, paid;
-	char cur[4], a[32];
-	uint64_t newid;
+	struct payment x = { number, ref, actor, amount, paid_at, now, 0, err, errlen };
 	int rc;
 
 	if (amount == 0) {
@@ -1731,43 +1884,95 @@ billing_payment_add(struct db *db, const char *number, long long amount, long lo
 	}
 	if (strlen(number) > 24)
 		return BILLING_ENOENT;
-	if (db_begin(db) != DB_OK)
+	if (db_tx(db, invoice_row_tx, &number) != DB_OK)
 		return BILLING_EDB;
-	if ((rc = invoice_lock(db, number, &inv, &bp, &open, &paid, cur)) <= 0) {
-		db_rollback(db);
-		return rc == 0 ? BILLING_ENOENT : BILLING_EDB;
+	{
+		static const enum stmt w[] = { S_INVOICE_TOUCH, S_INVOICE_OPEN, S_PAYMENT_INSERT,
+		    S_AUDIT };
+		warm(db, w, nitems(w));
 	}
-	if (amount > 0 && amount > open) {
+	if ((rc = billing_rc(db_tx(db, payment_tx, &x))) == BILLING_OK)
+		*id = x.id;
+	return rc;
+}
+
+/* A credit note (db_tx body): returns a db_rc or a BILLING_E* code; err set for EINPUT. */
+struct credit {
+	const char			*invoice, *reason, *actor;
+	const struct billing_cn_line	*l;
+	size_t				 n;
+	long long			 now;
+	int64_t				 sub;
+	char				*number;	/* 25 bytes, set once committed */
+	char				*err;
+	size_t				 errlen;
+};
+
+static int
+credit_tx(struct db *db, void *arg)
+{
+	struct credit *x = arg;
+	const struct billing_cn_line *l = x->l;
+	long long inv, bp, open, paid, next = 0, cnt;
+	int64_t tax, total, sub = x->sub;
+	char cur[4], a[32], number[25];
+	uint64_t cnid;
+	int year = year_of(x->now), rc;
+
+	if ((rc = invoice_claim(db, x->invoice)) != 1 ||
+	    (rc = invoice_open(db, x->invoice, &inv, &bp, &open, &paid, cur)) != 1)
+		return rc == 0 ? BILLING_ENOENT : rc;
+	if (money_tax(sub, bp, &tax) == -1 || __builtin_add_overflow(sub, tax, &total) ||
+	    -total > open) {
 		money_format(open, cur, a, sizeof(a));
-		snprintf(err, errlen, "the payment is more than the open amount of %s (%s %s)",
-		    number, a, cur);
-		db_rollback(db);
+		snprintf(x->err, x->errlen, "the credit (tax included) is more than the open amount "
+		    "of %s (%s %s)", x->invoice, a, cur);
 		return BILLING_EINPUT;
 	}
-	if (amount < 0 && -amount > paid) {
-		money_format(paid, cur, a, sizeof(a));
-		snprintf(err, errlen, "a reversal cannot exceed what was paid on %s (%s %s)",
-		    number, a, cur);
-		db_rollback(db);
-		return BILLING_EINPUT;
+	for (size_t i = 0; i < x->n; i++) {
+		if (l[i].ve_id[0] == '\0')
+			continue;
+		struct dbv p[] = { DBV_INT(inv), DBV_STR(l[i].ve_id) };
+		struct dbo o[] = { DBO_INT(&cnt) };
+		if ((rc = db_one(db, sql[S_INVOICE_HAS_VE], p, 2, o, 1)) != 1)
+			return rc == 0 ? DB_ERR : rc;
+		if (cnt == 0) {
+			snprintf(x->err, x->errlen, "line %zu: VE %s is not on invoice %s", i + 1,
+			    l[i].ve_id, x->invoice);
+			return BILLING_EINPUT;
+		}
 	}
 	{
-		struct dbv p[] = { DBV_INT(inv), DBV_INT(amount), DBV_INT(paid_at), DBV_STR(ref),
-		    DBV_INT(now), DBV_STR(actor) };
-		if (db_exec(db, sql[S_PAYMENT_INSERT], p, nitems(p), NULL, &newid) != DB_OK)
-			goto fail;
+		struct dbv p[] = { DBV_STR("CN"), DBV_INT(year) };
+		struct dbo o[] = { DBO_INT(&next) };
+		if ((rc = db_one(db, sql[S_COUNTER_LOCK], p, 2, o, 1)) != 1)
+			return rc == 0 ? DB_ERR : rc;
 	}
-	if (audit(db, now, actor, "invoice.payment", number, json_pack("{s:I, s:I, s:s}",
-	    "amount_minor", (json_int_t)amount, "paid_at", (json_int_t)paid_at,
-	    "reference", ref)) != DB_OK)
-		goto fail;
-	if (db_commit(db) != DB_OK)
-		return BILLING_EDB;
-	*id = (long long)newid;
-	return BILLING_OK;
-fail:
-	db_rollback(db);
-	return BILLING_EDB;
+	snprintf(number, sizeof(number), "CN-%04d-%06lld", year, next);
+	{
+		struct dbv p[] = { DBV_STR(number), DBV_INT(inv), DBV_STR(x->reason), DBV_INT(sub),
+		    DBV_INT(tax), DBV_INT(total), DBV_INT(x->now), DBV_STR(x->actor) };
+		if ((rc = db_exec(db, sql[S_CN_INSERT], p, nitems(p), NULL, &cnid)) != DB_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < x->n; i++) {
+		struct dbv p[] = { DBV_INT(cnid), DBV_INT(i + 1),
+		    l[i].ve_id[0] ? DBV_STR(l[i].ve_id) : DBV_NULL, DBV_STR(rate_res_name(l[i].res)),
+		    DBV_STR(l[i].description), DBV_INT(l[i].amount_minor) };
+		if ((rc = db_exec(db, sql[S_CN_LINE_INSERT], p, nitems(p), NULL, NULL)) != DB_OK)
+			return rc;
+	}
+	{
+		struct dbv p[] = { DBV_INT(next + 1), DBV_STR("CN"), DBV_INT(year) };
+		if ((rc = db_exec(db, sql[S_COUNTER_SET], p, 3, NULL, NULL)) != DB_OK)
+			return rc;
+	}
+	if ((rc = audit(db, x->now, x->actor, "invoice.credit_note", x->invoice,
+	    json_pack("{s:s, s:I, s:s}", "number", number, "total_minor", (json_int_t)total,
+	    "reason", x->reason))) != DB_OK)
+		return rc;
+	memcpy(x->number, number, sizeof(number));
+	return DB_OK;
 }
 
 int
@@ -1775,11 +1980,7 @@ billing_credit_note(struct db *db, const char *invoice, const struct billing_cn_
     size_t n, const char *reason, const char *actor, long long now, char number[25],
     char *err, size_t errlen)
 {
-	long long inv, bp, open, paid, next = 0, cnt;
-	int64_t sub = 0, tax, total;
-	char cur[4], a[32];
-	uint64_t cnid;
-	int year = year_of(now), rc;
+	struct credit x = { invoice, reason, actor, l, n, now, 0, number, err, errlen };
 
 	if (n == 0 || n > 100) {
 		snprintf(err, errlen, "a credit note has 1 to 100 lines");
@@ -1799,80 +2000,22 @@ billing_credit_note(struct db *db, const char *invoice, const struct billing_cn_
 			snprintf(err, errlen, "line %zu: unknown resource", i + 1);
 			return BILLING_EINPUT;
 		}
-		if (__builtin_add_overflow(sub, (int64_t)l[i].amount_minor, &sub)) {
+		if (__builtin_add_overflow(x.sub, (int64_t)l[i].amount_minor, &x.sub)) {
 			snprintf(err, errlen, "the credit is too large");
 			return BILLING_EINPUT;
 		}
 	}
 	if (strlen(invoice) > 24)
 		return BILLING_ENOENT;
-	{
-		struct dbv p[] = { DBV_STR("CN"), DBV_INT(year) };
-		if (db_exec(db, sql[S_COUNTER_INIT], p, 2, NULL, NULL) != DB_OK)
-			return BILLING_EDB;
-	}
-	if (db_begin(db) != DB_OK)
+	if (counter_init(db, "CN", year_of(now)) != DB_OK ||
+	    db_tx(db, invoice_row_tx, &invoice) != DB_OK)
 		return BILLING_EDB;
-	if ((rc = invoice_lock(db, invoice, &inv, &bp, &open, &paid, cur)) <= 0) {
-		db_rollback(db);
-		return rc == 0 ? BILLING_ENOENT : BILLING_EDB;
-	}
-	if (money_tax(sub, bp, &tax) == -1 || __builtin_add_overflow(sub, tax, &total) ||
-	    -total > open) {
-		money_format(open, cur, a, sizeof(a));
-		snprintf(err, errlen, "the credit (tax included) is more than the open amount of %s "
-		    "(%s %s)", invoice, a, cur);
-		db_rollback(db);
-		return BILLING_EINPUT;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (l[i].ve_id[0] == '\0')
-			continue;
-		struct dbv p[] = { DBV_INT(inv), DBV_STR(l[i].ve_id) };
-		struct dbo o[] = { DBO_INT(&cnt) };
-		if (db_one(db, sql[S_INVOICE_HAS_VE], p, 2, o, 1) != 1)
-			goto fail;
-		if (cnt == 0) {
-			snprintf(err, errlen, "line %zu: VE %s is not on invoice %s", i + 1,
-			    l[i].ve_id, invoice);
-			db_rollback(db);
-			return BILLING_EINPUT;
-		}
-	}
 	{
-		struct dbv p[] = { DBV_STR("CN"), DBV_INT(year) };
-		struct dbo o[] = { DBO_INT(&next) };
-		if (db_one(db, sql[S_COUNTER_LOCK], p, 2, o, 1) != 1)
-			goto fail;
+		static const enum stmt w[] = { S_INVOICE_TOUCH, S_INVOICE_OPEN, S_INVOICE_HAS_VE,
+		    S_COUNTER_LOCK, S_CN_INSERT, S_CN_LINE_INSERT, S_COUNTER_SET, S_AUDIT };
+		warm(db, w, nitems(w));
 	}
-	snprintf(number, 25, "CN-%04d-%06lld", year, next);
-	{
-		struct dbv p[] = { DBV_STR(number), DBV_INT(inv), DBV_STR(reason), DBV_INT(sub),
-		    DBV_INT(tax), DBV_INT(total), DBV_INT(now), DBV_STR(actor) };
-		if (db_exec(db, sql[S_CN_INSERT], p, nitems(p), NULL, &cnid) != DB_OK)
-			goto fail;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct dbv p[] = { DBV_INT(cnid), DBV_INT(i + 1),
-		    l[i].ve_id[0] ? DBV_STR(l[i].ve_id) : DBV_NULL, DBV_STR(rate_res_name(l[i].res)),
-		    DBV_STR(l[i].description), DBV_INT(l[i].amount_minor) };
-		if (db_exec(db, sql[S_CN_LINE_INSERT], p, nitems(p), NULL, NULL) != DB_OK)
-			goto fail;
-	}
-	{
-		struct dbv p[] = { DBV_INT(next + 1), DBV_STR("CN"), DBV_INT(year) };
-		if (db_exec(db, sql[S_COUNTER_SET], p, 3, NULL, NULL) != DB_OK)
-			goto fail;
-	}
-	if (audit(db, now, actor, "invoice.credit_note", invoice, json_pack("{s:s, s:I, s:s}",
-	    "number", number, "total_minor", (json_int_t)total, "reason", reason)) != DB_OK)
-		goto fail;
-	if (db_commit(db) != DB_OK)
-		return BILLING_EDB;
-	return BILLING_OK;
-fail:
-	db_rollback(db);
-	return BILLING_EDB;
+	return billing_rc(db_tx(db, credit_tx, &x));
 }
 
 /* ---- policies for billingd ---- */

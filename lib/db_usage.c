@@ -47,8 +47,9 @@ enum stmt {
 	STMT_NODES,
 	STMT_NODE_HEALTH,
 	STMT_ASSIGN,
-	STMT_LOCK,
-	STMT_UNLOCK,
+	STMT_JOB_INIT,
+	STMT_JOB_TAKE,
+	STMT_JOB_GIVE,
 	STMT_PARTITIONS,
 	STMT_PRUNE_MINUTE,
 	STMT_PRUNE_HOUR,
@@ -152,7 +153,7 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_LEASE_TAKE] =
 	    "UPDATE nodes SET lease_owner = ?, lease_until = UNIX_TIMESTAMP() + ? "
 	    "WHERE id = ? AND enabled = 1 AND (lease_owner IS NULL OR lease_owner = ? "
-	    "OR lease_until IS NULL OR lease_until < UNIX_TIMESTAMP())",
+	    "OR lease_until IS NULL OR lease_until <= UNIX_TIMESTAMP())",
 	[STMT_LEASE_RELEASE] =
 	    "UPDATE nodes SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
 	[STMT_LEASE_GIVE] =
@@ -162,7 +163,7 @@ static const char *const sql[STMT__MAX] = {
 	    "INSERT INTO billingd_instances (owner, seen_at) VALUES (?, UNIX_TIMESTAMP()) "
 	    "ON DUPLICATE KEY UPDATE seen_at = VALUES(seen_at)",
 	[STMT_ALIVE_COUNT] =
-	    "SELECT COUNT(*) FROM billingd_instances WHERE seen_at >= UNIX_TIMESTAMP() - ?",
+	    "SELECT COUNT(*) FROM billingd_instances WHERE seen_at > UNIX_TIMESTAMP() - ?",
 	[STMT_ALIVE_GONE] =
 	    "DELETE FROM billingd_instances WHERE owner = ?",
 	[STMT_NODES] =
@@ -174,8 +175,12 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_ASSIGN] =
 	    "SELECT v.id, v.node_id FROM ves v JOIN nodes n ON n.id = v.node_id "
 	    "WHERE n.lease_owner = ? AND n.enabled = 1",
-	[STMT_LOCK] = "SELECT COALESCE(GET_LOCK(?, 0), 0)",
-	[STMT_UNLOCK] = "SELECT COALESCE(RELEASE_LOCK(?), 0)",
+	/* A row, not an advisory lock: on Galera that would lock one node only. */
+	[STMT_JOB_INIT] = "INSERT IGNORE INTO job_locks (name) VALUES (?)",
+	[STMT_JOB_TAKE] =
+	    "UPDATE job_locks SET owner = ?, until = UNIX_TIMESTAMP() + ?, taken = taken + 1 "
+	    "WHERE name = ? AND (owner = ? OR until < UNIX_TIMESTAMP())",
+	[STMT_JOB_GIVE] = "UPDATE job_locks SET until = 0 WHERE name = ? AND owner = ?",
 	[STMT_PARTITIONS] =
 	    "SELECT PARTITION_NAME, PARTITION_DESCRIPTION FROM information_schema.PARTITIONS "
 	    "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? "
@@ -236,7 +241,7 @@ bulk(struct db *db, enum stmt which, void *rows, size_t rowsize, size_t n,
 		char *base = (char *)rows + done * rowsize;
 
 		if ((st = db_stmt(db, sql[which])) == NULL)
-			return DB_GONE;	/* prepare fails when the server went away */
+			return db_stmt_rc(db);
 		memset(b, 0, sizeof(b[0]) * nc);
 		for (size_t i = 0; i < nc; i++) {
 			b[i].buffer = base + c[i].off;
@@ -551,29 +556,33 @@ db_usage_assign_open(struct db *db, struct du_assign *q, const char *owner)
 	return db_query(db, &q->c, sql[STMT_ASSIGN], p, nitems(p), q->o, nitems(q->o));
 }
 
-static int
-lockcall(struct db *db, enum stmt which, const char *name, int *got)
+int
+db_usage_job_take(struct db *db, const char *name, const char *owner, int ttl_s, int *got)
 {
-	struct dbv p[] = { DBV_STR(name) };
-	long long v = 0;
-	struct dbo o[] = { DBO_INT(&v) };
-	int rc = db_one(db, sql[which], p, nitems(p), o, nitems(o));
+	struct dbv pi[] = { DBV_STR(name) };
+	struct dbv pt[] = { DBV_STR(owner), DBV_INT(ttl_s), DBV_STR(name), DBV_STR(owner) };
+	uint64_t n = 0;
+	int rc;
 
-	if (got != NULL)
-		*got = rc == 1 && v == 1;
-	return rc < 0 ? rc : DB_OK;
+	*got = 0;
+	if ((rc = db_exec(db, sql[STMT_JOB_INIT], pi, nitems(pi), NULL, NULL)) != DB_OK &&
+	    rc != DB_RETRY)
+		return rc;
+	rc = db_exec(db, sql[STMT_JOB_TAKE], pt, nitems(pt), &n, NULL);
+	if (rc == DB_RETRY)
+		return DB_OK;	/* another took it at the same moment (maybe through another node) */
+	if (rc != DB_OK)
+		return rc;
+	*got = n == 1;
+	return DB_OK;
 }
 
 int
-db_usage_lock(struct db *db, const char *name, int *got)
+db_usage_job_give(struct db *db, const char *name, const char *owner)
 {
-	return lockcall(db, STMT_LOCK, name, got);
-}
+	struct dbv p[] = { DBV_STR(name), DBV_STR(owner) };
 
-int
-db_usage_unlock(struct db *db, const char *name)
-{
-	return lockcall(db, STMT_UNLOCK, name, NULL);
+	return db_exec(db, sql[STMT_JOB_GIVE], p, nitems(p), NULL, NULL);
 }
 
 int

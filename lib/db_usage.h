@@ -144,9 +144,14 @@ struct du_assign {
 };
 int	db_usage_assign_open(struct db *, struct du_assign *, const char *owner);
 
-/* A named advisory lock held by this connection: *got 1 or 0. */
-int	db_usage_lock(struct db *, const char *name, int *got);
-int	db_usage_unlock(struct db *, const char *name);
+/*
+ * A cluster-wide job lock (table job_locks): owner holds name for ttl_s
+ * seconds of the database clock, or until it gives it back; taking it
+ * again extends it.  *got 1 or 0 (held by another live owner, or taken by
+ * another at the same moment); returns a db_rc.
+ */
+int	db_usage_job_take(struct db *, const char *name, const char *owner, int ttl_s, int *got);
+int	db_usage_job_give(struct db *, const char *name, const char *owner);
 
 /* Partitions of a raw table in order: name and bound ("MAXVALUE" or a number). */
 struct du_parts {

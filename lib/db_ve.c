@@ -250,46 +250,53 @@ take_addresses(struct db *db, long long count, long long *ids)
 	return 0;
 }
 
-/* One attempt of the creation transaction; see db_ve_create. */
+/* The creation transaction (db_tx body); see db_ve_create. */
+struct create {
+	const struct order		*o;
+	const struct order_plan		*pl;
+	const struct order_template	*tp;
+	const char			*pwhash;
+	long long			 now;
+	char				*ve_id;
+	long long			*ids;
+};
+
 static int
-create_once(struct db *db, const struct order *o, const struct order_plan *pl,
-    const struct order_template *tp, const char *pwhash, long long now, char ve_id[9],
-    long long *ids)
+create_once(struct db *db, void *arg)
 {
+	const struct create *x = arg;
+	const struct order *o = x->o;
+	const struct order_plan *pl = x->pl;
+	const struct order_template *tp = x->tp;
+	const char *pwhash = x->pwhash;
+	long long now = x->now, *ids = x->ids;
+	char *ve_id = x->ve_id;
 	char logins[40];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
 	long long node = 0, count = o->n[OF_IP_COUNT];
 	uint64_t account, order;
 	int rc;
 
-	if ((rc = db_begin(db)) != DB_OK)
-		return rc;
 	/* Placement: a node with room, its row locked while we fill it. */
 	struct dbv pn[] = { DBV_INT(o->n[OF_DISK_QUOTA_MB]) };
 	struct dbo on[] = { DBO_INT(&node) };
 	if ((rc = db_one(db, sql[S_NODE_PICK], pn, nitems(pn), on, 1)) < 0)
-		goto fail;
-	if (rc == 0) {
-		rc = VC_NO_NODE;
-		goto fail;
-	}
+		return rc;
+	if (rc == 0)
+		return VC_NO_NODE;
 	struct dbv pl1[] = { DBV_INT(node) };
 	if ((rc = db_one(db, sql[S_NODE_LOCK], pl1, 1, on, 1)) < 0)
-		goto fail;
-	if (rc == 0) {
-		rc = DB_RETRY;	/* disabled meanwhile: choose again */
-		goto fail;
-	}
+		return rc;
+	if (rc == 0)
+		return DB_RETRY;	/* disabled meanwhile: choose again */
 	if ((rc = take_addresses(db, count, ids)) < 0)
-		goto fail;
-	if (rc == 0) {
-		rc = VC_NO_ADDRESS;
-		goto fail;
-	}
+		return rc;
+	if (rc == 0)
+		return VC_NO_ADDRESS;
 
 	struct dbv pa[] = { DBV_STR(o->s[OF_EMAIL]), DBV_INT(now) };
 	if ((rc = db_exec(db, sql[S_ACCOUNT_INSERT], pa, nitems(pa), NULL, &account)) != DB_OK)
-		goto fail;
+		return rc;
 	logins_list((unsigned)o->n[OF_LOGIN], logins, sizeof(logins));
 	struct dbv po[9 + NINT] = { DBV_INT(account), DBV_INT(pl->id), DBV_INT(tp->id), DBV_STR0(key),
 	    DBV_STR(logins), DBV_STR(order_firewall_names[o->n[OF_FIREWALL]]),
@@ -298,20 +305,16 @@ create_once(struct db *db, const struct order *o, const struct order_plan *pl,
 	for (size_t i = 0; i < NINT; i++)
 		po[9 + i] = DBV_INT(o->n[int_cols[i]]);
 	rc = db_exec(db, sql[S_ORDER_INSERT], po, nitems(po), NULL, &order);
-	if (rc == DB_DUP && key != NULL) {
-		rc = VC_KEY_USED;	/* the caller looks the key up again */
-		goto fail;
-	}
+	if (rc == DB_DUP && key != NULL)
+		return VC_KEY_USED;	/* the caller looks the key up again */
 	if (rc != DB_OK)
-		goto fail;
+		return rc;
 
 	/* A random VEid, never sequential; a collision just draws again. */
 	for (int tries = 0;; tries++) {
 		unsigned char r[4];
-		if (vep_random(r, sizeof(r)) == -1) {
-			rc = DB_ERR;
-			goto fail;
-		}
+		if (vep_random(r, sizeof(r)) == -1)
+			return DB_ERR;
 		snprintf(ve_id, 9, "%02X%02X%02X%02X", r[0], r[1], r[2], r[3]);
 		struct dbv pv[] = { DBV_STR(ve_id), DBV_INT(account), DBV_INT(order), DBV_INT(node),
 		    DBV_STR(pwhash), DBV_INT(now), DBV_INT(now + o->n[OF_LIFETIME_DAYS] * 86400),
@@ -321,26 +324,19 @@ create_once(struct db *db, const struct order *o, const struct order_plan *pl,
 			break;
 	}
 	if (rc != DB_OK)
-		goto fail;
+		return rc;
 
 	for (long long i = 0; i < count; i++) {
 		uint64_t n = 0;
 		const char *dn = (size_t)i < o->ndns ? o->dns[i] : NULL;
 		struct dbv pi[] = { DBV_STR(ve_id), DBV_INT(i + 1), DBV_STR0(dn), DBV_INT(ids[i]) };
 		if ((rc = db_exec(db, sql[S_ADDR_ASSIGN], pi, nitems(pi), &n, NULL)) != DB_OK)
-			goto fail;
-		if (n != 1) {
-			rc = DB_RETRY;
-			goto fail;
-		}
+			return rc;
+		if (n != 1)
+			return DB_RETRY;	/* taken meanwhile (on Galera: through another node) */
 	}
 	struct dbv pu[] = { DBV_INT(now), DBV_STR("signup"), DBV_STR("ve.create"), DBV_STR(ve_id) };
-	if ((rc = db_exec(db, sql[S_AUDIT], pu, nitems(pu), NULL, NULL)) != DB_OK)
-		goto fail;
-	return db_commit(db);
-fail:
-	db_rollback(db);
-	return rc;
+	return db_exec(db, sql[S_AUDIT], pu, nitems(pu), NULL, NULL);
 }
 
 int
@@ -357,12 +353,10 @@ db_ve_create(struct db *db, const struct order *o, const struct order_catalog *c
 		return DB_ERR;	/* order_check was not run */
 	if ((ids = calloc((size_t)o->n[OF_IP_COUNT], sizeof(*ids))) == NULL)
 		return DB_ERR;
-	for (int attempt = 0; attempt < 4; attempt++) {
-		rc = create_once(db, o, pl, tp, pwhash, now, ve_id, ids);
-		if (rc != DB_RETRY && rc != DB_GONE)
-			break;
-		if (rc == DB_GONE && db_reconnect(db) != DB_OK)
-			break;
+	{
+		/* Run again after a deadlock, a certification conflict or a lost server. */
+		struct create x = { o, pl, tp, pwhash, now, ve_id, ids };
+		rc = db_tx(db, create_once, &x);
 	}
 	free(ids);
 	if (rc == VC_KEY_USED) {

@@ -5,6 +5,7 @@ lib_libvep_a_SOURCES = \
 	lib/util.c lib/util.h \
 	lib/conf.c lib/conf.h \
 	lib/db.c lib/db.h \
+	lib/dbhost.c lib/dbhost.h \
 	lib/http.c lib/http.h \
 	lib/resp.c lib/resp.h \
 	lib/auth.c lib/auth.h \

@@ -14,6 +14,12 @@ tests_unit_test_http_SOURCES = tests/unit/test_http.c
 tests_unit_test_http_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_http_LDADD = $(UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/test_dbhost
+TESTS += tests/unit/test_dbhost
+tests_unit_test_dbhost_SOURCES = tests/unit/test_dbhost.c
+tests_unit_test_dbhost_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dbhost_LDADD = $(UNIT_LIBS)
+
 check_PROGRAMS += tests/unit/test_auth tests/unit/test_tmpl
 TESTS += tests/unit/test_auth tests/unit/test_tmpl
 tests_unit_test_auth_SOURCES = tests/unit/test_auth.c

@@ -15,10 +15,18 @@
  *	    usage of one hour at T stored as billingd's writer stores it (hour
  *	    and day rollups, late marks, one transaction): "marked N"
  *	billing_probe -f CONF adjust NOW DAYS        "debit N credit M"
+ *	billing_probe -f CONF credit NOW N INV...    N credit notes of -1 minor,
+ *		round the invoices given: one number per line (test_galera.py
+ *		runs two at once through two nodes)
+ *	billing_probe -f CONF pay NOW INV...         pay each invoice's open
+ *		amount: "paid INV" or "refused INV" (the open amount was paid
+ *		meanwhile) per line
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "conf.h"
 #include "db.h"
@@ -135,6 +143,68 @@ main(int argc, char **argv)
 			rc = 0;
 		} else
 			fprintf(stderr, "billing_probe: %s\n", err);
+	} else if (strcmp(argv[3], "credit") == 0 && argc >= 7) {
+		struct billing_cn_line l = { "", RR_FEE, -1, "test credit" };
+		char number[25];
+		long long n = num(argv[5]);
+		int k = argc - 6;
+		rc = 0;
+		for (long long i = 0; i < n; i++) {
+			int r = billing_credit_note(db, argv[6 + i % k], &l, 1, "concurrent test",
+			    "probe", num(argv[4]), number, err, sizeof(err));
+			if (r != BILLING_OK) {
+				fprintf(stderr, "billing_probe: credit note %lld on %s: %d %s (%s)\n", i,
+				    argv[6 + i % k], r, err, db_last_error(db));
+				rc = 1;
+				break;
+			}
+			printf("%s\n", number);
+		}
+	} else if (strcmp(argv[3], "pay1") == 0 && argc == 7) {
+		long long n = num(argv[5]), id = 0, done = 0;
+		rc = 0;
+		for (long long i = 0; i < n; i++) {
+			int r = billing_payment_add(db, argv[6], 1, num(argv[4]), "test", "probe",
+			    num(argv[4]), &id, err, sizeof(err));
+			if (r == BILLING_OK)
+				done++;
+			else if (r != BILLING_EINPUT) {
+				fprintf(stderr, "billing_probe: payment on %s: %d %s (%s)\n", argv[6], r, err,
+				    db_last_error(db));
+				rc = 1;
+				break;
+			}
+		}
+		printf("paid %lld\n", done);
+	} else if (strcmp(argv[3], "pay") == 0 && argc >= 6) {
+		rc = 0;
+		for (int i = 5; i < argc && rc == 0; i++) {
+			json_t *inv = billing_invoice_json(db, argv[i], NULL, num(argv[4]), &rc);
+			long long open = 0, id = 0;
+			if (inv != NULL)
+				open = json_integer_value(json_object_get(inv, "balance_minor"));
+			json_decref(inv);
+			if (rc != BILLING_OK) {
+				fprintf(stderr, "billing_probe: invoice %s: %d\n", argv[i], rc);
+				rc = 1;
+				break;
+			}
+			if (open <= 0) {
+				printf("refused %s\n", argv[i]);	/* paid already */
+				continue;
+			}
+			int r = billing_payment_add(db, argv[i], open, num(argv[4]), "test", "probe",
+			    num(argv[4]), &id, err, sizeof(err));
+			if (r == BILLING_OK)
+				printf("paid %s\n", argv[i]);
+			else if (r == BILLING_EINPUT)
+				printf("refused %s\n", argv[i]);
+			else {
+				fprintf(stderr, "billing_probe: payment on %s: %d %s (%s)\n", argv[i], r, err,
+				    db_last_error(db));
+				rc = 1;
+			}
+		}
 	} else
 		fprintf(stderr, "billing_probe: unknown command or wrong arguments\n");
 	db_close(db);
