@@ -8,7 +8,10 @@
  * read after the invoice lock, so two runs at once see each other's notes.
  * The writer only ever takes a shared lock on invoiced_periods and writes
  * usage_late rows; the run deletes those rows only where n is still what it
- * read before rating, so a mark written meanwhile survives.
+ * read before rating, so a mark written meanwhile survives.  Locks hold on
+ * one Galera node only, so for a past month the writer and the run opening
+ * it also both write its period_writes row: the second to commit through
+ * another node fails certification and runs again, seeing the first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +33,7 @@
 
 enum stmt {
 	S_PERIOD_OPEN,
+	S_PERIOD_GUARD,
 	S_PERIOD_LOCK,
 	S_MARK,
 	S_MARKS,
@@ -72,6 +76,9 @@ enum stmt {
 static const char *const sql[S__MAX] = {
 	[S_PERIOD_OPEN] =
 	    "INSERT IGNORE INTO invoiced_periods (period, first_at) VALUES (?, ?)",
+	/* Written by the run and by the writer for a past month (0011_period_writes.sql). */
+	[S_PERIOD_GUARD] =
+	    "INSERT INTO period_writes (period, n) VALUES (?, 1) ON DUPLICATE KEY UPDATE n = n + 1",
 	/* A missing row locks its gap: the run's insert of it waits for our commit. */
 	[S_PERIOD_LOCK] =
 	    "SELECT COUNT(*) FROM invoiced_periods WHERE period = ? LOCK IN SHARE MODE",
@@ -224,12 +231,29 @@ doc_status(long long balance, long long due, long long now)
 
 /* ---- invoiced months, marks ---- */
 
+struct period_open {
+	const char	*period;
+	long long	 now;
+};
+
+static int
+period_open_tx(struct db *db, void *arg)
+{
+	const struct period_open *x = arg;
+	struct dbv g[] = { DBV_STR(x->period) };
+	struct dbv p[] = { DBV_STR(x->period), DBV_INT(x->now) };
+	int rc;
+
+	if ((rc = db_exec(db, sql[S_PERIOD_GUARD], g, nitems(g), NULL, NULL)) != DB_OK)
+		return rc;
+	return db_exec(db, sql[S_PERIOD_OPEN], p, nitems(p), NULL, NULL);
+}
+
 int
 db_adjust_period_open(struct db *db, const char *period, long long now)
 {
-	struct dbv p[] = { DBV_STR(period), DBV_INT(now) };
-	return db_exec(db, sql[S_PERIOD_OPEN], p, nitems(p), NULL, NULL) == DB_OK ? BILLING_OK :
-	    BILLING_EDB;
+	struct period_open x = { period, now };
+	return db_tx(db, period_open_tx, &x) == DB_OK ? BILLING_OK : BILLING_EDB;
 }
 
 /* A usage_late row for the array-bound upsert. */
@@ -320,6 +344,10 @@ db_adjust_mark_days(struct db *db, const struct du_roll *d, size_t n, long long 
 		long long c = 0;
 		struct dbv p[] = { DBV_STR(mo[k].period) };
 		struct dbo o[] = { DBO_INT(&c) };
+		/* Only a past month can be invoiced: its guard row first, then the read. */
+		if (!(now >= mo[k].from && now < mo[k].to) &&
+		    (rc = db_exec(db, sql[S_PERIOD_GUARD], p, 1, NULL, NULL)) != DB_OK)
+			goto out;
 		if ((rc = db_one(db, sql[S_PERIOD_LOCK], p, 1, o, 1)) < 0)
 			goto out;
 		rc = DB_OK;
