@@ -76,7 +76,7 @@ enum stmt {
 static const char *const sql[S__MAX] = {
 	[S_PERIOD_OPEN] =
 	    "INSERT IGNORE INTO invoiced_periods (period, first_at) VALUES (?, ?)",
-	/* Written by the run and by the writer for a past month (0011_period_writes.sql). */
+	/* Written by the run and by the writer for a past month (0012_period_writes.sql). */
 	[S_PERIOD_GUARD] =
 	    "INSERT INTO period_writes (period, n) VALUES (?, 1) ON DUPLICATE KEY UPDATE n = n + 1",
 	/* A missing row locks its gap: the run's insert of it waits for our commit. */
