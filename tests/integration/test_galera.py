@@ -449,6 +449,27 @@ class TestE_PaymentRace(DocumentsTest):
         self.assertEqual(over, [])
         self.assertGreater(len(paid), len(inv) // 2)
 
+    def test_debit_note_payments_race(self):
+        # Debit notes share the payment body: the same race on them.
+        now = int(time.time())
+        self.finish([self.probe(1, "run", self.p1, now, 14)])
+        ids = [r[0] for r in self.db.run("SELECT id FROM invoices ORDER BY id")][:600]
+        self.db.run("INSERT INTO debit_notes (number, invoice_id, reason, subtotal_minor, tax_minor, "
+                    "total_minor, issued_at, due_at, actor) VALUES "
+                    + ",".join("('DN-%04d-%06d', %s, 'test', 100, 19, 119, %d, %d, 'test')"
+                               % (self.year, k + 1, i, now, now + 86400) for k, i in enumerate(ids)))
+        dns = ["DN-%04d-%06d" % (self.year, k + 1) for k in range(len(ids))]
+        outs = self.finish([self.probe(1, "pay", now, *dns), self.probe(3, "pay", now, *dns)],
+                           timeout=240)
+        paid = [l.split()[1] for o in outs for l in o.splitlines() if l.startswith("paid")]
+        over = self.db.run("SELECT d.number FROM debit_notes d WHERE d.total_minor < "
+                           "(SELECT SUM(p.amount_minor) FROM debit_note_payments p "
+                           "WHERE p.debit_note_id = d.id)")
+        say("(e) %d debit notes paid through n1 and n3 at once: %d payments, %d overpaid"
+            % (len(dns), len(paid), len(over)))
+        self.assertEqual(sorted(paid), dns)
+        self.assertEqual(over, [])
+
 
 @unittest.skipIf(SKIP, SKIP)
 class TestSchemaAndConfig(unittest.TestCase):
