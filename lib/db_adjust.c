@@ -3,9 +3,9 @@
  * found and why nothing is billed twice or lost, adjust.h for the numbers.
  *
  * Locks, in order, in the transaction that issues an invoice's notes: the
- * invoice row (FOR UPDATE) and its invoice_writes row (which payments and
- * manual credit notes bump first: the one that holds across Galera nodes),
- * then the DN counter row, then the CN counter row.  What was billed is
+ * invoice's invoice_writes row (which payments and manual credit notes
+ * bump first: the one that holds across Galera nodes), the invoice row
+ * (FOR UPDATE), then the DN counter row, then the CN counter row.  What was billed is
  * read after the invoice lock, so two runs at once see each other's notes.
  * The writer only ever takes a shared lock on invoiced_periods and writes
  * usage_late rows; the run deletes those rows only where n is still what it
@@ -564,17 +564,19 @@ group_write(struct db *db, const struct mark *m, size_t n, const struct gve *ves
 	{
 		struct dbv p[] = { DBV_INT(m[0].inv) };
 		struct dbo o[] = { DBO_INT(&bp), DBO_INT(&isub), DBO_INT(&itax) };
+		/*
+		 * First, as a payment does (billing_doc_payment): on Galera a
+		 * payment through another node checked against the open amount
+		 * before this credit note then aborts, or aborts this.  Before
+		 * the invoice's lock: a payment takes them in that order too
+		 * (the invoice's by its foreign key).
+		 */
+		if ((rc = db_exec(db, sql[S_INV_TOUCH], p, 1, NULL, NULL)) != DB_OK)
+			goto fail;
 		if ((rc = db_one(db, sql[S_INV_LOCK], p, 1, o, 3)) != 1) {
 			rc = rc == 0 ? DB_ERR : rc;
 			goto fail;
 		}
-		/*
-		 * And as a payment does (billing_doc_payment): on Galera a
-		 * payment through another node checked against the open amount
-		 * before this credit note then aborts, or aborts this.
-		 */
-		if ((rc = db_exec(db, sql[S_INV_TOUCH], p, 1, NULL, NULL)) != DB_OK)
-			goto fail;
 	}
 	{
 		struct dbv p[] = { DBV_INT(m[0].inv), DBV_INT(m[0].inv), DBV_INT(m[0].inv) };
