@@ -1829,7 +1829,8 @@ static int
 payment_tx(struct db *db, void *arg)
 {
 	struct payment *x = arg;
-	long long total, credited, paid, open;
+	long long total, credited, paid;
+	int64_t shown;
 	char cur[4], a[32];
 	uint64_t newid;
 	int rc;
@@ -1843,15 +1844,16 @@ payment_tx(struct db *db, void *arg)
 		if ((rc = db_one(db, x->d->open, p, 1, o, nitems(o))) != 1)
 			return rc == 0 ? BILLING_ENOENT : rc;
 	}
-	open = total + credited - paid;
-	if (x->amount > 0 && x->amount > open) {
-		money_format(open, cur, a, sizeof(a));
+	switch (money_pay_check(x->amount, total, credited, paid, &shown)) {
+	case MONEY_PAY_OK:
+		break;
+	case MONEY_PAY_OVER_OPEN:
+		money_format(shown, cur, a, sizeof(a));
 		snprintf(x->err, x->errlen, "the payment is more than the open amount of %s (%s %s)",
 		    x->number, a, cur);
 		return BILLING_EINPUT;
-	}
-	if (x->amount < 0 && -x->amount > paid) {
-		money_format(paid, cur, a, sizeof(a));
+	case MONEY_PAY_OVER_PAID:
+		money_format(shown, cur, a, sizeof(a));
 		snprintf(x->err, x->errlen, "a reversal cannot exceed what was paid on %s (%s %s)",
 		    x->number, a, cur);
 		return BILLING_EINPUT;
