@@ -64,6 +64,7 @@ enum stmt {
 	S_DN_TOUCH,
 	S_DN_DUE,
 	S_DN_PAY_INSERT,
+	S_DN_PAY_MINE,
 	S__MAX
 };
 
@@ -188,7 +189,8 @@ static const char *const sql[S__MAX] = {
 	    "JOIN invoices i ON i.id = d.invoice_id WHERE d.id = ?",
 	[S_DN_PAY_INSERT] =
 	    "INSERT INTO debit_note_payments (debit_note_id, amount_minor, paid_at, reference, "
-	    "created_at, actor) VALUES (?, ?, ?, ?, ?, ?)",
+	    "created_at, actor, token) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[S_DN_PAY_MINE] = "SELECT id FROM debit_note_payments WHERE token = ?",
 };
 
 /* ---- small helpers ---- */
@@ -1053,7 +1055,8 @@ db_adjust_dn_payment(struct db *db, const char *number, long long amount, long l
 {
 	const struct billing_paydoc dn = {
 		.row = sql[S_DN_ROW], .id = sql[S_DN_ID], .touch = sql[S_DN_TOUCH],
-		.open = sql[S_DN_DUE], .insert = sql[S_DN_PAY_INSERT],
+		.open = sql[S_DN_DUE], .mine = sql[S_DN_PAY_MINE],
+		.insert = sql[S_DN_PAY_INSERT],
 		.action = "debit_note.payment",
 	};
 

@@ -84,6 +84,7 @@ enum stmt {
 	S_INVOICE_OPEN,
 	S_INVOICE_ID,
 	S_INVOICE_DUE,
+	S_PAYMENT_MINE,
 	S_INVOICE_HAS_VE,
 	S_CN_INSERT,
 	S_CN_LINE_INSERT,
@@ -217,8 +218,9 @@ static const char *const sql[S__MAX] = {
 	    "INSERT INTO credit_note_lines (credit_note_id, seq, ve_id, resource, description, "
 	    "amount_minor) VALUES (?, ?, ?, ?, ?, ?)",
 	[S_PAYMENT_INSERT] =
-	    "INSERT INTO payments (invoice_id, amount_minor, paid_at, reference, created_at, actor) "
-	    "VALUES (?, ?, ?, ?, ?, ?)",
+	    "INSERT INTO payments (invoice_id, amount_minor, paid_at, reference, created_at, actor, "
+	    "token) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[S_PAYMENT_MINE] = "SELECT id FROM payments WHERE token = ?",
 	[S_INVOICE_ROW] =
 	    "INSERT IGNORE INTO invoice_writes (invoice_id, n) SELECT id, 0 FROM invoices WHERE number = ?",
 	[S_INVOICE_TOUCH] =
@@ -1823,6 +1825,7 @@ struct payment {
 	long long			 id;	/* the new payment, once committed */
 	char				*err;
 	size_t				 errlen;
+	char				 token[33];	/* this call's, hex */
 };
 
 static int
@@ -1837,6 +1840,21 @@ payment_tx(struct db *db, void *arg)
 
 	if ((rc = doc_claim(db, x->d->touch, x->doc)) != 1)
 		return rc == 0 ? BILLING_ENOENT : rc;
+	{
+		/*
+		 * Run again after the connection was lost while committing:
+		 * the commit may have been made.  Then the payment is ours.
+		 */
+		struct dbv p[] = { DBV_STR(x->token) };
+		struct dbo o[] = { DBO_INT(&x->id) };
+		if ((rc = db_one(db, x->d->mine, p, 1, o, 1)) == 1) {
+			log_info("%s: payment %lld on %s was committed by an earlier try", __func__,
+			    x->id, x->number);
+			return DB_OK;	/* commits only the bump */
+		}
+		if (rc < 0)
+			return rc;
+	}
 	{
 		struct dbv p[] = { DBV_INT(x->doc) };
 		struct dbo o[] = { DBO_INT(&total), DBO_STRP(cur, 4), DBO_INT(&credited),
@@ -1860,7 +1878,7 @@ payment_tx(struct db *db, void *arg)
 	}
 	{
 		struct dbv p[] = { DBV_INT(x->doc), DBV_INT(x->amount), DBV_INT(x->paid_at),
-		    DBV_STR(x->ref), DBV_INT(x->now), DBV_STR(x->actor) };
+		    DBV_STR(x->ref), DBV_INT(x->now), DBV_STR(x->actor), DBV_STR(x->token) };
 		if ((rc = db_exec(db, x->d->insert, p, nitems(p), NULL, &newid)) != DB_OK)
 			return rc;
 	}
@@ -1888,7 +1906,7 @@ billing_doc_payment(struct db *db, const struct billing_paydoc *d, const char *n
     long long amount, long long paid_at, const char *ref, const char *actor, long long now,
     long long *id, char *err, size_t errlen)
 {
-	struct payment x = { d, number, ref, actor, 0, amount, paid_at, now, 0, err, errlen };
+	struct payment x = { d, number, ref, actor, 0, amount, paid_at, now, 0, err, errlen, "" };
 	struct doc_row r = { d->row, number };
 	int rc;
 
@@ -1902,6 +1920,13 @@ billing_doc_payment(struct db *db, const struct billing_paydoc *d, const char *n
 	}
 	if (strlen(number) > 24)
 		return BILLING_ENOENT;
+	{
+		unsigned char t[16];
+		if (vep_random(t, sizeof(t)) == -1)
+			return BILLING_EDB;
+		for (size_t i = 0; i < sizeof(t); i++)
+			snprintf(x.token + 2 * i, 3, "%02x", t[i]);
+	}
 	if (db_tx(db, doc_row_tx, &r) != DB_OK)
 		return BILLING_EDB;
 	{
@@ -1914,6 +1939,7 @@ billing_doc_payment(struct db *db, const struct billing_paydoc *d, const char *n
 	/* Prepared before the transaction (see warm()). */
 	(void)db_stmt(db, d->touch);
 	(void)db_stmt(db, d->open);
+	(void)db_stmt(db, d->mine);
 	(void)db_stmt(db, d->insert);
 	(void)db_stmt(db, sql[S_AUDIT]);
 	if ((rc = billing_rc(db_tx(db, payment_tx, &x))) == BILLING_OK)
@@ -1927,7 +1953,8 @@ billing_payment_add(struct db *db, const char *number, long long amount, long lo
 {
 	const struct billing_paydoc invoice_doc = {
 		.row = sql[S_INVOICE_ROW], .id = sql[S_INVOICE_ID], .touch = sql[S_INVOICE_TOUCH],
-		.open = sql[S_INVOICE_DUE], .insert = sql[S_PAYMENT_INSERT],
+		.open = sql[S_INVOICE_DUE], .mine = sql[S_PAYMENT_MINE],
+		.insert = sql[S_PAYMENT_INSERT],
 		.action = "invoice.payment",
 	};
 

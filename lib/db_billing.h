@@ -105,11 +105,12 @@ int	billing_payment_add(struct db *, const char *invoice_number, long long amoun
  *	id	number -> id		the document's id
  *	touch	id			bumps its writes row (UPDATE ... n = n + 1)
  *	open	id -> total, currency, credited (<= 0), paid
- *	insert	id, amount, paid_at, reference, created_at, actor
+ *	mine	token -> id		a payment of this call, committed by an earlier try
+ *	insert	id, amount, paid_at, reference, created_at, actor, token
  * action names the audit entry ("invoice.payment").
  */
 struct billing_paydoc {
-	const char	*row, *id, *touch, *open, *insert;
+	const char	*row, *id, *touch, *open, *mine, *insert;
 	const char	*action;
 };
 
