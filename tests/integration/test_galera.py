@@ -22,6 +22,9 @@ increments exactly:
   (d) invoice runs, credit notes and payments from connections on
       different nodes at once: numbers gapless and unique, certification
       conflicts retried, no invoice paid twice;
+  (e) 1500 invoices each paid in full through n1 and n3 at the same moment
+      while n2 credits them, and 600 debit notes paid the same way: none
+      paid twice or overpaid (VEP_GALERA_PAY_PAIRS changes the 1500);
 and that the schema suits Galera and a bad hosts list stops every program.
 """
 
