@@ -44,6 +44,7 @@ struct db {
 	int		 sync_wait;	/* wsrep_sync_wait for Galera sessions */
 	int		 galera;	/* the server runs with wsrep_on */
 	int		 lastrc;	/* the enum db_rc of the last error recorded */
+	int		 broken;	/* the transaction ended under us: its db_rc, or 0 */
 	char		 lasterr[512];
 };
 
@@ -453,6 +454,7 @@ db_reconnect(struct db *db)
 	char err[512];
 	cache_clear(db);
 	db->in_tx = 0;
+	db->broken = 0;
 	/* The next host first: the one we were on just failed us. */
 	if (connect_now(db, db->cur + 1, err, sizeof(err)) == -1) {
 		snprintf(db->lasterr, sizeof(db->lasterr), "%s", err);
@@ -618,6 +620,9 @@ run(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_STMT *
 		log_warnx("%s: too many parameters", __func__);
 		return DB_ERR;
 	}
+	/* Nothing more in a transaction that ended under us (db_cur_close). */
+	if (db->in_tx && db->broken != 0)
+		return db->broken;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		/* A failed prepare leaves its error on the closed statement: db_stmt recorded it. */
 		if ((st = db_stmt(db, sql)) == NULL)
@@ -632,6 +637,20 @@ run(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_STMT *
 			if (np > 0 && mysql_stmt_bind_param(st, b) != 0)
 				return db_stmt_error(db, st, "bind");
 			if (mysql_stmt_execute(st) == 0) {
+				if (db->in_tx && !(db->my->server_status & SERVER_STATUS_IN_TRANS)) {
+					/*
+					 * Ran outside our transaction: it was rolled
+					 * back under us without a word.  Never expected
+					 * (see db_cur_close); not rerun, it may have
+					 * committed on its own.
+					 */
+					mysql_stmt_free_result(st);
+					db->broken = DB_ERR;
+					snprintf(db->lasterr, sizeof(db->lasterr), "transaction lost "
+					    "before: %.80s", sql);
+					log_warnx("db: %s", db->lasterr);
+					return DB_ERR;
+				}
 				*out = st;
 				return DB_OK;
 			}
@@ -719,10 +738,14 @@ db_next(struct db_cur *c)
 	if (st == NULL)
 		return 0;
 	r = mysql_stmt_fetch(st);
-	if (r == MYSQL_NO_DATA)
+	if (r == MYSQL_NO_DATA) {
+		c->done = 1;
 		return 0;
-	if (r == 1)
+	}
+	if (r == 1) {
+		c->done = 1;
 		return db_stmt_error(c->db, st, "fetch");
+	}
 	for (size_t i = 0; i < c->no; i++) {
 		if (c->o[i].isnull != NULL)
 			*c->o[i].isnull = c->nulls[i];
@@ -741,9 +764,38 @@ db_next(struct db_cur *c)
 	return 1;
 }
 
+/*
+ * Rows not read are read here, not thrown away: on Galera the server may
+ * abort our transaction (a conflicting write from another node) after it
+ * sent the rows we wanted, and say so in place of the end of the result.
+ * mysql_stmt_free_result would discard that error with the rows, the
+ * transaction would be gone without a word and the statements after it
+ * would each commit on their own (the invoice paid twice of old).  The
+ * error is kept: the transaction's next statement and its COMMIT fail
+ * with it, and db_tx runs the transaction again.
+ */
+static void
+cur_drain(struct db_cur *c)
+{
+	MYSQL_STMT *st = c->st;
+	int r;
+
+	if (c->done || st == NULL)
+		return;
+	while ((r = mysql_stmt_fetch(st)) == 0 || r == MYSQL_DATA_TRUNCATED)
+		;
+	c->done = 1;
+	if (r == 1) {
+		int rc = db_stmt_error(c->db, st, "fetch (rest)");
+		if (c->db->in_tx)
+			c->db->broken = rc == DB_OK ? DB_ERR : rc;
+	}
+}
+
 void
 db_cur_close(struct db_cur *c)
 {
+	cur_drain(c);
 	if (c->st != NULL)
 		mysql_stmt_free_result(c->st);
 	free(c->bind);
@@ -766,6 +818,8 @@ db_one(struct db *db, const char *sql, const struct dbv *p, size_t np,
 		return rc;
 	rc = db_next(&c);
 	db_cur_close(&c);
+	if (rc >= 0 && db->in_tx && db->broken != 0)
+		return db->broken;
 	return rc;
 }
 
@@ -783,6 +837,7 @@ db_begin(struct db *db)
 	int rc = simple(db, "START TRANSACTION");
 	if (rc == DB_GONE && db_reconnect(db) == DB_OK)
 		rc = simple(db, "START TRANSACTION");
+	db->broken = 0;
 	if (rc == DB_OK)
 		db->in_tx = 1;
 	return rc;
@@ -791,7 +846,17 @@ db_begin(struct db *db)
 int
 db_commit(struct db *db)
 {
-	int rc = simple(db, "COMMIT");
+	int rc;
+
+	/* Never COMMIT what may be a new transaction begun after ours ended. */
+	if (db->in_tx && db->broken != 0) {
+		rc = db->broken;
+		(void)simple(db, "ROLLBACK");
+		db->in_tx = 0;
+		db->broken = 0;
+		return rc;
+	}
+	rc = simple(db, "COMMIT");
 	db->in_tx = 0;
 	return rc;
 }
@@ -803,6 +868,7 @@ db_rollback(struct db *db)
 	if (db->in_tx)
 		rc = simple(db, "ROLLBACK");
 	db->in_tx = 0;
+	db->broken = 0;
 	return rc;
 }
 

@@ -66,6 +66,7 @@ struct db_cur {
 	char		*nulls;
 	struct dbo	*o;
 	size_t		 no;
+	int		 done;	/* every row read (or an error): nothing left to drain */
 };
 
 /*

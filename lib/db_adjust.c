@@ -3,8 +3,9 @@
  * found and why nothing is billed twice or lost, adjust.h for the numbers.
  *
  * Locks, in order, in the transaction that issues an invoice's notes: the
- * invoice row (FOR UPDATE; payments and manual credit notes lock it too),
- * then the DN counter row, then the CN counter row.  What was billed is
+ * invoice's invoice_writes row (which payments and manual credit notes
+ * bump first: the one that holds across Galera nodes), the invoice row
+ * (FOR UPDATE), then the DN counter row, then the CN counter row.  What was billed is
  * read after the invoice lock, so two runs at once see each other's notes.
  * The writer only ever takes a shared lock on invoiced_periods and writes
  * usage_late rows; the run deletes those rows only where n is still what it
@@ -39,6 +40,8 @@ enum stmt {
 	S_MARKS,
 	S_MARK_CLEAR,
 	S_INV_LOCK,
+	S_INV_ROW,
+	S_INV_TOUCH,
 	S_BILLED_NOTES,
 	S_BILLED_INV,
 	S_BILLED_LATE,
@@ -60,8 +63,12 @@ enum stmt {
 	S_VE_NOTES,
 	S_DN_LIST,
 	S_DN_COUNT,
-	S_DN_LOCK,
+	S_DN_ROW,
+	S_DN_ID,
+	S_DN_TOUCH,
+	S_DN_DUE,
 	S_DN_PAY_INSERT,
+	S_DN_PAY_MINE,
 	S__MAX
 };
 
@@ -97,6 +104,9 @@ static const char *const sql[S__MAX] = {
 	    "DELETE FROM usage_late WHERE ve_id = ? AND period = ? AND n = ?",
 	[S_INV_LOCK] =
 	    "SELECT tax_bp, subtotal_minor, tax_minor FROM invoices WHERE id = ? FOR UPDATE",
+	/* The invoice's writes row (0009): a late credit note lowers what may be paid. */
+	[S_INV_ROW] = "INSERT IGNORE INTO invoice_writes (invoice_id, n) VALUES (?, 0)",
+	[S_INV_TOUCH] = "UPDATE invoice_writes SET n = n + 1 WHERE invoice_id = ?",
 	/* Subtotal and tax of the notes late usage caused on an invoice so far. */
 	[S_BILLED_NOTES] =
 	    "SELECT CAST(COALESCE(SUM(s), 0) AS SIGNED), CAST(COALESCE(SUM(t), 0) AS SIGNED) FROM ("
@@ -175,12 +185,19 @@ static const char *const sql[S__MAX] = {
 	    "SELECT " DN_COLS ", d.actor FROM debit_notes d JOIN invoices i ON i.id = d.invoice_id "
 	    "ORDER BY d.id DESC LIMIT ? OFFSET ?",
 	[S_DN_COUNT] = "SELECT COUNT(*) FROM debit_notes",
-	[S_DN_LOCK] =
-	    "SELECT d.id, d.total_minor, i.currency, " DN_PAID " FROM debit_notes d "
-	    "JOIN invoices i ON i.id = d.invoice_id WHERE d.number = ? FOR UPDATE",
+	/* A payment's statements (struct billing_paydoc): see billing_doc_payment. */
+	[S_DN_ROW] =
+	    "INSERT IGNORE INTO debit_note_writes (debit_note_id, n) "
+	    "SELECT id, 0 FROM debit_notes WHERE number = ?",
+	[S_DN_ID] = "SELECT id FROM debit_notes WHERE number = ?",
+	[S_DN_TOUCH] = "UPDATE debit_note_writes SET n = n + 1 WHERE debit_note_id = ?",
+	[S_DN_DUE] =
+	    "SELECT d.total_minor, i.currency, 0, " DN_PAID " FROM debit_notes d "
+	    "JOIN invoices i ON i.id = d.invoice_id WHERE d.id = ?",
 	[S_DN_PAY_INSERT] =
 	    "INSERT INTO debit_note_payments (debit_note_id, amount_minor, paid_at, reference, "
-	    "created_at, actor) VALUES (?, ?, ?, ?, ?, ?)",
+	    "created_at, actor, token) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[S_DN_PAY_MINE] = "SELECT id FROM debit_note_payments WHERE token = ?",
 };
 
 /* ---- small helpers ---- */
@@ -561,10 +578,15 @@ group_write(struct db *db, const struct mark *m, size_t n, const struct gve *ves
 	size_t nit = 0;
 	int rc, year = year_of(now);
 
-	/* The counter rows exist before the transaction locks them. */
+	/* The counter rows and the invoice's writes row exist before the transaction locks them. */
 	for (int k = 0; k < 2; k++) {
 		struct dbv p[] = { DBV_STR(k ? "CN" : "DN"), DBV_INT(year) };
 		if ((rc = db_exec(db, sql[S_COUNTER_INIT], p, 2, NULL, NULL)) != DB_OK)
+			return rc;
+	}
+	{
+		struct dbv p[] = { DBV_INT(m[0].inv) };
+		if ((rc = db_exec(db, sql[S_INV_ROW], p, 1, NULL, NULL)) != DB_OK)
 			return rc;
 	}
 	if ((rc = db_begin(db)) != DB_OK)
@@ -572,6 +594,15 @@ group_write(struct db *db, const struct mark *m, size_t n, const struct gve *ves
 	{
 		struct dbv p[] = { DBV_INT(m[0].inv) };
 		struct dbo o[] = { DBO_INT(&bp), DBO_INT(&isub), DBO_INT(&itax) };
+		/*
+		 * First, as a payment does (billing_doc_payment): on Galera a
+		 * payment through another node checked against the open amount
+		 * before this credit note then aborts, or aborts this.  Before
+		 * the invoice's lock: a payment takes them in that order too
+		 * (the invoice's by its foreign key).
+		 */
+		if ((rc = db_exec(db, sql[S_INV_TOUCH], p, 1, NULL, NULL)) != DB_OK)
+			goto fail;
 		if ((rc = db_one(db, sql[S_INV_LOCK], p, 1, o, 3)) != 1) {
 			rc = rc == 0 ? DB_ERR : rc;
 			goto fail;
@@ -1040,65 +1071,23 @@ db_adjust_dn_list_json(struct db *db, long long limit, long long offset, long lo
 
 /* ---- payments on debit notes ---- */
 
+/*
+ * The same body as an invoice's payments (billing_doc_payment), with the
+ * debit note's statements: on Galera its row of debit_note_writes, bumped
+ * first, makes a second payment through another node run again and see
+ * the first (a FOR UPDATE lock would hold on one node only).
+ */
 int
 db_adjust_dn_payment(struct db *db, const char *number, long long amount, long long paid_at,
     const char *ref, const char *actor, long long now, long long *id, char *err, size_t errlen)
 {
-	long long dnid, total, paid, open;
-	char cur[4], a[32];
-	uint64_t newid;
-	int rc;
+	const struct billing_paydoc dn = {
+		.row = sql[S_DN_ROW], .id = sql[S_DN_ID], .touch = sql[S_DN_TOUCH],
+		.open = sql[S_DN_DUE], .mine = sql[S_DN_PAY_MINE],
+		.insert = sql[S_DN_PAY_INSERT],
+		.action = "debit_note.payment",
+	};
 
-	if (amount == 0) {
-		snprintf(err, errlen, "amount_minor must not be 0");
-		return BILLING_EINPUT;
-	}
-	if (ref == NULL || strlen(ref) > 128 || !vep_valid_utf8(ref, strlen(ref))) {
-		snprintf(err, errlen, "the reference must be at most 128 characters of UTF-8");
-		return BILLING_EINPUT;
-	}
-	if (strlen(number) > 24)
-		return BILLING_ENOENT;
-	if (db_begin(db) != DB_OK)
-		return BILLING_EDB;
-	{
-		struct dbv p[] = { DBV_STR(number) };
-		struct dbo o[] = { DBO_INT(&dnid), DBO_INT(&total), DBO_STRP(cur, 4), DBO_INT(&paid) };
-		if ((rc = db_one(db, sql[S_DN_LOCK], p, 1, o, nitems(o))) <= 0) {
-			db_rollback(db);
-			return rc == 0 ? BILLING_ENOENT : BILLING_EDB;
-		}
-	}
-	open = total - paid;
-	if (amount > 0 && amount > open) {
-		money_format(open, cur, a, sizeof(a));
-		snprintf(err, errlen, "the payment is more than the open amount of %s (%s %s)",
-		    number, a, cur);
-		db_rollback(db);
-		return BILLING_EINPUT;
-	}
-	if (amount < 0 && -amount > paid) {
-		money_format(paid, cur, a, sizeof(a));
-		snprintf(err, errlen, "a reversal cannot exceed what was paid on %s (%s %s)",
-		    number, a, cur);
-		db_rollback(db);
-		return BILLING_EINPUT;
-	}
-	{
-		struct dbv p[] = { DBV_INT(dnid), DBV_INT(amount), DBV_INT(paid_at), DBV_STR(ref),
-		    DBV_INT(now), DBV_STR(actor) };
-		if (db_exec(db, sql[S_DN_PAY_INSERT], p, nitems(p), NULL, &newid) != DB_OK)
-			goto fail;
-	}
-	if (audit(db, now, actor, "debit_note.payment", number, json_pack("{s:I, s:I, s:s}",
-	    "amount_minor", (json_int_t)amount, "paid_at", (json_int_t)paid_at,
-	    "reference", ref)) != DB_OK)
-		goto fail;
-	if (db_commit(db) != DB_OK)
-		return BILLING_EDB;
-	*id = (long long)newid;
-	return BILLING_OK;
-fail:
-	db_rollback(db);
-	return BILLING_EDB;
+	return billing_doc_payment(db, &dn, number, amount, paid_at, ref, actor, now, id, err,
+	    errlen);
 }

@@ -21,7 +21,7 @@
  * in it, so numbers have no gaps and two runs queue up behind each other;
  * the second then finds the invoices (unique account, period, currency)
  * and skips them.  Payments and credit notes of an invoice first bump its
- * row of invoice_writes (invoice_claim), and only then read what was paid
+ * row of invoice_writes (doc_claim), and only then read what was paid
  * and credited.  On a Galera cluster row locks hold only on the node that
  * takes them: there the counter row and the invoice_writes row make a
  * second writer through another node abort (DB_RETRY) instead of waiting,
@@ -82,6 +82,9 @@ enum stmt {
 	S_INVOICE_PAYMENTS,
 	S_VE_ACCOUNT,
 	S_INVOICE_OPEN,
+	S_INVOICE_ID,
+	S_INVOICE_DUE,
+	S_PAYMENT_MINE,
 	S_INVOICE_HAS_VE,
 	S_CN_INSERT,
 	S_CN_LINE_INSERT,
@@ -203,6 +206,9 @@ static const char *const sql[S__MAX] = {
 	[S_INVOICE_OPEN] =
 	    "SELECT i.id, i.tax_bp, i.total_minor, i.currency, " SUMS_OF_I
 	    " FROM invoices i WHERE i.number = ?",
+	[S_INVOICE_ID] = "SELECT id FROM invoices WHERE number = ?",
+	[S_INVOICE_DUE] =
+	    "SELECT i.total_minor, i.currency, " SUMS_OF_I " FROM invoices i WHERE i.id = ?",
 	[S_INVOICE_HAS_VE] =
 	    "SELECT COUNT(*) FROM invoice_lines WHERE invoice_id = ? AND ve_id = ?",
 	[S_CN_INSERT] =
@@ -212,13 +218,13 @@ static const char *const sql[S__MAX] = {
 	    "INSERT INTO credit_note_lines (credit_note_id, seq, ve_id, resource, description, "
 	    "amount_minor) VALUES (?, ?, ?, ?, ?, ?)",
 	[S_PAYMENT_INSERT] =
-	    "INSERT INTO payments (invoice_id, amount_minor, paid_at, reference, created_at, actor) "
-	    "VALUES (?, ?, ?, ?, ?, ?)",
+	    "INSERT INTO payments (invoice_id, amount_minor, paid_at, reference, created_at, actor, "
+	    "token) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[S_PAYMENT_MINE] = "SELECT id FROM payments WHERE token = ?",
 	[S_INVOICE_ROW] =
 	    "INSERT IGNORE INTO invoice_writes (invoice_id, n) SELECT id, 0 FROM invoices WHERE number = ?",
 	[S_INVOICE_TOUCH] =
-	    "UPDATE invoice_writes w JOIN invoices i ON i.id = w.invoice_id SET w.n = w.n + 1 "
-	    "WHERE i.number = ?",
+	    "UPDATE invoice_writes SET n = n + 1 WHERE invoice_id = ?",
 	[S_OVERDUE] =
 	    "SELECT id FROM ves WHERE state = 'active' AND account_id IN " OVERDUE_ACCOUNTS
 	    " ORDER BY id",
@@ -1755,7 +1761,7 @@ billing_invoice_json(struct db *db, const char *number, const char *owner_ve, lo
 /* ---- payments and credit notes ---- */
 
 /*
- * What an invoice's writers decide on (after invoice_claim): 1 found
+ * What an invoice's writers decide on (after doc_claim): 1 found
  * (fields set), 0 not found, < 0 db_rc.
  */
 static int
@@ -1772,80 +1778,111 @@ invoice_open(struct db *db, const char *number, long long *id, long long *tax_bp
 	return rc;
 }
 
-/* The invoice's row of invoice_writes, made once (db_tx body, before the writer's own). */
-static int
-invoice_row_tx(struct db *db, void *arg)
-{
-	const char *const *number = arg;
-	struct dbv p[] = { DBV_STR(*number) };
+/* A document's row of its writes table, made once (db_tx body, before the writer's own). */
+struct doc_row {
+	const char	*sql, *number;
+};
 
-	return db_exec(db, sql[S_INVOICE_ROW], p, 1, NULL, NULL);
+static int
+doc_row_tx(struct db *db, void *arg)
+{
+	const struct doc_row *x = arg;
+	struct dbv p[] = { DBV_STR(x->number) };
+
+	return db_exec(db, x->sql, p, 1, NULL, NULL);
 }
 
 /*
- * Every payment and credit note of an invoice begins with this: bump the
- * invoice's row of invoice_writes (made beforehand by invoice_row_tx), the
- * first row it locks and before any read that decides.  On one server the
- * writers of an invoice queue here and each reads what the one before it
- * committed.  On Galera a write of the same row through another node
- * either was applied before (we see its effects) or aborts us when it
- * arrives (we run again); the invoice's own row is not locked, since an
- * applier of another node's payment takes a shared lock on it (the
- * foreign key) and would abort us after certification.
- * 1 done, 0 no such invoice, or a db_rc.
+ * Every payment and credit note of a document begins with this: bump its
+ * row of invoice_writes or debit_note_writes (made beforehand by
+ * doc_row_tx), the first row it locks and before any read that decides.
+ * On one server the writers of a document queue here and each reads what
+ * the one before it committed.  On Galera a write of the same row through
+ * another node either was applied before (we see its effects) or aborts
+ * us when it arrives (we run again); the document's own row is not
+ * locked, since an applier of another node's payment takes a shared lock
+ * on it (the foreign key) and would abort us after certification.  The
+ * row is named by its primary key: one statement, one row, one
+ * certification key.  1 done, 0 no such row, or a db_rc.
  */
 static int
-invoice_claim(struct db *db, const char *number)
+doc_claim(struct db *db, const char *touch, long long id)
 {
 	uint64_t n = 0;
-	struct dbv p[] = { DBV_STR(number) };
+	struct dbv p[] = { DBV_INT(id) };
 	int rc;
 
-	if ((rc = db_exec(db, sql[S_INVOICE_TOUCH], p, 1, &n, NULL)) != DB_OK)
+	if ((rc = db_exec(db, touch, p, 1, &n, NULL)) != DB_OK)
 		return rc;
 	return n == 1 ? 1 : 0;
 }
 
 /* A payment (db_tx body): returns a db_rc or a BILLING_E* code; err set for EINPUT. */
 struct payment {
-	const char	*number, *ref, *actor;
-	long long	 amount, paid_at, now;
-	long long	 id;		/* the new payment, once committed */
-	char		*err;
-	size_t		 errlen;
+	const struct billing_paydoc	*d;
+	const char			*number, *ref, *actor;
+	long long			 doc, amount, paid_at, now;
+	long long			 id;	/* the new payment, once committed */
+	char				*err;
+	size_t				 errlen;
+	char				 token[33];	/* this call's, hex */
 };
 
 static int
 payment_tx(struct db *db, void *arg)
 {
 	struct payment *x = arg;
-	long long inv, bp, open, paid;
+	long long total, credited, paid;
+	int64_t shown;
 	char cur[4], a[32];
 	uint64_t newid;
 	int rc;
 
-	if ((rc = invoice_claim(db, x->number)) != 1 ||
-	    (rc = invoice_open(db, x->number, &inv, &bp, &open, &paid, cur)) != 1)
+	if ((rc = doc_claim(db, x->d->touch, x->doc)) != 1)
 		return rc == 0 ? BILLING_ENOENT : rc;
-	if (x->amount > 0 && x->amount > open) {
-		money_format(open, cur, a, sizeof(a));
+	{
+		/*
+		 * Run again after the connection was lost while committing:
+		 * the commit may have been made.  Then the payment is ours.
+		 */
+		struct dbv p[] = { DBV_STR(x->token) };
+		struct dbo o[] = { DBO_INT(&x->id) };
+		if ((rc = db_one(db, x->d->mine, p, 1, o, 1)) == 1) {
+			log_info("%s: payment %lld on %s was committed by an earlier try", __func__,
+			    x->id, x->number);
+			return DB_OK;	/* commits only the bump */
+		}
+		if (rc < 0)
+			return rc;
+	}
+	{
+		struct dbv p[] = { DBV_INT(x->doc) };
+		struct dbo o[] = { DBO_INT(&total), DBO_STRP(cur, 4), DBO_INT(&credited),
+		    DBO_INT(&paid) };
+		if ((rc = db_one(db, x->d->open, p, 1, o, nitems(o))) != 1)
+			return rc == 0 ? BILLING_ENOENT : rc;
+	}
+	switch (money_pay_check(x->amount, total, credited, paid, &shown)) {
+	case MONEY_PAY_OK:
+		break;
+	case MONEY_PAY_OVER_OPEN:
+		money_format(shown, cur, a, sizeof(a));
 		snprintf(x->err, x->errlen, "the payment is more than the open amount of %s (%s %s)",
 		    x->number, a, cur);
 		return BILLING_EINPUT;
-	}
-	if (x->amount < 0 && -x->amount > paid) {
-		money_format(paid, cur, a, sizeof(a));
+	case MONEY_PAY_OVER_PAID:
+		money_format(shown, cur, a, sizeof(a));
 		snprintf(x->err, x->errlen, "a reversal cannot exceed what was paid on %s (%s %s)",
 		    x->number, a, cur);
 		return BILLING_EINPUT;
 	}
 	{
-		struct dbv p[] = { DBV_INT(inv), DBV_INT(x->amount), DBV_INT(x->paid_at),
-		    DBV_STR(x->ref), DBV_INT(x->now), DBV_STR(x->actor) };
-		if ((rc = db_exec(db, sql[S_PAYMENT_INSERT], p, nitems(p), NULL, &newid)) != DB_OK)
+		struct dbv p[] = { DBV_INT(x->doc), DBV_INT(x->amount), DBV_INT(x->paid_at),
+		    DBV_STR(x->ref), DBV_INT(x->now), DBV_STR(x->actor), DBV_STR(x->token) };
+		if ((rc = db_exec(db, x->d->insert, p, nitems(p), NULL, &newid)) != DB_OK)
 			return rc;
 	}
-	if ((rc = audit(db, x->now, x->actor, "invoice.payment", x->number,
+	if ((rc = audit(db, x->now, x->actor, x->d->action, x->number,
 	    json_pack("{s:I, s:I, s:s}", "amount_minor", (json_int_t)x->amount,
 	    "paid_at", (json_int_t)x->paid_at, "reference", x->ref))) != DB_OK)
 		return rc;
@@ -1865,11 +1902,61 @@ billing_rc(int rc)
 }
 
 int
+billing_doc_payment(struct db *db, const struct billing_paydoc *d, const char *number,
+    long long amount, long long paid_at, const char *ref, const char *actor, long long now,
+    long long *id, char *err, size_t errlen)
+{
+	struct payment x = { d, number, ref, actor, 0, amount, paid_at, now, 0, err, errlen, "" };
+	struct doc_row r = { d->row, number };
+	int rc;
+
+	if (amount == 0) {
+		snprintf(err, errlen, "amount_minor must not be 0");
+		return BILLING_EINPUT;
+	}
+	if (ref == NULL || strlen(ref) > 128 || !vep_valid_utf8(ref, strlen(ref))) {
+		snprintf(err, errlen, "the reference must be at most 128 characters of UTF-8");
+		return BILLING_EINPUT;
+	}
+	if (strlen(number) > 24)
+		return BILLING_ENOENT;
+	{
+		unsigned char t[16];
+		if (vep_random(t, sizeof(t)) == -1)
+			return BILLING_EDB;
+		for (size_t i = 0; i < sizeof(t); i++)
+			snprintf(x.token + 2 * i, 3, "%02x", t[i]);
+	}
+	if (db_tx(db, doc_row_tx, &r) != DB_OK)
+		return BILLING_EDB;
+	{
+		/* A number names one document for good: read once, outside. */
+		struct dbv p[] = { DBV_STR(number) };
+		struct dbo o[] = { DBO_INT(&x.doc) };
+		if ((rc = db_one(db, d->id, p, 1, o, 1)) != 1)
+			return rc == 0 ? BILLING_ENOENT : BILLING_EDB;
+	}
+	/* Prepared before the transaction (see warm()). */
+	(void)db_stmt(db, d->touch);
+	(void)db_stmt(db, d->open);
+	(void)db_stmt(db, d->mine);
+	(void)db_stmt(db, d->insert);
+	(void)db_stmt(db, sql[S_AUDIT]);
+	if ((rc = billing_rc(db_tx(db, payment_tx, &x))) == BILLING_OK)
+		*id = x.id;
+	return rc;
+}
+
+int
 billing_payment_add(struct db *db, const char *number, long long amount, long long paid_at,
     const char *ref, const char *actor, long long now, long long *id, char *err, size_t errlen)
 {
-	struct payment x = { number, ref, actor, amount, paid_at, now, 0, err, errlen };
-	int rc;
+	const struct billing_paydoc invoice_doc = {
+		.row = sql[S_INVOICE_ROW], .id = sql[S_INVOICE_ID], .touch = sql[S_INVOICE_TOUCH],
+		.open = sql[S_INVOICE_DUE], .mine = sql[S_PAYMENT_MINE],
+		.insert = sql[S_PAYMENT_INSERT],
+		.action = "invoice.payment",
+	};
 
 	if (amount == 0) {
 		snprintf(err, errlen, "amount_minor must not be 0");
@@ -1878,22 +1965,8 @@ billing_payment_add(struct db *db, const char *number, long long amount, long lo
 	if (strncmp(number, "DN-", 3) == 0)	/* a debit note (db_adjust.h) */
 		return db_adjust_dn_payment(db, number, amount, paid_at, ref, actor, now, id, err,
 		    errlen);
-	if (ref == NULL || strlen(ref) > 128 || !vep_valid_utf8(ref, strlen(ref))) {
-		snprintf(err, errlen, "the reference must be at most 128 characters of UTF-8");
-		return BILLING_EINPUT;
-	}
-	if (strlen(number) > 24)
-		return BILLING_ENOENT;
-	if (db_tx(db, invoice_row_tx, &number) != DB_OK)
-		return BILLING_EDB;
-	{
-		static const enum stmt w[] = { S_INVOICE_TOUCH, S_INVOICE_OPEN, S_PAYMENT_INSERT,
-		    S_AUDIT };
-		warm(db, w, nitems(w));
-	}
-	if ((rc = billing_rc(db_tx(db, payment_tx, &x))) == BILLING_OK)
-		*id = x.id;
-	return rc;
+	return billing_doc_payment(db, &invoice_doc, number, amount, paid_at, ref, actor, now, id,
+	    err, errlen);
 }
 
 /* A credit note (db_tx body): returns a db_rc or a BILLING_E* code; err set for EINPUT. */
@@ -1906,6 +1979,7 @@ struct credit {
 	char				*number;	/* 25 bytes, set once committed */
 	char				*err;
 	size_t				 errlen;
+	long long			 inv;
 };
 
 static int
@@ -1919,7 +1993,7 @@ credit_tx(struct db *db, void *arg)
 	uint64_t cnid;
 	int year = year_of(x->now), rc;
 
-	if ((rc = invoice_claim(db, x->invoice)) != 1 ||
+	if ((rc = doc_claim(db, sql[S_INVOICE_TOUCH], x->inv)) != 1 ||
 	    (rc = invoice_open(db, x->invoice, &inv, &bp, &open, &paid, cur)) != 1)
 		return rc == 0 ? BILLING_ENOENT : rc;
 	if (money_tax(sub, bp, &tax) == -1 || __builtin_add_overflow(sub, tax, &total) ||
@@ -1980,7 +2054,7 @@ billing_credit_note(struct db *db, const char *invoice, const struct billing_cn_
     size_t n, const char *reason, const char *actor, long long now, char number[25],
     char *err, size_t errlen)
 {
-	struct credit x = { invoice, reason, actor, l, n, now, 0, number, err, errlen };
+	struct credit x = { invoice, reason, actor, l, n, now, 0, number, err, errlen, 0 };
 
 	if (n == 0 || n > 100) {
 		snprintf(err, errlen, "a credit note has 1 to 100 lines");
@@ -2008,8 +2082,15 @@ billing_credit_note(struct db *db, const char *invoice, const struct billing_cn_
 	if (strlen(invoice) > 24)
 		return BILLING_ENOENT;
 	if (counter_init(db, "CN", year_of(now)) != DB_OK ||
-	    db_tx(db, invoice_row_tx, &invoice) != DB_OK)
+	    db_tx(db, doc_row_tx, &(struct doc_row){ sql[S_INVOICE_ROW], invoice }) != DB_OK)
 		return BILLING_EDB;
+	{
+		struct dbv p[] = { DBV_STR(invoice) };
+		struct dbo o[] = { DBO_INT(&x.inv) };
+		int rc = db_one(db, sql[S_INVOICE_ID], p, 1, o, 1);
+		if (rc != 1)
+			return rc == 0 ? BILLING_ENOENT : BILLING_EDB;
+	}
 	{
 		static const enum stmt w[] = { S_INVOICE_TOUCH, S_INVOICE_OPEN, S_INVOICE_HAS_VE,
 		    S_COUNTER_LOCK, S_CN_INSERT, S_CN_LINE_INSERT, S_COUNTER_SET, S_AUDIT };

@@ -97,6 +97,32 @@ int	billing_payment_add(struct db *, const char *invoice_number, long long amoun
 	    long long paid_at, const char *reference, const char *actor, long long now,
 	    long long *id, char *err, size_t errlen);
 
+/*
+ * A kind of document payments are recorded against: its statements (for
+ * lib/db_adjust.c's debit notes; invoices have theirs here).  Parameters
+ * and columns, in order:
+ *	row	number			makes the document's writes row (INSERT IGNORE)
+ *	id	number -> id		the document's id
+ *	touch	id			bumps its writes row (UPDATE ... n = n + 1)
+ *	open	id -> total, currency, credited (<= 0), paid
+ *	mine	token -> id		a payment of this call, committed by an earlier try
+ *	insert	id, amount, paid_at, reference, created_at, actor, token
+ * action names the audit entry ("invoice.payment").
+ */
+struct billing_paydoc {
+	const char	*row, *id, *touch, *open, *mine, *insert;
+	const char	*action;
+};
+
+/*
+ * A payment or reversal on a document of kind d, checked and written as
+ * billing_payment_add says (the same checks and error texts for every
+ * kind); a billing_rc.
+ */
+int	billing_doc_payment(struct db *, const struct billing_paydoc *d, const char *number,
+	    long long amount_minor, long long paid_at, const char *reference, const char *actor,
+	    long long now, long long *id, char *err, size_t errlen);
+
 /* One line of a credit note: a negative amount, optionally for a VE on the invoice. */
 struct billing_cn_line {
 	char		 ve_id[9];		/* "" when not about one VE */

@@ -143,3 +143,22 @@ money_parse(const char *s, const char *cur, int64_t *minor)
 	*minor = neg ? -(int64_t)acc : (int64_t)acc;
 	return 0;
 }
+
+enum money_pay
+money_pay_check(int64_t amount, int64_t total, int64_t credited, int64_t paid, int64_t *shown)
+{
+	int64_t open;
+
+	if (__builtin_add_overflow(total, credited, &open) ||
+	    __builtin_sub_overflow(open, paid, &open)) {
+		*shown = 0;
+		return MONEY_PAY_OVER_OPEN;
+	}
+	*shown = open;
+	if (amount > 0 && amount > open)
+		return MONEY_PAY_OVER_OPEN;
+	*shown = paid;
+	if (amount < 0 && (amount == INT64_MIN || -amount > paid))
+		return MONEY_PAY_OVER_PAID;
+	return MONEY_PAY_OK;
+}

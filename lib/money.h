@@ -55,4 +55,20 @@ int	money_parse(const char *s, const char *currency, int64_t *minor);
  */
 int	money_fixed6(int64_t micro, char *out, size_t len);
 
+/* What money_pay_check says of a payment. */
+enum money_pay {
+	MONEY_PAY_OK,
+	MONEY_PAY_OVER_OPEN,	/* a payment of more than is open */
+	MONEY_PAY_OVER_PAID,	/* a reversal of more than was paid */
+};
+
+/*
+ * May amount (> 0 a payment, < 0 a reversal, never 0) be recorded on a
+ * document of total with credited (<= 0) and paid so far?  *shown is the
+ * figure a refusal names: the open amount, or what was paid.  Sums that
+ * overflow are refused as over the open amount.
+ */
+enum money_pay	money_pay_check(int64_t amount, int64_t total, int64_t credited, int64_t paid,
+		    int64_t *shown);
+
 #endif

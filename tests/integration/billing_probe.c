@@ -18,6 +18,8 @@
  *	billing_probe -f CONF credit NOW N INV...    N credit notes of -1 minor,
  *		round the invoices given: one number per line (test_galera.py
  *		runs two at once through two nodes)
+ *	billing_probe -f CONF credit1 NOW INV...     one credit note of -1 minor
+ *		on each invoice: "credited INV" or "refused INV" (nothing open)
  *	billing_probe -f CONF pay NOW INV...         pay each invoice's open
  *		amount: "paid INV" or "refused INV" (the open amount was paid
  *		meanwhile) per line
@@ -159,6 +161,23 @@ main(int argc, char **argv)
 				break;
 			}
 			printf("%s\n", number);
+		}
+	} else if (strcmp(argv[3], "credit1") == 0 && argc >= 6) {
+		struct billing_cn_line l = { "", RR_FEE, -1, "test credit" };
+		char number[25];
+		rc = 0;
+		for (int i = 5; i < argc && rc == 0; i++) {
+			int r = billing_credit_note(db, argv[i], &l, 1, "concurrent test", "probe",
+			    num(argv[4]), number, err, sizeof(err));
+			if (r == BILLING_OK)
+				printf("credited %s\n", argv[i]);
+			else if (r == BILLING_EINPUT)
+				printf("refused %s\n", argv[i]);
+			else {
+				fprintf(stderr, "billing_probe: credit note on %s: %d %s (%s)\n", argv[i],
+				    r, err, db_last_error(db));
+				rc = 1;
+			}
 		}
 	} else if (strcmp(argv[3], "pay1") == 0 && argc == 7) {
 		long long n = num(argv[5]), id = 0, done = 0;

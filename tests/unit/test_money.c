@@ -194,6 +194,39 @@ START_TEST(test_fixed6)
 }
 END_TEST
 
+/* A payment's check: the open amount and what was paid, at their edges. */
+static const struct {
+	int64_t		 amount, total, credited, paid, shown;
+	enum money_pay	 want;
+} pc[] = {
+	{ 1190, 1190, 0, 0, 1190, MONEY_PAY_OK },		/* all that is open */
+	{ 1191, 1190, 0, 0, 1190, MONEY_PAY_OVER_OPEN },
+	{ 1189, 1190, -1, 0, 1189, MONEY_PAY_OK },		/* less a credit of 1 */
+	{ 1190, 1190, -1, 0, 1189, MONEY_PAY_OVER_OPEN },
+	{ 1, 1190, 0, 1190, 0, MONEY_PAY_OVER_OPEN },		/* paid already */
+	{ 1, 1190, -1, 1190, -1, MONEY_PAY_OVER_OPEN },	/* overpaid by a late credit */
+	{ -1190, 1190, 0, 1190, 1190, MONEY_PAY_OK },		/* reverse all that was paid */
+	{ -1191, 1190, 0, 1190, 1190, MONEY_PAY_OVER_PAID },
+	{ -1, 1190, 0, 0, 0, MONEY_PAY_OVER_PAID },		/* nothing paid */
+	{ INT64_MIN, 0, 0, 5, 5, MONEY_PAY_OVER_PAID },		/* cannot be negated */
+	{ 1, INT64_MAX, 0, -1, 0, MONEY_PAY_OVER_OPEN },	/* open overflows */
+	{ 1, INT64_MIN, -1, 0, 0, MONEY_PAY_OVER_OPEN },
+};
+
+START_TEST(test_pay_check)
+{
+	int64_t shown = 12345;
+	enum money_pay got = money_pay_check(pc[_i].amount, pc[_i].total, pc[_i].credited,
+	    pc[_i].paid, &shown);
+
+	ck_assert_msg(got == pc[_i].want, "row %d: got %d, want %d", _i, got, pc[_i].want);
+	if (got != MONEY_PAY_OK)
+		ck_assert_msg(shown == pc[_i].shown, "row %d: shown %lld, want %lld", _i,
+		    (long long)shown, (long long)pc[_i].shown);
+}
+END_TEST
+
+
 int
 main(void)
 {
@@ -201,6 +234,7 @@ main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_loop_test(tc, test_muldiv, 0, (int)nitems(md));
+	tcase_add_loop_test(tc, test_pay_check, 0, (int)nitems(pc));
 	tcase_add_loop_test(tc, test_round, 0, (int)nitems(rm));
 	tcase_add_loop_test(tc, test_tax, 0, (int)nitems(tx));
 	tcase_add_loop_test(tc, test_exponent, 0, (int)nitems(ex));
