@@ -53,7 +53,6 @@ enum stmt {
 	S_CN_INSERT,
 	S_CN_LINE_INSERT,
 	S_LATE_LINE_INSERT,
-	S_AUDIT,
 	S_DN_GET,
 	S_DN_LINES,
 	S_DN_PAYMENTS,
@@ -144,9 +143,6 @@ static const char *const sql[S__MAX] = {
 	[S_LATE_LINE_INSERT] =
 	    "INSERT INTO late_lines (note_kind, note_id, seq, invoice_id, ve_id, resource, unit, "
 	    "qty_before_micro, qty_after_micro, amount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[S_AUDIT] =
-	    "INSERT INTO audit_log (at, actor, action, object, before_json, after_json) "
-	    "VALUES (?, ?, ?, ?, NULL, ?)",
 	[S_DN_GET] =
 	    "SELECT " DN_COLS " FROM debit_notes d JOIN invoices i ON i.id = d.invoice_id "
 	    "WHERE d.number = ?",
@@ -201,44 +197,6 @@ static const char *const sql[S__MAX] = {
 };
 
 /* ---- small helpers ---- */
-
-static int
-year_of(long long t)
-{
-	int y, m;
-	rate_month_of(t, &y, &m);
-	return y;
-}
-
-static json_t *
-iso(long long t)
-{
-	char b[21];
-	vep_iso8601(t, b);
-	return json_string(b);
-}
-
-static json_t *
-fixed6(int64_t micro)
-{
-	char b[32];
-	if (money_fixed6(micro, b, sizeof(b)) < 0)
-		return json_null();
-	return json_string(b);
-}
-
-static int
-audit(struct db *db, long long now, const char *actor, const char *action, const char *object,
-    json_t *after)
-{
-	char *js = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	struct dbv p[] = { DBV_INT(now), DBV_STR(actor), DBV_STR(action), DBV_STR(object),
-	    DBV_STR0(js) };
-	int rc = db_exec(db, sql[S_AUDIT], p, nitems(p), NULL, NULL);
-	free(js);
-	json_decref(after);
-	return rc;
-}
 
 static const char *
 doc_status(long long balance, long long due, long long now)
@@ -511,7 +469,7 @@ note_write(struct db *db, int debit, long long inv, const char *invno, const cha
 	char number[25], reason[256], desc[256];
 	long long next = 0;
 	uint64_t id;
-	int year = year_of(now), rc, seq = 0;
+	int year = billing_year_of(now), rc, seq = 0;
 	int64_t d;
 
 	if ((rc = counter_next(db, kind, year, &next)) != DB_OK)
@@ -557,7 +515,7 @@ note_write(struct db *db, int debit, long long inv, const char *invno, const cha
 		return rc;
 	log_info("late usage: %s %s on %s for %s: total %lld", debit ? "debit note" : "credit note",
 	    number, invno, period, (long long)doc->total);
-	return audit(db, now, actor, debit ? "invoice.debit_note" : "invoice.credit_note", invno,
+	return billing_audit(db, now, actor, debit ? "invoice.debit_note" : "invoice.credit_note", invno,
 	    json_pack("{s:s, s:I, s:s, s:b}", "number", number, "total_minor",
 	    (json_int_t)doc->total, "reason", reason, "late", 1));
 }
@@ -576,7 +534,7 @@ group_write(struct db *db, const struct mark *m, size_t n, const struct gve *ves
 	long long bp = 0, isub = 0, itax = 0, nsub = 0, ntax = 0;
 	struct adj_doc dn, cn;
 	size_t nit = 0;
-	int rc, year = year_of(now);
+	int rc, year = billing_year_of(now);
 
 	/* The counter rows and the invoice's writes row exist before the transaction locks them. */
 	for (int k = 0; k < 2; k++) {
@@ -798,7 +756,7 @@ dn_summary(const struct dn *x, long long now)
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:s, s:b}",
 	    "kind", "debit_note", "number", x->number, "invoice", x->invoice,
 	    "period", x->period, "currency", x->currency, "reason", x->reason,
-	    "issued_at", iso(x->issued), "due_at", iso(x->due),
+	    "issued_at", billing_json_iso(x->issued), "due_at", billing_json_iso(x->due),
 	    "subtotal_minor", (json_int_t)x->sub, "tax_minor", (json_int_t)x->tax,
 	    "total_minor", (json_int_t)x->total, "paid_minor", (json_int_t)x->paid,
 	    "balance_minor", (json_int_t)bal, "status", doc_status(bal, x->due, now), "late", 1);
@@ -814,8 +772,8 @@ diff_json(const char *ve, const char *res, const char *unit, long long before, l
 	if (__builtin_sub_overflow((int64_t)after, (int64_t)before, &delta))
 		delta = 0;
 	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "ve_id", ve, "resource", res,
-	    "unit", unit, "quantity_before", fixed6(before), "quantity_after", fixed6(after),
-	    "quantity_delta", fixed6(delta), "amount_minor", (json_int_t)amount);
+	    "unit", unit, "quantity_before", billing_json_fixed6(before), "quantity_after", billing_json_fixed6(after),
+	    "quantity_delta", billing_json_fixed6(delta), "amount_minor", (json_int_t)amount);
 }
 
 /* The debit note with its lines and payments. */
@@ -1023,11 +981,11 @@ db_adjust_ve_notes_json(struct db *db, const char *ve, long long now, json_t *ou
 	while ((rc = db_next(&c)) == 1) {
 		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:b}",
 		    "kind", kind, "number", number, "invoice", invoice, "period", period,
-		    "currency", cur, "reason", reason, "issued_at", iso(issued),
+		    "currency", cur, "reason", reason, "issued_at", billing_json_iso(issued),
 		    "subtotal_minor", (json_int_t)sub, "tax_minor", (json_int_t)tax,
 		    "total_minor", (json_int_t)total, "late", late != 0);
 		if (j != NULL && strcmp(kind, "debit_note") == 0) {
-			json_object_set_new(j, "due_at", iso(due));
+			json_object_set_new(j, "due_at", billing_json_iso(due));
 			json_object_set_new(j, "paid_minor", json_integer(paid));
 			json_object_set_new(j, "balance_minor", json_integer(total - paid));
 			json_object_set_new(j, "status", json_string(doc_status(total - paid, due, now)));

@@ -283,8 +283,8 @@ period_str(int y, int m, char out[8])
 	snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000, (unsigned)m % 100);
 }
 
-static int
-year_of(long long t)
+int
+billing_year_of(long long t)
 {
 	int y, m;
 	rate_month_of(t, &y, &m);
@@ -322,8 +322,8 @@ sum_parse(const char *s, int64_t *v)
 	return 0;
 }
 
-static int
-audit(struct db *db, long long now, const char *actor, const char *action,
+int
+billing_audit(struct db *db, long long now, const char *actor, const char *action,
     const char *object, json_t *after)
 {
 	char *js = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -335,20 +335,20 @@ audit(struct db *db, long long now, const char *actor, const char *action,
 	return rc;
 }
 
-static json_t *
-iso(long long t)
+json_t *
+billing_json_iso(long long t)
 {
 	char b[21];
 	vep_iso8601(t, b);
 	return json_string(b);
 }
 
-static json_t *
-fixed6(int64_t micro)
+json_t *
+billing_json_fixed6(int64_t micro)
 {
 	char b[32];
 	if (money_fixed6(micro, b, sizeof(b)) < 0)
-		return NULL;
+		return json_null();
 	return json_string(b);
 }
 
@@ -713,7 +713,7 @@ line_json(const char *kind, const char *res, int64_t qty, const char *unit, int6
     int64_t amount)
 {
 	return json_pack("{s:s, s:s, s:o, s:s, s:I, s:I}", "kind", kind, "resource", res,
-	    "quantity", fixed6(qty), "unit", unit, "unit_price_minor", (json_int_t)price,
+	    "quantity", billing_json_fixed6(qty), "unit", unit, "unit_price_minor", (json_int_t)price,
 	    "amount_minor", (json_int_t)amount);
 }
 
@@ -767,7 +767,7 @@ explain_usage(const struct ve_month *m, size_t i, int r, json_t *usage)
 			const struct hour *h = &m->h[hi];
 			if (!have || (split && h->ver != i) || rate_raw(r, &h->u, &raw) != RATE_OK)
 				continue;
-			json_array_append_new(hours, json_pack("{s:o, s:I}", "t", iso(h->t),
+			json_array_append_new(hours, json_pack("{s:o, s:I}", "t", billing_json_iso(h->t),
 			    "raw", (json_int_t)raw));
 			if (split)
 				dayraw += raw;
@@ -782,8 +782,8 @@ explain_usage(const struct ve_month *m, size_t i, int r, json_t *usage)
 	rate_raw_to_micro(r, total, &q);
 	json_array_append_new(usage, json_pack("{s:s, s:s, s:s, s:o, s:I, s:o, s:o, s:o}",
 	    "resource", rate_res_name(r), "unit", rate_res_unit(r),
-	    "raw_unit", rate_res_raw_unit(r), "valid_from", iso(m->in.v[i].valid_from),
-	    "raw", (json_int_t)total, "quantity", fixed6(q), "lines", lines, "days", days));
+	    "raw_unit", rate_res_raw_unit(r), "valid_from", billing_json_iso(m->in.v[i].valid_from),
+	    "raw", (json_int_t)total, "quantity", billing_json_fixed6(q), "lines", lines, "days", days));
 }
 
 /* The state history, price segments, and the days and hours behind each usage line. */
@@ -797,7 +797,7 @@ explain_json(const struct ve_month *m)
 		/* Only what matters: the state at the month's start and the changes in it. */
 		if (i + 1 < m->in.nev && m->in.ev[i + 1].at <= m->in.from)
 			continue;
-		json_array_append_new(states, json_pack("{s:o, s:s}", "at", iso(m->in.ev[i].at),
+		json_array_append_new(states, json_pack("{s:o, s:s}", "at", billing_json_iso(m->in.ev[i].at),
 		    "state", m->in.ev[i].active ? "active" : "inactive"));
 	}
 	for (size_t i = 0; i < m->in.nv; i++) {
@@ -809,14 +809,14 @@ explain_json(const struct ve_month *m)
 		fb = sb < m->in.until ? sb : m->in.until;
 		act = fb > fa ? rate_active_seconds(m->in.ev, m->in.nev, m->in.created_at, fa, fb) : 0;
 		json_array_append_new(segs, json_pack("{s:o, s:o, s:o, s:I}", "valid_from",
-		    iso(m->in.v[i].valid_from), "from", iso(sa), "to", iso(sb),
+		    billing_json_iso(m->in.v[i].valid_from), "from", billing_json_iso(sa), "to", billing_json_iso(sb),
 		    "active_seconds", (json_int_t)act));
 	}
 	for (size_t i = 0; i < m->in.nv; i++)
 		for (int r = RR_CPU; r < RR__MAX; r++)
 			explain_usage(m, i, r, usage);
 	return json_pack("{s:I, s:o, s:o, s:o, s:o}", "month_seconds", (json_int_t)month_s,
-	    "until", iso(m->in.until), "states", states, "segments", segs, "usage", usage);
+	    "until", billing_json_iso(m->in.until), "states", states, "segments", segs, "usage", usage);
 }
 
 json_t *
@@ -1352,7 +1352,7 @@ run_write_chunk(struct db *db, void *arg)
 	char period[8], number[25];
 	long long next = 0, now = x->now;
 	int64_t from, to;
-	int year = year_of(now), made = 0, rc, due_days = x->due_days;
+	int year = billing_year_of(now), made = 0, rc, due_days = x->due_days;
 
 	x->made = 0;
 	period_str(x->y, x->mo, period);
@@ -1527,7 +1527,7 @@ billing_invoice_run_opt(struct db *db, int y, int mo, long long now, int due_day
 		    S_LINE_INSERT, S_COUNTER_SET };
 		warm(db, w, nitems(w));
 	}
-	if ((rc = counter_init(db, "INV", year_of(now))) != DB_OK) {
+	if ((rc = counter_init(db, "INV", billing_year_of(now))) != DB_OK) {
 		snprintf(err, errlen, "the database failed while writing invoices (%s)",
 		    db_strerror(rc));
 		rc = BILLING_EDB;
@@ -1552,7 +1552,7 @@ billing_invoice_run_opt(struct db *db, int y, int mo, long long now, int due_day
 	    "usage %.2f s, rating %.2f s, writing %.2f s", period, r.nve, *created, r.nlines,
 	    t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
 done:
-	audit(db, now, actor ? actor : "vepctl", "invoice.run", period,
+	billing_audit(db, now, actor ? actor : "vepctl", "invoice.run", period,
 	    json_pack("{s:i, s:I}", "created", *created, "ves", (json_int_t)r.nve));
 	rc = BILLING_OK;
 out:
@@ -1591,7 +1591,7 @@ inv_summary(const struct inv *x, long long now)
 
 	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
 	    "number", x->number, "period", x->period, "currency", x->currency,
-	    "issued_at", iso(x->issued), "due_at", iso(x->due),
+	    "issued_at", billing_json_iso(x->issued), "due_at", billing_json_iso(x->due),
 	    "subtotal_minor", (json_int_t)x->sub, "tax_minor", (json_int_t)x->tax,
 	    "total_minor", (json_int_t)x->total, "credited_minor", (json_int_t)x->credited,
 	    "paid_minor", (json_int_t)x->paid, "balance_minor", (json_int_t)bal, "status", st);
@@ -1663,7 +1663,7 @@ invoice_details(struct db *db, const struct inv *x, json_t *out)
 		while ((rc = db_next(&c)) == 1)
 			json_array_append_new(cns, json_pack("{s:I, s:s, s:s, s:o, s:I, s:I, s:I, s:[]}",
 			    "id", (json_int_t)id, "number", number, "reason", reason,
-			    "issued_at", iso(at), "subtotal_minor", (json_int_t)sub,
+			    "issued_at", billing_json_iso(at), "subtotal_minor", (json_int_t)sub,
 			    "tax_minor", (json_int_t)tax, "total_minor", (json_int_t)total, "lines"));
 		db_cur_close(&c);
 		if (rc < 0)
@@ -1882,7 +1882,7 @@ payment_tx(struct db *db, void *arg)
 		if ((rc = db_exec(db, x->d->insert, p, nitems(p), NULL, &newid)) != DB_OK)
 			return rc;
 	}
-	if ((rc = audit(db, x->now, x->actor, x->d->action, x->number,
+	if ((rc = billing_audit(db, x->now, x->actor, x->d->action, x->number,
 	    json_pack("{s:I, s:I, s:s}", "amount_minor", (json_int_t)x->amount,
 	    "paid_at", (json_int_t)x->paid_at, "reference", x->ref))) != DB_OK)
 		return rc;
@@ -1991,7 +1991,7 @@ credit_tx(struct db *db, void *arg)
 	int64_t tax, total, sub = x->sub;
 	char cur[4], a[32], number[25];
 	uint64_t cnid;
-	int year = year_of(x->now), rc;
+	int year = billing_year_of(x->now), rc;
 
 	if ((rc = doc_claim(db, sql[S_INVOICE_TOUCH], x->inv)) != 1 ||
 	    (rc = invoice_open(db, x->invoice, &inv, &bp, &open, &paid, cur)) != 1)
@@ -2041,7 +2041,7 @@ credit_tx(struct db *db, void *arg)
 		if ((rc = db_exec(db, sql[S_COUNTER_SET], p, 3, NULL, NULL)) != DB_OK)
 			return rc;
 	}
-	if ((rc = audit(db, x->now, x->actor, "invoice.credit_note", x->invoice,
+	if ((rc = billing_audit(db, x->now, x->actor, "invoice.credit_note", x->invoice,
 	    json_pack("{s:s, s:I, s:s}", "number", number, "total_minor", (json_int_t)total,
 	    "reason", x->reason))) != DB_OK)
 		return rc;
@@ -2081,7 +2081,7 @@ billing_credit_note(struct db *db, const char *invoice, const struct billing_cn_
 	}
 	if (strlen(invoice) > 24)
 		return BILLING_ENOENT;
-	if (counter_init(db, "CN", year_of(now)) != DB_OK ||
+	if (counter_init(db, "CN", billing_year_of(now)) != DB_OK ||
 	    db_tx(db, doc_row_tx, &(struct doc_row){ sql[S_INVOICE_ROW], invoice }) != DB_OK)
 		return BILLING_EDB;
 	{
@@ -2256,7 +2256,7 @@ billing_caps_check(struct db *db, long long now, long long default_kbps, int *re
 			if (db_exec(db, sql[S_CAP_SUSPEND], q, 2, NULL, NULL) != DB_OK)
 				goto fail_tx;
 		}
-		if (audit(db, now, "billing", x->suspend ? "ve.cap_suspend" : "ve.cap_throttle",
+		if (billing_audit(db, now, "billing", x->suspend ? "ve.cap_suspend" : "ve.cap_throttle",
 		    x->ve, json_pack("{s:s, s:I, s:I, s:I}", "resource", rate_res_name(x->res),
 		    "used_bytes", (json_int_t)x->used, "cap_bytes", (json_int_t)x->cap,
 		    "throttle_kbps", (json_int_t)(x->suspend ? 0 : x->kbps))) != DB_OK)

@@ -173,4 +173,12 @@ int	billing_caps_check(struct db *, long long now, long long default_kbps,
 int	billing_cap_throttle_kbps(struct db *, const char *ve_id, long long now,
 	    long long *kbps);
 
+/* Small shared pieces of the billing modules (db_adjust.c too). */
+int	 billing_year_of(long long t);		/* the UTC year of t */
+json_t	*billing_json_iso(long long t);		/* "2026-11-22T05:00:00Z" */
+json_t	*billing_json_fixed6(int64_t micro);	/* "1.500000"; null if it does not fit */
+/* An audit_log row in the caller's transaction; takes the reference to after. */
+int	 billing_audit(struct db *, long long now, const char *actor, const char *action,
+	    const char *object, json_t *after);
+
 #endif
