@@ -1,4 +1,4 @@
-/* fuzz-sources: lib/order.c lib/http.c lib/util.c lib/log.c lib/catalog.c lib/auth.c lib/db.c lib/conf.c */
+/* fuzz-sources: lib/order.c lib/http.c lib/util.c lib/log.c lib/catalog.c lib/sla.c lib/money.c lib/db_sla.c lib/auth.c lib/db.c lib/dbhost.c lib/conf.c */
 /* fuzz-libs: -lmariadb -largon2 */
 /*
  * libFuzzer harness of the order edges (lib/order.c): the first byte
