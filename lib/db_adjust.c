@@ -56,6 +56,7 @@ enum stmt {
 	S_DN_GET,
 	S_DN_LINES,
 	S_DN_PAYMENTS,
+	S_VE_ACCOUNT,
 	S_INV_DNS,
 	S_INV_LATE_LINES,
 	S_VE_NOTES,
@@ -154,6 +155,7 @@ static const char *const sql[S__MAX] = {
 	[S_DN_PAYMENTS] =
 	    "SELECT paid_at, amount_minor, reference FROM debit_note_payments "
 	    "WHERE debit_note_id = ? ORDER BY id",
+	[S_VE_ACCOUNT] = "SELECT account_id FROM ves WHERE id = ?",
 	[S_INV_DNS] =
 	    "SELECT d.number FROM debit_notes d WHERE d.invoice_id = ? ORDER BY d.id",
 	[S_INV_LATE_LINES] =
@@ -858,10 +860,16 @@ db_adjust_dn_json(struct db *db, const char *number, const char *owner_ve, long 
 		*rcp = BILLING_ENOENT;
 		return NULL;
 	}
-	if (owner_ve != NULL && (rc = billing_owner_is(db, owner_ve, x.account_id)) != 1) {
-		if (rc == 0)
+	if (owner_ve != NULL) {
+		long long acct = -1;
+		struct dbv q[] = { DBV_STR(owner_ve) };
+		struct dbo a[] = { DBO_INT(&acct) };
+		if ((rc = db_one(db, sql[S_VE_ACCOUNT], q, 1, a, 1)) < 0)
+			return NULL;
+		if (rc == 0 || acct != x.account_id) {
 			*rcp = BILLING_ENOENT;
-		return NULL;
+			return NULL;
+		}
 	}
 	if ((out = dn_full(db, &x, now)) == NULL)
 		return NULL;

@@ -335,19 +335,6 @@ billing_audit(struct db *db, long long now, const char *actor, const char *actio
 	return rc;
 }
 
-/* 1: VE ve belongs to account acct; 0: it does not (or there is no such VE); < 0: error. */
-int
-billing_owner_is(struct db *db, const char *ve, long long acct)
-{
-	long long a = -1;
-	struct dbv p[] = { DBV_STR(ve) };
-	struct dbo o[] = { DBO_INT(&a) };
-	int rc = db_one(db, sql[S_VE_ACCOUNT], p, 1, o, 1);
-	if (rc < 0)
-		return rc;
-	return rc == 1 && a == acct;
-}
-
 json_t *
 billing_json_iso(long long t)
 {
@@ -1748,10 +1735,16 @@ billing_invoice_json(struct db *db, const char *number, const char *owner_ve, lo
 		*rcp = BILLING_ENOENT;
 		return NULL;
 	}
-	if (owner_ve != NULL && (rc = billing_owner_is(db, owner_ve, x.account_id)) != 1) {
-		if (rc == 0)
+	if (owner_ve != NULL) {
+		long long acct = -1;
+		struct dbv q[] = { DBV_STR(owner_ve) };
+		struct dbo a[] = { DBO_INT(&acct) };
+		if ((rc = db_one(db, sql[S_VE_ACCOUNT], q, 1, a, 1)) < 0)
+			return NULL;
+		if (rc == 0 || acct != x.account_id) {
 			*rcp = BILLING_ENOENT;
-		return NULL;
+			return NULL;
+		}
 	}
 	if ((out = inv_summary(&x, now)) == NULL)
 		return NULL;

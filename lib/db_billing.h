@@ -177,8 +177,6 @@ int	billing_cap_throttle_kbps(struct db *, const char *ve_id, long long now,
 int	 billing_year_of(long long t);		/* the UTC year of t */
 json_t	*billing_json_iso(long long t);		/* "2026-11-22T05:00:00Z" */
 json_t	*billing_json_fixed6(int64_t micro);	/* "1.500000"; null if it does not fit */
-/* 1: VE ve belongs to account acct; 0: not, or no such VE; < 0: a db_rc. */
-int	 billing_owner_is(struct db *, const char *ve, long long acct);
 /* An audit_log row in the caller's transaction; takes the reference to after. */
 int	 billing_audit(struct db *, long long now, const char *actor, const char *action,
 	    const char *object, json_t *after);
