@@ -54,7 +54,7 @@ tests_unit_test_agent_net_LDADD = $(AGENT_TEST_LIBS)
 tests_unit_test_agent_sim_SOURCES = tests/unit/test_agent_sim.c
 tests_unit_test_agent_sim_CFLAGS = $(AGENT_TEST_CFLAGS)
 tests_unit_test_agent_sim_LDADD = $(AGENT_TEST_LIBS)
-# The test also checks lib/db_node.c (in libvep.a), the API's side of the protocol.
+# The test also checks lib/db/db_node.c (in libvep.a), the API's side of the protocol.
 tests_unit_test_agent_sync_SOURCES = tests/unit/test_agent_sync.c
 tests_unit_test_agent_sync_CFLAGS = $(AGENT_TEST_CFLAGS)
 tests_unit_test_agent_sync_LDADD = $(AGENT_TEST_LIBS)

@@ -5,7 +5,7 @@
 # afterwards); then billing_invoice_run for that month, twice (the second
 # must create nothing).  Target: the first run under 60 s.
 #
-# What the run reads (lib/db_billing.c, run_load_usage): whole days from
+# What the run reads (lib/db/db_billing.c, run_load_usage): whole days from
 # usage_day, and usage_hour only for a day on which a plan changes price.
 # So the data are one usage_day row per VE and day (3.1M rows) plus the 24
 # usage_hour rows of the 16th for the VEs of plan P1, which changes price at

@@ -104,7 +104,7 @@ struct peer {
 	char		 why[160];	/* last failure */
 	int64_t		 garbage_logged;	/* rate limit of parse errors */
 	unsigned	 garbage_quiet;
-	/* availability: a run of polls with no answer at all (lib/sla.h) */
+	/* availability: a run of polls with no answer at all (lib/domain/sla.h) */
 	int		 answered;	/* this poll got an HTTP answer, good or bad */
 	int64_t		 unreach_since;	/* first second of the run; 0: none */
 	int64_t		 outage_marked;	/* its seconds up to here are marked down */
@@ -120,7 +120,7 @@ struct vstate {
 	int		 known;		/* cur is the end of a batch handed over */
 	long		 entry;		/* its entry in the current batch, or -1 */
 	int64_t		 seen;		/* second of the last sample (for GC) */
-	/* availability (lib/sla.h) */
+	/* availability (lib/domain/sla.h) */
 	long		 av;		/* its current record in the batch, or -1 */
 	uint32_t	 av_node;	/* the node that last said whether it runs (0: none) */
 	int		 av_active;	/* and that it was active (not suspended) */

@@ -7,8 +7,7 @@ billingd_billingd_SOURCES = \
 	billingd/collect.c billingd/batch.c billingd/batch.h \
 	billingd/rollup.c billingd/rollup.h billingd/flush.c \
 	billingd/spool.c billingd/spool.h billingd/writer.c \
-	billingd/lease.c billingd/health.c billingd/retention.c \
-	lib/db_usage.c lib/db_usage.h
+	billingd/lease.c billingd/health.c billingd/retention.c
 billingd_billingd_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS) -pthread
 billingd_billingd_LDADD = $(VEP_LIBS) $(ZLIB_LIBS) -lpthread
 

@@ -13,7 +13,7 @@
  * active one, moving a VE to its own node, deleting a deleted one) changes
  * nothing, writes no audit row and says "changed":false.  Unknown VE or
  * node 404; a deleted or expired VE, a disabled or full node 409; bad input
- * 422.  Every change is audited (lib/db_admin.c) with actor "api".
+ * 422.  Every change is audited (lib/db/db_admin.c) with actor "api".
  *
  * Reports answer JSON, or with Accept: text/csv the same rows as CSV; the
  * rows are built once (db_admin_report) for both and for the admin screen.

@@ -4,7 +4,7 @@
  *	GET /api/v1/ves/{ve_id}/history?metric=M&from=T&step=S&count=N
  *
  * answers {"ve_id","metric","step","unit","from","points":[{"t","v"}],
- * "filled"} from lib/db_history.c.  Every parameter is checked before the
+ * "filled"} from lib/db/db_history.c.  Every parameter is checked before the
  * database is asked, and every bad one is named in the 422 answer.  The
  * body is written directly rather than through a JSON tree: a history may
  * have 100000 points and each is two integers and a time.

@@ -128,7 +128,7 @@ api_admin_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80]
 		resp_json_error(r, 422, "The node has errors.", f);
 		return;
 	}
-	/* Added and audited in one transaction (lib/db_admin.c). */
+	/* Added and audited in one transaction (lib/db/db_admin.c). */
 	switch (db_admin_node_add(w->db, name, url, "api", w->now, tok, err, sizeof(err))) {
 	case ADM_OK:
 		break;

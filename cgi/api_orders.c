@@ -1,7 +1,7 @@
 /*
  * Orders and VE state through the API (SPEC sections 3 and 5):
  * POST /api/v1/orders places an order exactly as the signup form does
- * (the same field table and rules, lib/order.c), GET /api/v1/ves/{id}
+ * (the same field table and rules, lib/domain/order.c), GET /api/v1/ves/{id}
  * answers the VE's configuration, order and current usage.
  */
 #include <stdio.h>

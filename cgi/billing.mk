@@ -1,11 +1,8 @@
 # cgi/billing.mk: billing (rating, invoices, credit notes, payments, caps).
-# lib/rating.c and lib/money.c are pure; lib/db_billing.c holds all billing
+# lib/domain/rating.c and lib/domain/money.c are pure; lib/db/db_billing.c holds all billing
 # SQL; the API handlers are cgi/api_billing.c (listed in cgi/local.mk).
-lib_libvep_a_SOURCES += lib/money.c lib/money.h lib/rating.c lib/rating.h \
-	lib/db_billing.c lib/db_billing.h lib/sla.c lib/sla.h lib/db_sla.c lib/db_sla.h
-# Late usage: lib/adjust.c is pure (the difference and its notes), all its
-# SQL is lib/db_adjust.c (db/migrations/0007_late.sql).
-lib_libvep_a_SOURCES += lib/adjust.c lib/adjust.h lib/db_adjust.c lib/db_adjust.h
+# Late usage: lib/domain/adjust.c is pure (the difference and its notes), all its
+# SQL is lib/db/db_adjust.c (db/migrations/0007_late.sql).
 
 EXTRA_DIST += cgi/api_billing.h
 
@@ -38,7 +35,6 @@ bench_invoice_bench_LDADD = $(VEP_LIBS)
 
 # The integration test's driver of the calls vepctl and billingd make.
 noinst_PROGRAMS += tests/integration/billing_probe
-tests_integration_billing_probe_SOURCES = tests/integration/billing_probe.c \
-	lib/db_usage.c lib/db_usage.h
+tests_integration_billing_probe_SOURCES = tests/integration/billing_probe.c
 tests_integration_billing_probe_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_billing_probe_LDADD = $(VEP_LIBS)

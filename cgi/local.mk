@@ -1,5 +1,5 @@
 # cgi/: one FastCGI program per screen family, plus the JSON API.
-# They are started by their own supervisor (-s socket -w workers), see lib/web.c.
+# They are started by their own supervisor (-s socket -w workers), see lib/web/web.c.
 sbin_PROGRAMS += cgi/vep-signup cgi/vep-self cgi/vep-admin cgi/vep-api
 noinst_PROGRAMS += cgi/vep-hello
 CGI_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)

@@ -2,9 +2,7 @@
 # Their shared logic is in lib/: the order field table and its validation
 # (order.c), all SQL of orders, VEs and usage reads (db_ve.c), and the
 # server-side SVG charts (svg.c).
-lib_libvep_a_SOURCES += lib/order.c lib/order.h lib/db_ve.c lib/db_ve.h lib/svg.c lib/svg.h
 # The self screen's billing reads (caps, month traffic); charges and invoices are db_billing's.
-lib_libvep_a_SOURCES += lib/self_billing.c lib/self_billing.h
 
 # Unit tests: the order field table and its validation, the SVG charts.
 check_PROGRAMS += tests/unit/test_order tests/unit/test_order_svg

@@ -3,12 +3,12 @@
  * 7.3.2, SPEC section 4).  An owner logs in with VEid and password and
  * sees that VE only: the session's subject is the VE, and no page takes a
  * VEid from the request after login.  Failed logins are throttled per VE
- * and per client address exactly as the API's (lib/auth.c), and the
+ * and per client address exactly as the API's (lib/web/auth.c), and the
  * answers never tell whether a VE exists.  Usage charts are SVG drawn here
  * (GET /self/chart) and shown with <img>, so the pages need no script.
  *
  * Billing shows what the API shows, from the same library calls
- * (lib/db_billing.c): the month so far as GET /api/v1/ves/{id}/charges
+ * (lib/db/db_billing.c): the month so far as GET /api/v1/ves/{id}/charges
  * has it, each metered line opening on the days and hours behind it
  * (GET /self/charges, from the API's explain=1 data, whose raw amounts sum
  * exactly to the line's), the VE's invoices, and each invoice as a
@@ -256,7 +256,7 @@ sid_cookie(const struct req *q)
 	return q->https ? "__Host-vep_sid" : "vep_sid";
 }
 
-/* The login form's token cookie (pre-session; lib/auth.h). */
+/* The login form's token cookie (pre-session; lib/web/auth.h). */
 static const char *
 login_cookie(const struct req *q)
 {
@@ -364,7 +364,7 @@ fmt_month(int year, int month, char *out, size_t outlen)
 	strftime(out, outlen, "%B %Y", &tm);
 }
 
-/* Minor units with the currency's exponent (lib/money.h): "1234.56". */
+/* Minor units with the currency's exponent (lib/domain/money.h): "1234.56". */
 static void
 fmt_money(long long minor, const char *cur, char *out, size_t outlen)
 {
@@ -396,7 +396,7 @@ fmt_group(long long n, char *out, size_t outlen)
 /* ---- pages ------------------------------------------------------------------------- */
 
 /*
- * The login form with a fresh login token (lib/auth.h, pre-session form
+ * The login form with a fresh login token (lib/web/auth.h, pre-session form
  * tokens) in the form and in its cookie: a login must start on this site,
  * in this browser (no login CSRF).
  */

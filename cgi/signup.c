@@ -1,7 +1,7 @@
 /*
  * vep-signup: the VE creation screen (origin document Appendix 7.3.1).
  *
- * The form is built from lib/order.c's field table, so it offers exactly
+ * The form is built from lib/domain/order.c's field table, so it offers exactly
  * the fields POST /api/v1/orders accepts, with the same labels, units and
  * rules; an order is checked by order_check and placed by ve_place for
  * both.  CSRF protection is a double submit: GET /signup puts a random
@@ -31,7 +31,7 @@ static const struct page pages[P__MAX] = {
 	[P_ORDER] = { "/signup", M_POST, page_order },
 };
 
-/* The form's own fields; the order's are validated by lib/order.c. */
+/* The form's own fields; the order's are validated by lib/domain/order.c. */
 enum key { K_CSRF, K__MAX };
 
 static int	valid_token(const char *);

@@ -1,6 +1,6 @@
 /*
  * Print the sample configuration (or, with -m, the vepanel.conf(5) page)
- * from lib/conf.c's key table: a build-time helper, not installed.
+ * from lib/base/conf.c's key table: a build-time helper, not installed.
  */
 #include <stdio.h>
 #include <string.h>

@@ -9,7 +9,6 @@ tools_veinfo_SOURCES = tools/veinfo.c tools/veinfo_cmd.c tools/veinfo_cmd.h
 tools_veinfo_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 tools_veinfo_LDADD = lib/libvep.a $(CURL_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 # Usage history (the API's /ves/{id}/history, the self screen's charts).
-lib_libvep_a_SOURCES += lib/db_history.c lib/db_history.h
 # veinfo's unit tests: the command parser and answers, history buckets.
 VEINFO_TESTS = tests/unit/test_veinfo_cmd tests/unit/test_veinfo_hist
 check_PROGRAMS += $(VEINFO_TESTS)
@@ -31,7 +30,7 @@ EXTRA_DIST += tests/fuzz/fuzz_veinfo_cmd.c tests/fuzz/corpus/veinfo_cmd \
 
 dist_man_MANS += man/veinfo.1 man/vepctl.8 man/vepanel.conf.5
 
-# conf/vepanel.conf.sample is generated from lib/conf.c's table; `make check`
+# conf/vepanel.conf.sample is generated from lib/base/conf.c's table; `make check`
 # fails if the committed sample is stale.
 noinst_PROGRAMS += tools/confdump
 tools_confdump_SOURCES = tools/confdump.c

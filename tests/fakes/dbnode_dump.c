@@ -1,5 +1,5 @@
 /*
- * Test tool for lib/db_node.c against a real MariaDB (used by
+ * Test tool for lib/db/db_node.c against a real MariaDB (used by
  * tests/integration/test_agent_db.py): prints the result of
  * db_node_auth (when a token is given) and the node's VE list as JSON.
  *

@@ -1,6 +1,6 @@
-/* fuzz-sources: lib/dbhost.c lib/util.c lib/log.c */
+/* fuzz-sources: lib/db/dbhost.c lib/base/util.c lib/base/log.c */
 /*
- * libFuzzer harness for [database] hosts (lib/dbhost.c): any bytes give a
+ * libFuzzer harness for [database] hosts (lib/db/dbhost.c): any bytes give a
  * refusal with a reason, or hosts that print back (db_host_name) to a list
  * that parses to the very same hosts; every start rotates over all of them.
  */

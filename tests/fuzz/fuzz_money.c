@@ -1,4 +1,4 @@
-/* fuzz-sources: lib/money.c lib/rating.c lib/sla.c lib/util.c lib/log.c */
+/* fuzz-sources: lib/domain/money.c lib/domain/rating.c lib/domain/sla.c lib/base/util.c lib/base/log.c */
 /*
  * libFuzzer harness for billing's parsers of untrusted text: amounts
  * (money_parse, for each minor-unit exponent) and periods

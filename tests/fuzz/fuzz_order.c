@@ -1,7 +1,7 @@
-/* fuzz-sources: lib/order.c lib/http.c lib/util.c lib/log.c lib/catalog.c lib/sla.c lib/money.c lib/db_sla.c lib/auth.c lib/db.c lib/dbhost.c lib/conf.c */
+/* fuzz-sources: lib/domain/order.c lib/web/http.c lib/base/util.c lib/base/log.c lib/db/catalog.c lib/domain/sla.c lib/domain/money.c lib/db/db_sla.c lib/web/auth.c lib/db/db.c lib/db/dbhost.c lib/base/conf.c */
 /* fuzz-libs: -lmariadb -largon2 */
 /*
- * libFuzzer harness of the order edges (lib/order.c): the first byte
+ * libFuzzer harness of the order edges (lib/domain/order.c): the first byte
  * chooses the signup form (urlencoded) or the API (JSON); the rest is the
  * request body.  Any bytes give either errors, each naming a field with a
  * sentence, or an order whose every value keeps its field's rules.

@@ -1,4 +1,4 @@
-/* fuzz-sources: lib/util.c lib/log.c billingd/spool.c billingd/batch.c */
+/* fuzz-sources: lib/base/util.c lib/base/log.c billingd/spool.c billingd/batch.c */
 /* fuzz-libs: -lz */
 /*
  * libFuzzer harness of billingd's spool reader: the bytes are a spool

@@ -18,7 +18,7 @@ for h in "$ROOT"/tests/fuzz/fuzz_*.c; do
 	paths=""; for s in $srcs; do paths="$paths $ROOT/$s"; done
 	if ! clang -g -O1 -std=c17 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-include "$CFG" -DVEP_SYSCONFDIR='"/etc/vepanel"' -DVEP_DATADIR='"/usr/share/vepanel"' \
-		-I"$ROOT/lib" -I"$ROOT" $(pkg-config --cflags jansson libmariadb) \
+		-I"$ROOT/lib/base" -I"$ROOT/lib/domain" -I"$ROOT/lib/db" -I"$ROOT/lib/web" -I"$ROOT" $(pkg-config --cflags jansson libmariadb) \
 		-o "$OUT/$name" "$h" $paths $libs $(pkg-config --libs jansson libcrypto) >"$OUT/$name.build.log" 2>&1; then
 		echo "fuzz $name: build FAILED"; cat "$OUT/$name.build.log" | head -20; rc=1; continue
 	fi

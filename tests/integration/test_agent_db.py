@@ -1,5 +1,5 @@
 """Integration test of the API's side of the node agent protocol
-(lib/db_node.c) against MariaDB, end to end into a veagent.
+(lib/db/db_node.c) against MariaDB, end to end into a veagent.
 
 A database of its own is made and migrated; nodes, orders, VEs and
 addresses are inserted; tests/fakes/dbnode_dump prints what db_node_auth

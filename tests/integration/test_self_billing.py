@@ -37,7 +37,7 @@ def ts(y, mo, d=1, h=0):
 
 
 def money(minor, exp=2):
-    """minor units as lib/money.h writes them: 123456 -> "1234.56", -5 -> "-0.05"."""
+    """minor units as lib/domain/money.h writes them: 123456 -> "1234.56", -5 -> "-0.05"."""
     sign = "-" if minor < 0 else ""
     m = abs(minor)
     if exp == 0:

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Availability SLA (lib/sla.h, README "Availability"), end to end.
+"""Availability SLA (lib/domain/sla.h, README "Availability"), end to end.
 
 Measured availability, against billingd and scripted agents on a database
 of each test's own (as test_billingd.py): the seconds an agent says a VE is

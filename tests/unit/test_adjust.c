@@ -1,9 +1,9 @@
 /*
- * Unit tests of lib/adjust.c, the difference late usage makes to an
+ * Unit tests of lib/domain/adjust.c, the difference late usage makes to an
  * invoiced month: one row per rule of adjust.h (more usage, less usage
  * after a corrected counter, no change, a change within the included
  * amount, both signs at once, tax rounding, inconsistent or too large
- * input refused), then whole months rated by lib/rating.c and corrected
+ * input refused), then whole months rated by lib/domain/rating.c and corrected
  * round after round, where the invoice and all its notes must add up to
  * the rating of the final usage to the minor unit.  Expected numbers were
  * worked out by hand (each row's comment).

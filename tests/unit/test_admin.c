@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/db_admin.c's pure helpers: strict report dates and
+ * Unit tests of lib/db/db_admin.c's pure helpers: strict report dates and
  * ranges (a day that does not exist, to before from, more than five
  * years), CSV quoting and formula-injection guarding, the JSON of a report
  * table (integers as numbers, amounts as exact strings), LIKE escaping and

@@ -1,7 +1,7 @@
 /*
  * Unit tests of the API answer parser (agent/sync.c): a good document,
  * each way an entry can be bad (skipped, the rest kept), documents that
- * are unusable as a whole, and the producer (lib/db_node.c) building an
+ * are unusable as a whole, and the producer (lib/db/db_node.c) building an
  * entry the parser accepts unchanged.
  */
 #include <check.h>

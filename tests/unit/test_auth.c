@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/auth.c's pure parts: argon2id hashing, verification,
+ * Unit tests of lib/web/auth.c's pure parts: argon2id hashing, verification,
  * the dummy hash's cost, tokens, hash slots, pre-session form tokens.
  */
 #include <check.h>

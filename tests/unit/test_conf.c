@@ -1,4 +1,4 @@
-/* Unit tests of lib/conf.c: every error names file:line. */
+/* Unit tests of lib/base/conf.c: every error names file:line. */
 #include <check.h>
 #include <string.h>
 

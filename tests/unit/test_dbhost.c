@@ -1,6 +1,6 @@
 /*
- * Unit tests of lib/dbhost.c ([database] hosts: parsing and the order
- * hosts are tried in) and of db_tx's retry decision (lib/db.c).  No
+ * Unit tests of lib/db/dbhost.c ([database] hosts: parsing and the order
+ * hosts are tried in) and of db_tx's retry decision (lib/db/db.c).  No
  * database is needed: both are pure.
  */
 #include <check.h>

@@ -1,4 +1,4 @@
-/* Unit tests of lib/http.c: urlencoded, cookies, JSON bodies, routes, req_parse. */
+/* Unit tests of lib/web/http.c: urlencoded, cookies, JSON bodies, routes, req_parse. */
 #include <check.h>
 #include <string.h>
 

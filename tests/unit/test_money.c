@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/money.c: half-up rounding at its edges (x.5 up,
+ * Unit tests of lib/domain/money.c: half-up rounding at its edges (x.5 up,
  * x.4999 down, symmetric for credits), 64-bit limits refused, tax,
  * ISO 4217 exponents, formatting and parsing of amounts.
  */

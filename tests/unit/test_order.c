@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/order.c: every field's rules through both edges (the
+ * Unit tests of lib/domain/order.c: every field's rules through both edges (the
  * urlencoded form and the JSON API), one table row per broken rule, plus
  * all-at-once reporting and the small validators.  Each row names the
  * field that must carry the (only) error and a piece of its sentence.

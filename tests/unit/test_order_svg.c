@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/svg.c: tick labels, and charts that carry no script,
+ * Unit tests of lib/web/svg.c: tick labels, and charts that carry no script,
  * no style, escaped text, gaps for missing data and the quota line.
  */
 #include <check.h>

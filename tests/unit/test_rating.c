@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/rating.c: one row per rule of rating.h -- proration at
+ * Unit tests of lib/domain/rating.c: one row per rule of rating.h -- proration at
  * the month's edges, February in leap and common years, a VE created and
  * deleted in one month, suspension, a price change mid-month, included
  * amounts, zero usage, half-up edges, tax, and 64-bit limits refused

@@ -1,5 +1,5 @@
 /*
- * Property tests of lib/rating.c over random but seeded months (each seed
+ * Property tests of lib/domain/rating.c over random but seeded months (each seed
  * is one loop iteration, so a failure names a reproducible case):
  *
  *  1. Rating a month in one go and rating each of its days (same month as

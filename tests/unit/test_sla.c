@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/sla.c and of the availability credit in lib/rating.c:
+ * Unit tests of lib/domain/sla.c and of the availability credit in lib/domain/rating.c:
  * the plan JSON's "sla" object refused field by field, availability
  * floored to ppm, the credit step at and around each threshold (exactly at
  * the target, zero seconds observed, on-demand VEs, a partial month),

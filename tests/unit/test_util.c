@@ -1,4 +1,4 @@
-/* Unit tests of lib/util.c: strict numbers, fixed-point, dates, UTF-8. */
+/* Unit tests of lib/base/util.c: strict numbers, fixed-point, dates, UTF-8. */
 #include <check.h>
 #include <limits.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests of lib/db_history.c's pure part: names, bucket alignment, how
+ * Unit tests of lib/db/db_history.c's pure part: names, bucket alignment, how
  * many points a range has up to the present, and turning stored rows into
  * points (units, rounding down, filling empty buckets, carrying a gauge's
  * last value forward).

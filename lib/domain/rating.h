@@ -26,7 +26,7 @@
  *    amount = quantity x unit price rounded half-up to minor units, so a
  *    customer can recompute every line from what it shows.  Tax is applied
  *    once on the subtotal (money_tax).
- *  - Availability (lib/sla.h): when the input carries SLA terms and the
+ *  - Availability (lib/domain/sla.h): when the input carries SLA terms and the
  *    VE's measured availability is below the target of a version's terms,
  *    a "credit" line for resource "availability" follows that version's
  *    fee line: quantity the availability in % (micro-units of a percent,

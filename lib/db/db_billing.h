@@ -1,5 +1,5 @@
 /*
- * db_billing: every SQL statement of billing.  Loads what lib/rating.c
+ * db_billing: every SQL statement of billing.  Loads what lib/domain/rating.c
  * needs (a VE's state history from ve_state_log, its plan's versions, its
  * usage_hour rows), and issues the documents: invoices with gapless
  * numbers per year (INV-YYYY-NNNNNN), credit notes (CN-YYYY-NNNNNN),
@@ -99,7 +99,7 @@ int	billing_payment_add(struct db *, const char *invoice_number, long long amoun
 
 /*
  * A kind of document payments are recorded against: its statements (for
- * lib/db_adjust.c's debit notes; invoices have theirs here).  Parameters
+ * lib/db/db_adjust.c's debit notes; invoices have theirs here).  Parameters
  * and columns, in order:
  *	row	number			makes the document's writes row (INSERT IGNORE)
  *	id	number -> id		the document's id

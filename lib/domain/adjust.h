@@ -1,11 +1,11 @@
 /*
  * adjust: what usage that arrives after its month was invoiced changes, as
  * pure functions (no SQL, no clock) so every rule has a table test.
- * lib/db_adjust.c loads the inputs and issues the notes.  The rules:
+ * lib/db/db_adjust.c loads the inputs and issues the notes.  The rules:
  *
  *  - Per VE and resource, "billed" is the invoice's rated lines (fee,
  *    usage, overage) plus the lines of the earlier late notes of that
- *    month; "now" is the month rated again (lib/rating.c, as the invoice
+ *    month; "now" is the month rated again (lib/domain/rating.c, as the invoice
  *    run rates it).  Amounts are sums of lines already rounded to minor
  *    units, so their difference is exact; a difference other than 0 is a
  *    note line.  Quantities (micro-units; usage + overage over every price

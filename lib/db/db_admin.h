@@ -11,7 +11,7 @@
  * catalog_plan_import, which runs its own transaction; their audit rows
  * come from triggers (db/migrations/0005_admin.sql) inside it.  Billing's
  * documents (invoice runs, payments, credit notes) are audited by
- * lib/db_billing.c in the same way; callers pass the actor.
+ * lib/db/db_billing.c in the same way; callers pass the actor.
  *
  * Reports (revenue, usage, overage, unpaid) are tables of text cells, the
  * same for the HTML page, the JSON answer and the CSV download, so the three

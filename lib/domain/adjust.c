@@ -1,7 +1,7 @@
 /*
  * Late usage's difference: see adjust.h for the rules.  Nothing here reads
  * the clock or the database; tests/unit/test_adjust.c feeds it tables and
- * months rated by lib/rating.c.
+ * months rated by lib/domain/rating.c.
  */
 #include <stdio.h>
 #include <string.h>

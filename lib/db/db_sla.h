@@ -2,8 +2,8 @@
  * db_sla: every SQL statement of the availability SLA (db/migrations/
  * 0006_sla.sql): plan versions' terms (plan_sla, plan_sla_credits) and the
  * availability billingd measured (usage_avail_day, which the minute rows'
- * triggers keep).  The rules are in lib/sla.h; billingd's own writes of
- * minute rows are in lib/db_usage.c with the rest of its batch.
+ * triggers keep).  The rules are in lib/domain/sla.h; billingd's own writes of
+ * minute rows are in lib/db/db_usage.c with the rest of its batch.
  * Functions return enum db_rc (db.h).
  */
 #ifndef VEP_DB_SLA_H

@@ -1,5 +1,5 @@
 /*
- * Billing's SQL and the glue around lib/rating.c: see db_billing.h.
+ * Billing's SQL and the glue around lib/domain/rating.c: see db_billing.h.
  *
  * Where the numbers come from: the rollups billingd writes.  A month is cut
  * at its plan's version changes; whole UTC days are read from usage_day
@@ -450,7 +450,7 @@ struct ve_month {
 	size_t			 nd;
 	struct rate_line	*lines;
 	size_t			 nlines;
-	struct sla_terms	*sla;		/* per version (lib/sla.h) */
+	struct sla_terms	*sla;		/* per version (lib/domain/sla.h) */
 	struct sla_avail	 avail;		/* measured in the month so far */
 };
 
@@ -538,7 +538,7 @@ rows_load(struct db *db, enum stmt st, const char *ve, int64_t from, int64_t to,
 	return rc < 0 ? rc : 0;
 }
 
-/* ---- availability SLA (lib/sla.h, lib/db_sla.c) ---- */
+/* ---- availability SLA (lib/domain/sla.h, lib/db/db_sla.c) ---- */
 
 /* (*out)[i]: the SLA terms of vr[i] (zeroed when it has none); a billing_rc. */
 static int
@@ -1294,7 +1294,7 @@ bulk_lines(struct db *db, struct bline *rows, size_t n)
  * Prepare statements on tables with triggers before the transaction that
  * runs them: a prepare inside it may be aborted by a conflicting write
  * from another Galera node while the server loads the triggers, which
- * spoils the table for that node (see record() in lib/db.c).  Outside a
+ * spoils the table for that node (see record() in lib/db/db.c).  Outside a
  * transaction nothing can abort it; a failure here shows again, and is
  * handled, where the statement runs.
  */

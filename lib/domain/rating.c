@@ -1,6 +1,6 @@
 /*
  * Rating a VE's month: see rating.h for the rules.  Nothing here reads the
- * clock or the database; lib/db_billing.c loads the inputs and stores the
+ * clock or the database; lib/db/db_billing.c loads the inputs and stores the
  * lines, the unit tests feed hand-made months.
  */
 #include <string.h>

@@ -57,7 +57,7 @@ struct du_total {
 	long long	 cpu_user_us, cpu_sys_us, net_in, net_out, vmem_last, disk_last, last_t;
 };
 
-/* usage_avail_minute: bit i of a mask is the second t + i (lib/sla.h). */
+/* usage_avail_minute: bit i of a mask is the second t + i (lib/domain/sla.h). */
 struct du_avail {
 	char		 ve[9];
 	char		 ind_ve;

@@ -4,7 +4,7 @@
  * marks, and the notes late usage causes -- debit notes (DN-YYYY-NNNNNN,
  * gapless per year like invoices, payable on their own) and credit notes
  * (the existing CN-YYYY-NNNNNN kind) -- with the per-line difference
- * behind each.  lib/adjust.h has the arithmetic.
+ * behind each.  lib/domain/adjust.h has the arithmetic.
  *
  * How late usage is found without re-rating every VE of every month:
  *  - an invoice run commits its month into invoiced_periods before it

@@ -1,0 +1,5 @@
+# lib/base/: what every program uses (no database, no web).
+lib_libvep_a_SOURCES += \
+	lib/base/log.c lib/base/log.h \
+	lib/base/util.c lib/base/util.h \
+	lib/base/conf.c lib/base/conf.h

@@ -1,0 +1,8 @@
+# lib/domain/: the pure rules: money, rating, late-usage adjustment, SLA,
+# the order field table and its validation.
+lib_libvep_a_SOURCES += \
+	lib/domain/money.c lib/domain/money.h \
+	lib/domain/rating.c lib/domain/rating.h \
+	lib/domain/adjust.c lib/domain/adjust.h \
+	lib/domain/sla.c lib/domain/sla.h \
+	lib/domain/order.c lib/domain/order.h

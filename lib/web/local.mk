@@ -1,0 +1,12 @@
+# lib/web/: the request/answer frame.  http, resp and auth (login, sessions,
+# hashing) are plain C in libvep.a (the API, vepctl and tests use them); the
+# ctemplate shim is C++, and only the screen programs link libveptmpl.a.
+lib_libvep_a_SOURCES += \
+	lib/web/http.c lib/web/http.h \
+	lib/web/resp.c lib/web/resp.h \
+	lib/web/auth.c lib/web/auth.h \
+	lib/web/svg.c lib/web/svg.h
+lib_libveptmpl_a_SOURCES = lib/web/tmpl.cc lib/web/tmpl.h lib/web/web.c lib/web/web.h \
+	lib/web/page.c lib/web/page.h
+lib_libveptmpl_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
+lib_libveptmpl_a_CXXFLAGS = $(AM_CXXFLAGS) $(CTEMPLATE_CFLAGS)
