@@ -29,3 +29,10 @@ tests_unit_test_tmpl_SOURCES = tests/unit/test_tmpl.c
 tests_unit_test_tmpl_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tmpl_LDADD = lib/libveptmpl.a $(UNIT_LIBS) $(CTEMPLATE_LIBS) -lstdc++
 EXTRA_DIST += tests/unit/data/tmpl
+
+# Billing documents as PDF (lib/doc/pdf.c); checks the text with poppler-utils.
+check_PROGRAMS += tests/unit/test_pdf
+TESTS += tests/unit/test_pdf
+tests_unit_test_pdf_SOURCES = tests/unit/test_pdf.c
+tests_unit_test_pdf_CFLAGS = $(UNIT_CFLAGS) $(PANGO_CFLAGS)
+tests_unit_test_pdf_LDADD = $(VEP_DOC_LIBS) $(UNIT_LIBS)
