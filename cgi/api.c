@@ -20,7 +20,9 @@ static const struct page pages[] = {
 	{ "/api/v1/ves/*/charges", M_GET, api_ve_charges },
 	{ "/api/v1/ves/*/invoices", M_GET, api_ve_invoices },
 	{ "/api/v1/invoices/*", M_GET, api_invoice_get },
+	{ "/api/v1/ves/*/power", M_POST, api_ve_power },
 	{ "/api/v1/nodes/*/ves", M_GET, api_node_ves },
+	{ "/api/v1/nodes/*/ves/*/token", M_POST, api_node_ve_token },
 	{ "/api/v1/admin/ves", M_GET, api_admin_ves },
 	{ "/api/v1/admin/ves/*/move", M_POST, api_admin_ve_move },
 	{ "/api/v1/admin/ves/*/suspend", M_POST, api_admin_ve_suspend },
@@ -82,11 +84,20 @@ api_auth(struct web *w, struct req *q, struct resp *r, struct caller *c)
 			web_error(w, r, 503, "The service is briefly unavailable.");
 			return -1;
 		}
+		if (rc == 1) {
+			c->who = WHO_ADMIN;
+			return 0;
+		}
+		/* A VE's own read-only token (its /etc/VE/VEinfo.conf). */
+		if ((rc = auth_ve_token_ok(db, h + 7, c->ve_id)) < 0) {
+			web_error(w, r, 503, "The service is briefly unavailable.");
+			return -1;
+		}
 		if (rc == 0) {
 			unauthorized(r, "The token is not valid.");
 			return -1;
 		}
-		c->who = WHO_ADMIN;
+		c->who = WHO_VE;
 		return 0;
 	}
 	if (strncasecmp(h, "Basic ", 6) != 0 || strlen(h + 6) > 340) {
@@ -161,10 +172,24 @@ api_may_see(struct web *w, struct resp *r, const struct caller *c, const char *v
 {
 	if (c->who == WHO_ADMIN && ve_id_valid(ve_id))
 		return 1;
-	if (c->who == WHO_OWNER && strcmp(c->ve_id, ve_id) == 0)
+	if ((c->who == WHO_OWNER || c->who == WHO_VE) && strcmp(c->ve_id, ve_id) == 0)
 		return 1;
 	web_error(w, r, 404, "There is no such VE.");
 	return 0;
+}
+
+int
+api_may_act(struct web *w, struct resp *r, const struct caller *c, const char *ve_id)
+{
+	if (c->who == WHO_VE && strcmp(c->ve_id, ve_id) == 0) {
+		web_error(w, r, 403, "This token only reads; use the VE's password or the operator's token.");
+		return 0;
+	}
+	if (c->who == WHO_VE) {
+		web_error(w, r, 404, "There is no such VE.");
+		return 0;
+	}
+	return api_may_see(w, r, c, ve_id);
 }
 
 int

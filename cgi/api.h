@@ -9,21 +9,27 @@
 
 #include "web.h"
 
-enum who { WHO_NONE = 0, WHO_OWNER, WHO_ADMIN };
+/* WHO_VE: a VE-scoped read-only token (kind "ve"): GET calls on that VE only. */
+enum who { WHO_NONE = 0, WHO_OWNER, WHO_ADMIN, WHO_VE };
 
 struct caller {
 	enum who	 who;
-	char		 ve_id[9];	/* the owner's VE */
+	char		 ve_id[9];	/* the owner's VE (WHO_OWNER, WHO_VE) */
 };
 
 /*
  * Check the Authorization header (Basic VEid:password for an owner, Bearer
- * token for the operator), with throttling.  Returns 0 with c filled, or -1
+ * token for the operator or a VE's read-only token), with throttling.  Returns 0 with c filled, or -1
  * with the answer (401, 429, 503) already in resp.
  */
 int	api_auth(struct web *, struct req *, struct resp *, struct caller *);
 /* May c see VE ve_id?  Otherwise answer 404 (same as a VE that does not exist). */
 int	api_may_see(struct web *, struct resp *, const struct caller *, const char *ve_id);
+/*
+ * May c change VE ve_id (owner by password, or operator)?  A VE token of
+ * that VE gets 403 (read-only), any other caller 404 as api_may_see.
+ */
+int	api_may_act(struct web *, struct resp *, const struct caller *, const char *ve_id);
 /* The operator's Bearer token is required: 1, or 0 with 401/403/429/503 in resp. */
 int	api_admin_only(struct web *, struct req *, struct resp *);
 /* A syntactically valid VEid: 8 upper-case hex digits. */
@@ -37,6 +43,8 @@ API_FN(api_ve_charges);
 API_FN(api_ve_invoices);
 API_FN(api_invoice_get);
 API_FN(api_node_ves);
+API_FN(api_node_ve_token);
+API_FN(api_ve_power);
 API_FN(api_admin_ve_move);
 API_FN(api_admin_ve_suspend);
 API_FN(api_admin_ve_resume);

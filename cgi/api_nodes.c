@@ -167,3 +167,49 @@ api_admin_node_delete(struct web *w, struct req *q, struct resp *r, char caps[][
 		return;
 	}
 }
+
+/*
+ * POST /api/v1/nodes/{name}/ves/{ve_id}/token (the node's bearer token):
+ * a new read-only owner token for a VE of that node, for its
+ * /etc/VE/VEinfo.conf; the VE's previous one stops working.
+ */
+void
+api_node_ve_token(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct db *db;
+	char tok[65];
+	int rc;
+
+	if (q->authorization == NULL || strncasecmp(q->authorization, "Bearer ", 7) != 0) {
+		resp_header(r, "WWW-Authenticate", "Bearer realm=\"vepanel-node\"");
+		resp_json_error(r, 401, "The node's bearer token is required.", NULL);
+		return;
+	}
+	if ((db = web_db(w, r)) == NULL)
+		return;
+	if ((rc = db_node_auth(db, caps[0], q->authorization + 7)) < 0) {
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return;
+	}
+	if (rc == 0) {
+		resp_json_error(r, 401, "The node name or token is wrong.", NULL);
+		return;
+	}
+	r->private_page = 1;
+	if (!ve_id_valid(caps[1])) {
+		web_error(w, r, 404, "This node has no such VE.");
+		return;
+	}
+	rc = db_node_ve_token(db, caps[0], caps[1], w->now, tok);
+	if (rc < 0) {
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return;
+	}
+	if (rc == 0) {
+		web_error(w, r, 404, "This node has no such VE.");
+		return;
+	}
+	log_info("node %s: new VE token for %s", caps[0], caps[1]);
+	resp_json(r, 201, json_pack("{s:s}", "token", tok));
+	explicit_bzero(tok, sizeof(tok));
+}

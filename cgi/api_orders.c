@@ -6,8 +6,10 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
+#include "auth.h"
 #include "conf.h"
 #include "db.h"
 #include "db_ve.h"
@@ -32,6 +34,32 @@ answer_created(struct web *w, struct resp *r, struct db *db, const char *ve_id, 
 	ve_info_free(&v);
 }
 
+/*
+ * Is the order the operator's?  A Bearer header must be a valid admin
+ * token (1); no Authorization header is a customer (0); anything else is
+ * answered 401/503 here (-1).
+ */
+static int
+order_by_operator(struct web *w, struct req *q, struct resp *r, struct db *db)
+{
+	int rc;
+
+	if (q->authorization == NULL)
+		return 0;
+	if (strncasecmp(q->authorization, "Bearer ", 7) != 0)
+		return 0;	/* HTTP Basic of some VE: a customer like any other */
+	if ((rc = auth_admin_token_ok(db, q->authorization + 7)) < 0) {
+		web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
+		return -1;
+	}
+	if (rc == 0) {
+		resp_header(r, "WWW-Authenticate", "Bearer realm=\"vepanel\"");
+		resp_json_error(r, 401, "The token is not valid.", NULL);
+		return -1;
+	}
+	return 1;
+}
+
 void
 api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
@@ -39,8 +67,9 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct order o;
 	struct order_errs errs;
 	struct db *db;
-	char ve_id[9], msg[128];
-	int rc;
+	char ve_id[9], msg[128], node[65] = "";
+	json_t *jn;
+	int rc, op;
 
 	(void)caps;
 	r->private_page = 1;	/* the answer holds the root password */
@@ -50,6 +79,27 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	if ((db = web_db(w, r)) == NULL)
 		return;
+	/*
+	 * "node" is the operator's (SPEC section 3): taken out of the order
+	 * before the field table reads it, refused from anyone else.
+	 */
+	if ((op = order_by_operator(w, q, r, db)) < 0)
+		return;
+	if ((jn = json_object_get(q->json, "node")) != NULL) {
+		const char *nv = json_string_value(jn);
+		if (!op) {
+			resp_json_error(r, 422, "The order cannot be accepted: 1 field needs attention.",
+			    json_pack("{s:s}", "node", "Only the operator may choose the node; leave it out."));
+			return;
+		}
+		if (nv == NULL || nv[0] == '\0' || strlen(nv) >= sizeof(node)) {
+			resp_json_error(r, 422, "The order cannot be accepted: 1 field needs attention.",
+			    json_pack("{s:s}", "node", "A node is named by a text of 1 to 64 characters."));
+			return;
+		}
+		snprintf(node, sizeof(node), "%s", nv);
+		json_object_del(q->json, "node");
+	}
 	if (db_ve_catalog(db, w->now, &cat) != DB_OK) {
 		web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
 		return;
@@ -67,7 +117,7 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		resp_json_error(r, 422, msg, order_errs_json(&errs));
 		goto out;
 	}
-	rc = ve_place(db, w->conf, &w->argon, &o, &cat, w->now, ve_id);
+	rc = ve_place(db, w->conf, &w->argon, &o, &cat, node[0] ? node : NULL, w->now, ve_id);
 	switch (rc) {
 	case VC_OK:
 		answer_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD]);
@@ -88,6 +138,19 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		resp_json_error(r, 409, "No server has room for this VE right now; nothing was created. "
 		    "Please try again later or choose a smaller disk quota.",
 		    json_pack("{s:s}", "disk_quota_mb", "No server has this much free space."));
+		break;
+	case VC_NODE_UNKNOWN:
+		resp_json_error(r, 422, "The order cannot be accepted: 1 field needs attention.",
+		    json_pack("{s:s}", "node", "There is no such node."));
+		break;
+	case VC_NODE_DISABLED:
+		resp_json_error(r, 409, "That node is disabled; nothing was created.",
+		    json_pack("{s:s}", "node", "The node is disabled."));
+		break;
+	case VC_NODE_FULL:
+		resp_json_error(r, 409, "That node has no room for this VE (VE slots or disk); nothing was "
+		    "created. Choose another node or leave the node out.",
+		    json_pack("{s:s}", "node", "The node has no room for this VE."));
 		break;
 	case VC_BUSY:
 		resp_header(r, "Retry-After", "1");
@@ -140,4 +203,61 @@ api_ve_get(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	else
 		resp_json(r, 200, j);
 	ve_info_free(&v);
+}
+
+/*
+ * POST /api/v1/ves/{id}/power {"action":"start"|"stop"|"restart"} (SPEC
+ * section 11): the owner (HTTP Basic) or the operator; 202 once stored as
+ * the VE's power wish and power_seq, which its node acts on at its next
+ * sync.  Nothing is written on a refusal (422 bad action, 409 suspended).
+ */
+void
+api_ve_power(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct caller c;
+	struct db *db;
+	json_t *ja;
+	int act, rc;
+
+	if (api_auth(w, q, r, &c) == -1)
+		return;
+	r->private_page = 1;
+	if (!ve_id_valid(caps[0])) {
+		resp_json_error(r, 422, "A VEid is 8 upper-case hexadecimal digits, such as 0000002A.",
+		    json_pack("{s:s}", "ve_id", "Not a VEid."));
+		return;
+	}
+	if (!api_may_act(w, r, &c, caps[0]))
+		return;
+	if (q->json == NULL || !json_is_object(q->json)) {
+		resp_json_error(r, 422, "Send {\"action\":\"start\"|\"stop\"|\"restart\"} as JSON.",
+		    json_pack("{s:s}", "action", "is required: start, stop or restart"));
+		return;
+	}
+	ja = json_object_get(q->json, "action");
+	act = ve_power_parse(json_string_value(ja));
+	if (act < 0 || json_object_size(q->json) != 1) {
+		resp_json_error(r, 422, "The power action cannot be accepted.",
+		    json_pack("{s:s}", act < 0 ? "action" : "body", act < 0 ?
+		    "must be start, stop or restart" : "only action is accepted"));
+		return;
+	}
+	if ((db = web_db(w, r)) == NULL)
+		return;
+	rc = db_ve_power(db, caps[0], (enum ve_power)act, c.who == WHO_ADMIN ? "api" : caps[0], w->now);
+	switch (rc) {
+	case VPR_OK:
+		resp_json(r, 202, json_pack("{s:s, s:s}", "ve_id", caps[0], "action", ve_power_names[act]));
+		break;
+	case VPR_NOVE:
+		web_error(w, r, 404, "There is no such VE.");
+		break;
+	case VPR_SUSPENDED:
+		resp_json_error(r, 409, "The VE is suspended or expired; it cannot be started, stopped or "
+		    "restarted until it is resumed. Nothing was changed.", NULL);
+		break;
+	default:
+		web_error(w, r, 503, "The service is briefly unavailable; nothing was changed.");
+		break;
+	}
 }

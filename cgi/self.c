@@ -1092,7 +1092,7 @@ page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct session s;
 	struct vals v;
 	struct pwform pf = { 0 };
-	char hash[256] = "", nh[256];
+	char hash[256] = "", nh[256], nc[AUTH_CRYPT_MAX];
 	size_t len;
 	int rc, slot = AUTH_SLOT_UNUSABLE;	/* auth_slot_release ignores it */
 
@@ -1140,13 +1140,18 @@ page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	/* Hash first, then write: no transaction waits on argon2id. */
 	rc = auth_hash(&w->argon, v.s[K_NEW_PASSWORD], nh, sizeof(nh));
+	/* And the node's crypt(3) hash: the VE's root password follows within 10 s. */
+	if (rc == 0)
+		rc = auth_crypt(v.s[K_NEW_PASSWORD], nc);
 	auth_slot_release(slot);
-	if (rc == -1 || db_ve_set_hash(w->db, s.subject, nh, w->now) != DB_OK) {
+	if (rc == -1 || db_ve_set_hash(w->db, s.subject, nh, nc, w->now) != DB_OK) {
 		explicit_bzero(nh, sizeof(nh));
+		explicit_bzero(nc, sizeof(nc));
 		web_error(w, r, 503, "The password could not be changed; please try again in a moment.");
 		return;
 	}
 	explicit_bzero(nh, sizeof(nh));
+	explicit_bzero(nc, sizeof(nc));
 	/* Every other session of this VE ends; this browser gets a fresh one. */
 	session_destroy_subject(w->db, "self", s.subject);
 	if (session_start(w, q, r, w->db, s.subject) == -1)

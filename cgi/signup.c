@@ -541,11 +541,14 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		goto out;
 	}
 	order_check(&o, &cat, conf_str(w->conf, "web", "firewall_dir"), &e);
+	/* Choosing the node is the operator's (SPEC section 3), never the signup form's. */
+	if (kv_get(&q->form, "node") != NULL)
+		order_err_add(&e, "node", "Only the operator may choose the server; leave it out.");
 	if (e.n > 0) {
 		render_form(w, q, r, 400, &o, &e, &cat, NULL);
 		goto out;
 	}
-	rc = ve_place(db, w->conf, &w->argon, &o, &cat, w->now, ve_id);
+	rc = ve_place(db, w->conf, &w->argon, &o, &cat, NULL, w->now, ve_id);
 	switch (rc) {
 	case VC_OK:
 		render_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD], &cat);

@@ -7,9 +7,10 @@
  *	vepctl token create [--label L]
  *	vepctl plan import FILE.json [--from YYYY-MM-DD]
  *	vepctl plan list
- *	vepctl node add NAME URL [--token-file FILE]
- *	vepctl ip-pool add NAME a.b.c.d/len --gateway G --dns D1[,D2]
+ *	vepctl node add NAME URL [--token-file FILE] [--last-resort]
+ *	vepctl ip-pool add NAME a.b.c.d/len --gateway G --dns D1[,D2] [--range FIRST-LAST] [--node NAME]
  *	vepctl template add CODE NAME
+ *	vepctl template add CODE --name N --file ROOTFS.tar.zst --login ssh,x11
  *	vepctl invoice run --period YYYY-MM
  *	vepctl admin set NAME --password-file FILE
  */
@@ -311,12 +312,20 @@ cmd_node_add(struct vepctl *v)
 {
 	char tok[65], err[256];
 	const char *tf = opt(v, "--token-file");
+	int last = 0;
+	for (int i = 4; i < v->argc; i++)
+		last |= strcmp(v->argv[i], "--last-resort") == 0;
 	if (v->argc < 4) {
-		fprintf(stderr, "usage: vepctl node add NAME URL [--token-file FILE]\n");
+		fprintf(stderr, "usage: vepctl node add NAME URL [--token-file FILE] [--last-resort]\n");
 		return 2;
 	}
 	if (catalog_node_add(v->db, v->argv[2], v->argv[3], time(NULL), tok, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vepctl: %s\n", err);
+		return 1;
+	}
+	if (last && catalog_node_last_resort(v->db, v->argv[2], 1) != DB_OK) {
+		fprintf(stderr, "vepctl: node %s added, but not marked last resort: %s\n", v->argv[2],
+		    db_last_error(v->db));
 		return 1;
 	}
 	if (tf != NULL) {
@@ -333,16 +342,31 @@ cmd_node_add(struct vepctl *v)
 static int
 cmd_pool_add(struct vepctl *v)
 {
-	const char *gw = opt(v, "--gateway"), *dns = opt(v, "--dns");
-	char err[256], d1[32] = "", *d2 = NULL;
+	const char *gw = opt(v, "--gateway"), *dns = opt(v, "--dns"), *range = opt(v, "--range");
+	char err[256], d1[32] = "", *d2 = NULL, r1[40] = "", *r2 = NULL;
+	struct pool_spec ps = { .name = v->argv[2], .cidr = v->argv[3], .gateway = gw,
+	    .node = opt(v, "--node") };
 	if (v->argc < 4 || gw == NULL || dns == NULL) {
-		fprintf(stderr, "usage: vepctl ip-pool add NAME a.b.c.d/len --gateway G --dns D1[,D2]\n");
+		fprintf(stderr, "usage: vepctl ip-pool add NAME a.b.c.d/len --gateway G --dns D1[,D2] "
+		    "[--range FIRST-LAST] [--node NAME]\n");
 		return 2;
 	}
 	snprintf(d1, sizeof(d1), "%s", dns);
 	if ((d2 = strchr(d1, ',')) != NULL)
 		*d2++ = '\0';
-	if (catalog_pool_add(v->db, v->argv[2], v->argv[3], gw, d1, d2, err, sizeof(err)) != 0) {
+	ps.dns1 = d1;
+	ps.dns2 = d2;
+	if (range != NULL) {
+		snprintf(r1, sizeof(r1), "%s", range);
+		if ((r2 = strchr(r1, '-')) == NULL) {
+			fprintf(stderr, "vepctl: --range is FIRST-LAST, two addresses\n");
+			return 2;
+		}
+		*r2++ = '\0';
+		ps.first = r1;
+		ps.last = r2;
+	}
+	if (catalog_pool_add(v->db, &ps, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vepctl: %s\n", err);
 		return 1;
 	}
@@ -353,16 +377,29 @@ cmd_pool_add(struct vepctl *v)
 static int
 cmd_template_add(struct vepctl *v)
 {
-	char err[256];
-	if (v->argc < 4) {
-		fprintf(stderr, "usage: vepctl template add CODE NAME\n");
+	char err[512];
+	const char *name = opt(v, "--name"), *file = opt(v, "--file"), *login = opt(v, "--login");
+	if (name == NULL && v->argc >= 4 && v->argv[3][0] != '-')
+		name = v->argv[3];	/* the older form: template add CODE NAME */
+	if (v->argc < 4 || name == NULL) {
+		fprintf(stderr, "usage: vepctl template add CODE --name N [--file ROOTFS.tar.zst] "
+		    "[--login ssh,x11]\n");
 		return 2;
 	}
-	if (catalog_template_add(v->db, v->argv[2], v->argv[3], err, sizeof(err)) != 0) {
+	if (catalog_template_add(v->db, v->argv[2], name, login, file, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vepctl: %s\n", err);
 		return 1;
 	}
 	printf("template %s added\n", v->argv[2]);
+	/* The path is recorded, not copied: a node reads <template-dir>/<code>.tar.zst. */
+	if (file != NULL) {
+		const char *b = strrchr(file, '/');
+		char want[64];
+		snprintf(want, sizeof(want), "%s.tar.zst", v->argv[2]);
+		if (strcmp(b != NULL ? b + 1 : file, want) != 0)
+			printf("note: nodes look for %s in their template directory; copy %s there under "
+			    "that name\n", want, file);
+	}
 	return 0;
 }
 
@@ -445,8 +482,8 @@ static const struct {
 	{ "plan", "import", cmd_plan_import, "plan import FILE.json [--from YYYY-MM-DD]" },
 	{ "plan", "list", cmd_plan_list, "plan list                      plans in force now, as JSON" },
 	{ "node", "add", cmd_node_add, "node add NAME URL [--token-file FILE]" },
-	{ "ip-pool", "add", cmd_pool_add, "ip-pool add NAME NET/LEN --gateway G --dns D1[,D2]" },
-	{ "template", "add", cmd_template_add, "template add CODE NAME" },
+	{ "ip-pool", "add", cmd_pool_add, "ip-pool add NAME NET/LEN --gateway G --dns D1[,D2] [--range A-B] [--node N]" },
+	{ "template", "add", cmd_template_add, "template add CODE --name N [--file ROOTFS.tar.zst] [--login ssh,x11]" },
 	{ "invoice", "run", cmd_invoice_run, "invoice run --period YYYY-MM   invoices for a closed month, notes for late usage" },
 	{ "admin", "set", cmd_admin_set, "admin set NAME --password-file FILE" },
 };

@@ -2,6 +2,7 @@
  * Catalogue objects: see catalog.h.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ enum stmt {
 	S_TEMPLATE_INSERT,
 	S_TOKEN_INSERT,
 	S_ADMIN_UPSERT,
+	S_NODE_BY_NAME,
+	S_NODE_LAST_RESORT,
 	S__MAX
 };
 
@@ -56,10 +59,14 @@ static const char *const sql[S__MAX] = {
 	    "WHERE w.plan_id = p.id AND w.valid_from <= ?) ORDER BY v.monthly_fee_minor, p.code",
 	[S_NODE_INSERT] = "INSERT INTO nodes (name, url, token_hash, enabled, created_at) "
 	    "VALUES (?, ?, ?, 1, ?)",
-	[S_POOL_INSERT] = "INSERT INTO ip_pools (name, netmask, gateway, dns1, dns2) VALUES (?, ?, ?, ?, ?)",
+	[S_POOL_INSERT] = "INSERT INTO ip_pools (name, netmask, gateway, dns1, dns2, node_id) "
+	    "VALUES (?, ?, ?, ?, ?, ?)",
+	[S_NODE_BY_NAME] = "SELECT id FROM nodes WHERE name = ?",
+	[S_NODE_LAST_RESORT] = "UPDATE nodes SET last_resort = ? WHERE name = ?",
 	[S_ADDR_INSERT] = "INSERT INTO ip_addresses (pool_id, address, addr_num) VALUES (?, ?, ?)",
-	[S_TEMPLATE_INSERT] = "INSERT INTO os_templates (code, name, active) VALUES (?, ?, 1) "
-	    "ON DUPLICATE KEY UPDATE name = VALUES(name), active = 1",
+	[S_TEMPLATE_INSERT] = "INSERT INTO os_templates (code, name, active, login_styles, file) "
+	    "VALUES (?, ?, 1, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), active = 1, "
+	    "login_styles = VALUES(login_styles), file = VALUES(file)",
 	[S_TOKEN_INSERT] = "INSERT INTO admin_tokens (token_hash, label, created_at) VALUES (?, ?, ?)",
 	[S_ADMIN_UPSERT] = "INSERT INTO admins (name, password_hash, created_at) VALUES (?, ?, ?) "
 	    "ON DUPLICATE KEY UPDATE password_hash = VALUES(password_hash)",
@@ -373,11 +380,13 @@ catalog_node_add(struct db *db, const char *name, const char *url, long long now
 }
 
 int
-catalog_pool_add(struct db *db, const char *name, const char *cidr, const char *gw,
-    const char *dns1, const char *dns2, char *err, size_t errlen)
+catalog_pool_add(struct db *db, const struct pool_spec *ps, char *err, size_t errlen)
 {
+	const char *name = ps->name, *cidr = ps->cidr, *gw = ps->gateway, *dns1 = ps->dns1;
+	const char *dns2 = ps->dns2;
 	char net[32], mask[16], a[16];
-	unsigned base, g, d1, d2 = 0, m;
+	unsigned base, g, d1, d2 = 0, m, first, last;
+	long long node_id = 0;
 	const char *slash = strchr(cidr, '/'), *es;
 	long long len;
 	uint64_t pid;
@@ -407,15 +416,34 @@ catalog_pool_add(struct db *db, const char *name, const char *cidr, const char *
 		snprintf(err, errlen, "DNS servers must be IPv4 addresses");
 		return -1;
 	}
+	first = base + 1;
+	last = (base | ~m) - 1;
+	if (ps->first != NULL && (ipv4_parse(ps->first, &first) == -1 || ipv4_parse(ps->last, &last) == -1 ||
+	    (first & m) != base || (last & m) != base || first > last || first == base ||
+	    last == (base | ~m))) {
+		snprintf(err, errlen, "the range must be two host addresses inside %s, the first not after "
+		    "the last", cidr);
+		return -1;
+	}
 	ipv4_format(m, mask);
+	if (ps->node != NULL) {
+		struct dbv pn[] = { DBV_STR(ps->node) };
+		struct dbo on[] = { DBO_INT(&node_id) };
+		if ((rc = db_one(db, sql[S_NODE_BY_NAME], pn, 1, on, 1)) != 1) {
+			snprintf(err, errlen, rc == 0 ? "there is no node %s" : "%s", rc == 0 ? ps->node :
+			    db_strerror(rc));
+			return -1;
+		}
+	}
 	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
-	struct dbv p[] = { DBV_STR(name), DBV_STR(mask), DBV_STR(gw), DBV_STR(dns1), DBV_STR0(dns2) };
+	struct dbv p[] = { DBV_STR(name), DBV_STR(mask), DBV_STR(gw), DBV_STR(dns1), DBV_STR0(dns2),
+	    node_id != 0 ? DBV_INT(node_id) : DBV_NULL };
 	if ((rc = db_exec(db, sql[S_POOL_INSERT], p, nitems(p), NULL, &pid)) != DB_OK) {
 		snprintf(err, errlen, rc == DB_DUP ? "a pool with that name exists" : "%s", db_strerror(rc));
 		goto fail;
 	}
-	for (unsigned h = base + 1; h < (base | ~m); h++) {
+	for (unsigned h = first; h <= last; h++) {
 		if (h == g || h == d1 || h == d2)
 			continue;
 		ipv4_format(h, a);
@@ -433,15 +461,79 @@ fail:
 }
 
 int
-catalog_template_add(struct db *db, const char *code, const char *name, char *err, size_t errlen)
+catalog_logins_parse(const char *list, char *out, size_t outlen)
 {
+	static const char *const names[] = { "ssh", "telnet", "rsh", "x11" };
+	unsigned m = 0;
+	size_t off = 0;
+	const char *p = list;
+
+	if (list == NULL || *list == '\0')
+		return -1;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ","), i;
+		for (i = 0; i < nitems(names); i++)
+			if (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)
+				break;
+		if (i == nitems(names))
+			return -1;
+		m |= 1u << i;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			return -1;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < nitems(names); i++)
+		if (m & (1u << i))
+			off += (size_t)snprintf(out + off, off < outlen ? outlen - off : 0, "%s%s",
+			    off ? "," : "", names[i]);
+	return off < outlen ? 0 : -1;
+}
+
+int
+catalog_rootfs_check(const char *path, char *err, size_t errlen)
+{
+	static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+	unsigned char head[4];
+	FILE *f;
+	size_t n;
+
+	if (path[0] != '/') {
+		snprintf(err, errlen, "give the rootfs file as an absolute path");
+		return -1;
+	}
+	if ((f = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	if (n != sizeof(head) || memcmp(head, zstd_magic, sizeof(head)) != 0) {
+		snprintf(err, errlen, "%s is not a zstd-compressed tarball (.tar.zst)", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+catalog_template_add(struct db *db, const char *code, const char *name, const char *logins,
+    const char *file, char *err, size_t errlen)
+{
+	char styles[64] = "ssh,telnet,rsh,x11";
+
 	if (strlen(code) < 1 || strlen(code) > 32 ||
 	    strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(code) ||
 	    strlen(name) < 1 || strlen(name) > 128) {
 		snprintf(err, errlen, "a template code is 1 to 32 lower-case letters, digits, '-', '_', '.'");
 		return -1;
 	}
-	struct dbv p[] = { DBV_STR(code), DBV_STR(name) };
+	if (logins != NULL && catalog_logins_parse(logins, styles, sizeof(styles)) == -1) {
+		snprintf(err, errlen, "login styles are a comma list of ssh, telnet, rsh, x11");
+		return -1;
+	}
+	if (file != NULL && catalog_rootfs_check(file, err, errlen) == -1)
+		return -1;
+	struct dbv p[] = { DBV_STR(code), DBV_STR(name), DBV_STR(styles), DBV_STR0(file) };
 	int rc = db_exec(db, sql[S_TEMPLATE_INSERT], p, nitems(p), NULL, NULL);
 	if (rc != DB_OK)
 		snprintf(err, errlen, "%s", db_strerror(rc));
@@ -457,6 +549,15 @@ catalog_token_create(struct db *db, const char *label, long long now, char *toke
 	vep_sha256_hex(token_out, strlen(token_out), h);
 	struct dbv p[] = { DBV_STR(h), DBV_STR(label), DBV_INT(now) };
 	return db_exec(db, sql[S_TOKEN_INSERT], p, nitems(p), NULL, NULL);
+}
+
+int
+catalog_node_last_resort(struct db *db, const char *name, int on)
+{
+	uint64_t n = 0;
+	struct dbv p[] = { DBV_INT(on != 0), DBV_STR(name) };
+	int rc = db_exec(db, sql[S_NODE_LAST_RESORT], p, nitems(p), &n, NULL);
+	return rc;
 }
 
 int

@@ -26,10 +26,31 @@ json_t	*catalog_plans_json(struct db *, long long at);
 /* Add a node; writes its new token (64 hex) into token_out[65]. */
 int	catalog_node_add(struct db *, const char *name, const char *url, long long now,
 	    char *token_out, char *err, size_t errlen);
-/* Add an IPv4 pool "a.b.c.d/len": every host address except gateway and DNS. */
-int	catalog_pool_add(struct db *, const char *name, const char *cidr, const char *gateway,
-	    const char *dns1, const char *dns2, char *err, size_t errlen);
-int	catalog_template_add(struct db *, const char *code, const char *name, char *err, size_t errlen);
+/* An IPv4 pool as vepctl ip-pool add takes it. */
+struct pool_spec {
+	const char	*name, *cidr, *gateway, *dns1, *dns2;	/* dns2 may be NULL */
+	const char	*first, *last;	/* only these addresses (both or neither; NULL: all) */
+	const char	*node;		/* serves only this node (NULL: every node without a pool) */
+};
+/*
+ * Add an IPv4 pool "a.b.c.d/len": every host address (or those from first
+ * to last) except gateway and DNS.  0, or -1 with err.
+ */
+int	catalog_pool_add(struct db *, const struct pool_spec *, char *err, size_t errlen);
+/*
+ * Register (or update) an OS template: logins a comma list of ssh, telnet,
+ * rsh, x11 (NULL: all four), file the rootfs tarball (NULL: none, checked
+ * by catalog_rootfs_check; its path is recorded, the file is not copied).
+ * 0, or -1 with err.
+ */
+int	catalog_template_add(struct db *, const char *code, const char *name, const char *logins,
+	    const char *file, char *err, size_t errlen);
+/* "x11,ssh" -> "ssh,x11" (canonical order) into out; -1 for anything else (empty, unknown, ",,"). */
+int	catalog_logins_parse(const char *list, char *out, size_t outlen);
+/* path is absolute and starts with the zstd frame magic: 0, or -1 with err. */
+int	catalog_rootfs_check(const char *path, char *err, size_t errlen);
+/* Place on node name only when no other node has room (on != 0).  0 or db_rc. */
+int	catalog_node_last_resort(struct db *, const char *name, int on);
 /* A new admin token; writes it into token_out[65]. */
 int	catalog_token_create(struct db *, const char *label, long long now, char *token_out);
 int	catalog_admin_set(struct db *, const char *name, const char *hash, long long now);

@@ -8,7 +8,15 @@
  *	  "mem_max_mb":0,"net_bw_min_kbps":0,"net_bw_max_kbps":0,
  *	  "net_in_bw_min_kbps":0,"net_in_bw_max_kbps":0,
  *	  "net_out_bw_min_kbps":0,"net_out_bw_max_kbps":0,
- *	  "firewall":"open","firewall_file":null,"throttle_kbps":0}]}
+ *	  "firewall":"open","firewall_file":null,"throttle_kbps":0,
+ *	  "template":"debian-12","root_crypt":"$y$...","netmask":"255.255.255.0",
+ *	  "gateway":"192.0.2.1","dns_servers":["192.0.2.53"],"always_on":true,
+ *	  "login":["ssh"],"power":"running","power_seq":0,"hostname":"a.example.com"}]}
+ *
+ * netmask, gateway and dns_servers come from the pool of the VE's first
+ * address, the same rows GET /api/v1/ves/{id} reports (db_ve_get), so the
+ * node configures exactly what the customer is told; hostname is the
+ * first DNS name of the VE or its VEid in lower case.
  *
  * Only active and suspended VEs are listed; an expired or deleted VE is
  * absent, which tells the agent to remove it.
@@ -34,6 +42,13 @@ struct db_node_ve {
 	char		 firewall_file[65];
 	int		 firewall_file_null;
 	long long	 throttle_kbps;
+	char		 template[33];
+	char		 root_crypt[256];
+	int		 root_crypt_null;
+	int		 always_on;
+	char		 login[33];		/* comma list, as stored */
+	char		 power[16];		/* running, stopped */
+	long long	 power_seq;
 };
 
 /*
@@ -51,7 +66,20 @@ int	db_node_auth(struct db *, const char *name, const char *token);
  */
 int	db_node_ves_json(struct db *, const char *name, json_t **out);
 
-/* One "ves" entry from a row, with an empty "ips" array; NULL when out of memory. */
+/*
+ * One "ves" entry from a row, with an empty "ips" array, "netmask" and
+ * "gateway" "" and empty "dns_servers" (filled from the addresses' pool),
+ * "hostname" the VEid in lower case; NULL when out of memory.
+ */
 json_t	*db_node_ve_entry(const struct db_node_ve *);
+
+/*
+ * A new VE-scoped read-only owner token (kind "ve") for ve_id, which must
+ * be an active or suspended VE placed on node `name`; the VE's previous
+ * "ve" tokens are revoked in the same transaction.  1 with the token in
+ * token_out[65], 0 when the VE is not on that node, < 0 db_rc.
+ */
+int	db_node_ve_token(struct db *, const char *name, const char *ve_id, long long now,
+	    char token_out[65]);
 
 #endif

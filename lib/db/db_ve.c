@@ -42,6 +42,11 @@ enum stmt {
 	S_SERIES_DAY,
 	S_HASH,
 	S_SET_HASH,
+	S_NODE_NAMED,
+	S_NODE_ID,
+	S_POWER_LOCK,
+	S_POWER_SET,
+	S_AUDIT_JSON,
 	S__MAX
 };
 
@@ -65,6 +70,14 @@ static const enum order_key int_cols[] = {
 	"o.net_in_quota_min_mb, o.net_in_quota_max_mb, o.net_out_quota_min_mb, o.net_out_quota_max_mb, " \
 	"o.mem_max_mb, o.fs_fault_tolerance_s, o.backup_hours, o.ip_count"
 
+/* A node's VEs and the disk they were sold (the placement statements). */
+#define NODE_USE "LEFT JOIN (SELECT v.node_id, COUNT(*) AS nves, " \
+	"SUM(o.disk_quota_mb) AS disk FROM ves v JOIN orders o ON o.id = v.order_id " \
+	"WHERE v.state IN ('active', 'suspended') AND v.node_id IS NOT NULL GROUP BY v.node_id) u " \
+	"ON u.node_id = n.id "
+#define NODE_ROOM "AND CAST(n.max_ves AS SIGNED) - COALESCE(u.nves, 0) >= 1 " \
+	"AND CAST(n.disk_mb AS SIGNED) - COALESCE(u.disk, 0) >= ? "
+
 #define SERIES(table) \
 	"SELECT t, cpu_user_us + cpu_sys_us, net_in_bytes, net_out_bytes, vmem_sum_bytes, " \
 	"disk_sum_bytes, samples FROM " table " WHERE ve_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?"
@@ -77,20 +90,21 @@ static const char *const sql[S__MAX] = {
 	    "FROM plans p JOIN plan_versions v ON v.plan_id = p.id "
 	    "WHERE p.active = 1 AND v.valid_from = (SELECT MAX(w.valid_from) FROM plan_versions w "
 	    "WHERE w.plan_id = p.id AND w.valid_from <= ?) ORDER BY v.monthly_fee_minor, p.code",
-	[S_TEMPLATES] = "SELECT id, code, name FROM os_templates WHERE active = 1 ORDER BY id",
+	[S_TEMPLATES] = "SELECT id, code, name, login_styles FROM os_templates WHERE active = 1 ORDER BY id",
 	[S_BY_KEY] = "SELECT v.id, a.email FROM orders o JOIN ves v ON v.order_id = o.id "
 	    "JOIN accounts a ON a.id = o.account_id WHERE o.idempotency_key = ?",
-	/* Most free VE slots, then most free disk, then by name. */
-	[S_NODE_PICK] = "SELECT n.id FROM nodes n LEFT JOIN (SELECT v.node_id, COUNT(*) AS nves, "
-	    "SUM(o.disk_quota_mb) AS disk FROM ves v JOIN orders o ON o.id = v.order_id "
-	    "WHERE v.state IN ('active', 'suspended') AND v.node_id IS NOT NULL GROUP BY v.node_id) u "
-	    "ON u.node_id = n.id WHERE n.enabled = 1 "
-	    "AND CAST(n.max_ves AS SIGNED) - COALESCE(u.nves, 0) >= 1 "
-	    "AND CAST(n.disk_mb AS SIGNED) - COALESCE(u.disk, 0) >= ? "
-	    "ORDER BY CAST(n.max_ves AS SIGNED) - COALESCE(u.nves, 0) DESC, "
+	/* Last-resort nodes last, then most free VE slots, then most free disk, then by name. */
+	[S_NODE_PICK] = "SELECT n.id FROM nodes n " NODE_USE "WHERE n.enabled = 1 " NODE_ROOM
+	    "ORDER BY n.last_resort, CAST(n.max_ves AS SIGNED) - COALESCE(u.nves, 0) DESC, "
 	    "CAST(n.disk_mb AS SIGNED) - COALESCE(u.disk, 0) DESC, n.name LIMIT 1",
+	/* The operator's choice: the node if it is enabled and has room. */
+	[S_NODE_NAMED] = "SELECT n.id FROM nodes n " NODE_USE "WHERE n.enabled = 1 " NODE_ROOM
+	    "AND n.name = ?",
+	[S_NODE_ID] = "SELECT id, enabled FROM nodes WHERE name = ?",
 	[S_NODE_LOCK] = "SELECT id FROM nodes WHERE id = ? AND enabled = 1 FOR UPDATE",
-	[S_POOLS] = "SELECT id FROM ip_pools ORDER BY id",
+	/* The node's own pools; a node without any uses the pools tied to no node. */
+	[S_POOLS] = "SELECT id FROM ip_pools WHERE node_id = ? OR (node_id IS NULL AND NOT EXISTS "
+	    "(SELECT 1 FROM ip_pools q WHERE q.node_id = ?)) ORDER BY id",
 	[S_ADDR_PICK] = "SELECT id FROM ip_addresses WHERE pool_id = ? AND ve_id IS NULL "
 	    "ORDER BY addr_num LIMIT ? FOR UPDATE SKIP LOCKED",
 	[S_ACCOUNT_INSERT] = "INSERT INTO accounts (email, created_at) VALUES (?, ?)",
@@ -98,7 +112,7 @@ static const char *const sql[S__MAX] = {
 	    "login, firewall, firewall_file, user_info, created_at, " INT_COLS ") VALUES "
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_VE_INSERT] = "INSERT INTO ves (id, account_id, order_id, node_id, state, password_hash, "
-	    "created_at, expires_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?)",
+	    "root_crypt, created_at, expires_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
 	[S_ADDR_ASSIGN] = "UPDATE ip_addresses SET ve_id = ?, seq = ?, dns_name = ? "
 	    "WHERE id = ? AND ve_id IS NULL",
 	[S_AUDIT] = "INSERT INTO audit_log (at, actor, action, object) VALUES (?, ?, ?, ?)",
@@ -106,7 +120,7 @@ static const char *const sql[S__MAX] = {
 	    "p.code, p.name, p.currency, t.code, t.name, COALESCE(n.name, ''), "
 	    "COALESCE(n.bogomips_per_cpu, 0), a.email, o.login, o.firewall, "
 	    "COALESCE(o.firewall_file, ''), o.user_info, COALESCE(o.idempotency_key, ''), " O_INT_COLS
-	    " FROM ves v JOIN orders o ON o.id = v.order_id JOIN accounts a ON a.id = v.account_id "
+	    ", v.power, v.power_seq FROM ves v JOIN orders o ON o.id = v.order_id JOIN accounts a ON a.id = v.account_id "
 	    "JOIN plans p ON p.id = o.plan_id JOIN os_templates t ON t.id = o.template_id "
 	    "LEFT JOIN nodes n ON n.id = v.node_id WHERE v.id = ? AND v.state <> 'deleted'",
 	[S_VE_IPS] = "SELECT a.address, p.netmask, COALESCE(a.dns_name, ''), p.gateway, p.dns1, "
@@ -123,7 +137,13 @@ static const char *const sql[S__MAX] = {
 	[S_SERIES_HOUR] = SERIES("usage_hour"),
 	[S_SERIES_DAY] = SERIES("usage_day"),
 	[S_HASH] = "SELECT password_hash FROM ves WHERE id = ? AND state <> 'deleted'",
-	[S_SET_HASH] = "UPDATE ves SET password_hash = ?, updated_at = ? WHERE id = ? AND state <> 'deleted'",
+	[S_SET_HASH] = "UPDATE ves SET password_hash = ?, root_crypt = ?, updated_at = ? "
+	    "WHERE id = ? AND state <> 'deleted'",
+	[S_POWER_LOCK] = "SELECT state, power, power_seq FROM ves WHERE id = ? AND state <> 'deleted' "
+	    "FOR UPDATE",
+	[S_POWER_SET] = "UPDATE ves SET power = ?, power_seq = power_seq + 1, updated_at = ? WHERE id = ?",
+	[S_AUDIT_JSON] = "INSERT INTO audit_log (at, actor, action, object, before_json, after_json) "
+	    "VALUES (?, ?, ?, ?, ?, ?)",
 };
 
 /* ---- catalogue ------------------------------------------------------------- */
@@ -185,7 +205,7 @@ db_ve_catalog(struct db *db, long long now, struct order_catalog *c)
 	db_cur_close(&cur);
 	if (rc < 0)
 		goto fail;
-	struct dbo ot[] = { DBO_INT(&t.id), DBO_STR(t.code), DBO_STR(t.name) };
+	struct dbo ot[] = { DBO_INT(&t.id), DBO_STR(t.code), DBO_STR(t.name), DBO_STR(logins) };
 	if ((rc = db_query(db, &cur, sql[S_TEMPLATES], NULL, 0, ot, nitems(ot))) != DB_OK)
 		goto fail;
 	while ((rc = db_next(&cur)) == 1) {
@@ -195,6 +215,7 @@ db_ve_catalog(struct db *db, long long now, struct order_catalog *c)
 			break;
 		}
 		c->tmpls = nt;
+		t.login_mask = logins_mask(logins);
 		c->tmpls[c->ntmpls++] = t;
 	}
 	db_cur_close(&cur);
@@ -216,17 +237,21 @@ db_ve_by_key(struct db *db, const char *key, char ve_id[9], char *email, size_t 
 
 /* ---- creation ------------------------------------------------------------------ */
 
-/* Lock ip_count free addresses of one pool (lowest first) into ids. 1 got them, 0 none, < 0. */
+/*
+ * Lock ip_count free addresses of one pool that serves node (lowest first)
+ * into ids.  1 got them, 0 none, < 0.
+ */
 static int
-take_addresses(struct db *db, long long count, long long *ids)
+take_addresses(struct db *db, long long node, long long count, long long *ids)
 {
 	struct db_cur cur;
 	long long pools[64], pid, id;
 	size_t np = 0;
 	int rc;
 
+	struct dbv pp[] = { DBV_INT(node), DBV_INT(node) };
 	struct dbo op[] = { DBO_INT(&pid) };
-	if ((rc = db_query(db, &cur, sql[S_POOLS], NULL, 0, op, 1)) != DB_OK)
+	if ((rc = db_query(db, &cur, sql[S_POOLS], pp, nitems(pp), op, 1)) != DB_OK)
 		return rc;
 	while ((rc = db_next(&cur)) == 1 && np < nitems(pools))
 		pools[np++] = pid;
@@ -255,7 +280,8 @@ struct create {
 	const struct order		*o;
 	const struct order_plan		*pl;
 	const struct order_template	*tp;
-	const char			*pwhash;
+	const char			*pwhash, *rootcrypt;
+	const char			*node;		/* the operator's choice, or NULL */
 	long long			 now;
 	char				*ve_id;
 	long long			*ids;
@@ -278,18 +304,19 @@ create_once(struct db *db, void *arg)
 	int rc;
 
 	/* Placement: a node with room, its row locked while we fill it. */
-	struct dbv pn[] = { DBV_INT(o->n[OF_DISK_QUOTA_MB]) };
+	struct dbv pn[] = { DBV_INT(o->n[OF_DISK_QUOTA_MB]), DBV_STR0(x->node) };
 	struct dbo on[] = { DBO_INT(&node) };
-	if ((rc = db_one(db, sql[S_NODE_PICK], pn, nitems(pn), on, 1)) < 0)
+	if ((rc = db_one(db, sql[x->node != NULL ? S_NODE_NAMED : S_NODE_PICK], pn,
+	    x->node != NULL ? 2 : 1, on, 1)) < 0)
 		return rc;
 	if (rc == 0)
-		return VC_NO_NODE;
+		return x->node != NULL ? VC_NODE_FULL : VC_NO_NODE;
 	struct dbv pl1[] = { DBV_INT(node) };
 	if ((rc = db_one(db, sql[S_NODE_LOCK], pl1, 1, on, 1)) < 0)
 		return rc;
 	if (rc == 0)
 		return DB_RETRY;	/* disabled meanwhile: choose again */
-	if ((rc = take_addresses(db, count, ids)) < 0)
+	if ((rc = take_addresses(db, node, count, ids)) < 0)
 		return rc;
 	if (rc == 0)
 		return VC_NO_ADDRESS;
@@ -317,7 +344,7 @@ create_once(struct db *db, void *arg)
 			return DB_ERR;
 		snprintf(ve_id, 9, "%02X%02X%02X%02X", r[0], r[1], r[2], r[3]);
 		struct dbv pv[] = { DBV_STR(ve_id), DBV_INT(account), DBV_INT(order), DBV_INT(node),
-		    DBV_STR(pwhash), DBV_INT(now), DBV_INT(now + o->n[OF_LIFETIME_DAYS] * 86400),
+		    DBV_STR(pwhash), DBV_STR0(x->rootcrypt), DBV_INT(now), DBV_INT(now + o->n[OF_LIFETIME_DAYS] * 86400),
 		    DBV_INT(now) };
 		rc = db_exec(db, sql[S_VE_INSERT], pv, nitems(pv), NULL, NULL);
 		if (rc != DB_DUP || tries == 16)
@@ -341,7 +368,7 @@ create_once(struct db *db, void *arg)
 
 int
 db_ve_create(struct db *db, const struct order *o, const struct order_catalog *cat,
-    const char *pwhash, long long now, char ve_id[9])
+    const char *pwhash, const char *rootcrypt, const char *node, long long now, char ve_id[9])
 {
 	const struct order_plan *pl = order_plan_find(cat, o->s[OF_PLAN]);
 	const struct order_template *tp = order_template_find(cat, o->s[OF_TEMPLATE]);
@@ -355,10 +382,23 @@ db_ve_create(struct db *db, const struct order *o, const struct order_catalog *c
 		return DB_ERR;
 	{
 		/* Run again after a deadlock, a certification conflict or a lost server. */
-		struct create x = { o, pl, tp, pwhash, now, ve_id, ids };
+		struct create x = { o, pl, tp, pwhash, rootcrypt, node, now, ve_id, ids };
 		rc = db_tx(db, create_once, &x);
 	}
 	free(ids);
+	if (rc == VC_NODE_FULL && node != NULL) {
+		/* Tell an unknown or disabled node from a full one (outside the transaction). */
+		long long id = 0, en = 0;
+		struct dbv pn[] = { DBV_STR(node) };
+		struct dbo on[] = { DBO_INT(&id), DBO_INT(&en) };
+		int r = db_one(db, sql[S_NODE_ID], pn, 1, on, nitems(on));
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return VC_NODE_UNKNOWN;
+		if (en == 0)
+			return VC_NODE_DISABLED;
+	}
 	if (rc == VC_KEY_USED) {
 		char email[255];
 		int r = db_ve_by_key(db, o->s[OF_IDEMPOTENCY_KEY], ve_id, email, sizeof(email));
@@ -373,9 +413,9 @@ db_ve_create(struct db *db, const struct order *o, const struct order_catalog *c
 
 int
 ve_place(struct db *db, const struct conf *c, const struct argon_params *ap, const struct order *o,
-    const struct order_catalog *cat, long long now, char ve_id[9])
+    const struct order_catalog *cat, const char *node, long long now, char ve_id[9])
 {
-	char hash[256], email[255];
+	char hash[256], email[255], rootcrypt[AUTH_CRYPT_MAX];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
 	int rc, slot;
 
@@ -393,13 +433,17 @@ ve_place(struct db *db, const struct conf *c, const struct argon_params *ap, con
 	if ((slot = auth_slot_enter(c)) == AUTH_SLOT_BUSY)
 		return VC_BUSY;
 	rc = auth_hash(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash));
+	/* The node's crypt(3) hash, in the same slot (yescrypt is memory-hard too). */
+	if (rc == 0)
+		rc = auth_crypt(o->s[OF_ROOT_PASSWORD], rootcrypt);
 	auth_slot_release(slot);
 	if (rc == -1) {
 		log_warnx("%s: cannot hash the password", __func__);
 		return DB_ERR;
 	}
-	rc = db_ve_create(db, o, cat, hash, now, ve_id);
+	rc = db_ve_create(db, o, cat, hash, rootcrypt, node, now, ve_id);
 	explicit_bzero(hash, sizeof(hash));
+	explicit_bzero(rootcrypt, sizeof(rootcrypt));
 	return rc;
 }
 
@@ -434,13 +478,15 @@ db_ve_get(struct db *db, const char *ve_id, struct ve_info *v)
 
 	memset(v, 0, sizeof(*v));
 	struct dbv p[] = { DBV_STR(ve_id) };
-	struct dbo o[18 + NINT] = { DBO_STR(v->state), DBO_STR(v->state_reason),
+	struct dbo o[20 + NINT] = { DBO_STR(v->state), DBO_STR(v->state_reason),
 	    DBO_INT(&v->created_at), DBO_INT(&v->expires_at), DBO_INT(&v->updated_at),
 	    DBO_STR(plan), DBO_STR(v->plan_name), DBO_STR(v->currency), DBO_STR(tmpl),
 	    DBO_STR(v->template_name), DBO_STR(v->node), DBO_INT(&v->bogomips_per_cpu),
 	    DBO_STR(email), DBO_STR(logins), DBO_STR(fw), DBO_STR(fwfile), DBO_STR(info), DBO_STR(key) };
 	for (size_t i = 0; i < NINT; i++)
 		o[18 + i] = DBO_INT(&iv[i]);
+	o[18 + NINT] = DBO_STR(v->power);
+	o[19 + NINT] = DBO_INT(&v->power_seq);
 	if ((rc = db_one(db, sql[S_VE_GET], p, nitems(p), o, nitems(o))) <= 0)
 		return rc;
 	snprintf(v->ve_id, sizeof(v->ve_id), "%s", ve_id);
@@ -576,11 +622,11 @@ db_ve_hash(struct db *db, const char *ve_id, char *hash, size_t hashlen)
 }
 
 int
-db_ve_set_hash(struct db *db, const char *ve_id, const char *hash, long long now)
+db_ve_set_hash(struct db *db, const char *ve_id, const char *hash, const char *rootcrypt, long long now)
 {
 	uint64_t n = 0;
 	int rc;
-	struct dbv p[] = { DBV_STR(hash), DBV_INT(now), DBV_STR(ve_id) };
+	struct dbv p[] = { DBV_STR(hash), DBV_STR0(rootcrypt), DBV_INT(now), DBV_STR(ve_id) };
 	struct dbv pu[] = { DBV_INT(now), DBV_STR(ve_id), DBV_STR("ve.password"), DBV_STR(ve_id) };
 
 	if ((rc = db_exec(db, sql[S_SET_HASH], p, nitems(p), &n, NULL)) != DB_OK)
@@ -588,6 +634,53 @@ db_ve_set_hash(struct db *db, const char *ve_id, const char *hash, long long now
 	if (n == 0)
 		return DB_ERR;
 	return db_exec(db, sql[S_AUDIT], pu, nitems(pu), NULL, NULL);
+}
+
+/* ---- power ----------------------------------------------------------------------- */
+
+struct power {
+	const char	*ve_id, *actor;
+	enum ve_power	 act;
+	long long	 now;
+};
+
+static int
+power_once(struct db *db, void *arg)
+{
+	const struct power *x = arg;
+	char state[16], power[16], before[96], after[96];
+	long long seq = 0;
+	const char *np = x->act == VP_STOP ? "stopped" : "running";
+	int rc;
+
+	struct dbv p[] = { DBV_STR(x->ve_id) };
+	struct dbo o[] = { DBO_STR(state), DBO_STR(power), DBO_INT(&seq) };
+	if ((rc = db_one(db, sql[S_POWER_LOCK], p, 1, o, nitems(o))) < 0)
+		return rc;
+	if (rc == 0)
+		return VPR_NOVE;
+	/* Suspended or expired: the operator's or billing's stop wins (409). */
+	if (strcmp(state, "active") != 0)
+		return VPR_SUSPENDED;
+	struct dbv ps[] = { DBV_STR(np), DBV_INT(x->now), DBV_STR(x->ve_id) };
+	if ((rc = db_exec(db, sql[S_POWER_SET], ps, nitems(ps), NULL, NULL)) != DB_OK)
+		return rc;
+	snprintf(before, sizeof(before), "{\"power\":\"%s\",\"power_seq\":%lld}", power, seq);
+	snprintf(after, sizeof(after), "{\"action\":\"%s\",\"power\":\"%s\",\"power_seq\":%lld}",
+	    ve_power_names[x->act], np, seq + 1);
+	struct dbv pa[] = { DBV_INT(x->now), DBV_STR(x->actor), DBV_STR("ve.power"), DBV_STR(x->ve_id),
+	    DBV_STR(before), DBV_STR(after) };
+	return db_exec(db, sql[S_AUDIT_JSON], pa, nitems(pa), NULL, NULL);
+}
+
+int
+db_ve_power(struct db *db, const char *ve_id, enum ve_power act, const char *actor, long long now)
+{
+	struct power x = { ve_id, actor, act, now };
+
+	if ((int)act < 0 || act >= VP__MAX)
+		return DB_ERR;
+	return db_tx(db, power_once, &x);
 }
 
 /* ---- the API's JSON ---------------------------------------------------------------- */
@@ -675,6 +768,7 @@ ve_info_json(const struct ve_info *v, const struct ve_usage *u, const char *pw)
 	json_object_set_new(j, "plan", json_string(v->o.s[OF_PLAN] ? v->o.s[OF_PLAN] : ""));
 	json_object_set_new(j, "template", json_string(v->o.s[OF_TEMPLATE] ? v->o.s[OF_TEMPLATE] : ""));
 	json_object_set_new(j, "node", v->node[0] ? json_string(v->node) : json_null());
+	json_object_set_new(j, "power", json_string(v->power));
 	json_object_set_new(j, "order", order_json(&v->o));
 	json_object_set_new(j, "usage", json_pack("{s:b, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "recorded", u->recorded, "as_of", u->recorded ? json_string(asof) : json_null(),

@@ -32,6 +32,8 @@ struct ve_info {
 	char		 plan_name[129], currency[4];
 	char		 template_name[129];
 	char		 node[65];		/* "" when not placed */
+	char		 power[16];		/* the power wish: running, stopped */
+	long long	 power_seq;
 	long long	 bogomips_per_cpu;
 	char		 gateway[16];
 	char		 dns_servers[2][16];
@@ -68,6 +70,9 @@ enum ve_create_rc {
 	VC_KEY_USED = 3,	/* the idempotency key made ve_id before (same e-mail) */
 	VC_KEY_CONFLICT = 4,	/* the key was used for another customer's order */
 	VC_BUSY = 5,		/* every password-hash slot stayed busy: 503, nothing written */
+	VC_NODE_FULL = 6,	/* the operator's node has no room */
+	VC_NODE_UNKNOWN = 7,	/* the operator named no node we know */
+	VC_NODE_DISABLED = 8,	/* the operator's node is disabled */
 };
 
 /* Active plans with today's prices and active OS templates.  0 or db_rc. */
@@ -81,21 +86,25 @@ int	db_ve_by_key(struct db *, const char *key, char ve_id[9], char *email, size_
 
 /*
  * Store a checked order (order_check found nothing) in one transaction with
- * pwhash as the VE's password hash.  Returns VC_OK with ve_id filled,
+ * pwhash as the VE's password hash and rootcrypt (crypt(3), for its node;
+ * NULL: none).  node: the operator's choice of node (NULL: the panel
+ * places it; VC_NODE_* when that node cannot take it).  Addresses come from
+ * the pools that serve the chosen node.  Returns VC_OK with ve_id filled,
  * another enum ve_create_rc (nothing written; ve_id filled for
  * VC_KEY_USED), or a db_rc < 0.
  */
 int	db_ve_create(struct db *, const struct order *, const struct order_catalog *,
-	    const char *pwhash, long long now, char ve_id[9]);
+	    const char *pwhash, const char *rootcrypt, const char *node, long long now, char ve_id[9]);
 
 /*
  * Place an order: an idempotency key seen before answers its VE
  * (VC_KEY_USED or VC_KEY_CONFLICT); otherwise hash the root password with
- * ap (before any transaction, in a hash slot of c: auth_slot_enter) and
- * db_ve_create.  Same returns, and VC_BUSY when no slot came free.
+ * ap and its crypt(3) hash for the node (before any transaction, in a hash
+ * slot of c: auth_slot_enter) and db_ve_create.  Same returns, and VC_BUSY when no slot came free.
  */
 int	ve_place(struct db *, const struct conf *c, const struct argon_params *ap,
-	    const struct order *, const struct order_catalog *, long long now, char ve_id[9]);
+	    const struct order *, const struct order_catalog *, const char *node, long long now,
+	    char ve_id[9]);
 
 /* A VE that is not deleted: 1 filled (free with ve_info_free), 0 none, < 0 db_rc. */
 int	db_ve_get(struct db *, const char *ve_id, struct ve_info *);
@@ -119,8 +128,21 @@ int	db_ve_series(struct db *, const char *ve_id, enum ve_range, long long from, 
 
 /* The password hash of a VE that is not deleted: 1, 0 none, < 0 db_rc. */
 int	db_ve_hash(struct db *, const char *ve_id, char *hash, size_t hashlen);
-/* Replace the VE's password hash.  0 or db_rc. */
-int	db_ve_set_hash(struct db *, const char *ve_id, const char *hash, long long now);
+/* Replace the VE's password hash and its node's crypt(3) hash (NULL: none).  0 or db_rc. */
+int	db_ve_set_hash(struct db *, const char *ve_id, const char *hash, const char *rootcrypt,
+	    long long now);
+
+enum ve_power_rc {
+	VPR_OK = 0,
+	VPR_NOVE = 1,		/* no such VE (or deleted) */
+	VPR_SUSPENDED = 2,	/* suspended or expired: 409, nothing written */
+};
+/*
+ * A power action (enum ve_power, order.h) by actor ("owner", "admin:NAME", "api"): power becomes
+ * running (start, restart) or stopped, power_seq grows by one, audited
+ * (ve.power) in the same transaction.  VPR_* or db_rc < 0.
+ */
+int	db_ve_power(struct db *, const char *ve_id, enum ve_power, const char *actor, long long now);
 
 /*
  * The API's JSON of a VE (SPEC sections 3 and 5): ve_id, state,

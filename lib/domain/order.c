@@ -72,7 +72,8 @@ const struct order_field order_fields[OF__MAX] = {
 	    "Virtual memory cap; 0 means not set." },
 	[OF_FS_FAULT_TOLERANCE_S] = { "fs_fault_tolerance_s", OT_INT, 1, 1, 1, 31536000, 0, -1,
 	    "File system fault tolerance", "s",
-	    "The longest time the file system may be unavailable after a fault." },
+	    "The longest time the file system may be unavailable after a fault. " ORDER_NOT_OFFERED
+	    ": we keep your value, but no node replicates VE volumes yet." },
 	[OF_BACKUP_HOURS] = { "backup_hours", OT_INT, 1, 1, 1, 8760, 0, -1, "Backup interval", "hours",
 	    "How often all your data is backed up (incrementally)." },
 	[OF_FIREWALL] = { "firewall", OT_FIREWALL, 1, 1, 0, 0, 0, -1, "Firewall", NULL,
@@ -346,7 +347,8 @@ order_value_text(const struct order *o, enum order_key k, char *out, size_t outl
 		if (o->n[k] == 0 && !f->required && f->min == 0)
 			snprintf(out, outlen, "not set");
 		else
-			snprintf(out, outlen, "%lld%s%s", o->n[k], f->unit ? " " : "", f->unit ? f->unit : "");
+			snprintf(out, outlen, "%lld%s%s%s", o->n[k], f->unit ? " " : "", f->unit ? f->unit : "",
+			    k == OF_FS_FAULT_TOLERANCE_S ? " (" ORDER_NOT_OFFERED ")" : "");
 		break;
 	case OT_BOOL:
 		snprintf(out, outlen, "%s", o->n[k] ? "always on" : "on demand");
@@ -718,6 +720,7 @@ order_check(struct order *o, const struct order_catalog *cat, const char *fwdir,
     struct order_errs *e)
 {
 	const struct order_plan *pl;
+	const struct order_template *tp;
 	char why[200];
 
 	for (size_t k = 0; k < OF__MAX; k++) {
@@ -748,6 +751,17 @@ order_check(struct order *o, const struct order_catalog *cat, const char *fwdir,
 			order_logins_text((unsigned)(o->n[OF_LOGIN] & ~(long long)pl->login_mask), bad, sizeof(bad));
 			order_logins_text(pl->login_mask, ok, sizeof(ok));
 			order_err_add(e, "login", "Plan %s does not offer %s; it allows %s.", pl->name, bad, ok);
+		}
+	}
+
+	/* The template's system must give every login style asked for (SPEC section 9). */
+	tp = order_err_get(e, "template") == NULL ? order_template_find(cat, o->s[OF_TEMPLATE]) : NULL;
+	if (tp != NULL && order_err_get(e, "login") == NULL) {
+		char bad[40], ok[40];
+		if (order_logins_missing((unsigned)o->n[OF_LOGIN], tp->login_mask, bad, sizeof(bad)) != 0) {
+			order_logins_text(tp->login_mask, ok, sizeof(ok));
+			order_err_add(e, "login", "The operating system %s does not offer %s; it offers %s.",
+			    tp->name, bad, ok[0] ? ok : "no login style");
 		}
 	}
 
@@ -786,4 +800,34 @@ order_check(struct order *o, const struct order_catalog *cat, const char *fwdir,
 		order_err_add(e, "dns_names", "%zu DNS names were given for %lld IP address%s; give at "
 		    "most one name per address.", o->ndns, o->n[OF_IP_COUNT],
 		    o->n[OF_IP_COUNT] == 1 ? "" : "es");
+}
+
+const char *const ve_power_names[VP__MAX] = { "start", "stop", "restart" };
+
+int
+ve_power_parse(const char *s)
+{
+	for (int i = 0; s != NULL && i < VP__MAX; i++)
+		if (strcmp(s, ve_power_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+unsigned
+order_logins_missing(unsigned want, unsigned tmpl_mask, char *out, size_t outlen)
+{
+	unsigned miss = want & ~tmpl_mask & ((1u << ORDER_NLOGINS) - 1);
+
+	order_logins_text(miss, out, outlen);
+	return miss;
+}
+
+int
+order_template_code_valid(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n < 1 || n > 32 || strchr("abcdefghijklmnopqrstuvwxyz0123456789", s[0]) == NULL)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") == n;
 }

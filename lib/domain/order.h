@@ -101,6 +101,9 @@ struct order {
 	size_t		 ndns;
 };
 
+/* Said next to what is stored but not yet delivered (SPEC section 3). */
+#define ORDER_NOT_OFFERED "recorded, not yet offered"
+
 #define ORDER_MSG	240
 struct order_err {
 	char	field[72];
@@ -124,6 +127,7 @@ struct order_plan {
 struct order_template {
 	long long	 id;
 	char		 code[33], name[129];
+	unsigned	 login_mask;	/* the login styles its system gives */
 };
 struct order_catalog {
 	struct order_plan	*plans;		/* active plans only */
@@ -184,5 +188,21 @@ void	order_money(long long minor, const char *currency, char *out, size_t outlen
 void	order_value_text(const struct order *, enum order_key, char *out, size_t outlen);
 /* The mask as "ssh, x11". */
 void	order_logins_text(unsigned mask, char *out, size_t outlen);
+
+/* Owner power actions (SPEC section 11). */
+enum ve_power { VP_START, VP_STOP, VP_RESTART, VP__MAX };
+extern const char *const ve_power_names[VP__MAX];
+/* "start", "stop", "restart" to enum ve_power; -1 for anything else (NULL too). */
+int	ve_power_parse(const char *);
+
+/*
+ * The login styles in want that the template's mask cannot give, as
+ * "telnet, rsh" into out ("" when every one can be given).  Returns the
+ * mask of those styles (0: the template gives them all).
+ */
+unsigned order_logins_missing(unsigned want, unsigned tmpl_mask, char *out, size_t outlen);
+
+/* A template code the nodes accept: ^[a-z0-9][a-z0-9.-]{0,31}$ (contract with the agent). */
+int	order_template_code_valid(const char *);
 
 #endif

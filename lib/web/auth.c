@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <argon2.h>
+#include <crypt.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -24,6 +25,7 @@
 
 enum stmt {
 	S_TOKEN_OK,
+	S_VE_TOKEN_OK,
 	S_SESS_INSERT,
 	S_SESS_GET,
 	S_SESS_TOUCH,
@@ -37,7 +39,10 @@ enum stmt {
 };
 
 static const char *const sql[S__MAX] = {
-	[S_TOKEN_OK] = "SELECT COUNT(*) FROM admin_tokens WHERE token_hash = ? AND revoked_at IS NULL",
+	[S_TOKEN_OK] = "SELECT COUNT(*) FROM admin_tokens WHERE token_hash = ? AND revoked_at IS NULL "
+	    "AND kind = 'admin'",
+	[S_VE_TOKEN_OK] = "SELECT t.ve_id FROM admin_tokens t JOIN ves v ON v.id = t.ve_id "
+	    "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.kind = 've' AND v.state <> 'deleted'",
 	[S_SESS_INSERT] = "INSERT INTO sessions (id_hash, kind, subject, csrf, created_at, last_seen) "
 	    "VALUES (?, ?, ?, ?, ?, ?)",
 	[S_SESS_GET] = "SELECT subject, csrf, created_at, last_seen FROM sessions "
@@ -97,6 +102,52 @@ auth_dummy_hash(const struct argon_params *p)
 }
 
 int
+auth_crypt(const char *pw, char out[AUTH_CRYPT_MAX])
+{
+	static const char *const prefixes[] = { "$y$", "$6$" };
+	unsigned char rnd[32];
+	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data *cd;
+	int rc = -1;
+
+	out[0] = '\0';
+	/* struct crypt_data is 32 KiB: not on the FastCGI worker's stack. */
+	if ((cd = calloc(1, sizeof(*cd))) == NULL)
+		return -1;
+	if (vep_random(rnd, sizeof(rnd)) == -1)
+		goto out;
+	for (size_t i = 0; i < nitems(prefixes) && rc == -1; i++) {
+		const char *h;
+		if (crypt_gensalt_rn(prefixes[i], 0, (const char *)rnd, (int)sizeof(rnd), setting,
+		    (int)sizeof(setting)) == NULL)
+			continue;
+		h = crypt_r(pw, setting, cd);
+		if (h == NULL || h[0] == '*' || strlen(h) >= AUTH_CRYPT_MAX)
+			continue;
+		snprintf(out, AUTH_CRYPT_MAX, "%s", h);
+		rc = 0;
+	}
+out:
+	explicit_bzero(cd, sizeof(*cd));
+	explicit_bzero(rnd, sizeof(rnd));
+	free(cd);
+	return rc;
+}
+
+int
+auth_crypt_valid(const char *h)
+{
+	size_t n = strlen(h);
+
+	if (n < 10 || n >= AUTH_CRYPT_MAX || (strncmp(h, "$y$", 3) != 0 && strncmp(h, "$6$", 3) != 0))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (h[i] <= ' ' || h[i] > '~' || h[i] == ':')
+			return 0;
+	return 1;
+}
+
+int
 auth_token_hex(char *out, size_t nbytes)
 {
 	unsigned char b[64];
@@ -120,6 +171,19 @@ auth_admin_token_ok(struct db *db, const char *token)
 	if (rc < 0)
 		return rc;
 	return n > 0;
+}
+
+int
+auth_ve_token_ok(struct db *db, const char *token, char ve_id[9])
+{
+	char h[65];
+	ve_id[0] = '\0';
+	if (token == NULL || strlen(token) < 32 || strlen(token) > 128)
+		return 0;
+	vep_sha256_hex(token, strlen(token), h);
+	struct dbv p[] = { DBV_STR(h) };
+	struct dbo o[] = { DBO_STRP(ve_id, 9) };
+	return db_one(db, sql[S_VE_TOKEN_OK], p, nitems(p), o, nitems(o));
 }
 
 int

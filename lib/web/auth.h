@@ -24,11 +24,27 @@ int	auth_verify(const char *encoded, const char *pw);
 /* A dummy hash of the same cost, verified against for unknown users so timing does not tell. */
 const char *auth_dummy_hash(const struct argon_params *);
 
+/*
+ * The crypt(3) hash of pw a node writes into a VE's /etc/shadow: yescrypt
+ * ("$y$", libxcrypt's default cost) with a fresh random salt, or SHA-512
+ * ("$6$") where yescrypt is not available.  out needs AUTH_CRYPT_MAX.
+ * 0, or -1 (no randomness, pw unusable).  Nothing of pw is kept.
+ */
+#define AUTH_CRYPT_MAX	256
+int	auth_crypt(const char *pw, char out[AUTH_CRYPT_MAX]);
+/* 1 when hash is a crypt(3) hash auth_crypt makes ("$y$" or "$6$", printable, no ':'). */
+int	auth_crypt_valid(const char *hash);
+
 /* n random bytes as 2n hex characters into out (2n+1). 0 or -1. */
 int	auth_token_hex(char *out, size_t nbytes);
 
 /* Admin bearer token: 1 valid, 0 not, < 0 db error. */
 int	auth_admin_token_ok(struct db *, const char *token);
+/*
+ * A VE-scoped read-only owner token (kind "ve"): 1 valid with its VE's id
+ * in ve_id (the VE not deleted), 0 not, < 0 db error.
+ */
+int	auth_ve_token_ok(struct db *, const char *token, char ve_id[9]);
 
 struct session {
 	char	subject[65];
