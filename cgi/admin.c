@@ -50,6 +50,7 @@ PAGE_FN(page_ves);
 PAGE_FN(page_ve);
 PAGE_FN(page_ve_suspend);
 PAGE_FN(page_ve_resume);
+PAGE_FN(page_ve_power);
 PAGE_FN(page_ve_move);
 PAGE_FN(page_ve_delete);
 PAGE_FN(page_nodes);
@@ -86,6 +87,7 @@ static const struct page pages[] = {
 	{ "/admin/ves/*", M_GET, page_ve },
 	{ "/admin/ves/*/suspend", M_POST, page_ve_suspend },
 	{ "/admin/ves/*/resume", M_POST, page_ve_resume },
+	{ "/admin/ves/*/power", M_POST, page_ve_power },
 	{ "/admin/ves/*/move", M_POST, page_ve_move },
 	{ "/admin/ves/*/delete", M_POST, page_ve_delete },
 	{ "/admin/nodes", M_GET, page_nodes },
@@ -121,7 +123,7 @@ enum key {
 	K_NAME, K_PASSWORD, K_CSRF, K_LOGIN_TOKEN, K_Q, K_STATE, K_PAGE, K_NODE, K_URL,
 	K_REASON, K_CONFIRM, K_PLAN, K_VALID_FROM, K_INVOICE, K_AMOUNT, K_DATE, K_REFERENCE,
 	K_PERIOD, K_FROM, K_TO, K_RESOURCE, K_VE, K_DESCRIPTION, K_STATUS, K_FORMAT,
-	K_METRIC, K_RANGE, K_REPORT, K_DONE, K_OBJECT, K__MAX
+	K_METRIC, K_RANGE, K_REPORT, K_DONE, K_OBJECT, K_ACTION, K__MAX
 };
 
 struct vals {
@@ -144,6 +146,9 @@ static const struct {
 } notices[] = {
 	{ "suspended", "The VE is suspended." },
 	{ "resumed", "The VE is active again." },
+	{ "start", "The VE will be started within 30 seconds." },
+	{ "stop", "The VE will be stopped within 30 seconds." },
+	{ "restart", "The VE will be restarted within 30 seconds." },
 	{ "moved", "The VE was moved." },
 	{ "deleted", "The VE is deleted and its addresses are free again." },
 	{ "unchanged", "Nothing needed to change." },
@@ -347,6 +352,12 @@ v_report(const char *s, struct vals *v, enum key k)
 }
 
 static const char *
+v_action(const char *s, struct vals *v, enum key k)
+{
+	return (v->n[k] = ve_power_parse(s)) >= 0 ? NULL : "The action is start, stop or restart.";
+}
+
+static const char *
 v_done(const char *s, struct vals *v, enum key k)
 {
 	for (size_t i = 0; i < nitems(notices); i++)
@@ -400,6 +411,7 @@ static const struct field {
 	[K_REPORT] = { "report", v_report, 1 },
 	[K_DONE] = { "done", v_done, 0 },
 	[K_OBJECT] = { "object", v_object, 0 },
+	[K_ACTION] = { "action", v_action, 1 },
 };
 
 #define BIT(k)	((uint64_t)1 << (k))
@@ -1164,6 +1176,12 @@ render_ve(struct web *w, struct req *q, struct resp *r, const struct session *s,
 		tmpl_show(d, "CAN_SUSPEND");
 	if (strcmp(a.state, "suspended") == 0)
 		tmpl_show(d, "CAN_RESUME");
+	if (strcmp(a.state, "active") == 0)
+		for (int i = 0; i < VP__MAX; i++) {
+			x = tmpl_add(d, "CAN_POWER");
+			tmpl_set(x, "ACTION", ve_power_names[i]);
+			tmpl_set(x, "LABEL", i == VP_START ? "Start" : i == VP_STOP ? "Stop" : "Restart");
+		}
 	if (strcmp(a.state, "active") == 0 || strcmp(a.state, "suspended") == 0) {
 		x = tmpl_add(d, "CAN_MOVE");
 		for (size_t i = 0; i < nn; i++) {
@@ -1352,6 +1370,37 @@ page_ve_resume(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	rc = db_admin_ve_resume(w->db, caps[0], actor, w->now, err, sizeof(err));
 	ve_outcome(w, q, r, &s, caps[0], rc, err, "resumed", &v, 0);
+}
+
+/* Start, stop or restart (SPEC section 11), as POST /api/v1/ves/{id}/power. */
+static void
+page_ve_power(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct session s;
+	struct vals v;
+	char actor[80], err[256] = "";
+	int rc;
+
+	if (ve_action(w, q, r, caps[0], &s, &v, BIT(K_ACTION), actor) == -1)
+		return;
+	rc = db_ve_power(w->db, caps[0], (enum ve_power)v.n[K_ACTION], actor, w->now);
+	switch (rc) {
+	case VPR_OK:
+		rc = ADM_OK;
+		break;
+	case VPR_NOVE:
+		rc = ADM_ENOENT;
+		break;
+	case VPR_SUSPENDED:
+		snprintf(err, sizeof(err), "The VE is not active (suspended or expired); it cannot be "
+		    "started, stopped or restarted. Nothing was changed.");
+		rc = ADM_ECONFLICT;
+		break;
+	default:
+		rc = ADM_EDB;
+		break;
+	}
+	ve_outcome(w, q, r, &s, caps[0], rc, err, ve_power_names[v.n[K_ACTION]], &v, BIT(K_ACTION));
 }
 
 static void

@@ -45,8 +45,9 @@ static void	page_password(struct web *, struct req *, struct resp *, char [][80]
 static void	page_chart(struct web *, struct req *, struct resp *, char [][80]);
 static void	page_charges(struct web *, struct req *, struct resp *, char [][80]);
 static void	page_invoice(struct web *, struct req *, struct resp *, char [][80]);
+static void	page_power(struct web *, struct req *, struct resp *, char [][80]);
 
-enum pageid { P_SELF, P_LOGIN, P_LOGOUT, P_PASSWORD, P_CHART, P_CHARGES, P_INVOICE, P__MAX };
+enum pageid { P_SELF, P_LOGIN, P_LOGOUT, P_PASSWORD, P_CHART, P_CHARGES, P_INVOICE, P_POWER, P__MAX };
 
 static const struct page pages[P__MAX] = {
 	[P_SELF] = { "/self", M_GET, page_self },
@@ -56,6 +57,7 @@ static const struct page pages[P__MAX] = {
 	[P_CHART] = { "/self/chart", M_GET, page_chart },
 	[P_CHARGES] = { "/self/charges", M_GET, page_charges },
 	[P_INVOICE] = { "/self/invoices/*", M_GET, page_invoice },
+	[P_POWER] = { "/self/power", M_POST, page_power },
 };
 
 enum metric { MET_CPU, MET_VMEM, MET_DISK, MET_NET, MET__MAX };
@@ -70,7 +72,7 @@ static const size_t range_n[VR__MAX] = { 60, 24, 30 };
 
 /* Every field any page reads, with its validator; handlers see only struct vals. */
 enum key { K_VE_ID, K_PASSWORD, K_CSRF, K_LOGIN_TOKEN, K_OLD_PASSWORD, K_NEW_PASSWORD, K_CONFIRM,
-    K_METRIC, K_RANGE, K_CHANGED, K_PERIOD, K_RESOURCE, K_DAY, K__MAX };
+    K_METRIC, K_RANGE, K_CHANGED, K_PERIOD, K_RESOURCE, K_DAY, K_ACTION, K_POWERED, K__MAX };
 
 struct vals {
 	char		 ve_id[9];
@@ -79,6 +81,7 @@ struct vals {
 	int		 year, month;		/* K_PERIOD */
 	enum rate_res	 res;			/* K_RESOURCE */
 	long long	 day;			/* K_DAY: its 00:00 UTC */
+	int		 action;		/* K_ACTION, K_POWERED: enum ve_power */
 	const char	*bad[K__MAX];		/* why a field was refused */
 };
 
@@ -92,6 +95,7 @@ static const char *v_flag(const char *, struct vals *);
 static const char *v_period(const char *, struct vals *);
 static const char *v_resource(const char *, struct vals *);
 static const char *v_day(const char *, struct vals *);
+static const char *v_action(const char *, struct vals *);
 
 static const struct field {
 	const char	*name;
@@ -111,6 +115,8 @@ static const struct field {
 	[K_PERIOD] = { "period", v_period, 1 },
 	[K_RESOURCE] = { "resource", v_resource, 1 },
 	[K_DAY] = { "day", v_day, 0 },
+	[K_ACTION] = { "action", v_action, 1 },
+	[K_POWERED] = { "powered", v_action, 0 },
 };
 
 static const char *
@@ -183,6 +189,12 @@ v_flag(const char *s, struct vals *v)
 {
 	(void)v;
 	return strcmp(s, "1") == 0 ? NULL : "A flag is 1.";
+}
+
+static const char *
+v_action(const char *s, struct vals *v)
+{
+	return (v->action = ve_power_parse(s)) >= 0 ? NULL : "The action is start, stop or restart.";
 }
 
 static const char *
@@ -714,6 +726,25 @@ fill_billing(struct web *w, struct tmpl_dict *d, const struct selfbill *b)
 	}
 }
 
+/* The power card: the wish, and Start/Stop/Restart unless suspended or expired. */
+static void
+power_buttons(struct tmpl_dict *d, const struct ve_info *v)
+{
+	struct tmpl_dict *x = tmpl_add(d, "POWER");
+
+	tmpl_set(x, "WISH", strcmp(v->power, "stopped") == 0 ? "stopped (by you or the operator)" :
+	    "running");
+	if (strcmp(v->state, "active") != 0) {
+		tmpl_show(x, "POWER_LOCKED");
+		return;
+	}
+	for (int i = 0; i < VP__MAX; i++) {
+		struct tmpl_dict *b = tmpl_add(x, "BUTTON");
+		tmpl_set(b, "ACTION", ve_power_names[i]);
+		tmpl_set(b, "LABEL", i == VP_START ? "Start" : i == VP_STOP ? "Stop" : "Restart");
+	}
+}
+
 static void
 render_dashboard(struct web *w, struct resp *r, int status, const struct session *s,
     const struct ve_info *v, const struct ve_usage *u, const struct selfbill *bill, int range,
@@ -739,8 +770,12 @@ render_dashboard(struct web *w, struct resp *r, int status, const struct session
 	fmt_time(v->created_at, a, sizeof(a));
 	tmpl_set(d, "CREATED", a);
 	tmpl_show(d, strcmp(v->state, "active") == 0 ? "STATE_OK" : "STATE_BAD");
-	if (changed)
+	if (changed == 1)
 		tmpl_show(d, "PW_CHANGED");
+	if (changed >= 2 && changed - 2 < VP__MAX)
+		tmpl_set(tmpl_add(d, "POWERED"), "WHAT", changed - 2 == VP_START ? "started" :
+		    changed - 2 == VP_STOP ? "stopped" : "restarted");
+	power_buttons(d, v);
 	if (strcmp(v->state, "suspended") == 0 || strcmp(v->state, "expired") == 0) {
 		x = tmpl_add(d, "STATE_BANNER");
 		tmpl_set(x, "WHAT", strcmp(v->state, "suspended") == 0 ? "Your VE is suspended" :
@@ -956,8 +991,9 @@ page_self(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		render_login(w, q, r, 200, NULL, NULL);
 		return;
 	}
-	read_fields(&q->query, BIT(K_RANGE) | BIT(K_CHANGED), &v);
-	show_dashboard(w, q, r, 200, &s, v.range, v.s[K_CHANGED] != NULL, NULL);
+	read_fields(&q->query, BIT(K_RANGE) | BIT(K_CHANGED) | BIT(K_POWERED), &v);
+	show_dashboard(w, q, r, 200, &s, v.range, v.s[K_POWERED] != NULL ? 2 + v.action :
+	    v.s[K_CHANGED] != NULL, NULL);
 }
 
 /* 429 with Retry-After when the VE or the address had too many failures. */
@@ -1084,6 +1120,48 @@ page_logout(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	resp_cookie(r, sid_cookie(q), "", -1, q->https);
 	r->private_page = 1;
 	resp_redirect(r, "/self");
+}
+
+/*
+ * POST /self/power (action=start|stop|restart, with the session's CSRF
+ * token): the owner's power action, as POST /api/v1/ves/{id}/power.
+ */
+static void
+page_power(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct session s;
+	struct vals v;
+	char to[40];
+	int rc;
+
+	(void)caps;
+	read_fields(&q->form, BIT(K_CSRF) | BIT(K_ACTION), &v);
+	if (session_csrf(w, q, r, &s, &v) == -1)
+		return;
+	r->private_page = 1;
+	if (v.bad[K_ACTION] != NULL) {
+		web_error(w, r, 400, "Choose Start, Stop or Restart; nothing was changed.");
+		return;
+	}
+	rc = db_ve_power(w->db, s.subject, (enum ve_power)v.action, s.subject, w->now);
+	switch (rc) {
+	case VPR_OK:
+		log_info("self: %s asked to %s", s.subject, ve_power_names[v.action]);
+		snprintf(to, sizeof(to), "/self?powered=%s", ve_power_names[v.action]);
+		resp_redirect(r, to);
+		break;
+	case VPR_SUSPENDED:
+		web_error(w, r, 409, "Your VE is suspended or has expired, so it cannot be started, stopped "
+		    "or restarted; nothing was changed.");
+		break;
+	case VPR_NOVE:
+		web_error(w, r, 404, "This VE no longer exists.");
+		break;
+	default:
+		web_error(w, r, 503, "The service is briefly unavailable; nothing was changed. Please try "
+		    "again in a moment.");
+		break;
+	}
 }
 
 static void

@@ -20,6 +20,12 @@ tests_unit_test_dbhost_SOURCES = tests/unit/test_dbhost.c
 tests_unit_test_dbhost_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dbhost_LDADD = $(UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/test_realve
+TESTS += tests/unit/test_realve
+tests_unit_test_realve_SOURCES = tests/unit/test_realve.c
+tests_unit_test_realve_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_realve_LDADD = $(UNIT_LIBS)
+
 check_PROGRAMS += tests/unit/test_auth tests/unit/test_tmpl
 TESTS += tests/unit/test_auth tests/unit/test_tmpl
 tests_unit_test_auth_SOURCES = tests/unit/test_auth.c

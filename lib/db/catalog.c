@@ -12,6 +12,7 @@
 #include "db.h"
 #include "db_sla.h"
 #include "log.h"
+#include "order.h"
 #include "sla.h"
 #include "util.h"
 
@@ -521,10 +522,10 @@ catalog_template_add(struct db *db, const char *code, const char *name, const ch
 {
 	char styles[64] = "ssh,telnet,rsh,x11";
 
-	if (strlen(code) < 1 || strlen(code) > 32 ||
-	    strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(code) ||
-	    strlen(name) < 1 || strlen(name) > 128) {
-		snprintf(err, errlen, "a template code is 1 to 32 lower-case letters, digits, '-', '_', '.'");
+	/* The nodes' contract: ^[a-z0-9][a-z0-9.-]{0,31}$ (<template-dir>/<code>.tar.zst). */
+	if (!order_template_code_valid(code) || strlen(name) < 1 || strlen(name) > 128) {
+		snprintf(err, errlen, "a template code is 1 to 32 lower-case letters, digits, '-' or '.', "
+		    "starting with a letter or digit; a name 1 to 128 characters");
 		return -1;
 	}
 	if (logins != NULL && catalog_logins_parse(logins, styles, sizeof(styles)) == -1) {

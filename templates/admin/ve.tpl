@@ -27,6 +27,9 @@
 {{#CAN_RESUME}}<form method="post" action="/admin/ves/{{VE_ID}}/resume" class="action">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <button type="submit" class="primary">Resume</button></form>{{/CAN_RESUME}}
+{{#CAN_POWER}}<form method="post" action="/admin/ves/{{VE_ID}}/power" class="action inline">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="action" value="{{ACTION}}">
+<button type="submit" class="secondary" id="power-{{ACTION}}">{{LABEL}}</button></form>{{/CAN_POWER}}
 {{#CAN_MOVE}}<form method="post" action="/admin/ves/{{VE_ID}}/move" class="action">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <div class="field{{#BAD_NODE}} invalid{{/BAD_NODE}}"><label for="node">Move to node</label>

@@ -11,6 +11,7 @@
 </form>
 </section>
 {{#PW_CHANGED}}<div class="alert alert-ok" role="status"><p>Your password was changed and every other session of this VE was logged out. Remember to update <code>/etc/VE/VEinfo.conf</code> inside the VE if veinfo uses it.</p></div>{{/PW_CHANGED}}
+{{#POWERED}}<div class="alert alert-ok" role="status" id="powered"><p>Your VE will be {{WHAT}} within 30 seconds.</p></div>{{/POWERED}}
 {{#STATE_BANNER}}<div class="alert alert-error" role="alert"><p><strong>{{WHAT}}.</strong> Reason: {{REASON}}.</p></div>{{/STATE_BANNER}}
 {{#CAP_SUSPENDED}}<div class="alert alert-error cap-notice" role="alert" id="cap-notice"><p><strong>Traffic cap reached: your VE is suspended until the end of the month.</strong> {{WHICH}} reached its cap of {{CAP}} on {{WHEN}} ({{USED}} used this month). Your order's plan suspends a VE at its cap; it is resumed automatically when the next month begins.</p></div>{{/CAP_SUSPENDED}}
 {{#CAP_THROTTLED}}<div class="alert alert-warn cap-notice" role="alert" id="cap-notice"><p><strong>Traffic cap reached: your VE's bandwidth is limited to {{KBPS}} until the end of the month.</strong> {{WHICH}} reached its cap of {{CAP}} on {{WHEN}} ({{USED}} used this month). Full speed returns automatically when the next month begins.</p></div>{{/CAP_THROTTLED}}
@@ -28,6 +29,15 @@
 <dt>DNS servers</dt><dd class="mono">{{#DNS_SERVER}}<span class="dns">{{ADDRESS}}</span> {{/DNS_SERVER}}</dd>
 </dl>
 </section>
+{{#POWER}}<section class="card" aria-labelledby="h-power" id="power">
+<h2 id="h-power">Power</h2>
+<p>Wanted state: <strong id="power-wish">{{WISH}}</strong>.</p>
+{{#POWER_LOCKED}}<p class="muted" id="power-locked">Your VE is not active, so it cannot be started, stopped or restarted now.</p>{{/POWER_LOCKED}}
+<div class="actions">{{#BUTTON}}<form method="post" action="/self/power" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="action" value="{{ACTION}}">
+<button type="submit" class="secondary" id="power-{{ACTION}}">{{LABEL}}</button>
+</form> {{/BUTTON}}</div>
+</section>{{/POWER}}
 <section class="card" aria-labelledby="h-info">
 <h2 id="h-info">User information</h2>
 {{#USER_INFO}}<p class="user-info" id="user-info">{{TEXT}}</p>{{/USER_INFO}}

@@ -26,8 +26,9 @@ static struct order_plan plans[] = {
 	  .fee_minor = 4900 },
 };
 static struct order_template tmpls[] = {
-	{ .id = 1, .code = "debian-12", .name = "Debian 12" },
-	{ .id = 2, .code = "alpine-3", .name = "Alpine 3" },
+	{ .id = 1, .code = "debian-12", .name = "Debian 12",
+	  .login_mask = LOGIN_SSH | LOGIN_TELNET | LOGIN_RSH | LOGIN_X11 },
+	{ .id = 2, .code = "alpine-3", .name = "Alpine 3", .login_mask = LOGIN_SSH },
 };
 static const struct order_catalog cat = { plans, 2, tmpls, 2 };
 
@@ -217,6 +218,9 @@ static const struct {
 	{ __LINE__, "login=telnet", "login", "does not offer telnet" },
 	{ __LINE__, "login=ssh&login=rsh", "login", "does not offer rsh" },
 	{ __LINE__, "login=ssh&login=ssh", "login", "listed once" },
+	/* The template's own login styles (SPEC section 9). */
+	{ __LINE__, "template=alpine-3&login=ssh&login=x11", "login", "Alpine 3 does not offer x11; it offers ssh" },
+	{ __LINE__, "plan=PRO4&template=alpine-3&login=telnet", "login", "Alpine 3 does not offer telnet" },
 	{ __LINE__, "login=ssh&login=x11", NULL, NULL },
 	{ __LINE__, "login=telnet&plan=PRO4", NULL, NULL },
 	/* optional numbers */
@@ -374,6 +378,7 @@ static const struct {
 	{ __LINE__, "{\"login\":[1]}", "login", "ssh, telnet, rsh and x11" },
 	{ __LINE__, "{\"login\":[\"ssh\",\"ssh\"]}", "login", "listed once" },
 	{ __LINE__, "{\"login\":[\"rsh\"]}", "login", "does not offer rsh" },
+	{ __LINE__, "{\"template\":\"alpine-3\",\"login\":[\"x11\"]}", "login", "Alpine 3 does not offer x11" },
 	{ __LINE__, "{\"plan\":5}", "plan", "JSON string" },
 	{ __LINE__, "{\"plan\":\"\"}", "plan", "Choose a plan" },
 	{ __LINE__, "{\"email\":[\"a@b.c\"]}", "email", "JSON string" },
