@@ -105,7 +105,7 @@ int
 auth_crypt(const char *pw, char out[AUTH_CRYPT_MAX])
 {
 	static const char *const prefixes[] = { "$y$", "$6$" };
-	unsigned char rnd[32];
+	unsigned char rnd[16];
 	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data *cd;
 	int rc = -1;
