@@ -238,7 +238,9 @@ class Fixture:
                 " %d, %d, %d);" % (ve, self.hash, now - 20 * 86400, now + 300 * 86400, now))
         sql("\n".join(stmts))
         if with_ips:
-            free = sql("SELECT address FROM ip_addresses WHERE ve_id IS NULL ORDER BY addr_num DESC LIMIT 2")
+            # From a pool of every node (a node's own pool, e.g. real1's, has one DNS server).
+            free = sql("SELECT address FROM ip_addresses WHERE ve_id IS NULL AND pool_id IN"
+                       " (SELECT id FROM ip_pools WHERE node_id IS NULL) ORDER BY addr_num DESC LIMIT 2")
             for i, (addr,) in enumerate(free):
                 sql("UPDATE ip_addresses SET ve_id = '%s', seq = %d WHERE address = '%s' AND ve_id IS NULL"
                     % (self.a, i + 1, addr))
