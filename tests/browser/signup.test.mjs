@@ -57,7 +57,8 @@ try {
 
 	// Fill it in like a person: basic part, then a look at the advanced part.
 	await page.locator('label.plan', { hasText: 'Pro 4' }).click();
-	await page.getByLabel('Operating system').selectOption({ index: 0 });
+	// A template that offers telnet (debian-12 offers ssh and x11 once its real rootfs is registered).
+	await page.getByLabel('Operating system').selectOption('debian-12-lamp');
 	await page.getByLabel('E-mail address').fill('browser.test@example.com');
 	await page.getByLabel('Disk quota', { exact: false }).and(page.locator('#i-disk_quota_mb')).fill('20000');
 	await page.getByLabel('Lifetime').fill('90');

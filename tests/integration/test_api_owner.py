@@ -29,7 +29,9 @@ class ApiOwner(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        # debian-12-lamp offers telnet (debian-12 offers ssh and x11 once its real rootfs is registered).
         cls.a, cls.apw, cls.aans = create_ve(user_info=INFO, plan="PRO4", login=["ssh", "telnet"],
+                                             template="debian-12-lamp",
                                              net_in_quota_min_mb=5, net_in_quota_max_mb=50,
                                              mem_max_mb=512, dns_names=["api-owner.example.org"])
         cls.b, cls.bpw, _ = create_ve()
@@ -90,7 +92,7 @@ class ApiOwner(unittest.TestCase):
         for k in ("created_at", "plan", "template", "node", "order", "usage"):
             self.assertIn(k, a)
         self.assertEqual(a["plan"], "PRO4")
-        self.assertEqual(a["template"], "debian-12")
+        self.assertEqual(a["template"], "debian-12-lamp")
         self.assertRegex(a["created_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         o = a["order"]
         self.assertEqual(set(o), ORDER_FIELDS)
