@@ -58,6 +58,7 @@ enum stmt {
 	STMT_EXPIRE,
 	STMT_ERASE_AUDIT,
 	STMT_ERASE_IPS,
+	STMT_ERASE_TOKENS,
 	STMT_ERASE,
 	STMT__MAX
 };
@@ -203,6 +204,10 @@ static const char *const sql[STMT__MAX] = {
 	    "WHERE state = 'expired' AND expires_at <= ?",
 	[STMT_ERASE_IPS] =
 	    "UPDATE ip_addresses SET ve_id = NULL, seq = NULL, dns_name = NULL WHERE ve_id IN "
+	    "(SELECT id FROM ves WHERE state = 'expired' AND expires_at <= ?)",
+	/* The erased VEs' own read-only tokens (kind 've') are revoked with them. */
+	[STMT_ERASE_TOKENS] =
+	    "UPDATE admin_tokens SET revoked_at = ? WHERE kind = 've' AND revoked_at IS NULL AND ve_id IN "
 	    "(SELECT id FROM ves WHERE state = 'expired' AND expires_at <= ?)",
 	[STMT_ERASE] =
 	    "UPDATE ves SET state = 'deleted', state_reason = 'lifetime and grace ended', "
@@ -666,7 +671,8 @@ db_usage_erase(struct db *db, long long before, long long now, uint64_t *n)
 
 	*n = 0;
 	if ((rc = db_exec(db, sql[STMT_ERASE_AUDIT], pa, nitems(pa), NULL, NULL)) != DB_OK ||
-	    (rc = db_exec(db, sql[STMT_ERASE_IPS], pi, nitems(pi), NULL, NULL)) != DB_OK)
+	    (rc = db_exec(db, sql[STMT_ERASE_IPS], pi, nitems(pi), NULL, NULL)) != DB_OK ||
+	    (rc = db_exec(db, sql[STMT_ERASE_TOKENS], pa, nitems(pa), NULL, NULL)) != DB_OK)
 		return rc;
 	return db_exec(db, sql[STMT_ERASE], pa, nitems(pa), n, NULL);
 }

@@ -18,6 +18,7 @@ The whole payload lists are sent to a few representative fields; the
 others get a rotating sample (so every payload is used somewhere).  The
 count of fields x cases is printed at the end.
 """
+import base64
 import datetime
 import os
 import re
@@ -337,6 +338,47 @@ class Battery(unittest.TestCase):
         self.run_group("self-password", fields, send)
         self.assertEqual(veplib.sql_value(f"SELECT password_hash FROM ves WHERE id = '{self.ve}'"),
                          hash_before, "the password changed")
+
+    # -- power actions (SPEC section 11) -----------------------------------------------------------
+    # The VE is suspended meanwhile, so even a valid action is refused (409): nothing may be written.
+
+    def power_state(self):
+        return veplib.sql(f"SELECT power, power_seq, (SELECT COUNT(*) FROM audit_log WHERE object = '{self.ve}' "
+                          f"AND action = 've.power') FROM ves WHERE id = '{self.ve}'")[0]
+
+    def test_api_power(self):
+        c = Client()
+        auth = {"Authorization": "Basic " + base64.b64encode(f"{self.ve}:{self.ve_pw}".encode()).decode()}
+        fields = [("action", cases_for("api-power", "action", "start", 16, json_mode=True))]
+        before = self.power_state()
+        veplib.sql(f"UPDATE ves SET state = 'suspended' WHERE id = '{self.ve}'")
+        try:
+            self.run_group("api-power", fields,
+                           lambda name, case: c.post_json(f"/api/v1/ves/{self.ve}/power",
+                                                          json_with({"action": "start"}, (name,), case),
+                                                          headers=auth),
+                           api=True, field_named=self.json_field_named)
+        finally:
+            veplib.sql(f"UPDATE ves SET state = 'active' WHERE id = '{self.ve}'")
+        self.assertEqual(self.power_state(), before, "a power action was written")
+
+    def test_self_power(self):
+        c = Client("127.0.10.250")
+        r = c.self_login(self.ve, self.ve_pw)
+        self.assertEqual(r.status, 303, r.text[:200])
+        token = hidden(c.get("/self").text, "csrf")
+        self.assertTrue(token, "no csrf field on the dashboard")
+        base = [("csrf", token), ("action", "stop")]
+        fields = [(n, cases_for("self-power", n, dict(base)[n], 64 if n == "csrf" else 16))
+                  for n in ("csrf", "action")]
+        before = self.power_state()
+        veplib.sql(f"UPDATE ves SET state = 'suspended' WHERE id = '{self.ve}'")
+        try:
+            self.run_group("self-power", fields,
+                           lambda name, case: c.post_form("/self/power", urlencode_with(base, name, case)))
+        finally:
+            veplib.sql(f"UPDATE ves SET state = 'active' WHERE id = '{self.ve}'")
+        self.assertEqual(self.power_state(), before, "a power action was written")
 
     # -- admin -----------------------------------------------------------------------------------
 
