@@ -51,6 +51,7 @@ PAGE_FN(page_ve);
 PAGE_FN(page_ve_suspend);
 PAGE_FN(page_ve_resume);
 PAGE_FN(page_ve_power);
+static void	power_buttons(struct tmpl_dict *);
 PAGE_FN(page_ve_move);
 PAGE_FN(page_ve_delete);
 PAGE_FN(page_nodes);
@@ -1177,11 +1178,7 @@ render_ve(struct web *w, struct req *q, struct resp *r, const struct session *s,
 	if (strcmp(a.state, "suspended") == 0)
 		tmpl_show(d, "CAN_RESUME");
 	if (strcmp(a.state, "active") == 0)
-		for (int i = 0; i < VP__MAX; i++) {
-			x = tmpl_add(d, "CAN_POWER");
-			tmpl_set(x, "ACTION", ve_power_names[i]);
-			tmpl_set(x, "LABEL", i == VP_START ? "Start" : i == VP_STOP ? "Stop" : "Restart");
-		}
+		power_buttons(d);
 	if (strcmp(a.state, "active") == 0 || strcmp(a.state, "suspended") == 0) {
 		x = tmpl_add(d, "CAN_MOVE");
 		for (size_t i = 0; i < nn; i++) {
@@ -1373,6 +1370,17 @@ page_ve_resume(struct web *w, struct req *q, struct resp *r, char caps[][80])
 }
 
 /* Start, stop or restart (SPEC section 11), as POST /api/v1/ves/{id}/power. */
+/* Start, Stop and Restart on the VE page (an active VE only). */
+static void
+power_buttons(struct tmpl_dict *d)
+{
+	for (int i = 0; i < VP__MAX; i++) {
+		struct tmpl_dict *x = tmpl_add(d, "CAN_POWER");
+		tmpl_set(x, "ACTION", ve_power_names[i]);
+		tmpl_set(x, "LABEL", i == VP_START ? "Start" : i == VP_STOP ? "Stop" : "Restart");
+	}
+}
+
 static void
 page_ve_power(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {

@@ -726,12 +726,18 @@ fill_billing(struct web *w, struct tmpl_dict *d, const struct selfbill *b)
 	}
 }
 
-/* The power card: the wish, and Start/Stop/Restart unless suspended or expired. */
+/*
+ * The power card: the wish, and Start/Stop/Restart unless suspended or
+ * expired; changed 2 + enum ve_power after an action (the notice).
+ */
 static void
-power_buttons(struct tmpl_dict *d, const struct ve_info *v)
+power_buttons(struct tmpl_dict *d, const struct ve_info *v, int changed)
 {
 	struct tmpl_dict *x = tmpl_add(d, "POWER");
 
+	if (changed >= 2 && changed - 2 < VP__MAX)
+		tmpl_set(tmpl_add(d, "POWERED"), "WHAT", changed - 2 == VP_START ? "started" :
+		    changed - 2 == VP_STOP ? "stopped" : "restarted");
 	tmpl_set(x, "WISH", strcmp(v->power, "stopped") == 0 ? "stopped (by you or the operator)" :
 	    "running");
 	if (strcmp(v->state, "active") != 0) {
@@ -772,10 +778,7 @@ render_dashboard(struct web *w, struct resp *r, int status, const struct session
 	tmpl_show(d, strcmp(v->state, "active") == 0 ? "STATE_OK" : "STATE_BAD");
 	if (changed == 1)
 		tmpl_show(d, "PW_CHANGED");
-	if (changed >= 2 && changed - 2 < VP__MAX)
-		tmpl_set(tmpl_add(d, "POWERED"), "WHAT", changed - 2 == VP_START ? "started" :
-		    changed - 2 == VP_STOP ? "stopped" : "restarted");
-	power_buttons(d, v);
+	power_buttons(d, v, changed);
 	if (strcmp(v->state, "suspended") == 0 || strcmp(v->state, "expired") == 0) {
 		x = tmpl_add(d, "STATE_BANNER");
 		tmpl_set(x, "WHAT", strcmp(v->state, "suspended") == 0 ? "Your VE is suspended" :
