@@ -116,8 +116,14 @@ class DbNodeTest(unittest.TestCase):
                                         disk_quota_mb=1000, cpu_min_bogomips=2400,
                                         net_bw_max_kbps=10000, net_in_bw_min_kbps=100,
                                         net_in_bw_max_kbps=2000, mem_max_mb=512,
-                                        firewall="client"))
+                                        firewall="client",
+                                        # the real VEs' fields (issue 14), from the same rows as the API
+                                        template="deb12", root_crypt=None, netmask="255.255.255.0",
+                                        gateway="192.0.2.1", dns_servers=["192.0.2.53"], always_on=True,
+                                        login=["ssh"], power="running", power_seq=0,
+                                        hostname="0000002a"))
         self.assertEqual(b["state"], "suspended")
+        self.assertEqual((b["always_on"], b["power"], b["hostname"]), (False, "running", "0000002b"))
         self.assertEqual((b["firewall"], b["firewall_file"]), ("file", "web-only"))
         _, doc, _ = self.dump("n9")
         self.assertEqual(doc, {"node": "n9", "ves": []})

@@ -224,6 +224,16 @@ class RealPanel(unittest.TestCase):
         return Client().post_json(f"/api/v1/nodes/{node or self.node}/ves/{ve}/token", {},
                                   headers=self.nh if headers is None else headers)
 
+    def veinfo(self, ve, tok, cmd):
+        conf = os.path.join(self.tmp, "VEinfo.conf")
+        with open(conf, "w") as f:
+            f.write(f"api_url = {os.environ['VEP_HTTP']}/api/v1\nve_id = {ve}\ntoken = {tok}\n")
+        os.chmod(conf, 0o600)
+        env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and k != "VEINFO_CONF"}
+        p = subprocess.run([os.path.join(os.environ["VEP_BUILD"], "tools", "veinfo"), "-f", conf, "-c", cmd],
+                           capture_output=True, text=True, env=env, timeout=30)
+        return p.returncode, p.stdout.strip()
+
     def test_ve_token(self):
         ve, pw, _ = create_ve()
         other, _, _ = create_ve()
@@ -250,6 +260,9 @@ class RealPanel(unittest.TestCase):
         self.assertEqual(c.get(hist, headers=h).status, 200)
         self.assertEqual(c.get(f"/api/v1/ves/{ve}/charges?period={time.strftime('%Y-%m', time.gmtime())}", headers=h).status, 200)
         self.assertEqual(c.get(f"/api/v1/ves/{ve}/invoices", headers=h).status, 200)
+        # veinfo inside the VE: /etc/VE/VEinfo.conf as the node writes it.
+        self.assertEqual(self.veinfo(ve, tok, "Disk quota"), (0, "1000000000"))
+        self.assertEqual(self.veinfo(other, tok, "Disk quota")[0], 1)
         # Everything else: another VE, operator calls, changes.
         self.assertEqual(c.get(f"/api/v1/ves/{other}", headers=h).status, 404)
         self.assertEqual(c.get("/api/v1/admin/ves", headers=h).status, 403)
@@ -273,6 +286,7 @@ class RealPanel(unittest.TestCase):
         r = admin_util.Client().api("DELETE", f"/api/v1/admin/ves/{ve}")
         self.assertIn(r.status, (200, 204), r.text)
         self.assertEqual(c.get(f"/api/v1/ves/{ve}", headers=h2).status, 401)
+        self.assertNotEqual(self.veinfo(ve, tok2, "Disk quota")[0], 0)
         self.assertIsNotNone(sql1(f"SELECT revoked_at FROM admin_tokens WHERE token_hash = SHA2({q(tok2)}, 256)"))
         self.assertEqual(self.new_token(ve).status, 404)
 
