@@ -22,6 +22,7 @@ enum stmt {
 	STMT_TOKEN_VE,
 	STMT_TOKEN_REVOKE,
 	STMT_TOKEN_INSERT,
+	STMT_TOKEN_AUDIT,
 	STMT__MAX
 };
 
@@ -57,6 +58,8 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_TOKEN_INSERT] =
 	    "INSERT INTO admin_tokens (token_hash, label, created_at, kind, ve_id)"
 	    " VALUES (?, ?, ?, 've', ?)",
+	[STMT_TOKEN_AUDIT] =
+	    "INSERT INTO audit_log (at, actor, action, object) VALUES (?, ?, 've.token', ?)",
 };
 
 int
@@ -290,7 +293,12 @@ ve_token_once(struct db *db, void *arg)
 	vep_sha256_hex(x->tok, strlen(x->tok), h);
 	snprintf(label, sizeof(label), "ve %s by node %.40s", x->ve_id, x->name);
 	struct dbv pi[] = { DBV_STR(h), DBV_STR(label), DBV_INT(x->now), DBV_STR(x->ve_id) };
-	return db_exec(db, sql[STMT_TOKEN_INSERT], pi, nitems(pi), NULL, NULL);
+	if ((rc = db_exec(db, sql[STMT_TOKEN_INSERT], pi, nitems(pi), NULL, NULL)) != DB_OK)
+		return rc;
+	/* Who made which VE's token, and when (never the token itself). */
+	snprintf(label, sizeof(label), "node:%.58s", x->name);
+	struct dbv pa[] = { DBV_INT(x->now), DBV_STR(label), DBV_STR(x->ve_id) };
+	return db_exec(db, sql[STMT_TOKEN_AUDIT], pa, nitems(pa), NULL, NULL);
 }
 
 int

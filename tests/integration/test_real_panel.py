@@ -275,6 +275,8 @@ class RealPanel(unittest.TestCase):
         self.assertEqual(int(sql1(f"SELECT COUNT(*) FROM admin_tokens WHERE token_hash = SHA2({q(tok)}, 256) "
                                   f"AND kind = 've' AND ve_id = {q(ve)}")), 1)
         self.assertEqual(int(sql1(f"SELECT COUNT(*) FROM admin_tokens WHERE token_hash = {q(tok)}")), 0)
+        self.assertEqual(int(sql1(f"SELECT COUNT(*) FROM audit_log WHERE object = {q(ve)} AND action = 've.token' "
+                                  f"AND actor = {q('node:' + self.node)}")), 1)
         # A new token replaces the old one.
         r = self.new_token(ve)
         self.assertEqual(r.status, 201)
