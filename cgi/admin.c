@@ -25,9 +25,12 @@
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
-#include "db_adjust.h"
 #include "db_admin.h"
-#include "db_billing.h"
+#include "db_bill.h"
+#include "db_docs.h"
+#include "db_invoice_run.h"
+#include "db_late.h"
+#include "db_payments.h"
 #include "db_ve.h"
 #include "log.h"
 #include "money.h"
@@ -1234,7 +1237,7 @@ render_ve(struct web *w, struct req *q, struct resp *r, const struct session *s,
 		tmpl_show(d, "BILLING_NA");
 	else {
 		int brc;
-		json_t *inv = billing_ve_invoices_json(w->db, id, w->now, &brc), *e;
+		json_t *inv = db_docs_ve_invoices_json(w->db, id, w->now, &brc), *e;
 		size_t k;
 		if (inv == NULL)
 			goto out;	/* d != NULL: answered 503 there */
@@ -1858,7 +1861,7 @@ page_invoice_run(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	actor_of(&s, actor);
-	rc = billing_invoice_run_opt(w->db, (int)(v.n[K_PERIOD] / 100), (int)(v.n[K_PERIOD] % 100),
+	rc = db_invoice_run_opt(w->db, (int)(v.n[K_PERIOD] / 100), (int)(v.n[K_PERIOD] % 100),
 	    w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"), actor, &created, err, sizeof(err));
 	if (rc == BILLING_EINPUT) {
 		v.bad[K_PERIOD] = err;
@@ -1871,9 +1874,9 @@ page_invoice_run(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	{
-		/* And the notes for late usage of any invoiced month (db_adjust.h). */
+		/* And the notes for late usage of any invoiced month (db_late.h). */
 		int dn = 0, cn = 0;
-		if (db_adjust_run(w->db, w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"),
+		if (db_late_run(w->db, w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"),
 		    actor, &dn, &cn, err, sizeof(err)) != BILLING_OK)
 			log_warnx("admin: invoice run %s: late usage: %s", v.s[K_PERIOD], err);
 		log_info("admin: %s ran invoices for %s: %d new, %d debit and %d credit notes for "
@@ -1914,7 +1917,7 @@ render_invoice(struct web *w, struct req *q, struct resp *r, const struct sessio
 	int rc;
 
 	if (!admin_invoice_number_valid(number, "INV") ||
-	    (j = billing_invoice_json(w->db, number, NULL, w->now, &rc)) == NULL) {
+	    (j = db_docs_invoice_json(w->db, number, NULL, w->now, &rc)) == NULL) {
 		if (!admin_invoice_number_valid(number, "INV") || rc == BILLING_ENOENT)
 			web_error(w, r, 404, "There is no such invoice.");
 		else
@@ -2022,7 +2025,7 @@ render_invoice(struct web *w, struct req *q, struct resp *r, const struct sessio
 		tmpl_show(d, "NO_PAYMENTS");
 	if (json_array_size(json_object_get(j, "credit_notes")) == 0)
 		tmpl_show(d, "NO_CNS");
-	/* Late usage's debit notes (db_adjust.h), with the difference per line. */
+	/* Late usage's debit notes (db_late.h), with the difference per line. */
 	json_array_foreach(json_object_get(j, "debit_notes"), k, e) {
 		struct tmpl_dict *x = tmpl_add(d, "DN");
 		tmpl_set(x, "NUMBER", json_string_value(json_object_get(e, "number")));
@@ -2143,7 +2146,7 @@ payment(struct web *w, struct req *q, struct resp *r, const char *path_number)
 	}
 	if (bad == 0) {
 		actor_of(&s, actor);
-		rc = billing_payment_add(w->db, number, amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
+		rc = db_payments_add(w->db, number, amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
 		    w->now, &id, err, sizeof(err));
 		if (rc == BILLING_OK) {
 			log_info("admin: %s recorded a payment on %s", s.subject, number);
@@ -2209,7 +2212,7 @@ page_credit_note(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	struct session s;
 	struct vals v;
-	struct billing_cn_line l;
+	struct db_cn_line l;
 	char actor[80], err[256] = "", number[25], back[64], why[128];
 	uint64_t mask = BIT(K_VE) | BIT(K_RESOURCE) | BIT(K_AMOUNT) | BIT(K_DESCRIPTION) | BIT(K_REASON);
 	long long amount = 0;
@@ -2253,7 +2256,7 @@ page_credit_note(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		l.amount_minor = -amount;
 		snprintf(l.description, sizeof(l.description), "%s", v.s[K_DESCRIPTION] ? v.s[K_DESCRIPTION] : "");
 		actor_of(&s, actor);
-		rc = billing_credit_note(w->db, caps[0], &l, 1, v.s[K_REASON], actor, w->now, number,
+		rc = db_payments_credit_note(w->db, caps[0], &l, 1, v.s[K_REASON], actor, w->now, number,
 		    err, sizeof(err));
 		if (rc == BILLING_OK) {
 			log_info("admin: %s issued credit note %s on %s", s.subject, number, caps[0]);
@@ -2336,7 +2339,7 @@ page_payments(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	docs_page(w, q, r, 0);
 }
 
-/* ---- debit notes (late usage, db_adjust.h) ---------------------------------------------------- */
+/* ---- debit notes (late usage, db_late.h) ---------------------------------------------------- */
 
 static void
 page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
@@ -2353,7 +2356,7 @@ page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	read_fields(&q->query, BIT(K_PAGE), &v);
 	page = v.s[K_PAGE] != NULL ? v.n[K_PAGE] : 1;
-	if ((j = db_adjust_dn_list_json(w->db, PAGE_ROWS, (page - 1) * PAGE_ROWS, w->now)) == NULL) {
+	if ((j = db_docs_dn_list_json(w->db, PAGE_ROWS, (page - 1) * PAGE_ROWS, w->now)) == NULL) {
 		unavailable(w, r);
 		return;
 	}
@@ -2398,7 +2401,7 @@ render_debit_note(struct web *w, struct req *q, struct resp *r, const struct ses
 	int rc = BILLING_ENOENT;
 
 	if (!admin_invoice_number_valid(number, "DN") ||
-	    (j = db_adjust_dn_json(w->db, number, NULL, w->now, &rc)) == NULL) {
+	    (j = db_docs_dn_json(w->db, number, NULL, w->now, &rc)) == NULL) {
 		if (rc == BILLING_ENOENT)
 			web_error(w, r, 404, "There is no such debit note.");
 		else
@@ -2475,7 +2478,7 @@ page_debit_note_payment(struct web *w, struct req *q, struct resp *r, char caps[
 	}
 	rc = BILLING_ENOENT;
 	if (!admin_invoice_number_valid(caps[0], "DN") ||
-	    (j = db_adjust_dn_json(w->db, caps[0], NULL, w->now, &rc)) == NULL) {
+	    (j = db_docs_dn_json(w->db, caps[0], NULL, w->now, &rc)) == NULL) {
 		if (rc == BILLING_ENOENT)
 			web_error(w, r, 404, "There is no such debit note.");
 		else
@@ -2500,7 +2503,7 @@ page_debit_note_payment(struct web *w, struct req *q, struct resp *r, char caps[
 	json_decref(j);
 	if (bad == 0) {
 		actor_of(&s, actor);
-		rc = billing_payment_add(w->db, caps[0], amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
+		rc = db_payments_add(w->db, caps[0], amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
 		    w->now, &id, err, sizeof(err));
 		if (rc == BILLING_OK) {
 			log_info("admin: %s recorded a payment on %s", s.subject, caps[0]);

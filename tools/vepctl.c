@@ -29,8 +29,8 @@
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
-#include "db_adjust.h"
-#include "db_billing.h"
+#include "db_invoice_run.h"
+#include "db_late.h"
 #include "rating.h"
 #include "log.h"
 #include "util.h"
@@ -403,7 +403,7 @@ cmd_admin_set(struct vepctl *v)
 
 /*
  * Invoices for a closed month, then the notes for late usage of any
- * invoiced month (db_adjust.h): what the automatic run of billingd does.
+ * invoiced month (db_late.h): what the automatic run of billingd does.
  */
 static int
 cmd_invoice_run(struct vepctl *v)
@@ -422,12 +422,12 @@ cmd_invoice_run(struct vepctl *v)
 		    "YYYY-MM, such as 2026-10; nothing was written\n", period);
 		return 2;
 	}
-	if (billing_invoice_run_opt(v->db, y, m, now, days, "vepctl", &n, err, sizeof(err)) != 0) {
+	if (db_invoice_run_opt(v->db, y, m, now, days, "vepctl", &n, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vepctl: invoice run for %s: %s\n", period, err);
 		return 1;
 	}
 	printf("%d invoices created for %s\n", n, period);
-	if (db_adjust_run(v->db, now, days, "vepctl", &dn, &cn, err, sizeof(err)) != 0) {
+	if (db_late_run(v->db, now, days, "vepctl", &dn, &cn, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vepctl: late usage: %s\n", err);
 		return 1;
 	}

@@ -93,6 +93,8 @@ db_strerror(int rc)
 	case DB_RETRY:	return "deadlock or lock timeout";
 	case DB_REFUSED: return "refused by a database constraint";
 	case DB_TRUNC:	return "result too long";
+	case DB_NOMEM:	return "out of memory";
+	case DB_EXISTS:	return "already exists";
 	default:	return "database error";
 	}
 }
@@ -581,6 +583,54 @@ db_stmt(struct db *db, const char *sql)
 	db->cache[db->ncache].st = st;
 	db->ncache++;
 	return st;
+}
+
+int
+db_exec_bulk(struct db *db, const char *sql, void *rows, size_t rowsize, size_t n,
+    const struct db_bulk_col *c, size_t nc, uint64_t *affected)
+{
+	MYSQL_BIND b[16];
+	MYSQL_STMT *st;
+
+	if (nc > nitems(b))
+		return DB_ERR;
+	/* The indicators: strings are NUL-terminated, optional values NULL or not. */
+	for (size_t r = 0; r < n; r++) {
+		char *row = (char *)rows + r * rowsize;
+		for (size_t i = 0; i < nc; i++) {
+			char *ind = row + c[i].ind;
+			if (c[i].type == DB_BULK_T_STR)
+				*ind = STMT_INDICATOR_NTS;
+			else if (c[i].type == DB_BULK_T_OPT)
+				*ind = *ind == STMT_INDICATOR_NULL ? STMT_INDICATOR_NULL :
+				    STMT_INDICATOR_NONE;
+		}
+	}
+	for (size_t done = 0; done < n;) {
+		unsigned int k = (unsigned int)(n - done < DB_BULK_ROWS ? n - done : DB_BULK_ROWS);
+		char *base = (char *)rows + done * rowsize;
+
+		if ((st = db_stmt(db, sql)) == NULL)
+			return db_stmt_rc(db);
+		memset(b, 0, sizeof(b[0]) * nc);
+		for (size_t i = 0; i < nc; i++) {
+			b[i].buffer = base + c[i].off;
+			b[i].buffer_type = c[i].type == DB_BULK_T_STR ? MYSQL_TYPE_STRING :
+			    MYSQL_TYPE_LONGLONG;
+			if (c[i].type != DB_BULK_T_INT)
+				b[i].u.indicator = base + c[i].ind;
+		}
+		if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &k) != 0 ||
+		    mysql_stmt_attr_set(st, STMT_ATTR_ROW_SIZE, &rowsize) != 0 ||
+		    mysql_stmt_bind_param(st, b) != 0)
+			return db_stmt_error(db, st, "bulk bind");
+		if (mysql_stmt_execute(st) != 0)
+			return db_stmt_error(db, st, "bulk execute");
+		if (affected != NULL)
+			*affected += (uint64_t)mysql_stmt_affected_rows(st);
+		done += k;
+	}
+	return DB_OK;
 }
 
 static void

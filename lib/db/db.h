@@ -27,6 +27,8 @@ enum db_rc {
 	DB_RETRY = -5,		/* deadlock or lock wait timeout; retry the transaction */
 	DB_REFUSED = -6,	/* a CHECK constraint or trigger refused the change */
 	DB_TRUNC = -7,		/* a result did not fit the caller's buffer */
+	DB_NOMEM = -8,		/* out of memory (not the database's fault) */
+	DB_EXISTS = -9,		/* a module's own check: the object exists already */
 };
 
 enum dbv_type { DBV_T_NULL, DBV_T_INT, DBV_T_STR };
@@ -129,7 +131,30 @@ int	db_one(struct db *, const char *sql, const struct dbv *, size_t np,
 /* Run a plain multi-statement SQL text (migrations only). */
 int	db_exec_script(struct db *, const char *text);
 
-/* The prepared statement for sql, for bulk array binding (billingd). */
+/*
+ * MariaDB bulk array binding: one round trip per DB_BULK_ROWS rows of an
+ * array of structs.  Each placeholder is a column of the row struct:
+ *	DB_BULK_INT(st, field)		a long long
+ *	DB_BULK_STR(st, field, ind)	a NUL-terminated char array
+ *	DB_BULK_OPT(st, field, ind)	a long long, NULL when the row's ind byte is 1
+ * ind names a char of the row that db_exec_bulk uses as the row's
+ * indicator: for DB_BULK_STR it sets it itself; for DB_BULK_OPT the caller
+ * sets it to 1 (NULL) or 0 (the value).  *affected (optional) adds up.
+ * Returns a db_rc.
+ */
+#define DB_BULK_ROWS	1000
+enum db_bulk_type { DB_BULK_T_INT, DB_BULK_T_STR, DB_BULK_T_OPT };
+struct db_bulk_col {
+	enum db_bulk_type	 type;
+	size_t			 off, ind;
+};
+#define DB_BULK_INT(st, f)	{ DB_BULK_T_INT, offsetof(struct st, f), 0 }
+#define DB_BULK_STR(st, f, i)	{ DB_BULK_T_STR, offsetof(struct st, f), offsetof(struct st, i) }
+#define DB_BULK_OPT(st, f, i)	{ DB_BULK_T_OPT, offsetof(struct st, f), offsetof(struct st, i) }
+int	db_exec_bulk(struct db *, const char *sql, void *rows, size_t rowsize, size_t n,
+	    const struct db_bulk_col *, size_t ncols, uint64_t *affected);
+
+/* The prepared statement for sql (prepared ahead of a transaction: see db_bill_warm). */
 void	*db_stmt(struct db *, const char *sql);
 /* Why db_stmt returned NULL: DB_GONE, DB_RETRY or DB_ERR. */
 int	db_stmt_rc(struct db *);

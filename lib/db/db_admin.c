@@ -183,7 +183,7 @@ static const char *const sql[S__MAX] = {
 	    "JOIN invoices i ON i.id = c.invoice_id LEFT JOIN ves v ON v.id = cl.ve_id "
 	    "LEFT JOIN orders o ON o.id = v.order_id LEFT JOIN plans p ON p.id = o.plan_id "
 	    "WHERE i.period_from < ? AND i.period_to > ? "
-	    /* Debit notes for late usage (db_adjust.h) add to their invoice's month. */
+	    /* Debit notes for late usage (db_late.h) add to their invoice's month. */
 	    "UNION ALL SELECT i.period, COALESCE(p.code, ''), i.currency, NULL, NULL, "
 	    "IF(dl.resource = 'fee', dl.amount_minor, 0), IF(dl.resource = 'fee', 0, dl.amount_minor), 0 "
 	    "FROM debit_note_lines dl JOIN debit_notes d ON d.id = dl.debit_note_id "

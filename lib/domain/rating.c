@@ -375,3 +375,34 @@ rate_month_of(int64_t t, int *y, int *m)
 	*y = tm.tm_year + 1900;
 	*m = tm.tm_mon + 1;
 }
+
+int64_t
+rate_day_floor(int64_t t)
+{
+	return t - ((t % 86400) + 86400) % 86400;
+}
+
+int64_t
+rate_day_ceil(int64_t t)
+{
+	int64_t f = rate_day_floor(t);
+	return f == t ? t : f + 86400;
+}
+
+size_t
+rate_version_at(const struct rate_version *v, size_t nv, int64_t t)
+{
+	size_t i = 0;
+	while (i + 1 < nv && v[i + 1].valid_from <= t)
+		i++;
+	return i;
+}
+
+int
+rate_usage_add(struct rate_usage *a, const struct rate_usage *b)
+{
+	return __builtin_add_overflow(a->cpu_us, b->cpu_us, &a->cpu_us) ||
+	    __builtin_add_overflow(a->vmem_byte_s, b->vmem_byte_s, &a->vmem_byte_s) ||
+	    __builtin_add_overflow(a->in_bytes, b->in_bytes, &a->in_bytes) ||
+	    __builtin_add_overflow(a->out_bytes, b->out_bytes, &a->out_bytes) ? -1 : 0;
+}

@@ -154,5 +154,12 @@ int	rate_period_parse(const char *, int *year, int *month);
 void	rate_month_bounds(int year, int month, int64_t *from, int64_t *to);
 /* The month containing t. */
 void	rate_month_of(int64_t t, int *year, int *month);
+/* The start of t's UTC day, and the first day start at or after t. */
+int64_t	rate_day_floor(int64_t t);
+int64_t	rate_day_ceil(int64_t t);
+/* The index of the version of v[0..nv) in force at t (0 before the first). */
+size_t	rate_version_at(const struct rate_version *v, size_t nv, int64_t t);
+/* *a += *b; -1 (a partly added) when a sum does not fit 64 bits. */
+int	rate_usage_add(struct rate_usage *a, const struct rate_usage *b);
 
 #endif
