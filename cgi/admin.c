@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "db.h"
 #include "db_admin.h"
+#include "db_report.h"
 #include "db_bill.h"
 #include "db_docs.h"
 #include "db_invoice_run.h"
@@ -975,8 +976,8 @@ page_home(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	(void)caps;
 	if (need_login(w, q, r, &s) == -1)
 		return;
-	if (db_admin_dashboard(w->db, w->now, &dash) != DB_OK ||
-	    db_admin_audit(w->db, NULL, 10, 0, &a, &n, &total) != DB_OK) {
+	if (db_report_dashboard(w->db, w->now, &dash) != DB_OK ||
+	    db_report_audit(w->db, NULL, 10, 0, &a, &n, &total) != DB_OK) {
 		unavailable(w, r);
 		return;
 	}
@@ -1129,7 +1130,7 @@ render_ve(struct web *w, struct req *q, struct resp *r, const struct session *s,
 		have_vi = rc == 1;
 	}
 	if (db_admin_nodes(w->db, &nodes, &nn) != DB_OK ||
-	    db_admin_audit(w->db, id, 50, 0, &au, &na, &total) != DB_OK) {
+	    db_report_audit(w->db, id, 50, 0, &au, &na, &total) != DB_OK) {
 		if (have_vi)
 			ve_info_free(&vi);
 		free(nodes);
@@ -2600,7 +2601,7 @@ page_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	why = report_range(w, q, k, from, to, &tf, &tt, &field);
 	if (csv && why == NULL && (ready || !admin_report_needs_billing((enum admin_report)k))) {
 		char cd[128];
-		if (db_admin_report(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
+		if (db_report_table(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
 			unavailable(w, r);
 			return;
 		}
@@ -2638,7 +2639,7 @@ page_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		render(w, r, 200, "admin/report.tpl", d);
 		return;
 	}
-	if (db_admin_report(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
+	if (db_report_table(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
 		tmpl_dict_free(d);
 		unavailable(w, r);
 		return;
@@ -2830,7 +2831,7 @@ page_chart_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		if (nd > MAXD)
 			nd = MAXD;
 		if (days == NULL || in == NULL || outv == NULL ||
-		    db_admin_usage_days(w->db, tf, tt, days, MAXD, &n) != DB_OK) {
+		    db_report_usage_days(w->db, tf, tt, days, MAXD, &n) != DB_OK) {
 			free(days);
 			free(in);
 			free(outv);
@@ -2867,7 +2868,7 @@ page_chart_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_error(w, r, 404, "Billing is not available in this installation yet.");
 		return;
 	}
-	if (db_admin_report(w->db, (enum admin_report)v.n[K_REPORT], tf, tt, w->now, &t) != DB_OK) {
+	if (db_report_table(w->db, (enum admin_report)v.n[K_REPORT], tf, tt, w->now, &t) != DB_OK) {
 		unavailable(w, r);
 		return;
 	}
@@ -3033,7 +3034,7 @@ page_audit(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	bad = read_fields(&q->query, BIT(K_OBJECT) | BIT(K_PAGE), &v);
 	page = v.s[K_PAGE] != NULL ? v.n[K_PAGE] : 1;
-	if (bad == 0 && db_admin_audit(w->db, v.s[K_OBJECT], AUDIT_ROWS, (page - 1) * AUDIT_ROWS, &a,
+	if (bad == 0 && db_report_audit(w->db, v.s[K_OBJECT], AUDIT_ROWS, (page - 1) * AUDIT_ROWS, &a,
 	    &n, &total) != DB_OK) {
 		unavailable(w, r);
 		return;

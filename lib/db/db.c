@@ -949,3 +949,47 @@ db_exec_script(struct db *db, const char *text)
 	mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
 	return rc;
 }
+
+int
+db_fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n)
+{
+	char *out = NULL, *np;
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	while ((rc = db_next(c)) == 1) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			if ((np = reallocarray(out, nc, size)) == NULL) {
+				rc = DB_NOMEM;
+				break;
+			}
+			out = np;
+			cap = nc;
+		}
+		memcpy(out + *n * size, row, size);
+		(*n)++;
+	}
+	db_cur_close(c);
+	if (rc < 0) {
+		free(out);
+		*n = 0;
+		return rc;
+	}
+	*rows = out;
+	return DB_OK;
+}
+
+long long
+db_count(struct db *db, const char *q, const struct dbv *p, size_t np, int *rc)
+{
+	long long n = 0;
+	struct dbo o[] = { DBO_INT(&n) };
+
+	*rc = db_one(db, q, p, np, o, 1);
+	if (*rc == 1)
+		*rc = 0;
+	return n;
+}

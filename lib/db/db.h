@@ -128,6 +128,14 @@ void	db_cur_close(struct db_cur *);
 /* A SELECT expected to give at most one row: 1 found, 0 none, < 0 error. */
 int	db_one(struct db *, const char *sql, const struct dbv *, size_t np,
 	    struct dbo *, size_t no);
+/*
+ * Copy every remaining row of c (each time stored in *row, size bytes) into
+ * a new array *rows (free()) of *n rows, then close c.  DB_OK or < 0 db_rc
+ * (nothing returned then; DB_NOMEM when out of memory).
+ */
+int	db_fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n);
+/* SELECT COUNT(*)-like: the one integer of q's one row; *rc 0 or < 0 db_rc. */
+long long db_count(struct db *, const char *q, const struct dbv *, size_t np, int *rc);
 /* Run a plain multi-statement SQL text (migrations only). */
 int	db_exec_script(struct db *, const char *text);
 

@@ -11,6 +11,7 @@ lib_libvep_a_SOURCES += \
 	lib/db/db_usage.c lib/db/db_usage.h \
 	lib/db/db_history.c lib/db/db_history.h \
 	lib/db/db_admin.c lib/db/db_admin.h \
+	lib/db/db_report.c lib/db/db_report.h \
 	lib/db/db_bill.c lib/db/db_bill.h \
 	lib/db/db_docnum.c lib/db/db_docnum.h \
 	lib/db/db_versions.c lib/db/db_versions.h \
