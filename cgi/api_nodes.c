@@ -132,8 +132,11 @@ api_admin_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80]
 	switch (db_admin_node_add(w->db, name, url, "api", w->now, tok, err, sizeof(err))) {
 	case ADM_OK:
 		break;
+	case ADM_EEXISTS:
+		resp_json_error(r, 409, err, NULL);
+		return;
 	case ADM_EINPUT:
-		resp_json_error(r, strstr(err, "already exists") ? 409 : 422, err, NULL);
+		resp_json_error(r, 422, err, NULL);
 		return;
 	default:
 		web_error(w, r, 503, "The service is briefly unavailable.");

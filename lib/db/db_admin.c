@@ -19,6 +19,7 @@
 #include "db_admin.h"
 #include "log.h"
 #include "money.h"
+#include "net.h"
 #include "util.h"
 
 enum stmt {
@@ -625,8 +626,9 @@ node_change_tx(struct db *db, void *arg)
 	struct dbo o[] = { DBO_INT(&id), DBO_INT(&en), DBO_INT(&maxv), DBO_INT(&disk), DBO_STR(url) };
 
 	if (x->op == 0) {
-		if (catalog_node_add(db, x->name, x->url, x->now, x->token, x->err, x->errlen) != 0)
-			return strstr(x->err, "already exists") != NULL ? ADM_EINPUT : DB_ERR;
+		if ((rc = catalog_node_add(db, x->name, x->url, x->now, x->token, x->err,
+		    x->errlen)) != 0)
+			return rc == DB_EXISTS ? ADM_EEXISTS : DB_ERR;
 		if ((rc = db_one(db, sql[S_NODE_LOCK], p, 1, o, nitems(o))) <= 0)
 			return rc == 0 ? DB_ERR : rc;
 		return audit(db, x->now, x->actor, names[0], x->name, NULL,

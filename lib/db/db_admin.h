@@ -38,6 +38,7 @@ enum admin_rc {
 	ADM_ECONFLICT = -102,	/* not possible in this state: deleted VE, no room, node in use (HTTP 409) */
 	ADM_EINPUT = -103,	/* bad input; err says why (HTTP 422) */
 	ADM_EDB = -104,		/* database failed or away (HTTP 503); logged */
+	ADM_EEXISTS = -105,	/* the object exists already; err says which (HTTP 409) */
 };
 
 /* ---- operators -------------------------------------------------------------------- */
@@ -138,7 +139,10 @@ struct admin_node {
 
 /* Every node by name into *rows (free()) and *n.  0 or < 0 db_rc. */
 int	db_admin_nodes(struct db *, struct admin_node **rows, size_t *n);
-/* Add a node (catalog_node_add), audited; its token into token[65].  ADM_OK, ADM_EINPUT, ADM_EDB. */
+/*
+ * Add a node (catalog_node_add), audited; its token into token[65].
+ * ADM_OK, ADM_EINPUT, ADM_EEXISTS (a node of that name), ADM_EDB.
+ */
 int	db_admin_node_add(struct db *, const char *name, const char *url, const char *actor,
 	    long long now, char token[65], char *err, size_t errlen);
 /* Enable or disable a node (placement skips disabled ones), audited.  ADM_OK, ADM_NOCHANGE, ADM_ENONODE. */

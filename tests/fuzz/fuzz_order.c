@@ -1,5 +1,5 @@
-/* fuzz-sources: lib/domain/order.c lib/web/http.c lib/base/util.c lib/base/log.c lib/db/catalog.c lib/domain/sla.c lib/domain/money.c lib/db/db_sla.c lib/web/auth.c lib/db/db.c lib/db/dbhost.c lib/base/conf.c */
-/* fuzz-libs: -lmariadb -largon2 */
+/* fuzz-sources: lib/domain/order.c lib/domain/net.c lib/base/kv.c lib/web/http.c lib/base/util.c lib/base/log.c lib/domain/sla.c lib/domain/money.c */
+/* fuzz-libs: */
 /*
  * libFuzzer harness of the order edges (lib/domain/order.c): the first byte
  * chooses the signup form (urlencoded) or the API (JSON); the rest is the
