@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "auth.h"
+#include "secret.h"
 #include "db.h"
 #include "db_sla.h"
 #include "log.h"

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "auth.h"
+#include "secret.h"
 #include "db.h"
 #include "db_ve.h"
 #include "log.h"
