@@ -29,6 +29,7 @@
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
+#include "dbhost.h"
 #include "db_invoice_run.h"
 #include "db_late.h"
 #include "rating.h"
@@ -488,6 +489,11 @@ main(int argc, char **argv)
 			continue;
 		if ((v.conf = conf_load(cpath, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "vepctl: %s\n", err);
+			return 1;
+		}
+		if (db_conf_check(v.conf, err, sizeof(err)) == -1) {
+			fprintf(stderr, "vepctl: %s\n", err);
+			conf_free(v.conf);
 			return 1;
 		}
 		if ((v.db = db_open(v.conf, err, sizeof(err))) == NULL) {
