@@ -7,4 +7,5 @@ lib_libvep_a_SOURCES += \
 	lib/domain/sla.c lib/domain/sla.h \
 	lib/domain/order.c lib/domain/order.h \
 	lib/domain/admin_rules.c lib/domain/admin_rules.h \
-	lib/domain/net.c lib/domain/net.h
+	lib/domain/net.c lib/domain/net.h \
+	lib/domain/plan.c lib/domain/plan.h

@@ -256,11 +256,8 @@ web_main(int argc, char **argv, const char *prog, const struct page *pages, size
 		}
 	}
 	log_init(prog, debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 1, !debug);
-	if ((w.conf = conf_load(cpath, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		return 1;
-	}
-	if (db_conf_check(w.conf, err, sizeof(err)) == -1) {
+	if ((w.conf = conf_load(cpath, err, sizeof(err))) == NULL ||
+	    db_conf_check(w.conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		conf_free(w.conf);
 		return 1;
