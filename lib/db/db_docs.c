@@ -125,6 +125,21 @@ owner_is(struct db *db, const char *owner_ve, long long account_id)
 	return rc == 1 && acct == account_id;
 }
 
+/*
+ * After a document's lookup (found: 1, 0 none, < 0 a db_rc): 1 when the
+ * caller may see it; else 0 with *rcp BILLING_ENOENT (none, or another
+ * account's) or BILLING_EDB.
+ */
+static int
+visible(struct db *db, int found, const char *owner_ve, long long account_id, int *rcp)
+{
+	int rc = found == 1 ? owner_is(db, owner_ve, account_id) : found;
+
+	if (rc != 1)
+		*rcp = rc < 0 ? BILLING_EDB : BILLING_ENOENT;
+	return rc == 1;
+}
+
 /* A document's payments (statement st, its id) into arr: 0 or -1. */
 static int
 payments_json(struct db *db, enum stmt st, long long id, json_t *arr)
@@ -283,24 +298,13 @@ db_docs_invoice_json(struct db *db, const char *number, const char *owner_ve, lo
 	struct dbo o[] = INV_OUTPUTS(x);
 
 	*rcp = BILLING_EDB;
+	memset(&x, 0, sizeof(x));
 	if (strncmp(number, "DN-", 3) == 0)	/* a debit note */
 		return db_docs_dn_json(db, number, owner_ve, now, rcp);
-	if (strlen(number) >= sizeof(x.number)) {
-		*rcp = BILLING_ENOENT;
+	rc = strlen(number) < sizeof(x.number) ? db_one(db, sql[S_INVOICE_GET], p, 1, o,
+	    nitems(o)) : 0;
+	if (!visible(db, rc, owner_ve, x.account_id, rcp))
 		return NULL;
-	}
-	if ((rc = db_one(db, sql[S_INVOICE_GET], p, 1, o, nitems(o))) < 0)
-		return NULL;
-	if (rc == 0) {
-		*rcp = BILLING_ENOENT;
-		return NULL;
-	}
-	if ((rc = owner_is(db, owner_ve, x.account_id)) < 0)
-		return NULL;
-	if (rc == 0) {
-		*rcp = BILLING_ENOENT;
-		return NULL;
-	}
 	if ((out = inv_summary(&x, now)) == NULL)
 		return NULL;
 	json_object_set_new(out, "tax_bp", json_integer(x.tax_bp));
@@ -418,18 +422,9 @@ db_docs_dn_json(struct db *db, const char *number, const char *owner_ve, long lo
 	int rc;
 
 	*rcp = BILLING_EDB;
-	if ((rc = dn_get(db, number, &x)) < 0)
+	rc = dn_get(db, number, &x);
+	if (!visible(db, rc, owner_ve, x.account_id, rcp))
 		return NULL;
-	if (rc == 0) {
-		*rcp = BILLING_ENOENT;
-		return NULL;
-	}
-	if ((rc = owner_is(db, owner_ve, x.account_id)) < 0)
-		return NULL;
-	if (rc == 0) {
-		*rcp = BILLING_ENOENT;
-		return NULL;
-	}
 	if ((out = dn_full(db, &x, now)) == NULL)
 		return NULL;
 	*rcp = BILLING_OK;

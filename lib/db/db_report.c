@@ -242,15 +242,14 @@ int
 db_report_audit(struct db *db, const char *object, long long limit, long long offset,
     struct admin_audit **rows, size_t *n, long long *total)
 {
-	struct admin_audit *x, *out = NULL;
-	size_t cap = 0;
+	struct admin_audit *x;
 	struct db_cur c;
 	int rc;
 
 	*rows = NULL;
 	*n = 0;
 	if ((x = calloc(1, sizeof(*x))) == NULL)
-		return DB_ERR;
+		return DB_NOMEM;
 	struct dbv po[] = { DBV_STR(object != NULL ? object : ""), DBV_INT(limit), DBV_INT(offset) };
 	const struct dbv *p = object != NULL ? po : po + 1;
 	size_t np = object != NULL ? 3 : 2;
@@ -267,31 +266,27 @@ db_report_audit(struct db *db, const char *object, long long limit, long long of
 		free(x);
 		return rc;
 	}
-	while ((rc = db_next(&c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct admin_audit *np2 = reallocarray(out, nc, sizeof(*np2));
-			if (np2 == NULL) {
-				rc = DB_ERR;
-				break;
-			}
-			out = np2;
-			cap = nc;
-		}
-		out[(*n)++] = *x;
-	}
-	db_cur_close(&c);
+	rc = db_fetch_all(&c, x, sizeof(*x), (void **)rows, n);
 	free(x);
-	if (rc < 0) {
-		free(out);
-		*n = 0;
-		return rc;
-	}
-	*rows = out;
-	return DB_OK;
+	return rc;
 }
 
 /* ---- reports ------------------------------------------------------------------------------ */
+
+/* A report's row into t: 1, or DB_NOMEM. */
+static int
+rep_add(struct admin_table *t, const char *const *row)
+{
+	return admin_table_add(t, row) == -1 ? DB_NOMEM : 1;
+}
+
+/* Close a report's cursor after its last row (rc: db_next's or rep_add's). */
+static int
+rep_end(struct db_cur *c, int rc)
+{
+	db_cur_close(c);
+	return rc < 0 ? rc : DB_OK;
+}
 
 static int
 rep_revenue(struct db *db, long long from, long long to, struct admin_table *t)
@@ -315,13 +310,10 @@ rep_revenue(struct db *db, long long from, long long to, struct admin_table *t)
 		money_cell(cr, cur, m[2], sizeof(m[2]));
 		money_cell(fee + ov + cr, cur, m[3], sizeof(m[3]));
 		const char *row[] = { period, plan, cur, ni, nv, m[0], m[1], m[2], m[3] };
-		if (admin_table_add(t, row) == -1) {
-			rc = DB_ERR;
+		if ((rc = rep_add(t, row)) < 0)
 			break;
-		}
 	}
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
+	return rep_end(&c, rc);
 }
 
 static int
@@ -338,13 +330,10 @@ rep_usage(struct db *db, long long from, long long to, struct admin_table *t)
 		return rc;
 	while ((rc = db_next(&c)) == 1) {
 		const char *row[] = { ve, node, v[0], v[1], v[2], v[3], v[4] };
-		if (admin_table_add(t, row) == -1) {
-			rc = DB_ERR;
+		if ((rc = rep_add(t, row)) < 0)
 			break;
-		}
 	}
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
+	return rep_end(&c, rc);
 }
 
 static int
@@ -365,13 +354,10 @@ rep_overage(struct db *db, long long from, long long to, struct admin_table *t)
 		money_cell(price, cur, pr, sizeof(pr));
 		money_cell(amount, cur, am, sizeof(am));
 		const char *row[] = { period, number, ve, plan, res, q, unit, pr, am, cur };
-		if (admin_table_add(t, row) == -1) {
-			rc = DB_ERR;
+		if ((rc = rep_add(t, row)) < 0)
 			break;
-		}
 	}
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
+	return rep_end(&c, rc);
 }
 
 static int
@@ -402,13 +388,10 @@ rep_unpaid(struct db *db, long long from, long long to, long long now, struct ad
 		money_cell(total + cred - paid, cur, m[3], sizeof(m[3]));
 		const char *row[] = { number, period, acct, email, iss, due, m[0], m[1], m[2], m[3], cur,
 		    days, now > due_at ? "overdue" : "open" };
-		if (admin_table_add(t, row) == -1) {
-			rc = DB_ERR;
+		if ((rc = rep_add(t, row)) < 0)
 			break;
-		}
 	}
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
+	return rep_end(&c, rc);
 }
 
 int

@@ -191,17 +191,20 @@ admin_invoice_number_valid(const char *s, const char *kind)
 
 /* ---- report tables ------------------------------------------------------------------ */
 
-static const char *const rep_names[AR__MAX] = { "revenue", "usage", "overage", "unpaid" };
-
-static const char *const rep_about[AR__MAX] = {
-	[AR_REVENUE] = "Invoiced amounts before tax per invoice period, plan and currency, for the "
+/* [AR__MAX]: all NULL, for an out-of-range value. */
+static const struct admin_report_info rep[AR__MAX + 1] = {
+	[AR_REVENUE] = { "revenue",
+	    "Invoiced amounts before tax per invoice period, plan and currency, for the "
 	    "months that overlap the range: fees, overage and credit notes (negative); debit "
-	    "notes for late usage add to their month's fees and overage.",
-	[AR_USAGE] = "Usage per VE from the daily rollups in the range: CPU time in milliseconds, "
+	    "notes for late usage add to their month's fees and overage." },
+	[AR_USAGE] = { "usage",
+	    "Usage per VE from the daily rollups in the range: CPU time in milliseconds, "
 	    "traffic in bytes, and the average disk and virtual memory in bytes; the node is the "
-	    "VE's node now.",
-	[AR_OVERAGE] = "Every overage line of the invoices for the months that overlap the range.",
-	[AR_UNPAID] = "Invoices issued in the range with an open balance now, oldest due date first.",
+	    "VE's node now." },
+	[AR_OVERAGE] = { "overage",
+	    "Every overage line of the invoices for the months that overlap the range." },
+	[AR_UNPAID] = { "unpaid",
+	    "Invoices issued in the range with an open balance now, oldest due date first." },
 };
 
 static const char *const cols_revenue[] = { "period", "plan", "currency", "invoices", "ves",
@@ -236,21 +239,15 @@ int
 admin_report_parse(const char *s)
 {
 	for (int i = 0; s != NULL && i < AR__MAX; i++)
-		if (strcmp(s, rep_names[i]) == 0)
+		if (strcmp(s, rep[i].name) == 0)
 			return i;
 	return -1;
 }
 
-const char *
-admin_report_name(enum admin_report k)
+const struct admin_report_info *
+admin_report_info(enum admin_report k)
 {
-	return (unsigned)k < AR__MAX ? rep_names[k] : NULL;
-}
-
-const char *
-admin_report_about(enum admin_report k)
-{
-	return (unsigned)k < AR__MAX ? rep_about[k] : NULL;
+	return &rep[(unsigned)k < AR__MAX ? k : AR__MAX];
 }
 
 int
@@ -373,7 +370,7 @@ admin_table_json(const struct admin_table *t, const char *from, const char *to)
 				goto fail;
 		}
 	}
-	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "report", rep_names[t->kind],
+	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "report", rep[t->kind].name,
 	    "from", from, "to", to, "columns", cols, "rows", rows);
 fail:
 	json_decref(cols);

@@ -62,9 +62,14 @@ enum admin_report { AR_REVENUE, AR_USAGE, AR_OVERAGE, AR_UNPAID, AR__MAX };
 
 /* The report named s ("revenue", ...), or -1. */
 int	admin_report_parse(const char *s);
-const char *admin_report_name(enum admin_report);
-/* A sentence on what a report's rows are, for the screen. */
-const char *admin_report_about(enum admin_report);
+struct admin_report_info {
+	const char	*name;		/* "revenue" */
+	const char	*about;		/* a sentence on what its rows are, for the screen */
+};
+/* The report's names; NULL ones for an out-of-range value. */
+const struct admin_report_info *admin_report_info(enum admin_report);
+#define admin_report_name(k)	(admin_report_info(k)->name)
+#define admin_report_about(k)	(admin_report_info(k)->about)
 /* Whether the report reads billing's tables. */
 int	admin_report_needs_billing(enum admin_report);
 

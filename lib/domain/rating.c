@@ -12,20 +12,16 @@
 
 #define MONTH_MAX_S	(31LL * 86400)
 
-static const char *const res_names[RR__MAX] = {
-	[RR_FEE] = "fee", [RR_DISK] = "disk", [RR_CPU] = "cpu", [RR_VMEM] = "vmem",
-	[RR_TRAFFIC] = "traffic", [RR_TRAFFIC_IN] = "traffic_in", [RR_TRAFFIC_OUT] = "traffic_out",
-	[RR_AVAIL] = "availability",
-};
-static const char *const res_units[RR__MAX] = {
-	[RR_FEE] = "month", [RR_DISK] = "GB-month", [RR_CPU] = "CPU-hour",
-	[RR_VMEM] = "GB-hour", [RR_TRAFFIC] = "GB", [RR_TRAFFIC_IN] = "GB",
-	[RR_TRAFFIC_OUT] = "GB", [RR_AVAIL] = "%",
-};
-static const char *const res_raw_units[RR__MAX] = {
-	[RR_FEE] = "s", [RR_DISK] = "byte-s", [RR_CPU] = "us", [RR_VMEM] = "byte-s",
-	[RR_TRAFFIC] = "byte", [RR_TRAFFIC_IN] = "byte", [RR_TRAFFIC_OUT] = "byte",
-	[RR_AVAIL] = "ppm",
+/* Names as the API and invoices show them; [RR__MAX]: all NULL, for an out-of-range value. */
+static const struct rate_res_info res_info[RR__MAX + 1] = {
+	[RR_FEE] = { "fee", "month", "s" },
+	[RR_DISK] = { "disk", "GB-month", "byte-s" },
+	[RR_CPU] = { "cpu", "CPU-hour", "us" },
+	[RR_VMEM] = { "vmem", "GB-hour", "byte-s" },
+	[RR_TRAFFIC] = { "traffic", "GB", "byte" },
+	[RR_TRAFFIC_IN] = { "traffic_in", "GB", "byte" },
+	[RR_TRAFFIC_OUT] = { "traffic_out", "GB", "byte" },
+	[RR_AVAIL] = { "availability", "%", "ppm" },
 };
 /* Base units per micro-unit: 3600 us is 10^-6 CPU-hour, 1000 bytes 10^-6 GB, ... */
 static const int64_t res_raw_per_micro[RR__MAX] = {
@@ -36,22 +32,10 @@ static const char *const kind_names[RK__MAX] = {
 	[RK_FEE] = "fee", [RK_USAGE] = "usage", [RK_OVERAGE] = "overage", [RK_CREDIT] = "credit",
 };
 
-const char *
-rate_res_name(enum rate_res r)
+const struct rate_res_info *
+rate_res_info(enum rate_res r)
 {
-	return (unsigned)r < RR__MAX ? res_names[r] : NULL;
-}
-
-const char *
-rate_res_unit(enum rate_res r)
-{
-	return (unsigned)r < RR__MAX ? res_units[r] : NULL;
-}
-
-const char *
-rate_res_raw_unit(enum rate_res r)
-{
-	return (unsigned)r < RR__MAX ? res_raw_units[r] : NULL;
+	return &res_info[(unsigned)r < RR__MAX ? r : RR__MAX];
 }
 
 const char *
@@ -64,7 +48,7 @@ int
 rate_res_parse(const char *s)
 {
 	for (int i = 0; s != NULL && i < RR__MAX; i++)
-		if (strcmp(s, res_names[i]) == 0)
+		if (strcmp(s, res_info[i].name) == 0)
 			return i;
 	return -1;
 }

@@ -138,9 +138,15 @@ int	rate_totals(const struct rate_line *, size_t n, int64_t tax_bp,
 	    int64_t *subtotal, int64_t *tax, int64_t *total);
 
 /* Names as the API and invoices show them; NULL for an out-of-range value. */
-const char *rate_res_name(enum rate_res);
-const char *rate_res_unit(enum rate_res);
-const char *rate_res_raw_unit(enum rate_res);
+struct rate_res_info {
+	const char	*name;		/* "cpu" */
+	const char	*unit;		/* of quantities: "CPU-hour" */
+	const char	*raw_unit;	/* of raw amounts: "us" */
+};
+const struct rate_res_info *rate_res_info(enum rate_res);
+#define rate_res_name(r)	(rate_res_info(r)->name)
+#define rate_res_unit(r)	(rate_res_info(r)->unit)
+#define rate_res_raw_unit(r)	(rate_res_info(r)->raw_unit)
 const char *rate_kind_name(enum rate_kind);
 /* The enum of a name, or -1. */
 int	rate_res_parse(const char *);
