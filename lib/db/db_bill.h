@@ -41,6 +41,14 @@ enum billing_rc {
 
 #define DB_BILL_DUE_DAYS	14	/* the default payment term */
 
+/* A credit note and its lines: issued by hand (db_payments) and for late usage (db_late). */
+#define DB_BILL_CN_INSERT \
+	"INSERT INTO credit_notes (number, invoice_id, reason, subtotal_minor, tax_minor, " \
+	"total_minor, issued_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+#define DB_BILL_CN_LINE_INSERT \
+	"INSERT INTO credit_note_lines (credit_note_id, seq, ve_id, resource, description, " \
+	"amount_minor) VALUES (?, ?, ?, ?, ?, ?)"
+
 int	 db_bill_year_of(long long t);			/* the UTC year of t */
 void	 db_bill_period_str(int y, int m, char out[8]);	/* "YYYY-MM" */
 json_t	*db_bill_json_iso(long long t);			/* "2026-11-22T05:00:00Z" */

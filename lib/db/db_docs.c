@@ -140,6 +140,20 @@ visible(struct db *db, int found, const char *owner_ve, long long account_id, in
 	return rc == 1;
 }
 
+/* The document of arr whose key is want (taken), or NULL. */
+static json_t *
+doc_with(json_t *arr, const char *key, json_t *want)
+{
+	json_t *d, *found = NULL;
+	size_t k;
+
+	json_array_foreach(arr, k, d)
+		if (found == NULL && json_equal(json_object_get(d, key), want))
+			found = d;
+	json_decref(want);
+	return found;
+}
+
 /* A document's payments (statement st, its id) into arr: 0 or -1. */
 static int
 payments_json(struct db *db, enum stmt st, long long id, json_t *arr)
@@ -264,17 +278,13 @@ invoice_details(struct db *db, const struct inv *x, json_t *out)
 		    DBO_INT(&amount) };
 		if (db_query(db, &c, sql[S_INVOICE_CN_LINES], p, 1, o, nitems(o)) != DB_OK)
 			return -1;
+		/* Each line onto its credit note (by the id dropped below). */
 		while ((rc = db_next(&c)) == 1) {
-			size_t k;
-			json_t *cn;
-			json_array_foreach(cns, k, cn) {
-				if (json_integer_value(json_object_get(cn, "id")) != id)
-					continue;
-				json_t *l = json_pack("{s:s, s:s, s:I}", "resource", res,
-				    "description", desc, "amount_minor", (json_int_t)amount);
-				json_object_set_new(l, "ve_id", ve[0] ? json_string(ve) : json_null());
-				json_array_append_new(json_object_get(cn, "lines"), l);
-			}
+			json_t *l = json_pack("{s:s, s:s, s:I}", "resource", res, "description", desc,
+			    "amount_minor", (json_int_t)amount);
+			json_object_set_new(l, "ve_id", ve[0] ? json_string(ve) : json_null());
+			json_array_append_new(json_object_get(doc_with(cns, "id", json_integer(id)),
+			    "lines"), l);
 		}
 		db_cur_close(&c);
 		if (rc < 0)
@@ -446,6 +456,13 @@ late_invoice_json(struct db *db, long long inv, json_t *out, long long now)
 	json_object_set_new(out, "kind", json_string("invoice"));
 	json_object_set_new(out, "debit_notes", dns);
 	{
+		/* Not late usage's, unless a difference below says so. */
+		size_t k;
+		json_t *cn;
+		json_array_foreach(cns, k, cn)
+			json_object_set_new(cn, "late", json_false());
+	}
+	{
 		struct dbo o[] = { DBO_STR(number) };
 		if (db_query(db, &c, sql[S_INV_DNS], p, 1, o, 1) != DB_OK)
 			return -1;
@@ -487,31 +504,18 @@ late_invoice_json(struct db *db, long long inv, json_t *out, long long now)
 		if (db_query(db, &c, sql[S_INV_LATE_LINES], p, 1, o, nitems(o)) != DB_OK)
 			return -1;
 		while ((rc = db_next(&c)) == 1) {
-			size_t k;
-			json_t *cn;
-			json_array_foreach(cns, k, cn) {
-				json_t *d;
-				if (strcmp(json_string_value(json_object_get(cn, "number")), number) != 0)
-					continue;
-				if ((d = json_object_get(cn, "differences")) == NULL) {
-					json_object_set_new(cn, "late", json_true());
-					json_object_set_new(cn, "differences", d = json_array());
-				}
-				json_array_append_new(d, diff_json(ve, res, unit, before, after, amount));
+			json_t *cn = doc_with(cns, "number", json_string(number)), *d;
+			if (cn == NULL)
+				continue;
+			if ((d = json_object_get(cn, "differences")) == NULL) {
+				json_object_set_new(cn, "late", json_true());
+				json_object_set_new(cn, "differences", d = json_array());
 			}
+			json_array_append_new(d, diff_json(ve, res, unit, before, after, amount));
 		}
 		db_cur_close(&c);
-		if (rc < 0)
-			return -1;
 	}
-	{
-		size_t k;
-		json_t *cn;
-		json_array_foreach(cns, k, cn)
-			if (json_object_get(cn, "late") == NULL)
-				json_object_set_new(cn, "late", json_false());
-	}
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 static int

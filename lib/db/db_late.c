@@ -78,12 +78,8 @@ static const char *const sql[S__MAX] = {
 	[S_DN_LINE_INSERT] =
 	    "INSERT INTO debit_note_lines (debit_note_id, seq, ve_id, resource, description, "
 	    "amount_minor) VALUES (?, ?, ?, ?, ?, ?)",
-	[S_CN_INSERT] =
-	    "INSERT INTO credit_notes (number, invoice_id, reason, subtotal_minor, tax_minor, "
-	    "total_minor, issued_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	[S_CN_LINE_INSERT] =
-	    "INSERT INTO credit_note_lines (credit_note_id, seq, ve_id, resource, description, "
-	    "amount_minor) VALUES (?, ?, ?, ?, ?, ?)",
+	[S_CN_INSERT] = DB_BILL_CN_INSERT,
+	[S_CN_LINE_INSERT] = DB_BILL_CN_LINE_INSERT,
 	[S_LATE_LINE_INSERT] =
 	    "INSERT INTO late_lines (note_kind, note_id, seq, invoice_id, ve_id, resource, unit, "
 	    "qty_before_micro, qty_after_micro, amount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -69,12 +69,8 @@ static const char *const sql[S__MAX] = {
 	    "INSERT INTO payments (invoice_id, amount_minor, paid_at, reference, created_at, actor, "
 	    "token) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[S_PAYMENT_MINE] = "SELECT id FROM payments WHERE token = ?",
-	[S_CN_INSERT] =
-	    "INSERT INTO credit_notes (number, invoice_id, reason, subtotal_minor, tax_minor, "
-	    "total_minor, issued_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	[S_CN_LINE_INSERT] =
-	    "INSERT INTO credit_note_lines (credit_note_id, seq, ve_id, resource, description, "
-	    "amount_minor) VALUES (?, ?, ?, ?, ?, ?)",
+	[S_CN_INSERT] = DB_BILL_CN_INSERT,
+	[S_CN_LINE_INSERT] = DB_BILL_CN_LINE_INSERT,
 	[S_DN_ROW] =
 	    "INSERT IGNORE INTO debit_note_writes (debit_note_id, n) "
 	    "SELECT id, 0 FROM debit_notes WHERE number = ?",

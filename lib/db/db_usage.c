@@ -272,24 +272,27 @@ db_usage_raw_put(struct db *db, struct du_raw *r, size_t n)
 	return db_exec_bulk(db, sql[STMT_RAW_PUT], r, sizeof(*r), n, c, nitems(c), NULL);
 }
 
-int
-db_usage_raw_ip_put(struct db *db, struct du_ip *r, size_t n)
+/* An address's (t, in, out) rows: usage_raw_ip and usage_ip_hour have the same columns. */
+static int
+ip_t_put(struct db *db, enum stmt which, struct du_ip *r, size_t n)
 {
 	static const struct db_bulk_col c[] = {
 		C_STR(du_ip, ve, ind_ve), C_STR(du_ip, ip, ind_ip), C_INT(du_ip, t),
 		C_INT(du_ip, a), C_INT(du_ip, b),
 	};
-	return db_exec_bulk(db, sql[STMT_RAW_IP_PUT], r, sizeof(*r), n, c, nitems(c), NULL);
+	return db_exec_bulk(db, sql[which], r, sizeof(*r), n, c, nitems(c), NULL);
+}
+
+int
+db_usage_raw_ip_put(struct db *db, struct du_ip *r, size_t n)
+{
+	return ip_t_put(db, STMT_RAW_IP_PUT, r, n);
 }
 
 int
 db_usage_ip_hour_put(struct db *db, struct du_ip *r, size_t n)
 {
-	static const struct db_bulk_col c[] = {
-		C_STR(du_ip, ve, ind_ve), C_STR(du_ip, ip, ind_ip), C_INT(du_ip, t),
-		C_INT(du_ip, a), C_INT(du_ip, b),
-	};
-	return db_exec_bulk(db, sql[STMT_IP_HOUR_PUT], r, sizeof(*r), n, c, nitems(c), NULL);
+	return ip_t_put(db, STMT_IP_HOUR_PUT, r, n);
 }
 
 int

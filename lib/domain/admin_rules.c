@@ -22,18 +22,6 @@ days_in_month(long long y, int m)
 	return d[m - 1];
 }
 
-static int
-digits(const char *s, size_t n, long long *v)
-{
-	*v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 0;
-}
-
 
 int
 admin_date_parse(const char *s, long long *t)
@@ -41,7 +29,7 @@ admin_date_parse(const char *s, long long *t)
 	long long y, m, d;
 
 	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    digits(s, 4, &y) == -1 || digits(s + 5, 2, &m) == -1 || digits(s + 8, 2, &d) == -1)
+	    vep_digits(s, 4, &y) == -1 || vep_digits(s + 5, 2, &m) == -1 || vep_digits(s + 8, 2, &d) == -1)
 		return -1;
 	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, (int)m))
 		return -1;
@@ -80,9 +68,9 @@ admin_range_check(const char *from, const char *to, long long *tf, long long *tt
 		return "must not be before from";
 	*tt += 86400;
 	/* The same day ADMIN_MAX_SPAN_YEARS later (28 February for 29 February). */
-	digits(from, 4, &y);
-	digits(from + 5, 2, &m);
-	digits(from + 8, 2, &d);
+	vep_digits(from, 4, &y);
+	vep_digits(from + 5, 2, &m);
+	vep_digits(from + 8, 2, &d);
 	y += ADMIN_MAX_SPAN_YEARS;
 	if (d > days_in_month(y, (int)m))
 		d = days_in_month(y, (int)m);
@@ -184,7 +172,7 @@ admin_invoice_number_valid(const char *s, const char *kind)
 
 	/* KIND-YYYY-NNNNNN, six digits at least (more once a year passes a million). */
 	if (s == NULL || strncmp(s, kind, k) != 0 || s[k] != '-' || strlen(s) < k + 12 ||
-	    strlen(s) > 24 || digits(s + k + 1, 4, &y) == -1 || s[k + 5] != '-')
+	    strlen(s) > 24 || vep_digits(s + k + 1, 4, &y) == -1 || s[k + 5] != '-')
 		return 0;
 	return only(s + k + 6, DIGIT, 6, 12);
 }
