@@ -10,7 +10,7 @@
  *
  * The pages and the fields are tables (pages[] and fields[] below); a
  * handler sees only fields that passed their validator.  Every change goes
- * through lib/db/db_admin.c (or billing's lib/db/db_billing.c), which writes the
+ * through lib/db/db_admin.c (or billing's lib/db/db_*.c), which writes the
  * audit row in the change's own transaction.  Pages are plain HTML with no
  * script; charts are SVG images drawn here (GET /admin/chart/...), and
  * reports can be downloaded as CSV built from the very rows the page shows.

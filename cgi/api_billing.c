@@ -1,6 +1,6 @@
 /*
  * Charges, invoices, invoice runs, payments and credit notes through the
- * API (SPEC sections 5 and 8).  The numbers come from lib/db/db_billing.c; this
+ * API (SPEC sections 5 and 8).  The numbers come from lib/db (the billing modules: db_bill.h); this
  * file checks who asks and what they sent, and maps the outcome to HTTP:
  *
  *	GET  /api/v1/ves/{ve_id}/charges?period=YYYY-MM[&explain=1]
@@ -36,7 +36,7 @@
 
 static const char period_why[] = "must be a month written YYYY-MM, such as 2026-01";
 
-/* Answer a lib/db/db_billing.c failure. */
+/* Answer a billing module's failure (enum billing_rc, db_bill.h). */
 static void
 fail(struct web *w, struct resp *r, int rc, const char *err, const char *notfound,
     const char *field)

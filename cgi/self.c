@@ -8,7 +8,7 @@
  * (GET /self/chart) and shown with <img>, so the pages need no script.
  *
  * Billing shows what the API shows, from the same library calls
- * (lib/db/db_billing.c): the month so far as GET /api/v1/ves/{id}/charges
+ * (lib/db/db_charges.c, db_docs.c): the month so far as GET /api/v1/ves/{id}/charges
  * has it, each metered line opening on the days and hours behind it
  * (GET /self/charges, from the API's explain=1 data, whose raw amounts sum
  * exactly to the line's), the VE's invoices, and each invoice as a

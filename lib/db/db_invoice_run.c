@@ -496,7 +496,7 @@ run_write_chunk(struct db *db, void *arg)
 		for (size_t i = gs[g]; i < end; i++)
 			nl += r->ve[i].nlines;
 		/* The group's lines are contiguous in r->lines (VEs were rated in order). */
-		/* cannot fail: billing_invoice_run_opt checked every group's totals */
+		/* cannot fail: run_groups checked every group's totals */
 		(void)rate_totals(r->lines + first->line_off, nl, first->tax_bp, &sub, &tax, &total);
 		db_docnum_format("INV", year, next, number);
 		{
