@@ -756,7 +756,7 @@ db_query(struct db *db, struct db_cur *c, const char *sql, const struct dbv *p,
 	    (c->nulls = calloc(no ? no : 1, 1)) == NULL) {
 		free(b);
 		db_cur_close(c);
-		return DB_ERR;
+		return DB_NOMEM;
 	}
 	c->bind = b;
 	for (size_t i = 0; i < no; i++) {

@@ -267,7 +267,7 @@ db_admin_ves(struct db *db, const struct admin_ve_filter *f, struct admin_ve_row
 	if (rc < 0)
 		return rc;
 	if ((ips = malloc(IPS_MAX)) == NULL)
-		return DB_ERR;
+		return DB_NOMEM;
 	memset(&x, 0, sizeof(x));
 	struct dbo o[] = { DBO_STR(x.ve_id), DBO_STR(x.state), DBO_STR(x.node), DBO_STR(x.plan),
 	    DBO_INT(&x.account_id), DBO_STR(x.email), DBO_INT(&x.created_at), DBO_INT(&x.expires_at),
@@ -281,7 +281,7 @@ db_admin_ves(struct db *db, const struct admin_ve_filter *f, struct admin_ve_row
 			size_t nc = cap ? cap * 2 : 32;
 			struct admin_ve_row *np = reallocarray(out, nc, sizeof(*np));
 			if (np == NULL) {
-				rc = DB_ERR;
+				rc = DB_NOMEM;
 				break;
 			}
 			out = np;
@@ -579,7 +579,7 @@ db_admin_nodes(struct db *db, struct admin_node **rows, size_t *n)
 			size_t nc = cap ? cap * 2 : 16;
 			struct admin_node *np = reallocarray(out, nc, sizeof(*np));
 			if (np == NULL) {
-				rc = DB_ERR;
+				rc = DB_NOMEM;
 				break;
 			}
 			out = np;
@@ -765,7 +765,7 @@ db_admin_plan_versions(struct db *db, long long now, struct admin_plan_version *
 			size_t nc = cap ? cap * 2 : 16;
 			struct admin_plan_version *np = reallocarray(out, nc, sizeof(*np));
 			if (np == NULL) {
-				rc = DB_ERR;
+				rc = DB_NOMEM;
 				break;
 			}
 			out = np;

@@ -513,7 +513,7 @@ run_write_chunk(struct db *db, void *arg)
 			size_t nc = (r->nbl + nl) * 2;
 			struct bline *nb = reallocarray(r->bl, nc, sizeof(*nb));
 			if (nb == NULL)
-				return DB_ERR;
+				return DB_NOMEM;
 			r->bl = nb;
 			r->cbl = nc;
 		}
