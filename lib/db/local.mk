@@ -24,4 +24,5 @@ lib_libvep_a_SOURCES += \
 	lib/db/db_payments.c lib/db/db_payments.h \
 	lib/db/db_policy.c lib/db/db_policy.h \
 	lib/db/db_sla.c lib/db/db_sla.h \
-	lib/db/self_billing.c lib/db/self_billing.h
+	lib/db/self_billing.c lib/db/self_billing.h \
+	lib/db/db_migrate.c lib/db/db_migrate.h
