@@ -28,7 +28,6 @@
 
 #include "conf.h"
 #include "db.h"
-#include "dbhost.h"
 #include "log.h"
 #include "util.h"
 #include "billingd.h"

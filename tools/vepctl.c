@@ -29,7 +29,6 @@
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
-#include "dbhost.h"
 #include "db_migrate.h"
 #include "db_invoice_run.h"
 #include "db_late.h"

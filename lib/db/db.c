@@ -993,3 +993,17 @@ db_count(struct db *db, const char *q, const struct dbv *p, size_t np, int *rc)
 		*rc = 0;
 	return n;
 }
+
+int
+db_conf_check(const struct conf *c, char *err, size_t errlen)
+{
+	struct db_host h[DB_HOSTS_MAX];
+	char why[200], where[300];
+
+	if (db_hosts_parse(conf_str(c, "database", "hosts"), 3306, h, nitems(h), why,
+	    sizeof(why)) != -1)
+		return 0;
+	conf_where(c, "database", "hosts", where, sizeof(where));
+	snprintf(err, errlen, "%s: %s", where, why);
+	return -1;
+}

@@ -78,6 +78,12 @@ struct db_cur {
  * configuration's), for programs that spread themselves over the nodes.
  */
 struct db	*db_open(const struct conf *, char *err, size_t errlen);
+/*
+ * Check what db_open reads of a loaded configuration ([database] hosts,
+ * lib/db/dbhost.c): 0, or -1 with "file:line: hosts: why" in err.  Every
+ * program calls it right after conf_load, so a bad list stops it at once.
+ */
+int		 db_conf_check(const struct conf *, char *err, size_t errlen);
 struct db	*db_open_at(const struct conf *, int prefer, char *err, size_t errlen);
 /* Connect to explicit parameters (tools and tests); socket may be NULL. */
 struct db	*db_open_params(const char *socket, const char *host, int port,

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conf.h"
 #include "dbhost.h"
 #include "util.h"
 
@@ -193,18 +192,4 @@ db_host_name(const struct db_host *h, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", h->socket);
 	else
 		snprintf(out, outlen, strchr(h->host, ':') ? "[%s]:%d" : "%s:%d", h->host, h->port);
-}
-
-int
-db_conf_check(const struct conf *c, char *err, size_t errlen)
-{
-	struct db_host h[DB_HOSTS_MAX];
-	char why[200], where[300];
-
-	if (db_hosts_parse(conf_str(c, "database", "hosts"), 3306, h, nitems(h), why,
-	    sizeof(why)) != -1)
-		return 0;
-	conf_where(c, "database", "hosts", where, sizeof(where));
-	snprintf(err, errlen, "%s: %s", where, why);
-	return -1;
 }

@@ -2,7 +2,7 @@
  * The database servers a program may use ([database] hosts): parsing of
  * the list and the order in which they are tried.  Pure functions, no
  * MariaDB.  lib/base/conf.c keeps the key's text as it is; every program
- * calls db_conf_check right after conf_load (so a bad list is a
+ * calls db_conf_check (db.h) right after conf_load (so a bad list is a
  * "file:line" error before anything starts) and db.c connects with it.
  *
  *	hosts = 127.0.0.1:3411, db2.example.net:3306, [2001:db8::7]:3306
@@ -16,8 +16,6 @@
 #define DB_HOSTS_MAX	16
 #define DB_HOST_NAMELEN	254	/* a DNS name (253) or an address, NUL included */
 #define DB_SOCKLEN	108	/* sizeof(sun_path) */
-
-struct conf;
 
 struct db_host {
 	char	 host[DB_HOST_NAMELEN];	/* name or address (no brackets); "" for a socket */
@@ -35,12 +33,6 @@ struct db_host {
  */
 int	db_hosts_parse(const char *text, int defport, struct db_host *out, size_t max,
 	    char *why, size_t whylen);
-
-/*
- * Check what lib/db reads of a loaded configuration ([database] hosts):
- * 0, or -1 with "file:line: hosts: why" in err.
- */
-int	db_conf_check(const struct conf *, char *err, size_t errlen);
 
 /*
  * Rotation: the host to try k-th (k = 0 .. n-1) when starting at first.

@@ -19,7 +19,6 @@
 
 #include "conf.h"
 #include "db.h"
-#include "dbhost.h"
 #include "log.h"
 #include "tmpl.h"
 #include "web.h"
