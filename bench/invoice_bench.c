@@ -7,7 +7,7 @@
  *	    month of every VE) and usage_hour (the hours of the day on which
  *	    plan P1 changes price -- the only hour rows a run reads).
  *	invoice_bench run SOCKET DATABASE YYYY-MM
- *	    runs billing_invoice_run for the month as of a day after its end,
+ *	    runs db_invoice_run for the month as of a day after its end,
  *	    twice (the second must create nothing), and prints one line:
  *	    "ves N invoices N first_s X second_s Y".
  *
@@ -21,7 +21,8 @@
 #include <time.h>
 
 #include "db.h"
-#include "db_billing.h"
+#include "db_bill.h"
+#include "db_invoice_run.h"
 #include "log.h"
 #include "rating.h"
 #include "util.h"
@@ -159,13 +160,13 @@ run(const char *sock, const char *name, const char *period)
 		return 1;
 	}
 	t0 = now_s();
-	if (billing_invoice_run_opt(db, y, m, to + 86400, 14, "bench", &c1, err, sizeof(err)) != BILLING_OK) {
+	if (db_invoice_run_opt(db, y, m, to + 86400, 14, "bench", &c1, err, sizeof(err)) != BILLING_OK) {
 		fprintf(stderr, "invoice_bench: run: %s\n", err);
 		db_close(db);
 		return 1;
 	}
 	t1 = now_s();
-	if (billing_invoice_run_opt(db, y, m, to + 86400, 14, "bench", &c2, err, sizeof(err)) != BILLING_OK) {
+	if (db_invoice_run_opt(db, y, m, to + 86400, 14, "bench", &c2, err, sizeof(err)) != BILLING_OK) {
 		fprintf(stderr, "invoice_bench: second run: %s\n", err);
 		db_close(db);
 		return 1;

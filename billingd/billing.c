@@ -9,7 +9,7 @@
  *  - traffic caps: record VEs past their ordered maximum traffic and
  *    throttle (the agent applies it) or suspend them, per plan.
  *  - late usage: a debit or credit note for usage stored after its month
- *    was invoiced (db_adjust.h), every round, so it is billed within a
+ *    was invoiced (db_late.h), every round, so it is billed within a
  *    round of arriving; nothing is read when nothing is marked.
  * Several billingd may run these at once: each job locks in the database.
  */
@@ -22,8 +22,9 @@
 #include "billingd.h"
 #include "conf.h"
 #include "db.h"
-#include "db_adjust.h"
-#include "db_billing.h"
+#include "db_invoice_run.h"
+#include "db_late.h"
+#include "db_policy.h"
 #include "log.h"
 
 static void
@@ -34,9 +35,9 @@ jobs_round(struct billingd *bd, struct db *db, long long now)
 	int y, m, n = 0, a = 0, b = 0;
 	long long days = conf_int(c, "billingd", "unpaid_suspend_days");
 
-	if (billing_due_period(now, conf_int(c, "billingd", "invoice_grace_h") * 3600, &y, &m) == 1 &&
+	if (db_invoice_run_due_period(now, conf_int(c, "billingd", "invoice_grace_h") * 3600, &y, &m) == 1 &&
 	    (y != bd->B.done_year || m != bd->B.done_month)) {
-		if (billing_invoice_run_opt(db, y, m, now, (int)conf_int(c, "isp", "invoice_due_days"),
+		if (db_invoice_run_opt(db, y, m, now, (int)conf_int(c, "isp", "invoice_due_days"),
 		    "billingd", &n, err, sizeof(err)) == 0) {
 			bd->B.done_year = y;
 			bd->B.done_month = m;
@@ -44,20 +45,20 @@ jobs_round(struct billingd *bd, struct db *db, long long now)
 		} else
 			log_warnx("invoice run %04d-%02d: %s", y, m, err);
 	}
-	if (db_adjust_run(db, now, (int)conf_int(c, "isp", "invoice_due_days"), "billingd", &a, &b,
+	if (db_late_run(db, now, (int)conf_int(c, "isp", "invoice_due_days"), "billingd", &a, &b,
 	    err, sizeof(err)) == 0) {
 		if (a > 0 || b > 0)
 			log_info("late usage: %d debit notes, %d credit notes issued", a, b);
 	} else
 		log_warnx("late usage: %s", err);
 	if (days > 0) {
-		if (billing_overdue_apply(db, now, (int)days, &a, &b) == 0) {
+		if (db_policy_overdue_apply(db, now, (int)days, &a, &b) == 0) {
 			if (a > 0 || b > 0)
 				log_info("unpaid policy: %d VEs suspended, %d resumed", a, b);
 		} else
 			log_warnx("unpaid policy failed");
 	}
-	if (billing_caps_check(db, now, conf_int(c, "billingd", "cap_throttle_kbps"), &a, &b) == 0) {
+	if (db_policy_caps_check(db, now, conf_int(c, "billingd", "cap_throttle_kbps"), &a, &b) == 0) {
 		if (a > 0 || b > 0)
 			log_info("traffic caps: %d reached, %d released", a, b);
 	} else

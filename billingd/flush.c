@@ -15,7 +15,7 @@
  *
  * Usage for a month that was invoiced already (a spool replayed late, a
  * gap spread back across the month's end) is marked in the same
- * transaction (db_adjust_mark_days): the next invoice run or billing
+ * transaction (db_periods_mark_days): the next invoice run or billing
  * round bills the difference with a debit or credit note.
  *
  * The batch's availability bits go in the same transaction, OR-ed into
@@ -29,7 +29,8 @@
 #include <time.h>
 
 #include "db.h"
-#include "db_adjust.h"
+#include "db_late.h"
+#include "db_periods.h"
 #include "db_usage.h"
 #include "log.h"
 #include "billingd.h"
@@ -391,7 +392,7 @@ apply_once(struct billingd *bd, struct batch *b, int replay, int careful,
 	    (rc = db_usage_rollup_put(db, DU_DAY, w->ru.roll[DU_DAY], w->ru.nroll[DU_DAY])) != DB_OK ||
 	    (rc = db_usage_ip_hour_put(db, w->ru.iph, w->ru.niph)) != DB_OK ||
 	    (rc = db_usage_totals_put(db, w->ru.tot, w->ru.ntot)) != DB_OK ||
-	    (rc = db_adjust_mark_days(db, w->ru.roll[DU_DAY], w->ru.nroll[DU_DAY], now,
+	    (rc = db_periods_mark_days(db, w->ru.roll[DU_DAY], w->ru.nroll[DU_DAY], now,
 	    &w->late)) != DB_OK ||
 	    (rc = db_usage_avail_put(db, w->av, w->nav)) != DB_OK ||
 	    (rc = db_usage_seq_set(db, bd->id, (long long)b->seq, now)) != DB_OK)

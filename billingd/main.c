@@ -211,7 +211,8 @@ main(int argc, char *argv[])
 	if ((bd = calloc(1, sizeof(*bd))) == NULL)
 		fatal("calloc");
 	bd->conf_path = conf_path;
-	if ((bd->conf = conf_load(conf_path, err, sizeof(err))) == NULL)
+	if ((bd->conf = conf_load(conf_path, err, sizeof(err))) == NULL ||
+	    db_conf_check(bd->conf, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	from_conf(bd, bd->conf);
 	for (size_t i = 0; i < nov; i++)

@@ -10,7 +10,7 @@
  *
  * The pages and the fields are tables (pages[] and fields[] below); a
  * handler sees only fields that passed their validator.  Every change goes
- * through lib/db/db_admin.c (or billing's lib/db/db_billing.c), which writes the
+ * through lib/db/db_admin.c (or billing's lib/db/db_*.c), which writes the
  * audit row in the change's own transaction.  Pages are plain HTML with no
  * script; charts are SVG images drawn here (GET /admin/chart/...), and
  * reports can be downloaded as CSV built from the very rows the page shows.
@@ -25,9 +25,13 @@
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
-#include "db_adjust.h"
 #include "db_admin.h"
-#include "db_billing.h"
+#include "db_report.h"
+#include "db_bill.h"
+#include "db_docs.h"
+#include "db_invoice_run.h"
+#include "db_late.h"
+#include "db_payments.h"
 #include "db_ve.h"
 #include "log.h"
 #include "money.h"
@@ -985,8 +989,8 @@ page_home(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	(void)caps;
 	if (need_login(w, q, r, &s) == -1)
 		return;
-	if (db_admin_dashboard(w->db, w->now, &dash) != DB_OK ||
-	    db_admin_audit(w->db, NULL, 10, 0, &a, &n, &total) != DB_OK) {
+	if (db_report_dashboard(w->db, w->now, &dash) != DB_OK ||
+	    db_report_audit(w->db, NULL, 10, 0, &a, &n, &total) != DB_OK) {
 		unavailable(w, r);
 		return;
 	}
@@ -1139,7 +1143,7 @@ render_ve(struct web *w, struct req *q, struct resp *r, const struct session *s,
 		have_vi = rc == 1;
 	}
 	if (db_admin_nodes(w->db, &nodes, &nn) != DB_OK ||
-	    db_admin_audit(w->db, id, 50, 0, &au, &na, &total) != DB_OK) {
+	    db_report_audit(w->db, id, 50, 0, &au, &na, &total) != DB_OK) {
 		if (have_vi)
 			ve_info_free(&vi);
 		free(nodes);
@@ -1249,7 +1253,7 @@ render_ve(struct web *w, struct req *q, struct resp *r, const struct session *s,
 		tmpl_show(d, "BILLING_NA");
 	else {
 		int brc;
-		json_t *inv = billing_ve_invoices_json(w->db, id, w->now, &brc), *e;
+		json_t *inv = db_docs_ve_invoices_json(w->db, id, w->now, &brc), *e;
 		size_t k;
 		if (inv == NULL)
 			goto out;	/* d != NULL: answered 503 there */
@@ -1530,7 +1534,7 @@ page_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	actor_of(&s, actor);
 	rc = db_admin_node_add(w->db, v.s[K_NODE], v.s[K_URL], actor, w->now, tok, err, sizeof(err));
-	if (rc == ADM_EINPUT) {
+	if (rc == ADM_EINPUT || rc == ADM_EEXISTS) {
 		v.bad[K_NODE] = err;
 		render_nodes(w, q, r, &s, 422, &v, "The new node has errors; see below.", NULL, NULL);
 		return;
@@ -1915,7 +1919,7 @@ page_invoice_run(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	actor_of(&s, actor);
-	rc = billing_invoice_run_opt(w->db, (int)(v.n[K_PERIOD] / 100), (int)(v.n[K_PERIOD] % 100),
+	rc = db_invoice_run_opt(w->db, (int)(v.n[K_PERIOD] / 100), (int)(v.n[K_PERIOD] % 100),
 	    w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"), actor, &created, err, sizeof(err));
 	if (rc == BILLING_EINPUT) {
 		v.bad[K_PERIOD] = err;
@@ -1928,9 +1932,9 @@ page_invoice_run(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	{
-		/* And the notes for late usage of any invoiced month (db_adjust.h). */
+		/* And the notes for late usage of any invoiced month (db_late.h). */
 		int dn = 0, cn = 0;
-		if (db_adjust_run(w->db, w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"),
+		if (db_late_run(w->db, w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"),
 		    actor, &dn, &cn, err, sizeof(err)) != BILLING_OK)
 			log_warnx("admin: invoice run %s: late usage: %s", v.s[K_PERIOD], err);
 		log_info("admin: %s ran invoices for %s: %d new, %d debit and %d credit notes for "
@@ -1971,7 +1975,7 @@ render_invoice(struct web *w, struct req *q, struct resp *r, const struct sessio
 	int rc;
 
 	if (!admin_invoice_number_valid(number, "INV") ||
-	    (j = billing_invoice_json(w->db, number, NULL, w->now, &rc)) == NULL) {
+	    (j = db_docs_invoice_json(w->db, number, NULL, w->now, &rc)) == NULL) {
 		if (!admin_invoice_number_valid(number, "INV") || rc == BILLING_ENOENT)
 			web_error(w, r, 404, "There is no such invoice.");
 		else
@@ -2079,7 +2083,7 @@ render_invoice(struct web *w, struct req *q, struct resp *r, const struct sessio
 		tmpl_show(d, "NO_PAYMENTS");
 	if (json_array_size(json_object_get(j, "credit_notes")) == 0)
 		tmpl_show(d, "NO_CNS");
-	/* Late usage's debit notes (db_adjust.h), with the difference per line. */
+	/* Late usage's debit notes (db_late.h), with the difference per line. */
 	json_array_foreach(json_object_get(j, "debit_notes"), k, e) {
 		struct tmpl_dict *x = tmpl_add(d, "DN");
 		tmpl_set(x, "NUMBER", json_string_value(json_object_get(e, "number")));
@@ -2200,7 +2204,7 @@ payment(struct web *w, struct req *q, struct resp *r, const char *path_number)
 	}
 	if (bad == 0) {
 		actor_of(&s, actor);
-		rc = billing_payment_add(w->db, number, amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
+		rc = db_payments_add(w->db, number, amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
 		    w->now, &id, err, sizeof(err));
 		if (rc == BILLING_OK) {
 			log_info("admin: %s recorded a payment on %s", s.subject, number);
@@ -2266,7 +2270,7 @@ page_credit_note(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	struct session s;
 	struct vals v;
-	struct billing_cn_line l;
+	struct db_cn_line l;
 	char actor[80], err[256] = "", number[25], back[64], why[128];
 	uint64_t mask = BIT(K_VE) | BIT(K_RESOURCE) | BIT(K_AMOUNT) | BIT(K_DESCRIPTION) | BIT(K_REASON);
 	long long amount = 0;
@@ -2310,7 +2314,7 @@ page_credit_note(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		l.amount_minor = -amount;
 		snprintf(l.description, sizeof(l.description), "%s", v.s[K_DESCRIPTION] ? v.s[K_DESCRIPTION] : "");
 		actor_of(&s, actor);
-		rc = billing_credit_note(w->db, caps[0], &l, 1, v.s[K_REASON], actor, w->now, number,
+		rc = db_payments_credit_note(w->db, caps[0], &l, 1, v.s[K_REASON], actor, w->now, number,
 		    err, sizeof(err));
 		if (rc == BILLING_OK) {
 			log_info("admin: %s issued credit note %s on %s", s.subject, number, caps[0]);
@@ -2393,7 +2397,7 @@ page_payments(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	docs_page(w, q, r, 0);
 }
 
-/* ---- debit notes (late usage, db_adjust.h) ---------------------------------------------------- */
+/* ---- debit notes (late usage, db_late.h) ---------------------------------------------------- */
 
 static void
 page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
@@ -2410,7 +2414,7 @@ page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	read_fields(&q->query, BIT(K_PAGE), &v);
 	page = v.s[K_PAGE] != NULL ? v.n[K_PAGE] : 1;
-	if ((j = db_adjust_dn_list_json(w->db, PAGE_ROWS, (page - 1) * PAGE_ROWS, w->now)) == NULL) {
+	if ((j = db_docs_dn_list_json(w->db, PAGE_ROWS, (page - 1) * PAGE_ROWS, w->now)) == NULL) {
 		unavailable(w, r);
 		return;
 	}
@@ -2455,7 +2459,7 @@ render_debit_note(struct web *w, struct req *q, struct resp *r, const struct ses
 	int rc = BILLING_ENOENT;
 
 	if (!admin_invoice_number_valid(number, "DN") ||
-	    (j = db_adjust_dn_json(w->db, number, NULL, w->now, &rc)) == NULL) {
+	    (j = db_docs_dn_json(w->db, number, NULL, w->now, &rc)) == NULL) {
 		if (rc == BILLING_ENOENT)
 			web_error(w, r, 404, "There is no such debit note.");
 		else
@@ -2532,7 +2536,7 @@ page_debit_note_payment(struct web *w, struct req *q, struct resp *r, char caps[
 	}
 	rc = BILLING_ENOENT;
 	if (!admin_invoice_number_valid(caps[0], "DN") ||
-	    (j = db_adjust_dn_json(w->db, caps[0], NULL, w->now, &rc)) == NULL) {
+	    (j = db_docs_dn_json(w->db, caps[0], NULL, w->now, &rc)) == NULL) {
 		if (rc == BILLING_ENOENT)
 			web_error(w, r, 404, "There is no such debit note.");
 		else
@@ -2557,7 +2561,7 @@ page_debit_note_payment(struct web *w, struct req *q, struct resp *r, char caps[
 	json_decref(j);
 	if (bad == 0) {
 		actor_of(&s, actor);
-		rc = billing_payment_add(w->db, caps[0], amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
+		rc = db_payments_add(w->db, caps[0], amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
 		    w->now, &id, err, sizeof(err));
 		if (rc == BILLING_OK) {
 			log_info("admin: %s recorded a payment on %s", s.subject, caps[0]);
@@ -2654,7 +2658,7 @@ page_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	why = report_range(w, q, k, from, to, &tf, &tt, &field);
 	if (csv && why == NULL && (ready || !admin_report_needs_billing((enum admin_report)k))) {
 		char cd[128];
-		if (db_admin_report(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
+		if (db_report_table(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
 			unavailable(w, r);
 			return;
 		}
@@ -2692,7 +2696,7 @@ page_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		render(w, r, 200, "admin/report.tpl", d);
 		return;
 	}
-	if (db_admin_report(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
+	if (db_report_table(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
 		tmpl_dict_free(d);
 		unavailable(w, r);
 		return;
@@ -2884,7 +2888,7 @@ page_chart_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		if (nd > MAXD)
 			nd = MAXD;
 		if (days == NULL || in == NULL || outv == NULL ||
-		    db_admin_usage_days(w->db, tf, tt, days, MAXD, &n) != DB_OK) {
+		    db_report_usage_days(w->db, tf, tt, days, MAXD, &n) != DB_OK) {
 			free(days);
 			free(in);
 			free(outv);
@@ -2921,7 +2925,7 @@ page_chart_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_error(w, r, 404, "Billing is not available in this installation yet.");
 		return;
 	}
-	if (db_admin_report(w->db, (enum admin_report)v.n[K_REPORT], tf, tt, w->now, &t) != DB_OK) {
+	if (db_report_table(w->db, (enum admin_report)v.n[K_REPORT], tf, tt, w->now, &t) != DB_OK) {
 		unavailable(w, r);
 		return;
 	}
@@ -3087,7 +3091,7 @@ page_audit(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	bad = read_fields(&q->query, BIT(K_OBJECT) | BIT(K_PAGE), &v);
 	page = v.s[K_PAGE] != NULL ? v.n[K_PAGE] : 1;
-	if (bad == 0 && db_admin_audit(w->db, v.s[K_OBJECT], AUDIT_ROWS, (page - 1) * AUDIT_ROWS, &a,
+	if (bad == 0 && db_report_audit(w->db, v.s[K_OBJECT], AUDIT_ROWS, (page - 1) * AUDIT_ROWS, &a,
 	    &n, &total) != DB_OK) {
 		unavailable(w, r);
 		return;

@@ -11,6 +11,7 @@
 #include "api.h"
 #include "conf.h"
 #include "db.h"
+#include "db_ve.h"
 #include "log.h"
 
 static const struct page pages[] = {
@@ -37,12 +38,6 @@ static const struct page pages[] = {
 	{ "/api/v1/admin/payments", M_POST, api_admin_payment_add },
 	{ "/api/v1/admin/credit-notes", M_POST, api_admin_credit_note_add },
 	{ "/api/v1/admin/reports/*", M_GET, api_admin_report },
-};
-
-enum stmt { S_VE_HASH, S__MAX };
-
-static const char *const sql[S__MAX] = {
-	[S_VE_HASH] = "SELECT password_hash FROM ves WHERE id = ? AND state <> 'deleted'",
 };
 
 int
@@ -140,9 +135,7 @@ api_auth(struct web *w, struct req *q, struct resp *r, struct caller *c)
 	}
 	found = 0;
 	if (ve_id_valid(user)) {
-		struct dbv p[] = { DBV_STR(user) };
-		struct dbo o[] = { DBO_STR(hash) };
-		if ((rc = db_one(db, sql[S_VE_HASH], p, 1, o, 1)) < 0) {
+		if ((rc = db_ve_hash(db, user, hash, sizeof(hash))) < 0) {
 			web_error(w, r, 503, "The service is briefly unavailable.");
 			return -1;
 		}

@@ -16,7 +16,7 @@
  * 422.  Every change is audited (lib/db/db_admin.c) with actor "api".
  *
  * Reports answer JSON, or with Accept: text/csv the same rows as CSV; the
- * rows are built once (db_admin_report) for both and for the admin screen.
+ * rows are built once (db_report_table) for both and for the admin screen.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +24,7 @@
 #include "api.h"
 #include "db.h"
 #include "db_admin.h"
+#include "db_report.h"
 #include "log.h"
 
 #define ACTOR		"api"
@@ -303,7 +304,7 @@ api_admin_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 			return;
 		}
 	}
-	if (db_admin_report(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
+	if (db_report_table(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
 		web_error(w, r, 503, "The service is briefly unavailable.");
 		return;
 	}

@@ -1,6 +1,6 @@
 /*
  * Charges, invoices, invoice runs, payments and credit notes through the
- * API (SPEC sections 5 and 8).  The numbers come from lib/db/db_billing.c; this
+ * API (SPEC sections 5 and 8).  The numbers come from lib/db (the billing modules: db_bill.h); this
  * file checks who asks and what they sent, and maps the outcome to HTTP:
  *
  *	GET  /api/v1/ves/{ve_id}/charges?period=YYYY-MM[&explain=1]
@@ -8,7 +8,7 @@
  *	GET  /api/v1/invoices/{number}   (an invoice, or a debit note DN-...)
  *	POST /api/v1/admin/invoice-runs {"period":"YYYY-MM"}
  *	    -> {"period","created","debit_notes","credit_notes"}: the notes are
- *	    for late usage of any invoiced month (db_adjust.h)
+ *	    for late usage of any invoiced month (db_late.h)
  *	POST /api/v1/admin/payments, /api/v1/admin/credit-notes (api_billing.h)
  *
  * explain=1 adds "explain": the state history, the price segments with
@@ -24,15 +24,19 @@
 #include "api.h"
 #include "api_billing.h"
 #include "conf.h"
-#include "db_adjust.h"
-#include "db_billing.h"
+#include "db_bill.h"
+#include "db_charges.h"
+#include "db_docs.h"
+#include "db_invoice_run.h"
+#include "db_late.h"
+#include "db_payments.h"
 #include "log.h"
 #include "rating.h"
 #include "util.h"
 
 static const char period_why[] = "must be a month written YYYY-MM, such as 2026-01";
 
-/* Answer a lib/db/db_billing.c failure. */
+/* Answer a billing module's failure (enum billing_rc, db_bill.h). */
 static void
 fail(struct web *w, struct resp *r, int rc, const char *err, const char *notfound,
     const char *field)
@@ -81,7 +85,7 @@ api_ve_charges(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		}
 		explain = ex[0] == '1';
 	}
-	j = billing_charges_json(w->db, caps[0], y, m, w->now, explain, &rc, err, sizeof(err));
+	j = db_charges_json(w->db, caps[0], y, m, w->now, explain, &rc, err, sizeof(err));
 	if (j == NULL) {
 		fail(w, r, rc, err, "There is no such VE.", "period");
 		return;
@@ -99,7 +103,7 @@ api_ve_invoices(struct web *w, struct req *q, struct resp *r, char caps[][80])
 
 	if (api_auth(w, q, r, &c) == -1 || !api_may_see(w, r, &c, caps[0]))
 		return;
-	if ((j = billing_ve_invoices_json(w->db, caps[0], w->now, &rc)) == NULL) {
+	if ((j = db_docs_ve_invoices_json(w->db, caps[0], w->now, &rc)) == NULL) {
 		fail(w, r, rc, "", "There is no such VE.", NULL);
 		return;
 	}
@@ -116,7 +120,7 @@ api_invoice_get(struct web *w, struct req *q, struct resp *r, char caps[][80])
 
 	if (api_auth(w, q, r, &c) == -1)
 		return;
-	j = billing_invoice_json(w->db, caps[0], c.who == WHO_ADMIN ? NULL : c.ve_id, w->now, &rc);
+	j = db_docs_invoice_json(w->db, caps[0], c.who == WHO_ADMIN ? NULL : c.ve_id, w->now, &rc);
 	if (j == NULL) {
 		fail(w, r, rc, "", "There is no such invoice.", NULL);
 		return;
@@ -141,14 +145,14 @@ api_admin_invoice_runs(struct web *w, struct req *q, struct resp *r, char caps[]
 		    json_pack("{s:s}", "period", period_why));
 		return;
 	}
-	rc = billing_invoice_run_opt(w->db, y, m, w->now,
+	rc = db_invoice_run_opt(w->db, y, m, w->now,
 	    (int)conf_int(w->conf, "isp", "invoice_due_days"), "api", &created, err, sizeof(err));
 	if (rc != BILLING_OK) {
 		fail(w, r, rc, err, "", "period");
 		return;
 	}
 	/* Late usage of any invoiced month; what is left waits for billingd's next round. */
-	if (db_adjust_run(w->db, w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"), "api",
+	if (db_late_run(w->db, w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"), "api",
 	    &dn, &cn, err, sizeof(err)) != BILLING_OK)
 		log_warnx("invoice run %s: late usage: %s", period, err);
 	resp_json(r, created + dn + cn > 0 ? 201 : 200, json_pack("{s:s, s:i, s:i, s:i}", "period",
@@ -162,7 +166,7 @@ answer_invoice(struct web *w, struct resp *r, const char *number, const char *cn
 	json_t *j;
 	int rc;
 
-	if ((j = billing_invoice_json(w->db, number, NULL, w->now, &rc)) == NULL) {
+	if ((j = db_docs_invoice_json(w->db, number, NULL, w->now, &rc)) == NULL) {
 		fail(w, r, rc, "", "There is no such invoice.", NULL);
 		return;
 	}
@@ -213,7 +217,7 @@ api_admin_payment_add(struct web *w, struct req *q, struct resp *r, char caps[][
 		return;
 	}
 	json_decref(fields);
-	rc = billing_payment_add(w->db, inv, amount, paid_at, ref, "api", w->now, &id, err,
+	rc = db_payments_add(w->db, inv, amount, paid_at, ref, "api", w->now, &id, err,
 	    sizeof(err));
 	if (rc != BILLING_OK) {
 		fail(w, r, rc, err, "There is no such invoice.", "amount_minor");
@@ -225,7 +229,7 @@ api_admin_payment_add(struct web *w, struct req *q, struct resp *r, char caps[][
 void
 api_admin_credit_note_add(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	struct billing_cn_line l[100];
+	struct db_cn_line l[100];
 	const char *inv = NULL, *reason = NULL;
 	char err[256] = "", number[25], key[32];
 	json_t *fields, *lines = NULL, *x;
@@ -287,7 +291,7 @@ api_admin_credit_note_add(struct web *w, struct req *q, struct resp *r, char cap
 		return;
 	}
 	json_decref(fields);
-	rc = billing_credit_note(w->db, inv, l, n, reason, "api", w->now, number, err, sizeof(err));
+	rc = db_payments_credit_note(w->db, inv, l, n, reason, "api", w->now, number, err, sizeof(err));
 	if (rc != BILLING_OK) {
 		fail(w, r, rc, err, "There is no such invoice.", "lines");
 		return;

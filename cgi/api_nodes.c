@@ -4,6 +4,7 @@
  * health from billingd, add with a new token, remove when empty).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -12,16 +13,6 @@
 #include "db_admin.h"
 #include "db_node.h"
 #include "log.h"
-
-enum stmt { S_NODES, S__MAX };
-
-static const char *const sql[S__MAX] = {
-	[S_NODES] = "SELECT n.name, n.url, n.enabled, n.state, COALESCE(n.last_poll_at, 0), "
-	    "COALESCE(n.last_ok_at, 0), COALESCE(n.lag_ms, -1), n.max_ves, n.disk_mb, "
-	    "COALESCE(n.lease_owner, ''), "
-	    "(SELECT COUNT(*) FROM ves v WHERE v.node_id = n.id AND v.state IN ('active','suspended')) "
-	    "FROM nodes n ORDER BY n.name",
-};
 
 
 void
@@ -58,46 +49,39 @@ api_node_ves(struct web *w, struct req *q, struct resp *r, char caps[][80])
 void
 api_admin_nodes(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	struct db_cur c;
-	char name[65], url[256], state[16], owner[65], t1[21], t2[21];
-	long long en, lp, lo, lag, maxv, disk, nves;
+	struct admin_node *nodes = NULL;
+	char t[21];
+	size_t nn = 0;
 	json_t *arr;
-	int rc;
 	(void)caps;
 
 	if (!api_admin_only(w, q, r))
 		return;
-	struct dbo o[] = { DBO_STR(name), DBO_STR(url), DBO_INT(&en), DBO_STR(state), DBO_INT(&lp),
-	    DBO_INT(&lo), DBO_INT(&lag), DBO_INT(&maxv), DBO_INT(&disk), DBO_STR(owner), DBO_INT(&nves) };
-	if (db_query(w->db, &c, sql[S_NODES], NULL, 0, o, nitems(o)) != DB_OK) {
+	if (db_admin_nodes(w->db, &nodes, &nn) != DB_OK || (arr = json_array()) == NULL) {
+		free(nodes);
 		web_error(w, r, 503, "The service is briefly unavailable.");
 		return;
 	}
-	arr = json_array();
-	while ((rc = db_next(&c)) == 1) {
-		json_t *n = json_pack("{s:s, s:s, s:b, s:s, s:I, s:I, s:I}", "name", name, "url", url,
-		    "enabled", (int)en, "state", state, "ves", (json_int_t)nves,
-		    "max_ves", (json_int_t)maxv, "disk_mb", (json_int_t)disk);
-		if (lp > 0) {
-			vep_iso8601(lp, t1);
-			json_object_set_new(n, "last_poll", json_string(t1));
+	for (size_t i = 0; i < nn; i++) {
+		const struct admin_node *x = &nodes[i];
+		json_t *n = json_pack("{s:s, s:s, s:b, s:s, s:I, s:I, s:I}", "name", x->name,
+		    "url", x->url, "enabled", x->enabled, "state", x->state, "ves", (json_int_t)x->ves,
+		    "max_ves", (json_int_t)x->max_ves, "disk_mb", (json_int_t)x->disk_mb);
+		if (x->last_poll_at > 0) {
+			vep_iso8601(x->last_poll_at, t);
+			json_object_set_new(n, "last_poll", json_string(t));
 		} else
 			json_object_set_new(n, "last_poll", json_null());
-		if (lo > 0) {
-			vep_iso8601(lo, t2);
-			json_object_set_new(n, "last_ok", json_string(t2));
+		if (x->last_ok_at > 0) {
+			vep_iso8601(x->last_ok_at, t);
+			json_object_set_new(n, "last_ok", json_string(t));
 		} else
 			json_object_set_new(n, "last_ok", json_null());
-		json_object_set_new(n, "lag_ms", lag >= 0 ? json_integer(lag) : json_null());
-		json_object_set_new(n, "poller", owner[0] ? json_string(owner) : json_null());
+		json_object_set_new(n, "lag_ms", x->lag_ms >= 0 ? json_integer(x->lag_ms) : json_null());
+		json_object_set_new(n, "poller", x->poller[0] ? json_string(x->poller) : json_null());
 		json_array_append_new(arr, n);
 	}
-	db_cur_close(&c);
-	if (rc < 0) {
-		json_decref(arr);
-		web_error(w, r, 503, "The service is briefly unavailable.");
-		return;
-	}
+	free(nodes);
 	r->private_page = 1;
 	resp_json(r, 200, json_pack("{s:o}", "nodes", arr));
 }
@@ -132,8 +116,11 @@ api_admin_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80]
 	switch (db_admin_node_add(w->db, name, url, "api", w->now, tok, err, sizeof(err))) {
 	case ADM_OK:
 		break;
+	case ADM_EEXISTS:
+		resp_json_error(r, 409, err, NULL);
+		return;
 	case ADM_EINPUT:
-		resp_json_error(r, strstr(err, "already exists") ? 409 : 422, err, NULL);
+		resp_json_error(r, 422, err, NULL);
 		return;
 	default:
 		web_error(w, r, 503, "The service is briefly unavailable.");

@@ -8,7 +8,7 @@
  * (GET /self/chart) and shown with <img>, so the pages need no script.
  *
  * Billing shows what the API shows, from the same library calls
- * (lib/db/db_billing.c): the month so far as GET /api/v1/ves/{id}/charges
+ * (lib/db/db_charges.c, db_docs.c): the month so far as GET /api/v1/ves/{id}/charges
  * has it, each metered line opening on the days and hours behind it
  * (GET /self/charges, from the API's explain=1 data, whose raw amounts sum
  * exactly to the line's), the VE's invoices, and each invoice as a
@@ -25,7 +25,10 @@
 
 #include "conf.h"
 #include "db.h"
-#include "db_billing.h"
+#include "db_bill.h"
+#include "db_charges.h"
+#include "db_docs.h"
+#include "db_late.h"
 #include "db_ve.h"
 #include "log.h"
 #include "money.h"
@@ -966,9 +969,9 @@ show_dashboard(struct web *w, struct req *q, struct resp *r, int status, const s
 	rate_month_of(w->now, &b.year, &b.month);
 	rate_month_bounds(b.year, b.month, &from, &to);
 	snprintf(period, sizeof(period), "%04d-%02d", b.year, b.month);
-	b.charges = billing_charges_json(db, s->subject, b.year, b.month, w->now, 0, &rc, err,
+	b.charges = db_charges_json(db, s->subject, b.year, b.month, w->now, 0, &rc, err,
 	    sizeof(err));
-	b.invoices = billing_ve_invoices_json(db, s->subject, w->now, &rc);
+	b.invoices = db_docs_ve_invoices_json(db, s->subject, w->now, &rc);
 	if (db_ve_usage(db, s->subject, w->now, &u) != DB_OK ||
 	    self_caps(db, s->subject, period, b.caps, nitems(b.caps), &b.ncaps) != DB_OK ||
 	    self_month_traffic(db, s->subject, from, to, &b.month_in, &b.month_out) != DB_OK)
@@ -1322,7 +1325,7 @@ page_charges(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		    "traffic_out and optionally day=YYYY-MM-DD.");
 		goto out;
 	}
-	j = billing_charges_json(w->db, s.subject, v.year, v.month, w->now, 1, &rc, err, sizeof(err));
+	j = db_charges_json(w->db, s.subject, v.year, v.month, w->now, 1, &rc, err, sizeof(err));
 	if (j == NULL) {
 		web_error(w, r, rc == BILLING_EINPUT ? 404 : rc == BILLING_ENOENT ? 404 : 503,
 		    rc == BILLING_EINPUT ? "That month has not started yet." :
@@ -1488,7 +1491,7 @@ add_diff(struct tmpl_dict *d, const char *section, const json_t *l, const char *
 	set_money(x, "AMOUNT", l, "amount_minor", cur);
 }
 
-/* A debit note (j as db_adjust_dn_json gives it) as a print-ready page. */
+/* A debit note (j as db_docs_dn_json gives it) as a print-ready page. */
 static void
 render_debit_note(struct web *w, struct resp *r, struct tmpl_dict *d, const json_t *j,
     const struct ve_info *vi)
@@ -1567,7 +1570,7 @@ page_invoice(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_error(w, r, 404, "There is no such invoice.");
 		goto out;
 	}
-	if ((j = billing_invoice_json(w->db, caps[0], s.subject, w->now, &rc)) == NULL) {
+	if ((j = db_docs_invoice_json(w->db, caps[0], s.subject, w->now, &rc)) == NULL) {
 		web_error(w, r, rc == BILLING_ENOENT ? 404 : 503, rc == BILLING_ENOENT ?
 		    "There is no such invoice." : "The invoice cannot be shown right now; "
 		    "please try again later.");
@@ -1633,7 +1636,7 @@ page_invoice(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		}
 	}
 	fill_payments(d, j, cur);
-	/* Debit notes for usage that came after this invoice (db_adjust.h). */
+	/* Debit notes for usage that came after this invoice (db_late.h). */
 	if (json_array_size(json_object_get(j, "debit_notes")) > 0)
 		x = tmpl_add(d, "DEBITS");
 	json_array_foreach(json_object_get(j, "debit_notes"), i, e) {

@@ -1,6 +1,7 @@
 # lib/: the shared core, one directory a layer (README "Layout"):
-#   base/   util, log, conf: no database, no web
-#   domain/ pure rules (money, rating, adjust, SLA, order fields): no SQL
+#   base/   util, log, conf, kv, secret (argon2id): no database, no web
+#   domain/ pure rules (money, rating, adjust, SLA, order fields, net, plan,
+#           admin_rules): no SQL
 #   db/     every SQL statement of the project
 #   web/    the FastCGI frame, requests, answers, sessions, templates, SVG
 #   doc/    documents for people (PDF); its own library, linked where needed

@@ -14,6 +14,10 @@ tests_unit_test_http_SOURCES = tests/unit/test_http.c
 tests_unit_test_http_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_http_LDADD = $(UNIT_LIBS)
 
+# The shape of lib/: layers, include loops, file and function sizes (a script).
+TESTS += tests/layering.sh
+EXTRA_DIST += tests/layering.sh
+
 check_PROGRAMS += tests/unit/test_dbhost
 TESTS += tests/unit/test_dbhost
 tests_unit_test_dbhost_SOURCES = tests/unit/test_dbhost.c

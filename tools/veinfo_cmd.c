@@ -136,18 +136,6 @@ leap(long long y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static int
-digits(const char *s, size_t n, long long *v)
-{
-	*v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 0;
-}
-
 int
 veinfo_parse_when(const char *s, size_t len, long long *t)
 {
@@ -155,8 +143,8 @@ veinfo_parse_when(const char *s, size_t len, long long *t)
 	long long d, mo, y, h, mi;
 	int dim;
 
-	if (len != 12 || digits(s, 2, &d) || digits(s + 2, 2, &mo) || digits(s + 4, 4, &y) ||
-	    digits(s + 8, 2, &h) || digits(s + 10, 2, &mi))
+	if (len != 12 || vep_digits(s, 2, &d) || vep_digits(s + 2, 2, &mo) ||
+	    vep_digits(s + 4, 4, &y) || vep_digits(s + 8, 2, &h) || vep_digits(s + 10, 2, &mi))
 		return -1;
 	if (y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59)
 		return -1;

@@ -30,8 +30,9 @@
 #include "catalog.h"
 #include "conf.h"
 #include "db.h"
-#include "db_adjust.h"
-#include "db_billing.h"
+#include "db_migrate.h"
+#include "db_invoice_run.h"
+#include "db_late.h"
 #include "rating.h"
 #include "log.h"
 #include "util.h"
@@ -41,22 +42,6 @@ struct vepctl {
 	struct db	*db;
 	int		 argc;
 	char		**argv;
-};
-
-enum stmt {
-	S_MIG_CREATE,
-	S_MIG_LIST,
-	S_MIG_INSERT,
-	S__MAX
-};
-
-static const char *const sql[S__MAX] = {
-	[S_MIG_CREATE] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	    "version INT UNSIGNED NOT NULL PRIMARY KEY, name VARCHAR(128) NOT NULL, "
-	    "checksum CHAR(64) NOT NULL, applied_at BIGINT NOT NULL) ENGINE=InnoDB",
-	[S_MIG_LIST] = "SELECT version, name, checksum FROM schema_migrations ORDER BY version",
-	[S_MIG_INSERT] = "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
-	    "VALUES (?, ?, ?, ?)",
 };
 
 /* Value of "--name VALUE" among the arguments, or NULL. */
@@ -96,28 +81,19 @@ mig_cmp(const void *a, const void *b)
 	return (x->version > y->version) - (x->version < y->version);
 }
 
-static int
-cmd_migrate(struct vepctl *v)
+/* The migrations in dir, by version, into migs (at most max); their count, or -1 (said). */
+static long
+migs_list(const char *dir, struct mig *migs, size_t max)
 {
-	const char *dir = opt(v, "--dir");
-	struct mig migs[512];
-	size_t nm = 0;
 	DIR *d;
 	struct dirent *de;
-	struct db_cur c;
-	long long ver;
-	char name[129], sum[65];
-	int rc, applied = 0;
+	size_t nm = 0;
 
-	if (dir == NULL)
-		dir = getenv("VEP_MIGRATIONS");
-	if (dir == NULL)
-		dir = VEP_DATADIR "/migrations";
 	if ((d = opendir(dir)) == NULL) {
 		fprintf(stderr, "vepctl: cannot read migrations in %s: %s\n", dir, strerror(errno));
-		return 1;
+		return -1;
 	}
-	while ((de = readdir(d)) != NULL && nm < nitems(migs)) {
+	while ((de = readdir(d)) != NULL && nm < max) {
 		size_t l = strlen(de->d_name);
 		if (l < 10 || strcmp(de->d_name + l - 4, ".sql") != 0 || de->d_name[4] != '_')
 			continue;
@@ -141,86 +117,108 @@ cmd_migrate(struct vepctl *v)
 		if (migs[i].version == migs[i - 1].version) {
 			fprintf(stderr, "vepctl: two migrations numbered %04lld: %s and %s\n",
 			    migs[i].version, migs[i - 1].name, migs[i].name);
-			return 1;
+			return -1;
 		}
-	if (db_exec(v->db, sql[S_MIG_CREATE], NULL, 0, NULL, NULL) != DB_OK) {
-		fprintf(stderr, "vepctl: cannot create schema_migrations: %s\n", db_last_error(v->db));
-		return 1;
+	return (long)nm;
+}
+
+/* The SHA-256 of dir/name's text into sum, and the text into b (buf_free it); 0 or -1 (said). */
+static int
+mig_read(const char *dir, const char *name, struct buf *b, char sum[65])
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	buf_init(b);
+	if (read_file(path, b) == -1) {
+		fprintf(stderr, "vepctl: cannot read %s\n", path);
+		buf_free(b);
+		return -1;
 	}
-	/* Every applied migration must still exist, unchanged. */
-	struct dbo o[] = { DBO_INT(&ver), DBO_STR(name), DBO_STR(sum) };
-	long long applied_v[512];
-	size_t na = 0;
-	if (db_query(v->db, &c, sql[S_MIG_LIST], NULL, 0, o, nitems(o)) != DB_OK)
-		return 1;
-	while ((rc = db_next(&c)) == 1) {
-		size_t i;
-		char path[4096], now_sum[65];
+	vep_sha256_hex(buf_cstr(b), b->len, sum);
+	return 0;
+}
+
+/* Every applied migration must still exist, unchanged: 0 or -1 (said). */
+static int
+migs_check(const char *dir, const struct mig *migs, size_t nm, const struct db_migration *a,
+    size_t na)
+{
+	for (size_t k = 0; k < na; k++) {
+		char now_sum[65];
 		struct buf b;
-		for (i = 0; i < nm && migs[i].version != ver; i++)
+		size_t i;
+		for (i = 0; i < nm && migs[i].version != a[k].version; i++)
 			;
 		if (i == nm) {
 			fprintf(stderr, "vepctl: migration %s was applied but is missing from %s; "
-			    "restore it (migrations are never removed)\n", name, dir);
-			db_cur_close(&c);
-			return 1;
+			    "restore it (migrations are never removed)\n", a[k].name, dir);
+			return -1;
 		}
-		snprintf(path, sizeof(path), "%s/%s", dir, migs[i].name);
-		buf_init(&b);
-		if (read_file(path, &b) == -1) {
-			fprintf(stderr, "vepctl: cannot read %s\n", path);
-			buf_free(&b);
-			db_cur_close(&c);
-			return 1;
-		}
-		vep_sha256_hex(buf_cstr(&b), b.len, now_sum);
+		if (mig_read(dir, migs[i].name, &b, now_sum) == -1)
+			return -1;
 		buf_free(&b);
-		if (strcmp(now_sum, sum) != 0) {
+		if (strcmp(now_sum, a[k].checksum) != 0) {
 			fprintf(stderr, "vepctl: migration %s was edited after it was applied "
 			    "(checksum differs); add a new migration instead\n", migs[i].name);
-			db_cur_close(&c);
-			return 1;
+			return -1;
 		}
-		if (na < nitems(applied_v))
-			applied_v[na++] = ver;
 	}
-	db_cur_close(&c);
-	if (rc < 0)
+	return 0;
+}
+
+static int
+cmd_migrate(struct vepctl *v)
+{
+	const char *dir = opt(v, "--dir");
+	struct mig migs[512];
+	struct db_migration *a = NULL;
+	size_t nm, na = 0;
+	long got;
+	int applied = 0, rc = 1;
+
+	if (dir == NULL)
+		dir = getenv("VEP_MIGRATIONS");
+	if (dir == NULL)
+		dir = VEP_DATADIR "/migrations";
+	if ((got = migs_list(dir, migs, nitems(migs))) < 0)
 		return 1;
+	nm = (size_t)got;
+	if (db_migrate_table(v->db) != DB_OK) {
+		fprintf(stderr, "vepctl: cannot create schema_migrations: %s\n", db_last_error(v->db));
+		return 1;
+	}
+	if (db_migrate_applied(v->db, &a, &na) != DB_OK || migs_check(dir, migs, nm, a, na) == -1)
+		goto out;
 	for (size_t i = 0; i < nm; i++) {
-		char path[4096], s[65];
+		char s[65];
 		struct buf b;
 		int done = 0;
 		for (size_t k = 0; k < na; k++)
-			done |= applied_v[k] == migs[i].version;
+			done |= a[k].version == migs[i].version;
 		if (done)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, migs[i].name);
-		buf_init(&b);
-		if (read_file(path, &b) == -1) {
-			fprintf(stderr, "vepctl: cannot read %s\n", path);
-			buf_free(&b);
-			return 1;
-		}
-		vep_sha256_hex(buf_cstr(&b), b.len, s);
+		if (mig_read(dir, migs[i].name, &b, s) == -1)
+			goto out;
 		if (db_exec_script(v->db, buf_cstr(&b)) != DB_OK) {
 			fprintf(stderr, "vepctl: migration %s failed: %s\n", migs[i].name,
 			    db_last_error(v->db));
 			buf_free(&b);
-			return 1;
+			goto out;
 		}
 		buf_free(&b);
-		struct dbv p[] = { DBV_INT(migs[i].version), DBV_STR(migs[i].name), DBV_STR(s),
-		    DBV_INT(time(NULL)) };
-		if (db_exec(v->db, sql[S_MIG_INSERT], p, nitems(p), NULL, NULL) != DB_OK) {
+		if (db_migrate_record(v->db, migs[i].version, migs[i].name, s, time(NULL)) != DB_OK) {
 			fprintf(stderr, "vepctl: cannot record migration %s\n", migs[i].name);
-			return 1;
+			goto out;
 		}
 		printf("applied %s\n", migs[i].name);
 		applied++;
 	}
 	printf("schema is up to date (%d applied now, %zu in all)\n", applied, nm);
-	return 0;
+	rc = 0;
+out:
+	free(a);
+	return rc;
 }
 
 static int
@@ -440,7 +438,7 @@ cmd_admin_set(struct vepctl *v)
 
 /*
  * Invoices for a closed month, then the notes for late usage of any
- * invoiced month (db_adjust.h): what the automatic run of billingd does.
+ * invoiced month (db_late.h): what the automatic run of billingd does.
  */
 static int
 cmd_invoice_run(struct vepctl *v)
@@ -459,12 +457,12 @@ cmd_invoice_run(struct vepctl *v)
 		    "YYYY-MM, such as 2026-10; nothing was written\n", period);
 		return 2;
 	}
-	if (billing_invoice_run_opt(v->db, y, m, now, days, "vepctl", &n, err, sizeof(err)) != 0) {
+	if (db_invoice_run_opt(v->db, y, m, now, days, "vepctl", &n, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vepctl: invoice run for %s: %s\n", period, err);
 		return 1;
 	}
 	printf("%d invoices created for %s\n", n, period);
-	if (db_adjust_run(v->db, now, days, "vepctl", &dn, &cn, err, sizeof(err)) != 0) {
+	if (db_late_run(v->db, now, days, "vepctl", &dn, &cn, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vepctl: late usage: %s\n", err);
 		return 1;
 	}
@@ -525,6 +523,11 @@ main(int argc, char **argv)
 			continue;
 		if ((v.conf = conf_load(cpath, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "vepctl: %s\n", err);
+			return 1;
+		}
+		if (db_conf_check(v.conf, err, sizeof(err)) == -1) {
+			fprintf(stderr, "vepctl: %s\n", err);
+			conf_free(v.conf);
 			return 1;
 		}
 		if ((v.db = db_open(v.conf, err, sizeof(err))) == NULL) {

@@ -10,11 +10,14 @@
 #include <string.h>
 
 #include "conf.h"
-#include "dbhost.h"
 #include "util.h"
 
-/* C_HOSTS: a string checked with db_hosts_parse (lib/db/dbhost.c). */
-enum ctype { C_STR, C_INT, C_HOSTS };
+/*
+ * C_STR values are taken as they are; the layer that uses one checks its
+ * syntax (the [database] hosts list: db_conf_check in lib/db/dbhost.c,
+ * told where the value was set by conf_where).
+ */
+enum ctype { C_STR, C_INT };
 
 struct ckey {
 	const char	*section;
@@ -26,7 +29,7 @@ struct ckey {
 };
 
 static const struct ckey keys[] = {
-	{ "database", "hosts", C_HOSTS, "", 0, 0,
+	{ "database", "hosts", C_STR, "", 0, 0,
 	  "database servers in the order they are tried: comma-separated host:port, "
 	  "[IPv6]:port or absolute socket paths, e.g. the nodes of a Galera cluster; the first "
 	  "that answers is used, and one that goes away or is not ready (not in the primary "
@@ -113,10 +116,12 @@ static const struct ckey keys[] = {
 struct centry {
 	const struct ckey	*k;
 	char			*val;
+	int			 line;		/* where val was set */
 };
 
 struct conf {
 	struct centry	 e[nitems(keys)];
+	char		 name[256];	/* the file's name, for messages */
 };
 
 static const struct ckey *
@@ -163,6 +168,7 @@ conf_parse(const char *name, const char *text, char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < nitems(keys); i++)
 		c->e[i].k = &keys[i];
+	snprintf(c->name, sizeof(c->name), "%s", name);
 	for (line = copy; line != NULL; line = next) {
 		char *s, *eq, *k, *v;
 		const struct ckey *ck;
@@ -212,14 +218,6 @@ conf_parse(const char *name, const char *text, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%d: \"%s\" set twice in [%s]", name, lineno, k, sect);
 			goto fail;
 		}
-		if (ck->type == C_HOSTS) {
-			struct db_host h[DB_HOSTS_MAX];
-			char why[200];
-			if (db_hosts_parse(v, 3306, h, nitems(h), why, sizeof(why)) == -1) {
-				snprintf(err, errlen, "%s:%d: %s: %s", name, lineno, k, why);
-				goto fail;
-			}
-		}
 		if (ck->type == C_INT) {
 			const char *es;
 			vep_strtonum(v, ck->min, ck->max, &es);
@@ -229,6 +227,7 @@ conf_parse(const char *name, const char *text, char *err, size_t errlen)
 				goto fail;
 			}
 		}
+		c->e[idx].line = lineno;
 		if ((c->e[idx].val = strdup(v)) == NULL) {
 			snprintf(err, errlen, "%s: out of memory", name);
 			goto fail;
@@ -286,6 +285,20 @@ entry(const struct conf *c, const char *section, const char *key)
 	if (ck == NULL)
 		return NULL;
 	return &c->e[ck - keys];
+}
+
+int
+conf_where(const struct conf *c, const char *section, const char *key, char *out, size_t outlen)
+{
+	const struct ckey *ck = findkey(section, key);
+	const struct centry *e = ck != NULL ? &c->e[ck - keys] : NULL;
+
+	if (e == NULL || e->val == NULL) {
+		snprintf(out, outlen, "%s: [%s] %s", c->name, section, key);
+		return 0;
+	}
+	snprintf(out, outlen, "%s:%d: %s", c->name, e->line, key);
+	return 1;
 }
 
 const char *

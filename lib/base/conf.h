@@ -23,6 +23,12 @@ void		 conf_free(struct conf *);
 /* Value of a declared key, or its default.  Borrowed from conf. */
 const char	*conf_str(const struct conf *, const char *section, const char *key);
 long long	 conf_int(const struct conf *, const char *section, const char *key);
+/*
+ * Where a key was set, for a message about its value: "file:line: key"
+ * into out (1), or "file: [section] key" when it was not set (0).
+ */
+int		 conf_where(const struct conf *, const char *section, const char *key, char *out,
+		    size_t outlen);
 
 /* Write every declared key with its default and meaning (the sample file). */
 void		 conf_dump_sample(void *FILE_out);

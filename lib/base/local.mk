@@ -2,4 +2,6 @@
 lib_libvep_a_SOURCES += \
 	lib/base/log.c lib/base/log.h \
 	lib/base/util.c lib/base/util.h \
-	lib/base/conf.c lib/base/conf.h
+	lib/base/conf.c lib/base/conf.h \
+	lib/base/kv.c lib/base/kv.h \
+	lib/base/secret.c lib/base/secret.h

@@ -342,3 +342,15 @@ vep_valid_utf8(const char *s, size_t len)
 	}
 	return 1;
 }
+
+int
+vep_digits(const char *s, size_t n, long long *v)
+{
+	*v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}

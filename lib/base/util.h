@@ -62,4 +62,7 @@ int	vep_parse_iso8601(const char *, long long *t);
 long long vep_days_from_civil(long long y, unsigned m, unsigned d);
 int	vep_valid_utf8(const char *s, size_t len);
 
+/* Exactly n decimal digits at s (no sign, no NUL needed) into *v; 0 or -1. */
+int	vep_digits(const char *s, size_t n, long long *v);
+
 #endif

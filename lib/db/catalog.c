@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "auth.h"
+#include "secret.h"
 #include "db.h"
 #include "db_sla.h"
 #include "log.h"
+#include "net.h"
 #include "order.h"
+#include "plan.h"
 #include "sla.h"
 #include "util.h"
 
@@ -74,215 +76,40 @@ static const char *const sql[S__MAX] = {
 };
 
 int
-ipv4_parse(const char *s, unsigned *out)
-{
-	unsigned a = 0;
-	for (int part = 0; part < 4; part++) {
-		unsigned v = 0;
-		int nd = 0;
-		while (*s >= '0' && *s <= '9') {
-			if (nd == 3 || (nd == 1 && v == 0))
-				return -1;
-			v = v * 10 + (unsigned)(*s++ - '0');
-			nd++;
-		}
-		if (nd == 0 || v > 255)
-			return -1;
-		a = a << 8 | v;
-		if (part < 3 && *s++ != '.')
-			return -1;
-	}
-	if (*s != '\0')
-		return -1;
-	*out = a;
-	return 0;
-}
-
-void
-ipv4_format(unsigned a, char out[16])
-{
-	snprintf(out, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
-}
-
-int
-dns_name_valid(const char *s)
-{
-	size_t len = strlen(s), lab = 0;
-	int dots = 0;
-	if (len == 0 || len > 253 || s[len - 1] == '.' || s[0] == '.')
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (c == '.') {
-			if (lab == 0 || s[i - 1] == '-')
-				return 0;
-			lab = 0;
-			dots++;
-			continue;
-		}
-		if (!(isalnum((unsigned char)c) || c == '-') || (c & 0x80))
-			return 0;
-		if (c == '-' && lab == 0)
-			return 0;
-		if (++lab > 63)
-			return 0;
-	}
-	if (s[len - 1] == '-')
-		return 0;
-	return dots >= 1;
-}
-
-static const char *const login_names[] = { "ssh", "telnet", "rsh", "x11" };
-
-static int
-get_int(json_t *o, const char *k, long long max, long long *v, char *err, size_t errlen,
-    const char *where)
-{
-	json_t *j = json_object_get(o, k);
-	if (j == NULL) {
-		*v = 0;
-		return 0;
-	}
-	if (!json_is_integer(j) || json_integer_value(j) < 0 || json_integer_value(j) > max) {
-		snprintf(err, errlen, "%s%s must be a whole number from 0 to %lld", where, k, max);
-		return -1;
-	}
-	*v = json_integer_value(j);
-	return 0;
-}
-
-int
 catalog_plan_import(struct db *db, json_t *pl, long long valid_from, long long now,
     char *err, size_t errlen)
 {
-	const long long BIG = 1000000000000LL;
-	static const char *const inc_keys[] = { "disk_gb", "traffic_gb", "traffic_in_gb",
-	    "traffic_out_gb", "cpu_hours", "vmem_gb_hours" };
-	static const char *const ov_keys[] = { "disk_gb_month", "traffic_gb", "traffic_in_gb",
-	    "traffic_out_gb", "cpu_hour", "vmem_gb_hour" };
-	long long inc[6], ov[6], fee, maxdisk, maxip;
-	struct sla_terms sla;
-	char logins[64] = "";
-	const char *code, *name, *cur, *cap = "throttle";
-	json_t *inco, *ovo, *lim, *lg, *j;
+	struct plan_spec x;
 	long long pid = 0;
 	uint64_t newid = 0;
 	int rc;
 
-	if (!json_is_object(pl)) {
-		snprintf(err, errlen, "a plan must be a JSON object");
+	if (plan_parse(pl, &x, err, errlen) == -1)
 		return -1;
-	}
-	code = json_string_value(json_object_get(pl, "code"));
-	name = json_string_value(json_object_get(pl, "name"));
-	cur = json_string_value(json_object_get(pl, "currency"));
-	if (code == NULL || strlen(code) < 1 || strlen(code) > 32 ||
-	    strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(code)) {
-		snprintf(err, errlen, "code must be 1 to 32 upper-case letters, digits, '-' or '_'");
-		return -1;
-	}
-	if (name == NULL || strlen(name) < 1 || strlen(name) > 128) {
-		snprintf(err, errlen, "name must be 1 to 128 characters");
-		return -1;
-	}
-	if (cur == NULL || strlen(cur) != 3 || strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3) {
-		snprintf(err, errlen, "currency must be an ISO 4217 code such as EUR");
-		return -1;
-	}
-	j = json_object_get(pl, "monthly_fee_minor");
-	if (!json_is_integer(j) || json_integer_value(j) < 0 || json_integer_value(j) > BIG) {
-		snprintf(err, errlen, "monthly_fee_minor must be a whole number of minor units (no decimals)");
-		return -1;
-	}
-	fee = json_integer_value(j);
-	inco = json_object_get(pl, "included");
-	ovo = json_object_get(pl, "overage_minor");
-	lim = json_object_get(pl, "limits");
-	if (!json_is_object(inco) || !json_is_object(ovo) || !json_is_object(lim)) {
-		snprintf(err, errlen, "included, overage_minor and limits must be objects");
-		return -1;
-	}
-	for (size_t i = 0; i < 6; i++) {
-		if (get_int(inco, inc_keys[i], BIG, &inc[i], err, errlen, "included.") == -1 ||
-		    get_int(ovo, ov_keys[i], BIG, &ov[i], err, errlen, "overage_minor.") == -1)
-			return -1;
-	}
-	if (get_int(lim, "max_disk_quota_mb", BIG, &maxdisk, err, errlen, "limits.") == -1 ||
-	    get_int(lim, "max_ip_count", 1024, &maxip, err, errlen, "limits.") == -1)
-		return -1;
-	if (maxdisk < 1 || maxip < 1) {
-		snprintf(err, errlen, "limits.max_disk_quota_mb and limits.max_ip_count must be at least 1");
-		return -1;
-	}
-	lg = json_object_get(lim, "login");
-	if (!json_is_array(lg) || json_array_size(lg) == 0 || json_array_size(lg) > 4) {
-		snprintf(err, errlen, "limits.login must list the allowed login styles (ssh, telnet, rsh, x11)");
-		return -1;
-	}
-	for (size_t i = 0; i < nitems(login_names); i++) {
-		size_t k;
-		json_t *v;
-		json_array_foreach(lg, k, v) {
-			if (json_is_string(v) && strcmp(json_string_value(v), login_names[i]) == 0) {
-				if (logins[0] != '\0')
-					strcat(logins, ",");
-				strcat(logins, login_names[i]);
-				break;
-			}
-		}
-	}
-	{
-		size_t k;
-		json_t *v;
-		json_array_foreach(lg, k, v) {
-			const char *s = json_string_value(v);
-			int ok = 0;
-			for (size_t i = 0; s != NULL && i < nitems(login_names); i++)
-				ok |= strcmp(s, login_names[i]) == 0;
-			if (!ok) {
-				snprintf(err, errlen, "limits.login may hold only ssh, telnet, rsh and x11");
-				return -1;
-			}
-		}
-	}
-	j = json_object_get(lim, "cap_action");
-	if (j != NULL) {
-		cap = json_string_value(j);
-		if (cap == NULL || (strcmp(cap, "throttle") != 0 && strcmp(cap, "suspend") != 0)) {
-			snprintf(err, errlen, "limits.cap_action must be throttle or suspend");
-			return -1;
-		}
-	}
-	/* Optional (SPEC section 8 extended): no "sla" means this version has none. */
-	memset(&sla, 0, sizeof(sla));
-	if ((j = json_object_get(pl, "sla")) != NULL && !json_is_null(j) &&
-	    sla_terms_parse(j, &sla, err, errlen) == -1)
-		return -1;
-
 	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
-	struct dbv pc[] = { DBV_STR(code) };
+	struct dbv pc[] = { DBV_STR(x.code) };
 	struct dbo oc[] = { DBO_INT(&pid) };
 	if ((rc = db_one(db, sql[S_PLAN_BY_CODE], pc, 1, oc, 1)) < 0)
 		goto fail;
 	if (rc == 0) {
-		struct dbv p[] = { DBV_STR(code), DBV_STR(name), DBV_STR(cur), DBV_INT(maxdisk),
-		    DBV_INT(maxip), DBV_STR(logins), DBV_STR(cap), DBV_INT(now) };
+		struct dbv p[] = { DBV_STR(x.code), DBV_STR(x.name), DBV_STR(x.currency), DBV_INT(x.max_disk_quota_mb),
+		    DBV_INT(x.max_ip_count), DBV_STR(x.logins), DBV_STR(x.cap_action), DBV_INT(now) };
 		if ((rc = db_exec(db, sql[S_PLAN_INSERT], p, nitems(p), NULL, &newid)) != DB_OK)
 			goto fail;
 		pid = (long long)newid;
 	} else {
-		struct dbv p[] = { DBV_STR(name), DBV_STR(cur), DBV_INT(maxdisk), DBV_INT(maxip),
-		    DBV_STR(logins), DBV_STR(cap), DBV_INT(pid) };
+		struct dbv p[] = { DBV_STR(x.name), DBV_STR(x.currency), DBV_INT(x.max_disk_quota_mb), DBV_INT(x.max_ip_count),
+		    DBV_STR(x.logins), DBV_STR(x.cap_action), DBV_INT(pid) };
 		if ((rc = db_exec(db, sql[S_PLAN_UPDATE], p, nitems(p), NULL, NULL)) != DB_OK)
 			goto fail;
 	}
-	struct dbv pv[] = { DBV_INT(pid), DBV_INT(valid_from), DBV_INT(fee),
-	    DBV_INT(inc[0]), DBV_INT(inc[1]), DBV_INT(inc[2]), DBV_INT(inc[3]), DBV_INT(inc[4]),
-	    DBV_INT(inc[5]), DBV_INT(ov[0]), DBV_INT(ov[1]), DBV_INT(ov[2]), DBV_INT(ov[3]),
-	    DBV_INT(ov[4]), DBV_INT(ov[5]) };
+	struct dbv pv[] = { DBV_INT(pid), DBV_INT(valid_from), DBV_INT(x.fee_minor),
+	    DBV_INT(x.inc[0]), DBV_INT(x.inc[1]), DBV_INT(x.inc[2]), DBV_INT(x.inc[3]), DBV_INT(x.inc[4]),
+	    DBV_INT(x.inc[5]), DBV_INT(x.ov[0]), DBV_INT(x.ov[1]), DBV_INT(x.ov[2]), DBV_INT(x.ov[3]),
+	    DBV_INT(x.ov[4]), DBV_INT(x.ov[5]) };
 	if ((rc = db_exec(db, sql[S_VERSION_UPSERT], pv, nitems(pv), NULL, NULL)) != DB_OK ||
-	    (rc = db_sla_terms_put(db, pid, valid_from, &sla)) != DB_OK)
+	    (rc = db_sla_terms_put(db, pid, valid_from, &x.sla)) != DB_OK)
 		goto fail;
 	return db_commit(db);
 fail:
@@ -373,9 +200,11 @@ catalog_node_add(struct db *db, const char *name, const char *url, long long now
 	vep_sha256_hex(token_out, strlen(token_out), h);
 	struct dbv p[] = { DBV_STR(name), DBV_STR(url), DBV_STR(h), DBV_INT(now) };
 	rc = db_exec(db, sql[S_NODE_INSERT], p, nitems(p), NULL, NULL);
-	if (rc == DB_DUP)
+	if (rc == DB_DUP) {
 		snprintf(err, errlen, "a node named %s already exists", name);
-	else if (rc != DB_OK)
+		return DB_EXISTS;
+	}
+	if (rc != DB_OK)
 		snprintf(err, errlen, "%s", db_strerror(rc));
 	return rc == DB_OK ? 0 : -1;
 }

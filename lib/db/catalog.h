@@ -23,7 +23,10 @@ int	catalog_plan_import(struct db *, json_t *plan, long long valid_from,
 /* Plans with the version in force at `at`, as SPEC JSON array. NULL on error. */
 json_t	*catalog_plans_json(struct db *, long long at);
 
-/* Add a node; writes its new token (64 hex) into token_out[65]. */
+/*
+ * Add a node; writes its new token (64 hex) into token_out[65].  0, or
+ * DB_EXISTS when a node of that name exists, or -1; err says why.
+ */
 int	catalog_node_add(struct db *, const char *name, const char *url, long long now,
 	    char *token_out, char *err, size_t errlen);
 /* An IPv4 pool as vepctl ip-pool add takes it. */
@@ -54,11 +57,5 @@ int	catalog_node_last_resort(struct db *, const char *name, int on);
 /* A new admin token; writes it into token_out[65]. */
 int	catalog_token_create(struct db *, const char *label, long long now, char *token_out);
 int	catalog_admin_set(struct db *, const char *name, const char *hash, long long now);
-
-/* Parse dotted-quad IPv4; 0 or -1. */
-int	ipv4_parse(const char *s, unsigned *out);
-void	ipv4_format(unsigned a, char out[16]);
-/* A valid DNS host name (RFC 1123 labels, <= 253, at least one dot). */
-int	dns_name_valid(const char *s);
 
 #endif

@@ -93,6 +93,8 @@ db_strerror(int rc)
 	case DB_RETRY:	return "deadlock or lock timeout";
 	case DB_REFUSED: return "refused by a database constraint";
 	case DB_TRUNC:	return "result too long";
+	case DB_NOMEM:	return "out of memory";
+	case DB_EXISTS:	return "already exists";
 	default:	return "database error";
 	}
 }
@@ -583,6 +585,54 @@ db_stmt(struct db *db, const char *sql)
 	return st;
 }
 
+int
+db_exec_bulk(struct db *db, const char *sql, void *rows, size_t rowsize, size_t n,
+    const struct db_bulk_col *c, size_t nc, uint64_t *affected)
+{
+	MYSQL_BIND b[16];
+	MYSQL_STMT *st;
+
+	if (nc > nitems(b))
+		return DB_ERR;
+	/* The indicators: strings are NUL-terminated, optional values NULL or not. */
+	for (size_t r = 0; r < n; r++) {
+		char *row = (char *)rows + r * rowsize;
+		for (size_t i = 0; i < nc; i++) {
+			char *ind = row + c[i].ind;
+			if (c[i].type == DB_BULK_T_STR)
+				*ind = STMT_INDICATOR_NTS;
+			else if (c[i].type == DB_BULK_T_OPT)
+				*ind = *ind == STMT_INDICATOR_NULL ? STMT_INDICATOR_NULL :
+				    STMT_INDICATOR_NONE;
+		}
+	}
+	for (size_t done = 0; done < n;) {
+		unsigned int k = (unsigned int)(n - done < DB_BULK_ROWS ? n - done : DB_BULK_ROWS);
+		char *base = (char *)rows + done * rowsize;
+
+		if ((st = db_stmt(db, sql)) == NULL)
+			return db_stmt_rc(db);
+		memset(b, 0, sizeof(b[0]) * nc);
+		for (size_t i = 0; i < nc; i++) {
+			b[i].buffer = base + c[i].off;
+			b[i].buffer_type = c[i].type == DB_BULK_T_STR ? MYSQL_TYPE_STRING :
+			    MYSQL_TYPE_LONGLONG;
+			if (c[i].type != DB_BULK_T_INT)
+				b[i].u.indicator = base + c[i].ind;
+		}
+		if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &k) != 0 ||
+		    mysql_stmt_attr_set(st, STMT_ATTR_ROW_SIZE, &rowsize) != 0 ||
+		    mysql_stmt_bind_param(st, b) != 0)
+			return db_stmt_error(db, st, "bulk bind");
+		if (mysql_stmt_execute(st) != 0)
+			return db_stmt_error(db, st, "bulk execute");
+		if (affected != NULL)
+			*affected += (uint64_t)mysql_stmt_affected_rows(st);
+		done += k;
+	}
+	return DB_OK;
+}
+
 static void
 bind_params(MYSQL_BIND *b, const struct dbv *p, size_t np, unsigned long *lens)
 {
@@ -706,7 +756,7 @@ db_query(struct db *db, struct db_cur *c, const char *sql, const struct dbv *p,
 	    (c->nulls = calloc(no ? no : 1, 1)) == NULL) {
 		free(b);
 		db_cur_close(c);
-		return DB_ERR;
+		return DB_NOMEM;
 	}
 	c->bind = b;
 	for (size_t i = 0; i < no; i++) {
@@ -898,4 +948,62 @@ db_exec_script(struct db *db, const char *text)
 	}
 	mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
 	return rc;
+}
+
+int
+db_fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n)
+{
+	char *out = NULL, *np;
+	size_t cap = 0;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	while ((rc = db_next(c)) == 1) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			if ((np = reallocarray(out, nc, size)) == NULL) {
+				rc = DB_NOMEM;
+				break;
+			}
+			out = np;
+			cap = nc;
+		}
+		memcpy(out + *n * size, row, size);
+		(*n)++;
+	}
+	db_cur_close(c);
+	if (rc < 0) {
+		free(out);
+		*n = 0;
+		return rc;
+	}
+	*rows = out;
+	return DB_OK;
+}
+
+long long
+db_count(struct db *db, const char *q, const struct dbv *p, size_t np, int *rc)
+{
+	long long n = 0;
+	struct dbo o[] = { DBO_INT(&n) };
+
+	*rc = db_one(db, q, p, np, o, 1);
+	if (*rc == 1)
+		*rc = 0;
+	return n;
+}
+
+int
+db_conf_check(const struct conf *c, char *err, size_t errlen)
+{
+	struct db_host h[DB_HOSTS_MAX];
+	char why[200], where[300];
+
+	if (db_hosts_parse(conf_str(c, "database", "hosts"), 3306, h, nitems(h), why,
+	    sizeof(why)) != -1)
+		return 0;
+	conf_where(c, "database", "hosts", where, sizeof(where));
+	snprintf(err, errlen, "%s: %s", where, why);
+	return -1;
 }

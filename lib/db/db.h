@@ -27,6 +27,8 @@ enum db_rc {
 	DB_RETRY = -5,		/* deadlock or lock wait timeout; retry the transaction */
 	DB_REFUSED = -6,	/* a CHECK constraint or trigger refused the change */
 	DB_TRUNC = -7,		/* a result did not fit the caller's buffer */
+	DB_NOMEM = -8,		/* out of memory (not the database's fault) */
+	DB_EXISTS = -9,		/* a module's own check: the object exists already */
 };
 
 enum dbv_type { DBV_T_NULL, DBV_T_INT, DBV_T_STR };
@@ -76,6 +78,12 @@ struct db_cur {
  * configuration's), for programs that spread themselves over the nodes.
  */
 struct db	*db_open(const struct conf *, char *err, size_t errlen);
+/*
+ * Check what db_open reads of a loaded configuration ([database] hosts,
+ * lib/db/dbhost.c): 0, or -1 with "file:line: hosts: why" in err.  Every
+ * program calls it right after conf_load, so a bad list stops it at once.
+ */
+int		 db_conf_check(const struct conf *, char *err, size_t errlen);
 struct db	*db_open_at(const struct conf *, int prefer, char *err, size_t errlen);
 /* Connect to explicit parameters (tools and tests); socket may be NULL. */
 struct db	*db_open_params(const char *socket, const char *host, int port,
@@ -126,10 +134,41 @@ void	db_cur_close(struct db_cur *);
 /* A SELECT expected to give at most one row: 1 found, 0 none, < 0 error. */
 int	db_one(struct db *, const char *sql, const struct dbv *, size_t np,
 	    struct dbo *, size_t no);
+/*
+ * Copy every remaining row of c (each time stored in *row, size bytes) into
+ * a new array *rows (free()) of *n rows, then close c.  DB_OK or < 0 db_rc
+ * (nothing returned then; DB_NOMEM when out of memory).
+ */
+int	db_fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n);
+/* SELECT COUNT(*)-like: the one integer of q's one row; *rc 0 or < 0 db_rc. */
+long long db_count(struct db *, const char *q, const struct dbv *, size_t np, int *rc);
 /* Run a plain multi-statement SQL text (migrations only). */
 int	db_exec_script(struct db *, const char *text);
 
-/* The prepared statement for sql, for bulk array binding (billingd). */
+/*
+ * MariaDB bulk array binding: one round trip per DB_BULK_ROWS rows of an
+ * array of structs.  Each placeholder is a column of the row struct:
+ *	DB_BULK_INT(st, field)		a long long
+ *	DB_BULK_STR(st, field, ind)	a NUL-terminated char array
+ *	DB_BULK_OPT(st, field, ind)	a long long, NULL when the row's ind byte is 1
+ * ind names a char of the row that db_exec_bulk uses as the row's
+ * indicator: for DB_BULK_STR it sets it itself; for DB_BULK_OPT the caller
+ * sets it to 1 (NULL) or 0 (the value).  *affected (optional) adds up.
+ * Returns a db_rc.
+ */
+#define DB_BULK_ROWS	1000
+enum db_bulk_type { DB_BULK_T_INT, DB_BULK_T_STR, DB_BULK_T_OPT };
+struct db_bulk_col {
+	enum db_bulk_type	 type;
+	size_t			 off, ind;
+};
+#define DB_BULK_INT(st, f)	{ DB_BULK_T_INT, offsetof(struct st, f), 0 }
+#define DB_BULK_STR(st, f, i)	{ DB_BULK_T_STR, offsetof(struct st, f), offsetof(struct st, i) }
+#define DB_BULK_OPT(st, f, i)	{ DB_BULK_T_OPT, offsetof(struct st, f), offsetof(struct st, i) }
+int	db_exec_bulk(struct db *, const char *sql, void *rows, size_t rowsize, size_t n,
+	    const struct db_bulk_col *, size_t ncols, uint64_t *affected);
+
+/* The prepared statement for sql (prepared ahead of a transaction: see db_bill_warm). */
 void	*db_stmt(struct db *, const char *sql);
 /* Why db_stmt returned NULL: DB_GONE, DB_RETRY or DB_ERR. */
 int	db_stmt_rc(struct db *);

@@ -19,6 +19,7 @@
 #include "db_admin.h"
 #include "log.h"
 #include "money.h"
+#include "net.h"
 #include "util.h"
 
 enum stmt {
@@ -52,20 +53,6 @@ enum stmt {
 	S_CN_COUNT,
 	S_PAY_LIST,
 	S_PAY_COUNT,
-	S_DASH_VES,
-	S_DASH_NODES,
-	S_DASH_INVOICED,
-	S_DASH_PAID,
-	S_DASH_UNPAID,
-	S_AUDIT_ALL,
-	S_AUDIT_ALL_COUNT,
-	S_AUDIT_OBJ,
-	S_AUDIT_OBJ_COUNT,
-	S_REP_REVENUE,
-	S_REP_USAGE,
-	S_REP_OVERAGE,
-	S_REP_UNPAID,
-	S_USAGE_DAYS,
 	S__MAX
 };
 
@@ -151,477 +138,7 @@ static const char *const sql[S__MAX] = {
 	[S_PAY_LIST] = "SELECT '', i.number, i.currency, p.reference, p.actor, p.amount_minor, p.paid_at "
 	    "FROM payments p JOIN invoices i ON i.id = p.invoice_id ORDER BY p.id DESC LIMIT ? OFFSET ?",
 	[S_PAY_COUNT] = "SELECT COUNT(*) FROM payments",
-	[S_DASH_VES] = "SELECT state, COUNT(*) FROM ves GROUP BY state",
-	[S_DASH_NODES] = "SELECT enabled, state, COUNT(*) FROM nodes GROUP BY enabled, state",
-	[S_DASH_INVOICED] = "SELECT currency, CAST(SUM(total_minor) AS SIGNED), COUNT(*) FROM invoices "
-	    "WHERE period = ? GROUP BY currency ORDER BY currency",
-	[S_DASH_PAID] = "SELECT i.currency, CAST(SUM(p.amount_minor) AS SIGNED), COUNT(*) FROM payments p "
-	    "JOIN invoices i ON i.id = p.invoice_id WHERE p.paid_at >= ? AND p.paid_at < ? "
-	    "GROUP BY i.currency ORDER BY i.currency",
-	[S_DASH_UNPAID] = "SELECT x.currency, CAST(SUM(x.total_minor + x.cred - x.paid) AS SIGNED), COUNT(*), "
-	    "CAST(SUM(IF(x.due_at < ?, x.total_minor + x.cred - x.paid, 0)) AS SIGNED), "
-	    "CAST(SUM(x.due_at < ?) AS SIGNED) FROM (" INV_BAL ") x "
-	    "WHERE x.total_minor + x.cred - x.paid > 0 GROUP BY x.currency ORDER BY x.currency",
-	[S_AUDIT_ALL] = "SELECT id, at, actor, action, object, COALESCE(LEFT(before_json, 2000), ''), "
-	    "COALESCE(LEFT(after_json, 2000), '') FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?",
-	[S_AUDIT_ALL_COUNT] = "SELECT COUNT(*) FROM audit_log",
-	[S_AUDIT_OBJ] = "SELECT id, at, actor, action, object, COALESCE(LEFT(before_json, 2000), ''), "
-	    "COALESCE(LEFT(after_json, 2000), '') FROM audit_log WHERE object = ? "
-	    "ORDER BY id DESC LIMIT ? OFFSET ?",
-	[S_AUDIT_OBJ_COUNT] = "SELECT COUNT(*) FROM audit_log WHERE object = ?",
-	/*
-	 * Fees and overage by the plan of the line's price version; credits
-	 * by the plan of the VE they name ("" when they name none).  Months
-	 * overlapping [from, to).
-	 */
-	[S_REP_REVENUE] = "SELECT x.period, x.plan, x.currency, COUNT(DISTINCT x.inv), "
-	    "COUNT(DISTINCT x.ve), CAST(SUM(x.fee) AS SIGNED), CAST(SUM(x.ov) AS SIGNED), "
-	    "CAST(SUM(x.cr) AS SIGNED) FROM ("
-	    "SELECT i.period, COALESCE(p.code, '') AS plan, i.currency, i.id AS inv, l.ve_id AS ve, "
-	    "IF(l.kind = 'fee', l.amount_minor, 0) AS fee, IF(l.kind = 'overage', l.amount_minor, 0) AS ov, "
-	    "0 AS cr FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id "
-	    "LEFT JOIN plan_versions pv ON pv.id = l.plan_version_id LEFT JOIN plans p ON p.id = pv.plan_id "
-	    "WHERE i.period_from < ? AND i.period_to > ? "
-	    "UNION ALL SELECT i.period, COALESCE(p.code, ''), i.currency, NULL, NULL, 0, 0, cl.amount_minor "
-	    "FROM credit_note_lines cl JOIN credit_notes c ON c.id = cl.credit_note_id "
-	    "JOIN invoices i ON i.id = c.invoice_id LEFT JOIN ves v ON v.id = cl.ve_id "
-	    "LEFT JOIN orders o ON o.id = v.order_id LEFT JOIN plans p ON p.id = o.plan_id "
-	    "WHERE i.period_from < ? AND i.period_to > ? "
-	    /* Debit notes for late usage (db_adjust.h) add to their invoice's month. */
-	    "UNION ALL SELECT i.period, COALESCE(p.code, ''), i.currency, NULL, NULL, "
-	    "IF(dl.resource = 'fee', dl.amount_minor, 0), IF(dl.resource = 'fee', 0, dl.amount_minor), 0 "
-	    "FROM debit_note_lines dl JOIN debit_notes d ON d.id = dl.debit_note_id "
-	    "JOIN invoices i ON i.id = d.invoice_id LEFT JOIN ves v ON v.id = dl.ve_id "
-	    "LEFT JOIN orders o ON o.id = v.order_id LEFT JOIN plans p ON p.id = o.plan_id "
-	    "WHERE i.period_from < ? AND i.period_to > ?) x "
-	    "GROUP BY x.period, x.plan, x.currency ORDER BY x.period, x.plan, x.currency",
-	/* Sums as text: a five-year sum of byte-seconds does not fit 64 bits before the division. */
-	[S_REP_USAGE] = "SELECT u.ve_id, COALESCE(n.name, ''), "
-	    "CAST(SUM(u.cpu_user_us + u.cpu_sys_us) DIV 1000 AS CHAR), CAST(SUM(u.net_in_bytes) AS CHAR), "
-	    "CAST(SUM(u.net_out_bytes) AS CHAR), "
-	    "CAST(IF(SUM(u.samples) = 0, 0, (SUM(u.disk_sum_bytes) + SUM(u.samples) DIV 2) DIV SUM(u.samples)) AS CHAR), "
-	    "CAST(IF(SUM(u.samples) = 0, 0, (SUM(u.vmem_sum_bytes) + SUM(u.samples) DIV 2) DIV SUM(u.samples)) AS CHAR) "
-	    "FROM usage_day u LEFT JOIN ves v ON v.id = u.ve_id LEFT JOIN nodes n ON n.id = v.node_id "
-	    "WHERE u.t >= ? AND u.t < ? GROUP BY u.ve_id, n.name ORDER BY n.name, u.ve_id",
-	[S_REP_OVERAGE] = "SELECT i.period, i.number, l.ve_id, COALESCE(p.code, ''), l.resource, "
-	    "l.quantity_micro, l.unit, l.unit_price_minor, l.amount_minor, i.currency FROM invoice_lines l "
-	    "JOIN invoices i ON i.id = l.invoice_id LEFT JOIN plan_versions pv ON pv.id = l.plan_version_id "
-	    "LEFT JOIN plans p ON p.id = pv.plan_id WHERE l.kind = 'overage' AND i.period_from < ? "
-	    "AND i.period_to > ? ORDER BY i.period, i.number, l.seq",
-	[S_REP_UNPAID] = "SELECT x.number, x.period, x.account_id, x.email, x.issued_at, x.due_at, "
-	    "x.total_minor, x.cred, x.paid, x.currency FROM (" INV_BAL ") x "
-	    "WHERE x.issued_at >= ? AND x.issued_at < ? AND x.total_minor + x.cred - x.paid > 0 "
-	    "ORDER BY x.due_at, x.number",
-	[S_USAGE_DAYS] = "SELECT t, CAST(SUM(cpu_user_us + cpu_sys_us) AS SIGNED), "
-	    "CAST(SUM(net_in_bytes) AS SIGNED), CAST(SUM(net_out_bytes) AS SIGNED) FROM usage_day "
-	    "WHERE t >= ? AND t < ? GROUP BY t ORDER BY t LIMIT ?",
 };
-
-/* ---- pure helpers ------------------------------------------------------------------- */
-
-static int
-days_in_month(long long y, int m)
-{
-	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return d[m - 1];
-}
-
-static int
-digits(const char *s, size_t n, long long *v)
-{
-	*v = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 0;
-}
-
-/*
- * Copy every remaining row of c (each time stored in *row, size bytes) into
- * a new array *rows (free()) of *n rows, then close c.  DB_OK or < 0 db_rc
- * (nothing returned then).
- */
-static int
-fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n)
-{
-	char *out = NULL, *np;
-	size_t cap = 0;
-	int rc;
-
-	*rows = NULL;
-	*n = 0;
-	while ((rc = db_next(c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			if ((np = reallocarray(out, nc, size)) == NULL) {
-				rc = DB_ERR;
-				break;
-			}
-			out = np;
-			cap = nc;
-		}
-		memcpy(out + *n * size, row, size);
-		(*n)++;
-	}
-	db_cur_close(c);
-	if (rc < 0) {
-		free(out);
-		*n = 0;
-		return rc;
-	}
-	*rows = out;
-	return DB_OK;
-}
-
-int
-admin_date_parse(const char *s, long long *t)
-{
-	long long y, m, d;
-
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    digits(s, 4, &y) == -1 || digits(s + 5, 2, &m) == -1 || digits(s + 8, 2, &d) == -1)
-		return -1;
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, (int)m))
-		return -1;
-	*t = vep_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400;
-	return 0;
-}
-
-void
-admin_date_format(long long t, char out[11])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
-		snprintf(out, 11, "%s", "0000-00-00");
-}
-
-const char *
-admin_range_check(const char *from, const char *to, long long *tf, long long *tt,
-    const char **field)
-{
-	static const char bad[] = "must be a date that exists, written YYYY-MM-DD, such as 2026-01-31";
-	long long y, m, d, lim;
-
-	*field = "from";
-	if (from == NULL || *from == '\0')
-		return "is required (a date written YYYY-MM-DD)";
-	if (admin_date_parse(from, tf) == -1)
-		return bad;
-	*field = "to";
-	if (to == NULL || *to == '\0')
-		return "is required (a date written YYYY-MM-DD; the day is included)";
-	if (admin_date_parse(to, tt) == -1)
-		return bad;
-	if (*tt < *tf)
-		return "must not be before from";
-	*tt += 86400;
-	/* The same day ADMIN_MAX_SPAN_YEARS later (28 February for 29 February). */
-	digits(from, 4, &y);
-	digits(from + 5, 2, &m);
-	digits(from + 8, 2, &d);
-	y += ADMIN_MAX_SPAN_YEARS;
-	if (d > days_in_month(y, (int)m))
-		d = days_in_month(y, (int)m);
-	lim = vep_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400;
-	if (*tt > lim)
-		return "is too far from from: a report spans at most 5 years";
-	*field = NULL;
-	return NULL;
-}
-
-void
-admin_like_escape(const char *in, char *out, size_t outlen)
-{
-	size_t o = 0;
-
-	if (outlen == 0)
-		return;
-	for (; in != NULL && *in != '\0'; in++) {
-		int esc = *in == '\\' || *in == '%' || *in == '_';
-		if (o + (size_t)esc + 1 >= outlen)
-			break;
-		if (esc)
-			out[o++] = '\\';
-		out[o++] = *in;
-	}
-	out[o] = '\0';
-}
-
-static int
-only(const char *s, const char *set, size_t min, size_t max)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-	return s != NULL && n >= min && n <= max && strspn(s, set) == n;
-}
-
-#define LOWER	"abcdefghijklmnopqrstuvwxyz"
-#define UPPER	"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-#define DIGIT	"0123456789"
-
-int
-admin_name_valid(const char *s)
-{
-	return only(s, LOWER UPPER DIGIT "._@-", 1, 64);
-}
-
-int
-admin_node_name_valid(const char *s)
-{
-	return only(s, LOWER DIGIT "._-", 1, 64);
-}
-
-int
-admin_url_valid(const char *s)
-{
-	const char *host;
-
-	if (s == NULL || strlen(s) > 255)
-		return 0;
-	if (strncmp(s, "http://", 7) == 0)
-		host = s + 7;
-	else if (strncmp(s, "https://", 8) == 0)
-		host = s + 8;
-	else
-		return 0;
-	if (*host == '\0' || *host == '/')
-		return 0;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f || strchr("\"'<>\\`", *s) != NULL)
-			return 0;
-	return 1;
-}
-
-int
-admin_text_valid(const char *s, size_t max, int multiline)
-{
-	size_t chars = 0, len;
-
-	if (s == NULL)
-		return 0;
-	len = strlen(s);
-	if (!vep_valid_utf8(s, len))
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			if (!multiline || (*p != '\n' && *p != '\r' && *p != '\t'))
-				return 0;
-		}
-		if ((*p & 0xc0) != 0x80)
-			chars++;
-	}
-	return chars <= max;
-}
-
-int
-admin_invoice_number_valid(const char *s, const char *kind)
-{
-	size_t k = strlen(kind);
-	long long y;
-
-	/* KIND-YYYY-NNNNNN, six digits at least (more once a year passes a million). */
-	if (s == NULL || strncmp(s, kind, k) != 0 || s[k] != '-' || strlen(s) < k + 12 ||
-	    strlen(s) > 24 || digits(s + k + 1, 4, &y) == -1 || s[k + 5] != '-')
-		return 0;
-	return only(s + k + 6, DIGIT, 6, 12);
-}
-
-/* ---- report tables ------------------------------------------------------------------ */
-
-static const char *const rep_names[AR__MAX] = { "revenue", "usage", "overage", "unpaid" };
-
-static const char *const rep_about[AR__MAX] = {
-	[AR_REVENUE] = "Invoiced amounts before tax per invoice period, plan and currency, for the "
-	    "months that overlap the range: fees, overage and credit notes (negative); debit "
-	    "notes for late usage add to their month's fees and overage.",
-	[AR_USAGE] = "Usage per VE from the daily rollups in the range: CPU time in milliseconds, "
-	    "traffic in bytes, and the average disk and virtual memory in bytes; the node is the "
-	    "VE's node now.",
-	[AR_OVERAGE] = "Every overage line of the invoices for the months that overlap the range.",
-	[AR_UNPAID] = "Invoices issued in the range with an open balance now, oldest due date first.",
-};
-
-static const char *const cols_revenue[] = { "period", "plan", "currency", "invoices", "ves",
-    "fees", "overage", "credits", "net" };
-static const enum admin_coltype types_revenue[] = { AC_TEXT, AC_TEXT, AC_TEXT, AC_INT, AC_INT,
-    AC_DEC, AC_DEC, AC_DEC, AC_DEC };
-static const char *const cols_usage[] = { "ve_id", "node", "cpu_ms", "net_in_bytes",
-    "net_out_bytes", "avg_disk_bytes", "avg_vmem_bytes" };
-static const enum admin_coltype types_usage[] = { AC_TEXT, AC_TEXT, AC_INT, AC_INT, AC_INT,
-    AC_INT, AC_INT };
-static const char *const cols_overage[] = { "period", "invoice", "ve_id", "plan", "resource",
-    "quantity", "unit", "unit_price", "amount", "currency" };
-static const enum admin_coltype types_overage[] = { AC_TEXT, AC_TEXT, AC_TEXT, AC_TEXT, AC_TEXT,
-    AC_DEC, AC_TEXT, AC_DEC, AC_DEC, AC_TEXT };
-static const char *const cols_unpaid[] = { "invoice", "period", "account", "email", "issued",
-    "due", "total", "credited", "paid", "open", "currency", "days_overdue", "status" };
-static const enum admin_coltype types_unpaid[] = { AC_TEXT, AC_TEXT, AC_INT, AC_TEXT, AC_TEXT,
-    AC_TEXT, AC_DEC, AC_DEC, AC_DEC, AC_DEC, AC_TEXT, AC_INT, AC_TEXT };
-
-static const struct {
-	const char *const		*cols;
-	const enum admin_coltype	*types;
-	size_t				 n;
-} rep_cols[AR__MAX] = {
-	[AR_REVENUE] = { cols_revenue, types_revenue, nitems(cols_revenue) },
-	[AR_USAGE] = { cols_usage, types_usage, nitems(cols_usage) },
-	[AR_OVERAGE] = { cols_overage, types_overage, nitems(cols_overage) },
-	[AR_UNPAID] = { cols_unpaid, types_unpaid, nitems(cols_unpaid) },
-};
-
-int
-admin_report_parse(const char *s)
-{
-	for (int i = 0; s != NULL && i < AR__MAX; i++)
-		if (strcmp(s, rep_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-const char *
-admin_report_name(enum admin_report k)
-{
-	return (unsigned)k < AR__MAX ? rep_names[k] : NULL;
-}
-
-const char *
-admin_report_about(enum admin_report k)
-{
-	return (unsigned)k < AR__MAX ? rep_about[k] : NULL;
-}
-
-int
-admin_report_needs_billing(enum admin_report k)
-{
-	return k != AR_USAGE;
-}
-
-void
-admin_table_init(struct admin_table *t, enum admin_report k)
-{
-	memset(t, 0, sizeof(*t));
-	t->kind = k;
-	t->cols = rep_cols[k].cols;
-	t->types = rep_cols[k].types;
-	t->ncols = rep_cols[k].n;
-}
-
-void
-admin_table_free(struct admin_table *t)
-{
-	for (size_t i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
-	t->cells = NULL;
-	t->nrows = t->cap = 0;
-}
-
-int
-admin_table_add(struct admin_table *t, const char *const *cells)
-{
-	if (t->nrows == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 64;
-		char **p = reallocarray(t->cells, nc * t->ncols, sizeof(*p));
-		if (p == NULL)
-			return -1;
-		t->cells = p;
-		t->cap = nc;
-	}
-	for (size_t c = 0; c < t->ncols; c++) {
-		char *s = strdup(cells[c] != NULL ? cells[c] : "");
-		if (s == NULL) {
-			for (size_t k = 0; k < c; k++)
-				free(t->cells[t->nrows * t->ncols + k]);
-			return -1;
-		}
-		t->cells[t->nrows * t->ncols + c] = s;
-	}
-	t->nrows++;
-	return 0;
-}
-
-const char *
-admin_table_cell(const struct admin_table *t, size_t row, size_t col)
-{
-	return t->cells[row * t->ncols + col];
-}
-
-void
-admin_csv_cell(struct buf *b, const char *s)
-{
-	int guard = *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-
-	if (quote)
-		buf_puts(b, "\"");
-	if (guard)
-		buf_puts(b, "'");
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			buf_puts(b, "\"\"");
-		else
-			buf_append(b, s, 1);
-	}
-	if (quote)
-		buf_puts(b, "\"");
-}
-
-int
-admin_table_csv(const struct admin_table *t, struct buf *b)
-{
-	for (size_t c = 0; c < t->ncols; c++) {
-		if (c > 0)
-			buf_puts(b, ",");
-		admin_csv_cell(b, t->cols[c]);
-	}
-	buf_puts(b, "\r\n");
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < t->ncols; c++) {
-			if (c > 0)
-				buf_puts(b, ",");
-			admin_csv_cell(b, admin_table_cell(t, r, c));
-		}
-		buf_puts(b, "\r\n");
-	}
-	return b->oom ? -1 : 0;
-}
-
-json_t *
-admin_table_json(const struct admin_table *t, const char *from, const char *to)
-{
-	json_t *cols = json_array(), *rows = json_array();
-
-	if (cols == NULL || rows == NULL)
-		goto fail;
-	for (size_t c = 0; c < t->ncols; c++)
-		if (json_array_append_new(cols, json_string(t->cols[c])) == -1)
-			goto fail;
-	for (size_t r = 0; r < t->nrows; r++) {
-		json_t *row = json_array();
-		if (row == NULL || json_array_append_new(rows, row) == -1)
-			goto fail;
-		for (size_t c = 0; c < t->ncols; c++) {
-			const char *s = admin_table_cell(t, r, c), *es = NULL;
-			long long v = 0;
-			if (t->types[c] == AC_INT)
-				v = vep_strtonum(s, LLONG_MIN, LLONG_MAX, &es);
-			if (json_array_append_new(row, t->types[c] == AC_INT && es == NULL ?
-			    json_integer(v) : json_string(s)) == -1)
-				goto fail;
-		}
-	}
-	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "report", rep_names[t->kind],
-	    "from", from, "to", to, "columns", cols, "rows", rows);
-fail:
-	json_decref(cols);
-	json_decref(rows);
-	return NULL;
-}
 
 /* ---- shared pieces ---------------------------------------------------------------- */
 
@@ -629,14 +146,6 @@ static void
 iso(long long t, char out[21])
 {
 	vep_iso8601(t, out);
-}
-
-/* Money as the report shows it: exact, in the major unit. */
-static void
-money_cell(long long minor, const char *cur, char *out, size_t len)
-{
-	if (money_format(minor, cur, out, len) < 0)
-		snprintf(out, len, "%lld", minor);
 }
 
 /*
@@ -684,18 +193,6 @@ tx_run(struct db *db, int (*fn)(struct db *, void *), void *arg)
 	return rc;
 }
 
-static long long
-count_of(struct db *db, const char *q, const struct dbv *p, size_t np, int *rc)
-{
-	long long n = 0;
-	struct dbo o[] = { DBO_INT(&n) };
-
-	*rc = db_one(db, q, p, np, o, 1);
-	if (*rc == 1)
-		*rc = 0;
-	return n;
-}
-
 /* ---- operators ------------------------------------------------------------------------ */
 
 int
@@ -727,7 +224,7 @@ ve_params(const struct admin_ve_filter *f, char pat[4][300], struct dbv p[11])
 	admin_like_escape(q, esc, sizeof(esc));
 	snprintf(pat[1], 300, "%%%s%%", esc);			/* e-mail part */
 	/* A whole address matches itself; a start such as "192.0.2." its block. */
-	if (ipv4_parse(q, &a) == 0 || strspn(q, DIGIT ".") != strlen(q))
+	if (ipv4_parse(q, &a) == 0 || strspn(q, "0123456789.") != strlen(q))
 		snprintf(pat[2], 300, "%s", esc);
 	else
 		snprintf(pat[2], 300, "%s%%", esc);
@@ -770,11 +267,11 @@ db_admin_ves(struct db *db, const struct admin_ve_filter *f, struct admin_ve_row
 	*n = 0;
 	*total = 0;
 	ve_params(f, pat, p);
-	*total = count_of(db, sql[S_VES_COUNT], p, 9, &rc);
+	*total = db_count(db, sql[S_VES_COUNT], p, 9, &rc);
 	if (rc < 0)
 		return rc;
 	if ((ips = malloc(IPS_MAX)) == NULL)
-		return DB_ERR;
+		return DB_NOMEM;
 	memset(&x, 0, sizeof(x));
 	struct dbo o[] = { DBO_STR(x.ve_id), DBO_STR(x.state), DBO_STR(x.node), DBO_STR(x.plan),
 	    DBO_INT(&x.account_id), DBO_STR(x.email), DBO_INT(&x.created_at), DBO_INT(&x.expires_at),
@@ -788,7 +285,7 @@ db_admin_ves(struct db *db, const struct admin_ve_filter *f, struct admin_ve_row
 			size_t nc = cap ? cap * 2 : 32;
 			struct admin_ve_row *np = reallocarray(out, nc, sizeof(*np));
 			if (np == NULL) {
-				rc = DB_ERR;
+				rc = DB_NOMEM;
 				break;
 			}
 			out = np;
@@ -1089,7 +586,7 @@ db_admin_nodes(struct db *db, struct admin_node **rows, size_t *n)
 			size_t nc = cap ? cap * 2 : 16;
 			struct admin_node *np = reallocarray(out, nc, sizeof(*np));
 			if (np == NULL) {
-				rc = DB_ERR;
+				rc = DB_NOMEM;
 				break;
 			}
 			out = np;
@@ -1136,8 +633,9 @@ node_change_tx(struct db *db, void *arg)
 	struct dbo o[] = { DBO_INT(&id), DBO_INT(&en), DBO_INT(&maxv), DBO_INT(&disk), DBO_STR(url) };
 
 	if (x->op == 0) {
-		if (catalog_node_add(db, x->name, x->url, x->now, x->token, x->err, x->errlen) != 0)
-			return strstr(x->err, "already exists") != NULL ? ADM_EINPUT : DB_ERR;
+		if ((rc = catalog_node_add(db, x->name, x->url, x->now, x->token, x->err,
+		    x->errlen)) != 0)
+			return rc == DB_EXISTS ? ADM_EEXISTS : DB_ERR;
 		if ((rc = db_one(db, sql[S_NODE_LOCK], p, 1, o, nitems(o))) <= 0)
 			return rc == 0 ? DB_ERR : rc;
 		return audit(db, x->now, x->actor, names[0], x->name, NULL,
@@ -1164,7 +662,7 @@ node_change_tx(struct db *db, void *arg)
 		}
 		after = node_json(x->name, url, want, maxv, disk);
 	} else {
-		hist = count_of(db, sql[S_NODE_HISTORY], pi, 1, &rc);
+		hist = db_count(db, sql[S_NODE_HISTORY], pi, 1, &rc);
 		if (rc < 0) {
 			json_decref(before);
 			return rc;
@@ -1274,7 +772,7 @@ db_admin_plan_versions(struct db *db, long long now, struct admin_plan_version *
 			size_t nc = cap ? cap * 2 : 16;
 			struct admin_plan_version *np = reallocarray(out, nc, sizeof(*np));
 			if (np == NULL) {
-				rc = DB_ERR;
+				rc = DB_NOMEM;
 				break;
 			}
 			out = np;
@@ -1312,7 +810,7 @@ int
 db_admin_billing_ready(struct db *db)
 {
 	int rc;
-	long long n = count_of(db, sql[S_BILLING_READY], NULL, 0, &rc);
+	long long n = db_count(db, sql[S_BILLING_READY], NULL, 0, &rc);
 
 	return rc < 0 ? rc : n == 5;
 }
@@ -1335,7 +833,7 @@ db_admin_invoices(struct db *db, enum admin_inv_status st, const char *q, long l
 	snprintf(mail, sizeof(mail), "%%%s%%", esc);
 	struct dbv p[] = { DBV_STR(q), DBV_STR(num), DBV_STR(mail), DBV_STR(q), DBV_INT(st),
 	    DBV_INT(now), DBV_INT(limit), DBV_INT(offset) };
-	*total = count_of(db, sql[S_INVOICES_COUNT], p, 6, &rc);
+	*total = db_count(db, sql[S_INVOICES_COUNT], p, 6, &rc);
 	if (rc < 0)
 		return rc;
 	memset(&x, 0, sizeof(x));
@@ -1344,7 +842,7 @@ db_admin_invoices(struct db *db, enum admin_inv_status st, const char *q, long l
 	    DBO_INT(&x.paid), DBO_INT(&x.issued_at), DBO_INT(&x.due_at) };
 	if ((rc = db_query(db, &c, sql[S_INVOICES], p, nitems(p), o, nitems(o))) != DB_OK)
 		return rc;
-	return fetch_all(&c, &x, sizeof(x), (void **)rows, n);
+	return db_fetch_all(&c, &x, sizeof(x), (void **)rows, n);
 }
 
 int
@@ -1367,7 +865,7 @@ docs(struct db *db, enum stmt list, enum stmt cnt, long long limit, long long of
 
 	*rows = NULL;
 	*n = 0;
-	*total = count_of(db, sql[cnt], NULL, 0, &rc);
+	*total = db_count(db, sql[cnt], NULL, 0, &rc);
 	if (rc < 0)
 		return rc;
 	memset(&x, 0, sizeof(x));
@@ -1376,7 +874,7 @@ docs(struct db *db, enum stmt list, enum stmt cnt, long long limit, long long of
 	    DBO_STR(x.actor), DBO_INT(&x.amount), DBO_INT(&x.at) };
 	if ((rc = db_query(db, &c, sql[list], p, 2, o, nitems(o))) != DB_OK)
 		return rc;
-	return fetch_all(&c, &x, sizeof(x), (void **)rows, n);
+	return db_fetch_all(&c, &x, sizeof(x), (void **)rows, n);
 }
 
 int
@@ -1391,342 +889,4 @@ db_admin_payments(struct db *db, long long limit, long long offset, struct admin
     size_t *n, long long *total)
 {
 	return docs(db, S_PAY_LIST, S_PAY_COUNT, limit, offset, rows, n, total);
-}
-
-/* ---- dashboard and audit log ---------------------------------------------------------- */
-
-/* Rows of (currency, amount, count) into m[ADMIN_MAX_CUR]. */
-static int
-money_rows(struct db *db, enum stmt s, const struct dbv *p, size_t np, struct admin_money *m,
-    size_t *n)
-{
-	struct admin_money x;
-	struct db_cur c;
-	int rc;
-
-	*n = 0;
-	memset(&x, 0, sizeof(x));
-	struct dbo o[] = { DBO_STR(x.currency), DBO_INT(&x.amount), DBO_INT(&x.count) };
-	if ((rc = db_query(db, &c, sql[s], p, np, o, nitems(o))) != DB_OK)
-		return rc;
-	while ((rc = db_next(&c)) == 1)
-		if (*n < ADMIN_MAX_CUR)
-			m[(*n)++] = x;
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
-}
-
-static void
-month_start(long long t, int back, long long *start, char period[8])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	long long y, m;
-
-	gmtime_r(&tt, &tm);
-	y = tm.tm_year + 1900;
-	m = tm.tm_mon + 1 - back;
-	while (m < 1) {
-		m += 12;
-		y--;
-	}
-	*start = vep_days_from_civil(y, (unsigned)m, 1) * 86400;
-	snprintf(period, 8, "%04u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u);
-}
-
-int
-db_admin_dashboard(struct db *db, long long now, struct admin_dash *d)
-{
-	static const char *const states[] = { "active", "suspended", "expired", "deleted" };
-	char state[16], p0[8];
-	long long n, en, m0, m1, m2;
-	struct db_cur c;
-	int rc;
-
-	memset(d, 0, sizeof(*d));
-	{
-		struct dbo o[] = { DBO_STR(state), DBO_INT(&n) };
-		if ((rc = db_query(db, &c, sql[S_DASH_VES], NULL, 0, o, 2)) != DB_OK)
-			return rc;
-		while ((rc = db_next(&c)) == 1)
-			for (size_t i = 0; i < nitems(states); i++)
-				if (strcmp(state, states[i]) == 0)
-					d->ves[i] = n;
-		db_cur_close(&c);
-		if (rc < 0)
-			return rc;
-	}
-	{
-		struct dbo o[] = { DBO_INT(&en), DBO_STR(state), DBO_INT(&n) };
-		if ((rc = db_query(db, &c, sql[S_DASH_NODES], NULL, 0, o, 3)) != DB_OK)
-			return rc;
-		while ((rc = db_next(&c)) == 1) {
-			if (!en)
-				d->nodes_disabled += n;
-			else if (strcmp(state, "up") == 0)
-				d->nodes_up += n;
-			else if (strcmp(state, "failing") == 0)
-				d->nodes_failing += n;
-			else if (strcmp(state, "down") == 0)
-				d->nodes_down += n;
-			else
-				d->nodes_unknown += n;
-		}
-		db_cur_close(&c);
-		if (rc < 0)
-			return rc;
-	}
-	month_start(now, 0, &m0, p0);
-	month_start(now, 1, &m1, d->period_last);
-	month_start(now, 2, &m2, d->period_prev);
-	if ((rc = db_admin_billing_ready(db)) < 0)
-		return rc;
-	if (!(d->billing = rc))
-		return DB_OK;
-	{
-		struct dbv a[] = { DBV_STR(d->period_last) }, b[] = { DBV_STR(d->period_prev) };
-		struct dbv pt[] = { DBV_INT(m0), DBV_INT(now + 1) }, pl[] = { DBV_INT(m1), DBV_INT(m0) };
-		if ((rc = money_rows(db, S_DASH_INVOICED, a, 1, d->invoiced_last, &d->ninvoiced_last)) < 0 ||
-		    (rc = money_rows(db, S_DASH_INVOICED, b, 1, d->invoiced_prev, &d->ninvoiced_prev)) < 0 ||
-		    (rc = money_rows(db, S_DASH_PAID, pt, 2, d->paid_this, &d->npaid_this)) < 0 ||
-		    (rc = money_rows(db, S_DASH_PAID, pl, 2, d->paid_last, &d->npaid_last)) < 0)
-			return rc;
-	}
-	{
-		struct admin_money x;
-		long long od, odn;
-		struct dbv p[] = { DBV_INT(now), DBV_INT(now) };
-		struct dbo o[] = { DBO_STR(x.currency), DBO_INT(&x.amount), DBO_INT(&x.count),
-		    DBO_INT(&od), DBO_INT(&odn) };
-		memset(&x, 0, sizeof(x));
-		if ((rc = db_query(db, &c, sql[S_DASH_UNPAID], p, 2, o, nitems(o))) != DB_OK)
-			return rc;
-		while ((rc = db_next(&c)) == 1) {
-			if (d->nunpaid >= ADMIN_MAX_CUR)
-				continue;
-			d->unpaid[d->nunpaid++] = x;
-			if (odn > 0) {
-				struct admin_money *m = &d->overdue[d->noverdue++];
-				*m = x;
-				m->amount = od;
-				m->count = odn;
-			}
-		}
-		db_cur_close(&c);
-		if (rc < 0)
-			return rc;
-	}
-	return DB_OK;
-}
-
-int
-db_admin_audit(struct db *db, const char *object, long long limit, long long offset,
-    struct admin_audit **rows, size_t *n, long long *total)
-{
-	struct admin_audit *x, *out = NULL;
-	size_t cap = 0;
-	struct db_cur c;
-	int rc;
-
-	*rows = NULL;
-	*n = 0;
-	if ((x = calloc(1, sizeof(*x))) == NULL)
-		return DB_ERR;
-	struct dbv po[] = { DBV_STR(object != NULL ? object : ""), DBV_INT(limit), DBV_INT(offset) };
-	const struct dbv *p = object != NULL ? po : po + 1;
-	size_t np = object != NULL ? 3 : 2;
-	*total = count_of(db, sql[object != NULL ? S_AUDIT_OBJ_COUNT : S_AUDIT_ALL_COUNT], po,
-	    object != NULL ? 1 : 0, &rc);
-	if (rc < 0) {
-		free(x);
-		return rc;
-	}
-	struct dbo o[] = { DBO_INT(&x->id), DBO_INT(&x->at), DBO_STR(x->actor), DBO_STR(x->action),
-	    DBO_STR(x->object), DBO_STR(x->before), DBO_STR(x->after) };
-	if ((rc = db_query(db, &c, sql[object != NULL ? S_AUDIT_OBJ : S_AUDIT_ALL], p, np, o,
-	    nitems(o))) != DB_OK) {
-		free(x);
-		return rc;
-	}
-	while ((rc = db_next(&c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct admin_audit *np2 = reallocarray(out, nc, sizeof(*np2));
-			if (np2 == NULL) {
-				rc = DB_ERR;
-				break;
-			}
-			out = np2;
-			cap = nc;
-		}
-		out[(*n)++] = *x;
-	}
-	db_cur_close(&c);
-	free(x);
-	if (rc < 0) {
-		free(out);
-		*n = 0;
-		return rc;
-	}
-	*rows = out;
-	return DB_OK;
-}
-
-/* ---- reports ------------------------------------------------------------------------------ */
-
-static int
-rep_revenue(struct db *db, long long from, long long to, struct admin_table *t)
-{
-	char period[8], plan[33], cur[4], ni[24], nv[24], m[4][40];
-	long long inv, ves, fee, ov, cr;
-	struct db_cur c;
-	int rc;
-	struct dbv p[] = { DBV_INT(to), DBV_INT(from), DBV_INT(to), DBV_INT(from), DBV_INT(to),
-	    DBV_INT(from) };
-	struct dbo o[] = { DBO_STR(period), DBO_STR(plan), DBO_STR(cur), DBO_INT(&inv), DBO_INT(&ves),
-	    DBO_INT(&fee), DBO_INT(&ov), DBO_INT(&cr) };
-
-	if ((rc = db_query(db, &c, sql[S_REP_REVENUE], p, nitems(p), o, nitems(o))) != DB_OK)
-		return rc;
-	while ((rc = db_next(&c)) == 1) {
-		snprintf(ni, sizeof(ni), "%lld", inv);
-		snprintf(nv, sizeof(nv), "%lld", ves);
-		money_cell(fee, cur, m[0], sizeof(m[0]));
-		money_cell(ov, cur, m[1], sizeof(m[1]));
-		money_cell(cr, cur, m[2], sizeof(m[2]));
-		money_cell(fee + ov + cr, cur, m[3], sizeof(m[3]));
-		const char *row[] = { period, plan, cur, ni, nv, m[0], m[1], m[2], m[3] };
-		if (admin_table_add(t, row) == -1) {
-			rc = DB_ERR;
-			break;
-		}
-	}
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
-}
-
-static int
-rep_usage(struct db *db, long long from, long long to, struct admin_table *t)
-{
-	char ve[9], node[65], v[5][32];
-	struct db_cur c;
-	int rc;
-	struct dbv p[] = { DBV_INT(from), DBV_INT(to) };
-	struct dbo o[] = { DBO_STR(ve), DBO_STR(node), DBO_STR(v[0]), DBO_STR(v[1]), DBO_STR(v[2]),
-	    DBO_STR(v[3]), DBO_STR(v[4]) };
-
-	if ((rc = db_query(db, &c, sql[S_REP_USAGE], p, nitems(p), o, nitems(o))) != DB_OK)
-		return rc;
-	while ((rc = db_next(&c)) == 1) {
-		const char *row[] = { ve, node, v[0], v[1], v[2], v[3], v[4] };
-		if (admin_table_add(t, row) == -1) {
-			rc = DB_ERR;
-			break;
-		}
-	}
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
-}
-
-static int
-rep_overage(struct db *db, long long from, long long to, struct admin_table *t)
-{
-	char period[8], number[25], ve[9], plan[33], res[16], unit[17], cur[4], q[40], pr[40], am[40];
-	long long qty, price, amount;
-	struct db_cur c;
-	int rc;
-	struct dbv p[] = { DBV_INT(to), DBV_INT(from) };
-	struct dbo o[] = { DBO_STR(period), DBO_STR(number), DBO_STR(ve), DBO_STR(plan), DBO_STR(res),
-	    DBO_INT(&qty), DBO_STR(unit), DBO_INT(&price), DBO_INT(&amount), DBO_STR(cur) };
-
-	if ((rc = db_query(db, &c, sql[S_REP_OVERAGE], p, nitems(p), o, nitems(o))) != DB_OK)
-		return rc;
-	while ((rc = db_next(&c)) == 1) {
-		money_fixed6(qty, q, sizeof(q));
-		money_cell(price, cur, pr, sizeof(pr));
-		money_cell(amount, cur, am, sizeof(am));
-		const char *row[] = { period, number, ve, plan, res, q, unit, pr, am, cur };
-		if (admin_table_add(t, row) == -1) {
-			rc = DB_ERR;
-			break;
-		}
-	}
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
-}
-
-static int
-rep_unpaid(struct db *db, long long from, long long to, long long now, struct admin_table *t)
-{
-	char number[25], period[8], email[255], cur[4], acct[24], iss[11], due[11], days[24];
-	char m[5][40];
-	long long account, issued, due_at, total, cred, paid;
-	struct db_cur c;
-	int rc;
-	struct dbv p[] = { DBV_INT(from), DBV_INT(to) };
-	struct dbo o[] = { DBO_STR(number), DBO_STR(period), DBO_INT(&account), DBO_STR(email),
-	    DBO_INT(&issued), DBO_INT(&due_at), DBO_INT(&total), DBO_INT(&cred), DBO_INT(&paid),
-	    DBO_STR(cur) };
-
-	if ((rc = db_query(db, &c, sql[S_REP_UNPAID], p, nitems(p), o, nitems(o))) != DB_OK)
-		return rc;
-	while ((rc = db_next(&c)) == 1) {
-		/* Whole days since the due date passed (billing: overdue once now > due_at). */
-		long long late = now > due_at ? (now - due_at) / 86400 : 0;
-		snprintf(acct, sizeof(acct), "%lld", account);
-		snprintf(days, sizeof(days), "%lld", late);
-		admin_date_format(issued, iss);
-		admin_date_format(due_at, due);
-		money_cell(total, cur, m[0], sizeof(m[0]));
-		money_cell(cred, cur, m[1], sizeof(m[1]));
-		money_cell(paid, cur, m[2], sizeof(m[2]));
-		money_cell(total + cred - paid, cur, m[3], sizeof(m[3]));
-		const char *row[] = { number, period, acct, email, iss, due, m[0], m[1], m[2], m[3], cur,
-		    days, now > due_at ? "overdue" : "open" };
-		if (admin_table_add(t, row) == -1) {
-			rc = DB_ERR;
-			break;
-		}
-	}
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
-}
-
-int
-db_admin_report(struct db *db, enum admin_report k, long long from, long long to, long long now,
-    struct admin_table *t)
-{
-	int rc = DB_ERR;
-
-	admin_table_init(t, k);
-	switch (k) {
-	case AR_REVENUE: rc = rep_revenue(db, from, to, t); break;
-	case AR_USAGE: rc = rep_usage(db, from, to, t); break;
-	case AR_OVERAGE: rc = rep_overage(db, from, to, t); break;
-	case AR_UNPAID: rc = rep_unpaid(db, from, to, now, t); break;
-	case AR__MAX: break;
-	}
-	if (rc != DB_OK)
-		admin_table_free(t);
-	return rc;
-}
-
-int
-db_admin_usage_days(struct db *db, long long from, long long to, struct admin_day *days,
-    size_t cap, size_t *n)
-{
-	struct admin_day x;
-	struct db_cur c;
-	int rc;
-	struct dbv p[] = { DBV_INT(from), DBV_INT(to), DBV_INT((long long)cap) };
-	struct dbo o[] = { DBO_INT(&x.t), DBO_INT(&x.cpu_us), DBO_INT(&x.net_in), DBO_INT(&x.net_out) };
-
-	*n = 0;
-	if ((rc = db_query(db, &c, sql[S_USAGE_DAYS], p, nitems(p), o, nitems(o))) != DB_OK)
-		return rc;
-	while ((rc = db_next(&c)) == 1)
-		if (*n < cap)
-			days[(*n)++] = x;
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
 }

@@ -11,15 +11,11 @@
  * catalog_plan_import, which runs its own transaction; their audit rows
  * come from triggers (db/migrations/0005_admin.sql) inside it.  Billing's
  * documents (invoice runs, payments, credit notes) are audited by
- * lib/db/db_billing.c in the same way; callers pass the actor.
+ * the billing modules (db_bill.h) in the same way; callers pass the actor.
  *
- * Reports (revenue, usage, overage, unpaid) are tables of text cells, the
- * same for the HTML page, the JSON answer and the CSV download, so the three
- * can never disagree.  Money in reports is an exact decimal string in the
- * currency's major unit ("12.34", never a float) with a currency column.
- *
- * The pure helpers (dates, CSV, LIKE patterns, field syntax) come first and
- * are unit-tested in tests/unit/test_admin.c.
+ * The dashboard, the audit log's pages and the reports are db_report.h's;
+ * the pure rules (dates, CSV, LIKE patterns, field syntax, report tables)
+ * are lib/domain/admin_rules.h's.
  */
 #ifndef VEP_DB_ADMIN_H
 #define VEP_DB_ADMIN_H
@@ -30,91 +26,7 @@
 struct buf;
 struct db;
 
-/* ---- pure helpers -------------------------------------------------------------- */
-
-/*
- * A calendar date "YYYY-MM-DD" (1970-01-01 to 9999-12-31; exactly ten
- * characters; the day must exist: 2026-02-30 does not) to its 00:00 UTC in
- * epoch seconds.  0 or -1.
- */
-int	admin_date_parse(const char *s, long long *t);
-/* The UTC date of t as "YYYY-MM-DD" into out[11]. */
-void	admin_date_format(long long t, char out[11]);
-
-#define ADMIN_MAX_SPAN_YEARS	5
-
-/*
- * A report's range: from and to are dates, to inclusive, from <= to, and to
- * before the day five years after from.  Returns NULL with [*t_from, *t_to)
- * set (t_to is the day after to, 00:00 UTC), or a sentence for the client
- * with *field naming the field it is about ("from" or "to").
- */
-const char *admin_range_check(const char *from, const char *to, long long *t_from,
-	    long long *t_to, const char **field);
-
-/* Escape \, % and _ for a LIKE pattern (backslash escapes); out always NUL-terminated. */
-void	admin_like_escape(const char *in, char *out, size_t outlen);
-
-/*
- * Field syntax shared by the screens and the API.  Each returns 1 when s
- * is acceptable, else 0.
- *   admin_name_valid: an operator's login name, 1..64 of [A-Za-z0-9._@-].
- *   admin_node_name_valid: 1..64 of [a-z0-9._-] (as catalog_node_add).
- *   admin_url_valid: http:// or https://, at most 255, no spaces or quotes.
- *   admin_text_valid: valid UTF-8, at most max characters, no control
- *	characters except (when multiline) CR, LF and TAB.
- *   admin_invoice_number_valid: INV-YYYY-NNNNNN or CN-YYYY-NNNNNN (kind "INV"/"CN").
- */
-int	admin_name_valid(const char *s);
-int	admin_node_name_valid(const char *s);
-int	admin_url_valid(const char *s);
-int	admin_text_valid(const char *s, size_t max, int multiline);
-int	admin_invoice_number_valid(const char *s, const char *kind);
-
-/* ---- reports as tables --------------------------------------------------------- */
-
-enum admin_report { AR_REVENUE, AR_USAGE, AR_OVERAGE, AR_UNPAID, AR__MAX };
-
-/* The report named s ("revenue", ...), or -1. */
-int	admin_report_parse(const char *s);
-const char *admin_report_name(enum admin_report);
-/* A sentence on what a report's rows are, for the screen. */
-const char *admin_report_about(enum admin_report);
-/* Whether the report reads billing's tables. */
-int	admin_report_needs_billing(enum admin_report);
-
-enum admin_coltype { AC_TEXT, AC_INT, AC_DEC };	/* AC_DEC: an exact decimal as text */
-
-struct admin_table {
-	enum admin_report	 kind;
-	size_t			 ncols;
-	const char *const	*cols;		/* static names */
-	const enum admin_coltype *types;	/* static */
-	size_t			 nrows, cap;	/* rows held, rows allocated */
-	char			**cells;	/* nrows x ncols, each malloc'd */
-};
-
-/* An empty table with kind's columns. */
-void	admin_table_init(struct admin_table *, enum admin_report);
-void	admin_table_free(struct admin_table *);
-/* Append a row of ncols cells (copied).  0 or -1 (out of memory). */
-int	admin_table_add(struct admin_table *, const char *const *cells);
-/* The cell (borrowed). */
-const char *admin_table_cell(const struct admin_table *, size_t row, size_t col);
-
-/*
- * One CSV field (RFC 4180: quoted when it holds a comma, quote, CR or LF,
- * quotes doubled), made safe for spreadsheets: a field starting with =, +,
- * -, @, TAB or CR gets a leading single quote.
- */
-void	admin_csv_cell(struct buf *, const char *);
-/* The table as CSV: a header line, then the rows; CRLF line ends.  0 or -1. */
-int	admin_table_csv(const struct admin_table *, struct buf *);
-/*
- * {"report":name,"from":from,"to":to,"columns":[...],"rows":[[...]]}: AC_INT
- * cells as JSON integers, the others as strings.  New reference or NULL.
- */
-json_t	*admin_table_json(const struct admin_table *, const char *from, const char *to);
+#include "admin_rules.h"
 
 /* ---- results of the changes ---------------------------------------------------- */
 
@@ -126,6 +38,7 @@ enum admin_rc {
 	ADM_ECONFLICT = -102,	/* not possible in this state: deleted VE, no room, node in use (HTTP 409) */
 	ADM_EINPUT = -103,	/* bad input; err says why (HTTP 422) */
 	ADM_EDB = -104,		/* database failed or away (HTTP 503); logged */
+	ADM_EEXISTS = -105,	/* the object exists already; err says which (HTTP 409) */
 };
 
 /* ---- operators -------------------------------------------------------------------- */
@@ -226,7 +139,10 @@ struct admin_node {
 
 /* Every node by name into *rows (free()) and *n.  0 or < 0 db_rc. */
 int	db_admin_nodes(struct db *, struct admin_node **rows, size_t *n);
-/* Add a node (catalog_node_add), audited; its token into token[65].  ADM_OK, ADM_EINPUT, ADM_EDB. */
+/*
+ * Add a node (catalog_node_add), audited; its token into token[65].
+ * ADM_OK, ADM_EINPUT, ADM_EEXISTS (a node of that name), ADM_EDB.
+ */
 int	db_admin_node_add(struct db *, const char *name, const char *url, const char *actor,
 	    long long now, char token[65], char *err, size_t errlen);
 /* Enable or disable a node (placement skips disabled ones), audited.  ADM_OK, ADM_NOCHANGE, ADM_ENONODE. */
@@ -293,67 +209,5 @@ int	db_admin_credit_notes(struct db *, long long limit, long long offset,
 	    struct admin_doc **rows, size_t *n, long long *total);
 int	db_admin_payments(struct db *, long long limit, long long offset,
 	    struct admin_doc **rows, size_t *n, long long *total);
-
-/* ---- dashboard and audit log ------------------------------------------------------- */
-
-#define ADMIN_MAX_CUR	8
-
-struct admin_money {
-	char		 currency[4];
-	long long	 amount;
-	long long	 count;
-};
-
-struct admin_dash {
-	long long	 ves[4];		/* active, suspended, expired, deleted */
-	long long	 nodes_up, nodes_failing, nodes_down, nodes_unknown, nodes_disabled;
-	int		 billing;		/* billing's tables exist */
-	char		 period_last[8], period_prev[8];	/* the two months before now's */
-	struct admin_money invoiced_last[ADMIN_MAX_CUR], invoiced_prev[ADMIN_MAX_CUR];
-	size_t		 ninvoiced_last, ninvoiced_prev;
-	struct admin_money paid_this[ADMIN_MAX_CUR], paid_last[ADMIN_MAX_CUR];	/* received this / last month */
-	size_t		 npaid_this, npaid_last;
-	struct admin_money unpaid[ADMIN_MAX_CUR], overdue[ADMIN_MAX_CUR];
-	size_t		 nunpaid, noverdue;
-};
-/* 0 or < 0 db_rc. */
-int	db_admin_dashboard(struct db *, long long now, struct admin_dash *);
-
-struct admin_audit {
-	long long	 id, at;
-	char		 actor[65];
-	char		 action[65];
-	char		 object[65];
-	char		 before[2048];		/* "" when NULL; cut at 2000 characters */
-	char		 after[2048];
-};
-/* The newest entries (of object when not NULL).  *rows free(); 0 or < 0. */
-int	db_admin_audit(struct db *, const char *object, long long limit, long long offset,
-	    struct admin_audit **rows, size_t *n, long long *total);
-
-/* ---- reports ------------------------------------------------------------------------ */
-
-/*
- * Fill t (admin_table_init'ed by this function) with report kind over
- * [from, to) (epoch seconds at 00:00 UTC), as of now:
- *   revenue: per invoice period (months overlapping the range), plan and
- *	currency: invoices, VEs, fees, overage, credits, net (before tax).
- *   usage: per VE (with its node) from usage_day: CPU milliseconds,
- *	traffic in and out bytes, average disk and virtual memory bytes.
- *   overage: every overage line of invoices for periods overlapping the range.
- *   unpaid: invoices issued in the range with an open balance now, with
- *	days overdue.
- * 0 or < 0 db_rc (t freed).
- */
-int	db_admin_report(struct db *, enum admin_report, long long from, long long to, long long now,
-	    struct admin_table *t);
-
-/* A day's traffic and CPU over all VEs, for the usage chart. */
-struct admin_day {
-	long long	 t, cpu_us, net_in, net_out;
-};
-/* Days in [from, to) with usage, oldest first, at most cap.  0 or < 0. */
-int	db_admin_usage_days(struct db *, long long from, long long to, struct admin_day *days,
-	    size_t cap, size_t *n);
 
 #endif

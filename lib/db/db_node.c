@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "auth.h"
+#include "secret.h"
 #include "db.h"
 #include "db_node.h"
 #include "log.h"

@@ -127,7 +127,7 @@ db_sla_terms_load(struct db *db, long long plan_id, struct sla_vterms **out, siz
 			if (*n == cap) {
 				size_t nc = cap ? cap * 2 : 16;
 				if ((x = reallocarray(*out, nc, sizeof(*x))) == NULL) {
-					rc = DB_ERR;
+					rc = DB_NOMEM;
 					break;
 				}
 				*out = x;
@@ -223,7 +223,7 @@ db_sla_avail_all(struct db *db, long long from, long long to, struct sla_veavail
 			size_t nc = cap ? cap * 2 : 1024;
 			struct sla_veavail *y = reallocarray(*out, nc, sizeof(*y));
 			if (y == NULL) {
-				rc = DB_ERR;
+				rc = DB_NOMEM;
 				break;
 			}
 			*out = y;

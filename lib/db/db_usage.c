@@ -1,8 +1,7 @@
 /*
  * All SQL of usage accounting; see db_usage.h.  Row writes use bulk array
- * binding with row-wise layout (STMT_ATTR_ROW_SIZE): the caller's array
- * of structs is sent as is, one execute per chunk of CHUNK rows, strings
- * NUL-terminated (STMT_INDICATOR_NTS).  Partition maintenance is DDL and
+ * binding (db_exec_bulk in db.c): the caller's array of structs is sent as
+ * is, one execute per DB_BULK_ROWS rows.  Partition maintenance is DDL and
  * cannot take placeholders: its text is built from integers and a fixed
  * table name only.
  */
@@ -10,14 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <mysql.h>
-
 #include "db.h"
 #include "db_usage.h"
 #include "log.h"
 #include "util.h"
-
-#define CHUNK	1000
 
 enum stmt {
 	STMT_SEQ_LOCK,
@@ -219,59 +214,16 @@ static const char *const rawtable[DU__RAWTABLES] = {
 	[DU_RAW_IP] = "usage_raw_ip",
 };
 
-/* --- bulk writes --- */
+/* --- bulk writes (db_exec_bulk in db.c) --- */
 
-enum ctype { T_INT, T_STR, T_OPT };
-
-/* One placeholder: where its value and its indicator byte are in a row. */
-struct col {
-	enum ctype	 type;
-	size_t		 off, ind;
-};
-#define C_INT(st, f)		{ T_INT, offsetof(struct st, f), 0 }
-#define C_STR(st, f, i)		{ T_STR, offsetof(struct st, f), offsetof(struct st, i) }
-#define C_OPT(st, f, i)		{ T_OPT, offsetof(struct st, f), offsetof(struct st, i) }
-
-static int
-bulk(struct db *db, enum stmt which, void *rows, size_t rowsize, size_t n,
-    const struct col *c, size_t nc, uint64_t *affected)
-{
-	MYSQL_BIND b[16];
-	MYSQL_STMT *st;
-
-	if (nc > nitems(b))
-		return DB_ERR;
-	for (size_t done = 0; done < n;) {
-		unsigned int k = (unsigned int)(n - done < CHUNK ? n - done : CHUNK);
-		char *base = (char *)rows + done * rowsize;
-
-		if ((st = db_stmt(db, sql[which])) == NULL)
-			return db_stmt_rc(db);
-		memset(b, 0, sizeof(b[0]) * nc);
-		for (size_t i = 0; i < nc; i++) {
-			b[i].buffer = base + c[i].off;
-			b[i].buffer_type = c[i].type == T_STR ? MYSQL_TYPE_STRING :
-			    MYSQL_TYPE_LONGLONG;
-			if (c[i].type != T_INT)
-				b[i].u.indicator = base + c[i].ind;
-		}
-		if (mysql_stmt_attr_set(st, STMT_ATTR_ARRAY_SIZE, &k) != 0 ||
-		    mysql_stmt_attr_set(st, STMT_ATTR_ROW_SIZE, &rowsize) != 0 ||
-		    mysql_stmt_bind_param(st, b) != 0)
-			return db_stmt_error(db, st, "bulk bind");
-		if (mysql_stmt_execute(st) != 0)
-			return db_stmt_error(db, st, "bulk execute");
-		if (affected != NULL)
-			*affected += (uint64_t)mysql_stmt_affected_rows(st);
-		done += k;
-	}
-	return DB_OK;
-}
+#define C_INT(st, f)		DB_BULK_INT(st, f)
+#define C_STR(st, f, i)		DB_BULK_STR(st, f, i)
+#define C_OPT(st, f, i)		DB_BULK_OPT(st, f, i)
 
 int
 db_usage_state_update_if(struct db *db, struct du_state *r, size_t n, uint64_t *affected)
 {
-	static const struct col c[] = {
+	static const struct db_bulk_col c[] = {
 		C_INT(du_state, node_id), C_INT(du_state, agent_start),
 		C_INT(du_state, ve_start), C_INT(du_state, cpu_user_us),
 		C_INT(du_state, cpu_sys_us), C_INT(du_state, last_t),
@@ -279,95 +231,79 @@ db_usage_state_update_if(struct db *db, struct du_state *r, size_t n, uint64_t *
 		C_INT(du_state, old_agent_start), C_INT(du_state, old_ve_start),
 		C_INT(du_state, old_user), C_INT(du_state, old_sys),
 	};
-	for (size_t i = 0; i < n; i++)
-		r[i].ind_ve = STMT_INDICATOR_NTS;
 	*affected = 0;
-	return bulk(db, STMT_STATE_UPDATE_IF, r, sizeof(*r), n, c, nitems(c), affected);
+	return db_exec_bulk(db, sql[STMT_STATE_UPDATE_IF], r, sizeof(*r), n, c, nitems(c), affected);
 }
 
 int
 db_usage_state_put(struct db *db, struct du_state *r, size_t n)
 {
-	static const struct col c[] = {
+	static const struct db_bulk_col c[] = {
 		C_STR(du_state, ve, ind_ve), C_INT(du_state, node_id),
 		C_INT(du_state, agent_start), C_INT(du_state, ve_start),
 		C_INT(du_state, cpu_user_us), C_INT(du_state, cpu_sys_us),
 		C_INT(du_state, last_t),
 	};
-	for (size_t i = 0; i < n; i++)
-		r[i].ind_ve = STMT_INDICATOR_NTS;
-	return bulk(db, STMT_STATE_PUT, r, sizeof(*r), n, c, nitems(c), NULL);
+	return db_exec_bulk(db, sql[STMT_STATE_PUT], r, sizeof(*r), n, c, nitems(c), NULL);
 }
 
 int
 db_usage_state_ip_clear(struct db *db, struct du_state *r, size_t n)
 {
-	static const struct col c[] = { C_STR(du_state, ve, ind_ve) };
-	for (size_t i = 0; i < n; i++)
-		r[i].ind_ve = STMT_INDICATOR_NTS;
-	return bulk(db, STMT_STATE_IP_CLEAR, r, sizeof(*r), n, c, nitems(c), NULL);
-}
-
-static void
-ip_ind(struct du_ip *r, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		r[i].ind_ve = r[i].ind_ip = STMT_INDICATOR_NTS;
+	static const struct db_bulk_col c[] = { C_STR(du_state, ve, ind_ve) };
+	return db_exec_bulk(db, sql[STMT_STATE_IP_CLEAR], r, sizeof(*r), n, c, nitems(c), NULL);
 }
 
 int
 db_usage_state_ip_put(struct db *db, struct du_ip *r, size_t n)
 {
-	static const struct col c[] = {
+	static const struct db_bulk_col c[] = {
 		C_STR(du_ip, ve, ind_ve), C_STR(du_ip, ip, ind_ip),
 		C_INT(du_ip, a), C_INT(du_ip, b),
 	};
-	ip_ind(r, n);
-	return bulk(db, STMT_STATE_IP_PUT, r, sizeof(*r), n, c, nitems(c), NULL);
+	return db_exec_bulk(db, sql[STMT_STATE_IP_PUT], r, sizeof(*r), n, c, nitems(c), NULL);
 }
 
 int
 db_usage_raw_put(struct db *db, struct du_raw *r, size_t n)
 {
-	static const struct col c[] = {
+	static const struct db_bulk_col c[] = {
 		C_STR(du_raw, ve, ind_ve), C_INT(du_raw, t), C_INT(du_raw, cpu_user_us),
 		C_INT(du_raw, cpu_sys_us), C_OPT(du_raw, vmem, ind_vmem),
 		C_OPT(du_raw, disk, ind_disk), C_INT(du_raw, net_in), C_INT(du_raw, net_out),
 	};
-	for (size_t i = 0; i < n; i++) {
-		r[i].ind_ve = STMT_INDICATOR_NTS;
-		r[i].ind_vmem = r[i].ind_disk = r[i].has_gauge ? STMT_INDICATOR_NONE :
-		    STMT_INDICATOR_NULL;
-	}
-	return bulk(db, STMT_RAW_PUT, r, sizeof(*r), n, c, nitems(c), NULL);
+	for (size_t i = 0; i < n; i++)
+		r[i].ind_vmem = r[i].ind_disk = !r[i].has_gauge;	/* 1: NULL */
+	return db_exec_bulk(db, sql[STMT_RAW_PUT], r, sizeof(*r), n, c, nitems(c), NULL);
+}
+
+/* An address's (t, in, out) rows: usage_raw_ip and usage_ip_hour have the same columns. */
+static int
+ip_t_put(struct db *db, enum stmt which, struct du_ip *r, size_t n)
+{
+	static const struct db_bulk_col c[] = {
+		C_STR(du_ip, ve, ind_ve), C_STR(du_ip, ip, ind_ip), C_INT(du_ip, t),
+		C_INT(du_ip, a), C_INT(du_ip, b),
+	};
+	return db_exec_bulk(db, sql[which], r, sizeof(*r), n, c, nitems(c), NULL);
 }
 
 int
 db_usage_raw_ip_put(struct db *db, struct du_ip *r, size_t n)
 {
-	static const struct col c[] = {
-		C_STR(du_ip, ve, ind_ve), C_STR(du_ip, ip, ind_ip), C_INT(du_ip, t),
-		C_INT(du_ip, a), C_INT(du_ip, b),
-	};
-	ip_ind(r, n);
-	return bulk(db, STMT_RAW_IP_PUT, r, sizeof(*r), n, c, nitems(c), NULL);
+	return ip_t_put(db, STMT_RAW_IP_PUT, r, n);
 }
 
 int
 db_usage_ip_hour_put(struct db *db, struct du_ip *r, size_t n)
 {
-	static const struct col c[] = {
-		C_STR(du_ip, ve, ind_ve), C_STR(du_ip, ip, ind_ip), C_INT(du_ip, t),
-		C_INT(du_ip, a), C_INT(du_ip, b),
-	};
-	ip_ind(r, n);
-	return bulk(db, STMT_IP_HOUR_PUT, r, sizeof(*r), n, c, nitems(c), NULL);
+	return ip_t_put(db, STMT_IP_HOUR_PUT, r, n);
 }
 
 int
 db_usage_rollup_put(struct db *db, enum du_level lvl, struct du_roll *r, size_t n)
 {
-	static const struct col c[] = {
+	static const struct db_bulk_col c[] = {
 		C_STR(du_roll, ve, ind_ve), C_INT(du_roll, t), C_INT(du_roll, cpu_user_us),
 		C_INT(du_roll, cpu_sys_us), C_INT(du_roll, net_in), C_INT(du_roll, net_out),
 		C_INT(du_roll, vmem_sum), C_INT(du_roll, disk_sum), C_INT(du_roll, samples),
@@ -376,34 +312,28 @@ db_usage_rollup_put(struct db *db, enum du_level lvl, struct du_roll *r, size_t 
 	static const enum stmt which[DU__LEVELS] = {
 		[DU_MINUTE] = STMT_MINUTE_PUT, [DU_HOUR] = STMT_HOUR_PUT, [DU_DAY] = STMT_DAY_PUT,
 	};
-	for (size_t i = 0; i < n; i++)
-		r[i].ind_ve = STMT_INDICATOR_NTS;
-	return bulk(db, which[lvl], r, sizeof(*r), n, c, nitems(c), NULL);
+	return db_exec_bulk(db, sql[which[lvl]], r, sizeof(*r), n, c, nitems(c), NULL);
 }
 
 int
 db_usage_totals_put(struct db *db, struct du_total *r, size_t n)
 {
-	static const struct col c[] = {
+	static const struct db_bulk_col c[] = {
 		C_STR(du_total, ve, ind_ve), C_INT(du_total, cpu_user_us),
 		C_INT(du_total, cpu_sys_us), C_INT(du_total, net_in), C_INT(du_total, net_out),
 		C_INT(du_total, vmem_last), C_INT(du_total, disk_last), C_INT(du_total, last_t),
 	};
-	for (size_t i = 0; i < n; i++)
-		r[i].ind_ve = STMT_INDICATOR_NTS;
-	return bulk(db, STMT_TOTALS_PUT, r, sizeof(*r), n, c, nitems(c), NULL);
+	return db_exec_bulk(db, sql[STMT_TOTALS_PUT], r, sizeof(*r), n, c, nitems(c), NULL);
 }
 
 int
 db_usage_avail_put(struct db *db, struct du_avail *r, size_t n)
 {
-	static const struct col c[] = {
+	static const struct db_bulk_col c[] = {
 		C_STR(du_avail, ve, ind_ve), C_INT(du_avail, t), C_INT(du_avail, seen),
 		C_INT(du_avail, up),
 	};
-	for (size_t i = 0; i < n; i++)
-		r[i].ind_ve = STMT_INDICATOR_NTS;
-	return bulk(db, STMT_AVAIL_PUT, r, sizeof(*r), n, c, nitems(c), NULL);
+	return db_exec_bulk(db, sql[STMT_AVAIL_PUT], r, sizeof(*r), n, c, nitems(c), NULL);
 }
 
 /* --- single statements --- */

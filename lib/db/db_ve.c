@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "auth.h"
+#include "secret.h"
 #include "db.h"
 #include "db_ve.h"
 #include "log.h"
@@ -195,7 +195,7 @@ db_ve_catalog(struct db *db, long long now, struct order_catalog *c)
 	while ((rc = db_next(&cur)) == 1) {
 		struct order_plan *np = realloc(c->plans, (c->nplans + 1) * sizeof(*np));
 		if (np == NULL) {
-			rc = DB_ERR;
+			rc = DB_NOMEM;
 			break;
 		}
 		c->plans = np;
@@ -211,7 +211,7 @@ db_ve_catalog(struct db *db, long long now, struct order_catalog *c)
 	while ((rc = db_next(&cur)) == 1) {
 		struct order_template *nt = realloc(c->tmpls, (c->ntmpls + 1) * sizeof(*nt));
 		if (nt == NULL) {
-			rc = DB_ERR;
+			rc = DB_NOMEM;
 			break;
 		}
 		c->tmpls = nt;
@@ -379,7 +379,7 @@ db_ve_create(struct db *db, const struct order *o, const struct order_catalog *c
 	    o->n[OF_FIREWALL] >= FW__MAX)
 		return DB_ERR;	/* order_check was not run */
 	if ((ids = calloc((size_t)o->n[OF_IP_COUNT], sizeof(*ids))) == NULL)
-		return DB_ERR;
+		return DB_NOMEM;
 	{
 		/* Run again after a deadlock, a certification conflict or a lost server. */
 		struct create x = { o, pl, tp, pwhash, rootcrypt, node, now, ve_id, ids };
@@ -514,7 +514,7 @@ db_ve_get(struct db *db, const char *ve_id, struct ve_info *v)
 	while ((rc = db_next(&cur)) == 1) {
 		struct ve_ip *n = realloc(v->ips, (v->nips + 1) * sizeof(*n));
 		if (n == NULL) {
-			rc = DB_ERR;
+			rc = DB_NOMEM;
 			break;
 		}
 		v->ips = n;

@@ -1,8 +1,9 @@
 /*
  * The database servers a program may use ([database] hosts): parsing of
  * the list and the order in which they are tried.  Pure functions, no
- * MariaDB: conf.c validates the key with db_hosts_parse (so a bad list is
- * a "file:line" error before anything starts) and db.c connects with it.
+ * MariaDB.  lib/base/conf.c keeps the key's text as it is; every program
+ * calls db_conf_check (db.h) right after conf_load (so a bad list is a
+ * "file:line" error before anything starts) and db.c connects with it.
  *
  *	hosts = 127.0.0.1:3411, db2.example.net:3306, [2001:db8::7]:3306
  *	hosts = /run/mysqld/n1.sock, /run/mysqld/n2.sock

@@ -1,4 +1,7 @@
-# lib/db/: every SQL statement of the project, one file an area.
+# lib/db/: every SQL statement of the project, one file an area.  Billing is
+# a DAG (db_bill.h shows it): db_bill at the bottom, then db_docnum,
+# db_versions, db_periods, db_charges, and the run, late usage, documents,
+# payments and policies above them.
 lib_libvep_a_SOURCES += \
 	lib/db/db.c lib/db/db.h \
 	lib/db/dbhost.c lib/db/dbhost.h \
@@ -7,8 +10,19 @@ lib_libvep_a_SOURCES += \
 	lib/db/db_ve.c lib/db/db_ve.h \
 	lib/db/db_usage.c lib/db/db_usage.h \
 	lib/db/db_history.c lib/db/db_history.h \
+	lib/db/db_auth.c lib/db/db_auth.h \
 	lib/db/db_admin.c lib/db/db_admin.h \
-	lib/db/db_billing.c lib/db/db_billing.h \
-	lib/db/db_adjust.c lib/db/db_adjust.h \
+	lib/db/db_report.c lib/db/db_report.h \
+	lib/db/db_bill.c lib/db/db_bill.h \
+	lib/db/db_docnum.c lib/db/db_docnum.h \
+	lib/db/db_versions.c lib/db/db_versions.h \
+	lib/db/db_periods.c lib/db/db_periods.h \
+	lib/db/db_charges.c lib/db/db_charges.h \
+	lib/db/db_invoice_run.c lib/db/db_invoice_run.h \
+	lib/db/db_late.c lib/db/db_late.h \
+	lib/db/db_docs.c lib/db/db_docs.h \
+	lib/db/db_payments.c lib/db/db_payments.h \
+	lib/db/db_policy.c lib/db/db_policy.h \
 	lib/db/db_sla.c lib/db/db_sla.h \
-	lib/db/self_billing.c lib/db/self_billing.h
+	lib/db/self_billing.c lib/db/self_billing.h \
+	lib/db/db_migrate.c lib/db/db_migrate.h

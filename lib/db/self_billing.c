@@ -13,7 +13,7 @@ static const char *const sql[S__MAX] = {
 	[S_CAPS] =
 	    "SELECT resource, reached_at, used_bytes, cap_bytes, action = 'suspend', throttle_kbps "
 	    "FROM ve_caps WHERE ve_id = ? AND period = ? ORDER BY reached_at, resource",
-	/* As billing_caps_check sums it (db_billing.c S_CAPS_USAGE). */
+	/* As db_policy_caps_check sums it (db_policy.c S_CAPS_USAGE). */
 	[S_TRAFFIC] =
 	    "SELECT CAST(COALESCE(SUM(net_in_bytes), 0) AS SIGNED), "
 	    "CAST(COALESCE(SUM(net_out_bytes), 0) AS SIGNED) "

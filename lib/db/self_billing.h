@@ -1,8 +1,8 @@
 /*
  * self_billing: the few reads the self-maintenance screen needs beyond
- * lib/db/db_billing.c (which gives charges, explanations and invoices as the
- * API shows them): the traffic caps a VE reached in a month (ve_caps, as
- * billing_caps_check recorded them) and its traffic in a month, summed
+ * lib/db/db_charges.c and db_docs.c (which give charges, explanations and
+ * invoices as the API shows them): the traffic caps a VE reached in a month (ve_caps, as
+ * db_policy_caps_check recorded them) and its traffic in a month, summed
  * from usage_day exactly as the cap check sums it, so the numbers the
  * customer sees next to a cap are the ones the cap was decided on.
  */

@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "http.h"
+#include "kv.h"
+#include "net.h"
 #include "order.h"
 #include "util.h"
 

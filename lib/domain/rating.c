@@ -12,20 +12,16 @@
 
 #define MONTH_MAX_S	(31LL * 86400)
 
-static const char *const res_names[RR__MAX] = {
-	[RR_FEE] = "fee", [RR_DISK] = "disk", [RR_CPU] = "cpu", [RR_VMEM] = "vmem",
-	[RR_TRAFFIC] = "traffic", [RR_TRAFFIC_IN] = "traffic_in", [RR_TRAFFIC_OUT] = "traffic_out",
-	[RR_AVAIL] = "availability",
-};
-static const char *const res_units[RR__MAX] = {
-	[RR_FEE] = "month", [RR_DISK] = "GB-month", [RR_CPU] = "CPU-hour",
-	[RR_VMEM] = "GB-hour", [RR_TRAFFIC] = "GB", [RR_TRAFFIC_IN] = "GB",
-	[RR_TRAFFIC_OUT] = "GB", [RR_AVAIL] = "%",
-};
-static const char *const res_raw_units[RR__MAX] = {
-	[RR_FEE] = "s", [RR_DISK] = "byte-s", [RR_CPU] = "us", [RR_VMEM] = "byte-s",
-	[RR_TRAFFIC] = "byte", [RR_TRAFFIC_IN] = "byte", [RR_TRAFFIC_OUT] = "byte",
-	[RR_AVAIL] = "ppm",
+/* Names as the API and invoices show them; [RR__MAX]: all NULL, for an out-of-range value. */
+static const struct rate_res_info res_info[RR__MAX + 1] = {
+	[RR_FEE] = { "fee", "month", "s" },
+	[RR_DISK] = { "disk", "GB-month", "byte-s" },
+	[RR_CPU] = { "cpu", "CPU-hour", "us" },
+	[RR_VMEM] = { "vmem", "GB-hour", "byte-s" },
+	[RR_TRAFFIC] = { "traffic", "GB", "byte" },
+	[RR_TRAFFIC_IN] = { "traffic_in", "GB", "byte" },
+	[RR_TRAFFIC_OUT] = { "traffic_out", "GB", "byte" },
+	[RR_AVAIL] = { "availability", "%", "ppm" },
 };
 /* Base units per micro-unit: 3600 us is 10^-6 CPU-hour, 1000 bytes 10^-6 GB, ... */
 static const int64_t res_raw_per_micro[RR__MAX] = {
@@ -36,22 +32,10 @@ static const char *const kind_names[RK__MAX] = {
 	[RK_FEE] = "fee", [RK_USAGE] = "usage", [RK_OVERAGE] = "overage", [RK_CREDIT] = "credit",
 };
 
-const char *
-rate_res_name(enum rate_res r)
+const struct rate_res_info *
+rate_res_info(enum rate_res r)
 {
-	return (unsigned)r < RR__MAX ? res_names[r] : NULL;
-}
-
-const char *
-rate_res_unit(enum rate_res r)
-{
-	return (unsigned)r < RR__MAX ? res_units[r] : NULL;
-}
-
-const char *
-rate_res_raw_unit(enum rate_res r)
-{
-	return (unsigned)r < RR__MAX ? res_raw_units[r] : NULL;
+	return &res_info[(unsigned)r < RR__MAX ? r : RR__MAX];
 }
 
 const char *
@@ -64,7 +48,7 @@ int
 rate_res_parse(const char *s)
 {
 	for (int i = 0; s != NULL && i < RR__MAX; i++)
-		if (strcmp(s, res_names[i]) == 0)
+		if (strcmp(s, res_info[i].name) == 0)
 			return i;
 	return -1;
 }
@@ -374,4 +358,35 @@ rate_month_of(int64_t t, int *y, int *m)
 	gmtime_r(&tt, &tm);
 	*y = tm.tm_year + 1900;
 	*m = tm.tm_mon + 1;
+}
+
+int64_t
+rate_day_floor(int64_t t)
+{
+	return t - ((t % 86400) + 86400) % 86400;
+}
+
+int64_t
+rate_day_ceil(int64_t t)
+{
+	int64_t f = rate_day_floor(t);
+	return f == t ? t : f + 86400;
+}
+
+size_t
+rate_version_at(const struct rate_version *v, size_t nv, int64_t t)
+{
+	size_t i = 0;
+	while (i + 1 < nv && v[i + 1].valid_from <= t)
+		i++;
+	return i;
+}
+
+int
+rate_usage_add(struct rate_usage *a, const struct rate_usage *b)
+{
+	return __builtin_add_overflow(a->cpu_us, b->cpu_us, &a->cpu_us) ||
+	    __builtin_add_overflow(a->vmem_byte_s, b->vmem_byte_s, &a->vmem_byte_s) ||
+	    __builtin_add_overflow(a->in_bytes, b->in_bytes, &a->in_bytes) ||
+	    __builtin_add_overflow(a->out_bytes, b->out_bytes, &a->out_bytes) ? -1 : 0;
 }

@@ -138,9 +138,15 @@ int	rate_totals(const struct rate_line *, size_t n, int64_t tax_bp,
 	    int64_t *subtotal, int64_t *tax, int64_t *total);
 
 /* Names as the API and invoices show them; NULL for an out-of-range value. */
-const char *rate_res_name(enum rate_res);
-const char *rate_res_unit(enum rate_res);
-const char *rate_res_raw_unit(enum rate_res);
+struct rate_res_info {
+	const char	*name;		/* "cpu" */
+	const char	*unit;		/* of quantities: "CPU-hour" */
+	const char	*raw_unit;	/* of raw amounts: "us" */
+};
+const struct rate_res_info *rate_res_info(enum rate_res);
+#define rate_res_name(r)	(rate_res_info(r)->name)
+#define rate_res_unit(r)	(rate_res_info(r)->unit)
+#define rate_res_raw_unit(r)	(rate_res_info(r)->raw_unit)
 const char *rate_kind_name(enum rate_kind);
 /* The enum of a name, or -1. */
 int	rate_res_parse(const char *);
@@ -154,5 +160,12 @@ int	rate_period_parse(const char *, int *year, int *month);
 void	rate_month_bounds(int year, int month, int64_t *from, int64_t *to);
 /* The month containing t. */
 void	rate_month_of(int64_t t, int *year, int *month);
+/* The start of t's UTC day, and the first day start at or after t. */
+int64_t	rate_day_floor(int64_t t);
+int64_t	rate_day_ceil(int64_t t);
+/* The index of the version of v[0..nv) in force at t (0 before the first). */
+size_t	rate_version_at(const struct rate_version *v, size_t nv, int64_t t);
+/* *a += *b; -1 (a partly added) when a sum does not fit 64 bits. */
+int	rate_usage_add(struct rate_usage *a, const struct rate_usage *b);
 
 #endif

@@ -10,29 +10,10 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "kv.h"
 #include "util.h"
 
-#define KV_MAX_PAIRS	256
-#define KV_MAX_KEY	64
-
-struct kv {
-	char	*key;
-	char	*val;		/* NUL-terminated; never contains NUL */
-	size_t	 vlen;
-};
-
-struct kvlist {
-	struct kv	*v;
-	size_t		 n, cap;
-};
-
 enum http_method { M_GET = 1, M_POST = 2, M_DELETE = 4, M_HEAD = 8, M_PUT = 16, M_OTHER = 32 };
-
-void	 kv_free(struct kvlist *);
-/* First value of key, or NULL.  Borrowed from the list. */
-const char *kv_get(const struct kvlist *, const char *key);
-/* How many times key occurs. */
-size_t	 kv_count(const struct kvlist *, const char *key);
 
 /*
  * Parse application/x-www-form-urlencoded (also query strings): '&'

@@ -255,8 +255,10 @@ web_main(int argc, char **argv, const char *prog, const struct page *pages, size
 		}
 	}
 	log_init(prog, debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 1, !debug);
-	if ((w.conf = conf_load(cpath, err, sizeof(err))) == NULL) {
+	if ((w.conf = conf_load(cpath, err, sizeof(err))) == NULL ||
+	    db_conf_check(w.conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", prog, err);
+		conf_free(w.conf);
 		return 1;
 	}
 	if (auth_form_key_load(w.conf, w.form_key, err, sizeof(err)) == -1) {

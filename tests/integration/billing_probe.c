@@ -32,8 +32,13 @@
 
 #include "conf.h"
 #include "db.h"
-#include "db_adjust.h"
-#include "db_billing.h"
+#include "db_bill.h"
+#include "db_docs.h"
+#include "db_invoice_run.h"
+#include "db_late.h"
+#include "db_payments.h"
+#include "db_periods.h"
+#include "db_policy.h"
 #include "db_usage.h"
 #include "log.h"
 #include "rating.h"
@@ -66,7 +71,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (strcmp(argv[3], "due") == 0 && argc == 6) {
-		int y, m, due = billing_due_period(num(argv[4]), num(argv[5]), &y, &m);
+		int y, m, due = db_invoice_run_due_period(num(argv[4]), num(argv[5]), &y, &m);
 		printf("due %d %d %d\n", due, y, m);
 		return 0;
 	}
@@ -79,7 +84,7 @@ main(int argc, char **argv)
 		int y, m, created = 0;
 		if (rate_period_parse(argv[4], &y, &m) == -1) {
 			fprintf(stderr, "billing_probe: bad period\n");
-		} else if (billing_invoice_run_opt(db, y, m, num(argv[5]), (int)num(argv[6]), "probe",
+		} else if (db_invoice_run_opt(db, y, m, num(argv[5]), (int)num(argv[6]), "probe",
 		    &created, err, sizeof(err)) != BILLING_OK) {
 			fprintf(stderr, "billing_probe: %s\n", err);
 		} else {
@@ -89,7 +94,7 @@ main(int argc, char **argv)
 	} else if (strcmp(argv[3], "overdue") == 0 && argc == 6) {
 		char (*ves)[9] = NULL;
 		size_t n = 0;
-		if (billing_overdue_ves(db, num(argv[4]), (int)num(argv[5]), &ves, &n) == BILLING_OK) {
+		if (db_policy_overdue_ves(db, num(argv[4]), (int)num(argv[5]), &ves, &n) == BILLING_OK) {
 			for (size_t i = 0; i < n; i++)
 				printf("%s\n", ves[i]);
 			rc = 0;
@@ -97,19 +102,19 @@ main(int argc, char **argv)
 		free(ves);
 	} else if (strcmp(argv[3], "unpaid") == 0 && argc == 6) {
 		int sus = 0, res = 0;
-		if (billing_overdue_apply(db, num(argv[4]), (int)num(argv[5]), &sus, &res) == BILLING_OK) {
+		if (db_policy_overdue_apply(db, num(argv[4]), (int)num(argv[5]), &sus, &res) == BILLING_OK) {
 			printf("suspended %d resumed %d\n", sus, res);
 			rc = 0;
 		}
 	} else if (strcmp(argv[3], "caps") == 0 && argc == 6) {
 		int reached = 0, released = 0;
-		if (billing_caps_check(db, num(argv[4]), num(argv[5]), &reached, &released) == BILLING_OK) {
+		if (db_policy_caps_check(db, num(argv[4]), num(argv[5]), &reached, &released) == BILLING_OK) {
 			printf("reached %d released %d\n", reached, released);
 			rc = 0;
 		}
 	} else if (strcmp(argv[3], "throttle") == 0 && argc == 6) {
 		long long kbps = 0;
-		if (billing_cap_throttle_kbps(db, argv[4], num(argv[5]), &kbps) == BILLING_OK) {
+		if (db_policy_cap_throttle_kbps(db, argv[4], num(argv[5]), &kbps) == BILLING_OK) {
 			printf("kbps %lld\n", kbps);
 			rc = 0;
 		}
@@ -129,7 +134,7 @@ main(int argc, char **argv)
 		}
 		if (db_begin(db) == DB_OK && db_usage_rollup_put(db, DU_HOUR, &r[0], 1) == DB_OK &&
 		    db_usage_rollup_put(db, DU_DAY, &r[1], 1) == DB_OK &&
-		    db_adjust_mark_days(db, &r[1], 1, now, &marked) == DB_OK &&
+		    db_periods_mark_days(db, &r[1], 1, now, &marked) == DB_OK &&
 		    db_commit(db) == DB_OK) {
 			printf("marked %zu\n", marked);
 			rc = 0;
@@ -139,20 +144,20 @@ main(int argc, char **argv)
 		}
 	} else if (strcmp(argv[3], "adjust") == 0 && argc == 6) {
 		int dn = 0, cn = 0;
-		if (db_adjust_run(db, num(argv[4]), (int)num(argv[5]), "probe", &dn, &cn, err,
+		if (db_late_run(db, num(argv[4]), (int)num(argv[5]), "probe", &dn, &cn, err,
 		    sizeof(err)) == BILLING_OK) {
 			printf("debit %d credit %d\n", dn, cn);
 			rc = 0;
 		} else
 			fprintf(stderr, "billing_probe: %s\n", err);
 	} else if (strcmp(argv[3], "credit") == 0 && argc >= 7) {
-		struct billing_cn_line l = { "", RR_FEE, -1, "test credit" };
+		struct db_cn_line l = { "", RR_FEE, -1, "test credit" };
 		char number[25];
 		long long n = num(argv[5]);
 		int k = argc - 6;
 		rc = 0;
 		for (long long i = 0; i < n; i++) {
-			int r = billing_credit_note(db, argv[6 + i % k], &l, 1, "concurrent test",
+			int r = db_payments_credit_note(db, argv[6 + i % k], &l, 1, "concurrent test",
 			    "probe", num(argv[4]), number, err, sizeof(err));
 			if (r != BILLING_OK) {
 				fprintf(stderr, "billing_probe: credit note %lld on %s: %d %s (%s)\n", i,
@@ -163,11 +168,11 @@ main(int argc, char **argv)
 			printf("%s\n", number);
 		}
 	} else if (strcmp(argv[3], "credit1") == 0 && argc >= 6) {
-		struct billing_cn_line l = { "", RR_FEE, -1, "test credit" };
+		struct db_cn_line l = { "", RR_FEE, -1, "test credit" };
 		char number[25];
 		rc = 0;
 		for (int i = 5; i < argc && rc == 0; i++) {
-			int r = billing_credit_note(db, argv[i], &l, 1, "concurrent test", "probe",
+			int r = db_payments_credit_note(db, argv[i], &l, 1, "concurrent test", "probe",
 			    num(argv[4]), number, err, sizeof(err));
 			if (r == BILLING_OK)
 				printf("credited %s\n", argv[i]);
@@ -183,7 +188,7 @@ main(int argc, char **argv)
 		long long n = num(argv[5]), id = 0, done = 0;
 		rc = 0;
 		for (long long i = 0; i < n; i++) {
-			int r = billing_payment_add(db, argv[6], 1, num(argv[4]), "test", "probe",
+			int r = db_payments_add(db, argv[6], 1, num(argv[4]), "test", "probe",
 			    num(argv[4]), &id, err, sizeof(err));
 			if (r == BILLING_OK)
 				done++;
@@ -198,7 +203,7 @@ main(int argc, char **argv)
 	} else if (strcmp(argv[3], "pay") == 0 && argc >= 6) {
 		rc = 0;
 		for (int i = 5; i < argc && rc == 0; i++) {
-			json_t *inv = billing_invoice_json(db, argv[i], NULL, num(argv[4]), &rc);
+			json_t *inv = db_docs_invoice_json(db, argv[i], NULL, num(argv[4]), &rc);
 			long long open = 0, id = 0;
 			if (inv != NULL)
 				open = json_integer_value(json_object_get(inv, "balance_minor"));
@@ -212,7 +217,7 @@ main(int argc, char **argv)
 				printf("refused %s\n", argv[i]);	/* paid already */
 				continue;
 			}
-			int r = billing_payment_add(db, argv[i], open, num(argv[4]), "test", "probe",
+			int r = db_payments_add(db, argv[i], open, num(argv[4]), "test", "probe",
 			    num(argv[4]), &id, err, sizeof(err));
 			if (r == BILLING_OK)
 				printf("paid %s\n", argv[i]);

@@ -406,7 +406,7 @@ class Billing(unittest.TestCase):
         nlines = sql_value("SELECT COUNT(*) FROM invoice_lines")
         r = request("POST", "/api/v1/admin/invoice-runs", {"period": "2025-03"}, admin_headers())
         self.assertEqual(r.status, 200, r.text)
-        # (the answer also counts the notes for late usage the run issued: db_adjust.h)
+        # (the answer also counts the notes for late usage the run issued: db_late.h)
         self.assertEqual((r.json()["period"], r.json()["created"]), ("2025-03", 0))
         self.assertEqual(sql("SELECT number, total_minor FROM invoices ORDER BY id"), before)
         self.assertEqual(sql_value("SELECT COUNT(*) FROM invoice_lines"), nlines)

@@ -1,4 +1,4 @@
-"""Late usage is billed, never lost (db/migrations/0007_late.sql, lib/db/db_adjust.h).
+"""Late usage is billed, never lost (db/migrations/0007_late.sql, lib/db/db_late.h).
 
 Usage that reaches the database after its month was invoiced is marked by
 whoever stores it, and the next invoice run (API, vepctl, billingd's

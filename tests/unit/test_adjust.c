@@ -216,7 +216,7 @@ END_TEST
  * Whole months: a VE's month rated and invoiced, then its usage corrected
  * round after round (late traffic, a counter corrected down, the same
  * again); each round's notes are computed against the invoice plus the
- * earlier notes, exactly as db_adjust.c does, and afterwards the invoice
+ * earlier notes, exactly as db_late.c does, and afterwards the invoice
  * and all notes must equal the rating of the final usage, tax included.
  */
 

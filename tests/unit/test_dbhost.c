@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf.h"
 #include "db.h"
 #include "dbhost.h"
 #include "util.h"
@@ -153,6 +154,45 @@ START_TEST(test_first)
 }
 END_TEST
 
+/* db_conf_check: a bad [database] hosts list is an error naming file:line, before anything starts. */
+static const struct {
+	int		 line;
+	const char	*text;
+	const char	*want_err;	/* its start; NULL when valid */
+} conf_rows[] = {
+	{ __LINE__, "[database]\nhosts = 127.0.0.1:3411, 127.0.0.1:3412\nprefer = 2\n", NULL },
+	{ __LINE__, "[database]\nhosts = /run/n1.sock,/run/n2.sock\n", NULL },
+	{ __LINE__, "[database]\nhosts =\n", NULL },
+	{ __LINE__, "", NULL },
+	{ __LINE__, "\n[database]\nhosts = 127.0.0.1:3411,,127.0.0.1:3413\n",
+	  "t.conf:3: hosts: entry 2 is empty" },
+	{ __LINE__, "[database]\nname = x\nhosts = db1:99999\n",
+	  "t.conf:3: hosts: entry 1 \"db1:99999\": port \"99999\" is too large" },
+	{ __LINE__, "[database]\nhosts = 2001:db8::1:3306\n", "t.conf:2: hosts: entry 1 "
+	  "\"2001:db8::1:3306\": an IPv6 address is written [address]:port" },
+	{ __LINE__, "[database]\nhosts = var/n1.sock\n",
+	  "t.conf:2: hosts: entry 1 \"var/n1.sock\": a socket must be an absolute path" },
+};
+
+START_TEST(test_conf_check)
+{
+	char err[256] = "";
+	struct conf *c = conf_parse("t.conf", conf_rows[_i].text, err, sizeof(err));
+	int rc;
+
+	ck_assert_msg(c != NULL, "line %d: %s", conf_rows[_i].line, err);
+	rc = db_conf_check(c, err, sizeof(err));
+	if (conf_rows[_i].want_err == NULL)
+		ck_assert_msg(rc == 0, "line %d: unexpected error %s", conf_rows[_i].line, err);
+	else {
+		ck_assert_msg(rc == -1, "line %d: accepted", conf_rows[_i].line);
+		ck_assert_msg(strncmp(err, conf_rows[_i].want_err, strlen(conf_rows[_i].want_err)) == 0,
+		    "line %d: got \"%s\"", conf_rows[_i].line, err);
+	}
+	conf_free(c);
+}
+END_TEST
+
 /* db_tx: which outcomes run the transaction again. */
 static const struct {
 	int		 line;
@@ -193,6 +233,7 @@ main(void)
 	tcase_add_test(tc, test_rotation_covers);
 	tcase_add_loop_test(tc, test_first, 0, (int)nitems(first_rows));
 	tcase_add_loop_test(tc, test_tx_again, 0, (int)nitems(again_rows));
+	tcase_add_loop_test(tc, test_conf_check, 0, (int)nitems(conf_rows));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

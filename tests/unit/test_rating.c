@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "db_billing.h"
+#include "db_invoice_run.h"
 #include "rating.h"
 #include "util.h"
 
@@ -357,7 +357,7 @@ START_TEST(test_active)
 }
 END_TEST
 
-/* billing_due_period: the month before now's, once its grace has passed. */
+/* db_invoice_run_due_period: the month before now's, once its grace has passed. */
 static const struct {
 	long long	 now, grace;
 	int		 due, y, m;
@@ -372,7 +372,7 @@ static const struct {
 
 START_TEST(test_due)
 {
-	int y = 0, m = 0, due = billing_due_period(dues[_i].now, dues[_i].grace, &y, &m);
+	int y = 0, m = 0, due = db_invoice_run_due_period(dues[_i].now, dues[_i].grace, &y, &m);
 	ck_assert_msg(due == dues[_i].due && y == dues[_i].y && m == dues[_i].m,
 	    "row %d: %d %d-%d", _i, due, y, m);
 }

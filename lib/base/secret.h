@@ -1,0 +1,64 @@
+/*
+ * secret: argon2id password hashing and verification (parameters from
+ * [auth] in the configuration) and random tokens.  Used by the web frame
+ * (logins), lib/db (admin accounts, VE root passwords, node tokens) and
+ * tools; no database, no web.
+ */
+#ifndef VEP_SECRET_H
+#define VEP_SECRET_H
+
+#include <stddef.h>
+
+struct conf;
+
+struct argon_params {
+	unsigned	m_kib, t, p;
+};
+
+void	auth_params_from_conf(const struct conf *, struct argon_params *);
+/* Hash pw into out (encoded argon2id string); 0 or -1. */
+int	auth_hash(const struct argon_params *, const char *pw, char *out, size_t outlen);
+/* 1 if pw matches the encoded hash, 0 if not (or the hash is malformed). */
+int	auth_verify(const char *encoded, const char *pw);
+/* A dummy hash of the same cost, verified against for unknown users so timing does not tell. */
+const char *auth_dummy_hash(const struct argon_params *);
+
+/* n random bytes as 2n hex characters into out (2n+1). 0 or -1. */
+int	auth_token_hex(char *out, size_t nbytes);
+
+
+/*
+ * At most n argon2id computations at once across every process that shares
+ * dir: each slot is a lock file dir/hash.<i> held with flock(LOCK_EX).  Tries
+ * every slot, then again every 10 ms for up to wait_ms.  Returns the held
+ * slot's descriptor (give it to auth_slot_release), AUTH_SLOT_BUSY when all
+ * stayed busy (answer 503 with Retry-After), or AUTH_SLOT_UNUSABLE when dir
+ * cannot be used (errno set; the caller logs it and may go on without a slot).
+ */
+#define AUTH_SLOT_BUSY		(-1)
+#define AUTH_SLOT_UNUSABLE	(-2)
+int	auth_slot_acquire(const char *dir, int n, int wait_ms);
+/* Give a slot back (fd < 0 is ignored). */
+void	auth_slot_release(int fd);
+/*
+ * The slot for one request's hashes with the configured limit ([web]
+ * max_concurrent_hashes) in the lock directory ([web] lock_dir), waiting up
+ * to [web] hash_wait_ms.  AUTH_SLOT_BUSY: answer 503 with Retry-After (and
+ * write nothing).  An unusable directory is logged once and the hash goes
+ * ahead without a slot (AUTH_SLOT_UNUSABLE; auth_slot_release ignores it):
+ * the limit protects capacity, not secrets.
+ */
+int	auth_slot_enter(const struct conf *);
+
+/*
+ * The crypt(3) hash of pw a node writes into a VE's /etc/shadow: yescrypt
+ * ("$y$", libxcrypt's default cost) with a fresh random salt, or SHA-512
+ * ("$6$") where yescrypt is not available.  out needs AUTH_CRYPT_MAX.
+ * 0, or -1 (no randomness, pw unusable).  Nothing of pw is kept.
+ */
+#define AUTH_CRYPT_MAX	256
+int	auth_crypt(const char *pw, char out[AUTH_CRYPT_MAX]);
+/* 1 when hash is a crypt(3) hash auth_crypt makes ("$y$" or "$6$", printable, no ':'). */
+int	auth_crypt_valid(const char *hash);
+
+#endif

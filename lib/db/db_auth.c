@@ -1,0 +1,196 @@
+/*
+ * Sessions, admin tokens and login throttling in the database: see
+ * db_auth.h.  All their SQL is in the table below.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_auth.h"
+#include "log.h"
+#include "secret.h"
+#include "util.h"
+
+enum stmt {
+	S_TOKEN_OK,
+	S_VE_TOKEN_OK,
+	S_SESS_INSERT,
+	S_SESS_GET,
+	S_SESS_TOUCH,
+	S_SESS_DELETE,
+	S_SESS_DELETE_SUBJECT,
+	S_FAIL_COUNT_SUBJECT,
+	S_FAIL_COUNT_ADDR,
+	S_FAIL_INSERT,
+	S_FAIL_PURGE,
+	S__MAX
+};
+
+static const char *const sql[S__MAX] = {
+	[S_TOKEN_OK] = "SELECT COUNT(*) FROM admin_tokens WHERE token_hash = ? AND revoked_at IS NULL "
+	    "AND kind = 'admin'",
+	[S_VE_TOKEN_OK] = "SELECT t.ve_id FROM admin_tokens t JOIN ves v ON v.id = t.ve_id "
+	    "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.kind = 've' AND v.state <> 'deleted'",
+	[S_SESS_INSERT] = "INSERT INTO sessions (id_hash, kind, subject, csrf, created_at, last_seen) "
+	    "VALUES (?, ?, ?, ?, ?, ?)",
+	[S_SESS_GET] = "SELECT subject, csrf, created_at, last_seen FROM sessions "
+	    "WHERE id_hash = ? AND kind = ?",
+	[S_SESS_TOUCH] = "UPDATE sessions SET last_seen = ? WHERE id_hash = ?",
+	[S_SESS_DELETE] = "DELETE FROM sessions WHERE id_hash = ?",
+	[S_SESS_DELETE_SUBJECT] = "DELETE FROM sessions WHERE kind = ? AND subject = ?",
+	[S_FAIL_COUNT_SUBJECT] = "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_failures "
+	    "WHERE subject = ? AND at > ?",
+	[S_FAIL_COUNT_ADDR] = "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_failures "
+	    "WHERE addr = ? AND at > ?",
+	[S_FAIL_INSERT] = "INSERT INTO login_failures (subject, addr, at) VALUES (?, ?, ?)",
+	[S_FAIL_PURGE] = "DELETE FROM login_failures WHERE at < ? LIMIT 1000",
+};
+
+int
+auth_admin_token_ok(struct db *db, const char *token)
+{
+	char h[65];
+	long long n = 0;
+	if (token == NULL || strlen(token) < 32 || strlen(token) > 128)
+		return 0;
+	vep_sha256_hex(token, strlen(token), h);
+	struct dbv p[] = { DBV_STR(h) };
+	struct dbo o[] = { DBO_INT(&n) };
+	int rc = db_one(db, sql[S_TOKEN_OK], p, nitems(p), o, nitems(o));
+	if (rc < 0)
+		return rc;
+	return n > 0;
+}
+
+int
+auth_ve_token_ok(struct db *db, const char *token, char ve_id[9])
+{
+	char h[65];
+	ve_id[0] = '\0';
+	if (token == NULL || strlen(token) < 32 || strlen(token) > 128)
+		return 0;
+	vep_sha256_hex(token, strlen(token), h);
+	struct dbv p[] = { DBV_STR(h) };
+	struct dbo o[] = { DBO_STRP(ve_id, 9) };
+	return db_one(db, sql[S_VE_TOKEN_OK], p, nitems(p), o, nitems(o));
+}
+
+int
+session_create(struct db *db, const char *kind, const char *subject, long long now,
+    struct session *s)
+{
+	char h[65];
+	memset(s, 0, sizeof(*s));
+	if (auth_token_hex(s->id, 32) == -1 || auth_token_hex(s->csrf, 32) == -1)
+		return DB_ERR;
+	snprintf(s->subject, sizeof(s->subject), "%s", subject);
+	s->created_at = s->last_seen = now;
+	vep_sha256_hex(s->id, strlen(s->id), h);
+	struct dbv p[] = { DBV_STR(h), DBV_STR(kind), DBV_STR(subject), DBV_STR(s->csrf),
+	    DBV_INT(now), DBV_INT(now) };
+	return db_exec(db, sql[S_SESS_INSERT], p, nitems(p), NULL, NULL);
+}
+
+static int
+valid_cookie(const char *c)
+{
+	if (c == NULL || strlen(c) != 64)
+		return 0;
+	for (; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
+			return 0;
+	return 1;
+}
+
+int
+session_get(struct db *db, const char *kind, const char *cookie, long long now,
+    long long idle_s, long long max_s, struct session *s)
+{
+	char h[65];
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (!valid_cookie(cookie))
+		return 0;
+	vep_sha256_hex(cookie, 64, h);
+	struct dbv p[] = { DBV_STR(h), DBV_STR(kind) };
+	struct dbo o[] = { DBO_STR(s->subject), DBO_STR(s->csrf), DBO_INT(&s->created_at),
+	    DBO_INT(&s->last_seen) };
+	if ((rc = db_one(db, sql[S_SESS_GET], p, nitems(p), o, nitems(o))) <= 0)
+		return rc;
+	if (now - s->last_seen > idle_s || now - s->created_at > max_s) {
+		struct dbv d[] = { DBV_STR(h) };
+		db_exec(db, sql[S_SESS_DELETE], d, nitems(d), NULL, NULL);
+		memset(s, 0, sizeof(*s));
+		return 0;
+	}
+	/* Touch at most once a minute: a dashboard refresh need not write. */
+	if (now - s->last_seen >= 60) {
+		struct dbv t[] = { DBV_INT(now), DBV_STR(h) };
+		if ((rc = db_exec(db, sql[S_SESS_TOUCH], t, nitems(t), NULL, NULL)) < 0)
+			return rc;
+		s->last_seen = now;
+	}
+	return 1;
+}
+
+int
+session_destroy(struct db *db, const char *cookie)
+{
+	char h[65];
+	if (!valid_cookie(cookie))
+		return 0;
+	vep_sha256_hex(cookie, 64, h);
+	struct dbv p[] = { DBV_STR(h) };
+	return db_exec(db, sql[S_SESS_DELETE], p, nitems(p), NULL, NULL);
+}
+
+int
+session_destroy_subject(struct db *db, const char *kind, const char *subject)
+{
+	struct dbv p[] = { DBV_STR(kind), DBV_STR(subject) };
+	return db_exec(db, sql[S_SESS_DELETE_SUBJECT], p, nitems(p), NULL, NULL);
+}
+
+int
+throttle_check(struct db *db, const char *subject, const char *addr, long long now,
+    long long window_s, long long per_subject, long long per_addr, long long *retry_after)
+{
+	long long n = 0, oldest = 0;
+	int rc;
+
+	*retry_after = 0;
+	struct dbv ps[] = { DBV_STR(subject), DBV_INT(now - window_s) };
+	struct dbo o[] = { DBO_INT(&n), DBO_INT(&oldest) };
+	if ((rc = db_one(db, sql[S_FAIL_COUNT_SUBJECT], ps, nitems(ps), o, nitems(o))) < 0)
+		return rc;
+	if (n >= per_subject) {
+		*retry_after = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
+		return THROTTLE_LOCKED;
+	}
+	struct dbv pa[] = { DBV_STR(addr ? addr : ""), DBV_INT(now - window_s) };
+	if ((rc = db_one(db, sql[S_FAIL_COUNT_ADDR], pa, nitems(pa), o, nitems(o))) < 0)
+		return rc;
+	if (n >= per_addr) {
+		*retry_after = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
+		return THROTTLE_LOCKED;
+	}
+	return THROTTLE_OK;
+}
+
+int
+throttle_fail(struct db *db, const char *subject, const char *addr, long long now)
+{
+	struct dbv p[] = { DBV_STR(subject), DBV_STR(addr ? addr : ""), DBV_INT(now) };
+	struct dbv q[] = { DBV_INT(now - 86400) };
+	int rc = db_exec(db, sql[S_FAIL_INSERT], p, nitems(p), NULL, NULL);
+	if (rc == DB_OK)
+		db_exec(db, sql[S_FAIL_PURGE], q, nitems(q), NULL, NULL);
+	return rc;
+}
+
+/*
+ * Why lock files and not a counter: a worker killed mid-hash releases its
+ * flock with its last descriptor, so a slot can never leak.
+ */

@@ -1,0 +1,55 @@
+/*
+ * db_auth: what authentication keeps in the database: admin bearer tokens
+ * (their SHA-256), sessions (only the SHA-256 of a session id is stored)
+ * with their CSRF token, and failed logins for throttling.
+ */
+#ifndef VEP_DB_AUTH_H
+#define VEP_DB_AUTH_H
+
+#include <stddef.h>
+
+struct db;
+
+/* Admin bearer token: 1 valid, 0 not, < 0 db error. */
+int	auth_admin_token_ok(struct db *, const char *token);
+
+/*
+ * A VE-scoped read-only owner token (kind "ve"): 1 valid with its VE's id
+ * in ve_id (the VE not deleted), 0 not, < 0 db error.
+ */
+int	auth_ve_token_ok(struct db *, const char *token, char ve_id[9]);
+
+struct session {
+	char	subject[65];
+	char	csrf[65];
+	char	id[65];		/* the cookie value (only when just created) */
+	long long created_at, last_seen;
+};
+
+/*
+ * Create a session for (kind, subject); fills s->id (cookie value) and
+ * s->csrf.  Returns 0 or a db_rc.
+ */
+int	session_create(struct db *, const char *kind, const char *subject, long long now,
+	    struct session *s);
+/*
+ * Look up the cookie value: 1 valid (and touched), 0 absent/expired, < 0 db
+ * error.  Expired sessions are deleted.
+ */
+int	session_get(struct db *, const char *kind, const char *cookie, long long now,
+	    long long idle_s, long long max_s, struct session *s);
+int	session_destroy(struct db *, const char *cookie);
+/* Remove every session of (kind, subject), e.g. after a password change. */
+int	session_destroy_subject(struct db *, const char *kind, const char *subject);
+
+enum throttle { THROTTLE_OK = 0, THROTTLE_LOCKED = 1 };
+/*
+ * Whether a login for subject from addr may proceed now: THROTTLE_LOCKED with
+ * *retry_after seconds when the subject had >= per_subject failures or the
+ * address >= per_addr failures within window_s.  < 0 on db error.
+ */
+int	throttle_check(struct db *, const char *subject, const char *addr, long long now,
+	    long long window_s, long long per_subject, long long per_addr, long long *retry_after);
+int	throttle_fail(struct db *, const char *subject, const char *addr, long long now);
+
+#endif

@@ -1,0 +1,702 @@
+/*
+ * The invoice run: see db_invoice_run.h.
+ *
+ * It rates every VE of a month at once, with the rules of one VE's charges
+ * (db_charges.c): the month is cut at every plan's version changes; whole
+ * UTC days come from usage_day and the hours of a day that a cut splits
+ * from usage_hour.  It aggregates per VE in the database, which keeps the
+ * run of 100,000 VEs well under a minute.
+ *
+ * Concurrency: document numbers come from db_docnum, whose row is locked
+ * by the transaction that issues the invoices, so numbers have no gaps and
+ * two runs queue up behind each other; the second then finds the invoices
+ * (unique account, period, currency) and skips them.  Every writing
+ * transaction runs through db_tx, which runs it again from the start; each
+ * reads what it decides on inside it.  Late usage (db_periods.h): the run
+ * opens its month in invoiced_periods before it reads any usage.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "db_bill.h"
+#include "db_docnum.h"
+#include "db_invoice_run.h"
+#include "db_periods.h"
+#include "db_sla.h"
+#include "db_versions.h"
+#include "log.h"
+#include "rating.h"
+#include "sla.h"
+#include "util.h"
+
+#define RUN_CHUNK		200	/* invoices per transaction */
+
+enum stmt {
+	S_VES_PERIOD,
+	S_EVENTS_ALL,
+	S_USAGE_HOURS,
+	S_USAGE_DAYS,
+	S_INVOICE_EXISTS,
+	S_INVOICE_INSERT,
+	S_LINE_INSERT,
+	S__MAX
+};
+
+#define USAGE_RANGE(table) \
+	"SELECT ve_id, CAST(SUM(cpu_user_us) AS CHAR), CAST(SUM(cpu_sys_us) AS CHAR), " \
+	"CAST(SUM(vmem_sum_bytes) AS CHAR), CAST(SUM(net_in_bytes) AS CHAR), " \
+	"CAST(SUM(net_out_bytes) AS CHAR) FROM " table " WHERE t >= ? AND t < ? GROUP BY ve_id"
+
+static const char *const sql[S__MAX] = {
+	/* VEs that existed in [from, to) and whose account has no invoice for it yet. */
+	[S_VES_PERIOD] =
+	    "SELECT v.id, v.account_id, v.created_at, v.state, o.disk_quota_mb, o.plan_id, "
+	    "p.currency, a.tax_bp FROM ves v JOIN orders o ON o.id = v.order_id "
+	    "JOIN plans p ON p.id = o.plan_id JOIN accounts a ON a.id = v.account_id "
+	    "WHERE v.created_at < ? AND (v.state IN ('active', 'suspended') OR EXISTS "
+	    "(SELECT 1 FROM ve_state_log l WHERE l.ve_id = v.id AND l.at >= ?)) "
+	    "AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = v.account_id "
+	    "AND i.period = ? AND i.currency = p.currency) "
+	    "ORDER BY v.account_id, p.currency, v.id",
+	[S_EVENTS_ALL] =
+	    "SELECT ve_id, at, state FROM ve_state_log WHERE at < ? ORDER BY ve_id, at, id",
+	/*
+	 * Each VE's usage in [from, to) from one rollup level (see
+	 * run_load_usage).  Sums as text so a sum past 2^63 is seen and
+	 * refused instead of clamped.  (Scanning the primary key in ve_id
+	 * order groups without a temporary table.)
+	 */
+	[S_USAGE_HOURS] = USAGE_RANGE("usage_hour"),
+	[S_USAGE_DAYS] = USAGE_RANGE("usage_day"),
+	[S_INVOICE_EXISTS] =
+	    "SELECT id FROM invoices WHERE account_id = ? AND period = ? AND currency = ? FOR UPDATE",
+	[S_INVOICE_INSERT] =
+	    "INSERT INTO invoices (number, account_id, period, period_from, period_to, currency, "
+	    "tax_bp, subtotal_minor, tax_minor, total_minor, issued_at, due_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_LINE_INSERT] =
+	    "INSERT INTO invoice_lines (invoice_id, seq, ve_id, kind, resource, plan_version_id, "
+	    "quantity_micro, unit, unit_price_minor, amount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+};
+
+
+int
+db_invoice_run_due_period(long long now, long long grace_s, int *year, int *month)
+{
+	int64_t from, to;
+	int y, m;
+
+	rate_month_of(now, &y, &m);
+	rate_month_bounds(y, m, &from, &to);
+	if (--m == 0) {
+		m = 12;
+		y--;
+	}
+	*year = y;
+	*month = m;
+	return now >= from + grace_s;
+}
+
+
+struct bve {
+	char		 id[9];
+	char		 currency[4];
+	long long	 account_id, created_at, quota_mb, plan_id, tax_bp;
+	int		 active_now;
+	size_t		 vlo, nv;	/* its plan's versions in run.vr */
+	size_t		 ev_off, ev_n;
+	size_t		 u_off;
+	size_t		 line_off, nlines;
+};
+
+/* An invoice_lines row for the array-bound INSERT. */
+struct bline {
+	long long	 invoice_id, seq, version_id, qty, price, amount;
+	char		 ve[9], kind[10], res[16], unit[12];	/* res: "availability" */
+	char		 ind_ve, ind_kind, ind_res, ind_unit;
+};
+
+struct run {
+	struct bve		*ve;
+	size_t			 nve;
+	size_t			*by_id;		/* indexes of ve sorted by id */
+	struct db_vrow		*vr;
+	size_t			 nvr;
+	struct rate_event	*ev;
+	size_t			 nev;
+	struct rate_usage	*u;
+	size_t			 nu;
+	struct rate_version	*vtmp;
+	struct rate_line	*lines;
+	size_t			 nlines;
+	struct bline		*bl;
+	size_t			 nbl, cbl;
+	struct sla_terms	*sla;		/* per vr entry */
+	struct sla_veavail	*avail;		/* measured, by VE id */
+	size_t			 navail;
+};
+
+static void
+run_free(struct run *r)
+{
+	free(r->sla);
+	free(r->avail);
+	free(r->ve);
+	free(r->by_id);
+	free(r->vr);
+	free(r->ev);
+	free(r->u);
+	free(r->vtmp);
+	free(r->lines);
+	free(r->bl);
+	memset(r, 0, sizeof(*r));
+}
+
+static int
+by_id_cmp(const void *a, const void *b, void *arg)
+{
+	const struct bve *ve = arg;
+	return strcmp(ve[*(const size_t *)a].id, ve[*(const size_t *)b].id);
+}
+
+/* Index of VE id in r->ve, or -1. */
+static long
+find_ve(const struct run *r, const char *id)
+{
+	size_t lo = 0, hi = r->nve;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(r->ve[r->by_id[mid]].id, id);
+		if (c == 0)
+			return (long)r->by_id[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int
+run_load_ves(struct db *db, struct run *r, int64_t from, int64_t to, const char *period)
+{
+	struct db_cur c;
+	struct bve b;
+	char state[16];
+	size_t cap = 0;
+	int rc;
+	struct dbv p[] = { DBV_INT(to), DBV_INT(from), DBV_STR(period) };
+	struct dbo o[] = { DBO_STR(b.id), DBO_INT(&b.account_id), DBO_INT(&b.created_at),
+	    DBO_STR(state), DBO_INT(&b.quota_mb), DBO_INT(&b.plan_id), DBO_STR(b.currency),
+	    DBO_INT(&b.tax_bp) };
+
+	memset(&b, 0, sizeof(b));
+	if (db_query(db, &c, sql[S_VES_PERIOD], p, nitems(p), o, nitems(o)) != DB_OK)
+		return BILLING_EDB;
+	while ((rc = db_next(&c)) == 1) {
+		if (r->nve == cap) {
+			size_t nc = cap ? cap * 2 : 1024;
+			struct bve *x = reallocarray(r->ve, nc, sizeof(*x));
+			if (x == NULL) {
+				rc = -1;
+				break;
+			}
+			r->ve = x;
+			cap = nc;
+		}
+		b.active_now = db_bill_state_active(state);
+		r->ve[r->nve++] = b;
+	}
+	db_cur_close(&c);
+	if (rc < 0)
+		return BILLING_EDB;
+	if ((r->by_id = calloc(r->nve + 1, sizeof(*r->by_id))) == NULL)
+		return BILLING_ENOMEM;
+	for (size_t i = 0; i < r->nve; i++)
+		r->by_id[i] = i;
+	qsort_r(r->by_id, r->nve, sizeof(*r->by_id), by_id_cmp, r->ve);
+	return BILLING_OK;
+}
+
+/* Each VE's slice of its plan's versions and of the usage array. */
+static int
+run_map_versions(struct run *r, char *err, size_t errlen)
+{
+	size_t nu = 0;
+
+	for (size_t i = 0; i < r->nve; i++) {
+		struct bve *b = &r->ve[i];
+		size_t lo = 0, hi = r->nvr;
+		/* rows are by plan_id: find the first of this plan */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (r->vr[mid].plan_id < b->plan_id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		b->vlo = lo;
+		while (lo < r->nvr && r->vr[lo].plan_id == b->plan_id)
+			lo++;
+		b->nv = lo - b->vlo;
+		if (b->nv == 0) {
+			snprintf(err, errlen, "the plan of VE %s has no price version", b->id);
+			log_warnx("billing run: %s", err);
+			return BILLING_EDATA;
+		}
+		b->u_off = nu;
+		nu += b->nv;
+	}
+	if ((r->u = calloc(nu + 1, sizeof(*r->u))) == NULL)
+		return BILLING_ENOMEM;
+	r->nu = nu;
+	return BILLING_OK;
+}
+
+static int
+run_load_events(struct db *db, struct run *r, int64_t to)
+{
+	struct db_cur c;
+	char id[9], state[16], last[9] = "";
+	long long at;
+	long vi = -1;
+	size_t cap = 0;
+	int rc;
+	struct dbv p[] = { DBV_INT(to) };
+	struct dbo o[] = { DBO_STR(id), DBO_INT(&at), DBO_STR(state) };
+
+	if (db_query(db, &c, sql[S_EVENTS_ALL], p, 1, o, 3) != DB_OK)
+		return BILLING_EDB;
+	while ((rc = db_next(&c)) == 1) {
+		if (strcmp(id, last) != 0) {
+			memcpy(last, id, sizeof(last));
+			vi = find_ve(r, id);
+			if (vi >= 0)
+				r->ve[vi].ev_off = r->nev;
+		}
+		if (vi < 0)
+			continue;
+		if (r->nev == cap) {
+			size_t nc = cap ? cap * 2 : 4096;
+			struct rate_event *x = reallocarray(r->ev, nc, sizeof(*x));
+			if (x == NULL) {
+				rc = -1;
+				break;
+			}
+			r->ev = x;
+			cap = nc;
+		}
+		r->ev[r->nev].at = at;
+		r->ev[r->nev].active = db_bill_state_active(state);
+		r->nev++;
+		r->ve[vi].ev_n++;
+	}
+	db_cur_close(&c);
+	return rc < 0 ? BILLING_EDB : BILLING_OK;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Rows of [a, b) of one rollup level, added to each VE's version in force at
+ * at (no plan changes version inside the range they belong to).
+ */
+static int
+run_load_range(struct db *db, struct run *r, enum stmt st, int64_t a, int64_t b, int64_t at,
+    char *err, size_t errlen)
+{
+	struct db_cur c;
+	char id[9], s[5][32];
+	int rc;
+	struct dbv p[] = { DBV_INT(a), DBV_INT(b) };
+	struct dbo o[] = { DBO_STR(id), DBO_STR(s[0]), DBO_STR(s[1]), DBO_STR(s[2]),
+	    DBO_STR(s[3]), DBO_STR(s[4]) };
+
+	if (b <= a)
+		return BILLING_OK;
+	if (db_query(db, &c, sql[st], p, 2, o, nitems(o)) != DB_OK)
+		return BILLING_EDB;
+	while ((rc = db_next(&c)) == 1) {
+		long vi = find_ve(r, id);
+		int64_t cu, cs;
+		struct rate_usage x;
+		size_t k = 0;
+		if (vi < 0)
+			continue;	/* invoiced already, or not a VE of this month */
+		struct bve *ve = &r->ve[vi];
+		while (k + 1 < ve->nv && r->vr[ve->vlo + k + 1].v.valid_from <= at)
+			k++;
+		if (db_bill_sum_parse(s[0], &cu) == -1 || db_bill_sum_parse(s[1], &cs) == -1 ||
+		    __builtin_add_overflow(cu, cs, &x.cpu_us) ||
+		    db_bill_sum_parse(s[2], &x.vmem_byte_s) == -1 || db_bill_sum_parse(s[3], &x.in_bytes) == -1 ||
+		    db_bill_sum_parse(s[4], &x.out_bytes) == -1 ||
+		    rate_usage_add(&r->u[ve->u_off + k], &x) == -1) {
+			snprintf(err, errlen, "usage of VE %s is negative or too large to rate", id);
+			rc = -2;
+			break;
+		}
+	}
+	db_cur_close(&c);
+	if (rc == -2) {
+		log_warnx("billing run: %s", err);
+		return BILLING_EDATA;
+	}
+	return rc < 0 ? BILLING_EDB : BILLING_OK;
+}
+
+/*
+ * The month's usage per VE and version.  The month is cut at every plan's
+ * version changes inside it; in each piece, whole UTC days come from
+ * usage_day (31 rows per VE-month instead of 744, and kept for ever while
+ * hour rows go after two years) and the hours of a day that a cut splits
+ * from usage_hour.  billingd writes both levels from the same spans in one
+ * transaction, so a day row is exactly the sum of its hours; the charges'
+ * explanation shows both.
+ */
+static int
+run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
+{
+	int64_t *cut;
+	size_t n = 0;
+	int rc = BILLING_OK;
+
+	if ((cut = calloc(r->nvr + 2, sizeof(*cut))) == NULL)
+		return BILLING_ENOMEM;
+	cut[n++] = from;
+	cut[n++] = to;
+	for (size_t i = 0; i < r->nvr; i++)
+		if (r->vr[i].v.valid_from > from && r->vr[i].v.valid_from < to)
+			cut[n++] = r->vr[i].v.valid_from;
+	qsort(cut, n, sizeof(*cut), cmp_i64);
+	for (size_t i = 0; i + 1 < n && rc == BILLING_OK; i++) {
+		int64_t a = cut[i], b = cut[i + 1];
+		int64_t da = rate_day_ceil(a), db_ = rate_day_floor(b);
+		if (b <= a)
+			continue;
+		if (da >= db_) {
+			rc = run_load_range(db, r, S_USAGE_HOURS, a, b, a, err, errlen);
+			continue;
+		}
+		if ((rc = run_load_range(db, r, S_USAGE_HOURS, a, da, a, err, errlen)) != BILLING_OK ||
+		    (rc = run_load_range(db, r, S_USAGE_DAYS, da, db_, a, err, errlen)) != BILLING_OK)
+			break;
+		rc = run_load_range(db, r, S_USAGE_HOURS, db_, b, a, err, errlen);
+	}
+	free(cut);
+	return rc;
+}
+
+static int
+run_rate(struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
+{
+	size_t cap = 0, maxnv = 0;
+
+	for (size_t i = 0; i < r->nve; i++) {
+		cap += r->ve[i].nv * RATE_LINES_PER_VERSION + 1;
+		if (r->ve[i].nv > maxnv)
+			maxnv = r->ve[i].nv;
+	}
+	if ((r->lines = calloc(cap + 1, sizeof(*r->lines))) == NULL ||
+	    (r->vtmp = calloc(maxnv + 1, sizeof(*r->vtmp))) == NULL)
+		return BILLING_ENOMEM;
+	for (size_t i = 0; i < r->nve; i++) {
+		struct bve *b = &r->ve[i];
+		struct rate_event one = { b->created_at, b->active_now };
+		struct rate_input in = {
+			.from = from, .to = to, .acc_from = from, .until = to,
+			.created_at = b->created_at, .disk_quota_mb = b->quota_mb,
+			.ev = b->ev_n ? r->ev + b->ev_off : &one, .nev = b->ev_n ? b->ev_n : 1,
+			.v = r->vtmp, .nv = b->nv, .u = r->u + b->u_off,
+			.sla = r->sla + b->vlo,
+			.avail = db_sla_avail_find(r->avail, r->navail, b->id),
+		};
+		size_t n = 0;
+		int rc;
+		for (size_t k = 0; k < b->nv; k++)
+			r->vtmp[k] = r->vr[b->vlo + k].v;
+		b->line_off = r->nlines;
+		rc = rate_month(&in, r->lines + r->nlines, b->nv * RATE_LINES_PER_VERSION + 1, &n);
+		if (rc != RATE_OK) {
+			snprintf(err, errlen, "VE %s cannot be rated: %s", b->id,
+			    rc == RATE_EOVERFLOW ? "an amount does not fit 64 bits" : "inconsistent data");
+			log_warnx("billing run: %s", err);
+			return BILLING_EDATA;
+		}
+		b->nlines = n;
+		r->nlines += n;
+	}
+	return BILLING_OK;
+}
+
+static int
+bulk_lines(struct db *db, struct bline *rows, size_t n)
+{
+	static const struct db_bulk_col c[] = {
+		DB_BULK_INT(bline, invoice_id), DB_BULK_INT(bline, seq),
+		DB_BULK_STR(bline, ve, ind_ve), DB_BULK_STR(bline, kind, ind_kind),
+		DB_BULK_STR(bline, res, ind_res), DB_BULK_INT(bline, version_id),
+		DB_BULK_INT(bline, qty), DB_BULK_STR(bline, unit, ind_unit),
+		DB_BULK_INT(bline, price), DB_BULK_INT(bline, amount),
+	};
+
+	return db_exec_bulk(db, sql[S_LINE_INSERT], rows, sizeof(*rows), n, c, nitems(c), NULL);
+}
+
+/* One chunk of the invoice run: invoices of groups [g0, g1) of r->ve (db_tx body). */
+struct run_chunk {
+	struct run	*r;
+	const size_t	*gs;
+	size_t		 g0, g1;
+	int		 y, mo, due_days;
+	long long	 now;
+	int		 made;	/* invoices created, once committed */
+};
+
+static int
+run_write_chunk(struct db *db, void *arg)
+{
+	struct run_chunk *x = arg;
+	struct run *r = x->r;
+	const size_t *gs = x->gs;
+	char period[8], number[DB_DOCNUM_LEN];
+	long long next = 0, now = x->now;
+	int64_t from, to;
+	int year = db_bill_year_of(now), made = 0, rc, due_days = x->due_days;
+
+	x->made = 0;
+	db_bill_period_str(x->y, x->mo, period);
+	rate_month_bounds(x->y, x->mo, &from, &to);
+	if ((rc = db_docnum_lock(db, "INV", year, &next)) != DB_OK)
+		return rc;
+	r->nbl = 0;
+	for (size_t g = x->g0; g < x->g1; g++) {
+		const struct bve *first = &r->ve[gs[g]];
+		size_t end = gs[g + 1], nl = 0, seq = 0;
+		long long id = 0;
+		uint64_t newid;
+		int64_t sub, tax, total;
+
+		{
+			struct dbv p[] = { DBV_INT(first->account_id), DBV_STR(period),
+			    DBV_STR(first->currency) };
+			struct dbo o[] = { DBO_INT(&id) };
+			if ((rc = db_one(db, sql[S_INVOICE_EXISTS], p, 3, o, 1)) < 0)
+				return rc;
+			if (rc == 1)
+				continue;	/* another run was first */
+		}
+		for (size_t i = gs[g]; i < end; i++)
+			nl += r->ve[i].nlines;
+		/* The group's lines are contiguous in r->lines (VEs were rated in order). */
+		/* cannot fail: run_groups checked every group's totals */
+		(void)rate_totals(r->lines + first->line_off, nl, first->tax_bp, &sub, &tax, &total);
+		db_docnum_format("INV", year, next, number);
+		{
+			struct dbv p[] = { DBV_STR(number), DBV_INT(first->account_id), DBV_STR(period),
+			    DBV_INT(from), DBV_INT(to), DBV_STR(first->currency),
+			    DBV_INT(first->tax_bp), DBV_INT(sub), DBV_INT(tax), DBV_INT(total),
+			    DBV_INT(now), DBV_INT(now + (long long)due_days * 86400) };
+			if ((rc = db_exec(db, sql[S_INVOICE_INSERT], p, nitems(p), NULL, &newid)) != DB_OK)
+				return rc;
+		}
+		next++;
+		made++;
+		if (r->nbl + nl > r->cbl) {
+			size_t nc = (r->nbl + nl) * 2;
+			struct bline *nb = reallocarray(r->bl, nc, sizeof(*nb));
+			if (nb == NULL)
+				return DB_NOMEM;
+			r->bl = nb;
+			r->cbl = nc;
+		}
+		for (size_t i = gs[g]; i < end; i++) {
+			const struct bve *b = &r->ve[i];
+			for (size_t k = 0; k < b->nlines; k++) {
+				const struct rate_line *l = &r->lines[b->line_off + k];
+				struct bline *bl = &r->bl[r->nbl++];
+				memset(bl, 0, sizeof(*bl));
+				bl->invoice_id = (long long)newid;
+				bl->seq = (long long)++seq;
+				memcpy(bl->ve, b->id, sizeof(bl->ve));
+				snprintf(bl->kind, sizeof(bl->kind), "%s", rate_kind_name(l->kind));
+				snprintf(bl->res, sizeof(bl->res), "%s", rate_res_name(l->res));
+				snprintf(bl->unit, sizeof(bl->unit), "%s", rate_res_unit(l->res));
+				bl->version_id = r->vr[b->vlo + l->ver].v.id;
+				bl->qty = l->qty_micro;
+				bl->price = l->unit_price_minor;
+				bl->amount = l->amount_minor;
+			}
+		}
+	}
+	if (r->nbl > 0 && (rc = bulk_lines(db, r->bl, r->nbl)) != DB_OK)
+		return rc;
+	if ((rc = db_docnum_set(db, "INV", year, next)) != DB_OK)
+		return rc;
+	x->made = made;
+	return DB_OK;
+}
+
+/*
+ * Groups: runs of VEs with the same account and currency; (*gs)[*ng] ends
+ * the last.  Every invoice's totals are checked here, so an amount that
+ * does not fit stops the run before it writes.
+ */
+static int
+run_groups(struct run *r, const char *period, size_t **gsp, size_t *ngp, char *err,
+    size_t errlen)
+{
+	size_t *gs, ng = 0;
+
+	if ((*gsp = gs = calloc(r->nve + 1, sizeof(*gs))) == NULL)
+		return BILLING_ENOMEM;
+	for (size_t i = 0; i < r->nve; i++)
+		if (i == 0 || r->ve[i].account_id != r->ve[i - 1].account_id ||
+		    strcmp(r->ve[i].currency, r->ve[i - 1].currency) != 0)
+			gs[ng++] = i;
+	gs[ng] = r->nve;
+	*ngp = ng;
+	for (size_t g = 0; g < ng; g++) {
+		const struct bve *first = &r->ve[gs[g]];
+		size_t nl = 0;
+		int64_t sub, tax, total;
+		for (size_t i = gs[g]; i < gs[g + 1]; i++)
+			nl += r->ve[i].nlines;
+		if (rate_totals(r->lines + first->line_off, nl, first->tax_bp, &sub, &tax,
+		    &total) != RATE_OK) {
+			snprintf(err, errlen, "the invoice of account %lld does not fit 64 bits",
+			    first->account_id);
+			log_warnx("billing run %s: %s", period, err);
+			return BILLING_EDATA;
+		}
+	}
+	return BILLING_OK;
+}
+
+/* Write the invoices of groups gs[0..ng), RUN_CHUNK to a transaction; *created adds up. */
+static int
+run_write(struct db *db, struct run *r, const size_t *gs, size_t ng, int y, int mo,
+    int due_days, long long now, int *created, const char *period, char *err, size_t errlen)
+{
+	const char *const w[] = { sql[S_INVOICE_EXISTS], sql[S_INVOICE_INSERT],
+	    sql[S_LINE_INSERT] };
+	int rc;
+
+	db_docnum_warm(db);
+	db_bill_warm(db, w, nitems(w));
+	if ((rc = db_docnum_prepare(db, "INV", db_bill_year_of(now))) != DB_OK) {
+		snprintf(err, errlen, "the database failed while writing invoices (%s)",
+		    db_strerror(rc));
+		return BILLING_EDB;
+	}
+	for (size_t g = 0; g < ng; g += RUN_CHUNK) {
+		struct run_chunk x = { r, gs, g, g + RUN_CHUNK < ng ? g + RUN_CHUNK : ng,
+		    y, mo, due_days, now, 0 };
+		int d = db_tx(db, run_write_chunk, &x);
+		if (d != DB_OK) {
+			snprintf(err, errlen, "the database failed while writing invoices (%s)",
+			    db_strerror(d));
+			log_warnx("billing run %s: %s after %d invoices", period, err, *created);
+			return BILLING_EDB;
+		}
+		*created += x.made;
+	}
+	return BILLING_OK;
+}
+
+static double
+mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+db_invoice_run_opt(struct db *db, int y, int mo, long long now, int due_days,
+    const char *actor, int *created, char *err, size_t errlen)
+{
+	struct run r;
+	size_t *gs = NULL, ng = 0;
+	char period[8];
+	int64_t from, to;
+	double t[5];
+	int rc;
+
+	*created = 0;
+	memset(&r, 0, sizeof(r));
+	if (errlen > 0)
+		err[0] = '\0';
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12) {
+		snprintf(err, errlen, "the period must be a month YYYY-MM");
+		return BILLING_EINPUT;
+	}
+	db_bill_period_str(y, mo, period);
+	rate_month_bounds(y, mo, &from, &to);
+	if (now < to) {
+		snprintf(err, errlen, "%s has not ended yet: only a closed month can be invoiced", period);
+		return BILLING_EINPUT;
+	}
+	if (due_days < 0)
+		due_days = DB_BILL_DUE_DAYS;
+	/* Late usage (db_periods.h): from now on, usage stored for this month is marked. */
+	if ((rc = db_periods_open(db, period, now)) != BILLING_OK)
+		goto out;
+
+	t[0] = mono();
+	if ((rc = run_load_ves(db, &r, from, to, period)) != BILLING_OK)
+		goto out;
+	if (r.nve == 0)
+		goto done;
+	if ((rc = db_versions_load(db, 0, &r.vr, &r.nvr)) != BILLING_OK ||
+	    (rc = run_map_versions(&r, err, errlen)) != BILLING_OK ||
+	    (rc = run_load_events(db, &r, to)) != BILLING_OK)
+		goto out;
+	t[1] = mono();
+	if ((rc = run_load_usage(db, &r, from, to, err, errlen)) != BILLING_OK)
+		goto out;
+	if ((rc = db_versions_sla(db, 0, r.vr, r.nvr, &r.sla)) != BILLING_OK)
+		goto out;
+	if (db_sla_avail_all(db, from, to, &r.avail, &r.navail) != DB_OK) {
+		rc = BILLING_EDB;
+		goto out;
+	}
+	t[2] = mono();
+	if ((rc = run_rate(&r, from, to, err, errlen)) != BILLING_OK)
+		goto out;
+	t[3] = mono();
+
+	if ((rc = run_groups(&r, period, &gs, &ng, err, errlen)) != BILLING_OK ||
+	    (rc = run_write(db, &r, gs, ng, y, mo, due_days, now, created, period, err,
+	    errlen)) != BILLING_OK)
+		goto out;
+	t[4] = mono();
+	log_info("billing run %s: %zu VEs, %d invoices, %zu lines; VEs and history %.2f s, "
+	    "usage %.2f s, rating %.2f s, writing %.2f s", period, r.nve, *created, r.nlines,
+	    t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
+done:
+	db_bill_audit(db, now, actor ? actor : "vepctl", "invoice.run", period,
+	    json_pack("{s:i, s:I}", "created", *created, "ves", (json_int_t)r.nve));
+	rc = BILLING_OK;
+out:
+	if (rc == BILLING_EDB && err[0] == '\0')
+		snprintf(err, errlen, "the database failed or is unavailable; nothing more was written");
+	free(gs);
+	run_free(&r);
+	return rc;
+}
+
+int
+db_invoice_run(struct db *db, int y, int mo, long long now, int *created, char *err,
+    size_t errlen)
+{
+	return db_invoice_run_opt(db, y, mo, now, DB_BILL_DUE_DAYS, "vepctl", created,
+	    err, errlen);
+}
