@@ -6,29 +6,50 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
-
 #include "api.h"
+#include "basic.h"
 #include "conf.h"
 #include "db.h"
 #include "db_ve.h"
 #include "log.h"
+#include "veid.h"
+
+/*
+ * A VEid in a path is taken in any case and handed on in upper case (one
+ * rule with the self screen and Basic logins: lib/domain/veid.c).
+ */
+#define VE_PATH(fn) \
+	static void fn##_ci(struct web *w, struct req *q, struct resp *r, char caps[][80]) \
+	{ \
+		char id_[9]; \
+		if (ve_id_norm(caps[0], id_)) \
+			memcpy(caps[0], id_, sizeof(id_)); \
+		fn(w, q, r, caps); \
+	}
+VE_PATH(api_ve_get)
+VE_PATH(api_ve_history)
+VE_PATH(api_ve_charges)
+VE_PATH(api_ve_invoices)
+VE_PATH(api_admin_ve_move)
+VE_PATH(api_admin_ve_suspend)
+VE_PATH(api_admin_ve_resume)
+VE_PATH(api_admin_ve_delete)
 
 static const struct page pages[] = {
 	{ "/api/v1/orders", M_POST, api_orders_create },
-	{ "/api/v1/ves/*", M_GET, api_ve_get },
-	{ "/api/v1/ves/*/history", M_GET, api_ve_history },
-	{ "/api/v1/ves/*/charges", M_GET, api_ve_charges },
-	{ "/api/v1/ves/*/invoices", M_GET, api_ve_invoices },
+	{ "/api/v1/ves/*", M_GET, api_ve_get_ci },
+	{ "/api/v1/ves/*/history", M_GET, api_ve_history_ci },
+	{ "/api/v1/ves/*/charges", M_GET, api_ve_charges_ci },
+	{ "/api/v1/ves/*/invoices", M_GET, api_ve_invoices_ci },
 	{ "/api/v1/invoices/*", M_GET, api_invoice_get },
 	{ "/api/v1/ves/*/power", M_POST, api_ve_power },
 	{ "/api/v1/nodes/*/ves", M_GET, api_node_ves },
 	{ "/api/v1/nodes/*/ves/*/token", M_POST, api_node_ve_token },
 	{ "/api/v1/admin/ves", M_GET, api_admin_ves },
-	{ "/api/v1/admin/ves/*/move", M_POST, api_admin_ve_move },
-	{ "/api/v1/admin/ves/*/suspend", M_POST, api_admin_ve_suspend },
-	{ "/api/v1/admin/ves/*/resume", M_POST, api_admin_ve_resume },
-	{ "/api/v1/admin/ves/*", M_DELETE, api_admin_ve_delete },
+	{ "/api/v1/admin/ves/*/move", M_POST, api_admin_ve_move_ci },
+	{ "/api/v1/admin/ves/*/suspend", M_POST, api_admin_ve_suspend_ci },
+	{ "/api/v1/admin/ves/*/resume", M_POST, api_admin_ve_resume_ci },
+	{ "/api/v1/admin/ves/*", M_DELETE, api_admin_ve_delete_ci },
 	{ "/api/v1/admin/nodes", M_GET, api_admin_nodes },
 	{ "/api/v1/admin/nodes", M_POST, api_admin_node_add },
 	{ "/api/v1/admin/nodes/*", M_DELETE, api_admin_node_delete },
@@ -60,11 +81,10 @@ api_auth(struct web *w, struct req *q, struct resp *r, struct caller *c)
 {
 	const char *h = q->authorization;
 	struct db *db;
-	unsigned char dec[512];
-	char user[64], hash[256] = "", retry[32];
+	char user[64], pwbuf[513], id[9], hash[256] = "", retry[32];
 	const char *pw;
 	long long ra;
-	int n, rc, found, ok, slot;
+	int rc, found, ok, slot;
 
 	memset(c, 0, sizeof(*c));
 	if (h == NULL) {
@@ -95,32 +115,20 @@ api_auth(struct web *w, struct req *q, struct resp *r, struct caller *c)
 		c->who = WHO_VE;
 		return 0;
 	}
-	if (strncasecmp(h, "Basic ", 6) != 0 || strlen(h + 6) > 340) {
+	if (strncasecmp(h, "Basic ", 6) != 0) {
 		unauthorized(r, "Use HTTP Basic with VEid and password.");
 		return -1;
 	}
-	n = EVP_DecodeBlock(dec, (const unsigned char *)h + 6, (int)strlen(h + 6));
-	if (n <= 0) {
-		unauthorized(r, "The credentials are not valid base64.");
+	/* Decoded with bounds in lib/web/basic.c (issue 17, item 1). */
+	if ((rc = basic_parse(h + 6, strlen(h + 6), user, sizeof(user), pwbuf, sizeof(pwbuf))) != BASIC_OK) {
+		unauthorized(r, rc == BASIC_BAD_BASE64 ? "The credentials are not valid base64." :
+		    "The credentials must be VEid:password.");
 		return -1;
 	}
-	/* EVP_DecodeBlock counts '=' padding as zero bytes; drop them. */
-	{
-		size_t hl = strlen(h + 6);
-		while (hl > 0 && h[6 + hl - 1] == '=') {
-			hl--;
-			n--;
-		}
-	}
-	dec[n] = '\0';
-	if (memchr(dec, '\0', (size_t)n) != NULL || (pw = strchr((char *)dec, ':')) == NULL ||
-	    (size_t)(pw - (char *)dec) >= sizeof(user)) {
-		unauthorized(r, "The credentials must be VEid:password.");
-		return -1;
-	}
-	memcpy(user, dec, (size_t)(pw - (char *)dec));
-	user[pw - (char *)dec] = '\0';
-	pw++;
+	pw = pwbuf;
+	/* One VEid rule everywhere: any case, used in upper case. */
+	if (ve_id_norm(user, id))
+		memcpy(user, id, sizeof(id));
 	rc = throttle_check(db, user, q->remote_addr, w->now, conf_int(w->conf, "web", "fail_window_s"),
 	    conf_int(w->conf, "web", "fail_per_ve"), conf_int(w->conf, "web", "fail_per_addr"), &ra);
 	if (rc < 0) {
@@ -150,6 +158,7 @@ api_auth(struct web *w, struct req *q, struct resp *r, struct caller *c)
 	/* An unknown VE costs the same hash as a wrong password. */
 	ok = auth_verify(found ? hash : auth_dummy_hash(&w->argon), pw) && found;
 	auth_slot_release(slot);
+	explicit_bzero(pwbuf, sizeof(pwbuf));
 	if (!ok) {
 		throttle_fail(db, user, q->remote_addr, w->now);
 		unauthorized(r, "The VEid or password is wrong.");

@@ -46,3 +46,10 @@ TESTS += tests/unit/test_pdf
 tests_unit_test_pdf_SOURCES = tests/unit/test_pdf.c
 tests_unit_test_pdf_CFLAGS = $(UNIT_CFLAGS) $(PANGO_CFLAGS)
 tests_unit_test_pdf_LDADD = $(VEP_DOC_LIBS) $(UNIT_LIBS)
+
+# Issue 17's parsers and rules: HTTP Basic, free text, VEid, address keys.
+check_PROGRAMS += tests/unit/test_security
+TESTS += tests/unit/test_security
+tests_unit_test_security_SOURCES = tests/unit/test_security.c
+tests_unit_test_security_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_security_LDADD = $(UNIT_LIBS)

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "db_auth.h"
 #include "log.h"
+#include "netaddr.h"
 #include "secret.h"
 #include "util.h"
 
@@ -153,6 +154,47 @@ session_destroy_subject(struct db *db, const char *kind, const char *subject)
 	return db_exec(db, sql[S_SESS_DELETE_SUBJECT], p, nitems(p), NULL, NULL);
 }
 
+/*
+ * Failed logins and refusals are logged with the address and the name
+ * tried (never the password), at most LOG_BURST lines a minute per
+ * process, so a flood cannot fill the disk; the lines left out are counted
+ * in the next one written.
+ */
+#define LOG_BURST	20
+
+static int
+auth_log_allowed(long long now, long long *dropped)
+{
+	static long long minute = -1, n, skipped;	/* the only file-scope state: a log budget */
+
+	if (now / 60 != minute) {
+		minute = now / 60;
+		n = 0;
+	}
+	if (n >= LOG_BURST) {
+		skipped++;
+		return 0;
+	}
+	n++;
+	*dropped = skipped;
+	skipped = 0;
+	return 1;
+}
+
+void
+auth_log_refusal(const char *what, const char *subject, const char *addr, long long now)
+{
+	long long dropped = 0;
+	char more[64] = "";
+
+	if (!auth_log_allowed(now, &dropped))
+		return;
+	if (dropped > 0)
+		snprintf(more, sizeof(more), " (%lld similar lines left out)", dropped);
+	log_warnx("login %s: subject \"%.64s\" from %s%s", what, subject ? subject : "",
+	    addr && *addr ? addr : "?", more);
+}
+
 int
 throttle_check(struct db *db, const char *subject, const char *addr, long long now,
     long long window_s, long long per_subject, long long per_addr, long long *retry_after)
@@ -160,20 +202,25 @@ throttle_check(struct db *db, const char *subject, const char *addr, long long n
 	long long n = 0, oldest = 0;
 	int rc;
 
+	char key[NETADDR_KEY_MAX];
+
 	*retry_after = 0;
+	netaddr_key(addr, key);		/* IPv6 counted per /64 */
 	struct dbv ps[] = { DBV_STR(subject), DBV_INT(now - window_s) };
 	struct dbo o[] = { DBO_INT(&n), DBO_INT(&oldest) };
 	if ((rc = db_one(db, sql[S_FAIL_COUNT_SUBJECT], ps, nitems(ps), o, nitems(o))) < 0)
 		return rc;
 	if (n >= per_subject) {
 		*retry_after = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
+		auth_log_refusal("throttled (429, per VE)", subject, addr, now);
 		return THROTTLE_LOCKED;
 	}
-	struct dbv pa[] = { DBV_STR(addr ? addr : ""), DBV_INT(now - window_s) };
+	struct dbv pa[] = { DBV_STR(key), DBV_INT(now - window_s) };
 	if ((rc = db_one(db, sql[S_FAIL_COUNT_ADDR], pa, nitems(pa), o, nitems(o))) < 0)
 		return rc;
 	if (n >= per_addr) {
 		*retry_after = oldest + window_s - now > 0 ? oldest + window_s - now : 1;
+		auth_log_refusal("throttled (429, per address)", subject, addr, now);
 		return THROTTLE_LOCKED;
 	}
 	return THROTTLE_OK;
@@ -182,9 +229,12 @@ throttle_check(struct db *db, const char *subject, const char *addr, long long n
 int
 throttle_fail(struct db *db, const char *subject, const char *addr, long long now)
 {
-	struct dbv p[] = { DBV_STR(subject), DBV_STR(addr ? addr : ""), DBV_INT(now) };
+	char key[NETADDR_KEY_MAX];
+	struct dbv p[] = { DBV_STR(subject), DBV_STR(netaddr_key(addr, key)), DBV_INT(now) };
 	struct dbv q[] = { DBV_INT(now - 86400) };
 	int rc = db_exec(db, sql[S_FAIL_INSERT], p, nitems(p), NULL, NULL);
+
+	auth_log_refusal("failed", subject, addr, now);
 	if (rc == DB_OK)
 		db_exec(db, sql[S_FAIL_PURGE], q, nitems(q), NULL, NULL);
 	return rc;

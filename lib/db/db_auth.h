@@ -51,5 +51,12 @@ enum throttle { THROTTLE_OK = 0, THROTTLE_LOCKED = 1 };
 int	throttle_check(struct db *, const char *subject, const char *addr, long long now,
 	    long long window_s, long long per_subject, long long per_addr, long long *retry_after);
 int	throttle_fail(struct db *, const char *subject, const char *addr, long long now);
+/*
+ * Log a refused login or order (what: "failed", "throttled (429, ...)")
+ * with the name tried and the client address, never a password; at most
+ * 20 lines a minute per process, the rest counted in the next line.
+ * Addresses are counted by netaddr_key (IPv6 per /64).
+ */
+void	auth_log_refusal(const char *what, const char *subject, const char *addr, long long now);
 
 #endif

@@ -8,4 +8,7 @@ lib_libvep_a_SOURCES += \
 	lib/domain/order.c lib/domain/order.h \
 	lib/domain/admin_rules.c lib/domain/admin_rules.h \
 	lib/domain/net.c lib/domain/net.h \
-	lib/domain/plan.c lib/domain/plan.h
+	lib/domain/plan.c lib/domain/plan.h \
+	lib/domain/text.c lib/domain/text.h \
+	lib/domain/veid.c lib/domain/veid.h \
+	lib/domain/netaddr.c lib/domain/netaddr.h

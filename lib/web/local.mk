@@ -5,6 +5,7 @@ lib_libvep_a_SOURCES += \
 	lib/web/http.c lib/web/http.h \
 	lib/web/resp.c lib/web/resp.h \
 	lib/web/auth.c lib/web/auth.h \
+	lib/web/basic.c lib/web/basic.h \
 	lib/web/svg.c lib/web/svg.h
 lib_libveptmpl_a_SOURCES = lib/web/tmpl.cc lib/web/tmpl.h lib/web/web.c lib/web/web.h \
 	lib/web/page.c lib/web/page.h
