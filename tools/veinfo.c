@@ -23,11 +23,14 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "text.h"
 #include "util.h"
+#include "veid.h"
 #include "veinfo_cmd.h"
 
 #define DEFAULT_CONF	"/etc/VE/VEinfo.conf"
 #define CONF_LINE_MAX	4096
+#define CONF_FILE_MAX	65536	/* a configuration is a few lines: more is not one */
 #define BODY_MAX	(16 * 1024 * 1024)	/* 100000 points are about 4 MB */
 
 enum {
@@ -109,9 +112,20 @@ conf_read(struct veinfo *v)
 		fprintf(stderr, "veinfo: cannot read %s: %s\n", v->conf_path, strerror(errno));
 		return -1;
 	}
+	/* Bounded reads: "-f /dev/zero" or a FIFO must not hang us (issue 17, item 10). */
+	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) || st.st_size > CONF_FILE_MAX) {
+		fprintf(stderr, "veinfo: %s is not a regular file of at most %d bytes\n", v->conf_path,
+		    CONF_FILE_MAX);
+		goto out;
+	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		lineno++;
 		len = strlen(line);
+		if (len + 1 < sizeof(line) && line[len] == '\0' && !feof(fp) && (len == 0 ||
+		    line[len - 1] != '\n')) {
+			fprintf(stderr, "veinfo: %s:%d: the line holds a NUL byte\n", v->conf_path, lineno);
+			goto out;
+		}
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
 			fprintf(stderr, "veinfo: %s:%d: the line is too long\n", v->conf_path, lineno);
 			goto out;
@@ -167,14 +181,12 @@ conf_read(struct veinfo *v)
 		    v->conf_path);
 		goto out;
 	}
-	s = v->val[C_VE_ID];
-	if (strlen(s) != 8 || strspn(s, "0123456789ABCDEFabcdef") != 8) {
+	/* The one VEid rule: any case, used in upper case. */
+	if (!ve_id_norm(v->val[C_VE_ID], k)) {
 		fprintf(stderr, "veinfo: %s: ve_id must be 8 hexadecimal digits\n", v->conf_path);
 		goto out;
 	}
-	for (i = 0; i < 8; i++)
-		if (s[i] >= 'a' && s[i] <= 'f')
-			s[i] = (char)(s[i] - 'a' + 'A');
+	memcpy(v->val[C_VE_ID], k, 9);
 	s = v->val[C_API_URL];
 	if ((strncasecmp(s, "http://", 7) != 0 && strncasecmp(s, "https://", 8) != 0) ||
 	    strpbrk(s, " \t?#") != NULL) {
@@ -455,6 +467,33 @@ print_error(struct veinfo *v)
 		v->status = EXIT_ERROR;
 }
 
+/*
+ * Print an answer's lines with every control, C1 and bidi character escaped
+ * (lib/domain/text.c): a hostile answer cannot drive the terminal.
+ */
+static void
+print_safe(const char *s)
+{
+	char in[4096], esc[4 * sizeof(in) + 1];
+
+	while (*s != '\0') {
+		size_t n = strcspn(s, "\n");
+
+		/* long lines go out in pieces; an escape never splits a character */
+		if (n >= sizeof(in))
+			n = sizeof(in) - 1;
+		memcpy(in, s, n);
+		in[n] = '\0';
+		text_escape(in, esc, sizeof(esc));
+		fputs(esc, stdout);
+		s += n;
+		if (*s == '\n') {
+			fputc('\n', stdout);
+			s++;
+		}
+	}
+}
+
 /* Run one command line; -1 when no further command can be answered. */
 static int
 run(struct veinfo *v, const char *line, size_t len)
@@ -472,7 +511,7 @@ run(struct veinfo *v, const char *line, size_t len)
 		rc = c.kind == VI_HISTORY ? history(v, &c, id, &out) : from_doc(v, &c, id, &out);
 	}
 	if (rc == 0) {
-		fputs(buf_cstr(&out), stdout);
+		print_safe(buf_cstr(&out));
 		fflush(stdout);
 	} else if (rc == 1)
 		print_error(v);

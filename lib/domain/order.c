@@ -20,6 +20,7 @@
 #include "kv.h"
 #include "net.h"
 #include "order.h"
+#include "text.h"
 #include "util.h"
 
 #define TERA	1000000000000LL
@@ -631,17 +632,6 @@ int_range(struct order_errs *e, const struct order_field *f, long long v, long l
 		    why_max ? why_max : "");
 }
 
-static int
-has_control(const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-			return 1;
-	}
-	return 0;
-}
-
 static void
 check_names(struct order *o, const struct order_field *f, struct order_errs *e)
 {
@@ -695,8 +685,9 @@ check_one(struct order *o, size_t k, const struct order_catalog *cat, struct ord
 		if ((len = order_utf8_len(s)) > (size_t)f->max)
 			order_err_add(e, f->name, "%s may be at most %lld characters long (it has %zu).",
 			    f->label, f->max, len);
-		else if (has_control(s))
-			order_err_add(e, f->name, "%s may not contain control characters.", f->label);
+		else if (!text_ok_str(s, TEXT_MULTILINE))
+			order_err_add(e, f->name, "%s may not contain control or bidirectional-override "
+			    "characters.", f->label);
 		break;
 	case OT_KEY:
 		len = strlen(s);

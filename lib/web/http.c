@@ -6,7 +6,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stdio.h>
+
 #include "http.h"
+#include "text.h"
 
 static int
 kv_add(struct kvlist *l, struct buf *k, struct buf *v)
@@ -62,6 +65,25 @@ pct_decode(const char *s, size_t len, struct buf *out, int plus_is_space)
 	return 0;
 }
 
+/*
+ * Every field of every form and JSON body, at the edge: no C0 control but
+ * TAB, LF and CR, no DEL, no C1 control, no bidi override or isolate
+ * (lib/domain/text.c; issue 17, item 8).  Single-line fields refuse
+ * TAB/LF/CR in their own validators.  The message names the field, so it
+ * lives in a buffer: one request at a time per process.
+ */
+static const char *
+text_refused(const char *key, size_t klen)
+{
+	static char why[160];
+
+	if (!text_ok(key, klen, 0))
+		return "a field name contains a control character";
+	snprintf(why, sizeof(why), "the field \"%.*s\" contains a control or bidirectional-override "
+	    "character", (int)(klen > 64 ? 64 : klen), key);
+	return why;
+}
+
 int
 urlenc_parse(const char *s, size_t len, struct kvlist *out, const char **err)
 {
@@ -106,6 +128,10 @@ urlenc_parse(const char *s, size_t len, struct kvlist *out, const char **err)
 		}
 		if (!vep_valid_utf8(k.data, k.len) || !vep_valid_utf8(v.data, v.len)) {
 			*err = "a field is not valid UTF-8";
+			goto out;
+		}
+		if (!text_ok(k.data, k.len, 0) || !text_ok(v.data, v.len, TEXT_MULTILINE)) {
+			*err = text_refused(k.data, k.len);
 			goto out;
 		}
 		if (kv_add(out, &k, &v) == -1) {
@@ -190,9 +216,37 @@ json_depth_ok(const char *s, size_t len, int maxdepth)
 	return 1;
 }
 
+/* The first member (at any depth) whose name or string value breaks the text rule, or NULL. */
+static const char *
+json_text_bad(json_t *j, const char *name, int depth)
+{
+	const char *k, *bad;
+	json_t *x;
+	size_t i;
+
+	if (depth > 8)
+		return NULL;	/* json_depth_ok refused deeper bodies already */
+	if (json_is_string(j))
+		return text_ok(json_string_value(j), json_string_length(j), TEXT_MULTILINE) ? NULL : name;
+	if (json_is_array(j)) {
+		json_array_foreach(j, i, x)
+			if ((bad = json_text_bad(x, name, depth + 1)) != NULL)
+				return bad;
+	} else if (json_is_object(j)) {
+		json_object_foreach(j, k, x) {
+			if (!text_ok(k, strlen(k), 0))
+				return k;
+			if ((bad = json_text_bad(x, k, depth + 1)) != NULL)
+				return bad;
+		}
+	}
+	return NULL;
+}
+
 json_t *
 json_body_parse(const char *s, size_t len, const char **err)
 {
+	const char *bad;
 	json_error_t je;
 	json_t *j;
 
@@ -216,6 +270,11 @@ json_body_parse(const char *s, size_t len, const char **err)
 	if (!json_is_object(j)) {
 		json_decref(j);
 		*err = "the JSON body must be an object";
+		return NULL;
+	}
+	if ((bad = json_text_bad(j, "", 0)) != NULL) {
+		*err = text_refused(bad, strlen(bad));
+		json_decref(j);
 		return NULL;
 	}
 	return j;

@@ -1,4 +1,4 @@
-/* fuzz-sources: lib/domain/order.c lib/domain/net.c lib/base/kv.c lib/web/http.c lib/base/util.c lib/base/log.c lib/domain/sla.c lib/domain/money.c */
+/* fuzz-sources: lib/domain/order.c lib/domain/net.c lib/base/kv.c lib/web/http.c lib/base/util.c lib/base/log.c lib/domain/sla.c lib/domain/money.c lib/domain/text.c */
 /* fuzz-libs: */
 /*
  * libFuzzer harness of the order edges (lib/domain/order.c): the first byte

@@ -1,4 +1,4 @@
-/* fuzz-sources: lib/web/http.c lib/base/kv.c lib/base/util.c lib/base/log.c */
+/* fuzz-sources: lib/web/http.c lib/base/kv.c lib/base/util.c lib/base/log.c lib/domain/text.c */
 /* Fuzz the urlencoded parser (form bodies and query strings). */
 #include <stddef.h>
 #include <stdint.h>

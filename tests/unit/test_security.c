@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "basic.h"
+#include "http.h"
 #include "netaddr.h"
 #include "text.h"
 #include "veid.h"
@@ -160,6 +161,52 @@ START_TEST(test_text_escape)
 }
 END_TEST
 
+/* The edge (lib/web/http.c) refuses them in every form field and JSON member, naming it. */
+static const struct {
+	const char	*form, *json, *name;
+} edge_rows[] = {
+	{ "user_info=%C2%9B31m", "{\"user_info\":\"\\u009b31m\"}", "user_info" },
+	{ "note=%C2%9D", "{\"note\":\"\\u009d\"}", "note" },
+	{ "label=a%E2%80%AEb", "{\"label\":\"a\\u202eb\"}", "label" },
+	{ "x=ok&name=%E2%81%A6", "{\"x\":\"ok\",\"list\":[\"\\u2069\"]}", NULL },
+	{ "reason=%1B%5B2J", "{\"a\":{\"reason\":\"\\u001b[2J\"}}", "reason" },
+	{ "k=del%7F", "{\"k\":\"del\\u007f\"}", "k" },
+	{ "k%C2%9B=1", "{\"k\\u009b\":1}", NULL },
+};
+
+START_TEST(test_edge)
+{
+	struct kvlist l = { 0 };
+	const char *err = NULL;
+	json_t *j;
+
+	ck_assert_msg(urlenc_parse(edge_rows[_i].form, strlen(edge_rows[_i].form), &l, &err) == -1,
+	    "row %d form accepted", _i);
+	ck_assert(err != NULL && (edge_rows[_i].name == NULL || strstr(err, edge_rows[_i].name) != NULL));
+	kv_free(&l);
+	err = NULL;
+	j = json_body_parse(edge_rows[_i].json, strlen(edge_rows[_i].json), &err);
+	ck_assert_msg(j == NULL, "row %d JSON accepted", _i);
+	ck_assert_msg(err != NULL && (edge_rows[_i].name == NULL || strstr(err, edge_rows[_i].name) != NULL),
+	    "row %d: %s", _i, err ? err : "no error");
+}
+END_TEST
+
+START_TEST(test_edge_ok)
+{
+	static const char form[] = "user_info=l1%0D%0Al2%09t%C3%A9%C2%A0&b=%E2%80%A9";
+	static const char js[] = "{\"user_info\":\"l1\\r\\nl2\\t\\u00e9\",\"a\":[1,\"x\"]}";
+	struct kvlist l = { 0 };
+	const char *err = NULL;
+	json_t *j;
+
+	ck_assert_int_eq(urlenc_parse(form, strlen(form), &l, &err), 0);
+	kv_free(&l);
+	ck_assert((j = json_body_parse(js, strlen(js), &err)) != NULL);
+	json_decref(j);
+}
+END_TEST
+
 /* ---- VEid ---- */
 
 static const struct {
@@ -227,6 +274,8 @@ main(void)
 	tcase_add_test(t, test_basic_lengths);
 	tcase_add_loop_test(t, test_text, 0, sizeof(text_rows) / sizeof(text_rows[0]));
 	tcase_add_test(t, test_text_escape);
+	tcase_add_loop_test(t, test_edge, 0, sizeof(edge_rows) / sizeof(edge_rows[0]));
+	tcase_add_test(t, test_edge_ok);
 	tcase_add_loop_test(t, test_veid, 0, sizeof(veid_rows) / sizeof(veid_rows[0]));
 	tcase_add_loop_test(t, test_addr, 0, sizeof(addr_rows) / sizeof(addr_rows[0]));
 	suite_add_tcase(s, t);
