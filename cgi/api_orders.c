@@ -67,8 +67,9 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct order o;
 	struct order_errs errs;
 	struct db *db;
-	char ve_id[9], msg[128], node[65] = "";
+	char ve_id[9], msg[128], node[65] = "", ra[24];
 	json_t *jn;
+	long long retry;
 	int rc, op;
 
 	(void)caps;
@@ -117,7 +118,9 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		resp_json_error(r, 422, msg, order_errs_json(&errs));
 		goto out;
 	}
-	rc = ve_place(db, w->conf, &w->argon, &o, &cat, node[0] ? node : NULL, w->now, ve_id);
+	/* An operator's Bearer token is not limited; anyone else is, by address (issue 17). */
+	rc = ve_place_from(db, w->conf, &w->argon, &o, &cat, node[0] ? node : NULL, w->now,
+	    op ? NULL : q->remote_addr ? q->remote_addr : "", &retry, ve_id);
 	switch (rc) {
 	case VC_OK:
 		answer_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD]);
@@ -151,6 +154,12 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		resp_json_error(r, 409, "That node has no room for this VE (VE slots or disk); nothing was "
 		    "created. Choose another node or leave the node out.",
 		    json_pack("{s:s}", "node", "The node has no room for this VE."));
+		break;
+	case VC_RATE:
+	case VC_UNPAID_EMAIL:
+	case VC_UNPAID_ADDR:
+		resp_header(r, "Retry-After", ve_limit_retry(rc, retry, ra, sizeof(ra)));
+		resp_json_error(r, 429, ve_limit_message(rc), NULL);
 		break;
 	case VC_BUSY:
 		resp_header(r, "Retry-After", "1");

@@ -512,7 +512,8 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct order_errs e;
 	struct db *db;
 	const char *tok, *ck;
-	char ve_id[9];
+	char ve_id[9], ra[24];
+	long long retry;
 	int rc;
 
 	(void)caps;
@@ -548,7 +549,8 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		render_form(w, q, r, 400, &o, &e, &cat, NULL);
 		goto out;
 	}
-	rc = ve_place(db, w->conf, &w->argon, &o, &cat, NULL, w->now, ve_id);
+	rc = ve_place_from(db, w->conf, &w->argon, &o, &cat, NULL, w->now,
+	    q->remote_addr ? q->remote_addr : "", &retry, ve_id);
 	switch (rc) {
 	case VC_OK:
 		render_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD], &cat);
@@ -570,6 +572,12 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		order_err_add(&e, "disk_quota_mb", "No server has this much free space right now.");
 		render_form(w, q, r, 409, &o, &e, &cat, "None of our servers has room for this VE right "
 		    "now, so nothing was created. Please try again later or choose a smaller disk quota.");
+		break;
+	case VC_RATE:
+	case VC_UNPAID_EMAIL:
+	case VC_UNPAID_ADDR:
+		resp_header(r, "Retry-After", ve_limit_retry(rc, retry, ra, sizeof(ra)));
+		render_form(w, q, r, 429, &o, NULL, &cat, ve_limit_message(rc));
 		break;
 	case VC_BUSY:
 		resp_header(r, "Retry-After", "1");

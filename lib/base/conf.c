@@ -75,6 +75,16 @@ static const struct ckey keys[] = {
 	{ "web", "fail_per_addr", C_INT, "50", 1, 100000, "failures per client address before 429" },
 	{ "web", "currency_default", C_STR, "EUR", 0, 0, "currency shown when a plan has none" },
 
+	{ "signup", "orders_per_hour", C_INT, "10", 1, 1000000,
+	  "VEs one client address (IPv6: one /64) may order in an hour (signup form and API) "
+	  "before 429 with Retry-After; an operator's Bearer token is not limited" },
+	{ "signup", "unpaid_ves_per_email", C_INT, "3", 1, 1000000,
+	  "VEs (not deleted) one e-mail address may hold until it has paid an invoice; "
+	  "more orders get 429" },
+	{ "signup", "unpaid_ves_per_addr", C_INT, "5", 1, 1000000,
+	  "VEs (not deleted, of e-mail addresses that never paid) ordered from one client "
+	  "address (IPv6: one /64); more orders get 429" },
+
 	{ "auth", "argon2_m_kib", C_INT, "19456", 8, 4194304, "argon2id memory cost, KiB" },
 	{ "auth", "argon2_t", C_INT, "2", 1, 100, "argon2id iterations" },
 	{ "auth", "argon2_p", C_INT, "1", 1, 64, "argon2id parallelism" },

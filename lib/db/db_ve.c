@@ -13,9 +13,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/sha.h>
+
+#include "conf.h"
+#include "db_auth.h"
 #include "secret.h"
 #include "db.h"
+#include "db_limit.h"
 #include "db_ve.h"
+#include "netaddr.h"
 #include "log.h"
 #include "util.h"
 
@@ -91,7 +97,8 @@ static const char *const sql[S__MAX] = {
 	    "WHERE p.active = 1 AND v.valid_from = (SELECT MAX(w.valid_from) FROM plan_versions w "
 	    "WHERE w.plan_id = p.id AND w.valid_from <= ?) ORDER BY v.monthly_fee_minor, p.code",
 	[S_TEMPLATES] = "SELECT id, code, name, login_styles FROM os_templates WHERE active = 1 ORDER BY id",
-	[S_BY_KEY] = "SELECT v.id, a.email FROM orders o JOIN ves v ON v.order_id = o.id "
+	[S_BY_KEY] = "SELECT v.id, a.email, COALESCE(o.order_digest, ''), v.password_hash "
+	    "FROM orders o JOIN ves v ON v.order_id = o.id "
 	    "JOIN accounts a ON a.id = o.account_id WHERE o.idempotency_key = ?",
 	/* Last-resort nodes last, then most free VE slots, then most free disk, then by name. */
 	[S_NODE_PICK] = "SELECT n.id FROM nodes n " NODE_USE "WHERE n.enabled = 1 " NODE_ROOM
@@ -109,8 +116,9 @@ static const char *const sql[S__MAX] = {
 	    "ORDER BY addr_num LIMIT ? FOR UPDATE SKIP LOCKED",
 	[S_ACCOUNT_INSERT] = "INSERT INTO accounts (email, created_at) VALUES (?, ?)",
 	[S_ORDER_INSERT] = "INSERT INTO orders (account_id, plan_id, template_id, idempotency_key, "
-	    "login, firewall, firewall_file, user_info, created_at, " INT_COLS ") VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "login, firewall, firewall_file, user_info, created_at, " INT_COLS ", client_addr, "
+	    "order_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_VE_INSERT] = "INSERT INTO ves (id, account_id, order_id, node_id, state, password_hash, "
 	    "root_crypt, created_at, expires_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
 	[S_ADDR_ASSIGN] = "UPDATE ip_addresses SET ve_id = ?, seq = ?, dns_name = ? "
@@ -227,12 +235,70 @@ fail:
 	return rc;
 }
 
+/* What a used idempotency key made: its VE, e-mail, order digest and password hash. */
+struct key_use {
+	char	ve_id[9];
+	char	email[255];
+	char	digest[65];
+	char	hash[256];
+};
+
+static int
+by_key(struct db *db, const char *key, struct key_use *k)
+{
+	struct dbv p[] = { DBV_STR(key) };
+	struct dbo o[] = { DBO_STR(k->ve_id), DBO_STR(k->email), DBO_STR(k->digest), DBO_STR(k->hash) };
+
+	memset(k, 0, sizeof(*k));
+	return db_one(db, sql[S_BY_KEY], p, nitems(p), o, nitems(o));
+}
+
 int
 db_ve_by_key(struct db *db, const char *key, char ve_id[9], char *email, size_t emaillen)
 {
-	struct dbv p[] = { DBV_STR(key) };
-	struct dbo o[] = { DBO_STRP(ve_id, 9), DBO_STRP(email, emaillen) };
-	return db_one(db, sql[S_BY_KEY], p, nitems(p), o, nitems(o));
+	struct key_use k;
+	int rc = by_key(db, key, &k);
+
+	if (rc == 1) {
+		snprintf(ve_id, 9, "%s", k.ve_id);
+		snprintf(email, emaillen, "%s", k.email);
+	}
+	explicit_bzero(k.hash, sizeof(k.hash));
+	return rc;
+}
+
+static json_t *order_json(const struct order *);
+
+/*
+ * SHA-256 (hex) of the order but its password and key, in one canonical
+ * form (sorted keys, compact, the e-mail address in lower case): what an
+ * idempotency key used again must match.  0, or -1 out of memory.
+ */
+static int
+order_digest(const struct order *o, char hex[65])
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	json_t *j = order_json(o);
+	char *s, *lc;
+
+	if (j == NULL)
+		return -1;
+	if (o->s[OF_EMAIL] != NULL && (lc = strdup(o->s[OF_EMAIL])) != NULL) {
+		for (char *c = lc; *c != '\0'; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+		json_object_set_new(j, "email", json_string(lc));
+		free(lc);
+	}
+	s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(j);
+	if (s == NULL)
+		return -1;
+	SHA256((const unsigned char *)s, strlen(s), md);
+	free(s);
+	for (size_t i = 0; i < sizeof(md); i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return 0;
 }
 
 /* ---- creation ------------------------------------------------------------------ */
@@ -285,6 +351,8 @@ struct create {
 	long long			 now;
 	char				*ve_id;
 	long long			*ids;
+	const char			*client;	/* counting key; NULL: an operator's order */
+	const char			*digest;
 };
 
 static int
@@ -325,12 +393,14 @@ create_once(struct db *db, void *arg)
 	if ((rc = db_exec(db, sql[S_ACCOUNT_INSERT], pa, nitems(pa), NULL, &account)) != DB_OK)
 		return rc;
 	logins_list((unsigned)o->n[OF_LOGIN], logins, sizeof(logins));
-	struct dbv po[9 + NINT] = { DBV_INT(account), DBV_INT(pl->id), DBV_INT(tp->id), DBV_STR0(key),
+	struct dbv po[11 + NINT] = { DBV_INT(account), DBV_INT(pl->id), DBV_INT(tp->id), DBV_STR0(key),
 	    DBV_STR(logins), DBV_STR(order_firewall_names[o->n[OF_FIREWALL]]),
 	    DBV_STR0(o->s[OF_FIREWALL_FILE]), DBV_STR(o->s[OF_USER_INFO] ? o->s[OF_USER_INFO] : ""),
 	    DBV_INT(now) };
 	for (size_t i = 0; i < NINT; i++)
 		po[9 + i] = DBV_INT(o->n[int_cols[i]]);
+	po[9 + NINT] = DBV_STR0(x->client);
+	po[10 + NINT] = DBV_STR(x->digest);
 	rc = db_exec(db, sql[S_ORDER_INSERT], po, nitems(po), NULL, &order);
 	if (rc == DB_DUP && key != NULL)
 		return VC_KEY_USED;	/* the caller looks the key up again */
@@ -366,23 +436,28 @@ create_once(struct db *db, void *arg)
 	return db_exec(db, sql[S_AUDIT], pu, nitems(pu), NULL, NULL);
 }
 
-int
-db_ve_create(struct db *db, const struct order *o, const struct order_catalog *cat,
-    const char *pwhash, const char *rootcrypt, const char *node, long long now, char ve_id[9])
+/* db_ve_create for a client (its counting key, or NULL for an operator). */
+static int
+create_from(struct db *db, const struct order *o, const struct order_catalog *cat,
+    const char *pwhash, const char *rootcrypt, const char *node, long long now, const char *client,
+    char ve_id[9])
 {
 	const struct order_plan *pl = order_plan_find(cat, o->s[OF_PLAN]);
 	const struct order_template *tp = order_template_find(cat, o->s[OF_TEMPLATE]);
+	char digest[65];
 	long long *ids;
 	int rc = DB_ERR;
 
 	if (pl == NULL || tp == NULL || o->n[OF_IP_COUNT] < 1 || o->n[OF_FIREWALL] < 0 ||
 	    o->n[OF_FIREWALL] >= FW__MAX)
 		return DB_ERR;	/* order_check was not run */
+	if (order_digest(o, digest) == -1)
+		return DB_ERR;
 	if ((ids = calloc((size_t)o->n[OF_IP_COUNT], sizeof(*ids))) == NULL)
 		return DB_NOMEM;
 	{
 		/* Run again after a deadlock, a certification conflict or a lost server. */
-		struct create x = { o, pl, tp, pwhash, rootcrypt, node, now, ve_id, ids };
+		struct create x = { o, pl, tp, pwhash, rootcrypt, node, now, ve_id, ids, client, digest };
 		rc = db_tx(db, create_once, &x);
 	}
 	free(ids);
@@ -412,19 +487,116 @@ db_ve_create(struct db *db, const struct order *o, const struct order_catalog *c
 }
 
 int
-ve_place(struct db *db, const struct conf *c, const struct argon_params *ap, const struct order *o,
-    const struct order_catalog *cat, const char *node, long long now, char ve_id[9])
+db_ve_create(struct db *db, const struct order *o, const struct order_catalog *cat,
+    const char *pwhash, const char *rootcrypt, const char *node, long long now, char ve_id[9])
 {
-	char hash[256], email[255], rootcrypt[AUTH_CRYPT_MAX];
+	return create_from(db, o, cat, pwhash, rootcrypt, node, now, NULL, ve_id);
+}
+
+/*
+ * An idempotency key used before: the same order (every field, the
+ * password checked against the VE's hash) answers its VE, another order
+ * is VC_KEY_CONFLICT (issue 17, item 6).  Orders stored before the digest
+ * existed compare the e-mail address only.
+ */
+static int
+key_verdict(const struct conf *c, const struct order *o, struct key_use *k, char ve_id[9])
+{
+	char digest[65];
+	int slot, same;
+
+	if (k->digest[0] != '\0') {
+		if (order_digest(o, digest) == -1)
+			return DB_ERR;
+		if (strcmp(digest, k->digest) != 0)
+			return VC_KEY_CONFLICT;
+	} else if (strcasecmp(k->email, o->s[OF_EMAIL]) != 0)
+		return VC_KEY_CONFLICT;
+	if ((slot = auth_slot_enter(c)) == AUTH_SLOT_BUSY)
+		return VC_BUSY;
+	same = auth_verify(k->hash, o->s[OF_ROOT_PASSWORD]);
+	auth_slot_release(slot);
+	if (!same)
+		return VC_KEY_CONFLICT;
+	snprintf(ve_id, 9, "%s", k->ve_id);
+	return VC_KEY_USED;
+}
+
+/* May client order one more VE?  VC_OK, VC_RATE (with *retry_after), VC_UNPAID_* or a db_rc. */
+static int
+client_may_order(struct db *db, const struct conf *c, const struct order *o, const char *client,
+    long long now, long long *retry_after)
+{
+	long long n, oldest, by_email, by_client;
+	long long per_hour = conf_int(c, "signup", "orders_per_hour");
+	int rc;
+
+	if ((rc = db_limit_orders_since(db, client, now - 3600, &n, &oldest)) < 0)
+		return rc;
+	if (n >= per_hour) {
+		*retry_after = oldest + 3600 - now > 0 ? oldest + 3600 - now : 1;
+		return VC_RATE;
+	}
+	if ((rc = db_limit_unpaid(db, o->s[OF_EMAIL], client, &by_email, &by_client)) < 0)
+		return rc;
+	if (by_email >= conf_int(c, "signup", "unpaid_ves_per_email"))
+		return VC_UNPAID_EMAIL;
+	if (by_client >= conf_int(c, "signup", "unpaid_ves_per_addr"))
+		return VC_UNPAID_ADDR;
+	return VC_OK;
+}
+
+const char *
+ve_limit_message(int rc)
+{
+	switch (rc) {
+	case VC_RATE:
+		return "Too many VEs were ordered from your network in the last hour, so nothing was "
+		    "created. Please try again later.";
+	case VC_UNPAID_EMAIL:
+		return "This e-mail address already has as many VEs as we allow before the first "
+		    "payment, so nothing was created. Please pay an invoice first, or ask us.";
+	default:
+		return "Your network already has as many unpaid VEs as we allow, so nothing was "
+		    "created. Please pay an invoice first, or ask us.";
+	}
+}
+
+const char *
+ve_limit_retry(int rc, long long retry_after, char *buf, size_t len)
+{
+	/* the unpaid limits last until a payment: ask again in an hour */
+	snprintf(buf, len, "%lld", rc == VC_RATE && retry_after > 0 ? retry_after : 3600LL);
+	return buf;
+}
+
+int
+ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap,
+    const struct order *o, const struct order_catalog *cat, const char *node, long long now,
+    const char *addr, long long *retry_after, char ve_id[9])
+{
+	char hash[256], rootcrypt[AUTH_CRYPT_MAX], client[NETADDR_KEY_MAX];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
+	struct key_use k;
 	int rc, slot;
 
-	/* A repeated key answers the VE it made, without a second hash. */
+	*retry_after = 0;
+	if (addr != NULL)
+		netaddr_key(addr, client);	/* IPv6 counted per /64 */
+	/* A repeated key answers the VE it made (no limit: nothing new is made). */
 	if (key != NULL) {
-		if ((rc = db_ve_by_key(db, key, ve_id, email, sizeof(email))) < 0)
+		if ((rc = by_key(db, key, &k)) == 1)
+			rc = key_verdict(c, o, &k, ve_id);
+		explicit_bzero(k.hash, sizeof(k.hash));
+		if (rc != 0)
 			return rc;
-		if (rc == 1)
-			return strcasecmp(email, o->s[OF_EMAIL]) == 0 ? VC_KEY_USED : VC_KEY_CONFLICT;
+	}
+	/* The limits before the hash: a refused order costs no argon2id. */
+	if (addr != NULL && (rc = client_may_order(db, c, o, client, now, retry_after)) != VC_OK) {
+		if (rc > 0)
+			auth_log_refusal(rc == VC_RATE ? "order throttled (429, orders per hour)" :
+			    "order refused (429, unpaid VEs)", "order", addr, now);
+		return rc;
 	}
 	/*
 	 * The slow hash is done before the transaction opens, so no lock waits
@@ -441,10 +613,24 @@ ve_place(struct db *db, const struct conf *c, const struct argon_params *ap, con
 		log_warnx("%s: cannot hash the password", __func__);
 		return DB_ERR;
 	}
-	rc = db_ve_create(db, o, cat, hash, rootcrypt, node, now, ve_id);
+	rc = create_from(db, o, cat, hash, rootcrypt, node, now, addr != NULL ? client : NULL, ve_id);
+	/* Lost a race for the key: judge the order that won it like any repeat. */
+	if ((rc == VC_KEY_USED || rc == VC_KEY_CONFLICT) && by_key(db, key, &k) == 1) {
+		rc = key_verdict(c, o, &k, ve_id);
+		explicit_bzero(k.hash, sizeof(k.hash));
+	}
 	explicit_bzero(hash, sizeof(hash));
 	explicit_bzero(rootcrypt, sizeof(rootcrypt));
 	return rc;
+}
+
+int
+ve_place(struct db *db, const struct conf *c, const struct argon_params *ap, const struct order *o,
+    const struct order_catalog *cat, const char *node, long long now, char ve_id[9])
+{
+	long long ra;
+
+	return ve_place_from(db, c, ap, o, cat, node, now, NULL, &ra, ve_id);
 }
 
 /* ---- reading ------------------------------------------------------------------- */

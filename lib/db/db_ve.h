@@ -73,6 +73,9 @@ enum ve_create_rc {
 	VC_NODE_FULL = 6,	/* the operator's node has no room */
 	VC_NODE_UNKNOWN = 7,	/* the operator named no node we know */
 	VC_NODE_DISABLED = 8,	/* the operator's node is disabled */
+	VC_RATE = 9,		/* [signup] orders_per_hour from this client: 429 */
+	VC_UNPAID_EMAIL = 10,	/* [signup] unpaid_ves_per_email reached: 429 */
+	VC_UNPAID_ADDR = 11,	/* [signup] unpaid_ves_per_addr reached: 429 */
 };
 
 /* Active plans with today's prices and active OS templates.  0 or db_rc. */
@@ -105,6 +108,22 @@ int	db_ve_create(struct db *, const struct order *, const struct order_catalog *
 int	ve_place(struct db *, const struct conf *c, const struct argon_params *ap,
 	    const struct order *, const struct order_catalog *, const char *node, long long now,
 	    char ve_id[9]);
+
+/* For VC_RATE, VC_UNPAID_*: a sentence for the customer, and the Retry-After value into buf. */
+const char *ve_limit_message(int rc);
+const char *ve_limit_retry(int rc, long long retry_after, char *buf, size_t len);
+
+/*
+ * ve_place for a customer at client address addr (NULL: an operator, not
+ * limited).  A key used again must come with the same order, password
+ * included (else VC_KEY_CONFLICT).  A new VE must keep within [signup]
+ * orders_per_hour from the address (IPv6: its /64; VC_RATE with
+ * *retry_after seconds), unpaid_ves_per_email and unpaid_ves_per_addr
+ * (VC_UNPAID_EMAIL, VC_UNPAID_ADDR), checked before the password is hashed.
+ */
+int	ve_place_from(struct db *, const struct conf *c, const struct argon_params *ap,
+	    const struct order *, const struct order_catalog *, const char *node, long long now,
+	    const char *addr, long long *retry_after, char ve_id[9]);
 
 /* A VE that is not deleted: 1 filled (free with ve_info_free), 0 none, < 0 db_rc. */
 int	db_ve_get(struct db *, const char *ve_id, struct ve_info *);
