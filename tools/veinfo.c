@@ -13,6 +13,7 @@
  * stderr and a non-zero exit status: see EXIT_* and man/veinfo.1.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,17 +107,27 @@ conf_read(struct veinfo *v)
 	char line[CONF_LINE_MAX + 2], k[40];
 	char *s, *e, *eq;
 	size_t i, len;
-	int lineno = 0, rc = -1;
+	int lineno = 0, rc = -1, fd;
 
-	if ((fp = fopen(v->conf_path, "r")) == NULL) {
+	/*
+	 * Bounded reads: "-f /dev/zero" or a FIFO must not hang us (issue 17,
+	 * item 10): opened without blocking, a regular file of at most
+	 * CONF_FILE_MAX bytes, or refused.
+	 */
+	if ((fd = open(v->conf_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) == -1) {
 		fprintf(stderr, "veinfo: cannot read %s: %s\n", v->conf_path, strerror(errno));
 		return -1;
 	}
-	/* Bounded reads: "-f /dev/zero" or a FIFO must not hang us (issue 17, item 10). */
-	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) || st.st_size > CONF_FILE_MAX) {
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size > CONF_FILE_MAX) {
 		fprintf(stderr, "veinfo: %s is not a regular file of at most %d bytes\n", v->conf_path,
 		    CONF_FILE_MAX);
-		goto out;
+		close(fd);
+		return -1;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		fprintf(stderr, "veinfo: cannot read %s: %s\n", v->conf_path, strerror(errno));
+		close(fd);
+		return -1;
 	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		lineno++;
