@@ -159,8 +159,9 @@ http_parse(const char *buf, size_t len, size_t max, struct http_req *req)
 {
 	size_t lim, pos = 0, n, clen = 0;
 	const char *s;
-	int r, nhdr = 0, nhost = 0, have_cl = 0, close_ = 0, ka = 0;
+	int r, nhdr = 0, nhost = 0, have_cl = 0, close_ = 0, ka = 0, nauth = 0;
 
+	req->authorization[0] = '\0';
 	if (max > HTTP_MAX_REQ)
 		max = HTTP_MAX_REQ;
 	lim = len < max ? len : max;
@@ -225,6 +226,14 @@ http_parse(const char *buf, size_t len, size_t max, struct http_req *req)
 			return HTTP_PARSE_BAD;	/* no request bodies but counted ones */
 		} else if (ieq(s, (size_t)(colon - s), "connection")) {
 			parse_connection(v, vn, &close_, &ka);
+		} else if (ieq(s, (size_t)(colon - s), "authorization")) {
+			/* kept only when it fits; one only (a second could hide the first) */
+			if (++nauth > 1)
+				return HTTP_PARSE_BAD;
+			if (vn <= HTTP_MAX_AUTH && memchr(v, '\0', vn) == NULL) {
+				memcpy(req->authorization, v, vn);
+				req->authorization[vn] = '\0';
+			}
 		}
 	}
 	if (nhost > 1 || (req->minor == 1 && nhost == 0))

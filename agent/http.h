@@ -15,6 +15,7 @@
 #define HTTP_MAX_REQ	8192	/* request head plus body */
 #define HTTP_MAX_PATH	1024
 #define HTTP_MAX_HEADERS 64
+#define HTTP_MAX_AUTH	512	/* longest Authorization value kept (longer: not kept, so refused) */
 
 enum http_method { HTTP_GET = 0, HTTP_HEAD, HTTP_OTHER };
 
@@ -30,6 +31,7 @@ struct http_req {
 	int		 minor;		/* HTTP/1.<minor>, 0 or 1 */
 	int		 keepalive;	/* the connection may stay open after it */
 	char		 path[HTTP_MAX_PATH + 1];	/* target without "?query" */
+	char		 authorization[HTTP_MAX_AUTH + 1];	/* "" when absent; two: refused */
 	size_t		 len;		/* bytes of buf this request used */
 };
 

@@ -44,6 +44,9 @@ struct veagent {
 	enum be_kind	 kind;
 	const char	*api;
 	const char	*token_file;
+	const char	*ca_file;	/* --ca-file: the CA bundle that signs the API's certificate */
+	const char	*pin;		/* --pin-pubkey: sha256//BASE64 of the API's public key */
+	int		 insecure;	/* --insecure: a plain http:// API off this host is allowed */
 	long long	 extra;
 	uint64_t	 seed;
 	double		 restart_prob;
@@ -65,13 +68,15 @@ struct veagent {
 	size_t		 nves;
 	int64_t		 start_us;
 	int		 sigfd;
+	char		 token[257];	/* the node's token: /metrics wants it as Bearer ("" without --token-file) */
 };
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: veagent --node NAME --listen ADDR:PORT --backend real|sim\n"
-	    "\t[--api URL --token-file FILE] [--extra N] [--seed S] [--restart-prob P]\n"
+	    "\t[--api URL --token-file FILE [--ca-file FILE] [--pin-pubkey sha256//B64] [--insecure]]\n"
+	    "\t[--extra N] [--seed S] [--restart-prob P]\n"
 	    "\t[--ve-root DIR] [--cgroup-root DIR] [--firewall-dir DIR] [--bogomips X]\n"
 	    "\t[--sim-down-file FILE]\n"
 	    "\t[--log-level error|warn|info|debug] [-d] [-n]\n");
@@ -296,11 +301,30 @@ add_extras(struct veagent *va)
 
 /* ---- HTTP ---- */
 
+/* Does an Authorization value carry "Bearer <token>"?  Compared in constant time. */
+static int
+metrics_auth_ok(const char *token, const char *auth)
+{
+	if (strncasecmp(auth, "Bearer ", 7) != 0)
+		return 0;
+	auth += 7;
+	while (*auth == ' ')
+		auth++;
+	return vep_ct_streq(auth, token);
+}
+
 static void
 handle(void *arg, const struct http_req *req, struct http_resp *resp)
 {
 	struct veagent *va = arg;
 
+	/* With --token-file, /metrics (every VE, address and counter) wants the node's token. */
+	if (strcmp(req->path, "/metrics") == 0 && va->token[0] != '\0' &&
+	    !metrics_auth_ok(va->token, req->authorization)) {
+		resp->status = 401;
+		buf_puts(resp->body, "a Bearer token is required\n");
+		return;
+	}
 	if (strcmp(req->path, "/metrics") == 0) {
 		struct expo_node nd = {
 			.agent_start_us = va->start_us,
@@ -341,7 +365,17 @@ on_signal(struct loop *l, int fd, int mask, void *arg)
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGHUP:
-			log_info("SIGHUP: polling the API now");
+			log_info("SIGHUP: polling the API now, reading the token file again");
+			if (va->token_file != NULL) {
+				char tok[sizeof(va->token)], err[512];
+
+				/* a bad file keeps the old token rather than opening /metrics */
+				if (sync_read_token(va->token_file, tok, sizeof(tok), err, sizeof(err)) == 0)
+					memcpy(va->token, tok, sizeof(tok));
+				else
+					log_warnx("%s", err);
+				explicit_bzero(tok, sizeof(tok));
+			}
 			if (va->sync != NULL)
 				sync_kick(va->sync);
 			break;
@@ -366,7 +400,8 @@ cron(struct loop *l, long long id, void *arg)
 /* ---- flags ---- */
 
 enum { O_NODE = 256, O_LISTEN, O_BACKEND, O_API, O_TOKEN, O_EXTRA, O_SEED,
-	O_RESTART, O_VEROOT, O_CGROOT, O_FWDIR, O_BOGO, O_LOGLEVEL, O_SIMDOWN };
+	O_RESTART, O_VEROOT, O_CGROOT, O_FWDIR, O_BOGO, O_LOGLEVEL, O_SIMDOWN, O_CAFILE, O_PIN,
+	O_INSECURE };
 
 static void
 parse_flags(struct veagent *va, int argc, char *argv[])
@@ -386,6 +421,9 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 		{ "bogomips", required_argument, NULL, O_BOGO },
 		{ "log-level", required_argument, NULL, O_LOGLEVEL },
 		{ "sim-down-file", required_argument, NULL, O_SIMDOWN },
+		{ "ca-file", required_argument, NULL, O_CAFILE },
+		{ "pin-pubkey", required_argument, NULL, O_PIN },
+		{ "insecure", no_argument, NULL, O_INSECURE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -442,6 +480,15 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 		case O_SIMDOWN:
 			va->sim_down_file = optarg;
 			break;
+		case O_CAFILE:
+			va->ca_file = optarg;
+			break;
+		case O_PIN:
+			va->pin = optarg;
+			break;
+		case O_INSECURE:
+			va->insecure = 1;
+			break;
 		case O_BOGO:
 			if (vep_parse_fixed(optarg, strlen(optarg), 2, &va->bogomips_centi) == -1 ||
 			    va->bogomips_centi == 0)
@@ -483,6 +530,16 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 		die("--backend %s is not real or sim", backend);
 	if ((va->api == NULL) != (va->token_file == NULL))
 		die("--api and --token-file go together");
+	if (va->api != NULL) {
+		char why[256];
+
+		/* The node's token goes with every poll: never in clear text off this host. */
+		if (api_url_check(va->api, va->insecure, why, sizeof(why)) == -1)
+			die("--api %s: %s", va->api, why);
+	} else if (va->ca_file != NULL || va->pin != NULL || va->insecure)
+		die("--ca-file, --pin-pubkey and --insecure are for --api");
+	if (va->pin != NULL && strncmp(va->pin, "sha256//", 8) != 0)
+		die("--pin-pubkey %s: give sha256//BASE64 of the API's public key (see veagent(8))", va->pin);
 	if (va->kind == BE_REAL && va->extra > 0)
 		die("--extra is for the sim backend only");
 	if (va->kind == BE_REAL && va->sim_down_file != NULL)
@@ -524,13 +581,9 @@ main(int argc, char *argv[])
 
 	if (va.bogomips_centi == 0 && (va.bogomips_centi = read_bogomips()) == 0)
 		va.bogomips_centi = 480000;	/* the catalogue's default per CPU */
-	if (va.token_file != NULL) {
-		char tok[257];
-
-		if (sync_read_token(va.token_file, tok, sizeof(tok), err, sizeof(err)) == -1)
-			die("%s", err);
-		explicit_bzero(tok, sizeof(tok));
-	}
+	if (va.token_file != NULL &&
+	    sync_read_token(va.token_file, va.token, sizeof(va.token), err, sizeof(err)) == -1)
+		die("%s", err);
 	log_init("veagent", (enum log_level)va.log_level, va.foreground, !va.foreground);
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -592,6 +645,8 @@ main(int argc, char *argv[])
 			.api = va.api,
 			.node = va.node,
 			.token_file = va.token_file,
+			.ca_file = va.ca_file,
+			.pin = va.pin,
 			.period_ms = 5000,
 			.backoff_max_ms = 60000,
 		};
@@ -618,6 +673,7 @@ main(int argc, char *argv[])
 	va.be->ops->free(va.be);
 	close(va.sigfd);
 	loop_free(va.loop);
+	explicit_bzero(va.token, sizeof(va.token));
 	curl_global_cleanup();
 	return rc;
 }

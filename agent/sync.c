@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -308,6 +309,36 @@ out:
 }
 
 /* ---- the token ---- */
+
+int
+api_url_check(const char *url, int insecure, char *err, size_t errlen)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	int rc = -1;
+
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		snprintf(err, errlen, "not a URL such as https://panel.example.net/api/v1");
+		goto out;
+	}
+	if (strcasecmp(scheme, "https") == 0)
+		rc = 0;
+	else if (strcasecmp(scheme, "http") != 0)
+		snprintf(err, errlen, "use https:// (or http:// on this host)");
+	else if (insecure || strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+	    (strncmp(host, "127.", 4) == 0 && strspn(host, "0123456789.") == strlen(host)))
+		rc = 0;
+	else
+		snprintf(err, errlen, "the node's token would travel in clear text: use https:// "
+		    "(with --ca-file or --pin-pubkey for a private CA), or --insecure on a trusted network");
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
 
 int
 sync_read_token(const char *path, char *tok, size_t toklen, char *err, size_t errlen)
@@ -666,6 +697,11 @@ sync_new(struct loop *l, const struct sync_conf *c, sync_apply_fn *fn, void *arg
 	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
 	curl_easy_setopt(s->easy, CURLOPT_URL, s->url);
 	curl_easy_setopt(s->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* A private CA or a pinned key for the API's certificate (veagent(8)). */
+	if (s->c.ca_file != NULL)
+		curl_easy_setopt(s->easy, CURLOPT_CAINFO, s->c.ca_file);
+	if (s->c.pin != NULL)
+		curl_easy_setopt(s->easy, CURLOPT_PINNEDPUBLICKEY, s->c.pin);
 	curl_easy_setopt(s->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(s->easy, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
 	curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, 15000L);

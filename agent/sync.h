@@ -36,6 +36,8 @@ struct sync_conf {
 	const char	*api;		/* base URL, e.g. http://127.0.0.1:8080/api/v1 */
 	const char	*node;
 	const char	*token_file;
+	const char	*ca_file;	/* CURLOPT_CAINFO, or NULL: the system's CAs */
+	const char	*pin;		/* CURLOPT_PINNEDPUBLICKEY "sha256//...", or NULL */
 	long long	 period_ms;	/* 5000 */
 	long long	 backoff_max_ms;	/* 60000 */
 };
@@ -48,6 +50,13 @@ void		 sync_kick(struct sync *);
 /* -1 never answered yet, 0 down, 1 up. */
 int		 sync_up(const struct sync *);
 void		 sync_free(struct sync *);
+
+/*
+ * May the node's token go to this API URL?  https:// always; http:// only
+ * to a loopback host (127.0.0.0/8, ::1, localhost) or with insecure set.
+ * 0, or -1 with a sentence in err.
+ */
+int		 api_url_check(const char *url, int insecure, char *err, size_t errlen);
 
 /* Read a token file: one line of printable ASCII; 0 or -1 with err. */
 int		 sync_read_token(const char *path, char *tok, size_t toklen,

@@ -86,7 +86,8 @@ struct peer {
 	int		 fd;
 	enum conn	 cs;
 	int		 reused;	/* request went on a kept-alive connection */
-	char		 req[600];
+	char		 auth[300];	/* "Authorization: Bearer <node token>\r\n" or "" */
+	char		 req[1200];
 	size_t		 reqlen, sent;
 	char		*in;
 	size_t		 inlen, incap;

@@ -21,12 +21,14 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "log.h"
 #include "util.h"
 #include "billingd.h"
@@ -211,6 +213,8 @@ peer_free(struct billingd *bd, struct peer *p)
 	free(p);
 }
 
+static void node_token_header(const char *dir, const char *name, char *out, size_t outsz);
+
 void
 peers_sync(struct billingd *bd, const struct snapshot *s)
 {
@@ -230,7 +234,10 @@ peers_sync(struct billingd *bd, const struct snapshot *s)
 			}
 			p->next = bd->L.peers;
 			bd->L.peers = p;
-			log_info("node %s: polling %s", ni->name, ni->url);
+			node_token_header(conf_str(bd->conf, "billingd", "node_token_dir"), ni->name,
+			    p->auth, sizeof(p->auth));
+			log_info("node %s: polling %s%s", ni->name, ni->url,
+			    p->auth[0] ? " with its token" : "");
 		} else if (strcmp(p->ni.url, ni->url) != 0 || p->ni.salen != ni->salen ||
 		    memcmp(&p->ni.sa, &ni->sa, ni->salen) != 0) {
 			log_info("node %s: now at %s", ni->name, ni->url);
@@ -261,13 +268,52 @@ peers_free(struct billingd *bd)
 	}
 }
 
+/*
+ * The Authorization line for node name: its token from dir/NAME.token
+ * (agents with --token-file want it on /metrics), or "" when dir is empty
+ * or the file is missing (logged: the agent will answer 401).
+ */
+static void
+node_token_header(const char *dir, const char *name, char *out, size_t outsz)
+{
+	char path[1024], tok[257];
+	ssize_t n;
+	int fd;
+
+	out[0] = '\0';
+	if (dir == NULL || *dir == '\0')
+		return;
+	snprintf(path, sizeof(path), "%s/%s.token", dir, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		log_warn("node %s: no token file %s; polling without a token", name, path);
+		return;
+	}
+	n = read(fd, tok, sizeof(tok) - 1);
+	close(fd);
+	while (n > 0 && (tok[n - 1] == '\n' || tok[n - 1] == '\r' || tok[n - 1] == ' '))
+		n--;
+	if (n <= 0 || (size_t)n >= sizeof(tok) - 1) {
+		log_warnx("node %s: %s does not hold one token", name, path);
+		return;
+	}
+	tok[n] = '\0';
+	for (ssize_t i = 0; i < n; i++)
+		if (tok[i] <= 0x20 || tok[i] >= 0x7f) {
+			log_warnx("node %s: %s does not hold one token", name, path);
+			explicit_bzero(tok, sizeof(tok));
+			return;
+		}
+	snprintf(out, outsz, "Authorization: Bearer %s\r\n", tok);
+	explicit_bzero(tok, sizeof(tok));
+}
+
 static void
 build_request(struct peer *p, size_t max_body)
 {
 	int n = snprintf(p->req, sizeof(p->req),
-	    "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: billingd\r\n"
+	    "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: billingd\r\n%s"
 	    "Accept: text/plain\r\nConnection: keep-alive\r\n\r\n",
-	    p->ni.path, p->ni.hostport);
+	    p->ni.path, p->ni.hostport, p->auth);
 	p->reqlen = n > 0 && (size_t)n < sizeof(p->req) ? (size_t)n : 0;
 	p->sent = 0;
 	p->inlen = 0;

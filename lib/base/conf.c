@@ -111,6 +111,9 @@ static const struct ckey keys[] = {
 	{ "billingd", "spool_max_bytes", C_INT, "1073741824", 1048576, 1099511627776LL, "spool size bound" },
 	{ "billingd", "poll_timeout_ms", C_INT, "800", 50, 999, "per-request timeout of an agent poll" },
 	{ "billingd", "listen", C_STR, "127.0.0.1:9300", 0, 0, "address of billingd's own /metrics" },
+	{ "billingd", "node_token_dir", C_STR, "", 0, 0,
+	  "directory of the nodes' tokens, one file NAME.token per node (0600, readable by billingd's "
+	  "user), sent as Bearer on every poll of an agent's /metrics; empty: no token is sent" },
 	{ "billingd", "invoice_grace_h", C_INT, "24", 0, 720, "hours after month end before the automatic invoice run" },
 	{ "billingd", "expiry_grace_h", C_INT, "72", 0, 8760, "hours after expiry before a VE's data is erased" },
 	{ "billingd", "cap_throttle_kbps", C_INT, "128", 1, 100000000,

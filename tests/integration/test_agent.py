@@ -51,6 +51,11 @@ class Agent:
 
     def __init__(self, *args):
         self.log = []
+        # With --token-file, /metrics wants the node's token as Bearer (SPEC section 7).
+        self.token = None
+        if "--token-file" in args:
+            with open(args[args.index("--token-file") + 1]) as f:
+                self.token = f.read().strip()
         self.proc = subprocess.Popen([AGENT, "--listen", "127.0.0.1:0", "-d", *args],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.port = None
@@ -95,7 +100,7 @@ class Agent:
 
     def get(self, path="/metrics", conn=None):
         c = conn or self.conn()
-        c.request("GET", path)
+        c.request("GET", path, headers={"Authorization": "Bearer " + self.token} if self.token else {})
         r = c.getresponse()
         body = r.read().decode()
         if conn is None:
@@ -330,7 +335,7 @@ class FlagsTest(unittest.TestCase):
                 (["--listen", "127.0.0.1:1", "--backend", "sim"], "--node NAME is required"),
                 (base[:4] + ["--backend", "qemu"], "--backend qemu is not real or sim"),
                 (base + ["--api", "http://x/api/v1"], "--api and --token-file go together"),
-                (base + ["--api", "http://x/api/v1", "--token-file", "/nonexistent"],
+                (base + ["--api", "http://127.0.0.1:1/api/v1", "--token-file", "/nonexistent"],
                  "cannot read the token file /nonexistent"),
                 (["--node", "n1", "--listen", "localhost", "--backend", "sim"], "is not an IPv4 ADDR:PORT")):
             rc, err = self.run_agent(*args)

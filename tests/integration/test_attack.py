@@ -448,3 +448,88 @@ class Attack(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
         finally:
             shutil.rmtree(d, ignore_errors=True)
+
+    # ---- 3. the node token never in clear text -------------------------------------------------
+
+    def test_3_agent_refuses_plain_http_api(self):
+        """veagent refuses a plain http:// --api off this host unless --insecure; https://,
+        loopback, a CA file and a pinned key are accepted; the shipped unit uses https:// and a
+        management address."""
+        agent = os.path.join(veplib.BUILD, "agent", "veagent")
+        d = tempfile.mkdtemp(prefix="vep-attack-")
+        try:
+            tok = os.path.join(d, "tok")
+            with open(os.open(tok, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+                f.write("node-token\n")
+            base = [agent, "-n", "--node", "n1", "--listen", "127.0.0.1:1", "--backend", "sim",
+                    "--token-file", tok, "--api"]
+            for url, extra, ok in (
+                    ("http://panel.example.net/api/v1", [], False),
+                    ("http://192.0.2.1:8080/api/v1", [], False),
+                    ("HTTP://10.0.0.1/api/v1", [], False),
+                    ("http://127.0.0.1.example.net/api/v1", [], False),
+                    ("ftp://panel.example.net/api/v1", [], False),
+                    ("not a url", [], False),
+                    ("http://panel.example.net/api/v1", ["--insecure"], True),
+                    ("https://panel.example.net/api/v1", [], True),
+                    ("https://panel.example.net/api/v1", ["--ca-file", "/etc/ssl/certs/ca-certificates.crt"], True),
+                    ("https://panel.example.net/api/v1", ["--pin-pubkey", "sha256//" + "A" * 43 + "="], True),
+                    ("https://panel.example.net/api/v1", ["--pin-pubkey", "md5//abc"], False),
+                    ("http://127.0.0.1:8080/api/v1", [], True),
+                    ("http://[::1]:8080/api/v1", [], True),
+                    ("http://localhost:8080/api/v1", [], True)):
+                r = subprocess.run(base + [url] + extra, capture_output=True, text=True, timeout=30)
+                self.assertEqual(r.returncode == 0, ok, f"{url} {extra}: {r.returncode} {r.stderr}")
+                if not ok and url.startswith("http://"):
+                    self.assertIn("clear text", r.stderr)
+            r = subprocess.run([agent, "-n", "--node", "n1", "--listen", "127.0.0.1:1", "--backend", "sim",
+                                "--insecure"], capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(r.returncode, 0, "--insecure without --api")
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        with open(os.path.join(veplib.ROOT, "conf", "systemd", "veagent.service")) as f:
+            unit = f.read()
+        env = re.search(r"^Environment=(.*)$", unit, re.M).group(1)
+        self.assertRegex(env, r"API=https://")
+        self.assertNotRegex(env, r"LISTEN=(0\.0\.0\.0|\[::\]|:)")
+
+    # ---- 4. the agent's /metrics wants the node's token ---------------------------------------------
+
+    def test_4_agent_metrics_needs_token(self):
+        """The dev agents run with --token-file: /metrics without a token, with a wrong one, another
+        node's, or a Basic credential is 401 without a VE in it; with the node's token 200; billingd
+        (sending it from [billingd] node_token_dir) keeps polling both nodes."""
+        ports = os.environ.get("VEP_AGENT_PORTS", "9101 9102").split()
+        toks = []
+        for i in (1, 2):
+            with open(os.path.join(veplib.VAR, "secrets", f"node{i}.token")) as f:
+                toks.append(f.read().strip())
+        import http.client
+        for port, tok, other in ((ports[0], toks[0], toks[1]), (ports[1], toks[1], toks[0])):
+            for hdr in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Bearer " + other},
+                        {"Authorization": "Bearer " + tok + "x"}, {"Authorization": "Bearer " + tok[:-1]},
+                        {"Authorization": "Basic " + base64.b64encode(tok.encode()).decode()},
+                        {"Authorization": tok}):
+                c = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
+                c.request("GET", "/metrics", headers=hdr)
+                r = c.getresponse()
+                body = r.read()
+                c.close()
+                self.assertEqual(r.status, 401, f"port {port} {list(hdr.values())[:1]}")
+                self.assertNotIn(b"ve_", body)
+            c = http.client.HTTPConnection("127.0.0.1", int(port), timeout=10)
+            c.request("GET", "/metrics", headers={"Authorization": "Bearer " + tok})
+            r = c.getresponse()
+            self.assertEqual(r.status, 200)
+            self.assertIn(b"veagent_start_time_seconds", r.read())
+            c.close()
+        # billingd polls with the token: both nodes answered within the last few seconds
+        deadline = time.time() + 20
+        while True:
+            rows = veplib.sql("SELECT name, state, UNIX_TIMESTAMP() - COALESCE(last_ok_at, 0) FROM nodes "
+                              "WHERE name IN ('node1', 'node2') ORDER BY name")
+            if len(rows) == 2 and all(r[1] == "up" and int(r[2]) < 10 for r in rows):
+                break
+            if time.time() > deadline:
+                self.fail(f"billingd does not poll the agents with their token: {rows}")
+            time.sleep(0.5)
