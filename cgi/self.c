@@ -39,6 +39,7 @@
 #include "sla.h"
 #include "svg.h"
 #include "tmpl.h"
+#include "veid.h"
 #include "web.h"
 
 static void	page_self(struct web *, struct req *, struct resp *, char [][80]);
@@ -125,19 +126,9 @@ static const struct field {
 static const char *
 v_ve_id(const char *s, struct vals *v)
 {
-	char id[9];
-	if (strlen(s) != 8)
+	/* The one VEid rule (lib/domain/veid.c): any case, used in upper case. */
+	if (!ve_id_norm(s, v->ve_id))
 		return "A VEid is 8 hexadecimal digits, such as 0000002A.";
-	for (int i = 0; i < 8; i++) {
-		char c = s[i];
-		if (c >= 'a' && c <= 'f')
-			c = (char)(c - 'a' + 'A');
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F')))
-			return "A VEid is 8 hexadecimal digits, such as 0000002A.";
-		id[i] = c;
-	}
-	id[8] = '\0';
-	memcpy(v->ve_id, id, sizeof(id));
 	return NULL;
 }
 

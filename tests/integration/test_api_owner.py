@@ -77,10 +77,13 @@ class ApiOwner(unittest.TestCase):
         self.assertEqual(self.get("0BADF00D", bearer()).status, 404)
 
     def test_bad_ids(self):
-        for bad in ("abc", self.a.lower(), "0000002G", "000000001"):
+        for bad in ("abc", "0000002G", "000000001"):
             r = self.get(bad, basic(self.a, self.apw))
             self.assertEqual(r.status, 422, bad)
             self.assertIn("ve_id", r.json()["error"]["fields"])
+        # one VEid rule with the self screen (issue 17): any case, answered in upper case
+        r = self.get(self.a.lower(), basic(self.a, self.apw))
+        self.assertEqual((r.status, r.json()["ve_id"]), (200, self.a))
 
     def test_shape(self):
         a = self.get(self.a, basic(self.a, self.apw)).json()
