@@ -30,6 +30,7 @@ VE_PATH(api_ve_get)
 VE_PATH(api_ve_history)
 VE_PATH(api_ve_charges)
 VE_PATH(api_ve_invoices)
+VE_PATH(api_ve_power)
 VE_PATH(api_admin_ve_move)
 VE_PATH(api_admin_ve_suspend)
 VE_PATH(api_admin_ve_resume)
@@ -42,7 +43,7 @@ static const struct page pages[] = {
 	{ "/api/v1/ves/*/charges", M_GET, api_ve_charges_ci },
 	{ "/api/v1/ves/*/invoices", M_GET, api_ve_invoices_ci },
 	{ "/api/v1/invoices/*", M_GET, api_invoice_get },
-	{ "/api/v1/ves/*/power", M_POST, api_ve_power },
+	{ "/api/v1/ves/*/power", M_POST, api_ve_power_ci },
 	{ "/api/v1/nodes/*/ves", M_GET, api_node_ves },
 	{ "/api/v1/nodes/*/ves/*/token", M_POST, api_node_ve_token },
 	{ "/api/v1/admin/ves", M_GET, api_admin_ves },
