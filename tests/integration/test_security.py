@@ -952,6 +952,17 @@ class Security(unittest.TestCase):
                 ("admin", f"/api/v1/invoices/{inv}", None, adm, None), ("owner, not theirs", "/api/v1/invoices/INV-2099-999999",
                                                                         None, own, 404),
                 ("bad number", "/api/v1/invoices/x%27", None, adm, None)],
+            ("POST", "/api/v1/ves/*/power"): [
+                ("owner", f"/api/v1/ves/{self.a}/power", {"action": "restart"}, own, 202),
+                ("bad action", f"/api/v1/ves/{self.a}/power", {"action": "explode"}, own, 422),
+                ("other VE", f"/api/v1/ves/{self.b}/power", {"action": "stop"}, own, 404),
+                ("nobody", f"/api/v1/ves/{self.a}/power", {"action": "stop"}, {}, 401)],
+            ("POST", "/api/v1/nodes/*/ves/*/token"): [
+                ("node, VE of another node", f"/api/v1/nodes/node1/ves/FFFFFFF0/token", {},
+                 {"Authorization": "Bearer " + node_tok}, None),
+                ("wrong token", f"/api/v1/nodes/node1/ves/{self.a}/token", {},
+                 {"Authorization": "Bearer " + "0" * 48}, 401),
+                ("nobody", f"/api/v1/nodes/node1/ves/{self.a}/token", {}, {}, 401)],
             ("GET", "/api/v1/nodes/*/ves"): [
                 ("node", "/api/v1/nodes/node1/ves", None, {"Authorization": "Bearer " + node_tok}, 200),
                 ("wrong token", "/api/v1/nodes/node1/ves", None, {"Authorization": "Bearer " + "0" * 48}, 401),
