@@ -1,7 +1,4 @@
-# cgi/admin.mk: the admin screens' lib sources and tests.
-# lib/db/db_admin.c holds all SQL of the operator's screens, the operator's VE
-# and report API (cgi/api_admin.c) and their audit trail; the screens are
-# cgi/admin.c (vep-admin, listed in cgi/local.mk).
+# cgi/admin.mk: the admin screens' unit tests (the program is in cgi/local.mk).
 
 # Unit tests: dates and ranges of reports, CSV and JSON of report tables,
 # LIKE escaping, the admin forms' field syntax.

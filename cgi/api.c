@@ -1,6 +1,9 @@
 /*
  * vep-api: the JSON API of SPEC section 5.  The table below is the whole
  * surface; a path not in it is 404, a method not listed for it 405.
+ * Orders are public (PAGE_PUBLIC); every other call's handler checks the
+ * request's credential first (PAGE_TOKEN: an operator's bearer token, a
+ * node's token, or a VE owner's Basic password).
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,29 +40,29 @@ VE_PATH(api_admin_ve_resume)
 VE_PATH(api_admin_ve_delete)
 
 static const struct page pages[] = {
-	{ "/api/v1/orders", M_POST, api_orders_create },
-	{ "/api/v1/ves/*", M_GET, api_ve_get_ci },
-	{ "/api/v1/ves/*/history", M_GET, api_ve_history_ci },
-	{ "/api/v1/ves/*/charges", M_GET, api_ve_charges_ci },
-	{ "/api/v1/ves/*/invoices", M_GET, api_ve_invoices_ci },
-	{ "/api/v1/invoices/*", M_GET, api_invoice_get },
-	{ "/api/v1/ves/*/power", M_POST, api_ve_power_ci },
-	{ "/api/v1/nodes/*/ves", M_GET, api_node_ves },
-	{ "/api/v1/nodes/*/ves/*/token", M_POST, api_node_ve_token },
-	{ "/api/v1/admin/ves", M_GET, api_admin_ves },
-	{ "/api/v1/admin/ves/*/move", M_POST, api_admin_ve_move_ci },
-	{ "/api/v1/admin/ves/*/suspend", M_POST, api_admin_ve_suspend_ci },
-	{ "/api/v1/admin/ves/*/resume", M_POST, api_admin_ve_resume_ci },
-	{ "/api/v1/admin/ves/*", M_DELETE, api_admin_ve_delete_ci },
-	{ "/api/v1/admin/nodes", M_GET, api_admin_nodes },
-	{ "/api/v1/admin/nodes", M_POST, api_admin_node_add },
-	{ "/api/v1/admin/nodes/*", M_DELETE, api_admin_node_delete },
-	{ "/api/v1/admin/plans", M_GET, api_admin_plans },
-	{ "/api/v1/admin/plans", M_POST, api_admin_plan_add },
-	{ "/api/v1/admin/invoice-runs", M_POST, api_admin_invoice_runs },
-	{ "/api/v1/admin/payments", M_POST, api_admin_payment_add },
-	{ "/api/v1/admin/credit-notes", M_POST, api_admin_credit_note_add },
-	{ "/api/v1/admin/reports/*", M_GET, api_admin_report },
+	{ "/api/v1/orders", M_POST, api_orders_create, PAGE_PUBLIC },
+	{ "/api/v1/ves/*", M_GET, api_ve_get_ci, PAGE_TOKEN },
+	{ "/api/v1/ves/*/history", M_GET, api_ve_history_ci, PAGE_TOKEN },
+	{ "/api/v1/ves/*/charges", M_GET, api_ve_charges_ci, PAGE_TOKEN },
+	{ "/api/v1/ves/*/invoices", M_GET, api_ve_invoices_ci, PAGE_TOKEN },
+	{ "/api/v1/invoices/*", M_GET, api_invoice_get, PAGE_TOKEN },
+	{ "/api/v1/ves/*/power", M_POST, api_ve_power_ci, PAGE_TOKEN },
+	{ "/api/v1/nodes/*/ves", M_GET, api_node_ves, PAGE_TOKEN },
+	{ "/api/v1/nodes/*/ves/*/token", M_POST, api_node_ve_token, PAGE_TOKEN },
+	{ "/api/v1/admin/ves", M_GET, api_admin_ves, PAGE_TOKEN },
+	{ "/api/v1/admin/ves/*/move", M_POST, api_admin_ve_move_ci, PAGE_TOKEN },
+	{ "/api/v1/admin/ves/*/suspend", M_POST, api_admin_ve_suspend_ci, PAGE_TOKEN },
+	{ "/api/v1/admin/ves/*/resume", M_POST, api_admin_ve_resume_ci, PAGE_TOKEN },
+	{ "/api/v1/admin/ves/*", M_DELETE, api_admin_ve_delete_ci, PAGE_TOKEN },
+	{ "/api/v1/admin/nodes", M_GET, api_admin_nodes, PAGE_TOKEN },
+	{ "/api/v1/admin/nodes", M_POST, api_admin_node_add, PAGE_TOKEN },
+	{ "/api/v1/admin/nodes/*", M_DELETE, api_admin_node_delete, PAGE_TOKEN },
+	{ "/api/v1/admin/plans", M_GET, api_admin_plans, PAGE_TOKEN },
+	{ "/api/v1/admin/plans", M_POST, api_admin_plan_add, PAGE_TOKEN },
+	{ "/api/v1/admin/invoice-runs", M_POST, api_admin_invoice_runs, PAGE_TOKEN },
+	{ "/api/v1/admin/payments", M_POST, api_admin_payment_add, PAGE_TOKEN },
+	{ "/api/v1/admin/credit-notes", M_POST, api_admin_credit_note_add, PAGE_TOKEN },
+	{ "/api/v1/admin/reports/*", M_GET, api_admin_report, PAGE_TOKEN },
 };
 
 int

@@ -237,36 +237,34 @@ api_admin_ve_suspend(struct web *w, struct req *q, struct resp *r, char caps[][8
 	answer_ve(w, r, caps[0], rc, err);
 }
 
-void
-api_admin_ve_resume(struct web *w, struct req *q, struct resp *r, char caps[][80])
+/* A VE action without a body: resume or delete, answered like the others. */
+static void
+ve_plain_action(struct web *w, struct req *q, struct resp *r, const char *id,
+    int (*act)(struct db *, const char *, const char *, long long, char *, size_t), const char *done)
 {
 	static const char *const keys[] = { NULL };
 	char err[256];
 	json_t *b;
 	int rc;
 
-	if (!api_admin_only(w, q, r) || !path_ve(w, r, caps[0]) || body(q, r, keys, &b) == -1)
+	if (!api_admin_only(w, q, r) || !path_ve(w, r, id) || body(q, r, keys, &b) == -1)
 		return;
-	rc = db_admin_ve_resume(w->db, caps[0], ACTOR, w->now, err, sizeof(err));
+	rc = act(w->db, id, ACTOR, w->now, err, sizeof(err));
 	if (rc == ADM_OK)
-		log_info("api: VE %s resumed", caps[0]);
-	answer_ve(w, r, caps[0], rc, err);
+		log_info("api: VE %s %s", id, done);
+	answer_ve(w, r, id, rc, err);
+}
+
+void
+api_admin_ve_resume(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	ve_plain_action(w, q, r, caps[0], db_admin_ve_resume, "resumed");
 }
 
 void
 api_admin_ve_delete(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	static const char *const keys[] = { NULL };
-	char err[256];
-	json_t *b;
-	int rc;
-
-	if (!api_admin_only(w, q, r) || !path_ve(w, r, caps[0]) || body(q, r, keys, &b) == -1)
-		return;
-	rc = db_admin_ve_delete(w->db, caps[0], ACTOR, w->now, err, sizeof(err));
-	if (rc == ADM_OK)
-		log_info("api: VE %s deleted", caps[0]);
-	answer_ve(w, r, caps[0], rc, err);
+	ve_plain_action(w, q, r, caps[0], db_admin_ve_delete, "deleted");
 }
 
 void

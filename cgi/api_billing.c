@@ -58,6 +58,19 @@ fail(struct web *w, struct resp *r, int rc, const char *err, const char *notfoun
 	}
 }
 
+/* The document j (private), or the failure rc when it is NULL. */
+static void
+answer(struct web *w, struct resp *r, json_t *j, int rc, const char *err, const char *notfound,
+    const char *field)
+{
+	if (j == NULL) {
+		fail(w, r, rc, err, notfound, field);
+		return;
+	}
+	r->private_page = 1;
+	resp_json(r, 200, j);
+}
+
 
 void
 api_ve_charges(struct web *w, struct req *q, struct resp *r, char caps[][80])
@@ -86,12 +99,7 @@ api_ve_charges(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		explain = ex[0] == '1';
 	}
 	j = db_charges_json(w->db, caps[0], y, m, w->now, explain, &rc, err, sizeof(err));
-	if (j == NULL) {
-		fail(w, r, rc, err, "There is no such VE.", "period");
-		return;
-	}
-	r->private_page = 1;
-	resp_json(r, 200, j);
+	answer(w, r, j, rc, err, "There is no such VE.", "period");
 }
 
 void
@@ -103,12 +111,8 @@ api_ve_invoices(struct web *w, struct req *q, struct resp *r, char caps[][80])
 
 	if (api_auth(w, q, r, &c) == -1 || !api_may_see(w, r, &c, caps[0]))
 		return;
-	if ((j = db_docs_ve_invoices_json(w->db, caps[0], w->now, &rc)) == NULL) {
-		fail(w, r, rc, "", "There is no such VE.", NULL);
-		return;
-	}
-	r->private_page = 1;
-	resp_json(r, 200, j);
+	j = db_docs_ve_invoices_json(w->db, caps[0], w->now, &rc);
+	answer(w, r, j, rc, "", "There is no such VE.", NULL);
 }
 
 void
@@ -121,12 +125,7 @@ api_invoice_get(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	if (api_auth(w, q, r, &c) == -1)
 		return;
 	j = db_docs_invoice_json(w->db, caps[0], c.who == WHO_ADMIN ? NULL : c.ve_id, w->now, &rc);
-	if (j == NULL) {
-		fail(w, r, rc, "", "There is no such invoice.", NULL);
-		return;
-	}
-	r->private_page = 1;
-	resp_json(r, 200, j);
+	answer(w, r, j, rc, "", "There is no such invoice.", NULL);
 }
 
 void
@@ -175,23 +174,40 @@ answer_invoice(struct web *w, struct resp *r, const char *number, const char *cn
 	resp_json(r, 201, j);
 }
 
+/*
+ * The start of a billing change: an operator's call, a new object for the
+ * fields' errors (*fields), the body's "invoice" (*inv) and its check.
+ * 0 go on, -1 answered.
+ */
+static int
+change_start(struct web *w, struct req *q, struct resp *r, json_t **fields, const char **inv)
+{
+	*inv = NULL;
+	if (!api_admin_only(w, q, r))
+		return -1;
+	if ((*fields = json_object()) == NULL) {
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return -1;
+	}
+	if (q->json != NULL)
+		*inv = json_string_value(json_object_get(q->json, "invoice"));
+	if (*inv == NULL || **inv == '\0')
+		json_object_set_new(*fields, "invoice", json_string("is required: an invoice number"));
+	return 0;
+}
+
 void
 api_admin_payment_add(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	json_t *fields, *j;
-	const char *inv = NULL, *date = NULL, *ref = "";
+	const char *inv, *date = NULL, *ref = "";
 	char err[256] = "";
 	long long amount = 0, paid_at = 0, id;
 	int rc;
 
-	if (!api_admin_only(w, q, r))
+	if (change_start(w, q, r, &fields, &inv) == -1)
 		return;
-	if ((fields = json_object()) == NULL) {
-		web_error(w, r, 503, "The service is briefly unavailable.");
-		return;
-	}
 	if (q->json != NULL) {
-		inv = json_string_value(json_object_get(q->json, "invoice"));
 		date = json_string_value(json_object_get(q->json, "date"));
 		j = json_object_get(q->json, "amount_minor");
 		if (json_is_integer(j))
@@ -200,8 +216,6 @@ api_admin_payment_add(struct web *w, struct req *q, struct resp *r, char caps[][
 		if (j != NULL)
 			ref = json_string_value(j);
 	}
-	if (inv == NULL || *inv == '\0')
-		json_object_set_new(fields, "invoice", json_string("is required: an invoice number"));
 	if (q->json == NULL || !json_is_integer(json_object_get(q->json, "amount_minor")) ||
 	    amount == 0)
 		json_object_set_new(fields, "amount_minor",
@@ -230,25 +244,18 @@ void
 api_admin_credit_note_add(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	struct db_cn_line l[100];
-	const char *inv = NULL, *reason = NULL;
+	const char *inv, *reason = NULL;
 	char err[256] = "", number[25], key[32];
 	json_t *fields, *lines = NULL, *x;
 	size_t n = 0, i;
 	int rc;
 
-	if (!api_admin_only(w, q, r))
+	if (change_start(w, q, r, &fields, &inv) == -1)
 		return;
-	if ((fields = json_object()) == NULL) {
-		web_error(w, r, 503, "The service is briefly unavailable.");
-		return;
-	}
 	if (q->json != NULL) {
-		inv = json_string_value(json_object_get(q->json, "invoice"));
 		reason = json_string_value(json_object_get(q->json, "reason"));
 		lines = json_object_get(q->json, "lines");
 	}
-	if (inv == NULL || *inv == '\0')
-		json_object_set_new(fields, "invoice", json_string("is required: an invoice number"));
 	if (reason == NULL || *reason == '\0' || strlen(reason) > 255)
 		json_object_set_new(fields, "reason", json_string("is required: 1 to 255 characters"));
 	if (!json_is_array(lines) || json_array_size(lines) == 0 ||

@@ -4,8 +4,6 @@
 # Late usage: lib/domain/adjust.c is pure (the difference and its notes), all its
 # SQL is lib/db/db_adjust.c (db/migrations/0007_late.sql).
 
-EXTRA_DIST += cgi/api_billing.h
-
 check_PROGRAMS += tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop \
 	tests/unit/test_sla
 tests_unit_test_money_SOURCES = tests/unit/test_money.c

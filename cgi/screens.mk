@@ -1,8 +1,4 @@
-# cgi/screens.mk: the customer screens (signup, self) and their API calls.
-# Their shared logic is in lib/: the order field table and its validation
-# (order.c), all SQL of orders, VEs and usage reads (db_ve.c), and the
-# server-side SVG charts (svg.c).
-# The self screen's billing reads (caps, month traffic); charges and invoices are db_billing's.
+# cgi/screens.mk: the customer screens' tests (the programs are in cgi/local.mk).
 
 # Unit tests: the order field table and its validation, the SVG charts.
 check_PROGRAMS += tests/unit/test_order tests/unit/test_order_svg

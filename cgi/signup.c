@@ -4,18 +4,21 @@
  * The form is built from lib/domain/order.c's field table, so it offers exactly
  * the fields POST /api/v1/orders accepts, with the same labels, units and
  * rules; an order is checked by order_check and placed by ve_place for
- * both.  CSRF protection is a double submit: GET /signup puts a random
- * token in a cookie and the same token in a hidden field, and a POST must
- * bring both, equal (compared in constant time).  A hidden random
- * idempotency key makes a double click create one VE.
+ * both.  CSRF protection is a signed double submit (lib/web/web.c,
+ * web_form_token_*): GET /signup puts a token signed with [web]
+ * form_key_file in a cookie and the same token in a hidden field, and a
+ * POST must bring both, equal, signed by us for this form and fresh, so a
+ * client cannot make up a pair of its own.  A hidden random idempotency
+ * key makes a double click create one VE.
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "conf.h"
 #include "db.h"
 #include "db_ve.h"
+#include "fmt.h"
+#include "form.h"
 #include "order.h"
 #include "page.h"
 #include "tmpl.h"
@@ -26,22 +29,21 @@ static void	page_order(struct web *, struct req *, struct resp *, char [][80]);
 
 enum pageid { P_FORM, P_ORDER, P__MAX };
 
+/* Anyone may order: both pages are public. */
 static const struct page pages[P__MAX] = {
-	[P_FORM] = { "/signup", M_GET, page_form },
-	[P_ORDER] = { "/signup", M_POST, page_order },
+	[P_FORM] = { "/signup", M_GET, page_form, PAGE_PUBLIC },
+	[P_ORDER] = { "/signup", M_POST, page_order, PAGE_PUBLIC },
 };
 
 /* The form's own fields; the order's are validated by lib/domain/order.c. */
 enum key { K_CSRF, K__MAX };
 
-static int	valid_token(const char *);
-
-static const struct field {
-	const char	*name;
-	int		(*valid)(const char *);
-} fields[K__MAX] = {
-	[K_CSRF] = { "csrf", valid_token },
+static const struct form_field fields[K__MAX] = {
+	[K_CSRF] = { "csrf", form_v_signed, 1, NULL, 1 },
 };
+
+#define TOKEN_COOKIE	"vep_csrf"
+#define TOKEN_PURPOSE	"signup"
 
 /* What a fresh form shows, so that only the basic part needs filling in. */
 static const char *const preset[OF__MAX] = {
@@ -64,38 +66,6 @@ static const char *const pair_label[OF__MAX] = {
 	[OF_NET_IN_QUOTA_MIN_MB] = "Inbound traffic",
 	[OF_NET_OUT_QUOTA_MIN_MB] = "Outbound traffic",
 };
-
-static int
-valid_token(const char *s)
-{
-	return s != NULL && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
-
-/* The value of a form field of ours: sent once and valid, else NULL. */
-static const char *
-form_value(const struct req *q, enum key k)
-{
-	const char *v;
-	if (kv_count(&q->form, fields[k].name) != 1)
-		return NULL;
-	v = kv_get(&q->form, fields[k].name);
-	return fields[k].valid(v) ? v : NULL;
-}
-
-static const char *
-csrf_cookie(const struct req *q)
-{
-	return q->https ? "__Host-vep_csrf" : "vep_csrf";
-}
-
-static void
-fmt_time(long long t, char *out, size_t outlen)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, outlen, "%d %b %Y, %H:%M UTC", &tm);
-}
 
 /* 51200 MB as "51.2 GB": sizes in decimal units, as everywhere. */
 static void
@@ -132,17 +102,171 @@ plan_text(const struct order_plan *p, char *inc, size_t inclen, char *ov, size_t
 		snprintf(inc, inclen, "no usage allowance");
 }
 
+/* The plans as cards to choose from (the first one chosen on a fresh form). */
+static void
+plan_cards(struct tmpl_dict *row, const char *val, const struct order *o,
+    const struct order_catalog *cat)
+{
+	struct tmpl_dict *d = tmpl_add(row, "K_PLANS"), *x;
+	char buf[256], inc[256], ov[400];
+
+	for (size_t i = 0; i < cat->nplans; i++) {
+		const struct order_plan *p = &cat->plans[i];
+		x = tmpl_add(d, "PLAN");
+		tmpl_set(x, "CODE", p->code);
+		tmpl_set(x, "PNAME", p->name);
+		order_money(p->fee_minor, p->currency, buf, sizeof(buf));
+		tmpl_set(x, "FEE", buf);
+		fmt_mb(p->max_disk_quota_mb, buf, sizeof(buf));
+		tmpl_set(x, "MAX_DISK", buf);
+		tmpl_set_int(x, "MAX_IPS", p->max_ip_count);
+		tmpl_set(x, "IPS_PLURAL", p->max_ip_count == 1 ? "" : "es");
+		order_logins_text(p->login_mask, buf, sizeof(buf));
+		tmpl_set(x, "LOGINS", buf);
+		plan_text(p, inc, sizeof(inc), ov, sizeof(ov));
+		tmpl_set(x, "INCLUDED", inc);
+		if (ov[0] != '\0')
+			tmpl_set(tmpl_add(x, "OVERAGE"), "TEXT", ov);
+		if (o != NULL ? strcmp(val, p->code) == 0 : i == 0)
+			tmpl_show(x, "CHECKED");
+	}
+	if (cat->nplans == 0)
+		tmpl_show(d, "NO_PLANS");
+}
+
+/* One option of a select (K_SELECT's OPTION). */
+static void
+option(struct tmpl_dict *d, const char *value, const char *text, int selected)
+{
+	struct tmpl_dict *x = tmpl_add(d, "OPTION");
+
+	tmpl_set(x, "VALUE", value);
+	tmpl_set(x, "TEXT", text);
+	if (selected)
+		tmpl_show(x, "SELECTED");
+}
+
+/* The templates, or the firewall rulesets offered, as a select. */
+static void
+select_row(struct tmpl_dict *row, enum order_type type, const char *val, const struct order *o,
+    const struct order_catalog *cat, char **rulesets)
+{
+	struct tmpl_dict *d = tmpl_add(row, "K_SELECT");
+
+	if (type == OT_CODE) {
+		for (size_t i = 0; i < cat->ntmpls; i++)
+			option(d, cat->tmpls[i].code, cat->tmpls[i].name,
+			    o != NULL ? strcmp(val, cat->tmpls[i].code) == 0 : i == 0);
+		return;
+	}
+	option(d, "", rulesets != NULL && rulesets[0] != NULL ?
+	    "No ruleset (choose one with the \"file\" style)" : "No rulesets are offered", 0);
+	for (size_t i = 0; rulesets != NULL && rulesets[i] != NULL; i++)
+		option(d, rulesets[i], rulesets[i], strcmp(val, rulesets[i]) == 0);
+}
+
+/* One radio button or checkbox (K_CHOICE's OPTION) with its description. */
+static void
+choice(struct tmpl_dict *d, const char *type, const char *value, const char *desc, int checked)
+{
+	struct tmpl_dict *x = tmpl_add(d, "OPTION");
+
+	tmpl_set(x, "TYPE", type);
+	tmpl_set(x, "VALUE", value);
+	tmpl_set(x, "TEXT", value);
+	tmpl_set(tmpl_add(x, "DESC"), "D", desc);
+	if (checked)
+		tmpl_show(x, "CHECKED");
+}
+
+/* Always on or on demand, the login services, the firewall style. */
+static void
+choice_row(struct tmpl_dict *row, size_t k, const char *val, const struct order *o)
+{
+	static const char *const desc[ORDER_NLOGINS] = { "encrypted shell (recommended)",
+	    "plain-text terminal", "remote shell", "graphical sessions" };
+	struct tmpl_dict *d = tmpl_add(row, "K_CHOICE"), *x;
+	unsigned mask = o != NULL ? (unsigned)o->n[k] : PRESET_LOGINS;
+
+	switch (order_fields[k].type) {
+	case OT_BOOL:
+		for (int b = 1; b >= 0; b--) {
+			x = tmpl_add(d, "OPTION");
+			tmpl_set(x, "TYPE", "radio");
+			tmpl_set(x, "VALUE", b ? "true" : "false");
+			tmpl_set(x, "TEXT", b ? "Always on" : "On demand");
+			tmpl_set(tmpl_add(x, "DESC"), "D", b ? "runs all the time" :
+			    "may sleep while nobody uses it");
+			if (strcmp(val, b ? "true" : "false") == 0)
+				tmpl_show(x, "CHECKED");
+		}
+		break;
+	case OT_LOGINS:
+		for (size_t i = 0; i < ORDER_NLOGINS; i++)
+			choice(d, "checkbox", order_login_names[i], desc[i], (mask & (1u << i)) != 0);
+		break;
+	default:
+		for (int i = 0; i < FW__MAX; i++)
+			choice(d, "radio", order_firewall_names[i], order_firewall_help[i],
+			    strcmp(val, order_firewall_names[i]) == 0);
+		break;
+	}
+}
+
+/* A min/max pair of fields as one row (k the *_min field). */
+static void
+pair_row(struct tmpl_dict *row, size_t k, const char *val, const char *err, const struct order *o,
+    const struct order_errs *e)
+{
+	const struct order_field *f = &order_fields[k], *g2 = &order_fields[f->pair];
+	const char *v2 = o != NULL ? o->raw[f->pair] : NULL, *err2 = order_err_get(e, g2->name);
+	struct tmpl_dict *d = tmpl_add(row, "K_PAIR");
+
+	tmpl_set(d, "GROUP_LABEL", pair_label[k] ? pair_label[k] : f->label);
+	tmpl_set(d, "UNIT", f->unit);
+	tmpl_set(d, "VALUE", val);
+	tmpl_set(d, "NAME2", g2->name);
+	tmpl_set(d, "VALUE2", v2 ? v2 : "");
+	tmpl_set(d, "HELP", "The minimum is reserved for you, the maximum is a cap; "
+	    "0 or empty means not set.");
+	if (err != NULL) {
+		tmpl_show(d, "BAD_MIN");
+		tmpl_show(d, "BAD");
+	}
+	if (err2 != NULL) {
+		tmpl_set(tmpl_add(d, "BAD_MAX"), "ERROR2", err2);
+		tmpl_show(d, "BAD");
+	}
+}
+
+/* A text, number, e-mail or password input. */
+static void
+input_row(struct tmpl_dict *row, const struct order_field *f, const char *val)
+{
+	struct tmpl_dict *d = tmpl_add(row, "K_INPUT");
+
+	tmpl_set(d, "TYPE", f->type == OT_EMAIL ? "email" : f->type == OT_PASSWORD ? "password" : "text");
+	tmpl_set(d, "AUTOCOMPLETE", f->type == OT_EMAIL ? "email" : f->type == OT_PASSWORD ?
+	    "new-password" : "off");
+	/* A password is never sent back. */
+	tmpl_set(d, "VALUE", f->type == OT_PASSWORD ? "" : val);
+	if (f->type == OT_INT)
+		tmpl_show(d, "NUMERIC");
+	if (f->required)
+		tmpl_show(d, "REQ");
+	if (f->unit != NULL)
+		tmpl_set(tmpl_add(d, "UNIT"), "TEXT", f->unit);
+}
+
 /* Every field of the table as a form row; o NULL shows a fresh form. */
 static void
 add_rows(struct tmpl_dict *g, int advanced, const struct order *o, const struct order_errs *e,
     const struct order_catalog *cat, char **rulesets)
 {
-	char buf[256];
-
 	for (size_t k = 0; k < OF__MAX; k++) {
 		const struct order_field *f = &order_fields[k];
 		const char *val = o != NULL ? o->raw[k] : preset[k], *err = order_err_get(e, f->name);
-		struct tmpl_dict *row, *d, *x;
+		struct tmpl_dict *row, *d;
 
 		if (f->advanced != advanced || k == OF_IDEMPOTENCY_KEY)
 			continue;
@@ -154,141 +278,32 @@ add_rows(struct tmpl_dict *g, int advanced, const struct order *o, const struct 
 		tmpl_set(row, "NAME", f->name);
 		tmpl_set(row, "LABEL", f->label);
 		tmpl_set(row, "HELP", f->help);
-		if (err != NULL) {
-			struct tmpl_dict *b = tmpl_add(row, "BAD");
-			tmpl_set(b, "ERROR", err);
-		}
+		if (err != NULL)
+			tmpl_set(tmpl_add(row, "BAD"), "ERROR", err);
 		if (f->pair >= 0) {
-			const struct order_field *g2 = &order_fields[f->pair];
-			const char *v2 = o != NULL ? o->raw[f->pair] : NULL, *err2 = order_err_get(e, g2->name);
-			d = tmpl_add(row, "K_PAIR");
-			tmpl_set(d, "GROUP_LABEL", pair_label[k] ? pair_label[k] : f->label);
-			tmpl_set(d, "UNIT", f->unit);
-			tmpl_set(d, "VALUE", val);
-			tmpl_set(d, "NAME2", g2->name);
-			tmpl_set(d, "VALUE2", v2 ? v2 : "");
-			tmpl_set(d, "HELP", "The minimum is reserved for you, the maximum is a cap; "
-			    "0 or empty means not set.");
-			if (err != NULL) {
-				tmpl_show(d, "BAD_MIN");
-				tmpl_show(d, "BAD");
-			}
-			if (err2 != NULL) {
-				x = tmpl_add(d, "BAD_MAX");
-				tmpl_set(x, "ERROR2", err2);
-				tmpl_show(d, "BAD");
-			}
+			pair_row(row, k, val, err, o, e);
 			continue;
 		}
 		switch (f->type) {
 		case OT_CODE:
-			if (k == OF_PLAN) {
-				d = tmpl_add(row, "K_PLANS");
-				for (size_t i = 0; i < cat->nplans; i++) {
-					const struct order_plan *p = &cat->plans[i];
-					char inc[256], ov[400];
-					x = tmpl_add(d, "PLAN");
-					tmpl_set(x, "CODE", p->code);
-					tmpl_set(x, "PNAME", p->name);
-					order_money(p->fee_minor, p->currency, buf, sizeof(buf));
-					tmpl_set(x, "FEE", buf);
-					fmt_mb(p->max_disk_quota_mb, buf, sizeof(buf));
-					tmpl_set(x, "MAX_DISK", buf);
-					tmpl_set_int(x, "MAX_IPS", p->max_ip_count);
-					tmpl_set(x, "IPS_PLURAL", p->max_ip_count == 1 ? "" : "es");
-					order_logins_text(p->login_mask, buf, sizeof(buf));
-					tmpl_set(x, "LOGINS", buf);
-					plan_text(p, inc, sizeof(inc), ov, sizeof(ov));
-					tmpl_set(x, "INCLUDED", inc);
-					if (ov[0] != '\0')
-						tmpl_set(tmpl_add(x, "OVERAGE"), "TEXT", ov);
-					if (o != NULL ? strcmp(val, p->code) == 0 : i == 0)
-						tmpl_show(x, "CHECKED");
-				}
-				if (cat->nplans == 0)
-					tmpl_show(d, "NO_PLANS");
-			} else {
-				d = tmpl_add(row, "K_SELECT");
-				for (size_t i = 0; i < cat->ntmpls; i++) {
-					x = tmpl_add(d, "OPTION");
-					tmpl_set(x, "VALUE", cat->tmpls[i].code);
-					tmpl_set(x, "TEXT", cat->tmpls[i].name);
-					if (o != NULL ? strcmp(val, cat->tmpls[i].code) == 0 : i == 0)
-						tmpl_show(x, "SELECTED");
-				}
-			}
+			if (k == OF_PLAN)
+				plan_cards(row, val, o, cat);
+			else
+				select_row(row, OT_CODE, val, o, cat, rulesets);
 			break;
 		case OT_RULESET:
-			d = tmpl_add(row, "K_SELECT");
-			x = tmpl_add(d, "OPTION");
-			tmpl_set(x, "VALUE", "");
-			tmpl_set(x, "TEXT", rulesets != NULL && rulesets[0] != NULL ?
-			    "No ruleset (choose one with the \"file\" style)" : "No rulesets are offered");
-			for (size_t i = 0; rulesets != NULL && rulesets[i] != NULL; i++) {
-				x = tmpl_add(d, "OPTION");
-				tmpl_set(x, "VALUE", rulesets[i]);
-				tmpl_set(x, "TEXT", rulesets[i]);
-				if (strcmp(val, rulesets[i]) == 0)
-					tmpl_show(x, "SELECTED");
-			}
+			select_row(row, OT_RULESET, val, o, cat, rulesets);
 			break;
 		case OT_EMAIL:
 		case OT_PASSWORD:
 		case OT_INT:
 		case OT_KEY:
-			d = tmpl_add(row, "K_INPUT");
-			tmpl_set(d, "TYPE", f->type == OT_EMAIL ? "email" : f->type == OT_PASSWORD ?
-			    "password" : "text");
-			tmpl_set(d, "AUTOCOMPLETE", f->type == OT_EMAIL ? "email" : f->type == OT_PASSWORD ?
-			    "new-password" : "off");
-			/* A password is never sent back. */
-			tmpl_set(d, "VALUE", f->type == OT_PASSWORD ? "" : val);
-			if (f->type == OT_INT)
-				tmpl_show(d, "NUMERIC");
-			if (f->required)
-				tmpl_show(d, "REQ");
-			if (f->unit != NULL)
-				tmpl_set(tmpl_add(d, "UNIT"), "TEXT", f->unit);
+			input_row(row, f, val);
 			break;
 		case OT_BOOL:
-			d = tmpl_add(row, "K_CHOICE");
-			for (int b = 1; b >= 0; b--) {
-				x = tmpl_add(d, "OPTION");
-				tmpl_set(x, "TYPE", "radio");
-				tmpl_set(x, "VALUE", b ? "true" : "false");
-				tmpl_set(x, "TEXT", b ? "Always on" : "On demand");
-				tmpl_set(tmpl_add(x, "DESC"), "D", b ? "runs all the time" :
-				    "may sleep while nobody uses it");
-				if (strcmp(val, b ? "true" : "false") == 0)
-					tmpl_show(x, "CHECKED");
-			}
-			break;
 		case OT_LOGINS:
-			d = tmpl_add(row, "K_CHOICE");
-			for (size_t i = 0; i < ORDER_NLOGINS; i++) {
-				unsigned mask = o != NULL ? (unsigned)o->n[k] : PRESET_LOGINS;
-				static const char *const desc[ORDER_NLOGINS] = { "encrypted shell (recommended)",
-				    "plain-text terminal", "remote shell", "graphical sessions" };
-				x = tmpl_add(d, "OPTION");
-				tmpl_set(x, "TYPE", "checkbox");
-				tmpl_set(x, "VALUE", order_login_names[i]);
-				tmpl_set(x, "TEXT", order_login_names[i]);
-				tmpl_set(tmpl_add(x, "DESC"), "D", desc[i]);
-				if (mask & (1u << i))
-					tmpl_show(x, "CHECKED");
-			}
-			break;
 		case OT_FIREWALL:
-			d = tmpl_add(row, "K_CHOICE");
-			for (int i = 0; i < FW__MAX; i++) {
-				x = tmpl_add(d, "OPTION");
-				tmpl_set(x, "TYPE", "radio");
-				tmpl_set(x, "VALUE", order_firewall_names[i]);
-				tmpl_set(x, "TEXT", order_firewall_names[i]);
-				tmpl_set(tmpl_add(x, "DESC"), "D", order_firewall_help[i]);
-				if (strcmp(val, order_firewall_names[i]) == 0)
-					tmpl_show(x, "CHECKED");
-			}
+			choice_row(row, k, val, o);
 			break;
 		case OT_NAMES:
 		case OT_TEXT:
@@ -323,8 +338,8 @@ render_form(struct web *w, struct req *q, struct resp *r, int status, const stru
 {
 	static const struct order_errs none;
 	struct tmpl_dict *d, *g, *x;
-	const char *ck = kv_get(&q->cookies, csrf_cookie(q)), *key;
-	char token[65], fresh_key[33];
+	const char *key;
+	char token[AUTH_FORM_TOKEN_MAX], fresh_key[33];
 	char **rulesets;
 	int adv_bad = 0;
 
@@ -332,9 +347,7 @@ render_form(struct web *w, struct req *q, struct resp *r, int status, const stru
 		e = &none;
 	r->private_page = 1;
 	/* One token per browser session: reuse a good cookie, else make one. */
-	if (valid_token(ck))
-		snprintf(token, sizeof(token), "%s", ck);
-	else if (auth_token_hex(token, 32) == -1 || resp_cookie(r, csrf_cookie(q), token, 0, q->https) == -1) {
+	if (web_form_token_issue(w, q, r, TOKEN_COOKIE, TOKEN_PURPOSE, 1, token) == -1) {
 		web_error(w, r, 500, "No randomness is available.");
 		return;
 	}
@@ -390,19 +403,27 @@ render_form(struct web *w, struct req *q, struct resp *r, int status, const stru
 	tmpl_dict_free(d);
 }
 
+/* Today's catalogue (plans, templates) into cat: 0, or -1 with a 503 in r. */
+static int
+catalog(struct web *w, struct resp *r, struct order_catalog *cat)
+{
+	if (web_db(w, r) == NULL)
+		return -1;
+	if (db_ve_catalog(w->db, w->now, cat) != DB_OK) {
+		web_unavailable(w, r);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 page_form(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	struct order_catalog cat;
-	struct db *db;
 
 	(void)caps;
-	if ((db = web_db(w, r)) == NULL)
+	if (catalog(w, r, &cat) == -1)
 		return;
-	if (db_ve_catalog(db, w->now, &cat) != DB_OK) {
-		web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
-		return;
-	}
 	render_form(w, q, r, 200, NULL, NULL, &cat, NULL);
 	order_catalog_free(&cat);
 }
@@ -467,9 +488,7 @@ render_created(struct web *w, struct resp *r, struct db *db, const char *ve_id, 
 		order_value_text(&v.o, (enum order_key)k, buf, sizeof(buf));
 		if (strcmp(buf, "not set") == 0) {
 			/* The options left unset share one line. */
-			if (off < sizeof(unset))
-				off += (size_t)snprintf(unset + off, sizeof(unset) - off, "%s%s",
-				    off ? ", " : "", order_fields[k].label);
+			fmt_list_add(unset, sizeof(unset), &off, order_fields[k].label);
 			continue;
 		}
 		x = tmpl_add(d, "LINE");
@@ -511,7 +530,7 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct order o;
 	struct order_errs e;
 	struct db *db;
-	const char *tok, *ck;
+	struct form f;
 	char ve_id[9], ra[24];
 	long long retry;
 	int rc;
@@ -521,21 +540,17 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_error(w, r, 415, "Send the form as application/x-www-form-urlencoded.");
 		return;
 	}
-	if ((db = web_db(w, r)) == NULL)
+	if (catalog(w, r, &cat) == -1)
 		return;
-	if (db_ve_catalog(db, w->now, &cat) != DB_OK) {
-		web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
-		return;
-	}
+	db = w->db;
 	order_init(&o);
 	memset(&e, 0, sizeof(e));
 	if (order_from_form(&o, &q->form, &e) == -1) {
 		web_error(w, r, 500, "Out of memory.");
 		goto out;
 	}
-	tok = form_value(q, K_CSRF);
-	ck = kv_get(&q->cookies, csrf_cookie(q));
-	if (tok == NULL || !valid_token(ck) || !vep_ct_streq(tok, ck)) {
+	form_read(fields, K__MAX, &q->form, FORM_BIT(K_CSRF), &f);
+	if (!web_form_token_ok(w, q, TOKEN_COOKIE, TOKEN_PURPOSE, f.s[K_CSRF])) {
 		/* Nothing is judged or written; the values come back for a second look. */
 		render_form(w, q, r, 403, &o, NULL, &cat, "This form had expired or did not come from "
 		    "this site, so nothing was ordered. Please check the values below and send it again.");

@@ -67,7 +67,7 @@ static const struct ckey keys[] = {
 	{ "web", "lock_dir", C_STR, "/run/vepanel", 0, 0,
 	  "directory of the lock files that bound concurrent password hashes" },
 	{ "web", "form_key_file", C_STR, "", 0, 0,
-	  "file holding the secret (at least 32 characters) that signs login-form tokens; "
+	  "file holding the secret (at least 32 characters) that signs the forms before a session (the login forms and the order form); "
 	  "empty: a random key made when each program starts (forms open across a restart "
 	  "are refused once and shown again)" },
 	{ "web", "fail_window_s", C_INT, "900", 60, 86400, "window for counting failed logins" },

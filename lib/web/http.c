@@ -84,112 +84,113 @@ text_refused(const char *key, size_t klen)
 	return why;
 }
 
-int
-urlenc_parse(const char *s, size_t len, struct kvlist *out, const char **err)
+/* The end of the piece of s[0..len) that starts at i: the next sep, or len. */
+static size_t
+piece_end(const char *s, size_t len, size_t i, char sep)
+{
+	while (i < len && s[i] != sep)
+		i++;
+	return i;
+}
+
+/*
+ * One "key=value" piece s[i..end) into out, through the scratch buffers k
+ * and v: 0, or -1 with *err set.
+ */
+typedef int (*piece_fn)(const char *s, size_t i, size_t end, struct buf *k, struct buf *v,
+    struct kvlist *out, const char **err);
+
+/* Split s[0..len) at sep and hand each piece to f; 0, or -1 with *err set. */
+static int
+pieces_parse(const char *s, size_t len, char sep, piece_fn f, struct kvlist *out, const char **err)
 {
 	struct buf k, v;
 	size_t i = 0;
-	int rc = -1;
+	int rc = 0;
 
 	buf_init(&k);
 	buf_init(&v);
-	while (i < len) {
-		size_t end = i, eq;
-		while (end < len && s[end] != '&')
-			end++;
-		eq = i;
-		while (eq < end && s[eq] != '=')
-			eq++;
-		if (end == i) {		/* "a=1&&b=2": tolerate empty pieces */
-			i = end + 1;
-			continue;
-		}
-		if (out->n >= KV_MAX_PAIRS) {
-			*err = "too many fields";
-			goto out;
-		}
-		int r1 = pct_decode(s + i, eq - i, &k, 1);
-		int r2 = pct_decode(s + (eq < end ? eq + 1 : end), eq < end ? end - eq - 1 : 0, &v, 1);
-		if (r1 == -2 || r2 == -2) {
-			*err = "out of memory";
-			goto out;
-		}
-		if (r1 == -1 || r2 == -1) {
-			*err = "a field has a malformed %-escape";
-			goto out;
-		}
-		if (k.len == 0 || k.len > KV_MAX_KEY) {
-			*err = "a field name is empty or too long";
-			goto out;
-		}
-		if (memchr(k.data, '\0', k.len) != NULL || memchr(v.data, '\0', v.len) != NULL) {
-			*err = "a field contains a NUL byte";
-			goto out;
-		}
-		if (!vep_valid_utf8(k.data, k.len) || !vep_valid_utf8(v.data, v.len)) {
-			*err = "a field is not valid UTF-8";
-			goto out;
-		}
-		if (!text_ok(k.data, k.len, 0) || !text_ok(v.data, v.len, TEXT_MULTILINE)) {
-			*err = text_refused(k.data, k.len);
-			goto out;
-		}
-		if (kv_add(out, &k, &v) == -1) {
-			*err = "out of memory";
-			goto out;
-		}
+	while (i < len && rc == 0) {
+		size_t end = piece_end(s, len, i, sep);
+		rc = f(s, i, end, &k, &v, out, err);
 		i = end + 1;
 	}
-	rc = 0;
-out:
 	buf_free(&k);
 	buf_free(&v);
 	return rc;
 }
 
+static int
+urlenc_piece(const char *s, size_t i, size_t end, struct buf *k, struct buf *v, struct kvlist *out,
+    const char **err)
+{
+	size_t eq = piece_end(s, end, i, '=');
+	int r1, r2;
+
+	if (end == i)		/* "a=1&&b=2": tolerate empty pieces */
+		return 0;
+	if (out->n >= KV_MAX_PAIRS) {
+		*err = "too many fields";
+		return -1;
+	}
+	r1 = pct_decode(s + i, eq - i, k, 1);
+	r2 = pct_decode(s + (eq < end ? eq + 1 : end), eq < end ? end - eq - 1 : 0, v, 1);
+	if (r1 == -2 || r2 == -2)
+		*err = "out of memory";
+	else if (r1 == -1 || r2 == -1)
+		*err = "a field has a malformed %-escape";
+	else if (k->len == 0 || k->len > KV_MAX_KEY)
+		*err = "a field name is empty or too long";
+	else if (memchr(k->data, '\0', k->len) != NULL || memchr(v->data, '\0', v->len) != NULL)
+		*err = "a field contains a NUL byte";
+	else if (!vep_valid_utf8(k->data, k->len) || !vep_valid_utf8(v->data, v->len))
+		*err = "a field is not valid UTF-8";
+	else if (!text_ok(k->data, k->len, 0) || !text_ok(v->data, v->len, TEXT_MULTILINE))
+		*err = text_refused(k->data, k->len);
+	else if (kv_add(out, k, v) == -1)
+		*err = "out of memory";
+	else
+		return 0;
+	return -1;
+}
+
+int
+urlenc_parse(const char *s, size_t len, struct kvlist *out, const char **err)
+{
+	return pieces_parse(s, len, '&', urlenc_piece, out, err);
+}
+
+/* A cookie pair; malformed pairs (and values that are not plain ASCII) are skipped. */
+static int
+cookie_piece(const char *s, size_t i, size_t end, struct buf *k, struct buf *v, struct kvlist *out,
+    const char **err)
+{
+	size_t a = i, b = end, eq;
+
+	while (a < end && (s[a] == ' ' || s[a] == '\t'))
+		a++;
+	while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+		b--;
+	eq = piece_end(s, b, a, '=');
+	if (!(eq < b && eq > a && eq - a <= KV_MAX_KEY && out->n < KV_MAX_PAIRS))
+		return 0;
+	for (size_t j = a; j < b; j++)
+		if ((unsigned char)s[j] < 0x21 || (unsigned char)s[j] > 0x7e)
+			return 0;	/* cookie values we set are plain ASCII */
+	buf_reset(k);
+	buf_reset(v);
+	if (buf_append(k, s + a, eq - a) == -1 || buf_append(v, s + eq + 1, b - eq - 1) == -1 ||
+	    kv_add(out, k, v) == -1) {
+		*err = "out of memory";
+		return -1;
+	}
+	return 0;
+}
+
 int
 cookie_parse(const char *s, size_t len, struct kvlist *out, const char **err)
 {
-	struct buf k, v;
-	size_t i = 0;
-	int rc = -1;
-
-	buf_init(&k);
-	buf_init(&v);
-	while (i < len) {
-		size_t end = i, eq, a, b;
-		while (end < len && s[end] != ';')
-			end++;
-		a = i;
-		while (a < end && (s[a] == ' ' || s[a] == '\t'))
-			a++;
-		b = end;
-		while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
-			b--;
-		eq = a;
-		while (eq < b && s[eq] != '=')
-			eq++;
-		if (eq < b && eq > a && eq - a <= KV_MAX_KEY && out->n < KV_MAX_PAIRS) {
-			int ok = 1;
-			for (size_t j = a; j < b; j++)
-				if ((unsigned char)s[j] < 0x21 || (unsigned char)s[j] > 0x7e)
-					ok = 0;	/* cookie values we set are plain ASCII */
-			buf_reset(&k);
-			buf_reset(&v);
-			if (ok && (buf_append(&k, s + a, eq - a) == -1 ||
-			    buf_append(&v, s + eq + 1, b - eq - 1) == -1 ||
-			    kv_add(out, &k, &v) == -1)) {
-				*err = "out of memory";
-				goto out;
-			}
-		}
-		i = end + 1;
-	}
-	rc = 0;
-out:
-	buf_free(&k);
-	buf_free(&v);
-	return rc;
+	return pieces_parse(s, len, ';', cookie_piece, out, err);
 }
 
 static int

@@ -70,6 +70,15 @@ nice_step(double x)
 	return 10 * p;
 }
 
+void
+svg_axis(double max, double *step, double *top)
+{
+	*step = nice_step(max > 0 ? max / 4 : 0.25);
+	*top = *step;
+	while (*top < max)
+		*top += *step;
+}
+
 static void
 tlabel(long long t, enum svg_tfmt f, char *out, size_t outlen)
 {
@@ -99,10 +108,7 @@ svg_chart(struct buf *out, const struct svg_chart *c)
 		}
 	if (c->limit > 0 && c->limit > max && c->limit < max * 4)
 		max = c->limit;	/* show the quota when it is near the data */
-	step = nice_step(max > 0 ? max / 4 : 0.25);
-	top = step;
-	while (top < max)
-		top += step;
+	svg_axis(max, &step, &top);
 	bw = c->n > 0 ? pw / (double)c->n : pw;
 
 	buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "

@@ -1,6 +1,6 @@
 /*
- * Server-side SVG charts for the self-maintenance screen: time series as
- * lines over a labelled grid, an optional limit line (a quota), no script
+ * Server-side SVG charts for the screens: time series as lines over a
+ * labelled grid (and bar charts, svg_bar.c), an optional limit line (a quota), no script
  * and no style attributes or elements (presentation attributes only), so
  * the page's Content-Security-Policy needs no exception.  Values are
  * doubles: these are pictures, never amounts.
@@ -35,6 +35,15 @@ struct svg_chart {
 
 /* Append the chart as a standalone SVG document to out.  0, or -1 when out of memory. */
 int	svg_chart(struct buf *out, const struct svg_chart *);
+/*
+ * A bar chart of labelled values (at most every twelfth label shown when
+ * there are many), as a standalone SVG document into out.  0, or -1 when
+ * out of memory.  (lib/web/svg_bar.c)
+ */
+int	svg_bar_chart(struct buf *out, const char *title, const char *unit,
+	    const char *const *labels, const double *v, size_t n);
+/* The y axis for values up to max: a 1-2-5 step and the top grid line (>= max). */
+void	svg_axis(double max, double *step, double *top);
 /* "1.5k", "20M", "3G": a compact SI form of v for tick labels. */
 void	svg_si(double v, char *out, size_t outlen);
 /* Escape s for XML text and attribute values into out. */

@@ -82,6 +82,254 @@ web_error(struct web *w, struct resp *r, int status, const char *msg)
 	}
 }
 
+void
+web_unavailable(struct web *w, struct resp *r)
+{
+	web_error(w, r, 503, "The service is briefly unavailable; please try again in a moment.");
+}
+
+const char *
+web_cookie_name(const struct req *q, const char *base, char out[80])
+{
+	snprintf(out, 80, "%s%s", q->https ? "__Host-" : "", base);
+	return out;
+}
+
+int
+web_session(struct web *w, struct req *q, struct resp *r, int check_subject)
+{
+	char name[80];
+	const char *c;
+	struct db *db;
+	int rc;
+
+	memset(&w->session, 0, sizeof(w->session));
+	r->private_page = 1;
+	if (w->login == NULL)
+		return 0;
+	if ((c = kv_get(&q->cookies, web_cookie_name(q, w->login->cookie, name))) == NULL)
+		return 0;
+	if ((db = web_db(w, r)) == NULL)
+		return -1;
+	rc = session_get(db, w->login->kind, c, w->now, conf_int(w->conf, "web", "session_idle_s"),
+	    conf_int(w->conf, "web", "session_max_s"), &w->session);
+	if (rc == 1 && check_subject && w->login->subject_ok != NULL &&
+	    (rc = w->login->subject_ok(w, w->session.subject)) == 0) {
+		/* A subject removed meanwhile loses every session at once. */
+		session_destroy_subject(db, w->login->kind, w->session.subject);
+		memset(&w->session, 0, sizeof(w->session));
+	}
+	if (rc < 0) {
+		web_unavailable(w, r);
+		return -1;
+	}
+	return rc;
+}
+
+int
+web_session_start(struct web *w, struct req *q, struct resp *r, const char *subject)
+{
+	char name[80];
+	const char *old = kv_get(&q->cookies, web_cookie_name(q, w->login->cookie, name));
+	struct session s;
+
+	/* A new session id at every login: an id planted before login is worth nothing. */
+	if (old != NULL)
+		session_destroy(w->db, old);
+	if (session_create(w->db, w->login->kind, subject, w->now, &s) != DB_OK ||
+	    resp_cookie(r, name, s.id, 0, q->https) == -1) {
+		web_unavailable(w, r);
+		return -1;
+	}
+	explicit_bzero(s.id, sizeof(s.id));
+	return 0;
+}
+
+void
+web_session_end(struct web *w, struct req *q, struct resp *r)
+{
+	char name[80];
+	const char *c = kv_get(&q->cookies, web_cookie_name(q, w->login->cookie, name));
+
+	if (c != NULL && w->db != NULL)
+		session_destroy(w->db, c);
+	resp_cookie(r, name, "", -1, q->https);
+}
+
+int
+web_form_token_issue(struct web *w, struct req *q, struct resp *r, const char *cookie,
+    const char *purpose, int reuse, char out[AUTH_FORM_TOKEN_MAX])
+{
+	char name[80];
+	const char *ck = kv_get(&q->cookies, web_cookie_name(q, cookie, name));
+
+	if (reuse && ck != NULL && auth_form_token_ok(w->form_key, purpose, ck, ck, w->now,
+	    conf_int(w->conf, "web", "session_idle_s"))) {
+		snprintf(out, AUTH_FORM_TOKEN_MAX, "%s", ck);
+		return 0;
+	}
+	if (auth_form_token(w->form_key, purpose, w->now, out) == -1 ||
+	    resp_cookie(r, name, out, 0, q->https) == -1)
+		return -1;
+	return 0;
+}
+
+void
+web_form_token_clear(struct req *q, struct resp *r, const char *cookie)
+{
+	char name[80];
+
+	resp_cookie(r, web_cookie_name(q, cookie, name), "", -1, q->https);
+}
+
+int
+web_form_token_ok(struct web *w, struct req *q, const char *cookie, const char *purpose,
+    const char *field)
+{
+	char name[80];
+
+	return auth_form_token_ok(w->form_key, purpose, field,
+	    kv_get(&q->cookies, web_cookie_name(q, cookie, name)), w->now,
+	    conf_int(w->conf, "web", "session_idle_s"));
+}
+
+int
+web_login_throttled(struct web *w, struct req *q, struct resp *r, const char *subject, char *msg,
+    size_t msglen)
+{
+	long long ra, min;
+	char s[32];
+	int rc;
+
+	rc = throttle_check(w->db, subject, q->remote_addr, w->now, conf_int(w->conf, "web", "fail_window_s"),
+	    conf_int(w->conf, "web", "fail_per_ve"), conf_int(w->conf, "web", "fail_per_addr"), &ra);
+	if (rc < 0) {
+		web_unavailable(w, r);
+		return -1;
+	}
+	if (rc != THROTTLE_LOCKED)
+		return 0;
+	snprintf(s, sizeof(s), "%lld", ra);
+	resp_header(r, "Retry-After", s);
+	min = (ra + 59) / 60;
+	snprintf(msg, msglen, "Too many failed logins. For your safety, logging in is paused; please "
+	    "try again in %lld minute%s.", min, min == 1 ? "" : "s");
+	log_warnx("%s: login for %s from %s refused: throttled", w->prog, subject,
+	    q->remote_addr ? q->remote_addr : "?");
+	return 1;
+}
+
+void
+web_password_login(struct web *w, struct req *q, struct resp *r, const struct web_pwlogin *l)
+{
+	char hash[256] = "", msg[200];
+	int rc = 0, slot, ok;
+
+	if ((rc = web_login_throttled(w, q, r, l->subject, msg, sizeof(msg))) != 0) {
+		if (rc == 1)
+			l->again(w, q, r, 429, l->shown, msg);
+		return;
+	}
+	if (l->login_as != NULL && (rc = l->hash_of(w->db, l->login_as, hash, sizeof(hash))) < 0) {
+		web_unavailable(w, r);
+		return;
+	}
+	/* At most [web] max_concurrent_hashes argon2id runs at once, machine-wide. */
+	if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
+		explicit_bzero(hash, sizeof(hash));
+		resp_header(r, "Retry-After", "1");
+		l->again(w, q, r, 503, l->shown, "Too many logins are being checked right now; please "
+		    "try again in a second.");
+		return;
+	}
+	/* An unknown subject costs the same hash as a wrong password. */
+	ok = l->login_as != NULL && rc == 1;
+	ok = auth_verify(ok ? hash : auth_dummy_hash(&w->argon), l->password) && ok;
+	auth_slot_release(slot);
+	explicit_bzero(hash, sizeof(hash));
+	if (!ok) {
+		throttle_fail(w->db, l->subject, q->remote_addr, w->now);
+		log_warnx("%s: failed login for %s from %s", w->prog, l->subject,
+		    q->remote_addr ? q->remote_addr : "?");
+		l->again(w, q, r, 403, l->shown, l->wrong);
+		return;
+	}
+	if (web_session_start(w, q, r, l->login_as) == -1)
+		return;
+	web_form_token_clear(q, r, l->token_cookie);
+	log_info("%s: %s logged in from %s", w->prog, l->login_as, q->remote_addr ? q->remote_addr : "?");
+	resp_redirect(r, l->to);
+}
+
+/*
+ * The page's access rule (its flags), before its handler runs: 0 go on,
+ * -1 answered.
+ */
+static int
+page_access(struct web *w, const struct page *p, struct req *q, struct resp *r)
+{
+	const char *t;
+	int rc;
+
+	if (!(p->flags & (PAGE_LOGIN | PAGE_CSRF | PAGE_ADMIN)))
+		return 0;
+	if (w->login == NULL) {
+		/* web_pages_check refuses such a table at start; never open a page by mistake. */
+		web_error(w, r, 500, "This page is misconfigured.");
+		return -1;
+	}
+	if ((rc = web_session(w, q, r, (p->flags & PAGE_ADMIN) != 0)) < 0)
+		return -1;
+	if (rc == 0) {
+		if ((p->flags & PAGE_IMAGE) || w->login->refuse == NULL)
+			web_error(w, r, 403, "Log in to see this.");
+		else
+			w->login->refuse(w, q, r, p);
+		return -1;
+	}
+	if (p->flags & PAGE_CSRF) {
+		t = kv_get(&q->form, "csrf");
+		if (kv_count(&q->form, "csrf") != 1 || t == NULL || strlen(t) != 64 ||
+		    !vep_ct_streq(t, w->session.csrf)) {
+			log_warnx("%s: %s: CSRF token missing or wrong for %s", w->prog, q->path,
+			    w->session.subject);
+			web_error(w, r, 403, "This form had expired or did not come from this site; "
+			    "reload the page and try again.");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+web_pages_check(const struct web_app *app, char *err, size_t errlen)
+{
+	size_t off = 0;
+
+	err[0] = '\0';
+	for (size_t i = 0; i < app->npages; i++) {
+		const struct page *p = &app->pages[i];
+		unsigned f = p->flags;
+		const char *why = NULL;
+
+		if (!(f & (PAGE_PUBLIC | PAGE_LOGIN | PAGE_ADMIN | PAGE_TOKEN)))
+			why = "has no access rule";
+		else if ((f & PAGE_PUBLIC) && (f & (PAGE_LOGIN | PAGE_ADMIN | PAGE_CSRF)))
+			why = "is public and needs a session";
+		else if ((f & (PAGE_LOGIN | PAGE_ADMIN | PAGE_CSRF)) && app->login == NULL)
+			why = "needs a session in a program without sessions";
+		else if ((f & PAGE_CSRF) && !(f & (PAGE_LOGIN | PAGE_ADMIN)))
+			why = "wants a CSRF token without a session";
+		else if ((f & (PAGE_LOGIN | PAGE_ADMIN)) && (p->methods & ~(unsigned)(M_GET | M_HEAD)) &&
+		    !(f & PAGE_CSRF))
+			why = "changes state without a CSRF token";
+		if (why != NULL && off < errlen)
+			off += (size_t)snprintf(err + off, errlen - off, "%s%s %s", off ? "; " : "",
+			    p->pattern, why);
+	}
+	return off > 0 ? -1 : 0;
+}
+
 struct db *
 web_db(struct web *w, struct resp *r)
 {
@@ -114,6 +362,8 @@ web_dispatch(struct web *w, const struct page *pages, size_t np, struct req *q, 
 			web_error(w, r, 403, "Cross-site requests are refused.");
 			return;
 		}
+		if (page_access(w, &pages[i], q, r) == -1)
+			return;
 		pages[i].fn(w, q, r, caps);
 		return;
 	}
@@ -220,27 +470,123 @@ worker(struct web *w, int fd, const struct page *pages, size_t np, int (*init)(s
 static void
 usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-dn] [-f conf] [-s socket] [-w workers]\n", prog);
+	fprintf(stderr, "usage: %s [-dnP] [-f conf] [-s socket] [-w workers]\n", prog);
 	exit(2);
+}
+
+/*
+ * -P: the page table, one page a line ("GET /admin/ves/STAR admin"), for the
+ * test that walks every page without a session.
+ */
+static void
+print_pages(const struct web_app *app)
+{
+	static const struct { unsigned f; const char *name; } fl[] = {
+		{ PAGE_PUBLIC, "public" }, { PAGE_LOGIN, "login" }, { PAGE_ADMIN, "admin" },
+		{ PAGE_CSRF, "csrf" }, { PAGE_IMAGE, "image" }, { PAGE_TOKEN, "token" },
+	};
+	static const struct { unsigned m; const char *name; } ml[] = {
+		{ M_GET, "GET" }, { M_POST, "POST" }, { M_DELETE, "DELETE" }, { M_PUT, "PUT" },
+	};
+
+	for (size_t i = 0; i < app->npages; i++)
+		for (size_t m = 0; m < nitems(ml); m++) {
+			if (!(app->pages[i].methods & ml[m].m))
+				continue;
+			printf("%s %s", ml[m].name, app->pages[i].pattern);
+			for (size_t k = 0; k < nitems(fl); k++)
+				if (app->pages[i].flags & fl[k].f)
+					printf(" %s", fl[k].name);
+			printf("\n");
+		}
+}
+
+/*
+ * The parent's loop: keep nworkers workers running (a worker that dies at
+ * once is restarted at most once a second), restart all on SIGHUP, stop
+ * them all on SIGTERM.
+ */
+static void
+supervise_workers(struct web *w, int fd, const struct web_app *app, int nworkers)
+{
+	const char *prog = app->prog;
+	pid_t pids[MAX_WORKERS] = { 0 };
+	time_t started[MAX_WORKERS] = { 0 };
+
+	log_info("%s: serving with %d workers", prog, nworkers);
+	while (!got_term) {
+		for (int i = 0; i < nworkers; i++) {
+			if (pids[i] > 0)
+				continue;
+			/* A worker that dies at once is restarted at most once a second. */
+			if (started[i] != 0 && time(NULL) - started[i] < 1)
+				continue;
+			started[i] = time(NULL);
+			pid_t p = fork();
+			if (p == -1) {
+				log_warn("%s: fork", __func__);
+				continue;
+			}
+			if (p == 0)
+				worker(w, fd, app->pages, app->npages, app->init);
+			pids[i] = p;
+		}
+		int status;
+		pid_t p = waitpid(-1, &status, 0);
+		if (p > 0) {
+			for (int i = 0; i < nworkers; i++)
+				if (pids[i] == p) {
+					pids[i] = 0;
+					if (!got_term)
+						log_warnx("%s: worker %d exited (status %d); restarting",
+						    prog, (int)p, status);
+				}
+			usleep(got_term ? 0 : 100000);
+		}
+		if (got_hup) {
+			got_hup = 0;
+			for (int i = 0; i < nworkers; i++)
+				if (pids[i] > 0)
+					kill(pids[i], SIGTERM);
+		}
+	}
+	for (int i = 0; i < nworkers; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	while (wait(NULL) > 0)
+		;
 }
 
 int
 web_main(int argc, char **argv, const char *prog, const struct page *pages, size_t np,
     int (*init)(struct web *))
 {
+	const struct web_app app = { prog, pages, np, NULL, init };
+
+	return web_run(argc, argv, &app);
+}
+
+int
+web_run(int argc, char **argv, const struct web_app *app)
+{
+	const char *prog = app->prog;
 	struct web w;
 	const char *cpath = conf_default_path(), *sock = NULL, *es;
 	char err[512];
 	int ch, check = 0, debug = 0, nworkers = 2, fd = 0;
-	pid_t pids[MAX_WORKERS] = { 0 };
-	time_t started[MAX_WORKERS] = { 0 };
 	struct stat sock_st = { 0 }, now_st;
 
 	memset(&w, 0, sizeof(w));
 	w.prog = prog;
-	while ((ch = getopt(argc, argv, "df:ns:w:")) != -1) {
+	w.login = app->login;
+	if (web_pages_check(app, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: page table: %s\n", prog, err);
+		return 1;
+	}
+	while ((ch = getopt(argc, argv, "df:nPs:w:")) != -1) {
 		switch (ch) {
 		case 'd': debug = 1; break;
+		case 'P': print_pages(app); return 0;
 		case 'f': cpath = optarg; break;
 		case 'n': check = 1; break;
 		case 's': sock = optarg; break;
@@ -291,48 +637,7 @@ web_main(int argc, char **argv, const char *prog, const struct page *pages, size
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	log_info("%s: serving with %d workers", prog, nworkers);
-	while (!got_term) {
-		for (int i = 0; i < nworkers; i++) {
-			if (pids[i] > 0)
-				continue;
-			/* A worker that dies at once is restarted at most once a second. */
-			if (started[i] != 0 && time(NULL) - started[i] < 1)
-				continue;
-			started[i] = time(NULL);
-			pid_t p = fork();
-			if (p == -1) {
-				log_warn("%s: fork", __func__);
-				continue;
-			}
-			if (p == 0)
-				worker(&w, fd, pages, np, init);
-			pids[i] = p;
-		}
-		int status;
-		pid_t p = waitpid(-1, &status, 0);
-		if (p > 0) {
-			for (int i = 0; i < nworkers; i++)
-				if (pids[i] == p) {
-					pids[i] = 0;
-					if (!got_term)
-						log_warnx("%s: worker %d exited (status %d); restarting",
-						    prog, (int)p, status);
-				}
-			usleep(got_term ? 0 : 100000);
-		}
-		if (got_hup) {
-			got_hup = 0;
-			for (int i = 0; i < nworkers; i++)
-				if (pids[i] > 0)
-					kill(pids[i], SIGTERM);
-		}
-	}
-	for (int i = 0; i < nworkers; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
-	while (wait(NULL) > 0)
-		;
+	supervise_workers(&w, fd, app, nworkers);
 	/*
 	 * Remove our socket only if it is still ours: a successor started while
 	 * we were stopping has already put its own in its place.

@@ -1,8 +1,11 @@
 /*
  * The frame every FastCGI program shares: flags, configuration, a prefork
  * supervisor that restarts dead workers, the accept loop, body limits, and
- * dispatch through the program's pages[] table (unknown path 404, wrong
- * method 405, both answered before any handler runs).
+ * dispatch through the program's pages[] table.  Unknown path 404, wrong
+ * method 405, a cross-site POST 403, and each page's access rule (the
+ * flags of its row: a session, its CSRF token) are all answered before any
+ * handler runs, as kcgi's sample dispatch does: a handler that forgets a
+ * check cannot open a page.
  */
 #ifndef VEP_WEB_H
 #define VEP_WEB_H
@@ -24,14 +27,53 @@ struct web {
 	/* Signs pre-session form tokens; made before the workers fork, so all share it. */
 	unsigned char		 form_key[AUTH_FORM_KEY_LEN];
 	void			*app;		/* the program's own state */
+	const struct web_login	*login;		/* the program's sessions; NULL: none */
+	struct session		 session;	/* this request's, when its page needs one */
 };
 
 typedef void (*page_fn)(struct web *, struct req *, struct resp *, char caps[][80]);
+
+/*
+ * A page's access rule.  A screen program (one with a web_login) must give
+ * every page PAGE_PUBLIC or PAGE_LOGIN/PAGE_ADMIN, and every POST page
+ * that needs a session PAGE_CSRF too; web_pages_check says which do not.
+ */
+enum page_flag {
+	PAGE_PUBLIC	= 1 << 0,	/* anyone; the handler decides what to show */
+	PAGE_LOGIN	= 1 << 1,	/* a session of the program's kind (w->session) */
+	PAGE_CSRF	= 1 << 2,	/* and the session's token in the form field "csrf" */
+	PAGE_ADMIN	= 1 << 3,	/* PAGE_LOGIN, and the subject is still an operator (subject_ok) */
+	PAGE_IMAGE	= 1 << 4,	/* an image: refused with a plain 403, never a login page */
+	PAGE_TOKEN	= 1 << 5,	/* the API: the handler checks the request's credential */
+};
 
 struct page {
 	const char	*pattern;	/* "/signup", "/signup" or "/api/v1/ves/STAR/history", STAR = "*" */
 	unsigned	 methods;	/* M_GET | M_POST ... */
 	page_fn		 fn;
+	unsigned	 flags;		/* enum page_flag */
+};
+
+/* Why the dispatcher refused a page. */
+enum web_refusal { WR_NO_SESSION, WR_CSRF };
+
+/* A screen program's sessions. */
+struct web_login {
+	const char	*kind;		/* sessions.kind: "admin", "self" */
+	const char	*cookie;	/* its cookie ("vep_admin"); "__Host-" before it over HTTPS */
+	/* For PAGE_ADMIN: 1 the subject may still log in, 0 not (its sessions end), < 0 db error. */
+	int		(*subject_ok)(struct web *, const char *subject);
+	/* Answer a page that needs a session without one (a redirect, the login form, 403). */
+	void		(*refuse)(struct web *, struct req *, struct resp *, const struct page *);
+};
+
+/* A screen program: its pages, sessions (may be NULL) and per-worker init (may be NULL). */
+struct web_app {
+	const char		*prog;
+	const struct page	*pages;
+	size_t			 npages;
+	const struct web_login	*login;
+	int			(*init)(struct web *);
 };
 
 /*
@@ -41,8 +83,73 @@ struct page {
  */
 int	web_main(int argc, char **argv, const char *prog, const struct page *pages,
 	    size_t npages, int (*init)(struct web *));
+/* web_main for a program with sessions. */
+int	web_run(int argc, char **argv, const struct web_app *);
+/*
+ * The pages of app that break the access rules above, as one sentence per
+ * page into err (for tests and the start-up check).  0 when none, else -1.
+ */
+int	web_pages_check(const struct web_app *, char *err, size_t errlen);
 /* Dispatch one parsed request through pages (exposed for tests). */
 void	web_dispatch(struct web *, const struct page *, size_t, struct req *, struct resp *);
+/*
+ * The request's session of w->login's kind into w->session: 1 found (with
+ * check_subject, also still allowed), 0 none, -1 with a 503 in r.
+ */
+int	web_session(struct web *, struct req *, struct resp *, int check_subject);
+/* Start a new session for subject (any old one of this browser ended) and set its cookie; 0 or -1 (503 in r). */
+int	web_session_start(struct web *, struct req *, struct resp *, const char *subject);
+/* End the request's session and delete its cookie. */
+void	web_session_end(struct web *, struct req *, struct resp *);
+/* The cookie name for base: "__Host-" + base over HTTPS (pinned to this origin, Secure, Path=/). */
+const char *web_cookie_name(const struct req *, const char *base, char out[80]);
+/*
+ * Pre-session form tokens (login and order forms; auth.h): a token signed
+ * with [web] form_key_file for purpose, in the cookie base and in the
+ * form.  web_form_token_issue reuses a still fresh cookie when reuse is
+ * set, else makes one and sets the cookie; 0 or -1 (no randomness).
+ * web_form_token_ok: 1 when the field and the cookie are the same token
+ * signed for purpose within [web] session_idle_s, else 0.
+ */
+int	web_form_token_issue(struct web *, struct req *, struct resp *, const char *cookie,
+	    const char *purpose, int reuse, char out[AUTH_FORM_TOKEN_MAX]);
+int	web_form_token_ok(struct web *, struct req *, const char *cookie, const char *purpose,
+	    const char *field);
+/*
+ * A password login, the same steps on every screen: refused while the
+ * subject or the client's address had too many failures ([web] fail_*,
+ * 429 with Retry-After); the password checked against the stored hash
+ * inside a slot of [web] max_concurrent_hashes (an unknown subject costs
+ * the same dummy hash; all slots busy: 503, nothing written); a failure
+ * counted and logged (with the address, never the password); on success a
+ * new session, the login form's token cookie deleted, and a redirect.
+ * Every refusal is answered through again(), the program's login form.
+ */
+struct web_pwlogin {
+	const char	*subject;	/* throttled and counted under this name */
+	const char	*shown;		/* what the form shows again in its name field */
+	const char	*login_as;	/* the session's subject; NULL when it cannot exist */
+	const char	*password;
+	/* The stored hash of login_as: 1 found, 0 none, < 0 database error. */
+	int		(*hash_of)(struct db *, const char *login_as, char *hash, size_t len);
+	const char	*token_cookie;	/* the login form's token cookie, deleted on success */
+	const char	*to;		/* where a successful login goes */
+	const char	*wrong;		/* "The name or password is wrong." */
+	void		(*again)(struct web *, struct req *, struct resp *, int status,
+			    const char *shown, const char *msg);
+};
+void	web_password_login(struct web *, struct req *, struct resp *, const struct web_pwlogin *);
+/*
+ * The throttle alone (the password change checks it too): 1 locked
+ * (Retry-After set, the sentence for the user in msg), 0 go on, -1 with a
+ * 503 in r.
+ */
+int	web_login_throttled(struct web *, struct req *, struct resp *, const char *subject,
+	    char *msg, size_t msglen);
+/* Delete the form token's cookie (after a successful login). */
+void	web_form_token_clear(struct req *, struct resp *, const char *cookie);
+/* 503 "briefly unavailable" (the database failed). */
+void	web_unavailable(struct web *, struct resp *);
 /* The database, connecting if needed; NULL (and a 503 set in resp) when away. */
 struct db *web_db(struct web *, struct resp *);
 /* Answer an error as JSON (API) or as a small page. */

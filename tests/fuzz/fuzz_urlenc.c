@@ -1,10 +1,21 @@
-/* fuzz-sources: lib/web/http.c lib/base/kv.c lib/base/util.c lib/base/log.c lib/domain/text.c */
-/* Fuzz the urlencoded parser (form bodies and query strings). */
+/* fuzz-sources: lib/web/http.c lib/web/form.c lib/base/kv.c lib/base/util.c lib/base/log.c lib/domain/text.c lib/domain/veid.c */
+/*
+ * Fuzz the urlencoded parser (form bodies and query strings), and the form
+ * reader (lib/web/form.c) over what it parsed, with the shared validators.
+ */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "form.h"
 #include "http.h"
+
+static const struct form_field fields[] = {
+	{ "ve_id", form_v_ve_id, 1, NULL, 0 },
+	{ "password", form_v_secret, 1, NULL, 1 },
+	{ "csrf", form_v_token, 1, NULL, 1 },
+	{ "login_token", form_v_signed, 0, NULL, 1 },
+};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,6 +30,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (strlen(l.v[i].val) != l.v[i].vlen || !vep_valid_utf8(l.v[i].val, l.v[i].vlen))
 				__builtin_trap();
 		}
+		struct form v;
+		int nbad = form_read(fields, nitems(fields), &l, ~(uint64_t)0, &v), n = 0;
+		for (size_t k = 0; k < nitems(fields); k++) {
+			/* Contract: a field is accepted or refused, never both; a VEid comes out in capitals. */
+			if (v.s[k] != NULL && v.bad[k] != NULL)
+				__builtin_trap();
+			n += v.bad[k] != NULL;
+			if (k == 0 && v.s[k] != NULL && (strlen(v.s[k]) != 8 ||
+			    strspn(v.s[k], "0123456789ABCDEF") != 8))
+				__builtin_trap();
+		}
+		if (n != nbad)
+			__builtin_trap();
 	} else if (err == NULL)
 		__builtin_trap();
 	kv_free(&l);

@@ -87,7 +87,7 @@ def signup_form(client):
     """GET /signup: (csrf token, idempotency key) from the page; the cookie lands in the jar."""
     r = client.get("/signup")
     assert r.status == 200, r.status
-    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.text).group(1)
+    csrf = re.search(r'name="csrf" value="([0-9a-f-]+)"', r.text).group(1)
     key = re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', r.text).group(1)
     return csrf, key
 

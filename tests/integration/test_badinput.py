@@ -259,13 +259,13 @@ class Battery(unittest.TestCase):
         r = c.get("/signup")
         self.assertEqual(r.status, 200)
         token = hidden(r.text, "csrf")
-        self.assertTrue(token and len(token) == 64, "no csrf field on /signup")
+        self.assertRegex(token or "", r"^[0-9a-f]{32}-\d+-[0-9a-f]{64}$", "no signed csrf field on /signup")
         base = order_base("form") + [("csrf", token)]
         fields = []
         for name, (maxlen, numeric, required) in ORDER_FIELDS.items():
             b = dict(base).get(name, "ssh")
             fields.append((name, cases_for("signup", name, b, maxlen, numeric, required)))
-        fields.append(("csrf", cases_for("signup", "csrf", token, 64)))
+        fields.append(("csrf", cases_for("signup", "csrf", token, 127)))
 
         def send(name, case):
             poison = ("backup_hours", "0") if name == "lifetime_days" else ("lifetime_days", "0")
@@ -401,7 +401,7 @@ class Battery(unittest.TestCase):
     def test_admin_login(self):
         fields = [(n, cases_for("admin-login", n, b, m)) for n, b, m in
                   (("name", "nosuchadmin", 64), ("password", "not the password", 1024),
-                   ("login_token", "0" * 64, 64))]
+                   ("login_token", "0" * 64, 127))]
 
         def send(name, case):
             c = ROTOR.next()

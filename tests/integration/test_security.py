@@ -513,6 +513,42 @@ class Security(unittest.TestCase):
         self.assertNotEqual(r.status, 201)
         self.assertEqual(veplib.sql_value(f"SELECT COUNT(*) FROM nodes WHERE name = '{node}'"), "0")
 
+    def test_forged_form_token_pairs(self):
+        """Issue 17, item 10: the signup and admin login forms took any token pair the client
+        chose (the same value in the cookie and the field).  Their tokens are now signed like
+        the self login's: a made-up pair, or a real token made for another form, is refused
+        with nothing written -- even with the right password."""
+        with open(os.path.join(veplib.VAR, "secrets", "admin.pass")) as f:
+            pw = f.read().strip()
+        now = int(time.time())
+        made_up = ["a" * 64, f"{'0' * 32}-{now}-{'0' * 64}",
+                   f"{secrets.token_hex(16)}-{now}-{secrets.token_hex(32)}"]
+        other = client(18)
+        self_tok = other.login_token()       # signed by us, but for the self login form
+        for label, tok in [(f"made up {i}", t) for i, t in enumerate(made_up)] + [("self login's", self_tok)]:
+            c = client(19)
+            before = veplib.sql_value("SELECT COUNT(*) FROM sessions WHERE kind = 'admin'")
+            r = c.post_form("/admin/login", [("name", "admin"), ("password", pw), ("login_token", tok)],
+                            headers={"Cookie": f"vep_admin_login={tok}"})
+            self.assertEqual(r.status, 403, f"admin login, {label}: {r.status}")
+            self.assertNotIn("vep_admin", r.cookies())
+            self.assertEqual(veplib.sql_value("SELECT COUNT(*) FROM sessions WHERE kind = 'admin'"), before)
+            email = f"forged-{secrets.token_hex(4)}@example.com"
+            order = [("plan", "WEB1"), ("template", "debian-12"), ("email", email), ("disk_quota_mb", "100"),
+                     ("always_on", "true"), ("lifetime_days", "30"), ("root_password", PW), ("login", "ssh"),
+                     ("fs_fault_tolerance_s", "60"), ("backup_hours", "24"), ("firewall", "client"),
+                     ("csrf", tok), ("idempotency_key", secrets.token_hex(16))]
+            r = c.post_form("/signup", order, headers={"Cookie": f"vep_csrf={tok}"})
+            self.assertEqual(r.status, 403, f"signup, {label}: {r.status}")
+            self.assertEqual(veplib.sql_value(f"SELECT COUNT(*) FROM accounts WHERE email = '{email}'"), "0")
+        # The tokens the forms hand out still work (and are signed, not bare random hex).
+        c = client(19)
+        tok = hidden(c.get("/admin/login").text, "login_token")
+        self.assertRegex(tok, r"^[0-9a-f]{32}-\d+-[0-9a-f]{64}$")
+        r = c.post_form("/admin/login", [("name", "admin"), ("password", pw), ("login_token", tok)])
+        self.assertEqual(r.status, 303, r.text[:200])
+        self.assertRegex(hidden(client(18).get("/signup").text, "csrf"), r"^[0-9a-f]{32}-\d+-[0-9a-f]{64}$")
+
     def test_cross_site_refused(self):
         c = client(14)
         h = {"Sec-Fetch-Site": "cross-site"}

@@ -2,6 +2,8 @@
 #include <check.h>
 #include <string.h>
 
+#include "fmt.h"
+#include "form.h"
 #include "http.h"
 #include "resp.h"
 
@@ -301,6 +303,91 @@ START_TEST(test_resp_headers_every_status)
 }
 END_TEST
 
+/* The form reader: a field table, a mask of keys, every field judged once. */
+enum { FK_ID, FK_PW, FK_TOK, FK_OPT, FK__MAX };
+
+static const char *
+v_digit(const char *s, struct form *v, size_t k)
+{
+	if (strlen(s) != 1 || s[0] < '0' || s[0] > '9')
+		return "one digit";
+	v->n[k] = s[0] - '0';
+	return NULL;
+}
+
+static const struct form_field ffields[FK__MAX] = {
+	[FK_ID] = { "ve_id", form_v_ve_id, 1, NULL, 0 },
+	[FK_PW] = { "password", form_v_secret, 1, "Enter it.", 1 },
+	[FK_TOK] = { "csrf", form_v_token, 1, NULL, 1 },
+	[FK_OPT] = { "n", v_digit, 0, NULL, 0 },
+};
+
+static const struct {
+	const char	*in;		/* urlencoded */
+	uint64_t	 mask;
+	int		 nbad;
+	const char	*id;		/* v.s[FK_ID] wanted, NULL none */
+	long long	 n;		/* v.n[FK_OPT] */
+	const char	*bad_pw;	/* v.bad[FK_PW] wanted, NULL none */
+} form_rows[] = {
+	{ "ve_id=0000002a&password=x", FORM_BIT(FK_ID) | FORM_BIT(FK_PW), 0, "0000002A", 0, NULL },
+	{ "ve_id=0000002A", FORM_BIT(FK_ID) | FORM_BIT(FK_PW), 1, "0000002A", 0, "Enter it." },
+	{ "ve_id=0000002A&ve_id=0000002B&password=x", FORM_BIT(FK_ID) | FORM_BIT(FK_PW), 1, NULL, 0, NULL },
+	{ "ve_id=2A&password=", FORM_BIT(FK_ID) | FORM_BIT(FK_PW), 2, NULL, 0, "Enter it." },
+	{ "ve_id=zzzzzzzz", FORM_BIT(FK_ID), 1, NULL, 0, NULL },
+	{ "n=7", FORM_BIT(FK_OPT), 0, NULL, 7, NULL },
+	{ "n=77", FORM_BIT(FK_OPT), 1, NULL, 0, NULL },
+	{ "", FORM_BIT(FK_OPT), 0, NULL, 0, NULL },				/* optional and absent */
+	{ "csrf=abc", FORM_BIT(FK_TOK), 1, NULL, 0, NULL },
+	{ "ve_id=nonsense", FORM_BIT(FK_OPT), 0, NULL, 0, NULL },		/* not asked for: not judged */
+};
+
+START_TEST(test_form_read)
+{
+	struct kvlist l = { 0 };
+	struct form v;
+	const char *err = NULL;
+
+	ck_assert_msg(urlenc_parse(form_rows[_i].in, strlen(form_rows[_i].in), &l, &err) == 0, "row %d", _i);
+	ck_assert_int_eq(form_read(ffields, FK__MAX, &l, form_rows[_i].mask, &v), form_rows[_i].nbad);
+	if (form_rows[_i].id != NULL)
+		ck_assert_str_eq(v.s[FK_ID], form_rows[_i].id);
+	else
+		ck_assert_msg(v.s[FK_ID] == NULL, "row %d: id %s", _i, v.s[FK_ID]);
+	ck_assert_int_eq(v.n[FK_OPT], form_rows[_i].n);
+	if (form_rows[_i].bad_pw != NULL)
+		ck_assert_str_eq(v.bad[FK_PW], form_rows[_i].bad_pw);
+	kv_free(&l);
+}
+END_TEST
+
+/* One output format for every screen. */
+static const struct {
+	int		 kind;		/* 0 bytes, 1 time, 2 kbps, 3 group */
+	long long	 v;
+	const char	*want;
+} fmt_rows[] = {
+	{ 0, 0, "0 bytes" }, { 0, 999, "999 bytes" }, { 0, 1000, "1.00 kB" }, { 0, 1234567, "1.23 MB" },
+	{ 0, 50000000000LL, "50.0 GB" }, { 0, 900000000000LL, "900 GB" },
+	{ 1, 0, "never" }, { 1, 1765110000, "07 Dec 2025, 12:20 UTC" },
+	{ 2, 0, "not set" }, { 2, 800, "800 kbit/s" }, { 2, 2500, "2.5 Mbit/s" }, { 2, 1000000, "1 Gbit/s" },
+	{ 3, 12345678, "12,345,678" }, { 3, -1234, "-1,234" }, { 3, 12, "12" },
+};
+
+START_TEST(test_fmt)
+{
+	char out[64];
+
+	switch (fmt_rows[_i].kind) {
+	case 0: fmt_bytes(fmt_rows[_i].v, out, sizeof(out)); break;
+	case 1: fmt_time(fmt_rows[_i].v, out, sizeof(out)); break;
+	case 2: fmt_kbps(fmt_rows[_i].v, out, sizeof(out)); break;
+	default: fmt_group(fmt_rows[_i].v, out, sizeof(out)); break;
+	}
+	ck_assert_msg(strcmp(out, fmt_rows[_i].want) == 0, "row %d: %s, want %s", _i, out, fmt_rows[_i].want);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -316,6 +403,8 @@ main(void)
 	tcase_add_loop_test(tc, test_resp_cookie, 0, (int)nitems(cookie_set_rows));
 	tcase_add_loop_test(tc, test_req_https, 0, (int)nitems(https_rows));
 	tcase_add_loop_test(tc, test_resp_headers_every_status, 0, (int)nitems(hdr_statuses));
+	tcase_add_loop_test(tc, test_form_read, 0, (int)nitems(form_rows));
+	tcase_add_loop_test(tc, test_fmt, 0, (int)nitems(fmt_rows));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

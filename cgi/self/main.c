@@ -1,0 +1,59 @@
+/*
+ * vep-self: the VE self-maintenance screen (origin document Appendix
+ * 7.3.2, SPEC section 4).  An owner logs in with VEid and password and
+ * sees that VE only: the session's subject is the VE, and no page takes a
+ * VEid from the request after login.  Failed logins are throttled per VE
+ * and per client address exactly as the API's (lib/web/auth.c), and the
+ * answers never tell whether a VE exists.  Usage charts are SVG
+ * (GET /self/chart, cgi/vechart.c) shown with <img>, so the pages need no
+ * script.
+ *
+ * Billing shows what the API shows, from the same library calls
+ * (lib/db/db_billing.c): the month so far as GET /api/v1/ves/{id}/charges
+ * has it, each metered line opening on the days and hours behind it
+ * (GET /self/charges, charges.c), the VE's invoices, and each invoice as a
+ * print-ready page (GET /self/invoices/{number}, invoice.c) of the
+ * owner's own account only.  A traffic cap reached this month (ve_caps)
+ * is announced at the top of the dashboard.
+ *
+ * The table below is the whole program, each page with its access rule
+ * (lib/web/web.c enforces it before the handler runs): PAGE_LOGIN the
+ * owner's session (cookie vep_sid, __Host-vep_sid over HTTPS), PAGE_CSRF
+ * its token in the form, PAGE_IMAGE the charts (a plain 403 without one).
+ */
+#include "self.h"
+
+static const struct page pages[] = {
+	{ "/self", M_GET, page_self, PAGE_LOGIN },
+	{ "/self/login", M_POST, page_login, PAGE_PUBLIC },
+	{ "/self/logout", M_POST, page_logout, PAGE_LOGIN | PAGE_CSRF },
+	{ "/self/password", M_POST, page_password, PAGE_LOGIN | PAGE_CSRF },
+	{ "/self/chart", M_GET, page_chart, PAGE_LOGIN | PAGE_IMAGE },
+	{ "/self/charges", M_GET, page_charges, PAGE_LOGIN },
+	{ "/self/invoices/*", M_GET, page_invoice, PAGE_LOGIN },
+};
+
+/*
+ * Without a session: /self is the login form; the billing pages and the
+ * forms answer 403 with the login form.
+ */
+static void
+refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
+{
+	if (p->fn == page_self)
+		render_login(w, q, r, 200, NULL, NULL);
+	else if (p->methods & M_GET)
+		render_login(w, q, r, 403, NULL, "Log in to see your charges and invoices.");
+	else
+		render_login(w, q, r, 403, NULL, "Your session has ended; please log in again.");
+}
+
+static const struct web_login login = { "self", "vep_sid", NULL, refuse };
+
+static const struct web_app app = { "vep-self", pages, nitems(pages), &login, NULL };
+
+int
+main(int argc, char **argv)
+{
+	return web_run(argc, argv, &app);
+}

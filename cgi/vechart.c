@@ -1,0 +1,140 @@
+/*
+ * A VE's usage chart; see vechart.h.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "svg.h"
+#include "vechart.h"
+#include "web.h"
+
+const char *const vechart_metric_names[MET__MAX] = { "cpu", "vmem", "disk", "net" };
+const char *const vechart_metric_titles[MET__MAX] = { "CPU usage", "Virtual memory", "Disk usage",
+    "Network traffic" };
+const char *const vechart_range_names[VR__MAX] = { "hour", "day", "month" };
+const char *const vechart_range_titles[VR__MAX] = { "last hour, by minute", "last day, by hour",
+    "last month, by day" };
+static const long long range_step[VR__MAX] = { 60, 3600, 86400 };
+static const size_t range_n[VR__MAX] = { 60, 24, 30 };
+
+int
+vechart_lookup(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* The points into buckets a (and b for traffic out) of nb, from from by step. */
+static void
+bucket(const struct ve_point *pts, size_t n, const struct ve_info *vi, enum vechart_metric m,
+    long long from, long long step, size_t nb, double *a, double *b)
+{
+	for (size_t i = 0; i < nb; i++)
+		a[i] = b[i] = NAN;	/* nothing recorded: a gap, never a made-up zero */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = (size_t)((pts[i].t - from) / step);
+		if (pts[i].t < from || j >= nb)
+			continue;
+		switch (m) {
+		case MET_CPU:
+			a[j] = (double)pts[i].cpu_us * (double)vi->bogomips_per_cpu / ((double)step * 1e6);
+			break;
+		case MET_VMEM:
+			a[j] = pts[i].samples > 0 ? (double)pts[i].vmem_sum / (double)pts[i].samples : NAN;
+			break;
+		case MET_DISK:
+			a[j] = pts[i].samples > 0 ? (double)pts[i].disk_sum / (double)pts[i].samples : NAN;
+			break;
+		case MET_NET:
+		case MET__MAX:
+			a[j] = (double)pts[i].net_in;
+			b[j] = (double)pts[i].net_out;
+			break;
+		}
+	}
+}
+
+void
+vechart(struct web *w, struct resp *r, const struct ve_info *vi, enum vechart_metric m,
+    enum ve_range range)
+{
+	struct ve_point pts[64];
+	struct svg_series ser[2];
+	struct svg_chart c;
+	double a[64], b[64];
+	long long step = range_step[range], from, to;
+	size_t n = 0, nb = range_n[range];
+	char title[128], unit[64];
+
+	to = w->now - w->now % step + step;	/* the current, partial bucket included */
+	from = to - (long long)nb * step;
+	if (db_ve_series(w->db, vi->ve_id, range, from, to, pts, nitems(pts), &n) != DB_OK) {
+		web_unavailable(w, r);
+		return;
+	}
+	bucket(pts, n, vi, m, from, step, nb, a, b);
+	memset(&c, 0, sizeof(c));
+	snprintf(title, sizeof(title), "%s of VE %s, %s", vechart_metric_titles[m], vi->ve_id,
+	    vechart_range_titles[range]);
+	c.title = title;
+	c.t0 = from;
+	c.step = step;
+	c.n = nb;
+	c.series = ser;
+	c.nseries = 1;
+	c.tfmt = range == VR_MONTH ? SVG_DAY : SVG_HHMM;
+	switch (m) {
+	case MET_CPU:
+		ser[0] = (struct svg_series){ "CPU (average)", "#2563eb", a };
+		c.unit = "bogomips";
+		c.limit = (double)vi->o.n[OF_CPU_MIN_BOGOMIPS];
+		c.limit_label = "reserved";
+		break;
+	case MET_VMEM:
+		ser[0] = (struct svg_series){ "memory (average)", "#7c3aed", a };
+		c.unit = "bytes";
+		c.limit = (double)vi->o.n[OF_MEM_MAX_MB] * 1e6;
+		c.limit_label = "limit";
+		break;
+	case MET_DISK:
+		ser[0] = (struct svg_series){ "disk (average)", "#059669", a };
+		c.unit = "bytes";
+		c.limit = (double)vi->o.n[OF_DISK_QUOTA_MB] * 1e6;
+		c.limit_label = "quota";
+		break;
+	default:
+		ser[0] = (struct svg_series){ "in", "#2563eb", a };
+		ser[1] = (struct svg_series){ "out", "#d97706", b };
+		c.nseries = 2;
+		snprintf(unit, sizeof(unit), "bytes per %s", range == VR_HOUR ? "minute" :
+		    range == VR_DAY ? "hour" : "day");
+		c.unit = unit;
+		break;
+	}
+	r->private_page = 1;
+	r->ctype = "image/svg+xml";
+	r->status = 200;
+	buf_reset(&r->body);
+	if (svg_chart(&r->body, &c) == -1)
+		web_error(w, r, 500, "Out of memory.");
+}
+
+void
+vechart_of(struct web *w, struct resp *r, const char *ve_id, enum vechart_metric m,
+    enum ve_range range)
+{
+	struct ve_info vi;
+	int rc;
+
+	if ((rc = db_ve_get(w->db, ve_id, &vi)) <= 0) {
+		web_error(w, r, rc < 0 ? 503 : 404, rc < 0 ? "The service is briefly unavailable." :
+		    "There is no such VE.");
+		return;
+	}
+	vechart(w, r, &vi, m, range);
+	ve_info_free(&vi);
+}

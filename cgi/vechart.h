@@ -1,0 +1,34 @@
+/*
+ * A VE's usage chart (CPU, memory, disk, traffic over the last hour, day
+ * or month), one drawing for the owner's screen (GET /self/chart) and the
+ * operator's (GET /admin/chart/ve): the same buckets, gaps where nothing
+ * was recorded (never a made-up zero), and the order's quota as a line.
+ */
+#ifndef VEP_VECHART_H
+#define VEP_VECHART_H
+
+#include "db_ve.h"
+
+struct web;
+struct resp;
+
+enum vechart_metric { MET_CPU, MET_VMEM, MET_DISK, MET_NET, MET__MAX };
+
+extern const char *const vechart_metric_names[MET__MAX];	/* "cpu", "vmem", "disk", "net" */
+extern const char *const vechart_metric_titles[MET__MAX];	/* "CPU usage", ... */
+extern const char *const vechart_range_names[VR__MAX];		/* "hour", "day", "month" */
+extern const char *const vechart_range_titles[VR__MAX];	/* "last hour, by minute", ... */
+
+/* Index of name in names (n of them) or -1. */
+int	vechart_lookup(const char *const *names, int n, const char *name);
+/*
+ * Draw metric of vi over range into r as image/svg+xml (private); a
+ * database failure is answered 503 there.
+ */
+void	vechart(struct web *, struct resp *, const struct ve_info *vi, enum vechart_metric,
+	    enum ve_range);
+
+/* The same for the VE ve_id, looked up first (404 when there is none). */
+void	vechart_of(struct web *, struct resp *, const char *ve_id, enum vechart_metric, enum ve_range);
+
+#endif
