@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "db.h"
 #include "db_admin.h"
+#include "db_report.h"
 #include "fmt.h"
 #include "form.h"
 #include "log.h"
@@ -75,7 +76,7 @@ enum key {
 	K_NAME, K_PASSWORD, K_CSRF, K_LOGIN_TOKEN, K_Q, K_STATE, K_PAGE, K_NODE, K_URL,
 	K_REASON, K_CONFIRM, K_PLAN, K_VALID_FROM, K_INVOICE, K_AMOUNT, K_DATE, K_REFERENCE,
 	K_PERIOD, K_FROM, K_TO, K_RESOURCE, K_VE, K_DESCRIPTION, K_STATUS, K_FORMAT,
-	K_METRIC, K_RANGE, K_REPORT, K_DONE, K_OBJECT, K__MAX
+	K_METRIC, K_RANGE, K_REPORT, K_DONE, K_OBJECT, K_ACTION, K__MAX
 };
 
 extern const struct form_field admin_fields[K__MAX];

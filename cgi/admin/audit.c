@@ -19,7 +19,7 @@ page_audit(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	(void)caps;
 	bad = admin_read(&q->query, BIT(K_OBJECT) | BIT(K_PAGE), &v);
 	page = v.s[K_PAGE] != NULL ? v.n[K_PAGE] : 1;
-	if (bad == 0 && db_admin_audit(w->db, v.s[K_OBJECT], AUDIT_ROWS, (page - 1) * AUDIT_ROWS, &a,
+	if (bad == 0 && db_report_audit(w->db, v.s[K_OBJECT], AUDIT_ROWS, (page - 1) * AUDIT_ROWS, &a,
 	    &n, &total) != DB_OK) {
 		web_unavailable(w, r);
 		return;

@@ -56,7 +56,7 @@ usage_chart(struct web *w, struct resp *r, const char *from, const char *to, lon
 	if (nd > MAXD)
 		nd = MAXD;
 	if (days == NULL || in == NULL || outv == NULL ||
-	    db_admin_usage_days(w->db, tf, tt, days, MAXD, &n) != DB_OK) {
+	    db_report_usage_days(w->db, tf, tt, days, MAXD, &n) != DB_OK) {
 		web_unavailable(w, r);
 		goto out;
 	}
@@ -159,7 +159,7 @@ page_chart_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_error(w, r, 404, "Billing is not available in this installation yet.");
 		return;
 	}
-	if (db_admin_report(w->db, (enum admin_report)v.n[K_REPORT], tf, tt, w->now, &t) != DB_OK) {
+	if (db_report_table(w->db, (enum admin_report)v.n[K_REPORT], tf, tt, w->now, &t) != DB_OK) {
 		web_unavailable(w, r);
 		return;
 	}

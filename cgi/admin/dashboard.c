@@ -27,8 +27,8 @@ page_home(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	size_t n;
 
 	(void)caps;
-	if (db_admin_dashboard(w->db, w->now, &dash) != DB_OK ||
-	    db_admin_audit(w->db, NULL, 10, 0, &a, &n, &total) != DB_OK) {
+	if (db_report_dashboard(w->db, w->now, &dash) != DB_OK ||
+	    db_report_audit(w->db, NULL, 10, 0, &a, &n, &total) != DB_OK) {
 		web_unavailable(w, r);
 		return;
 	}

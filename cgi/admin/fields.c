@@ -3,6 +3,7 @@
  * admin_fields[], read by lib/web/form.c), and the notices of ?done=KEY.
  */
 #include "admin.h"
+#include "db_ve.h"
 #include "rating.h"
 #include "vechart.h"
 
@@ -12,6 +13,9 @@ const char *const inv_status[4] = { "all", "unpaid", "overdue", "paid" };
 const struct notice notices[] = {
 	{ "suspended", "The VE is suspended." },
 	{ "resumed", "The VE is active again." },
+	{ "start", "The VE will be started within 30 seconds." },
+	{ "stop", "The VE will be stopped within 30 seconds." },
+	{ "restart", "The VE will be restarted within 30 seconds." },
 	{ "moved", "The VE was moved." },
 	{ "deleted", "The VE is deleted and its addresses are free again." },
 	{ "unchanged", "Nothing needed to change." },
@@ -201,6 +205,12 @@ v_report(const char *s, struct form *v, size_t k)
 }
 
 static const char *
+v_action(const char *s, struct form *v, size_t k)
+{
+	return (v->n[k] = ve_power_parse(s)) >= 0 ? NULL : "The action is start, stop or restart.";
+}
+
+static const char *
 v_done(const char *s, struct form *v, size_t k)
 {
 	for (size_t i = 0; i < nnotices; i++)
@@ -249,6 +259,7 @@ const struct form_field admin_fields[K__MAX] = {
 	[K_REPORT] = { "report", v_report, 1 },
 	[K_DONE] = { "done", v_done, 0 },
 	[K_OBJECT] = { "object", v_object, 0 },
+	[K_ACTION] = { "action", v_action, 1 },
 };
 
 int

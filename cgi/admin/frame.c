@@ -3,7 +3,8 @@
  * logout form), notices, pager, and the values the pages share.
  */
 #include "admin.h"
-#include "db_billing.h"
+#include "db_bill.h"
+#include "db_docs.h"
 
 void
 actor_of(const struct session *s, char out[80])

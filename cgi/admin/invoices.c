@@ -3,8 +3,11 @@
  * print-ready form), payments and credit notes on it.
  */
 #include "admin.h"
-#include "db_adjust.h"
-#include "db_billing.h"
+#include "db_docs.h"
+#include "db_invoice_run.h"
+#include "db_late.h"
+#include "db_bill.h"
+#include "db_payments.h"
 #include "money.h"
 #include "rating.h"
 
@@ -97,7 +100,7 @@ page_invoice_run(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	actor_of(s, actor);
-	rc = billing_invoice_run_opt(w->db, (int)(v.n[K_PERIOD] / 100), (int)(v.n[K_PERIOD] % 100),
+	rc = db_invoice_run_opt(w->db, (int)(v.n[K_PERIOD] / 100), (int)(v.n[K_PERIOD] % 100),
 	    w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"), actor, &created, err, sizeof(err));
 	if (rc == BILLING_EINPUT) {
 		v.bad[K_PERIOD] = err;
@@ -110,9 +113,9 @@ page_invoice_run(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	{
-		/* And the notes for late usage of any invoiced month (db_adjust.h). */
+		/* And the notes for late usage of any invoiced month (db_late.h). */
 		int dn = 0, cn = 0;
-		if (db_adjust_run(w->db, w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"),
+		if (db_late_run(w->db, w->now, (int)conf_int(w->conf, "isp", "invoice_due_days"),
 		    actor, &dn, &cn, err, sizeof(err)) != BILLING_OK)
 			log_warnx("admin: invoice run %s: late usage: %s", v.s[K_PERIOD], err);
 		log_info("admin: %s ran invoices for %s: %d new, %d debit and %d credit notes for "
@@ -149,7 +152,7 @@ invoice_lines(struct tmpl_dict *d, json_t *j, const char *cur)
 	}
 }
 
-/* The credit notes on the invoice, and late usage's debit notes (db_adjust.h) with the difference per line. */
+/* The credit notes on the invoice, and late usage's debit notes (db_late.h) with the difference per line. */
 static void
 invoice_notes(struct tmpl_dict *d, json_t *j, const char *cur)
 {
@@ -202,7 +205,7 @@ render_invoice(struct web *w, struct req *q, struct resp *r, const char *number,
 	int rc = BILLING_ENOENT;
 
 	if (admin_invoice_number_valid(number, "INV"))
-		j = billing_invoice_json(w->db, number, NULL, w->now, &rc);
+		j = db_docs_invoice_json(w->db, number, NULL, w->now, &rc);
 	snprintf(title, sizeof(title), "Invoice %s", number);
 	if ((d = doc_dict(w, q, r, j, rc, "invoice", title, "invoices", error, pay)) == NULL)
 		return;
@@ -324,7 +327,7 @@ payment(struct web *w, struct req *q, struct resp *r, const char *path_number)
 	}
 	if (bad == 0) {
 		actor_of(s, actor);
-		rc = billing_payment_add(w->db, number, amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
+		rc = db_payments_add(w->db, number, amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
 		    w->now, &id, err, sizeof(err));
 		if (rc == BILLING_OK) {
 			log_info("admin: %s recorded a payment on %s", s->subject, number);
@@ -365,7 +368,7 @@ page_credit_note(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	const struct session *s = &w->session;
 	struct form v;
-	struct billing_cn_line l;
+	struct db_cn_line l;
 	char actor[80], err[256] = "", number[25], back[64], why[128];
 	uint64_t mask = BIT(K_VE) | BIT(K_RESOURCE) | BIT(K_AMOUNT) | BIT(K_DESCRIPTION) | BIT(K_REASON);
 	long long amount = 0;
@@ -405,7 +408,7 @@ page_credit_note(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		l.amount_minor = -amount;
 		snprintf(l.description, sizeof(l.description), "%s", v.s[K_DESCRIPTION] ? v.s[K_DESCRIPTION] : "");
 		actor_of(s, actor);
-		rc = billing_credit_note(w->db, caps[0], &l, 1, v.s[K_REASON], actor, w->now, number,
+		rc = db_payments_credit_note(w->db, caps[0], &l, 1, v.s[K_REASON], actor, w->now, number,
 		    err, sizeof(err));
 		if (rc == BILLING_OK) {
 			log_info("admin: %s issued credit note %s on %s", s->subject, number, caps[0]);

@@ -31,6 +31,7 @@ static const struct page pages[] = {
 	{ "/admin/ves/*", M_GET, page_ve, ADM },
 	{ "/admin/ves/*/suspend", M_POST, page_ve_action, CHANGE },
 	{ "/admin/ves/*/resume", M_POST, page_ve_action, CHANGE },
+	{ "/admin/ves/*/power", M_POST, page_ve_action, CHANGE },
 	{ "/admin/ves/*/move", M_POST, page_ve_action, CHANGE },
 	{ "/admin/ves/*/delete", M_POST, page_ve_action, CHANGE },
 	{ "/admin/nodes", M_GET, page_nodes, ADM },

@@ -84,7 +84,7 @@ page_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	actor_of(s, actor);
 	rc = db_admin_node_add(w->db, v.s[K_NODE], v.s[K_URL], actor, w->now, tok, err, sizeof(err));
-	if (rc == ADM_EINPUT) {
+	if (rc == ADM_EINPUT || rc == ADM_EEXISTS) {
 		v.bad[K_NODE] = err;
 		render_nodes(w, q, r, 422, &v, "The new node has errors; see below.", NULL, NULL);
 		return;

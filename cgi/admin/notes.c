@@ -1,10 +1,12 @@
 /*
  * vep-admin: the lists of credit notes and payments, and the debit notes
- * of late usage (db_adjust.h) with their payments.
+ * of late usage (db_late.h) with their payments.
  */
 #include "admin.h"
-#include "db_adjust.h"
-#include "db_billing.h"
+#include "db_docs.h"
+#include "db_late.h"
+#include "db_bill.h"
+#include "db_payments.h"
 #include "money.h"
 
 void
@@ -71,7 +73,7 @@ page_payments(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	docs_page(w, q, r, 0);
 }
 
-/* ---- debit notes (late usage, db_adjust.h) ---------------------------------------------------- */
+/* ---- debit notes (late usage, db_late.h) ---------------------------------------------------- */
 
 void
 page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
@@ -88,7 +90,7 @@ page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	admin_read(&q->query, BIT(K_PAGE), &v);
 	page = v.s[K_PAGE] != NULL ? v.n[K_PAGE] : 1;
-	if ((j = db_adjust_dn_list_json(w->db, PAGE_ROWS, (page - 1) * PAGE_ROWS, w->now)) == NULL) {
+	if ((j = db_docs_dn_list_json(w->db, PAGE_ROWS, (page - 1) * PAGE_ROWS, w->now)) == NULL) {
 		web_unavailable(w, r);
 		return;
 	}
@@ -131,7 +133,7 @@ render_debit_note(struct web *w, struct req *q, struct resp *r, const char *numb
 	int rc = BILLING_ENOENT;
 
 	if (admin_invoice_number_valid(number, "DN"))
-		j = db_adjust_dn_json(w->db, number, NULL, w->now, &rc);
+		j = db_docs_dn_json(w->db, number, NULL, w->now, &rc);
 	snprintf(title, sizeof(title), "Debit note %s", number);
 	if ((d = doc_dict(w, q, r, j, rc, "debit note", title, "debit_notes", error, pay)) == NULL)
 		return;
@@ -167,7 +169,7 @@ page_debit_note_payment(struct web *w, struct req *q, struct resp *r, char caps[
 		return;
 	rc = BILLING_ENOENT;
 	if (!admin_invoice_number_valid(caps[0], "DN") ||
-	    (j = db_adjust_dn_json(w->db, caps[0], NULL, w->now, &rc)) == NULL) {
+	    (j = db_docs_dn_json(w->db, caps[0], NULL, w->now, &rc)) == NULL) {
 		if (rc == BILLING_ENOENT)
 			web_error(w, r, 404, "There is no such debit note.");
 		else
@@ -192,7 +194,7 @@ page_debit_note_payment(struct web *w, struct req *q, struct resp *r, char caps[
 	json_decref(j);
 	if (bad == 0) {
 		actor_of(s, actor);
-		rc = billing_payment_add(w->db, caps[0], amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
+		rc = db_payments_add(w->db, caps[0], amount, v.n[K_DATE], v.s[K_REFERENCE], actor,
 		    w->now, &id, err, sizeof(err));
 		if (rc == BILLING_OK) {
 			log_info("admin: %s recorded a payment on %s", s->subject, caps[0]);

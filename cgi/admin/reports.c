@@ -84,7 +84,7 @@ page_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	why = report_range(w, q, k, from, to, &tf, &tt, &field);
 	if (csv && why == NULL && (ready || !admin_report_needs_billing((enum admin_report)k))) {
 		char cd[128];
-		if (db_admin_report(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
+		if (db_report_table(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
 			web_unavailable(w, r);
 			return;
 		}
@@ -122,7 +122,7 @@ page_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		page_finish(w, r, 200, "admin/report.tpl", d);
 		return;
 	}
-	if (db_admin_report(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
+	if (db_report_table(w->db, (enum admin_report)k, tf, tt, w->now, &t) != DB_OK) {
 		tmpl_dict_free(d);
 		web_unavailable(w, r);
 		return;

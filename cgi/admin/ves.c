@@ -1,9 +1,10 @@
 /*
  * vep-admin: the VE list, one VE's page and its actions (suspend, resume,
- * move, delete), each written with its audit row by lib/db/db_admin.c.
+ * start/stop/restart, move, delete), each written with its audit row by lib/db/db_admin.c.
  */
 #include "admin.h"
-#include "db_billing.h"
+#include "db_bill.h"
+#include "db_docs.h"
 #include "db_ve.h"
 #include "order.h"
 #include "vechart.h"
@@ -100,6 +101,12 @@ ve_head(struct tmpl_dict *d, const struct admin_ve *a, const struct ve_form *vf,
 		tmpl_show(d, "CAN_SUSPEND");
 	if (strcmp(a->state, "suspended") == 0)
 		tmpl_show(d, "CAN_RESUME");
+	/* Start, Stop and Restart (an active VE only). */
+	for (int i = 0; i < VP__MAX && strcmp(a->state, "active") == 0; i++) {
+		x = tmpl_add(d, "CAN_POWER");
+		tmpl_set(x, "ACTION", ve_power_names[i]);
+		tmpl_set(x, "LABEL", i == VP_START ? "Start" : i == VP_STOP ? "Stop" : "Restart");
+	}
 	if (strcmp(a->state, "active") == 0 || strcmp(a->state, "suspended") == 0) {
 		x = tmpl_add(d, "CAN_MOVE");
 		for (size_t i = 0; i < nn; i++) {
@@ -169,7 +176,7 @@ static int
 ve_invoices(struct web *w, struct tmpl_dict *d, const char *id)
 {
 	int brc;
-	json_t *inv = billing_ve_invoices_json(w->db, id, w->now, &brc), *e;
+	json_t *inv = db_docs_ve_invoices_json(w->db, id, w->now, &brc), *e;
 	size_t k;
 
 	if (inv == NULL)
@@ -218,7 +225,7 @@ render_ve(struct web *w, struct req *q, struct resp *r, const char *id, int stat
 			goto fail;
 	}
 	if (db_admin_nodes(w->db, &nodes, &nn) != DB_OK ||
-	    db_admin_audit(w->db, id, 50, 0, &au, &na, &total) != DB_OK)
+	    db_report_audit(w->db, id, 50, 0, &au, &na, &total) != DB_OK)
 		goto fail;
 	snprintf(t, sizeof(t), "VE %s", id);
 	if ((d = admin_dict(w, &w->session, t, "ves")) == NULL) {
@@ -263,7 +270,7 @@ page_ve(struct web *w, struct req *q, struct resp *r, char caps[][80])
  * fields, answered by a redirect with a notice or the VE page with the
  * error.
  */
-enum ve_act { VA_SUSPEND, VA_RESUME, VA_MOVE, VA_DELETE };
+enum ve_act { VA_SUSPEND, VA_RESUME, VA_POWER, VA_MOVE, VA_DELETE };
 
 static const struct {
 	const char	*name;		/* the last segment of its path */
@@ -272,9 +279,28 @@ static const struct {
 } ve_acts[] = {
 	[VA_SUSPEND] = { "suspend", BIT(K_REASON), "suspended" },
 	[VA_RESUME] = { "resume", 0, "resumed" },
+	[VA_POWER] = { "power", BIT(K_ACTION), NULL },	/* the notice is the action's name */
 	[VA_MOVE] = { "move", BIT(K_NODE), "moved" },
 	[VA_DELETE] = { "delete", BIT(K_CONFIRM), "deleted" },
 };
+
+/* Start, stop or restart (SPEC section 11), as POST /api/v1/ves/{id}/power; an ADM_* code. */
+static int
+ve_power(struct web *w, const char *id, enum ve_power p, const char *actor, char *err, size_t errlen)
+{
+	switch (db_ve_power(w->db, id, p, actor, w->now)) {
+	case VPR_OK:
+		return ADM_OK;
+	case VPR_NOVE:
+		return ADM_ENOENT;
+	case VPR_SUSPENDED:
+		snprintf(err, errlen, "The VE is not active (suspended or expired); it cannot be "
+		    "started, stopped or restarted. Nothing was changed.");
+		return ADM_ECONFLICT;
+	default:
+		return ADM_EDB;
+	}
+}
 
 static void
 ve_act(struct web *w, struct req *q, struct resp *r, const char *id, enum ve_act act)
@@ -302,6 +328,10 @@ ve_act(struct web *w, struct req *q, struct resp *r, const char *id, enum ve_act
 	case VA_RESUME:
 		rc = db_admin_ve_resume(w->db, id, actor, w->now, err, sizeof(err));
 		break;
+	case VA_POWER:
+		rc = ve_power(w, id, (enum ve_power)v.n[K_ACTION], actor, err, sizeof(err));
+		done = ve_power_names[v.n[K_ACTION]];
+		break;
 	case VA_MOVE:
 		rc = db_admin_ve_move(w->db, id, v.s[K_NODE], actor, w->now, err, sizeof(err));
 		break;
@@ -324,7 +354,7 @@ ve_act(struct web *w, struct req *q, struct resp *r, const char *id, enum ve_act
 		web_unavailable(w, r);
 }
 
-/* POST /admin/ves/{id}/{suspend,resume,move,delete}: the action is the path's last segment. */
+/* POST /admin/ves/{id}/{suspend,resume,power,move,delete}: the action is the path's last segment. */
 void
 page_ve_action(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {

@@ -198,7 +198,7 @@ page_charges(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	year = (int)(v.n[K_PERIOD] / 100);
 	mon = (int)(v.n[K_PERIOD] % 100);
-	j = billing_charges_json(w->db, vi.ve_id, year, mon, w->now, 1, &rc, err, sizeof(err));
+	j = db_charges_json(w->db, vi.ve_id, year, mon, w->now, 1, &rc, err, sizeof(err));
 	if (j == NULL) {
 		web_error(w, r, rc == BILLING_EINPUT || rc == BILLING_ENOENT ? 404 : 503,
 		    rc == BILLING_EINPUT ? "That month has not started yet." :

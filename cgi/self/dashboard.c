@@ -59,9 +59,34 @@ struct dash {
 	const struct ve_usage	*u;
 	const struct selfbill	*bill;
 	int			 range;		/* of the history charts (enum ve_range) */
-	int			 changed;	/* the password was just changed */
+	int			 changed;	/* 1 the password was changed, 2 + enum ve_power a power action */
 	const struct pwform	*pf;		/* the password form shown again, or NULL */
 };
+
+/*
+ * The power card: the wish, and Start/Stop/Restart unless suspended or
+ * expired; changed 2 + enum ve_power after an action (the notice).
+ */
+static void
+dash_power(struct tmpl_dict *d, const struct ve_info *v, int changed)
+{
+	struct tmpl_dict *x = tmpl_add(d, "POWER");
+
+	if (changed >= 2 && changed - 2 < VP__MAX)
+		tmpl_set(tmpl_add(d, "POWERED"), "WHAT", changed - 2 == VP_START ? "started" :
+		    changed - 2 == VP_STOP ? "stopped" : "restarted");
+	tmpl_set(x, "WISH", strcmp(v->power, "stopped") == 0 ? "stopped (by you or the operator)" :
+	    "running");
+	if (strcmp(v->state, "active") != 0) {
+		tmpl_show(x, "POWER_LOCKED");
+		return;
+	}
+	for (int i = 0; i < VP__MAX; i++) {
+		struct tmpl_dict *b = tmpl_add(x, "BUTTON");
+		tmpl_set(b, "ACTION", ve_power_names[i]);
+		tmpl_set(b, "LABEL", i == VP_START ? "Start" : i == VP_STOP ? "Stop" : "Restart");
+	}
+}
 
 /* The VE's state, and the banners of a suspension, a near expiry or a traffic cap. */
 static void
@@ -79,8 +104,9 @@ dash_state(struct tmpl_dict *d, const struct dash *x)
 	page_set_time(d, "EXPIRES", v->expires_at);
 	page_set_time(d, "CREATED", v->created_at);
 	tmpl_show(d, strcmp(v->state, "active") == 0 ? "STATE_OK" : "STATE_BAD");
-	if (x->changed)
+	if (x->changed == 1)
 		tmpl_show(d, "PW_CHANGED");
+	dash_power(d, v, x->changed);
 	if (strcmp(v->state, "suspended") == 0 || strcmp(v->state, "expired") == 0) {
 		b = tmpl_add(d, "STATE_BANNER");
 		tmpl_set(b, "WHAT", strcmp(v->state, "suspended") == 0 ? "Your VE is suspended" :
@@ -297,9 +323,9 @@ show_dashboard(struct web *w, struct req *q, struct resp *r, int status, int ran
 	rate_month_of(w->now, &b.year, &b.month);
 	rate_month_bounds(b.year, b.month, &from, &to);
 	snprintf(period, sizeof(period), "%04d-%02d", b.year, b.month);
-	b.charges = billing_charges_json(db, s->subject, b.year, b.month, w->now, 0, &rc, err,
+	b.charges = db_charges_json(db, s->subject, b.year, b.month, w->now, 0, &rc, err,
 	    sizeof(err));
-	b.invoices = billing_ve_invoices_json(db, s->subject, w->now, &rc);
+	b.invoices = db_docs_ve_invoices_json(db, s->subject, w->now, &rc);
 	if (db_ve_usage(db, s->subject, w->now, &u) != DB_OK ||
 	    self_caps(db, s->subject, period, b.caps, nitems(b.caps), &b.ncaps) != DB_OK ||
 	    self_month_traffic(db, s->subject, from, to, &b.month_in, &b.month_out) != DB_OK)
@@ -319,9 +345,9 @@ page_self(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct form v;
 
 	(void)caps;
-	self_read(&q->query, BIT(K_RANGE) | BIT(K_CHANGED), &v);
+	self_read(&q->query, BIT(K_RANGE) | BIT(K_CHANGED) | BIT(K_POWERED), &v);
 	show_dashboard(w, q, r, 200, v.s[K_RANGE] != NULL ? (int)v.n[K_RANGE] : VR_HOUR,
-	    v.s[K_CHANGED] != NULL, NULL);
+	    v.s[K_POWERED] != NULL ? 2 + (int)v.n[K_POWERED] : v.s[K_CHANGED] != NULL, NULL);
 }
 
 void

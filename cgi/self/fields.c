@@ -64,6 +64,12 @@ v_day(const char *s, struct form *v, size_t k)
 	return NULL;
 }
 
+static const char *
+v_action(const char *s, struct form *v, size_t k)
+{
+	return (v->n[k] = ve_power_parse(s)) >= 0 ? NULL : "The action is start, stop or restart.";
+}
+
 static const struct form_field fields[K__MAX] = {
 	[K_VE_ID] = { "ve_id", form_v_ve_id, 1, NULL, 0 },
 	[K_PASSWORD] = { "password", form_v_secret, 1, NULL, 1 },
@@ -78,6 +84,8 @@ static const struct form_field fields[K__MAX] = {
 	[K_PERIOD] = { "period", v_period, 1, NULL, 0 },
 	[K_RESOURCE] = { "resource", v_resource, 1, NULL, 0 },
 	[K_DAY] = { "day", v_day, 0, NULL, 0 },
+	[K_ACTION] = { "action", v_action, 1, NULL, 0 },
+	[K_POWERED] = { "powered", v_action, 0, NULL, 0 },
 };
 
 int

@@ -89,7 +89,7 @@ doc_totals(struct tmpl_dict *d, const json_t *j, const char *cur)
 	fill_payments(d, j, cur);
 }
 
-/* A debit note (j as db_adjust_dn_json gives it): its reason and the lines of the difference. */
+/* A debit note (j as db_docs_dn_json gives it): its reason and the lines of the difference. */
 static void
 fill_debit_note(struct tmpl_dict *d, const json_t *j, const char *cur)
 {
@@ -142,7 +142,7 @@ fill_invoice(struct tmpl_dict *d, const json_t *j, const char *cur)
 			set_jmoney(c, "AMOUNT", l, "amount_minor", cur);
 		}
 	}
-	/* Debit notes for usage that came after this invoice (db_adjust.h). */
+	/* Debit notes for usage that came after this invoice (db_late.h). */
 	x = NULL;
 	if (json_array_size(json_object_get(j, "debit_notes")) > 0)
 		x = tmpl_add(d, "DEBITS");
@@ -183,7 +183,7 @@ page_invoice(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_error(w, r, 404, "There is no such invoice.");
 		goto out;
 	}
-	if ((j = billing_invoice_json(w->db, caps[0], vi.ve_id, w->now, &rc)) == NULL) {
+	if ((j = db_docs_invoice_json(w->db, caps[0], vi.ve_id, w->now, &rc)) == NULL) {
 		web_error(w, r, rc == BILLING_ENOENT ? 404 : 503, rc == BILLING_ENOENT ?
 		    "There is no such invoice." : "The invoice cannot be shown right now; "
 		    "please try again later.");

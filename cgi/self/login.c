@@ -1,7 +1,7 @@
 /*
  * vep-self: the owner's login (VEid and password, throttled per VE and per
  * client address as the API's; the answers never tell whether a VE
- * exists), logout, and the password change.
+ * exists), logout, the password change, and the power actions.
  */
 #include "self.h"
 #include "order.h"
@@ -82,7 +82,7 @@ page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	const char *ve = w->session.subject;
 	struct form v;
 	struct pwform pf = { 0 };
-	char hash[256] = "", nh[256], msg[200];
+	char hash[256] = "", nh[256], nc[AUTH_CRYPT_MAX], msg[200];
 	int rc, slot = AUTH_SLOT_UNUSABLE;	/* auth_slot_release ignores it */
 
 	(void)caps;
@@ -121,17 +121,60 @@ page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	/* Hash first, then write: no transaction waits on argon2id. */
 	rc = auth_hash(&w->argon, v.s[K_NEW_PASSWORD], nh, sizeof(nh));
+	/* And the node's crypt(3) hash: the VE's root password follows within 10 s. */
+	if (rc == 0)
+		rc = auth_crypt(v.s[K_NEW_PASSWORD], nc);
 	auth_slot_release(slot);
-	if (rc == -1 || db_ve_set_hash(w->db, ve, nh, w->now) != DB_OK) {
+	if (rc == -1 || db_ve_set_hash(w->db, ve, nh, nc, w->now) != DB_OK) {
 		explicit_bzero(nh, sizeof(nh));
+		explicit_bzero(nc, sizeof(nc));
 		web_error(w, r, 503, "The password could not be changed; please try again in a moment.");
 		return;
 	}
 	explicit_bzero(nh, sizeof(nh));
+	explicit_bzero(nc, sizeof(nc));
 	/* Every other session of this VE ends; this browser gets a fresh one. */
 	session_destroy_subject(w->db, "self", ve);
 	if (web_session_start(w, q, r, ve) == -1)
 		return;
 	log_info("self: %s changed its password", ve);
 	resp_redirect(r, "/self?changed=1");
+}
+
+/*
+ * POST /self/power (action=start|stop|restart, with the session's CSRF
+ * token): the owner's power action, as POST /api/v1/ves/{id}/power.
+ */
+void
+page_power(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	const char *ve = w->session.subject;
+	struct form v;
+	char to[40];
+	int rc;
+
+	(void)caps;
+	if (self_read(&q->form, BIT(K_ACTION), &v) > 0) {
+		web_error(w, r, 400, "Choose Start, Stop or Restart; nothing was changed.");
+		return;
+	}
+	rc = db_ve_power(w->db, ve, (enum ve_power)v.n[K_ACTION], ve, w->now);
+	switch (rc) {
+	case VPR_OK:
+		log_info("self: %s asked to %s", ve, ve_power_names[v.n[K_ACTION]]);
+		snprintf(to, sizeof(to), "/self?powered=%s", ve_power_names[v.n[K_ACTION]]);
+		resp_redirect(r, to);
+		break;
+	case VPR_SUSPENDED:
+		web_error(w, r, 409, "Your VE is suspended or has expired, so it cannot be started, stopped "
+		    "or restarted; nothing was changed.");
+		break;
+	case VPR_NOVE:
+		web_error(w, r, 404, "This VE no longer exists.");
+		break;
+	default:
+		web_error(w, r, 503, "The service is briefly unavailable; nothing was changed. Please try "
+		    "again in a moment.");
+		break;
+	}
 }

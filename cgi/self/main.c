@@ -31,6 +31,7 @@ static const struct page pages[] = {
 	{ "/self/chart", M_GET, page_chart, PAGE_LOGIN | PAGE_IMAGE },
 	{ "/self/charges", M_GET, page_charges, PAGE_LOGIN },
 	{ "/self/invoices/*", M_GET, page_invoice, PAGE_LOGIN },
+	{ "/self/power", M_POST, page_power, PAGE_LOGIN | PAGE_CSRF },
 };
 
 /*

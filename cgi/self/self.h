@@ -14,7 +14,10 @@
 
 #include "conf.h"
 #include "db.h"
-#include "db_billing.h"
+#include "db_bill.h"
+#include "db_charges.h"
+#include "db_docs.h"
+#include "db_late.h"
 #include "db_ve.h"
 #include "fmt.h"
 #include "form.h"
@@ -33,12 +36,13 @@ PAGE_FN(page_chart);		/* dashboard.c */
 PAGE_FN(page_login);		/* login.c */
 PAGE_FN(page_logout);		/* login.c */
 PAGE_FN(page_password);		/* login.c */
+PAGE_FN(page_power);		/* login.c */
 PAGE_FN(page_charges);		/* charges.c */
 PAGE_FN(page_invoice);		/* invoice.c */
 
 /* fields.c: every field any page reads, with its validator; handlers see only struct form. */
 enum key { K_VE_ID, K_PASSWORD, K_CSRF, K_LOGIN_TOKEN, K_OLD_PASSWORD, K_NEW_PASSWORD, K_CONFIRM,
-    K_METRIC, K_RANGE, K_CHANGED, K_PERIOD, K_RESOURCE, K_DAY, K__MAX };
+    K_METRIC, K_RANGE, K_CHANGED, K_PERIOD, K_RESOURCE, K_DAY, K_ACTION, K_POWERED, K__MAX };
 
 /* The fields of mask from l into v; the number refused.  K_PERIOD's n is YYYY * 100 + MM. */
 int	self_read(const struct kvlist *l, uint64_t mask, struct form *v);
@@ -57,7 +61,11 @@ void	render_login(struct web *, struct req *, struct resp *, int status, const c
 struct pwform {
 	const char	*err_old, *err_new, *err_confirm, *notice;
 };
-/* The dashboard of the session's VE, or the login page when the VE is gone. */
+/*
+ * The dashboard of the session's VE, or the login page when the VE is
+ * gone; changed: 1 the password was changed, 2 + enum ve_power after a
+ * power action (the notice).
+ */
 void	show_dashboard(struct web *, struct req *, struct resp *, int status, int range, int changed,
 	    const struct pwform *);
 
