@@ -14,30 +14,39 @@
 #include "db_node.h"
 #include "log.h"
 
+/* The node of the path, authenticated by its bearer token: the database, or NULL when answered (401, 503). */
+static struct db *
+node_auth(struct web *w, struct req *q, struct resp *r, const char *node)
+{
+	struct db *db;
+	int rc;
+
+	if (q->authorization == NULL || strncasecmp(q->authorization, "Bearer ", 7) != 0) {
+		resp_header(r, "WWW-Authenticate", "Bearer realm=\"vepanel-node\"");
+		resp_json_error(r, 401, "The node's bearer token is required.", NULL);
+		return NULL;
+	}
+	if ((db = web_db(w, r)) == NULL)
+		return NULL;
+	if ((rc = db_node_auth(db, node, q->authorization + 7)) < 0) {
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return NULL;
+	}
+	if (rc == 0) {
+		resp_json_error(r, 401, "The node name or token is wrong.", NULL);
+		return NULL;
+	}
+	return db;
+}
 
 void
 api_node_ves(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	struct db *db;
 	json_t *doc = NULL;
-	int rc;
 
-	if (q->authorization == NULL || strncasecmp(q->authorization, "Bearer ", 7) != 0) {
-		resp_header(r, "WWW-Authenticate", "Bearer realm=\"vepanel-node\"");
-		resp_json_error(r, 401, "The node's bearer token is required.", NULL);
+	if ((db = node_auth(w, q, r, caps[0])) == NULL)
 		return;
-	}
-	if ((db = web_db(w, r)) == NULL)
-		return;
-	rc = db_node_auth(db, caps[0], q->authorization + 7);
-	if (rc < 0) {
-		web_error(w, r, 503, "The service is briefly unavailable.");
-		return;
-	}
-	if (rc == 0) {
-		resp_json_error(r, 401, "The node name or token is wrong.", NULL);
-		return;
-	}
 	if (db_node_ves_json(db, caps[0], &doc) != 0) {
 		web_error(w, r, 503, "The service is briefly unavailable.");
 		return;
@@ -167,21 +176,8 @@ api_node_ve_token(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	char tok[65];
 	int rc;
 
-	if (q->authorization == NULL || strncasecmp(q->authorization, "Bearer ", 7) != 0) {
-		resp_header(r, "WWW-Authenticate", "Bearer realm=\"vepanel-node\"");
-		resp_json_error(r, 401, "The node's bearer token is required.", NULL);
+	if ((db = node_auth(w, q, r, caps[0])) == NULL)
 		return;
-	}
-	if ((db = web_db(w, r)) == NULL)
-		return;
-	if ((rc = db_node_auth(db, caps[0], q->authorization + 7)) < 0) {
-		web_error(w, r, 503, "The service is briefly unavailable.");
-		return;
-	}
-	if (rc == 0) {
-		resp_json_error(r, 401, "The node name or token is wrong.", NULL);
-		return;
-	}
 	r->private_page = 1;
 	if (!ve_id_valid(caps[1])) {
 		web_error(w, r, 404, "This node has no such VE.");
