@@ -1,5 +1,5 @@
 /*
- * db_admin: everything the operator's screens (cgi/admin.c) and the
+ * db_admin: everything the operator's screens (cgi/admin/) and the
  * operator's VE and report API (cgi/api_admin.c) read and change, and the
  * audit trail of those changes.
  *

@@ -1,6 +1,6 @@
 /*
  * admin_rules: the operator's pure rules, shared by the screens
- * (cgi/admin.c), the operator's API (cgi/api_admin.c) and lib/db: dates
+ * (cgi/admin/), the operator's API (cgi/api_admin.c) and lib/db: dates
  * and ranges, field syntax, LIKE patterns, and reports as tables of text
  * cells -- the same for the HTML page, the JSON answer and the CSV
  * download, so the three can never disagree.  Money in reports is an
