@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "form.h"
 #include "http.h"
+#include "veid.h"
 
 int
 form_read(const struct form_field *fields, size_t nf, const struct kvlist *l, uint64_t mask,
@@ -63,19 +64,6 @@ form_v_secret(const char *s, struct form *v, size_t k)
 const char *
 form_v_ve_id(const char *s, struct form *v, size_t k)
 {
-	char id[9];
-
-	if (strlen(s) != 8)
-		return "A VEid is 8 hexadecimal digits, such as 0000002A.";
-	for (int i = 0; i < 8; i++) {
-		char c = s[i];
-		if (c >= 'a' && c <= 'f')
-			c = (char)(c - 'a' + 'A');
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F')))
-			return "A VEid is 8 hexadecimal digits, such as 0000002A.";
-		id[i] = c;
-	}
-	id[8] = '\0';
-	memcpy(v->text[k], id, sizeof(id));
-	return NULL;
+	/* The one VEid rule (lib/domain/veid.c): any case, used in upper case. */
+	return ve_id_norm(s, v->text[k]) ? NULL : "A VEid is 8 hexadecimal digits, such as 0000002A.";
 }
