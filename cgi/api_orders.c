@@ -60,6 +60,40 @@ order_by_operator(struct web *w, struct req *q, struct resp *r, struct db *db)
 	return 1;
 }
 
+/* Why ve_place refused an order, with the field to blame: status, sentence, field, what about it. */
+static const struct {
+	int		 rc;
+	int		 status;
+	const char	*msg, *field, *why;
+} refusals[] = {
+	{ VC_KEY_CONFLICT, 409, "This idempotency_key was already used for another order.",
+	  "idempotency_key", "Already used for another order; choose a new key." },
+	{ VC_NO_ADDRESS, 409, "No IP addresses are free for this order right now; nothing was "
+	  "created. Please try again later or ask for fewer addresses.",
+	  "ip_count", "Not enough free IP addresses." },
+	{ VC_NO_NODE, 409, "No server has room for this VE right now; nothing was created. "
+	  "Please try again later or choose a smaller disk quota.",
+	  "disk_quota_mb", "No server has this much free space." },
+	{ VC_NODE_UNKNOWN, 422, "The order cannot be accepted: 1 field needs attention.",
+	  "node", "There is no such node." },
+	{ VC_NODE_DISABLED, 409, "That node is disabled; nothing was created.",
+	  "node", "The node is disabled." },
+	{ VC_NODE_FULL, 409, "That node has no room for this VE (VE slots or disk); nothing was "
+	  "created. Choose another node or leave the node out.",
+	  "node", "The node has no room for this VE." },
+};
+
+static void
+answer_refused(struct resp *r, int rc)
+{
+	for (size_t i = 0; i < nitems(refusals); i++)
+		if (refusals[i].rc == rc) {
+			resp_json_error(r, refusals[i].status, refusals[i].msg,
+			    json_pack("{s:s}", refusals[i].field, refusals[i].why));
+			return;
+		}
+}
+
 void
 api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
@@ -129,31 +163,12 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		answer_created(w, r, db, ve_id, NULL);
 		break;
 	case VC_KEY_CONFLICT:
-		resp_json_error(r, 409, "This idempotency_key was already used for another order.",
-		    json_pack("{s:s}", "idempotency_key", "Already used for another order; choose a new key."));
-		break;
 	case VC_NO_ADDRESS:
-		resp_json_error(r, 409, "No IP addresses are free for this order right now; nothing was "
-		    "created. Please try again later or ask for fewer addresses.",
-		    json_pack("{s:s}", "ip_count", "Not enough free IP addresses."));
-		break;
 	case VC_NO_NODE:
-		resp_json_error(r, 409, "No server has room for this VE right now; nothing was created. "
-		    "Please try again later or choose a smaller disk quota.",
-		    json_pack("{s:s}", "disk_quota_mb", "No server has this much free space."));
-		break;
 	case VC_NODE_UNKNOWN:
-		resp_json_error(r, 422, "The order cannot be accepted: 1 field needs attention.",
-		    json_pack("{s:s}", "node", "There is no such node."));
-		break;
 	case VC_NODE_DISABLED:
-		resp_json_error(r, 409, "That node is disabled; nothing was created.",
-		    json_pack("{s:s}", "node", "The node is disabled."));
-		break;
 	case VC_NODE_FULL:
-		resp_json_error(r, 409, "That node has no room for this VE (VE slots or disk); nothing was "
-		    "created. Choose another node or leave the node out.",
-		    json_pack("{s:s}", "node", "The node has no room for this VE."));
+		answer_refused(r, rc);
 		break;
 	case VC_RATE:
 	case VC_UNPAID_EMAIL:
@@ -175,6 +190,21 @@ out:
 	order_catalog_free(&cat);
 }
 
+/* The start of a call about the VE of the path: its caller, and a VEid that is one; 0, or -1 answered. */
+static int
+ve_call(struct web *w, struct req *q, struct resp *r, struct caller *c, const char *id)
+{
+	if (api_auth(w, q, r, c) == -1)
+		return -1;
+	r->private_page = 1;
+	if (!ve_id_valid(id)) {
+		resp_json_error(r, 422, "A VEid is 8 upper-case hexadecimal digits, such as 0000002A.",
+		    json_pack("{s:s}", "ve_id", "Not a VEid."));
+		return -1;
+	}
+	return 0;
+}
+
 void
 api_ve_get(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
@@ -185,14 +215,8 @@ api_ve_get(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	json_t *j;
 	int rc;
 
-	if (api_auth(w, q, r, &c) == -1)
+	if (ve_call(w, q, r, &c, caps[0]) == -1)
 		return;
-	r->private_page = 1;
-	if (!ve_id_valid(caps[0])) {
-		resp_json_error(r, 422, "A VEid is 8 upper-case hexadecimal digits, such as 0000002A.",
-		    json_pack("{s:s}", "ve_id", "Not a VEid."));
-		return;
-	}
 	if (!api_may_see(w, r, &c, caps[0]))
 		return;
 	if ((db = web_db(w, r)) == NULL)
@@ -228,14 +252,8 @@ api_ve_power(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	json_t *ja;
 	int act, rc;
 
-	if (api_auth(w, q, r, &c) == -1)
+	if (ve_call(w, q, r, &c, caps[0]) == -1)
 		return;
-	r->private_page = 1;
-	if (!ve_id_valid(caps[0])) {
-		resp_json_error(r, 422, "A VEid is 8 upper-case hexadecimal digits, such as 0000002A.",
-		    json_pack("{s:s}", "ve_id", "Not a VEid."));
-		return;
-	}
 	if (!api_may_act(w, r, &c, caps[0]))
 		return;
 	if (q->json == NULL || !json_is_object(q->json)) {
