@@ -54,6 +54,8 @@ struct veagent {
 	const char	*cgroup_root;
 	const char	*fw_dir;
 	const char	*sim_down_file;
+	const char	*velxc, *template_dir, *default_template, *ve_api_url, *veinfo;
+	int		 allow_forward;
 	uint64_t	 bogomips_centi;
 	int		 foreground;
 	int		 check_only;
@@ -79,6 +81,8 @@ usage(void)
 	    "\t[--extra N] [--seed S] [--restart-prob P]\n"
 	    "\t[--ve-root DIR] [--cgroup-root DIR] [--firewall-dir DIR] [--bogomips X]\n"
 	    "\t[--sim-down-file FILE]\n"
+	    "\t[--velxc PATH] [--template-dir DIR] [--default-template CODE]\n"
+	    "\t[--ve-api-url URL] [--veinfo PATH] [--forward]\n"
 	    "\t[--log-level error|warn|info|debug] [-d] [-n]\n");
 }
 
@@ -401,7 +405,7 @@ cron(struct loop *l, long long id, void *arg)
 
 enum { O_NODE = 256, O_LISTEN, O_BACKEND, O_API, O_TOKEN, O_EXTRA, O_SEED,
 	O_RESTART, O_VEROOT, O_CGROOT, O_FWDIR, O_BOGO, O_LOGLEVEL, O_SIMDOWN, O_CAFILE, O_PIN,
-	O_INSECURE };
+	O_INSECURE, O_VELXC, O_TPLDIR, O_TPLDEF, O_VEAPI, O_VEINFO, O_FORWARD };
 
 static void
 parse_flags(struct veagent *va, int argc, char *argv[])
@@ -424,6 +428,12 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 		{ "ca-file", required_argument, NULL, O_CAFILE },
 		{ "pin-pubkey", required_argument, NULL, O_PIN },
 		{ "insecure", no_argument, NULL, O_INSECURE },
+		{ "velxc", required_argument, NULL, O_VELXC },
+		{ "template-dir", required_argument, NULL, O_TPLDIR },
+		{ "default-template", required_argument, NULL, O_TPLDEF },
+		{ "ve-api-url", required_argument, NULL, O_VEAPI },
+		{ "veinfo", required_argument, NULL, O_VEINFO },
+		{ "forward", no_argument, NULL, O_FORWARD },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -488,6 +498,24 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 			break;
 		case O_INSECURE:
 			va->insecure = 1;
+			break;
+		case O_VELXC:
+			va->velxc = optarg;
+			break;
+		case O_TPLDIR:
+			va->template_dir = optarg;
+			break;
+		case O_TPLDEF:
+			va->default_template = optarg;
+			break;
+		case O_VEAPI:
+			va->ve_api_url = optarg;
+			break;
+		case O_VEINFO:
+			va->veinfo = optarg;
+			break;
+		case O_FORWARD:
+			va->allow_forward = 1;
 			break;
 		case O_BOGO:
 			if (vep_parse_fixed(optarg, strlen(optarg), 2, &va->bogomips_centi) == -1 ||
@@ -577,6 +605,10 @@ main(int argc, char *argv[])
 	va.ve_root = "/var/lib/vepanel/ve";
 	va.cgroup_root = "/sys/fs/cgroup";
 	va.fw_dir = VEP_SYSCONFDIR "/firewall";
+	va.velxc = VEP_SBINDIR "/velxc";
+	va.template_dir = "/var/lib/vepanel/templates";
+	va.default_template = "debian-12";
+	va.veinfo = VEP_BINDIR "/veinfo";
 	parse_flags(&va, argc, argv);
 
 	if (va.bogomips_centi == 0 && (va.bogomips_centi = read_bogomips()) == 0)
@@ -606,6 +638,16 @@ main(int argc, char *argv[])
 			.ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN),
 			.collect_ms = 1000,
 			.disk_budget = 2000,
+			.velxc = va.velxc,
+			.template_dir = va.template_dir,
+			.default_template = va.default_template,
+			.api = va.api,
+			.node = va.node,
+			.token_file = va.token_file,
+			.ve_api_url = va.ve_api_url ? va.ve_api_url : va.api,
+			.veinfo = va.veinfo,
+			.isolate = !va.allow_forward,
+			.stop_timeout_s = 10,
 		};
 		if (va.check_only) {
 			if (geteuid() != 0)
