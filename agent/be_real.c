@@ -599,7 +599,7 @@ collect_one(struct be_real *b, struct rve *r)
 	v->s.present = r->created;
 	if (r->running)
 		v->s.run = frozen(b, r->spec.id) ? VE_RUN_DOWN : VE_RUN_UP;
-	else if (wanted(r) || r->spec.always_on || r->spec.state == VE_SUSPENDED)
+	else if (wanted(r) || r->spec.state == VE_SUSPENDED)
 		v->s.run = VE_RUN_DOWN;
 	else
 		v->s.run = VE_RUN_UNKNOWN;	/* stopped by its owner: not "down" */

@@ -208,9 +208,10 @@ net_tc_lxc(struct buf *b, const struct ve_spec *sp)
 		buf_printf(b, "qdisc del dev %s ingress\n", vh);
 		return;
 	}
-	buf_printf(b, "qdisc replace dev %s handle ffff: ingress\n"
-	    "filter replace dev %s parent ffff: prio 1 handle 1 matchall "
-	    "action mirred egress redirect dev %s\n", vh, vh, ifb);
+	/* u32 (matchall is not in every kernel); re-made whole, so it is idempotent. */
+	buf_printf(b, "qdisc del dev %s ingress\nqdisc add dev %s handle ffff: ingress\n"
+	    "filter add dev %s parent ffff: protocol all prio 1 u32 match u32 0 0 "
+	    "action mirred egress redirect dev %s\n", vh, vh, vh, ifb);
 	tbf(b, ifb, net_out_kbps(sp));
 }
 
