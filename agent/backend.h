@@ -74,6 +74,7 @@ struct be_real_conf {
 	const char	*ve_api_url;	/* api_url in the VE's VEinfo.conf */
 	const char	*veinfo;	/* the veinfo binary copied into each VE */
 	int		 isolate;	/* nothing from a VE is forwarded */
+	const char	*pool;		/* NULL, or A.B.C.D/N routed "unreachable" on the node */
 	int		 stop_timeout_s;	/* clean shutdown, then a hard stop */
 };
 /* NULL with a sentence in err when the node cannot run VEs. */

@@ -77,6 +77,7 @@ struct rve {
 	long long	 next_try;
 	int		 net_up;	/* host side set for the current run */
 	int64_t		 start_us;
+	int64_t		 run_since_us;	/* this run's start */
 	struct acc	 ctot, cuser, csys;
 	uint64_t	 user_rep, sys_rep;
 	struct acc	 rx[VE_MAX_IPS], tx[VE_MAX_IPS];
@@ -317,6 +318,7 @@ params(struct be_real *b, const struct ve_spec *sp, struct buf *t)
 
 static void	lxc_done(void *, int, const char *, size_t);
 static void	drive(struct be_real *, struct rve *);
+static int	wanted(const struct rve *);
 
 static void
 push_op(struct be_real *b, struct rve *r, enum op op)
@@ -345,8 +347,17 @@ init_gone(struct loop *l, int fd, int mask, void *arg)
 	r->pidfd = -1;
 	r->running = 0;
 	r->net_up = 0;
+	if (r->v != NULL)
+		r->v->s.run = wanted(r) ? VE_RUN_DOWN : VE_RUN_UNKNOWN;
 	if (r->op == OP_STOP)
 		return;
+	/* One that keeps dying right after its start is retried ever more slowly. */
+	if (now_us() - r->run_since_us < 10 * 1000000LL) {
+		long long d = RETRY_MIN_MS << (r->fails < 5 ? r->fails : 5);
+
+		r->fails++;
+		r->next_try = loop_now_ms() + (d > RETRY_MAX_MS ? RETRY_MAX_MS : d);
+	}
 	if (r->spec.always_on)
 		log_warnx("VE %s: its init (pid %d) ended; starting it again", r->spec.id,
 		    (int)r->pid);
@@ -380,6 +391,7 @@ watch_init(struct be_real *b, struct rve *r, pid_t pid)
 		return;
 	}
 	r->running = 1;
+	r->run_since_us = now_us();
 }
 
 static pid_t
@@ -878,9 +890,9 @@ find_tool(const char *name, char *out, size_t len)
 	return -1;
 }
 
-/* nft -f - with text, waited for (only at start-up, before the loop runs). */
+/* argv with text on stdin, waited for (only at start-up, before the loop runs). */
 static int
-run_nft_now(const char *nft, const struct buf *t)
+run_now(const char *const argv[], const struct buf *t)
 {
 	int p[2], st;
 	pid_t pid;
@@ -894,7 +906,7 @@ run_nft_now(const char *nft, const struct buf *t)
 	}
 	if (pid == 0) {
 		dup2(p[0], 0);
-		execv(nft, (char *const[]){ (char *)nft, "-f", "-", NULL });
+		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	close(p[0]);
@@ -954,12 +966,26 @@ be_real_new(struct loop *l, const struct be_real_conf *c, char *err, size_t errl
 	if (c->isolate)
 		nft_guard(&t);
 	/* Before any VE starts: the guard must hold, so this waits for nft. */
-	if (run_nft_now(b->nft, &t) == -1) {
+	if (run_now((const char *const[]){ b->nft, "-f", "-", NULL }, &t) == -1) {
 		buf_free(&t);
 		snprintf(err, errlen, "nft could not load the base ruleset");
 		goto fail;
 	}
 	buf_free(&t);
+	/*
+	 * The whole pool has a route on the node: a VE's /32 via its veth,
+	 * every other address unreachable, so nothing for the pool leaves.
+	 */
+	if (c->pool != NULL) {
+		buf_init(&t);
+		buf_printf(&t, "route replace unreachable %s\n", c->pool);
+		if (run_now((const char *const[]){ b->ip, "-batch", "-", NULL }, &t) == -1) {
+			buf_free(&t);
+			snprintf(err, errlen, "cannot route the pool %s as unreachable", c->pool);
+			goto fail;
+		}
+		buf_free(&t);
+	}
 	log_info("real backend: LXC through %s, cgroup v%d, volumes in %s%s", c->velxc, b->ver,
 	    c->ve_root, c->isolate ? ", VEs isolated (nothing forwarded)" : "");
 	return &b->be;

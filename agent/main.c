@@ -56,6 +56,7 @@ struct veagent {
 	const char	*sim_down_file;
 	const char	*velxc, *template_dir, *default_template, *ve_api_url, *veinfo;
 	int		 allow_forward;
+	const char	*pool;
 	uint64_t	 bogomips_centi;
 	int		 foreground;
 	int		 check_only;
@@ -82,7 +83,7 @@ usage(void)
 	    "\t[--ve-root DIR] [--cgroup-root DIR] [--firewall-dir DIR] [--bogomips X]\n"
 	    "\t[--sim-down-file FILE]\n"
 	    "\t[--velxc PATH] [--template-dir DIR] [--default-template CODE]\n"
-	    "\t[--ve-api-url URL] [--veinfo PATH] [--forward]\n"
+	    "\t[--ve-api-url URL] [--veinfo PATH] [--forward] [--pool A.B.C.D/N]\n"
 	    "\t[--log-level error|warn|info|debug] [-d] [-n]\n");
 }
 
@@ -405,7 +406,7 @@ cron(struct loop *l, long long id, void *arg)
 
 enum { O_NODE = 256, O_LISTEN, O_BACKEND, O_API, O_TOKEN, O_EXTRA, O_SEED,
 	O_RESTART, O_VEROOT, O_CGROOT, O_FWDIR, O_BOGO, O_LOGLEVEL, O_SIMDOWN, O_CAFILE, O_PIN,
-	O_INSECURE, O_VELXC, O_TPLDIR, O_TPLDEF, O_VEAPI, O_VEINFO, O_FORWARD };
+	O_INSECURE, O_VELXC, O_TPLDIR, O_TPLDEF, O_VEAPI, O_VEINFO, O_FORWARD, O_POOL };
 
 static void
 parse_flags(struct veagent *va, int argc, char *argv[])
@@ -434,6 +435,7 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 		{ "ve-api-url", required_argument, NULL, O_VEAPI },
 		{ "veinfo", required_argument, NULL, O_VEINFO },
 		{ "forward", no_argument, NULL, O_FORWARD },
+		{ "pool", required_argument, NULL, O_POOL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -517,6 +519,18 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 		case O_FORWARD:
 			va->allow_forward = 1;
 			break;
+		case O_POOL: {
+			const char *sl = strchr(optarg, '/');
+			uint32_t a;
+
+			es = "missing";
+			if (sl != NULL && ve_ipv4_parse(optarg, (size_t)(sl - optarg), &a) == 0)
+				(void)vep_strtonum(sl + 1, 8, 32, &es);
+			if (es != NULL)
+				die("--pool %s is not an IPv4 network A.B.C.D/N (N 8..32)", optarg);
+			va->pool = optarg;
+			break;
+		}
 		case O_BOGO:
 			if (vep_parse_fixed(optarg, strlen(optarg), 2, &va->bogomips_centi) == -1 ||
 			    va->bogomips_centi == 0)
@@ -647,6 +661,7 @@ main(int argc, char *argv[])
 			.ve_api_url = va.ve_api_url ? va.ve_api_url : va.api,
 			.veinfo = va.veinfo,
 			.isolate = !va.allow_forward,
+			.pool = va.pool,
 			.stop_timeout_s = 10,
 		};
 		if (va.check_only) {

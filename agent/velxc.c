@@ -641,8 +641,16 @@ op_start(struct lxc_container *c, const struct par *p)
 		die("no volume: create first");
 	mount_volume(image);
 	if (c->is_running(c)) {
-		printf("pid=%d\n", (int)c->init_pid(c));
-		return;
+		const char *st = c->state(c);
+		pid_t pid = c->init_pid(c);
+
+		if (st != NULL && strcmp(st, "RUNNING") == 0 && pid > 0 && kill(pid, 0) == 0) {
+			printf("pid=%d\n", (int)pid);
+			return;
+		}
+		/* Its init just ended: the monitor is still tearing down. */
+		if (!c->wait(c, "STOPPED", 15))
+			die("still %s 15 s after its init ended", st != NULL ? st : "?");
 	}
 	clean_cgroups();
 	write_config(p);
