@@ -25,8 +25,11 @@ import unittest
 ROOT = os.environ.get("VEP_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 BUILD = os.environ.get("VEP_BUILD", ROOT)
 AGENT = os.path.join(BUILD, "agent", "veagent")
-VELXC = os.path.join(BUILD, "agent", "velxc")
-VEINFO = os.path.join(BUILD, "tools", "veinfo")
+# velxc and veinfo run for and inside the VE: the plain build's (an ASan
+# veinfo would need libasan inside the VE; liblxc's forks are no place for LSan).
+PLAIN = os.path.join(ROOT, "build") if os.path.exists(os.path.join(ROOT, "build", "agent", "velxc")) else BUILD
+VELXC = os.path.join(PLAIN, "agent", "velxc")
+VEINFO = os.path.join(PLAIN, "tools", "veinfo")
 TEMPLATES = os.environ.get("VEP_TEMPLATE_DIR", os.path.join(ROOT, "var", "templates"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "fakes"))
 import node_api  # noqa: E402
