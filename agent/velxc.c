@@ -624,12 +624,75 @@ clean_cgroups(void)
 	}
 }
 
+/* SIGKILL every process in a cgroup tree (the container's, its monitor's). */
+static void
+kill_cgroup(const char *path, int depth)
+{
+	char sub[PATH_MAX], line[32];
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+
+	pathf(sub, "%s/cgroup.procs", path);
+	if ((f = fopen(sub, "re")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (atoi(line) > 1)
+				(void)kill(atoi(line), SIGKILL);
+		fclose(f);
+	}
+	if (depth > 8 || (d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_type == DT_DIR && de->d_name[0] != '.') {
+			pathf(sub, "%s/%s", path, de->d_name);
+			kill_cgroup(sub, depth + 1);
+		}
+	closedir(d);
+}
+
+/* The last resort when liblxc's stop does not come back: kill by cgroup. */
+static void
+hard_kill(void)
+{
+	static const char *const ctl[] = { "", "pids", "memory", "cpuacct" };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++) {
+		pathf(path, "/sys/fs/cgroup/%s%svepanel/%s", ctl[i], ctl[i][0] ? "/" : "", id);
+		kill_cgroup(path, 0);
+		pathf(path, "/sys/fs/cgroup/%s%svepanel.mon/%s", ctl[i], ctl[i][0] ? "/" : "", id);
+		kill_cgroup(path, 0);
+	}
+}
+
+/*
+ * Clean shutdown (SIGPWR; ignored before systemd is up) for stop_timeout,
+ * then lxc stop, bounded too: a child does it while this process waits.
+ */
 static void
 op_stop(struct lxc_container *c, const struct par *p)
 {
-	if (c->is_running(c)) {
-		if (!c->shutdown(c, (int)p->stop_timeout) && c->is_running(c))
-			(void)c->stop(c);
+	if (c->is_running(c) && !c->shutdown(c, (int)p->stop_timeout) && c->is_running(c)) {
+		pid_t pid = fork();
+		int st, done = 0;
+
+		if (pid == 0)
+			_exit(c->stop(c) ? 0 : 1);
+		for (int i = 0; pid > 0 && i < 100 && !done; i++) {
+			if (waitpid(pid, &st, WNOHANG) == pid)
+				done = 1;
+			else
+				usleep(100000);
+		}
+		if (!done) {
+			fprintf(stderr, "velxc %s: lxc stop hangs; killing by cgroup\n", id);
+			if (pid > 0) {
+				(void)kill(pid, SIGKILL);
+				(void)waitpid(pid, &st, 0);
+			}
+			hard_kill();
+			usleep(500000);
+		}
 	}
 	clean_cgroups();
 }
@@ -660,10 +723,11 @@ op_start(struct lxc_container *c, const struct par *p)
 	c->want_daemonize(c, true);
 	c->want_close_all_fds(c, true);
 	fflush(stdout);
-	if (!c->start(c, 0, NULL))
+	if (!c->start(c, 0, NULL) || !c->wait(c, "RUNNING", 20)) {
+		/* Nothing half-started is left behind for the next try. */
+		op_stop(c, p);
 		die("start failed (see %s/lxc.log)", vedir);
-	if (!c->wait(c, "RUNNING", 10))
-		die("not running 10 s after start");
+	}
 	printf("pid=%d\n", (int)c->init_pid(c));
 }
 
