@@ -87,13 +87,25 @@ parse_login(json_t *j, unsigned *out)
 	return 0;
 }
 
+/* The panel writes "" for what a VE without addresses or template lacks. */
+static json_t *
+given(json_t *e, const char *key)
+{
+	json_t *j = json_object_get(e, key);
+
+	if (j == NULL || json_is_null(j) || (json_is_string(j) && json_string_length(j) == 0))
+		return NULL;
+	return j;
+}
+
 int
 sync_parse_real(json_t *e, struct ve_spec *sp, char *why, size_t whylen)
 {
 	json_t *j;
+	char host[254];
 
 	sp->power_on = 1;
-	if ((j = json_object_get(e, "template")) != NULL && !json_is_null(j)) {
+	if ((j = given(e, "template")) != NULL) {
 		if (!json_is_string(j) || !template_ok(json_string_value(j)))
 			goto bad_template;
 		snprintf(sp->template, sizeof(sp->template), "%s", json_string_value(j));
@@ -105,23 +117,29 @@ sync_parse_real(json_t *e, struct ve_spec *sp, char *why, size_t whylen)
 		}
 		snprintf(sp->root_crypt, sizeof(sp->root_crypt), "%s", json_string_value(j));
 	}
-	if ((j = json_object_get(e, "hostname")) != NULL && !json_is_null(j)) {
-		if (!json_is_string(j) || json_string_length(j) == 0 ||
-		    json_string_length(j) > 253 || !charset(json_string_value(j), ".-")) {
-			snprintf(why, whylen, "hostname is not a lower-case host name");
+	if ((j = given(e, "hostname")) != NULL) {
+		size_t n = json_is_string(j) ? json_string_length(j) : 0;
+
+		for (size_t i = 0; i < n && i < sizeof(host) - 1; i++) {
+			char c = json_string_value(j)[i];
+
+			host[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+		}
+		host[n < sizeof(host) ? n : 0] = '\0';
+		if (n == 0 || n > 253 || !charset(host, ".-")) {
+			snprintf(why, whylen, "hostname is not a host name");
 			return -1;
 		}
 		/* The UTS name holds 64 bytes: a longer name gives its first label. */
 		snprintf(sp->hostname, sizeof(sp->hostname), "%.*s",
-		    (int)strcspn(json_string_value(j), json_string_length(j) > VE_HOSTNAME_MAX ?
-		    "." : ""), json_string_value(j));
+		    (int)strcspn(host, n > VE_HOSTNAME_MAX ? "." : ""), host);
 	}
-	if ((j = json_object_get(e, "netmask")) != NULL && !json_is_null(j) &&
+	if ((j = given(e, "netmask")) != NULL &&
 	    (quad(j, &sp->netmask) == -1 || !mask_ok(sp->netmask))) {
 		snprintf(why, whylen, "netmask is not a dotted-quad netmask");
 		return -1;
 	}
-	if ((j = json_object_get(e, "gateway")) != NULL && !json_is_null(j) &&
+	if ((j = given(e, "gateway")) != NULL &&
 	    quad(j, &sp->gateway) == -1) {
 		snprintf(why, whylen, "gateway is not a dotted quad");
 		return -1;

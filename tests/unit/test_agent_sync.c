@@ -97,6 +97,9 @@ static const struct {
 	/* the real backend's fields (issue 14): optional, each checked when present */
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", REAL), 2, 0 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"root_crypt\":null"), 2, 0 },
+	/* the panel's "" for a VE without addresses or template: not given */
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null",
+	    ",\"template\":\"\",\"netmask\":\"\",\"gateway\":\"\",\"hostname\":\"WWW.Example.NET\""), 2, 0 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"template\":\"Debian\""), 1, 1 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"template\":\"../x\""), 1, 1 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"root_crypt\":\"secret\""), 1, 1 },
@@ -110,7 +113,7 @@ static const struct {
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"login\":[\"ftp\"]"), 1, 1 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"power\":\"off\""), 1, 1 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"power_seq\":-1"), 1, 1 },
-	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"hostname\":\"Bad_Host\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"hostname\":\"bad_host\""), 1, 1 },
 	/* not an object; a duplicate of the first VE */
 	{ "[]", 1, 1 },
 	{ "null", 1, 1 },
