@@ -71,6 +71,7 @@ struct rve {
 	int		 pidfd;
 	int		 restart;	/* stop, then start (power_seq rose, addresses changed) */
 	int		 halted;	/* an on-demand VE stopped on its own: stays stopped */
+	int		 refused;	/* an address outside the node's pool: never runs */
 	uint64_t	 seq_done;
 	char		 crypt_done[VE_CRYPT_MAX + 1];
 	int		 fails;
@@ -99,6 +100,7 @@ struct be_real {
 	long long	 collect_timer;
 	int		 nft_inflight;
 	int		 reaped;
+	uint32_t	 pool_net, pool_mask;	/* --pool; mask 0: no pool given */
 };
 
 static int64_t
@@ -469,6 +471,30 @@ wanted(const struct rve *r)
 	return r->spec.state == VE_ACTIVE && r->spec.power_on && !r->halted;
 }
 
+/*
+ * With --pool, a VE runs only with addresses of that pool: an address
+ * routed anywhere else (the node's own uplink network, say) never goes
+ * onto a VE of this node.
+ */
+static int
+in_pool(struct be_real *b, struct rve *r)
+{
+	char a[16];
+
+	if (b->pool_mask == 0)
+		return 1;
+	for (size_t i = 0; i < r->spec.nips; i++)
+		if ((r->spec.ips[i] & b->pool_mask) != b->pool_net) {
+			if (!r->refused) {
+				ve_ipv4_fmt(r->spec.ips[i], a);
+				log_warnx("VE %s: address %s is outside this node's pool %s: not run",
+				    r->spec.id, a, b->c.pool);
+			}
+			return 0;
+		}
+	return 1;
+}
+
 static void
 drive(struct be_real *b, struct rve *r)
 {
@@ -476,6 +502,11 @@ drive(struct be_real *b, struct rve *r)
 
 	if (r->op != OP_NONE || loop_now_ms() < r->next_try)
 		return;
+	if (r->refused) {
+		if (r->running)
+			push_op(b, r, OP_STOP);
+		return;
+	}
 	if (!r->known) {
 		ve_path(b, r->spec.id, "root.img", img, sizeof(img));
 		r->created = access(img, F_OK) == 0;
@@ -755,6 +786,7 @@ real_add(struct backend *be, struct ve *v)
 	v->be = r;
 	v->s.present = 0;
 	v->s.run = VE_RUN_UNKNOWN;
+	r->refused = !in_pool(b, r);
 	net_apply(b, r, NULL);
 	drive(b, r);
 	return 0;
@@ -767,6 +799,7 @@ real_change(struct backend *be, struct ve *v, const struct ve_spec *old)
 	struct rve *r = v->be;
 
 	r->spec = v->spec;
+	r->refused = !in_pool(b, r);
 	if (v->spec.power_seq != old->power_seq)
 		r->halted = 0;
 	/* "restart" travels as a higher power_seq while power stays "running". */
@@ -977,6 +1010,17 @@ be_real_new(struct loop *l, const struct be_real_conf *c, char *err, size_t errl
 	 * every other address unreachable, so nothing for the pool leaves.
 	 */
 	if (c->pool != NULL) {
+		const char *sl = strchr(c->pool, '/');
+		const char *es;
+		long long len;
+
+		if (sl == NULL || ve_ipv4_parse(c->pool, (size_t)(sl - c->pool), &b->pool_net) == -1 ||
+		    (len = vep_strtonum(sl + 1, 8, 32, &es), es != NULL)) {
+			snprintf(err, errlen, "--pool %s is not A.B.C.D/N", c->pool);
+			goto fail;
+		}
+		b->pool_mask = len == 32 ? 0xffffffffu : ~(0xffffffffu >> len);
+		b->pool_net &= b->pool_mask;
 		buf_init(&t);
 		buf_printf(&t, "route replace unreachable %s\n", c->pool);
 		if (run_now((const char *const[]){ b->ip, "-batch", "-", NULL }, &t) == -1) {

@@ -210,6 +210,20 @@ class RealVeTest(unittest.TestCase):
         except Exception:
             return False
 
+    def test_address_outside_pool(self):
+        """An address outside --pool (here in eth0's network) never goes onto a VE."""
+        bad = dict(self.entry, ve_id="0000E252", ips=["192.0.2.77"])
+        self.api.ves = [dict(self.api.ves[0]), bad]
+        try:
+            wait_for(lambda: self.agent.logged(r"VE 0000E252: address 192\.0\.2\.77 is outside"),
+                     15, what="the refusal logged")
+            time.sleep(2)
+            self.assertFalse(os.path.exists(os.path.join(self.veroot, "0000E252", "root.img")))
+            self.assertNotEqual(route_dev("192.0.2.77"), "vep0000E252")
+            self.assertFalse(os.path.exists("/sys/class/net/vep0000E252"))
+        finally:
+            self.api.ves = [e for e in self.api.ves if e["ve_id"] != "0000E252"]
+
     # ---- the test, in order: one VE through its life ----
 
     def test_real_ve(self):
