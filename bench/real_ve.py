@@ -37,7 +37,7 @@ def crypt(pw):
 
 def scrape(port):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    c.request("GET", "/metrics")
+    c.request("GET", "/metrics", headers={"Authorization": "Bearer bench-token"})
     body = c.getresponse().read().decode()
     c.close()
     return body

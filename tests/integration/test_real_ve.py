@@ -94,7 +94,8 @@ class Agent:
     def metrics(self):
         import http.client
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-        c.request("GET", "/metrics")
+        # With --token-file, /metrics wants the node's token.
+        c.request("GET", "/metrics", headers={"Authorization": "Bearer itreal-token"})
         body = c.getresponse().read().decode()
         c.close()
         out = {}
