@@ -256,6 +256,7 @@ class RealVeTest(unittest.TestCase):
         self.check_disk()
         self.check_memory()
         self.check_counters()
+        self.check_shaping()
         self.check_password()
         self.check_init_killed()
         self.check_suspend()
@@ -307,6 +308,30 @@ class RealVeTest(unittest.TestCase):
             self.assertEqual(len(out), n)
             wait_for(lambda: self.metric("ve_network_transmit_bytes_total") - tx0 >= n, 5,
                      what="transmit counter +N")
+
+    def check_shaping(self):
+        with self.subTest("maximum bandwidth per direction (tbf; ifb for the upload)"):
+            def tc(dev):
+                return subprocess.run(["tc", "qdisc", "show", "dev", dev], capture_output=True,
+                                      text=True).stdout
+            self.set(net_in_bw_max_kbps=4000, net_out_bw_max_kbps=4000)
+            wait_for(lambda: "rate 4Mbit" in tc("vfb" + VE_A) and "rate 4Mbit" in tc("vep" + VE_A),
+                     15, what="tbf on the veth and the ifb")
+            n = 1500000     # 3 s at 4 Mbit/s; the burst is 20 ms
+            t = time.monotonic()
+            rc, out, _ = self.run_in("head -c %d /dev/zero" % n)
+            up = time.monotonic() - t
+            self.assertEqual(len(out), n)
+            t = time.monotonic()
+            rc, out, _ = self.run_in("wc -c", stdin=b"y" * n)
+            down = time.monotonic() - t
+            self.assertEqual(int(out.split()[0]), n)
+            print("  shaped to 4 Mbit/s: 1.5 MB up in %.1f s, down in %.1f s" % (up, down),
+                  file=sys.stderr)
+            self.assertGreater(up, 2.2)
+            self.assertGreater(down, 2.2)
+            self.set(net_in_bw_max_kbps=0, net_out_bw_max_kbps=0)
+            wait_for(lambda: "tbf" not in tc("vep" + VE_A), 15, what="the shaping removed")
 
     def check_password(self):
         with self.subTest("password change reaches the VE within 10 s"):
