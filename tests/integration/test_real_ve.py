@@ -385,5 +385,30 @@ class RealVeTest(unittest.TestCase):
             self.assertIsNone(route_dev(IP_A))
 
 
+class TemplateBuildArgs(unittest.TestCase):
+    """vepctl template build refuses bad arguments with a clear error and writes nothing."""
+
+    def test_refused(self):
+        vepctl = os.path.join(BUILD, "tools", "vepctl")
+        with tempfile.TemporaryDirectory() as d:
+            cases = [
+                (["BAD"], "is not [a-z0-9]"),
+                (["-x"], "usage"),
+                (["ok", "--suite", "Book worm"], "bad value"),
+                (["ok", "--include", "pkg;rm -rf /"], "bad value"),
+                (["ok", "--out", os.path.join(d, "x.tar.gz")], "must end in .tar.zst"),
+                (["ok", "--mirror", "ftp://x"], "bad value"),
+                (["ok", "--name"], "needs a value"),
+                (["ok", "--frobnicate", "1"], "unknown option"),
+            ]
+            for args, msg in cases:
+                with self.subTest(args=args):
+                    r = subprocess.run([vepctl, "template", "build", *args, "--dir", d],
+                                       capture_output=True, text=True, timeout=20)
+                    self.assertEqual(r.returncode, 2, r.stderr)
+                    self.assertIn(msg, r.stderr)
+                    self.assertEqual(os.listdir(d), [])
+
+
 if __name__ == "__main__":
     unittest.main()
