@@ -66,6 +66,16 @@ struct be_real_conf {
 	int		 ncpu;
 	long long	 collect_ms;	/* counters refreshed this often */
 	int		 disk_budget;	/* directory entries scanned per tick */
+	/* LXC (SPEC section 9); the strings are borrowed. */
+	const char	*velxc;		/* the worker binary */
+	const char	*template_dir;	/* <code>.tar.zst */
+	const char	*default_template;	/* for entries without "template" */
+	const char	*api, *node, *token_file;	/* for the VE token */
+	const char	*ve_api_url;	/* api_url in the VE's VEinfo.conf */
+	const char	*veinfo;	/* the veinfo binary copied into each VE */
+	int		 isolate;	/* nothing from a VE is forwarded */
+	const char	*pool;		/* NULL, or A.B.C.D/N routed "unreachable" on the node */
+	int		 stop_timeout_s;	/* clean shutdown, then a hard stop */
 };
 /* NULL with a sentence in err when the node cannot run VEs. */
 struct backend	*be_real_new(struct loop *, const struct be_real_conf *,

@@ -1,21 +1,26 @@
 /*
- * The "real" backend: each VE is a cgroup vepanel/<VEID> (v1 or v2) with
- * its own network namespace ve-<VEID>, joined to the node by a veth pair
- * (host side vh<VEID>), shaped with tc and filtered and counted with
- * nftables.  cgroup work is plain system calls done at once; ip, tc and
- * nft run as child processes from the command queue (cmd.c), so neither
- * creating 500 VEs nor a slow nft ever stalls /metrics.
+ * The "real" backend: each VE is an unprivileged LXC system container
+ * (SPEC section 9).  Everything liblxc does runs in velxc, a worker the
+ * agent starts per operation from its own command queue (cmd.c: one
+ * child at a time, exit seen through a pidfd, never a waitpid(-1)), so
+ * blocking liblxc calls and LXC's double-forked monitors never touch this
+ * process.  velxc answers with one line ("pid=N", "ok") read in the loop.
  *
- * Counters are collected on a timer (collect_ms), never per request, and
- * published in ve->s for the scrapes in between.  They count from the
- * moment this agent made or adopted the VE (ve_start_time_seconds): a VE
- * found already running after an agent restart is adopted with its
- * counters starting from zero, which billingd reads as the reset it is
- * (veagent_start_time_seconds changed too), so nothing is billed twice.
- * A per-address counter only ever grows: it accumulates the deltas of its
- * source (the veth's statistics for a one-address VE, exact to the byte
- * of every frame; nftables counters of IP bytes otherwise), so switching
- * source or re-creating an interface cannot make it go down.
+ * Per VE the agent keeps what it wants (spec: active, power, power_seq)
+ * and what it has (volume made, running with init pid N), and drive()
+ * queues the one operation that brings them closer: create, start, stop,
+ * passwd.  The VE's init is watched through a pidfd in the event loop: its
+ * exit is seen at once, and an always_on VE is started again at the next
+ * drive (within a second or two).  Host-side networking (gateway address,
+ * /32 routes, shaping, nftables counters and filter) is applied through
+ * ip/tc/nft from a second queue after every start.
+ *
+ * Counters are read directly, never through liblxc: cgroupfs for CPU,
+ * memory and tasks, the host veth's statistics for bytes (nftables
+ * counters when the VE has several addresses), statfs of the mounted
+ * volume for disk.  They count from the moment this agent made or adopted
+ * the VE (ve_start_time_seconds) and only ever grow: a restarted container
+ * has fresh cgroups and a fresh veth, whose readings are added on.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,50 +29,61 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "cgroup.h"
 #include "cmd.h"
-#include "disk.h"
 #include "log.h"
 #include "loop.h"
 #include "netns.h"
 #include "util.h"
 
-#define MAX_PIDS	65536
-#define GRAVE_LOG_MS	60000	/* a cgroup that will not go away is reported after this */
-#define DISK_TICK_MS	100
+#define OP_TIMEOUT_MS	120000
+#define RETRY_MIN_MS	3000
+#define RETRY_MAX_MS	60000
 
-/* Per-address byte counter that only grows (see the comment on top). */
+/* A counter that only grows (see the comment on top). */
 struct acc {
 	uint64_t	 rep;		/* reported */
 	uint64_t	 last;		/* the source's last reading */
-	int		 primed;	/* last is valid */
+	int		 primed;
 };
+
+enum op { OP_NONE = 0, OP_STATUS, OP_CREATE, OP_START, OP_STOP, OP_PASSWD, OP_DESTROY };
+static const char *const op_names[] = { "", "status", "create", "start", "stop", "passwd",
+	"destroy" };
 
 struct rve {
 	struct be_real	*b;
-	struct ve	*v;		/* NULL once removed (in the graveyard) */
-	struct ve_spec	 spec;		/* what the node has: teardown uses it */
-	int		 net_ready;	/* setup commands done at least once */
-	int		 net_err;	/* a setup command of the current round failed */
-	long long	 net_retry;	/* when to run the setup again (0: no need) */
-	int		 src_nft;	/* per-address counters come from nftables */
+	struct ve	*v;
+	struct ve_spec	 spec;		/* what the node applied */
+	enum op		 op;		/* in flight */
+	int		 known;		/* status looked at */
+	int		 created;	/* volume made */
+	int		 running;	/* init alive (pidfd) */
+	pid_t		 pid;
+	int		 pidfd;
+	int		 restart;	/* stop, then start (power_seq rose, addresses changed) */
+	int		 halted;	/* an on-demand VE stopped on its own: stays stopped */
+	int		 refused;	/* an address outside the node's pool: never runs */
+	uint64_t	 seq_done;
+	char		 crypt_done[VE_CRYPT_MAX + 1];
+	int		 fails;
+	long long	 next_try;
+	int		 net_up;	/* host side set for the current run */
 	int64_t		 start_us;
-	/* CPU, relative to the reading at adoption (zero for a fresh cgroup) */
-	struct cg_cpu	 base;
+	int64_t		 run_since_us;	/* this run's start */
+	struct acc	 ctot, cuser, csys;
 	uint64_t	 user_rep, sys_rep;
 	struct acc	 rx[VE_MAX_IPS], tx[VE_MAX_IPS];
-	uint64_t	 nft_rx[VE_MAX_IPS], nft_tx[VE_MAX_IPS];	/* latest raw */
+	uint64_t	 nft_rx[VE_MAX_IPS], nft_tx[VE_MAX_IPS];
 	int		 nft_seen;
-	uint64_t	 disk_bytes;
-	/* graveyard */
-	long long	 dead_since;
-	int		 dead_logged;
-	struct rve	*next;
 };
 
 struct be_real {
@@ -76,18 +92,15 @@ struct be_real {
 	struct be_real_conf c;
 	enum cg_ver	 ver;
 	char		 ip[64], tc[64], nft[64];
-	uint64_t	 node_bogomips;	/* all CPUs */
-	struct cmdq	*q;
-	struct rve	**all;		/* live VEs, sorted by id */
+	uint64_t	 node_bogomips;
+	struct cmdq	*q;		/* ip, tc, nft */
+	struct cmdq	*lq;		/* velxc */
+	struct rve	**all;		/* sorted by id */
 	size_t		 n, cap;
-	struct rve	*grave;
-	struct du	*du;
-	struct rve	*du_cur;
-	size_t		 du_next;
-	long long	 collect_timer, disk_timer;
+	long long	 collect_timer;
 	int		 nft_inflight;
-	int		 reaped;	/* orphans of an earlier run looked for */
-	pid_t		*pids;
+	int		 reaped;
+	uint32_t	 pool_net, pool_mask;	/* --pool; mask 0: no pool given */
 };
 
 static int64_t
@@ -156,163 +169,9 @@ list_remove(struct be_real *b, struct rve *r)
 		return;
 	memmove(b->all + pos, b->all + pos + 1, (b->n - pos - 1) * sizeof(*b->all));
 	b->n--;
-	if (b->du_cur == r) {
-		b->du_cur = NULL;
-		(void)du_start(b->du, "/nonexistent");	/* drop the walk */
-	}
 }
 
-/* ---- commands ---- */
-
-static void
-run(struct be_real *b, struct rve *r, const char *const argv[], struct buf *in,
-    int flags, cmd_done_fn *fn)
-{
-	if (in->oom || cmdq_push(b->q, argv, in->data, in->len, flags, fn, r, r) == -1)
-		log_warnx("VE %s: cannot queue %s", r->spec.id, argv[0]);
-}
-
-#define NET_RETRY_MS	30000
-
-static void
-net_step(void *arg, int status, const char *out, size_t len)
-{
-	struct rve *r = arg;
-
-	if (status != 0)
-		r->net_err = 1;
-}
-
-/* The last command of a setup round. */
-static void
-net_done(void *arg, int status, const char *out, size_t len)
-{
-	struct rve *r = arg;
-
-	if (status != 0 || r->net_err) {
-		log_warnx("VE %s: network setup incomplete; retrying in %d s", r->spec.id,
-		    NET_RETRY_MS / 1000);
-		r->net_retry = loop_now_ms() + NET_RETRY_MS;
-	} else {
-		if (!r->net_ready)
-			log_info("VE %s: network ready", r->spec.id);
-		r->net_retry = 0;
-	}
-	/* Counters can be read even from a partial setup. */
-	r->net_ready = 1;
-}
-
-static char *
-read_ruleset(struct be_real *b, const char *name)
-{
-	char path[PATH_MAX], *text = NULL;
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	if (snprintf(path, sizeof(path), "%s/%s.nft", b->c.fw_dir, name) >= (int)sizeof(path))
-		return NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 32768 &&
-	    (text = malloc((size_t)st.st_size + 1)) != NULL) {
-		n = read(fd, text, (size_t)st.st_size);
-		if (n < 0) {
-			free(text);
-			text = NULL;
-		} else
-			text[n] = '\0';
-	}
-	close(fd);
-	return text;
-}
-
-/*
- * Queue everything that makes the VE's network match r->spec: namespace
- * and veth (when missing), addresses and routes, shaping, nftables.
- * Every step is idempotent, so this serves creation, adoption and change.
- */
-static void
-net_apply(struct be_real *b, struct rve *r, const struct ve_spec *old)
-{
-	char ns[16], vh[16], path[PATH_MAX];
-	struct stat st;
-	struct buf t;
-	int create_ns, create_link;
-	char *rules = NULL;
-
-	net_nsname(r->spec.id, ns);
-	net_vethname(r->spec.id, vh);
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	create_ns = stat(path, &st) == -1;
-	snprintf(path, sizeof(path), "/sys/class/net/%s", vh);
-	create_link = stat(path, &st) == -1;
-	buf_init(&t);
-
-	r->net_err = 0;
-	net_host_batch(&t, &r->spec, old, create_ns, create_link);
-	run(b, r, (const char *const[]){ b->ip, "-force", "-batch", "-", NULL }, &t, 0, net_step);
-	buf_reset(&t);
-	net_ns_batch(&t, &r->spec, old);
-	run(b, r, (const char *const[]){ b->ip, "-n", ns, "-force", "-batch", "-", NULL },
-	    &t, 0, net_step);
-	/* Deleting a qdisc that is not there fails: quiet. */
-	buf_reset(&t);
-	net_tc_host(&t, &r->spec);
-	run(b, r, (const char *const[]){ b->tc, "-force", "-batch", "-", NULL }, &t,
-	    net_in_kbps(&r->spec) ? 0 : CMD_QUIET, net_in_kbps(&r->spec) ? net_step : NULL);
-	buf_reset(&t);
-	net_tc_ns(&t, &r->spec);
-	run(b, r, (const char *const[]){ b->tc, "-n", ns, "-force", "-batch", "-", NULL }, &t,
-	    net_out_kbps(&r->spec) ? 0 : CMD_QUIET, net_out_kbps(&r->spec) ? net_step : NULL);
-	buf_reset(&t);
-	if (r->spec.firewall == FW_FILE)
-		rules = read_ruleset(b, r->spec.firewall_file);
-	if (nft_ve(&t, &r->spec, old, rules) == -1)
-		log_warnx("VE %s: ruleset %s missing or unacceptable; firewall closed instead",
-		    r->spec.id, r->spec.firewall_file);
-	free(rules);
-	run(b, r, (const char *const[]){ b->nft, "-f", "-", NULL }, &t, 0, net_done);
-	buf_free(&t);
-}
-
-/* Queue the removal of the VE's network; idempotent. */
-static void
-net_remove(struct be_real *b, const struct ve_spec *sp, const void *tag)
-{
-	char ns[16], vh[16];
-	struct buf t;
-
-	net_nsname(sp->id, ns);
-	net_vethname(sp->id, vh);
-	buf_init(&t);
-	nft_ve_delete(&t, sp);
-	if (cmdq_push(b->q, (const char *const[]){ b->nft, "-f", "-", NULL }, t.data, t.len,
-	    0, NULL, NULL, tag) == -1)
-		log_warnx("VE %s: cannot queue nft", sp->id);
-	buf_reset(&t);
-	/* The pair goes with either end; the namespace may outlive stray processes. */
-	buf_printf(&t, "link del %s\nnetns del %s\n", vh, ns);
-	if (cmdq_push(b->q, (const char *const[]){ b->ip, "-force", "-batch", "-", NULL },
-	    t.data, t.len, CMD_QUIET, NULL, NULL, tag) == -1)
-		log_warnx("VE %s: cannot queue ip", sp->id);
-	buf_free(&t);
-}
-
-/* ---- counters ---- */
-
-static void
-acc_feed(struct acc *a, uint64_t raw)
-{
-	if (!a->primed) {
-		a->last = raw;
-		a->primed = 1;
-		return;
-	}
-	/* A source that went down was re-created: its whole value is new. */
-	a->rep += raw >= a->last ? raw - a->last : raw;
-	a->last = raw;
-}
+/* ---- files ---- */
 
 static int
 read_u64_file(const char *path, uint64_t *v)
@@ -328,98 +187,465 @@ read_u64_file(const char *path, uint64_t *v)
 	close(fd);
 	if (n <= 0)
 		return -1;
-	while (n > 0 && buf[n - 1] == '\n')
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		n--;
 	*v = (uint64_t)vep_strtonum_n(buf, (size_t)n, 0, LLONG_MAX, &es);
 	return es == NULL ? 0 : -1;
 }
 
-/* The VE's cgroup vanished: report it gone and let the next sync re-create it. */
-static void	rve_release(struct be_real *, struct rve *, int teardown);
+static void
+write_proc(const char *path, const char *val)
+{
+	int fd;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return;
+	if (write(fd, val, strlen(val)) == -1)
+		log_debug("%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static void
+ve_path(struct be_real *b, const char *id, const char *file, char *out, size_t len)
+{
+	snprintf(out, len, "%s/%s/%s", b->c.ve_root, id, file);
+}
+
+/* ---- host-side network ---- */
+
+static void
+net_apply(struct be_real *b, struct rve *r, const struct ve_spec *old)
+{
+	struct buf t;
+	char *rules = NULL;
+
+	buf_init(&t);
+	if (r->running) {
+		char vh[16], p[128];
+
+		net_vethname(r->spec.id, vh);
+		/* Anti-spoofing for traffic to the host too: strict reverse path. */
+		snprintf(p, sizeof(p), "/proc/sys/net/ipv4/conf/%s/rp_filter", vh);
+		write_proc(p, "1");
+		snprintf(p, sizeof(p), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", vh);
+		write_proc(p, "1");
+		net_lxc_host_batch(&t, &r->spec, old);
+		(void)cmdq_push(b->q, (const char *const[]){ b->ip, "-force", "-batch", "-", NULL },
+		    t.data, t.len, CMD_QUIET, NULL, NULL, r);
+		buf_reset(&t);
+		net_tc_lxc(&t, &r->spec);
+		(void)cmdq_push(b->q, (const char *const[]){ b->tc, "-force", "-batch", "-", NULL },
+		    t.data, t.len, CMD_QUIET, NULL, NULL, r);
+		buf_reset(&t);
+		r->net_up = 1;
+	}
+	if (r->spec.firewall == FW_FILE) {
+		char path[PATH_MAX];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s.nft", b->c.fw_dir, r->spec.firewall_file);
+		if ((f = fopen(path, "re")) != NULL) {
+			if ((rules = calloc(1, 32768)) != NULL && fread(rules, 1, 32767, f) == 0 &&
+			    ferror(f)) {
+				free(rules);
+				rules = NULL;
+			}
+			fclose(f);
+		}
+	}
+	if (nft_ve(&t, &r->spec, old, rules) == -1)
+		log_warnx("VE %s: ruleset %s missing or unacceptable; firewall closed instead",
+		    r->spec.id, r->spec.firewall_file);
+	free(rules);
+	(void)cmdq_push(b->q, (const char *const[]){ b->nft, "-f", "-", NULL }, t.data, t.len, 0,
+	    NULL, NULL, r);
+	buf_free(&t);
+}
+
+/* ---- velxc ---- */
+
+static unsigned
+prefix_of(uint32_t mask)
+{
+	unsigned p = 0;
+
+	while (mask & 0x80000000u) {
+		p++;
+		mask <<= 1;
+	}
+	return p;
+}
+
+/* The VE's parameters for velxc, key=value lines on its stdin. */
+static void
+params(struct be_real *b, const struct ve_spec *sp, struct buf *t)
+{
+	char a[16], host[VE_HOSTNAME_MAX + 1];
+
+	buf_printf(t, "template=%s/%s.tar.zst\n", b->c.template_dir,
+	    sp->template[0] ? sp->template : b->c.default_template);
+	buf_printf(t, "disk_mb=%llu\nmem_mb=%llu\ncpu_weight=%u\ncgroup=%d\nstop_timeout=%d\n",
+	    (unsigned long long)sp->disk_quota_mb, (unsigned long long)sp->mem_max_mb,
+	    cg_weight(sp->cpu_min_bogomips, b->node_bogomips), b->ver == CG_V2 ? 2 : 1,
+	    b->c.stop_timeout_s);
+	for (size_t i = 0; i < sp->nips; i++) {
+		ve_ipv4_fmt(sp->ips[i], a);
+		buf_printf(t, "ip=%s\n", a);
+	}
+	buf_printf(t, "prefix=%u\n", sp->netmask ? prefix_of(sp->netmask) : 32);
+	ve_ipv4_fmt(sp->gateway ? sp->gateway : 0xa9fe0101u, a);
+	buf_printf(t, "gateway=%s\n", a);
+	for (size_t i = 0; i < sp->ndns; i++) {
+		ve_ipv4_fmt(sp->dns[i], a);
+		buf_printf(t, "dns=%s\n", a);
+	}
+	if (sp->hostname[0])
+		buf_printf(t, "hostname=%s\n", sp->hostname);
+	else {
+		for (int i = 0; i <= VE_ID_LEN; i++)
+			host[i] = (char)(sp->id[i] >= 'A' && sp->id[i] <= 'F' ? sp->id[i] + 32 :
+			    sp->id[i]);
+		buf_printf(t, "hostname=%s\n", host);
+	}
+	if (sp->root_crypt[0])
+		buf_printf(t, "root_crypt=%s\n", sp->root_crypt);
+	if (b->c.api != NULL && b->c.token_file != NULL && b->c.node != NULL)
+		buf_printf(t, "api_url=%s\nnode=%s\ntoken_file=%s\n", b->c.api, b->c.node,
+		    b->c.token_file);
+	if (b->c.ve_api_url != NULL)
+		buf_printf(t, "ve_api_url=%s\n", b->c.ve_api_url);
+	if (b->c.veinfo != NULL)
+		buf_printf(t, "veinfo=%s\n", b->c.veinfo);
+}
+
+static void	lxc_done(void *, int, const char *, size_t);
+static void	drive(struct be_real *, struct rve *);
+static int	wanted(const struct rve *);
+
+static void
+push_op(struct be_real *b, struct rve *r, enum op op)
+{
+	struct buf t;
+
+	buf_init(&t);
+	params(b, &r->spec, &t);
+	if (t.oom || cmdq_push(b->lq, (const char *const[]){ b->c.velxc, op_names[op], r->spec.id,
+	    b->c.ve_root, NULL }, t.data, t.len, 0, lxc_done, r, r) == -1) {
+		log_warnx("VE %s: cannot queue %s", r->spec.id, op_names[op]);
+		r->next_try = loop_now_ms() + RETRY_MIN_MS;
+	} else
+		r->op = op;
+	explicit_bzero(t.data, t.len);
+	buf_free(&t);
+}
+
+static void
+init_gone(struct loop *l, int fd, int mask, void *arg)
+{
+	struct rve *r = arg;
+
+	loop_io_del(l, fd);
+	close(fd);
+	r->pidfd = -1;
+	r->running = 0;
+	r->net_up = 0;
+	if (r->v != NULL)
+		r->v->s.run = wanted(r) ? VE_RUN_DOWN : VE_RUN_UNKNOWN;
+	if (r->op == OP_STOP)
+		return;
+	/* One that keeps dying right after its start is retried ever more slowly. */
+	if (now_us() - r->run_since_us < 10 * 1000000LL) {
+		long long d = RETRY_MIN_MS << (r->fails < 5 ? r->fails : 5);
+
+		r->fails++;
+		r->next_try = loop_now_ms() + (d > RETRY_MAX_MS ? RETRY_MAX_MS : d);
+	}
+	if (r->spec.always_on)
+		log_warnx("VE %s: its init (pid %d) ended; starting it again", r->spec.id,
+		    (int)r->pid);
+	else {
+		log_info("VE %s: its init (pid %d) ended; it stays stopped", r->spec.id,
+		    (int)r->pid);
+		r->halted = 1;
+	}
+	drive(r->b, r);
+}
+
+static void
+watch_init(struct be_real *b, struct rve *r, pid_t pid)
+{
+	if (r->pidfd != -1) {
+		loop_io_del(b->loop, r->pidfd);
+		close(r->pidfd);
+		r->pidfd = -1;
+	}
+	r->pid = pid;
+	r->running = 0;
+	if (pid <= 0)
+		return;
+	if ((r->pidfd = pidfd_open(pid, 0)) == -1) {
+		log_warn("VE %s: pidfd_open %d", r->spec.id, (int)pid);
+		return;
+	}
+	if (loop_io_add(b->loop, r->pidfd, LOOP_READ, init_gone, r) == -1) {
+		close(r->pidfd);
+		r->pidfd = -1;
+		return;
+	}
+	r->running = 1;
+	r->run_since_us = now_us();
+}
+
+static pid_t
+parse_pid(const char *out)
+{
+	const char *p = strstr(out, "pid=");
+
+	return p != NULL ? (pid_t)atoi(p + 4) : 0;
+}
+
+static void
+lxc_done(void *arg, int status, const char *out, size_t len)
+{
+	struct rve *r = arg;
+	struct be_real *b = r->b;
+	enum op op = r->op;
+
+	r->op = OP_NONE;
+	if (status != 0) {
+		long long d = RETRY_MIN_MS << (r->fails < 5 ? r->fails : 5);
+
+		r->fails++;
+		r->next_try = loop_now_ms() + (d > RETRY_MAX_MS ? RETRY_MAX_MS : d);
+		log_warnx("VE %s: %s failed; retrying in %lld s", r->spec.id, op_names[op],
+		    (r->next_try - loop_now_ms()) / 1000);
+		if (op == OP_STATUS)
+			r->known = 1;
+		return;
+	}
+	r->fails = 0;
+	switch (op) {
+	case OP_STATUS:
+		r->known = 1;
+		watch_init(b, r, parse_pid(out));
+		if (r->running) {
+			log_info("VE %s: adopted the running container (init %d)", r->spec.id,
+			    (int)r->pid);
+			r->seq_done = r->spec.power_seq;
+			net_apply(b, r, NULL);
+		}
+		break;
+	case OP_CREATE:
+		r->created = 1;
+		snprintf(r->crypt_done, sizeof(r->crypt_done), "%s", r->spec.root_crypt);
+		log_info("VE %s: volume of %llu MB made", r->spec.id,
+		    (unsigned long long)r->spec.disk_quota_mb);
+		break;
+	case OP_START:
+		watch_init(b, r, parse_pid(out));
+		snprintf(r->crypt_done, sizeof(r->crypt_done), "%s", r->spec.root_crypt);
+		r->seq_done = r->spec.power_seq;
+		r->restart = 0;
+		if (r->running) {
+			log_info("VE %s: started (init %d)", r->spec.id, (int)r->pid);
+			net_apply(b, r, NULL);
+		}
+		break;
+	case OP_STOP:
+		watch_init(b, r, 0);
+		log_info("VE %s: stopped", r->spec.id);
+		break;
+	case OP_PASSWD:
+		log_info("VE %s: root password updated", r->spec.id);
+		break;
+	default:
+		break;
+	}
+	drive(b, r);
+}
+
+/* What should the VE be doing: running? */
+static int
+wanted(const struct rve *r)
+{
+	return r->spec.state == VE_ACTIVE && r->spec.power_on && !r->halted;
+}
+
+/*
+ * With --pool, a VE runs only with addresses of that pool: an address
+ * routed anywhere else (the node's own uplink network, say) never goes
+ * onto a VE of this node.
+ */
+static int
+in_pool(struct be_real *b, struct rve *r)
+{
+	char a[16];
+
+	if (b->pool_mask == 0)
+		return 1;
+	for (size_t i = 0; i < r->spec.nips; i++)
+		if ((r->spec.ips[i] & b->pool_mask) != b->pool_net) {
+			if (!r->refused) {
+				ve_ipv4_fmt(r->spec.ips[i], a);
+				log_warnx("VE %s: address %s is outside this node's pool %s: not run",
+				    r->spec.id, a, b->c.pool);
+			}
+			return 0;
+		}
+	return 1;
+}
+
+static void
+drive(struct be_real *b, struct rve *r)
+{
+	char img[PATH_MAX];
+
+	if (r->op != OP_NONE || loop_now_ms() < r->next_try)
+		return;
+	if (r->refused) {
+		if (r->running)
+			push_op(b, r, OP_STOP);
+		return;
+	}
+	if (!r->known) {
+		ve_path(b, r->spec.id, "root.img", img, sizeof(img));
+		r->created = access(img, F_OK) == 0;
+		if (r->created) {
+			push_op(b, r, OP_STATUS);
+			return;
+		}
+		r->known = 1;
+	}
+	if (!r->created) {
+		push_op(b, r, OP_CREATE);
+		return;
+	}
+	if (r->running && (!wanted(r) || r->restart)) {
+		push_op(b, r, OP_STOP);
+		return;
+	}
+	if (!r->running && wanted(r)) {
+		push_op(b, r, OP_START);
+		return;
+	}
+	if (r->running && strcmp(r->crypt_done, r->spec.root_crypt) != 0) {
+		snprintf(r->crypt_done, sizeof(r->crypt_done), "%s", r->spec.root_crypt);
+		push_op(b, r, OP_PASSWD);
+	}
+}
+
+/* ---- counters ---- */
+
+static void
+acc_feed(struct acc *a, uint64_t raw)
+{
+	if (!a->primed) {
+		a->rep += raw;
+		a->last = raw;
+		a->primed = 1;
+		return;
+	}
+	/* A source that went down was re-created: its whole value is new. */
+	a->rep += raw >= a->last ? raw - a->last : raw;
+	a->last = raw;
+}
+
+static int
+cg_u64(struct be_real *b, const char *ctrl, const char *id, const char *file, uint64_t *v)
+{
+	char p[PATH_MAX];
+
+	return cg_path(p, sizeof(p), b->c.cgroup_root, b->ver, ctrl, id, file) == -1 ? -1 :
+	    read_u64_file(p, v);
+}
+
+static int
+frozen(struct be_real *b, const char *id)
+{
+	char p[PATH_MAX], s[64] = "";
+	ssize_t n;
+	int fd;
+
+	if (cg_path(p, sizeof(p), b->c.cgroup_root, b->ver, "freezer", id,
+	    b->ver == CG_V2 ? "cgroup.events" : "freezer.state") == -1 ||
+	    (fd = open(p, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, s, sizeof(s) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	s[n] = '\0';
+	return b->ver == CG_V2 ? strstr(s, "frozen 1") != NULL : strncmp(s, "THAWED", 6) != 0;
+}
 
 static void
 collect_one(struct be_real *b, struct rve *r)
 {
 	struct ve *v = r->v;
-	struct cg_cpu c;
-	size_t np;
-	uint64_t vm = 0, rss = 0;
+	char p[PATH_MAX];
+	struct statfs sf;
 
-	if (cg_read_cpu(b->c.cgroup_root, b->ver, r->spec.id, &c) == -1) {
-		if (errno == ENOENT) {
-			log_warnx("VE %s: its cgroup vanished; reported down until re-created",
-			    r->spec.id);
-			v->s.present = 0;
-			v->s.run = VE_RUN_DOWN;
-			rve_release(b, r, 1);
-			return;
+	if (r->running) {
+		struct cg_cpu c;
+		uint64_t x;
+
+		if (cg_read_cpu(b->c.cgroup_root, b->ver, r->spec.id, &c) == 0) {
+			acc_feed(&r->ctot, c.total_us);
+			acc_feed(&r->cuser, c.user_us);
+			acc_feed(&r->csys, c.sys_us);
+			cg_cpu_split(r->ctot.rep, r->cuser.rep, r->csys.rep, &r->user_rep,
+			    &r->sys_rep);
 		}
-		log_debug("VE %s: cpu: %s", r->spec.id, strerror(errno));
-		return;
-	}
-	{
-		uint64_t total = c.total_us >= r->base.total_us ? c.total_us - r->base.total_us : 0;
-		uint64_t ru = c.user_us >= r->base.user_us ? c.user_us - r->base.user_us : 0;
-		uint64_t rs = c.sys_us >= r->base.sys_us ? c.sys_us - r->base.sys_us : 0;
+		if (cg_u64(b, "pids", r->spec.id, "pids.current", &x) == 0)
+			v->s.nprocs = (uint32_t)x;
+		if (cg_u64(b, "memory", r->spec.id, b->ver == CG_V2 ? "memory.current" :
+		    "memory.usage_in_bytes", &x) == 0)
+			v->s.rss_bytes = v->s.vmem_bytes = x;
+		if (r->spec.nips == 1 && r->net_up) {
+			char vh[16];
+			uint64_t hrx, htx;
 
-		if (b->ver == CG_V2 && ru + rs == total) {
-			/* v2 scaled the split to the total already; keep it monotone anyway. */
-			if (ru >= r->user_rep && rs >= r->sys_rep) {
-				r->user_rep = ru;
-				r->sys_rep = rs;
-			} else
-				cg_cpu_split(total, ru, rs, &r->user_rep, &r->sys_rep);
-		} else
-			cg_cpu_split(total, ru, rs, &r->user_rep, &r->sys_rep);
-		v->s.cpu_throttled_us = c.throttled_us >= r->base.throttled_us ?
-		    c.throttled_us - r->base.throttled_us : 0;
-	}
-	if (cg_read_procs(b->c.cgroup_root, b->ver, r->spec.id, b->pids, MAX_PIDS, &np) == 0) {
-		for (size_t i = 0; i < np && i < MAX_PIDS; i++) {
-			uint64_t a, s;
-
-			if (proc_read_mem(b->c.proc_root, b->pids[i], &a, &s) == 0) {
-				vm += a;
-				rss += s;
+			net_vethname(r->spec.id, vh);
+			snprintf(p, sizeof(p), "/sys/class/net/%s/statistics/rx_bytes", vh);
+			if (read_u64_file(p, &hrx) == 0) {
+				snprintf(p, sizeof(p), "/sys/class/net/%s/statistics/tx_bytes", vh);
+				if (read_u64_file(p, &htx) == 0) {
+					/* The host side receives what the VE transmits. */
+					acc_feed(&r->tx[0], hrx);
+					acc_feed(&r->rx[0], htx);
+				}
 			}
 		}
-		v->s.nprocs = (uint32_t)np;
-		/* Running: live processes, not frozen (a suspended VE is frozen). */
-		v->s.run = np > 0 && r->spec.state == VE_ACTIVE ? VE_RUN_UP : VE_RUN_DOWN;
-	} else if (errno == ENOENT)
-		v->s.run = VE_RUN_DOWN;
-	v->s.vmem_bytes = vm;
-	v->s.rss_bytes = rss;
-	v->s.cpu_user_us = r->user_rep;
-	v->s.cpu_sys_us = r->sys_rep;
-	v->s.disk_bytes = r->disk_bytes;
-	v->s.start_us = r->start_us;
-
-	if (r->net_ready && r->spec.nips == 1 && !r->src_nft) {
-		char p[128], vh[16];
-		uint64_t hrx, htx;
-
-		net_vethname(r->spec.id, vh);
-		snprintf(p, sizeof(p), "/sys/class/net/%s/statistics/rx_bytes", vh);
-		if (read_u64_file(p, &hrx) == 0) {
-			snprintf(p, sizeof(p), "/sys/class/net/%s/statistics/tx_bytes", vh);
-			if (read_u64_file(p, &htx) == 0) {
-				/* The host side receives what the VE transmits. */
-				acc_feed(&r->tx[0], hrx);
-				acc_feed(&r->rx[0], htx);
-			}
-		}
-	} else if (r->net_ready && r->nft_seen) {
+	} else {
+		v->s.nprocs = 0;
+		v->s.rss_bytes = v->s.vmem_bytes = 0;
+		/* The next run's veth starts from zero. */
+		for (size_t i = 0; i < VE_MAX_IPS; i++)
+			r->rx[i].primed = r->tx[i].primed = 0;
+		r->ctot.primed = r->cuser.primed = r->csys.primed = 0;
+	}
+	if (r->spec.nips > 1 && r->nft_seen)
 		for (size_t i = 0; i < r->spec.nips; i++) {
 			acc_feed(&r->rx[i], r->nft_rx[i]);
 			acc_feed(&r->tx[i], r->nft_tx[i]);
 		}
-	}
+	ve_path(b, r->spec.id, "rootfs", p, sizeof(p));
+	if (r->created && statfs(p, &sf) == 0 && sf.f_type == 0xEF53)
+		v->s.disk_bytes = (uint64_t)(sf.f_blocks - sf.f_bfree) * (uint64_t)sf.f_bsize;
+	v->s.cpu_user_us = r->user_rep;
+	v->s.cpu_sys_us = r->sys_rep;
 	for (size_t i = 0; i < r->spec.nips; i++) {
 		v->s.rx_bytes[i] = r->rx[i].rep;
 		v->s.tx_bytes[i] = r->tx[i].rep;
 	}
-	v->s.present = 1;
+	v->s.start_us = r->start_us;
+	v->s.present = r->created;
+	if (r->running)
+		v->s.run = frozen(b, r->spec.id) ? VE_RUN_DOWN : VE_RUN_UP;
+	else if (wanted(r) || r->spec.state == VE_SUSPENDED)
+		v->s.run = VE_RUN_DOWN;
+	else
+		v->s.run = VE_RUN_UNKNOWN;	/* stopped by its owner: not "down" */
 }
 
 static void
@@ -428,7 +654,7 @@ nft_counter(void *arg, const char *name, uint64_t bytes)
 	struct be_real *b = arg;
 	char id[VE_ID_LEN + 1];
 	struct rve *r;
-	uint32_t ip;
+	uint32_t ip = 0;
 	int found, tx;
 	size_t pos;
 
@@ -438,13 +664,9 @@ nft_counter(void *arg, const char *name, uint64_t bytes)
 		return;
 	memcpy(id, name + 3, VE_ID_LEN);
 	id[VE_ID_LEN] = '\0';
-	if (strncmp(name + 12, "tx", 2) == 0)
-		tx = 1;
-	else if (strncmp(name + 12, "rx", 2) == 0)
-		tx = 0;
-	else
+	tx = strncmp(name + 12, "tx", 2) == 0;
+	if (!tx && strncmp(name + 12, "rx", 2) != 0)
 		return;
-	ip = 0;
 	for (int i = 15; i < 23; i++) {
 		char c = name[i];
 
@@ -475,35 +697,8 @@ nft_read_done(void *arg, int status, const char *out, size_t len)
 	struct be_real *b = arg;
 
 	b->nft_inflight = 0;
-	if (status != 0)
-		return;
-	if (nft_parse_counters(out, len, nft_counter, b) == -1)
+	if (status == 0 && nft_parse_counters(out, len, nft_counter, b) == -1)
 		log_warnx("%s: nft counters: not the JSON expected", __func__);
-}
-
-/* Retry the removal of cgroups whose processes had not died yet. */
-static void
-grave_tick(struct be_real *b, long long now)
-{
-	struct rve **pp = &b->grave;
-
-	while (*pp != NULL) {
-		struct rve *r = *pp;
-
-		(void)cg_kill(b->c.cgroup_root, b->ver, r->spec.id);
-		if (cg_remove(b->c.cgroup_root, b->ver, r->spec.id) == 0) {
-			log_info("VE %s: cgroup removed", r->spec.id);
-			*pp = r->next;
-			free(r);
-			continue;
-		}
-		if (!r->dead_logged && now - r->dead_since > GRAVE_LOG_MS) {
-			log_warnx("VE %s: cgroup still busy after %d s; retrying",
-			    r->spec.id, GRAVE_LOG_MS / 1000);
-			r->dead_logged = 1;
-		}
-		pp = &r->next;
-	}
 }
 
 static long long
@@ -512,145 +707,88 @@ collect_due(struct loop *l, long long id, void *arg)
 	struct be_real *b = arg;
 	int need_nft = 0;
 
-	/* Backwards: collect_one may release (and unlist) a gone VE. */
-	for (size_t i = b->n; i-- > 0;) {
+	for (size_t i = 0; i < b->n; i++) {
 		struct rve *r = b->all[i];
 
-		r->src_nft = r->spec.nips > 1;
-		need_nft |= r->src_nft && r->net_ready;
-		if (r->net_retry != 0 && loop_now_ms() >= r->net_retry) {
-			r->net_retry = 0;
-			net_apply(b, r, NULL);
-		}
+		need_nft |= r->spec.nips > 1;
+		drive(b, r);
 		collect_one(b, r);
 	}
-	if (need_nft && !b->nft_inflight) {
-		if (cmdq_push(b->q, (const char *const[]){ b->nft, "-j", "list", "counters",
-		    "table", "inet", NFT_TABLE, NULL }, NULL, 0, CMD_FRONT | CMD_QUIET,
-		    nft_read_done, b, b) == 0)
-			b->nft_inflight = 1;
-	}
-	grave_tick(b, loop_now_ms());
+	if (need_nft && !b->nft_inflight &&
+	    cmdq_push(b->q, (const char *const[]){ b->nft, "-j", "list", "counters", "table",
+	    "inet", NFT_TABLE, NULL }, NULL, 0, CMD_FRONT | CMD_QUIET, nft_read_done, b, b) == 0)
+		b->nft_inflight = 1;
 	return b->c.collect_ms;
-}
-
-static long long
-disk_due(struct loop *l, long long id, void *arg)
-{
-	struct be_real *b = arg;
-	int r;
-
-	if (b->n == 0)
-		return DISK_TICK_MS;
-	if (b->du_cur == NULL) {
-		char path[PATH_MAX];
-
-		if (b->du_next >= b->n)
-			b->du_next = 0;
-		b->du_cur = b->all[b->du_next++];
-		snprintf(path, sizeof(path), "%s/%s", b->c.ve_root, b->du_cur->spec.id);
-		if (du_start(b->du, path) == -1) {
-			if (errno != ENOENT)
-				log_debug("VE %s: disk: %s: %s", b->du_cur->spec.id, path,
-				    strerror(errno));
-			b->du_cur->disk_bytes = 0;
-			b->du_cur = NULL;
-			return DISK_TICK_MS;
-		}
-	}
-	if ((r = du_step(b->du, b->c.disk_budget)) != 0) {
-		if (r == 1)
-			b->du_cur->disk_bytes = du_bytes(b->du);
-		b->du_cur = NULL;
-	}
-	return DISK_TICK_MS;
 }
 
 /* ---- the backend operations ---- */
 
 static void
-rve_release(struct be_real *b, struct rve *r, int teardown)
+rve_free(struct be_real *b, struct rve *r)
 {
 	cmdq_cancel(b->q, r);
+	cmdq_cancel(b->lq, r);
 	list_remove(b, r);
-	if (r->v != NULL) {
+	if (r->pidfd != -1) {
+		loop_io_del(b->loop, r->pidfd);
+		close(r->pidfd);
+	}
+	if (r->v != NULL)
 		r->v->be = NULL;
-		r->v = NULL;
-	}
-	if (!teardown) {
-		free(r);
-		return;
-	}
-	/* The cgroup goes now if it can, else from the graveyard. */
-	(void)cg_kill(b->c.cgroup_root, b->ver, r->spec.id);
-	net_remove(b, &r->spec, r);
-	if (cg_remove(b->c.cgroup_root, b->ver, r->spec.id) == 0) {
-		free(r);
-		return;
-	}
-	r->dead_since = loop_now_ms();
-	r->next = b->grave;
-	b->grave = r;
+	free(r);
 }
 
-static int
-limits(struct be_real *b, struct rve *r)
+/* Stop the VE and erase its volume: queued, not cancellable, after what is queued. */
+static void
+destroy(struct be_real *b, const struct ve_spec *sp)
 {
-	unsigned w = cg_weight(r->spec.cpu_min_bogomips, b->node_bogomips);
+	struct buf t;
+	char vh[16], ifb[16];
 
-	if (cg_set_limits(b->c.cgroup_root, b->ver, r->spec.id, w,
-	    r->spec.mem_max_mb * 1000000ULL) == -1) {
-		log_debug("VE %s: some limits not set: %s", r->spec.id, strerror(errno));
-		return -1;
-	}
-	return 0;
+	buf_init(&t);
+	params(b, sp, &t);
+	if (cmdq_push(b->lq, (const char *const[]){ b->c.velxc, "destroy", sp->id, b->c.ve_root,
+	    NULL }, t.data, t.len, 0, NULL, NULL, NULL) == -1)
+		log_warnx("VE %s: cannot queue destroy", sp->id);
+	explicit_bzero(t.data, t.len);
+	buf_reset(&t);
+	nft_ve_delete(&t, sp);
+	(void)cmdq_push(b->q, (const char *const[]){ b->nft, "-f", "-", NULL }, t.data, t.len, 0,
+	    NULL, NULL, NULL);
+	buf_reset(&t);
+	net_vethname(sp->id, vh);
+	net_ifbname(sp->id, ifb);
+	buf_printf(&t, "link del %s\nlink del %s\n", vh, ifb);
+	(void)cmdq_push(b->q, (const char *const[]){ b->ip, "-force", "-batch", "-", NULL },
+	    t.data, t.len, CMD_QUIET, NULL, NULL, NULL);
+	buf_free(&t);
+	log_info("VE %s: stopping and erasing its volume", sp->id);
 }
 
 static int
 real_add(struct backend *be, struct ve *v)
 {
 	struct be_real *b = (struct be_real *)be;
-	char path[PATH_MAX];
 	struct rve *r;
-	int fresh;
 
-	/* A VE still in the graveyard under this id: finish burying it first. */
-	for (struct rve *g = b->grave; g != NULL; g = g->next)
-		if (strcmp(g->spec.id, v->spec.id) == 0)
-			return -1;
-	if (cg_create(b->c.cgroup_root, b->ver, v->spec.id, &fresh) == -1) {
-		log_warn("VE %s: cannot create its cgroup", v->spec.id);
-		return -1;
-	}
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return -1;
 	r->b = b;
 	r->v = v;
 	r->spec = v->spec;
+	r->pidfd = -1;
+	r->seq_done = v->spec.power_seq;
 	r->start_us = now_us();
-	if (!fresh) {
-		/* Adopted after an agent restart: count from now. */
-		(void)cg_read_cpu(b->c.cgroup_root, b->ver, v->spec.id, &r->base);
-		log_info("VE %s: adopted the running VE", v->spec.id);
-	}
 	if (list_insert(b, r) == -1) {
 		free(r);
 		return -1;
 	}
 	v->be = r;
-	(void)limits(b, r);
-	if (cg_freeze(b->c.cgroup_root, b->ver, v->spec.id,
-	    v->spec.state == VE_SUSPENDED) == -1 && v->spec.state == VE_SUSPENDED)
-		log_warn("VE %s: cannot freeze", v->spec.id);
-	if (mkdir(b->c.ve_root, 0711) == -1 && errno != EEXIST)
-		log_warn("%s: mkdir %s", __func__, b->c.ve_root);
-	snprintf(path, sizeof(path), "%s/%s", b->c.ve_root, v->spec.id);
-	if (mkdir(path, 0755) == -1 && errno != EEXIST)
-		log_warn("VE %s: mkdir %s", v->spec.id, path);
-	net_apply(b, r, NULL);
-	/* Counters, and whether it runs, are there from the first collection on. */
 	v->s.present = 0;
 	v->s.run = VE_RUN_UNKNOWN;
+	r->refused = !in_pool(b, r);
+	net_apply(b, r, NULL);
+	drive(b, r);
 	return 0;
 }
 
@@ -659,55 +797,44 @@ real_change(struct backend *be, struct ve *v, const struct ve_spec *old)
 {
 	struct be_real *b = (struct be_real *)be;
 	struct rve *r = v->be;
-	int rc = 0;
 
-	/* Addresses that stay keep their counters; new ones start at zero. */
-	{
-		struct acc rx[VE_MAX_IPS], tx[VE_MAX_IPS];
-		uint64_t nrx[VE_MAX_IPS], ntx[VE_MAX_IPS];
-
-		memset(rx, 0, sizeof(rx));
-		memset(tx, 0, sizeof(tx));
-		memset(nrx, 0, sizeof(nrx));
-		memset(ntx, 0, sizeof(ntx));
-		for (size_t i = 0; i < v->spec.nips; i++)
-			for (size_t j = 0; j < old->nips; j++)
-				if (v->spec.ips[i] == old->ips[j]) {
-					rx[i] = r->rx[j];
-					tx[i] = r->tx[j];
-					nrx[i] = r->nft_rx[j];
-					ntx[i] = r->nft_tx[j];
-				}
-		/* The source may switch (veth <-> nftables): re-prime, keep the sums. */
-		if ((v->spec.nips > 1) != (old->nips > 1))
-			for (size_t i = 0; i < VE_MAX_IPS; i++)
-				rx[i].primed = tx[i].primed = 0;
-		memcpy(r->rx, rx, sizeof(rx));
-		memcpy(r->tx, tx, sizeof(tx));
-		memcpy(r->nft_rx, nrx, sizeof(nrx));
-		memcpy(r->nft_tx, ntx, sizeof(ntx));
-	}
 	r->spec = v->spec;
-	if (limits(b, r) == -1)
-		rc = -1;
-	if (v->spec.state != old->state &&
-	    cg_freeze(b->c.cgroup_root, b->ver, v->spec.id,
-	    v->spec.state == VE_SUSPENDED) == -1) {
-		log_warn("VE %s: cannot %s", v->spec.id,
-		    v->spec.state == VE_SUSPENDED ? "freeze" : "thaw");
-		rc = -1;
-	}
+	r->refused = !in_pool(b, r);
+	if (v->spec.power_seq != old->power_seq)
+		r->halted = 0;
+	/* "restart" travels as a higher power_seq while power stays "running". */
+	if (v->spec.power_seq > r->seq_done && v->spec.power_on && r->running)
+		r->restart = 1;
+	/* What the container's config holds changes only with a new start. */
+	if (r->running && (v->spec.nips != old->nips ||
+	    memcmp(v->spec.ips, old->ips, v->spec.nips * sizeof(v->spec.ips[0])) != 0 ||
+	    v->spec.netmask != old->netmask || v->spec.gateway != old->gateway ||
+	    v->spec.ndns != old->ndns || memcmp(v->spec.dns, old->dns, sizeof(v->spec.dns)) != 0 ||
+	    strcmp(v->spec.hostname, old->hostname) != 0))
+		r->restart = 1;
+	if (r->running && (v->spec.mem_max_mb != old->mem_max_mb ||
+	    v->spec.cpu_min_bogomips != old->cpu_min_bogomips) &&
+	    cg_set_limits(b->c.cgroup_root, b->ver, v->spec.id,
+	    cg_weight(v->spec.cpu_min_bogomips, b->node_bogomips),
+	    v->spec.mem_max_mb * 1000000ULL) == -1)
+		log_warn("VE %s: limits not changed", v->spec.id);
+	for (size_t i = 0; i < VE_MAX_IPS; i++)
+		r->rx[i].primed = r->tx[i].primed = 0;
 	net_apply(b, r, old);
-	return rc;
+	drive(b, r);
+	return 0;
 }
 
 static void
 real_remove(struct backend *be, struct ve *v)
 {
 	struct be_real *b = (struct be_real *)be;
+	struct rve *r = v->be;
 
-	if (v->be != NULL)
-		rve_release(b, v->be, 1);
+	if (r == NULL)
+		return;
+	destroy(b, &r->spec);
+	rve_free(b, r);
 }
 
 static void
@@ -716,135 +843,37 @@ real_forget(struct backend *be, struct ve *v)
 	struct be_real *b = (struct be_real *)be;
 
 	if (v->be != NULL)
-		rve_release(b, v->be, 0);
+		rve_free(b, v->be);
 }
 
-/* An id found on the node: is it one of ours (live or being buried)? */
-static int
-known(struct be_real *b, const char *id)
-{
-	int found;
-
-	(void)find_pos(b, id, &found);
-	if (found)
-		return 1;
-	for (struct rve *g = b->grave; g != NULL; g = g->next)
-		if (strcmp(g->spec.id, id) == 0)
-			return 1;
-	return 0;
-}
-
-/* Tear down a VE this agent does not know, by its id alone. */
-static void
-reap(struct be_real *b, const char *id, const char *what)
-{
-	struct rve *r;
-
-	if (known(b, id) || (r = calloc(1, sizeof(*r))) == NULL)
-		return;
-	r->b = b;
-	memcpy(r->spec.id, id, VE_ID_LEN + 1);
-	log_info("VE %s: on this node (%s) but not assigned to it; removing", id, what);
-	rve_release(b, r, 1);
-}
-
-struct stale {
-	struct be_real	*b;
-	struct buf	 text;
-};
-
-static void
-stale_counter(void *arg, const char *name, uint64_t bytes)
-{
-	struct stale *st = arg;
-	char id[VE_ID_LEN + 1];
-	int found;
-
-	if (strncmp(name, "ve_", 3) != 0 || strlen(name) < 3 + VE_ID_LEN + 1)
-		return;
-	memcpy(id, name + 3, VE_ID_LEN);
-	id[VE_ID_LEN] = '\0';
-	if (!ve_id_valid(id))
-		return;
-	(void)find_pos(st->b, id, &found);
-	if (!found)
-		buf_printf(&st->text, "delete counter inet " NFT_TABLE " %s\n", name);
-}
-
-/* The counters of VEs this agent does not run (their rules are gone by now). */
-static void
-stale_done(void *arg, int status, const char *out, size_t len)
-{
-	struct be_real *b = arg;
-	struct stale st = { .b = b };
-	size_t off = 0;
-
-	if (status != 0)
-		return;
-	buf_init(&st.text);
-	(void)nft_parse_counters(out, len, stale_counter, &st);
-	/* In pieces that fit a pipe, each piece one transaction. */
-	while (off < st.text.len) {
-		size_t n = st.text.len - off;
-
-		if (n > CMD_MAX_IN) {
-			n = CMD_MAX_IN;
-			while (n > 0 && st.text.data[off + n - 1] != '\n')
-				n--;
-		}
-		(void)cmdq_push(b->q, (const char *const[]){ b->nft, "-f", "-", NULL },
-		    st.text.data + off, n, 0, NULL, NULL, NULL);
-		off += n;
-	}
-	buf_free(&st.text);
-}
-
-/*
- * After the first answer of the API: VEs left on the node by an earlier
- * run (removed from the API while the agent was away) are removed now.
- * Their root directories stay, as for any removal.
- */
+/* After the first answer of the API: volumes of VEs no longer assigned here go. */
 static void
 real_synced(struct backend *be)
 {
 	struct be_real *b = (struct be_real *)be;
-	char path[PATH_MAX];
 	struct dirent *de;
-	struct buf done;	/* "ID\n" of each VE reaped here */
 	DIR *d;
 
 	if (b->reaped)
 		return;
 	b->reaped = 1;
-	buf_init(&done);
-	if (b->ver == CG_V2)
-		snprintf(path, sizeof(path), "%s/vepanel", b->c.cgroup_root);
-	else
-		snprintf(path, sizeof(path), "%s/cpuacct/vepanel", b->c.cgroup_root);
-	if ((d = opendir(path)) != NULL) {
-		while ((de = readdir(d)) != NULL)
-			if (ve_id_valid(de->d_name) && !known(b, de->d_name)) {
-				buf_printf(&done, "%s\n", de->d_name);
-				reap(b, de->d_name, "cgroup");
-			}
-		closedir(d);
-	}
-	if ((d = opendir("/run/netns")) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			char line[VE_ID_LEN + 2];
+	if ((d = opendir(b->c.ve_root)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		struct ve_spec sp;
+		int found;
 
-			if (strncmp(de->d_name, "ve-", 3) != 0 || !ve_id_valid(de->d_name + 3))
-				continue;
-			snprintf(line, sizeof(line), "%s\n", de->d_name + 3);
-			if (strstr(buf_cstr(&done), line) == NULL)
-				reap(b, de->d_name + 3, "network namespace");
-		}
-		closedir(d);
+		if (!ve_id_valid(de->d_name))
+			continue;
+		(void)find_pos(b, de->d_name, &found);
+		if (found)
+			continue;
+		memset(&sp, 0, sizeof(sp));
+		memcpy(sp.id, de->d_name, VE_ID_LEN + 1);
+		log_info("VE %s: on this node but not assigned to it", sp.id);
+		destroy(b, &sp);
 	}
-	buf_free(&done);
-	/* Per-address counters are named by address: find the stale ones by listing. */
-	(void)cmdq_push(b->q, (const char *const[]){ b->nft, "-j", "list", "counters",
-	    "table", "inet", NFT_TABLE, NULL }, NULL, 0, CMD_QUIET, stale_done, b, b);
+	closedir(d);
 }
 
 static void
@@ -862,20 +891,11 @@ real_free(struct backend *be)
 		return;
 	if (b->collect_timer > 0)
 		loop_timer_del(b->loop, b->collect_timer);
-	if (b->disk_timer > 0)
-		loop_timer_del(b->loop, b->disk_timer);
-	cmdq_free(b->q);
 	while (b->n > 0)
-		rve_release(b, b->all[b->n - 1], 0);
-	while (b->grave != NULL) {
-		struct rve *r = b->grave;
-
-		b->grave = r->next;
-		free(r);
-	}
-	du_free(b->du);
+		rve_free(b, b->all[b->n - 1]);
+	cmdq_free(b->q);
+	cmdq_free(b->lq);
 	free(b->all);
-	free(b->pids);
 	free(b);
 }
 
@@ -903,15 +923,48 @@ find_tool(const char *name, char *out, size_t len)
 	return -1;
 }
 
+/* argv with text on stdin, waited for (only at start-up, before the loop runs). */
+static int
+run_now(const char *const argv[], const struct buf *t)
+{
+	int p[2], st;
+	pid_t pid;
+
+	if (t->oom || t->len > CMD_MAX_IN || pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(p[0], 0);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[0]);
+	if (write(p[1], t->data, t->len) != (ssize_t)t->len)
+		log_warn("nft: write");
+	close(p[1]);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 struct backend *
 be_real_new(struct loop *l, const struct be_real_conf *c, char *err, size_t errlen)
 {
 	struct be_real *b;
 	struct buf t;
-	uint64_t fwd;
 
 	if (geteuid() != 0) {
 		snprintf(err, errlen, "--backend real must run as root");
+		return NULL;
+	}
+	if (c->velxc == NULL || access(c->velxc, X_OK) == -1) {
+		snprintf(err, errlen, "velxc (the LXC worker) not found at %s: build with lxc-dev",
+		    c->velxc ? c->velxc : "(none)");
 		return NULL;
 	}
 	if ((b = calloc(1, sizeof(*b))) == NULL) {
@@ -932,29 +985,53 @@ be_real_new(struct loop *l, const struct be_real_conf *c, char *err, size_t errl
 		snprintf(err, errlen, "ip, tc and nft are needed: install iproute2 and nftables");
 		goto fail;
 	}
-	if ((b->q = cmdq_new(l, 15000)) == NULL || (b->du = du_new()) == NULL ||
-	    (b->pids = calloc(MAX_PIDS, sizeof(*b->pids))) == NULL) {
+	if ((b->q = cmdq_new(l, 15000)) == NULL || (b->lq = cmdq_new(l, OP_TIMEOUT_MS)) == NULL ||
+	    (b->collect_timer = loop_timer_add(l, c->collect_ms, collect_due, b)) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if ((b->collect_timer = loop_timer_add(l, c->collect_ms, collect_due, b)) == -1 ||
-	    (b->disk_timer = loop_timer_add(l, DISK_TICK_MS, disk_due, b)) == -1) {
-		snprintf(err, errlen, "out of memory");
+	if (mkdir(c->ve_root, 0711) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot make %s: %s", c->ve_root, strerror(errno));
 		goto fail;
 	}
 	buf_init(&t);
 	nft_base(&t);
-	if (cmdq_push(b->q, (const char *const[]){ b->nft, "-f", "-", NULL }, t.data, t.len,
-	    0, NULL, NULL, NULL) == -1) {
+	if (c->isolate)
+		nft_guard(&t);
+	/* Before any VE starts: the guard must hold, so this waits for nft. */
+	if (run_now((const char *const[]){ b->nft, "-f", "-", NULL }, &t) == -1) {
 		buf_free(&t);
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "nft could not load the base ruleset");
 		goto fail;
 	}
 	buf_free(&t);
-	if (read_u64_file("/proc/sys/net/ipv4/ip_forward", &fwd) == 0 && fwd == 0)
-		log_info("net.ipv4.ip_forward is 0: VEs reach this node only");
-	log_info("real backend: cgroup v%d at %s, VE roots in %s", b->ver, c->cgroup_root,
-	    c->ve_root);
+	/*
+	 * The whole pool has a route on the node: a VE's /32 via its veth,
+	 * every other address unreachable, so nothing for the pool leaves.
+	 */
+	if (c->pool != NULL) {
+		const char *sl = strchr(c->pool, '/');
+		const char *es;
+		long long len;
+
+		if (sl == NULL || ve_ipv4_parse(c->pool, (size_t)(sl - c->pool), &b->pool_net) == -1 ||
+		    (len = vep_strtonum(sl + 1, 8, 32, &es), es != NULL)) {
+			snprintf(err, errlen, "--pool %s is not A.B.C.D/N", c->pool);
+			goto fail;
+		}
+		b->pool_mask = len == 32 ? 0xffffffffu : ~(0xffffffffu >> len);
+		b->pool_net &= b->pool_mask;
+		buf_init(&t);
+		buf_printf(&t, "route replace unreachable %s\n", c->pool);
+		if (run_now((const char *const[]){ b->ip, "-batch", "-", NULL }, &t) == -1) {
+			buf_free(&t);
+			snprintf(err, errlen, "cannot route the pool %s as unreachable", c->pool);
+			goto fail;
+		}
+		buf_free(&t);
+	}
+	log_info("real backend: LXC through %s, cgroup v%d, volumes in %s%s", c->velxc, b->ver,
+	    c->ve_root, c->isolate ? ", VEs isolated (nothing forwarded)" : "");
 	return &b->be;
 fail:
 	real_free(&b->be);

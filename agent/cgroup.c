@@ -71,7 +71,7 @@ write_str(const char *path, const char *s)
 }
 
 /* ROOT/vepanel/ID/file (v2) or ROOT/ctrl/vepanel/ID/file (v1); file may be "". */
-static int
+int
 cg_path(char *out, size_t cap, const char *root, enum cg_ver v, const char *ctrl,
     const char *id, const char *file)
 {

@@ -67,6 +67,9 @@ int	cg_freeze(const char *root, enum cg_ver, const char *id, int frozen);
 int	cg_kill(const char *root, enum cg_ver, const char *id);
 /* Remove the VE's cgroup(s); 0, or -1 (EBUSY while processes linger). */
 int	cg_remove(const char *root, enum cg_ver, const char *id);
+/* ROOT/vepanel/ID/file (v2) or ROOT/ctrl/vepanel/ID/file (v1); 0 or -1. */
+int	cg_path(char *out, size_t cap, const char *root, enum cg_ver, const char *ctrl,
+	    const char *id, const char *file);
 /* 1 when the VE's cgroup exists. */
 int	cg_exists(const char *root, enum cg_ver, const char *id);
 

@@ -6,7 +6,7 @@ agent_libveagent_a_SOURCES = \
 	agent/loop.c agent/loop.h \
 	agent/http.c agent/http.h \
 	agent/expo.c agent/expo.h \
-	agent/sync.c agent/sync.h \
+	agent/sync.c agent/sync.h agent/sync_real.c \
 	agent/backend.h \
 	agent/be_sim.c \
 	agent/be_real.c \
@@ -21,6 +21,14 @@ sbin_PROGRAMS += agent/veagent
 agent_veagent_SOURCES = agent/main.c
 agent_veagent_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 agent_veagent_LDADD = $(AGENT_LIBS)
+
+# velxc: one operation on one real VE through liblxc, run by the agent as a child.
+if HAVE_LXC
+sbin_PROGRAMS += agent/velxc
+agent_velxc_SOURCES = agent/velxc.c
+agent_velxc_CFLAGS = $(AM_CFLAGS) $(LXC_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+agent_velxc_LDADD = $(LXC_LIBS) $(CURL_LIBS) $(JANSSON_LIBS)
+endif
 
 dist_man_MANS += man/veagent.8
 EXTRA_DIST += conf/systemd/veagent.service \

@@ -54,6 +54,9 @@ struct veagent {
 	const char	*cgroup_root;
 	const char	*fw_dir;
 	const char	*sim_down_file;
+	const char	*velxc, *template_dir, *default_template, *ve_api_url, *veinfo;
+	int		 allow_forward;
+	const char	*pool;
 	uint64_t	 bogomips_centi;
 	int		 foreground;
 	int		 check_only;
@@ -79,6 +82,8 @@ usage(void)
 	    "\t[--extra N] [--seed S] [--restart-prob P]\n"
 	    "\t[--ve-root DIR] [--cgroup-root DIR] [--firewall-dir DIR] [--bogomips X]\n"
 	    "\t[--sim-down-file FILE]\n"
+	    "\t[--velxc PATH] [--template-dir DIR] [--default-template CODE]\n"
+	    "\t[--ve-api-url URL] [--veinfo PATH] [--forward] [--pool A.B.C.D/N]\n"
 	    "\t[--log-level error|warn|info|debug] [-d] [-n]\n");
 }
 
@@ -401,37 +406,99 @@ cron(struct loop *l, long long id, void *arg)
 
 enum { O_NODE = 256, O_LISTEN, O_BACKEND, O_API, O_TOKEN, O_EXTRA, O_SEED,
 	O_RESTART, O_VEROOT, O_CGROOT, O_FWDIR, O_BOGO, O_LOGLEVEL, O_SIMDOWN, O_CAFILE, O_PIN,
-	O_INSECURE };
+	O_INSECURE, O_VELXC, O_TPLDIR, O_TPLDEF, O_VEAPI, O_VEINFO, O_FORWARD, O_POOL };
+
+static const struct option opts[] = {
+	{ "node", required_argument, NULL, O_NODE },
+	{ "listen", required_argument, NULL, O_LISTEN },
+	{ "backend", required_argument, NULL, O_BACKEND },
+	{ "api", required_argument, NULL, O_API },
+	{ "token-file", required_argument, NULL, O_TOKEN },
+	{ "extra", required_argument, NULL, O_EXTRA },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "restart-prob", required_argument, NULL, O_RESTART },
+	{ "ve-root", required_argument, NULL, O_VEROOT },
+	{ "cgroup-root", required_argument, NULL, O_CGROOT },
+	{ "firewall-dir", required_argument, NULL, O_FWDIR },
+	{ "bogomips", required_argument, NULL, O_BOGO },
+	{ "log-level", required_argument, NULL, O_LOGLEVEL },
+	{ "sim-down-file", required_argument, NULL, O_SIMDOWN },
+	{ "ca-file", required_argument, NULL, O_CAFILE },
+	{ "pin-pubkey", required_argument, NULL, O_PIN },
+	{ "insecure", no_argument, NULL, O_INSECURE },
+	{ "velxc", required_argument, NULL, O_VELXC },
+	{ "template-dir", required_argument, NULL, O_TPLDIR },
+	{ "default-template", required_argument, NULL, O_TPLDEF },
+	{ "ve-api-url", required_argument, NULL, O_VEAPI },
+	{ "veinfo", required_argument, NULL, O_VEINFO },
+	{ "forward", no_argument, NULL, O_FORWARD },
+	{ "pool", required_argument, NULL, O_POOL },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The API connection's and the real backend's flags; 1 when ch was one of them. */
+static int
+parse_real_flag(struct veagent *va, int ch)
+{
+	const char *es;
+
+	switch (ch) {
+		case O_CAFILE:
+			va->ca_file = optarg;
+			break;
+		case O_PIN:
+			va->pin = optarg;
+			break;
+		case O_INSECURE:
+			va->insecure = 1;
+			break;
+		case O_VELXC:
+			va->velxc = optarg;
+			break;
+		case O_TPLDIR:
+			va->template_dir = optarg;
+			break;
+		case O_TPLDEF:
+			va->default_template = optarg;
+			break;
+		case O_VEAPI:
+			va->ve_api_url = optarg;
+			break;
+		case O_VEINFO:
+			va->veinfo = optarg;
+			break;
+		case O_FORWARD:
+			va->allow_forward = 1;
+			break;
+		case O_POOL: {
+			const char *sl = strchr(optarg, '/');
+			uint32_t a;
+
+			es = "missing";
+			if (sl != NULL && ve_ipv4_parse(optarg, (size_t)(sl - optarg), &a) == 0)
+				(void)vep_strtonum(sl + 1, 8, 32, &es);
+			if (es != NULL)
+				die("--pool %s is not an IPv4 network A.B.C.D/N (N 8..32)", optarg);
+			va->pool = optarg;
+			break;
+		}
+	default:
+		return 0;
+	}
+	return 1;
+}
 
 static void
 parse_flags(struct veagent *va, int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "node", required_argument, NULL, O_NODE },
-		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "backend", required_argument, NULL, O_BACKEND },
-		{ "api", required_argument, NULL, O_API },
-		{ "token-file", required_argument, NULL, O_TOKEN },
-		{ "extra", required_argument, NULL, O_EXTRA },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "restart-prob", required_argument, NULL, O_RESTART },
-		{ "ve-root", required_argument, NULL, O_VEROOT },
-		{ "cgroup-root", required_argument, NULL, O_CGROOT },
-		{ "firewall-dir", required_argument, NULL, O_FWDIR },
-		{ "bogomips", required_argument, NULL, O_BOGO },
-		{ "log-level", required_argument, NULL, O_LOGLEVEL },
-		{ "sim-down-file", required_argument, NULL, O_SIMDOWN },
-		{ "ca-file", required_argument, NULL, O_CAFILE },
-		{ "pin-pubkey", required_argument, NULL, O_PIN },
-		{ "insecure", no_argument, NULL, O_INSECURE },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *es, *backend = NULL;
 	int ch;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":dnh", opts, NULL)) != -1) {
+		if (parse_real_flag(va, ch))
+			continue;
 		switch (ch) {
 		case O_NODE:
 			va->node = optarg;
@@ -479,15 +546,6 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 			break;
 		case O_SIMDOWN:
 			va->sim_down_file = optarg;
-			break;
-		case O_CAFILE:
-			va->ca_file = optarg;
-			break;
-		case O_PIN:
-			va->pin = optarg;
-			break;
-		case O_INSECURE:
-			va->insecure = 1;
 			break;
 		case O_BOGO:
 			if (vep_parse_fixed(optarg, strlen(optarg), 2, &va->bogomips_centi) == -1 ||
@@ -557,6 +615,38 @@ block_signals(sigset_t *set)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* The real backend from the flags; NULL with a sentence in err. */
+static struct backend *
+real_backend(struct veagent *va, char *err, size_t errlen)
+{
+	struct be_real_conf rc_ = {
+		.cgroup_root = va->cgroup_root,
+		.proc_root = "/proc",
+		.ve_root = va->ve_root,
+		.fw_dir = va->fw_dir,
+		.bogomips_centi = va->bogomips_centi,
+		.ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN),
+		.collect_ms = 1000,
+		.disk_budget = 2000,
+		.velxc = va->velxc,
+		.template_dir = va->template_dir,
+		.default_template = va->default_template,
+		.api = va->api,
+		.node = va->node,
+		.token_file = va->token_file,
+		.ve_api_url = va->ve_api_url ? va->ve_api_url : va->api,
+		.veinfo = va->veinfo,
+		.isolate = !va->allow_forward,
+		.pool = va->pool,
+		.stop_timeout_s = 10,
+	};
+	if (va->check_only) {
+		if (geteuid() != 0)
+			die("--backend real needs root");
+	}
+	return be_real_new(va->loop, &rc_, err, errlen);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -577,6 +667,10 @@ main(int argc, char *argv[])
 	va.ve_root = "/var/lib/vepanel/ve";
 	va.cgroup_root = "/sys/fs/cgroup";
 	va.fw_dir = VEP_SYSCONFDIR "/firewall";
+	va.velxc = VEP_SBINDIR "/velxc";
+	va.template_dir = "/var/lib/vepanel/templates";
+	va.default_template = "debian-12";
+	va.veinfo = VEP_BINDIR "/veinfo";
 	parse_flags(&va, argc, argv);
 
 	if (va.bogomips_centi == 0 && (va.bogomips_centi = read_bogomips()) == 0)
@@ -596,24 +690,8 @@ main(int argc, char *argv[])
 		va.be = be_sim_new(&sc);
 		if (va.be == NULL)
 			die("out of memory");
-	} else {
-		struct be_real_conf rc_ = {
-			.cgroup_root = va.cgroup_root,
-			.proc_root = "/proc",
-			.ve_root = va.ve_root,
-			.fw_dir = va.fw_dir,
-			.bogomips_centi = va.bogomips_centi,
-			.ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN),
-			.collect_ms = 1000,
-			.disk_budget = 2000,
-		};
-		if (va.check_only) {
-			if (geteuid() != 0)
-				die("--backend real needs root");
-		}
-		if ((va.be = be_real_new(va.loop, &rc_, err, sizeof(err))) == NULL)
-			die("%s", err);
-	}
+	} else if ((va.be = real_backend(&va, err, sizeof(err))) == NULL)
+		die("%s", err);
 	if (va.check_only) {
 		printf("veagent: configuration OK (node %s, backend %s)\n", va.node,
 		    va.be->ops->name);

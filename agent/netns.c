@@ -28,7 +28,7 @@ net_nsname(const char *id, char out[16])
 void
 net_vethname(const char *id, char out[16])
 {
-	snprintf(out, 16, "vh%.8s", id);
+	snprintf(out, 16, "vep%.8s", id);
 }
 
 static int
@@ -162,6 +162,71 @@ void
 net_tc_ns(struct buf *b, const struct ve_spec *sp)
 {
 	tbf(b, "eth0", net_out_kbps(sp));
+}
+
+void
+net_ifbname(const char *id, char out[16])
+{
+	snprintf(out, 16, "vfb%.8s", id);
+}
+
+void
+net_lxc_host_batch(struct buf *b, const struct ve_spec *sp, const struct ve_spec *old)
+{
+	char vh[16], ifb[16], a[16], gw[16];
+
+	net_vethname(sp->id, vh);
+	net_ifbname(sp->id, ifb);
+	ve_ipv4_fmt(sp->gateway ? sp->gateway : 0xa9fe0101u, gw);	/* 169.254.1.1 */
+	buf_printf(b, "addr replace %s/32 dev %s scope link\n", gw, vh);
+	for (size_t i = 0; i < sp->nips; i++) {
+		ve_ipv4_fmt(sp->ips[i], a);
+		buf_printf(b, "route replace %s/32 dev %s scope link src %s\n", a, vh, gw);
+	}
+	if (old != NULL)
+		for (size_t i = 0; i < old->nips; i++)
+			if (!has_ip(sp, old->ips[i])) {
+				ve_ipv4_fmt(old->ips[i], a);
+				buf_printf(b, "route del %s/32 dev %s\n", a, vh);
+			}
+	/* The VE's upload is shaped on an ifb device its veth's ingress feeds. */
+	if (net_out_kbps(sp))
+		buf_printf(b, "link add %s type ifb\nlink set %s up\n", ifb, ifb);
+	else
+		buf_printf(b, "link del %s\n", ifb);
+}
+
+void
+net_tc_lxc(struct buf *b, const struct ve_spec *sp)
+{
+	char vh[16], ifb[16];
+
+	net_vethname(sp->id, vh);
+	net_ifbname(sp->id, ifb);
+	tbf(b, vh, net_in_kbps(sp));
+	if (net_out_kbps(sp) == 0) {
+		buf_printf(b, "qdisc del dev %s ingress\n", vh);
+		return;
+	}
+	/* u32 (matchall is not in every kernel); re-made whole, so it is idempotent. */
+	buf_printf(b, "qdisc del dev %s ingress\nqdisc add dev %s handle ffff: ingress\n"
+	    "filter add dev %s parent ffff: protocol all prio 1 u32 match u32 0 0 "
+	    "action mirred egress redirect dev %s\n", vh, vh, vh, ifb);
+	tbf(b, ifb, net_out_kbps(sp));
+}
+
+void
+nft_guard(struct buf *b)
+{
+	buf_puts(b,
+	    "add table inet " NFT_TABLE "\n"
+	    "add chain inet " NFT_TABLE " guard_fwd { type filter hook forward priority -10; policy accept; }\n"
+	    "flush chain inet " NFT_TABLE " guard_fwd\n"
+	    "add rule inet " NFT_TABLE " guard_fwd iifname \"vep*\" drop\n"
+	    "add rule inet " NFT_TABLE " guard_fwd iifname \"vfb*\" drop\n"
+	    "add chain inet " NFT_TABLE " guard_pre { type filter hook prerouting priority -300; policy accept; }\n"
+	    "flush chain inet " NFT_TABLE " guard_pre\n"
+	    "add rule inet " NFT_TABLE " guard_pre iifname \"vep*\" meta nfproto ipv6 drop\n");
 }
 
 void

@@ -44,6 +44,21 @@ void	net_tc_host(struct buf *, const struct ve_spec *);
 /* `tc -n ve-<VEID> -force -batch -` lines for eth0 (VE outbound). */
 void	net_tc_ns(struct buf *, const struct ve_spec *);
 
+/* "vfb<VEID>": the ifb device that shapes a real VE's upload. */
+void	net_ifbname(const char *id, char out[16]);
+/*
+ * Host side of a real (LXC) VE's veth, after each start: the gateway
+ * address, a /32 route per address, the ifb device when the upload is
+ * shaped.  `ip -force -batch -` text.
+ */
+void	net_lxc_host_batch(struct buf *, const struct ve_spec *, const struct ve_spec *old);
+/* `tc -force -batch -` text: download tbf on the veth, upload tbf on the ifb. */
+void	net_tc_lxc(struct buf *, const struct ve_spec *);
+/*
+ * The isolation of a node whose VEs must not reach other hosts: nothing
+ * from a VE interface is forwarded, no IPv6 from a VE.  `nft -f -` text.
+ */
+void	nft_guard(struct buf *);
 /* The table, its maps and base chains; idempotent `nft -f -` text. */
 void	nft_base(struct buf *);
 /*

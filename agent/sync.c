@@ -153,7 +153,7 @@ parse_entry(json_t *e, struct ve_spec *sp, char *why, size_t whylen)
 		snprintf(why, whylen, "firewall_file must be null unless firewall is file");
 		return -1;
 	}
-	return 0;
+	return sync_parse_real(e, sp, why, whylen);
 }
 
 struct ent {

@@ -26,6 +26,10 @@ int	sync_parse(const char *text, size_t len, const char *node,
 	    struct ve_spec **out, size_t *nout, size_t *nbad,
 	    char *err, size_t errlen);
 
+/* The optional fields of the real backend (sync_real.c); 0, or -1 with why. */
+typedef struct json_t json_t;
+int	sync_parse_real(json_t *entry, struct ve_spec *, char *why, size_t whylen);
+
 struct loop;
 struct sync;
 

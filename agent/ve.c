@@ -114,7 +114,14 @@ ve_spec_differs(const struct ve_spec *a, const struct ve_spec *b)
 	    a->net_out_bw_max_kbps != b->net_out_bw_max_kbps ||
 	    a->firewall != b->firewall ||
 	    strcmp(a->firewall_file, b->firewall_file) != 0 ||
-	    a->throttle_kbps != b->throttle_kbps)
+	    a->throttle_kbps != b->throttle_kbps ||
+	    strcmp(a->template, b->template) != 0 ||
+	    strcmp(a->root_crypt, b->root_crypt) != 0 ||
+	    strcmp(a->hostname, b->hostname) != 0 ||
+	    a->netmask != b->netmask || a->gateway != b->gateway ||
+	    a->ndns != b->ndns || memcmp(a->dns, b->dns, a->ndns * sizeof(a->dns[0])) != 0 ||
+	    a->always_on != b->always_on || a->power_on != b->power_on ||
+	    a->power_seq != b->power_seq || a->login != b->login)
 		return 1;
 	return 0;
 }

@@ -13,6 +13,12 @@
 #define VE_ID_LEN	8	/* 8 upper-case hex digits */
 #define VE_MAX_IPS	32	/* more than any plan sells */
 #define VE_FWFILE_MAX	64
+#define VE_TEMPLATE_MAX	32
+#define VE_CRYPT_MAX	127
+#define VE_HOSTNAME_MAX	63
+#define VE_MAX_DNS	3
+
+enum { VE_LOGIN_SSH = 1, VE_LOGIN_TELNET = 2, VE_LOGIN_RSH = 4, VE_LOGIN_X11 = 8 };
 
 enum ve_state { VE_ACTIVE = 0, VE_SUSPENDED };
 
@@ -32,6 +38,20 @@ struct ve_spec {
 	enum ve_fw	 firewall;
 	char		 firewall_file[VE_FWFILE_MAX + 1];	/* "" unless FW_FILE */
 	uint64_t	 throttle_kbps;
+	/*
+	 * What a real VE is made of (SPEC section 9); optional in the API's
+	 * answer, so an older panel still drives the sim backend.
+	 */
+	char		 template[VE_TEMPLATE_MAX + 1];	/* "" when not given */
+	char		 root_crypt[VE_CRYPT_MAX + 1];	/* "" when null */
+	char		 hostname[VE_HOSTNAME_MAX + 1];
+	uint32_t	 netmask, gateway;	/* host order; 0 when not given */
+	size_t		 ndns;
+	uint32_t	 dns[VE_MAX_DNS];
+	int		 always_on;
+	int		 power_on;		/* "running" (the default) or "stopped" */
+	uint64_t	 power_seq;
+	unsigned	 login;			/* VE_LOGIN_* bits */
 };
 
 /*

@@ -36,6 +36,7 @@
 #include "rating.h"
 #include "log.h"
 #include "util.h"
+#include "vepctl_template.h"
 
 struct vepctl {
 	struct conf	*conf;
@@ -482,6 +483,7 @@ static const struct {
 	{ "node", "add", cmd_node_add, "node add NAME URL [--token-file FILE]" },
 	{ "ip-pool", "add", cmd_pool_add, "ip-pool add NAME NET/LEN --gateway G --dns D1[,D2] [--range A-B] [--node N]" },
 	{ "template", "add", cmd_template_add, "template add CODE --name N [--file ROOTFS.tar.zst] [--login ssh,x11]" },
+	{ "template", "build", NULL, "template build CODE --name N [--suite S] [--include P,...] [--dir DIR | --out FILE]" },
 	{ "invoice", "run", cmd_invoice_run, "invoice run --period YYYY-MM   invoices for a closed month, notes for late usage" },
 	{ "admin", "set", cmd_admin_set, "admin set NAME --password-file FILE" },
 };
@@ -514,6 +516,9 @@ main(int argc, char **argv)
 	}
 	if (argc < 1)
 		usage();
+	/* Needs no database: before the table. */
+	if (argc >= 2 && strcmp(argv[0], "template") == 0 && strcmp(argv[1], "build") == 0)
+		return vepctl_template_build(argc - 2, argv + 2);
 	v.argc = argc;
 	v.argv = argv;
 	for (size_t i = 0; i < nitems(cmds); i++) {

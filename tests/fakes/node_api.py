@@ -35,6 +35,7 @@ class FakeNodeApi:
         self.status = 200      # set to e.g. 503 to play an API that is down
         self.raw = None        # bytes to send instead of the JSON document
         self.requests = 0
+        self.tokens = {}       # ve_id -> the last VE token made by POST .../token
         self.lock = threading.Lock()
         outer = self
 
@@ -59,6 +60,29 @@ class FakeNodeApi:
                     else:
                         code = 200
                         body = json.dumps({"node": outer.node, "ves": outer.ves}).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                # POST /api/v1/nodes/{node}/ves/{id}/token (issue 14 contract, 2)
+                with outer.lock:
+                    parts = self.path.split("/")
+                    ok = (self.headers.get("Authorization") == "Bearer " + outer.token and
+                          len(parts) == 8 and parts[1:5] == ["api", "v1", "nodes", outer.node]
+                          and parts[5] == "ves" and parts[7] == "token" and
+                          any(e.get("ve_id") == parts[6] for e in outer.ves))
+                    if ok:
+                        tok = "ve-%s-%d" % (parts[6], len(outer.tokens) + 1)
+                        outer.tokens[parts[6]] = tok
+                        code, body = 201, json.dumps({"token": tok}).encode()
+                    else:
+                        code, body = 404, b'{"error":{"message":"not found"}}'
+                n = int(self.headers.get("Content-Length") or 0)
+                if n:
+                    self.rfile.read(n)
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

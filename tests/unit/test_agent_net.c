@@ -33,7 +33,7 @@ START_TEST(test_names)
 	net_nsname("0000002A", a);
 	ck_assert_str_eq(a, "ve-0000002A");
 	net_vethname("0000002A", a);
-	ck_assert_str_eq(a, "vh0000002A");	/* fits IFNAMSIZ */
+	ck_assert_str_eq(a, "vep0000002A");	/* fits IFNAMSIZ */
 	nft_counter_name("0000002A", 0x0ac80002, 1, b);
 	ck_assert_str_eq(b, "ve_0000002A_tx_0ac80002");
 }
@@ -48,24 +48,24 @@ START_TEST(test_host_batch)
 	net_host_batch(&b, &s, NULL, 1, 1);
 	ck_assert_str_eq(buf_cstr(&b),
 	    "netns add ve-0000002A\n"
-	    "link add vh0000002A type veth peer name eth0 netns ve-0000002A\n"
-	    "link set vh0000002A addrgenmode none\n"
-	    "link set vh0000002A up\n"
-	    "addr replace 169.254.1.1/32 dev vh0000002A scope link\n"
-	    "route replace 10.200.0.2/32 dev vh0000002A scope link\n"
-	    "route replace 10.200.0.3/32 dev vh0000002A scope link\n");
+	    "link add vep0000002A type veth peer name eth0 netns ve-0000002A\n"
+	    "link set vep0000002A addrgenmode none\n"
+	    "link set vep0000002A up\n"
+	    "addr replace 169.254.1.1/32 dev vep0000002A scope link\n"
+	    "route replace 10.200.0.2/32 dev vep0000002A scope link\n"
+	    "route replace 10.200.0.3/32 dev vep0000002A scope link\n");
 	/* A change: an address fewer, suspended, nothing to create. */
 	buf_reset(&b);
 	s.state = VE_SUSPENDED;
 	net_host_batch(&b, &s, &old, 0, 0);
 	ck_assert_str_eq(buf_cstr(&b),
-	    "link set vh0000002A addrgenmode none\n"
-	    "link set vh0000002A up\n"
-	    "addr replace 169.254.1.1/32 dev vh0000002A scope link\n"
-	    "route replace 10.200.0.2/32 dev vh0000002A scope link\n"
-	    "route replace 10.200.0.3/32 dev vh0000002A scope link\n"
-	    "route del 10.200.0.4/32 dev vh0000002A\n"
-	    "link set vh0000002A down\n");
+	    "link set vep0000002A addrgenmode none\n"
+	    "link set vep0000002A up\n"
+	    "addr replace 169.254.1.1/32 dev vep0000002A scope link\n"
+	    "route replace 10.200.0.2/32 dev vep0000002A scope link\n"
+	    "route replace 10.200.0.3/32 dev vep0000002A scope link\n"
+	    "route del 10.200.0.4/32 dev vep0000002A\n"
+	    "link set vep0000002A down\n");
 	buf_free(&b);
 }
 END_TEST
@@ -94,19 +94,19 @@ static const struct {
 	uint64_t	 want_in, want_out;
 	const char	*host, *ns;
 } tc_rows[] = {
-	{ 0, 0, 0, 0, 0, 0, "qdisc del dev vh0000002A root\n", "qdisc del dev eth0 root\n" },
+	{ 0, 0, 0, 0, 0, 0, "qdisc del dev vep0000002A root\n", "qdisc del dev eth0 root\n" },
 	{ 0, 0, 10000, 0, 10000, 10000,
-	    "qdisc replace dev vh0000002A root tbf rate 10000kbit burst 25000 latency 50ms\n",
+	    "qdisc replace dev vep0000002A root tbf rate 10000kbit burst 25000 latency 50ms\n",
 	    "qdisc replace dev eth0 root tbf rate 10000kbit burst 25000 latency 50ms\n" },
 	{ 2000, 0, 10000, 0, 2000, 10000,
-	    "qdisc replace dev vh0000002A root tbf rate 2000kbit burst 5000 latency 50ms\n",
+	    "qdisc replace dev vep0000002A root tbf rate 2000kbit burst 5000 latency 50ms\n",
 	    "qdisc replace dev eth0 root tbf rate 10000kbit burst 25000 latency 50ms\n" },
 	{ 0, 64, 0, 0, 0, 64,
-	    "qdisc del dev vh0000002A root\n",
+	    "qdisc del dev vep0000002A root\n",
 	    "qdisc replace dev eth0 root tbf rate 64kbit burst 3200 latency 50ms\n" },
 	/* a billing throttle caps both ways below the order's maximum */
 	{ 2000, 0, 10000, 512, 512, 512,
-	    "qdisc replace dev vh0000002A root tbf rate 512kbit burst 3200 latency 50ms\n",
+	    "qdisc replace dev vep0000002A root tbf rate 512kbit burst 3200 latency 50ms\n",
 	    "qdisc replace dev eth0 root tbf rate 512kbit burst 3200 latency 50ms\n" },
 };
 
@@ -138,7 +138,7 @@ static const struct {
 	const char	*has;		/* must appear */
 	const char	*hasnot;	/* must not appear */
 } fw_rows[] = {
-	{ FW_OPEN, NULL, 0, "add element inet vepanel fw_in { \"vh0000002A\" : jump ve_0000002A_fwin }",
+	{ FW_OPEN, NULL, 0, "add element inet vepanel fw_in { \"vep0000002A\" : jump ve_0000002A_fwin }",
 	    "ve_0000002A_fwin drop" },
 	{ FW_NONE, NULL, 0, "flush chain inet vepanel ve_0000002A_fwin\n", "fwin ct state" },
 	{ FW_CLIENT, NULL, 0, "add rule inet vepanel ve_0000002A_fwin tcp dport 22 accept\n"
@@ -176,7 +176,7 @@ START_TEST(test_nft_ve)
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),
 	    "ve_0000002A_fwout ip saddr != { 10.200.0.2, 10.200.0.3 } drop\n"));
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),
-	    "add element inet vepanel acct_rx { \"vh0000002A\" : jump ve_0000002A_rx }\n"));
+	    "add element inet vepanel acct_rx { \"vep0000002A\" : jump ve_0000002A_rx }\n"));
 	buf_free(&b);
 }
 END_TEST
@@ -199,8 +199,8 @@ START_TEST(test_nft_change_and_delete)
 	buf_reset(&b);
 	nft_ve_delete(&b, &s);
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),
-	    "add element inet vepanel fw_out { \"vh0000002A\" : jump ve_0000002A_fwout }\n"
-	    "delete element inet vepanel fw_out { \"vh0000002A\" }\n"
+	    "add element inet vepanel fw_out { \"vep0000002A\" : jump ve_0000002A_fwout }\n"
+	    "delete element inet vepanel fw_out { \"vep0000002A\" }\n"
 	    "flush chain inet vepanel ve_0000002A_fwout\n"
 	    "delete chain inet vepanel ve_0000002A_fwout\n"));
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b),

@@ -35,6 +35,13 @@
 #define OK2 ENTRY("\"0000002B\"", "\"suspended\"", "[\"192.0.2.11\",\"192.0.2.12\"]", "5000", \
 	"\"file\"", "\"web-only\"", "")
 
+/* Every field of the real backend, valid. */
+#define REAL ",\"template\":\"debian-12\",\"root_crypt\":\"$6$salt$hash.hash/x\"," \
+	"\"netmask\":\"255.255.255.0\",\"gateway\":\"198.51.100.1\"," \
+	"\"dns_servers\":[\"198.51.100.1\",\"198.51.100.2\"],\"always_on\":true," \
+	"\"login\":[\"ssh\",\"x11\"],\"power\":\"stopped\",\"power_seq\":7," \
+	"\"hostname\":\"www.example.net\""
+
 static const struct {
 	const char	*entry;
 	int		 n;		/* VEs accepted */
@@ -87,6 +94,26 @@ static const struct {
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"file\"", "\"../x\"", ""), 1, 1 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"file\"", "\".hidden\"", ""), 1, 1 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "\"web-only\"", ""), 1, 1 },
+	/* the real backend's fields (issue 14): optional, each checked when present */
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", REAL), 2, 0 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"root_crypt\":null"), 2, 0 },
+	/* the panel's "" for a VE without addresses or template: not given */
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null",
+	    ",\"template\":\"\",\"netmask\":\"\",\"gateway\":\"\",\"hostname\":\"WWW.Example.NET\""), 2, 0 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"template\":\"Debian\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"template\":\"../x\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"root_crypt\":\"secret\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"root_crypt\":\"$6$ab:cd$ef\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"root_crypt\":\"$6$ab\\ncd$ef\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"netmask\":\"255.0.255.0\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"gateway\":\"gw\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null",
+	    ",\"dns_servers\":[\"1.1.1.1\",\"1.1.1.2\",\"1.1.1.3\",\"1.1.1.4\"]"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"always_on\":\"yes\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"login\":[\"ftp\"]"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"power\":\"off\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"power_seq\":-1"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"hostname\":\"bad_host\""), 1, 1 },
 	/* not an object; a duplicate of the first VE */
 	{ "[]", 1, 1 },
 	{ "null", 1, 1 },
@@ -137,6 +164,38 @@ START_TEST(test_fields)
 	ck_assert_str_eq(v[1].firewall_file, "web-only");
 	ck_assert(!ve_spec_differs(&v[1], &v[1]));
 	ck_assert(ve_spec_differs(&v[0], &v[1]));
+	free(v);
+}
+END_TEST
+
+START_TEST(test_real_fields)
+{
+	struct ve_spec *v = NULL, old;
+	size_t n, nbad;
+	char err[256];
+	const char *doc = "{\"node\":\"n1\",\"ves\":[" ENTRY("\"0000002B\"", "\"active\"",
+	    "[\"198.51.100.10\"]", "300", "\"open\"", "null", REAL) "]}";
+
+	ck_assert_int_eq(sync_parse(doc, strlen(doc), "n1", &v, &n, &nbad, err, sizeof(err)), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0].template, "debian-12");
+	ck_assert_str_eq(v[0].root_crypt, "$6$salt$hash.hash/x");
+	ck_assert_uint_eq(v[0].netmask, 0xffffff00);
+	ck_assert_uint_eq(v[0].gateway, 0xc6336401);
+	ck_assert_uint_eq(v[0].ndns, 2);
+	ck_assert_uint_eq(v[0].dns[1], 0xc6336402);
+	ck_assert_int_eq(v[0].always_on, 1);
+	ck_assert_uint_eq(v[0].login, VE_LOGIN_SSH | VE_LOGIN_X11);
+	ck_assert_int_eq(v[0].power_on, 0);
+	ck_assert_uint_eq(v[0].power_seq, 7);
+	ck_assert_str_eq(v[0].hostname, "www.example.net");
+	/* A changed hash or power_seq is a change the agent applies. */
+	old = v[0];
+	old.root_crypt[4] = 'X';
+	ck_assert(ve_spec_differs(&old, &v[0]));
+	old = v[0];
+	old.power_seq++;
+	ck_assert(ve_spec_differs(&old, &v[0]));
 	free(v);
 }
 END_TEST
@@ -255,6 +314,7 @@ main(void)
 	TCase *tc = tcase_create("sync");
 	tcase_add_loop_test(tc, test_entries, 0, (int)nitems(entry_rows));
 	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_real_fields);
 	tcase_add_loop_test(tc, test_documents, 0, (int)nitems(doc_rows));
 	tcase_add_test(tc, test_producer_roundtrip);
 	tcase_add_loop_test(tc, test_token_file, 0, (int)nitems(tok_rows));
