@@ -26,6 +26,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +35,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,8 +418,22 @@ write_config(const struct par *p)
 	    "lxc.net.0.name = eth0\nlxc.net.0.flags = up\n"
 	    "lxc.net.0.hwaddr = 02:76:%c%c:%c%c:%c%c:%c%c\n",
 	    id, id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7]);
-	for (int i = 0; i < p->nips; i++)
-		fprintf(f, "lxc.net.0.ipv4.address = %s/%d\n", p->ips[i], i == 0 ? p->prefix : 32);
+	/*
+	 * The broadcast address is written out: left to LXC it came out as
+	 * 0.0.0.255 inside the VE, not what the VE's netmask gives.
+	 */
+	for (int i = 0; i < p->nips; i++) {
+		int plen = i == 0 ? p->prefix : 32;
+		uint32_t mask = plen == 32 ? 0xffffffffu : ~(0xffffffffu >> plen);
+		struct in_addr a, b;
+		char bcast[INET_ADDRSTRLEN];
+
+		if (inet_pton(AF_INET, p->ips[i], &a) != 1)
+			die("bad address %s", p->ips[i]);
+		b.s_addr = htonl(ntohl(a.s_addr) | ~mask);
+		inet_ntop(AF_INET, &b, bcast, sizeof(bcast));
+		fprintf(f, "lxc.net.0.ipv4.address = %s/%d %s\n", p->ips[i], plen, bcast);
+	}
 	if (p->gateway[0] && p->nips > 0)
 		fprintf(f, "lxc.net.0.ipv4.gateway = %s\n", p->gateway);
 	if (fclose(f) != 0 || rename(tmp, path) == -1)
