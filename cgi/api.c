@@ -45,8 +45,11 @@ static const struct page pages[] = {
 	{ "/api/v1/ves/*/history", M_GET, api_ve_history_ci, PAGE_TOKEN },
 	{ "/api/v1/ves/*/charges", M_GET, api_ve_charges_ci, PAGE_TOKEN },
 	{ "/api/v1/ves/*/invoices", M_GET, api_ve_invoices_ci, PAGE_TOKEN },
+	{ "/api/v1/invoices/*.pdf", M_GET, api_invoice_pdf, PAGE_TOKEN },
 	{ "/api/v1/invoices/*", M_GET, api_invoice_get, PAGE_TOKEN },
 	{ "/api/v1/ves/*/power", M_POST, api_ve_power_ci, PAGE_TOKEN },
+	/* The payment provider: no credential but the body's signature (api_pay.c). */
+	{ "/api/v1/payments/webhook", M_POST, api_payments_webhook, PAGE_PUBLIC },
 	{ "/api/v1/nodes/*/ves", M_GET, api_node_ves, PAGE_TOKEN },
 	{ "/api/v1/nodes/*/ves/*/token", M_POST, api_node_ve_token, PAGE_TOKEN },
 	{ "/api/v1/admin/ves", M_GET, api_admin_ves, PAGE_TOKEN },

@@ -59,5 +59,7 @@ API_FN(api_admin_invoice_runs);
 API_FN(api_admin_report);
 API_FN(api_admin_payment_add);
 API_FN(api_admin_credit_note_add);
+API_FN(api_invoice_pdf);		/* api_pay.c */
+API_FN(api_payments_webhook);
 
 #endif

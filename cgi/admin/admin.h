@@ -70,6 +70,9 @@ PAGE_FN(page_chart_report);
 PAGE_FN(page_chart_ve);
 /* audit.c */
 PAGE_FN(page_audit);
+PAGE_FN(admin_doc_pdf);		/* mail.c: documents as PDF */
+/* mail.c: the dashboard's Mail card (the outbox's waiting and failed messages). */
+void	admin_mail_card(struct web *, struct tmpl_dict *);
 
 /* fields.c: every field any page reads, with its validator; handlers see only struct form. */
 enum key {

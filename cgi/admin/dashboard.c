@@ -66,6 +66,7 @@ page_home(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		if (dash.ninvoiced_last + dash.ninvoiced_prev == 0)
 			tmpl_show(b, "NO_INVOICES");
 	}
+	admin_mail_card(w, d);	/* mail.c: the outbox's waiting and failed messages */
 	audit_rows(d, a, n);
 	free(a);
 	page_finish(w, r, 200, "admin/dashboard.tpl", d);

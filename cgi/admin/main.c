@@ -42,6 +42,9 @@ static const struct page pages[] = {
 	{ "/admin/plans", M_GET, page_plans, ADM },
 	{ "/admin/plans", M_POST, page_plan_import, CHANGE },
 	{ "/admin/invoices", M_GET, page_invoices, ADM },
+	{ "/admin/invoices/*.pdf", M_GET, admin_doc_pdf, ADM },		/* mail.c */
+	{ "/admin/debit-notes/*.pdf", M_GET, admin_doc_pdf, ADM },
+	{ "/admin/credit-notes/*.pdf", M_GET, admin_doc_pdf, ADM },
 	{ "/admin/invoices/*", M_GET, page_invoice, ADM },
 	{ "/admin/invoices/*/print", M_GET, page_invoice_print, ADM },
 	{ "/admin/invoices/*/payments", M_POST, page_invoice_payment, CHANGE },

@@ -4,6 +4,7 @@
  * JSON the API answers with.
  */
 #include "self.h"
+#include "reset.h"
 #include "money.h"
 #include "sla.h"
 
@@ -211,6 +212,7 @@ fill_billing(struct web *w, struct tmpl_dict *d, const struct selfbill *b)
 			set_jmoney(y, "PAID", l, "paid_minor", cur);
 			set_jmoney(y, "BALANCE", l, "balance_minor", cur);
 			tmpl_set(y, "STATUS", jstr(l, "status"));
+			self_pay_section(w->conf, y, l);	/* reset.c */
 		}
 	}
 	/* Debit and credit notes (late usage's among them, with their reason). */
@@ -230,8 +232,10 @@ fill_billing(struct web *w, struct tmpl_dict *d, const struct selfbill *b)
 			tmpl_set(y, "ISSUED", a);
 			tmpl_set(y, "CURRENCY", cur);
 			set_jmoney(y, "TOTAL", l, "total_minor", cur);
-			if (debit)
+			if (debit) {
 				tmpl_set(tmpl_add(y, "STATUS"), "VALUE", jstr(l, "status"));
+				self_pay_section(w->conf, y, l);	/* reset.c */
+			}
 			tmpl_set(y, "REASON", jstr(l, "reason"));
 		}
 	}

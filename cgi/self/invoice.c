@@ -3,6 +3,7 @@
  * print-ready page.
  */
 #include "self.h"
+#include "reset.h"
 #include "order.h"
 
 static void
@@ -201,6 +202,7 @@ page_invoice(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	else
 		fill_invoice(d, j, cur);
 	doc_totals(d, j, cur);
+	self_pay_section(w->conf, d, j);	/* reset.c: "Pay" when open */
 	page_finish(w, r, 200, debit ? "self/note.tpl" : "self/invoice.tpl", d);
 	d = NULL;
 out:

@@ -22,6 +22,7 @@
  * its token in the form, PAGE_IMAGE the charts (a plain 403 without one).
  */
 #include "self.h"
+#include "reset.h"
 
 static const struct page pages[] = {
 	{ "/self", M_GET, page_self, PAGE_LOGIN },
@@ -30,8 +31,14 @@ static const struct page pages[] = {
 	{ "/self/password", M_POST, page_password, PAGE_LOGIN | PAGE_CSRF },
 	{ "/self/chart", M_GET, page_chart, PAGE_LOGIN | PAGE_IMAGE },
 	{ "/self/charges", M_GET, page_charges, PAGE_LOGIN },
+	{ "/self/invoices/*.pdf", M_GET, self_invoice_pdf, PAGE_LOGIN },	/* reset.c */
 	{ "/self/invoices/*", M_GET, page_invoice, PAGE_LOGIN },
 	{ "/self/power", M_POST, page_power, PAGE_LOGIN | PAGE_CSRF },
+	/* "Forgot password?": before any session, with their own form tokens (reset.c). */
+	{ "/self/forgot", M_GET, self_forgot_form, PAGE_PUBLIC },
+	{ "/self/forgot", M_POST, self_forgot, PAGE_PUBLIC },
+	{ "/self/reset", M_GET, self_reset_form, PAGE_PUBLIC },
+	{ "/self/reset", M_POST, self_reset, PAGE_PUBLIC },
 };
 
 /*

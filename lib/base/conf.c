@@ -124,6 +124,30 @@ static const struct ckey keys[] = {
 	{ "isp", "address", C_STR, "", 0, 0, "postal address printed on invoices" },
 	{ "isp", "vat_id", C_STR, "", 0, 0, "VAT id printed on invoices" },
 	{ "isp", "invoice_due_days", C_INT, "14", 0, 365, "days from issue to due date of invoices and debit notes" },
+	{ "isp", "reminder_days", C_STR, "7,3,1", 0, 0,
+	  "days before an unpaid invoice's suspension date (or due date) on which a reminder is mailed" },
+	{ "isp", "public_url", C_STR, "http://127.0.0.1:8080", 0, 0,
+	  "the panel's address as customers reach it: links in mails (self screen, reset)" },
+
+	{ "mail", "smtp_url", C_STR, "", 0, 0,
+	  "SMTP relay, such as smtp://relay.example.net:587 (STARTTLS when offered); empty: no mail is sent" },
+	{ "mail", "user", C_STR, "", 0, 0, "SMTP user name (empty: no authentication)" },
+	{ "mail", "password_file", C_STR, "", 0, 0, "file holding the SMTP password" },
+	{ "mail", "from", C_STR, "billing@example.invalid", 0, 0, "sender address of every mail" },
+	{ "mail", "connect_timeout_s", C_INT, "10", 1, 300, "SMTP connect timeout, seconds" },
+	{ "mail", "timeout_s", C_INT, "60", 1, 3600, "SMTP timeout for one message, seconds" },
+	{ "mail", "poll_s", C_INT, "5", 1, 3600, "seconds between outbox polls of vep-mailer" },
+	{ "mail", "retry_base_s", C_INT, "60", 1, 86400, "first retry delay; doubled on each failure" },
+	{ "mail", "retry_max_s", C_INT, "3600", 1, 604800, "longest retry delay" },
+	{ "mail", "max_attempts", C_INT, "8", 1, 100, "tries before a message is marked failed" },
+	{ "mail", "lease_s", C_INT, "300", 10, 86400, "how long a claimed message is held by one mailer" },
+	{ "mail", "keep_days", C_INT, "90", 1, 36500, "days sent messages stay in the outbox (reminders: 400 at least)" },
+
+	{ "payments", "checkout_url", C_STR, "", 0, 0,
+	  "provider's payment page: {number}, {amount_minor}, {currency}, {return_url} (empty: no Pay button)" },
+	{ "payments", "webhook_secret_file", C_STR, "", 0, 0,
+	  "file with the provider's webhook signing secret (empty: the webhook answers 503)" },
+	{ "payments", "webhook_tolerance_s", C_INT, "300", 1, 3600, "largest clock difference of a signed webhook" },
 };
 
 struct centry {

@@ -11,4 +11,6 @@ lib_libvep_a_SOURCES += \
 	lib/domain/plan.c lib/domain/plan.h \
 	lib/domain/text.c lib/domain/text.h \
 	lib/domain/veid.c lib/domain/veid.h \
-	lib/domain/netaddr.c lib/domain/netaddr.h
+	lib/domain/netaddr.c lib/domain/netaddr.h \
+	lib/domain/webhook_sig.c lib/domain/webhook_sig.h \
+	lib/domain/pay_url.c lib/domain/pay_url.h

@@ -334,6 +334,9 @@ req_parse(struct req *r, char *const *envp, const char *body, size_t bodylen,
 	r->sec_fetch_site = dupenv(envp, "HTTP_SEC_FETCH_SITE", 32);
 	r->accept = dupenv(envp, "HTTP_ACCEPT", 512);
 	r->host = dupenv(envp, "HTTP_HOST", 255);
+	r->vep_signature = dupenv(envp, "HTTP_VEP_SIGNATURE", 1024);
+	r->raw_body = body;
+	r->raw_len = bodylen;
 	https = env_get(envp, "HTTPS");
 	r->https = https != NULL && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0);
 	/* The query is taken from the same REQUEST_URI as the path. */
@@ -368,6 +371,7 @@ void
 req_free(struct req *r)
 {
 	free(r->path);
+	free(r->vep_signature);
 	kv_free(&r->query);
 	kv_free(&r->form);
 	kv_free(&r->cookies);
@@ -395,6 +399,13 @@ route_match(const char *pat, const char *path, char caps[][80], size_t ncaps)
 	while (*pat != '\0') {
 		if (*pat == '*') {
 			size_t n = strcspn(path, "/");
+			/* "*.pdf": the segment must end in the literal, which is not captured. */
+			size_t ll = strcspn(pat + 1, "/*");
+			if (ll > 0) {
+				if (n <= ll || memcmp(path + n - ll, pat + 1, ll) != 0)
+					return 0;
+				n -= ll;
+			}
 			if (n == 0 || n >= 80 || nc >= ncaps)
 				return 0;
 			memcpy(caps[nc], path, n);

@@ -45,6 +45,10 @@ struct req {
 	char		*host;
 	int		 https;
 	int		 body_kind;	/* 0 none, 1 form, 2 json */
+	/* The body as received (borrowed, valid while the request is served: signatures). */
+	const char	*raw_body;
+	size_t		 raw_len;
+	char		*vep_signature;	/* the payment provider's Vep-Signature header */
 };
 
 /* Environment lookup from FastCGI's envp (NULL-terminated "K=V" strings). */

@@ -15,6 +15,12 @@
 <li>{{NODES_FAILING}} failing · {{NODES_DOWN}} down</li>
 <li>{{NODES_UNKNOWN}} not polled yet · {{NODES_DISABLED}} disabled</li>
 </ul></section>
+{{#MAIL}}<section class="card stat{{#MAIL_BAD}} stat-bad{{/MAIL_BAD}}" id="mail-card"><h2>Mail</h2>
+<p class="big"><span id="mail-failed">{{FAILED}}</span> <span class="muted">failed</span></p>
+<ul class="plain">
+<li><span id="mail-queued">{{QUEUED}}</span> waiting{{#WAITING}} · oldest {{AGE}}{{/WAITING}}</li>
+<li>{{SENT}} sent</li>
+</ul></section>{{/MAIL}}
 {{#BILLING}}
 <section class="card stat"><h2>Invoiced</h2>
 <dl class="facts">

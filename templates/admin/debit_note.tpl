@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
 <p class="crumbs"><a href="/admin/debit-notes">Debit notes</a> ›</p>
-<div class="dash-head"><h1>Debit note {{NUMBER}} <span class="state state-{{STATUS}}">{{STATUS}}</span></h1></div>
+<div class="dash-head"><h1>Debit note {{NUMBER}} <span class="state state-{{STATUS}}">{{STATUS}}</span></h1><a class="button secondary" href="/admin/debit-notes/{{NUMBER}}.pdf" id="invoice-pdf">PDF</a></div>
 {{#NOTICE}}<div class="alert alert-ok" role="status"><p>{{TEXT}}</p></div>{{/NOTICE}}
 {{#ERROR}}<div class="alert alert-error" role="alert"><p>{{MSG}}</p></div>{{/ERROR}}
 <div class="cards">

@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
 <p class="crumbs"><a href="/admin/invoices">Invoices</a> ›</p>
-<div class="dash-head"><h1>Invoice {{NUMBER}} <span class="state state-{{STATUS}}">{{STATUS}}</span></h1><a class="button secondary" href="/admin/invoices/{{NUMBER}}/print">Print view</a></div>
+<div class="dash-head"><h1>Invoice {{NUMBER}} <span class="state state-{{STATUS}}">{{STATUS}}</span></h1><a class="button secondary" href="/admin/invoices/{{NUMBER}}/print">Print view</a> <a class="button secondary" href="/admin/invoices/{{NUMBER}}.pdf" id="invoice-pdf">PDF</a></div>
 {{#NOTICE}}<div class="alert alert-ok" role="status"><p>{{TEXT}}</p></div>{{/NOTICE}}
 {{#ERROR}}<div class="alert alert-error" role="alert"><p>{{MSG}}</p></div>{{/ERROR}}
 <div class="cards">
@@ -41,7 +41,7 @@
 </tbody></table></div></section>
 <section class="card"><h2>Credit notes</h2>
 {{#NO_CNS}}<p class="empty">No credit notes.</p>{{/NO_CNS}}
-{{#CN}}<h3>{{NUMBER}} <span class="muted small">{{ISSUED}}</span>{{#CN_LATE}} <span class="state">late usage</span>{{/CN_LATE}}</h3><p>{{REASON}} · <strong>{{TOTAL}}</strong></p>
+{{#CN}}<h3><a href="/admin/credit-notes/{{NUMBER}}.pdf">{{NUMBER}}</a> <span class="muted small">{{ISSUED}}</span>{{#CN_LATE}} <span class="state">late usage</span>{{/CN_LATE}}</h3><p>{{REASON}} · <strong>{{TOTAL}}</strong></p>
 <div class="table-wrap"><table class="data compact"><tbody>{{#CN_LINE}}<tr><td class="mono">{{VE_ID}}</td><td>{{RESOURCE}}</td><td class="wrap">{{DESCRIPTION}}</td><td class="num">{{AMOUNT}}</td></tr>{{/CN_LINE}}</tbody></table></div>{{/CN}}
 {{#OPEN}}<h3>Issue a credit note</h3>
 <form method="post" action="/admin/invoices/{{NUMBER}}/credit-notes" class="stack">

@@ -93,9 +93,9 @@
 {{#INVOICES}}<div class="table-scroll">
 <table class="data invoices" id="invoices-table">
 <caption class="sr-only">Invoices</caption>
-<thead><tr><th scope="col">Number</th><th scope="col">Period</th><th scope="col">Issued</th><th scope="col">Due</th><th scope="col" class="num">Total</th><th scope="col" class="num">Paid</th><th scope="col" class="num">Balance</th><th scope="col">Status</th></tr></thead>
+<thead><tr><th scope="col">Number</th><th scope="col">Period</th><th scope="col">Issued</th><th scope="col">Due</th><th scope="col" class="num">Total</th><th scope="col" class="num">Paid</th><th scope="col" class="num">Balance</th><th scope="col">Status</th><th scope="col"><span class="sr-only">Pay</span></th></tr></thead>
 <tbody>
-{{#INV}}<tr class="inv" data-number="{{NUMBER}}"><th scope="row"><a class="mono" href="/self/invoices/{{NUMBER}}">{{NUMBER}}</a></th><td>{{PERIOD}}</td><td>{{ISSUED}}</td><td>{{DUE}}</td><td class="num total">{{TOTAL}} {{CURRENCY}}</td><td class="num paid">{{PAID}}</td><td class="num balance">{{BALANCE}}</td><td><span class="status status-{{STATUS}}">{{STATUS}}</span></td></tr>
+{{#INV}}<tr class="inv" data-number="{{NUMBER}}"><th scope="row"><a class="mono" href="/self/invoices/{{NUMBER}}">{{NUMBER}}</a></th><td>{{PERIOD}}</td><td>{{ISSUED}}</td><td>{{DUE}}</td><td class="num total">{{TOTAL}} {{CURRENCY}}</td><td class="num paid">{{PAID}}</td><td class="num balance">{{BALANCE}}</td><td><span class="status status-{{STATUS}}">{{STATUS}}</span></td><td>{{#PAY}}<a class="pay" href="{{URL}}">Pay</a>{{/PAY}}</td></tr>
 {{/INV}}</tbody>
 </table>
 </div>
@@ -105,9 +105,9 @@
 <div class="table-scroll">
 <table class="data notes" id="notes-table">
 <caption class="sr-only">Debit and credit notes</caption>
-<thead><tr><th scope="col">Number</th><th scope="col">Kind</th><th scope="col">Invoice</th><th scope="col">Period</th><th scope="col">Issued</th><th scope="col" class="num">Total</th><th scope="col">Status</th><th scope="col">Reason</th></tr></thead>
+<thead><tr><th scope="col">Number</th><th scope="col">Kind</th><th scope="col">Invoice</th><th scope="col">Period</th><th scope="col">Issued</th><th scope="col" class="num">Total</th><th scope="col">Status</th><th scope="col">Reason</th><th scope="col"><span class="sr-only">Pay</span></th></tr></thead>
 <tbody>
-{{#NOTE}}<tr class="note" data-number="{{NUMBER}}" data-kind="{{KIND}}"><th scope="row">{{#NOTE_LINK}}<a class="mono" href="/self/invoices/{{NUMBER}}">{{NUMBER}}</a>{{/NOTE_LINK}}{{#NOTE_PLAIN}}<span class="mono">{{NUMBER}}</span>{{/NOTE_PLAIN}}</th><td>{{KIND_LABEL}}</td><td><a class="mono" href="/self/invoices/{{INVOICE}}">{{INVOICE}}</a></td><td>{{PERIOD}}</td><td>{{ISSUED}}</td><td class="num total">{{TOTAL}} {{CURRENCY}}</td><td>{{#STATUS}}<span class="status status-{{VALUE}}">{{VALUE}}</span>{{/STATUS}}</td><td class="reason">{{REASON}}</td></tr>
+{{#NOTE}}<tr class="note" data-number="{{NUMBER}}" data-kind="{{KIND}}"><th scope="row">{{#NOTE_LINK}}<a class="mono" href="/self/invoices/{{NUMBER}}">{{NUMBER}}</a>{{/NOTE_LINK}}{{#NOTE_PLAIN}}<span class="mono">{{NUMBER}}</span>{{/NOTE_PLAIN}}</th><td>{{KIND_LABEL}}</td><td><a class="mono" href="/self/invoices/{{INVOICE}}">{{INVOICE}}</a></td><td>{{PERIOD}}</td><td>{{ISSUED}}</td><td class="num total">{{TOTAL}} {{CURRENCY}}</td><td>{{#STATUS}}<span class="status status-{{VALUE}}">{{VALUE}}</span>{{/STATUS}}</td><td class="reason">{{REASON}}</td><td>{{#PAY}}<a class="pay" href="{{URL}}">Pay</a>{{/PAY}}</td></tr>
 {{/NOTE}}</tbody>
 </table>
 </div>{{/NOTES}}

@@ -14,7 +14,7 @@
 <label for="password">Root password</label>
 <div class="control"><input id="password" name="password" type="password" autocomplete="current-password"{{#ERROR}} aria-describedby="login-error"{{/ERROR}} required></div>
 </div>
-<div class="actions"><button type="submit" class="primary">Log in</button></div>
+<div class="actions"><button type="submit" class="primary">Log in</button> <a href="/self/forgot" id="forgot-link">Forgot password?</a></div>
 </form>
 <p class="muted">No VE yet? <a href="/signup">Order one</a>.</p>
 </section>

@@ -9,7 +9,7 @@
 </head>
 <body class="invoice-page">
 <main class="invoice" id="main">
-<nav class="no-print invoice-tools" aria-label="Debit note"><a href="/self#invoices">← My VE <span class="mono">{{VE_ID}}</span></a><span class="muted">To print or save as PDF, use your browser's Print command.</span></nav>
+<nav class="no-print invoice-tools" aria-label="Debit note"><a href="/self#invoices">← My VE <span class="mono">{{VE_ID}}</span></a><a href="/self/invoices/{{NUMBER}}.pdf" id="invoice-pdf">PDF</a>{{#PAY}} <a class="button primary" href="{{URL}}" id="invoice-pay">Pay {{AMOUNT}}</a>{{/PAY}}</nav>
 <header class="invoice-head">
 <div class="invoice-isp">
 <p class="isp-name">{{ISP_NAME}}</p>

@@ -999,6 +999,14 @@ class Security(unittest.TestCase):
                 ("wrong token", f"/api/v1/nodes/node1/ves/{self.a}/token", {},
                  {"Authorization": "Bearer " + "0" * 48}, 401),
                 ("nobody", f"/api/v1/nodes/node1/ves/{self.a}/token", {}, {}, 401)],
+            ("GET", "/api/v1/invoices/*.pdf"): [
+                ("admin", f"/api/v1/invoices/{inv}.pdf", None, adm, None),
+                ("owner, not theirs", "/api/v1/invoices/INV-2099-999999.pdf", None, own, 404),
+                ("nobody", f"/api/v1/invoices/{inv}.pdf", None, {}, 401)],
+            ("POST", "/api/v1/payments/webhook"): [
+                ("unsigned", "/api/v1/payments/webhook", {"id": "evt_nostore"}, {}, 401),
+                ("bad signature", "/api/v1/payments/webhook", {"id": "evt_nostore"},
+                 {"Vep-Signature": "t=1,v1=" + "0" * 64}, 401)],
             ("GET", "/api/v1/nodes/*/ves"): [
                 ("node", "/api/v1/nodes/node1/ves", None, {"Authorization": "Bearer " + node_tok}, 200),
                 ("wrong token", "/api/v1/nodes/node1/ves", None, {"Authorization": "Bearer " + "0" * 48}, 401),
@@ -1089,7 +1097,8 @@ class Security(unittest.TestCase):
                 problems.append(f"{label}: {r.status}, want {want}: {r.text[:120]}")
             ctype = r.header("Content-Type") or ""
             if r.status not in (204,) and method != "HEAD" and not (
-                    ctype.startswith("application/json") or ctype.startswith("text/csv")):
+                    ctype.startswith("application/json") or ctype.startswith("text/csv") or
+                    (ctype == "application/pdf" and path.endswith(".pdf"))):
                 problems.append(f"{label}: Content-Type {ctype!r}")
             problems += [f"{label}: {r.status}: {p}" for p in security_header_problems(r, private=True)]
         print(f"\nno-store walk: {len(routes)} routes, {n} requests", flush=True)

@@ -141,6 +141,12 @@ static const struct {
 	{ "/api/v1/ves/*", "/api/v1/ves/0000002A/history", 0, NULL },
 	{ "/api/v1/ves/*/history", "/api/v1/ves/0000002A/history", 1, "0000002A" },
 	{ "/api/v1/ves/*/history", "/api/v1/ves//history", 0, NULL },
+	{ "/api/v1/invoices/*.pdf", "/api/v1/invoices/INV-2026-000001.pdf", 1, "INV-2026-000001" },
+	{ "/api/v1/invoices/*.pdf", "/api/v1/invoices/INV-2026-000001", 0, NULL },
+	{ "/api/v1/invoices/*.pdf", "/api/v1/invoices/.pdf", 0, NULL },
+	{ "/api/v1/invoices/*.pdf", "/api/v1/invoices/x.pdf/y", 0, NULL },
+	{ "/api/v1/invoices/*.pdf", "/api/v1/invoices/x.pd", 0, NULL },
+	{ "/api/v1/invoices/*", "/api/v1/invoices/INV-2026-000001.pdf", 1, "INV-2026-000001.pdf" },
 };
 
 START_TEST(test_route)
