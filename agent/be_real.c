@@ -66,6 +66,7 @@ struct rve {
 	enum op		 op;		/* in flight */
 	int		 known;		/* status looked at */
 	int		 created;	/* volume made */
+	int		 making;	/* first made and started now: not yet delivered */
 	int		 running;	/* init alive (pidfd) */
 	pid_t		 pid;
 	int		 pidfd;
@@ -393,6 +394,7 @@ watch_init(struct be_real *b, struct rve *r, pid_t pid)
 		return;
 	}
 	r->running = 1;
+	r->making = 0;
 	r->run_since_us = now_us();
 }
 
@@ -415,6 +417,7 @@ lxc_done(void *arg, int status, const char *out, size_t len)
 	if (status != 0) {
 		long long d = RETRY_MIN_MS << (r->fails < 5 ? r->fails : 5);
 
+		r->making = 0;	/* one it could not make is down from now on */
 		r->fails++;
 		r->next_try = loop_now_ms() + (d > RETRY_MAX_MS ? RETRY_MAX_MS : d);
 		log_warnx("VE %s: %s failed; retrying in %lld s", r->spec.id, op_names[op],
@@ -515,6 +518,7 @@ drive(struct be_real *b, struct rve *r)
 			return;
 		}
 		r->known = 1;
+		r->making = 1;
 	}
 	if (!r->created) {
 		push_op(b, r, OP_CREATE);
@@ -642,6 +646,8 @@ collect_one(struct be_real *b, struct rve *r)
 	v->s.present = r->created;
 	if (r->running)
 		v->s.run = frozen(b, r->spec.id) ? VE_RUN_DOWN : VE_RUN_UP;
+	else if (r->making && r->spec.state != VE_SUSPENDED)
+		v->s.run = VE_RUN_UNKNOWN;	/* being made: not delivered yet, not "down" */
 	else if (wanted(r) || r->spec.state == VE_SUSPENDED)
 		v->s.run = VE_RUN_DOWN;
 	else

@@ -149,6 +149,18 @@ class RealEndToEnd(unittest.TestCase):
         self.assertEqual(st, 200, j)
         return j["usage"]
 
+    def fresh_usage(self):
+        """The API's usage once billingd has recorded a poll made after this call."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 1))
+        return wait_for(lambda: (lambda u: u if u["as_of"] and u["as_of"] >= now else None)(self.usage()),
+                        15, 0.3, what="a usage poll recorded after %s" % now)
+
+    def availability(self):
+        """The month's measured availability from the charges: (seen, up) seconds."""
+        st, j = api("GET", "/api/v1/ves/%s/charges?period=%s" % (self.ve, time.strftime("%Y-%m", time.gmtime())))
+        self.assertEqual(st, 200, j)
+        return j["availability"]["seen_seconds"], j["availability"]["up_seconds"]
+
     def assert_local(self):
         """The VE's address stays on this host: its veth, or the pool's unreachable route."""
         r = subprocess.run(["ip", "route", "get", self.addr], capture_output=True, text=True)
@@ -219,6 +231,7 @@ class RealEndToEnd(unittest.TestCase):
         self.check_veinfo()
         self.check_cpu()
         self.check_traffic()
+        self.check_always_up()
         self.check_password()
         self.check_power()
         self.check_suspend()
@@ -262,6 +275,7 @@ class RealEndToEnd(unittest.TestCase):
 
     def check_cpu(self):
         cpu = lambda: self.usage()["cpu_user_us"] + self.usage()["cpu_sys_us"]  # noqa: E731
+        self.fresh_usage()
         before = cpu()
         since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
         rc, out, _ = self.run_in("timeout 4 bash -c 'while :; do :; done'; times")
@@ -280,7 +294,7 @@ class RealEndToEnd(unittest.TestCase):
 
     def check_traffic(self):
         n = 5 * 10**6
-        before = self.usage()
+        before = self.fresh_usage()
         rc, out, _ = self.run_in("head -c %d /dev/zero" % n)
         self.assertEqual(len(out), n)
         got = wait_for(lambda: (lambda d: d if d >= n else 0)(self.usage()["net_out_bytes"] -
@@ -289,6 +303,14 @@ class RealEndToEnd(unittest.TestCase):
         print("  %d bytes sent from the VE: API net_out +%d" % (n, got), file=sys.stderr)
         # Headers and ssh's framing: a few per cent, not twice.
         self.assertLess(got, n * 1.2)
+
+    def check_always_up(self):
+        """An always-on VE that ran the whole time: every second seen was up."""
+        seen0, _ = self.availability()
+        seen, up = wait_for(lambda: (lambda a: a if a[0] >= seen0 + 2 else None)(self.availability()), 20,
+                            0.5, what="availability measured")
+        print("  availability so far: %d of %d s up" % (up, seen), file=sys.stderr)
+        self.assertEqual(up, seen)
 
     def check_password(self):
         c = Client()
@@ -308,8 +330,11 @@ class RealEndToEnd(unittest.TestCase):
     def check_power(self):
         st, j = api("POST", "/api/v1/ves/%s/power" % self.ve, {"action": "stop"})
         self.assertEqual(st, 202, j)
+        t = time.monotonic()
         wait_for(lambda: not self.reachable(), 30, 0.5, what="the VE unreachable after stop")
-        self.assertIsNone(self.init_pid())
+        wait_for(lambda: self.init_pid() is None, max(1, 30 - (time.monotonic() - t)), 0.3,
+                 what="the container stopped within 30 s")
+        print("  power stop: container stopped after %.1f s" % (time.monotonic() - t), file=sys.stderr)
         st, j = api("POST", "/api/v1/ves/%s/power" % self.ve, {"action": "start"})
         self.assertEqual(st, 202, j)
         t = time.monotonic()
@@ -333,11 +358,20 @@ class RealEndToEnd(unittest.TestCase):
         self.assertEqual(self.ve_up(), 1)
         pid = self.init_pid()
         self.assertIsNotNone(pid)
+        seen0, up0 = self.availability()
+        killed = time.monotonic()
         os.kill(pid, 9)
         wait_for(lambda: self.ve_up() == 0, 5, 0.05, what="ve_up 0 after init was killed")
         t = time.monotonic()
         wait_for(lambda: self.ve_up() == 1, 15, 0.1, what="ve_up 1 after the agent restarts it")
-        print("  init killed: ve_up 0, then 1 again after %.1f s" % (time.monotonic() - t), file=sys.stderr)
+        down = time.monotonic() - killed
+        # The SLA figure: the seconds down are counted, and not many more.
+        seen, up = wait_for(lambda: (lambda a: a if a[0] >= seen0 + down + 3 else None)(self.availability()),
+                            20, 0.5, what="availability measured past the restart")
+        print("  init killed: ve_up 0, then 1 again after %.1f s; %d s down in the SLA figure" %
+              (down, (seen - up) - (seen0 - up0)), file=sys.stderr)
+        self.assertGreaterEqual((seen - up) - (seen0 - up0), 1)
+        self.assertLessEqual((seen - up) - (seen0 - up0), down + 3)
         self.assertNotEqual(self.init_pid(), pid)
         wait_for(self.ssh_ok, 30, 0.5, what="ssh after the restart")
 
