@@ -156,7 +156,9 @@ class RealPanel(unittest.TestCase):
         self.assertFalse(crypt_ok(pw, after))
 
     def test_real1_registered(self):
-        """./dev up's real node: its own pool 198.51.100.10-250, tied to it, last resort."""
+        """./dev up's real node: its own pool 198.51.100.10-250 (or VEP_REAL_RANGE), tied to it, last resort."""
+        first, last_addr = os.environ.get("VEP_REAL_RANGE", "198.51.100.10-198.51.100.250").split("-")
+        lo_want, hi_want = int(first.rsplit(".", 1)[1]), int(last_addr.rsplit(".", 1)[1])
         row = sql("SELECT n.url, n.last_resort, p.netmask, p.gateway, p.dns1, COUNT(a.id), MIN(a.addr_num), "
                   "MAX(a.addr_num) FROM nodes n JOIN ip_pools p ON p.node_id = n.id "
                   "JOIN ip_addresses a ON a.pool_id = p.id WHERE n.name = 'real1' GROUP BY n.id, p.id")
@@ -164,9 +166,9 @@ class RealPanel(unittest.TestCase):
         url, last, mask, gw, dns, n, lo, hi = row[0]
         self.assertTrue(url.endswith("/metrics"))
         self.assertEqual((last, mask, gw, dns), ("1", "255.255.255.0", "198.51.100.1", "198.51.100.1"))
-        self.assertEqual(int(n), 241)
-        self.assertEqual(int(lo) & 0xff, 10)
-        self.assertEqual(int(hi) & 0xff, 250)
+        self.assertEqual(int(n), hi_want - lo_want + 1)
+        self.assertEqual(int(lo) & 0xff, lo_want)
+        self.assertEqual(int(hi) & 0xff, hi_want)
         self.assertTrue(os.path.exists(os.path.join(VAR, "secrets", "real1.token")))
 
     # ---- placement: the operator's node ------------------------------------------------------
