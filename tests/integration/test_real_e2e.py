@@ -39,6 +39,7 @@ TEMPLATE = os.path.join(VAR, "templates", "debian-12.tar.zst")
 VEROOT = os.path.join(VAR, "ve")
 PLAIN = os.path.join(ROOT, "build")
 QUOTA_MB = 400
+MEM_MB = 256
 # ext4's own overhead (inode tables, journal, reserved blocks) is about 9 %
 # of a 400 MB image (less on larger ones): df / must show between 88 % and
 # 100 % of the quota.
@@ -101,7 +102,7 @@ class RealEndToEnd(unittest.TestCase):
         # real1 runs: its /metrics answers (a failure, not a skip, when it does not).
         wait_for(cls.metrics_ok, 10, what="real1's agent answering at %s" % url)
         cls.pw = "e2e-Root-pass-" + uniq()
-        o = order(template="debian-12", disk_quota_mb=QUOTA_MB, root_password=cls.pw,
+        o = order(template="debian-12", disk_quota_mb=QUOTA_MB, mem_max_mb=MEM_MB, root_password=cls.pw,
                   dns_names=["e2e-%s.example.net" % uniq()], firewall="client")
         cls.t0 = time.monotonic()
         st, a = api("POST", "/api/v1/orders", dict(o, node="real1"))
@@ -229,6 +230,7 @@ class RealEndToEnd(unittest.TestCase):
         self.check_network()
         self.check_disk()
         self.check_veinfo()
+        self.check_memory()
         self.check_cpu()
         self.check_traffic()
         self.check_always_up()
@@ -273,6 +275,16 @@ class RealEndToEnd(unittest.TestCase):
         self.__class__.ve_token = out.strip()
         self.assertRegex(self.ve_token, r"^\S{20,}$")
 
+    def check_memory(self):
+        """Above mem_max_mb the VE's own OOM kills the process; the VE runs on."""
+        rc, out, _ = self.run_in("perl -e '$x = q(a) x (%d*1024*1024); print qq(survived\\n)'; echo rc=$?"
+                                 % (MEM_MB + 150))
+        self.assertNotIn("survived", out)
+        self.assertIn("rc=137", out)
+        rc, out, _ = self.run_in("echo alive; veinfo -c 'Virtual memory quota'")
+        self.assertEqual(out.split(), ["alive", str(MEM_MB)])
+        self.assertEqual(self.ve_up(), 1)
+
     def check_cpu(self):
         cpu = lambda: self.usage()["cpu_user_us"] + self.usage()["cpu_sys_us"]  # noqa: E731
         self.fresh_usage()
@@ -294,6 +306,8 @@ class RealEndToEnd(unittest.TestCase):
 
     def check_traffic(self):
         n = 5 * 10**6
+        veinfo_out = lambda: int(self.run_in("veinfo -c 'Outbound traffic'")[1])  # noqa: E731
+        v0 = veinfo_out()
         before = self.fresh_usage()
         rc, out, _ = self.run_in("head -c %d /dev/zero" % n)
         self.assertEqual(len(out), n)
@@ -303,6 +317,7 @@ class RealEndToEnd(unittest.TestCase):
         print("  %d bytes sent from the VE: API net_out +%d" % (n, got), file=sys.stderr)
         # Headers and ssh's framing: a few per cent, not twice.
         self.assertLess(got, n * 1.2)
+        wait_for(lambda: veinfo_out() - v0 >= n, 20, 1, what="veinfo's outbound traffic + %d bytes" % n)
 
     def check_always_up(self):
         """An always-on VE that ran the whole time: every second seen was up."""
