@@ -309,6 +309,7 @@ class RealEndToEnd(unittest.TestCase):
         veinfo_out = lambda: int(self.run_in("veinfo -c 'Outbound traffic'")[1])  # noqa: E731
         v0 = veinfo_out()
         before = self.fresh_usage()
+        since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
         rc, out, _ = self.run_in("head -c %d /dev/zero" % n)
         self.assertEqual(len(out), n)
         got = wait_for(lambda: (lambda d: d if d >= n else 0)(self.usage()["net_out_bytes"] -
@@ -318,6 +319,9 @@ class RealEndToEnd(unittest.TestCase):
         # Headers and ssh's framing: a few per cent, not twice.
         self.assertLess(got, n * 1.2)
         wait_for(lambda: veinfo_out() - v0 >= n, 20, 1, what="veinfo's outbound traffic + %d bytes" % n)
+        st, h = api("GET", "/api/v1/ves/%s/history?metric=net_out&from=%s&step=second&count=120" % (self.ve, since))
+        self.assertEqual(st, 200, h)
+        self.assertGreaterEqual(sum(p["v"] for p in h["points"]), n, h)
 
     def check_always_up(self):
         """An always-on VE that ran the whole time: every second seen was up."""
