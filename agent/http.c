@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "listen.h"
 #include "log.h"
 #include "loop.h"
 
@@ -286,6 +287,7 @@ struct http_server {
 	int		 nconns;
 	unsigned long long nreq;
 	struct buf	 scratch;	/* response bodies are built here */
+	struct accept_pause ap;		/* out of descriptors: pause, not spin */
 };
 
 static void	conn_io(struct loop *, int, int, void *);
@@ -621,11 +623,12 @@ accept_ready(struct loop *l, int fd, int mask, void *arg)
 		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (cfd == -1) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-			    errno != ECONNABORTED)
+			if (!accept_pause(&srv->ap, errno) && errno != EAGAIN &&
+			    errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
 				log_warn("%s: accept", __func__);
 			return;
 		}
+		accept_ok(&srv->ap);
 		if (srv->nconns >= srv->lim.max_conns) {
 			log_debug("%s: %d connections, refusing one", __func__, srv->nconns);
 			close(cfd);
@@ -724,6 +727,7 @@ http_listen(struct loop *l, const char *addr, const struct http_limits *lim,
 	srv->handler = fn;
 	srv->arg = arg;
 	buf_init(&srv->scratch);
+	accept_pause_init(&srv->ap, l, fd, 1000);
 	if (loop_io_add(l, fd, LOOP_READ, accept_ready, srv) == -1) {
 		snprintf(err, errlen, "cannot watch the socket: %s", strerror(errno));
 		goto fail;
@@ -790,6 +794,7 @@ http_free(struct http_server *srv)
 		return;
 	while (srv->conns != NULL)
 		conn_close(srv->conns);
+	accept_pause_done(&srv->ap);
 	loop_io_del(srv->loop, srv->fd);
 	close(srv->fd);
 	buf_free(&srv->scratch);

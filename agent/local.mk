@@ -3,7 +3,6 @@
 noinst_LIBRARIES += agent/libveagent.a
 agent_libveagent_a_SOURCES = \
 	agent/ve.c agent/ve.h \
-	agent/loop.c agent/loop.h \
 	agent/http.c agent/http.h \
 	agent/expo.c agent/expo.h \
 	agent/sync.c agent/sync.h agent/sync_real.c \

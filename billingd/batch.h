@@ -51,6 +51,7 @@ struct bavail {
 
 struct batch {
 	struct batch	*next;		/* queue link; not encoded */
+	uint64_t	 no;		/* the loop's number (from 1); 0 when replayed; not encoded */
 	uint64_t	 seq;		/* set when handed to the writer */
 	int64_t		 created;
 	struct bentry	*e;

@@ -19,7 +19,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "batch.h"
 #include "billingd.h"
+#include "billing.h"
+#include "complain.h"
 #include "conf.h"
 #include "db.h"
 #include "db_invoice_run.h"
@@ -30,14 +33,14 @@
 static void
 jobs_round(struct billingd *bd, struct db *db, long long now)
 {
-	const struct conf *c = bd->conf;
+	const struct conf_values *cv = conf_values(bd->conf);
 	char err[256];
 	int y, m, n = 0, a = 0, b = 0;
-	long long days = conf_int(c, "billingd", "unpaid_suspend_days");
+	long long days = cv->billingd.unpaid_suspend_days;
 
-	if (db_invoice_run_due_period(now, conf_int(c, "billingd", "invoice_grace_h") * 3600, &y, &m) == 1 &&
+	if (db_invoice_run_due_period(now, cv->billingd.invoice_grace_h * 3600, &y, &m) == 1 &&
 	    (y != bd->B.done_year || m != bd->B.done_month)) {
-		if (db_invoice_run_opt(db, y, m, now, (int)conf_int(c, "isp", "invoice_due_days"),
+		if (db_invoice_run_opt(db, y, m, now, (int)cv->isp.invoice_due_days,
 		    "billingd", &n, err, sizeof(err)) == 0) {
 			bd->B.done_year = y;
 			bd->B.done_month = m;
@@ -45,7 +48,7 @@ jobs_round(struct billingd *bd, struct db *db, long long now)
 		} else
 			log_warnx("invoice run %04d-%02d: %s", y, m, err);
 	}
-	if (db_late_run(db, now, (int)conf_int(c, "isp", "invoice_due_days"), "billingd", &a, &b,
+	if (db_late_run(db, now, (int)cv->isp.invoice_due_days, "billingd", &a, &b,
 	    err, sizeof(err)) == 0) {
 		if (a > 0 || b > 0)
 			log_info("late usage: %d debit notes, %d credit notes issued", a, b);
@@ -58,7 +61,7 @@ jobs_round(struct billingd *bd, struct db *db, long long now)
 		} else
 			log_warnx("unpaid policy failed");
 	}
-	if (db_policy_caps_check(db, now, conf_int(c, "billingd", "cap_throttle_kbps"), &a, &b) == 0) {
+	if (db_policy_caps_check(db, now, cv->billingd.cap_throttle_kbps, &a, &b) == 0) {
 		if (a > 0 || b > 0)
 			log_info("traffic caps: %d reached, %d released", a, b);
 	} else
@@ -70,28 +73,27 @@ billing_main(void *arg)
 {
 	struct billingd *bd = arg;
 	struct db *db = NULL;
-	long long every = conf_int(bd->conf, "billingd", "billing_every_s");
+	long long every = conf_values(bd->conf)->billingd.billing_every_s;
 	char err[256];
-	int down = 0;
+	struct complaint down = { 0 };
 
 	pthread_mutex_lock(&bd->B.mu);
 	while (!bd->B.stop) {
 		struct timespec due;
 		pthread_mutex_unlock(&bd->B.mu);
-		if (db == NULL && (db = db_open_at(bd->conf, bd->db_prefer, err, sizeof(err))) == NULL) {
-			if (!down)
-				log_warnx("billing jobs: database down (%s); retrying", err);
-			down = 1;
-		} else {
-			if (down)
-				log_info("billing jobs: database back");
-			down = 0;
+		if (db == NULL && (db = db_open_at(bd->conf, bd->db_prefer, err, sizeof(err))) == NULL)
+			complain(&down, (int64_t)time(NULL), 0,
+			    "billing jobs: database down (%s); retrying", err);
+		else {
+			complain_release(&down, (int64_t)time(NULL), "billing jobs: database back");
 			jobs_round(bd, db, (long long)time(NULL));
 		}
 		/* The next round is due at an absolute time, not after a sleep. */
 		clock_gettime(CLOCK_REALTIME, &due);
-		due.tv_sec += down ? 10 : every;
+		due.tv_sec += complaining(&down) ? 10 : every;
 		pthread_mutex_lock(&bd->B.mu);
+		if (!complaining(&down))
+			bd->B.rounds++;
 		while (!bd->B.stop && pthread_cond_timedwait(&bd->B.cv, &bd->B.mu, &due) != ETIMEDOUT)
 			;
 	}

@@ -18,89 +18,26 @@
 #include <string.h>
 
 #include "log.h"
+#include "batch.h"
 #include "billingd.h"
+#include "prom.h"
+#include "collect.h"
+#include "snapshot.h"
 
-/* --- VE -> node map (built by the writer, read by the loop) --- */
+/* --- VE metering states --- */
 
 static size_t
-hslot(uint32_t k, size_t cap)
+vt_slot(uint32_t k, size_t cap)
 {
 	return (size_t)((k * 2654435761u) & (uint32_t)(cap - 1));
 }
-
-uint32_t
-vemap_get(const struct vemap *m, uint32_t ve)
-{
-	if (m->cap == 0)
-		return 0;
-	for (size_t h = hslot(ve, m->cap);; h = (h + 1) & (m->cap - 1)) {
-		if (m->node[h] == 0)
-			return 0;
-		if (m->key[h] == ve)
-			return m->node[h];
-	}
-}
-
-int
-vemap_put(struct vemap *m, uint32_t ve, uint32_t node)
-{
-	size_t h;
-
-	if (node == 0)
-		return -1;	/* 0 marks an empty slot; node ids start at 1 */
-	if ((m->n + 1) * 2 > m->cap) {
-		struct vemap nm = { 0 };
-		nm.cap = m->cap ? m->cap * 2 : 1024;
-		if ((nm.key = calloc(nm.cap, sizeof(*nm.key))) == NULL ||
-		    (nm.node = calloc(nm.cap, sizeof(*nm.node))) == NULL) {
-			vemap_free(&nm);
-			return -1;
-		}
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->node[i] != 0 && vemap_put(&nm, m->key[i], m->node[i]) == -1) {
-				vemap_free(&nm);
-				return -1;
-			}
-		vemap_free(m);
-		*m = nm;
-	}
-	for (h = hslot(ve, m->cap); m->node[h] != 0; h = (h + 1) & (m->cap - 1))
-		if (m->key[h] == ve) {
-			m->node[h] = node;
-			return 0;
-		}
-	m->key[h] = ve;
-	m->node[h] = node;
-	m->n++;
-	return 0;
-}
-
-void
-vemap_free(struct vemap *m)
-{
-	free(m->key);
-	free(m->node);
-	memset(m, 0, sizeof(*m));
-}
-
-void
-snapshot_free(struct snapshot *s)
-{
-	if (s == NULL)
-		return;
-	free(s->nodes);
-	vemap_free(&s->assign);
-	free(s);
-}
-
-/* --- VE metering states --- */
 
 static struct vstate *
 vt_find(struct vtable *t, uint32_t ve)
 {
 	if (t->nslot == 0)
 		return NULL;
-	for (size_t h = hslot(ve, t->nslot);; h = (h + 1) & (t->nslot - 1)) {
+	for (size_t h = vt_slot(ve, t->nslot);; h = (h + 1) & (t->nslot - 1)) {
 		if (t->slot[h] == 0)
 			return NULL;
 		if (t->v[t->slot[h] - 1].ve == ve)
@@ -119,7 +56,7 @@ vt_rehash(struct vtable *t, size_t nslot)
 	t->slot = s;
 	t->nslot = nslot;
 	for (size_t i = 0; i < t->n; i++) {
-		size_t h = hslot(t->v[i].ve, nslot);
+		size_t h = vt_slot(t->v[i].ve, nslot);
 		while (s[h] != 0)
 			h = (h + 1) & (nslot - 1);
 		s[h] = (uint32_t)(i + 1);
@@ -150,7 +87,7 @@ vt_get(struct vtable *t, uint32_t ve)
 	v->entry = -1;
 	v->av = -1;
 	{
-		size_t h = hslot(ve, t->nslot);
+		size_t h = vt_slot(ve, t->nslot);
 		while (t->slot[h] != 0)
 			h = (h + 1) & (t->nslot - 1);
 		t->slot[h] = (uint32_t)(t->n + 1);
@@ -190,7 +127,7 @@ drop_batch(struct billingd *bd, const char *why)
 	}
 	batch_free(bd->L.cur);
 	bd->L.cur = NULL;
-	bd->L.batches_lost++;
+	bd->L.fig.batches_lost++;
 }
 
 /* One VE of an answer into the batch; 0, or -1 when out of memory. */
@@ -244,9 +181,8 @@ avail_mark(struct batch *b, struct vstate *v, int64_t t, int up)
 }
 
 void
-collect_answer(struct billingd *bd, struct peer *p, int64_t t)
+collect_answer(struct billingd *bd, uint32_t node_id, const struct prom_set *s, int64_t t)
 {
-	const struct prom_set *s = &p->set;
 	const struct vemap *assign = bd->L.snap ? &bd->L.snap->assign : NULL;
 	struct mip ip[PROM_MAX_IPS];
 	struct mcount c;
@@ -259,8 +195,8 @@ collect_answer(struct billingd *bd, struct peer *p, int64_t t)
 	for (size_t i = 0; i < s->nve; i++) {
 		const struct prom_ve *pv = &s->ve[i];
 
-		if (assign == NULL || vemap_get(assign, pv->id) != p->ni.id) {
-			bd->L.ignored++;
+		if (assign == NULL || vemap_get(assign, pv->id) != node_id) {
+			bd->L.fig.ignored++;
 			continue;
 		}
 		if ((v = vt_get(&bd->L.vt, pv->id)) == NULL) {
@@ -268,26 +204,26 @@ collect_answer(struct billingd *bd, struct peer *p, int64_t t)
 			return;
 		}
 		if (pv->have & PROM_HAVE_UP) {
-			v->av_node = p->ni.id;
+			v->av_node = node_id;
 			v->av_active = pv->active;
 			/* Suspended on purpose: neither up nor down. */
 			if (pv->active && avail_mark(bd->L.cur, v, t, pv->up) == -1) {
 				drop_batch(bd, "out of memory");
 				return;
 			}
-			bd->L.avail_seconds[pv->active ? (pv->up ? 0 : 1) : 2]++;
+			bd->L.fig.avail_seconds[pv->active ? (pv->up ? 0 : 1) : 2]++;
 		}
 		if ((pv->have & PROM_HAVE_ALL) != PROM_HAVE_ALL) {
 			v->seen = t;	/* known to the node, not running: no counters */
 			continue;
 		}
 		if (v->have && t <= v->cur.t) {
-			bd->L.stale++;	/* a second already metered (clock step) */
+			bd->L.fig.stale++;	/* a second already metered (clock step) */
 			continue;
 		}
 		memset(&c, 0, sizeof(c));
 		c.t = t;
-		c.node_id = p->ni.id;
+		c.node_id = node_id;
 		c.agent_start_us = s->agent_start_us;
 		c.ve_start_us = pv->start_us;
 		c.cpu_user_us = pv->cpu_user_us;
@@ -304,8 +240,8 @@ collect_answer(struct billingd *bd, struct peer *p, int64_t t)
 			return;
 		}
 		v->seen = t;
-		bd->L.samples++;
-		bd->L.tick_samples++;
+		bd->L.fig.samples++;
+		bd->L.fig.tick_samples++;
 	}
 }
 
@@ -341,6 +277,7 @@ collect_handoff(struct billingd *bd, int64_t now)
 		else
 			bd->S.q = b;
 		bd->S.q_tail = b;
+		b->no = ++bd->S.handed;
 		bd->S.q_bytes += batch_bytes(b);
 		bd->S.q_n++;
 		pthread_cond_signal(&bd->S.cv);
@@ -352,7 +289,7 @@ collect_handoff(struct billingd *bd, int64_t now)
 		drop_batch(bd, "the writer's queue is full");
 		return -1;
 	}
-	bd->L.batches_made++;
+	bd->L.fig.batches_made++;
 	return 0;
 }
 
@@ -384,7 +321,7 @@ collect_outage(struct billingd *bd, uint32_t node_id, int64_t t0, int64_t t1)
 		}
 		v->seen = t1;
 	}
-	bd->L.avail_seconds[3] += n;
+	bd->L.fig.avail_seconds[3] += n;
 }
 
 /*

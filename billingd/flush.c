@@ -33,7 +33,10 @@
 #include "db_periods.h"
 #include "db_usage.h"
 #include "log.h"
+#include "batch.h"
 #include "billingd.h"
+#include "prom.h"
+#include "flush.h"
 #include "rollup.h"
 
 enum apply_rc { A_OK, A_SKIPPED, A_CONFLICT, A_RETRY, A_GONE, A_ERR };

@@ -125,58 +125,111 @@ hexval(char c)
 	return -1;
 }
 
+/* What a step returns besides an enum httpc_rc. */
+enum { STEP_NEXT = -1, STEP_MORE = -2 };
+
+/* S_HEAD: find the end of the headers, parse them, pick the body's framing. */
+static int
+step_head(struct httpc *h, char *buf, size_t len, int eof, const char **why)
+{
+	const char *end = buf + len, *p;
+	size_t from = h->scan > 3 ? h->scan - 3 : 0;
+
+	for (p = buf + from; end - p >= 4; p++)
+		if (memcmp(p, "\r\n\r\n", 4) == 0)
+			break;
+	if (end - p < 4) {
+		h->scan = len;
+		if (len > HTTPC_MAX_HEAD) {
+			*why = "response headers too long";
+			return HTTPC_ERR;
+		}
+		if (eof) {
+			*why = len == 0 ? "connection closed without an answer" :
+			    "connection closed in the headers";
+			return HTTPC_ERR;
+		}
+		return HTTPC_MORE;
+	}
+	h->head = (size_t)(p - buf) + 4;
+	if (h->head > HTTPC_MAX_HEAD) {
+		*why = "response headers too long";
+		return HTTPC_ERR;
+	}
+	if (parse_head(h, buf, why) == -1)
+		return HTTPC_ERR;
+	h->scan = h->body_end = h->head;
+	if (h->status == 204 || h->status == 304) {
+		h->st = S_DONE;
+	} else if (h->chunked) {
+		h->has_clen = 0;
+		h->clen = 0;
+		h->st = S_CHUNK_SIZE;
+	} else if (h->has_clen) {
+		if (h->clen > h->max_body) {
+			*why = "response body too large";
+			return HTTPC_ERR;
+		}
+		h->st = S_BODY_LEN;
+	} else {
+		h->keepalive = 0;
+		h->st = S_BODY_EOF;
+	}
+	return STEP_NEXT;
+}
+
+/* S_CHUNK_SIZE: one chunk's size line. */
+static int
+step_chunk_size(struct httpc *h, char *buf, size_t len, const char **why)
+{
+	const char *end = buf + len, *eol, *p = buf + h->scan;
+	uint64_t n = 0;
+	int digits = 0, d;
+
+	if ((eol = find_crlf(p, end)) == NULL) {
+		if ((size_t)(end - p) > MAX_LINE) {
+			*why = "chunk size line too long";
+			return HTTPC_ERR;
+		}
+		return STEP_MORE;
+	}
+	for (; p < eol && (d = hexval(*p)) >= 0; p++, digits++) {
+		if (n > (UINT64_MAX >> 4)) {
+			*why = "chunk size overflows";
+			return HTTPC_ERR;
+		}
+		n = n << 4 | (uint64_t)d;
+	}
+	if (digits == 0 || (p < eol && *p != ';' && *p != ' ' && *p != '\t')) {
+		*why = "malformed chunk size";
+		return HTTPC_ERR;
+	}
+	h->scan = (size_t)(eol - buf) + 2;
+	if (n == 0) {
+		h->st = S_TRAILER;
+		return STEP_NEXT;
+	}
+	if (n > h->max_body - (h->body_end - h->head)) {
+		*why = "response body too large";
+		return HTTPC_ERR;
+	}
+	h->clen = n;
+	h->st = S_CHUNK_DATA;
+	return STEP_NEXT;
+}
+
 enum httpc_rc
 httpc_feed(struct httpc *h, char *buf, size_t len, int eof, const char **why)
 {
 	const char *end = buf + len, *eol;
+	int r;
 
 	for (;;) {
 		switch (h->st) {
-		case S_HEAD: {
-			size_t from = h->scan > 3 ? h->scan - 3 : 0;
-			const char *p;
-			for (p = buf + from; end - p >= 4; p++)
-				if (memcmp(p, "\r\n\r\n", 4) == 0)
-					break;
-			if (end - p < 4) {
-				h->scan = len;
-				if (len > HTTPC_MAX_HEAD) {
-					*why = "response headers too long";
-					return HTTPC_ERR;
-				}
-				if (eof) {
-					*why = len == 0 ? "connection closed without an answer" :
-					    "connection closed in the headers";
-					return HTTPC_ERR;
-				}
-				return HTTPC_MORE;
-			}
-			h->head = (size_t)(p - buf) + 4;
-			if (h->head > HTTPC_MAX_HEAD) {
-				*why = "response headers too long";
-				return HTTPC_ERR;
-			}
-			if (parse_head(h, buf, why) == -1)
-				return HTTPC_ERR;
-			h->scan = h->body_end = h->head;
-			if (h->status == 204 || h->status == 304) {
-				h->st = S_DONE;
-			} else if (h->chunked) {
-				h->has_clen = 0;
-				h->clen = 0;
-				h->st = S_CHUNK_SIZE;
-			} else if (h->has_clen) {
-				if (h->clen > h->max_body) {
-					*why = "response body too large";
-					return HTTPC_ERR;
-				}
-				h->st = S_BODY_LEN;
-			} else {
-				h->keepalive = 0;
-				h->st = S_BODY_EOF;
-			}
+		case S_HEAD:
+			if ((r = step_head(h, buf, len, eof, why)) != STEP_NEXT)
+				return (enum httpc_rc)r;
 			break;
-		}
 		case S_BODY_LEN:
 			if (len - h->head < h->clen) {
 				if (eof) {
@@ -200,42 +253,12 @@ httpc_feed(struct httpc *h, char *buf, size_t len, int eof, const char **why)
 			h->body_end = len;
 			h->st = S_DONE;
 			break;
-		case S_CHUNK_SIZE: {
-			const char *p = buf + h->scan;
-			uint64_t n = 0;
-			int digits = 0, d;
-
-			if ((eol = find_crlf(p, end)) == NULL) {
-				if ((size_t)(end - p) > MAX_LINE) {
-					*why = "chunk size line too long";
-					return HTTPC_ERR;
-				}
+		case S_CHUNK_SIZE:
+			if ((r = step_chunk_size(h, buf, len, why)) == STEP_MORE)
 				goto more;
-			}
-			for (; p < eol && (d = hexval(*p)) >= 0; p++, digits++) {
-				if (n > (UINT64_MAX >> 4)) {
-					*why = "chunk size overflows";
-					return HTTPC_ERR;
-				}
-				n = n << 4 | (uint64_t)d;
-			}
-			if (digits == 0 || (p < eol && *p != ';' && *p != ' ' && *p != '\t')) {
-				*why = "malformed chunk size";
-				return HTTPC_ERR;
-			}
-			h->scan = (size_t)(eol - buf) + 2;
-			if (n == 0) {
-				h->st = S_TRAILER;
-				break;
-			}
-			if (n > h->max_body - (h->body_end - h->head)) {
-				*why = "response body too large";
-				return HTTPC_ERR;
-			}
-			h->clen = n;
-			h->st = S_CHUNK_DATA;
+			if (r != STEP_NEXT)
+				return (enum httpc_rc)r;
 			break;
-		}
 		case S_CHUNK_DATA: {
 			size_t n = len - h->scan;
 			if (n > h->clen)

@@ -27,7 +27,12 @@
 #include "db.h"
 #include "db_usage.h"
 #include "log.h"
+#include "batch.h"
 #include "billingd.h"
+#include "httpc.h"
+#include "lease.h"
+#include "prom.h"
+#include "snapshot.h"
 
 struct row {
 	long long	 id;
@@ -127,7 +132,7 @@ publish(struct billingd *bd, struct snapshot *s)
 	snapshot_free(bd->S.snap);
 	bd->S.snap = s;
 	pthread_mutex_unlock(&bd->S.mu);
-	if (write(bd->L.wakefd, &one, sizeof(one)) == -1)
+	if (write(bd->S.wakefd, &one, sizeof(one)) == -1)
 		log_warn("%s: eventfd", __func__);
 	return DB_OK;
 }

@@ -31,6 +31,10 @@
 #include "log.h"
 #include "util.h"
 #include "billingd.h"
+#include "billing.h"
+#include "snapshot.h"
+#include "ticker.h"
+#include "writer.h"
 
 /* Flags that override vepanel.conf or set what it has no key for yet. */
 enum opt {
@@ -140,33 +144,31 @@ set_override(struct billingd *bd, int o, const char *arg)
 static void
 from_conf(struct billingd *bd, const struct conf *c)
 {
+	const struct conf_values *v = conf_values(c);
 	char host[HOST_NAME_MAX + 1];
 
 	if (gethostname(host, sizeof(host)) == -1)
 		snprintf(host, sizeof(host), "billingd");
 	host[sizeof(host) - 1] = '\0';
-	snprintf(bd->id, sizeof(bd->id), "%s", host);
-	snprintf(bd->listen, sizeof(bd->listen), "%s", conf_str(c, "billingd", "listen"));
-	snprintf(bd->spool_dir, sizeof(bd->spool_dir), "%s",
-	    conf_str(c, "billingd", "spool_dir"));
-	bd->raw_retention_h = (int)conf_int(c, "billingd", "raw_retention_h");
-	bd->poll_timeout_ms = (int)conf_int(c, "billingd", "poll_timeout_ms");
-	bd->spool_max = (uint64_t)conf_int(c, "billingd", "spool_max_bytes");
-	bd->expiry_grace_h = (int)conf_int(c, "billingd", "expiry_grace_h");
-	if (*conf_str(c, "billingd", "id") != '\0')
-		snprintf(bd->id, sizeof(bd->id), "%s", conf_str(c, "billingd", "id"));
-	bd->flush_s = (int)conf_int(c, "billingd", "flush_s");
-	bd->lease_s = (int)conf_int(c, "billingd", "lease_s");
-	bd->refresh_s = (int)conf_int(c, "billingd", "refresh_s");
-	bd->max_spread_s = conf_int(c, "billingd", "max_spread_s");
+	snprintf(bd->id, sizeof(bd->id), "%s", v->billingd.id[0] != '\0' ? v->billingd.id : host);
+	snprintf(bd->listen, sizeof(bd->listen), "%s", v->billingd.listen);
+	snprintf(bd->spool_dir, sizeof(bd->spool_dir), "%s", v->billingd.spool_dir);
+	bd->raw_retention_h = (int)v->billingd.raw_retention_h;
+	bd->poll_timeout_ms = (int)v->billingd.poll_timeout_ms;
+	bd->spool_max = (uint64_t)v->billingd.spool_max_bytes;
+	bd->expiry_grace_h = (int)v->billingd.expiry_grace_h;
+	bd->flush_s = (int)v->billingd.flush_s;
+	bd->lease_s = (int)v->billingd.lease_s;
+	bd->refresh_s = (int)v->billingd.refresh_s;
+	bd->max_spread_s = v->billingd.max_spread_s;
 	bd->raw_spread_s = 900;
-	bd->minute_days = (int)conf_int(c, "billingd", "minute_retention_days");
-	bd->hour_days = (int)conf_int(c, "billingd", "hour_retention_days");
-	bd->queue_max = (uint64_t)conf_int(c, "billingd", "queue_max_bytes");
+	bd->minute_days = (int)v->billingd.minute_retention_days;
+	bd->hour_days = (int)v->billingd.hour_retention_days;
+	bd->queue_max = (uint64_t)v->billingd.queue_max_bytes;
 	bd->max_body = 64u << 20;
-	bd->down_after = (int)conf_int(c, "billingd", "down_after");
-	bd->sla_node_down_s = (int)conf_int(c, "billingd", "sla_node_down_s");
-	bd->db_prefer = (int)conf_int(c, "database", "prefer");
+	bd->down_after = (int)v->billingd.down_after;
+	bd->sla_node_down_s = (int)v->billingd.sla_node_down_s;
+	bd->db_prefer = (int)v->database.prefer;
 }
 
 int
@@ -246,7 +248,7 @@ main(int argc, char *argv[])
 	pthread_mutex_init(&bd->B.mu, NULL);
 	pthread_cond_init(&bd->B.cv, NULL);
 	pthread_cond_init(&bd->S.cv, NULL);
-	if (loop_init(bd) == -1)
+	if (ticker_init(bd) == -1)
 		fatalx("cannot start the event loop");
 	if (spool_open(&bd->W.spool, bd->spool_dir, bd->id, bd->spool_max, &dropped,
 	    err, sizeof(err)) == -1) {
@@ -269,7 +271,7 @@ main(int argc, char *argv[])
 	if ((errno = pthread_create(&billing, NULL, billing_main, bd)) != 0)
 		fatal("pthread_create");
 
-	loop_run(bd);
+	ticker_run(bd);
 
 	pthread_mutex_lock(&bd->S.mu);
 	bd->S.stop = 1;
@@ -279,7 +281,7 @@ main(int argc, char *argv[])
 	billing_stop(bd);
 	pthread_join(billing, NULL);
 
-	loop_done(bd);
+	ticker_done(bd);
 	spool_close(&bd->W.spool);
 	db_close(bd->W.db);
 	snapshot_free(bd->W.prev);

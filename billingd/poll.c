@@ -15,7 +15,6 @@
  * its first failed poll to its latest counts as down for the VEs last seen
  * active on the node (outage()).  A shorter run stays unmeasured.
  */
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -30,8 +29,11 @@
 
 #include "conf.h"
 #include "log.h"
+#include "loop.h"
 #include "util.h"
 #include "billingd.h"
+#include "collect.h"
+#include "poll.h"
 
 #define BACKOFF_MAX	30
 #define GARBAGE_LOG_S	60
@@ -65,7 +67,7 @@ peer_set_health(struct billingd *bd, struct peer *p, enum peer_health to, int64_
 	if (from == to)
 		return;
 	p->hs = to;
-	bd->L.transitions++;
+	bd->L.fig.transitions++;
 	switch (to) {
 	case PH_UP:
 		if (from == PH_UNKNOWN)
@@ -121,17 +123,15 @@ outage(struct billingd *bd, struct peer *p)
 		return;
 	p->outage_marked = to;
 	w = witness(bd, p, to);
-	if (p->outage_logged != p->unreach_since) {
-		p->outage_logged = p->unreach_since;
-		if (w)
-			log_warnx("node %s: unreachable for %lld s: its VEs count as down "
-			    "since %lld", p->ni.name, (long long)(to - p->unreach_since + 1),
-			    (long long)p->unreach_since);
-		else
-			log_warnx("node %s: unreachable for %lld s, but so is every other node: "
-			    "the fault may be billingd's own; not counted as VE downtime",
-			    p->ni.name, (long long)(to - p->unreach_since + 1));
-	}
+	/* Once per run (released when the node answers again). */
+	if (w)
+		complain(&p->outage, to, 0, "node %s: unreachable for %lld s: its VEs count "
+		    "as down since %lld", p->ni.name, (long long)(to - p->unreach_since + 1),
+		    (long long)p->unreach_since);
+	else
+		complain(&p->outage, to, 0, "node %s: unreachable for %lld s, but so is every "
+		    "other node: the fault may be billingd's own; not counted as VE downtime",
+		    p->ni.name, (long long)(to - p->unreach_since + 1));
 	if (w)
 		collect_outage(bd, p->ni.id, from, to);
 }
@@ -140,22 +140,33 @@ static void
 conn_close(struct billingd *bd, struct peer *p)
 {
 	if (p->fd != -1) {
-		loop_unwatch(bd, p->fd);
+		loop_io_del(bd->L.loop, p->fd);
 		close(p->fd);
 	}
 	p->fd = -1;
 	p->cs = CONN_CLOSED;
 }
 
+/* The poll is over, answered or failed: its deadline goes. */
 static void
-peer_ok(struct billingd *bd, struct peer *p, int64_t now)
+poll_end(struct billingd *bd, struct peer *p)
 {
+	if (p->timer != 0)
+		loop_timer_del(bd->L.loop, p->timer);
+	p->timer = 0;
+}
+
+static void
+peer_ok(struct billingd *bd, struct peer *p)
+{
+	poll_end(bd, p);
 	p->fails = 0;
 	p->unreach_since = 0;
+	complain_release(&p->outage, p->tick, "node %s: reachable again", p->ni.name);
 	p->last_ok_at = p->tick;
-	p->lag_ms = (int)(now - p->tick * 1000);
+	p->lag_ms = (int)(loop_wall_ms() - p->tick * 1000);
 	p->polls_ok++;
-	bd->L.polls_ok++;
+	bd->L.fig.polls_ok++;
 	peer_set_health(bd, p, PH_UP, p->tick);
 }
 
@@ -168,6 +179,7 @@ peer_fail(struct billingd *bd, struct peer *p, const char *fmt, ...)
 {
 	va_list ap;
 
+	poll_end(bd, p);
 	conn_close(bd, p);
 	va_start(ap, fmt);
 	vsnprintf(p->why, sizeof(p->why), fmt, ap);
@@ -175,9 +187,11 @@ peer_fail(struct billingd *bd, struct peer *p, const char *fmt, ...)
 	if (p->fails++ == 0)
 		p->fail_since = p->tick;
 	p->polls_failed++;
-	bd->L.polls_failed++;
-	if (p->answered || p->inlen > 0)
+	bd->L.fig.polls_failed++;
+	if (p->answered || p->inlen > 0) {
 		p->unreach_since = 0;	/* alive, if broken: unmeasured, not down */
+		complain_release(&p->outage, p->tick, "node %s: reachable again", p->ni.name);
+	}
 	else {
 		if (p->unreach_since == 0)
 			p->unreach_since = p->tick;
@@ -190,14 +204,13 @@ peer_fail(struct billingd *bd, struct peer *p, const char *fmt, ...)
 }
 
 static struct peer *
-peer_new(const struct nodeinfo *ni)
+peer_new(struct billingd *bd, const struct nodeinfo *ni)
 {
 	struct peer *p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	p->ev.kind = EV_PEER;
-	p->ev.p = p;
+	p->bd = bd;
 	p->fd = -1;
 	p->ni = *ni;
 	prom_init(&p->set);
@@ -207,6 +220,7 @@ peer_new(const struct nodeinfo *ni)
 static void
 peer_free(struct billingd *bd, struct peer *p)
 {
+	poll_end(bd, p);
 	conn_close(bd, p);
 	prom_free(&p->set);
 	free(p->in);
@@ -228,13 +242,13 @@ peers_sync(struct billingd *bd, const struct snapshot *s)
 			if (p->ni.id == ni->id)
 				break;
 		if (p == NULL) {
-			if ((p = peer_new(ni)) == NULL) {
+			if ((p = peer_new(bd, ni)) == NULL) {
 				log_warn("%s: node %s", __func__, ni->name);
 				continue;
 			}
 			p->next = bd->L.peers;
 			bd->L.peers = p;
-			node_token_header(conf_str(bd->conf, "billingd", "node_token_dir"), ni->name,
+			node_token_header(conf_values(bd->conf)->billingd.node_token_dir, ni->name,
 			    p->auth, sizeof(p->auth));
 			log_info("node %s: polling %s%s", ni->name, ni->url,
 			    p->auth[0] ? " with its token" : "");
@@ -321,6 +335,7 @@ build_request(struct peer *p, size_t max_body)
 }
 
 static void start_connect(struct billingd *, struct peer *);
+static void peer_io(struct loop *, int, int, void *);
 
 static void
 send_more(struct billingd *bd, struct peer *p)
@@ -330,10 +345,10 @@ send_more(struct billingd *bd, struct peer *p)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN) {
-			loop_watch(bd, p->fd, EPOLLOUT, &p->ev, 0);
+			(void)loop_io_mod(bd->L.loop, p->fd, LOOP_WRITE);
 			return;
 		}
-		if (n <= 0 && p->reused && p->sent == 0 && now_ms() < p->deadline_ms) {
+		if (n <= 0 && p->reused && p->sent == 0 && loop_now_ms() < p->deadline) {
 			/* The agent closed the kept-alive connection: one fresh try. */
 			conn_close(bd, p);
 			start_connect(bd, p);
@@ -346,7 +361,7 @@ send_more(struct billingd *bd, struct peer *p)
 		p->sent += (size_t)n;
 	}
 	p->cs = CONN_READING;
-	loop_watch(bd, p->fd, EPOLLIN | EPOLLRDHUP, &p->ev, 0);
+	(void)loop_io_mod(bd->L.loop, p->fd, LOOP_READ);
 }
 
 static void
@@ -363,7 +378,7 @@ start_connect(struct billingd *bd, struct peer *p)
 	setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(p->fd, (struct sockaddr *)&p->ni.sa, p->ni.salen) == 0) {
 		p->cs = CONN_SENDING;
-		if (loop_watch(bd, p->fd, EPOLLOUT, &p->ev, 1) == -1) {
+		if (loop_io_add(bd->L.loop, p->fd, LOOP_WRITE, peer_io, p) == -1) {
 			peer_fail(bd, p, "epoll: %s", strerror(errno));
 			return;
 		}
@@ -375,12 +390,24 @@ start_connect(struct billingd *bd, struct peer *p)
 		return;
 	}
 	p->cs = CONN_CONNECTING;
-	if (loop_watch(bd, p->fd, EPOLLOUT, &p->ev, 1) == -1)
+	if (loop_io_add(bd->L.loop, p->fd, LOOP_WRITE, peer_io, p) == -1)
 		peer_fail(bd, p, "epoll: %s", strerror(errno));
 }
 
-void
-peer_tick(struct billingd *bd, struct peer *p, int64_t t, int64_t now)
+static long long
+poll_timeout(struct loop *l, long long id, void *arg)
+{
+	struct peer *p = arg;
+
+	(void)l;
+	(void)id;
+	p->timer = 0;
+	peer_fail(p->bd, p, "no complete answer within %d ms", p->bd->poll_timeout_ms);
+	return -1;
+}
+
+static void
+peer_tick(struct billingd *bd, struct peer *p, int64_t t)
 {
 	if (p->cs != CONN_CLOSED && p->cs != CONN_IDLE) {
 		/* Cannot happen with a timeout below the tick; be safe. */
@@ -391,8 +418,12 @@ peer_tick(struct billingd *bd, struct peer *p, int64_t t, int64_t now)
 	p->tick = t;
 	p->answered = 0;
 	p->last_poll_at = t;
-	p->started_ms = now;
-	p->deadline_ms = now + bd->poll_timeout_ms;
+	p->deadline = loop_now_ms() + bd->poll_timeout_ms;
+	if ((p->timer = loop_timer_add(bd->L.loop, bd->poll_timeout_ms, poll_timeout, p)) == -1) {
+		p->timer = 0;
+		peer_fail(bd, p, "out of memory");
+		return;
+	}
 	if (p->ni.salen == 0) {
 		peer_fail(bd, p, "cannot resolve the address of %s", p->ni.url);
 		return;
@@ -412,7 +443,7 @@ peer_tick(struct billingd *bd, struct peer *p, int64_t t, int64_t now)
 
 /* The answer is complete: check it, meter it, keep or drop the connection. */
 static void
-answered(struct billingd *bd, struct peer *p, int64_t now)
+answered(struct billingd *bd, struct peer *p)
 {
 	char err[256];
 	const char *body = p->in + p->hr.head;
@@ -425,30 +456,23 @@ answered(struct billingd *bd, struct peer *p, int64_t now)
 	}
 	if (prom_parse(&p->set, body, blen, err, sizeof(err)) == -1) {
 		/* One line per node per minute, however often it repeats. */
-		if (p->tick - p->garbage_logged >= GARBAGE_LOG_S) {
-			if (p->garbage_quiet > 0)
-				log_warnx("node %s: answer refused: %s (%u more since)",
-				    p->ni.name, err, p->garbage_quiet);
-			else
-				log_warnx("node %s: answer refused: %s", p->ni.name, err);
-			p->garbage_logged = p->tick;
-			p->garbage_quiet = 0;
-		} else
-			p->garbage_quiet++;
+		complain(&p->garbage, p->tick, GARBAGE_LOG_S, "node %s: answer refused: %s",
+		    p->ni.name, err);
 		peer_fail(bd, p, "malformed answer: %s", err);
 		return;
 	}
-	collect_answer(bd, p, p->tick);
-	peer_ok(bd, p, now);
+	complain_release(&p->garbage, p->tick, "node %s: answers well-formed again", p->ni.name);
+	collect_answer(bd, p->ni.id, &p->set, p->tick);
+	peer_ok(bd, p);
 	if (p->hr.keepalive) {
 		p->cs = CONN_IDLE;
-		loop_watch(bd, p->fd, EPOLLIN | EPOLLRDHUP, &p->ev, 0);
+		(void)loop_io_mod(bd->L.loop, p->fd, LOOP_READ);
 	} else
 		conn_close(bd, p);
 }
 
 static void
-read_more(struct billingd *bd, struct peer *p, int64_t now)
+read_more(struct billingd *bd, struct peer *p)
 {
 	const char *why = NULL;
 	int eof = 0;
@@ -484,7 +508,7 @@ read_more(struct billingd *bd, struct peer *p, int64_t now)
 		}
 		p->inlen += (size_t)n;
 	}
-	if (eof && p->inlen == 0 && p->reused && now < p->deadline_ms) {
+	if (eof && p->inlen == 0 && p->reused && loop_now_ms() < p->deadline) {
 		/* The agent closed the kept-alive connection: one fresh try. */
 		conn_close(bd, p);
 		p->sent = 0;
@@ -499,14 +523,17 @@ read_more(struct billingd *bd, struct peer *p, int64_t now)
 		peer_fail(bd, p, "%s", why);
 		return;
 	case HTTPC_DONE:
-		answered(bd, p, now);
+		answered(bd, p);
 		return;
 	}
 }
 
-void
-peer_event(struct billingd *bd, struct peer *p, uint32_t events, int64_t now)
+/* The peer's socket is ready. */
+static void
+peer_io(struct loop *l, int fd, int mask, void *arg)
 {
+	struct peer *p = arg;
+	struct billingd *bd = p->bd;
 	int err = 0;
 	socklen_t len = sizeof(err);
 
@@ -525,7 +552,7 @@ peer_event(struct billingd *bd, struct peer *p, uint32_t events, int64_t now)
 		send_more(bd, p);
 		return;
 	case CONN_READING:
-		read_more(bd, p, now);
+		read_more(bd, p);
 		return;
 	case CONN_IDLE:
 		/* The agent closed (or wrote) between polls: start afresh. */
@@ -534,24 +561,40 @@ peer_event(struct billingd *bd, struct peer *p, uint32_t events, int64_t now)
 	case CONN_CLOSED:
 		return;
 	}
-	(void)events;
+	(void)l;
+	(void)fd;
+	(void)mask;
 }
 
 void
-peers_expire(struct billingd *bd, int64_t now)
+peers_tick(struct billingd *bd, int64_t t)
 {
 	for (struct peer *p = bd->L.peers; p != NULL; p = p->next)
-		if (p->cs != CONN_CLOSED && p->cs != CONN_IDLE && now >= p->deadline_ms)
-			peer_fail(bd, p, "no complete answer within %d ms", bd->poll_timeout_ms);
+		peer_tick(bd, p, t);
 }
 
-int64_t
-peers_next_deadline(struct billingd *bd)
+/* Copy every node's health for the writer (struct nodehealth). */
+void
+peers_publish(struct billingd *bd)
 {
-	int64_t d = INT64_MAX;
+	struct nodehealth *h;
+	size_t n = 0;
 
 	for (struct peer *p = bd->L.peers; p != NULL; p = p->next)
-		if (p->cs != CONN_CLOSED && p->cs != CONN_IDLE && p->deadline_ms < d)
-			d = p->deadline_ms;
-	return d;
+		n++;
+	if ((h = calloc(n ? n : 1, sizeof(*h))) == NULL)
+		return;
+	n = 0;
+	for (struct peer *p = bd->L.peers; p != NULL; p = p->next, n++) {
+		h[n].id = p->ni.id;
+		h[n].state = peer_health_name(p->hs);
+		h[n].last_poll_at = p->last_poll_at;
+		h[n].last_ok_at = p->last_ok_at;
+		h[n].lag_ms = p->last_ok_at ? p->lag_ms : -1;
+	}
+	pthread_mutex_lock(&bd->S.mu);
+	free(bd->S.health);
+	bd->S.health = h;
+	bd->S.nhealth = n;
+	pthread_mutex_unlock(&bd->S.mu);
 }

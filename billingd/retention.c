@@ -24,7 +24,9 @@
 #include "db_usage.h"
 #include "log.h"
 #include "util.h"
+#include "batch.h"
 #include "billingd.h"
+#include "retention.h"
 
 #define AHEAD		3	/* partitions made ahead of now */
 #define PRUNE_CHUNK	10000

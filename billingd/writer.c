@@ -19,7 +19,13 @@
 #include "conf.h"
 #include "db.h"
 #include "log.h"
+#include "batch.h"
 #include "billingd.h"
+#include "flush.h"
+#include "lease.h"
+#include "retention.h"
+#include "snapshot.h"
+#include "db_usage.h"
 
 #define CONNECT_RETRY_S	2
 #define HEALTH_S	2
@@ -140,18 +146,13 @@ to_spool(struct billingd *bd, struct batch *b)
 	r = spool_append(&bd->W.spool, p, len);
 	free(p);
 	if (r == -1) {
-		if (!bd->W.spool_full)
-			log_warn("SPOOL FULL OR FAILING: %s (%llu bytes, bound %llu); "
-			    "batches are kept in memory up to %llu bytes", bd->W.spool.path,
-			    (unsigned long long)bd->W.spool.size,
-			    (unsigned long long)bd->spool_max,
-			    (unsigned long long)bd->queue_max);
-		bd->W.spool_full = 1;
+		complain(&bd->W.spool_full, now_s(), 0, "SPOOL FULL OR FAILING: %s: %s "
+		    "(%llu bytes, bound %llu); batches are kept in memory up to %llu bytes",
+		    bd->W.spool.path, strerror(errno), (unsigned long long)bd->W.spool.size,
+		    (unsigned long long)bd->spool_max, (unsigned long long)bd->queue_max);
 		return -1;
 	}
-	if (bd->W.spool_full)
-		log_info("spool writable again");
-	bd->W.spool_full = 0;
+	complain_release(&bd->W.spool_full, now_s(), "spool writable again");
 	batch_free(b);
 	pthread_mutex_lock(&bd->S.mu);
 	bd->S.fig.spooled++;
@@ -167,6 +168,17 @@ count(struct billingd *bd, uint64_t *fig)
 	pthread_mutex_unlock(&bd->S.mu);
 }
 
+/* A batch from memory is done with (applied or dropped): count it and its number. */
+static void
+finished(struct billingd *bd, const struct batch *b, uint64_t *fig)
+{
+	pthread_mutex_lock(&bd->S.mu);
+	(*fig)++;
+	if (b->no > bd->S.fig.applied_no)
+		bd->S.fig.applied_no = b->no;
+	pthread_mutex_unlock(&bd->S.mu);
+}
+
 /* A batch from the loop, in order behind whatever waits. */
 static void
 take(struct billingd *bd, struct batch *b)
@@ -179,7 +191,7 @@ take(struct billingd *bd, struct batch *b)
 		if (rc == FLUSH_OK || rc == FLUSH_SKIPPED) {
 			if (b->seq > bd->W.last_seq)
 				bd->W.last_seq = b->seq;
-			count(bd, &bd->S.fig.applied);
+			finished(bd, b, &bd->S.fig.applied);
 			batch_free(b);
 			return;
 		}
@@ -271,9 +283,30 @@ drain(struct billingd *bd)
 		bd->W.fail_count = 0;
 		if (b->seq > bd->W.last_seq)
 			bd->W.last_seq = b->seq;
+		finished(bd, b, rc == FLUSH_BAD ? &bd->S.fig.dropped : &bd->S.fig.applied);
 		batch_free(pend_pop(bd));
-		count(bd, rc == FLUSH_BAD ? &bd->S.fig.dropped : &bd->S.fig.applied);
 	}
+}
+
+/* Store the node health the loop published in the nodes table. */
+static void
+health_store(struct billingd *bd)
+{
+	struct nodehealth *h = NULL;
+	size_t n = 0;
+
+	pthread_mutex_lock(&bd->S.mu);
+	if (bd->S.nhealth > 0 && (h = malloc(bd->S.nhealth * sizeof(*h))) != NULL) {
+		memcpy(h, bd->S.health, bd->S.nhealth * sizeof(*h));
+		n = bd->S.nhealth;
+	}
+	pthread_mutex_unlock(&bd->S.mu);
+	for (size_t i = 0; i < n; i++) {
+		if (db_usage_node_health(bd->W.db, bd->id, h[i].id, h[i].state,
+		    h[i].last_poll_at, h[i].last_ok_at, h[i].lag_ms) != DB_OK)
+			break;
+	}
+	free(h);
 }
 
 /* The periodic jobs, each at its period. */
@@ -307,7 +340,8 @@ cron(struct billingd *bd)
 	}
 }
 
-void
+/* Publish the writer's figures for /metrics. */
+static void
 writer_stats(struct billingd *bd)
 {
 	pthread_mutex_lock(&bd->S.mu);

@@ -446,7 +446,7 @@ cmd_invoice_run(struct vepctl *v)
 {
 	const char *period = opt(v, "--period");
 	char err[256];
-	int y, m, n = 0, dn = 0, cn = 0, days = (int)conf_int(v->conf, "isp", "invoice_due_days");
+	int y, m, n = 0, dn = 0, cn = 0, days = (int)conf_values(v->conf)->isp.invoice_due_days;
 	long long now = time(NULL);
 
 	if (period == NULL) {

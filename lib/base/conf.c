@@ -4,6 +4,7 @@
  * the sample file, the man page and the parser cannot disagree.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,128 +27,150 @@ struct ckey {
 	const char	*def;
 	long long	 min, max;
 	const char	*doc;
+	size_t		 off;	/* of its field in struct conf_values */
 };
 
+/*
+ * A row names its field: section and key are the field's path in struct
+ * conf_values, spelt once, so a key without a field (or a field of the
+ * wrong type: the array of size -1) does not compile.
+ */
+#define FIELD(sect, key, T)	(offsetof(struct conf_values, sect.key) + 0 * sizeof(char[ \
+	_Generic(((struct conf_values *)0)->sect.key, T: 1, default: -1)]))
+#define KI(sect, key, def, min, max, doc) \
+	{ #sect, #key, C_INT, def, min, max, doc, FIELD(sect, key, long long) }
+#define KS(sect, key, def, doc) \
+	{ #sect, #key, C_STR, def, 0, 0, doc, FIELD(sect, key, const char *) }
+
 static const struct ckey keys[] = {
-	{ "database", "hosts", C_STR, "", 0, 0,
+	KS(database, hosts, "",
 	  "database servers in the order they are tried: comma-separated host:port, "
 	  "[IPv6]:port or absolute socket paths, e.g. the nodes of a Galera cluster; the first "
 	  "that answers is used, and one that goes away or is not ready (not in the primary "
-	  "component) is left for the next (empty: socket, or host and port)" },
-	{ "database", "prefer", C_INT, "1", 1, 16,
+	  "component) is left for the next (empty: socket, or host and port)"),
+	KI(database, prefer, "1", 1, 16,
 	  "position in hosts (from 1, wrapping around) of the server tried first, to spread "
-	  "programs over the nodes; billingd --db-prefer overrides it" },
-	{ "database", "sync_wait", C_INT, "1", 0, 15,
+	  "programs over the nodes; billingd --db-prefer overrides it"),
+	KI(database, sync_wait, "1", 0, 15,
 	  "wsrep_sync_wait of every session on a Galera node: 1 makes each read wait until the "
 	  "node has applied every write the cluster committed before it (a write made through "
 	  "one node is seen by the next request on any other); 0 reads the node's own, maybe "
-	  "older, state; ignored on a server without Galera" },
-	{ "database", "socket", C_STR, "", 0, 0,
-	  "Unix socket of the MariaDB server (empty: use host and port)" },
-	{ "database", "host", C_STR, "127.0.0.1", 0, 0, "MariaDB host when no socket is set" },
-	{ "database", "port", C_INT, "3306", 1, 65535, "MariaDB TCP port" },
-	{ "database", "name", C_STR, "vepanel", 0, 0, "database name" },
-	{ "database", "user", C_STR, "vepanel", 0, 0, "database user" },
-	{ "database", "password_file", C_STR, "", 0, 0,
-	  "file holding the database password (never put the password itself here)" },
-	{ "database", "connect_timeout_s", C_INT, "5", 1, 300, "connect timeout, seconds" },
-	{ "database", "rw_timeout_s", C_INT, "30", 1, 3600, "read/write timeout, seconds" },
+	  "older, state; ignored on a server without Galera"),
+	KS(database, socket, "", "Unix socket of the MariaDB server (empty: use host and port)"),
+	KS(database, host, "127.0.0.1", "MariaDB host when no socket is set"),
+	KI(database, port, "3306", 1, 65535, "MariaDB TCP port"),
+	KS(database, name, "vepanel", "database name"),
+	KS(database, user, "vepanel", "database user"),
+	KS(database, password_file, "",
+	  "file holding the database password (never put the password itself here)"),
+	KI(database, connect_timeout_s, "5", 1, 300, "connect timeout, seconds"),
+	KI(database, rw_timeout_s, "30", 1, 3600, "read/write timeout, seconds"),
 
-	{ "web", "templates", C_STR, VEP_DATADIR "/templates", 0, 0, "directory of ctemplate files" },
-	{ "web", "max_body_bytes", C_INT, "65536", 1024, 16777216, "largest request body accepted" },
-	{ "web", "firewall_dir", C_STR, VEP_SYSCONFDIR "/firewall", 0, 0,
-	  "directory of the ISP's firewall rulesets offered as firewall=file" },
-	{ "web", "session_idle_s", C_INT, "1800", 60, 86400, "session idle timeout, seconds" },
-	{ "web", "session_max_s", C_INT, "43200", 300, 604800, "session absolute lifetime, seconds" },
-	{ "web", "max_concurrent_hashes", C_INT, "4", 1, 256,
+	KS(web, templates, VEP_DATADIR "/templates", "directory of ctemplate files"),
+	KI(web, max_body_bytes, "65536", 1024, 16777216, "largest request body accepted"),
+	KS(web, firewall_dir, VEP_SYSCONFDIR "/firewall",
+	  "directory of the ISP's firewall rulesets offered as firewall=file"),
+	KI(web, session_idle_s, "1800", 60, 86400, "session idle timeout, seconds"),
+	KI(web, session_max_s, "43200", 300, 604800, "session absolute lifetime, seconds"),
+	KI(web, max_concurrent_hashes, "4", 1, 256,
 	  "argon2id computations allowed at once by all programs sharing lock_dir; "
-	  "a login, order or password change that finds none free gets 503" },
-	{ "web", "hash_wait_ms", C_INT, "1000", 0, 10000,
-	  "how long a password hash waits for a free slot before the 503" },
-	{ "web", "lock_dir", C_STR, "/run/vepanel", 0, 0,
-	  "directory of the lock files that bound concurrent password hashes" },
-	{ "web", "form_key_file", C_STR, "", 0, 0,
+	  "a login, order or password change that finds none free gets 503"),
+	KI(web, hash_wait_ms, "1000", 0, 10000,
+	  "how long a password hash waits for a free slot before the 503"),
+	KS(web, lock_dir, "/run/vepanel",
+	  "directory of the lock files that bound concurrent password hashes"),
+	KS(web, form_key_file, "",
 	  "file holding the secret (at least 32 characters) that signs the forms before a session (the login forms and the order form); "
 	  "empty: a random key made when each program starts (forms open across a restart "
-	  "are refused once and shown again)" },
-	{ "web", "fail_window_s", C_INT, "900", 60, 86400, "window for counting failed logins" },
-	{ "web", "fail_per_ve", C_INT, "5", 1, 1000, "failures per VE in the window before 429" },
-	{ "web", "fail_per_addr", C_INT, "50", 1, 100000, "failures per client address before 429" },
-	{ "web", "currency_default", C_STR, "EUR", 0, 0, "currency shown when a plan has none" },
+	  "are refused once and shown again)"),
+	KI(web, fail_window_s, "900", 60, 86400, "window for counting failed logins"),
+	KI(web, fail_per_ve, "5", 1, 1000, "failures per VE in the window before 429"),
+	KI(web, fail_per_addr, "50", 1, 100000, "failures per client address before 429"),
+	KS(web, currency_default, "EUR", "currency shown when a plan has none"),
 
-	{ "signup", "orders_per_hour", C_INT, "10", 1, 1000000,
+	KI(signup, orders_per_hour, "10", 1, 1000000,
 	  "VEs one client address (IPv6: one /64) may order in an hour (signup form and API) "
-	  "before 429 with Retry-After; an operator's Bearer token is not limited" },
-	{ "signup", "unpaid_ves_per_email", C_INT, "3", 1, 1000000,
+	  "before 429 with Retry-After; an operator's Bearer token is not limited"),
+	KI(signup, unpaid_ves_per_email, "3", 1, 1000000,
 	  "VEs (not deleted) one e-mail address may hold until it has paid an invoice; "
-	  "more orders get 429" },
-	{ "signup", "unpaid_ves_per_addr", C_INT, "5", 1, 1000000,
+	  "more orders get 429"),
+	KI(signup, unpaid_ves_per_addr, "5", 1, 1000000,
 	  "VEs (not deleted, of e-mail addresses that never paid) ordered from one client "
-	  "address (IPv6: one /64); more orders get 429" },
+	  "address (IPv6: one /64); more orders get 429"),
 
-	{ "auth", "argon2_m_kib", C_INT, "19456", 8, 4194304, "argon2id memory cost, KiB" },
-	{ "auth", "argon2_t", C_INT, "2", 1, 100, "argon2id iterations" },
-	{ "auth", "argon2_p", C_INT, "1", 1, 64, "argon2id parallelism" },
+	KI(auth, argon2_m_kib, "19456", 8, 4194304, "argon2id memory cost, KiB"),
+	KI(auth, argon2_t, "2", 1, 100, "argon2id iterations"),
+	KI(auth, argon2_p, "1", 1, 64, "argon2id parallelism"),
 
-	{ "billingd", "id", C_STR, "", 0, 0,
-	  "this billingd's name in leases, batch numbers and the spool file (empty: the host name)" },
-	{ "billingd", "flush_s", C_INT, "5", 1, 60, "seconds between batches written to the database" },
-	{ "billingd", "lease_s", C_INT, "8", 3, 3600, "node lease length; takeover time after a billingd dies" },
-	{ "billingd", "refresh_s", C_INT, "2", 1, 600, "seconds between lease renewals and node-list rereads" },
-	{ "billingd", "max_spread_s", C_INT, "21600", 60, 2678400, "longest gap a counter delta is spread over" },
-	{ "billingd", "queue_max_bytes", C_INT, "268435456", 1048576, 68719476736LL,
-	  "memory bound for batches while the spool is unusable" },
-	{ "billingd", "down_after", C_INT, "5", 1, 3600, "failed polls before a node is \"down\"" },
-	{ "billingd", "sla_node_down_s", C_INT, "60", 0, 86400,
+	KS(billingd, id, "",
+	  "this billingd's name in leases, batch numbers and the spool file (empty: the host name)"),
+	KI(billingd, flush_s, "5", 1, 60, "seconds between batches written to the database"),
+	KI(billingd, lease_s, "8", 3, 3600,
+	  "node lease length; takeover time after a billingd dies"),
+	KI(billingd, refresh_s, "2", 1, 600,
+	  "seconds between lease renewals and node-list rereads"),
+	KI(billingd, max_spread_s, "21600", 60, 2678400,
+	  "longest gap a counter delta is spread over"),
+	KI(billingd, queue_max_bytes, "268435456", 1048576, 68719476736LL,
+	  "memory bound for batches while the spool is unusable"),
+	KI(billingd, down_after, "5", 1, 3600, "failed polls before a node is \"down\""),
+	KI(billingd, sla_node_down_s, "60", 0, 86400,
 	  "seconds a node must be unreachable before its VEs count as down for availability "
-	  "(shorter gaps are unmeasured; 0: never)" },
-	{ "billingd", "minute_retention_days", C_INT, "90", 1, 3650, "days of minute rollups kept" },
-	{ "billingd", "hour_retention_days", C_INT, "731", 1, 36500, "days of hour rollups kept" },
-	{ "billingd", "billing_every_s", C_INT, "60", 10, 86400,
-	  "seconds between billing jobs: automatic invoice run, notes for late usage, unpaid policy, traffic caps" },
-	{ "billingd", "raw_retention_h", C_INT, "48", 0, 8760,
-	  "hours of per-second samples kept (0: no raw table writes)" },
-	{ "billingd", "spool_dir", C_STR, "/var/spool/vepanel", 0, 0, "where batches wait while the database is away" },
-	{ "billingd", "spool_max_bytes", C_INT, "1073741824", 1048576, 1099511627776LL, "spool size bound" },
-	{ "billingd", "poll_timeout_ms", C_INT, "800", 50, 999, "per-request timeout of an agent poll" },
-	{ "billingd", "listen", C_STR, "127.0.0.1:9300", 0, 0, "address of billingd's own /metrics" },
-	{ "billingd", "node_token_dir", C_STR, "", 0, 0,
+	  "(shorter gaps are unmeasured; 0: never)"),
+	KI(billingd, minute_retention_days, "90", 1, 3650, "days of minute rollups kept"),
+	KI(billingd, hour_retention_days, "731", 1, 36500, "days of hour rollups kept"),
+	KI(billingd, billing_every_s, "60", 10, 86400,
+	  "seconds between billing jobs: automatic invoice run, notes for late usage, unpaid policy, traffic caps"),
+	KI(billingd, raw_retention_h, "48", 0, 8760,
+	  "hours of per-second samples kept (0: no raw table writes)"),
+	KS(billingd, spool_dir, "/var/spool/vepanel",
+	  "where batches wait while the database is away"),
+	KI(billingd, spool_max_bytes, "1073741824", 1048576, 1099511627776LL, "spool size bound"),
+	KI(billingd, poll_timeout_ms, "800", 50, 999, "per-request timeout of an agent poll"),
+	KS(billingd, listen, "127.0.0.1:9300", "address of billingd's own /metrics"),
+	KS(billingd, node_token_dir, "",
 	  "directory of the nodes' tokens, one file NAME.token per node (0600, readable by billingd's "
-	  "user), sent as Bearer on every poll of an agent's /metrics; empty: no token is sent" },
-	{ "billingd", "invoice_grace_h", C_INT, "24", 0, 720, "hours after month end before the automatic invoice run" },
-	{ "billingd", "expiry_grace_h", C_INT, "72", 0, 8760, "hours after expiry before a VE's data is erased" },
-	{ "billingd", "cap_throttle_kbps", C_INT, "128", 1, 100000000,
-	  "bandwidth, kbit/s, of a VE past its traffic cap that ordered no minimum bandwidth" },
-	{ "billingd", "unpaid_suspend_days", C_INT, "0", 0, 365, "suspend VEs of invoices unpaid this many days past due (0: never)" },
+	  "user), sent as Bearer on every poll of an agent's /metrics; empty: no token is sent"),
+	KI(billingd, invoice_grace_h, "24", 0, 720,
+	  "hours after month end before the automatic invoice run"),
+	KI(billingd, expiry_grace_h, "72", 0, 8760,
+	  "hours after expiry before a VE's data is erased"),
+	KI(billingd, cap_throttle_kbps, "128", 1, 100000000,
+	  "bandwidth, kbit/s, of a VE past its traffic cap that ordered no minimum bandwidth"),
+	KI(billingd, unpaid_suspend_days, "0", 0, 365,
+	  "suspend VEs of invoices unpaid this many days past due (0: never)"),
 
-	{ "isp", "name", C_STR, "Example ISP", 0, 0, "ISP name shown on pages and invoices" },
-	{ "isp", "address", C_STR, "", 0, 0, "postal address printed on invoices" },
-	{ "isp", "vat_id", C_STR, "", 0, 0, "VAT id printed on invoices" },
-	{ "isp", "invoice_due_days", C_INT, "14", 0, 365, "days from issue to due date of invoices and debit notes" },
-	{ "isp", "reminder_days", C_STR, "7,3,1", 0, 0,
-	  "days before an unpaid invoice's suspension date (or due date) on which a reminder is mailed" },
-	{ "isp", "public_url", C_STR, "http://127.0.0.1:8080", 0, 0,
-	  "the panel's address as customers reach it: links in mails (self screen, reset)" },
+	KS(isp, name, "Example ISP", "ISP name shown on pages and invoices"),
+	KS(isp, address, "", "postal address printed on invoices"),
+	KS(isp, vat_id, "", "VAT id printed on invoices"),
+	KI(isp, invoice_due_days, "14", 0, 365,
+	  "days from issue to due date of invoices and debit notes"),
+	KS(isp, reminder_days, "7,3,1",
+	  "days before an unpaid invoice's suspension date (or due date) on which a reminder is mailed"),
+	KS(isp, public_url, "http://127.0.0.1:8080",
+	  "the panel's address as customers reach it: links in mails (self screen, reset)"),
 
-	{ "mail", "smtp_url", C_STR, "", 0, 0,
-	  "SMTP relay, such as smtp://relay.example.net:587 (STARTTLS when offered); empty: no mail is sent" },
-	{ "mail", "user", C_STR, "", 0, 0, "SMTP user name (empty: no authentication)" },
-	{ "mail", "password_file", C_STR, "", 0, 0, "file holding the SMTP password" },
-	{ "mail", "from", C_STR, "billing@example.invalid", 0, 0, "sender address of every mail" },
-	{ "mail", "connect_timeout_s", C_INT, "10", 1, 300, "SMTP connect timeout, seconds" },
-	{ "mail", "timeout_s", C_INT, "60", 1, 3600, "SMTP timeout for one message, seconds" },
-	{ "mail", "poll_s", C_INT, "5", 1, 3600, "seconds between outbox polls of vep-mailer" },
-	{ "mail", "retry_base_s", C_INT, "60", 1, 86400, "first retry delay; doubled on each failure" },
-	{ "mail", "retry_max_s", C_INT, "3600", 1, 604800, "longest retry delay" },
-	{ "mail", "max_attempts", C_INT, "8", 1, 100, "tries before a message is marked failed" },
-	{ "mail", "lease_s", C_INT, "300", 10, 86400, "how long a claimed message is held by one mailer" },
-	{ "mail", "keep_days", C_INT, "90", 1, 36500, "days sent messages stay in the outbox (reminders: 400 at least)" },
+	KS(mail, smtp_url, "",
+	  "SMTP relay, such as smtp://relay.example.net:587 (STARTTLS when offered); empty: no mail is sent"),
+	KS(mail, user, "", "SMTP user name (empty: no authentication)"),
+	KS(mail, password_file, "", "file holding the SMTP password"),
+	KS(mail, from, "billing@example.invalid", "sender address of every mail"),
+	KI(mail, connect_timeout_s, "10", 1, 300, "SMTP connect timeout, seconds"),
+	KI(mail, timeout_s, "60", 1, 3600, "SMTP timeout for one message, seconds"),
+	KI(mail, poll_s, "5", 1, 3600, "seconds between outbox polls of vep-mailer"),
+	KI(mail, retry_base_s, "60", 1, 86400, "first retry delay; doubled on each failure"),
+	KI(mail, retry_max_s, "3600", 1, 604800, "longest retry delay"),
+	KI(mail, max_attempts, "8", 1, 100, "tries before a message is marked failed"),
+	KI(mail, lease_s, "300", 10, 86400, "how long a claimed message is held by one mailer"),
+	KI(mail, keep_days, "90", 1, 36500,
+	  "days sent messages stay in the outbox (reminders: 400 at least)"),
 
-	{ "payments", "checkout_url", C_STR, "", 0, 0,
-	  "provider's payment page: {number}, {amount_minor}, {currency}, {return_url} (empty: no Pay button)" },
-	{ "payments", "webhook_secret_file", C_STR, "", 0, 0,
-	  "file with the provider's webhook signing secret (empty: the webhook answers 503)" },
-	{ "payments", "webhook_tolerance_s", C_INT, "300", 1, 3600, "largest clock difference of a signed webhook" },
+	KS(payments, checkout_url, "",
+	  "provider's payment page: {number}, {amount_minor}, {currency}, {return_url} (empty: no Pay button)"),
+	KS(payments, webhook_secret_file, "",
+	  "file with the provider's webhook signing secret (empty: the webhook answers 503)"),
+	KI(payments, webhook_tolerance_s, "300", 1, 3600,
+	  "largest clock difference of a signed webhook"),
 };
 
 struct centry {
@@ -158,6 +181,7 @@ struct centry {
 
 struct conf {
 	struct centry	 e[nitems(keys)];
+	struct conf_values v;
 	char		 name[256];	/* the file's name, for messages */
 };
 
@@ -271,6 +295,16 @@ conf_parse(const char *name, const char *text, char *err, size_t errlen)
 		}
 	}
 	free(copy);
+	for (size_t i = 0; i < nitems(keys); i++) {
+		const char *val = c->e[i].val != NULL ? c->e[i].val : keys[i].def;
+		char *field = (char *)&c->v + keys[i].off;
+		if (keys[i].type == C_INT) {
+			const char *es;
+			long long n = vep_strtonum(val, keys[i].min, keys[i].max, &es);
+			memcpy(field, &n, sizeof(n));
+		} else
+			memcpy(field, &val, sizeof(val));
+	}
 	return c;
 fail:
 	free(copy);
@@ -336,6 +370,12 @@ conf_where(const struct conf *c, const char *section, const char *key, char *out
 	}
 	snprintf(out, outlen, "%s:%d: %s", c->name, e->line, key);
 	return 1;
+}
+
+const struct conf_values *
+conf_values(const struct conf *c)
+{
+	return &c->v;
 }
 
 const char *

@@ -1,4 +1,4 @@
-/* fuzz-sources: agent/sync.c agent/sync_real.c agent/ve.c agent/loop.c lib/util.c lib/log.c */
+/* fuzz-sources: agent/sync.c agent/sync_real.c agent/ve.c lib/base/loop.c lib/base/util.c lib/base/log.c */
 /* fuzz-libs: -lcurl */
 /*
  * libFuzzer harness of the agent's parser of the API's VE list

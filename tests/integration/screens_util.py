@@ -4,12 +4,14 @@ CLI, a valid order, and clean-up of the VEs a test made (marked deleted,
 their addresses, sessions and failed logins released, as an operator's
 delete would)."""
 import base64
+import configparser
 import json
 import os
 import re
 import subprocess
 import time
 import urllib.parse
+import urllib.request
 
 import veplib
 from veplib import Client, Resp, q  # noqa: F401 (re-exported for the tests)
@@ -111,3 +113,31 @@ def release(ve_ids, addrs=()):
             f"DELETE FROM login_failures WHERE subject IN ({ids})")
     for a in addrs:
         sql(f"DELETE FROM login_failures WHERE addr = {q(a)}")
+
+
+def billingd_metric(key):
+    """A figure of the dev instance's billingd ([billingd] listen of VEP_CONF)."""
+    cp = configparser.ConfigParser(interpolation=None)
+    cp.read(os.environ["VEP_CONF"])
+    url = "http://%s/metrics" % cp.get("billingd", "listen")
+    with urllib.request.urlopen(url, timeout=3) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(key + " "):
+                return float(line.split()[1])
+    return 0.0
+
+
+def wait_billingd_lets_go():
+    """After a VE moved off billingd's nodes: wait until billingd writes
+    nothing more for it.  Its loop takes the placement in two more snapshots
+    (the second was read after the move); every sample metered before that
+    is in a batch numbered up to billingd_snapshot_fence_batch, and batches
+    apply in order."""
+    def wait(key, target):
+        end = time.time() + 120
+        while billingd_metric(key) < target:
+            if time.time() > end:
+                raise AssertionError("billingd's %s did not reach %d" % (key, target))
+            time.sleep(0.2)     # the polling period of the condition
+    wait("billingd_snapshots_total", billingd_metric("billingd_snapshots_total") + 2)
+    wait("billingd_applied_batch", billingd_metric("billingd_snapshot_fence_batch"))

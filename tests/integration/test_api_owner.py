@@ -6,7 +6,8 @@ write the usage rows themselves, so the expected figures are exact."""
 import time
 import unittest
 
-from screens_util import Client, basic, bearer, create_ve, q, release, sql, sql1, uniq
+from screens_util import (Client, basic, bearer, create_ve, q, release, sql, sql1, uniq,
+                          wait_billingd_lets_go)
 
 ORDER_FIELDS = {"plan", "template", "email", "disk_quota_mb", "always_on", "lifetime_days", "login",
                 "cpu_min_bogomips", "net_bw_min_kbps", "net_bw_max_kbps", "net_in_bw_min_kbps",
@@ -114,7 +115,7 @@ class ApiOwner(unittest.TestCase):
     def test_usage(self):
         ve, pw = self.a, self.apw
         sql(f"UPDATE ves SET node_id = (SELECT id FROM nodes WHERE name = {q(self.node)}) WHERE id = {q(ve)}")
-        time.sleep(2)               # a batch billingd had in flight lands before we clear
+        wait_billingd_lets_go()     # a batch billingd had in flight lands before we clear
         clear_usage(ve)
         u = self.get(ve, basic(ve, pw)).json()["usage"]
         self.assertEqual(u, {"recorded": False, "as_of": None, "disk_bytes": 0, "cpu_bogomips": 0,

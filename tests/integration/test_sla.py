@@ -29,7 +29,7 @@ import unittest
 from fractions import Fraction
 
 import test_billingd as tb
-from screens_util import Client, basic, bearer, create_ve, q, release, sql1
+from screens_util import Client, basic, bearer, create_ve, q, release, sql1, wait_billingd_lets_go
 from veplib import VAR, admin_headers, counts, request, sql, sql_try, sql_value, vepctl
 
 PPM = 10**6
@@ -101,10 +101,15 @@ class AvailDaemon(tb.BillingdTest):
         takes none, the nodes stay "alive"), let in-flight answers land, stop
         billingd cleanly: its last batch is written.  Returns the failed polls
         while counting."""
-        failed = d.metrics().get('billingd_polls_total{result="failed"}', 0)
+        m = d.metrics()
+        failed = m.get('billingd_polls_total{result="failed"}', 0)
+        nodes = {k: v for k, v in m.items()
+                 if k.startswith("billingd_node_polls_total{") and k.endswith('result="failed"}')}
         for f in fakes:
             f.control({"op": "mode", "mode": "500"})
-        time.sleep(1.5)
+        # Every node has failed a poll since: any answer in flight has landed.
+        self.assertTrue(tb.wait_for(lambda: all(
+            d.metrics().get(k, 0) > v for k, v in nodes.items()), 30))
         self.assertEqual(d.stop(), 0)
         return int(failed)
 
@@ -140,14 +145,15 @@ class AvailDaemon(tb.BillingdTest):
                   {"op": "avail", "ve": "0000A0A4", "report": False})
         d = self.billingd()
         d.start()
-        time.sleep(3)
+        d.wait_polls("n1", 2)
         # A1 goes down for five answers, up for three, down for two.
         a.control({"op": "up_pattern", "ve": "0000A0A1", "pattern": "0000011100"})
         # A2 is suspended for a while: its seconds are not counted at all.
         a.control({"op": "avail", "ve": "0000A0A2", "active": 0})
-        time.sleep(4)
+        d.wait_polls("n1", 4)
         a.control({"op": "avail", "ve": "0000A0A2", "active": 1})
-        time.sleep(6)
+        d.wait_polls("n1", 6)
+        d.wait_polls("n2", 1)
         failed = self.quiesce([a, b], d)
         truth = {ve: t["avail"] for f in (a, b) for ve, t in f.truth()["ves"].items()}
         truth.pop("0000A0A4")
@@ -177,7 +183,7 @@ class AvailDaemon(tb.BillingdTest):
         for _ in range(3):
             a.control({"op": "mode", "mode": "ok"})
             d.start()
-            time.sleep(4)
+            d.wait_polls("n1", 3)
             failed += self.quiesce([a], d)
         truth = {ve: t["avail"] for ve, t in a.truth()["ves"].items()}
         self.assert_avail(truth, failed)
@@ -187,10 +193,11 @@ class AvailDaemon(tb.BillingdTest):
         a.control({"op": "mode", "mode": "ok"})
         for _ in range(5):
             d.start()
+            # A random moment on purpose: no condition can pick "anywhere".
             time.sleep(rnd.uniform(0.5, 3.0))
             d.kill9()
         d.start()
-        time.sleep(3)
+        d.wait_polls("n1", 2)
         self.quiesce([a], d)
         truth = {ve: t["avail"] for ve, t in a.truth()["ves"].items()}
         got = self.stored_avail()
@@ -218,36 +225,43 @@ class AvailDaemon(tb.BillingdTest):
         # Down after 4 unreachable seconds; no back-off within these outages.
         d = self.billingd(extra=["--sla-node-down-s", "4", "--down-after", "60"])
         d.start()
-        time.sleep(4)
+        d.wait_polls("na", 3)
+        d.wait_polls("nw", 3)
         outage = lambda: int(d.metrics().get('billingd_availability_seconds_total{kind="outage"}', 0))
-        # A blip shorter than the threshold: unmeasured, not down.
+        fails = lambda n: d.polls(n, "failed")
+        # A blip shorter than the threshold (two polls): unmeasured, not down.
         a.control({"op": "mode", "mode": "close"})
-        time.sleep(2.2)
+        d.wait_polls("na", 2, result="failed")
         a.control({"op": "mode", "mode": "ok"})
-        time.sleep(2)
+        d.wait_polls("na", 2)
         self.assertEqual(outage(), 0)
-        # Broken answers (HTTP 500) for 6 s: the node is alive, not down.
+        # Broken answers (HTTP 500) for six polls: the node is alive, not down.
         a.control({"op": "mode", "mode": "500"})
-        time.sleep(6)
+        d.wait_polls("na", 6, result="failed")
         a.control({"op": "mode", "mode": "ok"})
-        time.sleep(2)
+        d.wait_polls("na", 2)
         self.assertEqual(outage(), 0)
-        # Unreachable for 8 s: every second of it is down.
-        t0 = time.time()
+        # Unreachable for eight polls: every second of the run is down,
+        # exactly as many as polls failed (one per tick; none skipped).
+        f0, skipped0 = fails("na"), d.metrics().get("billingd_ticks_skipped_total", 0)
         a.control({"op": "mode", "mode": "close"})
-        time.sleep(8)
+        d.wait_polls("na", 8, result="failed")
         a.control({"op": "mode", "mode": "ok"})
-        span = time.time() - t0
-        time.sleep(2)
+        d.wait_polls("na", 2)
+        run = fails("na") - f0
+        skipped = d.metrics().get("billingd_ticks_skipped_total", 0) - skipped0
         down = outage()
-        self.assertTrue(span - 3 <= down <= span + 1, "outage of %.1f s marked %d s down" % (span, down))
+        self.assertTrue(run <= down <= run + skipped, "a run of %d failed polls (%d ticks skipped) "
+                        "marked %d s down" % (run, skipped, down))
         # Both nodes unreachable: billingd's own network may be at fault.
         a.control({"op": "mode", "mode": "close"})
         w.control({"op": "mode", "mode": "close"})
-        time.sleep(6)
+        d.wait_polls("na", 6, result="failed")
+        d.wait_polls("nw", 6, result="failed")
         a.control({"op": "mode", "mode": "ok"})
         w.control({"op": "mode", "mode": "ok"})
-        time.sleep(2)
+        d.wait_polls("na", 2)
+        d.wait_polls("nw", 2)
         self.assertEqual(outage(), down)
         failed_ok = 0       # failed polls while the agents answered "ok"
         self.quiesce([a, w], d)
@@ -551,11 +565,8 @@ class SlaSelf(unittest.TestCase):
         sql(f"UPDATE ves SET node_id = NULL, created_at = {mfrom} WHERE id = {q(ve)}; "
             f"UPDATE ve_state_log SET at = {mfrom} WHERE ve_id = {q(ve)} AND at = {created}")
         # billingd stops measuring it within a lease round and a batch.
-        for _ in range(20):
-            sql(f"DELETE FROM usage_avail_minute WHERE ve_id = {q(ve)}; DELETE FROM usage_avail_day WHERE ve_id = {q(ve)}")
-            time.sleep(1.5)
-            if sql1(f"SELECT COUNT(*) FROM usage_avail_minute WHERE ve_id = {q(ve)}") == "0":
-                break
+        wait_billingd_lets_go()
+        sql(f"DELETE FROM usage_avail_minute WHERE ve_id = {q(ve)}; DELETE FROM usage_avail_day WHERE ve_id = {q(ve)}")
         insert_minutes(lambda s: sql(s), minute_rows(ve, mfrom, seen, up))
         return ve, pw
 
@@ -616,7 +627,8 @@ class SlaSelf(unittest.TestCase):
         finally:
             os.unlink(path)
         d = down()
-        time.sleep(8)
+        up0 = seen() - down()
+        self.assertTrue(tb.wait_for(lambda: seen() - down() > up0 + 4, 30), "not seen up again")
         # Up again: the down seconds stay what they were, and it is seen up again.
         self.assertLessEqual(down() - d, 3)
         self.assertGreater(seen() - down(), 2)

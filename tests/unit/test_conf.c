@@ -53,6 +53,16 @@ START_TEST(test_values)
 	ck_assert_str_eq(conf_str(c, "database", "user"), "vepanel");
 	ck_assert_int_eq(conf_int(c, "auth", "argon2_m_kib"), 19456);
 	ck_assert_int_eq(conf_int(c, "billingd", "raw_retention_h"), 48);
+	/* The typed fields hold the same: set, default, string, integer. */
+	const struct conf_values *v = conf_values(c);
+	ck_assert_int_eq(v->database.port, 3307);
+	ck_assert_str_eq(v->database.name, "vp");
+	ck_assert_str_eq(v->database.user, "vepanel");
+	ck_assert_int_eq(v->auth.argon2_m_kib, 19456);
+	ck_assert_int_eq(v->billingd.raw_retention_h, 48);
+	ck_assert_int_eq(v->billingd.queue_max_bytes, 268435456);
+	ck_assert_str_eq(v->billingd.listen, "127.0.0.1:9300");
+	ck_assert_str_eq(v->isp.name, "Example ISP");
 	conf_free(c);
 	c = conf_load("/nonexistent/vepanel.conf", err, sizeof(err));
 	ck_assert_ptr_null(c);

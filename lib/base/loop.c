@@ -1,7 +1,8 @@
 /*
  * The event loop (see loop.h).  File handlers live in an array indexed by
- * fd like ae.c's; timers in a small unsorted array, because veagent has a
- * handful of them (sync, collect, disk scan, connection cron, curl).
+ * fd like ae.c's; timers in a small unsorted array: veagent has a handful
+ * (sync, collect, disk scan, connection cron, curl), billingd one per
+ * node's running poll and /metrics client, scanned once per round.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,6 +43,15 @@ loop_now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long long
+loop_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 

@@ -1,11 +1,13 @@
 /*
- * veagent's one event loop, in the manner of redis' ae.c: file events on
- * epoll (level-triggered) and a short list of timers with absolute due
- * times.  Each round computes the nearest due time, waits on epoll with
+ * The daemons' one event loop (veagent, billingd), in the manner of redis'
+ * ae.c: file events on epoll (level-triggered) and a short list of timers
+ * with absolute due times on the monotonic clock (a wall-clock step never
+ * moves a timer; a daemon that needs wall-clock dates, like billingd's
+ * ticks, computes its delays from the wall clock itself).  Each round computes the nearest due time, waits on epoll with
  * that timeout, dispatches ready descriptors, then runs the due timers.
  */
-#ifndef VEAGENT_LOOP_H
-#define VEAGENT_LOOP_H
+#ifndef VEP_LOOP_H
+#define VEP_LOOP_H
 
 #define LOOP_READ	1
 #define LOOP_WRITE	2
@@ -18,14 +20,17 @@ typedef void	loop_io_fn(struct loop *, int fd, int mask, void *arg);
  * A timer callback returns the delay in ms until it should run again, or
  * -1 to be deleted.  The next due time is the previous due time plus that
  * delay; a round that ran late is clamped to now instead of bursting.
+ * A callback that moved its own timer with loop_timer_reset() returns 0.
  */
 typedef long long loop_timer_fn(struct loop *, long long id, void *arg);
 
 /* NULL on failure (errno set). */
 struct loop	*loop_new(void);
 void		 loop_free(struct loop *);
-/* Monotonic milliseconds. */
+/* Monotonic milliseconds: for timers and deadlines. */
 long long	 loop_now_ms(void);
+/* Wall-clock milliseconds since the epoch: for dates, never for timers. */
+long long	 loop_wall_ms(void);
 /* Register fd (the caller keeps owning it); 0 or -1. */
 int		 loop_io_add(struct loop *, int fd, int mask, loop_io_fn *, void *);
 /* Change the mask of a registered fd; 0 or -1. */
