@@ -171,6 +171,20 @@ from_conf(struct billingd *bd, const struct conf *c)
 	bd->db_prefer = (int)v->database.prefer;
 }
 
+/* Signals go to the loop's signalfd; the threads inherit the mask. */
+static void
+block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -181,7 +195,6 @@ main(int argc, char *argv[])
 	struct { int o; const char *arg; } ov[32];
 	size_t nov = 0;
 	pthread_t writer, billing;
-	sigset_t set;
 	off_t dropped;
 
 	log_init("billingd", LOG_LVL_INFO, 1, 0);
@@ -236,13 +249,7 @@ main(int argc, char *argv[])
 	}
 	log_init("billingd", debug ? LOG_LVL_DEBUG : LOG_LVL_INFO, 1, 0);
 
-	/* Signals go to the loop's signalfd; the writer inherits the mask. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	block_signals();
 
 	pthread_mutex_init(&bd->S.mu, NULL);
 	pthread_mutex_init(&bd->B.mu, NULL);
