@@ -1,4 +1,3 @@
-/* fuzz-sources: lib/base/util.c lib/base/log.c agent/http.c lib/base/loop.c lib/base/listen.c lib/base/complain.c */
 /*
  * libFuzzer harness for veagent's HTTP request parser (agent/http.c):
  * http_parse() must never read outside (buf, len), must consume at most

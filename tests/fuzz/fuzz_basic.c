@@ -1,4 +1,3 @@
-/* fuzz-sources: lib/web/basic.c */
 /*
  * Fuzz HTTP Basic decoding (issue 17, item 1): any bytes as the value after
  * "Basic ", into small buffers so that a write past them trips ASan; a
@@ -10,6 +9,8 @@
 #include <string.h>
 
 #include "basic.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,4 +1,3 @@
-/* fuzz-sources: lib/web/http.c lib/base/kv.c lib/base/util.c lib/base/log.c lib/domain/text.c */
 /* Fuzz the Cookie header parser. */
 #include <stddef.h>
 #include <stdint.h>

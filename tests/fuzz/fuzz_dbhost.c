@@ -1,4 +1,3 @@
-/* fuzz-sources: lib/db/dbhost.c lib/base/util.c lib/base/log.c */
 /*
  * libFuzzer harness for [database] hosts (lib/db/dbhost.c): any bytes give a
  * refusal with a reason, or hosts that print back (db_host_name) to a list

@@ -1,4 +1,3 @@
-/* fuzz-sources: lib/domain/money.c lib/domain/rating.c lib/domain/sla.c lib/base/util.c lib/base/log.c */
 /*
  * libFuzzer harness for billing's parsers of untrusted text: amounts
  * (money_parse, for each minor-unit exponent) and periods

@@ -1,5 +1,3 @@
-/* fuzz-sources: lib/domain/order.c lib/domain/net.c lib/base/kv.c lib/web/http.c lib/base/util.c lib/base/log.c lib/domain/sla.c lib/domain/money.c lib/domain/text.c */
-/* fuzz-libs: */
 /*
  * libFuzzer harness of the order edges (lib/domain/order.c): the first byte
  * chooses the signup form (urlencoded) or the API (JSON); the rest is the

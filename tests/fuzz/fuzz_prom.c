@@ -1,4 +1,3 @@
-/* fuzz-sources: lib/base/util.c lib/base/log.c billingd/prom.c */
 /*
  * libFuzzer harness of billingd's parser of agent answers: any bytes must
  * give either a set whose invariants hold or a refusal with a reason,

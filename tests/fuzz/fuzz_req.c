@@ -1,4 +1,3 @@
-/* fuzz-sources: lib/web/http.c lib/base/kv.c lib/base/util.c lib/base/log.c lib/domain/text.c */
 /*
  * Fuzz the FastCGI parameter handling: the input is NUL-separated
  * "NAME=value" parameters, then a 0xff byte, then the body — as libfcgi

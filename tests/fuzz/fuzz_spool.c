@@ -1,5 +1,3 @@
-/* fuzz-sources: lib/base/util.c lib/base/log.c billingd/spool.c billingd/batch.c */
-/* fuzz-libs: -lz */
 /*
  * libFuzzer harness of billingd's spool reader: the bytes are a spool
  * file image; every record the framing accepts is decoded as a batch, and

@@ -1,4 +1,3 @@
-/* fuzz-sources: lib/web/http.c lib/web/form.c lib/base/kv.c lib/base/util.c lib/base/log.c lib/domain/text.c lib/domain/veid.c */
 /*
  * Fuzz the urlencoded parser (form bodies and query strings), and the form
  * reader (lib/web/form.c) over what it parsed, with the shared validators.

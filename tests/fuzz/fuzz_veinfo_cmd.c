@@ -1,4 +1,3 @@
-/* fuzz-sources: tools/veinfo_cmd.c lib/base/util.c lib/base/log.c */
 /*
  * libFuzzer harness of veinfo's command parser (tools/veinfo_cmd.c): any
  * bytes must parse or be refused without reading out of bounds, a parsed

@@ -1,0 +1,146 @@
+# tests/unit/: the unit tests (Check), one program a module: every
+# tests/unit/test_<module>.c.  Check is optional (configure.ac): without it
+# `make check` runs only tests/unit/no-check.sh, which says the unit tests
+# are skipped.  Sanitizer builds scale Check's timeouts (VEP_TIMEOUT_SCALE).
+UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
+UNIT_LIBS = $(VEP_LIBS) $(CHECK_LIBS)
+EXTRA_DIST += tests/unit/no-check.sh
+
+if HAVE_CHECK
+# lib/base, lib/db, lib/web
+UNIT_TESTS = tests/unit/test_util tests/unit/test_base tests/unit/test_conf tests/unit/test_http \
+	tests/unit/test_dbhost tests/unit/test_auth tests/unit/test_tmpl
+tests_unit_test_util_SOURCES = tests/unit/test_util.c
+tests_unit_test_util_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_util_LDADD = $(UNIT_LIBS)
+tests_unit_test_base_SOURCES = tests/unit/test_base.c
+tests_unit_test_base_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_base_LDADD = $(UNIT_LIBS)
+tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
+tests_unit_test_conf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_conf_LDADD = $(UNIT_LIBS)
+tests_unit_test_http_SOURCES = tests/unit/test_http.c
+tests_unit_test_http_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_http_LDADD = $(UNIT_LIBS)
+tests_unit_test_dbhost_SOURCES = tests/unit/test_dbhost.c
+tests_unit_test_dbhost_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_dbhost_LDADD = $(UNIT_LIBS)
+tests_unit_test_auth_SOURCES = tests/unit/test_auth.c
+tests_unit_test_auth_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_auth_LDADD = $(UNIT_LIBS)
+tests_unit_test_tmpl_SOURCES = tests/unit/test_tmpl.c
+tests_unit_test_tmpl_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tmpl_LDADD = lib/libveptmpl.a $(UNIT_LIBS) $(CTEMPLATE_LIBS) -lstdc++
+
+# Real VEs, panel side: crypt hashes, templates' login styles, power actions.
+UNIT_TESTS += tests/unit/test_realve
+tests_unit_test_realve_SOURCES = tests/unit/test_realve.c
+tests_unit_test_realve_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_realve_LDADD = $(UNIT_LIBS)
+
+# lib/doc: billing documents as PDF (lib/doc/pdf.c); checks the text with poppler-utils.
+UNIT_TESTS += tests/unit/test_pdf
+tests_unit_test_pdf_SOURCES = tests/unit/test_pdf.c
+tests_unit_test_pdf_CFLAGS = $(UNIT_CFLAGS) $(PANGO_CFLAGS)
+tests_unit_test_pdf_LDADD = $(VEP_DOC_LIBS) $(UNIT_LIBS)
+
+# Issue 17's parsers and rules: HTTP Basic, free text, VEid, address keys.
+UNIT_TESTS += tests/unit/test_security
+tests_unit_test_security_SOURCES = tests/unit/test_security.c
+tests_unit_test_security_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_security_LDADD = $(UNIT_LIBS)
+
+# lib/domain: the order field table and its validation, the SVG charts,
+# money, rating, late-usage adjustment, SLA.
+UNIT_TESTS += tests/unit/test_order tests/unit/test_order_svg \
+	tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop \
+	tests/unit/test_sla tests/unit/test_adjust
+tests_unit_test_order_SOURCES = tests/unit/test_order.c
+tests_unit_test_order_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_order_LDADD = $(UNIT_LIBS)
+tests_unit_test_order_svg_SOURCES = tests/unit/test_order_svg.c
+tests_unit_test_order_svg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_order_svg_LDADD = $(UNIT_LIBS)
+tests_unit_test_money_SOURCES = tests/unit/test_money.c
+tests_unit_test_money_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_money_LDADD = $(UNIT_LIBS)
+tests_unit_test_rating_SOURCES = tests/unit/test_rating.c
+tests_unit_test_rating_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rating_LDADD = $(UNIT_LIBS)
+tests_unit_test_rating_prop_SOURCES = tests/unit/test_rating_prop.c
+tests_unit_test_rating_prop_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rating_prop_LDADD = $(UNIT_LIBS)
+tests_unit_test_sla_SOURCES = tests/unit/test_sla.c
+tests_unit_test_sla_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sla_LDADD = $(UNIT_LIBS)
+tests_unit_test_adjust_SOURCES = tests/unit/test_adjust.c
+tests_unit_test_adjust_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_adjust_LDADD = $(UNIT_LIBS)
+
+# The admin screens: dates and ranges of reports, CSV and JSON of report
+# tables, LIKE escaping, the admin forms' field syntax.
+UNIT_TESTS += tests/unit/test_admin
+tests_unit_test_admin_SOURCES = tests/unit/test_admin.c
+tests_unit_test_admin_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_admin_LDADD = $(UNIT_LIBS)
+
+# billingd: its pure parts, linked directly.
+BD_UNIT_CFLAGS = $(UNIT_CFLAGS) -I$(srcdir)/billingd
+UNIT_TESTS += tests/unit/test_billingd_meter tests/unit/test_billingd_prom \
+	tests/unit/test_billingd_spool tests/unit/test_billingd_httpc
+tests_unit_test_billingd_meter_SOURCES = tests/unit/test_billingd_meter.c \
+	billingd/meter.c billingd/rollup.c billingd/prom.c
+tests_unit_test_billingd_meter_CFLAGS = $(BD_UNIT_CFLAGS)
+tests_unit_test_billingd_meter_LDADD = $(UNIT_LIBS)
+tests_unit_test_billingd_prom_SOURCES = tests/unit/test_billingd_prom.c billingd/prom.c
+tests_unit_test_billingd_prom_CFLAGS = $(BD_UNIT_CFLAGS)
+tests_unit_test_billingd_prom_LDADD = $(UNIT_LIBS)
+tests_unit_test_billingd_spool_SOURCES = tests/unit/test_billingd_spool.c \
+	billingd/spool.c billingd/batch.c
+tests_unit_test_billingd_spool_CFLAGS = $(BD_UNIT_CFLAGS)
+tests_unit_test_billingd_spool_LDADD = $(UNIT_LIBS) $(ZLIB_LIBS)
+tests_unit_test_billingd_httpc_SOURCES = tests/unit/test_billingd_httpc.c billingd/httpc.c
+tests_unit_test_billingd_httpc_CFLAGS = $(BD_UNIT_CFLAGS)
+tests_unit_test_billingd_httpc_LDADD = $(UNIT_LIBS)
+
+# veagent: one program a part of the agent, linked with agent/libveagent.a.
+AGENT_TEST_CFLAGS = $(AM_CFLAGS) -I$(srcdir) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
+	$(MARIADB_CFLAGS) $(JANSSON_CFLAGS) -DAGENT_TEST_DATA='"$(abs_top_srcdir)/tests/unit/data"'
+AGENT_TEST_LIBS = $(AGENT_LIBS) $(CHECK_LIBS)
+UNIT_TESTS += tests/unit/test_agent_http tests/unit/test_agent_expo \
+	tests/unit/test_agent_cgroup tests/unit/test_agent_net \
+	tests/unit/test_agent_sim tests/unit/test_agent_sync
+tests_unit_test_agent_http_SOURCES = tests/unit/test_agent_http.c
+tests_unit_test_agent_http_CFLAGS = $(AGENT_TEST_CFLAGS)
+tests_unit_test_agent_http_LDADD = $(AGENT_TEST_LIBS)
+tests_unit_test_agent_expo_SOURCES = tests/unit/test_agent_expo.c
+tests_unit_test_agent_expo_CFLAGS = $(AGENT_TEST_CFLAGS)
+tests_unit_test_agent_expo_LDADD = $(AGENT_TEST_LIBS)
+tests_unit_test_agent_cgroup_SOURCES = tests/unit/test_agent_cgroup.c
+tests_unit_test_agent_cgroup_CFLAGS = $(AGENT_TEST_CFLAGS)
+tests_unit_test_agent_cgroup_LDADD = $(AGENT_TEST_LIBS)
+tests_unit_test_agent_net_SOURCES = tests/unit/test_agent_net.c
+tests_unit_test_agent_net_CFLAGS = $(AGENT_TEST_CFLAGS)
+tests_unit_test_agent_net_LDADD = $(AGENT_TEST_LIBS)
+tests_unit_test_agent_sim_SOURCES = tests/unit/test_agent_sim.c
+tests_unit_test_agent_sim_CFLAGS = $(AGENT_TEST_CFLAGS)
+tests_unit_test_agent_sim_LDADD = $(AGENT_TEST_LIBS)
+# The test also checks lib/db/db_node.c (in libvep.a), the API's side of the protocol.
+tests_unit_test_agent_sync_SOURCES = tests/unit/test_agent_sync.c
+tests_unit_test_agent_sync_CFLAGS = $(AGENT_TEST_CFLAGS)
+tests_unit_test_agent_sync_LDADD = $(AGENT_TEST_LIBS)
+
+# veinfo: the command parser and answers, history buckets.
+UNIT_TESTS += tests/unit/test_veinfo_cmd tests/unit/test_veinfo_hist
+tests_unit_test_veinfo_cmd_SOURCES = tests/unit/test_veinfo_cmd.c tools/veinfo_cmd.c tools/veinfo_cmd.h
+tests_unit_test_veinfo_cmd_CFLAGS = $(AM_CFLAGS) -I$(srcdir)/tools $(CHECK_CFLAGS)
+tests_unit_test_veinfo_cmd_LDADD = lib/libvep.a $(CHECK_LIBS) $(CRYPTO_LIBS)
+tests_unit_test_veinfo_hist_SOURCES = tests/unit/test_veinfo_hist.c
+tests_unit_test_veinfo_hist_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_veinfo_hist_LDADD = $(VEP_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+else
+TESTS += tests/unit/no-check.sh
+endif
