@@ -48,6 +48,8 @@ check(struct order *o, const struct order_errs *e)
 		abort();
 }
 
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,30 +1,28 @@
 #!/usr/bin/env bash
-# Build every tests/fuzz/fuzz_*.c harness with libFuzzer + ASan/UBSan and run
-# each for SECONDS (default 60) on its corpus tests/fuzz/corpus/<name>/.
-# A harness's first line lists the sources it links: /* fuzz-sources: ... */
+# Run every libFuzzer harness built in the fuzz build directory
+# (configure --enable-fuzzers CC=clang; ./dev test makes build-fuzz) for
+# SECONDS (default 60) each on its corpus tests/fuzz/corpus/<name>/.
+# The harnesses are automake targets (tests/fuzz/local.mk); this script
+# only runs them.  VEP_FUZZ_BUILD names another build directory.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SECS=${1:-60}
+FB=${VEP_FUZZ_BUILD:-$ROOT/build-fuzz}
 OUT=${VEP_FUZZ_OUT:-$ROOT/var/fuzz}
-CFG=$ROOT/build/config.h
 mkdir -p "$OUT"
-[ -f "$CFG" ] || { echo "fuzz: build first (./dev up)"; exit 1; }
+[ -f "$FB/Makefile" ] || { echo "fuzz: no fuzz build in $FB (./dev test, or configure --enable-fuzzers CC=clang there)"; exit 1; }
 rc=0
 for h in "$ROOT"/tests/fuzz/fuzz_*.c; do
 	[ -e "$h" ] || continue
-	name=$(basename "$h" .c); name=${name#fuzz_}
-	srcs=$(sed -n '1s|.*fuzz-sources:\(.*\)\*/.*|\1|p' "$h")
-	libs=$(sed -n '2s|.*fuzz-libs:\(.*\)\*/.*|\1|p' "$h")
-	paths=""; for s in $srcs; do paths="$paths $ROOT/$s"; done
-	if ! clang -g -O1 -std=c17 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-include "$CFG" -DVEP_SYSCONFDIR='"/etc/vepanel"' -DVEP_DATADIR='"/usr/share/vepanel"' \
-		-I"$ROOT/lib/base" -I"$ROOT/lib/domain" -I"$ROOT/lib/db" -I"$ROOT/lib/web" -I"$ROOT" $(pkg-config --cflags jansson libmariadb) \
-		-o "$OUT/$name" "$h" $paths $libs $(pkg-config --libs jansson libcrypto) >"$OUT/$name.build.log" 2>&1; then
-		echo "fuzz $name: build FAILED"; cat "$OUT/$name.build.log" | head -20; rc=1; continue
+	prog=$(basename "$h" .c); name=${prog#fuzz_}
+	bin=$FB/tests/fuzz/$prog
+	if [ ! -x "$bin" ]; then
+		echo "fuzz $name: not built ($bin; is it in tests/fuzz/local.mk's FUZZERS?)"; rc=1; continue
 	fi
 	corpus=$ROOT/tests/fuzz/corpus/$name
-	work=$OUT/corpus-$name; mkdir -p "$work" "$corpus"
-	(cd "$OUT" && "$OUT/$name" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
+	work=$OUT/corpus-$name; mkdir -p "$work"
+	[ -d "$corpus" ] || { echo "fuzz $name: no seed corpus $corpus"; rc=1; }
+	(cd "$OUT" && "$bin" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 "$work" "$corpus" >"$OUT/$name.log" 2>&1)
 	st=$?
 	execs=$(grep -m1 "stat::number_of_executed_units" "$OUT/$name.log" | awk '{print $2}')

@@ -25,6 +25,7 @@ BUILD = os.environ.get("VEP_BUILD", ROOT)
 AGENT = os.path.join(BUILD, "agent", "veagent")
 sys.path.insert(0, os.path.join(ROOT, "tests", "fakes"))
 import node_api  # noqa: E402
+from veplib import wait_until  # noqa: E402
 
 SPEC_NAMES = {
     "veagent_start_time_seconds", "node_cpu_bogomips", "ve_start_time_seconds",
@@ -139,15 +140,8 @@ def num(v):
     return int(v)
 
 
-def wait_for(fn, timeout=20, step=0.2, what="condition"):
-    end = time.time() + timeout
-    while True:
-        v = fn()
-        if v:
-            return v
-        if time.time() > end:
-            raise AssertionError("timed out waiting for %s" % what)
-        time.sleep(step)
+def wait_for(fn, timeout=20, what="condition"):
+    return wait_until(fn, timeout, what)
 
 
 def raw(port, data, timeout=5):
@@ -208,9 +202,14 @@ class SimAgentTest(unittest.TestCase):
                          second[("veagent_start_time_seconds", None, None)])
 
     def metrics_twice(self):
+        """Two scrapes with a collection between them: counters moved."""
         first = self.agent.metrics()
-        time.sleep(1.2)
-        return first, self.agent.metrics()
+
+        def moved():
+            m = self.agent.metrics()
+            return m if any(k[0] in COUNTERS and k[0] != "veagent_http_requests_total" and
+                            m.get(k) != v for k, v in first.items()) else None
+        return first, wait_for(moved, what="a collection after the first scrape")
 
     def test_headers_and_healthz(self):
         r, body = self.agent.get()
@@ -412,14 +411,14 @@ class SyncTest(unittest.TestCase):
         wait_for(lambda: self.agent.metrics().get(("veagent_api_up", None, None)) == "0",
                  what="api down")
         n = self.api.requests
-        time.sleep(4)           # retries after 1, 2 s ...
-        self.assertGreaterEqual(self.api.requests - n, 2, "no retries")
+        wait_for(lambda: self.api.requests - n >= 2, what="retries after 1, 2 s ...")
         self.assertEqual(self.ves(), {"0000002A", "0000002B"}, "the last known VEs were dropped")
         self.assertEqual(len(self.agent.logged(r"API down")), 1)
         # Garbage from the API counts as down too, and keeps the VEs.
         self.api.status = 200
         self.api.raw = b"<html>oops</html>"
-        time.sleep(4.5)
+        n = self.api.requests
+        wait_for(lambda: self.api.requests - n >= 2, what="two polls answered with garbage")
         self.assertEqual(self.ves(), {"0000002A", "0000002B"})
         self.assertEqual(len(self.agent.logged(r"API down")), 1)
         self.api.raw = None

@@ -38,6 +38,7 @@ import time
 import unittest
 
 import test_billingd as tb
+from veplib import wait_until
 
 ROOT = tb.ROOT
 BUILD = tb.BUILD
@@ -56,6 +57,18 @@ if os.environ.get("VEP_GALERA") != "1" or len(SOCKS) != 3:
             "`./dev it test_galera` (./dev test does it by itself)")
 elif not os.path.exists(tb.BILLINGD):
     SKIP = "billingd is not built (VEP_BUILD=%s)" % BUILD
+
+
+def batches(d, result="applied"):
+    """billingd's count of batches applied (or spooled) so far, from /metrics."""
+    return d.metrics().get('billingd_batches_total{result="%s"}' % result, 0)
+
+
+def more_batches(d, n=1, result="applied", timeout=30, what="batches"):
+    """Wait until d has applied (or spooled) n more batches than now."""
+    b0 = batches(d, result)
+    wait_until(lambda: batches(d, result) >= b0 + n, timeout,
+               "%d more %s %s (%s)" % (n, result, what, d.logtext()[-1500:]))
 
 
 def say(msg):
@@ -236,7 +249,7 @@ class TestA_NodeKilled(GaleraTest):
         d = self.gbillingd("ga", prefer=2)
         d.start()
         self.assertTrue(tb.wait_for(lambda: d.metrics().get("billingd_db_up") == 1.0, 15))
-        time.sleep(4)
+        more_batches(d, 2, what="before n2 is killed")
         t0 = time.time()
         kill_node(2)
         # Written through n3 now: the committed state moves on without n2.
@@ -247,10 +260,10 @@ class TestA_NodeKilled(GaleraTest):
         say("(a) node n2 killed: billingd commits again through another node after %.1f s"
             % (time.time() - t0))
         self.assertIn("db: on %s now" % SOCKS[2], d.logtext())
-        time.sleep(3)
+        more_batches(d, 2, what="without n2 (so that it has to catch up)")
         start_nodes(2)
         say("(a) n2 back by %s" % joined_by(2))
-        time.sleep(3)
+        more_batches(d, 2, what="with n2 back")
         self.check_exact(load)
         self.assertEqual(d.stop(), 0)
 
@@ -262,7 +275,7 @@ class TestB_QuorumLost(GaleraTest):
         d = self.gbillingd("gb", prefer=1)
         d.start()
         self.assertTrue(tb.wait_for(lambda: d.metrics().get("billingd_db_up") == 1.0, 15))
-        time.sleep(4)
+        more_batches(d, 2, what="before the quorum is lost")
         kill_node(2)
         kill_node(3)
         self.assertTrue(tb.wait_for(lambda: status(1, "wsrep_ready") == "OFF", 15))
@@ -274,7 +287,7 @@ class TestB_QuorumLost(GaleraTest):
         self.assertTrue(tb.wait_for(lambda: d.spool_bytes() > 8, 15))
         m = d.metrics()
         self.assertEqual(m.get('billingd_nodes{state="up"}'), 2.0)     # polling goes on
-        time.sleep(4)
+        more_batches(d, 2, "spooled", what="while n1 is alone")
         t0 = time.time()
         start_nodes(2, 3)
         self.assertTrue(tb.wait_for(cluster_whole, 60))
@@ -296,8 +309,8 @@ class TestC_BillingdKilled(GaleraTest):
         load = self.load(3, 2, "0C")
         ds = [self.gbillingd("gc%d" % k, prefer=k) for k in (1, 2, 3)]
         for d in ds:
-            d.start()
-            time.sleep(1)
+            d.start()       # one after the other: each joins the lease round of those before
+            self.assertTrue(tb.wait_for(lambda: d.metrics().get("billingd_db_up") == 1.0, 15))
 
         def owners():
             return {r[0]: r[1] for r in self.db.run("SELECT name, COALESCE(lease_owner, '') FROM nodes")}
@@ -306,7 +319,8 @@ class TestC_BillingdKilled(GaleraTest):
                         owners())
         for d in ds:
             self.assertNotIn("db: on", d.logtext())   # each stayed on its own node k
-        time.sleep(2)
+        for d in ds:
+            more_batches(d, 1, what="with fair shares")
         mine = [n for n, o in owners().items() if o == "gc2"][0]
         fake = load[int(mine[1:])][0]
         t0 = time.time()
@@ -320,7 +334,8 @@ class TestC_BillingdKilled(GaleraTest):
             "(lease_s 3, refresh_s 1)" % (mine, took, polled))
         self.assertLess(took, TAKEOVER_S)
         self.assertLess(polled, TAKEOVER_S + 1)
-        time.sleep(2)
+        more_batches(ds[0], 1, what="after the takeover")
+        more_batches(ds[2], 1, what="after the takeover")
         self.check_exact(load)
 
 

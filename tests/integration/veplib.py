@@ -9,6 +9,7 @@ import json
 import os
 import re
 import subprocess
+import time
 import urllib.parse
 
 HTTP = os.environ.get("VEP_HTTP", "http://127.0.0.1:8080")
@@ -19,6 +20,31 @@ CONF = os.environ.get("VEP_CONF", "")
 VAR = os.environ.get("VEP_VAR", os.path.join(ROOT, "var"))
 ADMIN_TOKEN = os.environ.get("VEP_ADMIN_TOKEN", "")
 DB = os.environ.get("VEP_DB_NAME", "vepanel")
+# Sanitizer builds run several times slower: ./dev test sets this for the
+# ASan instance, and every wait_until timeout is multiplied by it.
+TIMEOUT_SCALE = float(os.environ.get("VEP_TIMEOUT_SCALE", "1") or 1)
+
+
+def wait_until(pred, timeout=20, what="condition", interval=0.05):
+    """Poll pred() until it returns a true value and return that value.
+
+    The tests wait on conditions, never for a fixed time: a fast machine
+    goes on at once, a loaded one gets up to timeout (scaled by
+    VEP_TIMEOUT_SCALE) seconds.  On timeout the AssertionError names what
+    was awaited and the last value pred returned."""
+    end = time.monotonic() + timeout * TIMEOUT_SCALE
+    step = interval
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.monotonic() > end:
+            raise AssertionError("timed out after %.1f s waiting for %s (last: %r)"
+                                 % (timeout * TIMEOUT_SCALE, what, v))
+        # The one sleep behind every wait: polling, with a growing step (at
+        # most 0.5 s) so a long wait does not hammer the thing it watches.
+        time.sleep(step)
+        step = min(step * 1.5, 0.5)
 
 
 class Resp:
