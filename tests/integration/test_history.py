@@ -24,6 +24,8 @@ import unittest
 import urllib.error
 import urllib.request
 
+from veplib import BILLINGD_PORT, wait_billingd_settled, wait_until
+
 ROOT = os.environ.get("VEP_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 HTTP = os.environ.get("VEP_HTTP", "http://127.0.0.1:8080")
 SOCK = os.environ.get("VEP_DB_SOCKET", "")
@@ -42,15 +44,18 @@ def sql(text, db=DB):
     """Run SQL as root through the socket; rows as lists of strings.  A
     deadlock with billingd's writes is retried (the whole text: it is
     written to be idempotent or run in one transaction)."""
-    for attempt in range(5):
+    last = []
+
+    def attempt():
         p = subprocess.run(["mariadb", "--no-defaults", "--socket=" + SOCK, "-uroot", "-N", "-B", db],
                            input=text, capture_output=True, text=True, timeout=120)
         if p.returncode == 0:
-            return [l.split("\t") for l in p.stdout.splitlines()]
+            return [[l.split("\t") for l in p.stdout.splitlines()]]
         if "Deadlock" not in p.stderr and "Lock wait timeout" not in p.stderr:
-            break
-        time.sleep(0.5 + attempt)
-    raise AssertionError("SQL failed: %s\n%s" % (p.stderr.strip(), text[:400]))
+            raise AssertionError("SQL failed: %s\n%s" % (p.stderr.strip(), text[:400]))
+        last[:] = [p.stderr.strip()]
+        return None
+    return wait_until(attempt, 60, "SQL without a deadlock (%s)\n%s" % (last, text[:400]))[0]
 
 
 def iso(t):
@@ -553,9 +558,9 @@ class QuietFixture(Fixture):
 
 
 def billingd_running():
-    """Is the instance's billingd up (its own /metrics on 127.0.0.1:9300)?"""
+    """Is the instance's billingd up (its own /metrics on 127.0.0.1:VEP_BILLINGD_PORT)?"""
     try:
-        with socket.create_connection(("127.0.0.1", 9300), timeout=2):
+        with socket.create_connection(("127.0.0.1", BILLINGD_PORT), timeout=2):
             return True
     except OSError:
         return False
@@ -568,7 +573,8 @@ class HistoryThroughBillingdTest(unittest.TestCase):
 
     def setUp(self):
         if not billingd_running():
-            self.skipTest("billingd of the running instance does not answer on 127.0.0.1:9300")
+            self.skipTest("billingd of the running instance does not answer on 127.0.0.1:%d"
+                          % BILLINGD_PORT)
         self.fx = QuietFixture(with_ips=True)
         self.agent = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "tests", "fakes",
                                        "fake_agent.py"), "--port", "0"],
@@ -594,7 +600,8 @@ class HistoryThroughBillingdTest(unittest.TestCase):
             sql("UPDATE nodes SET enabled = 0 WHERE name = '%s'" % self.node)
             raise
         finally:
-            time.sleep(3)
+            # A batch billingd had in flight for the VE lands before it goes.
+            wait_billingd_settled(what="billingd's last batch of the VE written")
             fx.cleanup()
 
     def control(self, *cmds):
@@ -613,13 +620,21 @@ class HistoryThroughBillingdTest(unittest.TestCase):
         return [int(x) for x in rows[0]] if rows else None
 
     def wait(self, fn, secs):
-        end = time.time() + secs
-        while time.time() < end:
-            v = fn()
-            if v:
-                return v
-            time.sleep(0.5)
-        return fn()
+        try:
+            return wait_until(fn, secs, "billingd's stored usage")
+        except AssertionError:
+            return fn()
+
+    def more_stored(self, n, what):
+        """Wait until billingd has stored new usage of the VE n times."""
+        seen = [self.stored()]
+
+        def moved():
+            v = self.stored()
+            if v != seen[-1]:
+                seen.append(v)
+            return len(seen) > n
+        wait_until(moved, 30, "%d more polls of the VE stored (%s)" % (n, what))
 
     def test_agent_to_history(self):
         fx = self.fx
@@ -649,16 +664,14 @@ class HistoryThroughBillingdTest(unittest.TestCase):
             self.wait(lambda: self.stored() == want, 30)
             self.assertEqual(self.stored(), want, "ve_totals never matched the agent's truth")
             return truth, want
-        time.sleep(3)
+        self.more_stored(2, "before the first freeze")
         settle()
         # The VE restarts (its counters start again from 0) with new gauges.
         self.control({"op": "reset_ve", "ve": fx.a, "start_us": int(time.time()) * 1000000},
                      {"op": "ve", "ve": fx.a, "disk": 2500 * 1000000, "vmem": 450 * 1000000},
                      {"op": "thaw"})
-        time.sleep(4)
+        self.more_stored(2, "after the restart")
         truth, want = settle()
-        time.sleep(2)      # the last second's gauges
-        now = int(time.time())
         frm = t0 - 5
         for step in ("second", "minute", "hour", "day"):
             sums = {}
@@ -674,10 +687,14 @@ class HistoryThroughBillingdTest(unittest.TestCase):
                 self.assertLessEqual(sums["cpu"] * 1000, want[0])
                 self.assertLess(want[0] - sums["cpu"] * 1000, 1000 * n)
         # the gauges' latest values, by second: the present carries them
-        st, j, _ = fx.history("disk", "second", now - 1, 2)
-        self.assertEqual(j["points"][-1]["v"], truth["disk"])
-        st, j, _ = fx.history("vmem", "second", now - 1, 2)
-        self.assertEqual(j["points"][-1]["v"], truth["vmem"] // 1000000)
+        def gauges():
+            now = int(time.time())
+            _, d, _ = fx.history("disk", "second", now - 1, 2)
+            _, v, _ = fx.history("vmem", "second", now - 1, 2)
+            return (d["points"][-1]["v"] if d.get("points") else None,
+                    v["points"][-1]["v"] if v.get("points") else None)
+        want_g = (truth["disk"], truth["vmem"] // 1000000)
+        wait_until(lambda: gauges() == want_g, 10, "the gauges' latest values by second")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import pwd
 import re
 import stat
 import subprocess
-import time
 import unittest
 
 import veplib
@@ -93,11 +92,16 @@ class Privileges(unittest.TestCase):
 
     def test_programs_unprivileged(self):
         # A program in its restart second (./dev's loop waits 1 s) is looked at again.
-        for _ in range(20):
-            problems, seen = self.program_problems()
-            if not any("no program" in p or "not running" in p for p in problems):
-                break
-            time.sleep(0.25)
+        got = []
+
+        def all_running():
+            got[:] = self.program_problems()
+            return not any("no program" in p or "not running" in p for p in got[0])
+        try:
+            veplib.wait_until(all_running, 5, "every program running")
+        except AssertionError:
+            pass        # the problems say which
+        problems, seen = got
         self.assertEqual(problems, [], "\n".join(problems))
         # FastCGI programs: a supervisor and its workers, all counted.
         self.assertGreaterEqual(seen.get("fcgi-self", 0), 2)

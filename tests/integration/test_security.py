@@ -177,11 +177,9 @@ class Private:
         self.proc = subprocess.Popen([os.path.join(veplib.BUILD, "cgi", prog), "-f", conf,
                                       "-s", self.sock, "-w", str(workers)], env=env, stdin=subprocess.DEVNULL,
                                      stdout=self.log, stderr=self.log)
-        for _ in range(100):
-            if os.path.exists(self.sock):
-                break
-            time.sleep(0.05)
-        else:
+        try:
+            veplib.wait_until(lambda: os.path.exists(self.sock), 5, f"the private {prog}'s socket")
+        except AssertionError:
             self.stop()
             raise unittest.SkipTest(f"the private {prog} did not start")
 

@@ -23,6 +23,7 @@ import time
 import unittest
 from decimal import Decimal
 
+from veplib import wait_until
 from screens_util import Client, basic, bearer, create_ve, q, release, sql, sql1
 
 D = 86400
@@ -200,14 +201,12 @@ class SelfBilling(unittest.TestCase):
 
     def dashboard_and_api(self, c):
         """The dashboard and an API answer that did not change around it (billingd may write)."""
-        for _ in range(5):
+        def steady():
             before = self.charges_api()
             page = c.get("/self")
             after = self.charges_api()
-            if before == after:
-                return page, after
-            time.sleep(1)
-        self.fail("the charges kept changing")
+            return (page, after) if before == after else None
+        return wait_until(steady, 5, "charges that do not change around one dashboard")
 
     def test_charges_table_is_the_api(self):
         c = Client()

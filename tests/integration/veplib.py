@@ -20,9 +20,44 @@ CONF = os.environ.get("VEP_CONF", "")
 VAR = os.environ.get("VEP_VAR", os.path.join(ROOT, "var"))
 ADMIN_TOKEN = os.environ.get("VEP_ADMIN_TOKEN", "")
 DB = os.environ.get("VEP_DB_NAME", "vepanel")
+# The instance's billingd serves /metrics here (./dev's VEP_BILLINGD_PORT).
+BILLINGD_PORT = int(os.environ.get("VEP_BILLINGD_PORT", "9300") or 9300)
 # Sanitizer builds run several times slower: ./dev test sets this for the
 # ASan instance, and every wait_until timeout is multiplied by it.
 TIMEOUT_SCALE = float(os.environ.get("VEP_TIMEOUT_SCALE", "1") or 1)
+
+
+def billingd_metrics(port=None):
+    """The instance's billingd /metrics as {series: float}; {} when it does not answer."""
+    import urllib.request
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % (port or BILLINGD_PORT),
+                                    timeout=3) as r:
+            text = r.read().decode()
+    except OSError:
+        return {}
+    m = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            k, v = line.rsplit(" ", 1)
+            m[k] = float(v)
+    return m
+
+
+def wait_billingd_settled(ticks=3, timeout=30, what="billingd settled", port=None):
+    """Wait until the instance's billingd has gone round its loop `ticks`
+    more times and holds nothing unwritten (memory queue and spool empty):
+    whatever it had in flight when this was called has landed.  (Batches
+    are made only when there is usage, so their count is no clock.)"""
+    def ticks_now():
+        return billingd_metrics(port).get("billingd_ticks_total", -1)
+    t0 = ticks_now()
+
+    def settled():
+        m = billingd_metrics(port)
+        return (t0 >= 0 and m.get("billingd_ticks_total", -1) >= t0 + ticks and
+                m.get("billingd_memory_queue_bytes") == 0 and m.get("billingd_spool_bytes", 0) <= 8)
+    wait_until(settled, timeout, what)
 
 
 def wait_until(pred, timeout=20, what="condition", interval=0.05):
