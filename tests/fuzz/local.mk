@@ -9,7 +9,7 @@ FUZZ_LIBS = $(VEP_LIBS)
 FUZZERS = tests/fuzz/fuzz_agent_http tests/fuzz/fuzz_basic tests/fuzz/fuzz_conf tests/fuzz/fuzz_cookie \
 	tests/fuzz/fuzz_dbhost tests/fuzz/fuzz_httpc tests/fuzz/fuzz_json_body \
 	tests/fuzz/fuzz_money tests/fuzz/fuzz_order tests/fuzz/fuzz_prom tests/fuzz/fuzz_req \
-	tests/fuzz/fuzz_spool tests/fuzz/fuzz_sync tests/fuzz/fuzz_urlenc \
+	tests/fuzz/fuzz_spool tests/fuzz/fuzz_agent_sync tests/fuzz/fuzz_urlenc \
 	tests/fuzz/fuzz_veinfo_cmd
 EXTRA_DIST += tests/fuzz/run.sh
 
@@ -79,10 +79,10 @@ tests_fuzz_fuzz_agent_http_SOURCES = tests/fuzz/fuzz_agent_http.c agent/http.c
 tests_fuzz_fuzz_agent_http_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_agent_http_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_agent_http_LDADD = $(FUZZ_LIBS)
-tests_fuzz_fuzz_sync_SOURCES = tests/fuzz/fuzz_sync.c
-tests_fuzz_fuzz_sync_CFLAGS = $(FUZZ_CFLAGS) $(CURL_CFLAGS)
-tests_fuzz_fuzz_sync_LDFLAGS = $(FUZZER_LINK_FLAGS)
-tests_fuzz_fuzz_sync_LDADD = $(AGENT_LIBS)
+tests_fuzz_fuzz_agent_sync_SOURCES = tests/fuzz/fuzz_agent_sync.c
+tests_fuzz_fuzz_agent_sync_CFLAGS = $(FUZZ_CFLAGS) $(CURL_CFLAGS)
+tests_fuzz_fuzz_agent_sync_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_agent_sync_LDADD = $(AGENT_LIBS)
 
 # veinfo: the customer's commands.
 tests_fuzz_fuzz_veinfo_cmd_SOURCES = tests/fuzz/fuzz_veinfo_cmd.c tools/veinfo_cmd.c
