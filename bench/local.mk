@@ -10,3 +10,9 @@ noinst_PROGRAMS += bench/history_probe
 bench_history_probe_SOURCES = bench/history_probe.c
 bench_history_probe_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
 bench_history_probe_LDADD = $(VEP_LIBS)
+
+# bench/mail.sh's PDF rendering timer.
+noinst_PROGRAMS += bench/pdf_bench
+bench_pdf_bench_SOURCES = bench/pdf_bench.c
+bench_pdf_bench_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(PANGO_CFLAGS)
+bench_pdf_bench_LDADD = $(VEP_DOC_LIBS) $(VEP_LIBS)

@@ -1,4 +1,3 @@
-/* fuzz-sources: lib/domain/webhook_sig.c lib/base/util.c lib/base/log.c */
 /*
  * libFuzzer harness for the payment webhook's Vep-Signature header
  * (webhook_sig_parse, webhook_sig_check).  Any bytes give a refusal or a
