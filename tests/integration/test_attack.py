@@ -363,6 +363,25 @@ class Attack(unittest.TestCase):
         self.assertEqual(r.status, 201, r.text[:200])
         self.made.append(r.json()["ve_id"])
 
+    def test_9_promtool_agent_metrics(self):
+        """SECURITY.md 9: `promtool check metrics` passes on the agent's /metrics too
+        (the demo agent node1, read with its node token as billingd reads it)."""
+        promtool = shutil.which("promtool")
+        if promtool is None:
+            self.skipTest("promtool (Debian package prometheus) not installed")
+        url = veplib.sql_value("SELECT url FROM nodes WHERE name = 'node1'")
+        self.assertTrue(url and url.startswith("http://127.0.0.1:"), url)
+        with open(os.path.join(veplib.VAR, "secrets", "node1.token")) as f:
+            tok = f.read().strip()
+        import urllib.request
+        req = urllib.request.Request(url, headers={"Authorization": "Bearer " + tok})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            text = r.read()
+        self.assertIn(b"veagent_start_time_seconds", text)
+        self.assertIn(b"ve_cpu_user_seconds_total", text)
+        r = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, timeout=30)
+        self.assertEqual(r.returncode, 0, (r.stdout + r.stderr).decode(errors="replace")[:2000])
+
     def test_8_veinfo_escapes_control_characters(self):
         """A user_info stored with control characters (older data, or a hostile API) is printed by
         veinfo with every control, C1 and bidi character escaped."""
