@@ -13,6 +13,8 @@
  * dashboard through db_mail_counts, and in this log).  A mailer that dies
  * mid-send leaves its rows leased; they are taken again when the lease
  * ends.  --once: work until nothing is due, then exit (tests, benchmarks).
+ * SIGUSR1: log one "status:" line with the polls and notice passes done so
+ * far (the tests wait on it for "nothing more comes in the next polls").
  */
 #include <errno.h>
 #include <getopt.h>
@@ -37,13 +39,20 @@
 #define BATCH		20
 #define PERIODIC_S	10
 
-static volatile sig_atomic_t quit;
+static volatile sig_atomic_t quit, status_wanted;
 
 static void
 on_signal(int sig)
 {
 	(void)sig;
 	quit = 1;
+}
+
+static void
+on_status(int sig)
+{
+	(void)sig;
+	status_wanted = 1;
 }
 
 struct mailer {
@@ -57,6 +66,7 @@ struct mailer {
 	struct mail_counts last;
 	long long	 sent, failed;	/* this run's */
 	long long	 periodic_at;	/* when the notices were last queued */
+	long long	 polls, passes;	/* rounds done, periodic notice passes done */
 };
 
 static void __attribute__((noreturn))
@@ -163,6 +173,7 @@ round_once(struct mailer *m)
 		    (int)conf_int(m->conf, "billingd", "unpaid_suspend_days"), &added) != DB_OK)
 			return -1;
 		m->periodic_at = now;
+		m->passes++;
 		long long gone = 0;
 		if (db_mail_prune(m->db, now, conf_int(m->conf, "mail", "keep_days"), &gone) != DB_OK)
 			return -1;
@@ -198,6 +209,17 @@ report(struct mailer *m)
 	if (c.queued != m->last.queued || c.failed != m->last.failed)
 		log_info("outbox: %lld queued, %lld failed, %lld sent", c.queued, c.failed, c.sent);
 	m->last = c;
+}
+
+/* Between rounds only, so every poll counted is a finished one. */
+static void
+status(const struct mailer *m)
+{
+	if (!status_wanted)
+		return;
+	status_wanted = 0;
+	log_info("status: poll %lld, notices pass %lld, %lld sent, %lld failed in this run", m->polls,
+	    m->passes, m->sent, m->failed);
 }
 
 static void
@@ -255,6 +277,7 @@ main(int argc, char *argv[])
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, on_status);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	long long poll_ms = conf_int(m.conf, "mail", "poll_s") * 1000;
 	while (!quit) {
@@ -271,11 +294,15 @@ main(int argc, char *argv[])
 			} else
 				report(&m);
 		}
+		m.polls++;
+		status(&m);
 		if (once && n == 0)
 			break;
 		/* A full batch: go on at once; else wait for the next poll. */
-		for (long long w = 0; n < BATCH && w < poll_ms && !quit; w += 100)
+		for (long long w = 0; n < BATCH && w < poll_ms && !quit; w += 100) {
 			usleep(100000);
+			status(&m);
+		}
 	}
 	log_info("stopping: %lld sent, %lld failed in this run", m.sent, m.failed);
 	if (m.db != NULL)

@@ -134,10 +134,7 @@ def wait_billingd_lets_go():
     is in a batch numbered up to billingd_snapshot_fence_batch, and batches
     apply in order."""
     def wait(key, target):
-        end = time.time() + 120
-        while billingd_metric(key) < target:
-            if time.time() > end:
-                raise AssertionError("billingd's %s did not reach %d" % (key, target))
-            time.sleep(0.2)     # the polling period of the condition
+        veplib.wait_until(lambda: billingd_metric(key) >= target, 120,
+                          "billingd's %s to reach %d" % (key, target))
     wait("billingd_snapshots_total", billingd_metric("billingd_snapshots_total") + 2)
     wait("billingd_applied_batch", billingd_metric("billingd_snapshot_fence_batch"))

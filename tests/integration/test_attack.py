@@ -79,11 +79,9 @@ class PrivateProg(Private):
         self.proc = subprocess.Popen([os.path.join(veplib.BUILD, "cgi", prog), "-f", conf, "-s", self.sock,
                                       "-w", "1"], env=dict(os.environ, VEP_FAKE_CLOCK_FILE=self.clock),
                                      stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
-        for _ in range(200):
-            if os.path.exists(self.sock):
-                break
-            time.sleep(0.05)
-        else:
+        try:
+            veplib.wait_until(lambda: os.path.exists(self.sock), 10, f"the private {prog}'s socket")
+        except AssertionError:
             self.stop()
             raise unittest.SkipTest(f"the private {prog} did not start")
 
@@ -204,10 +202,13 @@ class Attack(unittest.TestCase):
             self.assertEqual(r.status, 200, "another /64")
             rows = veplib.sql("SELECT DISTINCT addr FROM login_failures WHERE addr LIKE '2001:db8:17:%'")
             self.assertEqual(rows, [["2001:db8:17:5::/64"]])
-            time.sleep(0.2)
-            with open(p.logpath, "rb") as f:
-                f.seek(off)
-                log = f.read()
+            def log_now():
+                with open(p.logpath, "rb") as f:
+                    f.seek(off)
+                    return f.read()
+            # The log is written after the answer: wait for the lines of the last failure and the 429.
+            log = veplib.wait_until(lambda: (lambda t: t if b"throttled (429" in t and b"2001:db8:17:5::5" in t
+                                              else None)(log_now()), 10, "the failures and the 429 logged")
             self.assertIn(b"login failed", log)
             self.assertIn(b"2001:db8:17:5::1", log)
             self.assertIn(b"throttled (429", log)
@@ -543,12 +544,8 @@ class Attack(unittest.TestCase):
             self.assertIn(b"veagent_start_time_seconds", r.read())
             c.close()
         # billingd polls with the token: both nodes answered within the last few seconds
-        deadline = time.time() + 20
-        while True:
+        def polled():
             rows = veplib.sql("SELECT name, state, UNIX_TIMESTAMP() - COALESCE(last_ok_at, 0) FROM nodes "
                               "WHERE name IN ('node1', 'node2') ORDER BY name")
-            if len(rows) == 2 and all(r[1] == "up" and int(r[2]) < 10 for r in rows):
-                break
-            if time.time() > deadline:
-                self.fail(f"billingd does not poll the agents with their token: {rows}")
-            time.sleep(0.5)
+            return len(rows) == 2 and all(r[1] == "up" and int(r[2]) < 10 for r in rows)
+        veplib.wait_until(polled, 20, "billingd polling the agents with their token")

@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import signal
 import subprocess
 import tempfile
 import time
@@ -31,7 +32,8 @@ import unittest
 
 import admin_util
 from screens_util import order
-from veplib import (ROOT, VAR, Client, admin_headers, basic, request, sql, sql_value, vepctl)
+from veplib import (ROOT, VAR, Client, admin_headers, basic, request, sql, sql_value, vepctl,
+                    wait_until)
 
 MAILDIR = os.path.join(VAR, "mail")
 SECRET_FILE = os.path.join(VAR, "secrets", "payments-webhook.secret")
@@ -63,17 +65,49 @@ def mails_to(addr, subject_re=None):
 
 
 def wait_mails(addr, subject_re, n=1, timeout=60):
-    """Wait until at least n messages to addr match; then a little longer to see no more come."""
-    end = time.time() + timeout
-    while time.time() < end:
-        got = mails_to(addr, subject_re)
-        if len(got) >= n:
-            return got
-        time.sleep(0.2)
-    raise AssertionError("no %d mail(s) to %s matching %r within %d s (outbox: %s)"
-                         % (n, addr, subject_re, timeout,
-                            sql("SELECT kind, ref, state, attempts, last_error FROM mail_outbox "
-                                "ORDER BY id DESC LIMIT 5")))
+    """Wait until at least n messages to addr match and return them."""
+    try:
+        return wait_until(lambda: (lambda got: got if len(got) >= n else None)(mails_to(addr, subject_re)),
+                          timeout, "%d mail(s) to %s matching %r" % (n, addr, subject_re))
+    except AssertionError as e:
+        raise AssertionError("%s (outbox: %s)" % (e, sql("SELECT kind, ref, state, attempts, last_error "
+                                                         "FROM mail_outbox ORDER BY id DESC LIMIT 5")))
+
+
+def mailer_pid():
+    """vep-mailer's pid: the child of ./dev's supervisor (var/run/pids/mailer.pid)."""
+    with open(os.path.join(VAR, "run", "pids", "mailer.pid")) as f:
+        sup = f.read().strip()
+    with open("/proc/%s/task/%s/children" % (sup, sup)) as f:
+        for pid in f.read().split():
+            with open("/proc/%s/cmdline" % pid, "rb") as c:
+                if b"vep-mailer" in c.read():
+                    return int(pid)
+    raise AssertionError("vep-mailer does not run under ./dev's supervisor %s" % sup)
+
+
+def mailer_status():
+    """(polls, notice passes) vep-mailer has finished: it logs them on SIGUSR1."""
+    log = os.path.join(VAR, "log", "mailer.log")
+    off = os.path.getsize(log)
+    os.kill(mailer_pid(), signal.SIGUSR1)
+
+    def line():
+        with open(log, "rb") as f:
+            f.seek(off)
+            return re.search(rb"status: poll (\d+), notices pass (\d+)", f.read())
+    m = wait_until(line, 10, "vep-mailer's status line")
+    return int(m.group(1)), int(m.group(2))
+
+
+def wait_mailer_polls(polls=2, passes=0):
+    """Wait until vep-mailer has finished `polls` more polls and `passes` more
+    passes of its periodic notices than now: a message still to come about
+    what is in the database now (a second copy, a notice queued twice) has
+    then been sent."""
+    n0, p0 = mailer_status()
+    wait_until(lambda: (lambda n, p: n >= n0 + polls and p >= p0 + passes)(*mailer_status()), 60,
+               "%d more poll(s) and %d more notice pass(es) of vep-mailer" % (polls, passes))
 
 
 def text_of(m):
@@ -198,7 +232,7 @@ class Mail(unittest.TestCase):
 
     def check_document_mail(self, addr, number, ve):
         got = wait_mails(addr, re.escape(number))
-        time.sleep(1.5)   # a second copy would come within a poll or two
+        wait_mailer_polls()     # a second copy would come within a poll or two
         got = mails_to(addr, re.escape(number) + " from")
         self.assertEqual(len(got), 1, "the document's mail arrives once")
         m = got[0]
@@ -224,7 +258,7 @@ class Mail(unittest.TestCase):
         self.assertEqual(r.status, 201, r.text)
         ve = r.json()["ve_id"]
         got = wait_mails(o["email"], ve)
-        time.sleep(1.5)
+        wait_mailer_polls()
         got = mails_to(o["email"], ve)
         self.assertEqual(len(got), 1)
         m = got[0]
@@ -337,7 +371,8 @@ class Mail(unittest.TestCase):
         self.assertEqual(r.status, 422, "a paid document: " + r.text)
         self.assertEqual(state(), before)
         self.assertEqual(request("GET", "/api/v1/invoices/" + number, headers=admin_headers()).json()["status"], "paid")
-        time.sleep(1.5)
+        wait_mails(addr, "Payment received", 2)
+        wait_mailer_polls()
         self.assertEqual(len(mails_to(addr, "Payment received")), 2, "one receipt per payment")
         self.assertNotIn("invoice-pay", c.get("/self/invoices/%s" % number).text, "no Pay on a paid invoice")
 
@@ -460,7 +495,8 @@ class Mail(unittest.TestCase):
         codes = [self.forgot(Client(source=self.src18), ve.lower() if i % 2 else ve).status for i in range(6)]
         self.assertEqual(codes[:5], [200] * 5)
         self.assertEqual(codes[5], 429, "throttled like logins after 5 requests")
-        time.sleep(2)
+        wait_mails(addr, "Password reset", 5)
+        wait_mailer_polls()
         self.assertEqual(len(mails_to(addr, "Password reset")), 5)
 
     # ---- the relay goes away during an invoice run -------------------------------------------
@@ -472,14 +508,11 @@ class Mail(unittest.TestCase):
             numbers = [self.invoice_of(a, "2024-03") for a, _ in accts]
             refs = ", ".join("'%s'" % n for n in numbers)
             # The mailer tries, fails and backs off; nothing is lost.
-            end = time.time() + 30
-            while time.time() < end:
-                n = int(sql_value("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'invoice' AND ref IN (%s) "
-                                  "AND state = 'queued' AND attempts >= 1 AND last_error <> ''" % refs))
-                if n == len(numbers):
-                    break
-                time.sleep(0.3)
-            self.assertEqual(n, len(numbers), "every invoice mail waits, with its error")
+            def waiting():
+                return int(sql_value("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'invoice' AND ref IN (%s) "
+                                     "AND state = 'queued' AND attempts >= 1 AND last_error <> ''" % refs))
+            wait_until(lambda: waiting() == len(numbers), 30, "every invoice mail waiting, with its error")
+            self.assertEqual(waiting(), len(numbers), "every invoice mail waits, with its error")
             for (a, _), number in zip(accts, numbers):
                 self.assertEqual(mails_to(a, re.escape(number)), [])
         finally:
@@ -529,7 +562,7 @@ class Mail(unittest.TestCase):
         sql("UPDATE ves SET expires_at = %d WHERE id = '%s'" % (now + 12 * 3600, v1))
         wait_mails(a3, "Your VE %s expires in 7 days" % v3)
         wait_mails(a1, "Your VE %s expires in 1 day" % v1)
-        time.sleep(2.5)
+        wait_mailer_polls(passes=1)     # the notices are queued every 10 s: one more pass
         self.assertEqual(len(mails_to(a1, "expires in")), 1, "one notice for a VE a day from expiry")
         self.assertEqual(len(mails_to(a3, "expires in")), 1)
 
@@ -548,9 +581,8 @@ class Mail(unittest.TestCase):
         sql("INSERT INTO mail_outbox (kind, ref, account_id, number, next_try, created_at) VALUES"
             " ('invoice', '%s', %s, '%s', UNIX_TIMESTAMP(), UNIX_TIMESTAMP())" % (ref, a, ref))
         try:
-            end = time.time() + 20
-            while time.time() < end and sql_value("SELECT state FROM mail_outbox WHERE ref = '%s'" % ref) != "failed":
-                time.sleep(0.2)
+            wait_until(lambda: sql_value("SELECT state FROM mail_outbox WHERE ref = '%s'" % ref) == "failed",
+                       20, "the message about a missing document failed")
             row = sql("SELECT state, last_error FROM mail_outbox WHERE ref = '%s'" % ref)[0]
             self.assertEqual(row[0], "failed", "a message about a document that does not exist fails at once")
             self.assertIn("gone", row[1])
@@ -580,10 +612,8 @@ class Mail(unittest.TestCase):
             sql("INSERT INTO mail_outbox (kind, ref, state, next_try, created_at, sent_at) VALUES"
                 " ('%s', '%s', '%s', %d, %d, %d)" % (kind, ref, st, old, old, old))
         try:
-            end = time.time() + 30
-            while time.time() < end and sql_value("SELECT COUNT(*) FROM mail_outbox WHERE ref = '%s'"
-                                                  % rows[0][1]) != "0":
-                time.sleep(0.3)
+            wait_until(lambda: sql_value("SELECT COUNT(*) FROM mail_outbox WHERE ref = '%s'" % rows[0][1]) == "0",
+                       30, "the old sent message pruned")
             left = [r[0] for r in sql("SELECT ref FROM mail_outbox WHERE ref IN ('%s') ORDER BY ref"
                                       % "', '".join(r[1] for r in rows))]
             self.assertEqual(left, sorted([rows[1][1], rows[2][1]]))

@@ -29,6 +29,7 @@ import unittest
 import urllib.request
 import warnings
 
+import veplib
 from screens_util import Client, bearer, order, q, sql1, uniq
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -59,14 +60,7 @@ def skip_reason():
 
 
 def wait_for(cond, timeout, step=0.2, what="condition"):
-    end = time.monotonic() + timeout
-    while True:
-        v = cond()
-        if v:
-            return v
-        if time.monotonic() >= end:
-            raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
-        time.sleep(step)
+    return veplib.wait_until(cond, timeout, what, step)
 
 
 def prefix_len(netmask):

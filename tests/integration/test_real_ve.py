@@ -33,6 +33,7 @@ VEINFO = os.path.join(PLAIN, "tools", "veinfo")
 TEMPLATES = os.environ.get("VEP_TEMPLATE_DIR", os.path.join(ROOT, "var", "templates"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "fakes"))
 import node_api  # noqa: E402
+import veplib  # noqa: E402
 
 POOL = "198.51.100.0/24"
 GW = "198.51.100.1"
@@ -56,13 +57,7 @@ def crypt(password):
 
 
 def wait_for(cond, timeout=30, step=0.2, what="condition"):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(step)
-    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+    return veplib.wait_until(cond, timeout, what, step)
 
 
 def route_dev(addr):
@@ -218,7 +213,11 @@ class RealVeTest(unittest.TestCase):
         try:
             wait_for(lambda: self.agent.logged(r"VE 0000E252: address 192\.0\.2\.77 is outside"),
                      15, what="the refusal logged")
-            time.sleep(2)
+            # Nothing follows: two more syncs of the desired state (one every
+            # 5 s; the first applied before the second is asked for), with the
+            # VE driven every second between them.
+            r0 = self.api.requests
+            wait_for(lambda: self.api.requests >= r0 + 2, 20, what="two more syncs of the agent")
             self.assertFalse(os.path.exists(os.path.join(self.veroot, "0000E252", "root.img")))
             self.assertNotEqual(route_dev("192.0.2.77"), "vep0000E252")
             self.assertFalse(os.path.exists("/sys/class/net/vep0000E252"))
