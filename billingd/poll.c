@@ -227,7 +227,28 @@ peer_free(struct billingd *bd, struct peer *p)
 	free(p);
 }
 
-static void node_token_header(const char *dir, const char *name, char *out, size_t outsz);
+static void node_token_header(const char *dir, const char *name, char *out, size_t outsz,
+		    int quiet);
+
+/*
+ * The node's token is read again at every snapshot, quietly: a token file
+ * that was not there (or not readable yet) when billingd first saw the
+ * node, or a new token, is used from the next poll on, without a restart.
+ */
+static void
+peer_token_refresh(struct billingd *bd, struct peer *p)
+{
+	char auth[sizeof(p->auth)];
+
+	node_token_header(conf_values(bd->conf)->billingd.node_token_dir, p->ni.name, auth,
+	    sizeof(auth), 1);
+	if (strcmp(auth, p->auth) != 0) {
+		log_info("node %s: %s", p->ni.name, auth[0] ? "its token is read; polling with it" :
+		    "its token file is gone; polling without a token");
+		memcpy(p->auth, auth, sizeof(p->auth));
+	}
+	explicit_bzero(auth, sizeof(auth));
+}
 
 void
 peers_sync(struct billingd *bd, const struct snapshot *s)
@@ -249,7 +270,7 @@ peers_sync(struct billingd *bd, const struct snapshot *s)
 			p->next = bd->L.peers;
 			bd->L.peers = p;
 			node_token_header(conf_values(bd->conf)->billingd.node_token_dir, ni->name,
-			    p->auth, sizeof(p->auth));
+			    p->auth, sizeof(p->auth), 0);
 			log_info("node %s: polling %s%s", ni->name, ni->url,
 			    p->auth[0] ? " with its token" : "");
 		} else if (strcmp(p->ni.url, ni->url) != 0 || p->ni.salen != ni->salen ||
@@ -257,8 +278,10 @@ peers_sync(struct billingd *bd, const struct snapshot *s)
 			log_info("node %s: now at %s", ni->name, ni->url);
 			conn_close(bd, p);
 			p->ni = *ni;
-		} else
+		} else {
 			memcpy(p->ni.name, ni->name, sizeof(p->ni.name));
+			peer_token_refresh(bd, p);
+		}
 		p->stale = 0;
 	}
 	for (pp = &bd->L.peers; (p = *pp) != NULL;) {
@@ -285,10 +308,10 @@ peers_free(struct billingd *bd)
 /*
  * The Authorization line for node name: its token from dir/NAME.token
  * (agents with --token-file want it on /metrics), or "" when dir is empty
- * or the file is missing (logged: the agent will answer 401).
+ * or the file is missing (logged unless quiet: the agent will answer 401).
  */
 static void
-node_token_header(const char *dir, const char *name, char *out, size_t outsz)
+node_token_header(const char *dir, const char *name, char *out, size_t outsz, int quiet)
 {
 	char path[1024], tok[257];
 	ssize_t n;
@@ -299,7 +322,8 @@ node_token_header(const char *dir, const char *name, char *out, size_t outsz)
 		return;
 	snprintf(path, sizeof(path), "%s/%s.token", dir, name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		log_warn("node %s: no token file %s; polling without a token", name, path);
+		if (!quiet)
+			log_warn("node %s: no token file %s; polling without a token", name, path);
 		return;
 	}
 	n = read(fd, tok, sizeof(tok) - 1);
@@ -307,13 +331,15 @@ node_token_header(const char *dir, const char *name, char *out, size_t outsz)
 	while (n > 0 && (tok[n - 1] == '\n' || tok[n - 1] == '\r' || tok[n - 1] == ' '))
 		n--;
 	if (n <= 0 || (size_t)n >= sizeof(tok) - 1) {
-		log_warnx("node %s: %s does not hold one token", name, path);
+		if (!quiet)
+			log_warnx("node %s: %s does not hold one token", name, path);
 		return;
 	}
 	tok[n] = '\0';
 	for (ssize_t i = 0; i < n; i++)
 		if (tok[i] <= 0x20 || tok[i] >= 0x7f) {
-			log_warnx("node %s: %s does not hold one token", name, path);
+			if (!quiet)
+				log_warnx("node %s: %s does not hold one token", name, path);
 			explicit_bzero(tok, sizeof(tok));
 			return;
 		}
