@@ -104,15 +104,6 @@ struct be_real {
 	uint32_t	 pool_net, pool_mask;	/* --pool; mask 0: no pool given */
 };
 
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* ---- the list of live VEs ---- */
 
 static size_t
@@ -355,7 +346,7 @@ init_gone(struct loop *l, int fd, int mask, void *arg)
 	if (r->op == OP_STOP)
 		return;
 	/* One that keeps dying right after its start is retried ever more slowly. */
-	if (now_us() - r->run_since_us < 10 * 1000000LL) {
+	if (vep_wall_us() - r->run_since_us < 10 * 1000000LL) {
 		long long d = RETRY_MIN_MS << (r->fails < 5 ? r->fails : 5);
 
 		r->fails++;
@@ -395,7 +386,7 @@ watch_init(struct be_real *b, struct rve *r, pid_t pid)
 	}
 	r->running = 1;
 	r->making = 0;
-	r->run_since_us = now_us();
+	r->run_since_us = vep_wall_us();
 }
 
 static pid_t
@@ -784,7 +775,7 @@ real_add(struct backend *be, struct ve *v)
 	r->spec = v->spec;
 	r->pidfd = -1;
 	r->seq_done = v->spec.power_seq;
-	r->start_us = now_us();
+	r->start_us = vep_wall_us();
 	if (list_insert(b, r) == -1) {
 		free(r);
 		return -1;

@@ -24,6 +24,7 @@
 
 #include "backend.h"
 #include "log.h"
+#include "util.h"
 
 #define US	1000000LL
 #define CATCHUP_MAX	3600	/* seconds stepped one by one after a gap */
@@ -239,15 +240,6 @@ advance(struct be_sim *b, struct ve *v, int64_t now_us)
 	}
 }
 
-static int64_t
-now_us_real(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * US + ts.tv_nsec / 1000;
-}
-
 static int
 sim_add(struct backend *be, struct ve *v)
 {
@@ -260,7 +252,7 @@ sim_add(struct backend *be, struct ve *v)
 	 * The start time is the VE's creation on this node; a test may have
 	 * set v->s.start_us beforehand to make runs repeatable.
 	 */
-	sim_init(b, s, v, v->s.start_us > 0 ? v->s.start_us : now_us_real());
+	sim_init(b, s, v, v->s.start_us > 0 ? v->s.start_us : vep_wall_us());
 	v->be = s;
 	return 0;
 }
@@ -277,7 +269,7 @@ sim_change(struct backend *be, struct ve *v, const struct ve_spec *old)
 	 * A suspension takes effect at the next second (draw() checks it).
 	 */
 	{
-		int64_t t = now_us_real();
+		int64_t t = vep_wall_us();
 
 		/* Within the current second only: later seconds are stepped by advance(). */
 		if (t > (s->step + 1) * US)

@@ -104,6 +104,19 @@ commit(struct buf *b, size_t n)
 	b->data[b->len] = '\0';
 }
 
+/* name{ve="ID" into line; the length written. */
+static size_t
+ve_label(char *line, const char *name, size_t nl, const struct ve *v)
+{
+	size_t n;
+
+	memcpy(line, name, nl);
+	n = nl;
+	n += PUT_LIT(line + n, "{ve=\"");
+	memcpy(line + n, v->spec.id, VE_ID_LEN);
+	return n + VE_ID_LEN;
+}
+
 /* name{ve="ID"} value */
 static void
 ve_line(struct buf *b, const char *name, size_t nl, const struct ve *v, uint64_t val,
@@ -114,11 +127,7 @@ ve_line(struct buf *b, const char *name, size_t nl, const struct ve *v, uint64_t
 
 	if (line == NULL)
 		return;
-	memcpy(line, name, nl);
-	n = nl;
-	n += PUT_LIT(line + n, "{ve=\"");
-	memcpy(line + n, v->spec.id, VE_ID_LEN);
-	n += VE_ID_LEN;
+	n = ve_label(line, name, nl, v);
 	n += PUT_LIT(line + n, "\"} ");
 	n += k == V_SEC6 ? put_fixed(line + n, val, 6) : put_u64(line + n, val);
 	line[n++] = '\n';
@@ -135,11 +144,7 @@ ip_lines(struct buf *b, const char *name, size_t nl, const struct ve *v, int tx)
 
 		if (line == NULL)
 			return;
-		memcpy(line, name, nl);
-		n = nl;
-		n += PUT_LIT(line + n, "{ve=\"");
-		memcpy(line + n, v->spec.id, VE_ID_LEN);
-		n += VE_ID_LEN;
+		n = ve_label(line, name, nl, v);
 		n += PUT_LIT(line + n, "\",ip=\"");
 		n += put_ip(line + n, v->spec.ips[i]);
 		n += PUT_LIT(line + n, "\"} ");

@@ -101,15 +101,6 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* BogoMIPS of the first CPU, x 100; 0 when /proc/cpuinfo does not say. */
 static uint64_t
 read_bogomips(void)
@@ -338,7 +329,7 @@ handle(void *arg, const struct http_req *req, struct http_resp *resp)
 			.http_requests = http_nrequests(va->http),
 		};
 
-		va->be->ops->refresh(va->be, va->ves, va->nves, now_us());
+		va->be->ops->refresh(va->be, va->ves, va->nves, vep_wall_us());
 		resp->status = expo_write(resp->body, &nd, va->ves, va->nves) == 0 ? 200 : 503;
 		resp->ctype = "text/plain; version=0.0.4; charset=utf-8";
 	} else if (strcmp(req->path, "/healthz") == 0) {
@@ -704,7 +695,7 @@ main(int argc, char *argv[])
 	if (!va.foreground && daemon(0, 0) == -1)
 		die("cannot become a daemon: %s", strerror(errno));
 
-	va.start_us = now_us();
+	va.start_us = vep_wall_us();
 	if (va.extra > 0) {
 		if ((va.ves = calloc((size_t)va.extra, sizeof(*va.ves))) == NULL)
 			die("out of memory");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "util.h"
 
 #define MAGIC		0x42504556u	/* "VEPB" */
 #define BATCH_VERSION	1u	/* usage only */
@@ -62,22 +63,7 @@ batch_bytes(const struct batch *b)
 static int
 grow(void **p, size_t *cap, size_t need, size_t size)
 {
-	size_t n;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	n = *cap ? *cap : 16;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / size)
-			return -1;
-		n *= 2;
-	}
-	if ((np = realloc(*p, n * size)) == NULL)
-		return -1;
-	*p = np;
-	*cap = n;
-	return 0;
+	return vep_grow(p, cap, need, size, 16);
 }
 
 /* Copy n addresses to the pool; their offset in *off.  0 or -1. */
@@ -285,23 +271,18 @@ batch_encode(const struct batch *b, size_t *lenp)
 
 /* --- decoding --- */
 
-static uint32_t
-get32(const uint8_t *p)
+/* n little-endian bytes at p. */
+static uint64_t
+get_le(const uint8_t *p, int n)
 {
-	uint32_t v = 0;
-	for (int i = 3; i >= 0; i--)
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
 		v = v << 8 | p[i];
 	return v;
 }
 
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
+#define get32(p)	((uint32_t)get_le((p), 4))
+#define get64(p)	get_le((p), 8)
 
 /* A count read back; -1 when a value is out of the range we ever write. */
 static int

@@ -14,6 +14,7 @@
  * all (the ISP stopped it on purpose).  collect_outage() marks the seconds
  * of a whole-node outage down for the VEs last seen active there.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,42 +27,18 @@
 
 /* --- VE metering states --- */
 
-static size_t
-vt_slot(uint32_t k, size_t cap)
-{
-	return (size_t)((k * 2654435761u) & (uint32_t)(cap - 1));
-}
-
 static struct vstate *
 vt_find(struct vtable *t, uint32_t ve)
 {
-	if (t->nslot == 0)
-		return NULL;
-	for (size_t h = vt_slot(ve, t->nslot);; h = (h + 1) & (t->nslot - 1)) {
-		if (t->slot[h] == 0)
-			return NULL;
-		if (t->v[t->slot[h] - 1].ve == ve)
-			return &t->v[t->slot[h] - 1];
-	}
+	long i = vep_idx_find(&t->idx, t->v, sizeof(*t->v), offsetof(struct vstate, ve), ve);
+
+	return i < 0 ? NULL : &t->v[i];
 }
 
 static int
 vt_rehash(struct vtable *t, size_t nslot)
 {
-	uint32_t *s;
-
-	if ((s = calloc(nslot, sizeof(*s))) == NULL)
-		return -1;
-	free(t->slot);
-	t->slot = s;
-	t->nslot = nslot;
-	for (size_t i = 0; i < t->n; i++) {
-		size_t h = vt_slot(t->v[i].ve, nslot);
-		while (s[h] != 0)
-			h = (h + 1) & (nslot - 1);
-		s[h] = (uint32_t)(i + 1);
-	}
-	return 0;
+	return vep_idx_rehash(&t->idx, nslot, t->v, t->n, sizeof(*t->v), offsetof(struct vstate, ve));
 }
 
 static struct vstate *
@@ -79,19 +56,14 @@ vt_get(struct vtable *t, uint32_t ve)
 		t->v = nv;
 		t->cap = ncap;
 	}
-	if ((t->n + 1) * 2 > t->nslot && vt_rehash(t, t->nslot ? t->nslot * 2 : 2048) == -1)
+	if ((t->n + 1) * 2 > t->idx.nslot && vt_rehash(t, t->idx.nslot ? t->idx.nslot * 2 : 2048) == -1)
 		return NULL;
 	v = &t->v[t->n];
 	memset(v, 0, sizeof(*v));
 	v->ve = ve;
 	v->entry = -1;
 	v->av = -1;
-	{
-		size_t h = vt_slot(ve, t->nslot);
-		while (t->slot[h] != 0)
-			h = (h + 1) & (t->nslot - 1);
-		t->slot[h] = (uint32_t)(t->n + 1);
-	}
+	vep_idx_put(&t->idx, ve, t->n);
 	t->n++;
 	return v;
 }
@@ -345,7 +317,7 @@ collect_gc(struct billingd *bd, int64_t now)
 	if (k == t->n)
 		return;
 	t->n = k;
-	if (vt_rehash(t, t->nslot) == -1)
+	if (vt_rehash(t, t->idx.nslot) == -1)
 		fatalx("%s: out of memory", __func__);
 }
 
@@ -357,7 +329,7 @@ collect_free(struct billingd *bd)
 	for (size_t i = 0; i < t->n; i++)
 		free(t->v[i].ip);
 	free(t->v);
-	free(t->slot);
+	free(t->idx.slot);
 	memset(t, 0, sizeof(*t));
 	batch_free(bd->L.cur);
 	bd->L.cur = NULL;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 #include "meter.h"
 
 struct billingd;
@@ -32,8 +34,7 @@ struct vstate {
 struct vtable {
 	struct vstate	*v;
 	size_t		 n, cap;
-	uint32_t	*slot;		/* index + 1 */
-	size_t		 nslot;
+	struct vep_idx	 idx;		/* VE id -> index in v */
 };
 
 /* Meter the answer node_id just gave (its parsed set) as the samples of t. */

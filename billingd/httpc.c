@@ -113,18 +113,6 @@ parse_head(struct httpc *h, const char *buf, const char **why)
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* What a step returns besides an enum httpc_rc. */
 enum { STEP_NEXT = -1, STEP_MORE = -2 };
 
@@ -193,7 +181,7 @@ step_chunk_size(struct httpc *h, char *buf, size_t len, const char **why)
 		}
 		return STEP_MORE;
 	}
-	for (; p < eol && (d = hexval(*p)) >= 0; p++, digits++) {
+	for (; p < eol && (d = vep_hexval(*p)) >= 0; p++, digits++) {
 		if (n > (UINT64_MAX >> 4)) {
 			*why = "chunk size overflows";
 			return HTTPC_ERR;

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,7 +102,7 @@ prom_free(struct prom_set *s)
 	free(s->ve);
 	free(s->ip);
 	free(s->iptmp);
-	free(s->slot);
+	free(s->idx.slot);
 	prom_init(s);
 }
 
@@ -328,61 +329,13 @@ value(const struct line *l, int scale, uint64_t *out, const char **why)
 static int
 grow(void **p, size_t *cap, size_t need, size_t size)
 {
-	size_t n;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	n = *cap ? *cap : 64;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / size)
-			return -1;
-		n *= 2;
-	}
-	if ((np = realloc(*p, n * size)) == NULL)
-		return -1;
-	*p = np;
-	*cap = n;
-	return 0;
-}
-
-static size_t
-slot_of(uint32_t id, size_t nslot)
-{
-	return (size_t)((id * 2654435761u) & (uint32_t)(nslot - 1));
+	return vep_grow(p, cap, need, size, 64);
 }
 
 long
 prom_find(const struct prom_set *s, uint32_t id)
 {
-	if (s->nslot == 0)
-		return -1;
-	for (size_t h = slot_of(id, s->nslot);; h = (h + 1) & (s->nslot - 1)) {
-		uint32_t v = s->slot[h];
-		if (v == 0)
-			return -1;
-		if (s->ve[v - 1].id == id)
-			return (long)(v - 1);
-	}
-}
-
-static int
-rehash(struct prom_set *s, size_t nslot)
-{
-	uint32_t *ns;
-
-	if ((ns = calloc(nslot, sizeof(*ns))) == NULL)
-		return -1;
-	free(s->slot);
-	s->slot = ns;
-	s->nslot = nslot;
-	for (size_t i = 0; i < s->nve; i++) {
-		size_t h = slot_of(s->ve[i].id, nslot);
-		while (ns[h] != 0)
-			h = (h + 1) & (nslot - 1);
-		ns[h] = (uint32_t)(i + 1);
-	}
-	return 0;
+	return vep_idx_find(&s->idx, s->ve, sizeof(*s->ve), offsetof(struct prom_ve, id), id);
 }
 
 /* The VE with this id, added when new; NULL when out of memory. */
@@ -396,8 +349,9 @@ ve_get(struct prom_set *s, uint32_t id)
 		return &s->ve[i];
 	if (grow((void **)&s->ve, &s->cve, s->nve + 1, sizeof(*s->ve)) == -1)
 		return NULL;
-	if ((s->nve + 1) * 2 > s->nslot &&
-	    rehash(s, s->nslot ? s->nslot * 2 : 256) == -1)
+	if ((s->nve + 1) * 2 > s->idx.nslot &&
+	    vep_idx_rehash(&s->idx, s->idx.nslot ? s->idx.nslot * 2 : 256, s->ve, s->nve,
+	    sizeof(*s->ve), offsetof(struct prom_ve, id)) == -1)
 		return NULL;
 	v = &s->ve[s->nve];
 	memset(v, 0, sizeof(*v));
@@ -405,12 +359,7 @@ ve_get(struct prom_set *s, uint32_t id)
 	v->active = 1;
 	v->ip_off = NONE;
 	v->ip_last = NONE;
-	{
-		size_t h = slot_of(id, s->nslot);
-		while (s->slot[h] != 0)
-			h = (h + 1) & (s->nslot - 1);
-		s->slot[h] = (uint32_t)(s->nve + 1);
-	}
+	vep_idx_put(&s->idx, id, s->nve);
 	s->nve++;
 	return v;
 }
@@ -623,8 +572,8 @@ prom_parse(struct prom_set *s, const char *buf, size_t len, char *err, size_t er
 	s->lines = 0;
 	s->agent_start_us = 0;
 	s->bogomips_c = 0;
-	if (s->nslot > 0)
-		memset(s->slot, 0, s->nslot * sizeof(*s->slot));
+	if (s->idx.nslot > 0)
+		memset(s->idx.slot, 0, s->idx.nslot * sizeof(*s->idx.slot));
 	if (len > 0 && buf[len - 1] != '\n')
 		return fail(err, errlen, 0, "answer does not end with a newline");
 	for (; p < end; p = nl + 1) {

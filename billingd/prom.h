@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 #define PROM_MAX_IPS	64	/* addresses of one VE */
 #define PROM_IPSTRLEN	46	/* INET6_ADDRSTRLEN */
 
@@ -65,8 +67,7 @@ struct prom_set {
 	size_t		 nve, cve;
 	struct prom_ip	*ip, *iptmp;	/* iptmp: scratch for grouping */
 	size_t		 nip, cip, ctmp;
-	uint32_t	*slot;			/* hash of VE id -> index + 1 */
-	size_t		 nslot;
+	struct vep_idx	 idx;			/* VE id -> index in ve */
 	size_t		 unknown;		/* sample lines of metrics we ignore */
 	size_t		 lines;
 };

@@ -354,3 +354,101 @@ vep_digits(const char *s, size_t n, long long *v)
 	}
 	return 0;
 }
+
+int
+vep_grow(void **p, size_t *cap, size_t need, size_t size, size_t first)
+{
+	size_t n;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	n = *cap ? *cap : first;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / size)
+			return -1;
+		n *= 2;
+	}
+	if ((np = realloc(*p, n * size)) == NULL)
+		return -1;
+	*p = np;
+	*cap = n;
+	return 0;
+}
+
+int
+vep_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int64_t
+vep_wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+size_t
+vep_idx_home(uint32_t key, size_t nslot)
+{
+	return (size_t)((key * 2654435761u) & (uint32_t)(nslot - 1));
+}
+
+static uint32_t
+idx_key(const void *base, size_t i, size_t stride, size_t keyoff)
+{
+	uint32_t k;
+
+	memcpy(&k, (const char *)base + i * stride + keyoff, sizeof(k));
+	return k;
+}
+
+long
+vep_idx_find(const struct vep_idx *x, const void *base, size_t stride, size_t keyoff,
+    uint32_t key)
+{
+	if (x->nslot == 0)
+		return -1;
+	for (size_t h = vep_idx_home(key, x->nslot);; h = (h + 1) & (x->nslot - 1)) {
+		uint32_t v = x->slot[h];
+		if (v == 0)
+			return -1;
+		if (idx_key(base, v - 1, stride, keyoff) == key)
+			return (long)(v - 1);
+	}
+}
+
+int
+vep_idx_rehash(struct vep_idx *x, size_t nslot, const void *base, size_t n, size_t stride,
+    size_t keyoff)
+{
+	uint32_t *ns;
+
+	if ((ns = calloc(nslot, sizeof(*ns))) == NULL)
+		return -1;
+	free(x->slot);
+	x->slot = ns;
+	x->nslot = nslot;
+	for (size_t i = 0; i < n; i++)
+		vep_idx_put(x, idx_key(base, i, stride, keyoff), i);
+	return 0;
+}
+
+void
+vep_idx_put(struct vep_idx *x, uint32_t key, size_t i)
+{
+	size_t h = vep_idx_home(key, x->nslot);
+
+	while (x->slot[h] != 0)
+		h = (h + 1) & (x->nslot - 1);
+	x->slot[h] = (uint32_t)(i + 1);
+}

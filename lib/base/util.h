@@ -62,6 +62,38 @@ int	vep_parse_iso8601(const char *, long long *t);
 long long vep_days_from_civil(long long y, unsigned m, unsigned d);
 int	vep_valid_utf8(const char *s, size_t len);
 
+/*
+ * Make room for need elements of size bytes in *p (capacity *cap, counted
+ * in elements): doubles from first (or *cap); 0, or -1 on overflow or out of
+ * memory (then *p and *cap are unchanged).
+ */
+int	vep_grow(void **p, size_t *cap, size_t need, size_t size, size_t first);
+/* The value of a hex digit (either case), or -1. */
+int	vep_hexval(int c);
+/* Microseconds since the epoch (the wall clock). */
+int64_t	vep_wall_us(void);
+
+/*
+ * An open-addressing index over an array of elements that each hold a
+ * uint32_t key at byte offset keyoff: slot[h] is the element's index + 1,
+ * 0 when empty; nslot is a power of two.
+ */
+struct vep_idx {
+	uint32_t	*slot;
+	size_t		 nslot;
+};
+/* The slot where key's probe starts (Fibonacci hashing). */
+size_t	vep_idx_home(uint32_t key, size_t nslot);
+/* The index of the element with this key among base's, or -1. */
+long	vep_idx_find(const struct vep_idx *, const void *base, size_t stride, size_t keyoff,
+	    uint32_t key);
+/* Rebuild with nslot slots over n elements; 0 or -1 (out of memory: unchanged). */
+int	vep_idx_rehash(struct vep_idx *, size_t nslot, const void *base, size_t n, size_t stride,
+	    size_t keyoff);
+
+/* Enter element index i (already in base) under key; the index has room. */
+void	vep_idx_put(struct vep_idx *, uint32_t key, size_t i);
+
 /* Exactly n decimal digits at s (no sign, no NUL needed) into *v; 0 or -1. */
 int	vep_digits(const char *s, size_t n, long long *v);
 

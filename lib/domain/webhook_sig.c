@@ -11,18 +11,6 @@
 #include "util.h"
 #include "webhook_sig.h"
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 webhook_sig_parse(const char *h, size_t len, struct webhook_sig *s)
 {
@@ -62,7 +50,7 @@ webhook_sig_parse(const char *h, size_t len, struct webhook_sig *s)
 			if (vl != 64 || s->nv1 == WEBHOOK_SIG_MAX_V1)
 				return WEBHOOK_SIG_MALFORMED;
 			for (size_t j = 0; j < 32; j++) {
-				int a = hexval((unsigned char)v[2 * j]), b = hexval((unsigned char)v[2 * j + 1]);
+				int a = vep_hexval((unsigned char)v[2 * j]), b = vep_hexval((unsigned char)v[2 * j + 1]);
 				if (a < 0 || b < 0)
 					return WEBHOOK_SIG_MALFORMED;
 				s->v1[s->nv1][j] = (unsigned char)(a << 4 | b);
