@@ -136,15 +136,8 @@ list_insert(struct be_real *b, struct rve *r)
 
 	if (found)
 		return -1;
-	if (b->n == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 64;
-		struct rve **p = realloc(b->all, nc * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		b->all = p;
-		b->cap = nc;
-	}
+	if (vep_grow((void **)&b->all, &b->cap, b->n + 1, sizeof(*b->all), 64) == -1)
+		return -1;
 	memmove(b->all + pos + 1, b->all + pos, (b->n - pos) * sizeof(*b->all));
 	b->all[pos] = r;
 	b->n++;

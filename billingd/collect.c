@@ -24,6 +24,7 @@
 #include "prom.h"
 #include "collect.h"
 #include "snapshot.h"
+#include "util.h"
 
 /* --- VE metering states --- */
 
@@ -48,14 +49,8 @@ vt_get(struct vtable *t, uint32_t ve)
 
 	if ((v = vt_find(t, ve)) != NULL)
 		return v;
-	if (t->n == t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 1024;
-		void *nv = realloc(t->v, ncap * sizeof(*t->v));
-		if (nv == NULL)
-			return NULL;
-		t->v = nv;
-		t->cap = ncap;
-	}
+	if (vep_grow((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v), 1024) == -1)
+		return NULL;
 	if ((t->n + 1) * 2 > t->idx.nslot && vt_rehash(t, t->idx.nslot ? t->idx.nslot * 2 : 2048) == -1)
 		return NULL;
 	v = &t->v[t->n];

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "util.h"
 #include "db_usage.h"
 #include "log.h"
 #include "batch.h"
@@ -91,15 +92,9 @@ read_nodes(struct billingd *bd, struct row **rows, size_t *n, long long *now)
 	if ((rc = db_usage_nodes_open(bd->W.db, &q)) != DB_OK)
 		return rc;
 	while ((rc = db_next(&q.c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			void *np = realloc(*rows, nc * sizeof(**rows));
-			if (np == NULL) {
-				rc = DB_ERR;
-				break;
-			}
-			*rows = np;
-			cap = nc;
+		if (vep_grow((void **)rows, &cap, *n + 1, sizeof(**rows), 64) == -1) {
+			rc = DB_ERR;
+			break;
 		}
 		(*rows)[*n].id = q.id;
 		memcpy((*rows)[*n].name, q.name, sizeof(q.name));

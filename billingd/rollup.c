@@ -8,6 +8,7 @@
 
 #include "prom.h"
 #include "rollup.h"
+#include "util.h"
 
 const int64_t rollup_width[DU__LEVELS] = { 60, 3600, 86400 };
 
@@ -35,14 +36,8 @@ more(void **arr, size_t *n, size_t *cap, size_t size)
 {
 	char *p;
 
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 256;
-		void *np;
-		if (nc > SIZE_MAX / size || (np = realloc(*arr, nc * size)) == NULL)
-			return NULL;
-		*arr = np;
-		*cap = nc;
-	}
+	if (vep_grow(arr, cap, *n + 1, size, 256) == -1)
+		return NULL;
 	p = (char *)*arr + (*n)++ * size;
 	memset(p, 0, size);
 	return p;

@@ -953,21 +953,16 @@ db_exec_script(struct db *db, const char *text)
 int
 db_fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n)
 {
-	char *out = NULL, *np;
+	char *out = NULL;
 	size_t cap = 0;
 	int rc;
 
 	*rows = NULL;
 	*n = 0;
 	while ((rc = db_next(c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			if ((np = reallocarray(out, nc, size)) == NULL) {
-				rc = DB_NOMEM;
-				break;
-			}
-			out = np;
-			cap = nc;
+		if (vep_grow((void **)&out, &cap, *n + 1, size, 32) == -1) {
+			rc = DB_NOMEM;
+			break;
 		}
 		memcpy(out + *n * size, row, size);
 		(*n)++;

@@ -281,15 +281,9 @@ db_admin_ves(struct db *db, const struct admin_ve_filter *f, struct admin_ve_row
 		return rc;
 	}
 	while ((rc = db_next(&c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct admin_ve_row *np = reallocarray(out, nc, sizeof(*np));
-			if (np == NULL) {
-				rc = DB_NOMEM;
-				break;
-			}
-			out = np;
-			cap = nc;
+		if (vep_grow((void **)&out, &cap, *n + 1, sizeof(*out), 32) == -1) {
+			rc = DB_NOMEM;
+			break;
 		}
 		x.ips = strdup(ips);
 		if (x.ips == NULL) {
@@ -582,15 +576,9 @@ db_admin_nodes(struct db *db, struct admin_node **rows, size_t *n)
 	if ((rc = db_query(db, &c, sql[S_NODES], NULL, 0, o, nitems(o))) != DB_OK)
 		return rc;
 	while ((rc = db_next(&c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct admin_node *np = reallocarray(out, nc, sizeof(*np));
-			if (np == NULL) {
-				rc = DB_NOMEM;
-				break;
-			}
-			out = np;
-			cap = nc;
+		if (vep_grow((void **)&out, &cap, *n + 1, sizeof(*out), 16) == -1) {
+			rc = DB_NOMEM;
+			break;
 		}
 		x.enabled = en != 0;
 		out[(*n)++] = x;
@@ -768,15 +756,9 @@ db_admin_plan_versions(struct db *db, long long now, struct admin_plan_version *
 	if ((rc = db_query(db, &c, sql[S_PLAN_VERSIONS], NULL, 0, o, nitems(o))) != DB_OK)
 		return rc;
 	while ((rc = db_next(&c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct admin_plan_version *np = reallocarray(out, nc, sizeof(*np));
-			if (np == NULL) {
-				rc = DB_NOMEM;
-				break;
-			}
-			out = np;
-			cap = nc;
+		if (vep_grow((void **)&out, &cap, *n + 1, sizeof(*out), 16) == -1) {
+			rc = DB_NOMEM;
+			break;
 		}
 		x.active = act != 0;
 		x.in_force = 0;

@@ -128,14 +128,9 @@ rows_load(struct db *db, enum stmt st, const char *ve, int64_t from, int64_t to,
 		return BILLING_EDB;
 	while ((rc = db_next(&c)) == 1) {
 		struct hour *h;
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			if ((h = reallocarray(*out, nc, sizeof(*h))) == NULL) {
-				brc = BILLING_ENOMEM;
-				break;
-			}
-			*out = h;
-			cap = nc;
+		if (vep_grow((void **)out, &cap, *n + 1, sizeof(**out), 64) == -1) {
+			brc = BILLING_ENOMEM;
+			break;
 		}
 		h = &(*out)[(*n)++];
 		memset(h, 0, sizeof(*h));
@@ -242,15 +237,9 @@ month_events(struct db *db, const char *ve, struct ve_month *m)
 	if (db_query(db, &c, sql[S_EVENTS_VE], p, 2, o, 2) != DB_OK)
 		return BILLING_EDB;
 	while ((rc = db_next(&c)) == 1) {
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 8;
-			struct rate_event *x = reallocarray(m->ev, nc, sizeof(*x));
-			if (x == NULL) {
-				brc = BILLING_ENOMEM;
-				break;
-			}
-			m->ev = x;
-			cap = nc;
+		if (vep_grow((void **)&m->ev, &cap, n + 1, sizeof(*m->ev), 8) == -1) {
+			brc = BILLING_ENOMEM;
+			break;
 		}
 		m->ev[n].at = at;
 		m->ev[n].active = db_bill_state_active(at_state);

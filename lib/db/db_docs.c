@@ -467,15 +467,9 @@ late_invoice_json(struct db *db, long long inv, json_t *out, long long now)
 		if (db_query(db, &c, sql[S_INV_DNS], p, 1, o, 1) != DB_OK)
 			return -1;
 		while ((rc = db_next(&c)) == 1) {
-			if (nn == cap) {
-				size_t nc = cap ? cap * 2 : 4;
-				char (*x)[25] = reallocarray(nums, nc, sizeof(*nums));
-				if (x == NULL) {
-					rc = -1;
-					break;
-				}
-				nums = x;
-				cap = nc;
+			if (vep_grow((void **)&nums, &cap, nn + 1, sizeof(*nums), 4) == -1) {
+				rc = -1;
+				break;
 			}
 			memcpy(nums[nn++], number, sizeof(number));
 		}

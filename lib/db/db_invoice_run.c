@@ -197,15 +197,9 @@ run_load_ves(struct db *db, struct run *r, int64_t from, int64_t to, const char 
 	if (db_query(db, &c, sql[S_VES_PERIOD], p, nitems(p), o, nitems(o)) != DB_OK)
 		return BILLING_EDB;
 	while ((rc = db_next(&c)) == 1) {
-		if (r->nve == cap) {
-			size_t nc = cap ? cap * 2 : 1024;
-			struct bve *x = reallocarray(r->ve, nc, sizeof(*x));
-			if (x == NULL) {
-				rc = -1;
-				break;
-			}
-			r->ve = x;
-			cap = nc;
+		if (vep_grow((void **)&r->ve, &cap, r->nve + 1, sizeof(*r->ve), 1024) == -1) {
+			rc = -1;
+			break;
 		}
 		b.active_now = db_bill_state_active(state);
 		r->ve[r->nve++] = b;
@@ -279,15 +273,9 @@ run_load_events(struct db *db, struct run *r, int64_t to)
 		}
 		if (vi < 0)
 			continue;
-		if (r->nev == cap) {
-			size_t nc = cap ? cap * 2 : 4096;
-			struct rate_event *x = reallocarray(r->ev, nc, sizeof(*x));
-			if (x == NULL) {
-				rc = -1;
-				break;
-			}
-			r->ev = x;
-			cap = nc;
+		if (vep_grow((void **)&r->ev, &cap, r->nev + 1, sizeof(*r->ev), 4096) == -1) {
+			rc = -1;
+			break;
 		}
 		r->ev[r->nev].at = at;
 		r->ev[r->nev].active = db_bill_state_active(state);

@@ -115,15 +115,9 @@ marks_load(struct db *db, struct mark **out, size_t *n)
 	if (db_query(db, &c, sql[S_MARKS], p, 1, o, nitems(o)) != DB_OK)
 		return -1;
 	while ((rc = db_next(&c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			struct mark *m = reallocarray(*out, nc, sizeof(**out));
-			if (m == NULL) {
-				rc = -1;
-				break;
-			}
-			*out = m;
-			cap = nc;
+		if (vep_grow((void **)out, &cap, *n + 1, sizeof(**out), 64) == -1) {
+			rc = -1;
+			break;
 		}
 		(*out)[(*n)++] = x;
 	}

@@ -99,15 +99,9 @@ db_policy_overdue_ves(struct db *db, long long now, int days, char (**out)[9], s
 	if (db_query(db, &c, sql[S_OVERDUE], p, 1, o, 1) != DB_OK)
 		return BILLING_EDB;
 	while ((rc = db_next(&c)) == 1) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			char (*x)[9] = reallocarray(*out, nc, sizeof(*x));
-			if (x == NULL) {
-				rc = -1;
-				break;
-			}
-			*out = x;
-			cap = nc;
+		if (vep_grow((void **)out, &cap, *n + 1, sizeof(**out), 16) == -1) {
+			rc = -1;
+			break;
 		}
 		memcpy((*out)[(*n)++], id, sizeof(id));
 	}
@@ -190,15 +184,9 @@ db_policy_caps_check(struct db *db, long long now, long long default_kbps, int *
 				if (qmax[k] <= 0 || qmax[k] > INT64_MAX / 1000000 ||
 				    used[k] < qmax[k] * 1000000)
 					continue;
-				if (ncp == cap) {
-					size_t nc = cap ? cap * 2 : 16;
-					struct capped *x = reallocarray(cp, nc, sizeof(*x));
-					if (x == NULL) {
-						rc = -1;
-						break;
-					}
-					cp = x;
-					cap = nc;
+				if (vep_grow((void **)&cp, &cap, ncp + 1, sizeof(*cp), 16) == -1) {
+					rc = -1;
+					break;
 				}
 				struct capped *x = &cp[ncp++];
 				memcpy(x->ve, id, sizeof(x->ve));

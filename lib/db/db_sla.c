@@ -124,14 +124,9 @@ db_sla_terms_load(struct db *db, long long plan_id, struct sla_vterms **out, siz
 		struct sla_vterms *x;
 
 		if (*n == 0 || (*out)[*n - 1].version_id != vid) {
-			if (*n == cap) {
-				size_t nc = cap ? cap * 2 : 16;
-				if ((x = reallocarray(*out, nc, sizeof(*x))) == NULL) {
-					rc = DB_NOMEM;
-					break;
-				}
-				*out = x;
-				cap = nc;
+			if (vep_grow((void **)out, &cap, *n + 1, sizeof(**out), 16) == -1) {
+				rc = DB_NOMEM;
+				break;
 			}
 			x = &(*out)[(*n)++];
 			memset(x, 0, sizeof(*x));
@@ -219,15 +214,9 @@ db_sla_avail_all(struct db *db, long long from, long long to, struct sla_veavail
 	while ((rc = db_next(&c)) == 1) {
 		if (up < 0 || seen < up)
 			continue;	/* as db_sla_avail_ve */
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 1024;
-			struct sla_veavail *y = reallocarray(*out, nc, sizeof(*y));
-			if (y == NULL) {
-				rc = DB_NOMEM;
-				break;
-			}
-			*out = y;
-			cap = nc;
+		if (vep_grow((void **)out, &cap, *n + 1, sizeof(**out), 1024) == -1) {
+			rc = DB_NOMEM;
+			break;
 		}
 		x.a.always_on = 1;
 		x.a.up_s = (uint64_t)up;

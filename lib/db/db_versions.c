@@ -43,15 +43,10 @@ db_versions_load(struct db *db, long long plan_id, struct db_vrow **out, size_t 
 		return BILLING_EDB;
 	while ((rc = db_next(&c)) == 1) {
 		struct db_vrow *x;
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			if ((x = reallocarray(*out, nc, sizeof(**out))) == NULL) {
-				rc = -1;
-				nomem = 1;
-				break;
-			}
-			*out = x;
-			cap = nc;
+		if (vep_grow((void **)out, &cap, *n + 1, sizeof(**out), 16) == -1) {
+			rc = -1;
+			nomem = 1;
+			break;
 		}
 		x = &(*out)[(*n)++];
 		memset(x, 0, sizeof(*x));

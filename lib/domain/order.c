@@ -262,14 +262,8 @@ order_rulesets(const char *dir)
 		if (!order_ruleset_name_valid(de->d_name) ||
 		    fstatat(dirfd(d), de->d_name, &st, 0) == -1 || !S_ISREG(st.st_mode))
 			continue;
-		if (n + 1 >= cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			char **p = realloc(v, nc * sizeof(*p));
-			if (p == NULL)
-				goto fail;
-			v = p;
-			cap = nc;
-		}
+		if (vep_grow((void **)&v, &cap, n + 2, sizeof(*v), 16) == -1)
+			goto fail;
 		if ((v[n] = strdup(de->d_name)) == NULL)
 			goto fail;
 		n++;

@@ -14,14 +14,8 @@
 static int
 kv_add(struct kvlist *l, struct buf *k, struct buf *v)
 {
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 16;
-		struct kv *p = realloc(l->v, ncap * sizeof(*p));
-		if (p == NULL)
-			return -1;
-		l->v = p;
-		l->cap = ncap;
-	}
+	if (vep_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v), 16) == -1)
+		return -1;
 	l->v[l->n].key = strdup(buf_cstr(k));
 	l->v[l->n].val = strdup(buf_cstr(v));
 	l->v[l->n].vlen = v->len;
