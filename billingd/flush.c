@@ -265,6 +265,22 @@ cmp_avail(const void *a, const void *b)
 	return c != 0 ? c : (x->t > y->t) - (x->t < y->t);
 }
 
+static int
+same_avail(const void *a, const void *b)
+{
+	return cmp_avail(a, b) == 0;
+}
+
+static void
+add_avail(void *into, const void *row)
+{
+	struct du_avail *d = into;
+	const struct du_avail *v = row;
+
+	d->seen |= v->seen;
+	d->up |= v->up;
+}
+
 /*
  * The batch's availability records as rows, one per VE and minute, in
  * primary-key order (as the rollups: two writers never deadlock); 0 or -1.
@@ -272,8 +288,6 @@ cmp_avail(const void *a, const void *b)
 static int
 avail_rows(struct work *w, const struct batch *b)
 {
-	size_t k = 0;
-
 	if (b->nav == 0)
 		return 0;
 	if ((w->av = calloc(b->nav, sizeof(*w->av))) == NULL)
@@ -284,15 +298,8 @@ avail_rows(struct work *w, const struct batch *b)
 		w->av[i].seen = (long long)b->av[i].seen;	/* 60 bits: fits */
 		w->av[i].up = (long long)b->av[i].up;
 	}
-	qsort(w->av, b->nav, sizeof(*w->av), cmp_avail);
-	for (size_t i = 0; i < b->nav; i++) {
-		if (k > 0 && cmp_avail(&w->av[k - 1], &w->av[i]) == 0) {
-			w->av[k - 1].seen |= w->av[i].seen;
-			w->av[k - 1].up |= w->av[i].up;
-		} else
-			w->av[k++] = w->av[i];
-	}
-	w->nav = k;
+	w->nav = b->nav;
+	vep_sort_fold(w->av, &w->nav, sizeof(*w->av), cmp_avail, same_avail, add_avail);
 	return 0;
 }
 

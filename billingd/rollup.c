@@ -205,67 +205,69 @@ cmp_tot(const void *a, const void *b)
 	return c != 0 ? c : (x->last_t > y->last_t) - (x->last_t < y->last_t);
 }
 
-static void
-merge_roll(struct du_roll *v, size_t *n)
+static int
+same_roll(const void *a, const void *b)
 {
-	size_t k = 0;
-
-	for (size_t i = 0; i < *n; i++) {
-		if (k > 0 && cmp_roll(&v[k - 1], &v[i]) == 0) {
-			struct du_roll *d = &v[k - 1];
-			d->cpu_user_us += v[i].cpu_user_us;
-			d->cpu_sys_us += v[i].cpu_sys_us;
-			d->net_in += v[i].net_in;
-			d->net_out += v[i].net_out;
-			d->vmem_sum += v[i].vmem_sum;
-			d->disk_sum += v[i].disk_sum;
-			d->samples += v[i].samples;
-			if (v[i].last_t >= d->last_t && v[i].samples > 0) {
-				d->vmem_last = v[i].vmem_last;
-				d->disk_last = v[i].disk_last;
-				d->last_t = v[i].last_t;
-			}
-		} else
-			v[k++] = v[i];
-	}
-	*n = k;
+	return cmp_roll(a, b) == 0;
 }
 
 static void
-merge_ip(struct du_ip *v, size_t *n)
+add_roll(void *into, const void *row)
 {
-	size_t k = 0;
+	struct du_roll *d = into;
+	const struct du_roll *v = row;
 
-	for (size_t i = 0; i < *n; i++) {
-		if (k > 0 && cmp_ip(&v[k - 1], &v[i]) == 0) {
-			v[k - 1].a += v[i].a;
-			v[k - 1].b += v[i].b;
-		} else
-			v[k++] = v[i];
+	d->cpu_user_us += v->cpu_user_us;
+	d->cpu_sys_us += v->cpu_sys_us;
+	d->net_in += v->net_in;
+	d->net_out += v->net_out;
+	d->vmem_sum += v->vmem_sum;
+	d->disk_sum += v->disk_sum;
+	d->samples += v->samples;
+	if (v->last_t >= d->last_t && v->samples > 0) {
+		d->vmem_last = v->vmem_last;
+		d->disk_last = v->disk_last;
+		d->last_t = v->last_t;
 	}
-	*n = k;
+}
+
+static int
+same_ip(const void *a, const void *b)
+{
+	return cmp_ip(a, b) == 0;
+}
+
+static void
+add_ip(void *into, const void *row)
+{
+	struct du_ip *d = into;
+	const struct du_ip *v = row;
+
+	d->a += v->a;
+	d->b += v->b;
+}
+
+static int
+same_ve(const void *a, const void *b)
+{
+	const struct du_total *x = a, *y = b;
+	return memcmp(x->ve, y->ve, 8) == 0;
 }
 
 /* Sorted by (ve, last_t): the later row's gauges win. */
 static void
-merge_tot(struct du_total *v, size_t *n)
+add_tot(void *into, const void *row)
 {
-	size_t k = 0;
+	struct du_total *d = into;
+	const struct du_total *v = row;
 
-	for (size_t i = 0; i < *n; i++) {
-		if (k > 0 && memcmp(v[k - 1].ve, v[i].ve, 8) == 0) {
-			struct du_total *d = &v[k - 1];
-			d->cpu_user_us += v[i].cpu_user_us;
-			d->cpu_sys_us += v[i].cpu_sys_us;
-			d->net_in += v[i].net_in;
-			d->net_out += v[i].net_out;
-			d->vmem_last = v[i].vmem_last;
-			d->disk_last = v[i].disk_last;
-			d->last_t = v[i].last_t;
-		} else
-			v[k++] = v[i];
-	}
-	*n = k;
+	d->cpu_user_us += v->cpu_user_us;
+	d->cpu_sys_us += v->cpu_sys_us;
+	d->net_in += v->net_in;
+	d->net_out += v->net_out;
+	d->vmem_last = v->vmem_last;
+	d->disk_last = v->disk_last;
+	d->last_t = v->last_t;
 }
 
 int
@@ -295,17 +297,10 @@ rollup_build(struct rollup *r, const struct rspan *sp, size_t n,
 			goto fail;
 	}
 	free(ipname);
-	for (int l = 0; l < DU__LEVELS; l++) {
-		if (r->nroll[l] > 0)
-			qsort(r->roll[l], r->nroll[l], sizeof(*r->roll[l]), cmp_roll);
-		merge_roll(r->roll[l], &r->nroll[l]);
-	}
-	if (r->niph > 0)
-		qsort(r->iph, r->niph, sizeof(*r->iph), cmp_ip);
-	merge_ip(r->iph, &r->niph);
-	if (r->ntot > 0)
-		qsort(r->tot, r->ntot, sizeof(*r->tot), cmp_tot);
-	merge_tot(r->tot, &r->ntot);
+	for (int l = 0; l < DU__LEVELS; l++)
+		vep_sort_fold(r->roll[l], &r->nroll[l], sizeof(*r->roll[l]), cmp_roll, same_roll, add_roll);
+	vep_sort_fold(r->iph, &r->niph, sizeof(*r->iph), cmp_ip, same_ip, add_ip);
+	vep_sort_fold(r->tot, &r->ntot, sizeof(*r->tot), cmp_tot, same_ve, add_tot);
 	return 0;
 fail:
 	free(ipname);

@@ -103,12 +103,8 @@ page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		 * password checked, the new one made), so a change never waits
 		 * twice; busy: 503 and nothing written.
 		 */
-		if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
-			resp_header(r, "Retry-After", "1");
-			web_error(w, r, 503, "Too many passwords are being checked right now; nothing was "
-			    "changed. Please try again in a second.");
+		if ((slot = web_hash_slot(w, r, "checked")) == AUTH_SLOT_BUSY)
 			return;
-		}
 		if (!(rc == 1 && auth_verify(hash, v.s[K_OLD_PASSWORD]))) {
 			throttle_fail(w->db, ve, q->remote_addr, w->now);
 			pf.err_old = "The current password is wrong.";

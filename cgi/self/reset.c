@@ -226,12 +226,8 @@ self_reset(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	if (web_db(w, r) == NULL)
 		return;
-	if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
-		resp_header(r, "Retry-After", "1");
-		web_error(w, r, 503, "Too many passwords are being hashed right now; nothing was changed. "
-		    "Please try again in a second.");
+	if ((slot = web_hash_slot(w, r, "hashed")) == AUTH_SLOT_BUSY)
 		return;
-	}
 	rc = auth_hash(&w->argon, pw, nh, sizeof(nh));
 	/* And the node's crypt(3) hash: the VE's root password follows within 10 s. */
 	if (rc == 0)

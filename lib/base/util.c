@@ -452,3 +452,25 @@ vep_idx_put(struct vep_idx *x, uint32_t key, size_t i)
 		h = (h + 1) & (x->nslot - 1);
 	x->slot[h] = (uint32_t)(i + 1);
 }
+
+/* Sort the n rows of v by cmp, then fold each run that same() joins into its first row with add(). */
+void
+vep_sort_fold(void *v, size_t *n, size_t size, int (*cmp)(const void *, const void *),
+    int (*same)(const void *, const void *), void (*add)(void *, const void *))
+{
+	char *p = v;
+	size_t k = 0;
+
+	if (*n > 0)
+		qsort(v, *n, size, cmp);
+	for (size_t i = 0; i < *n; i++) {
+		if (k > 0 && same(p + (k - 1) * size, p + i * size))
+			add(p + (k - 1) * size, p + i * size);
+		else {
+			if (k != i)
+				memcpy(p + k * size, p + i * size, size);
+			k++;
+		}
+	}
+	*n = k;
+}

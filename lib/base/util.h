@@ -94,6 +94,13 @@ int	vep_idx_rehash(struct vep_idx *, size_t nslot, const void *base, size_t n, s
 /* Enter element index i (already in base) under key; the index has room. */
 void	vep_idx_put(struct vep_idx *, uint32_t key, size_t i);
 
+/*
+ * Sort the n rows (of size bytes) of v by cmp, then fold each run of rows
+ * that same() joins into its first row with add(); *n becomes the rows left.
+ */
+void	vep_sort_fold(void *v, size_t *n, size_t size, int (*cmp)(const void *, const void *),
+	    int (*same)(const void *, const void *), void (*add)(void *into, const void *row));
+
 /* Exactly n decimal digits at s (no sign, no NUL needed) into *v; 0 or -1. */
 int	vep_digits(const char *s, size_t n, long long *v);
 

@@ -82,6 +82,21 @@ web_error(struct web *w, struct resp *r, int status, const char *msg)
 	}
 }
 
+int
+web_hash_slot(struct web *w, struct resp *r, const char *doing)
+{
+	char msg[160];
+	int slot;
+
+	if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
+		resp_header(r, "Retry-After", "1");
+		snprintf(msg, sizeof(msg), "Too many passwords are being %s right now; nothing was "
+		    "changed. Please try again in a second.", doing);
+		web_error(w, r, 503, msg);
+	}
+	return slot;
+}
+
 void
 web_unavailable(struct web *w, struct resp *r)
 {

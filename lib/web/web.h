@@ -154,5 +154,11 @@ void	web_unavailable(struct web *, struct resp *);
 struct db *web_db(struct web *, struct resp *);
 /* Answer an error as JSON (API) or as a small page. */
 void	web_error(struct web *, struct resp *, int status, const char *msg);
+/*
+ * One of [web] max_concurrent_hashes for a password change (auth_slot_enter);
+ * when none is free, answers 503 "Too many passwords are being <doing> right
+ * now" with Retry-After and returns AUTH_SLOT_BUSY.
+ */
+int	web_hash_slot(struct web *, struct resp *, const char *doing);
 
 #endif
