@@ -261,14 +261,7 @@ static int
 cmp_avail(const void *a, const void *b)
 {
 	const struct du_avail *x = a, *y = b;
-	int c = memcmp(x->ve, y->ve, 8);
-	return c != 0 ? c : (x->t > y->t) - (x->t < y->t);
-}
-
-static int
-same_avail(const void *a, const void *b)
-{
-	return cmp_avail(a, b) == 0;
+	return rollup_key_cmp(x->ve, x->t, y->ve, y->t);
 }
 
 static void
@@ -299,7 +292,7 @@ avail_rows(struct work *w, const struct batch *b)
 		w->av[i].up = (long long)b->av[i].up;
 	}
 	w->nav = b->nav;
-	vep_sort_fold(w->av, &w->nav, sizeof(*w->av), cmp_avail, same_avail, add_avail);
+	vep_sort_fold(w->av, &w->nav, sizeof(*w->av), cmp_avail, NULL, add_avail);
 	return 0;
 }
 

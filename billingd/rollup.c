@@ -179,12 +179,18 @@ total_row(struct rollup *r, const struct rspan *sp, const char *ve)
 	return 0;
 }
 
+int
+rollup_key_cmp(const char *va, long long ta, const char *vb, long long tb)
+{
+	int c = memcmp(va, vb, 8);
+	return c != 0 ? c : (ta > tb) - (ta < tb);
+}
+
 static int
 cmp_roll(const void *a, const void *b)
 {
 	const struct du_roll *x = a, *y = b;
-	int c = memcmp(x->ve, y->ve, 8);
-	return c != 0 ? c : (x->t > y->t) - (x->t < y->t);
+	return rollup_key_cmp(x->ve, x->t, y->ve, y->t);
 }
 
 static int
@@ -201,14 +207,7 @@ static int
 cmp_tot(const void *a, const void *b)
 {
 	const struct du_total *x = a, *y = b;
-	int c = memcmp(x->ve, y->ve, 8);
-	return c != 0 ? c : (x->last_t > y->last_t) - (x->last_t < y->last_t);
-}
-
-static int
-same_roll(const void *a, const void *b)
-{
-	return cmp_roll(a, b) == 0;
+	return rollup_key_cmp(x->ve, x->last_t, y->ve, y->last_t);
 }
 
 static void
@@ -229,12 +228,6 @@ add_roll(void *into, const void *row)
 		d->disk_last = v->disk_last;
 		d->last_t = v->last_t;
 	}
-}
-
-static int
-same_ip(const void *a, const void *b)
-{
-	return cmp_ip(a, b) == 0;
 }
 
 static void
@@ -298,8 +291,8 @@ rollup_build(struct rollup *r, const struct rspan *sp, size_t n,
 	}
 	free(ipname);
 	for (int l = 0; l < DU__LEVELS; l++)
-		vep_sort_fold(r->roll[l], &r->nroll[l], sizeof(*r->roll[l]), cmp_roll, same_roll, add_roll);
-	vep_sort_fold(r->iph, &r->niph, sizeof(*r->iph), cmp_ip, same_ip, add_ip);
+		vep_sort_fold(r->roll[l], &r->nroll[l], sizeof(*r->roll[l]), cmp_roll, NULL, add_roll);
+	vep_sort_fold(r->iph, &r->niph, sizeof(*r->iph), cmp_ip, NULL, add_ip);
 	vep_sort_fold(r->tot, &r->ntot, sizeof(*r->tot), cmp_tot, same_ve, add_tot);
 	return 0;
 fail:

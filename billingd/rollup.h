@@ -42,6 +42,9 @@ struct rollup {
 	size_t		 ntot, ctot;
 };
 
+/* Row order by VE (its 8 hex digits), then time: <0, 0 or >0 as for qsort. */
+int	rollup_key_cmp(const char *va, long long ta, const char *vb, long long tb);
+
 void	rollup_init(struct rollup *);
 void	rollup_free(struct rollup *);
 /* Replace r's rows by those of the spans; 0, or -1 when out of memory. */

@@ -121,14 +121,14 @@ page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	if (rc == 0)
 		rc = auth_crypt(v.s[K_NEW_PASSWORD], nc);
 	auth_slot_release(slot);
-	if (rc == -1 || db_ve_set_hash(w->db, ve, nh, nc, w->now) != DB_OK) {
-		explicit_bzero(nh, sizeof(nh));
-		explicit_bzero(nc, sizeof(nc));
+	if (rc == 0)
+		rc = db_ve_set_hash(w->db, ve, nh, nc, w->now) == DB_OK ? 0 : -1;
+	explicit_bzero(nh, sizeof(nh));
+	explicit_bzero(nc, sizeof(nc));
+	if (rc == -1) {
 		web_error(w, r, 503, "The password could not be changed; please try again in a moment.");
 		return;
 	}
-	explicit_bzero(nh, sizeof(nh));
-	explicit_bzero(nc, sizeof(nc));
 	/* Every other session of this VE ends; this browser gets a fresh one. */
 	session_destroy_subject(w->db, "self", ve);
 	if (web_session_start(w, q, r, ve) == -1)

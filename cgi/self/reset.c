@@ -233,14 +233,14 @@ self_reset(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	if (rc == 0)
 		rc = auth_crypt(pw, nc);
 	auth_slot_release(slot);
-	if (rc == -1 || (rc = db_reset_use(w->db, hash, w->now, nh, nc, ve)) < 0) {
-		explicit_bzero(nh, sizeof(nh));
-		explicit_bzero(nc, sizeof(nc));
+	if (rc == 0)
+		rc = db_reset_use(w->db, hash, w->now, nh, nc, ve);
+	explicit_bzero(nh, sizeof(nh));
+	explicit_bzero(nc, sizeof(nc));
+	if (rc < 0) {
 		web_error(w, r, 503, "The password could not be set; please try again in a moment.");
 		return;
 	}
-	explicit_bzero(nh, sizeof(nh));
-	explicit_bzero(nc, sizeof(nc));
 	if (rc == 0) {
 		show(w, q, r, 410, V_BAD_LINK, NULL, NULL, NULL);
 		return;

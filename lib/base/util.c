@@ -279,18 +279,6 @@ days_in_month(long long y, unsigned m)
 	return dm[m - 1];
 }
 
-static int
-digits(const char *s, int n, long long *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 0;
-}
-
 int
 vep_parse_iso8601(const char *s, long long *t)
 {
@@ -299,14 +287,14 @@ vep_parse_iso8601(const char *s, long long *t)
 
 	if (len != 10 && len != 20)
 		return -1;
-	if (s[4] != '-' || s[7] != '-' || digits(s, 4, &y) || digits(s + 5, 2, &mo) ||
-	    digits(s + 8, 2, &d))
+	if (s[4] != '-' || s[7] != '-' || vep_digits(s, 4, &y) || vep_digits(s + 5, 2, &mo) ||
+	    vep_digits(s + 8, 2, &d))
 		return -1;
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, (unsigned)mo))
 		return -1;
 	if (len == 20) {
 		if (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
-		    digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &se))
+		    vep_digits(s + 11, 2, &h) || vep_digits(s + 14, 2, &mi) || vep_digits(s + 17, 2, &se))
 			return -1;
 		if (h > 23 || mi > 59 || se > 59)
 			return -1;
@@ -464,7 +452,8 @@ vep_sort_fold(void *v, size_t *n, size_t size, int (*cmp)(const void *, const vo
 	if (*n > 0)
 		qsort(v, *n, size, cmp);
 	for (size_t i = 0; i < *n; i++) {
-		if (k > 0 && same(p + (k - 1) * size, p + i * size))
+		if (k > 0 && (same != NULL ? same(p + (k - 1) * size, p + i * size) :
+		    cmp(p + (k - 1) * size, p + i * size) == 0))
 			add(p + (k - 1) * size, p + i * size);
 		else {
 			if (k != i)
@@ -473,4 +462,15 @@ vep_sort_fold(void *v, size_t *n, size_t size, int (*cmp)(const void *, const vo
 		}
 	}
 	*n = k;
+}
+
+int
+vep_lookup(const char *s, const char *const *first, size_t n, size_t stride)
+{
+	for (size_t i = 0; s != NULL && i < n; i++) {
+		const char *const *name = (const void *)((const char *)first + i * stride);
+		if (strcmp(s, *name) == 0)
+			return (int)i;
+	}
+	return -1;
 }

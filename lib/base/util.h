@@ -96,10 +96,19 @@ void	vep_idx_put(struct vep_idx *, uint32_t key, size_t i);
 
 /*
  * Sort the n rows (of size bytes) of v by cmp, then fold each run of rows
- * that same() joins into its first row with add(); *n becomes the rows left.
+ * that same() joins (NULL: that cmp calls equal) into its first row with
+ * add(); *n becomes the rows left.
  */
 void	vep_sort_fold(void *v, size_t *n, size_t size, int (*cmp)(const void *, const void *),
 	    int (*same)(const void *, const void *), void (*add)(void *into, const void *row));
+
+/*
+ * The index of the row whose name is s in a table of n rows, each stride
+ * bytes, whose name fields start at first; -1 when none is (or s is NULL).
+ * VEP_LOOKUP(s, table, n) for a table with a "name" member.
+ */
+int	vep_lookup(const char *s, const char *const *first, size_t n, size_t stride);
+#define VEP_LOOKUP(s, tab, n)	vep_lookup((s), &(tab)[0].name, (n), sizeof((tab)[0]))
 
 /* Exactly n decimal digits at s (no sign, no NUL needed) into *v; 0 or -1. */
 int	vep_digits(const char *s, size_t n, long long *v);

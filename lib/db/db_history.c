@@ -88,23 +88,23 @@ static const struct {
 int
 hist_metric_parse(const char *s, enum hist_metric *m)
 {
-	for (size_t i = 0; i < HIST__METRICS; i++)
-		if (s != NULL && strcmp(s, metrics[i].name) == 0) {
-			*m = (enum hist_metric)i;
-			return 0;
-		}
-	return -1;
+	int i = VEP_LOOKUP(s, metrics, HIST__METRICS);
+
+	if (i < 0)
+		return -1;
+	*m = (enum hist_metric)i;
+	return 0;
 }
 
 int
 hist_step_parse(const char *s, enum hist_step *st)
 {
-	for (size_t i = 0; i < HIST__STEPS; i++)
-		if (s != NULL && strcmp(s, steps[i].name) == 0) {
-			*st = (enum hist_step)i;
-			return 0;
-		}
-	return -1;
+	int i = VEP_LOOKUP(s, steps, HIST__STEPS);
+
+	if (i < 0)
+		return -1;
+	*st = (enum hist_step)i;
+	return 0;
 }
 
 const char *

@@ -226,10 +226,7 @@ static const struct {
 int
 admin_report_parse(const char *s)
 {
-	for (int i = 0; s != NULL && i < AR__MAX; i++)
-		if (strcmp(s, rep[i].name) == 0)
-			return i;
-	return -1;
+	return VEP_LOOKUP(s, rep, AR__MAX);
 }
 
 const struct admin_report_info *

@@ -47,10 +47,7 @@ rate_kind_name(enum rate_kind k)
 int
 rate_res_parse(const char *s)
 {
-	for (int i = 0; s != NULL && i < RR__MAX; i++)
-		if (strcmp(s, res_info[i].name) == 0)
-			return i;
-	return -1;
+	return VEP_LOOKUP(s, res_info, RR__MAX);
 }
 
 int64_t
@@ -110,22 +107,37 @@ rate_raw_to_micro(enum rate_res r, int64_t raw, int64_t *micro)
 	return money_muldiv(raw, 1, res_raw_per_micro[r], micro) == 0 ? RATE_OK : RATE_EOVERFLOW;
 }
 
+/* A new line of no price and no amount; NULL when out has no room. */
+static struct rate_line *
+line_add(struct rate_line *out, size_t cap, size_t *n, enum rate_kind k, enum rate_res r,
+    size_t ver, int64_t qty)
+{
+	struct rate_line *l;
+
+	if (*n == cap)
+		return NULL;
+	l = &out[(*n)++];
+	l->kind = k;
+	l->res = r;
+	l->ver = ver;
+	l->qty_micro = qty;
+	l->unit_price_minor = 0;
+	l->amount_minor = 0;
+	return l;
+}
+
 static int
 put(struct rate_line *out, size_t cap, size_t *n, enum rate_kind k, enum rate_res r,
     size_t ver, int64_t qty, int64_t price)
 {
 	struct rate_line *l;
 
-	if (*n == cap)
+	if ((l = line_add(out, cap, n, k, r, ver, qty)) == NULL)
 		return RATE_ENOSPACE;
-	l = &out[(*n)++];
-	l->kind = k;
-	l->res = r;
-	l->ver = ver;
-	l->qty_micro = qty;
-	l->unit_price_minor = k == RK_USAGE ? 0 : price;
-	l->amount_minor = 0;
-	if (k != RK_USAGE && money_muldiv(qty, price, MONEY_MICRO, &l->amount_minor) == -1)
+	if (k == RK_USAGE)
+		return RATE_OK;
+	l->unit_price_minor = price;
+	if (money_muldiv(qty, price, MONEY_MICRO, &l->amount_minor) == -1)
 		return RATE_EOVERFLOW;
 	return RATE_OK;
 }
@@ -204,15 +216,10 @@ credit(const struct rate_input *in, size_t i, struct rate_line *out, size_t cap,
 		return RATE_EOVERFLOW;
 	if (c == 0)
 		return RATE_OK;
-	if (*n == cap)
-		return RATE_ENOSPACE;
-	l = &out[(*n)++];
-	l->kind = RK_CREDIT;
-	l->res = RR_AVAIL;
-	l->ver = i;
 	/* ppm x 100 is the percentage in micro-units: 999520 ppm is 99.952000 %. */
-	l->qty_micro = (int64_t)sla_availability_ppm(in->avail->up_s, in->avail->seen_s) * 100;
-	l->unit_price_minor = 0;
+	if ((l = line_add(out, cap, n, RK_CREDIT, RR_AVAIL, i,
+	    (int64_t)sla_availability_ppm(in->avail->up_s, in->avail->seen_s) * 100)) == NULL)
+		return RATE_ENOSPACE;
 	l->amount_minor = c;
 	return RATE_OK;
 }
