@@ -81,17 +81,21 @@ loop_free(struct loop *l)
 	free(l);
 }
 
-static unsigned
-ep_events(int mask)
+/* Add or change fd's interest (LOOP_READ|LOOP_WRITE) in the epoll set; 0 or -1. */
+static int
+ep_ctl(struct loop *l, int op, int fd, int mask)
 {
-	return (mask & LOOP_READ ? EPOLLIN : 0) | (mask & LOOP_WRITE ? EPOLLOUT : 0);
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = (mask & LOOP_READ ? EPOLLIN : 0) | (mask & LOOP_WRITE ? EPOLLOUT : 0);
+	ev.data.fd = fd;
+	return epoll_ctl(l->ep, op, fd, &ev);
 }
 
 int
 loop_io_add(struct loop *l, int fd, int mask, loop_io_fn *fn, void *arg)
 {
-	struct epoll_event ev;
-
 	if (fd < 0)
 		return -1;
 	if (fd >= l->nio) {
@@ -106,10 +110,7 @@ loop_io_add(struct loop *l, int fd, int mask, loop_io_fn *fn, void *arg)
 		l->io = p;
 		l->nio = n;
 	}
-	memset(&ev, 0, sizeof(ev));
-	ev.events = ep_events(mask);
-	ev.data.fd = fd;
-	if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &ev) == -1)
+	if (ep_ctl(l, EPOLL_CTL_ADD, fd, mask) == -1)
 		return -1;
 	/* A mask of 0 still marks the slot used: LOOP_READ|LOOP_WRITE bits + 4. */
 	l->io[fd].mask = mask | 4;
@@ -121,16 +122,11 @@ loop_io_add(struct loop *l, int fd, int mask, loop_io_fn *fn, void *arg)
 int
 loop_io_mod(struct loop *l, int fd, int mask)
 {
-	struct epoll_event ev;
-
 	if (fd < 0 || fd >= l->nio || l->io[fd].mask == 0)
 		return -1;
 	if ((l->io[fd].mask & 3) == mask)
 		return 0;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = ep_events(mask);
-	ev.data.fd = fd;
-	if (epoll_ctl(l->ep, EPOLL_CTL_MOD, fd, &ev) == -1)
+	if (ep_ctl(l, EPOLL_CTL_MOD, fd, mask) == -1)
 		return -1;
 	l->io[fd].mask = mask | 4;
 	return 0;

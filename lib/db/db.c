@@ -951,6 +951,19 @@ db_exec_script(struct db *db, const char *text)
 }
 
 int
+db_fetch_upto(struct db_cur *c, const void *row, size_t size, void *rows, size_t cap, size_t *n)
+{
+	int rc;
+
+	*n = 0;
+	while ((rc = db_next(c)) == 1)
+		if (*n < cap)
+			memcpy((char *)rows + (*n)++ * size, row, size);
+	db_cur_close(c);
+	return rc < 0 ? rc : DB_OK;
+}
+
+int
 db_fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n)
 {
 	char *out = NULL;

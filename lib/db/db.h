@@ -140,6 +140,12 @@ int	db_one(struct db *, const char *sql, const struct dbv *, size_t np,
  * (nothing returned then; DB_NOMEM when out of memory).
  */
 int	db_fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n);
+/*
+ * The same into rows[cap] the caller holds: the first cap rows (the rest
+ * are read and dropped), *n of them; closes c.  DB_OK or < 0 db_rc.
+ */
+int	db_fetch_upto(struct db_cur *c, const void *row, size_t size, void *rows, size_t cap,
+	    size_t *n);
 /* SELECT COUNT(*)-like: the one integer of q's one row; *rc 0 or < 0 db_rc. */
 long long db_count(struct db *, const char *q, const struct dbv *, size_t np, int *rc);
 /* Run a plain multi-statement SQL text (migrations only). */

@@ -139,11 +139,7 @@ db_mail_claim(struct db *db, const char *owner, long long now, long long lease_s
 	    DBO_INT(&x.attempts), DBO_INT(&x.created_at), DBO_STR(x.rcpt) };
 	if ((rc = db_query(db, &c, sql[S_CLAIMED], p, 1, o, nitems(o))) != DB_OK)
 		return rc;
-	while ((rc = db_next(&c)) == 1)
-		if (*n < max)
-			rows[(*n)++] = x;
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
+	return db_fetch_upto(&c, &x, sizeof(x), rows, max, n);
 }
 
 int

@@ -128,11 +128,7 @@ money_rows(struct db *db, enum stmt s, const struct dbv *p, size_t np, struct ad
 	struct dbo o[] = { DBO_STR(x.currency), DBO_INT(&x.amount), DBO_INT(&x.count) };
 	if ((rc = db_query(db, &c, sql[s], p, np, o, nitems(o))) != DB_OK)
 		return rc;
-	while ((rc = db_next(&c)) == 1)
-		if (*n < ADMIN_MAX_CUR)
-			m[(*n)++] = x;
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
+	return db_fetch_upto(&c, &x, sizeof(x), m, ADMIN_MAX_CUR, n);
 }
 
 static void
@@ -426,9 +422,5 @@ db_report_usage_days(struct db *db, long long from, long long to, struct admin_d
 	*n = 0;
 	if ((rc = db_query(db, &c, sql[S_USAGE_DAYS], p, nitems(p), o, nitems(o))) != DB_OK)
 		return rc;
-	while ((rc = db_next(&c)) == 1)
-		if (*n < cap)
-			days[(*n)++] = x;
-	db_cur_close(&c);
-	return rc < 0 ? rc : DB_OK;
+	return db_fetch_upto(&c, &x, sizeof(x), days, cap, n);
 }

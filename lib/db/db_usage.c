@@ -381,11 +381,7 @@ db_usage_states_get(struct db *db, char (*ve)[9], size_t n, struct du_state *st,
 		p[i] = i < n ? DBV_STR(ve[i]) : DBV_STR("");
 	if ((rc = db_query(db, &c, sql[STMT_STATE_GET], p, nitems(p), so, nitems(so))) != DB_OK)
 		return rc;
-	while ((rc = db_next(&c)) == 1)
-		if (*nst < n)
-			st[(*nst)++] = cs;
-	db_cur_close(&c);
-	if (rc < 0)
+	if ((rc = db_fetch_upto(&c, &cs, sizeof(cs), st, n, nst)) != DB_OK)
 		return rc;
 	if ((rc = db_query(db, &c, sql[STMT_STATE_IPS], p, nitems(p), io, nitems(io))) != DB_OK)
 		return rc;
