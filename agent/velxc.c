@@ -35,6 +35,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,30 @@ copy(char *dst, size_t n, const char *v, const char *key)
 	memcpy(dst, v, strlen(v) + 1);
 }
 
+/* The parameters that are one string or one number, by name. */
+#define PSTR(k, f)	{ k, offsetof(struct par, f), sizeof(((struct par *)0)->f) }
+#define PNUM(k, f)	{ k, offsetof(struct par, f), 0 }
+static const struct pkey {
+	const char	*key;
+	size_t		 off;
+	size_t		 size;	/* of the string; 0: an unsigned long long */
+} pkeys[] = {
+	PSTR("template", template), PNUM("disk_mb", disk_mb), PNUM("mem_mb", mem_mb),
+	PNUM("cpu_weight", cpu_weight), PNUM("stop_timeout", stop_timeout),
+	PSTR("gateway", gateway), PSTR("hostname", hostname), PSTR("root_crypt", root_crypt),
+	PSTR("api_url", api_url), PSTR("ve_api_url", ve_api_url), PSTR("node", node),
+	PSTR("token_file", token_file), PSTR("veinfo", veinfo),
+};
+
+static const struct pkey *
+pkey_find(const char *key)
+{
+	for (size_t i = 0; i < sizeof(pkeys) / sizeof(pkeys[0]); i++)
+		if (strcmp(key, pkeys[i].key) == 0)
+			return &pkeys[i];
+	return NULL;
+}
+
 static void
 read_params(struct par *p)
 {
@@ -128,44 +153,23 @@ read_params(struct par *p)
 	p->prefix = 32;
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		char *eq = strchr(line, '='), *v;
+		const struct pkey *k;
 
 		line[strcspn(line, "\n")] = '\0';
 		if (eq == NULL)
 			continue;
 		*eq = '\0';
 		v = eq + 1;
-		if (strcmp(line, "template") == 0)
-			copy(p->template, sizeof(p->template), v, line);
-		else if (strcmp(line, "disk_mb") == 0)
-			p->disk_mb = strtoull(v, NULL, 10);
-		else if (strcmp(line, "mem_mb") == 0)
-			p->mem_mb = strtoull(v, NULL, 10);
-		else if (strcmp(line, "cpu_weight") == 0)
-			p->cpu_weight = strtoull(v, NULL, 10);
-		else if (strcmp(line, "stop_timeout") == 0)
-			p->stop_timeout = strtoull(v, NULL, 10);
+		if ((k = pkey_find(line)) != NULL && k->size == 0)
+			*(unsigned long long *)(void *)((char *)p + k->off) = strtoull(v, NULL, 10);
+		else if (k != NULL)
+			copy((char *)p + k->off, k->size, v, line);
 		else if (strcmp(line, "ip") == 0 && p->nips < MAX_IPS)
 			copy(p->ips[p->nips++], 16, v, line);
 		else if (strcmp(line, "prefix") == 0)
 			p->prefix = atoi(v);
-		else if (strcmp(line, "gateway") == 0)
-			copy(p->gateway, sizeof(p->gateway), v, line);
 		else if (strcmp(line, "dns") == 0 && p->ndns < MAX_DNS)
 			copy(p->dns[p->ndns++], 16, v, line);
-		else if (strcmp(line, "hostname") == 0)
-			copy(p->hostname, sizeof(p->hostname), v, line);
-		else if (strcmp(line, "root_crypt") == 0)
-			copy(p->root_crypt, sizeof(p->root_crypt), v, line);
-		else if (strcmp(line, "api_url") == 0)
-			copy(p->api_url, sizeof(p->api_url), v, line);
-		else if (strcmp(line, "ve_api_url") == 0)
-			copy(p->ve_api_url, sizeof(p->ve_api_url), v, line);
-		else if (strcmp(line, "node") == 0)
-			copy(p->node, sizeof(p->node), v, line);
-		else if (strcmp(line, "token_file") == 0)
-			copy(p->token_file, sizeof(p->token_file), v, line);
-		else if (strcmp(line, "veinfo") == 0)
-			copy(p->veinfo, sizeof(p->veinfo), v, line);
 		else if (strcmp(line, "cgroup") == 0)
 			p->cgv2 = strcmp(v, "2") == 0;
 	}
