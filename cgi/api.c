@@ -17,46 +17,24 @@
 #include "log.h"
 #include "veid.h"
 
-/*
- * A VEid in a path is taken in any case and handed on in upper case (one
- * rule with the self screen and Basic logins: lib/domain/veid.c).
- */
-#define VE_PATH(fn) \
-	static void fn##_ci(struct web *w, struct req *q, struct resp *r, char caps[][80]) \
-	{ \
-		char id_[9]; \
-		if (ve_id_norm(caps[0], id_)) \
-			memcpy(caps[0], id_, sizeof(id_)); \
-		fn(w, q, r, caps); \
-	}
-VE_PATH(api_ve_get)
-VE_PATH(api_ve_history)
-VE_PATH(api_ve_charges)
-VE_PATH(api_ve_invoices)
-VE_PATH(api_ve_power)
-VE_PATH(api_admin_ve_move)
-VE_PATH(api_admin_ve_suspend)
-VE_PATH(api_admin_ve_resume)
-VE_PATH(api_admin_ve_delete)
-
 static const struct page pages[] = {
 	{ "/api/v1/orders", M_POST, api_orders_create, PAGE_PUBLIC },
-	{ "/api/v1/ves/*", M_GET, api_ve_get_ci, PAGE_TOKEN },
-	{ "/api/v1/ves/*/history", M_GET, api_ve_history_ci, PAGE_TOKEN },
-	{ "/api/v1/ves/*/charges", M_GET, api_ve_charges_ci, PAGE_TOKEN },
-	{ "/api/v1/ves/*/invoices", M_GET, api_ve_invoices_ci, PAGE_TOKEN },
+	{ "/api/v1/ves/*", M_GET, api_ve_get, PAGE_TOKEN | PAGE_VEID },
+	{ "/api/v1/ves/*/history", M_GET, api_ve_history, PAGE_TOKEN | PAGE_VEID },
+	{ "/api/v1/ves/*/charges", M_GET, api_ve_charges, PAGE_TOKEN | PAGE_VEID },
+	{ "/api/v1/ves/*/invoices", M_GET, api_ve_invoices, PAGE_TOKEN | PAGE_VEID },
 	{ "/api/v1/invoices/*.pdf", M_GET, api_invoice_pdf, PAGE_TOKEN },
 	{ "/api/v1/invoices/*", M_GET, api_invoice_get, PAGE_TOKEN },
-	{ "/api/v1/ves/*/power", M_POST, api_ve_power_ci, PAGE_TOKEN },
+	{ "/api/v1/ves/*/power", M_POST, api_ve_power, PAGE_TOKEN | PAGE_VEID },
 	/* The payment provider: no credential but the body's signature (api_pay.c). */
 	{ "/api/v1/payments/webhook", M_POST, api_payments_webhook, PAGE_PUBLIC },
 	{ "/api/v1/nodes/*/ves", M_GET, api_node_ves, PAGE_TOKEN },
 	{ "/api/v1/nodes/*/ves/*/token", M_POST, api_node_ve_token, PAGE_TOKEN },
 	{ "/api/v1/admin/ves", M_GET, api_admin_ves, PAGE_TOKEN },
-	{ "/api/v1/admin/ves/*/move", M_POST, api_admin_ve_move_ci, PAGE_TOKEN },
-	{ "/api/v1/admin/ves/*/suspend", M_POST, api_admin_ve_suspend_ci, PAGE_TOKEN },
-	{ "/api/v1/admin/ves/*/resume", M_POST, api_admin_ve_resume_ci, PAGE_TOKEN },
-	{ "/api/v1/admin/ves/*", M_DELETE, api_admin_ve_delete_ci, PAGE_TOKEN },
+	{ "/api/v1/admin/ves/*/move", M_POST, api_admin_ve_move, PAGE_TOKEN | PAGE_VEID },
+	{ "/api/v1/admin/ves/*/suspend", M_POST, api_admin_ve_suspend, PAGE_TOKEN | PAGE_VEID },
+	{ "/api/v1/admin/ves/*/resume", M_POST, api_admin_ve_resume, PAGE_TOKEN | PAGE_VEID },
+	{ "/api/v1/admin/ves/*", M_DELETE, api_admin_ve_delete, PAGE_TOKEN | PAGE_VEID },
 	{ "/api/v1/admin/nodes", M_GET, api_admin_nodes, PAGE_TOKEN },
 	{ "/api/v1/admin/nodes", M_POST, api_admin_node_add, PAGE_TOKEN },
 	{ "/api/v1/admin/nodes/*", M_DELETE, api_admin_node_delete, PAGE_TOKEN },

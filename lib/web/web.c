@@ -21,6 +21,7 @@
 #include "db.h"
 #include "log.h"
 #include "tmpl.h"
+#include "veid.h"
 #include "web.h"
 
 #define MAX_WORKERS 64
@@ -379,6 +380,12 @@ web_dispatch(struct web *w, const struct page *pages, size_t np, struct req *q, 
 		}
 		if (page_access(w, &pages[i], q, r) == -1)
 			return;
+		/* One VEid rule everywhere (lib/domain/veid.c): the handler sees upper case. */
+		if (pages[i].flags & PAGE_VEID) {
+			char id[9];
+			if (ve_id_norm(caps[0], id))
+				memcpy(caps[0], id, sizeof(id));
+		}
 		pages[i].fn(w, q, r, caps);
 		return;
 	}
@@ -498,7 +505,7 @@ print_pages(const struct web_app *app)
 {
 	static const struct { unsigned f; const char *name; } fl[] = {
 		{ PAGE_PUBLIC, "public" }, { PAGE_LOGIN, "login" }, { PAGE_ADMIN, "admin" },
-		{ PAGE_CSRF, "csrf" }, { PAGE_IMAGE, "image" }, { PAGE_TOKEN, "token" },
+		{ PAGE_CSRF, "csrf" }, { PAGE_IMAGE, "image" }, { PAGE_TOKEN, "token" }, { PAGE_VEID, "veid" },
 	};
 	static const struct { unsigned m; const char *name; } ml[] = {
 		{ M_GET, "GET" }, { M_POST, "POST" }, { M_DELETE, "DELETE" }, { M_PUT, "PUT" },

@@ -45,6 +45,7 @@ enum page_flag {
 	PAGE_ADMIN	= 1 << 3,	/* PAGE_LOGIN, and the subject is still an operator (subject_ok) */
 	PAGE_IMAGE	= 1 << 4,	/* an image: refused with a plain 403, never a login page */
 	PAGE_TOKEN	= 1 << 5,	/* the API: the handler checks the request's credential */
+	PAGE_VEID	= 1 << 6,	/* the path's first "*" is a VEid: any case, handed on in upper case */
 };
 
 struct page {
