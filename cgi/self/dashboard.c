@@ -313,9 +313,11 @@ dash_order(struct tmpl_dict *d, const struct ve_info *v)
 /* The password form shown again with its errors. */
 /*
  * The password form shown again with its errors: a notice at the top of
- * the page, a summary at the top of the form (the answer opens there:
- * the form posts to /self/password#password) linking to each field, and
- * the first wrong field focused (autofocus: no script).
+ * the page, a summary at the top of the form linking to each field, and
+ * the first wrong field focused (autofocus, no script: the browser scrolls
+ * the answer to it, so it opens at the form, not at the top of the page;
+ * a fragment in the form's action would do that too but make browsers
+ * skip autofocus).
  */
 static void
 dash_password(struct tmpl_dict *d, const struct pwform *pf)

@@ -127,7 +127,7 @@
 {{#PW_NOTICE}}<div class="alert alert-error" role="alert"><p>{{MSG}}</p></div>{{/PW_NOTICE}}
 {{#PW_ERRORS}}<div class="alert alert-error" id="pw-problems"><p>The password was not changed:</p>
 <ul>{{#PW_ERR}}<li><a href="#{{FIELD}}">{{LABEL}}</a>: {{MSG}}</li>{{/PW_ERR}}</ul></div>{{/PW_ERRORS}}
-<form method="post" action="/self/password#password" class="stack">
+<form method="post" action="/self/password" class="stack">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="text" name="username" value="{{VE_ID}}" autocomplete="username" class="sr-only" tabindex="-1" aria-hidden="true">
 <div class="field{{#BAD_OLD}} invalid{{/BAD_OLD}}">

@@ -142,6 +142,8 @@ try {
 	await page.goto(`${BASE}/signup`);
 	await page.getByRole('button', { name: /Order and create/ }).click();
 	await page.waitForSelector('#problems');
+	check(await page.evaluate(() => document.activeElement.id) === 'problems',
+		'a failed order puts the focus on the list of problems (autofocus, no script)');
 	await both(page, '/signup (errors)');
 	// The owner's login with an error, then every page of /self.
 	await page.goto(`${BASE}/self`);
@@ -149,6 +151,8 @@ try {
 	await page.getByLabel('Root password').fill('wrong-password-here');
 	await page.getByRole('button', { name: 'Log in' }).click();
 	await page.waitForSelector('#login-error');
+	check(await page.evaluate(() => document.activeElement.id) === 'password',
+		'a failed login puts the cursor in the password field');
 	await both(page, '/self/login (error)');
 	await page.getByLabel('VEid').fill(veId);
 	await page.getByLabel('Root password').fill(password);
@@ -166,6 +170,14 @@ try {
 	await page.getByLabel('New password again').fill('other');
 	await page.getByRole('button', { name: 'Change password' }).click();
 	await page.waitForSelector('#e-old');
+	const at = await page.evaluate(() => {
+		const f = document.getElementById('pw-problems').getBoundingClientRect();
+		return { focus: document.activeElement.id, y: window.scrollY, top: f.top, h: window.innerHeight };
+	});
+	check(at.focus === 'old_password', `a failed password change focuses the first wrong field (${at.focus})`);
+	check(at.y > 0 && at.top >= 0 && at.top < at.h,
+		`the answer opens at the form with its errors in view (scrolled ${at.y}, summary at ${Math.round(at.top)})`);
+	await page.screenshot({ path: join(SHOTS, 'a11y-self-password-errors-view.png') });	/* what the owner sees */
 	await both(page, '/self/password (errors)');
 
 	// The operator's pages.

@@ -3,9 +3,9 @@
 - the /self login's VEid input has a type (text, pattern, autocomplete), and a
   failed login puts the cursor (autofocus) in the field to fix, with links to
   the fields in its message;
-- a failed password change opens at the form (it posts to
-  /self/password#password), says so at the top of the page and of the form
-  with a link to each wrong field, and focuses the first of them;
+- a failed password change focuses the first wrong field (so the answer
+  opens at the form: the browser scrolls to it), says so at the top of the
+  page and of the form with a link to each wrong field;
 - while a traffic cap throttles the VE, the Bandwidth card says "throttled to
   N" instead of the order's "not set"; a suspending cap or none does not;
 - CPU has one unit per kind of figure and the page says how they relate;
@@ -80,7 +80,7 @@ class Screens(unittest.TestCase):
         c = Client(ADDR)
         self.assertEqual(login(c, self.ve, self.pw).status, 303)
         page = c.get("/self").text
-        self.assertIn('action="/self/password#password"', page)
+        self.assertIn('action="/self/password"', page)
         tok = csrf_of(page)
         new = "a-brand-new-password-" + str(int(time.time()))
         # (fields, the wrong fields in order)
@@ -107,7 +107,7 @@ class Screens(unittest.TestCase):
                 self.assertIsNotNone(summary)
                 self.assertEqual(re.findall(r'href="#([a-z_]+)"', summary.group(1)), bad)
                 self.assertLess(t.index('id="password"'), t.index('id="pw-problems"'))
-                self.assertLess(t.index('id="pw-problems"'), t.index('action="/self/password#password"'))
+                self.assertLess(t.index('id="pw-problems"'), t.index('action="/self/password"'))
                 for f in bad:
                     self.assertRegex(t, rf'<input id="{f}"[^>]*aria-invalid="true"')
         self.assertNotIn('id="pw-failed"', c.get("/self").text)
