@@ -139,3 +139,15 @@ export async function crawl(page, base, starts, prefix, visit, { skip = [], max 
 	}
 	return done;
 }
+
+// axe-core at the page's width, then the phone pass at 375 px with a
+// screenshot into shotPath (when given); the viewport is put back.
+export async function axeAndPhone(page, name, shotPath) {
+	await axeClean(page, name);
+	const wide = page.viewportSize();
+	await page.setViewportSize({ width: 375, height: 812 });
+	await narrowClean(page, name);
+	if (shotPath)
+		await page.screenshot({ path: shotPath, fullPage: true });
+	await page.setViewportSize(wide);
+}
