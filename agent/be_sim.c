@@ -12,6 +12,13 @@
  * A VE runs unless it is suspended or listed in the down file (the sim's
  * stand-in for a crashed VE: no processes, no CPU, no traffic; counters
  * stay where they were).  ve_up reports it.
+ *
+ * The load stays within the VE's limits as a real VE's would (the real
+ * backend enforces them with cgroups, tc and the volume's size): memory
+ * within mem_max_mb (the memory cgroup), traffic within the bandwidth
+ * maxima and a traffic cap's throttle (tbf), the same net_in_kbps() and
+ * net_out_kbps() the real node applies; disk within its quota; CPU within
+ * two CPUs.
  */
 #include <sys/stat.h>
 
@@ -24,6 +31,7 @@
 
 #include "backend.h"
 #include "log.h"
+#include "netns.h"
 #include "util.h"
 
 #define US	1000000LL
@@ -92,6 +100,8 @@ daily(int64_t t)
 	return 0.3 + 0.7 * (1.0 - cos(2.0 * M_PI * ph)) / 2.0;
 }
 
+static void	limit(struct sim_ve *, const struct ve_spec *);
+
 /* Draw the rates of second s->step. */
 static void
 draw(struct sim_ve *s, const struct ve_spec *sp)
@@ -132,11 +142,35 @@ draw(struct sim_ve *s, const struct ve_spec *sp)
 	}
 	s->r_rx = (uint64_t)net;
 	s->r_tx = (uint64_t)(net * (0.2 + 0.6 * rnd01(&s->rng)));
-	/* gauges wander around their base */
-	s->vmem = s->vmem_base / 100 * rnd(&s->rng, 95, 105);
+	limit(s, sp);
+}
+
+/*
+ * Keep this second's rates and the gauges within the VE's limits (see the
+ * top): bandwidth in bytes/s = kbit/s x 125.  The random draws are made
+ * whatever the limits, so a limit changes no other figure.
+ */
+static void
+limit(struct sim_ve *s, const struct ve_spec *sp)
+{
+	uint64_t in = net_in_kbps(sp) * 125, out = net_out_kbps(sp) * 125;
+	uint64_t mem = sp->mem_max_mb * 1000000ULL, base = s->vmem_base, grow;
+	uint64_t quota = sp->disk_quota_mb * 1000000ULL;
+
+	if (in != 0 && s->r_rx > in)
+		s->r_rx = in;
+	if (out != 0 && s->r_tx > out)
+		s->r_tx = out;
+	/* gauges wander around their base: 40-70 % of the memory limit when one is set */
+	if (mem != 0 && base > mem / 100 * 70)
+		base = mem / 100 * (40 + base % 31);
+	s->vmem = base / 100 * rnd(&s->rng, 95, 105);
+	if (mem != 0 && s->vmem > mem)
+		s->vmem = mem;
 	s->rss = s->vmem / 100 * rnd(&s->rng, 30, 60);
-	if (sp->state == VE_ACTIVE && s->disk < sp->disk_quota_mb * 1000000ULL)
-		s->disk += rnd(&s->rng, 0, 2) * 4096;
+	grow = rnd(&s->rng, 0, 2) * 4096;
+	if (sp->state == VE_ACTIVE && s->disk + grow <= quota)
+		s->disk += grow;
 }
 
 static void

@@ -28,36 +28,6 @@ vechart_lookup(const char *const *names, int n, const char *name)
 	return -1;
 }
 
-/* The points into buckets a (and b for traffic out) of nb, from from by step. */
-static void
-bucket(const struct ve_point *pts, size_t n, const struct ve_info *vi, enum vechart_metric m,
-    long long from, long long step, size_t nb, double *a, double *b)
-{
-	for (size_t i = 0; i < nb; i++)
-		a[i] = b[i] = NAN;	/* nothing recorded: a gap, never a made-up zero */
-	for (size_t i = 0; i < n; i++) {
-		size_t j = (size_t)((pts[i].t - from) / step);
-		if (pts[i].t < from || j >= nb)
-			continue;
-		switch (m) {
-		case MET_CPU:
-			a[j] = (double)pts[i].cpu_us * (double)vi->bogomips_per_cpu / ((double)step * 1e6);
-			break;
-		case MET_VMEM:
-			a[j] = pts[i].samples > 0 ? (double)pts[i].vmem_sum / (double)pts[i].samples : NAN;
-			break;
-		case MET_DISK:
-			a[j] = pts[i].samples > 0 ? (double)pts[i].disk_sum / (double)pts[i].samples : NAN;
-			break;
-		case MET_NET:
-		case MET__MAX:
-			a[j] = (double)pts[i].net_in;
-			b[j] = (double)pts[i].net_out;
-			break;
-		}
-	}
-}
-
 void
 vechart(struct web *w, struct resp *r, const struct ve_info *vi, enum vechart_metric m,
     enum ve_range range)
@@ -70,14 +40,17 @@ vechart(struct web *w, struct resp *r, const struct ve_info *vi, enum vechart_me
 	size_t n = 0, nb = range_n[range];
 	char title[128], unit[64];
 
-	to = w->now - w->now % step + step;	/* the current, partial bucket included */
+	to = w->now - w->now % step + step;	/* the current bucket included, marked partial */
 	from = to - (long long)nb * step;
 	if (db_ve_series(w->db, vi->ve_id, range, from, to, pts, nitems(pts), &n) != DB_OK) {
 		web_unavailable(w, r);
 		return;
 	}
-	bucket(pts, n, vi, m, from, step, nb, a, b);
 	memset(&c, 0, sizeof(c));
+	c.partial_last = vechart_rates(pts, n, m, vi->bogomips_per_cpu, from, step, nb, vi->created_at,
+	    w->now, a, b);
+	c.partial_label = range == VR_HOUR ? "this minute so far" : range == VR_DAY ? "this hour so far" :
+	    "today so far";
 	snprintf(title, sizeof(title), "%s of VE %s, %s", vechart_metric_titles[m], vi->ve_id,
 	    vechart_range_titles[range]);
 	c.title = title;
@@ -110,7 +83,8 @@ vechart(struct web *w, struct resp *r, const struct ve_info *vi, enum vechart_me
 		ser[0] = (struct svg_series){ "in", "#2563eb", a };
 		ser[1] = (struct svg_series){ "out", "#d97706", b };
 		c.nseries = 2;
-		snprintf(unit, sizeof(unit), "bytes per %s", range == VR_HOUR ? "minute" :
+		/* A rate, as every other chart: the hour, day and month charts agree. */
+		snprintf(unit, sizeof(unit), "bit/s, per %s", range == VR_HOUR ? "minute" :
 		    range == VR_DAY ? "hour" : "day");
 		c.unit = unit;
 		break;

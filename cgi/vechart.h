@@ -8,11 +8,10 @@
 #define VEP_VECHART_H
 
 #include "db_ve.h"
+#include "vechart_rate.h"	/* enum vechart_metric, the figures per bucket */
 
 struct web;
 struct resp;
-
-enum vechart_metric { MET_CPU, MET_VMEM, MET_DISK, MET_NET, MET__MAX };
 
 extern const char *const vechart_metric_names[MET__MAX];	/* "cpu", "vmem", "disk", "net" */
 extern const char *const vechart_metric_titles[MET__MAX];	/* "CPU usage", ... */

@@ -10,7 +10,10 @@
  * Answers go to stdout, one value per line, ERROR for a command that
  * cannot be answered.  Anything that stops every command (a bad
  * configuration, the API away, a refused credential) is one line on
- * stderr and a non-zero exit status: see EXIT_* and man/veinfo.1.
+ * stderr and a non-zero exit status: see EXIT_* and man/veinfo.1.  When
+ * the API is away or refuses the credential, each command still gets its
+ * ERROR line on stdout (a script reading one line per command stays in
+ * step); the API is asked once only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -524,8 +527,8 @@ run(struct veinfo *v, const char *line, size_t len)
 	if (rc == 0) {
 		print_safe(buf_cstr(&out));
 		fflush(stdout);
-	} else if (rc == 1)
-		print_error(v);
+	} else
+		print_error(v);	/* -1 too: the reason went to stderr, ERROR to stdout */
 	buf_free(&out);
 	return rc == -1 ? -1 : 0;
 }
@@ -536,7 +539,7 @@ run_stdin(struct veinfo *v)
 {
 	char line[VEINFO_LINE_MAX + 2];
 	size_t len, n = 0;
-	int toolong = 0;
+	int toolong = 0, stopped = 0;
 
 	while (fgets(line, sizeof(line), stdin) != NULL) {
 		len = strlen(line);
@@ -556,8 +559,15 @@ run_stdin(struct veinfo *v)
 		if (strspn(line, " \t\r\v\f") >= len)
 			continue;
 		n++;
-		if (run(v, line, len) == -1)
-			break;
+		/*
+		 * Once the API is away or refuses the credential, every further
+		 * command is answered ERROR without asking again (SPEC section 6:
+		 * one ERROR per command; the reason was said once on stderr).
+		 */
+		if (stopped)
+			print_error(v);
+		else if (run(v, line, len) == -1)
+			stopped = 1;
 	}
 	return n;
 }

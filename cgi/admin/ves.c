@@ -159,9 +159,9 @@ ve_detail(struct tmpl_dict *d, const struct ve_info *vi, const struct ve_usage *
 	page_set_bytes(us, "DISK", u->disk_bytes);
 	page_set_bytes(us, "VMEM", u->vmem_bytes);
 	tmpl_set_int(us, "CPU_BOGOMIPS", u->cpu_bogomips);
-	snprintf(t, sizeof(t), "%lld.%03lld", (u->cpu_user_us + u->cpu_sys_us) / 1000000,
-	    (u->cpu_user_us + u->cpu_sys_us) / 1000 % 1000);
-	tmpl_set(us, "CPU_SECONDS", t);
+	/* CPU time in CPU-hours, as charged and as the owner's screen shows it */
+	snprintf(t, sizeof(t), "%.4f", (double)(u->cpu_user_us + u->cpu_sys_us) / 3.6e9);
+	tmpl_set(us, "CPU_HOURS", t);
 	page_set_bytes(us, "NET_IN", u->net_in_bytes);
 	page_set_bytes(us, "NET_OUT", u->net_out_bytes);
 	for (size_t m = 0; m < MET__MAX; m++) {

@@ -146,12 +146,24 @@ dash_network(struct tmpl_dict *d, const struct ve_info *v)
 		tmpl_show(d, "NO_USER_INFO");
 }
 
-/* Disk, CPU and memory against the order's quotas (max = cap, min = reserved). */
+/* CPU time in CPU-hours (as charged), to 4 decimals: "0.0123 CPU-hours". */
 static void
-dash_quotas(struct tmpl_dict *x, const struct order *o, const struct ve_usage *u)
+cpu_hours(long long us, char *out, size_t len)
 {
-	char a[64], b[64], note[128];
-	long long ms = (u->cpu_user_us + u->cpu_sys_us) / 1000;
+	snprintf(out, len, "%.4f CPU-hour%s", (double)us / 3.6e9, us == 3600000000LL ? "" : "s");
+}
+
+/*
+ * Disk, CPU and memory against the order's quotas (max = cap, min =
+ * reserved).  CPU has one unit per kind of figure: a share of the node's
+ * capacity in bogomips (now, reserved, the charts), CPU time used in
+ * CPU-hours (as charged); the template says how they relate.
+ */
+static void
+dash_quotas(struct tmpl_dict *x, const struct ve_info *v, const struct ve_usage *u)
+{
+	const struct order *o = &v->o;
+	char a[64], b[64], c[64], d[64], note[320];
 
 	fmt_bytes(u->disk_bytes, a, sizeof(a));
 	fmt_bytes(o->n[OF_DISK_QUOTA_MB] * 1000000, b, sizeof(b));
@@ -162,10 +174,11 @@ dash_quotas(struct tmpl_dict *x, const struct order *o, const struct ve_usage *u
 		snprintf(b, sizeof(b), "%lld bogomips reserved", o->n[OF_CPU_MIN_BOGOMIPS]);
 	else
 		snprintf(b, sizeof(b), "no reserved minimum");
-	snprintf(note, sizeof(note), "over the last minute; %lld.%03lld CPU-seconds used in all "
-	    "(%lld.%03lld user, %lld.%03lld system)", ms / 1000, ms % 1000,
-	    u->cpu_user_us / 1000000, u->cpu_user_us / 1000 % 1000,
-	    u->cpu_sys_us / 1000000, u->cpu_sys_us / 1000 % 1000);
+	cpu_hours(u->cpu_user_us + u->cpu_sys_us, c, sizeof(c));
+	snprintf(d, sizeof(d), "%.4f", (double)u->cpu_user_us / 3.6e9);
+	snprintf(note, sizeof(note), "average over the last minute; CPU time used since the VE was "
+	    "created: %s (%s user, %.4f system)", c, d, (double)u->cpu_sys_us / 3.6e9);
+	tmpl_set_int(x, "BOGO_PER_CPU", v->bogomips_per_cpu);
 	usage_row(x, "CPU", a, b, o->n[OF_CPU_MIN_BOGOMIPS] > 0 ?
 	    (double)u->cpu_bogomips / (double)o->n[OF_CPU_MIN_BOGOMIPS] : -1, note);
 	snprintf(a, sizeof(a), "%lld MB", u->vmem_bytes / 1000000);
@@ -193,7 +206,7 @@ dash_usage(struct tmpl_dict *d, const struct dash *x)
 	}
 	us = tmpl_add(d, "USAGE");
 	page_set_time(us, "AS_OF", u->as_of);
-	dash_quotas(us, o, u);
+	dash_quotas(us, x->v, u);
 	traffic_row(us, "Traffic in", bill->month_in, u->net_in_bytes,
 	    o->n[OF_NET_IN_QUOTA_MIN_MB], o->n[OF_NET_IN_QUOTA_MAX_MB]);
 	traffic_row(us, "Traffic out", bill->month_out, u->net_out_bytes,
@@ -216,9 +229,26 @@ dash_usage(struct tmpl_dict *d, const struct dash *x)
 	}
 }
 
-/* Bandwidth quotas as ordered, and the order as placed (the options left unset share one line). */
+/*
+ * The throttle of a traffic cap reached this month (kbit/s), 0 when none:
+ * the node limits both directions to it until the month ends (the agent's
+ * net_in_kbps/net_out_kbps take the least of it and the order's caps).
+ */
+static long long
+throttled_kbps(const struct selfbill *b)
+{
+	long long k = 0;
+
+	for (size_t i = 0; i < b->ncaps; i++)
+		if (!b->caps[i].suspend && b->caps[i].throttle_kbps > 0 &&
+		    (k == 0 || b->caps[i].throttle_kbps < k))
+			k = b->caps[i].throttle_kbps;
+	return k;
+}
+
+/* The Bandwidth card: reserved and cap as ordered, or the throttle in force. */
 static void
-dash_order(struct tmpl_dict *d, const struct ve_info *v)
+dash_bandwidth(struct tmpl_dict *d, const struct ve_info *v, const struct selfbill *bill)
 {
 	static const struct { const char *label; enum order_key min, max; } bw[] = {
 		{ "In and out together", OF_NET_BW_MIN_KBPS, OF_NET_BW_MAX_KBPS },
@@ -226,18 +256,40 @@ dash_order(struct tmpl_dict *d, const struct ve_info *v)
 		{ "Outbound", OF_NET_OUT_BW_MIN_KBPS, OF_NET_OUT_BW_MAX_KBPS },
 	};
 	const struct order *o = &v->o;
+	long long thr = throttled_kbps(bill);
+	char t[64], c[64], m[200];
+
+	if (thr > 0) {
+		fmt_kbps(thr, t, sizeof(t));
+		tmpl_set(tmpl_add(d, "BW_THROTTLED"), "KBPS", t);
+	}
+	for (size_t i = 0; i < nitems(bw); i++) {
+		struct tmpl_dict *x = tmpl_add(d, "BW");
+		long long cap = o->n[bw[i].max];
+
+		tmpl_set(x, "LABEL", bw[i].label);
+		fmt_kbps(o->n[bw[i].min], t, sizeof(t));
+		tmpl_set(x, "MIN", t);
+		fmt_kbps(cap, c, sizeof(c));
+		if (thr > 0 && (cap == 0 || thr < cap)) {
+			fmt_kbps(thr, t, sizeof(t));
+			snprintf(m, sizeof(m), "throttled to %s until the month ends (ordered: %s)", t, c);
+			tmpl_set(x, "MAX", m);
+			tmpl_show(x, "THROTTLED");
+		} else
+			tmpl_set(x, "MAX", cap == 0 ? "none (line speed)" : c);
+	}
+}
+
+/* The order as placed (the options left unset share one line). */
+static void
+dash_order(struct tmpl_dict *d, const struct ve_info *v)
+{
+	const struct order *o = &v->o;
 	struct tmpl_dict *x;
 	char t[1100], unset[1024];
 	size_t off = 0;
 
-	for (size_t i = 0; i < nitems(bw); i++) {
-		x = tmpl_add(d, "BW");
-		tmpl_set(x, "LABEL", bw[i].label);
-		fmt_kbps(o->n[bw[i].min], t, sizeof(t));
-		tmpl_set(x, "MIN", t);
-		fmt_kbps(o->n[bw[i].max], t, sizeof(t));
-		tmpl_set(x, "MAX", t);
-	}
 	unset[0] = '\0';
 	for (size_t k = 0; k < OF__MAX; k++) {
 		if (k == OF_ROOT_PASSWORD || k == OF_IDEMPOTENCY_KEY || k == OF_USER_INFO)
@@ -259,19 +311,47 @@ dash_order(struct tmpl_dict *d, const struct ve_info *v)
 }
 
 /* The password form shown again with its errors. */
+/*
+ * The password form shown again with its errors: a notice at the top of
+ * the page, a summary at the top of the form linking to each field, and
+ * the first wrong field focused (autofocus, no script: the browser scrolls
+ * the answer to it, so it opens at the form, not at the top of the page;
+ * a fragment in the form's action would do that too but make browsers
+ * skip autofocus).
+ */
 static void
 dash_password(struct tmpl_dict *d, const struct pwform *pf)
 {
+	const struct { const char *sec, *field, *label; const char *msg; } f[] = {
+		{ "BAD_OLD", "old_password", "Current password", pf != NULL ? pf->err_old : NULL },
+		{ "BAD_NEW", "new_password", "New password", pf != NULL ? pf->err_new : NULL },
+		{ "BAD_CONFIRM", "confirm", "New password again", pf != NULL ? pf->err_confirm : NULL },
+	};
+	struct tmpl_dict *sum = NULL;
+
 	if (pf == NULL)
 		return;
-	if (pf->err_old != NULL)
-		tmpl_set(tmpl_add(d, "BAD_OLD"), "MSG", pf->err_old);
-	if (pf->err_new != NULL)
-		tmpl_set(tmpl_add(d, "BAD_NEW"), "MSG", pf->err_new);
-	if (pf->err_confirm != NULL)
-		tmpl_set(tmpl_add(d, "BAD_CONFIRM"), "MSG", pf->err_confirm);
-	if (pf->notice != NULL)
+	for (size_t i = 0; i < nitems(f); i++) {
+		struct tmpl_dict *x, *e;
+		if (f[i].msg == NULL)
+			continue;
+		x = tmpl_add(d, f[i].sec);
+		tmpl_set(x, "MSG", f[i].msg);
+		if (sum == NULL) {
+			tmpl_show(x, "FOCUS");
+			tmpl_show(d, "PW_FAILED");
+			sum = tmpl_add(d, "PW_ERRORS");
+		}
+		e = tmpl_add(sum, "PW_ERR");
+		tmpl_set(e, "FIELD", f[i].field);
+		tmpl_set(e, "LABEL", f[i].label);
+		tmpl_set(e, "MSG", f[i].msg);
+	}
+	if (pf->notice != NULL) {
 		tmpl_set(tmpl_add(d, "PW_NOTICE"), "MSG", pf->notice);
+		if (sum == NULL)
+			tmpl_show(d, "PW_FAILED");
+	}
 }
 
 static void
@@ -283,6 +363,7 @@ render_dashboard(struct resp *r, int status, const struct dash *x)
 		dash_state(d, x);
 		dash_network(d, x->v);
 		dash_usage(d, x);
+		dash_bandwidth(d, x->v, x->bill);
 		dash_order(d, x->v);
 		fill_billing(x->w, d, x->bill);
 		dash_password(d, x->pf);

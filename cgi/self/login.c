@@ -17,6 +17,9 @@ render_login(struct web *w, struct req *q, struct resp *r, int status, const cha
 
 	if (page_login_dict(w, q, r, d, LOGIN_COOKIE, LOGIN_PURPOSE, "VE_ID", ve_id, msg) == -1)
 		return;
+	/* After a failed login the cursor waits in the field to fix (no script: autofocus). */
+	if (msg != NULL && d != NULL)
+		tmpl_show(d, ve_id != NULL && *ve_id != '\0' ? "FOCUS_PW" : "FOCUS_VE");
 	page_finish(w, r, status, "self/login.tpl", d);
 }
 

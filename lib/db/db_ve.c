@@ -86,7 +86,7 @@ static const enum order_key int_cols[] = {
 
 #define SERIES(table) \
 	"SELECT t, cpu_user_us + cpu_sys_us, net_in_bytes, net_out_bytes, vmem_sum_bytes, " \
-	"disk_sum_bytes, samples FROM " table " WHERE ve_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?"
+	"disk_sum_bytes, samples, last_t FROM " table " WHERE ve_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?"
 
 static const char *const sql[S__MAX] = {
 	[S_PLANS] = "SELECT p.id, p.code, p.name, p.currency, p.max_disk_quota_mb, p.max_ip_count, "
@@ -790,7 +790,7 @@ db_ve_series(struct db *db, const char *ve_id, enum ve_range r, long long from, 
 		return DB_ERR;
 	struct dbv p[] = { DBV_STR(ve_id), DBV_INT(from), DBV_INT(to), DBV_INT(cap) };
 	struct dbo o[] = { DBO_INT(&pt.t), DBO_INT(&pt.cpu_us), DBO_INT(&pt.net_in), DBO_INT(&pt.net_out),
-	    DBO_INT(&pt.vmem_sum), DBO_INT(&pt.disk_sum), DBO_INT(&pt.samples) };
+	    DBO_INT(&pt.vmem_sum), DBO_INT(&pt.disk_sum), DBO_INT(&pt.samples), DBO_INT(&pt.last_t) };
 	if ((rc = db_query(db, &cur, sql[which[r]], p, nitems(p), o, nitems(o))) != DB_OK)
 		return rc;
 	while ((rc = db_next(&cur)) == 1 && *n < cap)

@@ -61,6 +61,7 @@ struct ve_point {
 	long long	 cpu_us;	/* user + system */
 	long long	 net_in, net_out;
 	long long	 vmem_sum, disk_sum, samples;
+	long long	 last_t;	/* the bucket's last sample (second), 0 if none */
 };
 
 enum ve_create_rc {

@@ -88,6 +88,58 @@ tlabel(long long t, enum svg_tfmt f, char *out, size_t outlen)
 	strftime(out, outlen, f == SVG_HHMM ? "%H:%M" : "%d %b", &tm);
 }
 
+/* The legend: each series, the bucket still filling, the limit line. */
+static void
+legend(struct buf *out, const struct svg_chart *c, double top)
+{
+	/* after the unit's text (about 6.2 px a character at 11 px) */
+	double lx = 6 + 6.2 * (double)(c->unit != NULL ? strlen(c->unit) : 0) + 16;
+	if (lx < ML + 90)
+		lx = ML + 90;
+	for (size_t k = 0; k < c->nseries; k++) {
+		buf_printf(out, "<rect x=\"%.1f\" y=\"6\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+		    "<text x=\"%.1f\" y=\"15\" font-size=\"11\" fill=\"#111827\" " FONT ">",
+		    lx, c->series[k].color, lx + 14);
+		svg_escape(out, c->series[k].name);
+		buf_puts(out, "</text>");
+		lx += 24 + 7 * (double)strlen(c->series[k].name);
+	}
+	if (c->partial_last && c->partial_label != NULL) {
+		buf_printf(out, "<circle cx=\"%.1f\" cy=\"11\" r=\"3.5\" fill=\"#ffffff\" "
+		    "stroke=\"#111827\" stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"15\" "
+		    "font-size=\"11\" fill=\"#111827\" " FONT ">", lx + 5, lx + 12);
+		svg_escape(out, c->partial_label);
+		buf_puts(out, "</text>");
+		lx += 20 + 6.5 * (double)strlen(c->partial_label);
+	}
+	if (c->limit > 0 && c->limit <= top && c->limit_label != NULL) {
+		buf_printf(out, "<line x1=\"%.1f\" y1=\"11\" x2=\"%.1f\" y2=\"11\" stroke=\"#b91c1c\" "
+		    "stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/><text x=\"%.1f\" y=\"15\" "
+		    "font-size=\"11\" fill=\"#111827\" " FONT ">", lx, lx + 16, lx + 20);
+		svg_escape(out, c->limit_label);
+		buf_puts(out, "</text>");
+	}
+}
+
+/*
+ * The bucket i still filling of series k: a dashed step from the last
+ * whole bucket's point to a hollow dot, its value in data-partial.
+ */
+static void
+partial_point(struct buf *out, const struct svg_chart *c, size_t k, size_t i, double bw, double top,
+    double ph)
+{
+	const double *v = c->series[k].v;
+	double px = ML + ((double)i + 0.5) * bw, py = MT + ph - v[i] / top * ph;
+
+	if (i > 0 && !isnan(v[i - 1]))
+		buf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+		    "stroke-width=\"1.5\" stroke-dasharray=\"3 3\"/>", px - bw, MT + ph - v[i - 1] / top * ph,
+		    px, py, c->series[k].color);
+	buf_printf(out, "<circle class=\"partial\" data-partial=\"%.6g\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
+	    "fill=\"#ffffff\" stroke=\"%s\" stroke-width=\"1.5\"/>", v[i], px, py, c->series[k].color);
+}
+
 int
 svg_chart(struct buf *out, const struct svg_chart *c)
 {
@@ -150,10 +202,15 @@ svg_chart(struct buf *out, const struct svg_chart *c)
 		    "stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>", ML, py, ML + pw, py);
 	}
 
-	/* Series: a line through bucket centres, broken where nothing was recorded. */
+	/*
+	 * Series: a line through bucket centres, broken where nothing was
+	 * recorded; a bucket still filling is not part of the line (it is
+	 * not a whole one) but a dashed step to a hollow dot.
+	 */
 	for (size_t k = 0; k < c->nseries; k++) {
 		int open = 0;
-		for (size_t i = 0; i < c->n; i++) {
+		size_t n = c->partial_last && c->n > 0 ? c->n - 1 : c->n;
+		for (size_t i = 0; i < n; i++) {
 			double v = c->series[k].v[i];
 			if (isnan(v)) {
 				if (open)
@@ -169,35 +226,19 @@ svg_chart(struct buf *out, const struct svg_chart *c)
 			}
 			buf_printf(out, "%.1f,%.1f ", px, py);
 			/* A single point would be invisible: give it the bucket's width. */
-			if (i + 1 == c->n || isnan(c->series[k].v[i + 1]))
+			if (i + 1 == n || isnan(c->series[k].v[i + 1]))
 				if (i == 0 || isnan(c->series[k].v[i - 1]))
 					buf_printf(out, "%.1f,%.1f ", px + bw / 2, py);
 		}
 		if (open)
 			buf_puts(out, "\"/>");
+		if (n < c->n && !isnan(c->series[k].v[n]))
+			partial_point(out, c, k, n, bw, top, ph);
 	}
 	buf_printf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 	    "stroke-width=\"1\"/>", ML, MT + ph, ML + pw, MT + ph, axis);
 
-	/* Legend. */
-	{
-		double lx = ML + 90;
-		for (size_t k = 0; k < c->nseries; k++) {
-			buf_printf(out, "<rect x=\"%.1f\" y=\"6\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-			    "<text x=\"%.1f\" y=\"15\" font-size=\"11\" fill=\"#111827\" " FONT ">",
-			    lx, c->series[k].color, lx + 14);
-			svg_escape(out, c->series[k].name);
-			buf_puts(out, "</text>");
-			lx += 24 + 7 * (double)strlen(c->series[k].name);
-		}
-		if (c->limit > 0 && c->limit <= top && c->limit_label != NULL) {
-			buf_printf(out, "<line x1=\"%.1f\" y1=\"11\" x2=\"%.1f\" y2=\"11\" stroke=\"#b91c1c\" "
-			    "stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/><text x=\"%.1f\" y=\"15\" "
-			    "font-size=\"11\" fill=\"#111827\" " FONT ">", lx, lx + 16, lx + 20);
-			svg_escape(out, c->limit_label);
-			buf_puts(out, "</text>");
-		}
-	}
+	legend(out, c, top);
 	if (have == 0)
 		buf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" fill=\"%s\" "
 		    "text-anchor=\"middle\" " FONT ">no usage recorded yet</text>",

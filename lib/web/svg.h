@@ -30,6 +30,12 @@ struct svg_chart {
 	double			 limit;		/* a horizontal line; <= 0 for none */
 	const char		*limit_label;
 	enum svg_tfmt		 tfmt;		/* x labels as HH:MM or as "21 Nov" */
+	/*
+	 * 1: the last bucket is still filling; its point is drawn apart (a
+	 * dashed step to a hollow dot) and named partial_label in the legend.
+	 */
+	int			 partial_last;
+	const char		*partial_label;
 	int			 width, height;	/* 0: 640 x 220 */
 };
 

@@ -7,7 +7,7 @@
 {{#PLAN}}<section class="card plan-card"><h2>{{NAME}} <span class="muted mono">{{CODE}}</span> {{#INACTIVE}}<span class="state state-suspended">not offered</span>{{/INACTIVE}}</h2>
 <p class="muted small">{{VES}} VE(s) on this plan · prices in {{CURRENCY}}</p>
 <h3>Prices by version</h3>
-<div class="table-wrap"><table class="data compact"><thead><tr><th scope="col">Valid from</th><th scope="col" class="num">Monthly fee</th><th scope="col"></th></tr></thead><tbody>
+<div class="table-wrap"><table class="data compact"><thead><tr><th scope="col">Valid from</th><th scope="col" class="num">Monthly fee</th><th scope="col">Status</th></tr></thead><tbody>
 {{#VERSION}}<tr><td>{{FROM}}</td><td class="num">{{FEE}}</td><td>{{#IN_FORCE}}<span class="state state-active">in force</span>{{/IN_FORCE}}{{#FUTURE}}<span class="state state-future">from then on</span>{{/FUTURE}}{{#PAST}}<span class="muted small">earlier</span>{{/PAST}}</td></tr>{{/VERSION}}
 </tbody></table></div>
 {{#LIMITS}}<h3>Included and overage today</h3>

@@ -16,7 +16,7 @@
 {{#HAS_ROWS}}<section class="card"><figure class="chart report-chart"><img src="{{CHART_URL}}" alt="Chart: {{CHART_ALT}}" width="640" height="240"></figure></section>{{/HAS_ROWS}}
 <section class="card">
 <div class="dash-head"><p class="muted small" id="row-count">{{NROWS}} row(s)</p><a class="button secondary" href="{{CSV_URL}}" download>Download CSV</a></div>
-<div class="table-wrap"><table class="data compact report" id="report" aria-describedby="row-count">
+<div class="table-wrap" tabindex="0"><table class="data compact report" id="report" aria-describedby="row-count">
 <thead><tr>{{#COL}}<th scope="col"{{#NUM}} class="num"{{/NUM}} data-col="{{NAME}}">{{NAME}}</th>{{/COL}}</tr></thead>
 <tbody>
 {{#ROW}}<tr>{{#CELL}}<td{{#NUM}} class="num"{{/NUM}}>{{V}}</td>{{/CELL}}</tr>

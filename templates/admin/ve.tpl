@@ -53,7 +53,7 @@
 <section class="card"><h2>Usage</h2>
 {{#USAGE}}<dl class="facts">
 <dt>Disk</dt><dd>{{DISK}}</dd><dt>Virtual memory</dt><dd>{{VMEM}}</dd>
-<dt>CPU now</dt><dd>{{CPU_BOGOMIPS}} bogomips</dd><dt>CPU in all</dt><dd>{{CPU_SECONDS}} s</dd>
+<dt>CPU now</dt><dd>{{CPU_BOGOMIPS}} bogomips</dd><dt>CPU time in all</dt><dd>{{CPU_HOURS}} CPU-hours</dd>
 <dt>Traffic in</dt><dd>{{NET_IN}}</dd><dt>Traffic out</dt><dd>{{NET_OUT}}</dd>
 </dl><p class="muted small">As of {{AS_OF}}</p>{{/USAGE}}
 {{#NO_USAGE}}<p class="empty">Nothing recorded yet.</p>{{/NO_USAGE}}</section>

@@ -31,11 +31,11 @@
 <h2 id="h-to">Bill to</h2>
 <p id="invoice-email">{{EMAIL}}</p>
 </section>
-<table class="data invoice-lines" id="invoice-lines">
+<table class="data invoice-lines rt" id="invoice-lines">
 <caption class="sr-only">Invoice lines, amounts in {{CURRENCY}}</caption>
 <thead><tr><th scope="col">VE</th><th scope="col">Item</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Amount</th></tr></thead>
 <tbody>
-{{#LINE}}<tr class="iline" data-kind="{{KIND}}" data-resource="{{RESOURCE}}"><td class="mono">{{VE_ID}}</td><td>{{ITEM}}</td><td class="num qty">{{QUANTITY}} {{UNIT}}</td><td class="num price">{{PRICE}}</td><td class="num amount">{{AMOUNT}}</td></tr>
+{{#LINE}}<tr class="iline" data-kind="{{KIND}}" data-resource="{{RESOURCE}}"><td class="mono" data-label="VE">{{VE_ID}}</td><td data-label="Item">{{ITEM}}</td><td class="num qty" data-label="Quantity">{{QUANTITY}} {{UNIT}}</td><td class="num price" data-label="Unit price">{{PRICE}}</td><td class="num amount" data-label="Amount">{{AMOUNT}}</td></tr>
 {{/LINE}}</tbody>
 <tfoot>
 <tr><th scope="row" colspan="4" class="num">Subtotal</th><td class="num" id="invoice-subtotal">{{SUBTOTAL}}</td></tr>
@@ -45,31 +45,31 @@
 </table>
 {{#CREDITS}}<section class="invoice-part" aria-labelledby="h-credits">
 <h2 id="h-credits">Credit notes</h2>
-<table class="data">
+<table class="data rt">
 <thead><tr><th scope="col">Credit note</th><th scope="col">Issued</th><th scope="col">VE</th><th scope="col">For</th><th scope="col" class="num">Amount</th></tr></thead>
 <tbody>
-{{#CN}}{{#CN_LINE}}<tr><td class="mono">{{NUMBER}}</td><td>{{ISSUED}}</td><td class="mono">{{VE_ID}}</td><td>{{ITEM}} <span class="muted">{{DESCRIPTION}}</span></td><td class="num">{{AMOUNT}}</td></tr>
-{{/CN_LINE}}<tr class="cn-total"><td class="mono">{{NUMBER}}</td><td colspan="3">Total with tax · {{REASON}}</td><td class="num">{{TOTAL}}</td></tr>
+{{#CN}}{{#CN_LINE}}<tr><td class="mono" data-label="Credit note">{{NUMBER}}</td><td data-label="Issued">{{ISSUED}}</td><td class="mono" data-label="VE">{{VE_ID}}</td><td data-label="For">{{ITEM}} <span class="muted">{{DESCRIPTION}}</span></td><td class="num" data-label="Amount">{{AMOUNT}}</td></tr>
+{{/CN_LINE}}<tr class="cn-total"><td class="mono" data-label="Credit note">{{NUMBER}}</td><td colspan="3">Total with tax · {{REASON}}</td><td class="num" data-label="Amount">{{TOTAL}}</td></tr>
 {{/CN}}</tbody>
 </table>
 </section>{{/CREDITS}}
 {{#DEBITS}}<section class="invoice-part" aria-labelledby="h-debits" id="debit-notes">
 <h2 id="h-debits">Debit notes</h2>
 <p class="muted small">Usage of this month that reached us after the invoice, billed on its own note with its own due date: the quantity invoiced, the quantity now, and the difference.</p>
-<table class="data">
+<table class="data rt">
 <thead><tr><th scope="col">Debit note</th><th scope="col">VE</th><th scope="col">For</th><th scope="col" class="num">Invoiced</th><th scope="col" class="num">Now</th><th scope="col" class="num">Amount</th></tr></thead>
 <tbody>
-{{#DN}}{{#DN_LINE}}<tr class="dn-line" data-resource="{{RESOURCE}}"><td><a class="mono" href="/self/invoices/{{NUMBER}}">{{NUMBER}}</a></td><td class="mono">{{VE_ID}}</td><td>{{ITEM}}</td><td class="num">{{BEFORE}} {{UNIT}}</td><td class="num">{{AFTER}} {{UNIT}}</td><td class="num">{{AMOUNT}}</td></tr>
-{{/DN_LINE}}<tr class="dn-total"><td class="mono">{{NUMBER}}</td><td colspan="4">Total with tax · {{ISSUED}} · <span class="status status-{{STATUS}}">{{STATUS}}</span> · {{REASON}}</td><td class="num">{{TOTAL}}</td></tr>
+{{#DN}}{{#DN_LINE}}<tr class="dn-line" data-resource="{{RESOURCE}}"><td data-label="Debit note"><a class="mono" href="/self/invoices/{{NUMBER}}">{{NUMBER}}</a></td><td class="mono" data-label="VE">{{VE_ID}}</td><td data-label="For">{{ITEM}}</td><td class="num" data-label="Invoiced">{{BEFORE}} {{UNIT}}</td><td class="num" data-label="Now">{{AFTER}} {{UNIT}}</td><td class="num" data-label="Amount">{{AMOUNT}}</td></tr>
+{{/DN_LINE}}<tr class="dn-total"><td class="mono" data-label="Debit note">{{NUMBER}}</td><td colspan="4">Total with tax · {{ISSUED}} · <span class="status status-{{STATUS}}">{{STATUS}}</span> · {{REASON}}</td><td class="num" data-label="Amount">{{TOTAL}}</td></tr>
 {{/DN}}</tbody>
 </table>
 </section>{{/DEBITS}}
 {{#PAYMENTS}}<section class="invoice-part" aria-labelledby="h-payments">
 <h2 id="h-payments">Payments received</h2>
-<table class="data">
+<table class="data rt">
 <thead><tr><th scope="col">Date</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr></thead>
 <tbody>
-{{#PAYMENT}}<tr><td>{{DATE}}</td><td>{{REFERENCE}}</td><td class="num">{{AMOUNT}}</td></tr>
+{{#PAYMENT}}<tr><td data-label="Date">{{DATE}}</td><td data-label="Reference">{{REFERENCE}}</td><td class="num" data-label="Amount">{{AMOUNT}}</td></tr>
 {{/PAYMENT}}</tbody>
 </table>
 </section>{{/PAYMENTS}}

@@ -37,11 +37,11 @@
 <p id="note-reason">{{REASON}}.</p>
 <p class="muted small">Usage of {{MONTH}} reached us after its invoice {{INVOICE}} was issued (for example from a node that could not be reached for a while). This note bills exactly the difference between what the month rates to now and what was invoiced for it.</p>
 </section>
-<table class="data invoice-lines" id="note-lines">
+<table class="data invoice-lines rt" id="note-lines">
 <caption class="sr-only">Debit note lines, amounts in {{CURRENCY}}</caption>
 <thead><tr><th scope="col">VE</th><th scope="col">Item</th><th scope="col" class="num">Invoiced</th><th scope="col" class="num">Now</th><th scope="col" class="num">Difference</th><th scope="col" class="num">Amount</th></tr></thead>
 <tbody>
-{{#LINE}}<tr class="nline" data-resource="{{RESOURCE}}"><td class="mono">{{VE_ID}}</td><td>{{ITEM}}</td><td class="num before">{{BEFORE}} {{UNIT}}</td><td class="num after">{{AFTER}} {{UNIT}}</td><td class="num delta">{{DELTA}} {{UNIT}}</td><td class="num amount">{{AMOUNT}}</td></tr>
+{{#LINE}}<tr class="nline" data-resource="{{RESOURCE}}"><td class="mono" data-label="VE">{{VE_ID}}</td><td data-label="Item">{{ITEM}}</td><td class="num before" data-label="Invoiced">{{BEFORE}} {{UNIT}}</td><td class="num after" data-label="Now">{{AFTER}} {{UNIT}}</td><td class="num delta" data-label="Difference">{{DELTA}} {{UNIT}}</td><td class="num amount" data-label="Amount">{{AMOUNT}}</td></tr>
 {{/LINE}}</tbody>
 <tfoot>
 <tr><th scope="row" colspan="5" class="num">Subtotal</th><td class="num" id="note-subtotal">{{SUBTOTAL}}</td></tr>
@@ -51,10 +51,10 @@
 </table>
 {{#PAYMENTS}}<section class="invoice-part" aria-labelledby="h-payments">
 <h2 id="h-payments">Payments received</h2>
-<table class="data">
+<table class="data rt">
 <thead><tr><th scope="col">Date</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th></tr></thead>
 <tbody>
-{{#PAYMENT}}<tr><td>{{DATE}}</td><td>{{REFERENCE}}</td><td class="num">{{AMOUNT}}</td></tr>
+{{#PAYMENT}}<tr><td data-label="Date">{{DATE}}</td><td data-label="Reference">{{REFERENCE}}</td><td class="num" data-label="Amount">{{AMOUNT}}</td></tr>
 {{/PAYMENT}}</tbody>
 </table>
 </section>{{/PAYMENTS}}

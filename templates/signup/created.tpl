@@ -24,10 +24,10 @@
 </section>
 <section class="card">
 <h2>Network</h2>
-<table class="data">
+<table class="data rt">
 <caption class="sr-only">IP addresses of the VE</caption>
 <thead><tr><th scope="col">#</th><th scope="col">IP address</th><th scope="col">Netmask</th><th scope="col">DNS name</th></tr></thead>
-<tbody>{{#IP}}<tr><td>{{N}}</td><td class="mono ip">{{ADDRESS}}</td><td class="mono">{{NETMASK}}</td><td>{{DNS_NAME}}</td></tr>{{/IP}}</tbody>
+<tbody>{{#IP}}<tr><td data-label="#">{{N}}</td><td class="mono ip" data-label="IP address">{{ADDRESS}}</td><td class="mono" data-label="Netmask">{{NETMASK}}</td><td data-label="DNS name">{{DNS_NAME}}</td></tr>{{/IP}}</tbody>
 </table>
 <dl class="facts">
 <dt>Default gateway</dt><dd class="mono" id="gateway">{{GATEWAY}}</dd>
@@ -37,10 +37,10 @@
 </div>
 <section class="card">
 <h2>What you ordered and what you received</h2>
-<table class="data order-summary">
+<table class="data order-summary rt">
 <caption class="sr-only">Order parameters</caption>
 <thead><tr><th scope="col">Service</th><th scope="col">Requested</th><th scope="col">Received</th></tr></thead>
-<tbody>{{#LINE}}<tr><th scope="row">{{LABEL}}</th><td>{{REQUESTED}}</td><td>{{RECEIVED}}</td></tr>{{/LINE}}</tbody>
+<tbody>{{#LINE}}<tr><th scope="row">{{LABEL}}</th><td data-label="Requested">{{REQUESTED}}</td><td data-label="Received">{{RECEIVED}}</td></tr>{{/LINE}}</tbody>
 </table>
 </section>
 <p class="actions"><a class="button primary" href="/self">Go to My VE</a></p>

@@ -4,7 +4,7 @@
 <p class="lead">Your own Linux server, isolated from everyone else's: root access, your own IP addresses, ready in seconds. Choose a plan, set a password, and you are done; every other setting has a sensible default.</p>
 </section>
 {{#NOTICE}}<div class="alert alert-warn" role="alert"><p>{{TEXT}}</p></div>{{/NOTICE}}
-{{#ERRORS}}<div class="alert alert-error" role="alert" id="problems" tabindex="-1">
+{{#ERRORS}}<div class="alert alert-error" role="alert" id="problems" tabindex="-1" autofocus>
 <h2>{{COUNT}} {{WHAT}} to correct</h2>
 <ul>{{#ERR}}<li><a href="#f-{{NAME}}">{{LABEL}}</a>: {{MSG}}</li>{{/ERR}}</ul>
 </div>{{/ERRORS}}

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { axeAndPhone } from './lib/check.mjs';
 
 const BASE = process.env.VEP_HTTP || 'http://127.0.0.1:8080';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -87,9 +88,11 @@ try {
 	await page.getByLabel('New password').fill(fresh);
 	await page.getByLabel('The same again').fill(fresh);
 	await page.screenshot({ path: join(SHOTS, 'reset-3-form.png') });
+	await axeAndPhone(page, 'the reset form', join(SHOTS, 'reset-3-form-375.png'));
 	await page.getByRole('button', { name: 'Set the password' }).click();
 	check(await page.locator('#reset-done').isVisible(), 'the password is set');
 	await page.screenshot({ path: join(SHOTS, 'reset-4-done.png') });
+	await axeAndPhone(page, 'the reset\'s answer', join(SHOTS, 'reset-4-done-375.png'));
 
 	check(problems.length === 0, `no console errors or CSP violations (${problems.join('; ')})`);
 	await page.goto(`${BASE}${link}`);

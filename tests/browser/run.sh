@@ -6,7 +6,8 @@ shopt -s nullglob
 tests=(*.test.mjs)
 [ ${#tests[@]} -gt 0 ] || { echo "browser: no tests"; exit 0; }
 command -v node >/dev/null || { apt-get install -y -qq nodejs npm >/dev/null 2>&1 || true; }
-if [ ! -d node_modules/playwright-core ]; then
+# Installed again when a package of package.json is missing (axe-core came later).
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
 	npm ci --no-audit --no-fund --silent >"${VEP_VAR:-/tmp}/log/npm.log" 2>&1 || { echo "browser: npm ci failed; see var/log/npm.log"; exit 1; }
 fi
 mkdir -p shots

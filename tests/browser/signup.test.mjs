@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { axeAndPhone } from './lib/check.mjs';
 
 const BASE = process.env.VEP_HTTP || 'http://127.0.0.1:8080';
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), 'shots');
@@ -98,6 +99,7 @@ try {
 	check((await page.locator('table.order-summary').innerText()).includes('www.browser-test.example'),
 		'the order summary lists the DNS names');
 	await page.screenshot({ path: join(SHOTS, 'signup-created.png'), fullPage: true });
+	await axeAndPhone(page, 'the order\'s answer', join(SHOTS, 'signup-created-375.png'));
 
 	// Log in to My VE.
 	await page.getByRole('link', { name: 'Go to My VE' }).click();

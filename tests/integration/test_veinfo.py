@@ -228,8 +228,12 @@ class TestVeinfoReal(unittest.TestCase):
         try:
             st, out, err, _ = veinfo(self.wrong, "Disk quota")
             self.assertEqual(st, EXIT_AUTH)
-            self.assertEqual(out, [])
+            self.assertEqual(out, ["ERROR"])
             self.assertEqual(len(err), 1)
+            self.assertIn("401", err[0])
+            # SPEC section 6: one ERROR per command on stdout, the reason once on stderr
+            st, out, err, _ = veinfo(self.wrong, stdin="Disk quota\nCPU quota\nIP address 1\n")
+            self.assertEqual((st, out, len(err)), (EXIT_AUTH, ["ERROR"] * 3, 1))
             self.assertIn("401", err[0])
         finally:
             sql("DELETE FROM login_failures WHERE subject = '%s'" % self.fx.a)
@@ -238,7 +242,7 @@ class TestVeinfoReal(unittest.TestCase):
         conf = self.conf.make("http://127.0.0.1:%d/api/v1" % closed_port(), self.fx.a,
                               password=self.fx.PASSWORD)
         st, out, err, secs = veinfo(conf, "Disk quota")
-        self.assertEqual((st, out), (EXIT_API, []))
+        self.assertEqual((st, out), (EXIT_API, ["ERROR"]))
         self.assertEqual(len(err), 1)
         self.assertIn("cannot reach the API", err[0])
         self.assertLess(secs, 6)
@@ -345,7 +349,7 @@ class TestVeinfoFake(unittest.TestCase):
         self.assertEqual((st, out, err), (EXIT_OK, ["2500000000"], []))
         bad = self.conf.make(self.api.url, self.ve, token="nottoken")
         st, out, err, _ = veinfo(bad, "Disk quota")
-        self.assertEqual((st, out, len(err)), (EXIT_AUTH, [], 1))
+        self.assertEqual((st, out, len(err)), (EXIT_AUTH, ["ERROR"], 1))
 
     def test_conf_errors(self):
         url = self.api.url
@@ -408,10 +412,10 @@ class TestVeinfoFake(unittest.TestCase):
         bad = self.conf.make(self.api.url, self.ve, password="wrong")
         for _ in range(self.api.lock_after):
             st, out, err, _ = veinfo(bad, "Disk quota")
-            self.assertEqual((st, out, len(err)), (EXIT_AUTH, [], 1))
+            self.assertEqual((st, out, len(err)), (EXIT_AUTH, ["ERROR"], 1))
             self.assertIn("401", err[0])
         st, out, err, _ = veinfo(self.own, "Disk quota")
-        self.assertEqual((st, out, len(err)), (EXIT_AUTH, [], 1))
+        self.assertEqual((st, out, len(err)), (EXIT_AUTH, ["ERROR"], 1))
         self.assertIn("429", err[0])
         self.assertIn("retry in 900 s", err[0])
         self.api.failures.clear()
@@ -419,22 +423,22 @@ class TestVeinfoFake(unittest.TestCase):
         for status in (501, 503, 500):
             self.api.status = status
             st, out, err, _ = veinfo(self.own, "Disk quota")
-            self.assertEqual((st, out, len(err)), (EXIT_API, [], 1))
+            self.assertEqual((st, out, len(err)), (EXIT_API, ["ERROR"], 1))
             self.assertIn(str(status), err[0])
         n = len(self.api.requests)
-        st, out, err, _ = veinfo(self.own, stdin="Disk quota\nCPU quota\n")
-        self.assertEqual((st, out, len(err)), (EXIT_API, [], 1))
+        st, out, err, _ = veinfo(self.own, stdin="Disk quota\n\nCPU quota\nIP address 1\n")
+        self.assertEqual((st, out, len(err)), (EXIT_API, ["ERROR"] * 3, 1))
         self.assertEqual(len(self.api.requests), n + 1)
         self.api.status = 200
         self.api.raw = b"<html>not json"
         st, out, err, _ = veinfo(self.own, "Disk quota")
-        self.assertEqual((st, out, len(err)), (EXIT_API, [], 1))
+        self.assertEqual((st, out, len(err)), (EXIT_API, ["ERROR"], 1))
         self.api.raw = None
 
     def test_timeout(self):
         self.api.sleep_s = 17
         st, out, err, secs = veinfo(self.own, "Disk quota")
-        self.assertEqual((st, out, len(err)), (EXIT_API, [], 1))
+        self.assertEqual((st, out, len(err)), (EXIT_API, ["ERROR"], 1))
         self.assertIn("cannot reach the API", err[0])
         self.assertGreater(secs, 14)
         self.assertLess(secs, 17)

@@ -71,6 +71,11 @@ UNIT_TESTS += tests/unit/test_order tests/unit/test_order_svg \
 tests_unit_test_order_SOURCES = tests/unit/test_order.c
 tests_unit_test_order_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_order_LDADD = $(UNIT_LIBS)
+# A usage chart's figures per bucket (cgi/vechart_rate.c, pure) and its partial last bucket.
+UNIT_TESTS += tests/unit/test_vechart
+tests_unit_test_vechart_SOURCES = tests/unit/test_vechart.c cgi/vechart_rate.c
+tests_unit_test_vechart_CFLAGS = $(UNIT_CFLAGS) -I$(srcdir)/cgi
+tests_unit_test_vechart_LDADD = $(UNIT_LIBS)
 tests_unit_test_order_svg_SOURCES = tests/unit/test_order_svg.c
 tests_unit_test_order_svg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_order_svg_LDADD = $(UNIT_LIBS)

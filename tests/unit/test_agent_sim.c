@@ -2,8 +2,9 @@
  * Unit tests of the sim backend (agent/be_sim.c): the same seed gives the
  * same figures whatever the scrape times, another seed other figures,
  * counters never go down without a restart, a restart resets them and
- * moves ve_start_time_seconds, a suspended VE stops using resources, and
- * ve_up follows the state and the down file (re-read when it changes).
+ * moves ve_start_time_seconds, a suspended VE stops using resources,
+ * ve_up follows the state and the down file (re-read when it changes), and
+ * the load stays within the VE's memory, bandwidth and disk limits.
  */
 #include <check.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent/backend.h"
+#include "agent/netns.h"
 #include "util.h"
 #include "agent/ve.h"
 
@@ -243,6 +245,84 @@ START_TEST(test_down_file)
 }
 END_TEST
 
+/*
+ * The load stays within the VE's limits as on a real node: memory within
+ * mem_max_mb, traffic per second within the bandwidth maxima and a cap's
+ * throttle (kbit/s x 125 bytes), disk within its quota.  A row without
+ * limits shows the sim does exceed them then (so the check can fail).
+ */
+static const struct {
+	uint64_t	 mem_mb, bw, in_bw, out_bw, throttle, disk_mb;
+	int		 want_within;
+} lim_rows[] = {
+	{ 512, 0, 0, 0, 0, 5000, 1 },
+	{ 100, 1000, 0, 0, 0, 5000, 1 },		/* 1 Mbit/s both ways */
+	{ 2000, 0, 4000, 200, 0, 5000, 1 },		/* in 4 Mbit/s, out 200 kbit/s */
+	{ 512, 0, 0, 0, 64, 5000, 1 },			/* throttled to 64 kbit/s */
+	{ 512, 10000, 0, 0, 500, 1, 1 },		/* throttle below the cap; a 1 MB disk */
+	{ 50, 0, 0, 0, 0, 0, 0 },			/* (the limits unset below: exceeded) */
+};
+
+START_TEST(test_limits)
+{
+	struct be_sim_conf c = { .seed = 11 };
+	struct backend *be = be_sim_new(&c);
+	struct ve *ves[NVE];
+	struct ve_sample prev[NVE];
+	int over = 0;
+
+	for (int i = 0; i < NVE; i++) {
+		struct ve *v = calloc(1, sizeof(*v));
+		ck_assert_ptr_nonnull(v);
+		snprintf(v->spec.id, sizeof(v->spec.id), "E%07X", i + 1);
+		v->spec.nips = (size_t)(1 + i % 3);
+		for (size_t a = 0; a < v->spec.nips; a++)
+			v->spec.ips[a] = (198u << 24) | (18u << 16) | (uint32_t)(i * 4 + (int)a + 1);
+		v->spec.mem_max_mb = lim_rows[_i].mem_mb;
+		v->spec.net_bw_max_kbps = lim_rows[_i].bw;
+		v->spec.net_in_bw_max_kbps = lim_rows[_i].in_bw;
+		v->spec.net_out_bw_max_kbps = lim_rows[_i].out_bw;
+		v->spec.throttle_kbps = lim_rows[_i].throttle;
+		v->spec.disk_quota_mb = lim_rows[_i].disk_mb ? lim_rows[_i].disk_mb : 5000;
+		v->s.start_us = T0;
+		ck_assert_int_eq(be->ops->add(be, v), 0);
+		ves[i] = v;
+	}
+	if (!lim_rows[_i].want_within)		/* now unset the limits the row's figures are checked against */
+		for (int i = 0; i < NVE; i++)
+			ves[i]->spec.mem_max_mb = 0;
+	be->ops->refresh(be, ves, NVE, T0 + S);
+	for (int i = 0; i < NVE; i++)
+		prev[i] = ves[i]->s;
+	for (int64_t t = T0 + 2 * S; t <= T0 + 900 * S; t += S) {
+		be->ops->refresh(be, ves, NVE, t);
+		for (int i = 0; i < NVE; i++) {
+			const struct ve_sample *x = &ves[i]->s;
+			uint64_t in = 0, out = 0, lin, lout;
+			uint64_t dq = ves[i]->spec.disk_quota_mb * 1000000ULL;
+
+			for (size_t a = 0; a < ves[i]->spec.nips; a++) {
+				in += x->rx_bytes[a] - prev[i].rx_bytes[a];
+				out += x->tx_bytes[a] - prev[i].tx_bytes[a];
+			}
+			lin = net_in_kbps(&ves[i]->spec) * 125;
+			lout = net_out_kbps(&ves[i]->spec) * 125;
+			if (lim_rows[_i].mem_mb != 0 && x->vmem_bytes > lim_rows[_i].mem_mb * 1000000ULL)
+				over |= 1;
+			if ((lin != 0 && in > lin) || (lout != 0 && out > lout))
+				over |= 2;
+			if (x->disk_bytes > dq)
+				over |= 4;
+			ck_assert(x->rss_bytes <= x->vmem_bytes);
+			prev[i] = *x;
+		}
+	}
+	ck_assert_msg(over == 0 || !lim_rows[_i].want_within, "row %d: over a limit (%d)", _i, over);
+	ck_assert_msg(over != 0 || lim_rows[_i].want_within, "row %d: the check cannot fail", _i);
+	freeves(be, ves);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -254,6 +334,7 @@ main(void)
 	tcase_add_test(tc, test_restart);
 	tcase_add_test(tc, test_suspend);
 	tcase_add_test(tc, test_down_file);
+	tcase_add_loop_test(tc, test_limits, 0, (int)nitems(lim_rows));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
