@@ -27,6 +27,9 @@ const struct notice notices[] = {
 	{ "credited", "The credit note was issued." },
 	{ "run", "The invoice run has finished; usage that came after its month was invoiced got its debit or credit note." },
 	{ "logout", "You have logged out." },
+	{ "backup", "A backup will be made at the node's next sync (within a minute)." },
+	{ "restore", "The VE will be stopped, restored from the backup and started again." },
+	{ "reinstall", "The VE will be reinstalled from the template within a few minutes." },
 };
 const size_t nnotices = nitems(notices);
 
@@ -222,6 +225,26 @@ v_done(const char *s, struct form *v, size_t k)
 }
 
 static const char *
+v_template(const char *s, struct form *v, size_t k)
+{
+	size_t n = strlen(s);
+
+	(void)v; (void)k;
+	return n >= 1 && n <= 32 && s[0] != '.' && s[0] != '-' &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") == n ? NULL : "Choose a template.";
+}
+
+static const char *
+v_backup(const char *s, struct form *v, size_t k)
+{
+	size_t n = strlen(s);
+
+	(void)v; (void)k;
+	return n >= 1 && n <= 64 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._:-") == n ? NULL : "Choose one of the VE's backups.";
+}
+
+static const char *
 v_object(const char *s, struct form *v, size_t k)
 {
 	(void)v; (void)k;
@@ -260,6 +283,8 @@ const struct form_field admin_fields[K__MAX] = {
 	[K_DONE] = { "done", v_done, 0 },
 	[K_OBJECT] = { "object", v_object, 0 },
 	[K_ACTION] = { "action", v_action, 1 },
+	[K_TEMPLATE] = { "template", v_template, 1 },
+	[K_BACKUP] = { "backup", v_backup, 1 },
 };
 
 int

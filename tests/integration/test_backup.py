@@ -1,0 +1,190 @@
+"""Reinstall, backups and restore of a real VE (issue 15, SPEC section 11).
+
+On the real node real1 that `./dev up` starts (LXC, borg repository under
+var/backup/repo): a file written inside the VE, backed up (the API's
+trigger, POST /ves/{id}/backups), deleted and restored comes back byte for
+byte; a second backup of the unchanged VE takes little more room in the
+repository than the first (the dedup figure is printed); reinstall keeps
+the VEid and addresses, takes the new root password and wipes the files;
+reinstall while suspended is 409, bad bodies 422, nothing written either way.
+Skipped like test_real_e2e (not root, no LXC, no template), and without borg.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+import unittest
+
+import test_real_e2e as e2e
+from screens_util import order, sql1, uniq
+
+api = e2e.api
+wait_for = e2e.wait_for
+
+
+def skip_reason():
+    r = e2e.skip_reason()
+    if r is None and shutil.which("borg") is None:
+        r = "BorgBackup is not installed (apt-get install borgbackup)"
+    return r
+
+
+@unittest.skipIf(skip_reason(), skip_reason() or "")
+class Backups(unittest.TestCase):
+    ssh = e2e.RealEndToEnd.ssh
+    ssh_ok = e2e.RealEndToEnd.ssh_ok
+    run_in = e2e.RealEndToEnd.run_in
+    assert_local = e2e.RealEndToEnd.assert_local
+    metrics_raw = classmethod(e2e.RealEndToEnd.metrics_raw.__func__)
+
+    @classmethod
+    def setUpClass(cls):
+        import paramiko
+        cls.paramiko = paramiko
+        cls.metrics_url = sql1("SELECT url FROM nodes WHERE name = 'real1'")
+        with open(os.path.join(e2e.VAR, "secrets", "real1.token")) as f:
+            cls.node_token = f.read().strip()
+        cls.pw = "backup-Root-pass-" + uniq()
+        st, a = api("POST", "/api/v1/orders", dict(order(template="debian-12", disk_quota_mb=400,
+                    root_password=cls.pw, backup_hours=24), node="real1"))
+        assert st == 201, (st, a)
+        cls.ve = a["ve_id"]
+        cls.addr = a["ips"][0]["address"]
+        cls.img = os.path.join(e2e.VEROOT, cls.ve, "root.img")
+
+    @classmethod
+    def tearDownClass(cls):
+        if getattr(cls, "ve", None):
+            api("DELETE", "/api/v1/admin/ves/%s" % cls.ve)
+            try:
+                wait_for(lambda: not os.path.exists(cls.img), 60, what="the VE's image erased")
+            except AssertionError as e:
+                print("  clean-up: %s" % e, file=sys.stderr)
+
+    def backups(self):
+        st, j = api("GET", "/api/v1/ves/%s/backups" % self.ve)
+        self.assertEqual(st, 200, j)
+        return j["backups"]
+
+    def backup_now(self, want):
+        t = time.monotonic()
+        st, j = api("POST", "/api/v1/ves/%s/backups" % self.ve)
+        self.assertEqual(st, 202, j)
+        wait_for(lambda: len(self.backups()) >= want, 600, 1, what="%d backups listed" % want)
+        print("  backup %d listed after %.1f s" % (want, time.monotonic() - t), file=sys.stderr)
+        return int(sql1("SELECT backup_bytes FROM nodes WHERE name = 'real1'"))
+
+    def seq(self, col):
+        return int(sql1("SELECT %s FROM ves WHERE id = '%s'" % (col, self.ve)))
+
+    def test_backup_restore_reinstall(self):
+        wait_for(self.ssh_ok, 120, 1, what="ssh into the new VE")
+        data = os.urandom(300000)
+        rc, _, err = self.run_in("cat > /root/precious.bin && sync", stdin=data)
+        self.assertEqual(rc, 0, err)
+
+        # Two backups of the unchanged VE: the second costs almost nothing.
+        b1 = self.backup_now(1)
+        b2 = self.backup_now(2)
+        lst = self.backups()
+        size = lst[0]["bytes"]
+        print("  dedup: the VE's files %d bytes; repository %d bytes after one backup, %d after "
+              "two (+%d bytes, %.2f %% of one)" % (size, b1, b2, b2 - b1, 100.0 * (b2 - b1) / b1),
+              file=sys.stderr)
+        self.assertGreater(size, 100e6, lst)
+        self.assertLess(b2 - b1, 0.05 * b1, "a second backup of an unchanged VE must deduplicate")
+        self.assertLess(b1, size, "the repository is compressed")
+        self.assertTrue(all(x["id"].startswith(self.ve + "-") for x in lst), lst)
+        m = self.metrics_raw()
+        self.assertRegex(m, r"(?m)^veagent_backups_total [1-9]")
+        self.assertRegex(m, r'(?m)^ve_backup_failing\{ve="%s"\} 0$' % self.ve)
+
+        # Restore: stopped, restored, started; the file is back byte for byte.
+        rc, _, err = self.run_in("rm /root/precious.bin && sync")
+        self.assertEqual(rc, 0, err)
+        seq = self.seq("restore_seq")
+        st, j = api("POST", "/api/v1/ves/%s/restore" % self.ve, {"backup": "nonexistent-1"})
+        self.assertEqual(st, 422, j)
+        self.assertIn("backup", j["error"]["fields"])
+        self.assertEqual(self.seq("restore_seq"), seq, "a refused restore writes nothing")
+        t = time.monotonic()
+        st, j = api("POST", "/api/v1/ves/%s/restore" % self.ve, {"backup": lst[-1]["id"]})
+        self.assertEqual(st, 202, j)
+
+        def restored():
+            if not self.ssh_ok():
+                return False
+            rc, out, _ = self.run_in("test -f /root/precious.bin && echo yes")
+            return out.strip() == "yes"
+        wait_for(restored, 300, 2, what="the file back after the restore")
+        rc, out, _ = self.run_in("sha256sum /root/precious.bin")
+        self.assertEqual(out.split()[0], hashlib.sha256(data).hexdigest(),
+                         "the restored file must be byte for byte the one backed up")
+        print("  restore: file back %.1f s after the request" % (time.monotonic() - t), file=sys.stderr)
+
+        # Reinstall: bad bodies and a suspended VE write nothing.
+        seq = self.seq("reinstall_seq")
+        for body, field in (({"template": "debian-12", "root_password": "short"}, "root_password"),
+                            ({"template": "no-such-template", "root_password": "x" * 20}, "template"),
+                            ({"template": "debian-12", "root_password": "x" * 20, "extra": 1}, "extra"),
+                            ({"root_password": "x" * 20}, "template")):
+            st, j = api("POST", "/api/v1/ves/%s/reinstall" % self.ve, body)
+            self.assertEqual(st, 422, (body, j))
+            self.assertIn(field, j["error"]["fields"], (body, j))
+        st, j = api("POST", "/api/v1/admin/ves/%s/suspend" % self.ve, {"reason": "backup test"})
+        self.assertEqual(st, 200, j)
+        st, j = api("POST", "/api/v1/ves/%s/reinstall" % self.ve,
+                    {"template": "debian-12", "root_password": "y" * 20})
+        self.assertEqual(st, 409, j)
+        st, j = api("POST", "/api/v1/admin/ves/%s/resume" % self.ve)
+        self.assertEqual(st, 200, j)
+        self.assertEqual(self.seq("reinstall_seq"), seq, "refused reinstalls write nothing")
+        wait_for(self.ssh_ok, 120, 1, what="ssh after resume")
+
+        st, before = api("GET", "/api/v1/ves/%s" % self.ve)
+        self.assertEqual(st, 200, before)
+        newpw = "reinstalled-Pass-" + uniq()
+        t = time.monotonic()
+        st, j = api("POST", "/api/v1/ves/%s/reinstall" % self.ve,
+                    {"template": "debian-12", "root_password": newpw})
+        self.assertEqual(st, 202, j)
+        self.assertEqual(self.seq("reinstall_seq"), seq + 1)
+        old = self.pw
+        self.pw = newpw
+        wait_for(lambda: self.ssh_ok(newpw), 300, 2, what="ssh with the new password after reinstall")
+        print("  reinstall: ssh with the new password %.1f s after the request"
+              % (time.monotonic() - t), file=sys.stderr)
+        self.assertFalse(self.ssh_ok(old), "the old password must not work after a reinstall")
+        rc, out, _ = self.run_in("ls /root/precious.bin 2>&1; ip -4 -o addr show eth0")
+        self.assertIn("No such file", out, "reinstall wipes the files")
+        self.assertIn(self.addr + "/", out)
+        st, after = api("GET", "/api/v1/ves/%s" % self.ve)
+        self.assertEqual(st, 200, after)
+        self.assertEqual(after["ve_id"], self.ve)
+        self.assertEqual(after["ips"], before["ips"], "reinstall keeps the addresses")
+        # Audited, and the owner's mail queued in the same transactions.
+        self.assertGreaterEqual(int(sql1("SELECT COUNT(*) FROM audit_log WHERE object = '%s' AND action IN "
+                                         "('ve.reinstall', 've.restore', 've.backup')" % self.ve)), 4)
+        self.assertEqual(int(sql1("SELECT COUNT(*) FROM mail_outbox WHERE ve_id = '%s' AND kind = 've_event'"
+                                  % self.ve)), 2)
+
+    def test_z_deleted_ve_backups_erased(self):
+        """Runs last: a deleted VE's backups go with its volume."""
+        self.assertTrue(self.backups(), "the first test left backups")
+        st, j = api("DELETE", "/api/v1/admin/ves/%s" % self.ve)
+        self.assertIn(st, (200, 204), j)
+        wait_for(lambda: not os.path.exists(os.path.dirname(self.img)), 120, 1,
+                 what="the VE's directory erased")
+        r = subprocess.run(["borg", "list", "--short", os.path.join(e2e.VAR, "backup", "repo")],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, BORG_PASSCOMMAND="cat " + os.path.join(
+                               e2e.VAR, "backup", "passphrase"),
+                               BORG_BASE_DIR=os.path.join(e2e.VAR, "backup", "cache")))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn(self.ve + "-", r.stdout, "a deleted VE's backups must be erased")
+
+
+if __name__ == "__main__":
+    unittest.main()
