@@ -40,37 +40,6 @@ act_call(struct web *w, struct req *q, struct resp *r, struct caller *c, const c
 	return web_db(w, r) == NULL ? -1 : 0;
 }
 
-/* A template code as the catalogue writes it: [a-z0-9][a-z0-9.-]{0,31}. */
-static int
-template_valid(const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-
-	return n >= 1 && n <= 32 && s[0] != '.' && s[0] != '-' &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") == n;
-}
-
-/* A backup id as the node names them: [A-Za-z0-9._:-]{1,64}. */
-static int
-backup_id_valid(const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-
-	return n >= 1 && n <= BACKUP_ID_MAX && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789._:-") == n;
-}
-
-/* Characters (UTF-8 code points) of s. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 static const char *
 actor_of(const struct caller *c)
 {
@@ -126,9 +95,9 @@ api_ve_reinstall(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	tpl = json_string_value(json_object_get(q->json, "template"));
 	pw = json_string_value(json_object_get(q->json, "root_password"));
 	f = json_object();
-	if (!template_valid(tpl))
+	if (!backup_template_valid(tpl))
 		json_object_set_new(f, "template", json_string("is required: a template code"));
-	if (pw == NULL || utf8_chars(pw) < 12 || utf8_chars(pw) > 128)
+	if (pw == NULL || backup_utf8_chars(pw) < 12 || backup_utf8_chars(pw) > 128)
 		json_object_set_new(f, "root_password", json_string("must be 12 to 128 characters"));
 	{
 		const char *k;
@@ -240,48 +209,6 @@ api_ve_restore(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	resp_json(r, 202, json_pack("{s:s, s:s}", "ve_id", caps[0], "backup", id));
 }
 
-/* The node's report body, checked whole: 0, or -1 with why. */
-static int
-report_parse(json_t *j, struct backup_row *rows, size_t *n, long long *repo_bytes,
-    const char **error, const char **why)
-{
-	json_t *a = json_object_get(j, "backups"), *e = json_object_get(j, "error");
-	json_t *rb = json_object_get(j, "repo_bytes");
-
-	*n = 0;
-	*error = NULL;
-	if (!json_is_object(j) || (e != NULL && !json_is_null(e) && !json_is_string(e))) {
-		*why = "error must be null or a text";
-		return -1;
-	}
-	if (json_is_string(e)) {
-		*error = json_string_value(e);
-		return 0;
-	}
-	if (!json_is_array(a) || json_array_size(a) > BACKUP_MAX || !json_is_integer(rb) ||
-	    json_integer_value(rb) < 0) {
-		*why = "backups (at most 64) and repo_bytes are required";
-		return -1;
-	}
-	*repo_bytes = json_integer_value(rb);
-	for (size_t i = 0; i < json_array_size(a); i++) {
-		json_t *x = json_array_get(a, i);
-		const char *id = json_string_value(json_object_get(x, "id"));
-		json_t *t = json_object_get(x, "taken_at"), *b = json_object_get(x, "bytes");
-
-		if (!backup_id_valid(id) || !json_is_integer(t) || json_integer_value(t) < 0 ||
-		    !json_is_integer(b) || json_integer_value(b) < 0) {
-			*why = "each backup needs id, taken_at (epoch s) and bytes";
-			return -1;
-		}
-		snprintf(rows[i].id, sizeof(rows[i].id), "%s", id);
-		rows[i].taken_at = json_integer_value(t);
-		rows[i].bytes = json_integer_value(b);
-		(*n)++;
-	}
-	return 0;
-}
-
 void
 api_node_ve_backups(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
@@ -306,7 +233,7 @@ api_node_ve_backups(struct web *w, struct req *q, struct resp *r, char caps[][80
 		return;
 	}
 	if (!ve_id_valid(caps[1]) || q->json == NULL ||
-	    report_parse(q->json, rows, &n, &repo_bytes, &error, &why) == -1) {
+	    backup_report_parse(q->json, rows, &n, &repo_bytes, &error, &why) == -1) {
 		resp_json_error(r, 422, why[0] ? why : "Not a backup report.", NULL);
 		return;
 	}

@@ -3,6 +3,7 @@
  * admin_fields[], read by lib/web/form.c), and the notices of ?done=KEY.
  */
 #include "admin.h"
+#include "backup.h"
 #include "db_ve.h"
 #include "rating.h"
 #include "vechart.h"
@@ -227,21 +228,15 @@ v_done(const char *s, struct form *v, size_t k)
 static const char *
 v_template(const char *s, struct form *v, size_t k)
 {
-	size_t n = strlen(s);
-
 	(void)v; (void)k;
-	return n >= 1 && n <= 32 && s[0] != '.' && s[0] != '-' &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") == n ? NULL : "Choose a template.";
+	return backup_template_valid(s) ? NULL : "Choose a template.";
 }
 
 static const char *
 v_backup(const char *s, struct form *v, size_t k)
 {
-	size_t n = strlen(s);
-
 	(void)v; (void)k;
-	return n >= 1 && n <= 64 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789._:-") == n ? NULL : "Choose one of the VE's backups.";
+	return backup_id_valid(s) ? NULL : "Choose one of the VE's backups.";
 }
 
 static const char *

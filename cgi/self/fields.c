@@ -4,6 +4,7 @@
  */
 #include "self.h"
 #include "vechart.h"
+#include "backup.h"
 
 static const char *
 v_metric(const char *s, struct form *v, size_t k)
@@ -74,23 +75,16 @@ v_action(const char *s, struct form *v, size_t k)
 static const char *
 v_template(const char *s, struct form *v, size_t k)
 {
-	size_t n = strlen(s);
-
 	(void)v; (void)k;
-	return n >= 1 && n <= 32 && s[0] != '.' && s[0] != '-' &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") == n ? NULL :
-	    "Choose a template of the list.";
+	return backup_template_valid(s) ? NULL : "Choose a template of the list.";
 }
 
 /* A backup id as the node names them: [A-Za-z0-9._:-]{1,64}. */
 static const char *
 v_backup(const char *s, struct form *v, size_t k)
 {
-	size_t n = strlen(s);
-
 	(void)v; (void)k;
-	return n >= 1 && n <= 64 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789._:-") == n ? NULL : "Choose a backup of the list.";
+	return backup_id_valid(s) ? NULL : "Choose a backup of the list.";
 }
 
 /* Which notice /self/reinstall shows after a redirect: 1 to 3. */

@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include "backup.h"
+
 struct db;
 
 enum backup_rc {
@@ -26,14 +28,6 @@ enum backup_rc {
 	BK_NOBACKUP,		/* no backup of that id for the VE */
 };
 
-#define BACKUP_ID_MAX	64
-#define BACKUP_MAX	64	/* backups a VE can list (backup_keep is far below) */
-
-struct backup_row {
-	char		 id[BACKUP_ID_MAX + 1];
-	long long	 taken_at;	/* epoch seconds */
-	long long	 bytes;		/* the archive's original size */
-};
 
 /* The state of a VE's backups as its node last reported it. */
 struct backup_state {
