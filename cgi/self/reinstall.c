@@ -102,7 +102,7 @@ page_reinstall(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct form v;
 
 	(void)caps;
-	if (self_read(&q->form, BIT(K_DONE), &v) == 0 && v.s[K_DONE] != NULL)
+	if (self_read(&q->query, BIT(K_DONE), &v) == 0 && v.s[K_DONE] != NULL)
 		f.notice = notices[v.n[K_DONE]];
 	show(w, r, 200, &f);
 }
@@ -202,13 +202,14 @@ page_restore(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct form v;
 
 	(void)caps;
-	if (self_read(&q->form, BIT(K_BACKUP), &v) > 0) {
+	(void)self_read(&q->form, BIT(K_BACKUP) | BIT(K_SURE), &v);
+	if (v.s[K_BACKUP] == NULL) {
 		f.err_backup = "Choose a backup of the list.";
 		show(w, r, 400, &f);
 		return;
 	}
 	/* The confirmation step: the same form again, with the question, until ticked. */
-	if (self_read(&q->form, BIT(K_SURE), &v) > 0 || v.s[K_SURE] == NULL) {
+	if (v.s[K_SURE] == NULL) {
 		f.backup = v.s[K_BACKUP];
 		f.err_backup = "Confirm the restore: the files changed since this backup are lost.";
 		show(w, r, 400, &f);

@@ -60,44 +60,40 @@ try {
 	page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
 	page.on('pageerror', (e) => problems.push(String(e)));
 	page.setDefaultTimeout(15000);
+	/* A form's button: the click, then the page it leads to (a 400 re-shown, or a 303's target). */
+	const submit = async (loc) => { await Promise.all([page.waitForNavigation(), loc.click()]); };
 
 	await page.goto(`${BASE}/self`);
 	await page.getByLabel('VEid').fill(veId);
 	await page.getByLabel('Root password').fill(password);
-	await page.getByRole('button', { name: 'Log in' }).click();
-	await page.waitForLoadState('domcontentloaded');
-	await page.locator('#reinstall-link').click();
-	await page.waitForLoadState('domcontentloaded');
+	await submit(page.getByRole('button', { name: 'Log in' }));
+	await submit(page.locator('#reinstall-link'));
 	check(await page.locator('#backup-list tr.backup').count() === 2, 'the two backups are listed');
 	check((await page.locator('#backup-list tr.backup').first().getAttribute('data-id')) === ids[1], 'newest first');
 	await page.screenshot({ path: join(SHOTS, 'backup-1-list.png'), fullPage: true });
 
 	// Restore: the first click only asks.
 	const seq0 = sql(`SELECT restore_seq FROM ves WHERE id = '${veId}'`);
-	await page.locator(`tr.backup[data-id="${ids[0]}"] button`).click();
-	await page.waitForLoadState('domcontentloaded');
+	await submit(page.locator(`tr.backup[data-id="${ids[0]}"] button`));
 	check(await page.locator('#restore-sure').isVisible(), 'Restore asks for a confirmation first');
 	check(sql(`SELECT restore_seq FROM ves WHERE id = '${veId}'`) === seq0, 'nothing is written before it');
 	await page.screenshot({ path: join(SHOTS, 'backup-2-restore-confirm.png'), fullPage: true });
 	problems.length = 0;	/* the 400 of the question is logged as a failed load */
 	await page.locator('#restore-sure').check();
-	await page.locator(`tr.backup[data-id="${ids[0]}"] button`).click();
-	await page.waitForLoadState('domcontentloaded');
+	await submit(page.locator(`tr.backup[data-id="${ids[0]}"] button`));
 	check(await page.locator('#notice').isVisible(), 'the restore is on its way');
 	check(sql(`SELECT CONCAT(restore_seq, ' ', restore_backup) FROM ves WHERE id = '${veId}'`) === `${Number(seq0) + 1} ${ids[0]}`,
 		'the restore of that backup is recorded');
 	await page.screenshot({ path: join(SHOTS, 'backup-3-restoring.png'), fullPage: true });
 
-	await page.locator('#backup-now').click();
-	await page.waitForLoadState('domcontentloaded');
+	await submit(page.locator('#backup-now'));
 	check(sql(`SELECT backup_seq FROM ves WHERE id = '${veId}'`) === '1', 'Back up now is recorded');
 
 	// Reinstall: without the box, asked again, nothing written.
 	const fresh = 'Reinstalled-pass-' + Date.now();
 	await page.getByLabel('New root password').fill(fresh);
 	await page.getByLabel('The same again').fill(fresh);
-	await page.getByRole('button', { name: 'Reinstall' }).click();
-	await page.waitForLoadState('domcontentloaded');
+	await submit(page.getByRole('button', { name: 'Reinstall' }));
 	check(await page.locator('#sure-error').isVisible(), 'Reinstall without the box asks for the confirmation');
 	check(sql(`SELECT reinstall_seq FROM ves WHERE id = '${veId}'`) === '0', 'nothing is written without it');
 	await page.screenshot({ path: join(SHOTS, 'backup-4-reinstall-confirm.png'), fullPage: true });
@@ -105,8 +101,7 @@ try {
 	await page.getByLabel('New root password').fill(fresh);
 	await page.getByLabel('The same again').fill(fresh);
 	await page.locator('#reinstall-sure').check();
-	await page.getByRole('button', { name: 'Reinstall' }).click();
-	await page.waitForLoadState('domcontentloaded');
+	await submit(page.getByRole('button', { name: 'Reinstall' }));
 	check(await page.locator('#notice').isVisible(), 'the reinstall is on its way');
 	check(sql(`SELECT reinstall_seq FROM ves WHERE id = '${veId}'`) === '1', 'the reinstall is recorded');
 	await page.screenshot({ path: join(SHOTS, 'backup-5-reinstalling.png'), fullPage: true });
