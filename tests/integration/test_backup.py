@@ -186,5 +186,84 @@ class Backups(unittest.TestCase):
         self.assertNotIn(self.ve + "-", r.stdout, "a deleted VE's backups must be erased")
 
 
+class AdminAndVepctl(unittest.TestCase):
+    """The operator's side on a VE of a simulated node: admin pages and vepctl (no LXC needed)."""
+
+    @classmethod
+    def setUpClass(cls):
+        import admin_util
+        cls.au = admin_util
+        st, a = api("POST", "/api/v1/orders", order(backup_hours=12))
+        assert st == 201, (st, a)
+        cls.ve = a["ve_id"]
+        now = int(time.time())
+        cls.ids = ["%s-20261201T030000Z" % cls.ve, "%s-20261202T030000Z" % cls.ve]
+        admin_util.sql("INSERT INTO ve_backups (ve_id, id, taken_at, bytes) VALUES ('%s', '%s', %d, 1000000), "
+                       "('%s', '%s', %d, 2000000)" % (cls.ve, cls.ids[0], now - 7200, cls.ve, cls.ids[1], now - 60))
+        cls.name, pw = admin_util.make_operator("bktest")
+        cls.c = admin_util.Client()
+        cls.c.login(cls.name, pw)
+
+    @classmethod
+    def tearDownClass(cls):
+        api("DELETE", "/api/v1/admin/ves/%s" % cls.ve)
+        cls.au.drop_operator(cls.name)
+
+    def seq(self, col):
+        return int(sql1("SELECT %s FROM ves WHERE id = '%s'" % (col, self.ve)))
+
+    def test_admin_pages(self):
+        path = "/admin/ves/%s" % self.ve
+        r = self.c.get(path)
+        self.assertEqual(r.status, 200)
+        for i in self.ids:
+            self.assertIn(i, r.text)
+        self.assertIn('id="reinstall-form"', r.text)
+        csrf = self.c.csrf(path)
+        r = self.c.post(path + "/backup", [("csrf", csrf)])
+        self.assertEqual(r.status, 303, r.text[:300])
+        self.assertEqual(self.seq("backup_seq"), 1)
+        # Reinstall and restore without the confirmation: 422, nothing written.
+        r = self.c.post(path + "/reinstall", [("csrf", csrf), ("template", "debian-12"),
+                                              ("password", "admin-chosen-pass-1")])
+        self.assertEqual(r.status, 422)
+        r = self.c.post(path + "/restore", [("csrf", csrf), ("backup", self.ids[0])])
+        self.assertEqual(r.status, 422)
+        r = self.c.post(path + "/reinstall", [("csrf", csrf), ("template", "debian-12"),
+                                              ("password", "short"), ("confirm", "yes")])
+        self.assertEqual(r.status, 422)
+        self.assertEqual((self.seq("reinstall_seq"), self.seq("restore_seq")), (0, 0))
+        r = self.c.post(path + "/restore", [("csrf", csrf), ("backup", self.ve + "-nope"), ("confirm", "yes")])
+        self.assertEqual(r.status, 422)
+        self.assertEqual(self.seq("restore_seq"), 0)
+        r = self.c.post(path + "/restore", [("csrf", csrf), ("backup", self.ids[0]), ("confirm", "yes")])
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.seq("restore_seq"), 1)
+        r = self.c.post(path + "/reinstall", [("csrf", csrf), ("template", "debian-12"),
+                                              ("password", "admin-chosen-pass-1"), ("confirm", "yes")])
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.seq("reinstall_seq"), 1)
+        self.assertEqual(sql1("SELECT actor FROM audit_log WHERE object = '%s' AND action = 've.reinstall' "
+                              "ORDER BY id DESC LIMIT 1" % self.ve)[:len(self.name) + 6], "admin:" + self.name)
+        r = self.c.get("/admin/nodes")
+        self.assertEqual(r.status, 200)
+        self.assertIn("Backups", r.text)
+        r = self.c.get("/admin")
+        self.assertEqual(r.status, 200)
+        self.assertIn('id="backup-storage"', r.text)
+
+    def test_vepctl(self):
+        r = self.au.vepctl("backup", "list", self.ve)
+        self.assertIn(self.ids[0], r.stdout)
+        self.assertIn("2000000 bytes", r.stdout)
+        r = self.au.vepctl("backup", "restore", self.ve, "nope-1", check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("has no backup", r.stderr)
+        r = self.au.vepctl("backup", "list", "XYZ", check=False)
+        self.assertEqual(r.returncode, 2)
+        r = self.au.vepctl("backup", "totals")
+        self.assertIn("backup repositories:", r.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()
