@@ -430,6 +430,68 @@ op_backup(const struct par *p)
 	printf("backup=%s\nrepo_bytes=%lld\n", name, report_backups(p, glob));
 }
 
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * borg extract runs as root: an archive with an item below one of its own
+ * symlinks (a VE swapping a directory for a symlink while it was backed
+ * up) could make it write outside the volume.  Such an archive is refused
+ * before anything is touched.
+ */
+static void
+check_archive(const struct par *p, const char *arch)
+{
+	char err[512], *out = NULL, *line, *save = NULL;
+	char **links = NULL;
+	size_t nl = 0, cap = 0;
+
+	if (borg((const char *const[]){ "list", "--json-lines", arch, NULL }, NULL, &out, err,
+	    sizeof(err), 600) != 0)
+		die("backup %s unusable: %s", p->restore_backup, err);
+	for (int pass = 0; pass < 2; pass++) {
+		char *copy = strdup(out);
+
+		if (copy == NULL)
+			die("out of memory");
+		for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+			json_t *j = json_loads(line, 0, NULL);
+			const char *path = json_string_value(json_object_get(j, "path"));
+			const char *type = json_string_value(json_object_get(j, "type"));
+
+			if (path == NULL || type == NULL)
+				die("backup %s: an item without path or type", p->restore_backup);
+			if (pass == 0 && strcmp(type, "l") == 0) {
+				if (nl == cap && (links = realloc(links, (cap = cap ? cap * 2 : 64) *
+				    sizeof(*links))) == NULL)
+					die("out of memory");
+				if ((links[nl++] = strdup(path)) == NULL)
+					die("out of memory");
+			}
+			for (const char *sl = strchr(path, '/'); pass == 1 && nl > 0 && sl != NULL;
+			    sl = strchr(sl + 1, '/')) {
+				char pre[PATH_MAX], *k = pre;
+
+				snprintf(pre, sizeof(pre), "%.*s", (int)(sl - path), path);
+				if (bsearch(&k, links, nl, sizeof(*links), str_cmp) != NULL)
+					die("backup %s: %s lies below a symlink: refused", p->restore_backup,
+					    path);
+			}
+			json_decref(j);
+		}
+		free(copy);
+		if (pass == 0 && nl > 0)
+			qsort(links, nl, sizeof(*links), str_cmp);
+	}
+	for (size_t i = 0; i < nl; i++)
+		free(links[i]);
+	free(links);
+	free(out);
+}
+
 void
 op_restore(struct lxc_container *c, const struct par *p)
 {
@@ -441,9 +503,8 @@ op_restore(struct lxc_container *c, const struct par *p)
 		die("%s is not a backup of this VE", p->restore_backup);
 	borg_env(p);
 	snprintf(arch, sizeof(arch), "%s::%s", p->backup_repo, p->restore_backup);
-	/* Nothing is touched unless the archive is there to restore. */
-	if (borg((const char *const[]){ "info", arch, NULL }, NULL, NULL, err, sizeof(err), 600) != 0)
-		die("backup %s unusable: %s", p->restore_backup, err);
+	/* Nothing is touched unless the archive is there and safe to restore. */
+	check_archive(p, arch);
 	op_stop(c, p);
 	unmount_volume();
 	if (stat(image, &st) == -1)
