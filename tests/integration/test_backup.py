@@ -68,16 +68,57 @@ class Backups(unittest.TestCase):
         self.assertEqual(st, 200, j)
         return j["backups"]
 
-    def backup_now(self, want):
+    def backup_now(self):
+        """A backup through the API; (its id, the repository's bytes) once the node lists it."""
         t = time.monotonic()
+        before = {b["id"] for b in self.backups()}
         st, j = api("POST", "/api/v1/ves/%s/backups" % self.ve)
         self.assertEqual(st, 202, j)
-        wait_for(lambda: len(self.backups()) >= want, 600, 1, what="%d backups listed" % want)
-        print("  backup %d listed after %.1f s" % (want, time.monotonic() - t), file=sys.stderr)
-        return int(sql1("SELECT backup_bytes FROM nodes WHERE name = 'real1'"))
+        wait_for(lambda: {b["id"] for b in self.backups()} - before, 600, 1, what="a new backup listed")
+        new = ({b["id"] for b in self.backups()} - before).pop()
+        print("  backup %s listed after %.1f s" % (new, time.monotonic() - t), file=sys.stderr)
+        return new, int(sql1("SELECT backup_bytes FROM nodes WHERE name = 'real1'"))
 
     def seq(self, col):
         return int(sql1("SELECT %s FROM ves WHERE id = '%s'" % (col, self.ve)))
+
+    def test_backup_failure_visible(self):
+        """A failing backup (a wrong passphrase) is seen everywhere, and cleared by the next good one."""
+        wait_for(self.ssh_ok, 120, 1, what="ssh into the new VE")
+        pfile = os.path.join(e2e.VAR, "backup", "passphrase")
+        if not os.path.exists(pfile):
+            self.backup_now()	# the repository and its passphrase are made at the first backup
+        with open(pfile) as f:
+            good = f.read()
+        mails = int(sql1("SELECT COUNT(*) FROM mail_outbox WHERE ve_id = '%s' AND kind = 've_event'" % self.ve))
+        try:
+            with open(pfile, "w") as f:
+                f.write("not-the-passphrase")
+            st, j = api("POST", "/api/v1/ves/%s/backups" % self.ve)
+            self.assertEqual(st, 202, j)
+            wait_for(lambda: self.backups_doc()["last_error"], 300, 1, what="the failure reported")
+        finally:
+            with open(pfile, "w") as f:
+                f.write(good)
+        doc = self.backups_doc()
+        print("  failure reported: %s" % doc["last_error"], file=sys.stderr)
+        self.assertIn("borg", doc["last_error"])
+        self.assertRegex(self.metrics_raw(), r'(?m)^ve_backup_failing\{ve="%s"\} 1$' % self.ve)
+        self.assertRegex(self.metrics_raw(), r"(?m)^veagent_backup_failures_total [1-9]")
+        self.assertEqual(int(sql1("SELECT COUNT(*) FROM audit_log WHERE object = '%s' AND action = "
+                                  "'ve.backup_failed'" % self.ve)), 1)
+        self.assertEqual(int(sql1("SELECT COUNT(*) FROM mail_outbox WHERE ve_id = '%s' AND kind = 've_event'"
+                                  % self.ve)), mails + 1)
+        self.assertGreaterEqual(int(sql1("SELECT COUNT(*) FROM ves v JOIN nodes n ON n.id = v.node_id "
+                                         "WHERE n.name = 'real1' AND v.backup_error IS NOT NULL")), 1)
+        self.backup_now()
+        self.assertIsNone(self.backups_doc()["last_error"], "a good backup clears the failure")
+        self.assertRegex(self.metrics_raw(), r'(?m)^ve_backup_failing\{ve="%s"\} 0$' % self.ve)
+
+    def backups_doc(self):
+        st, j = api("GET", "/api/v1/ves/%s/backups" % self.ve)
+        self.assertEqual(st, 200, j)
+        return j
 
     def test_backup_restore_reinstall(self):
         wait_for(self.ssh_ok, 120, 1, what="ssh into the new VE")
@@ -86,8 +127,8 @@ class Backups(unittest.TestCase):
         self.assertEqual(rc, 0, err)
 
         # Two backups of the unchanged VE: the second costs almost nothing.
-        b1 = self.backup_now(1)
-        b2 = self.backup_now(2)
+        first, b1 = self.backup_now()
+        _, b2 = self.backup_now()
         lst = self.backups()
         size = lst[0]["bytes"]
         print("  dedup: the VE's files %d bytes; repository %d bytes after one backup, %d after "
@@ -110,7 +151,7 @@ class Backups(unittest.TestCase):
         self.assertIn("backup", j["error"]["fields"])
         self.assertEqual(self.seq("restore_seq"), seq, "a refused restore writes nothing")
         t = time.monotonic()
-        st, j = api("POST", "/api/v1/ves/%s/restore" % self.ve, {"backup": lst[-1]["id"]})
+        st, j = api("POST", "/api/v1/ves/%s/restore" % self.ve, {"backup": first})
         self.assertEqual(st, 202, j)
 
         def restored():
@@ -167,8 +208,8 @@ class Backups(unittest.TestCase):
         # Audited, and the owner's mail queued in the same transactions.
         self.assertGreaterEqual(int(sql1("SELECT COUNT(*) FROM audit_log WHERE object = '%s' AND action IN "
                                          "('ve.reinstall', 've.restore', 've.backup')" % self.ve)), 4)
-        self.assertEqual(int(sql1("SELECT COUNT(*) FROM mail_outbox WHERE ve_id = '%s' AND kind = 've_event'"
-                                  % self.ve)), 2)
+        self.assertEqual(int(sql1("SELECT COUNT(*) FROM mail_outbox WHERE ve_id = '%s' AND kind = 've_event' "
+                                  "AND detail NOT LIKE 've.backup_failed%%'" % self.ve)), 2)
 
     def test_z_deleted_ve_backups_erased(self):
         """Runs last: a deleted VE's backups go with its volume."""
