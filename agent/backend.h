@@ -40,8 +40,15 @@ struct backend_ops {
 	void		(*free)(struct backend *);
 };
 
+/* The node's backups (real backend with a repository): for /metrics. */
+struct be_backup_stats {
+	unsigned long long ok, failures;	/* since the agent started */
+	unsigned long long repo_bytes;		/* the repository on disk, last seen */
+};
+
 struct backend {
 	const struct backend_ops *ops;
+	const struct be_backup_stats *bk;	/* NULL: no backups on this node */
 };
 
 /* Synthetic load; deterministic for a seed and the same clock readings. */
@@ -76,6 +83,11 @@ struct be_real_conf {
 	int		 isolate;	/* nothing from a VE is forwarded */
 	const char	*pool;		/* NULL, or A.B.C.D/N routed "unreachable" on the node */
 	int		 stop_timeout_s;	/* clean shutdown, then a hard stop */
+	/* Backups with borg (velxc_borg.c); backup_repo NULL: none. */
+	const char	*backup_repo;	/* a directory or ssh://user@host/path */
+	const char	*backup_pass;	/* the passphrase file (0600), made when missing */
+	const char	*backup_base;	/* borg's cache */
+	int		 backup_keep;
 };
 /* NULL with a sentence in err when the node cannot run VEs. */
 struct backend	*be_real_new(struct loop *, const struct be_real_conf *,

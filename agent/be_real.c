@@ -55,9 +55,14 @@ struct acc {
 	int		 primed;
 };
 
-enum op { OP_NONE = 0, OP_STATUS, OP_CREATE, OP_START, OP_STOP, OP_PASSWD, OP_DESTROY };
+enum op { OP_NONE = 0, OP_STATUS, OP_CREATE, OP_START, OP_STOP, OP_PASSWD, OP_DESTROY,
+	OP_REINSTALL, OP_BACKUP, OP_RESTORE };
 static const char *const op_names[] = { "", "status", "create", "start", "stop", "passwd",
-	"destroy" };
+	"destroy", "reinstall", "backup", "restore" };
+/* Backups and restores run borg: their own queue, so they never hold up a start. */
+#define OP_SLOW(op)	((op) == OP_BACKUP || (op) == OP_RESTORE)
+#define BACKUP_TIMEOUT_MS	3600000
+#define BACKUP_RETRY_S		600
 
 struct rve {
 	struct be_real	*b;
@@ -85,6 +90,11 @@ struct rve {
 	struct acc	 rx[VE_MAX_IPS], tx[VE_MAX_IPS];
 	uint64_t	 nft_rx[VE_MAX_IPS], nft_tx[VE_MAX_IPS];
 	int		 nft_seen;
+	/* Reinstall, restore, backups: the steps done (<VE>/vep.state), the op's step. */
+	uint64_t	 reinstall_done, restore_done, backup_done, op_seq;
+	int64_t		 backup_at;	/* last good backup, epoch s */
+	int64_t		 backup_retry_at;	/* after a failure, epoch s */
+	int		 backup_failing;
 };
 
 struct be_real {
@@ -96,6 +106,8 @@ struct be_real {
 	uint64_t	 node_bogomips;
 	struct cmdq	*q;		/* ip, tc, nft */
 	struct cmdq	*lq;		/* velxc */
+	struct cmdq	*bq;		/* velxc backup and restore (borg) */
+	struct be_backup_stats bk;
 	struct rve	**all;		/* sorted by id */
 	size_t		 n, cap;
 	long long	 collect_timer;
@@ -301,9 +313,20 @@ params(struct be_real *b, const struct ve_spec *sp, struct buf *t)
 		buf_printf(t, "ve_api_url=%s\n", b->c.ve_api_url);
 	if (b->c.veinfo != NULL)
 		buf_printf(t, "veinfo=%s\n", b->c.veinfo);
+	buf_printf(t, "reinstall_seq=%llu\nrestore_seq=%llu\nbackup_seq=%llu\n",
+	    (unsigned long long)sp->reinstall_seq, (unsigned long long)sp->restore_seq,
+	    (unsigned long long)sp->backup_seq);
+	if (sp->restore_backup[0])
+		buf_printf(t, "restore_backup=%s\n", sp->restore_backup);
+	if (b->c.backup_repo != NULL)
+		buf_printf(t, "backup_repo=%s\nbackup_keep=%d\nbackup_pass=%s\nbackup_base=%s\n",
+		    b->c.backup_repo, b->c.backup_keep, b->c.backup_pass, b->c.backup_base);
 }
 
 static void	lxc_done(void *, int, const char *, size_t);
+static void	backup_done(struct be_real *, struct rve *, int, const char *);
+static void	state_read(struct be_real *, struct rve *);
+static int	backup_due(struct be_real *, struct rve *);
 static void	drive(struct be_real *, struct rve *);
 static int	wanted(const struct rve *);
 
@@ -314,8 +337,10 @@ push_op(struct be_real *b, struct rve *r, enum op op)
 
 	buf_init(&t);
 	params(b, &r->spec, &t);
-	if (t.oom || cmdq_push(b->lq, (const char *const[]){ b->c.velxc, op_names[op], r->spec.id,
-	    b->c.ve_root, NULL }, t.data, t.len, 0, lxc_done, r, r) == -1) {
+	r->op_seq = op == OP_REINSTALL ? r->spec.reinstall_seq : op == OP_RESTORE ?
+	    r->spec.restore_seq : op == OP_BACKUP ? r->spec.backup_seq : 0;
+	if (t.oom || cmdq_push(OP_SLOW(op) ? b->bq : b->lq, (const char *const[]){ b->c.velxc,
+	    op_names[op], r->spec.id, b->c.ve_root, NULL }, t.data, t.len, 0, lxc_done, r, r) == -1) {
 		log_warnx("VE %s: cannot queue %s", r->spec.id, op_names[op]);
 		r->next_try = loop_now_ms() + RETRY_MIN_MS;
 	} else
@@ -398,6 +423,11 @@ lxc_done(void *arg, int status, const char *out, size_t len)
 	enum op op = r->op;
 
 	r->op = OP_NONE;
+	if (op == OP_BACKUP) {
+		backup_done(b, r, status, out);
+		drive(b, r);
+		return;
+	}
 	if (status != 0) {
 		long long d = RETRY_MIN_MS << (r->fails < 5 ? r->fails : 5);
 
@@ -406,6 +436,12 @@ lxc_done(void *arg, int status, const char *out, size_t len)
 		r->next_try = loop_now_ms() + (d > RETRY_MAX_MS ? RETRY_MAX_MS : d);
 		log_warnx("VE %s: %s failed; retrying in %lld s", r->spec.id, op_names[op],
 		    (r->next_try - loop_now_ms()) / 1000);
+		/* A backup that cannot be restored (velxc checks before it wipes): give up. */
+		if (op == OP_RESTORE && r->fails >= 5) {
+			log_warnx("VE %s: restore of %s given up; the VE keeps its files", r->spec.id,
+			    r->spec.restore_backup);
+			r->restore_done = r->op_seq;
+		}
 		if (op == OP_STATUS)
 			r->known = 1;
 		return;
@@ -424,6 +460,10 @@ lxc_done(void *arg, int status, const char *out, size_t len)
 		break;
 	case OP_CREATE:
 		r->created = 1;
+		r->reinstall_done = r->spec.reinstall_seq;
+		r->restore_done = r->spec.restore_seq;
+		r->backup_done = r->spec.backup_seq;
+		r->backup_at = vep_wall_us() / 1000000;
 		snprintf(r->crypt_done, sizeof(r->crypt_done), "%s", r->spec.root_crypt);
 		log_info("VE %s: volume of %llu MB made", r->spec.id,
 		    (unsigned long long)r->spec.disk_quota_mb);
@@ -444,6 +484,17 @@ lxc_done(void *arg, int status, const char *out, size_t len)
 		break;
 	case OP_PASSWD:
 		log_info("VE %s: root password updated", r->spec.id);
+		break;
+	case OP_REINSTALL:
+		r->reinstall_done = r->op_seq;
+		r->halted = 0;
+		snprintf(r->crypt_done, sizeof(r->crypt_done), "%s", r->spec.root_crypt);
+		log_info("VE %s: reinstalled from its template", r->spec.id);
+		break;
+	case OP_RESTORE:
+		r->restore_done = r->op_seq;
+		r->halted = 0;
+		log_info("VE %s: restored from %s", r->spec.id, r->spec.restore_backup);
 		break;
 	default:
 		break;
@@ -482,6 +533,71 @@ in_pool(struct be_real *b, struct rve *r)
 	return 1;
 }
 
+/* ---- reinstall, restore, backups ---- */
+
+/* What velxc did before (<VE>/vep.state); a volume made before it: the wishes as done. */
+static void
+state_read(struct be_real *b, struct rve *r)
+{
+	char path[PATH_MAX], line[128];
+	FILE *f;
+
+	r->reinstall_done = r->spec.reinstall_seq;
+	r->restore_done = r->spec.restore_seq;
+	r->backup_done = r->spec.backup_seq;
+	r->backup_at = vep_wall_us() / 1000000;
+	ve_path(b, r->spec.id, "vep.state", path, sizeof(path));
+	if ((f = fopen(path, "re")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long long x;
+
+		if (sscanf(line, "reinstall_seq=%llu", &x) == 1)
+			r->reinstall_done = x;
+		else if (sscanf(line, "restore_seq=%llu", &x) == 1)
+			r->restore_done = x;
+		else if (sscanf(line, "backup_seq=%llu", &x) == 1)
+			r->backup_done = x;
+		else if (sscanf(line, "backup_at=%llu", &x) == 1)
+			r->backup_at = (int64_t)x;
+	}
+	fclose(f);
+}
+
+/* A backup asked for (backup_seq), or backup_hours since the last good one. */
+static int
+backup_due(struct be_real *b, struct rve *r)
+{
+	int64_t now = vep_wall_us() / 1000000;
+
+	if (b->c.backup_repo == NULL || (r->spec.backup_seq <= r->backup_done &&
+	    (r->spec.backup_hours == 0 || now - r->backup_at < (int64_t)r->spec.backup_hours * 3600)))
+		return 0;
+	return now >= r->backup_retry_at || r->spec.backup_seq > r->backup_done;
+}
+
+static void
+backup_done(struct be_real *b, struct rve *r, int status, const char *out)
+{
+	const char *rb = strstr(out, "repo_bytes=");
+
+	r->backup_done = r->op_seq;
+	if (status != 0) {
+		b->bk.failures++;
+		r->backup_failing = 1;
+		r->backup_retry_at = vep_wall_us() / 1000000 + BACKUP_RETRY_S;
+		log_warnx("VE %s: backup failed; next try in %d s", r->spec.id, BACKUP_RETRY_S);
+		return;
+	}
+	b->bk.ok++;
+	r->backup_failing = 0;
+	r->backup_at = vep_wall_us() / 1000000;
+	if (rb != NULL)
+		b->bk.repo_bytes = strtoull(rb + 11, NULL, 10);
+	log_info("VE %s: backed up (repository %llu bytes)", r->spec.id,
+	    (unsigned long long)b->bk.repo_bytes);
+}
+
 static void
 drive(struct be_real *b, struct rve *r)
 {
@@ -498,6 +614,7 @@ drive(struct be_real *b, struct rve *r)
 		ve_path(b, r->spec.id, "root.img", img, sizeof(img));
 		r->created = access(img, F_OK) == 0;
 		if (r->created) {
+			state_read(b, r);
 			push_op(b, r, OP_STATUS);
 			return;
 		}
@@ -506,6 +623,14 @@ drive(struct be_real *b, struct rve *r)
 	}
 	if (!r->created) {
 		push_op(b, r, OP_CREATE);
+		return;
+	}
+	/* A reinstall or restore: stopped first, then done, then started as wanted. */
+	if (r->spec.restore_seq > r->restore_done && !r->spec.restore_backup[0])
+		r->restore_done = r->spec.restore_seq;
+	if (r->spec.reinstall_seq > r->reinstall_done || r->spec.restore_seq > r->restore_done) {
+		push_op(b, r, r->running ? OP_STOP : r->spec.reinstall_seq > r->reinstall_done ?
+		    OP_REINSTALL : OP_RESTORE);
 		return;
 	}
 	if (r->running && (!wanted(r) || r->restart)) {
@@ -519,7 +644,10 @@ drive(struct be_real *b, struct rve *r)
 	if (r->running && strcmp(r->crypt_done, r->spec.root_crypt) != 0) {
 		snprintf(r->crypt_done, sizeof(r->crypt_done), "%s", r->spec.root_crypt);
 		push_op(b, r, OP_PASSWD);
+		return;
 	}
+	if (backup_due(b, r))
+		push_op(b, r, OP_BACKUP);
 }
 
 /* ---- counters ---- */
@@ -628,6 +756,8 @@ collect_one(struct be_real *b, struct rve *r)
 	}
 	v->s.start_us = r->start_us;
 	v->s.present = r->created;
+	v->s.backup_at = r->backup_at;
+	v->s.backup_failing = r->backup_failing;
 	if (r->running)
 		v->s.run = frozen(b, r->spec.id) ? VE_RUN_DOWN : VE_RUN_UP;
 	else if (r->making && r->spec.state != VE_SUSPENDED)
@@ -718,6 +848,7 @@ rve_free(struct be_real *b, struct rve *r)
 {
 	cmdq_cancel(b->q, r);
 	cmdq_cancel(b->lq, r);
+	cmdq_cancel(b->bq, r);
 	list_remove(b, r);
 	if (r->pidfd != -1) {
 		loop_io_del(b->loop, r->pidfd);
@@ -885,6 +1016,7 @@ real_free(struct backend *be)
 		rve_free(b, b->all[b->n - 1]);
 	cmdq_free(b->q);
 	cmdq_free(b->lq);
+	cmdq_free(b->bq);
 	free(b->all);
 	free(b);
 }
@@ -962,6 +1094,7 @@ be_real_new(struct loop *l, const struct be_real_conf *c, char *err, size_t errl
 		return NULL;
 	}
 	b->be.ops = &real_ops;
+	b->be.bk = c->backup_repo != NULL ? &b->bk : NULL;
 	b->loop = l;
 	b->c = *c;
 	b->node_bogomips = c->bogomips_centi * (uint64_t)(c->ncpu > 0 ? c->ncpu : 1) / 100;
@@ -976,6 +1109,7 @@ be_real_new(struct loop *l, const struct be_real_conf *c, char *err, size_t errl
 		goto fail;
 	}
 	if ((b->q = cmdq_new(l, 15000)) == NULL || (b->lq = cmdq_new(l, OP_TIMEOUT_MS)) == NULL ||
+	    (b->bq = cmdq_new(l, BACKUP_TIMEOUT_MS)) == NULL ||
 	    (b->collect_timer = loop_timer_add(l, c->collect_ms, collect_due, b)) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;

@@ -190,6 +190,31 @@ static const struct {
 	    "1 when the VE is running (its processes exist and are not frozen), 0 when not." },
 };
 
+/* The node's backups (SPEC section 11): repository, successes, failures, per VE. */
+static void
+backup_lines(struct buf *b, const struct be_backup_stats *bk, struct ve *const *ves, size_t n)
+{
+	family(b, "veagent_backup_repo_bytes", "gauge",
+	    "Bytes the node's backup repository holds (deduplicated, compressed).");
+	buf_printf(b, "veagent_backup_repo_bytes %llu\n", bk->repo_bytes);
+	family(b, "veagent_backups_total", "counter", "Backups made since the agent started.");
+	buf_printf(b, "veagent_backups_total %llu\n", bk->ok);
+	family(b, "veagent_backup_failures_total", "counter",
+	    "Backups that failed since the agent started.");
+	buf_printf(b, "veagent_backup_failures_total %llu\n", bk->failures);
+	family(b, "ve_backup_last_success_seconds", "gauge",
+	    "When the VE's last good backup (or its volume, before the first) was made.");
+	for (size_t i = 0; i < n; i++)
+		if (ves[i]->s.present && ves[i]->s.backup_at > 0)
+			buf_printf(b, "ve_backup_last_success_seconds{ve=\"%s\"} %lld\n",
+			    ves[i]->spec.id, (long long)ves[i]->s.backup_at);
+	family(b, "ve_backup_failing", "gauge", "1 when the VE's last backup failed.");
+	for (size_t i = 0; i < n; i++)
+		if (ves[i]->s.present)
+			buf_printf(b, "ve_backup_failing{ve=\"%s\"} %d\n", ves[i]->spec.id,
+			    ves[i]->s.backup_failing);
+}
+
 int
 expo_write(struct buf *b, const struct expo_node *nd, struct ve *const *ves, size_t n)
 {
@@ -267,6 +292,8 @@ expo_write(struct buf *b, const struct expo_node *nd, struct ve *const *ves, siz
 		    "1 when the last poll of the API succeeded.");
 		buf_printf(b, "veagent_api_up %d\n", nd->api_up);
 	}
+	if (nd->bk != NULL)
+		backup_lines(b, nd->bk, ves, n);
 	family(b, "veagent_http_requests_total", "counter", "Requests answered.");
 	buf_printf(b, "veagent_http_requests_total %llu\n", nd->http_requests);
 	return b->oom ? -1 : 0;

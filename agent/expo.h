@@ -10,12 +10,14 @@
 
 #include "util.h"
 #include "ve.h"
+#include "backend.h"
 
 struct expo_node {
 	int64_t		 agent_start_us;	/* veagent_start_time_seconds */
 	uint64_t	 bogomips_centi;	/* node_cpu_bogomips x 100 */
 	int		 api_up;		/* -1: no --api, 0: down, 1: up */
 	unsigned long long http_requests;
+	const struct be_backup_stats *bk;	/* NULL: no backups on this node */
 };
 
 /*

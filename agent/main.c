@@ -57,6 +57,10 @@ struct veagent {
 	const char	*velxc, *template_dir, *default_template, *ve_api_url, *veinfo;
 	int		 allow_forward;
 	const char	*pool;
+	/* Backups (SPEC section 11): --backup-repo none turns them off. */
+	const char	*backup_repo, *backup_pass, *backup_base;
+	int		 backup_keep;
+	char		 backup_defaults[3][PATH_MAX];
 	uint64_t	 bogomips_centi;
 	int		 foreground;
 	int		 check_only;
@@ -84,6 +88,8 @@ usage(void)
 	    "\t[--sim-down-file FILE]\n"
 	    "\t[--velxc PATH] [--template-dir DIR] [--default-template CODE]\n"
 	    "\t[--ve-api-url URL] [--veinfo PATH] [--forward] [--pool A.B.C.D/N]\n"
+	    "\t[--backup-repo DIR|ssh://USER@HOST/PATH|none] [--backup-keep N]\n"
+	    "\t[--backup-passphrase-file FILE] [--backup-cache DIR]\n"
 	    "\t[--log-level error|warn|info|debug] [-d] [-n]\n");
 }
 
@@ -327,6 +333,7 @@ handle(void *arg, const struct http_req *req, struct http_resp *resp)
 			.bogomips_centi = va->bogomips_centi,
 			.api_up = va->sync == NULL ? -1 : sync_up(va->sync) == 1,
 			.http_requests = http_nrequests(va->http),
+			.bk = va->be->bk,
 		};
 
 		va->be->ops->refresh(va->be, va->ves, va->nves, vep_wall_us());
@@ -397,7 +404,8 @@ cron(struct loop *l, long long id, void *arg)
 
 enum { O_NODE = 256, O_LISTEN, O_BACKEND, O_API, O_TOKEN, O_EXTRA, O_SEED,
 	O_RESTART, O_VEROOT, O_CGROOT, O_FWDIR, O_BOGO, O_LOGLEVEL, O_SIMDOWN, O_CAFILE, O_PIN,
-	O_INSECURE, O_VELXC, O_TPLDIR, O_TPLDEF, O_VEAPI, O_VEINFO, O_FORWARD, O_POOL };
+	O_INSECURE, O_VELXC, O_TPLDIR, O_TPLDEF, O_VEAPI, O_VEINFO, O_FORWARD, O_POOL,
+	O_BREPO, O_BKEEP, O_BPASS, O_BCACHE };
 
 static const struct option opts[] = {
 	{ "node", required_argument, NULL, O_NODE },
@@ -424,6 +432,10 @@ static const struct option opts[] = {
 	{ "veinfo", required_argument, NULL, O_VEINFO },
 	{ "forward", no_argument, NULL, O_FORWARD },
 	{ "pool", required_argument, NULL, O_POOL },
+	{ "backup-repo", required_argument, NULL, O_BREPO },
+	{ "backup-keep", required_argument, NULL, O_BKEEP },
+	{ "backup-passphrase-file", required_argument, NULL, O_BPASS },
+	{ "backup-cache", required_argument, NULL, O_BCACHE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -461,6 +473,27 @@ parse_real_flag(struct veagent *va, int ch)
 			break;
 		case O_FORWARD:
 			va->allow_forward = 1;
+			break;
+		case O_BREPO:
+			/* Goes to velxc and borg as a parameter: a plain path or ssh:// URL. */
+			if (strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789./-_:@~") != strlen(optarg) || optarg[0] == '-' ||
+			    (optarg[0] != '/' && strncmp(optarg, "ssh://", 6) != 0 &&
+			    strcmp(optarg, "none") != 0))
+				die("--backup-repo %s is not an absolute directory, ssh://USER@HOST/PATH "
+				    "or none", optarg);
+			va->backup_repo = optarg;
+			break;
+		case O_BKEEP:
+			va->backup_keep = (int)vep_strtonum(optarg, 1, 1000, &es);
+			if (es != NULL)
+				die("--backup-keep %s %s (1 to 1000)", optarg, es);
+			break;
+		case O_BPASS:
+			va->backup_pass = optarg;
+			break;
+		case O_BCACHE:
+			va->backup_base = optarg;
 			break;
 		case O_POOL: {
 			const char *sl = strchr(optarg, '/');
@@ -606,6 +639,40 @@ block_signals(sigset_t *set)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * Backups go to --backup-repo, by default <var>/backup/repo beside the VE
+ * root's directory (<var>/ve), never inside a VE's volume; the passphrase
+ * file and borg's cache beside it.  Paths reach velxc as parameters: only
+ * plain characters.
+ */
+static void
+backup_paths(struct veagent *va, struct be_real_conf *c)
+{
+	char var[PATH_MAX - 32], *sl;
+	const char *ok = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./-_";
+
+	if (va->backup_repo != NULL && strcmp(va->backup_repo, "none") == 0)
+		return;
+	if (strlen(va->ve_root) >= sizeof(var))
+		die("--ve-root %s is too long", va->ve_root);
+	snprintf(var, sizeof(var), "%s", va->ve_root);
+	if ((sl = strrchr(var, '/')) != NULL && sl != var)
+		*sl = '\0';
+	snprintf(va->backup_defaults[0], PATH_MAX, "%s/backup/repo", var);
+	snprintf(va->backup_defaults[1], PATH_MAX, "%s/backup/passphrase", var);
+	snprintf(va->backup_defaults[2], PATH_MAX, "%s/backup/cache", var);
+	c->backup_repo = va->backup_repo ? va->backup_repo : va->backup_defaults[0];
+	c->backup_pass = va->backup_pass ? va->backup_pass : va->backup_defaults[1];
+	c->backup_base = va->backup_base ? va->backup_base : va->backup_defaults[2];
+	if (c->backup_pass[0] != '/' || c->backup_base[0] != '/' ||
+	    strspn(c->backup_pass, ok) != strlen(c->backup_pass) ||
+	    strspn(c->backup_base, ok) != strlen(c->backup_base) ||
+	    strspn(c->backup_repo, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789./-_:@~") != strlen(c->backup_repo))
+		die("the backup paths (%s, %s, %s) must be absolute and plain", c->backup_repo,
+		    c->backup_pass, c->backup_base);
+}
+
 /* The real backend from the flags; NULL with a sentence in err. */
 static struct backend *
 real_backend(struct veagent *va, char *err, size_t errlen)
@@ -630,7 +697,9 @@ real_backend(struct veagent *va, char *err, size_t errlen)
 		.isolate = !va->allow_forward,
 		.pool = va->pool,
 		.stop_timeout_s = 10,
+		.backup_keep = va->backup_keep,
 	};
+	backup_paths(va, &rc_);
 	if (va->check_only) {
 		if (geteuid() != 0)
 			die("--backend real needs root");
@@ -662,6 +731,7 @@ main(int argc, char *argv[])
 	va.template_dir = "/var/lib/vepanel/templates";
 	va.default_template = "debian-12";
 	va.veinfo = VEP_BINDIR "/veinfo";
+	va.backup_keep = 3;
 	parse_flags(&va, argc, argv);
 
 	if (va.bogomips_centi == 0 && (va.bogomips_centi = read_bogomips()) == 0)

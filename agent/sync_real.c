@@ -4,6 +4,7 @@
  * login, power, power_seq, hostname).  Each is optional, so an older panel
  * still works; a present one must be valid or the entry is skipped.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,6 +99,50 @@ given(json_t *e, const char *key)
 	return j;
 }
 
+/* A counter of wishes, optional: 0 or -1 with why. */
+static int
+seq_field(json_t *e, const char *key, uint64_t max, uint64_t *out, char *why, size_t whylen)
+{
+	json_t *j = json_object_get(e, key);
+
+	if (j == NULL || json_is_null(j))
+		return 0;
+	if (!json_is_integer(j) || json_integer_value(j) < 0 ||
+	    (uint64_t)json_integer_value(j) > max) {
+		snprintf(why, whylen, "%s is not a whole number from 0 to %llu", key,
+		    (unsigned long long)max);
+		return -1;
+	}
+	*out = (uint64_t)json_integer_value(j);
+	return 0;
+}
+
+/* reinstall_seq, restore_seq, restore_backup, backup_seq, backup_hours (issue 15). */
+static int
+sync_parse_backup(json_t *e, struct ve_spec *sp, char *why, size_t whylen)
+{
+	json_t *j;
+
+	if (seq_field(e, "reinstall_seq", INT64_MAX, &sp->reinstall_seq, why, whylen) == -1 ||
+	    seq_field(e, "restore_seq", INT64_MAX, &sp->restore_seq, why, whylen) == -1 ||
+	    seq_field(e, "backup_seq", INT64_MAX, &sp->backup_seq, why, whylen) == -1 ||
+	    seq_field(e, "backup_hours", 24 * 365, &sp->backup_hours, why, whylen) == -1)
+		return -1;
+	if ((j = given(e, "restore_backup")) != NULL) {
+		const char *s = json_is_string(j) ? json_string_value(j) : "";
+		size_t n = strlen(s);
+
+		/* It goes into velxc's argv-free parameters and borg's archive name. */
+		if (n == 0 || n > VE_BACKUP_ID_MAX || s[0] == '-' || strspn(s,
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-") != n) {
+			snprintf(why, whylen, "restore_backup is not a backup id");
+			return -1;
+		}
+		memcpy(sp->restore_backup, s, n + 1);
+	}
+	return 0;
+}
+
 int
 sync_parse_real(json_t *e, struct ve_spec *sp, char *why, size_t whylen)
 {
@@ -178,7 +223,7 @@ sync_parse_real(json_t *e, struct ve_spec *sp, char *why, size_t whylen)
 		}
 		sp->power_seq = (uint64_t)json_integer_value(j);
 	}
-	return 0;
+	return sync_parse_backup(e, sp, why, whylen);
 bad_template:
 	snprintf(why, whylen, "template is not a template code");
 	return -1;

@@ -121,7 +121,10 @@ ve_spec_differs(const struct ve_spec *a, const struct ve_spec *b)
 	    a->netmask != b->netmask || a->gateway != b->gateway ||
 	    a->ndns != b->ndns || memcmp(a->dns, b->dns, a->ndns * sizeof(a->dns[0])) != 0 ||
 	    a->always_on != b->always_on || a->power_on != b->power_on ||
-	    a->power_seq != b->power_seq || a->login != b->login)
+	    a->power_seq != b->power_seq || a->login != b->login ||
+	    a->reinstall_seq != b->reinstall_seq || a->restore_seq != b->restore_seq ||
+	    a->backup_seq != b->backup_seq || a->backup_hours != b->backup_hours ||
+	    strcmp(a->restore_backup, b->restore_backup) != 0)
 		return 1;
 	return 0;
 }

@@ -17,6 +17,7 @@
 #define VE_CRYPT_MAX	127
 #define VE_HOSTNAME_MAX	63
 #define VE_MAX_DNS	3
+#define VE_BACKUP_ID_MAX	64
 
 enum { VE_LOGIN_SSH = 1, VE_LOGIN_TELNET = 2, VE_LOGIN_RSH = 4, VE_LOGIN_X11 = 8 };
 
@@ -52,6 +53,10 @@ struct ve_spec {
 	int		 power_on;		/* "running" (the default) or "stopped" */
 	uint64_t	 power_seq;
 	unsigned	 login;			/* VE_LOGIN_* bits */
+	/* Reinstall, restore and backups (SPEC section 11): wishes as steps. */
+	uint64_t	 reinstall_seq, restore_seq, backup_seq;
+	char		 restore_backup[VE_BACKUP_ID_MAX + 1];	/* "" when none */
+	uint64_t	 backup_hours;		/* 0: no scheduled backups */
 };
 
 /*
@@ -72,6 +77,8 @@ struct ve_sample {
 	uint32_t	 nprocs;
 	uint64_t	 rx_bytes[VE_MAX_IPS];	/* per spec.ips index: received by the VE */
 	uint64_t	 tx_bytes[VE_MAX_IPS];	/* sent by the VE */
+	int64_t		 backup_at;	/* last good backup, epoch s; 0: none known */
+	int		 backup_failing;	/* the last backup failed */
 };
 
 struct ve {

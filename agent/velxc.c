@@ -17,6 +17,7 @@
  *	status   prints "pid=N" when running, "pid=0" otherwise
  *	passwd   root's hash into /etc/shadow of the (running) VE
  *	destroy  stop, unmount (the loop device goes with it), erase
+ *	reinstall, backup, restore: see velxc_borg.c
  *
  * Files inside a VE that has run are untrusted: they are opened below the
  * VE's root with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), written
@@ -51,29 +52,12 @@
 #include <jansson.h>
 #include <lxc/lxccontainer.h>
 
-#define UID_BASE	200000
-#define UID_COUNT	65536
-#define MAX_IPS		32
-#define MAX_DNS		3
+#include "velxc.h"
 
-struct par {
-	char	 template[PATH_MAX];
-	unsigned long long disk_mb, mem_mb, cpu_weight, stop_timeout;
-	char	 ips[MAX_IPS][16];
-	int	 nips, prefix;
-	char	 gateway[16];
-	char	 dns[MAX_DNS][16];
-	int	 ndns;
-	char	 hostname[254];
-	char	 root_crypt[256];
-	char	 api_url[512], ve_api_url[512], node[64], token_file[PATH_MAX], veinfo[PATH_MAX];
-	int	 cgv2;
-};
+const char *id, *veroot;
+char vedir[PATH_MAX], rootfs[PATH_MAX], image[PATH_MAX], lxcpath[PATH_MAX];
 
-static const char *id, *veroot;
-static char vedir[PATH_MAX], rootfs[PATH_MAX], image[PATH_MAX], lxcpath[PATH_MAX];
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
+void
 die(const char *fmt, ...)
 {
 	va_list ap;
@@ -87,7 +71,7 @@ die(const char *fmt, ...)
 }
 
 /* A path into out[PATH_MAX]; too long is fatal. */
-static void __attribute__((format(printf, 2, 3)))
+void
 pathf(char *out, const char *fmt, ...)
 {
 	va_list ap;
@@ -101,7 +85,7 @@ pathf(char *out, const char *fmt, ...)
 }
 
 /* Characters allowed in values that end up in config files. */
-static int
+int
 plain(const char *s, const char *extra)
 {
 	for (; *s; s++)
@@ -132,6 +116,10 @@ static const struct pkey {
 	PSTR("gateway", gateway), PSTR("hostname", hostname), PSTR("root_crypt", root_crypt),
 	PSTR("api_url", api_url), PSTR("ve_api_url", ve_api_url), PSTR("node", node),
 	PSTR("token_file", token_file), PSTR("veinfo", veinfo),
+	PNUM("reinstall_seq", reinstall_seq), PNUM("restore_seq", restore_seq),
+	PNUM("backup_seq", backup_seq), PNUM("backup_keep", backup_keep),
+	PSTR("restore_backup", restore_backup), PSTR("backup_repo", backup_repo),
+	PSTR("backup_pass", backup_pass), PSTR("backup_base", backup_base),
 };
 
 static const struct pkey *
@@ -185,10 +173,13 @@ read_params(struct par *p)
 		die("bad parameter");
 	if (p->prefix < 1 || p->prefix > 32)
 		die("bad prefix");
+	if (!plain(p->restore_backup, "._:-") || !plain(p->backup_repo, "./-_:@~") ||
+	    !plain(p->backup_pass, "./-_") || !plain(p->backup_base, "./-_"))
+		die("bad backup parameter");
 }
 
 /* Run argv, stdin from in_fd (-1: /dev/null); exit status or -1. */
-static int
+int
 run(const char *const argv[], int in_fd)
 {
 	pid_t pid;
@@ -210,7 +201,7 @@ run(const char *const argv[], int in_fd)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static int
+int
 mounted(const char *path)
 {
 	struct stat a, b;
@@ -222,7 +213,7 @@ mounted(const char *path)
 	return a.st_dev != b.st_dev;
 }
 
-static void
+void
 mount_volume(const char *img)
 {
 	if (mounted(rootfs))
@@ -342,7 +333,7 @@ set_root_crypt(const struct par *p)
 	free(old);
 }
 
-static void
+void
 put_text(const char *dir, const char *name, mode_t mode, const char *fmt, ...)
 {
 	char buf[4096];
@@ -502,7 +493,7 @@ chown_tree_file(const char *rel, uid_t uid)
 		die("chown %s: %s", path, strerror(errno));
 }
 
-static void
+void
 op_create(const struct par *p)
 {
 	char tmpimg[PATH_MAX], size[32], owner[32], tok[512], hex[33];
@@ -598,7 +589,7 @@ op_create(const struct par *p)
 
 /* ---- running ---- */
 
-static struct lxc_container *
+struct lxc_container *
 container(void)
 {
 	struct lxc_container *c = lxc_container_new(id, lxcpath);
@@ -689,7 +680,7 @@ hard_kill(void)
  * Clean shutdown (SIGPWR; ignored before systemd is up) for stop_timeout,
  * then lxc stop, bounded too: a child does it while this process waits.
  */
-static void
+void
 op_stop(struct lxc_container *c, const struct par *p)
 {
 	if (c->is_running(c) && !c->shutdown(c, (int)p->stop_timeout) && c->is_running(c)) {
@@ -757,6 +748,7 @@ op_destroy(struct lxc_container *c, const struct par *p)
 	char path[PATH_MAX];
 
 	op_stop(c, p);
+	backup_forget(p);
 	if (mounted(rootfs) && umount2(rootfs, 0) == -1 && umount2(rootfs, MNT_DETACH) == -1)
 		die("umount %s: %s", rootfs, strerror(errno));
 	(void)rmdir(rootfs);
@@ -764,6 +756,10 @@ op_destroy(struct lxc_container *c, const struct par *p)
 	pathf(path, "%s/root.img.new", vedir);
 	(void)unlink(path);
 	pathf(path, "%s/lxc.log", vedir);
+	(void)unlink(path);
+	pathf(path, "%s/vep.state", vedir);	/* velxc_borg.c */
+	(void)unlink(path);
+	pathf(path, "%s/vep.state.new", vedir);
 	(void)unlink(path);
 	pathf(path, "%s/%s/config", lxcpath, id);
 	(void)unlink(path);
@@ -782,7 +778,7 @@ main(int argc, char *argv[])
 	const char *op;
 
 	if (argc != 4)
-		die("usage: velxc create|start|stop|status|passwd|destroy VEID VE_ROOT");
+		die("usage: velxc create|start|stop|status|passwd|destroy|reinstall|backup|restore VEID VE_ROOT");
 	op = argv[1];
 	id = argv[2];
 	veroot = argv[3];
@@ -794,9 +790,16 @@ main(int argc, char *argv[])
 	pathf(lxcpath, "%s/lxc", vedir);
 	read_params(&p);
 	umask(022);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	thaw_volume();
 	if (strcmp(op, "create") == 0) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
 		op_create(&p);
+		state_created(&p);
+		printf("ok\n");
+		return 0;
+	}
+	if (strcmp(op, "backup") == 0) {
+		op_backup(&p);
 		printf("ok\n");
 		return 0;
 	}
@@ -817,6 +820,10 @@ main(int argc, char *argv[])
 		set_root_crypt(&p);
 	} else if (strcmp(op, "destroy") == 0)
 		op_destroy(c, &p);
+	else if (strcmp(op, "reinstall") == 0)
+		op_reinstall(c, &p);
+	else if (strcmp(op, "restore") == 0)
+		op_restore(c, &p);
 	else
 		die("unknown operation %s", op);
 	printf("ok\n");

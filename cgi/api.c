@@ -26,6 +26,12 @@ static const struct page pages[] = {
 	{ "/api/v1/invoices/*.pdf", M_GET, api_invoice_pdf, PAGE_TOKEN },
 	{ "/api/v1/invoices/*", M_GET, api_invoice_get, PAGE_TOKEN },
 	{ "/api/v1/ves/*/power", M_POST, api_ve_power, PAGE_TOKEN | PAGE_VEID },
+	/* Reinstall, backups and restore (api_backup.c). */
+	{ "/api/v1/ves/*/reinstall", M_POST, api_ve_reinstall, PAGE_TOKEN | PAGE_VEID },
+	{ "/api/v1/ves/*/backups", M_GET, api_ve_backups, PAGE_TOKEN | PAGE_VEID },
+	{ "/api/v1/ves/*/backups", M_POST, api_ve_backup_now, PAGE_TOKEN | PAGE_VEID },
+	{ "/api/v1/ves/*/restore", M_POST, api_ve_restore, PAGE_TOKEN | PAGE_VEID },
+	{ "/api/v1/nodes/*/ves/*/backups", M_POST, api_node_ve_backups, PAGE_TOKEN },
 	/* The payment provider: no credential but the body's signature (api_pay.c). */
 	{ "/api/v1/payments/webhook", M_POST, api_payments_webhook, PAGE_PUBLIC },
 	{ "/api/v1/nodes/*/ves", M_GET, api_node_ves, PAGE_TOKEN },

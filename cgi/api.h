@@ -59,6 +59,11 @@ API_FN(api_admin_invoice_runs);
 API_FN(api_admin_report);
 API_FN(api_admin_payment_add);
 API_FN(api_admin_credit_note_add);
+API_FN(api_ve_reinstall);		/* api_backup.c */
+API_FN(api_ve_backups);
+API_FN(api_ve_backup_now);
+API_FN(api_ve_restore);
+API_FN(api_node_ve_backups);
 API_FN(api_invoice_pdf);		/* api_pay.c */
 API_FN(api_payments_webhook);
 

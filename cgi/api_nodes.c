@@ -11,6 +11,7 @@
 #include "api.h"
 #include "db.h"
 #include "db_admin.h"
+#include "db_backup.h"
 #include "db_node.h"
 #include "log.h"
 
@@ -47,7 +48,10 @@ api_node_ves(struct web *w, struct req *q, struct resp *r, char caps[][80])
 
 	if ((db = node_auth(w, q, r, caps[0])) == NULL)
 		return;
-	if (db_node_ves_json(db, caps[0], &doc) != 0) {
+	/* With the reinstall, restore and backup wishes (lib/db/db_backup.c). */
+	if (db_node_ves_json(db, caps[0], &doc) != 0 ||
+	    db_backup_node_fields(db, caps[0], doc) != DB_OK) {
+		json_decref(doc);
 		web_error(w, r, 503, "The service is briefly unavailable.");
 		return;
 	}

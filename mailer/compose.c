@@ -294,6 +294,51 @@ c_reset(struct ctx *c)
 	return COMPOSE_OK;
 }
 
+/*
+ * A reinstall, a restore or a failed backup (db/migrations/0019_backups.sql:
+ * detail is the audit row's action, ':', its JSON).
+ */
+static int
+c_ve_event(struct ctx *c)
+{
+	const struct mail_row *r = c->row;
+	struct buf *t = &c->out->text;
+	const char *colon = strchr(r->detail, ':');
+	json_t *j = colon != NULL ? json_loads(colon + 1, 0, NULL) : NULL;
+	const char *tpl = json_string_value(json_object_get(j, "template"));
+	const char *bk = json_string_value(json_object_get(j, "backup"));
+	const char *err = json_string_value(json_object_get(j, "error"));
+	char when[32] = "";
+
+	if (json_is_integer(json_object_get(j, "taken_at")))
+		date_of(json_integer_value(json_object_get(j, "taken_at")), when);
+	if (strncmp(r->detail, "ve.reinstall:", 13) == 0) {
+		snprintf(c->out->subject, sizeof(c->out->subject), "Your VE %s is being reinstalled (%s)",
+		    r->ve_id, c->isp);
+		buf_printf(t, "Hello,\n\nyour VE %s at %s is being reinstalled from the template %s: "
+		    "its files are erased and it starts afresh with the new root password, keeping its "
+		    "VEid and addresses.\n", r->ve_id, c->isp, tpl ? tpl : "chosen");
+	} else if (strncmp(r->detail, "ve.restore:", 11) == 0) {
+		snprintf(c->out->subject, sizeof(c->out->subject), "Your VE %s is being restored (%s)",
+		    r->ve_id, c->isp);
+		buf_printf(t, "Hello,\n\nyour VE %s at %s is being restored from its backup %s%s%s: "
+		    "it is stopped, its files are replaced by the backup's, and it starts again within "
+		    "a few minutes.\n", r->ve_id, c->isp, bk ? bk : "", when[0] ? " of " : "", when);
+	} else if (strncmp(r->detail, "ve.backup_failed:", 17) == 0) {
+		snprintf(c->out->subject, sizeof(c->out->subject), "A backup of your VE %s failed (%s)",
+		    r->ve_id, c->isp);
+		buf_printf(t, "Hello,\n\nthe latest backup of your VE %s at %s failed (%s). The "
+		    "operator is told as well; it is tried again automatically.\n", r->ve_id, c->isp,
+		    err ? err : "no reason given");
+	} else {
+		json_decref(j);
+		return COMPOSE_EGONE;
+	}
+	json_decref(j);
+	footer(c, r->ve_id);
+	return COMPOSE_OK;
+}
+
 static const struct kind {
 	const char	*name;
 	int		(*fn)(struct ctx *);
@@ -308,6 +353,7 @@ static const struct kind {
 	{ "reminder", c_reminder },
 	{ "expiry", c_expiry },
 	{ "reset", c_reset },
+	{ "ve_event", c_ve_event },
 };
 
 void

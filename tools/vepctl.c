@@ -13,6 +13,7 @@
  *	vepctl template add CODE --name N --file ROOTFS.tar.zst --login ssh,x11
  *	vepctl invoice run --period YYYY-MM
  *	vepctl admin set NAME --password-file FILE
+ *	vepctl backup list VEID | now VEID | restore VEID ID | totals
  */
 #include <dirent.h>
 #include <errno.h>
@@ -37,6 +38,7 @@
 #include "log.h"
 #include "util.h"
 #include "vepctl_template.h"
+#include "vepctl_backup.h"
 
 struct vepctl {
 	struct conf	*conf;
@@ -471,6 +473,12 @@ cmd_invoice_run(struct vepctl *v)
 	return 0;
 }
 
+static int
+cmd_backup(struct vepctl *v)
+{
+	return vepctl_backup(v->db, v->argc, v->argv);
+}
+
 static const struct {
 	const char	*w1, *w2;
 	int		(*fn)(struct vepctl *);
@@ -486,6 +494,7 @@ static const struct {
 	{ "template", "build", NULL, "template build CODE --name N [--suite S] [--include P,...] [--dir DIR | --out FILE]" },
 	{ "invoice", "run", cmd_invoice_run, "invoice run --period YYYY-MM   invoices for a closed month, notes for late usage" },
 	{ "admin", "set", cmd_admin_set, "admin set NAME --password-file FILE" },
+	{ "backup", NULL, cmd_backup, "backup list VEID | now VEID | restore VEID ID | totals" },
 };
 
 static void

@@ -79,7 +79,7 @@ enum key {
 	K_NAME, K_PASSWORD, K_CSRF, K_LOGIN_TOKEN, K_Q, K_STATE, K_PAGE, K_NODE, K_URL,
 	K_REASON, K_CONFIRM, K_PLAN, K_VALID_FROM, K_INVOICE, K_AMOUNT, K_DATE, K_REFERENCE,
 	K_PERIOD, K_FROM, K_TO, K_RESOURCE, K_VE, K_DESCRIPTION, K_STATUS, K_FORMAT,
-	K_METRIC, K_RANGE, K_REPORT, K_DONE, K_OBJECT, K_ACTION, K__MAX
+	K_METRIC, K_RANGE, K_REPORT, K_DONE, K_OBJECT, K_ACTION, K_TEMPLATE, K_BACKUP, K__MAX
 };
 
 extern const struct form_field admin_fields[K__MAX];
@@ -110,6 +110,13 @@ void	admin_notice(struct tmpl_dict *, const struct req *);
 /* A section ERROR with msg (when not NULL). */
 void	admin_error(struct tmpl_dict *, const char *msg);
 void	redirect_done(struct resp *, const char *path, const char *done);
+
+/* backup.c: reinstall and backups of a VE (SPEC section 11). */
+/* The BACKUPS section of the VE page (CAN_REINSTALL when active); nothing when unreadable. */
+void	admin_ve_backups(struct web *, struct tmpl_dict *, const char *ve_id, int active);
+void	page_ve_backup(struct web *, struct req *, struct resp *, char [][80]);
+void	page_ve_restore(struct web *, struct req *, struct resp *, char [][80]);
+void	page_ve_reinstall(struct web *, struct req *, struct resp *, char [][80]);
 /* Previous/next links of a list. */
 void	pager(struct tmpl_dict *, const char *base, long long page, long long total, long long rows);
 /* The end of a filtered list: BAD_FILTER, or TOTAL, the none section when empty, and the pager. */

@@ -3,6 +3,7 @@
  * and paid, the newest audit rows).
  */
 #include "admin.h"
+#include "db_backup.h"
 
 static void
 money_list(struct tmpl_dict *d, const char *section, const struct admin_money *m, size_t n)
@@ -48,6 +49,17 @@ page_home(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	tmpl_set_int(d, "NODES_DOWN", dash.nodes_down);
 	tmpl_set_int(d, "NODES_UNKNOWN", dash.nodes_unknown);
 	tmpl_set_int(d, "NODES_DISABLED", dash.nodes_disabled);
+	{
+		long long bb = 0, bf = 0;
+		char t[32];
+
+		/* The backup repositories' storage, as the nodes last reported it (db_backup.c). */
+		if (db_backup_totals(w->db, &bb, &bf) == DB_OK) {
+			snprintf(t, sizeof(t), "%.1f MB", (double)bb / 1e6);
+			tmpl_set(d, "BACKUP_STORAGE", t);
+			tmpl_set_int(d, "BACKUP_FAILING", bf);
+		}
+	}
 	if (dash.nodes_down + dash.nodes_failing > 0)
 		tmpl_show(d, "NODES_BAD");
 	page_set_time(d, "NOW", w->now);

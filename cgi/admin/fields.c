@@ -3,6 +3,7 @@
  * admin_fields[], read by lib/web/form.c), and the notices of ?done=KEY.
  */
 #include "admin.h"
+#include "backup.h"
 #include "db_ve.h"
 #include "rating.h"
 #include "vechart.h"
@@ -27,6 +28,9 @@ const struct notice notices[] = {
 	{ "credited", "The credit note was issued." },
 	{ "run", "The invoice run has finished; usage that came after its month was invoiced got its debit or credit note." },
 	{ "logout", "You have logged out." },
+	{ "backup", "A backup will be made at the node's next sync (within a minute)." },
+	{ "restore", "The VE will be stopped, restored from the backup and started again." },
+	{ "reinstall", "The VE will be reinstalled from the template within a few minutes." },
 };
 const size_t nnotices = nitems(notices);
 
@@ -222,6 +226,20 @@ v_done(const char *s, struct form *v, size_t k)
 }
 
 static const char *
+v_template(const char *s, struct form *v, size_t k)
+{
+	(void)v; (void)k;
+	return backup_template_valid(s) ? NULL : "Choose a template.";
+}
+
+static const char *
+v_backup(const char *s, struct form *v, size_t k)
+{
+	(void)v; (void)k;
+	return backup_id_valid(s) ? NULL : "Choose one of the VE's backups.";
+}
+
+static const char *
 v_object(const char *s, struct form *v, size_t k)
 {
 	(void)v; (void)k;
@@ -260,6 +278,8 @@ const struct form_field admin_fields[K__MAX] = {
 	[K_DONE] = { "done", v_done, 0 },
 	[K_OBJECT] = { "object", v_object, 0 },
 	[K_ACTION] = { "action", v_action, 1 },
+	[K_TEMPLATE] = { "template", v_template, 1 },
+	[K_BACKUP] = { "backup", v_backup, 1 },
 };
 
 int

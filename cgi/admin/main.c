@@ -34,6 +34,10 @@ static const struct page pages[] = {
 	{ "/admin/ves/*/power", M_POST, page_ve_action, CHANGE | PAGE_VEID },
 	{ "/admin/ves/*/move", M_POST, page_ve_action, CHANGE | PAGE_VEID },
 	{ "/admin/ves/*/delete", M_POST, page_ve_action, CHANGE | PAGE_VEID },
+	/* Reinstall and backups (backup.c). */
+	{ "/admin/ves/*/backup", M_POST, page_ve_backup, CHANGE | PAGE_VEID },
+	{ "/admin/ves/*/restore", M_POST, page_ve_restore, CHANGE | PAGE_VEID },
+	{ "/admin/ves/*/reinstall", M_POST, page_ve_reinstall, CHANGE | PAGE_VEID },
 	{ "/admin/nodes", M_GET, page_nodes, ADM },
 	{ "/admin/nodes", M_POST, page_node_add, CHANGE },
 	{ "/admin/nodes/*/enable", M_POST, page_node_change, CHANGE },

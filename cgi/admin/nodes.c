@@ -3,6 +3,7 @@
  * enabling, disabling and removing.
  */
 #include "admin.h"
+#include "db_backup.h"
 
 
 static void
@@ -50,6 +51,17 @@ render_nodes(struct web *w, struct req *q, struct resp *r, int status,
 		tmpl_set_int(x, "MAX_VES", o->max_ves);
 		snprintf(t, sizeof(t), "%lld of %lld GB", o->disk_used_mb / 1000, o->disk_mb / 1000);
 		tmpl_set(x, "DISK", t);
+		{
+			long long bb = 0, bf = 0;
+
+			/* Backups (SPEC section 11): the repository and the VEs failing. */
+			if (db_backup_node(w->db, o->name, &bb, &bf) == DB_OK) {
+				snprintf(t, sizeof(t), "%.1f MB%s", (double)bb / 1e6, bf ? ", " : "");
+				tmpl_set(x, "BACKUP", t);
+				if (bf > 0)
+					tmpl_set_int(tmpl_add(x, "BACKUP_FAILING"), "N", bf);
+			}
+		}
 		tmpl_set(x, "POLLER", o->poller[0] ? o->poller : "—");
 		tmpl_set(x, "CSRF", s->csrf);
 		tmpl_show(x, o->enabled ? "ENABLED" : "DISABLED");

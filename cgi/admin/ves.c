@@ -239,6 +239,7 @@ render_ve(struct web *w, struct req *q, struct resp *r, const char *id, int stat
 			admin_form_state(d, vf->v, vf->mask);
 	}
 	ve_head(d, &a, vf, nodes, nn);
+	admin_ve_backups(w, d, id, strcmp(a.state, "active") == 0);	/* backup.c */
 	if (vrc == 1)
 		ve_detail(d, &vi, &u);
 	if (!ready)

@@ -4,6 +4,7 @@
  */
 #include "self.h"
 #include "vechart.h"
+#include "backup.h"
 
 static const char *
 v_metric(const char *s, struct form *v, size_t k)
@@ -70,6 +71,30 @@ v_action(const char *s, struct form *v, size_t k)
 	return (v->n[k] = ve_power_parse(s)) >= 0 ? NULL : "The action is start, stop or restart.";
 }
 
+/* A template code: [a-z0-9][a-z0-9.-]{0,31}. */
+static const char *
+v_template(const char *s, struct form *v, size_t k)
+{
+	(void)v; (void)k;
+	return backup_template_valid(s) ? NULL : "Choose a template of the list.";
+}
+
+/* A backup id as the node names them: [A-Za-z0-9._:-]{1,64}. */
+static const char *
+v_backup(const char *s, struct form *v, size_t k)
+{
+	(void)v; (void)k;
+	return backup_id_valid(s) ? NULL : "Choose a backup of the list.";
+}
+
+/* Which notice /self/reinstall shows after a redirect: 1 to 3. */
+static const char *
+v_done(const char *s, struct form *v, size_t k)
+{
+	v->n[k] = s[0] >= '1' && s[0] <= '3' && s[1] == '\0' ? s[0] - '0' : 0;
+	return v->n[k] ? NULL : "done is 1, 2 or 3.";
+}
+
 static const struct form_field fields[K__MAX] = {
 	[K_VE_ID] = { "ve_id", form_v_ve_id, 1, NULL, 0 },
 	[K_PASSWORD] = { "password", form_v_secret, 1, NULL, 1 },
@@ -86,6 +111,10 @@ static const struct form_field fields[K__MAX] = {
 	[K_DAY] = { "day", v_day, 0, NULL, 0 },
 	[K_ACTION] = { "action", v_action, 1, NULL, 0 },
 	[K_POWERED] = { "powered", v_action, 0, NULL, 0 },
+	[K_TEMPLATE] = { "template", v_template, 1, NULL, 0 },
+	[K_BACKUP] = { "backup", v_backup, 1, NULL, 0 },
+	[K_SURE] = { "sure", v_flag, 0, NULL, 0 },
+	[K_DONE] = { "done", v_done, 0, NULL, 0 },
 };
 
 int

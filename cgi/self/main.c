@@ -34,6 +34,11 @@ static const struct page pages[] = {
 	{ "/self/invoices/*.pdf", M_GET, self_invoice_pdf, PAGE_LOGIN },	/* reset.c */
 	{ "/self/invoices/*", M_GET, page_invoice, PAGE_LOGIN },
 	{ "/self/power", M_POST, page_power, PAGE_LOGIN | PAGE_CSRF },
+	/* Reinstall and backups (reinstall.c): each destructive form asks "sure" first. */
+	{ "/self/reinstall", M_GET, page_reinstall, PAGE_LOGIN },
+	{ "/self/reinstall", M_POST, page_reinstall_post, PAGE_LOGIN | PAGE_CSRF },
+	{ "/self/backups", M_POST, page_backup_now, PAGE_LOGIN | PAGE_CSRF },
+	{ "/self/restore", M_POST, page_restore, PAGE_LOGIN | PAGE_CSRF },
 	/* "Forgot password?": before any session, with their own form tokens (reset.c). */
 	{ "/self/forgot", M_GET, self_forgot_form, PAGE_PUBLIC },
 	{ "/self/forgot", M_POST, self_forgot, PAGE_PUBLIC },

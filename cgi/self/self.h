@@ -39,10 +39,15 @@ PAGE_FN(page_password);		/* login.c */
 PAGE_FN(page_power);		/* login.c */
 PAGE_FN(page_charges);		/* charges.c */
 PAGE_FN(page_invoice);		/* invoice.c */
+PAGE_FN(page_reinstall);	/* reinstall.c: reinstall and backups */
+PAGE_FN(page_reinstall_post);
+PAGE_FN(page_backup_now);
+PAGE_FN(page_restore);
 
 /* fields.c: every field any page reads, with its validator; handlers see only struct form. */
 enum key { K_VE_ID, K_PASSWORD, K_CSRF, K_LOGIN_TOKEN, K_OLD_PASSWORD, K_NEW_PASSWORD, K_CONFIRM,
-    K_METRIC, K_RANGE, K_CHANGED, K_PERIOD, K_RESOURCE, K_DAY, K_ACTION, K_POWERED, K__MAX };
+    K_METRIC, K_RANGE, K_CHANGED, K_PERIOD, K_RESOURCE, K_DAY, K_ACTION, K_POWERED,
+    K_TEMPLATE, K_BACKUP, K_SURE, K_DONE, K__MAX };
 
 /* The fields of mask from l into v; the number refused.  K_PERIOD's n is YYYY * 100 + MM. */
 int	self_read(const struct kvlist *l, uint64_t mask, struct form *v);

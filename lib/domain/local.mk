@@ -13,4 +13,5 @@ lib_libvep_a_SOURCES += \
 	lib/domain/veid.c lib/domain/veid.h \
 	lib/domain/netaddr.c lib/domain/netaddr.h \
 	lib/domain/webhook_sig.c lib/domain/webhook_sig.h \
-	lib/domain/pay_url.c lib/domain/pay_url.h
+	lib/domain/pay_url.c lib/domain/pay_url.h \
+	lib/domain/backup.c lib/domain/backup.h

@@ -14,6 +14,7 @@
 <ul class="plain">
 <li>{{NODES_FAILING}} failing · {{NODES_DOWN}} down</li>
 <li>{{NODES_UNKNOWN}} not polled yet · {{NODES_DISABLED}} disabled</li>
+<li id="backup-storage">Backups: {{BACKUP_STORAGE}} stored · {{BACKUP_FAILING}} VEs failing</li>
 </ul></section>
 {{#MAIL}}<section class="card stat{{#MAIL_BAD}} stat-bad{{/MAIL_BAD}}" id="mail-card"><h2>Mail</h2>
 <p class="big"><span id="mail-failed">{{FAILED}}</span> <span class="muted">failed</span></p>

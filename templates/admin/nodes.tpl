@@ -7,10 +7,10 @@
 <p><code id="node-token">{{TOKEN}}</code></p></div>{{/ADDED}}
 <section class="card">
 <div class="table-wrap"><table class="data">
-<thead><tr><th scope="col">Node</th><th scope="col">Health</th><th scope="col">Last poll</th><th scope="col">Last good poll</th><th scope="col" class="num">Lag</th><th scope="col" class="num">VEs</th><th scope="col" class="num">Disk (quotas)</th><th scope="col">Polled by</th><th scope="col">Actions</th></tr></thead>
+<thead><tr><th scope="col">Node</th><th scope="col">Health</th><th scope="col">Last poll</th><th scope="col">Last good poll</th><th scope="col" class="num">Lag</th><th scope="col" class="num">VEs</th><th scope="col" class="num">Disk (quotas)</th><th scope="col">Backups</th><th scope="col">Polled by</th><th scope="col">Actions</th></tr></thead>
 <tbody>
 {{#NODE}}<tr><th scope="row">{{NAME}}<br><span class="mono small muted">{{URL}}</span></th>
-<td><span class="health health-{{HEALTH}}">{{STATE}}</span></td><td class="nowrap">{{LAST_POLL}}</td><td class="nowrap">{{LAST_OK}}</td><td class="num">{{LAG}}</td><td class="num">{{VES}} / {{MAX_VES}}</td><td class="num nowrap">{{DISK}}</td><td class="small">{{POLLER}}</td>
+<td><span class="health health-{{HEALTH}}">{{STATE}}</span></td><td class="nowrap">{{LAST_POLL}}</td><td class="nowrap">{{LAST_OK}}</td><td class="num">{{LAG}}</td><td class="num">{{VES}} / {{MAX_VES}}</td><td class="num nowrap">{{DISK}}</td><td class="nowrap backups">{{BACKUP}}{{#BACKUP_FAILING}}<span class="error backup-failing">{{N}} VEs failing</span>{{/BACKUP_FAILING}}</td><td class="small">{{POLLER}}</td>
 <td class="row-actions">{{#ENABLED}}<form method="post" action="/admin/nodes/{{NAME}}/disable"><input type="hidden" name="csrf" value="{{CSRF}}"><button type="submit" class="secondary small-button">Disable</button></form>{{/ENABLED}}{{#DISABLED}}<form method="post" action="/admin/nodes/{{NAME}}/enable"><input type="hidden" name="csrf" value="{{CSRF}}"><button type="submit" class="secondary small-button">Enable</button></form>{{/DISABLED}}{{#CAN_DELETE}}<form method="post" action="/admin/nodes/{{NAME}}/delete"><input type="hidden" name="csrf" value="{{CSRF}}"><button type="submit" class="danger small-button">Remove</button></form>{{/CAN_DELETE}}</td></tr>
 {{/NODE}}
 </tbody></table></div>

@@ -43,6 +43,23 @@
 <button type="submit" class="danger">Delete</button></form>{{/CAN_DELETE}}
 </section>
 </div>
+{{#BACKUPS}}<section class="card" id="backups"><h2>Backups and reinstall</h2>
+<p class="muted small">A backup at least every {{HOURS}} h; last good: {{LAST_OK}}.</p>
+{{#BACKUP_FAILED}}<p class="error" id="backup-failed">The last backup failed: {{MSG}}</p>{{/BACKUP_FAILED}}
+<div class="table-wrap"><table class="data compact" id="backup-list"><thead><tr><th scope="col">Backup</th><th scope="col">Taken</th><th scope="col">Files</th><th scope="col">Restore</th></tr></thead><tbody>
+{{#BACKUP}}<tr><td class="mono">{{ID}}</td><td>{{TAKEN}}</td><td>{{SIZE}}</td><td><form method="post" action="/admin/ves/{{VE_ID}}/restore" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="backup" value="{{ID}}">
+<label class="option"><input type="checkbox" name="confirm" value="yes"> sure</label> <button type="submit" class="secondary">Restore</button></form></td></tr>{{/BACKUP}}
+</tbody></table></div>
+<form method="post" action="/admin/ves/{{VE_ID}}/backup" class="action inline"><input type="hidden" name="csrf" value="{{CSRF}}">
+<button type="submit" class="secondary" id="backup-now">Back up now</button></form>
+{{#CAN_REINSTALL}}<form method="post" action="/admin/ves/{{VE_ID}}/reinstall" class="action danger-zone" id="reinstall-form">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<div class="field"><label for="r-template">Template</label><div class="control"><input id="r-template" name="template" value="debian-12" maxlength="32" required></div></div>
+<div class="field"><label for="r-password">New root password <span class="unit">(12 to 128 characters; tell the customer)</span></label><div class="control"><input id="r-password" name="password" type="password" minlength="12" maxlength="128" autocomplete="new-password" required></div></div>
+<div class="field"><label class="option"><input type="checkbox" name="confirm" value="yes"> Reinstall: every file of this VE is erased (VEid, addresses and billing stay)</label></div>
+<button type="submit" class="danger" id="reinstall">Reinstall</button></form>{{/CAN_REINSTALL}}
+</section>{{/BACKUPS}}
 {{#DETAIL}}
 <div class="cards">
 <section class="card"><h2>Network</h2>

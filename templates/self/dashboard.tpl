@@ -38,6 +38,7 @@
 <input type="hidden" name="csrf" value="{{CSRF}}"><input type="hidden" name="action" value="{{ACTION}}">
 <button type="submit" class="secondary" id="power-{{ACTION}}">{{LABEL}}</button>
 </form> {{/BUTTON}}</div>
+<p><a href="/self/reinstall" id="reinstall-link">Reinstall and backups</a></p>
 </section>{{/POWER}}
 <section class="card" aria-labelledby="h-info">
 <h2 id="h-info">User information</h2>

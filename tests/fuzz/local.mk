@@ -10,7 +10,7 @@ FUZZERS = tests/fuzz/fuzz_agent_http tests/fuzz/fuzz_basic tests/fuzz/fuzz_conf 
 	tests/fuzz/fuzz_dbhost tests/fuzz/fuzz_httpc tests/fuzz/fuzz_json_body \
 	tests/fuzz/fuzz_money tests/fuzz/fuzz_order tests/fuzz/fuzz_prom tests/fuzz/fuzz_req \
 	tests/fuzz/fuzz_spool tests/fuzz/fuzz_agent_sync tests/fuzz/fuzz_urlenc \
-	tests/fuzz/fuzz_veinfo_cmd tests/fuzz/fuzz_webhook_sig
+	tests/fuzz/fuzz_veinfo_cmd tests/fuzz/fuzz_webhook_sig tests/fuzz/fuzz_backup_report
 EXTRA_DIST += tests/fuzz/run.sh
 
 if ENABLE_FUZZERS
@@ -64,6 +64,10 @@ tests_fuzz_fuzz_webhook_sig_SOURCES = tests/fuzz/fuzz_webhook_sig.c
 tests_fuzz_fuzz_webhook_sig_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_webhook_sig_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_webhook_sig_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_backup_report_SOURCES = tests/fuzz/fuzz_backup_report.c
+tests_fuzz_fuzz_backup_report_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_backup_report_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_backup_report_LDADD = $(FUZZ_LIBS)
 
 # billingd: the agents' answers (prom), the spool, the HTTP client's responses.
 tests_fuzz_fuzz_prom_SOURCES = tests/fuzz/fuzz_prom.c billingd/prom.c

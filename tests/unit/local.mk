@@ -52,7 +52,8 @@ tests_unit_test_security_LDADD = $(UNIT_LIBS)
 
 # vep-mailer: message building, back-off, reminder days (pure); the payment
 # webhook's signature check and the checkout link's template (lib/domain).
-UNIT_TESTS += tests/unit/test_mailer_msg tests/unit/test_webhook_sig tests/unit/test_pay_url
+UNIT_TESTS += tests/unit/test_mailer_msg tests/unit/test_webhook_sig tests/unit/test_pay_url \
+	tests/unit/test_backup
 tests_unit_test_mailer_msg_SOURCES = tests/unit/test_mailer_msg.c mailer/msg.c
 tests_unit_test_mailer_msg_CFLAGS = $(UNIT_CFLAGS) -I$(srcdir)/mailer
 tests_unit_test_mailer_msg_LDADD = $(UNIT_LIBS)
@@ -62,6 +63,9 @@ tests_unit_test_webhook_sig_LDADD = $(UNIT_LIBS)
 tests_unit_test_pay_url_SOURCES = tests/unit/test_pay_url.c
 tests_unit_test_pay_url_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_pay_url_LDADD = $(UNIT_LIBS)
+tests_unit_test_backup_SOURCES = tests/unit/test_backup.c
+tests_unit_test_backup_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_backup_LDADD = $(UNIT_LIBS)
 
 # lib/domain: the order field table and its validation, the SVG charts,
 # money, rating, late-usage adjustment, SLA.

@@ -40,7 +40,8 @@
 	"\"netmask\":\"255.255.255.0\",\"gateway\":\"198.51.100.1\"," \
 	"\"dns_servers\":[\"198.51.100.1\",\"198.51.100.2\"],\"always_on\":true," \
 	"\"login\":[\"ssh\",\"x11\"],\"power\":\"stopped\",\"power_seq\":7," \
-	"\"hostname\":\"www.example.net\""
+	"\"hostname\":\"www.example.net\",\"reinstall_seq\":2,\"restore_seq\":3," \
+	"\"restore_backup\":\"0000002B-20261207T160000Z\",\"backup_seq\":4,\"backup_hours\":24"
 
 static const struct {
 	const char	*entry;
@@ -114,6 +115,13 @@ static const struct {
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"power\":\"off\""), 1, 1 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"power_seq\":-1"), 1, 1 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"hostname\":\"bad_host\""), 1, 1 },
+	/* reinstall, restore, backups (issue 15) */
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"reinstall_seq\":-1"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"backup_seq\":\"1\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"backup_hours\":100000"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"restore_backup\":\"-rf\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"restore_backup\":\"a/../b\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"restore_backup\":\"\",\"restore_seq\":0"), 2, 0 },
 	/* not an object; a duplicate of the first VE */
 	{ "[]", 1, 1 },
 	{ "null", 1, 1 },
@@ -189,6 +197,17 @@ START_TEST(test_real_fields)
 	ck_assert_int_eq(v[0].power_on, 0);
 	ck_assert_uint_eq(v[0].power_seq, 7);
 	ck_assert_str_eq(v[0].hostname, "www.example.net");
+	ck_assert_uint_eq(v[0].reinstall_seq, 2);
+	ck_assert_uint_eq(v[0].restore_seq, 3);
+	ck_assert_str_eq(v[0].restore_backup, "0000002B-20261207T160000Z");
+	ck_assert_uint_eq(v[0].backup_seq, 4);
+	ck_assert_uint_eq(v[0].backup_hours, 24);
+	old = v[0];
+	old.backup_seq--;
+	ck_assert(ve_spec_differs(&old, &v[0]));
+	old = v[0];
+	old.restore_backup[0] = 'X';
+	ck_assert(ve_spec_differs(&old, &v[0]));
 	/* A changed hash or power_seq is a change the agent applies. */
 	old = v[0];
 	old.root_crypt[4] = 'X';
