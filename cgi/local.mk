@@ -28,7 +28,8 @@ cgi_vep_admin_LDADD = $(VEP_DOC_LIBS) $(VEP_WEB_LIBS)
 
 cgi_vep_api_SOURCES = cgi/api.c cgi/api.h cgi/api_plans.c \
 	cgi/api_orders.c cgi/api_history.c cgi/api_billing.c cgi/api_billing.h cgi/api_nodes.c \
-	cgi/api_admin.c cgi/api_pay.c cgi/pdf_page.c cgi/pdf_page.h
+	cgi/api_admin.c cgi/api_pay.c cgi/pdf_page.c cgi/pdf_page.h \
+	cgi/api_change.c cgi/vechange.c cgi/vechange.h
 cgi_vep_api_CFLAGS = $(CGI_CFLAGS) $(CRYPTO_CFLAGS) $(PANGO_CFLAGS)
 cgi_vep_api_LDADD = $(VEP_DOC_LIBS) $(VEP_WEB_LIBS)
 

@@ -36,4 +36,13 @@ json_t	*db_charges_json(struct db *, const char *ve_id, int year, int month,
 int	db_charges_ve_month_lines(struct db *, const char *ve_id, int year, int month,
 	    long long now, struct rate_line **lines, size_t *n, char *err, size_t errlen);
 
+/*
+ * The same, with (*vids)[k] the price version id of line k (malloc'd, the
+ * caller frees both): the invoice run rates a VE whose order changed since
+ * the month began this way (the month cut at each change).
+ */
+int	db_charges_ve_month_vlines(struct db *, const char *ve_id, int year, int month,
+	    long long now, struct rate_line **lines, size_t *n, long long **vids,
+	    char *err, size_t errlen);
+
 #endif

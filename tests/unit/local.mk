@@ -66,7 +66,8 @@ tests_unit_test_pay_url_LDADD = $(UNIT_LIBS)
 # lib/domain: the order field table and its validation, the SVG charts,
 # money, rating, late-usage adjustment, SLA.
 UNIT_TESTS += tests/unit/test_order tests/unit/test_order_svg \
-	tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop \
+	tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop tests/unit/test_rating_parts \
+	tests/unit/test_change \
 	tests/unit/test_sla tests/unit/test_adjust
 tests_unit_test_order_SOURCES = tests/unit/test_order.c
 tests_unit_test_order_CFLAGS = $(UNIT_CFLAGS)
@@ -85,6 +86,12 @@ tests_unit_test_money_LDADD = $(UNIT_LIBS)
 tests_unit_test_rating_SOURCES = tests/unit/test_rating.c
 tests_unit_test_rating_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rating_LDADD = $(UNIT_LIBS)
+tests_unit_test_rating_parts_SOURCES = tests/unit/test_rating_parts.c
+tests_unit_test_rating_parts_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rating_parts_LDADD = $(UNIT_LIBS)
+tests_unit_test_change_SOURCES = tests/unit/test_change.c
+tests_unit_test_change_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_change_LDADD = $(UNIT_LIBS)
 tests_unit_test_rating_prop_SOURCES = tests/unit/test_rating_prop.c
 tests_unit_test_rating_prop_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rating_prop_LDADD = $(UNIT_LIBS)
