@@ -43,10 +43,11 @@ prefix_len(uint32_t mask)
 void
 apply_addr_batch(struct buf *b, const struct ve_spec *sp, const struct ve_spec *old)
 {
-	unsigned plen = sp->netmask ? prefix_len(sp->netmask) : 32;
 	char a[16], brd[16];
 
+	/* As velxc's config has them: the first address with the pool's prefix, the others /32. */
 	for (size_t i = 0; i < sp->nips; i++) {
+		unsigned plen = i == 0 && sp->netmask ? prefix_len(sp->netmask) : 32;
 		if (has(old->ips, old->nips, sp->ips[i]))
 			continue;
 		ve_ipv4_fmt(sp->ips[i], a);
@@ -54,10 +55,11 @@ apply_addr_batch(struct buf *b, const struct ve_spec *sp, const struct ve_spec *
 		buf_printf(b, "addr add %s/%u broadcast %s dev eth0\n", a, plen, brd);
 	}
 	for (size_t i = 0; i < old->nips; i++) {
+		unsigned plen = i == 0 && old->netmask ? prefix_len(old->netmask) : 32;
 		if (has(sp->ips, sp->nips, old->ips[i]))
 			continue;
 		ve_ipv4_fmt(old->ips[i], a);
-		buf_printf(b, "addr del %s/%u dev eth0\n", a, old->netmask ? prefix_len(old->netmask) : 32);
+		buf_printf(b, "addr del %s/%u dev eth0\n", a, plen);
 	}
 }
 
