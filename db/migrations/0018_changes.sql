@@ -39,3 +39,17 @@ CREATE TRIGGER mail_order_history_insert AFTER INSERT ON order_history FOR EACH 
   SELECT 'change', CONCAT('C', NEW.id), v.account_id, v.id, NEW.changed,
          UNIX_TIMESTAMP(), UNIX_TIMESTAMP()
   FROM ves v WHERE v.order_id = NEW.order_id AND NEW.actor <> 'signup';
+
+-- A change in the same second as the row before it replaces that row
+-- (ON DUPLICATE KEY UPDATE): mailed too, once per distinct version.
+CREATE TRIGGER mail_order_history_update AFTER UPDATE ON order_history FOR EACH ROW
+  INSERT IGNORE INTO mail_outbox (kind, ref, account_id, ve_id, detail, next_try, created_at)
+  SELECT 'change', CONCAT('C', NEW.id, '-', LEFT(SHA2(CONCAT(NEW.params, '|', NEW.changed), 256), 16)),
+         v.account_id, v.id, NEW.changed, UNIX_TIMESTAMP(), UNIX_TIMESTAMP()
+  FROM ves v WHERE v.order_id = NEW.order_id AND NEW.actor <> 'signup' AND NEW.changed <> '';
+
+-- An invoice line of a month cut by a service change says which part it is
+-- of ([part_from, part_to) in epoch seconds); 0 for a month not cut.
+ALTER TABLE invoice_lines
+  ADD COLUMN part_from BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN part_to BIGINT NOT NULL DEFAULT 0;

@@ -561,6 +561,17 @@ explain_json(const struct ve_month *m)
 	    "until", db_bill_json_iso(m->in.until), "states", states, "segments", segs, "usage", usage);
 }
 
+/* Where piece i begins as the customer sees it: not before the VE was created. */
+static int64_t
+piece_from(const struct ve_month *m, size_t i)
+{
+	int64_t f = m->piece[i].from;
+
+	if (f < m->in.created_at)
+		f = m->in.created_at < m->piece[i].to ? m->in.created_at : m->piece[i].to;
+	return f;
+}
+
 /* How many of the order's parts the month's pieces touch. */
 static size_t
 month_nparts(const struct ve_month *m)
@@ -590,7 +601,7 @@ parts_json(const struct ve_month *m)
 		while (j + 1 < m->in.nv && m->piece[j + 1].part == m->piece[i].part)
 			j++;
 		json_array_append_new(a, json_pack("{s:o, s:o, s:s, s:I}", "from",
-		    db_bill_json_iso(m->piece[i].from), "to", db_bill_json_iso(m->piece[j].to),
+		    db_bill_json_iso(piece_from(m, i)), "to", db_bill_json_iso(m->piece[j].to),
 		    "plan", pt->plan, "disk_quota_mb", (json_int_t)pt->quota_mb));
 	}
 	return a;
@@ -622,7 +633,7 @@ db_charges_json(struct db *db, const char *ve, int y, int mo, long long now,
 		    l->unit_price_minor, l->amount_minor);
 		/* A month split by a service change: each line says which part it is of. */
 		if (lj != NULL && month_nparts(&m) > 1) {
-			json_object_set_new(lj, "from", db_bill_json_iso(m.piece[l->ver].from));
+			json_object_set_new(lj, "from", db_bill_json_iso(piece_from(&m, l->ver)));
 			json_object_set_new(lj, "to", db_bill_json_iso(m.piece[l->ver].to));
 			json_object_set_new(lj, "plan", json_string(m.parts[m.piece[l->ver].part].plan));
 		}
@@ -700,7 +711,7 @@ db_charges_ve_month_lines(struct db *db, const char *ve, int y, int mo, long lon
 
 int
 db_charges_ve_month_vlines(struct db *db, const char *ve, int y, int mo, long long now,
-    struct rate_line **lines, size_t *n, long long **vids, char *err, size_t errlen)
+    struct rate_line **lines, size_t *n, struct db_line_part **vids, char *err, size_t errlen)
 {
 	struct ve_month m;
 	int rc;
@@ -712,8 +723,12 @@ db_charges_ve_month_vlines(struct db *db, const char *ve, int y, int mo, long lo
 		if ((*vids = calloc(m.nlines + 1, sizeof(**vids))) == NULL)
 			rc = BILLING_ENOMEM;
 		else {
-			for (size_t i = 0; i < m.nlines; i++)
-				(*vids)[i] = m.v[m.lines[i].ver].id;
+			int cut = month_nparts(&m) > 1;
+			for (size_t i = 0; i < m.nlines; i++) {
+				(*vids)[i].version_id = m.v[m.lines[i].ver].id;
+				(*vids)[i].from = cut ? piece_from(&m, m.lines[i].ver) : 0;
+				(*vids)[i].to = cut ? m.piece[m.lines[i].ver].to : 0;
+			}
 			*lines = m.lines;
 			*n = m.nlines;
 			m.lines = NULL;

@@ -81,7 +81,8 @@ static const char *const sql[S__MAX] = {
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_LINE_INSERT] =
 	    "INSERT INTO invoice_lines (invoice_id, seq, ve_id, kind, resource, plan_version_id, "
-	    "quantity_micro, unit, unit_price_minor, amount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "quantity_micro, unit, unit_price_minor, amount_minor, part_from, part_to) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	/* VEs whose order changed since the month began (0018_changes.sql). */
 	[S_CHANGED] =
 	    "SELECT DISTINCT v.id FROM order_history h JOIN ves v ON v.order_id = h.order_id "
@@ -122,7 +123,7 @@ struct bve {
 
 /* An invoice_lines row for the array-bound INSERT. */
 struct bline {
-	long long	 invoice_id, seq, version_id, qty, price, amount;
+	long long	 invoice_id, seq, version_id, qty, price, amount, part_from, part_to;
 	char		 ve[9], kind[10], res[16], unit[12];	/* res: "availability" */
 	char		 ind_ve, ind_kind, ind_res, ind_unit;
 };
@@ -146,7 +147,7 @@ struct run {
 	struct sla_veavail	*avail;		/* measured, by VE id */
 	size_t			 navail;
 	struct rate_line	*own;		/* lines of the VEs with hist set */
-	long long		*own_vid;	/* their price version ids */
+	struct db_line_part	*own_vid;	/* their price version ids and parts */
 	size_t			 nown, cown;
 };
 
@@ -428,7 +429,7 @@ run_load_changed(struct db *db, struct run *r, int y, int mo, int64_t from, int6
 	for (size_t i = 0; brc == BILLING_OK && i < n; i++) {
 		struct bve *b = &r->ve[find_ve(r, ids[i])];
 		struct rate_line *l = NULL;
-		long long *vid = NULL;
+		struct db_line_part *vid = NULL;
 		size_t nl = 0, c1 = r->cown, c2 = r->cown;
 
 		if ((brc = db_charges_ve_month_vlines(db, b->id, y, mo, to, &l, &nl, &vid, err,
@@ -511,6 +512,7 @@ bulk_lines(struct db *db, struct bline *rows, size_t n)
 		DB_BULK_STR(bline, res, ind_res), DB_BULK_INT(bline, version_id),
 		DB_BULK_INT(bline, qty), DB_BULK_STR(bline, unit, ind_unit),
 		DB_BULK_INT(bline, price), DB_BULK_INT(bline, amount),
+		DB_BULK_INT(bline, part_from), DB_BULK_INT(bline, part_to),
 	};
 
 	return db_exec_bulk(db, sql[S_LINE_INSERT], rows, sizeof(*rows), n, c, nitems(c), NULL);
@@ -595,8 +597,12 @@ run_write_chunk(struct db *db, void *arg)
 				snprintf(bl->kind, sizeof(bl->kind), "%s", rate_kind_name(l->kind));
 				snprintf(bl->res, sizeof(bl->res), "%s", rate_res_name(l->res));
 				snprintf(bl->unit, sizeof(bl->unit), "%s", rate_res_unit(l->res));
-				bl->version_id = b->hist ? r->own_vid[b->own_off + k] :
+				bl->version_id = b->hist ? r->own_vid[b->own_off + k].version_id :
 				    r->vr[b->vlo + l->ver].v.id;
+				if (b->hist) {
+					bl->part_from = r->own_vid[b->own_off + k].from;
+					bl->part_to = r->own_vid[b->own_off + k].to;
+				}
 				bl->qty = l->qty_micro;
 				bl->price = l->unit_price_minor;
 				bl->amount = l->amount_minor;
