@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "tmpl.h"
 #include "db.h"
 #include "db_change.h"
 #include "db_ve.h"
@@ -167,4 +168,114 @@ vechange_http(const struct vechange *x, int form)
 	default:
 		return 503;
 	}
+}
+
+static void
+option(struct tmpl_dict *f, const char *v, const char *t, int sel)
+{
+	struct tmpl_dict *x = tmpl_add(f, "OPTION");
+
+	tmpl_set(x, "V", v);
+	tmpl_set(x, "T", t);
+	if (sel)
+		tmpl_show(x, "SEL");
+}
+
+/* The field's value as the form's text input holds it. */
+static void
+value_text(const struct order *o, size_t k, char *out, size_t len)
+{
+	size_t off = 0;
+
+	out[0] = '\0';
+	switch (order_fields[k].type) {
+	case OT_INT:
+		snprintf(out, len, "%lld", o->n[k]);
+		break;
+	case OT_NAMES:
+		for (size_t i = 0; i < o->ndns && off < len; i++) {
+			int n = snprintf(out + off, len - off, "%s%s", i ? " " : "", o->dns[i]);
+			if (n < 0)
+				break;
+			off += (size_t)n;
+		}
+		break;
+	default:
+		snprintf(out, len, "%s", o->s[k] != NULL ? o->s[k] : "");
+		break;
+	}
+}
+
+void
+vechange_form(struct tmpl_dict *d, const struct order *o, const struct order_errs *e)
+{
+	char v[2048];
+
+	for (size_t k = 0; k < OF__MAX; k++) {
+		const struct order_field *f = &order_fields[k];
+		struct tmpl_dict *x, *y;
+		const char *msg = e != NULL ? order_err_get(e, f->name) : NULL;
+
+		if (!change_field_ok(k))
+			continue;
+		x = tmpl_add(d, "FIELD");
+		tmpl_set(x, "NAME", f->name);
+		tmpl_set(x, "LABEL", f->label);
+		tmpl_set(x, "HELP", f->help);
+		if (f->unit != NULL)
+			tmpl_set(tmpl_add(x, "UNIT"), "U", f->unit);
+		if (msg != NULL)
+			tmpl_set(tmpl_add(x, "BAD"), "MSG", msg);
+		switch (f->type) {
+		case OT_BOOL:
+			y = tmpl_add(x, "SELECT");
+			option(y, "true", "Always on", o->n[k] != 0);
+			option(y, "false", "On demand", o->n[k] == 0);
+			break;
+		case OT_FIREWALL:
+			y = tmpl_add(x, "SELECT");
+			for (int i = 0; i < FW__MAX; i++)
+				option(y, order_firewall_names[i], order_firewall_names[i], o->n[k] == i);
+			break;
+		case OT_LOGINS:
+			y = tmpl_add(x, "CHECKS");
+			for (size_t i = 0; i < ORDER_NLOGINS; i++) {
+				struct tmpl_dict *c = tmpl_add(y, "CHECK");
+				tmpl_set(c, "V", order_login_names[i]);
+				if (o->n[k] & (1u << i))
+					tmpl_show(c, "ON");
+			}
+			break;
+		case OT_TEXT:
+			value_text(o, k, v, sizeof(v));
+			tmpl_set(tmpl_add(x, "AREA"), "VALUE", v);
+			break;
+		default:
+			value_text(o, k, v, sizeof(v));
+			tmpl_set(tmpl_add(x, "TEXT"), "VALUE", v);
+			break;
+		}
+	}
+}
+
+void
+vechange_done(struct tmpl_dict *d, const struct vechange *x)
+{
+	struct tmpl_dict *dd = tmpl_add(d, "DONE");
+
+	for (size_t k = 0; k < OF__MAX; k++) {
+		struct tmpl_dict *a;
+		char val[300];
+		if (!(x->changed & CHANGE_BIT(k)))
+			continue;
+		a = tmpl_add(dd, "APPLIED");
+		tmpl_set(a, "LABEL", order_fields[k].label);
+		order_value_text(&x->next, k, val, sizeof(val));
+		tmpl_set(a, "VALUE", val);
+		tmpl_set(a, "HOW", apply_text[x->apply[k]]);
+	}
+	if (x->restart_needed && !x->restart)
+		tmpl_show(dd, "RESTART_NEEDED");
+	if (x->restart)
+		tmpl_show(dd, "RESTARTING");
 }

@@ -49,4 +49,14 @@ void	vechange_free(struct vechange *);
 /* The HTTP status of x (form: 400 for invalid input). */
 int	vechange_http(const struct vechange *, int form);
 
+struct tmpl_dict;
+/*
+ * The change form's fields into d: one FIELD section per changeable field
+ * of o (its value, label, unit, help, and errs' message if any), as
+ * templates/self/change.tpl and the admin VE page show them.
+ */
+void	vechange_form(struct tmpl_dict *d, const struct order *o, const struct order_errs *errs);
+/* The answer of a done change into d: DONE with MESSAGE and one APPLIED per field. */
+void	vechange_done(struct tmpl_dict *d, const struct vechange *x);
+
 #endif

@@ -34,6 +34,8 @@ static const struct page pages[] = {
 	{ "/self/invoices/*.pdf", M_GET, self_invoice_pdf, PAGE_LOGIN },	/* reset.c */
 	{ "/self/invoices/*", M_GET, page_invoice, PAGE_LOGIN },
 	{ "/self/power", M_POST, page_power, PAGE_LOGIN | PAGE_CSRF },
+	{ "/self/change", M_GET, page_change_form, PAGE_LOGIN },
+	{ "/self/change", M_POST, page_change, PAGE_LOGIN | PAGE_CSRF },
 	/* "Forgot password?": before any session, with their own form tokens (reset.c). */
 	{ "/self/forgot", M_GET, self_forgot_form, PAGE_PUBLIC },
 	{ "/self/forgot", M_POST, self_forgot, PAGE_PUBLIC },

@@ -39,6 +39,8 @@ PAGE_FN(page_password);		/* login.c */
 PAGE_FN(page_power);		/* login.c */
 PAGE_FN(page_charges);		/* charges.c */
 PAGE_FN(page_invoice);		/* invoice.c */
+PAGE_FN(page_change_form);	/* change.c */
+PAGE_FN(page_change);		/* change.c */
 
 /* fields.c: every field any page reads, with its validator; handlers see only struct form. */
 enum key { K_VE_ID, K_PASSWORD, K_CSRF, K_LOGIN_TOKEN, K_OLD_PASSWORD, K_NEW_PASSWORD, K_CONFIRM,

@@ -259,9 +259,8 @@ plan_fit(const struct order *next, const struct order_catalog *cat, uint64_t cha
 			off += (size_t)w;
 	}
 	if (off > 0)
-		order_err_add(e, "plan", "Plan %s does not fit this VE as it is (%s is beyond what the "
-		    "plan allows); change those in the same request, or choose another plan.",
-		    pl->name, why);
+		order_err_add(e, "plan", "Plan %s does not fit this VE as it is: its limits do not allow "
+		    "%s. Change those in the same request, or choose another plan.", pl->name, why);
 }
 
 void

@@ -152,6 +152,66 @@ class ChangesBilling(unittest.TestCase):
         st, _ = api("PATCH", "/api/v1/ves/%s" % self.ve, {"mem_max_mb": 9}, basic=(ve, pw))
         self.assertEqual(st, 404)
 
+    def form_fields(self, html):
+        """The change form's inputs as a browser would post them back (current values)."""
+        pairs = re.findall(r'<input id="f-(\w+)" name="\w+" type="text" value="([^"]*)"', html)
+        pairs += re.findall(r'<textarea id="f-(\w+)" name="\w+" rows="3">([^<]*)</textarea>', html)
+        for name, body in re.findall(r'<select id="f-(\w+)" name="\w+">(.*?)</select>', html, re.S):
+            pairs.append((name, re.search(r'<option value="([^"]*)" selected', body).group(1)))
+        pairs += [("login", v) for v in re.findall(r'name="login" value="(\w+)" checked', html)]
+        return [(k, v.replace("&amp;", "&")) for k, v in pairs]
+
+    def test_self_and_admin_forms(self):
+        import admin_util
+        pw = "form-pass-" + uniq()
+        st, a = api("POST", "/api/v1/orders", order(root_password=pw, mem_max_mb=256))
+        self.assertEqual(st, 201, a)
+        ve = a["ve_id"]
+        c = veplib.Client(admin_util.source_address())
+        self.assertEqual(c.self_login(ve, pw).status, 303)
+        # No session: the form is refused; a POST without the CSRF token too.
+        self.assertEqual(veplib.Client(admin_util.source_address()).get("/self/change").status, 403)
+        r = c.get("/self/change")
+        self.assertEqual(r.status, 200)
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.text).group(1)
+        fields = dict(self.form_fields(r.text))
+        self.assertEqual((fields["mem_max_mb"], fields["plan"], fields["always_on"]), ("256", "WEB1", "true"))
+        before = snapshot(ve)
+        r = c.post_form("/self/change", [(k, v) for k, v in self.form_fields(r.text)
+                                         if k != "mem_max_mb"] + [("mem_max_mb", "600")])
+        self.assertEqual(r.status, 403)
+        # Bad values: 400, the form again with each message, nothing written.
+        pairs = [(k, v) for k, v in self.form_fields(c.get("/self/change").text)
+                 if k not in ("mem_max_mb", "disk_quota_mb")]
+        r = c.post_form("/self/change", pairs + [("csrf", csrf), ("mem_max_mb", "-3"), ("disk_quota_mb", "x")])
+        self.assertEqual(r.status, 400)
+        self.assertIn('id="e-mem_max_mb">Maximum memory cannot be negative.', r.text)
+        self.assertIn('id="e-disk_quota_mb">Disk quota must be a whole number', r.text)
+        self.assertEqual(snapshot(ve), before)
+        # Good values: done, each part with how it applies.
+        r = c.post_form("/self/change", pairs + [("csrf", csrf), ("mem_max_mb", "600"), ("disk_quota_mb", "1500")])
+        self.assertEqual(r.status, 200, r.text[:500])
+        self.assertIn('id="change-done"', r.text)
+        self.assertIn("Maximum memory</strong>: 600 MB — applied at once", r.text)
+        self.assertEqual(sql1("SELECT o.mem_max_mb FROM orders o JOIN ves v ON v.order_id = o.id "
+                              "WHERE v.id = %s" % q(ve)), "600")
+        self.assertIn("/self/change", c.get("/self").text)
+        # The operator's page: the same form, audited as the operator.
+        name, password = admin_util.make_operator("chg")
+        adm = admin_util.Client()
+        adm.login(name, password)
+        r = adm.get("/admin/ves/%s" % ve)
+        self.assertIn('href="/admin/ves/%s/change"' % ve, r.text)
+        r = adm.get("/admin/ves/%s/change" % ve)
+        self.assertEqual(r.status, 200)
+        pairs = [(k, v) for k, v in self.form_fields(r.text) if k != "ip_count"]
+        r = adm.post("/admin/ves/%s/change" % ve, pairs + [("csrf", adm.csrf()), ("ip_count", "2")])
+        self.assertEqual(r.status, 200, r.text[:500])
+        self.assertIn("IP addresses</strong>: 2 — applied at once", r.text)
+        self.assertEqual(sql1("SELECT actor FROM audit_log WHERE object = %s AND action = 've.change' "
+                              "ORDER BY id DESC LIMIT 1" % q(ve)), "admin:" + name)
+        self.assertEqual(len(api("GET", "/api/v1/ves/%s" % ve)[1]["ips"]), 2)
+
     def hand_lines(self, y, m, created, parts):
         """The lines SPEC section 8 gives for fee and disk, part by part, with exact fractions."""
         mfrom = calendar.timegm((y, m, 1, 0, 0, 0))
