@@ -82,7 +82,21 @@ take(struct order *next, struct order *t, enum order_key k)
 		t->s[k] = NULL;
 		next->n[k] = t->n[k];
 	}
-	next->given[k] = 1;
+	/* A text or list cleared ("" or []) is a field left out, as at signup. */
+	switch (order_fields[k].type) {
+	case OT_NAMES:
+		next->given[k] = next->ndns > 0;
+		break;
+	case OT_INT:
+	case OT_BOOL:
+	case OT_LOGINS:
+	case OT_FIREWALL:
+		next->given[k] = 1;
+		break;
+	default:
+		next->given[k] = next->s[k] != NULL;
+		break;
+	}
 	return 0;
 }
 

@@ -91,6 +91,8 @@ static const struct row {
 	  0, { "dns_names", NULL }, "3 DNS names were given for 2 IP addresses", NULL, 0, 0, 0 },
 	{ "the same values change nothing", "{\"mem_max_mb\":256,\"plan\":\"WEB1\"}", 0, { NULL }, NULL, "",
 	  0, 0, 0 },
+	/* Found by fuzz_change: a text cleared with "" was judged as a NULL string. */
+	{ "user information cleared", "{\"user_info\":\"\"}", 0, { NULL }, NULL, "", 0, 0, 0 },
 	{ "restart must be a boolean", "{\"restart\":1,\"user_info\":\"hello\"}", 0, { "restart", NULL },
 	  "true or false", NULL, 0, 0, 0 },
 };
