@@ -21,7 +21,7 @@ CREATE TABLE order_history (
   actor         VARCHAR(64) NOT NULL,
   changed       VARCHAR(255) NOT NULL DEFAULT '',   -- the fields this change set, comma list
   UNIQUE KEY (order_id, valid_from),
-  CONSTRAINT FOREIGN KEY (order_id) REFERENCES orders (id),
+  CONSTRAINT FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE,
   CONSTRAINT FOREIGN KEY (plan_id) REFERENCES plans (id)
 ) ENGINE=InnoDB;
 

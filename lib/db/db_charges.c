@@ -42,7 +42,7 @@ enum stmt {
 static const char *const sql[S__MAX] = {
 	[S_VE_ONE] =
 	    "SELECT v.account_id, v.created_at, v.state, o.disk_quota_mb, o.plan_id, p.currency, "
-	    "a.tax_bp, o.id FROM ves v JOIN orders o ON o.id = v.order_id JOIN plans p ON p.id = o.plan_id "
+	    "a.tax_bp, o.id, p.code FROM ves v JOIN orders o ON o.id = v.order_id JOIN plans p ON p.id = o.plan_id "
 	    "JOIN accounts a ON a.id = v.account_id WHERE v.id = ?",
 	[S_EVENTS_VE] =
 	    "SELECT at, state FROM ve_state_log WHERE ve_id = ? AND at < ? ORDER BY at, id",
@@ -61,8 +61,7 @@ static const char *const sql[S__MAX] = {
 	/* The order's parameters in force before the month's end (0018_changes.sql). */
 	[S_PARTS_VE] =
 	    "SELECT h.valid_from, h.plan_id, h.disk_quota_mb, p.code FROM order_history h "
-	    "JOIN plans p ON p.id = h.plan_id WHERE h.order_id = ? AND h.valid_from < ? "
-	    "ORDER BY h.valid_from",
+	    "JOIN plans p ON p.id = h.plan_id WHERE h.order_id = ? ORDER BY h.valid_from",
 };
 
 /* One plan's price versions and terms, loaded once per plan of the month's parts. */
@@ -90,6 +89,7 @@ struct hour {
 struct ve_month {
 	char			 currency[4];
 	long long		 account_id, tax_bp, plan_id, order_id;
+	char			 plan_code[33];	/* the order's plan now */
 	char			 state[16];	/* today's, for a VE without history */
 	struct rate_input	 in;
 	struct mplan		*plans;		/* the plans of the parts */
@@ -216,7 +216,7 @@ month_ve(struct db *db, const char *ve, int y, int mo, long long now, struct ve_
 	struct dbv p[] = { DBV_STR(ve) };
 	struct dbo o[] = { DBO_INT(&m->account_id), DBO_INT(&created), DBO_STR(m->state),
 	    DBO_INT(&quota), DBO_INT(&m->plan_id), DBO_STR(m->currency), DBO_INT(&m->tax_bp),
-	    DBO_INT(&m->order_id) };
+	    DBO_INT(&m->order_id), DBO_STR(m->plan_code) };
 	int rc;
 
 	if ((rc = db_one(db, sql[S_VE_ONE], p, 1, o, nitems(o))) < 0)
@@ -242,14 +242,18 @@ month_parts(struct db *db, struct ve_month *m)
 	struct db_cur c;
 	struct mpart x;
 	size_t cap = 0;
-	int rc, brc = BILLING_OK;
-	struct dbv p[] = { DBV_INT(m->order_id), DBV_INT(m->in.to) };
+	int rc, brc = BILLING_OK, later = 0;
+	struct dbv p[] = { DBV_INT(m->order_id) };
 	struct dbo o[] = { DBO_INT(&x.from), DBO_INT(&x.plan_id), DBO_INT(&x.quota_mb), DBO_STR(x.plan) };
 
 	memset(&x, 0, sizeof(x));
-	if (db_query(db, &c, sql[S_PARTS_VE], p, 2, o, nitems(o)) != DB_OK)
+	if (db_query(db, &c, sql[S_PARTS_VE], p, 1, o, nitems(o)) != DB_OK)
 		return BILLING_EDB;
 	while ((rc = db_next(&c)) == 1) {
+		if (x.from >= m->in.to) {
+			later = 1;	/* a version after the month: not this month's */
+			continue;
+		}
 		/* Only the last part that began at or before the month's start matters. */
 		if (m->nparts > 0 && m->parts[m->nparts - 1].from <= m->in.from && x.from <= m->in.from)
 			m->nparts--;
@@ -262,6 +266,13 @@ month_parts(struct db *db, struct ve_month *m)
 	db_cur_close(&c);
 	if (brc != BILLING_OK || rc < 0)
 		return brc != BILLING_OK ? brc : BILLING_EDB;
+	if (m->nparts > 0 && !later) {
+		/* The version in force now is the order's row as it stands (an edit by hand included). */
+		struct mpart *last = &m->parts[m->nparts - 1];
+		last->plan_id = m->plan_id;
+		last->quota_mb = m->in.disk_quota_mb;
+		snprintf(last->plan, sizeof(last->plan), "%s", m->plan_code);
+	}
 	if (m->nparts == 0) {
 		/* No history (a VE whose order predates it): today's parameters throughout. */
 		if ((m->parts = calloc(1, sizeof(*m->parts))) == NULL)
@@ -269,6 +280,7 @@ month_parts(struct db *db, struct ve_month *m)
 		m->parts[0].from = m->in.created_at;
 		m->parts[0].plan_id = m->plan_id;
 		m->parts[0].quota_mb = m->in.disk_quota_mb;
+		snprintf(m->parts[0].plan, sizeof(m->parts[0].plan), "%s", m->plan_code);
 		m->nparts = 1;
 	}
 	return BILLING_OK;

@@ -24,7 +24,9 @@ emit(const struct rate_part *p, size_t k, size_t j, int64_t at, int64_t end,
 	if (*n == cap)
 		return RATE_ENOSPACE;
 	out[*n] = p[k].v[j];
-	out[*n].valid_from = at;
+	/* The first keeps its own valid_from (it covers the month's start either way, rate_segment). */
+	if (*n > 0 || at < out[*n].valid_from)
+		out[*n].valid_from = at;
 	quota[*n] = p[k].disk_quota_mb;
 	piece[*n].part = k;
 	piece[*n].pver = j;

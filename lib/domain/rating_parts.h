@@ -40,7 +40,7 @@ struct rate_piece {
 /*
  * Cut the month [from, to) at every part's start and every price version
  * of the part's plan: out[0..*n) versions (valid_from strictly rising, the
- * first at or before from), quota[i] and piece[i] beside each; sla[i] the
+ * first at or before from: its own valid_from when earlier), quota[i] and piece[i] beside each; sla[i] the
  * version's terms (zeroed when its part has none; sla may be NULL).  The
  * parts are by from ascending, np >= 1; the first also covers any time
  * before it.  Returns RATE_OK, RATE_EINVAL (no part, a part without
