@@ -13,6 +13,7 @@
  *	vepctl template add CODE --name N --file ROOTFS.tar.zst --login ssh,x11
  *	vepctl invoice run --period YYYY-MM
  *	vepctl admin set NAME --password-file FILE
+ *	vepctl ve change VEID '{"mem_max_mb":512,...}'
  */
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +37,7 @@
 #include "rating.h"
 #include "log.h"
 #include "util.h"
+#include "vepctl_change.h"
 #include "vepctl_template.h"
 
 struct vepctl {
@@ -471,6 +473,12 @@ cmd_invoice_run(struct vepctl *v)
 	return 0;
 }
 
+static int
+cmd_ve_change(struct vepctl *v)
+{
+	return vepctl_ve_change(v->db, v->conf, v->argc - 2, v->argv + 2);
+}
+
 static const struct {
 	const char	*w1, *w2;
 	int		(*fn)(struct vepctl *);
@@ -486,6 +494,7 @@ static const struct {
 	{ "template", "build", NULL, "template build CODE --name N [--suite S] [--include P,...] [--dir DIR | --out FILE]" },
 	{ "invoice", "run", cmd_invoice_run, "invoice run --period YYYY-MM   invoices for a closed month, notes for late usage" },
 	{ "admin", "set", cmd_admin_set, "admin set NAME --password-file FILE" },
+	{ "ve", "change", cmd_ve_change, "ve change VEID '{\"mem_max_mb\":512}'  a service change, as PATCH /ves/{id}" },
 };
 
 static void

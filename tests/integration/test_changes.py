@@ -152,6 +152,25 @@ class ChangesBilling(unittest.TestCase):
         st, _ = api("PATCH", "/api/v1/ves/%s" % self.ve, {"mem_max_mb": 9}, basic=(ve, pw))
         self.assertEqual(st, 404)
 
+    def test_vepctl_change(self):
+        import admin_util
+        st, a = api("POST", "/api/v1/orders", order(mem_max_mb=256))
+        self.assertEqual(st, 201, a)
+        ve = a["ve_id"]
+        before = snapshot(ve)
+        r = admin_util.vepctl("ve", "change", ve.lower(), '{"mem_max_mb":-1,"template":"x"}', check=False)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("mem_max_mb: Maximum memory cannot be negative.", r.stderr)
+        self.assertIn("template: Operating system cannot be changed after ordering.", r.stderr)
+        self.assertEqual(snapshot(ve), before)
+        self.assertEqual(admin_util.vepctl("ve", "change", ve, "[1]", check=False).returncode, 2)
+        r = admin_util.vepctl("ve", "change", ve, '{"mem_max_mb":384,"backup_hours":12}')
+        self.assertIn("%s changed: mem_max_mb, backup_hours" % ve, r.stdout)
+        self.assertEqual(sql1("SELECT CONCAT(o.mem_max_mb, ' ', o.backup_hours) FROM orders o JOIN ves v "
+                              "ON v.order_id = o.id WHERE v.id = %s" % q(ve)), "384 12")
+        self.assertEqual(sql1("SELECT actor FROM audit_log WHERE object = %s AND action = 've.change'" % q(ve)),
+                         "vepctl")
+
     def form_fields(self, html):
         """The change form's inputs as a browser would post them back (current values)."""
         pairs = re.findall(r'<input id="f-(\w+)" name="\w+" type="text" value="([^"]*)"', html)
