@@ -133,7 +133,7 @@ AGENT_TEST_CFLAGS = $(AM_CFLAGS) -I$(srcdir) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(MARIADB_CFLAGS) $(JANSSON_CFLAGS) -DAGENT_TEST_DATA='"$(abs_top_srcdir)/tests/unit/data"'
 AGENT_TEST_LIBS = $(AGENT_LIBS) $(CHECK_LIBS)
 UNIT_TESTS += tests/unit/test_agent_http tests/unit/test_agent_expo \
-	tests/unit/test_agent_cgroup tests/unit/test_agent_net tests/unit/test_agent_apply \
+	tests/unit/test_agent_cgroup tests/unit/test_agent_net tests/unit/test_agent_apply tests/unit/test_velxc_disk \
 	tests/unit/test_agent_sim tests/unit/test_agent_sync
 tests_unit_test_agent_http_SOURCES = tests/unit/test_agent_http.c
 tests_unit_test_agent_http_CFLAGS = $(AGENT_TEST_CFLAGS)
@@ -144,6 +144,9 @@ tests_unit_test_agent_expo_LDADD = $(AGENT_TEST_LIBS)
 tests_unit_test_agent_cgroup_SOURCES = tests/unit/test_agent_cgroup.c
 tests_unit_test_agent_cgroup_CFLAGS = $(AGENT_TEST_CFLAGS)
 tests_unit_test_agent_cgroup_LDADD = $(AGENT_TEST_LIBS)
+tests_unit_test_velxc_disk_SOURCES = tests/unit/test_velxc_disk.c agent/velxc_disk.c
+tests_unit_test_velxc_disk_CFLAGS = $(AGENT_TEST_CFLAGS)
+tests_unit_test_velxc_disk_LDADD = $(AGENT_TEST_LIBS)
 tests_unit_test_agent_apply_SOURCES = tests/unit/test_agent_apply.c
 tests_unit_test_agent_apply_CFLAGS = $(AGENT_TEST_CFLAGS)
 tests_unit_test_agent_apply_LDADD = $(AGENT_TEST_LIBS)
