@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apply_real.h"
 #include "backend.h"
 #include "cgroup.h"
 #include "cmd.h"
@@ -56,9 +57,9 @@ struct acc {
 };
 
 enum op { OP_NONE = 0, OP_STATUS, OP_CREATE, OP_START, OP_STOP, OP_PASSWD, OP_DESTROY,
-	OP_REINSTALL, OP_BACKUP, OP_RESTORE };
+	OP_REINSTALL, OP_BACKUP, OP_RESTORE, OP_GROW };
 static const char *const op_names[] = { "", "status", "create", "start", "stop", "passwd",
-	"destroy", "reinstall", "backup", "restore" };
+	"destroy", "reinstall", "backup", "restore", "grow" };
 /* Backups and restores run borg: their own queue, so they never hold up a start. */
 #define OP_SLOW(op)	((op) == OP_BACKUP || (op) == OP_RESTORE)
 #define BACKUP_TIMEOUT_MS	3600000
@@ -75,7 +76,8 @@ struct rve {
 	int		 running;	/* init alive (pidfd) */
 	pid_t		 pid;
 	int		 pidfd;
-	int		 restart;	/* stop, then start (power_seq rose, addresses changed) */
+	int		 restart;	/* stop, then start (power_seq rose, netmask/gateway/DNS changed) */
+	int		 grow;		/* the disk quota changed: velxc grow (apply_real.h) */
 	int		 halted;	/* an on-demand VE stopped on its own: stays stopped */
 	int		 refused;	/* an address outside the node's pool: never runs */
 	uint64_t	 seq_done;
@@ -496,6 +498,11 @@ lxc_done(void *arg, int status, const char *out, size_t len)
 		r->halted = 0;
 		log_info("VE %s: restored from %s", r->spec.id, r->spec.restore_backup);
 		break;
+	case OP_GROW:
+		log_info("VE %s: disk quota %llu MB: %s", r->spec.id,
+		    (unsigned long long)r->spec.disk_quota_mb, strstr(out, "grow=online") ? "grown online" :
+		    strstr(out, "grow=same") ? "the volume has that size" : "resized at the next start");
+		break;
 	default:
 		break;
 	}
@@ -639,6 +646,11 @@ drive(struct be_real *b, struct rve *r)
 	}
 	if (!r->running && wanted(r)) {
 		push_op(b, r, OP_START);
+		return;
+	}
+	if (r->grow && r->running) {
+		r->grow = 0;
+		push_op(b, r, OP_GROW);
 		return;
 	}
 	if (r->running && strcmp(r->crypt_done, r->spec.root_crypt) != 0) {
@@ -913,6 +925,46 @@ real_add(struct backend *be, struct ve *v)
 	return 0;
 }
 
+/*
+ * A running VE's spec changed: addresses added and removed inside it
+ * (netmask, gateway or DNS servers only with a restart: its config), CPU
+ * weight and memory limit on its cgroup (a limit below what it holds: at
+ * the next start, from its config).  The hostname follows at the next start.
+ */
+static void
+live_change(struct be_real *b, struct rve *r, const struct ve_spec *old)
+{
+	const struct ve_spec *sp = &r->spec;
+	uint64_t mem = sp->mem_max_mb * 1000000ULL;
+	int nd = apply_net_diff(sp, old);
+
+	if (nd == 2)
+		r->restart = 1;
+	else if (nd == 1 && r->pid > 0) {
+		char ns[64];
+		struct buf t;
+
+		buf_init(&t);
+		apply_addr_batch(&t, sp, old);
+		snprintf(ns, sizeof(ns), "--net=/proc/%d/ns/net", (int)r->pid);
+		if (t.len > 0 && cmdq_push(b->q, (const char *const[]){ "/usr/bin/nsenter", ns, "--",
+		    b->ip, "-force", "-batch", "-", NULL }, t.data, t.len, 0, NULL, NULL, r) == -1)
+			r->restart = 1;
+		buf_free(&t);
+	}
+	if (sp->mem_max_mb == old->mem_max_mb && sp->cpu_min_bogomips == old->cpu_min_bogomips)
+		return;
+	if (sp->mem_max_mb != old->mem_max_mb &&
+	    !apply_mem_live(b->c.cgroup_root, b->ver, sp->id, mem)) {
+		log_info("VE %s: holds more than %llu MB: the new limit applies at its next start",
+		    sp->id, (unsigned long long)sp->mem_max_mb);
+		mem = old->mem_max_mb * 1000000ULL;
+	}
+	if (cg_set_limits(b->c.cgroup_root, b->ver, sp->id,
+	    cg_weight(sp->cpu_min_bogomips, b->node_bogomips), mem) == -1)
+		log_warn("VE %s: limits not changed", sp->id);
+}
+
 static int
 real_change(struct backend *be, struct ve *v, const struct ve_spec *old)
 {
@@ -926,19 +978,11 @@ real_change(struct backend *be, struct ve *v, const struct ve_spec *old)
 	/* "restart" travels as a higher power_seq while power stays "running". */
 	if (v->spec.power_seq > r->seq_done && v->spec.power_on && r->running)
 		r->restart = 1;
-	/* What the container's config holds changes only with a new start. */
-	if (r->running && (v->spec.nips != old->nips ||
-	    memcmp(v->spec.ips, old->ips, v->spec.nips * sizeof(v->spec.ips[0])) != 0 ||
-	    v->spec.netmask != old->netmask || v->spec.gateway != old->gateway ||
-	    v->spec.ndns != old->ndns || memcmp(v->spec.dns, old->dns, sizeof(v->spec.dns)) != 0 ||
-	    strcmp(v->spec.hostname, old->hostname) != 0))
-		r->restart = 1;
-	if (r->running && (v->spec.mem_max_mb != old->mem_max_mb ||
-	    v->spec.cpu_min_bogomips != old->cpu_min_bogomips) &&
-	    cg_set_limits(b->c.cgroup_root, b->ver, v->spec.id,
-	    cg_weight(v->spec.cpu_min_bogomips, b->node_bogomips),
-	    v->spec.mem_max_mb * 1000000ULL) == -1)
-		log_warn("VE %s: limits not changed", v->spec.id);
+	/* Service changes, live where the kernel allows (apply_real.h); the rest at the next start. */
+	if (r->running)
+		live_change(b, r, old);
+	if (v->spec.disk_quota_mb != old->disk_quota_mb && r->created)
+		r->grow = 1;
 	for (size_t i = 0; i < VE_MAX_IPS; i++)
 		r->rx[i].primed = r->tx[i].primed = 0;
 	net_apply(b, r, old);

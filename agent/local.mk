@@ -9,6 +9,7 @@ agent_libveagent_a_SOURCES = \
 	agent/backend.h \
 	agent/be_sim.c \
 	agent/be_real.c \
+	agent/apply_real.c agent/apply_real.h \
 	agent/cgroup.c agent/cgroup.h \
 	agent/netns.c agent/netns.h \
 	agent/cmd.c agent/cmd.h \
@@ -24,7 +25,7 @@ agent_veagent_LDADD = $(AGENT_LIBS)
 # velxc: one operation on one real VE through liblxc, run by the agent as a child.
 if HAVE_LXC
 sbin_PROGRAMS += agent/velxc
-agent_velxc_SOURCES = agent/velxc.c agent/velxc.h agent/velxc_borg.c
+agent_velxc_SOURCES = agent/velxc.c agent/velxc.h agent/velxc_borg.c agent/velxc_disk.c agent/velxc_disk.h
 agent_velxc_CFLAGS = $(AM_CFLAGS) $(LXC_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 agent_velxc_LDADD = $(LXC_LIBS) $(CURL_LIBS) $(JANSSON_LIBS)
 endif

@@ -18,6 +18,9 @@
  *	passwd   root's hash into /etc/shadow of the (running) VE
  *	destroy  stop, unmount (the loop device goes with it), erase
  *	reinstall, backup, restore: see velxc_borg.c
+ *	grow     the mounted volume grown to disk_mb online where this node
+ *	         may (velxc_disk.c); prints "grow=online", "grow=same" or
+ *	         "grow=deferred" (then the next start resizes it offline)
  *
  * Files inside a VE that has run are untrusted: they are opened below the
  * VE's root with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), written
@@ -53,6 +56,7 @@
 #include <lxc/lxccontainer.h>
 
 #include "velxc.h"
+#include "velxc_disk.h"
 
 const char *id, *veroot;
 char vedir[PATH_MAX], rootfs[PATH_MAX], image[PATH_MAX], lxcpath[PATH_MAX];
@@ -713,6 +717,17 @@ op_start(struct lxc_container *c, const struct par *p)
 {
 	if (access(image, F_OK) == -1)
 		die("no volume: create first");
+	/* A quota changed since the volume was made or grown: resized before it mounts again. */
+	if (!c->is_running(c) && p->disk_mb > 0 && vd_image_size(image) != vd_bytes(p->disk_mb)) {
+		const char *why;
+
+		if (mounted(rootfs) && umount2(rootfs, 0) == -1)
+			fprintf(stderr, "velxc %s: volume busy, not resized: %s\n", id, strerror(errno));
+		else if (vd_resize_offline(run, image, p->disk_mb, &why) == -1)
+			fprintf(stderr, "velxc %s: volume not resized: %s\n", id, why);
+		else
+			fprintf(stderr, "velxc %s: volume resized to %llu MB\n", id, p->disk_mb);
+	}
 	mount_volume(image);
 	if (c->is_running(c)) {
 		const char *st = c->state(c);
@@ -824,6 +839,14 @@ main(int argc, char *argv[])
 		op_reinstall(c, &p);
 	else if (strcmp(op, "restore") == 0)
 		op_restore(c, &p);
+	else if (strcmp(op, "grow") == 0) {
+		const char *why;
+		int g = vd_grow_online(run, image, rootfs, p.disk_mb, &why);
+
+		if (g < 0)
+			fprintf(stderr, "velxc %s: %s\n", id, why);
+		printf("grow=%s\n", g == 1 ? "online" : g == 0 ? "same" : "deferred");
+	}
 	else
 		die("unknown operation %s", op);
 	printf("ok\n");

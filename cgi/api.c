@@ -20,6 +20,7 @@
 static const struct page pages[] = {
 	{ "/api/v1/orders", M_POST, api_orders_create, PAGE_PUBLIC },
 	{ "/api/v1/ves/*", M_GET, api_ve_get, PAGE_TOKEN | PAGE_VEID },
+	{ "/api/v1/ves/*", M_PATCH, api_ve_change, PAGE_TOKEN | PAGE_VEID },
 	{ "/api/v1/ves/*/history", M_GET, api_ve_history, PAGE_TOKEN | PAGE_VEID },
 	{ "/api/v1/ves/*/charges", M_GET, api_ve_charges, PAGE_TOKEN | PAGE_VEID },
 	{ "/api/v1/ves/*/invoices", M_GET, api_ve_invoices, PAGE_TOKEN | PAGE_VEID },

@@ -45,6 +45,7 @@ API_FN(api_invoice_get);
 API_FN(api_node_ves);
 API_FN(api_node_ve_token);
 API_FN(api_ve_power);
+API_FN(api_ve_change);		/* api_change.c */
 API_FN(api_admin_ve_move);
 API_FN(api_admin_ve_suspend);
 API_FN(api_admin_ve_resume);

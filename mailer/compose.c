@@ -339,6 +339,23 @@ c_ve_event(struct ctx *c)
 	return COMPOSE_OK;
 }
 
+/* A service change (SPEC section 11): detail is the changed fields, comma-separated. */
+static int
+c_change(struct ctx *c)
+{
+	const struct mail_row *r = c->row;
+
+	if (r->detail[0] == '\0')
+		return COMPOSE_EGONE;
+	snprintf(c->out->subject, sizeof(c->out->subject), "Your VE %s was changed (%s)",
+	    r->ve_id, c->isp);
+	buf_printf(&c->out->text, "Hello,\n\nthe service of your VE %s at %s was changed: %s.\n"
+	    "Billing follows the new parameters from the second of the change; the self screen "
+	    "shows them and this month's charges part by part.\n", r->ve_id, c->isp, r->detail);
+	footer(c, r->ve_id);
+	return COMPOSE_OK;
+}
+
 static const struct kind {
 	const char	*name;
 	int		(*fn)(struct ctx *);
@@ -354,6 +371,7 @@ static const struct kind {
 	{ "expiry", c_expiry },
 	{ "reset", c_reset },
 	{ "ve_event", c_ve_event },
+	{ "change", c_change },
 };
 
 void

@@ -1,7 +1,7 @@
 # tools/: vepctl (operator) and veinfo (customer, inside the VE).
 bin_PROGRAMS += tools/vepctl
 tools_vepctl_SOURCES = tools/vepctl.c tools/vepctl_template.c tools/vepctl_template.h \
-	tools/vepctl_backup.c tools/vepctl_backup.h
+	tools/vepctl_backup.c tools/vepctl_backup.h tools/vepctl_change.c tools/vepctl_change.h
 tools_vepctl_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
 tools_vepctl_LDADD = $(VEP_LIBS)
 

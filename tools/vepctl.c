@@ -14,6 +14,7 @@
  *	vepctl invoice run --period YYYY-MM
  *	vepctl admin set NAME --password-file FILE
  *	vepctl backup list VEID | now VEID | restore VEID ID | totals
+ *	vepctl ve change VEID '{"mem_max_mb":512,...}'
  */
 #include <dirent.h>
 #include <errno.h>
@@ -37,6 +38,7 @@
 #include "rating.h"
 #include "log.h"
 #include "util.h"
+#include "vepctl_change.h"
 #include "vepctl_template.h"
 #include "vepctl_backup.h"
 
@@ -479,6 +481,12 @@ cmd_backup(struct vepctl *v)
 	return vepctl_backup(v->db, v->argc, v->argv);
 }
 
+static int
+cmd_ve_change(struct vepctl *v)
+{
+	return vepctl_ve_change(v->db, v->conf, v->argc - 2, v->argv + 2);
+}
+
 static const struct {
 	const char	*w1, *w2;
 	int		(*fn)(struct vepctl *);
@@ -495,6 +503,7 @@ static const struct {
 	{ "invoice", "run", cmd_invoice_run, "invoice run --period YYYY-MM   invoices for a closed month, notes for late usage" },
 	{ "admin", "set", cmd_admin_set, "admin set NAME --password-file FILE" },
 	{ "backup", NULL, cmd_backup, "backup list VEID | now VEID | restore VEID ID | totals" },
+	{ "ve", "change", cmd_ve_change, "ve change VEID '{\"mem_max_mb\":512}'  a service change, as PATCH /ves/{id}" },
 };
 
 static void

@@ -32,6 +32,8 @@
 
 #define PAGE_FN(f)	void f(struct web *, struct req *, struct resp *, char [][80])
 /* login.c */
+PAGE_FN(page_ve_change_form);	/* change.c */
+PAGE_FN(page_ve_change);	/* change.c */
 PAGE_FN(page_login_form);
 PAGE_FN(page_login);
 PAGE_FN(page_logout);

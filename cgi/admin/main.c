@@ -32,6 +32,8 @@ static const struct page pages[] = {
 	{ "/admin/ves/*/suspend", M_POST, page_ve_action, CHANGE | PAGE_VEID },
 	{ "/admin/ves/*/resume", M_POST, page_ve_action, CHANGE | PAGE_VEID },
 	{ "/admin/ves/*/power", M_POST, page_ve_action, CHANGE | PAGE_VEID },
+	{ "/admin/ves/*/change", M_GET, page_ve_change_form, ADM | PAGE_VEID },
+	{ "/admin/ves/*/change", M_POST, page_ve_change, CHANGE | PAGE_VEID },
 	{ "/admin/ves/*/move", M_POST, page_ve_action, CHANGE | PAGE_VEID },
 	{ "/admin/ves/*/delete", M_POST, page_ve_action, CHANGE | PAGE_VEID },
 	/* Reinstall and backups (backup.c). */

@@ -68,6 +68,14 @@ line_item(const json_t *l, char *out, size_t outlen)
 		    (int)strcspn(jstr(l, "quantity"), ".") + 4, jstr(l, "quantity"));
 	else
 		snprintf(out, outlen, "Credit: %s", label);
+	/* A month cut by a service change: the line's part, "03 Jul 00:00 to 10 Jul 01:00 UTC". */
+	if (json_is_string(json_object_get(l, "from")) && json_is_string(json_object_get(l, "to"))) {
+		const char *f = jstr(l, "from"), *t = jstr(l, "to"), *pl = jstr(l, "plan");
+		size_t n = strlen(out);
+		if (strlen(f) >= 16 && strlen(t) >= 16)
+			snprintf(out + n, outlen - n, " (%s%s%.5s %.5s to %.5s %.5s UTC)", pl,
+			    pl[0] ? ", " : "", f + 5, f + 11, t + 5, t + 11);
+	}
 }
 
 /* One charge or invoice line into a LINE_SECTION repetition of d. */
@@ -75,7 +83,7 @@ struct tmpl_dict *
 add_line(struct tmpl_dict *d, const char *section, const json_t *l, const char *cur)
 {
 	struct tmpl_dict *x = tmpl_add(d, section);
-	char item[128];
+	char item[200];
 
 	line_item(l, item, sizeof(item));
 	tmpl_set(x, "ITEM", item);
@@ -93,7 +101,7 @@ void
 cap_banner(struct tmpl_dict *d, const struct self_cap *c)
 {
 	struct tmpl_dict *x = tmpl_add(d, c->suspend ? "CAP_SUSPENDED" : "CAP_THROTTLED");
-	char a[64];
+	char a[200];
 	int res = rate_res_parse(c->resource);
 
 	tmpl_set(x, "WHICH", res >= 0 ? res_labels[res] : c->resource);
@@ -159,7 +167,7 @@ fill_billing(struct web *w, struct tmpl_dict *d, const struct selfbill *b)
 	struct tmpl_dict *x, *y;
 	const json_t *l;
 	const char *cur;
-	char a[64];
+	char a[200];
 	size_t i;
 
 	fmt_month(b->year, b->month, a, sizeof(a));

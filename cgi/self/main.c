@@ -39,6 +39,8 @@ static const struct page pages[] = {
 	{ "/self/reinstall", M_POST, page_reinstall_post, PAGE_LOGIN | PAGE_CSRF },
 	{ "/self/backups", M_POST, page_backup_now, PAGE_LOGIN | PAGE_CSRF },
 	{ "/self/restore", M_POST, page_restore, PAGE_LOGIN | PAGE_CSRF },
+	{ "/self/change", M_GET, page_change_form, PAGE_LOGIN },
+	{ "/self/change", M_POST, page_change, PAGE_LOGIN | PAGE_CSRF },
 	/* "Forgot password?": before any session, with their own form tokens (reset.c). */
 	{ "/self/forgot", M_GET, self_forgot_form, PAGE_PUBLIC },
 	{ "/self/forgot", M_POST, self_forgot, PAGE_PUBLIC },

@@ -43,6 +43,8 @@ PAGE_FN(page_reinstall);	/* reinstall.c: reinstall and backups */
 PAGE_FN(page_reinstall_post);
 PAGE_FN(page_backup_now);
 PAGE_FN(page_restore);
+PAGE_FN(page_change_form);	/* change.c */
+PAGE_FN(page_change);		/* change.c */
 
 /* fields.c: every field any page reads, with its validator; handlers see only struct form. */
 enum key { K_VE_ID, K_PASSWORD, K_CSRF, K_LOGIN_TOKEN, K_OLD_PASSWORD, K_NEW_PASSWORD, K_CONFIRM,

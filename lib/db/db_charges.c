@@ -25,6 +25,7 @@
 #include "log.h"
 #include "money.h"
 #include "rating.h"
+#include "rating_parts.h"
 #include "sla.h"
 #include "util.h"
 
@@ -34,13 +35,14 @@ enum stmt {
 	S_HOURS_VE,
 	S_DAYS_VE,
 	S_CREDITS_VE,
+	S_PARTS_VE,
 	S__MAX
 };
 
 static const char *const sql[S__MAX] = {
 	[S_VE_ONE] =
 	    "SELECT v.account_id, v.created_at, v.state, o.disk_quota_mb, o.plan_id, p.currency, "
-	    "a.tax_bp FROM ves v JOIN orders o ON o.id = v.order_id JOIN plans p ON p.id = o.plan_id "
+	    "a.tax_bp, o.id, p.code FROM ves v JOIN orders o ON o.id = v.order_id JOIN plans p ON p.id = o.plan_id "
 	    "JOIN accounts a ON a.id = v.account_id WHERE v.id = ?",
 	[S_EVENTS_VE] =
 	    "SELECT at, state FROM ve_state_log WHERE ve_id = ? AND at < ? ORDER BY at, id",
@@ -56,6 +58,25 @@ static const char *const sql[S__MAX] = {
 	    "JOIN credit_notes c ON c.id = l.credit_note_id JOIN invoices i ON i.id = c.invoice_id "
 	    "WHERE l.ve_id = ? AND i.period = ? AND c.id NOT IN "
 	    "(SELECT note_id FROM late_lines WHERE note_kind = 'CN') ORDER BY c.id, l.seq",
+	/* The order's parameters in force before the month's end (0018_changes.sql). */
+	[S_PARTS_VE] =
+	    "SELECT h.valid_from, h.plan_id, h.disk_quota_mb, p.code FROM order_history h "
+	    "JOIN plans p ON p.id = h.plan_id WHERE h.order_id = ? ORDER BY h.valid_from",
+};
+
+/* One plan's price versions and terms, loaded once per plan of the month's parts. */
+struct mplan {
+	long long		 plan_id;
+	struct db_vrow		*vr;
+	struct rate_version	*v;
+	struct sla_terms	*sla;
+	size_t			 n;
+};
+
+/* A part of the month: the order's plan and quota from `from` (db row of order_history). */
+struct mpart {
+	long long		 from, plan_id, quota_mb;
+	char			 plan[33];
 };
 
 
@@ -67,10 +88,17 @@ struct hour {
 
 struct ve_month {
 	char			 currency[4];
-	long long		 account_id, tax_bp, plan_id;
+	long long		 account_id, tax_bp, plan_id, order_id;
+	char			 plan_code[33];	/* the order's plan now */
 	char			 state[16];	/* today's, for a VE without history */
 	struct rate_input	 in;
-	struct db_vrow		*vr;
+	struct mplan		*plans;		/* the plans of the parts */
+	size_t			 nplans;
+	struct mpart		*parts;		/* the order's history in force this month */
+	size_t			 nparts;
+	struct rate_part	*rp;		/* parts as rating_parts.h wants them */
+	struct rate_piece	*piece;		/* per merged version */
+	int64_t			*quota;		/* per merged version */
 	struct rate_version	*v;
 	struct rate_usage	*u;
 	struct rate_event	*ev;
@@ -88,7 +116,16 @@ static void
 ve_month_free(struct ve_month *m)
 {
 	free(m->sla);
-	free(m->vr);
+	for (size_t i = 0; i < m->nplans; i++) {
+		free(m->plans[i].vr);
+		free(m->plans[i].v);
+		free(m->plans[i].sla);
+	}
+	free(m->plans);
+	free(m->parts);
+	free(m->rp);
+	free(m->piece);
+	free(m->quota);
 	free(m->v);
 	free(m->u);
 	free(m->ev);
@@ -178,7 +215,8 @@ month_ve(struct db *db, const char *ve, int y, int mo, long long now, struct ve_
 	long long created, quota;
 	struct dbv p[] = { DBV_STR(ve) };
 	struct dbo o[] = { DBO_INT(&m->account_id), DBO_INT(&created), DBO_STR(m->state),
-	    DBO_INT(&quota), DBO_INT(&m->plan_id), DBO_STR(m->currency), DBO_INT(&m->tax_bp) };
+	    DBO_INT(&quota), DBO_INT(&m->plan_id), DBO_STR(m->currency), DBO_INT(&m->tax_bp),
+	    DBO_INT(&m->order_id), DBO_STR(m->plan_code) };
 	int rc;
 
 	if ((rc = db_one(db, sql[S_VE_ONE], p, 1, o, nitems(o))) < 0)
@@ -197,28 +235,134 @@ month_ve(struct db *db, const char *ve, int y, int mo, long long now, struct ve_
 	return BILLING_OK;
 }
 
-/* The plan's price versions. */
+/* The order's parts in force this month (the last before it and every change in it). */
 static int
-month_versions(struct db *db, const char *ve, struct ve_month *m, char *err, size_t errlen)
+month_parts(struct db *db, struct ve_month *m)
 {
-	size_t nvr = 0;
+	struct db_cur c;
+	struct mpart x;
+	size_t cap = 0;
+	int rc, brc = BILLING_OK, later = 0;
+	struct dbv p[] = { DBV_INT(m->order_id) };
+	struct dbo o[] = { DBO_INT(&x.from), DBO_INT(&x.plan_id), DBO_INT(&x.quota_mb), DBO_STR(x.plan) };
+
+	memset(&x, 0, sizeof(x));
+	if (db_query(db, &c, sql[S_PARTS_VE], p, 1, o, nitems(o)) != DB_OK)
+		return BILLING_EDB;
+	while ((rc = db_next(&c)) == 1) {
+		if (x.from >= m->in.to) {
+			later = 1;	/* a version after the month: not this month's */
+			continue;
+		}
+		/* Only the last part that began at or before the month's start matters. */
+		if (m->nparts > 0 && m->parts[m->nparts - 1].from <= m->in.from && x.from <= m->in.from)
+			m->nparts--;
+		if (vep_grow((void **)&m->parts, &cap, m->nparts + 1, sizeof(*m->parts), 4) == -1) {
+			brc = BILLING_ENOMEM;
+			break;
+		}
+		m->parts[m->nparts++] = x;
+	}
+	db_cur_close(&c);
+	if (brc != BILLING_OK || rc < 0)
+		return brc != BILLING_OK ? brc : BILLING_EDB;
+	if (m->nparts > 0 && !later) {
+		/* The version in force now is the order's row as it stands (an edit by hand included). */
+		struct mpart *last = &m->parts[m->nparts - 1];
+		last->plan_id = m->plan_id;
+		last->quota_mb = m->in.disk_quota_mb;
+		snprintf(last->plan, sizeof(last->plan), "%s", m->plan_code);
+	}
+	if (m->nparts == 0) {
+		/* No history (a VE whose order predates it): today's parameters throughout. */
+		if ((m->parts = calloc(1, sizeof(*m->parts))) == NULL)
+			return BILLING_ENOMEM;
+		m->parts[0].from = m->in.created_at;
+		m->parts[0].plan_id = m->plan_id;
+		m->parts[0].quota_mb = m->in.disk_quota_mb;
+		snprintf(m->parts[0].plan, sizeof(m->parts[0].plan), "%s", m->plan_code);
+		m->nparts = 1;
+	}
+	return BILLING_OK;
+}
+
+/* The price versions (and terms) of plan_id, loaded once: its index in m->plans. */
+static int
+month_plan(struct db *db, const char *ve, struct ve_month *m, long long plan_id, size_t *idx,
+    char *err, size_t errlen)
+{
+	struct mplan *pl;
+	size_t cap = m->nplans;
 	int rc;
 
-	if ((rc = db_versions_load(db, m->plan_id, &m->vr, &nvr)) != BILLING_OK)
+	for (*idx = 0; *idx < m->nplans; (*idx)++)
+		if (m->plans[*idx].plan_id == plan_id)
+			return BILLING_OK;
+	if (vep_grow((void **)&m->plans, &cap, m->nplans + 1, sizeof(*m->plans), 4) == -1)
+		return BILLING_ENOMEM;
+	pl = &m->plans[m->nplans++];
+	memset(pl, 0, sizeof(*pl));
+	pl->plan_id = plan_id;
+	if ((rc = db_versions_load(db, plan_id, &pl->vr, &pl->n)) != BILLING_OK)
 		return rc;
-	if (nvr == 0) {
+	if (pl->n == 0) {
 		snprintf(err, errlen, "the plan of VE %s has no price version", ve);
 		log_warnx("%s: %s", __func__, err);
 		return BILLING_EDATA;
 	}
-	if ((m->v = calloc(nvr, sizeof(*m->v))) == NULL ||
-	    (m->u = calloc(nvr, sizeof(*m->u))) == NULL)
+	if ((pl->v = calloc(pl->n, sizeof(*pl->v))) == NULL)
 		return BILLING_ENOMEM;
-	for (size_t i = 0; i < nvr; i++)
-		m->v[i] = m->vr[i].v;
+	for (size_t i = 0; i < pl->n; i++)
+		pl->v[i] = pl->vr[i].v;
+	return db_versions_sla(db, plan_id, pl->vr, pl->n, &pl->sla);
+}
+
+/*
+ * The versions rating sees: the month cut at each part (plan and quota of
+ * the order's history) and each price version of the part's plan.
+ */
+static int
+month_versions(struct db *db, const char *ve, struct ve_month *m, char *err, size_t errlen)
+{
+	size_t cap, n = 0, idx;
+	int rc;
+
+	if ((rc = month_parts(db, m)) != BILLING_OK)
+		return rc;
+	if ((m->rp = calloc(m->nparts, sizeof(*m->rp))) == NULL)
+		return BILLING_ENOMEM;
+	for (size_t k = 0; k < m->nparts; k++) {
+		if ((rc = month_plan(db, ve, m, m->parts[k].plan_id, &idx, err, errlen)) != BILLING_OK)
+			return rc;
+		m->rp[k].from = m->parts[k].from;
+		m->rp[k].plan_id = m->parts[k].plan_id;
+		m->rp[k].disk_quota_mb = m->parts[k].quota_mb;
+	}
+	/* m->plans no longer moves: point the parts at their plans. */
+	for (size_t k = 0; k < m->nparts; k++)
+		for (size_t i = 0; i < m->nplans; i++)
+			if (m->plans[i].plan_id == m->rp[k].plan_id) {
+				m->rp[k].v = m->plans[i].v;
+				m->rp[k].nv = m->plans[i].n;
+				m->rp[k].sla = m->plans[i].sla;
+			}
+	cap = rate_parts_cap(m->rp, m->nparts);
+	if ((m->v = calloc(cap, sizeof(*m->v))) == NULL ||
+	    (m->u = calloc(cap, sizeof(*m->u))) == NULL ||
+	    (m->quota = calloc(cap, sizeof(*m->quota))) == NULL ||
+	    (m->piece = calloc(cap, sizeof(*m->piece))) == NULL ||
+	    (m->sla = calloc(cap, sizeof(*m->sla))) == NULL)
+		return BILLING_ENOMEM;
+	if (rate_parts_merge(m->rp, m->nparts, m->in.from, m->in.to, m->v, m->quota, m->piece,
+	    m->sla, cap, &n) != RATE_OK) {
+		snprintf(err, errlen, "the order history of VE %s cannot be rated", ve);
+		log_warnx("%s: %s", __func__, err);
+		return BILLING_EDATA;
+	}
 	m->in.v = m->v;
-	m->in.nv = nvr;
+	m->in.nv = n;
 	m->in.u = m->u;
+	m->in.quota_mb = m->quota;
 	return BILLING_OK;
 }
 
@@ -308,9 +452,7 @@ ve_month_rate(struct db *db, const char *ve, int y, int mo, long long now,
 	    (rc = month_events(db, ve, m)) != BILLING_OK ||
 	    (rc = month_usage(db, ve, m, err, errlen)) != BILLING_OK)
 		return rc;
-	/* Availability credits: each version's terms, the month's measurement so far. */
-	if ((rc = db_versions_sla(db, m->plan_id, m->vr, m->in.nv, &m->sla)) != BILLING_OK)
-		return rc;
+	/* Availability credits: each version's terms (month_versions), the month's measurement so far. */
 	if (db_sla_avail_ve(db, ve, m->in.from, m->in.until, &m->avail) != DB_OK)
 		return BILLING_EDB;
 	m->in.sla = m->sla;
@@ -431,6 +573,52 @@ explain_json(const struct ve_month *m)
 	    "until", db_bill_json_iso(m->in.until), "states", states, "segments", segs, "usage", usage);
 }
 
+/* Where piece i begins as the customer sees it: not before the VE was created. */
+static int64_t
+piece_from(const struct ve_month *m, size_t i)
+{
+	int64_t f = m->piece[i].from;
+
+	if (f < m->in.created_at)
+		f = m->in.created_at < m->piece[i].to ? m->in.created_at : m->piece[i].to;
+	return f;
+}
+
+/* How many of the order's parts the month's pieces touch. */
+static size_t
+month_nparts(const struct ve_month *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->in.nv; i++)
+		if (i == 0 || m->piece[i].part != m->piece[i - 1].part)
+			n++;
+	return n;
+}
+
+/*
+ * The charges' "parts": each version of the order's parameters in force
+ * this month with its dates, plan and disk quota (SPEC section 11).
+ */
+static json_t *
+parts_json(const struct ve_month *m)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < m->in.nv; i++) {
+		const struct mpart *pt = &m->parts[m->piece[i].part];
+		size_t j = i;
+		if (i > 0 && m->piece[i].part == m->piece[i - 1].part)
+			continue;
+		while (j + 1 < m->in.nv && m->piece[j + 1].part == m->piece[i].part)
+			j++;
+		json_array_append_new(a, json_pack("{s:o, s:o, s:s, s:I}", "from",
+		    db_bill_json_iso(piece_from(m, i)), "to", db_bill_json_iso(m->piece[j].to),
+		    "plan", pt->plan, "disk_quota_mb", (json_int_t)pt->quota_mb));
+	}
+	return a;
+}
+
 json_t *
 db_charges_json(struct db *db, const char *ve, int y, int mo, long long now,
     int explain, int *rcp, char *err, size_t errlen)
@@ -452,9 +640,16 @@ db_charges_json(struct db *db, const char *ve, int y, int mo, long long now,
 	rc = BILLING_EDB;
 	for (size_t i = 0; i < m.nlines; i++) {
 		const struct rate_line *l = &m.lines[i];
-		json_array_append_new(lines, db_bill_line_json(rate_kind_name(l->kind),
+		json_t *lj = db_bill_line_json(rate_kind_name(l->kind),
 		    rate_res_name(l->res), l->qty_micro, rate_res_unit(l->res),
-		    l->unit_price_minor, l->amount_minor));
+		    l->unit_price_minor, l->amount_minor);
+		/* A month split by a service change: each line says which part it is of. */
+		if (lj != NULL && month_nparts(&m) > 1) {
+			json_object_set_new(lj, "from", db_bill_json_iso(piece_from(&m, l->ver)));
+			json_object_set_new(lj, "to", db_bill_json_iso(m.piece[l->ver].to));
+			json_object_set_new(lj, "plan", json_string(m.parts[m.piece[l->ver].part].plan));
+		}
+		json_array_append_new(lines, lj);
 	}
 	if (rate_totals(m.lines, m.nlines, 0, &sub, &tax, &total) != RATE_OK)
 		goto overflow;
@@ -485,8 +680,10 @@ db_charges_json(struct db *db, const char *ve, int y, int mo, long long now,
 	    m.currency, "lines", lines, "subtotal_minor", (json_int_t)sub, "tax_minor",
 	    (json_int_t)tax, "total_minor", (json_int_t)total);
 	lines = NULL;
-	if (out != NULL)
+	if (out != NULL) {
 		json_object_set_new(out, "availability", sla_json(&m));
+		json_object_set_new(out, "parts", parts_json(&m));
+	}
 	if (out != NULL && explain)
 		json_object_set_new(out, "explain", explain_json(&m));
 	rc = out != NULL ? BILLING_OK : BILLING_ENOMEM;
@@ -519,6 +716,35 @@ db_charges_ve_month_lines(struct db *db, const char *ve, int y, int mo, long lon
 		*lines = m.lines;
 		*n = m.nlines;
 		m.lines = NULL;
+	}
+	ve_month_free(&m);
+	return rc;
+}
+
+int
+db_charges_ve_month_vlines(struct db *db, const char *ve, int y, int mo, long long now,
+    struct rate_line **lines, size_t *n, struct db_line_part **vids, char *err, size_t errlen)
+{
+	struct ve_month m;
+	int rc;
+
+	*lines = NULL;
+	*vids = NULL;
+	*n = 0;
+	if ((rc = ve_month_rate(db, ve, y, mo, now, &m, err, errlen)) == BILLING_OK) {
+		if ((*vids = calloc(m.nlines + 1, sizeof(**vids))) == NULL)
+			rc = BILLING_ENOMEM;
+		else {
+			int cut = month_nparts(&m) > 1;
+			for (size_t i = 0; i < m.nlines; i++) {
+				(*vids)[i].version_id = m.v[m.lines[i].ver].id;
+				(*vids)[i].from = cut ? piece_from(&m, m.lines[i].ver) : 0;
+				(*vids)[i].to = cut ? m.piece[m.lines[i].ver].to : 0;
+			}
+			*lines = m.lines;
+			*n = m.nlines;
+			m.lines = NULL;
+		}
 	}
 	ve_month_free(&m);
 	return rc;

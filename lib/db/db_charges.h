@@ -36,4 +36,19 @@ json_t	*db_charges_json(struct db *, const char *ve_id, int year, int month,
 int	db_charges_ve_month_lines(struct db *, const char *ve_id, int year, int month,
 	    long long now, struct rate_line **lines, size_t *n, char *err, size_t errlen);
 
+/* What a line of a month cut by service changes carries besides itself. */
+struct db_line_part {
+	long long	 version_id;	/* the price version it was rated with */
+	long long	 from, to;	/* its part of the month; both 0 when the month is not cut */
+};
+
+/*
+ * The same, with (*parts)[k] for line k (malloc'd, the caller frees both):
+ * the invoice run rates a VE whose order changed since the month began
+ * this way (the month cut at each change).
+ */
+int	db_charges_ve_month_vlines(struct db *, const char *ve_id, int year, int month,
+	    long long now, struct rate_line **lines, size_t *n, struct db_line_part **parts,
+	    char *err, size_t errlen);
+
 #endif

@@ -51,8 +51,8 @@ static const char *const sql[S__MAX] = {
 	    "(SELECT invoice_id FROM invoice_lines WHERE ve_id = ?) ORDER BY i.period DESC, i.id DESC",
 	[S_INVOICE_GET] = "SELECT " INVOICE_COLS " FROM invoices i WHERE i.number = ?",
 	[S_INVOICE_LINES] =
-	    "SELECT ve_id, kind, resource, quantity_micro, unit, unit_price_minor, amount_minor "
-	    "FROM invoice_lines WHERE invoice_id = ? ORDER BY seq",
+	    "SELECT ve_id, kind, resource, quantity_micro, unit, unit_price_minor, amount_minor, "
+	    "part_from, part_to FROM invoice_lines WHERE invoice_id = ? ORDER BY seq",
 	[S_INVOICE_CNS] =
 	    "SELECT id, number, reason, subtotal_minor, tax_minor, total_minor, issued_at "
 	    "FROM credit_notes WHERE invoice_id = ? ORDER BY id",
@@ -237,7 +237,7 @@ invoice_details(struct db *db, const struct inv *x, json_t *out)
 {
 	struct db_cur c;
 	char ve[9], kind[10], res[16], unit[16], number[25], reason[256], desc[256];
-	long long qty, price, amount, id, sub, tax, total, at;
+	long long qty, price, amount, id, sub, tax, total, at, pf = 0, pt = 0;
 	json_t *lines = json_array(), *cns = json_array(), *pays = json_array();
 	struct dbv p[] = { DBV_INT(x->id) };
 	int rc;
@@ -247,12 +247,17 @@ invoice_details(struct db *db, const struct inv *x, json_t *out)
 	json_object_set_new(out, "payments", pays);
 	{
 		struct dbo o[] = { DBO_STR(ve), DBO_STR(kind), DBO_STR(res), DBO_INT(&qty),
-		    DBO_STR(unit), DBO_INT(&price), DBO_INT(&amount) };
+		    DBO_STR(unit), DBO_INT(&price), DBO_INT(&amount), DBO_INT(&pf), DBO_INT(&pt) };
 		if (db_query(db, &c, sql[S_INVOICE_LINES], p, 1, o, nitems(o)) != DB_OK)
 			return -1;
 		while ((rc = db_next(&c)) == 1) {
 			json_t *l = db_bill_line_json(kind, res, qty, unit, price, amount);
 			json_object_set_new(l, "ve_id", json_string(ve));
+			/* A month cut by a service change: the line's part (0018). */
+			if (pt > 0) {
+				json_object_set_new(l, "from", db_bill_json_iso(pf));
+				json_object_set_new(l, "to", db_bill_json_iso(pt));
+			}
 			json_array_append_new(lines, l);
 		}
 		db_cur_close(&c);

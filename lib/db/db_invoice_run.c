@@ -22,6 +22,7 @@
 
 #include "db.h"
 #include "db_bill.h"
+#include "db_charges.h"
 #include "db_docnum.h"
 #include "db_invoice_run.h"
 #include "db_periods.h"
@@ -42,6 +43,7 @@ enum stmt {
 	S_INVOICE_EXISTS,
 	S_INVOICE_INSERT,
 	S_LINE_INSERT,
+	S_CHANGED,
 	S__MAX
 };
 
@@ -79,7 +81,12 @@ static const char *const sql[S__MAX] = {
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_LINE_INSERT] =
 	    "INSERT INTO invoice_lines (invoice_id, seq, ve_id, kind, resource, plan_version_id, "
-	    "quantity_micro, unit, unit_price_minor, amount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "quantity_micro, unit, unit_price_minor, amount_minor, part_from, part_to) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	/* VEs whose order changed since the month began (0018_changes.sql). */
+	[S_CHANGED] =
+	    "SELECT DISTINCT v.id FROM order_history h JOIN ves v ON v.order_id = h.order_id "
+	    "WHERE h.valid_from > ? AND h.actor <> 'signup' ORDER BY v.id",
 };
 
 
@@ -110,11 +117,13 @@ struct bve {
 	size_t		 ev_off, ev_n;
 	size_t		 u_off;
 	size_t		 line_off, nlines;
+	int		 hist;		/* rated by db_charges (its order changed): own lines */
+	size_t		 own_off;	/* into run.own, run.own_vid */
 };
 
 /* An invoice_lines row for the array-bound INSERT. */
 struct bline {
-	long long	 invoice_id, seq, version_id, qty, price, amount;
+	long long	 invoice_id, seq, version_id, qty, price, amount, part_from, part_to;
 	char		 ve[9], kind[10], res[16], unit[12];	/* res: "availability" */
 	char		 ind_ve, ind_kind, ind_res, ind_unit;
 };
@@ -137,6 +146,9 @@ struct run {
 	struct sla_terms	*sla;		/* per vr entry */
 	struct sla_veavail	*avail;		/* measured, by VE id */
 	size_t			 navail;
+	struct rate_line	*own;		/* lines of the VEs with hist set */
+	struct db_line_part	*own_vid;	/* their price version ids and parts */
+	size_t			 nown, cown;
 };
 
 static void
@@ -152,6 +164,8 @@ run_free(struct run *r)
 	free(r->vtmp);
 	free(r->lines);
 	free(r->bl);
+	free(r->own);
+	free(r->own_vid);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -382,13 +396,71 @@ run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err
 	return rc;
 }
 
+/*
+ * VEs whose order changed since the month began (a plan or a quota
+ * different in parts of it, or from today's row): rated one by one the way
+ * their charges are, the month cut at each change (db_charges.h).
+ */
+static int
+run_load_changed(struct db *db, struct run *r, int y, int mo, int64_t from, int64_t to,
+    char *err, size_t errlen)
+{
+	struct db_cur c;
+	char id[9], (*ids)[9] = NULL;
+	size_t n = 0, cap = 0;
+	int rc, brc = BILLING_OK;
+	struct dbv p[] = { DBV_INT(from) };
+	struct dbo o[] = { DBO_STR(id) };
+
+	if (db_query(db, &c, sql[S_CHANGED], p, 1, o, 1) != DB_OK)
+		return BILLING_EDB;
+	while ((rc = db_next(&c)) == 1) {
+		if (find_ve(r, id) < 0)
+			continue;
+		if (vep_grow((void **)&ids, &cap, n + 1, sizeof(*ids), 64) == -1) {
+			brc = BILLING_ENOMEM;
+			break;
+		}
+		memcpy(ids[n++], id, sizeof(id));
+	}
+	db_cur_close(&c);
+	if (brc == BILLING_OK && rc < 0)
+		brc = BILLING_EDB;
+	for (size_t i = 0; brc == BILLING_OK && i < n; i++) {
+		struct bve *b = &r->ve[find_ve(r, ids[i])];
+		struct rate_line *l = NULL;
+		struct db_line_part *vid = NULL;
+		size_t nl = 0, c1 = r->cown, c2 = r->cown;
+
+		if ((brc = db_charges_ve_month_vlines(db, b->id, y, mo, to, &l, &nl, &vid, err,
+		    errlen)) != BILLING_OK)
+			break;
+		if (vep_grow((void **)&r->own, &c1, r->nown + nl + 1, sizeof(*r->own), 64) == -1 ||
+		    vep_grow((void **)&r->own_vid, &c2, r->nown + nl + 1, sizeof(*r->own_vid), 64) == -1)
+			brc = BILLING_ENOMEM;
+		else {
+			r->cown = c1 < c2 ? c1 : c2;
+			memcpy(r->own + r->nown, l, nl * sizeof(*l));
+			memcpy(r->own_vid + r->nown, vid, nl * sizeof(*vid));
+			b->hist = 1;
+			b->own_off = r->nown;
+			b->nlines = nl;
+			r->nown += nl;
+		}
+		free(l);
+		free(vid);
+	}
+	free(ids);
+	return brc;
+}
+
 static int
 run_rate(struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
 {
 	size_t cap = 0, maxnv = 0;
 
 	for (size_t i = 0; i < r->nve; i++) {
-		cap += r->ve[i].nv * RATE_LINES_PER_VERSION + 1;
+		cap += r->ve[i].nv * RATE_LINES_PER_VERSION + 1 + (r->ve[i].hist ? r->ve[i].nlines : 0);
 		if (r->ve[i].nv > maxnv)
 			maxnv = r->ve[i].nv;
 	}
@@ -408,6 +480,13 @@ run_rate(struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
 		};
 		size_t n = 0;
 		int rc;
+		if (b->hist) {
+			/* Rated by run_load_changed; its lines join the others in order. */
+			memcpy(r->lines + r->nlines, r->own + b->own_off, b->nlines * sizeof(*r->lines));
+			b->line_off = r->nlines;
+			r->nlines += b->nlines;
+			continue;
+		}
 		for (size_t k = 0; k < b->nv; k++)
 			r->vtmp[k] = r->vr[b->vlo + k].v;
 		b->line_off = r->nlines;
@@ -433,6 +512,7 @@ bulk_lines(struct db *db, struct bline *rows, size_t n)
 		DB_BULK_STR(bline, res, ind_res), DB_BULK_INT(bline, version_id),
 		DB_BULK_INT(bline, qty), DB_BULK_STR(bline, unit, ind_unit),
 		DB_BULK_INT(bline, price), DB_BULK_INT(bline, amount),
+		DB_BULK_INT(bline, part_from), DB_BULK_INT(bline, part_to),
 	};
 
 	return db_exec_bulk(db, sql[S_LINE_INSERT], rows, sizeof(*rows), n, c, nitems(c), NULL);
@@ -517,7 +597,12 @@ run_write_chunk(struct db *db, void *arg)
 				snprintf(bl->kind, sizeof(bl->kind), "%s", rate_kind_name(l->kind));
 				snprintf(bl->res, sizeof(bl->res), "%s", rate_res_name(l->res));
 				snprintf(bl->unit, sizeof(bl->unit), "%s", rate_res_unit(l->res));
-				bl->version_id = r->vr[b->vlo + l->ver].v.id;
+				bl->version_id = b->hist ? r->own_vid[b->own_off + k].version_id :
+				    r->vr[b->vlo + l->ver].v.id;
+				if (b->hist) {
+					bl->part_from = r->own_vid[b->own_off + k].from;
+					bl->part_to = r->own_vid[b->own_off + k].to;
+				}
 				bl->qty = l->qty_micro;
 				bl->price = l->unit_price_minor;
 				bl->amount = l->amount_minor;
@@ -656,6 +741,8 @@ db_invoice_run_opt(struct db *db, int y, int mo, long long now, int due_days,
 		rc = BILLING_EDB;
 		goto out;
 	}
+	if ((rc = run_load_changed(db, &r, y, mo, from, to, err, errlen)) != BILLING_OK)
+		goto out;
 	t[2] = mono();
 	if ((rc = run_rate(&r, from, to, err, errlen)) != BILLING_OK)
 		goto out;

@@ -8,6 +8,7 @@ lib_libvep_a_SOURCES += \
 	lib/db/catalog.c lib/db/catalog.h \
 	lib/db/db_node.c lib/db/db_node.h \
 	lib/db/db_ve.c lib/db/db_ve.h \
+	lib/db/db_change.c lib/db/db_change.h \
 	lib/db/db_limit.c lib/db/db_limit.h \
 	lib/db/db_usage.c lib/db/db_usage.h \
 	lib/db/db_history.c lib/db/db_history.h \

@@ -3,6 +3,8 @@
 lib_libvep_a_SOURCES += \
 	lib/domain/money.c lib/domain/money.h \
 	lib/domain/rating.c lib/domain/rating.h \
+	lib/domain/rating_parts.c lib/domain/rating_parts.h \
+	lib/domain/change.c lib/domain/change.h \
 	lib/domain/adjust.c lib/domain/adjust.h \
 	lib/domain/sla.c lib/domain/sla.h \
 	lib/domain/order.c lib/domain/order.h \

@@ -174,14 +174,16 @@ disk(const struct rate_input *in, size_t i, int64_t act, struct rate_line *out,
 {
 	const struct rate_version *v = &in->v[i];
 	const int64_t d = 1000 * (in->to - in->from);	/* bytes x s per micro GB-month */
-	int64_t quota, incb, within, q;
+	int64_t quota, incb, within, q, qmb = in->quota_mb != NULL ? in->quota_mb[i] : in->disk_quota_mb;
 	int rc;
 
 	if (v->inc[RR_DISK] == 0 && v->price[RR_DISK] == 0)
 		return RATE_OK;
-	if (in->disk_quota_mb > INT64_MAX / 1000000 || v->inc[RR_DISK] > INT64_MAX / 1000000000)
+	if (qmb < 0)
+		return RATE_EINVAL;
+	if (qmb > INT64_MAX / 1000000 || v->inc[RR_DISK] > INT64_MAX / 1000000000)
 		return RATE_EOVERFLOW;
-	quota = in->disk_quota_mb * 1000000;
+	quota = qmb * 1000000;
 	incb = v->inc[RR_DISK] * 1000000000;
 	within = quota < incb ? quota : incb;
 	if (v->inc[RR_DISK] > 0) {

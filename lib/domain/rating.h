@@ -86,6 +86,7 @@ struct rate_input {
 	int64_t			 until;		/* = to for a closed month, now for the current */
 	int64_t			 created_at;
 	int64_t			 disk_quota_mb;
+	const int64_t		*quota_mb;	/* per version (rating_parts.h), or NULL: disk_quota_mb */
 	const struct rate_event	*ev;		/* by at ascending; nothing exists before ev[0] */
 	size_t			 nev;
 	const struct rate_version *v;		/* by valid_from ascending, nv >= 1 */

@@ -307,7 +307,7 @@ req_parse(struct req *r, char *const *envp, const char *body, size_t bodylen,
 		m = "GET";
 	r->method = strcmp(m, "GET") == 0 ? M_GET : strcmp(m, "POST") == 0 ? M_POST :
 	    strcmp(m, "DELETE") == 0 ? M_DELETE : strcmp(m, "HEAD") == 0 ? M_HEAD :
-	    strcmp(m, "PUT") == 0 ? M_PUT : M_OTHER;
+	    strcmp(m, "PUT") == 0 ? M_PUT : strcmp(m, "PATCH") == 0 ? M_PATCH : M_OTHER;
 	/* DOCUMENT_URI is the decoded-by-nginx path without the query; prefer REQUEST_URI's path part. */
 	uri = env_get(envp, "REQUEST_URI");
 	if (uri == NULL)

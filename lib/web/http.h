@@ -13,7 +13,7 @@
 #include "kv.h"
 #include "util.h"
 
-enum http_method { M_GET = 1, M_POST = 2, M_DELETE = 4, M_HEAD = 8, M_PUT = 16, M_OTHER = 32 };
+enum http_method { M_GET = 1, M_POST = 2, M_DELETE = 4, M_HEAD = 8, M_PUT = 16, M_OTHER = 32, M_PATCH = 64 };
 
 /*
  * Parse application/x-www-form-urlencoded (also query strings): '&'

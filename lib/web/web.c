@@ -395,6 +395,7 @@ web_dispatch(struct web *w, const struct page *pages, size_t np, struct req *q, 
 		if (allowed & M_GET) buf_puts(&a, "GET, HEAD, ");
 		if (allowed & M_POST) buf_puts(&a, "POST, ");
 		if (allowed & M_DELETE) buf_puts(&a, "DELETE, ");
+		if (allowed & M_PATCH) buf_puts(&a, "PATCH, ");
 		if (a.len >= 2)
 			a.data[a.len - 2] = '\0';
 		resp_header(r, "Allow", buf_cstr(&a));
@@ -509,6 +510,7 @@ print_pages(const struct web_app *app)
 	};
 	static const struct { unsigned m; const char *name; } ml[] = {
 		{ M_GET, "GET" }, { M_POST, "POST" }, { M_DELETE, "DELETE" }, { M_PUT, "PUT" },
+		{ M_PATCH, "PATCH" },
 	};
 
 	for (size_t i = 0; i < app->npages; i++)

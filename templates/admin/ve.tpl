@@ -9,7 +9,7 @@
 <dt>State</dt><dd>{{STATE}}</dd>
 <dt>Reason</dt><dd>{{REASON}}</dd>
 <dt>Account</dt><dd>{{EMAIL}} <span class="muted">(#{{ACCOUNT}}, tax {{TAX}})</span></dd>
-<dt>Plan</dt><dd>{{PLAN}} <span class="muted">({{PLAN_CODE}})</span></dd>
+<dt>Plan</dt><dd>{{PLAN}} <span class="muted">({{PLAN_CODE}})</span> <a href="/admin/ves/{{VE_ID}}/change" id="change-link">Change the service</a></dd>
 <dt>Operating system</dt><dd>{{TEMPLATE}}</dd>
 <dt>Node</dt><dd>{{NODE}}</dd>
 <dt>Created</dt><dd>{{CREATED}}</dd>

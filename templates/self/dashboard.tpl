@@ -3,7 +3,7 @@
 <section class="hero dash-head">
 <div>
 <h1>VE <span class="mono" id="ve-id">{{VE_ID}}</span> <span class="badge{{#STATE_BAD}} badge-bad{{/STATE_BAD}}">{{STATE}}</span></h1>
-<p class="muted">{{PLAN}} · {{TEMPLATE}} · created {{CREATED}} · data erased after {{EXPIRES}}</p>
+<p class="muted">{{PLAN}} · {{TEMPLATE}} · created {{CREATED}} · data erased after {{EXPIRES}} · <a href="/self/change" id="change-link">Change the service</a></p>
 </div>
 <form method="post" action="/self/logout" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">

@@ -70,7 +70,8 @@ tests_unit_test_backup_LDADD = $(UNIT_LIBS)
 # lib/domain: the order field table and its validation, the SVG charts,
 # money, rating, late-usage adjustment, SLA.
 UNIT_TESTS += tests/unit/test_order tests/unit/test_order_svg \
-	tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop \
+	tests/unit/test_money tests/unit/test_rating tests/unit/test_rating_prop tests/unit/test_rating_parts \
+	tests/unit/test_change \
 	tests/unit/test_sla tests/unit/test_adjust
 tests_unit_test_order_SOURCES = tests/unit/test_order.c
 tests_unit_test_order_CFLAGS = $(UNIT_CFLAGS)
@@ -89,6 +90,12 @@ tests_unit_test_money_LDADD = $(UNIT_LIBS)
 tests_unit_test_rating_SOURCES = tests/unit/test_rating.c
 tests_unit_test_rating_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rating_LDADD = $(UNIT_LIBS)
+tests_unit_test_rating_parts_SOURCES = tests/unit/test_rating_parts.c
+tests_unit_test_rating_parts_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rating_parts_LDADD = $(UNIT_LIBS)
+tests_unit_test_change_SOURCES = tests/unit/test_change.c
+tests_unit_test_change_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_change_LDADD = $(UNIT_LIBS)
 tests_unit_test_rating_prop_SOURCES = tests/unit/test_rating_prop.c
 tests_unit_test_rating_prop_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rating_prop_LDADD = $(UNIT_LIBS)
@@ -130,7 +137,7 @@ AGENT_TEST_CFLAGS = $(AM_CFLAGS) -I$(srcdir) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
 	$(MARIADB_CFLAGS) $(JANSSON_CFLAGS) -DAGENT_TEST_DATA='"$(abs_top_srcdir)/tests/unit/data"'
 AGENT_TEST_LIBS = $(AGENT_LIBS) $(CHECK_LIBS)
 UNIT_TESTS += tests/unit/test_agent_http tests/unit/test_agent_expo \
-	tests/unit/test_agent_cgroup tests/unit/test_agent_net \
+	tests/unit/test_agent_cgroup tests/unit/test_agent_net tests/unit/test_agent_apply tests/unit/test_velxc_disk \
 	tests/unit/test_agent_sim tests/unit/test_agent_sync
 tests_unit_test_agent_http_SOURCES = tests/unit/test_agent_http.c
 tests_unit_test_agent_http_CFLAGS = $(AGENT_TEST_CFLAGS)
@@ -141,6 +148,12 @@ tests_unit_test_agent_expo_LDADD = $(AGENT_TEST_LIBS)
 tests_unit_test_agent_cgroup_SOURCES = tests/unit/test_agent_cgroup.c
 tests_unit_test_agent_cgroup_CFLAGS = $(AGENT_TEST_CFLAGS)
 tests_unit_test_agent_cgroup_LDADD = $(AGENT_TEST_LIBS)
+tests_unit_test_velxc_disk_SOURCES = tests/unit/test_velxc_disk.c agent/velxc_disk.c
+tests_unit_test_velxc_disk_CFLAGS = $(AGENT_TEST_CFLAGS)
+tests_unit_test_velxc_disk_LDADD = $(AGENT_TEST_LIBS)
+tests_unit_test_agent_apply_SOURCES = tests/unit/test_agent_apply.c
+tests_unit_test_agent_apply_CFLAGS = $(AGENT_TEST_CFLAGS)
+tests_unit_test_agent_apply_LDADD = $(AGENT_TEST_LIBS)
 tests_unit_test_agent_net_SOURCES = tests/unit/test_agent_net.c
 tests_unit_test_agent_net_CFLAGS = $(AGENT_TEST_CFLAGS)
 tests_unit_test_agent_net_LDADD = $(AGENT_TEST_LIBS)
