@@ -604,10 +604,8 @@ ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap
 	 */
 	if ((slot = auth_slot_enter(c)) == AUTH_SLOT_BUSY)
 		return VC_BUSY;
-	rc = auth_hash(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash));
-	/* The node's crypt(3) hash, in the same slot (yescrypt is memory-hard too). */
-	if (rc == 0)
-		rc = auth_crypt(o->s[OF_ROOT_PASSWORD], rootcrypt);
+	/* And the node's crypt(3) hash, in the same slot (yescrypt is memory-hard too), at the same time. */
+	rc = auth_hash_both(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash), rootcrypt);
 	auth_slot_release(slot);
 	if (rc == -1) {
 		log_warnx("%s: cannot hash the password", __func__);

@@ -26,6 +26,8 @@ struct web {
 	int			 api;		/* JSON errors instead of pages */
 	/* Signs pre-session form tokens; made before the workers fork, so all share it. */
 	unsigned char		 form_key[AUTH_FORM_KEY_LEN];
+	/* Verified owner passwords for seconds (credcache.h); made before the workers fork, shared. */
+	struct credcache	*creds;
 	void			*app;		/* the program's own state */
 	const struct web_login	*login;		/* the program's sessions; NULL: none */
 	struct session		 session;	/* this request's, when its page needs one */
