@@ -40,9 +40,7 @@ enum stmt {
 	S_AUDIT,
 	S_VE_GET,
 	S_VE_IPS,
-	S_TOTALS,
-	S_RAW_CPU,
-	S_MINUTE_CPU,
+	S_USAGE,
 	S_SERIES_MINUTE,
 	S_SERIES_HOUR,
 	S_SERIES_DAY,
@@ -87,6 +85,9 @@ static const enum order_key int_cols[] = {
 #define SERIES(table) \
 	"SELECT t, cpu_user_us + cpu_sys_us, net_in_bytes, net_out_bytes, vmem_sum_bytes, " \
 	"disk_sum_bytes, samples, last_t FROM " table " WHERE ve_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?"
+
+/* The end of the CPU window of S_USAGE: the latest sample, or now when it is old. */
+#define USAGE_END "IF(p.pnow - s.last_t <= 120, s.last_t, p.pnow)"
 
 static const char *const sql[S__MAX] = {
 	[S_PLANS] = "SELECT p.id, p.code, p.name, p.currency, p.max_disk_quota_mb, p.max_ip_count, "
@@ -134,13 +135,28 @@ static const char *const sql[S__MAX] = {
 	[S_VE_IPS] = "SELECT a.address, p.netmask, COALESCE(a.dns_name, ''), p.gateway, p.dns1, "
 	    "COALESCE(p.dns2, '') FROM ip_addresses a JOIN ip_pools p ON p.id = a.pool_id "
 	    "WHERE a.ve_id = ? ORDER BY a.seq",
-	[S_TOTALS] = "SELECT s.cpu_user_us, s.cpu_sys_us, s.net_in_bytes, s.net_out_bytes, "
-	    "s.vmem_last_bytes, s.disk_last_bytes, s.last_t, COALESCE(n.bogomips_per_cpu, 0) "
-	    "FROM ve_totals s LEFT JOIN ves v ON v.id = s.ve_id LEFT JOIN nodes n ON n.id = v.node_id "
-	    "WHERE s.ve_id = ?",
-	[S_RAW_CPU] = "SELECT COUNT(*), COALESCE(SUM(cpu_user_us + cpu_sys_us), 0) FROM usage_raw "
-	    "WHERE ve_id = ? AND t > ? AND t <= ?",
-	[S_MINUTE_CPU] = "SELECT cpu_user_us + cpu_sys_us FROM usage_minute WHERE ve_id = ? AND t = ?",
+	/*
+	 * A VE's usage in one round trip (issue 19: the dashboard's reads): the
+	 * totals, CPU of the 60 s before the latest sample (E; or before now
+	 * when samples stopped more than 120 s ago) from the raw seconds, or
+	 * when none are kept the last complete minute before E, and the
+	 * traffic of the days from <= t < to as db_policy_caps_check sums it.
+	 * COALESCE stops at the first value that is not NULL, so the minute is
+	 * read only when no raw second is.
+	 */
+	[S_USAGE] = "SELECT s.cpu_user_us, s.cpu_sys_us, s.net_in_bytes, s.net_out_bytes, "
+	    "s.vmem_last_bytes, s.disk_last_bytes, s.last_t, COALESCE(n.bogomips_per_cpu, 0), "
+	    "CAST(COALESCE((SELECT SUM(r.cpu_user_us + r.cpu_sys_us) FROM usage_raw r "
+	    "WHERE r.ve_id = s.ve_id AND r.t > " USAGE_END " - 60 AND r.t <= " USAGE_END "), "
+	    "(SELECT m.cpu_user_us + m.cpu_sys_us FROM usage_minute m WHERE m.ve_id = s.ve_id "
+	    "AND m.t = " USAGE_END " - MOD(" USAGE_END ", 60) - 60), 0) AS SIGNED), "
+	    "(SELECT CAST(COALESCE(SUM(d.net_in_bytes), 0) AS SIGNED) FROM usage_day d "
+	    "WHERE d.ve_id = s.ve_id AND d.t >= p.mfrom AND d.t < p.mto), "
+	    "(SELECT CAST(COALESCE(SUM(d.net_out_bytes), 0) AS SIGNED) FROM usage_day d "
+	    "WHERE d.ve_id = s.ve_id AND d.t >= p.mfrom AND d.t < p.mto) "
+	    "FROM (SELECT CAST(? AS SIGNED) AS pnow, CAST(? AS SIGNED) AS mfrom, CAST(? AS SIGNED) AS mto) p "
+	    "JOIN ve_totals s ON s.ve_id = ? "
+	    "LEFT JOIN ves v ON v.id = s.ve_id LEFT JOIN nodes n ON n.id = v.node_id",
 	[S_SERIES_MINUTE] = SERIES("usage_minute"),
 	[S_SERIES_HOUR] = SERIES("usage_hour"),
 	[S_SERIES_DAY] = SERIES("usage_day"),
@@ -733,45 +749,41 @@ fail:
 }
 
 int
-db_ve_usage(struct db *db, const char *ve_id, long long now, struct ve_usage *u)
+db_ve_usage_month(struct db *db, const char *ve_id, long long now, long long from, long long to,
+    struct ve_usage *u, long long *in, long long *out)
 {
-	long long bogo = 0, n = 0, us = 0, end;
+	long long bogo = 0, us = 0, min = 0, mout = 0;
 	int rc;
 
 	memset(u, 0, sizeof(*u));
-	struct dbv p[] = { DBV_STR(ve_id) };
+	struct dbv p[] = { DBV_INT(now), DBV_INT(from), DBV_INT(to), DBV_STR(ve_id) };
 	struct dbo o[] = { DBO_INT(&u->cpu_user_us), DBO_INT(&u->cpu_sys_us), DBO_INT(&u->net_in_bytes),
 	    DBO_INT(&u->net_out_bytes), DBO_INT(&u->vmem_bytes), DBO_INT(&u->disk_bytes),
-	    DBO_INT(&u->as_of), DBO_INT(&bogo) };
-	if ((rc = db_one(db, sql[S_TOTALS], p, nitems(p), o, nitems(o))) < 0)
+	    DBO_INT(&u->as_of), DBO_INT(&bogo), DBO_INT(&us), DBO_INT(&min), DBO_INT(&mout) };
+	if (in != NULL)
+		*in = 0;
+	if (out != NULL)
+		*out = 0;
+	if ((rc = db_one(db, sql[S_USAGE], p, nitems(p), o, nitems(o))) < 0)
 		return rc;
 	if (rc == 0) {
 		memset(u, 0, sizeof(*u));
 		return DB_OK;
 	}
 	u->recorded = 1;
-	/*
-	 * The 60 s before the latest sample (billingd writes in batches, so
-	 * "now" may be a few seconds ahead of the data); a VE whose samples
-	 * stopped long ago is idle now.
-	 */
-	end = now - u->as_of <= 120 ? u->as_of : now;
-	struct dbv pr[] = { DBV_STR(ve_id), DBV_INT(end - 60), DBV_INT(end) };
-	struct dbo orr[] = { DBO_INT(&n), DBO_INT(&us) };
-	if ((rc = db_one(db, sql[S_RAW_CPU], pr, nitems(pr), orr, nitems(orr))) < 0)
-		return rc;
-	if (n == 0) {
-		/* No raw seconds kept: the last complete minute. */
-		struct dbv pm[] = { DBV_STR(ve_id), DBV_INT(end - end % 60 - 60) };
-		struct dbo om[] = { DBO_INT(&us) };
-		us = 0;
-		if ((rc = db_one(db, sql[S_MINUTE_CPU], pm, nitems(pm), om, nitems(om))) < 0)
-			return rc;
-		if (rc == 0)
-			us = 0;
-	}
 	u->cpu_bogomips = us * bogo / 60000000LL;
+	if (in != NULL)
+		*in = min;
+	if (out != NULL)
+		*out = mout;
 	return DB_OK;
+}
+
+int
+db_ve_usage(struct db *db, const char *ve_id, long long now, struct ve_usage *u)
+{
+	/* An empty range of days: no traffic is summed. */
+	return db_ve_usage_month(db, ve_id, now, 0, 0, u, NULL, NULL);
 }
 
 int

@@ -137,6 +137,13 @@ void	ve_info_free(struct ve_info *);
  * billingd has written nothing for the VE.  0 or db_rc.
  */
 int	db_ve_usage(struct db *, const char *ve_id, long long now, struct ve_usage *);
+/*
+ * db_ve_usage and the VE's traffic in the days from <= t < to (usage_day,
+ * summed as the traffic cap check sums it; 0 when nothing is recorded)
+ * into *in and *out (may be NULL), in one statement.  0 or db_rc.
+ */
+int	db_ve_usage_month(struct db *, const char *ve_id, long long now, long long from, long long to,
+	    struct ve_usage *, long long *in, long long *out);
 
 /*
  * Rollup buckets of ve_id with from <= t < to: minutes for VR_HOUR, hours

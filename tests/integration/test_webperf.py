@@ -6,13 +6,19 @@
   by holding every hash slot: an unremembered one is then 503), a changed
   password (self screen, reset, or the stored hash replaced) is refused at
   the very next request, and a wrong password is never remembered.
+- The dashboard reads usage, current CPU and this month's traffic in one
+  statement (db_ve_usage_month): its figures agree with the API's usage
+  and charges and with the sums of the rollups, for a VE whose usage the
+  test wrote itself (on a disabled node, so billingd leaves it alone).
 """
+import calendar
 import fcntl
 import os
 import re
+import time
 import unittest
 
-from screens_util import Client, basic, create_ve, q, release, sql
+from screens_util import Client, basic, create_ve, q, release, sql, uniq, wait_billingd_lets_go
 
 CONF = os.environ.get("VEP_CONF", "")
 
@@ -121,6 +127,98 @@ class RememberedBasic(unittest.TestCase):
         self.assertEqual(self.status(ve, pw), 401)
         sql(f"DELETE FROM login_failures WHERE subject = {q(ve)}")
         self.assertEqual(self.status(ve, opw), 200)
+
+
+def fmt_bytes(b):
+    """lib/web/fmt.c's fmt_bytes."""
+    units = ["bytes", "kB", "MB", "GB", "TB", "PB"]
+    v, i = float(b), 0
+    while v >= 1000 and i + 1 < len(units):
+        v /= 1000
+        i += 1
+    if i == 0:
+        return "%d bytes" % b
+    return ("%.0f %s" if v >= 100 else "%.1f %s" if v >= 10 else "%.2f %s") % (v, units[i])
+
+
+class DashboardAgreesWithApi(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.ve, cls.pw, _ = create_ve()
+        cls.node = uniq("it-webperf-")
+        sql(f"INSERT INTO nodes (name, url, token_hash, enabled, bogomips_per_cpu, created_at) VALUES "
+            f"({q(cls.node)}, 'http://127.0.0.1:9/metrics', REPEAT('0', 64), 0, 4000, UNIX_TIMESTAMP())")
+        sql(f"UPDATE ves SET node_id = (SELECT id FROM nodes WHERE name = {q(cls.node)}) WHERE id = {q(cls.ve)}")
+        wait_billingd_lets_go()
+
+    @classmethod
+    def tearDownClass(cls):
+        ve = q(cls.ve)
+        sql(f"DELETE FROM ve_totals WHERE ve_id = {ve}; DELETE FROM usage_raw WHERE ve_id = {ve}; "
+            f"DELETE FROM usage_minute WHERE ve_id = {ve}; DELETE FROM usage_day WHERE ve_id = {ve}; "
+            f"DELETE FROM usage_hour WHERE ve_id = {ve}")
+        release([cls.ve])
+        sql(f"UPDATE ves SET node_id = NULL WHERE node_id = (SELECT id FROM nodes WHERE name = {q(cls.node)}); "
+            f"DELETE FROM nodes WHERE name = {q(cls.node)}")
+
+    def usage_cells(self, page):
+        """{label: the Used cell's text} of the dashboard's usage table."""
+        return {m.group(1): re.sub(r"<[^>]+>", " ", m.group(2)).split()
+                for m in re.finditer(r'<tr><th scope="row">([^<]+)</th><td>(.*?)</td>', page)}
+
+    def test_figures_agree(self):
+        ve = self.ve
+        q_ve = q(ve)
+        now = int(time.time())
+        last = now - 5
+        tm = time.gmtime(now)
+        month0 = calendar.timegm((tm.tm_year, tm.tm_mon, 1, 0, 0, 0))
+        day = now - now % 86400
+        sql(f"DELETE FROM ve_totals WHERE ve_id = {q_ve}; DELETE FROM usage_raw WHERE ve_id = {q_ve}; "
+            f"DELETE FROM usage_day WHERE ve_id = {q_ve}; DELETE FROM usage_hour WHERE ve_id = {q_ve}")
+        # Totals since creation, this month's days (one of them today), a day of last month.
+        sql(f"INSERT INTO ve_totals (ve_id, cpu_user_us, cpu_sys_us, net_in_bytes, net_out_bytes, "
+            f"vmem_last_bytes, disk_last_bytes, last_t) VALUES ({q_ve}, 9000000, 1000000, 987000000, "
+            f"654000000, 512000000, 250000000, {last})")
+        days = [(day, 123000000, 45600000)]
+        if day - 86400 >= month0:
+            days.append((day - 86400, 7000000, 300000))
+        days.append((month0 - 86400, 555000000, 111000000))     # last month: not this month's
+        sql("INSERT INTO usage_day (ve_id, t, cpu_user_us, cpu_sys_us, net_in_bytes, net_out_bytes, "
+            "vmem_sum_bytes, disk_sum_bytes, samples, vmem_last_bytes, disk_last_bytes, last_t) VALUES " +
+            ", ".join(f"({q_ve}, {t}, 1000000, 0, {i}, {o}, 0, 0, 60, 0, 0, {t + 59})" for t, i, o in days))
+        # 15 CPU-seconds in the last minute on a 4000-bogomips node: 1000 bogomips.
+        sql("INSERT INTO usage_raw (ve_id, t, cpu_user_us, cpu_sys_us) VALUES " +
+            ", ".join(f"({q_ve}, {last - i}, 200000, 50000)" for i in range(60)))
+        month_in = sum(i for t, i, o in days if t >= month0)
+        month_out = sum(o for t, i, o in days if t >= month0)
+
+        api = Client().get(f"/api/v1/ves/{ve}", headers=basic(ve, self.pw)).json()["usage"]
+        period = time.strftime("%Y-%m", tm)
+        charges = Client().get(f"/api/v1/ves/{ve}/charges?period={period}",
+                               headers=basic(ve, self.pw)).json()
+        c = Client()
+        self.assertEqual(c.self_login(ve, self.pw).status, 303)
+        page = c.get("/self").text
+        cells = self.usage_cells(page)
+
+        self.assertEqual(api["cpu_bogomips"], 1000)
+        self.assertEqual(cells["CPU"][:2], [str(api["cpu_bogomips"]), "bogomips"])
+        self.assertEqual(" ".join(cells["Disk"]), fmt_bytes(api["disk_bytes"]))
+        self.assertEqual(" ".join(cells["Virtual memory"]), "%d MB" % api["vmem_mb"])
+        # This month's traffic: the rollups' sums, and what the charges bill (GB, 6 decimals).
+        traffic = [l for l in charges["lines"] if l["resource"] == "traffic"]
+        self.assertEqual(len(traffic), 1)
+        self.assertEqual(traffic[0]["quantity"], "%.6f" % ((month_in + month_out) / 1e9))
+        for label, month, total in (("Traffic in", month_in, api["net_in_bytes"]),
+                                    ("Traffic out", month_out, api["net_out_bytes"]),
+                                    ("Traffic in + out", month_in + month_out, api["net_total_bytes"])):
+            text = " ".join(cells[label])
+            self.assertTrue(text.startswith(fmt_bytes(month) + " this month; "), (label, text))
+            self.assertIn("; %s since the VE was created" % fmt_bytes(total), text)
+        # The charges card shows the API's traffic quantity.
+        self.assertIn('data-resource="traffic"', page)
+        self.assertIn(traffic[0]["quantity"] + " GB", page)
 
 
 if __name__ == "__main__":
