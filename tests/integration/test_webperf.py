@@ -2,102 +2,104 @@
 
 - HTTP Basic on the API remembers a verified owner password for a few
   seconds (lib/web/credcache.c; SECURITY.md "Remembered Basic
-  credentials"): a remembered password is answered without a hash (proved
-  by holding every hash slot: an unremembered one is then 503), a changed
-  password (self screen, reset, or the stored hash replaced) is refused at
-  the very next request, and a wrong password is never remembered.
+  credentials"), tested on a private vep-api with its own hash slot and a
+  fake clock: a remembered password is answered without a hash on every
+  worker (proved by holding the slot: one that needs a hash is then 503)
+  and for 10 s only, a changed password (self screen, or the stored hash
+  replaced) is refused at the very next request, and a wrong password is
+  never remembered.
 - The dashboard reads usage, current CPU and this month's traffic in one
   statement (db_ve_usage_month): its figures agree with the API's usage
   and charges and with the sums of the rollups, for a VE whose usage the
   test wrote itself (on a disabled node, so billingd leaves it alone).
 """
 import calendar
-import fcntl
-import os
 import re
+import shutil
+import tempfile
 import time
 import unittest
 
 from screens_util import Client, basic, create_ve, q, release, sql, uniq, wait_billingd_lets_go
 
-CONF = os.environ.get("VEP_CONF", "")
+from test_security import Private, SlotHolder
 
-
-def conf_value(key, default):
-    try:
-        with open(CONF) as f:
-            for line in f:
-                m = re.match(r"\s*%s\s*=\s*(\S+)" % re.escape(key), line)
-                if m:
-                    return m.group(1)
-    except OSError:
-        pass
-    return default
-
-
-class HashSlotsHeld:
-    """Every hash slot of the instance held, as busy logins would: a Basic
-    check that needs argon2id then answers 503 after [web] hash_wait_ms."""
-
-    def __enter__(self):
-        d = conf_value("lock_dir", "/run/vepanel")
-        n = int(conf_value("max_concurrent_hashes", "4"))
-        self.fds = []
-        st = os.stat(d)
-        for i in range(n):
-            path = os.path.join(d, f"hash.{i}")
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o660)
-            # A slot file the programs cannot open would let them hash unlimited.
-            os.fchown(fd, st.st_uid, st.st_gid)
-            os.fchmod(fd, 0o660)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            self.fds.append(fd)
-        return self
-
-    def __exit__(self, *exc):
-        for fd in self.fds:
-            os.close(fd)
+ADDR = "127.0.21.9"
 
 
 def csrf_of(page):
     return re.search(r'name="csrf" value="([0-9a-f]{64})"', page).group(1)
 
 
+def basic_header(ve, pw):
+    return basic(ve, pw)["Authorization"]
+
+
 class RememberedBasic(unittest.TestCase):
+    """A private vep-api (three workers, its own hash slot, a fake clock):
+    the test holds that one slot to see whether a request needs a hash
+    (503 after hash_wait_ms) or was answered from what is remembered."""
     made = []
 
     @classmethod
+    def setUpClass(cls):
+        cls.lock_dir = tempfile.mkdtemp(prefix="vep-webperf-lock-")
+        cls.api = Private("vep-api", workers=3, web={"lock_dir": cls.lock_dir, "max_concurrent_hashes": 1,
+                                                      "hash_wait_ms": 100})
+
+    @classmethod
     def tearDownClass(cls):
+        cls.api.stop()
+        shutil.rmtree(cls.lock_dir, ignore_errors=True)
+        sql(f"DELETE FROM login_failures WHERE subject IN ({','.join(q(v) for v in cls.made) or q('')})")
         release(cls.made)
 
     def status(self, ve, pw):
-        return Client().get(f"/api/v1/ves/{ve}", headers=basic(ve, pw)).status
+        return self.api.request("GET", f"/api/v1/ves/{ve}", addr=ADDR,
+                                headers={"Authorization": basic_header(ve, pw)}).status
+
+    def held(self):
+        return SlotHolder(self.lock_dir, 1)
 
     def fresh_ve(self):
         ve, pw, _ = create_ve()
         self.made.append(ve)
-        sql(f"DELETE FROM login_failures WHERE subject = {q(ve)}")
         return ve, pw
+
+    def setUp(self):
+        self.api.set_clock(0)
 
     def test_remembered_answers_without_a_hash(self):
         ve, pw = self.fresh_ve()
         other, opw = self.fresh_ve()
         self.assertEqual(self.status(ve, pw), 200)          # verified once: remembered
-        with HashSlotsHeld():
-            # Every worker (the table is shared) answers without a slot.
-            for _ in range(8):
+        h = self.held()
+        try:
+            # Every worker (the table is shared) answers without the slot.
+            for _ in range(9):
                 self.assertEqual(self.status(ve, pw), 200)
             # A wrong password still needs its hash: no slot, 503.
             self.assertEqual(self.status(ve, pw + "x"), 503)
-            # Another VE's password was never verified: no slot, 503.
+            # Another VE's password was never verified here: no slot, 503.
             self.assertEqual(self.status(other, opw), 503)
+            # Remembered for CREDCACHE_TTL_S (10) seconds, not longer (the
+            # real clock may have ticked once since it was remembered).
+            self.api.set_clock(8)
+            self.assertEqual(self.status(ve, pw), 200)
+            self.api.set_clock(10)
+            self.assertEqual(self.status(ve, pw), 503)
+        finally:
+            h.release()
 
     def test_wrong_password_never_remembered(self):
         ve, pw = self.fresh_ve()
         self.assertEqual(self.status(ve, pw + "-wrong"), 401)
-        sql(f"DELETE FROM login_failures WHERE subject = {q(ve)}")
-        with HashSlotsHeld():
+        h = self.held()
+        try:
             self.assertEqual(self.status(ve, pw + "-wrong"), 503)
+        finally:
+            h.release()
+        sql(f"DELETE FROM login_failures WHERE subject = {q(ve)}")
 
     def test_password_change_drops_it(self):
         ve, pw = self.fresh_ve()
@@ -110,7 +112,7 @@ class RememberedBasic(unittest.TestCase):
                                             ("new_password", new), ("confirm", new)])
         self.assertEqual(r.status, 303)
         # At once, on every worker: the old password is wrong, the new one right.
-        for _ in range(8):
+        for _ in range(6):
             self.assertEqual(self.status(ve, pw), 401)
             sql(f"DELETE FROM login_failures WHERE subject = {q(ve)}")
         self.assertEqual(self.status(ve, new), 200)
@@ -122,8 +124,11 @@ class RememberedBasic(unittest.TestCase):
         self.assertEqual(self.status(ve, pw), 200)
         sql(f"UPDATE ves SET password_hash = (SELECT h FROM (SELECT password_hash AS h FROM ves "
             f"WHERE id = {q(other)}) x) WHERE id = {q(ve)}")
-        with HashSlotsHeld():
+        h = self.held()
+        try:
             self.assertEqual(self.status(ve, pw), 503)      # not remembered: a hash is needed
+        finally:
+            h.release()
         self.assertEqual(self.status(ve, pw), 401)
         sql(f"DELETE FROM login_failures WHERE subject = {q(ve)}")
         self.assertEqual(self.status(ve, opw), 200)
