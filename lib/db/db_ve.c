@@ -45,6 +45,7 @@ enum stmt {
 	S_SERIES_HOUR,
 	S_SERIES_DAY,
 	S_HASH,
+	S_SET_CRYPT,
 	S_SET_HASH,
 	S_NODE_NAMED,
 	S_NODE_ID,
@@ -161,6 +162,9 @@ static const char *const sql[S__MAX] = {
 	[S_SERIES_HOUR] = SERIES("usage_hour"),
 	[S_SERIES_DAY] = SERIES("usage_day"),
 	[S_HASH] = "SELECT password_hash FROM ves WHERE id = ? AND state <> 'deleted'",
+	/* Only while none is set: a password changed meanwhile brought its own. */
+	[S_SET_CRYPT] = "UPDATE ves SET root_crypt = ? WHERE id = ? AND COALESCE(root_crypt, '') = '' "
+	    "AND state <> 'deleted'",
 	[S_SET_HASH] = "UPDATE ves SET password_hash = ?, root_crypt = ?, updated_at = ? "
 	    "WHERE id = ? AND state <> 'deleted'",
 	[S_POWER_LOCK] = "SELECT state, power, power_seq FROM ves WHERE id = ? AND state <> 'deleted' "
@@ -586,10 +590,11 @@ ve_limit_retry(int rc, long long retry_after, char *buf, size_t len)
 	return buf;
 }
 
-int
-ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap,
+/* ve_place_from, ve_place_deferred: defer leaves the node's crypt(3) hash for later. */
+static int
+place(struct db *db, const struct conf *c, const struct argon_params *ap,
     const struct order *o, const struct order_catalog *cat, const char *node, long long now,
-    const char *addr, long long *retry_after, char ve_id[9])
+    const char *addr, long long *retry_after, char ve_id[9], int defer)
 {
 	char hash[256], rootcrypt[AUTH_CRYPT_MAX], client[NETADDR_KEY_MAX];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
@@ -621,13 +626,18 @@ ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap
 	if ((slot = auth_slot_enter(c)) == AUTH_SLOT_BUSY)
 		return VC_BUSY;
 	/* And the node's crypt(3) hash, in the same slot (yescrypt is memory-hard too), at the same time. */
-	rc = auth_hash_both(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash), rootcrypt);
+	rootcrypt[0] = '\0';
+	if (defer)
+		rc = auth_hash(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash));
+	else
+		rc = auth_hash_both(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash), rootcrypt);
 	auth_slot_release(slot);
 	if (rc == -1) {
 		log_warnx("%s: cannot hash the password", __func__);
 		return DB_ERR;
 	}
-	rc = create_from(db, o, cat, hash, rootcrypt, node, now, addr != NULL ? client : NULL, ve_id);
+	rc = create_from(db, o, cat, hash, defer ? NULL : rootcrypt, node, now,
+	    addr != NULL ? client : NULL, ve_id);
 	/* Lost a race for the key: judge the order that won it like any repeat. */
 	if ((rc == VC_KEY_USED || rc == VC_KEY_CONFLICT) && by_key(db, key, &k) == 1) {
 		rc = key_verdict(c, o, &k, ve_id);
@@ -636,6 +646,22 @@ ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap
 	explicit_bzero(hash, sizeof(hash));
 	explicit_bzero(rootcrypt, sizeof(rootcrypt));
 	return rc;
+}
+
+int
+ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap,
+    const struct order *o, const struct order_catalog *cat, const char *node, long long now,
+    const char *addr, long long *retry_after, char ve_id[9])
+{
+	return place(db, c, ap, o, cat, node, now, addr, retry_after, ve_id, 0);
+}
+
+int
+ve_place_deferred(struct db *db, const struct conf *c, const struct argon_params *ap,
+    const struct order *o, const struct order_catalog *cat, const char *node, long long now,
+    const char *addr, long long *retry_after, char ve_id[9])
+{
+	return place(db, c, ap, o, cat, node, now, addr, retry_after, ve_id, 1);
 }
 
 int
@@ -815,6 +841,14 @@ db_ve_hash(struct db *db, const char *ve_id, char *hash, size_t hashlen)
 	struct dbv p[] = { DBV_STR(ve_id) };
 	struct dbo o[] = { DBO_STRP(hash, hashlen) };
 	return db_one(db, sql[S_HASH], p, nitems(p), o, nitems(o));
+}
+
+int
+db_ve_set_root_crypt(struct db *db, const char *ve_id, const char *rootcrypt)
+{
+	struct dbv p[] = { DBV_STR(rootcrypt), DBV_STR(ve_id) };
+
+	return db_exec(db, sql[S_SET_CRYPT], p, nitems(p), NULL, NULL);
 }
 
 int

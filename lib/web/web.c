@@ -467,6 +467,13 @@ send:
 	buf_free(&out);
 }
 
+void
+web_after(struct web *w, void (*fn)(struct web *, void *), void *arg)
+{
+	w->after = fn;
+	w->after_arg = arg;
+}
+
 static void
 worker(struct web *w, int fd, const struct page *pages, size_t np, int (*init)(struct web *))
 {
@@ -487,6 +494,14 @@ worker(struct web *w, int fd, const struct page *pages, size_t np, int (*init)(s
 	while (FCGX_Accept_r(&fr) >= 0) {
 		serve_one(w, &fr, pages, np, maxbody);
 		FCGX_Finish_r(&fr);
+		if (w->after != NULL) {
+			void (*fn)(struct web *, void *) = w->after;
+
+			w->after = NULL;
+			fn(w, w->after_arg);
+			if (w->db != NULL)
+				db_rollback(w->db);
+		}
 	}
 	exit(0);
 }

@@ -8,19 +8,24 @@
   and for 10 s only, a changed password (self screen, or the stored hash
   replaced) is refused at the very next request, and a wrong password is
   never remembered.
+- An order answers after one slow hash: the node's crypt(3) hash of the
+  root password is written just after the answer (cgi/order_crypt.c), and
+  the same order sent again writes it when a first one never landed.
 - The dashboard reads usage, current CPU and this month's traffic in one
   statement (db_ve_usage_month): its figures agree with the API's usage
   and charges and with the sums of the rollups, for a VE whose usage the
   test wrote itself (on a disabled node, so billingd leaves it alone).
 """
 import calendar
+import crypt
 import re
 import shutil
 import tempfile
 import time
 import unittest
 
-from screens_util import Client, basic, create_ve, q, release, sql, uniq, wait_billingd_lets_go
+from screens_util import Client, basic, create_ve, order, q, release, sql, uniq, wait_billingd_lets_go
+from veplib import wait_until
 
 from test_security import Private, SlotHolder
 
@@ -132,6 +137,39 @@ class RememberedBasic(unittest.TestCase):
         self.assertEqual(self.status(ve, pw), 401)
         sql(f"DELETE FROM login_failures WHERE subject = {q(ve)}")
         self.assertEqual(self.status(ve, opw), 200)
+
+
+def root_crypt(ve):
+    rows = sql(f"SELECT root_crypt FROM ves WHERE id = {q(ve)} AND COALESCE(root_crypt, '') <> ''")
+    return rows[0][0] if rows else None
+
+
+class RootCryptAfterAnswer(unittest.TestCase):
+    made = []
+
+    @classmethod
+    def tearDownClass(cls):
+        release(cls.made)
+
+    def test_written_after_the_answer_and_repaired_by_a_repeat(self):
+        o = order(idempotency_key="webperf-" + uniq())
+        r = Client().post_json("/api/v1/orders", o)
+        self.assertEqual(r.status, 201, r.text)
+        ve = r.json()["ve_id"]
+        self.made.append(ve)
+        wait_until(lambda: root_crypt(ve), 10, "the root password's crypt(3) hash")
+        h = root_crypt(ve)
+        self.assertTrue(h.startswith("$y$"), h)
+        self.assertEqual(crypt.crypt(o["root_password"], h), h)
+        self.assertNotEqual(crypt.crypt(o["root_password"] + "x", h), h)
+        # As if the worker had died before writing it: the same order again writes it.
+        sql(f"UPDATE ves SET root_crypt = NULL WHERE id = {q(ve)}")
+        r = Client().post_json("/api/v1/orders", o)
+        self.assertIn(r.status, (200, 201), r.text)
+        self.assertEqual(r.json()["ve_id"], ve)
+        wait_until(lambda: root_crypt(ve), 10, "the root password's crypt(3) hash again")
+        h2 = root_crypt(ve)
+        self.assertEqual(crypt.crypt(o["root_password"], h2), h2)
 
 
 def fmt_bytes(b):
