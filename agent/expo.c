@@ -286,6 +286,9 @@ expo_write_ves(struct buf *b, const struct expo_node *nd, struct ve *const *ves,
 			}
 		}
 	}
+	/* Backups are the VEs' too: cached with them (they change when a backup runs). */
+	if (nd->bk != NULL)
+		backup_lines(b, nd->bk, ves, n);
 	return b->oom ? -1 : 0;
 }
 
@@ -297,8 +300,6 @@ expo_write_tail(struct buf *b, const struct expo_node *nd)
 		    "1 when the last poll of the API succeeded.");
 		buf_printf(b, "veagent_api_up %d\n", nd->api_up);
 	}
-	if (nd->bk != NULL)
-		backup_lines(b, nd->bk, ves, n);
 	family(b, "veagent_http_requests_total", "counter", "Requests answered.");
 	buf_printf(b, "veagent_http_requests_total %llu\n", nd->http_requests);
 	return b->oom ? -1 : 0;
