@@ -207,7 +207,7 @@ class DashboardAgreesWithApi(unittest.TestCase):
     def usage_cells(self, page):
         """{label: the Used cell's text} of the dashboard's usage table."""
         return {m.group(1): re.sub(r"<[^>]+>", " ", m.group(2)).split()
-                for m in re.finditer(r'<tr><th scope="row">([^<]+)</th><td>(.*?)</td>', page)}
+                for m in re.finditer(r'<tr><th scope="row">([^<]+)</th><td[^>]*>(.*?)</td>', page)}
 
     def test_figures_agree(self):
         ve = self.ve
