@@ -216,7 +216,7 @@ backup_lines(struct buf *b, const struct be_backup_stats *bk, struct ve *const *
 }
 
 int
-expo_write(struct buf *b, const struct expo_node *nd, struct ve *const *ves, size_t n)
+expo_write_ves(struct buf *b, const struct expo_node *nd, struct ve *const *ves, size_t n)
 {
 	char line[128];
 	size_t k;
@@ -286,15 +286,29 @@ expo_write(struct buf *b, const struct expo_node *nd, struct ve *const *ves, siz
 			}
 		}
 	}
+	/* Backups are the VEs' too: cached with them (they change when a backup runs). */
+	if (nd->bk != NULL)
+		backup_lines(b, nd->bk, ves, n);
+	return b->oom ? -1 : 0;
+}
 
+int
+expo_write_tail(struct buf *b, const struct expo_node *nd)
+{
 	if (nd->api_up >= 0) {
 		family(b, "veagent_api_up", "gauge",
 		    "1 when the last poll of the API succeeded.");
 		buf_printf(b, "veagent_api_up %d\n", nd->api_up);
 	}
-	if (nd->bk != NULL)
-		backup_lines(b, nd->bk, ves, n);
 	family(b, "veagent_http_requests_total", "counter", "Requests answered.");
 	buf_printf(b, "veagent_http_requests_total %llu\n", nd->http_requests);
 	return b->oom ? -1 : 0;
+}
+
+int
+expo_write(struct buf *b, const struct expo_node *nd, struct ve *const *ves, size_t n)
+{
+	if (expo_write_ves(b, nd, ves, n) == -1)
+		return -1;
+	return expo_write_tail(b, nd);
 }

@@ -27,5 +27,13 @@ struct expo_node {
  * Returns 0, or -1 when the buffer could not grow.
  */
 int	expo_write(struct buf *, const struct expo_node *, struct ve *const *ves, size_t n);
+/*
+ * expo_write in two parts: expo_write_ves everything but the agent's own
+ * request counters (what a scrape may reuse within one second: the
+ * agent caches it), expo_write_tail veagent_api_up and
+ * veagent_http_requests_total (fresh for every answer).  0 or -1.
+ */
+int	expo_write_ves(struct buf *, const struct expo_node *, struct ve *const *ves, size_t n);
+int	expo_write_tail(struct buf *, const struct expo_node *);
 
 #endif

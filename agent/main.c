@@ -76,6 +76,14 @@ struct veagent {
 	int64_t		 start_us;
 	int		 sigfd;
 	char		 token[257];	/* the node's token: /metrics wants it as Bearer ("" without --token-file) */
+	/*
+	 * The exposition of the VEs, rendered at most once per wall-clock
+	 * second (the real backend collects once a second, billingd scrapes
+	 * once a second) and again at once when the VE list changes
+	 * (expo_sec = -1); each scrape adds only its request counters.
+	 */
+	struct buf	 expo;
+	int64_t		 expo_sec;
 };
 
 static void
@@ -263,6 +271,7 @@ agent_apply(void *arg, const struct ve_spec *list, size_t n)
 	free(va->ves);
 	va->ves = nv;
 	va->nves = k;
+	va->expo_sec = -1;
 	if (va->be->ops->synced != NULL)
 		va->be->ops->synced(va->be);
 	if (added || changed || removed)
@@ -336,8 +345,17 @@ handle(void *arg, const struct http_req *req, struct http_resp *resp)
 			.bk = va->be->bk,
 		};
 
-		va->be->ops->refresh(va->be, va->ves, va->nves, vep_wall_us());
-		resp->status = expo_write(resp->body, &nd, va->ves, va->nves) == 0 ? 200 : 503;
+		int64_t now = vep_wall_us();
+
+		if (va->expo_sec != now / 1000000) {
+			buf_reset(&va->expo);
+			va->be->ops->refresh(va->be, va->ves, va->nves, now);
+			va->expo_sec = expo_write_ves(&va->expo, &nd, va->ves, va->nves) == 0 ?
+			    now / 1000000 : -1;
+		}
+		resp->status = va->expo_sec >= 0 &&
+		    buf_append(resp->body, va->expo.data, va->expo.len) == 0 &&
+		    expo_write_tail(resp->body, &nd) == 0 ? 200 : 503;
 		resp->ctype = "text/plain; version=0.0.4; charset=utf-8";
 	} else if (strcmp(req->path, "/healthz") == 0) {
 		size_t present = 0;
@@ -723,6 +741,7 @@ main(int argc, char *argv[])
 
 	memset(&va, 0, sizeof(va));
 	va.sigfd = -1;
+	va.expo_sec = -1;
 	va.log_level = LOG_LVL_INFO;
 	va.ve_root = "/var/lib/vepanel/ve";
 	va.cgroup_root = "/sys/fs/cgroup";
@@ -809,6 +828,7 @@ main(int argc, char *argv[])
 		free(va.ves[i]);
 	}
 	free(va.ves);
+	buf_free(&va.expo);
 	va.be->ops->free(va.be);
 	close(va.sigfd);
 	loop_free(va.loop);

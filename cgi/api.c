@@ -12,6 +12,7 @@
 #include "api.h"
 #include "basic.h"
 #include "conf.h"
+#include "credcache.h"
 #include "db.h"
 #include "db_ve.h"
 #include "log.h"
@@ -141,15 +142,25 @@ api_auth(struct web *w, struct req *q, struct resp *r, struct caller *c)
 		}
 		found = rc == 1;
 	}
-	/* At most [web] max_concurrent_hashes argon2id runs at once, machine-wide. */
-	if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
-		resp_header(r, "Retry-After", "1");
-		resp_json_error(r, 503, "Too many logins are being checked right now; try again in a second.", NULL);
-		return -1;
+	/*
+	 * The same VEid, password and stored hash verified within the last
+	 * seconds (SECURITY.md, "Remembered Basic credentials"): no hash.
+	 */
+	ok = found && credcache_hit(w->creds, user, hash, pw, w->now);
+	if (!ok) {
+		/* At most [web] max_concurrent_hashes argon2id runs at once, machine-wide. */
+		if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
+			explicit_bzero(pwbuf, sizeof(pwbuf));
+			resp_header(r, "Retry-After", "1");
+			resp_json_error(r, 503, "Too many logins are being checked right now; try again in a second.", NULL);
+			return -1;
+		}
+		/* An unknown VE costs the same hash as a wrong password. */
+		ok = auth_verify(found ? hash : auth_dummy_hash(&w->argon), pw) && found;
+		auth_slot_release(slot);
+		if (ok)
+			credcache_put(w->creds, user, hash, pw, w->now);
 	}
-	/* An unknown VE costs the same hash as a wrong password. */
-	ok = auth_verify(found ? hash : auth_dummy_hash(&w->argon), pw) && found;
-	auth_slot_release(slot);
 	explicit_bzero(pwbuf, sizeof(pwbuf));
 	if (!ok) {
 		throttle_fail(db, user, q->remote_addr, w->now);

@@ -114,9 +114,8 @@ api_ve_reinstall(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	json_decref(f);
 	if ((slot = web_hash_slot(w, r, "checked")) == AUTH_SLOT_BUSY)
 		return;
-	rc = auth_hash(&w->argon, pw, nh, sizeof(nh));
-	if (rc == 0)
-		rc = auth_crypt(pw, nc);
+	/* Both hashes at once (issue 19), in the one slot. */
+	rc = auth_hash_both(&w->argon, pw, nh, sizeof(nh), nc);
 	auth_slot_release(slot);
 	if (rc != 0) {
 		web_error(w, r, 503, "The password could not be hashed; nothing was changed.");

@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "db.h"
 #include "db_ve.h"
+#include "order_crypt.h"
 #include "order.h"
 
 /* Answer the VE ve_id as created (201), with the password when just made. */
@@ -153,14 +154,18 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		goto out;
 	}
 	/* An operator's Bearer token is not limited; anyone else is, by address (issue 17). */
-	rc = ve_place_from(db, w->conf, &w->argon, &o, &cat, node[0] ? node : NULL, w->now,
+	rc = ve_place_deferred(db, w->conf, &w->argon, &o, &cat, node[0] ? node : NULL, w->now,
 	    op ? NULL : q->remote_addr ? q->remote_addr : "", &retry, ve_id);
 	switch (rc) {
 	case VC_OK:
 		answer_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD]);
+		/* The node's hash of the root password once the answer is out. */
+		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD]);
 		break;
 	case VC_KEY_USED:
 		answer_created(w, r, db, ve_id, NULL);
+		/* The same order again (password included): sets the hash if a first try's never landed. */
+		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD]);
 		break;
 	case VC_KEY_CONFLICT:
 	case VC_NO_ADDRESS:

@@ -9,7 +9,7 @@ sbin_PROGRAMS += cgi/vep-signup cgi/vep-self cgi/vep-admin cgi/vep-api
 noinst_PROGRAMS += cgi/vep-hello
 CGI_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS) -I$(srcdir)/cgi
 
-cgi_vep_signup_SOURCES = cgi/signup.c
+cgi_vep_signup_SOURCES = cgi/signup.c cgi/order_crypt.c cgi/order_crypt.h
 cgi_vep_signup_CFLAGS = $(CGI_CFLAGS)
 cgi_vep_signup_LDADD = $(VEP_WEB_LIBS)
 
@@ -31,7 +31,7 @@ cgi_vep_admin_LDADD = $(VEP_DOC_LIBS) $(VEP_WEB_LIBS)
 cgi_vep_api_SOURCES = cgi/api.c cgi/api.h cgi/api_plans.c \
 	cgi/api_orders.c cgi/api_history.c cgi/api_billing.c cgi/api_billing.h cgi/api_nodes.c \
 	cgi/api_admin.c cgi/api_pay.c cgi/api_backup.c cgi/pdf_page.c cgi/pdf_page.h \
-	cgi/api_change.c cgi/vechange.c cgi/vechange.h
+	cgi/api_change.c cgi/vechange.c cgi/vechange.h cgi/order_crypt.c cgi/order_crypt.h
 cgi_vep_api_CFLAGS = $(CGI_CFLAGS) $(CRYPTO_CFLAGS) $(PANGO_CFLAGS)
 cgi_vep_api_LDADD = $(VEP_DOC_LIBS) $(VEP_WEB_LIBS)
 

@@ -20,6 +20,7 @@
 #include "fmt.h"
 #include "form.h"
 #include "order.h"
+#include "order_crypt.h"
 #include "page.h"
 #include "tmpl.h"
 #include "web.h"
@@ -564,14 +565,18 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		render_form(w, q, r, 400, &o, &e, &cat, NULL);
 		goto out;
 	}
-	rc = ve_place_from(db, w->conf, &w->argon, &o, &cat, NULL, w->now,
+	rc = ve_place_deferred(db, w->conf, &w->argon, &o, &cat, NULL, w->now,
 	    q->remote_addr ? q->remote_addr : "", &retry, ve_id);
 	switch (rc) {
 	case VC_OK:
 		render_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD], &cat);
+		/* The node's hash of the root password once the answer is out. */
+		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD]);
 		break;
 	case VC_KEY_USED:
 		render_created(w, r, db, ve_id, NULL, &cat);
+		/* The same order again (password included): sets the hash if a first try's never landed. */
+		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD]);
 		break;
 	case VC_KEY_CONFLICT:
 		/* Only a forged key gets here: a fresh one is drawn for the next try. */

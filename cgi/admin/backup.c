@@ -124,9 +124,8 @@ page_ve_reinstall(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	if ((slot = web_hash_slot(w, r, "checked")) == AUTH_SLOT_BUSY)
 		return;
-	rc = auth_hash(&w->argon, v.s[K_PASSWORD], nh, sizeof(nh));
-	if (rc == 0)
-		rc = auth_crypt(v.s[K_PASSWORD], nc);
+	/* Both hashes at once (issue 19), in the one slot. */
+	rc = auth_hash_both(&w->argon, v.s[K_PASSWORD], nh, sizeof(nh), nc);
 	auth_slot_release(slot);
 	if (rc != 0) {
 		web_unavailable(w, r);

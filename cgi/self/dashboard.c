@@ -407,9 +407,9 @@ show_dashboard(struct web *w, struct req *q, struct resp *r, int status, int ran
 	b.charges = db_charges_json(db, s->subject, b.year, b.month, w->now, 0, &rc, err,
 	    sizeof(err));
 	b.invoices = db_docs_ve_invoices_json(db, s->subject, w->now, &rc);
-	if (db_ve_usage(db, s->subject, w->now, &u) != DB_OK ||
-	    self_caps(db, s->subject, period, b.caps, nitems(b.caps), &b.ncaps) != DB_OK ||
-	    self_month_traffic(db, s->subject, from, to, &b.month_in, &b.month_out) != DB_OK)
+	/* Usage, current CPU and this month's traffic in one round trip. */
+	if (db_ve_usage_month(db, s->subject, w->now, from, to, &u, &b.month_in, &b.month_out) != DB_OK ||
+	    self_caps(db, s->subject, period, b.caps, nitems(b.caps), &b.ncaps) != DB_OK)
 		web_unavailable(w, r);
 	else {
 		const struct dash x = { w, s, &v, &u, &b, range, changed, pf };

@@ -119,10 +119,8 @@ page_password(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	/* Hash first, then write: no transaction waits on argon2id. */
-	rc = auth_hash(&w->argon, v.s[K_NEW_PASSWORD], nh, sizeof(nh));
 	/* And the node's crypt(3) hash: the VE's root password follows within 10 s. */
-	if (rc == 0)
-		rc = auth_crypt(v.s[K_NEW_PASSWORD], nc);
+	rc = auth_hash_both(&w->argon, v.s[K_NEW_PASSWORD], nh, sizeof(nh), nc);
 	auth_slot_release(slot);
 	if (rc == 0)
 		rc = db_ve_set_hash(w->db, ve, nh, nc, w->now) == DB_OK ? 0 : -1;

@@ -164,9 +164,8 @@ page_reinstall_post(struct web *w, struct req *q, struct resp *r, char caps[][80
 	}
 	if ((slot = web_hash_slot(w, r, "checked")) == AUTH_SLOT_BUSY)
 		return;
-	rc = auth_hash(&w->argon, v.s[K_NEW_PASSWORD], nh, sizeof(nh));
-	if (rc == 0)
-		rc = auth_crypt(v.s[K_NEW_PASSWORD], nc);
+	/* Both hashes at once (issue 19), in the one slot. */
+	rc = auth_hash_both(&w->argon, v.s[K_NEW_PASSWORD], nh, sizeof(nh), nc);
 	auth_slot_release(slot);
 	if (rc != 0) {
 		web_error(w, r, 503, "The password could not be set; nothing was changed.");

@@ -228,10 +228,8 @@ self_reset(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	if ((slot = web_hash_slot(w, r, "hashed")) == AUTH_SLOT_BUSY)
 		return;
-	rc = auth_hash(&w->argon, pw, nh, sizeof(nh));
 	/* And the node's crypt(3) hash: the VE's root password follows within 10 s. */
-	if (rc == 0)
-		rc = auth_crypt(pw, nc);
+	rc = auth_hash_both(&w->argon, pw, nh, sizeof(nh), nc);
 	auth_slot_release(slot);
 	if (rc == 0)
 		rc = db_reset_use(w->db, hash, w->now, nh, nc, ve);

@@ -2,6 +2,7 @@
  * Password hashing and random tokens: see secret.h.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,42 @@ out:
 	explicit_bzero(rnd, sizeof(rnd));
 	free(cd);
 	return rc;
+}
+
+struct crypt_job {
+	const char	*pw;
+	char		*out;
+	int		 rc;
+};
+
+static void *
+crypt_thread(void *arg)
+{
+	struct crypt_job *j = arg;
+
+	j->rc = auth_crypt(j->pw, j->out);
+	return NULL;
+}
+
+int
+auth_hash_both(const struct argon_params *p, const char *pw, char *out, size_t outlen,
+    char crypt_out[AUTH_CRYPT_MAX])
+{
+	struct crypt_job j = { pw, crypt_out, -1 };
+	pthread_t th;
+	int threaded, rc;
+
+	threaded = pthread_create(&th, NULL, crypt_thread, &j) == 0;
+	rc = auth_hash(p, pw, out, outlen);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		crypt_thread(&j);
+	if (rc == 0 && j.rc == 0)
+		return 0;
+	explicit_bzero(out, outlen);
+	explicit_bzero(crypt_out, AUTH_CRYPT_MAX);
+	return -1;
 }
 
 int

@@ -58,6 +58,17 @@ int	auth_slot_enter(const struct conf *);
  */
 #define AUTH_CRYPT_MAX	256
 int	auth_crypt(const char *pw, char out[AUTH_CRYPT_MAX]);
+/*
+ * Both hashes of a new password at once: auth_hash into out (outlen) and
+ * auth_crypt into crypt_out, the crypt(3) hash on a second thread while
+ * argon2id runs on this one (each is single-threaded and about as slow
+ * as the other, so a new password costs one hash's time instead of two
+ * on a machine with a free core; both in the caller's one hash slot).
+ * Without a thread it runs them one after the other.  0 or -1 (then
+ * both outputs are wiped).
+ */
+int	auth_hash_both(const struct argon_params *, const char *pw, char *out, size_t outlen,
+	    char crypt_out[AUTH_CRYPT_MAX]);
 /* 1 when hash is a crypt(3) hash auth_crypt makes ("$y$" or "$6$", printable, no ':'). */
 int	auth_crypt_valid(const char *hash);
 

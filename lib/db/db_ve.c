@@ -40,13 +40,12 @@ enum stmt {
 	S_AUDIT,
 	S_VE_GET,
 	S_VE_IPS,
-	S_TOTALS,
-	S_RAW_CPU,
-	S_MINUTE_CPU,
+	S_USAGE,
 	S_SERIES_MINUTE,
 	S_SERIES_HOUR,
 	S_SERIES_DAY,
 	S_HASH,
+	S_SET_CRYPT,
 	S_SET_HASH,
 	S_NODE_NAMED,
 	S_NODE_ID,
@@ -87,6 +86,9 @@ static const enum order_key int_cols[] = {
 #define SERIES(table) \
 	"SELECT t, cpu_user_us + cpu_sys_us, net_in_bytes, net_out_bytes, vmem_sum_bytes, " \
 	"disk_sum_bytes, samples, last_t FROM " table " WHERE ve_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?"
+
+/* The end of the CPU window of S_USAGE: the latest sample, or now when it is old. */
+#define USAGE_END "IF(p.pnow - s.last_t <= 120, s.last_t, p.pnow)"
 
 static const char *const sql[S__MAX] = {
 	[S_PLANS] = "SELECT p.id, p.code, p.name, p.currency, p.max_disk_quota_mb, p.max_ip_count, "
@@ -134,17 +136,35 @@ static const char *const sql[S__MAX] = {
 	[S_VE_IPS] = "SELECT a.address, p.netmask, COALESCE(a.dns_name, ''), p.gateway, p.dns1, "
 	    "COALESCE(p.dns2, '') FROM ip_addresses a JOIN ip_pools p ON p.id = a.pool_id "
 	    "WHERE a.ve_id = ? ORDER BY a.seq",
-	[S_TOTALS] = "SELECT s.cpu_user_us, s.cpu_sys_us, s.net_in_bytes, s.net_out_bytes, "
-	    "s.vmem_last_bytes, s.disk_last_bytes, s.last_t, COALESCE(n.bogomips_per_cpu, 0) "
-	    "FROM ve_totals s LEFT JOIN ves v ON v.id = s.ve_id LEFT JOIN nodes n ON n.id = v.node_id "
-	    "WHERE s.ve_id = ?",
-	[S_RAW_CPU] = "SELECT COUNT(*), COALESCE(SUM(cpu_user_us + cpu_sys_us), 0) FROM usage_raw "
-	    "WHERE ve_id = ? AND t > ? AND t <= ?",
-	[S_MINUTE_CPU] = "SELECT cpu_user_us + cpu_sys_us FROM usage_minute WHERE ve_id = ? AND t = ?",
+	/*
+	 * A VE's usage in one round trip (issue 19: the dashboard's reads): the
+	 * totals, CPU of the 60 s before the latest sample (E; or before now
+	 * when samples stopped more than 120 s ago) from the raw seconds, or
+	 * when none are kept the last complete minute before E, and the
+	 * traffic of the days from <= t < to as db_policy_caps_check sums it.
+	 * COALESCE stops at the first value that is not NULL, so the minute is
+	 * read only when no raw second is.
+	 */
+	[S_USAGE] = "SELECT s.cpu_user_us, s.cpu_sys_us, s.net_in_bytes, s.net_out_bytes, "
+	    "s.vmem_last_bytes, s.disk_last_bytes, s.last_t, COALESCE(n.bogomips_per_cpu, 0), "
+	    "CAST(COALESCE((SELECT SUM(r.cpu_user_us + r.cpu_sys_us) FROM usage_raw r "
+	    "WHERE r.ve_id = s.ve_id AND r.t > " USAGE_END " - 60 AND r.t <= " USAGE_END "), "
+	    "(SELECT m.cpu_user_us + m.cpu_sys_us FROM usage_minute m WHERE m.ve_id = s.ve_id "
+	    "AND m.t = " USAGE_END " - MOD(" USAGE_END ", 60) - 60), 0) AS SIGNED), "
+	    "(SELECT CAST(COALESCE(SUM(d.net_in_bytes), 0) AS SIGNED) FROM usage_day d "
+	    "WHERE d.ve_id = s.ve_id AND d.t >= p.mfrom AND d.t < p.mto), "
+	    "(SELECT CAST(COALESCE(SUM(d.net_out_bytes), 0) AS SIGNED) FROM usage_day d "
+	    "WHERE d.ve_id = s.ve_id AND d.t >= p.mfrom AND d.t < p.mto) "
+	    "FROM (SELECT CAST(? AS SIGNED) AS pnow, CAST(? AS SIGNED) AS mfrom, CAST(? AS SIGNED) AS mto) p "
+	    "JOIN ve_totals s ON s.ve_id = ? "
+	    "LEFT JOIN ves v ON v.id = s.ve_id LEFT JOIN nodes n ON n.id = v.node_id",
 	[S_SERIES_MINUTE] = SERIES("usage_minute"),
 	[S_SERIES_HOUR] = SERIES("usage_hour"),
 	[S_SERIES_DAY] = SERIES("usage_day"),
 	[S_HASH] = "SELECT password_hash FROM ves WHERE id = ? AND state <> 'deleted'",
+	/* Only while none is set: a password changed meanwhile brought its own. */
+	[S_SET_CRYPT] = "UPDATE ves SET root_crypt = ? WHERE id = ? AND COALESCE(root_crypt, '') = '' "
+	    "AND state <> 'deleted'",
 	[S_SET_HASH] = "UPDATE ves SET password_hash = ?, root_crypt = ?, updated_at = ? "
 	    "WHERE id = ? AND state <> 'deleted'",
 	[S_POWER_LOCK] = "SELECT state, power, power_seq FROM ves WHERE id = ? AND state <> 'deleted' "
@@ -570,10 +590,11 @@ ve_limit_retry(int rc, long long retry_after, char *buf, size_t len)
 	return buf;
 }
 
-int
-ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap,
+/* ve_place_from, ve_place_deferred: defer leaves the node's crypt(3) hash for later. */
+static int
+place(struct db *db, const struct conf *c, const struct argon_params *ap,
     const struct order *o, const struct order_catalog *cat, const char *node, long long now,
-    const char *addr, long long *retry_after, char ve_id[9])
+    const char *addr, long long *retry_after, char ve_id[9], int defer)
 {
 	char hash[256], rootcrypt[AUTH_CRYPT_MAX], client[NETADDR_KEY_MAX];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
@@ -604,16 +625,19 @@ ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap
 	 */
 	if ((slot = auth_slot_enter(c)) == AUTH_SLOT_BUSY)
 		return VC_BUSY;
-	rc = auth_hash(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash));
-	/* The node's crypt(3) hash, in the same slot (yescrypt is memory-hard too). */
-	if (rc == 0)
-		rc = auth_crypt(o->s[OF_ROOT_PASSWORD], rootcrypt);
+	/* And the node's crypt(3) hash, in the same slot (yescrypt is memory-hard too), at the same time. */
+	rootcrypt[0] = '\0';
+	if (defer)
+		rc = auth_hash(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash));
+	else
+		rc = auth_hash_both(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash), rootcrypt);
 	auth_slot_release(slot);
 	if (rc == -1) {
 		log_warnx("%s: cannot hash the password", __func__);
 		return DB_ERR;
 	}
-	rc = create_from(db, o, cat, hash, rootcrypt, node, now, addr != NULL ? client : NULL, ve_id);
+	rc = create_from(db, o, cat, hash, defer ? NULL : rootcrypt, node, now,
+	    addr != NULL ? client : NULL, ve_id);
 	/* Lost a race for the key: judge the order that won it like any repeat. */
 	if ((rc == VC_KEY_USED || rc == VC_KEY_CONFLICT) && by_key(db, key, &k) == 1) {
 		rc = key_verdict(c, o, &k, ve_id);
@@ -622,6 +646,22 @@ ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap
 	explicit_bzero(hash, sizeof(hash));
 	explicit_bzero(rootcrypt, sizeof(rootcrypt));
 	return rc;
+}
+
+int
+ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap,
+    const struct order *o, const struct order_catalog *cat, const char *node, long long now,
+    const char *addr, long long *retry_after, char ve_id[9])
+{
+	return place(db, c, ap, o, cat, node, now, addr, retry_after, ve_id, 0);
+}
+
+int
+ve_place_deferred(struct db *db, const struct conf *c, const struct argon_params *ap,
+    const struct order *o, const struct order_catalog *cat, const char *node, long long now,
+    const char *addr, long long *retry_after, char ve_id[9])
+{
+	return place(db, c, ap, o, cat, node, now, addr, retry_after, ve_id, 1);
 }
 
 int
@@ -735,45 +775,41 @@ fail:
 }
 
 int
-db_ve_usage(struct db *db, const char *ve_id, long long now, struct ve_usage *u)
+db_ve_usage_month(struct db *db, const char *ve_id, long long now, long long from, long long to,
+    struct ve_usage *u, long long *in, long long *out)
 {
-	long long bogo = 0, n = 0, us = 0, end;
+	long long bogo = 0, us = 0, min = 0, mout = 0;
 	int rc;
 
 	memset(u, 0, sizeof(*u));
-	struct dbv p[] = { DBV_STR(ve_id) };
+	struct dbv p[] = { DBV_INT(now), DBV_INT(from), DBV_INT(to), DBV_STR(ve_id) };
 	struct dbo o[] = { DBO_INT(&u->cpu_user_us), DBO_INT(&u->cpu_sys_us), DBO_INT(&u->net_in_bytes),
 	    DBO_INT(&u->net_out_bytes), DBO_INT(&u->vmem_bytes), DBO_INT(&u->disk_bytes),
-	    DBO_INT(&u->as_of), DBO_INT(&bogo) };
-	if ((rc = db_one(db, sql[S_TOTALS], p, nitems(p), o, nitems(o))) < 0)
+	    DBO_INT(&u->as_of), DBO_INT(&bogo), DBO_INT(&us), DBO_INT(&min), DBO_INT(&mout) };
+	if (in != NULL)
+		*in = 0;
+	if (out != NULL)
+		*out = 0;
+	if ((rc = db_one(db, sql[S_USAGE], p, nitems(p), o, nitems(o))) < 0)
 		return rc;
 	if (rc == 0) {
 		memset(u, 0, sizeof(*u));
 		return DB_OK;
 	}
 	u->recorded = 1;
-	/*
-	 * The 60 s before the latest sample (billingd writes in batches, so
-	 * "now" may be a few seconds ahead of the data); a VE whose samples
-	 * stopped long ago is idle now.
-	 */
-	end = now - u->as_of <= 120 ? u->as_of : now;
-	struct dbv pr[] = { DBV_STR(ve_id), DBV_INT(end - 60), DBV_INT(end) };
-	struct dbo orr[] = { DBO_INT(&n), DBO_INT(&us) };
-	if ((rc = db_one(db, sql[S_RAW_CPU], pr, nitems(pr), orr, nitems(orr))) < 0)
-		return rc;
-	if (n == 0) {
-		/* No raw seconds kept: the last complete minute. */
-		struct dbv pm[] = { DBV_STR(ve_id), DBV_INT(end - end % 60 - 60) };
-		struct dbo om[] = { DBO_INT(&us) };
-		us = 0;
-		if ((rc = db_one(db, sql[S_MINUTE_CPU], pm, nitems(pm), om, nitems(om))) < 0)
-			return rc;
-		if (rc == 0)
-			us = 0;
-	}
 	u->cpu_bogomips = us * bogo / 60000000LL;
+	if (in != NULL)
+		*in = min;
+	if (out != NULL)
+		*out = mout;
 	return DB_OK;
+}
+
+int
+db_ve_usage(struct db *db, const char *ve_id, long long now, struct ve_usage *u)
+{
+	/* An empty range of days: no traffic is summed. */
+	return db_ve_usage_month(db, ve_id, now, 0, 0, u, NULL, NULL);
 }
 
 int
@@ -805,6 +841,14 @@ db_ve_hash(struct db *db, const char *ve_id, char *hash, size_t hashlen)
 	struct dbv p[] = { DBV_STR(ve_id) };
 	struct dbo o[] = { DBO_STRP(hash, hashlen) };
 	return db_one(db, sql[S_HASH], p, nitems(p), o, nitems(o));
+}
+
+int
+db_ve_set_root_crypt(struct db *db, const char *ve_id, const char *rootcrypt)
+{
+	struct dbv p[] = { DBV_STR(rootcrypt), DBV_STR(ve_id) };
+
+	return db_exec(db, sql[S_SET_CRYPT], p, nitems(p), NULL, NULL);
 }
 
 int

@@ -126,6 +126,18 @@ int	ve_place_from(struct db *, const struct conf *c, const struct argon_params *
 	    const struct order *, const struct order_catalog *, const char *node, long long now,
 	    const char *addr, long long *retry_after, char ve_id[9]);
 
+/*
+ * ve_place_from without the node's crypt(3) hash: the VE is made with
+ * root_crypt NULL (its node sets no root password yet) and the caller sets
+ * it with db_ve_set_root_crypt once the answer is out (issue 19: an order
+ * then costs one slow hash, not two, before its answer).
+ */
+int	ve_place_deferred(struct db *, const struct conf *c, const struct argon_params *ap,
+	    const struct order *, const struct order_catalog *, const char *node, long long now,
+	    const char *addr, long long *retry_after, char ve_id[9]);
+/* The node's crypt(3) hash of a VE that has none yet (not deleted).  0 or db_rc. */
+int	db_ve_set_root_crypt(struct db *, const char *ve_id, const char *rootcrypt);
+
 /* A VE that is not deleted: 1 filled (free with ve_info_free), 0 none, < 0 db_rc. */
 int	db_ve_get(struct db *, const char *ve_id, struct ve_info *);
 void	ve_info_free(struct ve_info *);
@@ -137,6 +149,13 @@ void	ve_info_free(struct ve_info *);
  * billingd has written nothing for the VE.  0 or db_rc.
  */
 int	db_ve_usage(struct db *, const char *ve_id, long long now, struct ve_usage *);
+/*
+ * db_ve_usage and the VE's traffic in the days from <= t < to (usage_day,
+ * summed as the traffic cap check sums it; 0 when nothing is recorded)
+ * into *in and *out (may be NULL), in one statement.  0 or db_rc.
+ */
+int	db_ve_usage_month(struct db *, const char *ve_id, long long now, long long from, long long to,
+	    struct ve_usage *, long long *in, long long *out);
 
 /*
  * Rollup buckets of ve_id with from <= t < to: minutes for VR_HOUR, hours

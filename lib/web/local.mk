@@ -9,6 +9,7 @@ lib_libvep_a_SOURCES += \
 	lib/web/resp.c lib/web/resp.h \
 	lib/web/auth.c lib/web/auth.h \
 	lib/web/basic.c lib/web/basic.h \
+	lib/web/credcache.c lib/web/credcache.h \
 	lib/web/svg.c lib/web/svg.h lib/web/svg_bar.c \
 	lib/web/form.c lib/web/form.h \
 	lib/web/fmt.c lib/web/fmt.h

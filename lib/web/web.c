@@ -18,6 +18,7 @@
 #include <fcgiapp.h>
 
 #include "conf.h"
+#include "credcache.h"
 #include "db.h"
 #include "log.h"
 #include "tmpl.h"
@@ -466,6 +467,13 @@ send:
 	buf_free(&out);
 }
 
+void
+web_after(struct web *w, void (*fn)(struct web *, void *), void *arg)
+{
+	w->after = fn;
+	w->after_arg = arg;
+}
+
 static void
 worker(struct web *w, int fd, const struct page *pages, size_t np, int (*init)(struct web *))
 {
@@ -486,6 +494,14 @@ worker(struct web *w, int fd, const struct page *pages, size_t np, int (*init)(s
 	while (FCGX_Accept_r(&fr) >= 0) {
 		serve_one(w, &fr, pages, np, maxbody);
 		FCGX_Finish_r(&fr);
+		if (w->after != NULL) {
+			void (*fn)(struct web *, void *) = w->after;
+
+			w->after = NULL;
+			fn(w, w->after_arg);
+			if (w->db != NULL)
+				db_rollback(w->db);
+		}
 	}
 	exit(0);
 }
@@ -653,6 +669,9 @@ web_run(int argc, char **argv, const struct web_app *app)
 		if (lstat(sock, &sock_st) == -1)
 			memset(&sock_st, 0, sizeof(sock_st));
 	}
+	/* NULL (nothing remembered, every Basic check hashes) when it cannot be made. */
+	if ((w.creds = credcache_new()) == NULL)
+		log_warn("%s: credential cache", prog);
 	/* No SA_RESTART: a signal must interrupt waitpid() so TERM stops us at once. */
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -670,6 +689,7 @@ web_run(int argc, char **argv, const struct web_app *app)
 	    now_st.st_ino == sock_st.st_ino)
 		unlink(sock);
 	explicit_bzero(w.form_key, sizeof(w.form_key));
+	credcache_free(w.creds);
 	conf_free(w.conf);
 	return 0;
 }

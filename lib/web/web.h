@@ -26,6 +26,14 @@ struct web {
 	int			 api;		/* JSON errors instead of pages */
 	/* Signs pre-session form tokens; made before the workers fork, so all share it. */
 	unsigned char		 form_key[AUTH_FORM_KEY_LEN];
+	/* Verified owner passwords for seconds (credcache.h); made before the workers fork, shared. */
+	struct credcache	*creds;
+	/*
+	 * One job to run once this request's answer has been sent (web_after),
+	 * then cleared; NULL: none.
+	 */
+	void			(*after)(struct web *, void *);
+	void			*after_arg;
 	void			*app;		/* the program's own state */
 	const struct web_login	*login;		/* the program's sessions; NULL: none */
 	struct session		 session;	/* this request's, when its page needs one */
@@ -149,6 +157,12 @@ int	web_login_throttled(struct web *, struct req *, struct resp *, const char *s
 	    char *msg, size_t msglen);
 /* Delete the form token's cookie (after a successful login). */
 void	web_form_token_clear(struct req *, struct resp *, const char *cookie);
+/*
+ * Run fn(w, arg) after the answer to this request has gone to the web
+ * server (FCGX_Finish_r), before the worker takes the next request: work
+ * the answer does not wait for.  One job per request; fn owns arg.
+ */
+void	web_after(struct web *, void (*fn)(struct web *, void *), void *arg);
 /* 503 "briefly unavailable" (the database failed). */
 void	web_unavailable(struct web *, struct resp *);
 /* The database, connecting if needed; NULL (and a 503 set in resp) when away. */

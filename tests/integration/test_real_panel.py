@@ -28,6 +28,7 @@ import unittest
 import warnings
 
 import admin_util
+from veplib import wait_until
 from screens_util import (Client, basic, bearer, counts, create_ve, form_pairs, order, q, release,
                           signup_form, sql, sql1, uniq)
 
@@ -44,6 +45,12 @@ def vepctl(*args):
 def crypt_ok(password, hashed):
     """The node's check: crypt(3) with the hash as setting gives the hash back."""
     return hashed is not None and crypt.crypt(password, hashed) == hashed
+
+
+def wait_root_crypt(ve):
+    """An order's root_crypt is written just after its answer (cgi/order_crypt.c)."""
+    wait_until(lambda: sql(f"SELECT root_crypt FROM ves WHERE id = {q(ve)} AND COALESCE(root_crypt, '') <> ''"),
+               10, f"VE {ve}'s root_crypt")
 
 
 def csrf_of(page):
@@ -77,6 +84,7 @@ class RealPanel(unittest.TestCase):
         assert r.status == 201, (r.status, r.text)
         cls.ve, cls.pw, cls.ans = r.json()["ve_id"], o["root_password"], r.json()
         cls.made.append(cls.ve)
+        wait_root_crypt(cls.ve)
 
     @classmethod
     def tearDownClass(cls):
@@ -135,6 +143,7 @@ class RealPanel(unittest.TestCase):
         ve, pw, _ = create_ve(node=None)
         self.made.append(ve)
         sql(f"UPDATE ves SET node_id = (SELECT id FROM nodes WHERE name = {q(self.node)}) WHERE id = {q(ve)}")
+        wait_root_crypt(ve)
         before = self.node_entry(ve)["root_crypt"]
         self.assertTrue(crypt_ok(pw, before))
         c = Client()

@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "auth.h"
 #include "conf.h"
+#include "credcache.h"
 #include "util.h"
 
 static const struct argon_params fast = { 1024, 1, 1 };
@@ -254,6 +256,65 @@ START_TEST(test_form_key_load)
 }
 END_TEST
 
+/*
+ * Remembered Basic credentials: remembered (VE AAAA0001, hash H1, "pw-one")
+ * at t = 1000; does each row's lookup hit?  A new stored hash (the
+ * password changed), another password or VE, and the end of the TTL miss.
+ */
+static const struct {
+	int		 line;
+	const char	*ve, *hash, *pw;
+	long long	 now;
+	int		 hit;
+} cc_rows[] = {
+	{ __LINE__, "AAAA0001", "$argon2id$H1", "pw-one", 1000, 1 },
+	{ __LINE__, "AAAA0001", "$argon2id$H1", "pw-one", 1000 + CREDCACHE_TTL_S - 1, 1 },
+	{ __LINE__, "AAAA0001", "$argon2id$H1", "pw-one", 1000 + CREDCACHE_TTL_S, 0 },
+	{ __LINE__, "AAAA0001", "$argon2id$H1", "pw-one", 999, 0 },	/* before it was put: the clock stepped back */
+	{ __LINE__, "AAAA0001", "$argon2id$H1", "pw-one", 1000 - 100, 0 },	/* clock stepped back far */
+	{ __LINE__, "AAAA0001", "$argon2id$H2", "pw-one", 1001, 0 },	/* password changed */
+	{ __LINE__, "AAAA0001", "$argon2id$H1", "pw-one ", 1001, 0 },
+	{ __LINE__, "AAAA0001", "$argon2id$H1", "pw-on", 1001, 0 },
+	{ __LINE__, "AAAA0001", "$argon2id$H1", "", 1001, 0 },
+	{ __LINE__, "AAAA0002", "$argon2id$H1", "pw-one", 1001, 0 },
+	/* The boundaries do not run together: VEid "AAAA0001" + hash "$a" vs "AAAA0001$" + "a". */
+	{ __LINE__, "AAAA0001$argon2id$H1", "", "pw-one", 1001, 0 },
+};
+
+START_TEST(test_credcache)
+{
+	struct credcache *c = credcache_new();
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(credcache_hit(c, "AAAA0001", "$argon2id$H1", "pw-one", 1000), 0);
+	credcache_put(c, "AAAA0001", "$argon2id$H1", "pw-one", 1000);
+	ck_assert_msg(credcache_hit(c, cc_rows[_i].ve, cc_rows[_i].hash, cc_rows[_i].pw,
+	    cc_rows[_i].now) == cc_rows[_i].hit, "line %d", cc_rows[_i].line);
+	/* No table: nothing is remembered. */
+	credcache_put(NULL, "AAAA0001", "$argon2id$H1", "pw-one", 1000);
+	ck_assert_int_eq(credcache_hit(NULL, "AAAA0001", "$argon2id$H1", "pw-one", 1000), 0);
+	credcache_free(c);
+}
+END_TEST
+
+/* A worker's entry is seen by its siblings: the table is shared across fork. */
+START_TEST(test_credcache_shared)
+{
+	struct credcache *c = credcache_new();
+	int st;
+	pid_t p;
+
+	ck_assert_ptr_nonnull(c);
+	if ((p = fork()) == 0) {
+		credcache_put(c, "AAAA0003", "$argon2id$H", "secret", 50);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	ck_assert_int_eq(credcache_hit(c, "AAAA0003", "$argon2id$H", "secret", 51), 1);
+	credcache_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -267,6 +328,8 @@ main(void)
 	tcase_add_loop_test(tc, test_dummy_same_cost, 0, (int)nitems(cost_rows));
 	tcase_add_loop_test(tc, test_form_token, 0, (int)nitems(tok_rows));
 	tcase_add_test(tc, test_form_key_load);
+	tcase_add_loop_test(tc, test_credcache, 0, (int)nitems(cc_rows));
+	tcase_add_test(tc, test_credcache_shared);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -28,6 +28,34 @@ static const char *const pw_rows[] = {
 	"123456789012",
 };
 
+/*
+ * Both hashes of a new password at once (auth_hash_both): each is the one
+ * auth_hash and auth_crypt would make, checked as the panel and the node
+ * check them.
+ */
+START_TEST(test_hash_both)
+{
+	static const struct argon_params fast = { 1024, 1, 1 };
+	char h[256], c[AUTH_CRYPT_MAX];
+	struct crypt_data *cd = calloc(1, sizeof(*cd));
+	const char *pw = pw_rows[_i], *v;
+
+	ck_assert_ptr_nonnull(cd);
+	ck_assert_int_eq(auth_hash_both(&fast, pw, h, sizeof(h), c), 0);
+	ck_assert_msg(strncmp(h, "$argon2id$", 10) == 0, "row %d: %s", _i, h);
+	ck_assert_int_eq(auth_verify(h, pw), 1);
+	ck_assert_int_eq(auth_verify(h, "wrong-password-x"), 0);
+	ck_assert_msg(auth_crypt_valid(c), "row %d: %s not valid", _i, c);
+	v = crypt_r(pw, c, cd);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_str_eq(v, c);
+	/* An output too small for the argon2id string: -1, both wiped. */
+	ck_assert_int_eq(auth_hash_both(&fast, pw, h, 8, c), -1);
+	ck_assert_str_eq(c, "");
+	free(cd);
+}
+END_TEST
+
 START_TEST(test_crypt_roundtrip)
 {
 	char h[AUTH_CRYPT_MAX], h2[AUTH_CRYPT_MAX];
@@ -270,6 +298,7 @@ main(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_crypt_roundtrip, 0, (int)nitems(pw_rows));
+	tcase_add_loop_test(tc, test_hash_both, 0, (int)nitems(pw_rows));
 	tcase_add_loop_test(tc, test_crypt_valid, 0, (int)nitems(cv_rows));
 	tcase_add_loop_test(tc, test_logins_missing, 0, (int)nitems(miss_rows));
 	tcase_add_loop_test(tc, test_power_parse, 0, (int)nitems(power_rows));

@@ -1,0 +1,63 @@
+/*
+ * The root password's crypt(3) hash, after the answer: see order_crypt.h.
+ *
+ * Why later: an order made two slow hashes before it answered (argon2id
+ * for the panel, yescrypt for the VE's /etc/shadow), and the node does not
+ * need the second until it next reads its VE list (every 5 s, and it sets
+ * the password on a running VE when the hash appears), so the answer waits
+ * for one.  Should the worker die in the few tens of milliseconds between
+ * the answer and the update, the VE has no root password on its node
+ * until the owner sets one on the self screen (README, "Known gaps").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_ve.h"
+#include "log.h"
+#include "order_crypt.h"
+#include "secret.h"
+#include "web.h"
+
+struct job {
+	char	 ve_id[9];
+	char	*pw;
+};
+
+static void
+run(struct web *w, void *arg)
+{
+	struct job *j = arg;
+	char h[AUTH_CRYPT_MAX];
+	int slot = AUTH_SLOT_BUSY, rc;
+
+	/* Off the answer's path: wait for a slot as long as it takes (about 10 s at most). */
+	for (int i = 0; i < 10 && slot == AUTH_SLOT_BUSY; i++)
+		slot = auth_slot_enter(w->conf);
+	rc = auth_crypt(j->pw, h);
+	auth_slot_release(slot);
+	if (rc == -1)
+		log_warnx("%s: VE %s: cannot hash the root password", __func__, j->ve_id);
+	else if (w->db == NULL || db_ve_set_root_crypt(w->db, j->ve_id, h) != DB_OK)
+		log_warnx("%s: VE %s: root password hash not stored", __func__, j->ve_id);
+	explicit_bzero(h, sizeof(h));
+	explicit_bzero(j->pw, strlen(j->pw));
+	free(j->pw);
+	free(j);
+}
+
+void
+order_crypt_later(struct web *w, const char *ve_id, const char *pw)
+{
+	struct job *j;
+
+	if (pw == NULL)
+		return;
+	if ((j = calloc(1, sizeof(*j))) == NULL || (j->pw = strdup(pw)) == NULL) {
+		free(j);
+		log_warnx("%s: VE %s: out of memory; no root password for the node", __func__, ve_id);
+		return;
+	}
+	memcpy(j->ve_id, ve_id, sizeof(j->ve_id) - 1);
+	web_after(w, run, j);
+}

@@ -1,0 +1,17 @@
+/*
+ * The node's crypt(3) hash of a new VE's root password, made after the
+ * order's answer has gone out (vep-signup and vep-api; issue 19).
+ */
+#ifndef VEP_ORDER_CRYPT_H
+#define VEP_ORDER_CRYPT_H
+
+struct web;
+
+/*
+ * After this request's answer: hash pw (copied now, wiped after) with
+ * auth_crypt in a hash slot and store it as ve_id's root_crypt if it has
+ * none (db_ve_set_root_crypt).  Nothing when out of memory (logged).
+ */
+void	order_crypt_later(struct web *, const char *ve_id, const char *pw);
+
+#endif
