@@ -301,6 +301,7 @@ payment(struct web *w, struct req *q, struct resp *r, const char *path_number)
 	if (path_number == NULL)
 		mask |= BIT(K_INVOICE);
 	bad = admin_read(&q->form, mask, &v);
+	bad += payment_date_future(w, &v);
 	number = path_number != NULL ? path_number : v.s[K_INVOICE];
 	if (path_number != NULL && !admin_invoice_number_valid(path_number, "INV")) {
 		web_error(w, r, 404, "There is no such invoice.");

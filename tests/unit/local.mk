@@ -174,6 +174,12 @@ tests_unit_test_veinfo_hist_SOURCES = tests/unit/test_veinfo_hist.c
 tests_unit_test_veinfo_hist_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_veinfo_hist_LDADD = $(VEP_LIBS) $(CHECK_LIBS)
 
+# VAT: VAT id shapes per EU state, the [isp] tax_rates list, reverse charge.
+UNIT_TESTS += tests/unit/test_tax
+tests_unit_test_tax_SOURCES = tests/unit/test_tax.c
+tests_unit_test_tax_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tax_LDADD = $(UNIT_LIBS)
+
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 else
