@@ -64,6 +64,10 @@ PAGE_FN(page_payments);
 PAGE_FN(page_debit_notes);
 PAGE_FN(page_debit_note);
 PAGE_FN(page_debit_note_payment);
+/* tax.c: accounts' buyer details and VAT rates */
+PAGE_FN(page_tax_list);
+PAGE_FN(page_tax_account);
+PAGE_FN(page_tax_save);
 /* reports.c */
 PAGE_FN(page_reports);
 PAGE_FN(page_report);

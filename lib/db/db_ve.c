@@ -20,6 +20,7 @@
 #include "secret.h"
 #include "db.h"
 #include "db_limit.h"
+#include "db_tax.h"
 #include "db_ve.h"
 #include "netaddr.h"
 #include "log.h"
@@ -621,6 +622,13 @@ ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap
 	}
 	explicit_bzero(hash, sizeof(hash));
 	explicit_bzero(rootcrypt, sizeof(rootcrypt));
+	/* The new account's VAT rate from [isp] (db_tax.h); a failure leaves the default 0 logged. */
+	if (rc == VC_OK) {
+		struct tax_in rules;
+		db_tax_rules(c, &rules);
+		if (db_tax_refresh_ve(db, ve_id, &rules) < 0)
+			log_warnx("%s: VE %s: its account's tax rate was not set", __func__, ve_id);
+	}
 	return rc;
 }
 

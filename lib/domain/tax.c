@@ -5,11 +5,14 @@
  * alternatives.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin_rules.h"
 #include "money.h"
 #include "tax.h"
+#include "text.h"
 #include "util.h"
 
 static const struct {
@@ -218,4 +221,100 @@ tax_of(long long a, long long bp)
 
 	(void)money_tax(a, bp, &t);	/* the rounding of the document's own tax */
 	return t;
+}
+
+static const char *const keys[TK__MAX] = { "name", "company", "address", "country", "vat_id",
+    "tax_bp" };
+
+const char *
+tax_key_name(enum tax_key k)
+{
+	return (unsigned)k < TK__MAX ? keys[k] : NULL;
+}
+
+int
+tax_key_parse(const char *s)
+{
+	for (size_t i = 0; i < TK__MAX; i++)
+		if (strcmp(s, keys[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+tax_profile_set(struct tax_profile *p, enum tax_key k, const char *v, const char **why)
+{
+	char *end;
+	long long bp;
+
+	switch (k) {
+	case TK_NAME:
+	case TK_COMPANY:
+		if (!admin_text_valid(v, 128, 0) || !text_ok_str(v, 0)) {
+			*why = "at most 128 characters on one line";
+			return -1;
+		}
+		snprintf(k == TK_NAME ? p->name : p->company, sizeof(p->name), "%s", v);
+		return 0;
+	case TK_ADDRESS:
+		if (!admin_text_valid(v, 512, 1) || !text_ok_str(v, TEXT_MULTILINE)) {
+			*why = "at most 512 characters";
+			return -1;
+		}
+		snprintf(p->address, sizeof(p->address), "%s", v);
+		return 0;
+	case TK_COUNTRY:
+		if (v[0] != '\0' && (strlen(v) != 2 || !isalpha((unsigned char)v[0]) ||
+		    !isalpha((unsigned char)v[1]))) {
+			*why = "a two-letter country code (ISO 3166) such as DE, or empty";
+			return -1;
+		}
+		p->country[0] = (char)toupper((unsigned char)v[0]);
+		p->country[1] = v[0] ? (char)toupper((unsigned char)v[1]) : '\0';
+		p->country[2] = '\0';
+		return 0;
+	case TK_VAT_ID:
+		if (v[0] == '\0') {
+			p->vat_id[0] = '\0';
+			return 0;
+		}
+		if (tax_vatid_norm(v, p->vat_id) != TAX_OK) {
+			*why = "not the form of an EU VAT id: two letters of the state, then its digits "
+			    "(such as DE123456789), or empty";
+			return -1;
+		}
+		return 0;
+	case TK_TAX_BP:
+		if (strcmp(v, "auto") == 0) {
+			p->manual = 0;
+			p->bp = 0;
+			return 0;
+		}
+		if (!isdigit((unsigned char)v[0]) || strlen(v) > 5 ||
+		    (bp = strtoll(v, &end, 10)) > TAX_MAX_BP || *end != '\0') {
+			*why = "auto, or a rate in basis points from 0 to 10000 (1900 = 19 %)";
+			return -1;
+		}
+		p->manual = 1;
+		p->bp = bp;
+		return 0;
+	default:
+		*why = "unknown field";
+		return -1;
+	}
+}
+
+int
+tax_profile_choice(const struct tax_profile *p, const struct tax_in *rules, struct tax_choice *out)
+{
+	struct tax_in in = *rules;
+
+	if (p->manual) {
+		out->bp = p->bp;
+		out->scheme = TAX_STANDARD;
+		return TAX_OK;
+	}
+	in.buyer_country = p->country;
+	in.buyer_vatid = p->vat_id;
+	return tax_decide(&in, out);
 }

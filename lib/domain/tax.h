@@ -77,4 +77,38 @@ const char *tax_scheme_note(enum tax_scheme);
  */
 long long tax_of(long long amount_minor, long long bp);
 
+/*
+ * An account's buyer details and tax choice as the operator sets them
+ * (admin screen, API, vepctl: the same keys everywhere).
+ */
+struct tax_profile {
+	char		 name[513], company[513], address[2049];	/* UTF-8: 4 bytes a character */
+	char		 country[3];			/* "" unknown */
+	char		 vat_id[TAX_VATID_MAX + 1];	/* normalised, "" none */
+	int		 manual;			/* bp fixed by the operator */
+	long long	 bp;				/* with manual */
+};
+
+enum tax_key { TK_NAME, TK_COMPANY, TK_ADDRESS, TK_COUNTRY, TK_VAT_ID, TK_TAX_BP, TK__MAX };
+
+/* "name", "company", "address", "country", "vat_id", "tax_bp"; the enum or -1. */
+const char *tax_key_name(enum tax_key);
+int	tax_key_parse(const char *);
+
+/*
+ * Set field k of p from the untrusted text v: name and company at most 128
+ * characters of one line, address at most 512 (newlines allowed), country
+ * two letters (upper-cased) or "", vat_id as tax_vatid_norm or "", tax_bp
+ * "auto" or a whole number 0..10000.  0, or -1 with a sentence in *why.
+ */
+int	tax_profile_set(struct tax_profile *p, enum tax_key k, const char *v, const char **why);
+
+/*
+ * The rate and scheme of p: the operator's with manual (standard scheme),
+ * else tax_decide with p's country and VAT id over rules (its buyer
+ * fields are ignored).  TAX_OK or TAX_ERATES.
+ */
+int	tax_profile_choice(const struct tax_profile *p, const struct tax_in *rules,
+	    struct tax_choice *out);
+
 #endif
