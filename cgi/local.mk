@@ -23,7 +23,7 @@ cgi_vep_self_LDADD = $(VEP_DOC_LIBS) $(VEP_WEB_LIBS)
 cgi_vep_admin_SOURCES = cgi/admin/admin.h cgi/admin/main.c cgi/admin/fields.c cgi/admin/frame.c \
 	cgi/admin/login.c cgi/admin/dashboard.c cgi/admin/ves.c cgi/admin/nodes.c cgi/admin/plans.c \
 	cgi/admin/invoices.c cgi/admin/notes.c cgi/admin/reports.c cgi/admin/charts.c \
-	cgi/admin/audit.c cgi/admin/backup.c cgi/admin/tax.c cgi/vechart.c cgi/vechart.h cgi/vechart_rate.c cgi/vechart_rate.h cgi/admin/mail.c cgi/pdf_page.c cgi/pdf_page.h \
+	cgi/admin/audit.c cgi/admin/backup.c cgi/admin/tax.c cgi/admin/plan_form.c cgi/vechart.c cgi/vechart.h cgi/vechart_rate.c cgi/vechart_rate.h cgi/admin/mail.c cgi/pdf_page.c cgi/pdf_page.h \
 	cgi/admin/change.c cgi/vechange.c cgi/vechange.h
 cgi_vep_admin_CFLAGS = $(CGI_CFLAGS) $(PANGO_CFLAGS)
 cgi_vep_admin_LDADD = $(VEP_DOC_LIBS) $(VEP_WEB_LIBS)

@@ -64,6 +64,10 @@ PAGE_FN(page_payments);
 PAGE_FN(page_debit_notes);
 PAGE_FN(page_debit_note);
 PAGE_FN(page_debit_note_payment);
+/* plan_form.c: a plan on a form */
+PAGE_FN(page_plan_new);
+PAGE_FN(page_plan_edit);
+PAGE_FN(page_plan_save);
 /* tax.c: accounts' buyer details and VAT rates */
 PAGE_FN(page_tax_list);
 PAGE_FN(page_tax_account);
