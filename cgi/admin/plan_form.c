@@ -13,8 +13,6 @@
  * and limits are whole numbers.  A plan's availability terms ("sla") are
  * kept from the version in force: they are edited as JSON.
  */
-#include <ctype.h>
-
 #include "admin.h"
 #include "catalog.h"
 #include "money.h"
@@ -187,7 +185,7 @@ json_of(struct form *v, int *bad)
 			++*bad;
 		} else if (plan_parse(one, &x, why[k], sizeof(why[k])) == -1) {
 			size_t n = strlen(why[k]);
-			why[k][0] = (char)toupper((unsigned char)why[k][0]);
+			/* plan_parse's sentence names the JSON key, as the import says it */
 			if (n + 1 < sizeof(why[k]))
 				memcpy(why[k] + n, ".", 2);
 			v->bad[k] = why[k];
