@@ -9,7 +9,7 @@ sbin_PROGRAMS += cgi/vep-signup cgi/vep-self cgi/vep-admin cgi/vep-api
 noinst_PROGRAMS += cgi/vep-hello
 CGI_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS) -I$(srcdir)/cgi
 
-cgi_vep_signup_SOURCES = cgi/signup.c
+cgi_vep_signup_SOURCES = cgi/signup.c cgi/signup_quote.c cgi/signup_quote.h
 cgi_vep_signup_CFLAGS = $(CGI_CFLAGS)
 cgi_vep_signup_LDADD = $(VEP_WEB_LIBS)
 
