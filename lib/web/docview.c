@@ -4,6 +4,7 @@
 
 #include "conf.h"
 #include "docview.h"
+#include "money.h"
 #include "page.h"
 #include "tmpl.h"
 
@@ -31,10 +32,11 @@ docview_parties(struct tmpl_dict *d, const json_t *doc, const struct conf *c,
 
 	if (js(b, "name")[0] == '\0' && js(b, "company")[0] == '\0' && js(b, "address")[0] == '\0')
 		tmpl_set(x, "EMAIL", js(b, "email")[0] ? js(b, "email") : fallback_email);
-	text_sec(x, "COMPANY", js(b, "company"));
-	text_sec(x, "NAME", js(b, "name"));
-	text_sec(x, "ADDRESS", js(b, "address"));
-	text_sec(x, "VAT_ID", js(b, "vat_id"));
+	/* B_*: sections of the page's own (the ISP's VAT_ID) would show through */
+	text_sec(x, "B_COMPANY", js(b, "company"));
+	text_sec(x, "B_NAME", js(b, "name"));
+	text_sec(x, "B_ADDRESS", js(b, "address"));
+	text_sec(x, "B_VAT", js(b, "vat_id"));
 	if (js(doc, "supply_from")[0] != '\0') {
 		struct tmpl_dict *s = tmpl_add(d, "SUPPLY");
 		tmpl_set(s, "FROM", js(doc, "supply_from"));
@@ -64,5 +66,7 @@ docview_line(struct tmpl_dict *line, const json_t *l, const char *cur)
 	snprintf(s, sizeof(s), "%lld.%02lld %%", (long long)json_integer_value(bp) / 100,
 	    (long long)json_integer_value(bp) % 100);
 	tmpl_set(line, "LINE_RATE", s);
-	page_set_money(line, "LINE_TAX", json_integer_value(t), cur);
+	/* as the document's other amounts: "2.34", the currency in the table's caption */
+	if (money_format(json_integer_value(t), cur, s, sizeof(s)) > 0)
+		tmpl_set(line, "LINE_TAX", s);
 }

@@ -5,7 +5,7 @@
  * invoice and notes and the operator's print pages, as lib/doc/pdf.c
  * prints it in the PDF.
  *
- * Values set on d: BUYER section (NAME, COMPANY, ADDRESS, VAT_ID sections
+ * Values set on d: BUYER section (B_NAME, B_COMPANY, B_ADDRESS, B_VAT sections
  * each with TEXT, or EMAIL when the document has no buyer recorded),
  * SUPPLY (FROM, TO), TAX_NOTE (TEXT), PAYMENT_DETAILS (BANK, IBAN, BIC,
  * PAY_URL sections with TEXT).  On a line's dictionary: LINE_RATE, LINE_TAX.

@@ -15,7 +15,7 @@
 <div class="sheet-meta"><h1>Invoice</h1><dl class="facts">
 <dt>Number</dt><dd>{{NUMBER}}</dd><dt>Date</dt><dd>{{ISSUED_DATE}}</dd>{{#SUPPLY}}<dt>Supplied</dt><dd>{{FROM}} to {{TO}}</dd>{{/SUPPLY}}<dt>Due</dt><dd>{{DUE_DATE}}</dd><dt>Period</dt><dd>{{PERIOD}}</dd></dl></div>
 </header>
-<section class="sheet-to"><h2>Bill to</h2>{{#BUYER}}<p>{{#COMPANY}}{{TEXT}}<br>{{/COMPANY}}{{#NAME}}{{TEXT}}<br>{{/NAME}}{{#ADDRESS}}<span class="sheet-addr">{{TEXT}}</span><br>{{/ADDRESS}}{{EMAIL}}{{#VAT_ID}}<br>VAT id {{TEXT}}{{/VAT_ID}}</p>{{/BUYER}}<p>Customer number {{ACCOUNT}}</p></section>
+<section class="sheet-to"><h2>Bill to</h2>{{#BUYER}}<p>{{#B_COMPANY}}{{TEXT}}<br>{{/B_COMPANY}}{{#B_NAME}}{{TEXT}}<br>{{/B_NAME}}{{#B_ADDRESS}}<span class="sheet-addr">{{TEXT}}</span><br>{{/B_ADDRESS}}{{EMAIL}}{{#B_VAT}}<br>VAT id {{TEXT}}{{/B_VAT}}</p>{{/BUYER}}<p>Customer number {{ACCOUNT}}</p></section>
 <table class="data sheet-lines">
 <thead><tr><th scope="col">VE</th><th scope="col">Item</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax rate</th><th scope="col" class="num">Tax</th></tr></thead>
 <tbody>

@@ -30,8 +30,8 @@
 </header>
 <section class="invoice-to" aria-labelledby="h-to">
 <h2 id="h-to">Bill to</h2>
-{{#BUYER}}<p id="invoice-buyer">{{#COMPANY}}{{TEXT}}<br>{{/COMPANY}}{{#NAME}}{{TEXT}}<br>{{/NAME}}{{#ADDRESS}}<span class="pre-line">{{TEXT}}</span><br>{{/ADDRESS}}{{EMAIL}}</p>
-{{#VAT_ID}}<p>VAT id <span class="mono" id="invoice-buyer-vat">{{TEXT}}</span></p>{{/VAT_ID}}{{/BUYER}}
+{{#BUYER}}<p id="invoice-buyer">{{#B_COMPANY}}{{TEXT}}<br>{{/B_COMPANY}}{{#B_NAME}}{{TEXT}}<br>{{/B_NAME}}{{#B_ADDRESS}}<span class="pre-line">{{TEXT}}</span><br>{{/B_ADDRESS}}{{EMAIL}}</p>
+{{#B_VAT}}<p>VAT id <span class="mono" id="invoice-buyer-vat">{{TEXT}}</span></p>{{/B_VAT}}{{/BUYER}}
 <p class="sr-only" id="invoice-email">{{EMAIL}}</p>
 </section>
 <table class="data invoice-lines rt" id="invoice-lines">
@@ -86,7 +86,7 @@
 <tr class="grand"><th scope="row">Balance due {{CURRENCY}}</th><td class="num" id="invoice-balance">{{BALANCE}}</td></tr>
 </tbody>
 </table>
-{{#PAYMENT_DETAILS}}<section class="invoice-part" aria-labelledby="h-paydetails" id="invoice-payment-details">
+{{#PAYMENT_DETAILS}}<section class="invoice-part" aria-labelledby="h-paydetails" id="payment-details">
 <h2 id="h-paydetails">How to pay</h2>
 <p>{{#BANK}}Bank transfer to {{TEXT}}<br>{{/BANK}}{{#IBAN}}IBAN <span class="mono">{{TEXT}}</span>{{/IBAN}}{{#BIC}} · BIC <span class="mono">{{TEXT}}</span>{{/BIC}}{{#IBAN}}<br>Reference <span class="mono">{{NUMBER}}</span>{{/IBAN}}</p>
 {{#PAY_URL}}<p>Or pay online on your self screen: {{TEXT}}</p>{{/PAY_URL}}

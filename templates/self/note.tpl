@@ -31,8 +31,8 @@
 </header>
 <section class="invoice-to" aria-labelledby="h-to">
 <h2 id="h-to">Bill to</h2>
-{{#BUYER}}<p id="invoice-buyer">{{#COMPANY}}{{TEXT}}<br>{{/COMPANY}}{{#NAME}}{{TEXT}}<br>{{/NAME}}{{#ADDRESS}}<span class="pre-line">{{TEXT}}</span><br>{{/ADDRESS}}{{EMAIL}}</p>
-{{#VAT_ID}}<p>VAT id <span class="mono">{{TEXT}}</span></p>{{/VAT_ID}}{{/BUYER}}
+{{#BUYER}}<p id="invoice-buyer">{{#B_COMPANY}}{{TEXT}}<br>{{/B_COMPANY}}{{#B_NAME}}{{TEXT}}<br>{{/B_NAME}}{{#B_ADDRESS}}<span class="pre-line">{{TEXT}}</span><br>{{/B_ADDRESS}}{{EMAIL}}</p>
+{{#B_VAT}}<p>VAT id <span class="mono">{{TEXT}}</span></p>{{/B_VAT}}{{/BUYER}}
 <p class="sr-only" id="invoice-email">{{EMAIL}}</p>
 </section>
 <section class="invoice-part" aria-labelledby="h-why">
