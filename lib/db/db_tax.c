@@ -136,12 +136,36 @@ db_tax_save(struct db *db, long long id, const struct tax_profile *p, const stru
 	return db_tx(db, save_tx, &x);
 }
 
+/* Choose a's automatic rate again and store it (nothing for a manual rate). */
+static int
+refresh(struct db *db, struct db_tax_account *a, const struct tax_in *rules)
+{
+	struct tax_choice c;
+
+	if (a->p.manual)
+		return DB_OK;
+	if (tax_profile_choice(&a->p, rules, &c) != TAX_OK)
+		return DB_OK;	/* a bad [isp] tax_rates is refused when the config is read */
+	struct dbv ps[] = { DBV_INT(c.bp), DBV_STR(tax_scheme_name(c.scheme)), DBV_INT(a->id) };
+	return db_exec(db, sql[S_SET_RATE], ps, nitems(ps), NULL, NULL);
+}
+
+int
+db_tax_refresh_account(struct db *db, long long id, const struct tax_in *rules)
+{
+	struct db_tax_account a;
+	int rc;
+
+	if ((rc = db_tax_get(db, id, &a)) <= 0)
+		return rc;
+	return refresh(db, &a, rules);
+}
+
 int
 db_tax_refresh_ve(struct db *db, const char *ve_id, const struct tax_in *rules)
 {
 	struct db_tax_account a;
 	struct row r = { &a, "", "" };
-	struct tax_choice c;
 	struct dbv p[] = { DBV_STR(ve_id) };
 	struct dbo o[] = ROW_OUT(r);
 	int rc;
@@ -150,12 +174,7 @@ db_tax_refresh_ve(struct db *db, const char *ve_id, const struct tax_in *rules)
 	if ((rc = db_one(db, sql[S_VE_ACCOUNT], p, 1, o, nitems(o))) <= 0)
 		return rc;
 	row_done(&r);
-	if (a.p.manual)
-		return DB_OK;
-	if (tax_profile_choice(&a.p, rules, &c) != TAX_OK)
-		return DB_OK;	/* a bad [isp] tax_rates is refused when the config is read */
-	struct dbv ps[] = { DBV_INT(c.bp), DBV_STR(tax_scheme_name(c.scheme)), DBV_INT(a.id) };
-	return db_exec(db, sql[S_SET_RATE], ps, nitems(ps), NULL, NULL);
+	return refresh(db, &a, rules);
 }
 
 json_t *

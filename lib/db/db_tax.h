@@ -40,6 +40,12 @@ int	db_tax_save(struct db *, long long id, const struct tax_profile *p,
  * stored country and VAT id over rules and store it.  DB_OK or a db_rc.
  */
 int	db_tax_refresh_ve(struct db *, const char *ve_id, const struct tax_in *rules);
+/*
+ * The same for account id: for a profile changed elsewhere (the customer's
+ * own account page), so its country and VAT id choose the rate.  DB_OK
+ * (also when there is no such account) or a db_rc.
+ */
+int	db_tax_refresh_account(struct db *, long long id, const struct tax_in *rules);
 
 /*
  * Accounts for the operator's list: {"accounts":[{id, email, name, company,

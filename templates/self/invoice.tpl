@@ -36,14 +36,14 @@
 </section>
 <table class="data invoice-lines rt" id="invoice-lines">
 <caption class="sr-only">Invoice lines, amounts in {{CURRENCY}}</caption>
-<thead><tr><th scope="col">VE</th><th scope="col">Item</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax rate</th><th scope="col" class="num">Tax</th></tr></thead>
+<thead><tr><th scope="col">VE</th><th scope="col">Item</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax {{TAX_RATE}}</th></tr></thead>
 <tbody>
-{{#LINE}}<tr class="iline" data-kind="{{KIND}}" data-resource="{{RESOURCE}}"><td class="mono" data-label="VE">{{VE_ID}}</td><td data-label="Item">{{ITEM}}</td><td class="num qty" data-label="Quantity">{{QUANTITY}} {{UNIT}}</td><td class="num price" data-label="Unit price">{{PRICE}}</td><td class="num amount" data-label="Net">{{AMOUNT}}</td><td class="num line-rate" data-label="Tax rate">{{LINE_RATE}}</td><td class="num line-tax" data-label="Tax">{{LINE_TAX}}</td></tr>
+{{#LINE}}<tr class="iline" data-kind="{{KIND}}" data-resource="{{RESOURCE}}"><td class="mono" data-label="VE">{{VE_ID}}</td><td data-label="Item">{{ITEM}}</td><td class="num qty" data-label="Quantity">{{QUANTITY}} {{UNIT}}</td><td class="num price" data-label="Unit price">{{PRICE}}</td><td class="num amount" data-label="Net">{{AMOUNT}}</td><td class="num line-tax" data-label="Tax {{LINE_RATE}}">{{LINE_TAX}}</td></tr>
 {{/LINE}}</tbody>
 <tfoot>
-<tr><th scope="row" colspan="6" class="num">Subtotal</th><td class="num" id="invoice-subtotal">{{SUBTOTAL}}</td></tr>
-<tr><th scope="row" colspan="6" class="num">Tax {{TAX_RATE}}</th><td class="num" id="invoice-tax">{{TAX}}</td></tr>
-<tr class="grand"><th scope="row" colspan="6" class="num">Total {{CURRENCY}}</th><td class="num" id="invoice-total">{{TOTAL}}</td></tr>
+<tr><th scope="row" colspan="5" class="num">Subtotal</th><td class="num" id="invoice-subtotal">{{SUBTOTAL}}</td></tr>
+<tr><th scope="row" colspan="5" class="num">Tax {{TAX_RATE}}</th><td class="num" id="invoice-tax">{{TAX}}</td></tr>
+<tr class="grand"><th scope="row" colspan="5" class="num">Total {{CURRENCY}}</th><td class="num" id="invoice-total">{{TOTAL}}</td></tr>
 </tfoot>
 </table>
 {{#TAX_NOTE}}<p class="tax-note" id="invoice-tax-note"><strong>{{TEXT}}</strong></p>{{/TAX_NOTE}}
@@ -91,7 +91,7 @@
 <p>{{#BANK}}Bank transfer to {{TEXT}}<br>{{/BANK}}{{#IBAN}}IBAN <span class="mono">{{TEXT}}</span>{{/IBAN}}{{#BIC}} · BIC <span class="mono">{{TEXT}}</span>{{/BIC}}{{#IBAN}}<br>Reference <span class="mono">{{NUMBER}}</span>{{/IBAN}}</p>
 {{#PAY_URL}}<p>Or pay online on your self screen: {{TEXT}}</p>{{/PAY_URL}}
 </section>{{/PAYMENT_DETAILS}}
-<footer class="invoice-foot small muted">Each line's tax is shown at the invoice's rate; the tax is computed once on the subtotal. Amounts in {{CURRENCY}}; all times UTC. Usage is measured in decimal units (1 GB = 10<sup>9</sup> bytes) and each line is rounded once. Please quote {{NUMBER}} with your payment.</footer>
+<footer class="invoice-foot small muted">Every line is taxed at the invoice's rate, shown in the Tax column's heading; the tax is computed once on the subtotal. Amounts in {{CURRENCY}}; all times UTC. Usage is measured in decimal units (1 GB = 10<sup>9</sup> bytes) and each line is rounded once. Please quote {{NUMBER}} with your payment.</footer>
 </main>
 </body>
 </html>
