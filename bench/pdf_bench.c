@@ -87,7 +87,8 @@ main(int argc, char **argv)
 {
 	int iters = argc > 1 ? atoi(argv[1]) : 50;
 	static const int sizes[] = { 10, 500 };
-	struct doc_parties pt = { "Example ISP", "1 Main Street", "DE1", "a@example.com" };
+	struct doc_parties pt = { "Example ISP", "1 Main Street", "DE1", "a@example.com", NULL, NULL,
+	    NULL, NULL };
 
 	for (size_t k = 0; k < 2; k++) {
 		json_t *doc = invoice(sizes[k]);

@@ -52,6 +52,8 @@ static const struct page pages[] = {
 	{ "/api/v1/admin/payments", M_POST, api_admin_payment_add, PAGE_TOKEN },
 	{ "/api/v1/admin/credit-notes", M_POST, api_admin_credit_note_add, PAGE_TOKEN },
 	{ "/api/v1/admin/reports/*", M_GET, api_admin_report, PAGE_TOKEN },
+	{ "/api/v1/admin/accounts/*/tax", M_GET, api_admin_account_tax, PAGE_TOKEN },	/* api_tax.c */
+	{ "/api/v1/admin/accounts/*/tax", M_POST, api_admin_account_tax_set, PAGE_TOKEN },
 };
 
 int

@@ -56,6 +56,8 @@ API_FN(api_admin_node_add);
 API_FN(api_admin_node_delete);
 API_FN(api_admin_plans);
 API_FN(api_admin_plan_add);
+API_FN(api_admin_account_tax);		/* api_tax.c */
+API_FN(api_admin_account_tax_set);
 API_FN(api_admin_invoice_runs);
 API_FN(api_admin_report);
 API_FN(api_admin_payment_add);

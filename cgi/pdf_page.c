@@ -45,8 +45,9 @@ pdf_page(struct web *w, struct resp *r, const char *number, const char *owner_ve
 	}
 	char customer[255] = "";
 	(void)db_doc_customer(w->db, number, customer, sizeof(customer));
-	struct doc_parties pa = { conf_str(w->conf, "isp", "name"), conf_str(w->conf, "isp", "address"),
-	    conf_str(w->conf, "isp", "vat_id"), customer[0] ? customer : NULL };
+	char url[320];
+	struct doc_parties pa;
+	doc_parties_conf(w->conf, customer[0] ? customer : NULL, url, sizeof(url), &pa);
 	buf_reset(&r->body);
 	if (doc_pdf(j, title, &pa, &r->body) != DOC_PDF_OK) {
 		json_decref(j);

@@ -22,6 +22,7 @@
 #include "order.h"
 #include "order_crypt.h"
 #include "page.h"
+#include "signup_quote.h"
 #include "tmpl.h"
 #include "web.h"
 
@@ -398,6 +399,7 @@ render_form(struct web *w, struct req *q, struct resp *r, int status, const stru
 	if (adv_bad || adv_changed(o))
 		tmpl_show(x, "OPEN");
 	add_rows(g, 1, o, e, cat, rulesets);
+	signup_quote(d, w->conf, o, cat, 10000, w->now);	/* preset[OF_DISK_QUOTA_MB] */
 	order_names_free(rulesets);
 	r->status = status;
 	page_render(w, r, "signup/form.tpl", d);
@@ -471,6 +473,7 @@ render_created(struct web *w, struct resp *r, struct db *db, const char *ve_id, 
 	else
 		snprintf(buf, sizeof(buf), "see your plan");
 	tmpl_set(d, "FEE", buf);
+	signup_quote(d, w->conf, &v.o, cat, 0, w->now);
 	for (size_t i = 0; i < v.nips; i++) {
 		x = tmpl_add(d, "IP");
 		tmpl_set_int(x, "N", (long long)i + 1);
@@ -548,6 +551,11 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	memset(&e, 0, sizeof(e));
 	if (order_from_form(&o, &q->form, &e) == -1) {
 		web_error(w, r, 500, "Out of memory.");
+		goto out;
+	}
+	/* "Show the monthly total": the form again with the total; nothing is judged or written. */
+	if (kv_get(&q->form, "quote") != NULL) {
+		render_form(w, q, r, 200, &o, NULL, &cat, NULL);
 		goto out;
 	}
 	form_read(fields, K__MAX, &q->form, FORM_BIT(K_CSRF), &f);

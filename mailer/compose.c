@@ -141,8 +141,10 @@ c_document(struct ctx *c)
 		buf_printf(t, "  Reason:      %s\n", jstr(j, "reason"));
 	buf_puts(t, "\nThe document is attached as a PDF; it is also on your self screen.\n");
 	pay_line(c, j);
-	struct doc_parties pa = { c->isp, conf_str(c->conf, "isp", "address"),
-	    conf_str(c->conf, "isp", "vat_id"), r->rcpt };
+	char url[320];
+	struct doc_parties pa;
+	doc_parties_conf(c->conf, r->rcpt, url, sizeof(url), &pa);
+	pa.isp_name = c->isp;
 	if (doc_pdf(j, title, &pa, &c->out->pdf) != DOC_PDF_OK) {
 		snprintf(c->err, c->errlen, "%s: the PDF could not be rendered", r->number);
 		json_decref(j);

@@ -34,6 +34,7 @@
 #include "db.h"
 #include "db_migrate.h"
 #include "db_invoice_run.h"
+#include "db_tax.h"
 #include "db_late.h"
 #include "rating.h"
 #include "log.h"
@@ -487,6 +488,59 @@ cmd_ve_change(struct vepctl *v)
 	return vepctl_ve_change(v->db, v->conf, v->argc - 2, v->argv + 2);
 }
 
+/*
+ * account tax ID [--name N] [--company C] [--address A] [--country CC]
+ * [--vat-id V] [--rate auto|BP]: show, or change and show, an account's
+ * buyer details and VAT rate (the API's and the screen's rules).
+ */
+static int
+cmd_account_tax(struct vepctl *v)
+{
+	static const char *const flags[TK__MAX] = { "--name", "--company", "--address", "--country",
+	    "--vat-id", "--rate" };
+	struct db_tax_account a;
+	struct tax_choice c;
+	struct tax_in rules;
+	const char *e = NULL, *why, *val;
+	long long id;
+	int rc, changed = 0;
+	json_t *j;
+
+	if (v->argc < 3 || (id = vep_strtonum(v->argv[2], 1, 4294967295LL, &e), e != NULL)) {
+		fprintf(stderr, "usage: vepctl account tax ID [--name N] [--company C] [--address A] "
+		    "[--country CC] [--vat-id V] [--rate auto|BASIS_POINTS]\n");
+		return 2;
+	}
+	if ((rc = db_tax_get(v->db, id, &a)) <= 0) {
+		fprintf(stderr, "vepctl: %s\n", rc == 0 ? "there is no such account" : db_last_error(v->db));
+		return 1;
+	}
+	for (int k = 0; k < TK__MAX; k++) {
+		if ((val = opt(v, flags[k])) == NULL)
+			continue;
+		if (tax_profile_set(&a.p, (enum tax_key)k, val, &why) == -1) {
+			fprintf(stderr, "vepctl: %s: %s; nothing was changed\n", flags[k], why);
+			return 1;
+		}
+		changed = 1;
+	}
+	if (changed) {
+		db_tax_rules(v->conf, &rules);
+		if (tax_profile_choice(&a.p, &rules, &c) != TAX_OK ||
+		    db_tax_save(v->db, id, &a.p, &c, "vepctl", time(NULL)) != DB_OK) {
+			fprintf(stderr, "vepctl: not saved: %s\n", db_last_error(v->db));
+			return 1;
+		}
+		a.c = c;
+	}
+	if ((j = db_tax_account_json(&a)) == NULL)
+		return 1;
+	json_dumpf(j, stdout, JSON_INDENT(2));
+	printf("\n");
+	json_decref(j);
+	return 0;
+}
+
 static const struct {
 	const char	*w1, *w2;
 	int		(*fn)(struct vepctl *);
@@ -504,6 +558,7 @@ static const struct {
 	{ "admin", "set", cmd_admin_set, "admin set NAME --password-file FILE" },
 	{ "backup", NULL, cmd_backup, "backup list VEID | now VEID | restore VEID ID | totals" },
 	{ "ve", "change", cmd_ve_change, "ve change VEID '{\"mem_max_mb\":512}'  a service change, as PATCH /ves/{id}" },
+	{ "account", "tax", cmd_account_tax, "account tax ID [--name N] [--company C] [--address A] [--country CC] [--vat-id V] [--rate auto|BP]" },
 };
 
 static void

@@ -64,6 +64,14 @@ PAGE_FN(page_payments);
 PAGE_FN(page_debit_notes);
 PAGE_FN(page_debit_note);
 PAGE_FN(page_debit_note_payment);
+/* plan_form.c: a plan on a form */
+PAGE_FN(page_plan_new);
+PAGE_FN(page_plan_edit);
+PAGE_FN(page_plan_save);
+/* tax.c: accounts' buyer details and VAT rates */
+PAGE_FN(page_tax_list);
+PAGE_FN(page_tax_account);
+PAGE_FN(page_tax_save);
 /* reports.c */
 PAGE_FN(page_reports);
 PAGE_FN(page_report);
@@ -136,6 +144,8 @@ int	billing_change(struct web *, struct resp *);
 void	actor_of(const struct session *, char out[80]);
 /* A date as YYYY-MM-DD (what the forms take back). */
 void	set_date(struct tmpl_dict *, const char *key, long long t);
+/* 1 when the form's payment date lies after today (v->bad[K_DATE] then says so), else 0. */
+int	payment_date_future(struct web *, struct form *v);
 /* A time the API's JSON holds as ISO 8601, in epoch seconds (0 when absent). */
 long long iso_of(json_t *o, const char *key);
 void	set_money_json(struct tmpl_dict *, const char *key, json_t *o, const char *field, const char *cur);

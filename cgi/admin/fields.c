@@ -31,6 +31,8 @@ const struct notice notices[] = {
 	{ "backup", "A backup will be made at the node's next sync (within a minute)." },
 	{ "restore", "The VE will be stopped, restored from the backup and started again." },
 	{ "reinstall", "The VE will be reinstalled from the template within a few minutes." },
+	{ "taxed", "The account's details and VAT rate were saved; the next invoice uses them." },
+	{ "plan-saved", "The plan was saved as a new price version." },
 };
 const size_t nnotices = nitems(notices);
 

@@ -20,6 +20,20 @@ set_date(struct tmpl_dict *d, const char *key, long long t)
 	tmpl_set(d, key, s);
 }
 
+int
+payment_date_future(struct web *w, struct form *v)
+{
+	static char why[96];	/* one request at a time per worker */
+	char today[11];
+
+	if (v->bad[K_DATE] != NULL || v->s[K_DATE] == NULL || v->n[K_DATE] <= w->now)
+		return 0;
+	admin_date_format(w->now, today);
+	snprintf(why, sizeof(why), "A payment cannot be dated in the future (today is %s).", today);
+	v->bad[K_DATE] = why;
+	return 1;
+}
+
 /* A time the API's JSON holds as ISO 8601, in epoch seconds (0 when absent). */
 long long
 iso_of(json_t *o, const char *key)

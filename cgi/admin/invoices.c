@@ -3,6 +3,7 @@
  * print-ready form), payments and credit notes on it.
  */
 #include "admin.h"
+#include "docview.h"
 #include "db_docs.h"
 #include "db_invoice_run.h"
 #include "db_late.h"
@@ -147,6 +148,7 @@ invoice_lines(struct tmpl_dict *d, json_t *j, const char *cur)
 		tmpl_set(x, "ITEM", item);
 		tmpl_set(x, "QUANTITY", json_string_value(json_object_get(e, "quantity")));
 		tmpl_set(x, "UNIT", json_string_value(json_object_get(e, "unit")));
+		docview_line(x, e, cur);
 		set_money_json(x, "PRICE", e, "unit_price_minor", cur);
 		set_money_json(x, "AMOUNT", e, "amount_minor", cur);
 	}
@@ -200,7 +202,7 @@ render_invoice(struct web *w, struct req *q, struct resp *r, const char *number,
 	struct tmpl_dict *d;
 	json_t *j = NULL;
 	const char *cur;
-	char title[64], c4[4], email[255];
+	char title[64], c4[4], email[255] = "";
 	long long account;
 	int rc = BILLING_ENOENT;
 
@@ -225,6 +227,7 @@ render_invoice(struct web *w, struct req *q, struct resp *r, const char *number,
 	tmpl_set(d, "ISP_ADDRESS", conf_str(w->conf, "isp", "address"));
 	if (conf_str(w->conf, "isp", "vat_id")[0] != '\0')
 		tmpl_set(tmpl_add(d, "VAT_ID"), "ID", conf_str(w->conf, "isp", "vat_id"));
+	docview_parties(d, j, w->conf, email);
 	invoice_lines(d, j, cur);
 	invoice_notes(d, j, cur);
 	for (int i = 0; i < RR__MAX; i++) {
@@ -301,6 +304,7 @@ payment(struct web *w, struct req *q, struct resp *r, const char *path_number)
 	if (path_number == NULL)
 		mask |= BIT(K_INVOICE);
 	bad = admin_read(&q->form, mask, &v);
+	bad += payment_date_future(w, &v);
 	number = path_number != NULL ? path_number : v.s[K_INVOICE];
 	if (path_number != NULL && !admin_invoice_number_valid(path_number, "INV")) {
 		web_error(w, r, 404, "There is no such invoice.");

@@ -47,6 +47,12 @@ static const struct page pages[] = {
 	{ "/admin/nodes/*/delete", M_POST, page_node_change, CHANGE },
 	{ "/admin/plans", M_GET, page_plans, ADM },
 	{ "/admin/plans", M_POST, page_plan_import, CHANGE },
+	{ "/admin/plans/new", M_GET, page_plan_new, ADM },			/* plan_form.c */
+	{ "/admin/plans/*/edit", M_GET, page_plan_edit, ADM },
+	{ "/admin/plans/form", M_POST, page_plan_save, CHANGE },
+	{ "/admin/tax", M_GET, page_tax_list, ADM },			/* tax.c */
+	{ "/admin/tax/*", M_GET, page_tax_account, ADM },
+	{ "/admin/tax/*", M_POST, page_tax_save, CHANGE },
 	{ "/admin/invoices", M_GET, page_invoices, ADM },
 	{ "/admin/invoices/*.pdf", M_GET, admin_doc_pdf, ADM },		/* mail.c */
 	{ "/admin/debit-notes/*.pdf", M_GET, admin_doc_pdf, ADM },

@@ -177,6 +177,7 @@ page_debit_note_payment(struct web *w, struct req *q, struct resp *r, char caps[
 		return;
 	}
 	bad = admin_read(&q->form, BIT(K_AMOUNT) | BIT(K_DATE) | BIT(K_REFERENCE), &v);
+	bad += payment_date_future(w, &v);
 	cur = json_string_value(json_object_get(j, "currency"));
 	if (v.s[K_AMOUNT] != NULL) {
 		if (money_parse(v.s[K_AMOUNT], cur, &amount) == -1) {

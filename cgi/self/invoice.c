@@ -3,6 +3,7 @@
  * print-ready page.
  */
 #include "self.h"
+#include "docview.h"
 #include "reset.h"
 #include "order.h"
 
@@ -72,6 +73,7 @@ doc_head(struct web *w, struct tmpl_dict *d, const json_t *j, const struct ve_in
 	tmpl_set(d, "DUE", a);
 	tmpl_set(d, "STATUS", jstr(j, "status"));
 	tmpl_set(d, "CURRENCY", jstr(j, "currency"));
+	docview_parties(d, j, w->conf, vi->o.s[OF_EMAIL] != NULL ? vi->o.s[OF_EMAIL] : "");
 }
 
 /* ... and at the bottom: the sums, the payments. */
@@ -126,8 +128,11 @@ fill_invoice(struct tmpl_dict *d, const json_t *j, const char *cur)
 	const json_t *e, *l;
 	size_t i, k;
 
-	json_array_foreach(json_object_get(j, "lines"), i, l)
-		tmpl_set(add_line(d, "LINE", l, cur), "VE_ID", jstr(l, "ve_id"));
+	json_array_foreach(json_object_get(j, "lines"), i, l) {
+		struct tmpl_dict *ld = add_line(d, "LINE", l, cur);
+		tmpl_set(ld, "VE_ID", jstr(l, "ve_id"));
+		docview_line(ld, l, cur);
+	}
 	set_jmoney(d, "CREDITED", j, "credited_minor", cur);
 	if (json_array_size(json_object_get(j, "credit_notes")) > 0)
 		x = tmpl_add(d, "CREDITS");

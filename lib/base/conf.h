@@ -85,6 +85,12 @@ struct conf_values {
 		long long	 invoice_due_days;
 		const char	*reminder_days;
 		const char	*public_url;
+		const char	*country;
+		long long	 tax_bp;
+		const char	*tax_rates;
+		const char	*bank;
+		const char	*iban;
+		const char	*bic;
 	} isp;
 	struct {
 		const char	*smtp_url;

@@ -21,6 +21,7 @@
 
 #include "conf.h"
 #include "db.h"
+#include "tax.h"
 #include "dbhost.h"
 #include "log.h"
 #include "util.h"
@@ -1008,6 +1009,15 @@ db_conf_check(const struct conf *c, char *err, size_t errlen)
 	struct db_host h[DB_HOSTS_MAX];
 	char why[200], where[300];
 
+	long long bp;
+
+	/* [isp] tax_rates too: every program that bills or orders calls this. */
+	if (tax_rates_lookup(conf_str(c, "isp", "tax_rates"), "", &bp) < 0) {
+		conf_where(c, "isp", "tax_rates", where, sizeof(where));
+		snprintf(err, errlen, "%s: tax_rates must be COUNTRY:BASIS_POINTS pairs separated by "
+		    "commas, such as DE:1900,FR:2000", where);
+		return -1;
+	}
 	if (db_hosts_parse(conf_str(c, "database", "hosts"), 3306, h, nitems(h), why,
 	    sizeof(why)) != -1)
 		return 0;

@@ -80,7 +80,8 @@ struct db_cur {
 struct db	*db_open(const struct conf *, char *err, size_t errlen);
 /*
  * Check what db_open reads of a loaded configuration ([database] hosts,
- * lib/db/dbhost.c): 0, or -1 with "file:line: hosts: why" in err.  Every
+ * lib/db/dbhost.c) and [isp] tax_rates (lib/domain/tax.c): 0, or -1 with
+ * "file:line: why" in err.  Every
  * program calls it right after conf_load, so a bad list stops it at once.
  */
 int		 db_conf_check(const struct conf *, char *err, size_t errlen);

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "db_bill.h"
 #include "db_docs.h"
+#include "db_tax.h"
 #include "util.h"
 
 enum stmt {
@@ -324,7 +325,7 @@ db_docs_invoice_json(struct db *db, const char *number, const char *owner_ve, lo
 		return NULL;
 	json_object_set_new(out, "tax_bp", json_integer(x.tax_bp));
 	if (invoice_details(db, &x, out) == -1 ||
-	    late_invoice_json(db, x.id, out, now) == -1) {
+	    late_invoice_json(db, x.id, out, now) == -1 || db_tax_doc(db, out, x.number) == -1) {
 		json_decref(out);
 		return NULL;
 	}
@@ -442,6 +443,10 @@ db_docs_dn_json(struct db *db, const char *number, const char *owner_ve, long lo
 		return NULL;
 	if ((out = dn_full(db, &x, now)) == NULL)
 		return NULL;
+	if (db_tax_doc(db, out, x.invoice) == -1) {
+		json_decref(out);
+		return NULL;
+	}
 	*rcp = BILLING_OK;
 	return out;
 }

@@ -77,8 +77,10 @@ static const char *const sql[S__MAX] = {
 	    "SELECT id FROM invoices WHERE account_id = ? AND period = ? AND currency = ? FOR UPDATE",
 	[S_INVOICE_INSERT] =
 	    "INSERT INTO invoices (number, account_id, period, period_from, period_to, currency, "
-	    "tax_bp, subtotal_minor, tax_minor, total_minor, issued_at, due_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "tax_bp, subtotal_minor, tax_minor, total_minor, issued_at, due_at, "
+	    "buyer_name, buyer_company, buyer_address, buyer_country, buyer_vat_id, tax_scheme) "
+	    "SELECT ?, a.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, a.name, a.company, a.address, a.country, "
+	    "a.vat_id, IF(? = 0, a.tax_scheme, 'standard') FROM accounts a WHERE a.id = ?",
 	[S_LINE_INSERT] =
 	    "INSERT INTO invoice_lines (invoice_id, seq, ve_id, kind, resource, plan_version_id, "
 	    "quantity_micro, unit, unit_price_minor, amount_minor, part_from, part_to) "
@@ -568,10 +570,12 @@ run_write_chunk(struct db *db, void *arg)
 		(void)rate_totals(r->lines + first->line_off, nl, first->tax_bp, &sub, &tax, &total);
 		db_docnum_format("INV", year, next, number);
 		{
-			struct dbv p[] = { DBV_STR(number), DBV_INT(first->account_id), DBV_STR(period),
+			/* The buyer as the account holds it now (0021_tax.sql). */
+			struct dbv p[] = { DBV_STR(number), DBV_STR(period),
 			    DBV_INT(from), DBV_INT(to), DBV_STR(first->currency),
 			    DBV_INT(first->tax_bp), DBV_INT(sub), DBV_INT(tax), DBV_INT(total),
-			    DBV_INT(now), DBV_INT(now + (long long)due_days * 86400) };
+			    DBV_INT(now), DBV_INT(now + (long long)due_days * 86400),
+			    DBV_INT(first->tax_bp), DBV_INT(first->account_id) };
 			if ((rc = db_exec(db, sql[S_INVOICE_INSERT], p, nitems(p), NULL, &newid)) != DB_OK)
 				return rc;
 		}

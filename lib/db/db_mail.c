@@ -9,6 +9,7 @@
 #include "db_bill.h"
 #include "db_docs.h"
 #include "db_mail.h"
+#include "db_tax.h"
 #include "db_ve.h"
 #include "log.h"
 #include "util.h"
@@ -268,6 +269,11 @@ db_doc_json(struct db *db, const char *number, const char *owner_ve, long long n
 		break;
 	}
 	json_decref(j);
+	if (out != NULL && db_tax_doc(db, out, inv) == -1) {
+		json_decref(out);
+		*rcp = BILLING_EDB;
+		return NULL;
+	}
 	*rcp = out != NULL ? BILLING_OK : BILLING_ENOENT;
 	return out;
 }

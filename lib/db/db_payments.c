@@ -249,6 +249,11 @@ doc_payment(struct db *db, const struct paydoc *d, const char *number,
 		snprintf(err, errlen, "amount_minor must not be 0");
 		return BILLING_EINPUT;
 	}
+	/* A payment dated after today would never show in "received this month". */
+	if (paid_at > now) {
+		snprintf(err, errlen, "the payment date must not be in the future");
+		return BILLING_EINPUT;
+	}
 	if (ref == NULL || strlen(ref) > 128 || !vep_valid_utf8(ref, strlen(ref))) {
 		snprintf(err, errlen, "the reference must be at most 128 characters of UTF-8");
 		return BILLING_EINPUT;

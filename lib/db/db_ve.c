@@ -20,6 +20,7 @@
 #include "secret.h"
 #include "db.h"
 #include "db_limit.h"
+#include "db_tax.h"
 #include "db_ve.h"
 #include "netaddr.h"
 #include "log.h"
@@ -94,8 +95,8 @@ static const char *const sql[S__MAX] = {
 	[S_PLANS] = "SELECT p.id, p.code, p.name, p.currency, p.max_disk_quota_mb, p.max_ip_count, "
 	    "p.login_allowed, v.monthly_fee_minor, v.inc_disk_gb, v.inc_traffic_gb, v.inc_traffic_in_gb, "
 	    "v.inc_traffic_out_gb, v.inc_cpu_hours, v.inc_vmem_gb_hours, v.ov_disk_gb_month, "
-	    "v.ov_traffic_gb, v.ov_traffic_in_gb, v.ov_traffic_out_gb, v.ov_cpu_hour, v.ov_vmem_gb_hour "
-	    "FROM plans p JOIN plan_versions v ON v.plan_id = p.id "
+	    "v.ov_traffic_gb, v.ov_traffic_in_gb, v.ov_traffic_out_gb, v.ov_cpu_hour, v.ov_vmem_gb_hour, "
+	    "p.cap_action FROM plans p JOIN plan_versions v ON v.plan_id = p.id "
 	    "WHERE p.active = 1 AND v.valid_from = (SELECT MAX(w.valid_from) FROM plan_versions w "
 	    "WHERE w.plan_id = p.id AND w.valid_from <= ?) ORDER BY v.monthly_fee_minor, p.code",
 	[S_TEMPLATES] = "SELECT id, code, name, login_styles FROM os_templates WHERE active = 1 ORDER BY id",
@@ -217,7 +218,7 @@ db_ve_catalog(struct db *db, long long now, struct order_catalog *c)
 	    DBO_INT(&p.fee_minor), DBO_INT(&p.inc[0]), DBO_INT(&p.inc[1]), DBO_INT(&p.inc[2]),
 	    DBO_INT(&p.inc[3]), DBO_INT(&p.inc[4]), DBO_INT(&p.inc[5]), DBO_INT(&p.ov[0]),
 	    DBO_INT(&p.ov[1]), DBO_INT(&p.ov[2]), DBO_INT(&p.ov[3]), DBO_INT(&p.ov[4]),
-	    DBO_INT(&p.ov[5]) };
+	    DBO_INT(&p.ov[5]), DBO_STR(p.cap_action) };
 	if ((rc = db_query(db, &cur, sql[S_PLANS], pn, nitems(pn), op, nitems(op))) != DB_OK)
 		return rc;
 	while ((rc = db_next(&cur)) == 1) {
@@ -645,6 +646,13 @@ place(struct db *db, const struct conf *c, const struct argon_params *ap,
 	}
 	explicit_bzero(hash, sizeof(hash));
 	explicit_bzero(rootcrypt, sizeof(rootcrypt));
+	/* The new account's VAT rate from [isp] (db_tax.h); a failure leaves the default 0 logged. */
+	if (rc == VC_OK) {
+		struct tax_in rules;
+		db_tax_rules(c, &rules);
+		if (db_tax_refresh_ve(db, ve_id, &rules) < 0)
+			log_warnx("%s: VE %s: its account's tax rate was not set", __func__, ve_id);
+	}
 	return rc;
 }
 

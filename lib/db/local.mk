@@ -10,6 +10,7 @@ lib_libvep_a_SOURCES += \
 	lib/db/db_ve.c lib/db/db_ve.h \
 	lib/db/db_change.c lib/db/db_change.h \
 	lib/db/db_limit.c lib/db/db_limit.h \
+	lib/db/db_tax.c lib/db/db_tax.h \
 	lib/db/db_usage.c lib/db/db_usage.h \
 	lib/db/db_history.c lib/db/db_history.h \
 	lib/db/db_auth.c lib/db/db_auth.h \

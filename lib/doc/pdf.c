@@ -13,6 +13,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
+#include "conf.h"
 #include "money.h"
 #include "pdf.h"
 #include "util.h"
@@ -32,11 +33,13 @@ static const struct col {
 	enum align	 align;
 	const char	*head;
 } cols[] = {
-	{ MARGIN, 62, A_LEFT, "VE" },
-	{ MARGIN + 64, 170, A_LEFT, "Item" },
-	{ MARGIN + 236, 104, A_RIGHT, "Quantity" },
-	{ MARGIN + 342, 70, A_RIGHT, "Unit price" },
-	{ MARGIN + 414, PAGE_W - 2 * MARGIN - 414, A_RIGHT, "Amount" },
+	{ MARGIN, 50, A_LEFT, "VE" },
+	{ MARGIN + 52, 118, A_LEFT, "Item" },
+	{ MARGIN + 172, 88, A_RIGHT, "Quantity" },
+	{ MARGIN + 262, 58, A_RIGHT, "Unit price" },
+	{ MARGIN + 322, 60, A_RIGHT, "Net" },
+	{ MARGIN + 384, 42, A_RIGHT, "Tax rate" },
+	{ MARGIN + 428, PAGE_W - 2 * MARGIN - 428, A_RIGHT, "Tax" },
 };
 #define NCOLS		(sizeof(cols) / sizeof(cols[0]))
 
@@ -134,14 +137,51 @@ amount(const json_t *o, const char *k, const char *cur, char *out, size_t len)
 		snprintf(out, len, "-");
 }
 
+/* The buyer: name, company, address, VAT id as recorded; else the e-mail. */
+static void
+buyer(struct pen *p, const json_t *b, const char *customer)
+{
+	static const char *const keys[] = { "company", "name", "address" };
+	char vat[64];
+	int any = 0;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (jstr(b, keys[i])[0] != '\0') {
+			p->y += put(p, MARGIN, p->y, 300, jstr(b, keys[i]), 10, 0, A_LEFT) + 1;
+			any = 1;
+		}
+	if (!any)
+		p->y += put(p, MARGIN, p->y, 300, jstr(b, "email")[0] ? jstr(b, "email") : customer,
+		    10, 0, A_LEFT) + 1;
+	if (jstr(b, "vat_id")[0] != '\0') {
+		snprintf(vat, sizeof(vat), "VAT id %s", jstr(b, "vat_id"));
+		p->y += put(p, MARGIN, p->y, 300, vat, 9, 0, A_LEFT) + 1;
+	}
+	p->y += 5;
+}
+
+/* A rate in basis points as "19.00 %". */
+static void
+rate(const json_t *o, char *out, size_t len)
+{
+	json_t *v = json_object_get(o, "tax_bp");
+
+	if (!json_is_integer(v))
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%lld.%02lld %%", (long long)json_integer_value(v) / 100,
+		    (long long)json_integer_value(v) % 100);
+}
+
 static void
 header(struct pen *p, const json_t *doc, const char *title, const struct doc_parties *pt)
 {
 	char vat[96], line[160];
 	double yl, yr;
 	static const struct { const char *label, *key; } meta[] = {
-		{ "Number", "number" }, { "Period", "period" }, { "Issued", "issued_at" },
-		{ "Due", "due_at" },
+		{ "Number", "number" }, { "Invoice", "invoice" }, { "Period", "period" },
+		{ "Issued", "issued_at" }, { "Supplied from", "supply_from" },
+		{ "Supplied to", "supply_to" }, { "Due", "due_at" },
 	};
 	size_t i;
 
@@ -157,12 +197,14 @@ header(struct pen *p, const json_t *doc, const char *title, const struct doc_par
 		const char *v = jstr(doc, meta[i].key);
 		if (v[0] == '\0')
 			continue;
-		snprintf(line, sizeof(line), "%s: %s", meta[i].label, v);
+		/* dates as dates: "2026-12-01T00:00:00Z" -> "2026-12-01" */
+		snprintf(line, sizeof(line), "%s: %.*s", meta[i].label,
+		    strlen(v) == 20 && v[10] == 'T' ? 10 : (int)strlen(v), v);
 		yr += put(p, 345, yr, PAGE_W - MARGIN - 345, line, 9, i == 0, A_RIGHT) + 1;
 	}
 	p->y = (yl > yr ? yl : yr) + 16;
 	p->y += put(p, MARGIN, p->y, 300, "Bill to", 8.5, 1, A_LEFT) + 1;
-	p->y += put(p, MARGIN, p->y, 300, pt->customer, 10, 0, A_LEFT) + 6;
+	buyer(p, json_object_get(doc, "buyer"), pt->customer);
 	if (jstr(doc, "reason")[0] != '\0')
 		p->y += put(p, MARGIN, p->y, PAGE_W - 2 * MARGIN, jstr(doc, "reason"), 9, 0,
 		    A_LEFT) + 6;
@@ -172,7 +214,7 @@ header(struct pen *p, const json_t *doc, const char *title, const struct doc_par
 static void
 line_row(struct pen *p, const json_t *l, const char *cur)
 {
-	char item[96], qty[96], price[48], amt[48];
+	char item[96], qty[96], price[48], amt[48], rt[48], tax[48];
 	const char *cells[NCOLS];
 	double h = 0, t;
 	size_t i;
@@ -189,6 +231,10 @@ line_row(struct pen *p, const json_t *l, const char *cur)
 	cells[2] = qty;
 	cells[3] = price;
 	cells[4] = amt;
+	rate(l, rt, sizeof(rt));
+	amount(l, "tax_minor", cur, tax, sizeof(tax));
+	cells[5] = rt;
+	cells[6] = tax;
 	need(p, 14, 1);
 	for (i = 0; i < NCOLS; i++)
 		if ((t = put(p, cols[i].x, p->y, cols[i].w, cells[i], 8.5, 0, cols[i].align)) > h)
@@ -203,17 +249,50 @@ totals(struct pen *p, const json_t *doc, const char *cur)
 		{ "Subtotal", "subtotal_minor", 0 }, { "Tax", "tax_minor", 0 },
 		{ "Total", "total_minor", 1 },
 	};
-	char v[48], label[48];
+	char v[48], label[96], rt[48];
 	size_t i;
 
 	need(p, 60, 0);
+	rate(doc, rt, sizeof(rt));
 	rule(p, p->y + 2, 0.6);
 	p->y += 8;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		amount(doc, rows[i].key, cur, v, sizeof(v));
-		snprintf(label, sizeof(label), rows[i].bold ? "%s %s" : "%s", rows[i].label, cur);
+		if (i == 1)
+			snprintf(label, sizeof(label), "Tax %s", rt);
+		else
+			snprintf(label, sizeof(label), rows[i].bold ? "%s %s" : "%s", rows[i].label, cur);
 		put(p, cols[3].x - 100, p->y, cols[3].w + 100, label, 9.5, rows[i].bold, A_RIGHT);
-		p->y += put(p, cols[4].x, p->y, cols[4].w, v, 9.5, rows[i].bold, A_RIGHT) + 3;
+		p->y += put(p, cols[6].x - 20, p->y, cols[6].w + 20, v, 9.5, rows[i].bold, A_RIGHT) + 3;
+	}
+}
+
+/* The reverse-charge sentence and how to pay. */
+static void
+notes(struct pen *p, const json_t *doc, const struct doc_parties *pt)
+{
+	char line[320];
+
+	p->y += 10;
+	if (jstr(doc, "tax_note")[0] != '\0') {
+		need(p, 30, 0);
+		p->y += put(p, MARGIN, p->y, PAGE_W - 2 * MARGIN, jstr(doc, "tax_note"), 9, 1,
+		    A_LEFT) + 6;
+	}
+	if ((pt->iban == NULL || pt->iban[0] == '\0') && (pt->pay_url == NULL || pt->pay_url[0] == '\0'))
+		return;
+	need(p, 50, 0);
+	p->y += put(p, MARGIN, p->y, 300, "Payment", 8.5, 1, A_LEFT) + 1;
+	if (pt->iban != NULL && pt->iban[0] != '\0') {
+		snprintf(line, sizeof(line), "Bank transfer to %s%sIBAN %s%s%s, reference %s",
+		    pt->bank != NULL ? pt->bank : "", pt->bank != NULL && pt->bank[0] ? ", " : "",
+		    pt->iban, pt->bic != NULL && pt->bic[0] ? ", BIC " : "", pt->bic != NULL ? pt->bic : "",
+		    jstr(doc, "number"));
+		p->y += put(p, MARGIN, p->y, PAGE_W - 2 * MARGIN, line, 9, 0, A_LEFT) + 1;
+	}
+	if (pt->pay_url != NULL && pt->pay_url[0] != '\0') {
+		snprintf(line, sizeof(line), "Pay online: %s", pt->pay_url);
+		p->y += put(p, MARGIN, p->y, PAGE_W - 2 * MARGIN, line, 9, 0, A_LEFT) + 1;
 	}
 }
 
@@ -253,6 +332,7 @@ doc_pdf(const json_t *doc, const char *title, const struct doc_parties *pt, stru
 	json_array_foreach(lines, i, l)
 		line_row(&p, l, cur);
 	totals(&p, doc, cur);
+	notes(&p, doc, pt);
 	end_page(&p);
 	cairo_surface_finish(s);
 	if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS && !out->oom)
@@ -265,4 +345,22 @@ out:
 	if (s)
 		cairo_surface_destroy(s);
 	return rc;
+}
+
+void
+doc_parties_conf(const struct conf *c, const char *customer, char *urlbuf, size_t urllen,
+    struct doc_parties *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->isp_name = conf_str(c, "isp", "name");
+	out->isp_address = conf_str(c, "isp", "address");
+	out->isp_vat_id = conf_str(c, "isp", "vat_id");
+	out->customer = customer;
+	out->bank = conf_str(c, "isp", "bank");
+	out->iban = conf_str(c, "isp", "iban");
+	out->bic = conf_str(c, "isp", "bic");
+	urlbuf[0] = '\0';
+	if (conf_str(c, "payments", "checkout_url")[0] != '\0')
+		snprintf(urlbuf, urllen, "%s/self", conf_str(c, "isp", "public_url"));
+	out->pay_url = urlbuf;
 }

@@ -291,12 +291,35 @@ admin_table_cell(const struct admin_table *t, size_t row, size_t col)
 	return t->cells[row * t->ncols + col];
 }
 
-void
-admin_csv_cell(struct buf *b, const char *s)
+/* "-12", "3", "-3.00", "12.345": an optional minus, digits, optionally a point and digits. */
+static int
+csv_number(const char *s)
 {
-	int guard = *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	size_t i = *s == '-', d;
 
+	if ((d = strspn(s + i, "0123456789")) == 0 || d > 20)
+		return 0;
+	i += d;
+	if (s[i] == '.') {
+		if ((d = strspn(s + i + 1, "0123456789")) == 0 || d > 20)
+			return 0;
+		i += 1 + d;
+	}
+	return s[i] == '\0';
+}
+
+void
+admin_csv_field(struct buf *b, const char *s, enum admin_coltype type)
+{
+	int guard, quote;
+
+	/* A number column's number is written as a number: "-3.00" stays a number. */
+	if (type != AC_TEXT && csv_number(s)) {
+		buf_puts(b, s);
+		return;
+	}
+	guard = *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+	quote = strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
 		buf_puts(b, "\"");
 	if (guard)
@@ -309,6 +332,12 @@ admin_csv_cell(struct buf *b, const char *s)
 	}
 	if (quote)
 		buf_puts(b, "\"");
+}
+
+void
+admin_csv_cell(struct buf *b, const char *s)
+{
+	admin_csv_field(b, s, AC_TEXT);
 }
 
 int
@@ -324,7 +353,7 @@ admin_table_csv(const struct admin_table *t, struct buf *b)
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c > 0)
 				buf_puts(b, ",");
-			admin_csv_cell(b, admin_table_cell(t, r, c));
+			admin_csv_field(b, admin_table_cell(t, r, c), t->types[c]);
 		}
 		buf_puts(b, "\r\n");
 	}

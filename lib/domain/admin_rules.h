@@ -93,11 +93,17 @@ int	admin_table_add(struct admin_table *, const char *const *cells);
 const char *admin_table_cell(const struct admin_table *, size_t row, size_t col);
 
 /*
- * One CSV field (RFC 4180: quoted when it holds a comma, quote, CR or LF,
- * quotes doubled), made safe for spreadsheets: a field starting with =, +,
- * -, @, TAB or CR gets a leading single quote.
+ * One CSV text field (RFC 4180: quoted when it holds a comma, quote, CR or
+ * LF, quotes doubled), made safe for spreadsheets: a field starting with =,
+ * +, -, @, TAB or CR gets a leading single quote.
  */
 void	admin_csv_cell(struct buf *, const char *);
+/*
+ * The same for a cell of a column of the given type: in an AC_INT or AC_DEC
+ * column a plain number (-?digits[.digits]) is written as it is, so that
+ * spreadsheets read "-3.00" as a number; anything else as admin_csv_cell.
+ */
+void	admin_csv_field(struct buf *, const char *, enum admin_coltype);
 /* The table as CSV: a header line, then the rows; CRLF line ends.  0 or -1. */
 int	admin_table_csv(const struct admin_table *, struct buf *);
 /*

@@ -16,4 +16,6 @@ lib_libvep_a_SOURCES += \
 	lib/domain/netaddr.c lib/domain/netaddr.h \
 	lib/domain/webhook_sig.c lib/domain/webhook_sig.h \
 	lib/domain/pay_url.c lib/domain/pay_url.h \
-	lib/domain/backup.c lib/domain/backup.h
+	lib/domain/backup.c lib/domain/backup.h \
+	lib/domain/tax.c lib/domain/tax.h \
+	lib/domain/quote.c lib/domain/quote.h

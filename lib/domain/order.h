@@ -123,6 +123,7 @@ struct order_plan {
 	long long	 fee_minor;
 	long long	 inc[6];	/* disk_gb, traffic_gb, traffic_in_gb, traffic_out_gb, cpu_hours, vmem_gb_hours */
 	long long	 ov[6];		/* disk_gb_month, traffic_gb, traffic_in_gb, traffic_out_gb, cpu_hour, vmem_gb_hour */
+	char		 cap_action[9];	/* "throttle" or "suspend": at a traffic cap */
 };
 struct order_template {
 	long long	 id;

@@ -14,6 +14,6 @@ lib_libvep_a_SOURCES += \
 	lib/web/form.c lib/web/form.h \
 	lib/web/fmt.c lib/web/fmt.h
 lib_libveptmpl_a_SOURCES = lib/web/tmpl.cc lib/web/tmpl.h lib/web/web.c lib/web/web.h \
-	lib/web/page.c lib/web/page.h
+	lib/web/page.c lib/web/page.h lib/web/docview.c lib/web/docview.h
 lib_libveptmpl_a_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
 lib_libveptmpl_a_CXXFLAGS = $(AM_CXXFLAGS) $(CTEMPLATE_CFLAGS)

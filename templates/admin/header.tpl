@@ -21,6 +21,7 @@
 <a href="/admin/nodes"{{#NAV_NODES}} aria-current="page"{{/NAV_NODES}}>Nodes</a>
 <a href="/admin/plans"{{#NAV_PLANS}} aria-current="page"{{/NAV_PLANS}}>Plans</a>
 <a href="/admin/invoices"{{#NAV_INVOICES}} aria-current="page"{{/NAV_INVOICES}}>Invoices</a>
+<a href="/admin/tax"{{#NAV_TAX}} aria-current="page"{{/NAV_TAX}}>Tax</a>
 <a href="/admin/payments"{{#NAV_PAYMENTS}} aria-current="page"{{/NAV_PAYMENTS}}>Payments</a>
 <a href="/admin/credit-notes"{{#NAV_CREDIT_NOTES}} aria-current="page"{{/NAV_CREDIT_NOTES}}>Credit notes</a>
 <a href="/admin/debit-notes"{{#NAV_DEBIT_NOTES}} aria-current="page"{{/NAV_DEBIT_NOTES}}>Debit notes</a>

@@ -5,7 +5,7 @@
 {{#NO_PLANS}}<section class="card"><p class="empty">No plans yet; import one below.</p></section>{{/NO_PLANS}}
 <div class="cards">
 {{#PLAN}}<section class="card plan-card"><h2>{{NAME}} <span class="muted mono">{{CODE}}</span> {{#INACTIVE}}<span class="state state-suspended">not offered</span>{{/INACTIVE}}</h2>
-<p class="muted small">{{VES}} VE(s) on this plan · prices in {{CURRENCY}}</p>
+<p class="muted small">{{VES}} VE(s) on this plan · prices in {{CURRENCY}}{{#LIMITS}} · <a href="/admin/plans/{{CODE}}/edit">Change on a form</a>{{/LIMITS}}</p>
 <h3>Prices by version</h3>
 <div class="table-wrap"><table class="data compact"><thead><tr><th scope="col">Valid from</th><th scope="col" class="num">Monthly fee</th><th scope="col">Status</th></tr></thead><tbody>
 {{#VERSION}}<tr><td>{{FROM}}</td><td class="num">{{FEE}}</td><td>{{#IN_FORCE}}<span class="state state-active">in force</span>{{/IN_FORCE}}{{#FUTURE}}<span class="state state-future">from then on</span>{{/FUTURE}}{{#PAST}}<span class="muted small">earlier</span>{{/PAST}}</td></tr>{{/VERSION}}
@@ -19,6 +19,7 @@
 </section>
 {{/PLAN}}
 </div>
+<section class="card"><h2>A new plan</h2><p><a class="button primary" href="/admin/plans/new" id="plan-new">New plan on a form</a> or paste its JSON below.</p></section>
 <section class="card"><h2>Import a plan</h2>
 <p class="muted">A new code makes a new plan; an existing code gets the name and limits given and a price version in force from the date given (00:00 UTC). Invoices already issued never change.</p>
 <form method="post" action="/admin/plans" class="stack wide">

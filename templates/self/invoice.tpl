@@ -22,6 +22,7 @@
 <dt>Number</dt><dd class="mono" id="invoice-number">{{NUMBER}}</dd>
 <dt>Period</dt><dd>{{MONTH}} <span class="muted">({{PERIOD}})</span></dd>
 <dt>Issued</dt><dd>{{ISSUED}}</dd>
+{{#SUPPLY}}<dt>Supplied</dt><dd id="invoice-supply">{{FROM}} to {{TO}}</dd>{{/SUPPLY}}
 <dt>Due</dt><dd>{{DUE}}</dd>
 <dt>Status</dt><dd><span class="status status-{{STATUS}}" id="invoice-status">{{STATUS}}</span></dd>
 </dl>
@@ -29,20 +30,23 @@
 </header>
 <section class="invoice-to" aria-labelledby="h-to">
 <h2 id="h-to">Bill to</h2>
-<p id="invoice-email">{{EMAIL}}</p>
+{{#BUYER}}<p id="invoice-buyer">{{#B_COMPANY}}{{TEXT}}<br>{{/B_COMPANY}}{{#B_NAME}}{{TEXT}}<br>{{/B_NAME}}{{#B_ADDRESS}}<span class="pre-line">{{TEXT}}</span><br>{{/B_ADDRESS}}{{EMAIL}}</p>
+{{#B_VAT}}<p>VAT id <span class="mono" id="invoice-buyer-vat">{{TEXT}}</span></p>{{/B_VAT}}{{/BUYER}}
+<p class="sr-only" id="invoice-email">{{EMAIL}}</p>
 </section>
 <table class="data invoice-lines rt" id="invoice-lines">
 <caption class="sr-only">Invoice lines, amounts in {{CURRENCY}}</caption>
-<thead><tr><th scope="col">VE</th><th scope="col">Item</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Amount</th></tr></thead>
+<thead><tr><th scope="col">VE</th><th scope="col">Item</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Net</th><th scope="col" class="num">Tax {{TAX_RATE}}</th></tr></thead>
 <tbody>
-{{#LINE}}<tr class="iline" data-kind="{{KIND}}" data-resource="{{RESOURCE}}"><td class="mono" data-label="VE">{{VE_ID}}</td><td data-label="Item">{{ITEM}}</td><td class="num qty" data-label="Quantity">{{QUANTITY}} {{UNIT}}</td><td class="num price" data-label="Unit price">{{PRICE}}</td><td class="num amount" data-label="Amount">{{AMOUNT}}</td></tr>
+{{#LINE}}<tr class="iline" data-kind="{{KIND}}" data-resource="{{RESOURCE}}"><td class="mono" data-label="VE">{{VE_ID}}</td><td data-label="Item">{{ITEM}}</td><td class="num qty" data-label="Quantity">{{QUANTITY}} {{UNIT}}</td><td class="num price" data-label="Unit price">{{PRICE}}</td><td class="num amount" data-label="Net">{{AMOUNT}}</td><td class="num line-tax" data-label="Tax {{LINE_RATE}}">{{LINE_TAX}}</td></tr>
 {{/LINE}}</tbody>
 <tfoot>
-<tr><th scope="row" colspan="4" class="num">Subtotal</th><td class="num" id="invoice-subtotal">{{SUBTOTAL}}</td></tr>
-<tr><th scope="row" colspan="4" class="num">Tax {{TAX_RATE}}</th><td class="num" id="invoice-tax">{{TAX}}</td></tr>
-<tr class="grand"><th scope="row" colspan="4" class="num">Total {{CURRENCY}}</th><td class="num" id="invoice-total">{{TOTAL}}</td></tr>
+<tr><th scope="row" colspan="5" class="num">Subtotal</th><td class="num" id="invoice-subtotal">{{SUBTOTAL}}</td></tr>
+<tr><th scope="row" colspan="5" class="num">Tax {{TAX_RATE}}</th><td class="num" id="invoice-tax">{{TAX}}</td></tr>
+<tr class="grand"><th scope="row" colspan="5" class="num">Total {{CURRENCY}}</th><td class="num" id="invoice-total">{{TOTAL}}</td></tr>
 </tfoot>
 </table>
+{{#TAX_NOTE}}<p class="tax-note" id="invoice-tax-note"><strong>{{TEXT}}</strong></p>{{/TAX_NOTE}}
 {{#CREDITS}}<section class="invoice-part" aria-labelledby="h-credits">
 <h2 id="h-credits">Credit notes</h2>
 <table class="data rt">
@@ -82,7 +86,12 @@
 <tr class="grand"><th scope="row">Balance due {{CURRENCY}}</th><td class="num" id="invoice-balance">{{BALANCE}}</td></tr>
 </tbody>
 </table>
-<footer class="invoice-foot small muted">Amounts in {{CURRENCY}}; all times UTC. Usage is measured in decimal units (1 GB = 10<sup>9</sup> bytes) and each line is rounded once. Please quote {{NUMBER}} with your payment.</footer>
+{{#PAYMENT_DETAILS}}<section class="invoice-part" aria-labelledby="h-paydetails" id="payment-details">
+<h2 id="h-paydetails">How to pay</h2>
+<p>{{#BANK}}Bank transfer to {{TEXT}}<br>{{/BANK}}{{#IBAN}}IBAN <span class="mono">{{TEXT}}</span>{{/IBAN}}{{#BIC}} · BIC <span class="mono">{{TEXT}}</span>{{/BIC}}{{#IBAN}}<br>Reference <span class="mono">{{NUMBER}}</span>{{/IBAN}}</p>
+{{#PAY_URL}}<p>Or pay online on your self screen: {{TEXT}}</p>{{/PAY_URL}}
+</section>{{/PAYMENT_DETAILS}}
+<footer class="invoice-foot small muted">Every line is taxed at the invoice's rate, shown in the Tax column's heading; the tax is computed once on the subtotal. Amounts in {{CURRENCY}}; all times UTC. Usage is measured in decimal units (1 GB = 10<sup>9</sup> bytes) and each line is rounded once. Please quote {{NUMBER}} with your payment.</footer>
 </main>
 </body>
 </html>

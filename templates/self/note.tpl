@@ -23,6 +23,7 @@
 <dt>For invoice</dt><dd><a class="mono" href="/self/invoices/{{INVOICE}}" id="note-invoice">{{INVOICE}}</a></dd>
 <dt>Period</dt><dd>{{MONTH}} <span class="muted">({{PERIOD}})</span></dd>
 <dt>Issued</dt><dd>{{ISSUED}}</dd>
+{{#SUPPLY}}<dt>Supplied</dt><dd>{{FROM}} to {{TO}}</dd>{{/SUPPLY}}
 <dt>Due</dt><dd>{{DUE}}</dd>
 <dt>Status</dt><dd><span class="status status-{{STATUS}}" id="note-status">{{STATUS}}</span></dd>
 </dl>
@@ -30,7 +31,9 @@
 </header>
 <section class="invoice-to" aria-labelledby="h-to">
 <h2 id="h-to">Bill to</h2>
-<p id="invoice-email">{{EMAIL}}</p>
+{{#BUYER}}<p id="invoice-buyer">{{#B_COMPANY}}{{TEXT}}<br>{{/B_COMPANY}}{{#B_NAME}}{{TEXT}}<br>{{/B_NAME}}{{#B_ADDRESS}}<span class="pre-line">{{TEXT}}</span><br>{{/B_ADDRESS}}{{EMAIL}}</p>
+{{#B_VAT}}<p>VAT id <span class="mono">{{TEXT}}</span></p>{{/B_VAT}}{{/BUYER}}
+<p class="sr-only" id="invoice-email">{{EMAIL}}</p>
 </section>
 <section class="invoice-part" aria-labelledby="h-why">
 <h2 id="h-why">Why</h2>
@@ -49,6 +52,12 @@
 <tr class="grand"><th scope="row" colspan="5" class="num">Total {{CURRENCY}}</th><td class="num" id="note-total">{{TOTAL}}</td></tr>
 </tfoot>
 </table>
+{{#TAX_NOTE}}<p class="tax-note"><strong>{{TEXT}}</strong></p>{{/TAX_NOTE}}
+{{#PAYMENT_DETAILS}}<section class="invoice-part" aria-labelledby="h-paydetails">
+<h2 id="h-paydetails">How to pay</h2>
+<p>{{#BANK}}Bank transfer to {{TEXT}}<br>{{/BANK}}{{#IBAN}}IBAN <span class="mono">{{TEXT}}</span>{{/IBAN}}{{#BIC}} · BIC <span class="mono">{{TEXT}}</span>{{/BIC}}{{#IBAN}}<br>Reference <span class="mono">{{NUMBER}}</span>{{/IBAN}}</p>
+{{#PAY_URL}}<p>Or pay online on your self screen: {{TEXT}}</p>{{/PAY_URL}}
+</section>{{/PAYMENT_DETAILS}}
 {{#PAYMENTS}}<section class="invoice-part" aria-labelledby="h-payments">
 <h2 id="h-payments">Payments received</h2>
 <table class="data rt">

@@ -20,6 +20,8 @@
 <dt>Log in with</dt><dd>{{LOGINS}}</dd>
 <dt>Operating system</dt><dd>{{TEMPLATE}}</dd>
 <dt>Plan</dt><dd>{{PLAN}} · {{FEE}} per month</dd>
+{{#TOTAL}}<dt>A month in all</dt><dd id="created-total">{{TOTAL}} {{#TAX}}(VAT {{RATE}} included){{/TAX}}{{#DISK}} · with {{GB}} GB of disk above the included{{/DISK}}</dd>
+<dt>At a traffic cap</dt><dd>{{CAP}}</dd>{{/TOTAL}}
 </dl>
 </section>
 <section class="card">

@@ -75,6 +75,24 @@
 {{/ROW}}
 </fieldset>
 {{#ADV}}</details>{{/ADV}}{{/GROUP}}
+<section class="card total" id="total" aria-labelledby="h-total" aria-live="polite">
+<h2 id="h-total">Your monthly total</h2>
+{{#TOTAL}}<table class="data total-lines">
+<caption class="sr-only">Monthly total in {{CURRENCY}}</caption>
+<tbody>
+<tr><th scope="row">{{PLAN}}: monthly fee</th><td class="num" id="total-fee">{{FEE}}</td></tr>
+{{#DISK}}<tr><th scope="row">Disk quota above the included: {{GB}} GB at {{PRICE}} per GB-month</th><td class="num" id="total-disk">{{AMOUNT}}</td></tr>{{/DISK}}
+<tr><th scope="row">Subtotal</th><td class="num" id="total-subtotal">{{SUBTOTAL}}</td></tr>
+{{#TAX}}<tr><th scope="row">VAT {{RATE}}</th><td class="num" id="total-tax">{{AMOUNT}}</td></tr>{{/TAX}}
+<tr class="grand"><th scope="row">Total a month, {{CURRENCY}}</th><td class="num" id="total-total">{{TOTAL}}</td></tr>
+</tbody></table>
+{{#NO_TAX}}<p class="muted small">Prices without VAT.</p>{{/NO_TAX}}
+{{#USAGE}}<p class="small" id="total-usage">Usage is charged on top only above what the plan includes: {{TEXT}}.</p>{{/USAGE}}
+<p class="small" id="total-cap">{{CAP}}</p>
+<p class="muted small">Computed by the same rating as your invoices, for a whole month; the first month is charged pro rata from today. A business in another EU country with a VAT id pays no VAT here (reverse charge).</p>{{/TOTAL}}
+{{#TOTAL_UNKNOWN}}<p id="total-unknown">{{TEXT}}</p>{{/TOTAL_UNKNOWN}}
+<button type="submit" name="quote" value="1" class="secondary" id="total-update">Update the total</button>
+</section>
 <div class="actions">
 <button type="submit" class="primary">Order and create my VE</button>
 <p class="muted">The VE is created at once; the monthly fee is charged pro rata from today. The root password is shown on the next page only once.</p>

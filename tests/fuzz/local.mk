@@ -10,7 +10,7 @@ FUZZERS = tests/fuzz/fuzz_agent_http tests/fuzz/fuzz_basic tests/fuzz/fuzz_conf 
 	tests/fuzz/fuzz_dbhost tests/fuzz/fuzz_httpc tests/fuzz/fuzz_json_body \
 	tests/fuzz/fuzz_money tests/fuzz/fuzz_order tests/fuzz/fuzz_prom tests/fuzz/fuzz_req \
 	tests/fuzz/fuzz_spool tests/fuzz/fuzz_agent_sync tests/fuzz/fuzz_urlenc \
-	tests/fuzz/fuzz_veinfo_cmd tests/fuzz/fuzz_webhook_sig tests/fuzz/fuzz_backup_report tests/fuzz/fuzz_change
+	tests/fuzz/fuzz_veinfo_cmd tests/fuzz/fuzz_webhook_sig tests/fuzz/fuzz_backup_report tests/fuzz/fuzz_change tests/fuzz/fuzz_vatid
 EXTRA_DIST += tests/fuzz/run.sh
 
 if ENABLE_FUZZERS
@@ -102,3 +102,9 @@ tests_fuzz_fuzz_veinfo_cmd_SOURCES = tests/fuzz/fuzz_veinfo_cmd.c tools/veinfo_c
 tests_fuzz_fuzz_veinfo_cmd_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_veinfo_cmd_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_veinfo_cmd_LDADD = $(FUZZ_LIBS)
+
+# lib/domain/tax.c: VAT ids and the [isp] tax_rates list.
+tests_fuzz_fuzz_vatid_SOURCES = tests/fuzz/fuzz_vatid.c
+tests_fuzz_fuzz_vatid_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_vatid_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_vatid_LDADD = $(FUZZ_LIBS)

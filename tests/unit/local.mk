@@ -174,6 +174,17 @@ tests_unit_test_veinfo_hist_SOURCES = tests/unit/test_veinfo_hist.c
 tests_unit_test_veinfo_hist_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_veinfo_hist_LDADD = $(VEP_LIBS) $(CHECK_LIBS)
 
+# VAT: VAT id shapes per EU state, the [isp] tax_rates list, reverse charge.
+UNIT_TESTS += tests/unit/test_tax
+tests_unit_test_tax_SOURCES = tests/unit/test_tax.c
+tests_unit_test_tax_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_tax_LDADD = $(UNIT_LIBS)
+# The signup's monthly total: the invoices' rating of a whole month.
+UNIT_TESTS += tests/unit/test_quote
+tests_unit_test_quote_SOURCES = tests/unit/test_quote.c
+tests_unit_test_quote_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_quote_LDADD = $(UNIT_LIBS)
+
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 else

@@ -130,6 +130,40 @@ START_TEST(test_csv_cell)
 }
 END_TEST
 
+/* Number columns: numbers as numbers, anything else guarded as text. */
+static const struct {
+	const char		*in, *want;
+	enum admin_coltype	 type;
+} fields[] = {
+	{ "-3.00", "-3.00", AC_DEC },
+	{ "-3", "-3", AC_INT },
+	{ "0.00", "0.00", AC_DEC },
+	{ "12345678901234", "12345678901234", AC_INT },
+	{ "-3.00", "'-3.00", AC_TEXT },
+	{ "-", "'-", AC_DEC },
+	{ "-3.", "'-3.", AC_DEC },
+	{ "-.5", "'-.5", AC_DEC },
+	{ "--3", "'--3", AC_DEC },
+	{ "-3+cmd", "'-3+cmd", AC_DEC },
+	{ "=1+2", "'=1+2", AC_INT },
+	{ "+3", "'+3", AC_DEC },
+	{ "3e5", "3e5", AC_DEC },
+	{ "", "", AC_INT },
+	{ "1,5", "\"1,5\"", AC_DEC },
+};
+
+START_TEST(test_csv_field)
+{
+	struct buf b;
+
+	buf_init(&b);
+	admin_csv_field(&b, fields[_i].in, fields[_i].type);
+	ck_assert_msg(strcmp(buf_cstr(&b), fields[_i].want) == 0, "row %d: [%s] want [%s]", _i,
+	    buf_cstr(&b), fields[_i].want);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_table)
 {
 	struct admin_table t;
@@ -150,7 +184,7 @@ START_TEST(test_table)
 	ck_assert_int_eq(admin_table_csv(&t, &b), 0);
 	ck_assert_str_eq(buf_cstr(&b),
 	    "period,plan,currency,invoices,ves,fees,overage,credits,net\r\n"
-	    "2026-01,WEB1,EUR,3,2,30.00,1.20,'-2.50,28.70\r\n"
+	    "2026-01,WEB1,EUR,3,2,30.00,1.20,-2.50,28.70\r\n"
 	    "2026-01,'=cmd,EUR,1,1,10.00,0.00,0.00,10.00\r\n");
 	buf_free(&b);
 
@@ -322,6 +356,7 @@ suite(void)
 	tcase_add_loop_test(tc, test_date, 0, nitems(dates));
 	tcase_add_loop_test(tc, test_range, 0, nitems(ranges));
 	tcase_add_loop_test(tc, test_csv_cell, 0, nitems(cells));
+	tcase_add_loop_test(tc, test_csv_field, 0, nitems(fields));
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_table_empty);
 	tcase_add_loop_test(tc, test_like, 0, nitems(likes));

@@ -18,7 +18,8 @@
 
 static const struct doc_parties parties = {
 	"Example ISP", "1 Main Street\n12345 Town", "DE123456789",
-	"Пётр Иванов <petr@example.com>",
+	"Пётр Иванов <petr@example.com>", "Example Bank", "DE89370400440532013000", "COBADEFFXXX",
+	"https://panel.example.net/self",
 };
 
 /* An invoice of n lines, amounts chosen so that no two totals coincide. */
@@ -123,6 +124,45 @@ START_TEST(test_render)
 }
 END_TEST
 
+/* What an EU invoice must carry (issue 18): parties, dates, each line's tax, notes, payment. */
+START_TEST(test_eu_contents)
+{
+	static const char *const want[] = {
+		"Example ISP", "1 Main Street", "DE123456789",		/* seller */
+		"Acme SARL", "Jeanne Martin", "3 rue de la Paix", "FR40303265045",	/* buyer */
+		"Issued: 2026-12-01", "Supplied from: 2026-11-01", "Supplied to: 2026-11-30",
+		"Due: 2026-12-15", "Net", "Tax rate", "0.00 %", "Reverse charge",
+		"IBAN DE89370400440532013000", "BIC COBADEFFXXX", "https://panel.example.net/self",
+		"12.35", "Total EUR",
+	};
+	json_t *doc = json_loads("{\"number\":\"INV-2026-000043\",\"currency\":\"EUR\","
+	    "\"period\":\"2026-11\",\"issued_at\":\"2026-12-01T00:00:00Z\","
+	    "\"due_at\":\"2026-12-15T00:00:00Z\",\"supply_from\":\"2026-11-01\","
+	    "\"supply_to\":\"2026-11-30\",\"tax_bp\":0,\"tax_note\":\"Reverse charge: VAT to be "
+	    "accounted for by the recipient.\",\"buyer\":{\"email\":\"j@example.fr\",\"name\":"
+	    "\"Jeanne Martin\",\"company\":\"Acme SARL\",\"address\":\"3 rue de la Paix\\n75002 "
+	    "Paris\",\"country\":\"FR\",\"vat_id\":\"FR40303265045\"},\"lines\":[{\"ve_id\":"
+	    "\"0000002A\",\"kind\":\"fee\",\"resource\":\"fee\",\"quantity\":\"1.000000\","
+	    "\"unit\":\"month\",\"unit_price_minor\":1235,\"amount_minor\":1235,\"tax_bp\":0,"
+	    "\"tax_minor\":0}],\"subtotal_minor\":1235,\"tax_minor\":0,\"total_minor\":1235}", 0, NULL);
+	struct buf pdf;
+	char *text;
+
+	ck_assert_ptr_nonnull(doc);
+	buf_init(&pdf);
+	ck_assert_int_eq(doc_pdf(doc, "Invoice", &parties, &pdf), DOC_PDF_OK);
+	if ((text = poppler("pdftotext", &pdf)) != NULL) {
+		for (size_t i = 0; i < nitems(want); i++)
+			ck_assert_msg(strstr(text, want[i]) != NULL, "%s missing in:\n%s", want[i], text);
+		/* the buyer's details replace the e-mail fallback */
+		ck_assert_ptr_null(strstr(text, "Пётр Иванов"));
+		free(text);
+	}
+	buf_free(&pdf);
+	json_decref(doc);
+}
+END_TEST
+
 /* Input the renderer refuses, writing nothing. */
 START_TEST(test_bad_input)
 {
@@ -152,6 +192,7 @@ main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_eu_contents);
 	tcase_add_loop_test(tc, test_render, 0, (int)nitems(docs));
 	tcase_add_loop_test(tc, test_bad_input, 0, 5);
 	suite_add_tcase(s, tc);
