@@ -2,7 +2,7 @@
 <section class="hero dash-head">
 <div>
 <h1>My account</h1>
-<p class="muted"><span id="account-email">{{EMAIL}}</span> · customer since {{SINCE}} · {{#VERIFIED}}<span class="badge" id="verified">address confirmed</span>{{/VERIFIED}}{{#UNVERIFIED}}<span class="badge badge-bad" id="unverified">address not confirmed</span>{{/UNVERIFIED}}</p>
+<p class="muted"><span id="account-email" class="wrap-any">{{EMAIL}}</span> · customer since {{SINCE}} · {{#VERIFIED}}<span class="badge" id="verified">address confirmed</span>{{/VERIFIED}}{{#UNVERIFIED}}<span class="badge badge-bad" id="unverified">address not confirmed</span>{{/UNVERIFIED}}</p>
 </div>
 <form method="post" action="/account/logout" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
@@ -48,7 +48,7 @@
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <div class="field{{#LINK_BAD}} invalid{{/LINK_BAD}}">
 <label for="link-ve">VEid</label>
-<div class="control"><input id="link-ve" name="ve_id" value="{{LINK_VE}}" autocapitalize="characters" spellcheck="false" maxlength="8" autocomplete="off"{{#LINK_BAD}} aria-describedby="link-error" aria-invalid="true"{{/LINK_BAD}} required></div>
+<div class="control"><input id="link-ve" name="ve_id" type="text" value="{{LINK_VE}}" autocapitalize="characters" spellcheck="false" maxlength="8" autocomplete="off"{{#LINK_BAD}} aria-describedby="link-error" aria-invalid="true"{{/LINK_BAD}} required></div>
 </div>
 <div class="field">
 <label for="link-pw">The VE's root password</label>
@@ -64,12 +64,12 @@
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <div class="field{{#PB_NAME}} invalid{{/PB_NAME}}">
 <label for="p-name">Name</label>
-<div class="control"><input id="p-name" name="name" value="{{P_NAME}}" autocomplete="name" maxlength="128"{{#PB_NAME}} aria-invalid="true" aria-describedby="pe-name"{{/PB_NAME}}></div>
+<div class="control"><input id="p-name" name="name" type="text" value="{{P_NAME}}" autocomplete="name" maxlength="128"{{#PB_NAME}} aria-invalid="true" aria-describedby="pe-name"{{/PB_NAME}}></div>
 {{#PE_NAME}}<p class="error" id="pe-name">{{MSG}}</p>{{/PE_NAME}}
 </div>
 <div class="field{{#PB_COMPANY}} invalid{{/PB_COMPANY}}">
 <label for="p-company">Company <span class="unit">(optional)</span></label>
-<div class="control"><input id="p-company" name="company" value="{{P_COMPANY}}" autocomplete="organization" maxlength="128"{{#PB_COMPANY}} aria-invalid="true" aria-describedby="pe-company"{{/PB_COMPANY}}></div>
+<div class="control"><input id="p-company" name="company" type="text" value="{{P_COMPANY}}" autocomplete="organization" maxlength="128"{{#PB_COMPANY}} aria-invalid="true" aria-describedby="pe-company"{{/PB_COMPANY}}></div>
 {{#PE_COMPANY}}<p class="error" id="pe-company">{{MSG}}</p>{{/PE_COMPANY}}
 </div>
 <div class="field{{#PB_ADDRESS}} invalid{{/PB_ADDRESS}}">
@@ -79,13 +79,13 @@
 </div>
 <div class="field{{#PB_VAT_ID}} invalid{{/PB_VAT_ID}}">
 <label for="p-vat">VAT id <span class="unit">(optional)</span></label>
-<div class="control"><input id="p-vat" name="vat_id" value="{{P_VAT_ID}}" spellcheck="false" maxlength="20" aria-describedby="p-vat-help{{#PB_VAT_ID}} pe-vat_id{{/PB_VAT_ID}}"{{#PB_VAT_ID}} aria-invalid="true"{{/PB_VAT_ID}}></div>
+<div class="control"><input id="p-vat" name="vat_id" type="text" value="{{P_VAT_ID}}" spellcheck="false" maxlength="20" aria-describedby="p-vat-help{{#PB_VAT_ID}} pe-vat_id{{/PB_VAT_ID}}"{{#PB_VAT_ID}} aria-invalid="true"{{/PB_VAT_ID}}></div>
 <p class="help" id="p-vat-help">Your country's two letters and the number, such as DE123456789.</p>
 {{#PE_VAT_ID}}<p class="error" id="pe-vat_id">{{MSG}}</p>{{/PE_VAT_ID}}
 </div>
 <div class="field{{#PB_PHONE}} invalid{{/PB_PHONE}}">
 <label for="p-phone">Phone <span class="unit">(optional)</span></label>
-<div class="control"><input id="p-phone" name="phone" type="tel" value="{{P_PHONE}}" autocomplete="tel" maxlength="32"{{#PB_PHONE}} aria-invalid="true" aria-describedby="pe-phone"{{/PB_PHONE}}></div>
+<div class="control"><input id="p-phone" name="phone" type="text" inputmode="tel" value="{{P_PHONE}}" autocomplete="tel" maxlength="32"{{#PB_PHONE}} aria-invalid="true" aria-describedby="pe-phone"{{/PB_PHONE}}></div>
 {{#PE_PHONE}}<p class="error" id="pe-phone">{{MSG}}</p>{{/PE_PHONE}}
 </div>
 <div class="actions"><button type="submit" class="primary" id="profile-save">Save the profile</button></div>
