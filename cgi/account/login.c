@@ -9,6 +9,12 @@
  * password.  The link holds 32 random bytes; only their SHA-256 is stored,
  * the link itself travels in the outbox row until the relay has it
  * (db_account.h).  It is valid 24 hours; a newer one replaces it.
+ *
+ * Every sign-up and every "send the link again" is counted like a failed
+ * login under "mail:<address>" (and the client address), so that nobody
+ * can make us mail an address more than [web] fail_per_ve times in the
+ * window, nor hash passwords without end; an account's logins, counted
+ * under "acct:<address>", are not affected.
  */
 #include "account_cgi.h"
 #include "util.h"
@@ -105,6 +111,24 @@ signup_why(const struct form *v)
 	return NULL;
 }
 
+/*
+ * The mail throttle of an address: 0 go on (this request counted), 1
+ * locked (answered through msg and Retry-After), -1 answered (503).
+ */
+static int
+mail_throttled(struct web *w, struct req *q, struct resp *r, const char *norm, char *msg, size_t len)
+{
+	char subject[65];
+	int rc;
+
+	acct_throttle_subject(norm, subject);
+	memcpy(subject, "mail:", 5);
+	if ((rc = web_login_throttled(w, q, r, subject, msg, len)) != 0)
+		return rc;
+	throttle_fail(w->db, subject, q->remote_addr, w->now);
+	return 0;
+}
+
 void
 page_signup(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
@@ -128,6 +152,12 @@ page_signup(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	if (web_db(w, r) == NULL)
 		return;
 	acct_email_norm(v.s[K_EMAIL], norm);
+	if ((rc = mail_throttled(w, q, r, norm, msg, sizeof(msg))) != 0) {
+		if (rc == 1)
+			render(w, q, r, 429, NULL, NULL, NULL, v.s[K_EMAIL], "Too many sign-ups for this "
+			    "address or from your network; please try again later.");
+		return;
+	}
 	/* Hash first, then write: no transaction waits on argon2id. */
 	if ((slot = web_hash_slot(w, r, "checked")) == AUTH_SLOT_BUSY)
 		return;
@@ -194,10 +224,24 @@ page_verify(struct web *w, struct req *q, struct resp *r, char caps[][80])
 void
 page_resend(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	char token[65], th[65];
+	struct account a;
+	char token[65], th[65], msg[200];
 	int rc;
 
-	(void)q; (void)caps;
+	(void)caps;
+	if ((rc = db_account_get(w->db, session_account(w), &a)) != 1) {
+		if (rc < 0)
+			web_unavailable(w, r);
+		else
+			render_login(w, q, r, 403, NULL, "This account no longer exists.");
+		return;
+	}
+	if ((rc = mail_throttled(w, q, r, a.email, msg, sizeof(msg))) != 0) {
+		if (rc == 1)
+			web_error(w, r, 429, "Several links were mailed to this address a moment ago; "
+			    "please wait for them, or try again later.");
+		return;
+	}
 	if (auth_token_hex(token, 32) == -1) {
 		web_error(w, r, 500, "No randomness is available.");
 		return;

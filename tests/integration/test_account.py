@@ -204,6 +204,18 @@ class Account(unittest.TestCase):
         wait_mails(email.lower(), "already have an account")
         self.assertEqual(sql_value("SELECT password_hash FROM accounts WHERE login_email = '%s'" % email.lower()), h)
         self.assertEqual(int(sql_value("SELECT COUNT(*) FROM accounts WHERE login_email = '%s'" % email.lower())), 1)
+        # Sign-ups of one address are counted like failed logins: the sixth in the window is 429.
+        seen = []
+        for i in range(3):
+            before = counts()
+            r = self.signup(self.client(5), email, "another-password-123")
+            seen.append(r.status)
+            if r.status == 429:
+                self.assertEqual(counts(), before, "nothing written when throttled")
+                self.assertTrue(int(r.header("Retry-After")) > 0)
+        self.assertEqual(seen, [200, 200, 429])
+        self.assertEqual(self.login(self.client(5), email, pw + "-2").status, 303,
+                         "the account's logins are not locked by sign-ups")
 
     # ---- login throttling and CSRF -------------------------------------------------------------
     def test_3_login_throttled(self):
