@@ -23,7 +23,7 @@ import unittest
 
 from screens_util import form_pairs, order
 from test_mail import MAILDIR, mails_to, text_of, wait_mails
-from veplib import Client, admin_headers, request, sql, sql_value
+from veplib import Client, admin_headers, basic, request, sql, sql_value
 
 ISP = "Demo ISP"
 
@@ -390,6 +390,12 @@ class Account(unittest.TestCase):
         self.assertEqual(int(sql_value("SELECT COUNT(*) FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id "
                                        "WHERE l.ve_id = '%s' AND i.period = '%s' AND l.kind = 'fee'"
                                        % (late, period2))), 1, "billed once for the month")
+        # Its invoice from before the link is still its owner's to see (and pay).
+        number = sql_value("SELECT number FROM invoices WHERE account_id = %d AND period = '%s'" % (late_old, period2))
+        r = request("GET", "/api/v1/invoices/" + number, headers=basic(late, late_pw))
+        self.assertEqual(r.status, 200, r.text)
+        r = request("GET", "/api/v1/invoices/" + number, headers=basic(other, other_pw))
+        self.assertEqual(r.status, 404, "another VE of the account does not see it")
 
 
 if __name__ == "__main__":
