@@ -9,6 +9,7 @@
 
 #include "account_cgi.h"
 #include "db_charges.h"
+#include "pdf_page.h"
 #include "rating.h"
 #include "util.h"
 
@@ -227,4 +228,25 @@ page_profile(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	resp_redirect(r, "/account?done=profile");
+}
+
+/*
+ * GET /account/invoices/{number}.pdf: a document of the session's account
+ * as PDF (cgi/pdf_page.c); another account's is 404 like none.
+ */
+void
+page_pdf(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	int rc;
+
+	(void)q;
+	if (strlen(caps[0]) > 24 || (rc = db_account_doc_owned(w->db, session_account(w), caps[0])) == 0) {
+		web_error(w, r, 404, "There is no such document.");
+		return;
+	}
+	if (rc < 0) {
+		web_unavailable(w, r);
+		return;
+	}
+	pdf_page(w, r, caps[0], NULL);
 }

@@ -30,6 +30,7 @@ static const struct page pages[] = {
 	{ "/account/logout", M_POST, page_logout, PAGE_LOGIN | PAGE_CSRF },
 	{ "/account/profile", M_POST, page_profile, PAGE_LOGIN | PAGE_CSRF },
 	{ "/account/link", M_POST, page_link, PAGE_LOGIN | PAGE_CSRF },
+	{ "/account/invoices/*.pdf", M_GET, page_pdf, PAGE_LOGIN },		/* home.c */
 };
 
 /* Without a session: /account is the login and sign-up page; a form 403 with it. */
@@ -38,6 +39,8 @@ refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
 {
 	if (p->fn == page_home)
 		render_login(w, q, r, 200, NULL, NULL);
+	else if (p->methods & M_GET)
+		render_login(w, q, r, 403, NULL, "Log in to see your invoices.");
 	else
 		render_login(w, q, r, 403, NULL, "Your session has ended; please log in again.");
 }

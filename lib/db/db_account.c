@@ -29,6 +29,7 @@ enum stmt {
 	S_ORDER_MOVE,
 	S_LINK_LOG,
 	S_INVOICES,
+	S_DOC_OWNED,
 	S__MAX
 };
 
@@ -70,6 +71,10 @@ static const char *const sql[S__MAX] = {
 	    "COALESCE((SELECT GROUP_CONCAT(DISTINCT l.ve_id ORDER BY l.ve_id SEPARATOR ' ') "
 	    "FROM invoice_lines l WHERE l.invoice_id = i.id), '') FROM invoices i WHERE i.account_id = ? "
 	    "ORDER BY i.period DESC, i.id DESC LIMIT 120",
+	/* A billing document (invoice, or a credit or debit note on one) of the account. */
+	[S_DOC_OWNED] = "SELECT COUNT(*) FROM invoices i WHERE i.account_id = ? AND (i.number = ? OR "
+	    "i.id IN (SELECT invoice_id FROM credit_notes WHERE number = ?) OR "
+	    "i.id IN (SELECT invoice_id FROM debit_notes WHERE number = ?))",
 	[S_LINK_LOG] = "INSERT INTO account_links (ve_id, from_account, to_account, at) VALUES (?, ?, ?, ?)",
 };
 
@@ -372,4 +377,15 @@ db_account_invoices(struct db *db, long long id, struct acct_invoice **inv, size
 	if ((rc = db_query(db, &c, sql[S_INVOICES], p, 1, o, nitems(o))) != DB_OK)
 		return rc;
 	return db_fetch_all(&c, &x, sizeof(x), (void **)inv, n);
+}
+
+int
+db_account_doc_owned(struct db *db, long long id, const char *number)
+{
+	long long n = 0;
+	struct dbv p[] = { DBV_INT(id), DBV_STR(number), DBV_STR(number), DBV_STR(number) };
+	struct dbo o[] = { DBO_INT(&n) };
+	int rc = db_one(db, sql[S_DOC_OWNED], p, nitems(p), o, 1);
+
+	return rc < 0 ? rc : n > 0;
 }

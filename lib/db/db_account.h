@@ -73,6 +73,9 @@ struct acct_invoice {
 /* The account's invoices, newest first (at most 120): *inv (free()) and *n. */
 int	db_account_invoices(struct db *, long long id, struct acct_invoice **inv, size_t *n);
 
+/* Is the document number (INV-, CN-, DN-) the account's?  1, 0 (another's or none), < 0. */
+int	db_account_doc_owned(struct db *, long long id, const char *number);
+
 enum acct_link_rc {
 	AL_OK = 1,
 	AL_ALREADY = 2,		/* the VE is in this account already */

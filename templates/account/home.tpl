@@ -35,7 +35,7 @@
 <table class="data" id="invoices">
 <caption class="sr-only">The account's invoices</caption>
 <thead><tr><th scope="col">Number</th><th scope="col">Month</th><th scope="col">VEs</th><th scope="col">Issued</th><th scope="col">Due</th><th scope="col" class="num">Total</th></tr></thead>
-<tbody>{{#INVOICE}}<tr><td class="mono inv-number">{{NUMBER}}</td><td>{{PERIOD}}</td><td class="mono inv-ves">{{VES}}</td><td>{{ISSUED}}</td><td>{{DUE}}</td><td class="num inv-total">{{TOTAL}}</td></tr>{{/INVOICE}}</tbody>
+<tbody>{{#INVOICE}}<tr><td class="mono inv-number"><a href="/account/invoices/{{NUMBER}}.pdf">{{NUMBER}}</a> <span class="muted small">PDF</span></td><td>{{PERIOD}}</td><td class="mono inv-ves">{{VES}}</td><td>{{ISSUED}}</td><td>{{DUE}}</td><td class="num inv-total">{{TOTAL}}</td></tr>{{/INVOICE}}</tbody>
 </table>
 </div>
 </section>

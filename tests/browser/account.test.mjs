@@ -159,6 +159,9 @@ try {
 	check(await rows.count() === 1, 'one invoice');
 	const billed = (await rows.first().locator('.inv-ves').innerText()).trim().split(/\s+/).sort();
 	check(JSON.stringify(billed) === JSON.stringify([mine, other].sort()), `the invoice bills both VEs (${billed})`);
+	const pdf = await page.locator('#invoices a[href$=".pdf"]').getAttribute('href');
+	const got = await page.request.get(`${BASE}${pdf}`);
+	check(got.status() === 200 && got.headers()['content-type'] === 'application/pdf', `the invoice opens as PDF (${pdf})`);
 	await page.locator('#h-invoices').scrollIntoViewIfNeeded();
 	await page.screenshot({ path: join(SHOTS, 'account-9-one-invoice.png'), fullPage: true });
 

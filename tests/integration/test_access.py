@@ -22,7 +22,8 @@ PROGRAMS = {"vep-admin": "vep_admin", "vep-self": "vep_sid", "vep-signup": "vep_
             "vep-account": "vep_acct"}
 STAR = {"/admin/ves/*": "0000002A", "/admin/invoices/*": "INV-2026-000001",
         "/admin/debit-notes/*": "DN-2026-000001", "/admin/nodes/*": "node1",
-        "/admin/reports/*": "usage", "/self/invoices/*": "INV-2026-000001"}
+        "/admin/reports/*": "usage", "/self/invoices/*": "INV-2026-000001",
+        "/account/invoices/*": "INV-2026-000001"}
 
 
 def page_table(prog):

@@ -367,6 +367,13 @@ class Account(unittest.TestCase):
         self.assertEqual(sql_value("SELECT COUNT(*) FROM invoices WHERE account_id = %d" % old), "0")
         home = c.get("/account")
         self.assertIn(rows[0][0], home.text)
+        # Its PDF for this account only.
+        r = c.get("/account/invoices/%s.pdf" % rows[0][0])
+        self.assertEqual(r.status, 200, r.text[:300])
+        self.assertEqual(r.header("Content-Type"), "application/pdf")
+        self.assertTrue(r.body.startswith(b"%PDF-"))
+        self.assertEqual(c2.get("/account/invoices/%s.pdf" % rows[0][0]).status, 404, "not another account's")
+        self.assertEqual(c.get("/account/invoices/INV-1999-999999.pdf").status, 404)
         self.invoice_run(period)
         self.assertEqual(int(sql_value("SELECT COUNT(*) FROM invoices WHERE account_id = %d AND period = '%s'"
                                        % (acct, period))), 1, "a second run adds nothing")
