@@ -75,8 +75,7 @@ fill_ves(struct web *w, struct tmpl_dict *d, long long id)
 			tmpl_set(x, "CHARGES", "not available right now");
 		json_decref(ch);
 	}
-	if (n == 0)
-		tmpl_show(d, "NO_VES");
+	tmpl_show(d, n == 0 ? "NO_VES" : "HAS_VES");
 	for (size_t i = 0; i < t.n; i++)
 		page_set_money(tmpl_add(d, "TOTAL"), "AMOUNT", t.minor[i], t.cur[i]);
 	tmpl_set_int(d, "NVES", (long long)n);
@@ -101,8 +100,7 @@ fill_invoices(struct web *w, struct tmpl_dict *d, long long id)
 		page_set_date(x, "DUE", inv[i].due_at);
 		tmpl_set(x, "VES", inv[i].ves);
 	}
-	if (n == 0)
-		tmpl_show(d, "NO_INVOICES");
+	tmpl_show(d, n == 0 ? "NO_INVOICES" : "HAS_INVOICES");
 	free(inv);
 	return 0;
 }

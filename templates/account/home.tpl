@@ -16,14 +16,14 @@
 <section class="card" aria-labelledby="h-ves">
 <h2 id="h-ves">Your VEs</h2>
 {{#NO_VES}}<p class="empty" id="no-ves">No VEs in this account yet.</p>{{/NO_VES}}
-<div class="table-wrap">
+{{#HAS_VES}}<div class="table-wrap">
 <table class="data" id="ves">
 <caption class="sr-only">The account's VEs and their charges this month</caption>
 <thead><tr><th scope="col">VEid</th><th scope="col">Plan</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Data erased after</th><th scope="col" class="num">Charges this month</th></tr></thead>
 <tbody>{{#VE}}<tr><td class="mono ve-id">{{VE_ID}}</td><td>{{PLAN}}</td><td class="ve-state">{{STATE}}</td><td>{{CREATED}}</td><td>{{EXPIRES}}</td><td class="num ve-charges">{{CHARGES}}</td></tr>{{/VE}}</tbody>
 <tfoot>{{#TOTAL}}<tr><th scope="row" colspan="5">This month so far, all VEs</th><td class="num month-total">{{AMOUNT}}</td></tr>{{/TOTAL}}</tfoot>
 </table>
-</div>
+</div>{{/HAS_VES}}
 <p class="muted small">Each VE's own screen (<a href="/self">My VE</a>, with its VEid and password) shows its usage and charges in detail.</p>
 {{#VERIFIED}}<div class="actions"><a class="button primary" href="/account/order" id="order-link">Order a VE into this account</a></div>{{/VERIFIED}}
 </section>
@@ -31,20 +31,21 @@
 <h2 id="h-invoices">Invoices</h2>
 <p class="muted">One invoice a month for all the VEs of this account.</p>
 {{#NO_INVOICES}}<p class="empty" id="no-invoices">No invoices yet: the first one comes after the end of the month.</p>{{/NO_INVOICES}}
-<div class="table-wrap">
+{{#HAS_INVOICES}}<div class="table-wrap">
 <table class="data" id="invoices">
 <caption class="sr-only">The account's invoices</caption>
 <thead><tr><th scope="col">Number</th><th scope="col">Month</th><th scope="col">VEs</th><th scope="col">Issued</th><th scope="col">Due</th><th scope="col" class="num">Total</th></tr></thead>
 <tbody>{{#INVOICE}}<tr><td class="mono inv-number"><a href="/account/invoices/{{NUMBER}}.pdf">{{NUMBER}}</a> <span class="muted small">PDF</span></td><td>{{PERIOD}}</td><td class="mono inv-ves">{{VES}}</td><td>{{ISSUED}}</td><td>{{DUE}}</td><td class="num inv-total">{{TOTAL}}</td></tr>{{/INVOICE}}</tbody>
 </table>
-</div>
+</div>{{/HAS_INVOICES}}
 </section>
 <div class="cards">
 <section class="card" aria-labelledby="h-link">
 <h2 id="h-link">Link a VE you ordered before</h2>
 <p>A VE ordered without this account has an account of its own. Give its VEid and root password to move it here: its charges from then on go on this account's invoice. Its own login stays as it is.</p>
 {{#LINK_ERROR}}<div class="alert alert-error" role="alert" id="link-error"><p>{{MSG}}</p></div>{{/LINK_ERROR}}
-<form method="post" action="/account/link" class="stack" id="link-form">
+{{#UNVERIFIED}}<p class="muted" id="link-later">Once your e-mail address is confirmed.</p>{{/UNVERIFIED}}
+{{#VERIFIED}}<form method="post" action="/account/link" class="stack" id="link-form">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <div class="field{{#LINK_BAD}} invalid{{/LINK_BAD}}">
 <label for="link-ve">VEid</label>
@@ -55,7 +56,7 @@
 <div class="control"><input id="link-pw" name="ve_password" type="password" autocomplete="off" required></div>
 </div>
 <div class="actions"><button type="submit" class="secondary">Link the VE</button></div>
-</form>
+</form>{{/VERIFIED}}
 </section>
 <section class="card" aria-labelledby="h-profile">
 <h2 id="h-profile">Profile</h2>

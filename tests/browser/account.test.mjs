@@ -88,9 +88,10 @@ try {
 	await login.getByRole('button', { name: 'Log in' }).click();
 	check(await page.locator('#verify-banner').isVisible(), 'an unconfirmed account says so');
 	check(await page.locator('#order-link').count() === 0, 'no ordering before the address is confirmed');
+	await page.screenshot({ path: join(SHOTS, 'account-3-unverified.png'), fullPage: true });
 	const r403 = await page.goto(`${BASE}/account/order`);
 	check(r403.status() === 403, 'the order form is refused before the address is confirmed');
-	await page.screenshot({ path: join(SHOTS, 'account-3-unverified.png'), fullPage: true });
+	await page.screenshot({ path: join(SHOTS, 'account-3b-order-refused.png'), fullPage: true });
 	problems.length = 0;	/* the 403 is logged as a failed load */
 
 	// The link from the mail.

@@ -133,6 +133,20 @@ class Account(unittest.TestCase):
         self.assertEqual(r.status, 403, r.text[:300])
         self.assertIn("confirm your e-mail address", r.text)
         self.assertEqual(counts(), before, "nothing written before the address is confirmed")
+        r = c.post_form("/account/link", [("csrf", hidden(home.text, "csrf")), ("ve_id", "0000002A"),
+                                          ("ve_password", "x" * 12)])
+        self.assertEqual(r.status, 403, "no linking before the address is confirmed")
+        self.assertEqual(counts(), before)
+
+        # "Send the link again": a new link replaces the first.
+        r = c.post_form("/account/resend", [("csrf", hidden(home.text, "csrf"))])
+        self.assertEqual(r.status, 303)
+        self.assertIn("done=sent", r.header("Location"))
+        got = wait_mails(email.lower(), "Confirm your e-mail address", 2)
+        links = set(re.findall(r"/account/verify\?token=[0-9a-f]{64}", "".join(text_of(m) for m in got)))
+        self.assertEqual(len(links), 2)
+        first, link = link, (links - {link}).pop()
+        self.assertEqual(c.get(first).status, 404, "the older link no longer works")
 
         # The link: once.
         r = c.get(link)
