@@ -42,8 +42,9 @@ PAGE_FN(page_link);		/* link.c */
 
 /* fields.c: every field any page reads, with its validator. */
 enum key { K_EMAIL, K_PASSWORD, K_CONFIRM, K_LOGIN_TOKEN, K_TOKEN, K_VE_ID, K_VE_PASSWORD,
-    K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE, K_DONE, K__MAX };
-#define PROFILE_MASK	(BIT(K_NAME) | BIT(K_COMPANY) | BIT(K_ADDRESS) | BIT(K_VAT_ID) | BIT(K_PHONE))
+    K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE, K_COUNTRY, K_DONE, K__MAX };
+#define PROFILE_MASK	(BIT(K_NAME) | BIT(K_COMPANY) | BIT(K_ADDRESS) | BIT(K_VAT_ID) | BIT(K_PHONE) | \
+			    BIT(K_COUNTRY))
 
 /* The fields of mask from l into v; the number refused. */
 int	acct_read(const struct kvlist *l, uint64_t mask, struct form *v);

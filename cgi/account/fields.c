@@ -58,6 +58,7 @@ const struct form_field acct_form_fields[K__MAX] = {
 	[K_ADDRESS] = { "address", v_text, 0, NULL, 0 },
 	[K_VAT_ID] = { "vat_id", v_text, 0, NULL, 0 },
 	[K_PHONE] = { "phone", v_text, 0, NULL, 0 },
+	[K_COUNTRY] = { "country", v_text, 0, NULL, 0 },
 	[K_DONE] = { "done", v_done, 0, NULL, 0 },
 };
 

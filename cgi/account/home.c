@@ -109,8 +109,10 @@ fill_invoices(struct web *w, struct tmpl_dict *d, long long id)
 static void
 fill_profile(struct tmpl_dict *d, const struct account *a, const struct home_msgs *m)
 {
-	const char *stored[AF__MAX] = { a->p.name, a->p.company, a->p.address, a->p.vat_id, a->p.phone };
-	static const enum key keys[AF__MAX] = { K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE };
+	const char *stored[AF__MAX] = { a->p.name, a->p.company, a->p.address, a->p.vat_id, a->p.phone,
+	    a->p.country };
+	static const enum key keys[AF__MAX] = { K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE,
+	    K_COUNTRY };
 	char key[48], up[32];
 
 	for (size_t k = 0; k < AF__MAX; k++) {
@@ -204,7 +206,8 @@ page_profile(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct acct_profile p;
 	struct home_msgs m = { 0 };
 	const char *in[AF__MAX];
-	static const enum key keys[AF__MAX] = { K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE };
+	static const enum key keys[AF__MAX] = { K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE,
+	    K_COUNTRY };
 	int bad;
 
 	(void)caps;

@@ -18,6 +18,7 @@ ALTER TABLE accounts
   ADD COLUMN address        VARCHAR(512) NOT NULL DEFAULT '',
   ADD COLUMN vat_id         VARCHAR(20) NOT NULL DEFAULT '',
   ADD COLUMN phone          VARCHAR(32) NOT NULL DEFAULT '',
+  ADD COLUMN country        CHAR(2) NOT NULL DEFAULT '',       -- ISO 3166-1 alpha-2, '' not given
   ADD UNIQUE KEY accounts_login (login_email);
 
 -- Account sessions beside the VE owners' and the operators'.

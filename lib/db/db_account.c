@@ -53,8 +53,9 @@ static const char *const sql[S__MAX] = {
 	[S_HASH] = "SELECT password_hash FROM accounts WHERE id = ? AND login_email IS NOT NULL "
 	    "AND password_hash IS NOT NULL",
 	[S_GET] = "SELECT email, COALESCE(verified_at, 0), created_at, name, company, address, vat_id, "
-	    "phone FROM accounts WHERE id = ? AND login_email IS NOT NULL",
-	[S_PROFILE] = "UPDATE accounts SET name = ?, company = ?, address = ?, vat_id = ?, phone = ? "
+	    "phone, country FROM accounts WHERE id = ? AND login_email IS NOT NULL",
+	[S_PROFILE] = "UPDATE accounts SET name = ?, company = ?, address = ?, vat_id = ?, phone = ?, "
+	    "country = ? "
 	    "WHERE id = ? AND login_email IS NOT NULL",
 	[S_AUDIT] = "INSERT INTO audit_log (at, actor, action, object) VALUES (?, ?, ?, ?)",
 	[S_VES] = "SELECT v.id, v.state, p.name, p.currency, v.created_at, v.expires_at FROM ves v "
@@ -271,7 +272,7 @@ db_account_get(struct db *db, long long id, struct account *a)
 	struct dbv p[] = { DBV_INT(id) };
 	struct dbo o[] = { DBO_STR(a->email), DBO_INT(&a->verified_at), DBO_INT(&a->created_at),
 	    DBO_STR(a->p.name), DBO_STR(a->p.company), DBO_STR(a->p.address), DBO_STR(a->p.vat_id),
-	    DBO_STR(a->p.phone) };
+	    DBO_STR(a->p.phone), DBO_STR(a->p.country) };
 	return db_one(db, sql[S_GET], p, 1, o, nitems(o));
 }
 
@@ -288,7 +289,7 @@ profile_tx(struct db *db, void *arg)
 	int rc;
 
 	struct dbv pp[] = { DBV_STR(p->name), DBV_STR(p->company), DBV_STR(p->address),
-	    DBV_STR(p->vat_id), DBV_STR(p->phone), DBV_INT(x->id) };
+	    DBV_STR(p->vat_id), DBV_STR(p->phone), DBV_STR(p->country), DBV_INT(x->id) };
 	if ((rc = db_exec(db, sql[S_PROFILE], pp, nitems(pp), NULL, NULL)) != DB_OK)
 		return rc;
 	return audit(db, x->id, "account.profile", "", x->now);

@@ -16,6 +16,7 @@ const struct acct_field_def acct_fields[AF__MAX] = {
 	[AF_ADDRESS] = { "address", "Postal address", 512 },
 	[AF_VAT_ID] = { "vat_id", "VAT id", 20 },
 	[AF_PHONE] = { "phone", "Phone", 32 },
+	[AF_COUNTRY] = { "country", "Country", 2 },
 };
 
 /* s without leading and trailing white space into out (outsz bytes); -1 when it does not fit. */
@@ -87,20 +88,35 @@ phone_why(const char *s)
 	return NULL;
 }
 
+/* A country as ISO 3166-1 two letters, in capitals ("" allowed: not given). */
+static const char *
+country_norm(char c[3])
+{
+	if (c[0] == '\0')
+		return NULL;
+	if (!isascii((unsigned char)c[0]) || !isalpha((unsigned char)c[0]) ||
+	    !isascii((unsigned char)c[1]) || !isalpha((unsigned char)c[1]))
+		return "The country is its two letters, such as DE.";
+	c[0] = (char)toupper((unsigned char)c[0]);
+	c[1] = (char)toupper((unsigned char)c[1]);
+	return NULL;
+}
+
 static const char *const too_long[AF__MAX] = {
 	[AF_NAME] = "Name may be at most 128 characters long.",
 	[AF_COMPANY] = "Company may be at most 128 characters long.",
 	[AF_ADDRESS] = "Postal address may be at most 512 characters long.",
 	[AF_VAT_ID] = "VAT id may be at most 20 characters long.",
 	[AF_PHONE] = "Phone may be at most 32 characters long.",
+	[AF_COUNTRY] = "The country is its two letters, such as DE.",
 };
 
 int
 acct_profile_check(const char *const in[AF__MAX], struct acct_profile *p, const char *why[AF__MAX])
 {
-	char *dst[AF__MAX] = { p->name, p->company, p->address, NULL, p->phone };
+	char *dst[AF__MAX] = { p->name, p->company, p->address, NULL, p->phone, p->country };
 	size_t dsz[AF__MAX] = { sizeof(p->name), sizeof(p->company), sizeof(p->address), 0,
-	    sizeof(p->phone) };
+	    sizeof(p->phone), sizeof(p->country) };
 	char vat[4 * 20 + 1];
 	int bad = 0;
 
@@ -119,6 +135,8 @@ acct_profile_check(const char *const in[AF__MAX], struct acct_profile *p, const 
 			why[k] = vat_norm(vat, p->vat_id);
 		else if (k == AF_PHONE)
 			why[k] = phone_why(p->phone);
+		else if (k == AF_COUNTRY)
+			why[k] = country_norm(p->country);
 		if (why[k] != NULL)
 			bad++;
 	}

@@ -1,7 +1,7 @@
 /*
  * The rules of a customer account (issue 18): its login e-mail, its
  * password, and its profile (name, postal address, company, VAT id,
- * phone).  Pure: no database, no web.  Every free-text field keeps to
+ * phone, country).  Pure: no database, no web.  Every free-text field keeps to
  * lib/domain/text.h's rule (no control or bidi characters; the postal
  * address may hold line breaks).
  */
@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-enum acct_field { AF_NAME, AF_COMPANY, AF_ADDRESS, AF_VAT_ID, AF_PHONE, AF__MAX };
+enum acct_field { AF_NAME, AF_COMPANY, AF_ADDRESS, AF_VAT_ID, AF_PHONE, AF_COUNTRY, AF__MAX };
 
 /* Each profile field: its form name, label and longest length in characters. */
 struct acct_field_def {
@@ -27,6 +27,7 @@ struct acct_profile {
 	char	address[4 * 512 + 1];
 	char	vat_id[21];
 	char	phone[33];
+	char	country[3];		/* ISO 3166-1 alpha-2 in capitals, "" when not given */
 };
 
 /*

@@ -78,6 +78,12 @@
 <div class="control"><textarea id="p-address" name="address" rows="4" autocomplete="street-address" maxlength="512"{{#PB_ADDRESS}} aria-invalid="true" aria-describedby="pe-address"{{/PB_ADDRESS}}>{{P_ADDRESS:pre_escape}}</textarea></div>
 {{#PE_ADDRESS}}<p class="error" id="pe-address">{{MSG}}</p>{{/PE_ADDRESS}}
 </div>
+<div class="field{{#PB_COUNTRY}} invalid{{/PB_COUNTRY}}">
+<label for="p-country">Country</label>
+<div class="control"><input id="p-country" name="country" type="text" value="{{P_COUNTRY}}" autocomplete="country" spellcheck="false" maxlength="2" aria-describedby="p-country-help{{#PB_COUNTRY}} pe-country{{/PB_COUNTRY}}"{{#PB_COUNTRY}} aria-invalid="true"{{/PB_COUNTRY}}></div>
+<p class="help" id="p-country-help">Two letters, such as DE or FR: with the VAT id it decides the tax on your invoices.</p>
+{{#PE_COUNTRY}}<p class="error" id="pe-country">{{MSG}}</p>{{/PE_COUNTRY}}
+</div>
 <div class="field{{#PB_VAT_ID}} invalid{{/PB_VAT_ID}}">
 <label for="p-vat">VAT id <span class="unit">(optional)</span></label>
 <div class="control"><input id="p-vat" name="vat_id" type="text" value="{{P_VAT_ID}}" spellcheck="false" maxlength="20" aria-describedby="p-vat-help{{#PB_VAT_ID}} pe-vat_id{{/PB_VAT_ID}}"{{#PB_VAT_ID}} aria-invalid="true"{{/PB_VAT_ID}}></div>

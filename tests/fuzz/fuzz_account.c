@@ -33,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			start = i + 1;
 		}
 	if (acct_profile_check(in, &p, why) == 0) {
-		const char *v[AF__MAX] = { p.name, p.company, p.address, p.vat_id, p.phone };
+		const char *v[AF__MAX] = { p.name, p.company, p.address, p.vat_id, p.phone, p.country };
 		for (size_t f = 0; f < AF__MAX; f++)
 			if (order_utf8_len(v[f]) > acct_fields[f].max ||
 			    !text_ok_str(v[f], f == AF_ADDRESS ? TEXT_MULTILINE : 0))

@@ -252,7 +252,7 @@ class Account(unittest.TestCase):
         tok = self.csrf(c)
         good = [("name", "Erika Mustermann"), ("company", "Muster GmbH"),
                 ("address", "Hauptstr. 1\r\n10115 Berlin\r\nGermany"), ("vat_id", "de 123 456 789"),
-                ("phone", "+49 30 1234567")]
+                ("phone", "+49 30 1234567"), ("country", "de")]
         before = counts()
         for extra in ([], [("csrf", "0" * 64)], [("csrf", tok), ("csrf", tok)]):
             r = c.post_form("/account/profile", good + extra)
@@ -272,6 +272,7 @@ class Account(unittest.TestCase):
             ("name", "x" * 129, "at most 128"),
             ("company", "a\x1b[31mb", "control or bidirectional"),
             ("address", "a" * 513, "at most 512"),
+            ("country", "Germany", "two letters"),
         ]
         for field, value, why in bad:
             fields = [(k, value if k == field else v) for k, v in good] + [("csrf", tok)]
@@ -285,9 +286,9 @@ class Account(unittest.TestCase):
             self.assertEqual(sql_value("SELECT CONCAT('[', name, ']') FROM accounts WHERE id = %d" % acct), "[]")
         r = c.post_form("/account/profile", good + [("csrf", tok)])
         self.assertEqual(r.status, 303, r.text[:300])
-        self.assertEqual(sql("SELECT name, company, HEX(address), vat_id, phone FROM accounts WHERE id = %d" % acct),
+        self.assertEqual(sql("SELECT name, company, HEX(address), vat_id, phone, country FROM accounts WHERE id = %d" % acct),
                          [["Erika Mustermann", "Muster GmbH", b"Hauptstr. 1\r\n10115 Berlin\r\nGermany".hex().upper(),
-                           "DE123456789", "+49 30 1234567"]])
+                           "DE123456789", "+49 30 1234567", "DE"]])
         home = c.get("/account?done=profile")
         self.assertIn("Your profile was saved.", home.text)
         self.assertIn("Muster GmbH", home.text)

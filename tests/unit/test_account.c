@@ -36,6 +36,11 @@ static const struct {
 	{ AF_PHONE, "49+301234567", 0, "digits, spaces" },
 	{ AF_PHONE, "call me", 0, "digits, spaces" },
 	{ AF_PHONE, "+123456789012345678901", 0, "5 to 20 digits" },
+	{ AF_COUNTRY, "de", 1, "DE" },
+	{ AF_COUNTRY, " FR ", 1, "FR" },
+	{ AF_COUNTRY, "Germany", 0, "two letters" },
+	{ AF_COUNTRY, "D1", 0, "two letters" },
+	{ AF_COUNTRY, "D", 0, "two letters" },
 };
 
 static const char *
@@ -46,13 +51,14 @@ stored(const struct acct_profile *p, enum acct_field k)
 	case AF_COMPANY: return p->company;
 	case AF_ADDRESS: return p->address;
 	case AF_VAT_ID: return p->vat_id;
+	case AF_COUNTRY: return p->country;
 	default: return p->phone;
 	}
 }
 
 START_TEST(test_profile)
 {
-	const char *in[AF__MAX] = { NULL, NULL, NULL, NULL, NULL }, *why[AF__MAX];
+	const char *in[AF__MAX] = { NULL }, *why[AF__MAX];
 	struct acct_profile p;
 	int bad;
 
@@ -70,13 +76,13 @@ END_TEST
 /* Each field's length limit counts characters, not bytes. */
 START_TEST(test_lengths)
 {
-	static const size_t max[AF__MAX] = { 128, 128, 512, 20, 32 };
+	static const size_t max[AF__MAX] = { 128, 128, 512, 20, 32, 2 };
 	char s[4 * 600];
 	const char *in[AF__MAX] = { NULL }, *why[AF__MAX];
 	struct acct_profile p;
 
 	for (size_t k = 0; k < AF__MAX; k++) {
-		if (k == AF_VAT_ID || k == AF_PHONE)
+		if (k == AF_VAT_ID || k == AF_PHONE || k == AF_COUNTRY)
 			continue;
 		s[0] = '\0';
 		for (size_t i = 0; i < max[k]; i++)
