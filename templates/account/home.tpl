@@ -11,19 +11,17 @@
 </section>
 {{#NOTICE}}<div class="alert alert-ok" role="status" id="account-notice"><p>{{MSG}}</p></div>{{/NOTICE}}
 {{#ERROR}}<div class="alert alert-error" role="alert" id="account-error"><p>{{MSG}}</p></div>{{/ERROR}}
-{{#UNVERIFIED}}<div class="alert alert-warn" role="status" id="verify-banner"><p><strong>Please confirm your e-mail address</strong> with the link we mailed to {{EMAIL}}. Until then no VE can be ordered into this account or linked to it.</p>
+{{#UNVERIFIED}}<div class="alert alert-warn" role="status" id="verify-banner"><p><strong>Please confirm your e-mail address</strong> with the link we mailed to <span class="wrap-any">{{EMAIL}}</span>. Until then no VE can be ordered into this account or linked to it.</p>
 <form method="post" action="/account/resend" class="inline"><input type="hidden" name="csrf" value="{{CSRF}}"><button type="submit" class="secondary" id="resend">Send the link again</button></form></div>{{/UNVERIFIED}}
 <section class="card" aria-labelledby="h-ves">
 <h2 id="h-ves">Your VEs</h2>
 {{#NO_VES}}<p class="empty" id="no-ves">No VEs in this account yet.</p>{{/NO_VES}}
-{{#HAS_VES}}<div class="table-wrap">
-<table class="data" id="ves">
+{{#HAS_VES}}<table class="data rt" id="ves">
 <caption class="sr-only">The account's VEs and their charges this month</caption>
 <thead><tr><th scope="col">VEid</th><th scope="col">Plan</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Data erased after</th><th scope="col" class="num">Charges this month</th></tr></thead>
-<tbody>{{#VE}}<tr><td class="mono ve-id">{{VE_ID}}</td><td>{{PLAN}}</td><td class="ve-state">{{STATE}}</td><td>{{CREATED}}</td><td>{{EXPIRES}}</td><td class="num ve-charges">{{CHARGES}}</td></tr>{{/VE}}</tbody>
-<tfoot>{{#TOTAL}}<tr><th scope="row" colspan="5">This month so far, all VEs</th><td class="num month-total">{{AMOUNT}}</td></tr>{{/TOTAL}}</tfoot>
-</table>
-</div>{{/HAS_VES}}
+<tbody>{{#VE}}<tr><td class="mono ve-id" data-label="VEid">{{VE_ID}}</td><td data-label="Plan">{{PLAN}}</td><td class="ve-state" data-label="State">{{STATE}}</td><td data-label="Created">{{CREATED}}</td><td data-label="Data erased after">{{EXPIRES}}</td><td class="num ve-charges" data-label="Charges this month">{{CHARGES}}</td></tr>{{/VE}}</tbody>
+<tfoot>{{#TOTAL}}<tr class="grand"><th scope="row" colspan="5">This month so far, all VEs</th><td class="num month-total">{{AMOUNT}}</td></tr>{{/TOTAL}}</tfoot>
+</table>{{/HAS_VES}}
 <p class="muted small">Each VE's own screen (<a href="/self">My VE</a>, with its VEid and password) shows its usage and charges in detail.</p>
 {{#VERIFIED}}<div class="actions"><a class="button primary" href="/account/order" id="order-link">Order a VE into this account</a></div>{{/VERIFIED}}
 </section>
@@ -31,13 +29,12 @@
 <h2 id="h-invoices">Invoices</h2>
 <p class="muted">One invoice a month for all the VEs of this account.</p>
 {{#NO_INVOICES}}<p class="empty" id="no-invoices">No invoices yet: the first one comes after the end of the month.</p>{{/NO_INVOICES}}
-{{#HAS_INVOICES}}<div class="table-wrap">
-<table class="data" id="invoices">
+{{#HAS_INVOICES}}<table class="data rt" id="invoices">
 <caption class="sr-only">The account's invoices</caption>
 <thead><tr><th scope="col">Number</th><th scope="col">Month</th><th scope="col">VEs</th><th scope="col">Issued</th><th scope="col">Due</th><th scope="col" class="num">Total</th></tr></thead>
-<tbody>{{#INVOICE}}<tr><td class="mono inv-number"><a href="/account/invoices/{{NUMBER}}.pdf">{{NUMBER}}</a> <span class="muted small">PDF</span></td><td>{{PERIOD}}</td><td class="mono inv-ves">{{VES}}</td><td>{{ISSUED}}</td><td>{{DUE}}</td><td class="num inv-total">{{TOTAL}}</td></tr>{{/INVOICE}}</tbody>
+<tbody>{{#INVOICE}}<tr><td class="mono inv-number" data-label="Number"><a href="/account/invoices/{{NUMBER}}.pdf">{{NUMBER}}</a> <span class="muted small">PDF</span></td><td data-label="Month">{{PERIOD}}</td><td class="mono inv-ves" data-label="VEs">{{VES}}</td><td data-label="Issued">{{ISSUED}}</td><td data-label="Due">{{DUE}}</td><td class="num inv-total" data-label="Total">{{TOTAL}}</td></tr>{{/INVOICE}}</tbody>
 </table>
-</div>{{/HAS_INVOICES}}
+{{/HAS_INVOICES}}
 </section>
 <div class="cards">
 <section class="card" aria-labelledby="h-link">
@@ -79,7 +76,7 @@
 {{#PE_ADDRESS}}<p class="error" id="pe-address">{{MSG}}</p>{{/PE_ADDRESS}}
 </div>
 <div class="field{{#PB_COUNTRY}} invalid{{/PB_COUNTRY}}">
-<label for="p-country">Country</label>
+<label for="p-country">Country <span class="unit">(optional)</span></label>
 <div class="control"><input id="p-country" name="country" type="text" value="{{P_COUNTRY}}" autocomplete="country" spellcheck="false" maxlength="2" aria-describedby="p-country-help{{#PB_COUNTRY}} pe-country{{/PB_COUNTRY}}"{{#PB_COUNTRY}} aria-invalid="true"{{/PB_COUNTRY}}></div>
 <p class="help" id="p-country-help">Two letters, such as DE or FR: with the VAT id it decides the tax on your invoices.</p>
 {{#PE_COUNTRY}}<p class="error" id="pe-country">{{MSG}}</p>{{/PE_COUNTRY}}

@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
-{{#NOTICE}}<div class="alert alert-ok" role="status" id="account-notice"><p>{{MSG}}</p></div>{{/NOTICE}}
+{{#NOTICE}}<div class="alert alert-ok" role="status" id="account-notice"><p class="wrap-any">{{MSG}}</p></div>{{/NOTICE}}
 <div class="cards">
 <section class="card" aria-labelledby="h-login">
 <h1 id="h-login">My account</h1>

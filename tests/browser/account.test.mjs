@@ -5,12 +5,15 @@
 // VEid and password, both on the account page with this month's charges,
 // and after an invoice run (the two VEs rated in a past month of this run's
 // own) one invoice that bills both.  No console error or CSP violation on
-// the way.  Screenshots: tests/browser/shots/account-*.png.
+// the way; axe-core finds no violation and nothing scrolls sideways at
+// 375 px on each page (lib/check.mjs).  Screenshots:
+// tests/browser/shots/account-*.png.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { axeAndPhone, check } from './lib/check.mjs';
 
 const BASE = process.env.VEP_HTTP || 'http://127.0.0.1:8080';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -19,12 +22,6 @@ const SHOTS = join(HERE, 'shots');
 const SOCK = process.env.VEP_DB_SOCKET || join(VAR, 'run/mysql/mysqld.sock');
 const TOKEN = process.env.VEP_ADMIN_TOKEN || readFileSync(join(VAR, 'secrets/admin.token'), 'utf8').trim();
 mkdirSync(SHOTS, { recursive: true });
-
-function check(cond, what) {
-	if (!cond)
-		throw new Error(`check failed: ${what}`);
-	console.log(`ok - ${what}`);
-}
 
 function sql(q) {
 	return execFileSync('mariadb', ['--no-defaults', `--socket=${SOCK}`, '-uroot', '-N', '-B', 'vepanel', '-e', q],
@@ -75,6 +72,7 @@ try {
 		'two different passwords are refused in words');
 	check(await page.locator('#signup-email').inputValue() === addr, 'the address is kept');
 	await page.screenshot({ path: join(SHOTS, 'account-1-signup-error.png'), fullPage: true });
+	await axeAndPhone(page, 'the account login and sign-up page', join(SHOTS, 'account-1-375.png'));
 	await signup.getByLabel('Password').fill(pw);
 	await signup.getByLabel('The same again').fill(pw);
 	await signup.getByRole('button', { name: 'Open an account' }).click();
@@ -89,6 +87,7 @@ try {
 	check(await page.locator('#verify-banner').isVisible(), 'an unconfirmed account says so');
 	check(await page.locator('#order-link').count() === 0, 'no ordering before the address is confirmed');
 	await page.screenshot({ path: join(SHOTS, 'account-3-unverified.png'), fullPage: true });
+	await axeAndPhone(page, 'an unconfirmed account', join(SHOTS, 'account-3-375.png'));
 	const r403 = await page.goto(`${BASE}/account/order`);
 	check(r403.status() === 403, 'the order form is refused before the address is confirmed');
 	await page.screenshot({ path: join(SHOTS, 'account-3b-order-refused.png'), fullPage: true });
@@ -109,11 +108,13 @@ try {
 	const rootPw = 'Account-VE-pass-' + stamp;
 	await page.getByLabel('Root password').fill(rootPw);
 	await page.screenshot({ path: join(SHOTS, 'account-5-order.png'), fullPage: true });
+	await axeAndPhone(page, 'the order form of an account', join(SHOTS, 'account-5-375.png'));
 	await page.getByRole('button', { name: /Order and create/ }).click();
 	await page.waitForLoadState('domcontentloaded');
 	check(await page.locator('h1').innerText() === 'Your VE is ready', 'the VE is created');
 	const mine = (await page.locator('#ve-id').innerText()).trim();
 	await page.screenshot({ path: join(SHOTS, 'account-6-created.png'), fullPage: true });
+	await axeAndPhone(page, 'the answer to an order into an account', join(SHOTS, 'account-6-375.png'));
 	await page.locator('#back-to-account').click();
 
 	// A VE ordered from outside, linked with its password.
@@ -134,6 +135,7 @@ try {
 	await linkForm.getByRole('button', { name: 'Link the VE' }).click();
 	check((await page.locator('#link-error').innerText()).includes('password is wrong'), 'a wrong VE password is refused');
 	await page.screenshot({ path: join(SHOTS, 'account-7-link-refused.png'), fullPage: true });
+	await axeAndPhone(page, 'a refused link', null);
 	problems.length = 0;	/* the 403 */
 	await linkForm.getByLabel("The VE's root password").fill(outsidePw);
 	await linkForm.getByRole('button', { name: 'Link the VE' }).click();
@@ -165,13 +167,7 @@ try {
 	check(got.status() === 200 && got.headers()['content-type'] === 'application/pdf', `the invoice opens as PDF (${pdf})`);
 	await page.locator('#h-invoices').scrollIntoViewIfNeeded();
 	await page.screenshot({ path: join(SHOTS, 'account-9-one-invoice.png'), fullPage: true });
-
-	// At phone width nothing scrolls sideways.
-	await page.setViewportSize({ width: 375, height: 800 });
-	await page.reload();
-	const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-	await page.screenshot({ path: join(SHOTS, 'account-10-phone.png'), fullPage: true });
-	check(wide <= 375, `no sideways scroll at 375 px (${wide} px)`);
+	await axeAndPhone(page, 'the account with two VEs and an invoice', join(SHOTS, 'account-10-phone.png'));
 	check(problems.length === 0, `no console errors or CSP violations (${problems.join('; ')})`);
 } catch (e) {
 	failed = true;
