@@ -382,6 +382,23 @@ c_verify(struct ctx *c)
 	return COMPOSE_OK;
 }
 
+/* An account's "Forgot password?" link (db_account_reset_request). */
+static int
+c_account_reset(struct ctx *c)
+{
+	const struct mail_row *r = c->row;
+
+	if (r->secret[0] == '\0')
+		return COMPOSE_EGONE;
+	snprintf(c->out->subject, sizeof(c->out->subject), "Password reset for your account at %s", c->isp);
+	buf_printf(&c->out->text, "Hello,\n\nsomeone (probably you) asked to reset the password of "
+	    "your account at %s.\nTo set a new password, open this link within 30 minutes (it works "
+	    "once):\n\n  %s/account/reset?token=%s\n\nIf you did not ask for it, ignore this mail: "
+	    "the password stays as it is.\n", c->isp, c->url, r->secret);
+	account_footer(c);
+	return COMPOSE_OK;
+}
+
 /* A sign-up with the address of a verified account: told to the owner, never on the page. */
 static int
 c_account_exists(struct ctx *c)
@@ -412,6 +429,7 @@ static const struct kind {
 	{ "change", c_change },
 	{ "verify", c_verify },
 	{ "account_exists", c_account_exists },
+	{ "account_reset", c_account_reset },
 };
 
 void

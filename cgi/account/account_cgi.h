@@ -2,7 +2,7 @@
  * vep-account's own header: what the files of cgi/account/ share.  The
  * page table with each page's access rule is in main.c, the fields with
  * their validators in fields.c, one file per area for the pages: login.c
- * (sign-up, verification, login, logout), home.c (the account's VEs,
+ * (sign-up, verification, login, logout), reset.c ("Forgot password?"), home.c (the account's VEs,
  * charges, invoices and profile), link.c (linking a VE ordered from
  * outside).  Ordering a VE into the account is /account/order, served by
  * vep-signup from the same field table as the signup form (cgi/signup.c).
@@ -39,10 +39,14 @@ PAGE_FN(page_signup);		/* login.c */
 PAGE_FN(page_verify);		/* login.c */
 PAGE_FN(page_resend);		/* login.c */
 PAGE_FN(page_link);		/* link.c */
+PAGE_FN(page_forgot_form);	/* reset.c */
+PAGE_FN(page_forgot);		/* reset.c */
+PAGE_FN(page_reset_form);	/* reset.c */
+PAGE_FN(page_reset);		/* reset.c */
 
 /* fields.c: every field any page reads, with its validator. */
 enum key { K_EMAIL, K_PASSWORD, K_CONFIRM, K_LOGIN_TOKEN, K_TOKEN, K_VE_ID, K_VE_PASSWORD,
-    K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE, K_COUNTRY, K_DONE, K__MAX };
+    K_FORM_TOKEN, K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE, K_COUNTRY, K_DONE, K__MAX };
 #define PROFILE_MASK	(BIT(K_NAME) | BIT(K_COMPANY) | BIT(K_ADDRESS) | BIT(K_VAT_ID) | BIT(K_PHONE) | \
 			    BIT(K_COUNTRY))
 

@@ -51,6 +51,7 @@ const struct form_field acct_form_fields[K__MAX] = {
 	[K_CONFIRM] = { "confirm", form_v_secret, 1, "Type the password again.", 1 },
 	[K_LOGIN_TOKEN] = { "login_token", form_v_signed, 1, NULL, 1 },
 	[K_TOKEN] = { "token", v_link, 1, NULL, 1 },
+	[K_FORM_TOKEN] = { "form_token", form_v_signed, 1, NULL, 1 },
 	[K_VE_ID] = { "ve_id", form_v_ve_id, 1, "Enter the VEid.", 0 },
 	[K_VE_PASSWORD] = { "ve_password", form_v_secret, 1, "Enter the VE's root password.", 1 },
 	[K_NAME] = { "name", v_text, 0, NULL, 0 },

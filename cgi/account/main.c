@@ -31,6 +31,11 @@ static const struct page pages[] = {
 	{ "/account/profile", M_POST, page_profile, PAGE_LOGIN | PAGE_CSRF },
 	{ "/account/link", M_POST, page_link, PAGE_LOGIN | PAGE_CSRF },
 	{ "/account/invoices/*.pdf", M_GET, page_pdf, PAGE_LOGIN },		/* home.c */
+	/* "Forgot password?": before any session, with their own form tokens (reset.c). */
+	{ "/account/forgot", M_GET, page_forgot_form, PAGE_PUBLIC },
+	{ "/account/forgot", M_POST, page_forgot, PAGE_PUBLIC },
+	{ "/account/reset", M_GET, page_reset_form, PAGE_PUBLIC },
+	{ "/account/reset", M_POST, page_reset, PAGE_PUBLIC },
 };
 
 /* Without a session: /account is the login and sign-up page; a form 403 with it. */

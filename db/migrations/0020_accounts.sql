@@ -48,3 +48,15 @@ CREATE TABLE account_links (
   KEY (ve_id),
   KEY (to_account)
 ) ENGINE=InnoDB;
+
+-- "Forgot password?" of an account: only the SHA-256 of the mailed token;
+-- valid 30 minutes and once.
+CREATE TABLE account_resets (
+  token_hash  CHAR(64) NOT NULL PRIMARY KEY,
+  account_id  INT UNSIGNED NOT NULL,
+  created_at  BIGINT NOT NULL,
+  expires_at  BIGINT NOT NULL,
+  used_at     BIGINT NULL,
+  KEY (account_id),
+  CONSTRAINT FOREIGN KEY (account_id) REFERENCES accounts (id)
+) ENGINE=InnoDB;

@@ -30,6 +30,11 @@ enum stmt {
 	S_LINK_LOG,
 	S_INVOICES,
 	S_DOC_OWNED,
+	S_RESET_INSERT,
+	S_RESET_MAIL,
+	S_RESET_GET,
+	S_RESET_MARK,
+	S_RESET_HASH,
 	S__MAX
 };
 
@@ -76,6 +81,16 @@ static const char *const sql[S__MAX] = {
 	[S_DOC_OWNED] = "SELECT COUNT(*) FROM invoices i WHERE i.account_id = ? AND (i.number = ? OR "
 	    "i.id IN (SELECT invoice_id FROM credit_notes WHERE number = ?) OR "
 	    "i.id IN (SELECT invoice_id FROM debit_notes WHERE number = ?))",
+	[S_RESET_INSERT] = "INSERT INTO account_resets (token_hash, account_id, created_at, expires_at) "
+	    "VALUES (?, ?, ?, ?)",
+	[S_RESET_MAIL] = "INSERT INTO mail_outbox (kind, ref, account_id, detail, secret, next_try, "
+	    "created_at) VALUES ('account_reset', ?, ?, ?, ?, ?, ?)",
+	[S_RESET_GET] = "SELECT account_id FROM account_resets WHERE token_hash = ? AND used_at IS NULL "
+	    "AND expires_at > ? FOR UPDATE",
+	[S_RESET_MARK] = "UPDATE account_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+	/* The new password; opening the mailed link also proves the address. */
+	[S_RESET_HASH] = "UPDATE accounts SET password_hash = ?, verified_at = COALESCE(verified_at, ?) "
+	    "WHERE id = ?",
 	[S_LINK_LOG] = "INSERT INTO account_links (ve_id, from_account, to_account, at) VALUES (?, ?, ?, ?)",
 };
 
@@ -389,4 +404,93 @@ db_account_doc_owned(struct db *db, long long id, const char *number)
 	int rc = db_one(db, sql[S_DOC_OWNED], p, nitems(p), o, 1);
 
 	return rc < 0 ? rc : n > 0;
+}
+
+struct reset_req {
+	const char	*email, *token, *token_hash;
+	long long	 now, expires;
+	int		 queued;
+};
+
+static int
+reset_request_tx(struct db *db, void *arg)
+{
+	struct reset_req *x = arg;
+	long long id = 0, verified = 0;
+	char detail[32];
+	int rc;
+
+	x->queued = 0;
+	struct dbv pe[] = { DBV_STR(x->email) };
+	struct dbo oe[] = { DBO_INT(&id), DBO_INT(&verified) };
+	if ((rc = db_one(db, sql[S_BY_LOGIN], pe, 1, oe, nitems(oe))) != 1)
+		return rc < 0 ? rc : DB_OK;	/* no such account: nothing written */
+	struct dbv pi[] = { DBV_STR(x->token_hash), DBV_INT(id), DBV_INT(x->now), DBV_INT(x->expires) };
+	if ((rc = db_exec(db, sql[S_RESET_INSERT], pi, nitems(pi), NULL, NULL)) != DB_OK)
+		return rc;
+	snprintf(detail, sizeof(detail), "%lld", x->expires);
+	struct dbv pm[] = { DBV_STR(x->token_hash), DBV_INT(id), DBV_STR(detail), DBV_STR(x->token),
+	    DBV_INT(x->now), DBV_INT(x->now) };
+	if ((rc = db_exec(db, sql[S_RESET_MAIL], pm, nitems(pm), NULL, NULL)) != DB_OK)
+		return rc;
+	x->queued = 1;
+	return DB_OK;
+}
+
+int
+db_account_reset_request(struct db *db, const char *email, const char *token, const char *token_hash,
+    long long now, long long expires)
+{
+	struct reset_req x = { email, token, token_hash, now, expires, 0 };
+	int rc = db_tx(db, reset_request_tx, &x);
+
+	return rc == DB_OK ? x.queued : rc;
+}
+
+int
+db_account_reset_valid(struct db *db, const char *token_hash, long long now)
+{
+	long long id = 0;
+	struct dbv p[] = { DBV_STR(token_hash), DBV_INT(now) };
+	struct dbo o[] = { DBO_INT(&id) };
+
+	return db_one(db, sql[S_RESET_GET], p, nitems(p), o, 1);
+}
+
+struct reset_use {
+	const char	*token_hash, *pwhash;
+	long long	 now, id;
+};
+
+static int
+reset_use_tx(struct db *db, void *arg)
+{
+	struct reset_use *x = arg;
+	int rc;
+
+	x->id = 0;
+	struct dbv p[] = { DBV_STR(x->token_hash), DBV_INT(x->now) };
+	struct dbo o[] = { DBO_INT(&x->id) };
+	if ((rc = db_one(db, sql[S_RESET_GET], p, nitems(p), o, 1)) != 1) {
+		x->id = 0;
+		return rc < 0 ? rc : DB_OK;
+	}
+	struct dbv pm[] = { DBV_INT(x->now), DBV_STR(x->token_hash) };
+	struct dbv ph[] = { DBV_STR(x->pwhash), DBV_INT(x->now), DBV_INT(x->id) };
+	if ((rc = db_exec(db, sql[S_RESET_MARK], pm, nitems(pm), NULL, NULL)) != DB_OK ||
+	    (rc = db_exec(db, sql[S_RESET_HASH], ph, nitems(ph), NULL, NULL)) != DB_OK ||
+	    (rc = audit(db, x->id, "account.password_reset", "", x->now)) != DB_OK)
+		return rc;
+	return DB_OK;
+}
+
+int
+db_account_reset_use(struct db *db, const char *token_hash, const char *pwhash, long long now,
+    long long *id)
+{
+	struct reset_use x = { token_hash, pwhash, now, 0 };
+	int rc = db_tx(db, reset_use_tx, &x);
+
+	*id = rc == DB_OK ? x.id : 0;
+	return rc == DB_OK ? x.id != 0 : rc;
 }

@@ -73,6 +73,22 @@ struct acct_invoice {
 /* The account's invoices, newest first (at most 120): *inv (free()) and *n. */
 int	db_account_invoices(struct db *, long long id, struct acct_invoice **inv, size_t *n);
 
+/*
+ * "Forgot password?": when email (normalised) has an account with a login,
+ * store token_hash (valid until expires, once) and queue the mail with
+ * token.  1 queued, 0 no such account (nothing written), < 0.
+ */
+int	db_account_reset_request(struct db *, const char *email, const char *token,
+	    const char *token_hash, long long now, long long expires);
+/* 1 when the reset link is unused and fresh, 0 not, < 0. */
+int	db_account_reset_valid(struct db *, const char *token_hash, long long now);
+/*
+ * Use a reset link: the account's password becomes pwhash (and its address
+ * counts as confirmed), the link is spent, audited.  1 (*id), 0 bad link, < 0.
+ */
+int	db_account_reset_use(struct db *, const char *token_hash, const char *pwhash, long long now,
+	    long long *id);
+
 /* Is the document number (INV-, CN-, DN-) the account's?  1, 0 (another's or none), < 0. */
 int	db_account_doc_owned(struct db *, long long id, const char *number);
 

@@ -15,7 +15,7 @@
 <label for="password">Password</label>
 <div class="control"><input id="password" name="password" type="password" autocomplete="current-password"{{#ERROR}} aria-describedby="login-error"{{/ERROR}} required></div>
 </div>
-<div class="actions"><button type="submit" class="primary">Log in</button></div>
+<div class="actions"><button type="submit" class="primary">Log in</button> <a href="/account/forgot" id="forgot-link">Forgot password?</a></div>
 </form>
 <p class="muted">One VE and its VEid? <a href="/self">Log in to My VE</a> instead.</p>
 </section>

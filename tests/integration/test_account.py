@@ -419,6 +419,48 @@ class Account(unittest.TestCase):
         r = request("GET", "/api/v1/invoices/" + number, headers=basic(other, other_pw))
         self.assertEqual(r.status, 404, "another VE of the account does not see it")
 
+    # ---- forgot password ----------------------------------------------------------------------
+    def forgot(self, c, email):
+        r = c.get("/account/forgot")
+        self.assertEqual(r.status, 200)
+        return c.post_form("/account/forgot", [("form_token", hidden(r.text, "form_token")), ("email", email)])
+
+    def test_6_forgot_password(self):
+        c, email, pw, acct = self.verified_account("forgot", 4)
+        other = self.client(5)
+        # The same answer for an unknown address, and nothing queued for it.
+        before = counts()
+        r = self.forgot(other, self.addr("nobody-here"))
+        self.assertEqual(r.status, 200)
+        self.assertIn('id="reset-sent"', r.text)
+        self.assertEqual(counts(), before, "nothing written for an unknown address")
+        for bad, status in (("not-an-address", 400),):
+            self.assertEqual(self.forgot(other, bad).status, status)
+        self.assertEqual(other.post_form("/account/forgot", [("email", email)]).status, 403, "no form token")
+
+        r = self.forgot(other, email.upper())
+        self.assertIn('id="reset-sent"', r.text)
+        m = wait_mails(email.lower(), "Password reset for your account")[-1]
+        self.assertNotIn(pw, m.as_string())
+        link = re.search(r"/account/reset\?token=[0-9a-f]{64}", text_of(m)).group(0)
+        r = other.get(link)
+        self.assertEqual(r.status, 200)
+        fields = [("form_token", hidden(r.text, "form_token")), ("token", hidden(r.text, "token"))]
+        before = counts()
+        for p1, p2, why in (("short", "short", "12 to 128"), ("a-new-password-1", "a-new-password-2", "not the same")):
+            r = other.post_form("/account/reset", fields + [("password", p1), ("confirm", p2)])
+            self.assertEqual(r.status, 400)
+            self.assertIn(why, r.text)
+        self.assertEqual(counts(), before, "nothing written for a refused password")
+        new = "a-brand-new-password-" + self.tag
+        r = other.post_form("/account/reset", fields + [("password", new), ("confirm", new)])
+        self.assertEqual(r.status, 200, r.text[:300])
+        self.assertIn('id="reset-done"', r.text)
+        self.assertEqual(other.get(link).status, 404, "the link works once")
+        self.assertIn('name="login_token"', c.get("/account").text, "the old session has ended")
+        self.assertEqual(self.login(self.client(4), email, pw).status, 403, "the old password is gone")
+        self.assertEqual(self.login(self.client(4), email, new).status, 303)
+
 
 if __name__ == "__main__":
     unittest.main()
