@@ -5,7 +5,7 @@
 # lib/db/ (db_admin.c for the operator's screens and their audit trail,
 # db_ve.c for orders, VEs and usage reads, db_billing.c and db_adjust.c for
 # billing, self_billing.c for the self screen's caps and month traffic).
-sbin_PROGRAMS += cgi/vep-signup cgi/vep-self cgi/vep-admin cgi/vep-api
+sbin_PROGRAMS += cgi/vep-signup cgi/vep-self cgi/vep-admin cgi/vep-api cgi/vep-account
 noinst_PROGRAMS += cgi/vep-hello
 CGI_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS) -I$(srcdir)/cgi
 
@@ -19,6 +19,13 @@ cgi_vep_self_SOURCES = cgi/self/self.h cgi/self/main.c cgi/self/fields.c cgi/sel
 	cgi/self/change.c cgi/vechange.c cgi/vechange.h
 cgi_vep_self_CFLAGS = $(CGI_CFLAGS) $(PANGO_CFLAGS)
 cgi_vep_self_LDADD = $(VEP_DOC_LIBS) $(VEP_WEB_LIBS)
+
+# The customer account (issue 18): sign-up, login, the account's VEs and invoices, profile, link.
+cgi_vep_account_SOURCES = cgi/account/account_cgi.h cgi/account/main.c cgi/account/fields.c \
+	cgi/account/login.c cgi/account/home.c cgi/account/link.c cgi/account/reset.c \
+	cgi/pdf_page.c cgi/pdf_page.h
+cgi_vep_account_CFLAGS = $(CGI_CFLAGS) $(PANGO_CFLAGS)
+cgi_vep_account_LDADD = $(VEP_DOC_LIBS) $(VEP_WEB_LIBS)
 
 cgi_vep_admin_SOURCES = cgi/admin/admin.h cgi/admin/main.c cgi/admin/fields.c cgi/admin/frame.c \
 	cgi/admin/login.c cgi/admin/dashboard.c cgi/admin/ves.c cgi/admin/nodes.c cgi/admin/plans.c \

@@ -10,12 +10,22 @@
  * POST must bring both, equal, signed by us for this form and fresh, so a
  * client cannot make up a pair of its own.  A hidden random idempotency
  * key makes a double click create one VE.
+ *
+ * The same form orders a VE into a customer account (issue 18) at
+ * /account/order: with the account's session (vep_acct, made by
+ * vep-account) and its CSRF token instead of the signed form token, only
+ * once the account's e-mail address is confirmed; the order's e-mail is
+ * the account's, and the VE is placed into that account instead of a new
+ * one (ve_place_account).  w->app points at the account during such a
+ * request, NULL otherwise.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
 #include "db.h"
+#include "db_account.h"
 #include "db_ve.h"
 #include "fmt.h"
 #include "form.h"
@@ -24,17 +34,32 @@
 #include "page.h"
 #include "signup_quote.h"
 #include "tmpl.h"
+#include "util.h"
 #include "web.h"
 
 static void	page_form(struct web *, struct req *, struct resp *, char [][80]);
 static void	page_order(struct web *, struct req *, struct resp *, char [][80]);
 
-enum pageid { P_FORM, P_ORDER, P__MAX };
+static void	page_acct_form(struct web *, struct req *, struct resp *, char [][80]);
+static void	page_acct_order(struct web *, struct req *, struct resp *, char [][80]);
 
-/* Anyone may order: both pages are public. */
+enum pageid { P_FORM, P_ORDER, P_ACCT_FORM, P_ACCT_ORDER, P__MAX };
+
+/* Anyone may order; into an account only with its session (and the session's CSRF token). */
 static const struct page pages[P__MAX] = {
 	[P_FORM] = { "/signup", M_GET, page_form, PAGE_PUBLIC },
 	[P_ORDER] = { "/signup", M_POST, page_order, PAGE_PUBLIC },
+	[P_ACCT_FORM] = { "/account/order", M_GET, page_acct_form, PAGE_LOGIN },
+	[P_ACCT_ORDER] = { "/account/order", M_POST, page_acct_order, PAGE_LOGIN | PAGE_CSRF },
+};
+
+static int	acct_email(struct order *, const char *email);
+
+/* The account an order goes into (w->app while /account/order is served). */
+struct acct_ctx {
+	long long	 id;
+	char		 email[255];
+	const char	*csrf;		/* the session's */
 };
 
 /* The form's own fields; the order's are validated by lib/domain/order.c. */
@@ -263,7 +288,7 @@ input_row(struct tmpl_dict *row, const struct order_field *f, const char *val)
 /* Every field of the table as a form row; o NULL shows a fresh form. */
 static void
 add_rows(struct tmpl_dict *g, int advanced, const struct order *o, const struct order_errs *e,
-    const struct order_catalog *cat, char **rulesets)
+    const struct order_catalog *cat, char **rulesets, int in_account)
 {
 	for (size_t k = 0; k < OF__MAX; k++) {
 		const struct order_field *f = &order_fields[k];
@@ -272,6 +297,8 @@ add_rows(struct tmpl_dict *g, int advanced, const struct order *o, const struct 
 
 		if (f->advanced != advanced || k == OF_IDEMPOTENCY_KEY)
 			continue;
+		if (in_account && k == OF_EMAIL)
+			continue;	/* the account's address */
 		if (f->pair < 0 && k > 0 && order_fields[k - 1].pair == (int)k)
 			continue;	/* a *_max field, drawn with its *_min */
 		if (val == NULL)
@@ -339,6 +366,7 @@ render_form(struct web *w, struct req *q, struct resp *r, int status, const stru
     const struct order_errs *e, const struct order_catalog *cat, const char *notice)
 {
 	static const struct order_errs none;
+	const struct acct_ctx *ac = w->app;
 	struct tmpl_dict *d, *g, *x;
 	const char *key;
 	char token[AUTH_FORM_TOKEN_MAX], fresh_key[33];
@@ -348,8 +376,10 @@ render_form(struct web *w, struct req *q, struct resp *r, int status, const stru
 	if (e == NULL)
 		e = &none;
 	r->private_page = 1;
-	/* One token per browser session: reuse a good cookie, else make one. */
-	if (web_form_token_issue(w, q, r, TOKEN_COOKIE, TOKEN_PURPOSE, 1, token) == -1) {
+	/* One token per browser session: reuse a good cookie, else make one (an account: its session's). */
+	if (ac != NULL)
+		snprintf(token, sizeof(token), "%s", ac->csrf);
+	else if (web_form_token_issue(w, q, r, TOKEN_COOKIE, TOKEN_PURPOSE, 1, token) == -1) {
 		web_error(w, r, 500, "No randomness is available.");
 		return;
 	}
@@ -371,6 +401,9 @@ render_form(struct web *w, struct req *q, struct resp *r, int status, const stru
 	}
 	tmpl_set(d, "CSRF", token);
 	tmpl_set(d, "IDEMPOTENCY_KEY", key);
+	tmpl_set(d, "ACTION", ac != NULL ? "/account/order" : "/signup");
+	if (ac != NULL)
+		tmpl_set(tmpl_add(d, "ACCOUNT"), "EMAIL", ac->email);
 	if (notice != NULL)
 		tmpl_set(tmpl_add(d, "NOTICE"), "TEXT", notice);
 	if (e->n > 0) {
@@ -392,13 +425,13 @@ render_form(struct web *w, struct req *q, struct resp *r, int status, const stru
 	}
 	g = tmpl_add(d, "GROUP");
 	tmpl_set(g, "LEGEND", "Your VE");
-	add_rows(g, 0, o, e, cat, rulesets);
+	add_rows(g, 0, o, e, cat, rulesets, ac != NULL);
 	g = tmpl_add(d, "GROUP");
 	tmpl_set(g, "LEGEND", "Resources, protection and addresses");
 	x = tmpl_add(g, "ADV");
 	if (adv_bad || adv_changed(o))
 		tmpl_show(x, "OPEN");
-	add_rows(g, 1, o, e, cat, rulesets);
+	add_rows(g, 1, o, e, cat, rulesets, ac != NULL);
 	signup_quote(d, w->conf, o, cat, 10000, w->now);	/* preset[OF_DISK_QUOTA_MB] */
 	order_names_free(rulesets);
 	r->status = status;
@@ -456,6 +489,8 @@ render_created(struct web *w, struct resp *r, struct db *db, const char *ve_id, 
 	}
 	r->private_page = 1;
 	tmpl_show(d, pw != NULL ? "FRESH" : "AGAIN");
+	if (w->app != NULL)
+		tmpl_show(d, "IN_ACCOUNT");
 	if (pw != NULL)
 		tmpl_set(tmpl_add(d, "PASSWORD"), "PW", pw);
 	tmpl_set(d, "VE_ID", v.ve_id);
@@ -527,9 +562,11 @@ render_created(struct web *w, struct resp *r, struct db *db, const char *ve_id, 
 	ve_info_free(&v);
 }
 
+/* An order from the form: into w->app's account, or (NULL) a new one. */
 static void
-page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
+order_submit(struct web *w, struct req *q, struct resp *r)
 {
+	const struct acct_ctx *ac = w->app;
 	struct order_catalog cat;
 	struct order o;
 	struct order_errs e;
@@ -539,7 +576,6 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	long long retry;
 	int rc;
 
-	(void)caps;
 	if (q->body_kind != 1) {
 		web_error(w, r, 415, "Send the form as application/x-www-form-urlencoded.");
 		return;
@@ -553,13 +589,19 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_error(w, r, 500, "Out of memory.");
 		goto out;
 	}
+	/* Into an account: the address is the account's, whatever the form says. */
+	if (ac != NULL && acct_email(&o, ac->email) == -1) {
+		web_error(w, r, 500, "Out of memory.");
+		goto out;
+	}
 	/* "Show the monthly total": the form again with the total; nothing is judged or written. */
 	if (kv_get(&q->form, "quote") != NULL) {
 		render_form(w, q, r, 200, &o, NULL, &cat, NULL);
 		goto out;
 	}
 	form_read(fields, K__MAX, &q->form, FORM_BIT(K_CSRF), &f);
-	if (!web_form_token_ok(w, q, TOKEN_COOKIE, TOKEN_PURPOSE, f.s[K_CSRF])) {
+	/* An account's order had its session's CSRF token checked by the dispatcher. */
+	if (ac == NULL && !web_form_token_ok(w, q, TOKEN_COOKIE, TOKEN_PURPOSE, f.s[K_CSRF])) {
 		/* Nothing is judged or written; the values come back for a second look. */
 		render_form(w, q, r, 403, &o, NULL, &cat, "This form had expired or did not come from "
 		    "this site, so nothing was ordered. Please check the values below and send it again.");
@@ -573,8 +615,12 @@ page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		render_form(w, q, r, 400, &o, &e, &cat, NULL);
 		goto out;
 	}
-	rc = ve_place_deferred(db, w->conf, &w->argon, &o, &cat, NULL, w->now,
-	    q->remote_addr ? q->remote_addr : "", &retry, ve_id);
+	if (ac != NULL)
+		rc = ve_place_account(db, w->conf, &w->argon, &o, &cat, w->now,
+		    q->remote_addr ? q->remote_addr : "", ac->id, &retry, ve_id);
+	else
+		rc = ve_place_deferred(db, w->conf, &w->argon, &o, &cat, NULL, w->now,
+		    q->remote_addr ? q->remote_addr : "", &retry, ve_id);
 	switch (rc) {
 	case VC_OK:
 		render_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD], &cat);
@@ -622,8 +668,100 @@ out:
 	order_catalog_free(&cat);
 }
 
+static void
+page_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	(void)caps;
+	w->app = NULL;
+	order_submit(w, q, r);
+}
+
+/* The order's e-mail set to the account's address. */
+static int
+acct_email(struct order *o, const char *email)
+{
+	free(o->s[OF_EMAIL]);
+	free(o->raw[OF_EMAIL]);
+	o->s[OF_EMAIL] = strdup(email);
+	o->raw[OF_EMAIL] = strdup(email);
+	o->given[OF_EMAIL] = 1;
+	return o->s[OF_EMAIL] != NULL && o->raw[OF_EMAIL] != NULL ? 0 : -1;
+}
+
+/*
+ * The session's account into ac, when its address is confirmed: 1; 0 with
+ * an answer in r (not confirmed, gone, database away).
+ */
+static int
+acct_load(struct web *w, struct resp *r, struct acct_ctx *ac)
+{
+	struct account a;
+	const char *es;
+	long long id = vep_strtonum(w->session.subject, 1, 0xffffffffLL, &es);
+	int rc;
+
+	if (es != NULL || (rc = db_account_get(w->db, id, &a)) == 0) {
+		web_error(w, r, 403, "This account no longer exists; log in again at My account.");
+		return 0;
+	}
+	if (rc < 0) {
+		web_unavailable(w, r);
+		return 0;
+	}
+	if (a.verified_at == 0) {
+		web_error(w, r, 403, "Please confirm your e-mail address first with the link we mailed "
+		    "you; then VEs can be ordered into your account. Nothing was ordered.");
+		return 0;
+	}
+	ac->id = id;
+	snprintf(ac->email, sizeof(ac->email), "%s", a.email);
+	ac->csrf = w->session.csrf;
+	return 1;
+}
+
+static void
+page_acct_form(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct acct_ctx ac;
+
+	if (!acct_load(w, r, &ac))
+		return;
+	w->app = &ac;
+	page_form(w, q, r, caps);
+	w->app = NULL;
+}
+
+static void
+page_acct_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct acct_ctx ac;
+
+	(void)caps;
+	if (!acct_load(w, r, &ac))
+		return;
+	w->app = &ac;
+	order_submit(w, q, r);
+	w->app = NULL;
+}
+
+/* Without the account's session: to its login page (a form: 403). */
+static void
+acct_refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
+{
+	(void)q;
+	if (p->methods & M_GET)
+		resp_redirect(r, "/account");
+	else
+		web_error(w, r, 403, "Your account session has ended, so nothing was ordered; please "
+		    "log in at My account again.");
+}
+
+static const struct web_login acct_login = { "account", "vep_acct", NULL, acct_refuse };
+
+static const struct web_app app = { "vep-signup", pages, nitems(pages), &acct_login, NULL };
+
 int
 main(int argc, char **argv)
 {
-	return web_main(argc, argv, "vep-signup", pages, nitems(pages), NULL);
+	return web_run(argc, argv, &app);
 }

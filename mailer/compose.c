@@ -358,6 +358,59 @@ c_change(struct ctx *c)
 	return COMPOSE_OK;
 }
 
+/* The closing lines of an account's own messages (no VE to name). */
+static void
+account_footer(struct ctx *c)
+{
+	buf_printf(&c->out->text, "\nYour account: %s/account\n\n-- \n%s\n", c->url, c->isp);
+}
+
+/* A sign-up's verification link (db_account_signup, db/migrations/0020_accounts.sql). */
+static int
+c_verify(struct ctx *c)
+{
+	const struct mail_row *r = c->row;
+
+	if (r->secret[0] == '\0')
+		return COMPOSE_EGONE;
+	snprintf(c->out->subject, sizeof(c->out->subject), "Confirm your e-mail address for %s", c->isp);
+	buf_printf(&c->out->text, "Hello,\n\nsomeone (probably you) opened an account at %s with "
+	    "this address.\nTo confirm it, open this link within 24 hours:\n\n"
+	    "  %s/account/verify?token=%s\n\nUntil then no VE can be ordered into the account or "
+	    "linked to it. If you did not sign up, ignore this mail.\n", c->isp, c->url, r->secret);
+	account_footer(c);
+	return COMPOSE_OK;
+}
+
+/* An account's "Forgot password?" link (db_account_reset_request). */
+static int
+c_account_reset(struct ctx *c)
+{
+	const struct mail_row *r = c->row;
+
+	if (r->secret[0] == '\0')
+		return COMPOSE_EGONE;
+	snprintf(c->out->subject, sizeof(c->out->subject), "Password reset for your account at %s", c->isp);
+	buf_printf(&c->out->text, "Hello,\n\nsomeone (probably you) asked to reset the password of "
+	    "your account at %s.\nTo set a new password, open this link within 30 minutes (it works "
+	    "once):\n\n  %s/account/reset?token=%s\n\nIf you did not ask for it, ignore this mail: "
+	    "the password stays as it is.\n", c->isp, c->url, r->secret);
+	account_footer(c);
+	return COMPOSE_OK;
+}
+
+/* A sign-up with the address of a verified account: told to the owner, never on the page. */
+static int
+c_account_exists(struct ctx *c)
+{
+	snprintf(c->out->subject, sizeof(c->out->subject), "You already have an account at %s", c->isp);
+	buf_printf(&c->out->text, "Hello,\n\nsomeone (probably you) tried to open an account at %s "
+	    "with this address, which already has one. Nothing was changed. Log in with your "
+	    "password instead.\n", c->isp);
+	account_footer(c);
+	return COMPOSE_OK;
+}
+
 static const struct kind {
 	const char	*name;
 	int		(*fn)(struct ctx *);
@@ -374,6 +427,9 @@ static const struct kind {
 	{ "reset", c_reset },
 	{ "ve_event", c_ve_event },
 	{ "change", c_change },
+	{ "verify", c_verify },
+	{ "account_exists", c_account_exists },
+	{ "account_reset", c_account_reset },
 };
 
 void

@@ -63,7 +63,12 @@ static const char *const sql[S__MAX] = {
 	    "WHERE c.invoice_id = ? ORDER BY l.credit_note_id, l.seq",
 	[S_INVOICE_PAYMENTS] =
 	    "SELECT paid_at, amount_minor, reference FROM payments WHERE invoice_id = ? ORDER BY id",
-	[S_VE_ACCOUNT] = "SELECT account_id FROM ves WHERE id = ?",
+	/*
+	 * The VE's account, or one it was in before a link to a customer
+	 * account (0020_accounts.sql): its documents from then stay its own.
+	 */
+	[S_VE_ACCOUNT] = "SELECT COUNT(*) FROM ves v WHERE v.id = ? AND (v.account_id = ? OR EXISTS "
+	    "(SELECT 1 FROM account_links l WHERE l.ve_id = v.id AND l.from_account = ?))",
 	[S_DN_GET] =
 	    "SELECT " DN_COLS " FROM debit_notes d JOIN invoices i ON i.id = d.invoice_id "
 	    "WHERE d.number = ?",
@@ -108,22 +113,23 @@ static int	ve_notes_json(struct db *, const char *ve_id, long long now, json_t *
 
 /*
  * The one owner check of every document: with owner_ve set, is the
- * document's account that VE's?  1 yes (or no owner given), 0 no (answer
- * as if the document did not exist), < 0 a db_rc.
+ * document's account that VE's (now, or before the VE was linked to a
+ * customer account)?  1 yes (or no owner given), 0 no (answer as if the
+ * document did not exist), < 0 a db_rc.
  */
 static int
 owner_is(struct db *db, const char *owner_ve, long long account_id)
 {
-	long long acct = -1;
-	struct dbv p[] = { DBV_STR(owner_ve) };
-	struct dbo o[] = { DBO_INT(&acct) };
+	long long n = 0;
+	struct dbv p[] = { DBV_STR(owner_ve), DBV_INT(account_id), DBV_INT(account_id) };
+	struct dbo o[] = { DBO_INT(&n) };
 	int rc;
 
 	if (owner_ve == NULL)
 		return 1;
-	if ((rc = db_one(db, sql[S_VE_ACCOUNT], p, 1, o, 1)) < 0)
+	if ((rc = db_one(db, sql[S_VE_ACCOUNT], p, nitems(p), o, 1)) < 0)
 		return rc;
-	return rc == 1 && acct == account_id;
+	return rc == 1 && n > 0;
 }
 
 /*

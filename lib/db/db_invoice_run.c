@@ -53,7 +53,11 @@ enum stmt {
 	"CAST(SUM(net_out_bytes) AS CHAR) FROM " table " WHERE t >= ? AND t < ? GROUP BY ve_id"
 
 static const char *const sql[S__MAX] = {
-	/* VEs that existed in [from, to) and whose account has no invoice for it yet. */
+	/*
+	 * VEs that existed in [from, to), whose account has no invoice for it
+	 * yet, and that no invoice of the period bills already (a VE linked to
+	 * another account after its old one was invoiced: 0020_accounts.sql).
+	 */
 	[S_VES_PERIOD] =
 	    "SELECT v.id, v.account_id, v.created_at, v.state, o.disk_quota_mb, o.plan_id, "
 	    "p.currency, a.tax_bp FROM ves v JOIN orders o ON o.id = v.order_id "
@@ -62,6 +66,8 @@ static const char *const sql[S__MAX] = {
 	    "(SELECT 1 FROM ve_state_log l WHERE l.ve_id = v.id AND l.at >= ?)) "
 	    "AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = v.account_id "
 	    "AND i.period = ? AND i.currency = p.currency) "
+	    "AND NOT EXISTS (SELECT 1 FROM invoice_lines l JOIN invoices j ON j.id = l.invoice_id "
+	    "WHERE l.ve_id = v.id AND j.period = ?) "
 	    "ORDER BY v.account_id, p.currency, v.id",
 	[S_EVENTS_ALL] =
 	    "SELECT ve_id, at, state FROM ve_state_log WHERE at < ? ORDER BY ve_id, at, id",
@@ -204,7 +210,7 @@ run_load_ves(struct db *db, struct run *r, int64_t from, int64_t to, const char 
 	char state[16];
 	size_t cap = 0;
 	int rc;
-	struct dbv p[] = { DBV_INT(to), DBV_INT(from), DBV_STR(period) };
+	struct dbv p[] = { DBV_INT(to), DBV_INT(from), DBV_STR(period), DBV_STR(period) };
 	struct dbo o[] = { DBO_STR(b.id), DBO_INT(&b.account_id), DBO_INT(&b.created_at),
 	    DBO_STR(state), DBO_INT(&b.quota_mb), DBO_INT(&b.plan_id), DBO_STR(b.currency),
 	    DBO_INT(&b.tax_bp) };

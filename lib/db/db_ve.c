@@ -374,6 +374,7 @@ struct create {
 	long long			*ids;
 	const char			*client;	/* counting key; NULL: an operator's order */
 	const char			*digest;
+	long long			 account;	/* an account with a login; 0: a new account */
 };
 
 static int
@@ -410,8 +411,11 @@ create_once(struct db *db, void *arg)
 	if (rc == 0)
 		return VC_NO_ADDRESS;
 
+	/* An order from outside makes an account of its own; one from inside an account uses it. */
 	struct dbv pa[] = { DBV_STR(o->s[OF_EMAIL]), DBV_INT(now) };
-	if ((rc = db_exec(db, sql[S_ACCOUNT_INSERT], pa, nitems(pa), NULL, &account)) != DB_OK)
+	if (x->account != 0)
+		account = (uint64_t)x->account;
+	else if ((rc = db_exec(db, sql[S_ACCOUNT_INSERT], pa, nitems(pa), NULL, &account)) != DB_OK)
 		return rc;
 	logins_list((unsigned)o->n[OF_LOGIN], logins, sizeof(logins));
 	struct dbv po[11 + NINT] = { DBV_INT(account), DBV_INT(pl->id), DBV_INT(tp->id), DBV_STR0(key),
@@ -461,7 +465,7 @@ create_once(struct db *db, void *arg)
 static int
 create_from(struct db *db, const struct order *o, const struct order_catalog *cat,
     const char *pwhash, const char *rootcrypt, const char *node, long long now, const char *client,
-    char ve_id[9])
+    long long account, char ve_id[9])
 {
 	const struct order_plan *pl = order_plan_find(cat, o->s[OF_PLAN]);
 	const struct order_template *tp = order_template_find(cat, o->s[OF_TEMPLATE]);
@@ -478,7 +482,8 @@ create_from(struct db *db, const struct order *o, const struct order_catalog *ca
 		return DB_NOMEM;
 	{
 		/* Run again after a deadlock, a certification conflict or a lost server. */
-		struct create x = { o, pl, tp, pwhash, rootcrypt, node, now, ve_id, ids, client, digest };
+		struct create x = { o, pl, tp, pwhash, rootcrypt, node, now, ve_id, ids, client, digest,
+		    account };
 		rc = db_tx(db, create_once, &x);
 	}
 	free(ids);
@@ -511,7 +516,7 @@ int
 db_ve_create(struct db *db, const struct order *o, const struct order_catalog *cat,
     const char *pwhash, const char *rootcrypt, const char *node, long long now, char ve_id[9])
 {
-	return create_from(db, o, cat, pwhash, rootcrypt, node, now, NULL, ve_id);
+	return create_from(db, o, cat, pwhash, rootcrypt, node, now, NULL, 0, ve_id);
 }
 
 /*
@@ -591,11 +596,14 @@ ve_limit_retry(int rc, long long retry_after, char *buf, size_t len)
 	return buf;
 }
 
-/* ve_place_from, ve_place_deferred: defer leaves the node's crypt(3) hash for later. */
+/*
+ * ve_place_from, ve_place_deferred, ve_place_account: defer leaves the node's crypt(3)
+ * hash for later; account 0 makes a new account.
+ */
 static int
 place(struct db *db, const struct conf *c, const struct argon_params *ap,
     const struct order *o, const struct order_catalog *cat, const char *node, long long now,
-    const char *addr, long long *retry_after, char ve_id[9], int defer)
+    const char *addr, long long account, long long *retry_after, char ve_id[9], int defer)
 {
 	char hash[256], rootcrypt[AUTH_CRYPT_MAX], client[NETADDR_KEY_MAX];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
@@ -638,7 +646,7 @@ place(struct db *db, const struct conf *c, const struct argon_params *ap,
 		return DB_ERR;
 	}
 	rc = create_from(db, o, cat, hash, defer ? NULL : rootcrypt, node, now,
-	    addr != NULL ? client : NULL, ve_id);
+	    addr != NULL ? client : NULL, account, ve_id);
 	/* Lost a race for the key: judge the order that won it like any repeat. */
 	if ((rc == VC_KEY_USED || rc == VC_KEY_CONFLICT) && by_key(db, key, &k) == 1) {
 		rc = key_verdict(c, o, &k, ve_id);
@@ -661,7 +669,7 @@ ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap
     const struct order *o, const struct order_catalog *cat, const char *node, long long now,
     const char *addr, long long *retry_after, char ve_id[9])
 {
-	return place(db, c, ap, o, cat, node, now, addr, retry_after, ve_id, 0);
+	return place(db, c, ap, o, cat, node, now, addr, 0, retry_after, ve_id, 0);
 }
 
 int
@@ -669,7 +677,16 @@ ve_place_deferred(struct db *db, const struct conf *c, const struct argon_params
     const struct order *o, const struct order_catalog *cat, const char *node, long long now,
     const char *addr, long long *retry_after, char ve_id[9])
 {
-	return place(db, c, ap, o, cat, node, now, addr, retry_after, ve_id, 1);
+	return place(db, c, ap, o, cat, node, now, addr, 0, retry_after, ve_id, 1);
+}
+
+/* Deferred as an order from the signup form: the caller sets the node's hash after answering. */
+int
+ve_place_account(struct db *db, const struct conf *c, const struct argon_params *ap,
+    const struct order *o, const struct order_catalog *cat, long long now, const char *addr,
+    long long account, long long *retry_after, char ve_id[9])
+{
+	return place(db, c, ap, o, cat, NULL, now, addr, account, retry_after, ve_id, 1);
 }
 
 int

@@ -137,6 +137,15 @@ int	ve_place_deferred(struct db *, const struct conf *c, const struct argon_para
 	    const char *addr, long long *retry_after, char ve_id[9]);
 /* The node's crypt(3) hash of a VE that has none yet (not deleted).  0 or db_rc. */
 int	db_ve_set_root_crypt(struct db *, const char *ve_id, const char *rootcrypt);
+/*
+ * ve_place_from into account, a verified customer account with a login
+ * (db_account.h; the caller checked it is the session's and verified):
+ * the order's e-mail is the account's, no new account is made.  As
+ * ve_place_deferred, the node's crypt(3) hash is the caller's to set.
+ */
+int	ve_place_account(struct db *, const struct conf *c, const struct argon_params *ap,
+	    const struct order *, const struct order_catalog *, long long now, const char *addr,
+	    long long account, long long *retry_after, char ve_id[9]);
 
 /* A VE that is not deleted: 1 filled (free with ve_info_free), 0 none, < 0 db_rc. */
 int	db_ve_get(struct db *, const char *ve_id, struct ve_info *);

@@ -30,4 +30,5 @@ lib_libvep_a_SOURCES += \
 	lib/db/self_billing.c lib/db/self_billing.h \
 	lib/db/db_migrate.c lib/db/db_migrate.h \
 	lib/db/db_mail.c lib/db/db_mail.h \
-	lib/db/db_backup.c lib/db/db_backup.h
+	lib/db/db_backup.c lib/db/db_backup.h \
+	lib/db/db_account.c lib/db/db_account.h

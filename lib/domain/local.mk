@@ -18,4 +18,5 @@ lib_libvep_a_SOURCES += \
 	lib/domain/pay_url.c lib/domain/pay_url.h \
 	lib/domain/backup.c lib/domain/backup.h \
 	lib/domain/tax.c lib/domain/tax.h \
-	lib/domain/quote.c lib/domain/quote.h
+	lib/domain/quote.c lib/domain/quote.h \
+	lib/domain/account.c lib/domain/account.h

@@ -11,6 +11,6 @@
 <a class="skip" href="#main">Skip to content</a>
 <header class="top"><div class="top-inner">
 <a class="brand" href="/signup"><img src="/static/img/logo.svg" alt="" width="28" height="28"> {{ISP_NAME}}</a>
-<nav aria-label="Main"><a href="/signup">Order a VE</a><a href="/self">My VE</a></nav>
+<nav aria-label="Main"><a href="/signup">Order a VE</a><a href="/self">My VE</a><a href="/account">My account</a></nav>
 </div></header>
 <main id="main">

@@ -45,5 +45,5 @@
 <tbody>{{#LINE}}<tr><th scope="row">{{LABEL}}</th><td data-label="Requested">{{REQUESTED}}</td><td data-label="Received">{{RECEIVED}}</td></tr>{{/LINE}}</tbody>
 </table>
 </section>
-<p class="actions"><a class="button primary" href="/self">Go to My VE</a></p>
+<p class="actions"><a class="button primary" href="/self">Go to My VE</a>{{#IN_ACCOUNT}} <a class="button" href="/account" id="back-to-account">Back to My account</a>{{/IN_ACCOUNT}}</p>
 {{>FOOTER}}

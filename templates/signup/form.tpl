@@ -8,7 +8,8 @@
 <h2>{{COUNT}} {{WHAT}} to correct</h2>
 <ul>{{#ERR}}<li><a href="#f-{{NAME}}">{{LABEL}}</a>: {{MSG}}</li>{{/ERR}}</ul>
 </div>{{/ERRORS}}
-<form class="order" method="post" action="/signup" novalidate>
+{{#ACCOUNT}}<div class="alert alert-ok" role="status" id="into-account"><p>This VE goes into your account <strong class="wrap-any">{{EMAIL}}</strong>: on its invoice, with its mails to that address.</p></div>{{/ACCOUNT}}
+<form class="order" method="post" action="{{ACTION}}" novalidate>
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="idempotency_key" value="{{IDEMPOTENCY_KEY}}">
 {{#GROUP}}{{#ADV}}<details class="advanced"{{#OPEN}} open{{/OPEN}}>

@@ -10,7 +10,8 @@ FUZZERS = tests/fuzz/fuzz_agent_http tests/fuzz/fuzz_basic tests/fuzz/fuzz_conf 
 	tests/fuzz/fuzz_dbhost tests/fuzz/fuzz_httpc tests/fuzz/fuzz_json_body \
 	tests/fuzz/fuzz_money tests/fuzz/fuzz_order tests/fuzz/fuzz_prom tests/fuzz/fuzz_req \
 	tests/fuzz/fuzz_spool tests/fuzz/fuzz_agent_sync tests/fuzz/fuzz_urlenc \
-	tests/fuzz/fuzz_veinfo_cmd tests/fuzz/fuzz_webhook_sig tests/fuzz/fuzz_backup_report tests/fuzz/fuzz_change tests/fuzz/fuzz_vatid
+	tests/fuzz/fuzz_veinfo_cmd tests/fuzz/fuzz_webhook_sig tests/fuzz/fuzz_backup_report tests/fuzz/fuzz_change \
+	tests/fuzz/fuzz_vatid tests/fuzz/fuzz_account
 EXTRA_DIST += tests/fuzz/run.sh
 
 if ENABLE_FUZZERS
@@ -51,6 +52,10 @@ tests_fuzz_fuzz_change_SOURCES = tests/fuzz/fuzz_change.c
 tests_fuzz_fuzz_change_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_change_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_change_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_account_SOURCES = tests/fuzz/fuzz_account.c
+tests_fuzz_fuzz_account_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_account_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_account_LDADD = $(FUZZ_LIBS)
 tests_fuzz_fuzz_order_SOURCES = tests/fuzz/fuzz_order.c
 tests_fuzz_fuzz_order_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_order_LDFLAGS = $(FUZZER_LINK_FLAGS)

@@ -18,10 +18,12 @@ import veplib
 from admin_util import Client as AdminClient, make_operator
 from badinput_cases import Client
 
-PROGRAMS = {"vep-admin": "vep_admin", "vep-self": "vep_sid", "vep-signup": None, "vep-api": None}
+PROGRAMS = {"vep-admin": "vep_admin", "vep-self": "vep_sid", "vep-signup": "vep_acct", "vep-api": None,
+            "vep-account": "vep_acct"}
 STAR = {"/admin/ves/*": "0000002A", "/admin/invoices/*": "INV-2026-000001",
         "/admin/debit-notes/*": "DN-2026-000001", "/admin/nodes/*": "node1",
-        "/admin/reports/*": "usage", "/self/invoices/*": "INV-2026-000001"}
+        "/admin/reports/*": "usage", "/self/invoices/*": "INV-2026-000001",
+        "/account/invoices/*": "INV-2026-000001"}
 
 
 def page_table(prog):
@@ -61,17 +63,19 @@ class PageTables(unittest.TestCase):
         where = f"{prog}: {method} {path}"
         self.assertNotIn(PROGRAMS[prog], r.cookies(), f"{where} set a session cookie")
         if r.status in (302, 303):
-            self.assertIn("/login", r.header("Location") or "", where)
+            # The admin's login, or the account's login page (/account/order without a session).
+            loc = r.header("Location") or ""
+            self.assertTrue("/login" in loc or loc.endswith("/account"), f"{where}: {loc}")
         elif r.status == 200:
-            # Only the page that is the login form may answer 200: with the form.
-            self.assertEqual((method, path), ("GET", "/self"), where)
+            # Only the pages that are login forms may answer 200: with the form.
+            self.assertIn((method, path), (("GET", "/self"), ("GET", "/account")), where)
             self.assertIn('name="login_token"', r.text, where)
         else:
             self.assertEqual(r.status, 403, f"{where}: {r.status} {r.text[:200]}")
 
     def test_refused_without_session(self):
         walked = 0
-        for prog in ("vep-admin", "vep-self"):
+        for prog in ("vep-admin", "vep-self", "vep-account", "vep-signup"):
             for method, pattern, flags in page_table(prog):
                 if "public" in flags:
                     continue

@@ -60,6 +60,11 @@ tests_unit_test_mailer_msg_LDADD = $(UNIT_LIBS)
 tests_unit_test_webhook_sig_SOURCES = tests/unit/test_webhook_sig.c
 tests_unit_test_webhook_sig_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_webhook_sig_LDADD = $(UNIT_LIBS)
+# Customer accounts: profile, login address, password, throttle subject.
+UNIT_TESTS += tests/unit/test_account
+tests_unit_test_account_SOURCES = tests/unit/test_account.c
+tests_unit_test_account_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_account_LDADD = $(UNIT_LIBS)
 tests_unit_test_pay_url_SOURCES = tests/unit/test_pay_url.c
 tests_unit_test_pay_url_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_pay_url_LDADD = $(UNIT_LIBS)

@@ -1,0 +1,75 @@
+/*
+ * vep-account's own header: what the files of cgi/account/ share.  The
+ * page table with each page's access rule is in main.c, the fields with
+ * their validators in fields.c, one file per area for the pages: login.c
+ * (sign-up, verification, login, logout), reset.c ("Forgot password?"), home.c (the account's VEs,
+ * charges, invoices and profile), link.c (linking a VE ordered from
+ * outside).  Ordering a VE into the account is /account/order, served by
+ * vep-signup from the same field table as the signup form (cgi/signup.c).
+ */
+#ifndef VEP_ACCOUNT_CGI_H
+#define VEP_ACCOUNT_CGI_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "account.h"
+#include "conf.h"
+#include "db.h"
+#include "db_account.h"
+#include "form.h"
+#include "log.h"
+#include "page.h"
+#include "tmpl.h"
+#include "web.h"
+
+#define BIT(k)		FORM_BIT(k)
+#define LOGIN_COOKIE	"vep_acct_login"
+#define LOGIN_PURPOSE	"account-login"
+#define VERIFY_TTL_S	86400
+
+#define PAGE_FN(f)	void f(struct web *, struct req *, struct resp *, char [][80])
+PAGE_FN(page_home);		/* home.c */
+PAGE_FN(page_profile);		/* home.c */
+PAGE_FN(page_pdf);		/* home.c */
+PAGE_FN(page_login);		/* login.c */
+PAGE_FN(page_logout);		/* login.c */
+PAGE_FN(page_signup);		/* login.c */
+PAGE_FN(page_verify);		/* login.c */
+PAGE_FN(page_resend);		/* login.c */
+PAGE_FN(page_link);		/* link.c */
+PAGE_FN(page_forgot_form);	/* reset.c */
+PAGE_FN(page_forgot);		/* reset.c */
+PAGE_FN(page_reset_form);	/* reset.c */
+PAGE_FN(page_reset);		/* reset.c */
+
+/* fields.c: every field any page reads, with its validator. */
+enum key { K_EMAIL, K_PASSWORD, K_CONFIRM, K_LOGIN_TOKEN, K_TOKEN, K_VE_ID, K_VE_PASSWORD,
+    K_FORM_TOKEN, K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE, K_COUNTRY, K_DONE, K__MAX };
+#define PROFILE_MASK	(BIT(K_NAME) | BIT(K_COMPANY) | BIT(K_ADDRESS) | BIT(K_VAT_ID) | BIT(K_PHONE) | \
+			    BIT(K_COUNTRY))
+
+/* The fields of mask from l into v; the number refused. */
+int	acct_read(const struct kvlist *l, uint64_t mask, struct form *v);
+extern const struct form_field acct_form_fields[K__MAX];
+
+/* login.c: the login and sign-up page (fresh form token), msg as its error, the e-mail kept. */
+void	render_login(struct web *, struct req *, struct resp *, int status, const char *email,
+	    const char *msg);
+
+/* home.c: what the account page shows besides its VEs. */
+struct home_msgs {
+	const char	*notice;		/* a sentence at the top */
+	const char	*error;			/* an error at the top */
+	const char	*profile_bad[AF__MAX];	/* the profile form's refusals */
+	const struct form *profile;		/* the profile as typed, when refused */
+	const char	*link_error;		/* the link form's refusal */
+	const char	*link_ve;		/* the VEid typed */
+};
+/* The session's account page (status as given); its account gone: the login page. */
+void	show_home(struct web *, struct req *, struct resp *, int status, const struct home_msgs *);
+/* The session's account id (lib/web/web.c checked the session). */
+long long session_account(const struct web *);
+
+#endif
