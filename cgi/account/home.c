@@ -9,6 +9,7 @@
 
 #include "account_cgi.h"
 #include "db_charges.h"
+#include "db_tax.h"
 #include "pdf_page.h"
 #include "rating.h"
 #include "util.h"
@@ -206,6 +207,7 @@ page_profile(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct acct_profile p;
 	struct home_msgs m = { 0 };
 	const char *in[AF__MAX];
+	struct tax_in rules;
 	static const enum key keys[AF__MAX] = { K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE,
 	    K_COUNTRY };
 	int bad;
@@ -224,7 +226,10 @@ page_profile(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		show_home(w, q, r, 400, &m);
 		return;
 	}
-	if (db_account_set_profile(w->db, session_account(w), &p, w->now) != DB_OK) {
+	/* The country and VAT id just saved choose the account's tax rate (unless the operator fixed it). */
+	db_tax_rules(w->conf, &rules);
+	if (db_account_set_profile(w->db, session_account(w), &p, w->now) != DB_OK ||
+	    db_tax_refresh_account(w->db, session_account(w), &rules) < 0) {
 		web_unavailable(w, r);
 		return;
 	}

@@ -10,15 +10,15 @@
 -- set when the mailed link is opened, and only then may VEs be ordered
 -- into it or linked to it.
 ALTER TABLE accounts
-  ADD COLUMN login_email    VARCHAR(254) NULL,
-  ADD COLUMN password_hash  VARCHAR(255) NULL,
-  ADD COLUMN verified_at    BIGINT NULL,
-  ADD COLUMN name           VARCHAR(128) NOT NULL DEFAULT '',
-  ADD COLUMN company        VARCHAR(128) NOT NULL DEFAULT '',
-  ADD COLUMN address        VARCHAR(512) NOT NULL DEFAULT '',
-  ADD COLUMN vat_id         VARCHAR(20) NOT NULL DEFAULT '',
-  ADD COLUMN phone          VARCHAR(32) NOT NULL DEFAULT '',
-  ADD COLUMN country        CHAR(2) NOT NULL DEFAULT '',       -- ISO 3166-1 alpha-2, '' not given
+  ADD COLUMN IF NOT EXISTS login_email    VARCHAR(254) NULL,
+  ADD COLUMN IF NOT EXISTS password_hash  VARCHAR(255) NULL,
+  ADD COLUMN IF NOT EXISTS verified_at    BIGINT NULL,
+  ADD COLUMN IF NOT EXISTS name           VARCHAR(128) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS company        VARCHAR(128) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS address        VARCHAR(512) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS vat_id         VARCHAR(20) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS phone          VARCHAR(32) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS country        CHAR(2) NOT NULL DEFAULT '',       -- ISO 3166-1 alpha-2, '' not given
   ADD UNIQUE KEY accounts_login (login_email);
 
 -- Account sessions beside the VE owners' and the operators'.

@@ -292,6 +292,15 @@ class Account(unittest.TestCase):
         home = c.get("/account?done=profile")
         self.assertIn("Your profile was saved.", home.text)
         self.assertIn("Muster GmbH", home.text)
+        # The saved country and VAT id choose the tax (./dev's [isp]: DE seller, DE:1900, FR:2000):
+        # domestic, then another EU state's VAT id (reverse charge), then no VAT id (FR's rate).
+        rate = "SELECT tax_bp, tax_scheme FROM accounts WHERE id = %d" % acct
+        self.assertEqual(sql(rate), [["1900", "standard"]])
+        for vat, want in (("FR12345678901", [["0", "reverse_charge"]]), ("", [["2000", "standard"]])):
+            fr = [(k, "fr" if k == "country" else vat if k == "vat_id" else v) for k, v in good]
+            r = c.post_form("/account/profile", fr + [("csrf", tok)])
+            self.assertEqual(r.status, 303, r.text[:300])
+            self.assertEqual(sql(rate), want, vat)
         # Logout ends the session.
         r = c.post_form("/account/logout", [("csrf", tok)])
         self.assertEqual(r.status, 303)
