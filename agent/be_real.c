@@ -40,6 +40,7 @@
 #include "backend.h"
 #include "cgroup.h"
 #include "cmd.h"
+#include "idle.h"
 #include "log.h"
 #include "loop.h"
 #include "netns.h"
@@ -97,6 +98,11 @@ struct rve {
 	int64_t		 backup_at;	/* last good backup, epoch s */
 	int64_t		 backup_retry_at;	/* after a failure, epoch s */
 	int		 backup_failing;
+	/* The idle stop of an on-demand VE (--idle-stop-min). */
+	int		 idled;		/* stopped for want of traffic: woken by a connection */
+	struct idle_wake *wake;		/* its addresses' wake sockets meanwhile */
+	uint64_t	 idle_rx;	/* bytes received, as last seen */
+	long long	 active_ms;	/* when they last grew (or the run began) */
 };
 
 struct be_real {
@@ -228,11 +234,11 @@ net_apply(struct be_real *b, struct rve *r, const struct ve_spec *old)
 		write_proc(p, "1");
 		snprintf(p, sizeof(p), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", vh);
 		write_proc(p, "1");
-		net_lxc_host_batch(&t, &r->spec, old);
+		net_lxc_host_batch(&t, &r->spec, old, b->c.uplink_kbps);
 		(void)cmdq_push(b->q, (const char *const[]){ b->ip, "-force", "-batch", "-", NULL },
 		    t.data, t.len, CMD_QUIET, NULL, NULL, r);
 		buf_reset(&t);
-		net_tc_lxc(&t, &r->spec);
+		net_tc_lxc(&t, &r->spec, b->c.uplink_kbps);
 		(void)cmdq_push(b->q, (const char *const[]){ b->tc, "-force", "-batch", "-", NULL },
 		    t.data, t.len, CMD_QUIET, NULL, NULL, r);
 		buf_reset(&t);
@@ -308,6 +314,7 @@ params(struct be_real *b, const struct ve_spec *sp, struct buf *t)
 	}
 	if (sp->root_crypt[0])
 		buf_printf(t, "root_crypt=%s\n", sp->root_crypt);
+	buf_printf(t, "telnet=%d\n", (sp->login & VE_LOGIN_TELNET) != 0);
 	if (b->c.api != NULL && b->c.token_file != NULL && b->c.node != NULL)
 		buf_printf(t, "api_url=%s\nnode=%s\ntoken_file=%s\n", b->c.api, b->c.node,
 		    b->c.token_file);
@@ -513,7 +520,82 @@ lxc_done(void *arg, int status, const char *out, size_t len)
 static int
 wanted(const struct rve *r)
 {
-	return r->spec.state == VE_ACTIVE && r->spec.power_on && !r->halted;
+	return r->spec.state == VE_ACTIVE && r->spec.power_on && !r->halted && !r->idled;
+}
+
+/* Lines for `ip -force -batch -`: the VE's addresses delivered to this host (its wake sockets) or not. */
+static void
+wake_routes(struct be_real *b, struct rve *r, int add)
+{
+	struct buf t;
+	char a[16];
+
+	buf_init(&t);
+	for (size_t i = 0; i < r->spec.nips; i++) {
+		ve_ipv4_fmt(r->spec.ips[i], a);
+		buf_printf(&t, "route %s local %s/32 dev lo table local\n", add ? "replace" : "del", a);
+	}
+	(void)cmdq_push(b->q, (const char *const[]){ b->ip, "-force", "-batch", "-", NULL },
+	    t.data, t.len, CMD_QUIET, NULL, NULL, r);
+	buf_free(&t);
+}
+
+static void drive(struct be_real *, struct rve *);
+
+/* A connection reached an idle-stopped VE: stop listening for it, start it. */
+static void
+woken(void *arg)
+{
+	struct rve *r = arg;
+
+	log_info("VE %s: a connection arrived while idle; starting it", r->spec.id);
+	idle_wake_free(r->wake);
+	r->wake = NULL;
+	r->idled = 0;
+	wake_routes(r->b, r, 0);
+	drive(r->b, r);
+}
+
+/* Leave the idle state without a connection (the owner's start, a delete, the agent's start). */
+static void
+unidle(struct be_real *b, struct rve *r)
+{
+	if (r->wake != NULL) {
+		idle_wake_free(r->wake);
+		r->wake = NULL;
+		wake_routes(b, r, 0);
+	}
+	r->idled = 0;
+}
+
+/*
+ * An on-demand VE whose addresses received nothing for --idle-stop-min is
+ * stopped (collect_one calls this on each refresh): activity is what the
+ * VE receives, so its own chatter does not keep it up.
+ */
+static void
+idle_check(struct be_real *b, struct rve *r)
+{
+	uint64_t rx = 0;
+	long long now = loop_now_ms();
+
+	if (b->c.idle_stop_s <= 0 || r->spec.always_on || !r->running || r->idled) {
+		r->active_ms = now;
+		return;
+	}
+	for (size_t i = 0; i < r->spec.nips; i++)
+		rx += r->rx[i].rep;
+	if (rx != r->idle_rx) {
+		r->idle_rx = rx;
+		r->active_ms = now;
+		return;
+	}
+	if (now - r->active_ms < (long long)b->c.idle_stop_s * 1000LL)
+		return;
+	log_info("VE %s: no traffic for %d s: stopped until the next connection", r->spec.id,
+	    b->c.idle_stop_s);
+	r->idled = 1;
+	drive(b, r);
 }
 
 /*
@@ -605,6 +687,36 @@ backup_done(struct be_real *b, struct rve *r, int status, const char *out)
 	    (unsigned long long)b->bk.repo_bytes);
 }
 
+/*
+ * Admission control on the node (SPEC section 9), behind the panel's: a VE
+ * whose guaranteed minima (bandwidth per direction against --uplink-kbps,
+ * CPU against bogomips x CPUs) do not fit beside the VEs already admitted
+ * is not run, so a guarantee the node has given is never diluted.
+ */
+static int
+admitted(struct be_real *b, struct rve *r)
+{
+	uint64_t in = net_in_min_kbps(&r->spec), out = net_out_min_kbps(&r->spec);
+	uint64_t cpu = r->spec.cpu_min_bogomips;
+	const char *what = NULL;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct rve *o = b->all[i];
+		if (o == r || o->refused || o->spec.state != VE_ACTIVE)
+			continue;
+		in += net_in_min_kbps(&o->spec);
+		out += net_out_min_kbps(&o->spec);
+		cpu += o->spec.cpu_min_bogomips;
+	}
+	if (b->c.uplink_kbps && (in > b->c.uplink_kbps || out > b->c.uplink_kbps))
+		what = "guaranteed bandwidth exceeds the uplink (--uplink-kbps)";
+	else if (b->node_bogomips && cpu > b->node_bogomips)
+		what = "CPU minimum exceeds the node's bogomips x CPUs";
+	if (what != NULL && !r->refused)
+		log_warnx("VE %s: admission refused, the sum of the %s: not run", r->spec.id, what);
+	return what == NULL;
+}
+
 static void
 drive(struct be_real *b, struct rve *r)
 {
@@ -616,6 +728,15 @@ drive(struct be_real *b, struct rve *r)
 		if (r->running)
 			push_op(b, r, OP_STOP);
 		return;
+	}
+	/* Stopped for want of traffic: listen on its addresses until a connection comes. */
+	if (r->idled && !r->running && r->wake == NULL) {
+		wake_routes(b, r, 1);
+		if ((r->wake = idle_wake_new(b->loop, r->spec.id, r->spec.ips, r->spec.nips, woken,
+		    r)) == NULL) {
+			r->idled = 0;	/* nothing would wake it: start it again */
+			wake_routes(b, r, 0);
+		}
 	}
 	if (!r->known) {
 		ve_path(b, r->spec.id, "root.img", img, sizeof(img));
@@ -762,6 +883,7 @@ collect_one(struct be_real *b, struct rve *r)
 		v->s.disk_bytes = (uint64_t)(sf.f_blocks - sf.f_bfree) * (uint64_t)sf.f_bsize;
 	v->s.cpu_user_us = r->user_rep;
 	v->s.cpu_sys_us = r->sys_rep;
+	idle_check(b, r);
 	for (size_t i = 0; i < r->spec.nips; i++) {
 		v->s.rx_bytes[i] = r->rx[i].rep;
 		v->s.tx_bytes[i] = r->tx[i].rep;
@@ -858,6 +980,7 @@ collect_due(struct loop *l, long long id, void *arg)
 static void
 rve_free(struct be_real *b, struct rve *r)
 {
+	unidle(b, r);
 	cmdq_cancel(b->q, r);
 	cmdq_cancel(b->lq, r);
 	cmdq_cancel(b->bq, r);
@@ -919,7 +1042,8 @@ real_add(struct backend *be, struct ve *v)
 	v->be = r;
 	v->s.present = 0;
 	v->s.run = VE_RUN_UNKNOWN;
-	r->refused = !in_pool(b, r);
+	r->refused = !in_pool(b, r) || !admitted(b, r);
+	wake_routes(b, r, 0);	/* a previous run's, if it ended while the VE idled */
 	net_apply(b, r, NULL);
 	drive(b, r);
 	return 0;
@@ -972,9 +1096,13 @@ real_change(struct backend *be, struct ve *v, const struct ve_spec *old)
 	struct rve *r = v->be;
 
 	r->spec = v->spec;
-	r->refused = !in_pool(b, r);
-	if (v->spec.power_seq != old->power_seq)
+	r->refused = !in_pool(b, r) || !admitted(b, r);
+	if (v->spec.power_seq != old->power_seq) {
 		r->halted = 0;
+		unidle(b, r);
+	}
+	if (v->spec.always_on || v->spec.state != VE_ACTIVE || !v->spec.power_on)
+		unidle(b, r);
 	/* "restart" travels as a higher power_seq while power stays "running". */
 	if (v->spec.power_seq > r->seq_done && v->spec.power_on && r->running)
 		r->restart = 1;

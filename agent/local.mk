@@ -13,7 +13,8 @@ agent_libveagent_a_SOURCES = \
 	agent/cgroup.c agent/cgroup.h \
 	agent/netns.c agent/netns.h \
 	agent/cmd.c agent/cmd.h \
-	agent/disk.c agent/disk.h
+	agent/disk.c agent/disk.h \
+	agent/idle.c agent/idle.h
 agent_libveagent_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 AGENT_LIBS = agent/libveagent.a $(VEP_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) -lm
 
