@@ -152,6 +152,42 @@ class PanelGaps(unittest.TestCase):
         self.made.append(r.json()["ve_id"])
         release(self.made[-1:])
 
+    def test_move_admission(self):
+        """An operator's move respects the target node's uplink and CPUs too (409, nothing moved)."""
+        small = uniq("itgaps-s")
+        r = vepctl("node", "add", small, "http://127.0.0.1:9/metrics", "--token-file",
+                   os.path.join(self.tmp, "small.token"), "--last-resort", "--uplink-kbps", "4000",
+                   "--cpus", "1", "--bogomips", "500")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        try:
+            o, r = self.place(net_bw_min_kbps=5000)
+            self.assertEqual(r.status, 201, r.text)
+            ve = r.json()["ve_id"]
+            self.made.append(ve)
+            audit = lambda: sql1(f"SELECT COUNT(*) FROM audit_log WHERE object = {q(ve)} AND action = 've.move'")
+            r = Client().post_json(f"/api/v1/admin/ves/{ve}/move", {"node": small}, headers=bearer())
+            self.assertEqual(r.status, 409, r.text)
+            self.assertIn("uplink can guarantee 4000 kbit/s more", r.text)
+            o, r = self.place(cpu_min_bogomips=600)
+            self.assertEqual(r.status, 201, r.text)
+            ve2 = r.json()["ve_id"]
+            self.made.append(ve2)
+            r = Client().post_json(f"/api/v1/admin/ves/{ve2}/move", {"node": small}, headers=bearer())
+            self.assertEqual(r.status, 409, r.text)
+            self.assertIn("can guarantee 500 more bogomips", r.text)
+            self.assertEqual(sql1(f"SELECT n.name FROM ves v JOIN nodes n ON n.id = v.node_id WHERE v.id = {q(ve)}"),
+                             self.node)
+            self.assertEqual(audit(), "0")
+            # Within its means the move goes through.
+            vepctl("node", "set", small, "--uplink-kbps", "5000")
+            r = Client().post_json(f"/api/v1/admin/ves/{ve}/move", {"node": small}, headers=bearer())
+            self.assertEqual(r.status, 200, r.text)
+            self.assertEqual(audit(), "1")
+        finally:
+            release(self.made)
+            sql(f"UPDATE ves SET node_id = NULL WHERE node_id = (SELECT id FROM nodes WHERE name = {q(small)}); "
+                f"DELETE FROM nodes WHERE name = {q(small)}")
+
     def test_node_set_refusals(self):
         self.assertEqual(vepctl("node", "set", "no-such-node-x", "--cpus", "2").returncode, 1)
         self.assertEqual(vepctl("node", "set", self.node, "--cpus", "-2").returncode, 2)
