@@ -38,9 +38,9 @@
 
 #include "apply_real.h"
 #include "backend.h"
+#include "be_real_int.h"
 #include "cgroup.h"
 #include "cmd.h"
-#include "idle.h"
 #include "log.h"
 #include "loop.h"
 #include "netns.h"
@@ -50,79 +50,12 @@
 #define RETRY_MIN_MS	3000
 #define RETRY_MAX_MS	60000
 
-/* A counter that only grows (see the comment on top). */
-struct acc {
-	uint64_t	 rep;		/* reported */
-	uint64_t	 last;		/* the source's last reading */
-	int		 primed;
-};
-
-enum op { OP_NONE = 0, OP_STATUS, OP_CREATE, OP_START, OP_STOP, OP_PASSWD, OP_DESTROY,
-	OP_REINSTALL, OP_BACKUP, OP_RESTORE, OP_GROW };
 static const char *const op_names[] = { "", "status", "create", "start", "stop", "passwd",
 	"destroy", "reinstall", "backup", "restore", "grow" };
 /* Backups and restores run borg: their own queue, so they never hold up a start. */
 #define OP_SLOW(op)	((op) == OP_BACKUP || (op) == OP_RESTORE)
 #define BACKUP_TIMEOUT_MS	3600000
 #define BACKUP_RETRY_S		600
-
-struct rve {
-	struct be_real	*b;
-	struct ve	*v;
-	struct ve_spec	 spec;		/* what the node applied */
-	enum op		 op;		/* in flight */
-	int		 known;		/* status looked at */
-	int		 created;	/* volume made */
-	int		 making;	/* first made and started now: not yet delivered */
-	int		 running;	/* init alive (pidfd) */
-	pid_t		 pid;
-	int		 pidfd;
-	int		 restart;	/* stop, then start (power_seq rose, netmask/gateway/DNS changed) */
-	int		 grow;		/* the disk quota changed: velxc grow (apply_real.h) */
-	int		 halted;	/* an on-demand VE stopped on its own: stays stopped */
-	int		 refused;	/* an address outside the node's pool: never runs */
-	uint64_t	 seq_done;
-	char		 crypt_done[VE_CRYPT_MAX + 1];
-	int		 fails;
-	long long	 next_try;
-	int		 net_up;	/* host side set for the current run */
-	int64_t		 start_us;
-	int64_t		 run_since_us;	/* this run's start */
-	struct acc	 ctot, cuser, csys;
-	uint64_t	 user_rep, sys_rep;
-	struct acc	 rx[VE_MAX_IPS], tx[VE_MAX_IPS];
-	uint64_t	 nft_rx[VE_MAX_IPS], nft_tx[VE_MAX_IPS];
-	int		 nft_seen;
-	/* Reinstall, restore, backups: the steps done (<VE>/vep.state), the op's step. */
-	uint64_t	 reinstall_done, restore_done, backup_done, op_seq;
-	int64_t		 backup_at;	/* last good backup, epoch s */
-	int64_t		 backup_retry_at;	/* after a failure, epoch s */
-	int		 backup_failing;
-	/* The idle stop of an on-demand VE (--idle-stop-min). */
-	int		 idled;		/* stopped for want of traffic: woken by a connection */
-	struct idle_wake *wake;		/* its addresses' wake sockets meanwhile */
-	uint64_t	 idle_rx;	/* bytes received, as last seen */
-	long long	 active_ms;	/* when they last grew (or the run began) */
-};
-
-struct be_real {
-	struct backend	 be;
-	struct loop	*loop;
-	struct be_real_conf c;
-	enum cg_ver	 ver;
-	char		 ip[64], tc[64], nft[64];
-	uint64_t	 node_bogomips;
-	struct cmdq	*q;		/* ip, tc, nft */
-	struct cmdq	*lq;		/* velxc */
-	struct cmdq	*bq;		/* velxc backup and restore (borg) */
-	struct be_backup_stats bk;
-	struct rve	**all;		/* sorted by id */
-	size_t		 n, cap;
-	long long	 collect_timer;
-	int		 nft_inflight;
-	int		 reaped;
-	uint32_t	 pool_net, pool_mask;	/* --pool; mask 0: no pool given */
-};
 
 /* ---- the list of live VEs ---- */
 
@@ -523,81 +456,6 @@ wanted(const struct rve *r)
 	return r->spec.state == VE_ACTIVE && r->spec.power_on && !r->halted && !r->idled;
 }
 
-/* Lines for `ip -force -batch -`: the VE's addresses delivered to this host (its wake sockets) or not. */
-static void
-wake_routes(struct be_real *b, struct rve *r, int add)
-{
-	struct buf t;
-	char a[16];
-
-	buf_init(&t);
-	for (size_t i = 0; i < r->spec.nips; i++) {
-		ve_ipv4_fmt(r->spec.ips[i], a);
-		buf_printf(&t, "route %s local %s/32 dev lo table local\n", add ? "replace" : "del", a);
-	}
-	(void)cmdq_push(b->q, (const char *const[]){ b->ip, "-force", "-batch", "-", NULL },
-	    t.data, t.len, CMD_QUIET, NULL, NULL, r);
-	buf_free(&t);
-}
-
-static void drive(struct be_real *, struct rve *);
-
-/* A connection reached an idle-stopped VE: stop listening for it, start it. */
-static void
-woken(void *arg)
-{
-	struct rve *r = arg;
-
-	log_info("VE %s: a connection arrived while idle; starting it", r->spec.id);
-	idle_wake_free(r->wake);
-	r->wake = NULL;
-	r->idled = 0;
-	wake_routes(r->b, r, 0);
-	drive(r->b, r);
-}
-
-/* Leave the idle state without a connection (the owner's start, a delete, the agent's start). */
-static void
-unidle(struct be_real *b, struct rve *r)
-{
-	if (r->wake != NULL) {
-		idle_wake_free(r->wake);
-		r->wake = NULL;
-		wake_routes(b, r, 0);
-	}
-	r->idled = 0;
-}
-
-/*
- * An on-demand VE whose addresses received nothing for --idle-stop-min is
- * stopped (collect_one calls this on each refresh): activity is what the
- * VE receives, so its own chatter does not keep it up.
- */
-static void
-idle_check(struct be_real *b, struct rve *r)
-{
-	uint64_t rx = 0;
-	long long now = loop_now_ms();
-
-	if (b->c.idle_stop_s <= 0 || r->spec.always_on || !r->running || r->idled) {
-		r->active_ms = now;
-		return;
-	}
-	for (size_t i = 0; i < r->spec.nips; i++)
-		rx += r->rx[i].rep;
-	if (rx != r->idle_rx) {
-		r->idle_rx = rx;
-		r->active_ms = now;
-		return;
-	}
-	if (now - r->active_ms < (long long)b->c.idle_stop_s * 1000LL)
-		return;
-	log_info("VE %s: no traffic for %d s: stopped until the next connection", r->spec.id,
-	    b->c.idle_stop_s);
-	r->idled = 1;
-	drive(b, r);
-}
-
 /*
  * With --pool, a VE runs only with addresses of that pool: an address
  * routed anywhere else (the node's own uplink network, say) never goes
@@ -687,34 +545,10 @@ backup_done(struct be_real *b, struct rve *r, int status, const char *out)
 	    (unsigned long long)b->bk.repo_bytes);
 }
 
-/*
- * Admission control on the node (SPEC section 9), behind the panel's: a VE
- * whose guaranteed minima (bandwidth per direction against --uplink-kbps,
- * CPU against bogomips x CPUs) do not fit beside the VEs already admitted
- * is not run, so a guarantee the node has given is never diluted.
- */
-static int
-admitted(struct be_real *b, struct rve *r)
+void
+be_real_drive(struct be_real *b, struct rve *r)
 {
-	uint64_t in = net_in_min_kbps(&r->spec), out = net_out_min_kbps(&r->spec);
-	uint64_t cpu = r->spec.cpu_min_bogomips;
-	const char *what = NULL;
-
-	for (size_t i = 0; i < b->n; i++) {
-		const struct rve *o = b->all[i];
-		if (o == r || o->refused || o->spec.state != VE_ACTIVE)
-			continue;
-		in += net_in_min_kbps(&o->spec);
-		out += net_out_min_kbps(&o->spec);
-		cpu += o->spec.cpu_min_bogomips;
-	}
-	if (b->c.uplink_kbps && (in > b->c.uplink_kbps || out > b->c.uplink_kbps))
-		what = "guaranteed bandwidth exceeds the uplink (--uplink-kbps)";
-	else if (b->node_bogomips && cpu > b->node_bogomips)
-		what = "CPU minimum exceeds the node's bogomips x CPUs";
-	if (what != NULL && !r->refused)
-		log_warnx("VE %s: admission refused, the sum of the %s: not run", r->spec.id, what);
-	return what == NULL;
+	drive(b, r);
 }
 
 static void
@@ -730,14 +564,7 @@ drive(struct be_real *b, struct rve *r)
 		return;
 	}
 	/* Stopped for want of traffic: listen on its addresses until a connection comes. */
-	if (r->idled && !r->running && r->wake == NULL) {
-		wake_routes(b, r, 1);
-		if ((r->wake = idle_wake_new(b->loop, r->spec.id, r->spec.ips, r->spec.nips, woken,
-		    r)) == NULL) {
-			r->idled = 0;	/* nothing would wake it: start it again */
-			wake_routes(b, r, 0);
-		}
-	}
+	be_real_idle_listen(b, r);
 	if (!r->known) {
 		ve_path(b, r->spec.id, "root.img", img, sizeof(img));
 		r->created = access(img, F_OK) == 0;
@@ -883,7 +710,7 @@ collect_one(struct be_real *b, struct rve *r)
 		v->s.disk_bytes = (uint64_t)(sf.f_blocks - sf.f_bfree) * (uint64_t)sf.f_bsize;
 	v->s.cpu_user_us = r->user_rep;
 	v->s.cpu_sys_us = r->sys_rep;
-	idle_check(b, r);
+	be_real_idle_check(b, r);
 	for (size_t i = 0; i < r->spec.nips; i++) {
 		v->s.rx_bytes[i] = r->rx[i].rep;
 		v->s.tx_bytes[i] = r->tx[i].rep;
@@ -980,7 +807,7 @@ collect_due(struct loop *l, long long id, void *arg)
 static void
 rve_free(struct be_real *b, struct rve *r)
 {
-	unidle(b, r);
+	be_real_unidle(b, r);
 	cmdq_cancel(b->q, r);
 	cmdq_cancel(b->lq, r);
 	cmdq_cancel(b->bq, r);
@@ -1042,8 +869,8 @@ real_add(struct backend *be, struct ve *v)
 	v->be = r;
 	v->s.present = 0;
 	v->s.run = VE_RUN_UNKNOWN;
-	r->refused = !in_pool(b, r) || !admitted(b, r);
-	wake_routes(b, r, 0);	/* a previous run's, if it ended while the VE idled */
+	r->refused = !in_pool(b, r) || !be_real_admitted(b, r);
+	be_real_wake_routes(b, r, 0);	/* a previous run's, if it ended while the VE idled */
 	net_apply(b, r, NULL);
 	drive(b, r);
 	return 0;
@@ -1096,13 +923,13 @@ real_change(struct backend *be, struct ve *v, const struct ve_spec *old)
 	struct rve *r = v->be;
 
 	r->spec = v->spec;
-	r->refused = !in_pool(b, r) || !admitted(b, r);
+	r->refused = !in_pool(b, r) || !be_real_admitted(b, r);
 	if (v->spec.power_seq != old->power_seq) {
 		r->halted = 0;
-		unidle(b, r);
+		be_real_unidle(b, r);
 	}
 	if (v->spec.always_on || v->spec.state != VE_ACTIVE || !v->spec.power_on)
-		unidle(b, r);
+		be_real_unidle(b, r);
 	/* "restart" travels as a higher power_seq while power stays "running". */
 	if (v->spec.power_seq > r->seq_done && v->spec.power_on && r->running)
 		r->restart = 1;

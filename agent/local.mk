@@ -8,7 +8,7 @@ agent_libveagent_a_SOURCES = \
 	agent/sync.c agent/sync.h agent/sync_real.c \
 	agent/backend.h \
 	agent/be_sim.c \
-	agent/be_real.c \
+	agent/be_real.c agent/be_real_int.h agent/be_real_gaps.c \
 	agent/apply_real.c agent/apply_real.h \
 	agent/cgroup.c agent/cgroup.h \
 	agent/netns.c agent/netns.h \
