@@ -347,6 +347,7 @@ watch_init(struct be_real *b, struct rve *r, pid_t pid)
 	r->running = 1;
 	r->making = 0;
 	r->run_since_us = vep_wall_us();
+	r->active_ms = loop_now_ms();	/* the idle time counts from each start */
 }
 
 static pid_t

@@ -75,6 +75,7 @@ woken(void *arg)
 	idle_wake_free(r->wake);
 	r->wake = NULL;
 	r->idled = 0;
+	r->active_ms = loop_now_ms();
 	be_real_wake_routes(r->b, r, 0);
 	be_real_drive(r->b, r);
 }
