@@ -88,6 +88,8 @@ struct be_real_conf {
 	const char	*backup_pass;	/* the passphrase file (0600), made when missing */
 	const char	*backup_base;	/* borg's cache */
 	int		 backup_keep;
+	uint64_t	 uplink_kbps;	/* --uplink-kbps: what the VEs' minima share (0: not declared) */
+	int		 idle_stop_s;	/* on-demand VEs receiving nothing this long are stopped (0: never) */
 };
 /* NULL with a sentence in err when the node cannot run VEs. */
 struct backend	*be_real_new(struct loop *, const struct be_real_conf *,

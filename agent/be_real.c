@@ -38,6 +38,7 @@
 
 #include "apply_real.h"
 #include "backend.h"
+#include "be_real_int.h"
 #include "cgroup.h"
 #include "cmd.h"
 #include "log.h"
@@ -49,74 +50,12 @@
 #define RETRY_MIN_MS	3000
 #define RETRY_MAX_MS	60000
 
-/* A counter that only grows (see the comment on top). */
-struct acc {
-	uint64_t	 rep;		/* reported */
-	uint64_t	 last;		/* the source's last reading */
-	int		 primed;
-};
-
-enum op { OP_NONE = 0, OP_STATUS, OP_CREATE, OP_START, OP_STOP, OP_PASSWD, OP_DESTROY,
-	OP_REINSTALL, OP_BACKUP, OP_RESTORE, OP_GROW };
 static const char *const op_names[] = { "", "status", "create", "start", "stop", "passwd",
 	"destroy", "reinstall", "backup", "restore", "grow" };
 /* Backups and restores run borg: their own queue, so they never hold up a start. */
 #define OP_SLOW(op)	((op) == OP_BACKUP || (op) == OP_RESTORE)
 #define BACKUP_TIMEOUT_MS	3600000
 #define BACKUP_RETRY_S		600
-
-struct rve {
-	struct be_real	*b;
-	struct ve	*v;
-	struct ve_spec	 spec;		/* what the node applied */
-	enum op		 op;		/* in flight */
-	int		 known;		/* status looked at */
-	int		 created;	/* volume made */
-	int		 making;	/* first made and started now: not yet delivered */
-	int		 running;	/* init alive (pidfd) */
-	pid_t		 pid;
-	int		 pidfd;
-	int		 restart;	/* stop, then start (power_seq rose, netmask/gateway/DNS changed) */
-	int		 grow;		/* the disk quota changed: velxc grow (apply_real.h) */
-	int		 halted;	/* an on-demand VE stopped on its own: stays stopped */
-	int		 refused;	/* an address outside the node's pool: never runs */
-	uint64_t	 seq_done;
-	char		 crypt_done[VE_CRYPT_MAX + 1];
-	int		 fails;
-	long long	 next_try;
-	int		 net_up;	/* host side set for the current run */
-	int64_t		 start_us;
-	int64_t		 run_since_us;	/* this run's start */
-	struct acc	 ctot, cuser, csys;
-	uint64_t	 user_rep, sys_rep;
-	struct acc	 rx[VE_MAX_IPS], tx[VE_MAX_IPS];
-	uint64_t	 nft_rx[VE_MAX_IPS], nft_tx[VE_MAX_IPS];
-	int		 nft_seen;
-	/* Reinstall, restore, backups: the steps done (<VE>/vep.state), the op's step. */
-	uint64_t	 reinstall_done, restore_done, backup_done, op_seq;
-	int64_t		 backup_at;	/* last good backup, epoch s */
-	int64_t		 backup_retry_at;	/* after a failure, epoch s */
-	int		 backup_failing;
-};
-
-struct be_real {
-	struct backend	 be;
-	struct loop	*loop;
-	struct be_real_conf c;
-	enum cg_ver	 ver;
-	char		 ip[64], tc[64], nft[64];
-	uint64_t	 node_bogomips;
-	struct cmdq	*q;		/* ip, tc, nft */
-	struct cmdq	*lq;		/* velxc */
-	struct cmdq	*bq;		/* velxc backup and restore (borg) */
-	struct be_backup_stats bk;
-	struct rve	**all;		/* sorted by id */
-	size_t		 n, cap;
-	long long	 collect_timer;
-	int		 nft_inflight;
-	int		 reaped;
-	uint32_t	 pool_net, pool_mask;	/* --pool; mask 0: no pool given */
-};
 
 /* ---- the list of live VEs ---- */
 
@@ -228,11 +167,11 @@ net_apply(struct be_real *b, struct rve *r, const struct ve_spec *old)
 		write_proc(p, "1");
 		snprintf(p, sizeof(p), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", vh);
 		write_proc(p, "1");
-		net_lxc_host_batch(&t, &r->spec, old);
+		net_lxc_host_batch(&t, &r->spec, old, b->c.uplink_kbps);
 		(void)cmdq_push(b->q, (const char *const[]){ b->ip, "-force", "-batch", "-", NULL },
 		    t.data, t.len, CMD_QUIET, NULL, NULL, r);
 		buf_reset(&t);
-		net_tc_lxc(&t, &r->spec);
+		net_tc_lxc(&t, &r->spec, b->c.uplink_kbps);
 		(void)cmdq_push(b->q, (const char *const[]){ b->tc, "-force", "-batch", "-", NULL },
 		    t.data, t.len, CMD_QUIET, NULL, NULL, r);
 		buf_reset(&t);
@@ -308,6 +247,7 @@ params(struct be_real *b, const struct ve_spec *sp, struct buf *t)
 	}
 	if (sp->root_crypt[0])
 		buf_printf(t, "root_crypt=%s\n", sp->root_crypt);
+	buf_printf(t, "telnet=%d\n", (sp->login & VE_LOGIN_TELNET) != 0);
 	if (b->c.api != NULL && b->c.token_file != NULL && b->c.node != NULL)
 		buf_printf(t, "api_url=%s\nnode=%s\ntoken_file=%s\n", b->c.api, b->c.node,
 		    b->c.token_file);
@@ -407,6 +347,7 @@ watch_init(struct be_real *b, struct rve *r, pid_t pid)
 	r->running = 1;
 	r->making = 0;
 	r->run_since_us = vep_wall_us();
+	r->active_ms = loop_now_ms();	/* the idle time counts from each start */
 }
 
 static pid_t
@@ -513,7 +454,7 @@ lxc_done(void *arg, int status, const char *out, size_t len)
 static int
 wanted(const struct rve *r)
 {
-	return r->spec.state == VE_ACTIVE && r->spec.power_on && !r->halted;
+	return r->spec.state == VE_ACTIVE && r->spec.power_on && !r->halted && !r->idled;
 }
 
 /*
@@ -605,6 +546,12 @@ backup_done(struct be_real *b, struct rve *r, int status, const char *out)
 	    (unsigned long long)b->bk.repo_bytes);
 }
 
+void
+be_real_drive(struct be_real *b, struct rve *r)
+{
+	drive(b, r);
+}
+
 static void
 drive(struct be_real *b, struct rve *r)
 {
@@ -617,6 +564,8 @@ drive(struct be_real *b, struct rve *r)
 			push_op(b, r, OP_STOP);
 		return;
 	}
+	/* Stopped for want of traffic: listen on its addresses until a connection comes. */
+	be_real_idle_listen(b, r);
 	if (!r->known) {
 		ve_path(b, r->spec.id, "root.img", img, sizeof(img));
 		r->created = access(img, F_OK) == 0;
@@ -762,6 +711,7 @@ collect_one(struct be_real *b, struct rve *r)
 		v->s.disk_bytes = (uint64_t)(sf.f_blocks - sf.f_bfree) * (uint64_t)sf.f_bsize;
 	v->s.cpu_user_us = r->user_rep;
 	v->s.cpu_sys_us = r->sys_rep;
+	be_real_idle_check(b, r);
 	for (size_t i = 0; i < r->spec.nips; i++) {
 		v->s.rx_bytes[i] = r->rx[i].rep;
 		v->s.tx_bytes[i] = r->tx[i].rep;
@@ -858,6 +808,7 @@ collect_due(struct loop *l, long long id, void *arg)
 static void
 rve_free(struct be_real *b, struct rve *r)
 {
+	be_real_unidle(b, r);
 	cmdq_cancel(b->q, r);
 	cmdq_cancel(b->lq, r);
 	cmdq_cancel(b->bq, r);
@@ -919,7 +870,8 @@ real_add(struct backend *be, struct ve *v)
 	v->be = r;
 	v->s.present = 0;
 	v->s.run = VE_RUN_UNKNOWN;
-	r->refused = !in_pool(b, r);
+	r->refused = !in_pool(b, r) || !be_real_admitted(b, r);
+	be_real_wake_routes(b, r, 0);	/* a previous run's, if it ended while the VE idled */
 	net_apply(b, r, NULL);
 	drive(b, r);
 	return 0;
@@ -972,9 +924,13 @@ real_change(struct backend *be, struct ve *v, const struct ve_spec *old)
 	struct rve *r = v->be;
 
 	r->spec = v->spec;
-	r->refused = !in_pool(b, r);
-	if (v->spec.power_seq != old->power_seq)
+	r->refused = !in_pool(b, r) || !be_real_admitted(b, r);
+	if (v->spec.power_seq != old->power_seq) {
 		r->halted = 0;
+		be_real_unidle(b, r);
+	}
+	if (v->spec.always_on || v->spec.state != VE_ACTIVE || !v->spec.power_on)
+		be_real_unidle(b, r);
 	/* "restart" travels as a higher power_seq while power stays "running". */
 	if (v->spec.power_seq > r->seq_done && v->spec.power_on && r->running)
 		r->restart = 1;

@@ -8,12 +8,13 @@ agent_libveagent_a_SOURCES = \
 	agent/sync.c agent/sync.h agent/sync_real.c \
 	agent/backend.h \
 	agent/be_sim.c \
-	agent/be_real.c \
+	agent/be_real.c agent/be_real_int.h agent/be_real_gaps.c \
 	agent/apply_real.c agent/apply_real.h \
 	agent/cgroup.c agent/cgroup.h \
 	agent/netns.c agent/netns.h \
 	agent/cmd.c agent/cmd.h \
-	agent/disk.c agent/disk.h
+	agent/disk.c agent/disk.h \
+	agent/idle.c agent/idle.h
 agent_libveagent_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 AGENT_LIBS = agent/libveagent.a $(VEP_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) -lm
 

@@ -61,6 +61,8 @@ struct veagent {
 	const char	*backup_repo, *backup_pass, *backup_base;
 	int		 backup_keep;
 	char		 backup_defaults[3][PATH_MAX];
+	long long	 uplink_kbps;	/* --uplink-kbps */
+	long long	 idle_stop_s;	/* --idle-stop-min x 60, or --idle-stop-s; SPEC: 30 min */
 	uint64_t	 bogomips_centi;
 	int		 foreground;
 	int		 check_only;
@@ -98,6 +100,7 @@ usage(void)
 	    "\t[--ve-api-url URL] [--veinfo PATH] [--forward] [--pool A.B.C.D/N]\n"
 	    "\t[--backup-repo DIR|ssh://USER@HOST/PATH|none] [--backup-keep N]\n"
 	    "\t[--backup-passphrase-file FILE] [--backup-cache DIR]\n"
+	    "\t[--uplink-kbps N] [--idle-stop-min M | --idle-stop-s S]\n"
 	    "\t[--log-level error|warn|info|debug] [-d] [-n]\n");
 }
 
@@ -423,7 +426,7 @@ cron(struct loop *l, long long id, void *arg)
 enum { O_NODE = 256, O_LISTEN, O_BACKEND, O_API, O_TOKEN, O_EXTRA, O_SEED,
 	O_RESTART, O_VEROOT, O_CGROOT, O_FWDIR, O_BOGO, O_LOGLEVEL, O_SIMDOWN, O_CAFILE, O_PIN,
 	O_INSECURE, O_VELXC, O_TPLDIR, O_TPLDEF, O_VEAPI, O_VEINFO, O_FORWARD, O_POOL,
-	O_BREPO, O_BKEEP, O_BPASS, O_BCACHE };
+	O_BREPO, O_BKEEP, O_BPASS, O_BCACHE, O_UPLINK, O_IDLE, O_IDLE_S };
 
 static const struct option opts[] = {
 	{ "node", required_argument, NULL, O_NODE },
@@ -454,6 +457,9 @@ static const struct option opts[] = {
 	{ "backup-keep", required_argument, NULL, O_BKEEP },
 	{ "backup-passphrase-file", required_argument, NULL, O_BPASS },
 	{ "backup-cache", required_argument, NULL, O_BCACHE },
+	{ "uplink-kbps", required_argument, NULL, O_UPLINK },
+	{ "idle-stop-min", required_argument, NULL, O_IDLE },
+	{ "idle-stop-s", required_argument, NULL, O_IDLE_S },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -512,6 +518,21 @@ parse_real_flag(struct veagent *va, int ch)
 			break;
 		case O_BCACHE:
 			va->backup_base = optarg;
+			break;
+		case O_UPLINK:
+			va->uplink_kbps = vep_strtonum(optarg, 0, 1000000000000LL, &es);
+			if (es != NULL)
+				die("--uplink-kbps %s: %s", optarg, es);
+			break;
+		case O_IDLE:
+			va->idle_stop_s = 60 * vep_strtonum(optarg, 0, 525600, &es);
+			if (es != NULL)
+				die("--idle-stop-min %s: %s", optarg, es);
+			break;
+		case O_IDLE_S:	/* the same in seconds: for tests */
+			va->idle_stop_s = vep_strtonum(optarg, 0, 31536000, &es);
+			if (es != NULL)
+				die("--idle-stop-s %s: %s", optarg, es);
 			break;
 		case O_POOL: {
 			const char *sl = strchr(optarg, '/');
@@ -716,6 +737,8 @@ real_backend(struct veagent *va, char *err, size_t errlen)
 		.pool = va->pool,
 		.stop_timeout_s = 10,
 		.backup_keep = va->backup_keep,
+		.uplink_kbps = (uint64_t)va->uplink_kbps,
+		.idle_stop_s = (int)va->idle_stop_s,
 	};
 	backup_paths(va, &rc_);
 	if (va->check_only) {
@@ -748,6 +771,7 @@ main(int argc, char *argv[])
 	va.fw_dir = VEP_SYSCONFDIR "/firewall";
 	va.velxc = VEP_SBINDIR "/velxc";
 	va.template_dir = "/var/lib/vepanel/templates";
+	va.idle_stop_s = 30 * 60;	/* SPEC section 9: on-demand VEs idle 30 min are stopped */
 	va.default_template = "debian-12";
 	va.veinfo = VEP_BINDIR "/veinfo";
 	va.backup_keep = 3;

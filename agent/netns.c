@@ -170,8 +170,53 @@ net_ifbname(const char *id, char out[16])
 	snprintf(out, 16, "vfb%.8s", id);
 }
 
+uint64_t
+net_in_min_kbps(const struct ve_spec *sp)
+{
+	return sp->net_in_bw_min_kbps ? sp->net_in_bw_min_kbps : sp->net_bw_min_kbps;
+}
+
+uint64_t
+net_out_min_kbps(const struct ve_spec *sp)
+{
+	return sp->net_out_bw_min_kbps ? sp->net_out_bw_min_kbps : sp->net_bw_min_kbps;
+}
+
+/*
+ * One direction of a real VE: HTB, class 1:10 with rate = the guaranteed
+ * minimum and ceil = the maximum (or the throttle, or the uplink), under
+ * 1:1 at the ceiling.  Nothing to guarantee or cap: no qdisc.  HTB needs
+ * a rate: 8 kbit/s stands for "no minimum"; no ceiling and no uplink: the
+ * ceiling is 10 Gbit/s (the line, as far as the VE can tell).
+ */
+static void
+htb(struct buf *b, const char *dev, uint64_t min, uint64_t max, uint64_t uplink)
+{
+	uint64_t ceil = max ? max : uplink ? uplink : 10000000, rate = min ? min : 8;
+
+	if (min == 0 && max == 0 && uplink == 0) {
+		buf_printf(b, "qdisc del dev %s root\n", dev);
+		return;
+	}
+	if (rate > ceil)
+		rate = ceil;
+	buf_printf(b, "qdisc del dev %s root\nqdisc add dev %s root handle 1: htb default 10\n"
+	    "class add dev %s parent 1: classid 1:1 htb rate %llukbit ceil %llukbit\n"
+	    "class add dev %s parent 1:1 classid 1:10 htb rate %llukbit ceil %llukbit\n",
+	    dev, dev, dev, (unsigned long long)ceil, (unsigned long long)ceil, dev,
+	    (unsigned long long)rate, (unsigned long long)ceil);
+}
+
+/* The upload is shaped (on the ifb) when it has a minimum, a maximum or an uplink. */
+static int
+out_shaped(const struct ve_spec *sp, uint64_t uplink)
+{
+	return net_out_kbps(sp) || net_out_min_kbps(sp) || uplink;
+}
+
 void
-net_lxc_host_batch(struct buf *b, const struct ve_spec *sp, const struct ve_spec *old)
+net_lxc_host_batch(struct buf *b, const struct ve_spec *sp, const struct ve_spec *old,
+    uint64_t uplink)
 {
 	char vh[16], ifb[16], a[16], gw[16];
 
@@ -190,21 +235,21 @@ net_lxc_host_batch(struct buf *b, const struct ve_spec *sp, const struct ve_spec
 				buf_printf(b, "route del %s/32 dev %s\n", a, vh);
 			}
 	/* The VE's upload is shaped on an ifb device its veth's ingress feeds. */
-	if (net_out_kbps(sp))
+	if (out_shaped(sp, uplink))
 		buf_printf(b, "link add %s type ifb\nlink set %s up\n", ifb, ifb);
 	else
 		buf_printf(b, "link del %s\n", ifb);
 }
 
 void
-net_tc_lxc(struct buf *b, const struct ve_spec *sp)
+net_tc_lxc(struct buf *b, const struct ve_spec *sp, uint64_t uplink)
 {
 	char vh[16], ifb[16];
 
 	net_vethname(sp->id, vh);
 	net_ifbname(sp->id, ifb);
-	tbf(b, vh, net_in_kbps(sp));
-	if (net_out_kbps(sp) == 0) {
+	htb(b, vh, net_in_min_kbps(sp), net_in_kbps(sp), uplink);
+	if (!out_shaped(sp, uplink)) {
 		buf_printf(b, "qdisc del dev %s ingress\n", vh);
 		return;
 	}
@@ -212,7 +257,7 @@ net_tc_lxc(struct buf *b, const struct ve_spec *sp)
 	buf_printf(b, "qdisc del dev %s ingress\nqdisc add dev %s handle ffff: ingress\n"
 	    "filter add dev %s parent ffff: protocol all prio 1 u32 match u32 0 0 "
 	    "action mirred egress redirect dev %s\n", vh, vh, vh, ifb);
-	tbf(b, ifb, net_out_kbps(sp));
+	htb(b, ifb, net_out_min_kbps(sp), net_out_kbps(sp), uplink);
 }
 
 void

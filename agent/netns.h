@@ -44,6 +44,10 @@ void	net_tc_host(struct buf *, const struct ve_spec *);
 /* `tc -n ve-<VEID> -force -batch -` lines for eth0 (VE outbound). */
 void	net_tc_ns(struct buf *, const struct ve_spec *);
 
+/* kbit/s guaranteed to the VE in each direction: that direction's minimum, else the both-ways one (0: none). */
+uint64_t net_in_min_kbps(const struct ve_spec *);
+uint64_t net_out_min_kbps(const struct ve_spec *);
+
 /* "vfb<VEID>": the ifb device that shapes a real VE's upload. */
 void	net_ifbname(const char *id, char out[16]);
 /*
@@ -51,9 +55,14 @@ void	net_ifbname(const char *id, char out[16]);
  * address, a /32 route per address, the ifb device when the upload is
  * shaped.  `ip -force -batch -` text.
  */
-void	net_lxc_host_batch(struct buf *, const struct ve_spec *, const struct ve_spec *old);
-/* `tc -force -batch -` text: download tbf on the veth, upload tbf on the ifb. */
-void	net_tc_lxc(struct buf *, const struct ve_spec *);
+void	net_lxc_host_batch(struct buf *, const struct ve_spec *, const struct ve_spec *old,
+	    uint64_t uplink_kbps);
+/*
+ * `tc -force -batch -` text: HTB on the veth (download) and on the ifb
+ * (upload), class 1:10 at rate = the guaranteed minimum, ceil = the
+ * maximum or else uplink_kbps (0: not declared).
+ */
+void	net_tc_lxc(struct buf *, const struct ve_spec *, uint64_t uplink_kbps);
 /*
  * The isolation of a node whose VEs must not reach other hosts: nothing
  * from a VE interface is forwarded, no IPv6 from a VE.  `nft -f -` text.

@@ -119,7 +119,7 @@ static const struct pkey {
 	PNUM("cpu_weight", cpu_weight), PNUM("stop_timeout", stop_timeout),
 	PSTR("gateway", gateway), PSTR("hostname", hostname), PSTR("root_crypt", root_crypt),
 	PSTR("api_url", api_url), PSTR("ve_api_url", ve_api_url), PSTR("node", node),
-	PSTR("token_file", token_file), PSTR("veinfo", veinfo),
+	PSTR("token_file", token_file), PSTR("veinfo", veinfo), PNUM("telnet", telnet),
 	PNUM("reinstall_seq", reinstall_seq), PNUM("restore_seq", restore_seq),
 	PNUM("backup_seq", backup_seq), PNUM("backup_keep", backup_keep),
 	PSTR("restore_backup", restore_backup), PSTR("backup_repo", backup_repo),
@@ -566,6 +566,20 @@ op_create(const struct par *p)
 	put_text("etc", "machine-id", 0444, "%s\n", hex);
 	/* Root logs in with the order's password (Debian's default allows keys only). */
 	put_text("etc/ssh/sshd_config.d", "vepanel.conf", 0644, "PermitRootLogin yes\n");
+	/*
+	 * telnet only where it was ordered: inetd (openbsd-inetd) serves
+	 * inetutils' telnetd on port 23 from a template that has them; others
+	 * get an inetd.conf without it.
+	 */
+	{
+		char td[PATH_MAX];
+
+		pathf(td, "%s/usr/sbin/telnetd", rootfs);
+		if (access(td, X_OK) == 0)
+			put_text("etc", "inetd.conf", 0644, "%s", p->telnet ?
+			    "telnet\tstream\ttcp\tnowait\troot\t/usr/sbin/telnetd\ttelnetd\n" :
+			    "# telnet was not ordered for this VE (vepanel)\n");
+	}
 	/* veinfo: the template carries libcurl4 and libjansson4. */
 	if (p->veinfo[0]) {
 		char *bin;

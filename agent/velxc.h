@@ -20,6 +20,7 @@ struct lxc_container;
 struct par {
 	char	 template[PATH_MAX];
 	unsigned long long disk_mb, mem_mb, cpu_weight, stop_timeout;
+	unsigned long long telnet;	/* 1: the order has the telnet login style */
 	char	 ips[MAX_IPS][16];
 	int	 nips, prefix;
 	char	 gateway[16];

@@ -85,8 +85,23 @@ static const struct {
 };
 
 static void
-answer_refused(struct resp *r, int rc)
+answer_refused(struct resp *r, int rc, const struct order *o, int named)
 {
+	/* Admission control (SPEC section 9): the field is the minimum that cannot be guaranteed. */
+	if (rc == VC_NO_CPU || rc == VC_NO_UPLINK) {
+		int cpu = rc == VC_NO_CPU;
+		char msg[300];
+		snprintf(msg, sizeof(msg), "%s can guarantee this %s on top of what %s already guarantees; "
+		    "nothing was created. %s", named ? "That node cannot" : "No server can",
+		    cpu ? "CPU minimum" : "minimum bandwidth", named ? "it" : "each",
+		    named ? "Choose another node or a smaller minimum." : "Please choose a smaller minimum "
+		    "or try again later.");
+		resp_json_error(r, 409, msg, json_pack("{s:s}", cpu ? "cpu_min_bogomips" :
+		    order_bw_min_field(o), cpu ? "More than the node's CPUs can still guarantee "
+		    "(bogomips x CPUs, less the other VEs' minima)." : "More than the node's uplink can "
+		    "still guarantee (--uplink-kbps, less the other VEs' minima)."));
+		return;
+	}
 	for (size_t i = 0; i < nitems(refusals); i++)
 		if (refusals[i].rc == rc) {
 			resp_json_error(r, refusals[i].status, refusals[i].msg,
@@ -173,7 +188,9 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	case VC_NODE_UNKNOWN:
 	case VC_NODE_DISABLED:
 	case VC_NODE_FULL:
-		answer_refused(r, rc);
+	case VC_NO_CPU:
+	case VC_NO_UPLINK:
+		answer_refused(r, rc, &o, node[0] != '\0');
 		break;
 	case VC_RATE:
 	case VC_UNPAID_EMAIL:

@@ -647,6 +647,19 @@ order_submit(struct web *w, struct req *q, struct resp *r)
 		render_form(w, q, r, 409, &o, &e, &cat, "None of our servers has room for this VE right "
 		    "now, so nothing was created. Please try again later or choose a smaller disk quota.");
 		break;
+	case VC_NO_CPU:
+		order_err_add(&e, "cpu_min_bogomips", "No server can guarantee this much CPU right now.");
+		render_form(w, q, r, 409, &o, &e, &cat, "None of our servers can guarantee this CPU minimum "
+		    "on top of what it already guarantees, so nothing was created. Please choose a smaller "
+		    "CPU minimum or try again later.");
+		break;
+	case VC_NO_UPLINK:
+		order_err_add(&e, order_bw_min_field(&o), "No server's uplink can guarantee this bandwidth "
+		    "right now.");
+		render_form(w, q, r, 409, &o, &e, &cat, "None of our servers' uplinks can guarantee this "
+		    "minimum bandwidth on top of what it already guarantees, so nothing was created. Please "
+		    "choose a smaller minimum or try again later.");
+		break;
 	case VC_RATE:
 	case VC_UNPAID_EMAIL:
 	case VC_UNPAID_ADDR:

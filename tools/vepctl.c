@@ -311,6 +311,41 @@ cmd_plan_list(struct vepctl *v)
 	return 0;
 }
 
+/* --uplink-kbps, --cpus, --bogomips: -1 where not given; -1 and a message on a bad value. */
+static int
+capacity_opts(struct vepctl *v, long long out[3])
+{
+	static const char *const names[3] = { "--uplink-kbps", "--cpus", "--bogomips" };
+	static const long long max[3] = { 1000000000000LL, 65536, 100000000 };
+
+	for (int i = 0; i < 3; i++) {
+		const char *s = opt(v, names[i]), *es = NULL;
+		out[i] = -1;
+		if (s != NULL && (out[i] = vep_strtonum(s, 0, max[i], &es), es != NULL)) {
+			fprintf(stderr, "vepctl: %s %s: %s\n", names[i], s, es);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* vepctl node set NAME [--uplink-kbps N] [--cpus N] [--bogomips N]: what admission control counts. */
+static int
+cmd_node_set(struct vepctl *v)
+{
+	long long cap[3];
+	int rc;
+
+	if (v->argc < 3 || capacity_opts(v, cap) == -1)
+		return 2;
+	if ((rc = catalog_node_capacity(v->db, v->argv[2], cap[0], cap[1], cap[2])) != DB_OK) {
+		fprintf(stderr, "vepctl: %s\n", rc == 1 ? "no such node" : db_last_error(v->db));
+		return 1;
+	}
+	printf("node %s set\n", v->argv[2]);
+	return 0;
+}
+
 static int
 cmd_node_add(struct vepctl *v)
 {
@@ -320,11 +355,20 @@ cmd_node_add(struct vepctl *v)
 	for (int i = 4; i < v->argc; i++)
 		last |= strcmp(v->argv[i], "--last-resort") == 0;
 	if (v->argc < 4) {
-		fprintf(stderr, "usage: vepctl node add NAME URL [--token-file FILE] [--last-resort]\n");
+		fprintf(stderr, "usage: vepctl node add NAME URL [--token-file FILE] [--last-resort] "
+		    "[--uplink-kbps N] [--cpus N] [--bogomips N]\n");
 		return 2;
 	}
 	if (catalog_node_add(v->db, v->argv[2], v->argv[3], time(NULL), tok, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vepctl: %s\n", err);
+		return 1;
+	}
+	long long cap[3];
+	if (capacity_opts(v, cap) == -1)
+		return 2;
+	if (catalog_node_capacity(v->db, v->argv[2], cap[0], cap[1], cap[2]) != DB_OK) {
+		fprintf(stderr, "vepctl: node %s added, but not its capacity: %s\n", v->argv[2],
+		    db_last_error(v->db));
 		return 1;
 	}
 	if (last && catalog_node_last_resort(v->db, v->argv[2], 1) != DB_OK) {
@@ -383,18 +427,30 @@ cmd_template_add(struct vepctl *v)
 {
 	char err[512];
 	const char *name = opt(v, "--name"), *file = opt(v, "--file"), *login = opt(v, "--login");
+	const char *mind = opt(v, "--min-disk-mb"), *es = NULL;
+	long long min_mb = 0;
 	if (name == NULL && v->argc >= 4 && v->argv[3][0] != '-')
 		name = v->argv[3];	/* the older form: template add CODE NAME */
 	if (v->argc < 4 || name == NULL) {
 		fprintf(stderr, "usage: vepctl template add CODE --name N [--file ROOTFS.tar.zst] "
-		    "[--login ssh,x11]\n");
+		    "[--login ssh,x11] [--min-disk-mb N]\n");
 		return 2;
 	}
-	if (catalog_template_add(v->db, v->argv[2], name, login, file, err, sizeof(err)) != 0) {
+	/* The smallest quota the system fits in: given, else measured from the file. */
+	if (mind != NULL && (min_mb = vep_strtonum(mind, 0, 4000000000LL, &es), es != NULL)) {
+		fprintf(stderr, "vepctl: --min-disk-mb %s: %s\n", mind, es);
+		return 2;
+	}
+	if (mind == NULL && file != NULL && catalog_rootfs_check(file, err, sizeof(err)) == 0 &&
+	    vepctl_template_min_disk(file, &min_mb) == -1) {
+		fprintf(stderr, "vepctl: cannot unpack %s with zstd to measure it; give --min-disk-mb\n", file);
+		return 1;
+	}
+	if (catalog_template_add(v->db, v->argv[2], name, login, file, min_mb, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vepctl: %s\n", err);
 		return 1;
 	}
-	printf("template %s added\n", v->argv[2]);
+	printf("template %s added (orders need disk_quota_mb >= %lld)\n", v->argv[2], min_mb);
 	/* The path is recorded, not copied: a node reads <template-dir>/<code>.tar.zst. */
 	if (file != NULL) {
 		const char *b = strrchr(file, '/');
@@ -550,9 +606,10 @@ static const struct {
 	{ "token", "create", cmd_token_create, "token create [--label L]       print a new admin API token" },
 	{ "plan", "import", cmd_plan_import, "plan import FILE.json [--from YYYY-MM-DD]" },
 	{ "plan", "list", cmd_plan_list, "plan list                      plans in force now, as JSON" },
-	{ "node", "add", cmd_node_add, "node add NAME URL [--token-file FILE]" },
+	{ "node", "add", cmd_node_add, "node add NAME URL [--token-file FILE] [--last-resort] [--uplink-kbps N] [--cpus N] [--bogomips N]" },
+	{ "node", "set", cmd_node_set, "node set NAME [--uplink-kbps N] [--cpus N] [--bogomips N]   what admission control counts (0: off)" },
 	{ "ip-pool", "add", cmd_pool_add, "ip-pool add NAME NET/LEN --gateway G --dns D1[,D2] [--range A-B] [--node N]" },
-	{ "template", "add", cmd_template_add, "template add CODE --name N [--file ROOTFS.tar.zst] [--login ssh,x11]" },
+	{ "template", "add", cmd_template_add, "template add CODE --name N [--file ROOTFS.tar.zst] [--login ssh,x11] [--min-disk-mb N]" },
 	{ "template", "build", NULL, "template build CODE --name N [--suite S] [--include P,...] [--dir DIR | --out FILE]" },
 	{ "invoice", "run", cmd_invoice_run, "invoice run --period YYYY-MM   invoices for a closed month, notes for late usage" },
 	{ "admin", "set", cmd_admin_set, "admin set NAME --password-file FILE" },

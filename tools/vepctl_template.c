@@ -10,6 +10,7 @@
  * under a temporary name and renamed when complete.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,5 +133,51 @@ vepctl_template_build(int argc, char **argv)
 		return 1;
 	}
 	printf("%s\n", out);
+	return 0;
+}
+
+/*
+ * The unpacked size of the tarball (zstd -dc, counted through a pipe) plus
+ * a quarter: ext4's own overhead on a small volume (about 8 %) and a 4 KiB
+ * block for each of the ~11,000 small files.  Measured with debian-12
+ * (221 MB of tar): unpacking fails in a 240 MB image and fits in 260 MB.
+ */
+int
+vepctl_template_min_disk(const char *file, long long *mb)
+{
+	static char chunk[65536];
+	unsigned long long bytes = 0;
+	int pfd[2], st;
+	pid_t pid;
+	ssize_t n;
+
+	if (access("/usr/bin/zstd", X_OK) == -1 || pipe2(pfd, O_CLOEXEC) == -1)
+		return -1;
+	if ((pid = fork()) == -1) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		if (dup2(pfd[1], 1) == -1)
+			_exit(127);
+		execl("/usr/bin/zstd", "zstd", "-q", "-dc", "--", file, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], chunk, sizeof(chunk))) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			break;
+		bytes += (unsigned long long)n;
+	}
+	close(pfd[0]);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	if (n != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || bytes == 0)
+		return -1;
+	*mb = (long long)((bytes + bytes / 4 + 999999) / 1000000);
 	return 0;
 }

@@ -8,5 +8,10 @@
 
 /* argv[0] is CODE; returns the exit status. */
 int	vepctl_template_build(int argc, char **argv);
+/*
+ * The smallest disk quota (MB) a VE of this rootfs tarball fits in: its
+ * unpacked size plus a quarter.  0 with *mb, or -1 (no zstd, not zstd).
+ */
+int	vepctl_template_min_disk(const char *file, long long *mb);
 
 #endif

@@ -32,6 +32,7 @@ enum stmt {
 	S_ADMIN_UPSERT,
 	S_NODE_BY_NAME,
 	S_NODE_LAST_RESORT,
+	S_NODE_CAPACITY,
 	S__MAX
 };
 
@@ -66,10 +67,13 @@ static const char *const sql[S__MAX] = {
 	    "VALUES (?, ?, ?, ?, ?, ?)",
 	[S_NODE_BY_NAME] = "SELECT id FROM nodes WHERE name = ?",
 	[S_NODE_LAST_RESORT] = "UPDATE nodes SET last_resort = ? WHERE name = ?",
+	[S_NODE_CAPACITY] = "UPDATE nodes SET uplink_kbps = COALESCE(?, uplink_kbps), "
+	    "cpus = COALESCE(?, cpus), bogomips_per_cpu = COALESCE(?, bogomips_per_cpu) WHERE name = ?",
 	[S_ADDR_INSERT] = "INSERT INTO ip_addresses (pool_id, address, addr_num) VALUES (?, ?, ?)",
-	[S_TEMPLATE_INSERT] = "INSERT INTO os_templates (code, name, active, login_styles, file) "
-	    "VALUES (?, ?, 1, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), active = 1, "
-	    "login_styles = VALUES(login_styles), file = VALUES(file)",
+	[S_TEMPLATE_INSERT] = "INSERT INTO os_templates (code, name, active, login_styles, file, "
+	    "min_disk_mb) VALUES (?, ?, 1, ?, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), "
+	    "active = 1, login_styles = VALUES(login_styles), file = VALUES(file), "
+	    "min_disk_mb = VALUES(min_disk_mb)",
 	[S_TOKEN_INSERT] = "INSERT INTO admin_tokens (token_hash, label, created_at) VALUES (?, ?, ?)",
 	[S_ADMIN_UPSERT] = "INSERT INTO admins (name, password_hash, created_at) VALUES (?, ?, ?) "
 	    "ON DUPLICATE KEY UPDATE password_hash = VALUES(password_hash)",
@@ -347,7 +351,7 @@ catalog_rootfs_check(const char *path, char *err, size_t errlen)
 
 int
 catalog_template_add(struct db *db, const char *code, const char *name, const char *logins,
-    const char *file, char *err, size_t errlen)
+    const char *file, long long min_disk_mb, char *err, size_t errlen)
 {
 	char styles[64] = "ssh,telnet,rsh,x11";
 
@@ -363,7 +367,12 @@ catalog_template_add(struct db *db, const char *code, const char *name, const ch
 	}
 	if (file != NULL && catalog_rootfs_check(file, err, errlen) == -1)
 		return -1;
-	struct dbv p[] = { DBV_STR(code), DBV_STR(name), DBV_STR(styles), DBV_STR0(file) };
+	if (min_disk_mb < 0 || min_disk_mb > 4000000000LL) {
+		snprintf(err, errlen, "the minimum disk quota is 0 to 4000000000 MB");
+		return -1;
+	}
+	struct dbv p[] = { DBV_STR(code), DBV_STR(name), DBV_STR(styles), DBV_STR0(file),
+	    DBV_INT(min_disk_mb) };
 	int rc = db_exec(db, sql[S_TEMPLATE_INSERT], p, nitems(p), NULL, NULL);
 	if (rc != DB_OK)
 		snprintf(err, errlen, "%s", db_strerror(rc));
@@ -387,6 +396,26 @@ catalog_node_last_resort(struct db *db, const char *name, int on)
 	uint64_t n = 0;
 	struct dbv p[] = { DBV_INT(on != 0), DBV_STR(name) };
 	int rc = db_exec(db, sql[S_NODE_LAST_RESORT], p, nitems(p), &n, NULL);
+	return rc;
+}
+
+int
+catalog_node_capacity(struct db *db, const char *name, long long uplink_kbps, long long cpus,
+    long long bogomips)
+{
+	uint64_t n = 0;
+	struct dbv p[] = { uplink_kbps < 0 ? DBV_NULL : DBV_INT(uplink_kbps),
+	    cpus < 0 ? DBV_NULL : DBV_INT(cpus), bogomips < 0 ? DBV_NULL : DBV_INT(bogomips),
+	    DBV_STR(name) };
+	int rc = db_exec(db, sql[S_NODE_CAPACITY], p, nitems(p), &n, NULL);
+	if (rc == DB_OK && n == 0) {
+		/* MariaDB counts changed rows: tell "no such node" from "nothing changed". */
+		long long id;
+		struct dbv pn[] = { DBV_STR(name) };
+		struct dbo on[] = { DBO_INT(&id) };
+		rc = db_one(db, sql[S_NODE_BY_NAME], pn, 1, on, 1);
+		return rc == 1 ? DB_OK : rc == 0 ? 1 : rc;
+	}
 	return rc;
 }
 

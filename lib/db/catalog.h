@@ -47,13 +47,21 @@ int	catalog_pool_add(struct db *, const struct pool_spec *, char *err, size_t er
  * 0, or -1 with err.
  */
 int	catalog_template_add(struct db *, const char *code, const char *name, const char *logins,
-	    const char *file, char *err, size_t errlen);
+	    const char *file, long long min_disk_mb, char *err, size_t errlen);
 /* "x11,ssh" -> "ssh,x11" (canonical order) into out; -1 for anything else (empty, unknown, ",,"). */
 int	catalog_logins_parse(const char *list, char *out, size_t outlen);
 /* path is absolute and starts with the zstd frame magic: 0, or -1 with err. */
 int	catalog_rootfs_check(const char *path, char *err, size_t errlen);
 /* Place on node name only when no other node has room (on != 0).  0 or db_rc. */
 int	catalog_node_last_resort(struct db *, const char *name, int on);
+/*
+ * What node name can guarantee (admission control, SPEC section 9): its
+ * uplink in kbit/s per direction, its CPUs and bogomips per CPU; a value
+ * < 0 leaves that one as it is, 0 switches admission on it off.
+ * 0, 1 (no such node) or db_rc < 0.
+ */
+int	catalog_node_capacity(struct db *, const char *name, long long uplink_kbps, long long cpus,
+	    long long bogomips);
 /* A new admin token; writes it into token_out[65]. */
 int	catalog_token_create(struct db *, const char *label, long long now, char *token_out);
 int	catalog_admin_set(struct db *, const char *name, const char *hash, long long now);

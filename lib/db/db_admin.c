@@ -37,6 +37,8 @@ enum stmt {
 	S_VE_TOKENS_REVOKE,
 	S_NODE_LOCK,
 	S_NODE_USE,
+	S_NODE_GUAR,
+	S_VE_MINIMA,
 	S_NODE_HISTORY,
 	S_NODE_SET_ENABLED,
 	S_NODE_DELETE,
@@ -106,6 +108,16 @@ static const char *const sql[S__MAX] = {
 	[S_NODE_LOCK] = "SELECT id, enabled, max_ves, disk_mb, url FROM nodes WHERE name = ? FOR UPDATE",
 	[S_NODE_USE] = "SELECT COUNT(*), CAST(COALESCE(SUM(o.disk_quota_mb), 0) AS SIGNED) FROM ves v "
 	    "JOIN orders o ON o.id = v.order_id WHERE v.node_id = ? AND v.state IN ('active', 'suspended')",
+	/* Admission control (SPEC section 9): what the node can still guarantee, what the VE needs. */
+	[S_NODE_GUAR] = "SELECT CAST(n.cpus * n.bogomips_per_cpu AS SIGNED), CAST(n.uplink_kbps AS SIGNED), "
+	    "CAST(COALESCE(SUM(o.cpu_min_bogomips), 0) AS SIGNED), CAST(COALESCE(SUM(IF(o.net_in_bw_min_kbps "
+	    "> 0, o.net_in_bw_min_kbps, o.net_bw_min_kbps)), 0) AS SIGNED), CAST(COALESCE(SUM(IF("
+	    "o.net_out_bw_min_kbps > 0, o.net_out_bw_min_kbps, o.net_bw_min_kbps)), 0) AS SIGNED) "
+	    "FROM nodes n LEFT JOIN ves v ON v.node_id = n.id AND v.state IN ('active', 'suspended') "
+	    "LEFT JOIN orders o ON o.id = v.order_id WHERE n.id = ? GROUP BY n.id",
+	[S_VE_MINIMA] = "SELECT o.cpu_min_bogomips, IF(o.net_in_bw_min_kbps > 0, o.net_in_bw_min_kbps, "
+	    "o.net_bw_min_kbps), IF(o.net_out_bw_min_kbps > 0, o.net_out_bw_min_kbps, o.net_bw_min_kbps) "
+	    "FROM ves v JOIN orders o ON o.id = v.order_id WHERE v.id = ?",
 	[S_NODE_HISTORY] = "SELECT COUNT(*) FROM ves WHERE node_id = ?",
 	[S_NODE_SET_ENABLED] = "UPDATE nodes SET enabled = ? WHERE id = ?",
 	[S_NODE_DELETE] = "DELETE FROM nodes WHERE id = ?",
@@ -387,6 +399,33 @@ ve_snapshot(struct db *db, const char *ve_id, const char *state, const char *rea
 	return j;
 }
 
+/* Can node id guarantee the VE's CPU and bandwidth minima beside its own VEs'?  ADM_OK, ADM_ECONFLICT. */
+static int
+guarantees_fit(struct db *db, struct ve_change *x, long long id)
+{
+	long long cap = 0, up = 0, cpu = 0, bin = 0, bout = 0, vc = 0, vin = 0, vout = 0;
+	int rc;
+	struct dbv pn[] = { DBV_INT(id) }, pv[] = { DBV_STR(x->ve_id) };
+	struct dbo on[] = { DBO_INT(&cap), DBO_INT(&up), DBO_INT(&cpu), DBO_INT(&bin), DBO_INT(&bout) };
+	struct dbo ov[] = { DBO_INT(&vc), DBO_INT(&vin), DBO_INT(&vout) };
+
+	if ((rc = db_one(db, sql[S_NODE_GUAR], pn, 1, on, nitems(on))) < 0 ||
+	    (rc = db_one(db, sql[S_VE_MINIMA], pv, 1, ov, nitems(ov))) < 0)
+		return rc;
+	if (cap > 0 && cpu + vc > cap) {
+		snprintf(x->err, x->errlen, "Node %s can guarantee %lld more bogomips; the VE's CPU "
+		    "minimum is %lld.", x->node, cap - cpu > 0 ? cap - cpu : 0, vc);
+		return ADM_ECONFLICT;
+	}
+	if (up > 0 && (bin + vin > up || bout + vout > up)) {
+		snprintf(x->err, x->errlen, "Node %s's uplink can guarantee %lld kbit/s more in and "
+		    "%lld out; the VE's minimum is %lld in and %lld out.", x->node,
+		    up - bin > 0 ? up - bin : 0, up - bout > 0 ? up - bout : 0, vin, vout);
+		return ADM_ECONFLICT;
+	}
+	return ADM_OK;
+}
+
 /* Is the node `name` able to take a VE of quota_mb?  Locks it.  Returns ADM_OK with *id. */
 static int
 node_room(struct db *db, struct ve_change *x, long long quota_mb, long long *id)
@@ -421,7 +460,7 @@ node_room(struct db *db, struct ve_change *x, long long quota_mb, long long *id)
 		    x->node, disk - used > 0 ? disk - used : 0, quota_mb);
 		return ADM_ECONFLICT;
 	}
-	return ADM_OK;
+	return guarantees_fit(db, x, *id);
 }
 
 static int

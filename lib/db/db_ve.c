@@ -50,6 +50,7 @@ enum stmt {
 	S_SET_HASH,
 	S_NODE_NAMED,
 	S_NODE_ID,
+	S_NODE_SPARE,
 	S_POWER_LOCK,
 	S_POWER_SET,
 	S_AUDIT_JSON,
@@ -77,12 +78,24 @@ static const enum order_key int_cols[] = {
 	"o.mem_max_mb, o.fs_fault_tolerance_s, o.backup_hours, o.ip_count"
 
 /* A node's VEs and the disk they were sold (the placement statements). */
+/*
+ * Admission control (SPEC section 9): the CPU minima share the node's
+ * cpus x bogomips_per_cpu, the guaranteed bandwidth minima of each
+ * direction (that direction's minimum, else the both-ways one) share its
+ * uplink; a node that declares 0 cpus or 0 uplink admits anything there.
+ */
+#define GUAR(dir) "IF(o.net_" dir "_bw_min_kbps > 0, o.net_" dir "_bw_min_kbps, o.net_bw_min_kbps)"
 #define NODE_USE "LEFT JOIN (SELECT v.node_id, COUNT(*) AS nves, " \
-	"SUM(o.disk_quota_mb) AS disk FROM ves v JOIN orders o ON o.id = v.order_id " \
+	"SUM(o.disk_quota_mb) AS disk, SUM(o.cpu_min_bogomips) AS cpu, SUM(" GUAR("in") ") AS bwin, " \
+	"SUM(" GUAR("out") ") AS bwout FROM ves v JOIN orders o ON o.id = v.order_id " \
 	"WHERE v.state IN ('active', 'suspended') AND v.node_id IS NOT NULL GROUP BY v.node_id) u " \
 	"ON u.node_id = n.id "
+#define CPU_FREE "CAST(n.cpus * n.bogomips_per_cpu AS SIGNED) - COALESCE(u.cpu, 0)"
+#define BW_FREE(dir) "CAST(n.uplink_kbps AS SIGNED) - COALESCE(u.bw" dir ", 0)"
 #define NODE_ROOM "AND CAST(n.max_ves AS SIGNED) - COALESCE(u.nves, 0) >= 1 " \
-	"AND CAST(n.disk_mb AS SIGNED) - COALESCE(u.disk, 0) >= ? "
+	"AND CAST(n.disk_mb AS SIGNED) - COALESCE(u.disk, 0) >= ? " \
+	"AND (n.cpus = 0 OR " CPU_FREE " >= ?) " \
+	"AND (n.uplink_kbps = 0 OR (" BW_FREE("in") " >= ? AND " BW_FREE("out") " >= ?)) "
 
 #define SERIES(table) \
 	"SELECT t, cpu_user_us + cpu_sys_us, net_in_bytes, net_out_bytes, vmem_sum_bytes, " \
@@ -99,7 +112,7 @@ static const char *const sql[S__MAX] = {
 	    "p.cap_action FROM plans p JOIN plan_versions v ON v.plan_id = p.id "
 	    "WHERE p.active = 1 AND v.valid_from = (SELECT MAX(w.valid_from) FROM plan_versions w "
 	    "WHERE w.plan_id = p.id AND w.valid_from <= ?) ORDER BY v.monthly_fee_minor, p.code",
-	[S_TEMPLATES] = "SELECT id, code, name, login_styles FROM os_templates WHERE active = 1 ORDER BY id",
+	[S_TEMPLATES] = "SELECT id, code, name, login_styles, min_disk_mb FROM os_templates WHERE active = 1 ORDER BY id",
 	[S_BY_KEY] = "SELECT v.id, a.email, COALESCE(o.order_digest, ''), v.password_hash "
 	    "FROM orders o JOIN ves v ON v.order_id = o.id "
 	    "JOIN accounts a ON a.id = o.account_id WHERE o.idempotency_key = ?",
@@ -111,6 +124,10 @@ static const char *const sql[S__MAX] = {
 	[S_NODE_NAMED] = "SELECT n.id FROM nodes n " NODE_USE "WHERE n.enabled = 1 " NODE_ROOM
 	    "AND n.name = ?",
 	[S_NODE_ID] = "SELECT id, enabled FROM nodes WHERE name = ?",
+	/* Why no node admits an order: the most any enabled node (or the named one) has left. */
+	[S_NODE_SPARE] = "SELECT COALESCE(MAX(IF(n.cpus = 0, 1 << 62, " CPU_FREE ")), 0), "
+	    "COALESCE(MAX(IF(n.uplink_kbps = 0, 1 << 62, LEAST(" BW_FREE("in") ", " BW_FREE("out") "))), 0) "
+	    "FROM nodes n " NODE_USE "WHERE n.enabled = 1 AND (? IS NULL OR n.name = ?)",
 	[S_NODE_LOCK] = "SELECT id FROM nodes WHERE id = ? AND enabled = 1 FOR UPDATE",
 	/* The node's own pools; a node without any uses the pools tied to no node. */
 	[S_POOLS] = "SELECT id FROM ip_pools WHERE node_id = ? OR (node_id IS NULL AND NOT EXISTS "
@@ -234,7 +251,8 @@ db_ve_catalog(struct db *db, long long now, struct order_catalog *c)
 	db_cur_close(&cur);
 	if (rc < 0)
 		goto fail;
-	struct dbo ot[] = { DBO_INT(&t.id), DBO_STR(t.code), DBO_STR(t.name), DBO_STR(logins) };
+	struct dbo ot[] = { DBO_INT(&t.id), DBO_STR(t.code), DBO_STR(t.name), DBO_STR(logins),
+	    DBO_INT(&t.min_disk_mb) };
 	if ((rc = db_query(db, &cur, sql[S_TEMPLATES], NULL, 0, ot, nitems(ot))) != DB_OK)
 		goto fail;
 	while ((rc = db_next(&cur)) == 1) {
@@ -362,6 +380,37 @@ take_addresses(struct db *db, long long node, long long count, long long *ids)
 	return 0;
 }
 
+/* The bandwidth an order guarantees in one direction: that direction's minimum, else the both-ways one. */
+static long long
+guaranteed_kbps(const struct order *o, int dir_min)
+{
+	return o->n[dir_min] > 0 ? o->n[dir_min] : o->n[OF_NET_BW_MIN_KBPS];
+}
+
+/*
+ * After VC_NO_NODE / VC_NODE_FULL: was it the CPU or the uplink that no
+ * node (or the named one) could guarantee?  VC_NO_CPU / VC_NO_UPLINK, or
+ * rc unchanged (slots, disk, or a database error: the plain answer).
+ */
+static int
+why_no_room(struct db *db, const struct order *o, const char *node, int rc)
+{
+	long long cpu = 0, bw = 0, want_bw;
+	struct dbv p[] = { DBV_STR0(node), DBV_STR0(node) };
+	struct dbo out[] = { DBO_INT(&cpu), DBO_INT(&bw) };
+
+	if (db_one(db, sql[S_NODE_SPARE], p, nitems(p), out, nitems(out)) != 1)
+		return rc;
+	want_bw = guaranteed_kbps(o, OF_NET_IN_BW_MIN_KBPS);
+	if (guaranteed_kbps(o, OF_NET_OUT_BW_MIN_KBPS) > want_bw)
+		want_bw = guaranteed_kbps(o, OF_NET_OUT_BW_MIN_KBPS);
+	if (o->n[OF_CPU_MIN_BOGOMIPS] > cpu)
+		return VC_NO_CPU;
+	if (want_bw > bw)
+		return VC_NO_UPLINK;
+	return rc;
+}
+
 /* The creation transaction (db_tx body); see db_ve_create. */
 struct create {
 	const struct order		*o;
@@ -394,10 +443,12 @@ create_once(struct db *db, void *arg)
 	int rc;
 
 	/* Placement: a node with room, its row locked while we fill it. */
-	struct dbv pn[] = { DBV_INT(o->n[OF_DISK_QUOTA_MB]), DBV_STR0(x->node) };
+	struct dbv pn[] = { DBV_INT(o->n[OF_DISK_QUOTA_MB]), DBV_INT(o->n[OF_CPU_MIN_BOGOMIPS]),
+	    DBV_INT(guaranteed_kbps(o, OF_NET_IN_BW_MIN_KBPS)),
+	    DBV_INT(guaranteed_kbps(o, OF_NET_OUT_BW_MIN_KBPS)), DBV_STR0(x->node) };
 	struct dbo on[] = { DBO_INT(&node) };
 	if ((rc = db_one(db, sql[x->node != NULL ? S_NODE_NAMED : S_NODE_PICK], pn,
-	    x->node != NULL ? 2 : 1, on, 1)) < 0)
+	    x->node != NULL ? 5 : 4, on, 1)) < 0)
 		return rc;
 	if (rc == 0)
 		return x->node != NULL ? VC_NODE_FULL : VC_NO_NODE;
@@ -500,6 +551,8 @@ create_from(struct db *db, const struct order *o, const struct order_catalog *ca
 		if (en == 0)
 			return VC_NODE_DISABLED;
 	}
+	if (rc == VC_NO_NODE || rc == VC_NODE_FULL)
+		rc = why_no_room(db, o, node, rc);
 	if (rc == VC_KEY_USED) {
 		char email[255];
 		int r = db_ve_by_key(db, o->s[OF_IDEMPOTENCY_KEY], ve_id, email, sizeof(email));

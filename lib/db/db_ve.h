@@ -77,6 +77,8 @@ enum ve_create_rc {
 	VC_RATE = 9,		/* [signup] orders_per_hour from this client: 429 */
 	VC_UNPAID_EMAIL = 10,	/* [signup] unpaid_ves_per_email reached: 429 */
 	VC_UNPAID_ADDR = 11,	/* [signup] unpaid_ves_per_addr reached: 429 */
+	VC_NO_CPU = 12,		/* no node (or not the operator's) can guarantee cpu_min_bogomips more */
+	VC_NO_UPLINK = 13,	/* no node's (or not the operator's) uplink can guarantee the bandwidth minima */
 };
 
 /* Active plans with today's prices and active OS templates.  0 or db_rc. */

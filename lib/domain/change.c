@@ -285,12 +285,17 @@ change_check(struct order *next, const struct order *cur, const struct order_cat
 	for (size_t k = 0; k < OF__MAX; k++)
 		if (change_field_ok(k) && differs(next, cur, k))
 			*changed |= CHANGE_BIT(k);
-	judge(next, cat, fwdir, *changed, e);
+	/*
+	 * What the VE uses now is the most telling reason against a smaller
+	 * quota: said before the signup's rules (the template's minimum among
+	 * them) could take the field's one message.
+	 */
 	if ((*changed & CHANGE_BIT(OF_DISK_QUOTA_MB)) && order_err_get(e, "disk_quota_mb") == NULL &&
 	    used > 0 && next->n[OF_DISK_QUOTA_MB] * 1000000LL < used)
 		order_err_add(e, "disk_quota_mb", "The VE uses %lld MB of its disk now; the quota cannot "
 		    "be set below that (%lld MB). Free some space first, or choose a larger quota.",
 		    (used + 999999) / 1000000, next->n[OF_DISK_QUOTA_MB]);
+	judge(next, cat, fwdir, *changed, e);
 	if (*changed & CHANGE_BIT(OF_PLAN))
 		plan_fit(next, cat, *changed, e);
 }

@@ -750,6 +750,13 @@ order_check(struct order *o, const struct order_catalog *cat, const char *fwdir,
 		}
 	}
 
+	/* The template's system must fit in the quota, or the node could not unpack it. */
+	if (tp != NULL && tp->min_disk_mb > 0 && order_err_get(e, "disk_quota_mb") == NULL &&
+	    o->n[OF_DISK_QUOTA_MB] < tp->min_disk_mb)
+		order_err_add(e, "disk_quota_mb", "The operating system %s needs a disk quota of at "
+		    "least %lld MB; %lld MB is too small.", tp->name, tp->min_disk_mb,
+		    o->n[OF_DISK_QUOTA_MB]);
+
 	/* min <= max where both are set. */
 	for (size_t k = 0; k < OF__MAX; k++) {
 		const struct order_field *f = &order_fields[k], *g;
@@ -815,4 +822,14 @@ order_template_code_valid(const char *s)
 	if (n < 1 || n > 32 || strchr("abcdefghijklmnopqrstuvwxyz0123456789", s[0]) == NULL)
 		return 0;
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") == n;
+}
+
+const char *
+order_bw_min_field(const struct order *o)
+{
+	if (o->n[OF_NET_IN_BW_MIN_KBPS] > 0)
+		return order_fields[OF_NET_IN_BW_MIN_KBPS].name;
+	if (o->n[OF_NET_OUT_BW_MIN_KBPS] > 0)
+		return order_fields[OF_NET_OUT_BW_MIN_KBPS].name;
+	return order_fields[OF_NET_BW_MIN_KBPS].name;
 }

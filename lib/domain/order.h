@@ -129,6 +129,7 @@ struct order_template {
 	long long	 id;
 	char		 code[33], name[129];
 	unsigned	 login_mask;	/* the login styles its system gives */
+	long long	 min_disk_mb;	/* the smallest quota its system fits in; 0 = none */
 };
 struct order_catalog {
 	struct order_plan	*plans;		/* active plans only */
@@ -203,6 +204,8 @@ int	ve_power_parse(const char *);
  */
 unsigned order_logins_missing(unsigned want, unsigned tmpl_mask, char *out, size_t outlen);
 
+/* The field to blame when no node's uplink can guarantee the order's bandwidth minima. */
+const char *order_bw_min_field(const struct order *);
 /* A template code the nodes accept: ^[a-z0-9][a-z0-9.-]{0,31}$ (contract with the agent). */
 int	order_template_code_valid(const char *);
 

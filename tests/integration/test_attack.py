@@ -28,7 +28,7 @@ from test_security import Private
 
 NET = "127.0.23."
 PW = "attack-test password 17"
-ORDER = {"plan": "WEB1", "template": "debian-12", "email": "attack@example.com", "disk_quota_mb": 100,
+ORDER = {"plan": "WEB1", "template": "debian-12", "email": "attack@example.com", "disk_quota_mb": 1000,
          "always_on": True, "lifetime_days": 30, "root_password": PW, "login": ["ssh"],
          "fs_fault_tolerance_s": 60, "backup_hours": 24, "firewall": "client"}
 SANITIZER = re.compile(rb"AddressSanitizer|UndefinedBehaviorSanitizer|runtime error:|LeakSanitizer")
@@ -322,7 +322,7 @@ class Attack(unittest.TestCase):
         self.assertEqual(r.status, 201)
         self.assertEqual(r.json()["ve_id"], first)
         self.assertNotIn("root_password", r.json())
-        changes = [{"plan": "PRO4"}, {"disk_quota_mb": 101}, {"template": "alpine-3"},
+        changes = [{"plan": "PRO4"}, {"disk_quota_mb": 1001}, {"template": "alpine-3"},
                    {"root_password": PW + "!"}, {"email": "other@example.com"}, {"user_info": "x"},
                    {"login": ["ssh", "x11"]}, {"lifetime_days": 31}, {"firewall": "open"},
                    {"always_on": False}, {"mem_max_mb": 512}]

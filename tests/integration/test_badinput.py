@@ -115,7 +115,7 @@ ROTOR = Rotor()
 
 def order_base(fmt):
     """A valid order; fmt "form" gives (k, v) pairs, "json" a dict."""
-    d = {"plan": "WEB1", "template": "debian-12", "email": "badinput@example.com", "disk_quota_mb": 100,
+    d = {"plan": "WEB1", "template": "debian-12", "email": "badinput@example.com", "disk_quota_mb": 1000,
          "always_on": True, "lifetime_days": 30, "root_password": "correct horse battery staple",
          "login": ["ssh"], "cpu_min_bogomips": 0, "net_bw_min_kbps": 0, "net_bw_max_kbps": 0,
          "net_in_bw_min_kbps": 0, "net_in_bw_max_kbps": 0, "net_out_bw_min_kbps": 0,

@@ -57,7 +57,7 @@ def client(last):
 
 def new_ve(c, note):
     r = c.post_json("/api/v1/orders", {
-        "plan": "WEB1", "template": "debian-12", "email": "security@example.com", "disk_quota_mb": 100,
+        "plan": "WEB1", "template": "debian-12", "email": "security@example.com", "disk_quota_mb": 1000,
         "always_on": True, "lifetime_days": 30, "root_password": PW, "login": ["ssh"],
         "fs_fault_tolerance_s": 60, "backup_hours": 24, "firewall": "client", "user_info": note})
     if r.status != 201:
@@ -477,7 +477,7 @@ class Security(unittest.TestCase):
         c = client(12)
         token = hidden(c.get("/signup").text, "csrf")
         email = f"csrf-{secrets.token_hex(4)}@example.com"
-        order = [("plan", "WEB1"), ("template", "debian-12"), ("email", email), ("disk_quota_mb", "100"),
+        order = [("plan", "WEB1"), ("template", "debian-12"), ("email", email), ("disk_quota_mb", "1000"),
                  ("always_on", "true"), ("lifetime_days", "30"), ("root_password", PW), ("login", "ssh"),
                  ("fs_fault_tolerance_s", "60"), ("backup_hours", "24"), ("firewall", "client")]
         cases = [("no token", order, None), ("wrong token", order + [("csrf", "a" * 64)], None),
@@ -532,7 +532,7 @@ class Security(unittest.TestCase):
             self.assertNotIn("vep_admin", r.cookies())
             self.assertEqual(veplib.sql_value("SELECT COUNT(*) FROM sessions WHERE kind = 'admin'"), before)
             email = f"forged-{secrets.token_hex(4)}@example.com"
-            order = [("plan", "WEB1"), ("template", "debian-12"), ("email", email), ("disk_quota_mb", "100"),
+            order = [("plan", "WEB1"), ("template", "debian-12"), ("email", email), ("disk_quota_mb", "1000"),
                      ("always_on", "true"), ("lifetime_days", "30"), ("root_password", PW), ("login", "ssh"),
                      ("fs_fault_tolerance_s", "60"), ("backup_hours", "24"), ("firewall", "client"),
                      ("csrf", tok), ("idempotency_key", secrets.token_hex(16))]
@@ -829,11 +829,11 @@ class Security(unittest.TestCase):
             sg = signup.request("GET", "/signup")
             sck = "; ".join(f"{k}={v[0]}" for k, v in sg.cookies().items())
             email = f"limiter-{secrets.token_hex(4)}@example.com"
-            order = {"plan": "WEB1", "template": "debian-12", "email": email, "disk_quota_mb": 100,
+            order = {"plan": "WEB1", "template": "debian-12", "email": email, "disk_quota_mb": 1000,
                      "always_on": True, "lifetime_days": 30, "root_password": PW, "login": ["ssh"],
                      "fs_fault_tolerance_s": 60, "backup_hours": 24, "firewall": "client"}
             form_order = [("csrf", hidden(sg.text, "csrf")), ("plan", "WEB1"), ("template", "debian-12"),
-                          ("email", email), ("disk_quota_mb", "100"), ("always_on", "true"),
+                          ("email", email), ("disk_quota_mb", "1000"), ("always_on", "true"),
                           ("lifetime_days", "30"), ("root_password", PW), ("login", "ssh"),
                           ("fs_fault_tolerance_s", "60"), ("backup_hours", "24"), ("firewall", "client")]
             newpw = "limiter-" + secrets.token_hex(8)
@@ -950,7 +950,7 @@ class Security(unittest.TestCase):
         node = "nostore-" + secrets.token_hex(3)
         month = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m")
         inv = veplib.sql_value("SELECT number FROM invoices ORDER BY number LIMIT 1") or "INV-2099-999999"
-        order = {"plan": "WEB1", "template": "debian-12", "email": "nostore@example.com", "disk_quota_mb": 100,
+        order = {"plan": "WEB1", "template": "debian-12", "email": "nostore@example.com", "disk_quota_mb": 1000,
                  "always_on": True, "lifetime_days": 30, "root_password": PW, "login": ["ssh"],
                  "fs_fault_tolerance_s": 60, "backup_hours": 24, "firewall": "client"}
         made = {}

@@ -131,6 +131,49 @@ START_TEST(test_tc)
 }
 END_TEST
 
+/* A real VE's HTB (agent/netns.c net_tc_lxc): rate = the guaranteed minimum, ceil = the maximum or the uplink. */
+#define HTB(dev, c, r) "qdisc del dev " dev " root\nqdisc add dev " dev " root handle 1: htb default 10\n" \
+	"class add dev " dev " parent 1: classid 1:1 htb rate " c "kbit ceil " c "kbit\n" \
+	"class add dev " dev " parent 1:1 classid 1:10 htb rate " r "kbit ceil " c "kbit\n"
+#define IFB_IN "qdisc del dev vep0000002A ingress\nqdisc add dev vep0000002A handle ffff: ingress\n" \
+	"filter add dev vep0000002A parent ffff: protocol all prio 1 u32 match u32 0 0 " \
+	"action mirred egress redirect dev vfb0000002A\n"
+static const struct {
+	int		 line;
+	uint64_t	 both_min, in_min, out_min, in_max, out_max, uplink;
+	const char	*want;
+} htb_rows[] = {
+	{ __LINE__, 0, 0, 0, 0, 0, 0, "qdisc del dev vep0000002A root\nqdisc del dev vep0000002A ingress\n" },
+	/* the uplink alone: everyone may use it, nobody is guaranteed anything */
+	{ __LINE__, 0, 0, 0, 0, 0, 100000, HTB("vep0000002A", "100000", "8") IFB_IN HTB("vfb0000002A", "100000", "8") },
+	/* a both-ways minimum under the uplink */
+	{ __LINE__, 5000, 0, 0, 0, 0, 100000, HTB("vep0000002A", "100000", "5000") IFB_IN HTB("vfb0000002A", "100000", "5000") },
+	/* per direction: the direction's own minimum wins; the maximum is the ceiling */
+	{ __LINE__, 5000, 2000, 0, 8000, 0, 100000, HTB("vep0000002A", "8000", "2000") IFB_IN HTB("vfb0000002A", "100000", "5000") },
+	/* no uplink declared, a minimum only: the ceiling is the 10 Gbit/s line */
+	{ __LINE__, 0, 700, 0, 0, 0, 0, HTB("vep0000002A", "10000000", "700") "qdisc del dev vep0000002A ingress\n" },
+	/* a maximum only (upload): as tbf did */
+	{ __LINE__, 0, 0, 0, 0, 64, 0, "qdisc del dev vep0000002A root\n" IFB_IN HTB("vfb0000002A", "64", "8") },
+};
+
+START_TEST(test_htb)
+{
+	struct ve_spec s = spec("0000002A", 1);
+	struct buf b;
+
+	s.net_bw_min_kbps = htb_rows[_i].both_min;
+	s.net_in_bw_min_kbps = htb_rows[_i].in_min;
+	s.net_out_bw_min_kbps = htb_rows[_i].out_min;
+	s.net_in_bw_max_kbps = htb_rows[_i].in_max;
+	s.net_out_bw_max_kbps = htb_rows[_i].out_max;
+	buf_init(&b);
+	net_tc_lxc(&b, &s, htb_rows[_i].uplink);
+	ck_assert_msg(strcmp(buf_cstr(&b), htb_rows[_i].want) == 0, "line %d: %s", htb_rows[_i].line,
+	    buf_cstr(&b));
+	buf_free(&b);
+}
+END_TEST
+
 static const struct {
 	enum ve_fw	 fw;
 	const char	*rules;		/* ruleset file for FW_FILE */
@@ -272,6 +315,7 @@ main(void)
 	tcase_add_test(tc, test_host_batch);
 	tcase_add_test(tc, test_ns_batch);
 	tcase_add_loop_test(tc, test_tc, 0, (int)nitems(tc_rows));
+	tcase_add_loop_test(tc, test_htb, 0, (int)nitems(htb_rows));
 	tcase_add_loop_test(tc, test_nft_ve, 0, (int)nitems(fw_rows));
 	tcase_add_test(tc, test_nft_change_and_delete);
 	tcase_add_loop_test(tc, test_counters, 0, (int)nitems(cnt_rows));

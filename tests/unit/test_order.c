@@ -28,7 +28,7 @@ static struct order_plan plans[] = {
 static struct order_template tmpls[] = {
 	{ .id = 1, .code = "debian-12", .name = "Debian 12",
 	  .login_mask = LOGIN_SSH | LOGIN_TELNET | LOGIN_RSH | LOGIN_X11 },
-	{ .id = 2, .code = "alpine-3", .name = "Alpine 3", .login_mask = LOGIN_SSH },
+	{ .id = 2, .code = "alpine-3", .name = "Alpine 3", .login_mask = LOGIN_SSH, .min_disk_mb = 277 },
 };
 static const struct order_catalog cat = { plans, 2, tmpls, 2 };
 
@@ -223,6 +223,11 @@ static const struct {
 	{ __LINE__, "plan=PRO4&template=alpine-3&login=telnet", "login", "Alpine 3 does not offer telnet" },
 	{ __LINE__, "login=ssh&login=x11", NULL, NULL },
 	{ __LINE__, "login=telnet&plan=PRO4", NULL, NULL },
+	/* The template's system must fit in the quota (its min_disk_mb). */
+	{ __LINE__, "template=alpine-3&disk_quota_mb=276", "disk_quota_mb", "Alpine 3 needs a disk quota of at least 277 MB; 276 MB is too small" },
+	{ __LINE__, "template=alpine-3&disk_quota_mb=1", "disk_quota_mb", "at least 277 MB" },
+	{ __LINE__, "template=alpine-3&disk_quota_mb=277", NULL, NULL },
+	{ __LINE__, "disk_quota_mb=1", NULL, NULL },
 	/* optional numbers */
 	{ __LINE__, "cpu_min_bogomips=-1", "cpu_min_bogomips", "cannot be negative" },
 	{ __LINE__, "cpu_min_bogomips=abc", "cpu_min_bogomips", "whole number" },
@@ -379,6 +384,7 @@ static const struct {
 	{ __LINE__, "{\"login\":[\"ssh\",\"ssh\"]}", "login", "listed once" },
 	{ __LINE__, "{\"login\":[\"rsh\"]}", "login", "does not offer rsh" },
 	{ __LINE__, "{\"template\":\"alpine-3\",\"login\":[\"x11\"]}", "login", "Alpine 3 does not offer x11" },
+	{ __LINE__, "{\"template\":\"alpine-3\",\"disk_quota_mb\":200}", "disk_quota_mb", "needs a disk quota of at least 277 MB" },
 	{ __LINE__, "{\"plan\":5}", "plan", "JSON string" },
 	{ __LINE__, "{\"plan\":\"\"}", "plan", "Choose a plan" },
 	{ __LINE__, "{\"email\":[\"a@b.c\"]}", "email", "JSON string" },
