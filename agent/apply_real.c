@@ -96,19 +96,3 @@ apply_mem_live(const char *cgroot, enum cg_ver v, const char *id, uint64_t limit
 		return 1;
 	return limit >= used;
 }
-
-int
-apply_can_resize_online(void)
-{
-	char line[256];
-	unsigned long long eff = 0;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	return (eff >> 24) & 1;	/* CAP_SYS_RESOURCE */
-}

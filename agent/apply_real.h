@@ -35,7 +35,5 @@ void	apply_addr_batch(struct buf *, const struct ve_spec *sp, const struct ve_sp
  * cannot be read (the kernel then reclaims); 0 when lower than the usage.
  */
 int	apply_mem_live(const char *cgroot, enum cg_ver, const char *id, uint64_t limit_bytes);
-/* 1 when this process may resize a mounted ext4 (CAP_SYS_RESOURCE in its effective set). */
-int	apply_can_resize_online(void);
 
 #endif

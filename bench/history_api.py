@@ -21,6 +21,8 @@ import urllib.parse
 ROOT = os.environ.get("VEP_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 import test_history as th  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import pct, timed_gets  # noqa: E402
 
 ITER = int(os.environ.get("BENCH_ITER", "1000"))
 SLOW_ITER = max(20, ITER // 20)
@@ -51,23 +53,8 @@ class BenchVE(th.Fixture):
         th.sql("\n".join(stmts))
 
 
-def pct(lat):
-    lat = sorted(lat)
-    return lat[len(lat) // 2] * 1e3, lat[min(len(lat) - 1, (len(lat) * 99) // 100)] * 1e3
-
-
 def api_case(conn, path, auth, n):
-    lat = []
-    for i in range(n + 5):
-        t0 = time.perf_counter()
-        conn.request("GET", path, headers={"Authorization": auth})
-        r = conn.getresponse()
-        body = r.read()
-        dt = time.perf_counter() - t0
-        if r.status != 200:
-            raise SystemExit("bench: %s answered %d: %s" % (path, r.status, body[:200]))
-        if i >= 5:
-            lat.append(dt)
+    lat, body = timed_gets(conn, path, auth, n)
     return lat, body.count(b'"t":')
 
 

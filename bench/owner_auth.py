@@ -20,6 +20,8 @@ import tempfile
 import time
 import urllib.parse
 
+from benchlib import pct, timed_gets
+
 HTTP = os.environ["VEP_HTTP"]
 TOKEN = os.environ["VEP_ADMIN_TOKEN"]
 BUILD = os.environ.get("VEP_BUILD", "build")
@@ -33,24 +35,8 @@ def sql(text):
                    check=True)
 
 
-def pct(lat):
-    lat = sorted(lat)
-    return lat[len(lat) // 2] * 1e3, lat[min(len(lat) - 1, (len(lat) * 99) // 100)] * 1e3
-
-
 def case(conn, path, auth, n):
-    lat = []
-    for i in range(n + 5):
-        t0 = time.perf_counter()
-        conn.request("GET", path, headers={"Authorization": auth})
-        r = conn.getresponse()
-        body = r.read()
-        dt = time.perf_counter() - t0
-        if r.status != 200:
-            raise SystemExit("owner_auth: %s answered %d: %s" % (path, r.status, body[:200]))
-        if i >= 5:
-            lat.append(dt)
-    return lat
+    return timed_gets(conn, path, auth, n, "owner_auth")[0]
 
 
 def main():

@@ -185,6 +185,21 @@ api_may_see(struct web *w, struct resp *r, const struct caller *c, const char *v
 	return 0;
 }
 
+/* The start of a call about the VE of the path: its caller, and a VEid that is one; 0, or -1 answered. */
+int
+api_ve_call(struct web *w, struct req *q, struct resp *r, struct caller *c, const char *id)
+{
+	if (api_auth(w, q, r, c) == -1)
+		return -1;
+	r->private_page = 1;
+	if (!ve_id_valid(id)) {
+		resp_json_error(r, 422, "A VEid is 8 upper-case hexadecimal digits, such as 0000002A.",
+		    json_pack("{s:s}", "ve_id", "Not a VEid."));
+		return -1;
+	}
+	return 0;
+}
+
 int
 api_may_act(struct web *w, struct resp *r, const struct caller *c, const char *ve_id)
 {

@@ -30,6 +30,8 @@ int	api_may_see(struct web *, struct resp *, const struct caller *, const char *
  * that VE gets 403 (read-only), any other caller 404 as api_may_see.
  */
 int	api_may_act(struct web *, struct resp *, const struct caller *, const char *ve_id);
+/* The caller, and a VEid in the path that is one (else 422): 0, or -1 answered. */
+int	api_ve_call(struct web *, struct req *, struct resp *, struct caller *, const char *id);
 /* The operator's Bearer token is required: 1, or 0 with 401/403/429/503 in resp. */
 int	api_admin_only(struct web *, struct req *, struct resp *);
 /* A syntactically valid VEid: 8 upper-case hex digits. */

@@ -27,14 +27,8 @@ static int
 act_call(struct web *w, struct req *q, struct resp *r, struct caller *c, const char *id,
     int write)
 {
-	if (api_auth(w, q, r, c) == -1)
+	if (api_ve_call(w, q, r, c, id) == -1)
 		return -1;
-	r->private_page = 1;
-	if (!ve_id_valid(id)) {
-		resp_json_error(r, 422, "A VEid is 8 upper-case hexadecimal digits, such as 0000002A.",
-		    json_pack("{s:s}", "ve_id", "Not a VEid."));
-		return -1;
-	}
 	if (write ? !api_may_act(w, r, c, id) : !api_may_see(w, r, c, id))
 		return -1;
 	return web_db(w, r) == NULL ? -1 : 0;

@@ -212,21 +212,6 @@ out:
 	order_catalog_free(&cat);
 }
 
-/* The start of a call about the VE of the path: its caller, and a VEid that is one; 0, or -1 answered. */
-static int
-ve_call(struct web *w, struct req *q, struct resp *r, struct caller *c, const char *id)
-{
-	if (api_auth(w, q, r, c) == -1)
-		return -1;
-	r->private_page = 1;
-	if (!ve_id_valid(id)) {
-		resp_json_error(r, 422, "A VEid is 8 upper-case hexadecimal digits, such as 0000002A.",
-		    json_pack("{s:s}", "ve_id", "Not a VEid."));
-		return -1;
-	}
-	return 0;
-}
-
 void
 api_ve_get(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
@@ -237,7 +222,7 @@ api_ve_get(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	json_t *j;
 	int rc;
 
-	if (ve_call(w, q, r, &c, caps[0]) == -1)
+	if (api_ve_call(w, q, r, &c, caps[0]) == -1)
 		return;
 	if (!api_may_see(w, r, &c, caps[0]))
 		return;
@@ -274,7 +259,7 @@ api_ve_power(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	json_t *ja;
 	int act, rc;
 
-	if (ve_call(w, q, r, &c, caps[0]) == -1)
+	if (api_ve_call(w, q, r, &c, caps[0]) == -1)
 		return;
 	if (!api_may_act(w, r, &c, caps[0]))
 		return;

@@ -50,6 +50,8 @@ PAGE_FN(page_node_change);
 /* plans.c */
 PAGE_FN(page_plans);
 PAGE_FN(page_plan_import);
+/* The entry of cur (catalog_plans_json, borrowed) for code, or NULL. */
+json_t	*plan_in_force(json_t *cur, const char *code);
 /* invoices.c */
 PAGE_FN(page_invoices);
 PAGE_FN(page_invoice);

@@ -270,19 +270,6 @@ page_plan_new(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	render(w, q, r, 200, NULL, NULL, NULL);
 }
 
-/* The plan in force of code (borrowed from cur), or NULL. */
-static json_t *
-in_force(json_t *cur, const char *code)
-{
-	size_t k;
-	json_t *e;
-
-	json_array_foreach(cur, k, e)
-		if (strcmp(json_string_value(json_object_get(e, "code")), code) == 0)
-			return e;
-	return NULL;
-}
-
 void
 page_plan_edit(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
@@ -292,7 +279,7 @@ page_plan_edit(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_unavailable(w, r);
 		return;
 	}
-	if ((e = in_force(cur, caps[0])) == NULL)
+	if ((e = plan_in_force(cur, caps[0])) == NULL)
 		web_error(w, r, 404, "There is no plan with this code in force.");
 	else
 		render(w, q, r, 200, NULL, e, NULL);
@@ -320,7 +307,7 @@ page_plan_save(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	/* Availability terms are not on the form: keep those in force. */
 	if ((cur = catalog_plans_json(w->db, w->now)) != NULL) {
-		if ((e = in_force(cur, v.s[P_CODE])) != NULL && json_object_get(e, "sla") != NULL)
+		if ((e = plan_in_force(cur, v.s[P_CODE])) != NULL && json_object_get(e, "sla") != NULL)
 			json_object_set(plan, "sla", json_object_get(e, "sla"));
 		json_decref(cur);
 	}

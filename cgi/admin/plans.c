@@ -15,7 +15,7 @@ static const char plan_example[] =
     " \"limits\":{\"max_disk_quota_mb\":51200,\"max_ip_count\":4,\"login\":[\"ssh\",\"x11\"]}}";
 
 /* The entry of cur (catalog_plans_json) for code, or NULL. */
-static json_t *
+json_t *
 plan_in_force(json_t *cur, const char *code)
 {
 	size_t k;
