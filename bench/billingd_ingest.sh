@@ -166,7 +166,14 @@ EOF
 		    "$ROOT/bench/history_api.py" > "$TMP/history-$N.txt" 2>&1 &
 		HPID=$!
 	fi
+	# The window: WINDOW seconds, and longer (up to 120 s) until a batch
+	# was applied inside it; a writer slower than that measures as 0.
+	a0=$(metric 'billingd_batches_total{result="applied"}')
 	sleep "$WINDOW"
+	for _ in $(seq 1 120); do
+		[ "$(metric 'billingd_batches_total{result="applied"}')" -gt "$a0" ] 2>/dev/null && break
+		sleep 1
+	done
 	s1=$(metric billingd_samples_total); k1=$(metric billingd_ticks_skipped_total)
 	n1=$(metric billingd_ticks_total)
 	f1=$(metric 'billingd_polls_total{result="failed"}'); w1=$(metric billingd_write_seconds_total)
