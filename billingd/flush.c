@@ -718,8 +718,8 @@ flush_apply(struct billingd *bd, struct batch *b, int replay)
 		want = b->ne / PART_MIN_VES;
 	if (want > WRITERS_MAX)
 		want = WRITERS_MAX;
-	if (want < 2 || !all_known(b) || parts_ready(bd, want) == -1 || batch_split(b, want, pb, &n) == -1 ||
-	    n < 2) {
+	if (want < 2 || !all_known(b) || parts_ready(bd, want) == -1 ||
+	    batch_split(b, want, pb, &n) == -1 || n < 2) {
 		for (size_t j = 0; j < n; j++)
 			batch_free(pb[j]);
 		rc = apply_part(bd, bd->W.db, bd->id, b, replay);
