@@ -11,8 +11,8 @@ The data set: 450 accounts (more than two chunks of 200) with 1 to 3 VEs
 each, two currencies (a USD account gets two invoices), a plan whose price
 changes in the middle of the month (hour rows that day), VEs created in
 the month, a VE deleted in the month and one deleted before it (no line),
-an account invoiced already (skipped by both), and tax rates 0, 19 % and
-20 %.
+an account invoiced already (skipped by both), orders whose plan and quota
+changed in the month (rated part by part), and tax rates 0, 19 % and 20 %.
 """
 import os
 import random
@@ -43,7 +43,7 @@ def dataset():
              " (1, %d, 1200, 10, 50, 100, 0, 60, 25, 4, 0),"
              " (2, 0, 5000, 20, 100, 300, 500, 40, 15, 2, 1),"
              " (3, 0, 700, 5, 10, 10, 10, 30, 10, 5, 1)" % (MAY + 15 * D + 12 * 3600))
-    accounts, orders, ves, log, days, hours = [], [], [], [], [], []
+    accounts, orders, ves, log, days, hours, changes = [], [], [], [], [], [], []
     oid = 0
     for a in range(1, ACCOUNTS + 1):
         accounts.append("(%d, 'inv%d@example.net', %d, 0)" % (a, a, rnd.choice((0, 1900, 2000))))
@@ -59,8 +59,13 @@ def dataset():
             if a % 61 == 0 and k == 0:
                 state = "deleted"
                 log.append("('%s', %d, 'deleted', 'test')" % (ve, MAY - 5 * D))
+            quota = rnd.choice((1000, 20000, 51200))
+            if a % 29 == 0 and k == 0 and plan != 3:
+                # the order changed plan and quota on the 11th (0018_changes.sql):
+                # its signup row (by trigger) keeps the first, the order the new
+                changes.append((oid, 3 - plan, 2 * quota))
             orders.append("(%d, %d, %d, 1, %d, 1, 3650, 'ssh', 60, 24, 'open', 1, 0)"
-                          % (oid, a, plan, rnd.choice((1000, 20000, 51200))))
+                          % (oid, a, plan, quota))
             ves.append("('%s', %d, %d, '%s', 'x', %d, %d, 0)" % (ve, a, oid, state, created, JUNE + 400 * D))
             for d in range(31):
                 t = MAY + d * D
@@ -81,6 +86,11 @@ def dataset():
              " VALUES " + ",".join(orders))
     q.append("INSERT INTO ves (id, account_id, order_id, state, password_hash, created_at, expires_at,"
              " updated_at) VALUES " + ",".join(ves))
+    q.append("INSERT INTO order_history (order_id, valid_from, plan_id, disk_quota_mb, params, actor,"
+             " changed) VALUES " + ",".join("(%d, %d, %d, %d, '{}', 'test', 'plan,disk_quota_mb')"
+                                             % (o, MAY + 10 * D, p, m) for o, p, m in changes))
+    for o, p, m in changes:
+        q.append("UPDATE orders SET plan_id = %d, disk_quota_mb = %d WHERE id = %d" % (p, m, o))
     q.append("INSERT INTO ve_state_log (ve_id, at, state, reason) VALUES " + ",".join(log))
     q.append("INSERT INTO usage_day %s VALUES %s" % (cols, ",".join(days)))
     q.append("INSERT INTO usage_hour %s VALUES %s" % (cols, ",".join(hours)))
@@ -98,7 +108,7 @@ DUMPS = (
     "SELECT number, account_id, period, period_from, period_to, currency, tax_bp, subtotal_minor,"
     " tax_minor, total_minor, issued_at, due_at FROM invoices ORDER BY number",
     "SELECT i.number, l.seq, l.ve_id, l.kind, l.resource, l.plan_version_id, l.quantity_micro, l.unit,"
-    " l.unit_price_minor, l.amount_minor FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id"
+    " l.unit_price_minor, l.amount_minor, l.part_from, l.part_to FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id"
     " ORDER BY i.number, l.seq",
     "SELECT kind, ref, account_id, number FROM mail_outbox ORDER BY number",
     "SELECT * FROM billing_counters",
@@ -162,6 +172,7 @@ class InvoiceBatchWriter(unittest.TestCase):
         self.assertGreater(n, ACCOUNTS - 1)
         da, db = self.dump("batched"), self.dump("reference")
         self.assertGreater(len(da[1]), 2 * n, "lines were written")
+        self.assertTrue(any(r[10] != "0" for r in da[1]), "no line of a changed order (part_from)")
         for q, x, y in zip(DUMPS, da, db):
             self.assertEqual(x, y, q)
         ids = [int(r[0]) for r in sql("SELECT id FROM invoices WHERE number LIKE 'INV-%' ORDER BY number",
