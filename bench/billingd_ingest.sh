@@ -217,6 +217,7 @@ EOF
 	case "$line" in
 	*yes) HELD=$N; LASTCAP=$(echo "$line" | awk '{ print $7, $8 }') ;;
 	esac
+	[ "$RAW_H" = 0 ] || { ANYCAP=$(echo "$line" | awk '{ print $7, $8 }'); ANY_N=$N; }
 	case "$line" in
 	*"yes "*) POLLED=$N ;;
 	*) break ;;
@@ -239,14 +240,19 @@ $M "$DB" -e "CREATE TABLE raw_copy LIKE usage_raw"
 l0=$(date +%s.%N)
 $M --local-infile=1 "$DB" -e "LOAD DATA LOCAL INFILE '$TMP/raw.tsv' INTO TABLE raw_copy"
 l1=$(date +%s.%N)
+WHICH="the largest held step"
+if [ -z "$RAWCAP" ] && [ -n "${ANYCAP:-}" ]; then
+	RAWCAP=$ANYCAP
+	WHICH="$ANY_N VEs (not held)"
+fi
 set -- ${RAWCAP:-0 0}
-awk -v rows="$ROWS" -v l0="$l0" -v l1="$l1" -v wcap="$1" -v rcap="$2" 'BEGIN {
+awk -v rows="$ROWS" -v l0="$l0" -v l1="$l1" -v wcap="$1" -v rcap="$2" -v which="$WHICH" 'BEGIN {
 	if (rows == 0) {
 		print "LOAD DATA LOCAL INFILE: no raw rows to compare (raw_retention_h = 0)"
 		exit
 	}
 	lps = rows / (l1 - l0)
 	printf "LOAD DATA LOCAL INFILE: %d raw rows in %.2f s = %.0f rows/s\n", rows, l1 - l0, lps
-	printf "billingd writer at the largest held step: %.0f samples/s = %.2f x LOAD DATA rows/s; %.0f rows/s (all tables) = %.2f x\n",
-	    wcap, wcap / lps, rcap, rcap / lps
+	printf "billingd writer at %s: %.0f samples/s = %.2f x LOAD DATA rows/s; %.0f rows/s (all tables) = %.2f x\n",
+	    which, wcap, wcap / lps, rcap, rcap / lps
 }'
