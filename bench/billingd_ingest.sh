@@ -3,9 +3,11 @@
 #
 #   bench/billingd_ingest.sh [window_s]
 #
-# For each VE count in $VEP_BENCH_STEPS (default 2000 5000 10000 20000
-# 40000), spread over 4 fast fake agents (bench/billingd_fakeagent.c),
-# billingd runs for a warm-up and then window_s seconds (default 20).  A
+# Two passes: raw seconds on (raw_retention_h 48) for each VE count in
+# $VEP_BENCH_STEPS (default 20000 40000 50000), then rollups only
+# (raw_retention_h 0) for $VEP_BENCH_STEPS_NORAW (default 100000); each
+# step spread over 4 fast fake agents (bench/billingd_fakeagent.c), billingd
+# runs for a warm-up and then window_s seconds (default 20).  A
 # step is "held" when no tick was skipped, no poll failed, every VE was
 # sampled every second and the writer kept up with 10% to spare (its
 # samples per second of database time above the input), nothing spooled.
@@ -16,7 +18,14 @@
 # LOAD DATA LOCAL INFILE into a copy table in the same server, and the
 # writer's rate is given as a ratio to that.
 #
-# VEP_BENCH_RAW_H sets raw_retention_h (0: no per-second rows written).
+# VEP_BENCH_WRITERS sets [billingd] writers (default: the key's default).
+# While the last step of the raw pass runs, and when an instance answers at
+# VEP_HTTP (./dev bench), bench/history_api.py times the history API
+# through nginx beside the ingest (the same MariaDB server).
+# The server's InnoDB buffer pool is raised to VEP_BENCH_POOL_MB (default
+# 2048) for the run if smaller, and put back at the end: 50,000 VEs write
+# about 50,000 pages of each per-VE table a batch (README, "Where the time
+# goes"), which the dev server's 256 MB cannot hold; the redo log to half that.
 # Needs VEP_DB_SOCKET (MariaDB, root by socket) and a built tree: VEP_BUILD
 # (default ./build) with billingd/billingd.  Bounded: a few minutes.
 set -eu
@@ -25,7 +34,9 @@ BUILD=${VEP_BUILD:-$ROOT/build}
 SOCK=${VEP_DB_SOCKET:?set VEP_DB_SOCKET to the MariaDB socket}
 WINDOW=${1:-20}
 WARMUP=8
-STEPS=${VEP_BENCH_STEPS:-"2000 5000 10000 20000 40000"}
+STEPS=${VEP_BENCH_STEPS:-"20000 40000 50000"}
+STEPS_NORAW=${VEP_BENCH_STEPS_NORAW:-"100000"}
+POOL_MB=${VEP_BENCH_POOL_MB:-2048}
 NODES=4
 BILLINGD=$BUILD/billingd/billingd
 DB=bench_billingd_$$
@@ -33,8 +44,11 @@ TMP=$(mktemp -d /tmp/billingd-bench.XXXXXX)
 PIDS=""
 M="mariadb --socket=$SOCK -uroot -N -B"
 
+POOL0=$($M -e "SELECT @@innodb_buffer_pool_size")
+LOG0=$($M -e "SELECT @@innodb_log_file_size")
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	$M -e "SET GLOBAL innodb_buffer_pool_size = $POOL0; SET GLOBAL innodb_log_file_size = $LOG0" 2>/dev/null || true
 	wait 2>/dev/null || true
 	$M -e "DROP DATABASE IF EXISTS $DB" 2>/dev/null || true
 	[ -n "${VEP_BENCH_KEEP:-}" ] || rm -rf "$TMP"
@@ -81,23 +95,42 @@ EOF
 	$M "$DB" < "$TMP/seed.sql"
 }
 
-echo "billingd ingest bench: $NODES fake agents, warm-up ${WARMUP}s, window ${WINDOW}s, 1 Hz"
-printf '%8s %10s %6s %7s %8s %10s %11s %12s %6s %6s %s\n' VEs samples/s skips fails cpu%/1k rssMB/1k write-cap/s rows-cap/s lag_s polled held
+if [ "$POOL0" -lt $((POOL_MB * 1048576)) ]; then
+	$M -e "SET GLOBAL innodb_buffer_pool_size = $((POOL_MB * 1048576))"
+fi
+# A batch of 50,000 VEs is a transaction of a million rows: a redo log of
+# 128 MB would force a checkpoint in the middle of each.
+if [ "$LOG0" -lt $((POOL_MB / 2 * 1048576)) ]; then
+	$M -e "SET GLOBAL innodb_log_file_size = $((POOL_MB / 2 * 1048576))"
+fi
+echo "billingd ingest bench: $NODES fake agents, warm-up ${WARMUP}s, window ${WINDOW}s, 1 Hz;" \
+    "InnoDB buffer pool $(( $($M -e "SELECT @@innodb_buffer_pool_size") / 1048576 )) MB," \
+    "redo log $(( $($M -e "SELECT @@innodb_log_file_size") / 1048576 )) MB;" \
+    "load $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+LASTCAP=""
+
+# One pass: $1 = raw_retention_h, $2 = VE counts; sets HELD and POLLED.
+pass() {
+RAW_H=$1
 HELD=0
 POLLED=0
-LASTCAP=""
-for N in $STEPS; do
+LAST_N=$(echo $2 | awk '{ print $NF }')
+printf '%8s %10s %6s %7s %8s %10s %11s %12s %6s %6s %s\n' VEs samples/s skips fails cpu%/1k rssMB/1k write-cap/s rows-cap/s lag_s polled held
+for N in $2; do
 	PER=$((N / NODES))
 	N=$((PER * NODES))
 	APIDS=""
 	for k in $(seq 0 $((NODES - 1))); do
-		P=$(freeport)
-		echo "$P" > "$TMP/port$k"
-		"$TMP/fakeagent" "$P" "$PER" "$(printf '%X' $(((k + 1) << 20)))" &
+		freeport > "$TMP/port$k"
+	done
+	setup_db "$N"
+	# The agents start now: their counters (from 0 at their start) then
+	# cover seconds, not the minute the seeding took, on first contact.
+	for k in $(seq 0 $((NODES - 1))); do
+		"$TMP/fakeagent" "$(cat "$TMP/port$k")" "$PER" "$(printf '%X' $(((k + 1) << 20)))" &
 		APIDS="$APIDS $!"
 	done
 	PIDS="$APIDS"
-	setup_db "$N"
 	LPORT=$(freeport)
 	mkdir -p "$TMP/spool"
 	cat > "$TMP/bench.conf" <<EOF
@@ -108,18 +141,39 @@ user = root
 [billingd]
 spool_dir = $TMP/spool
 listen = 127.0.0.1:$LPORT
-raw_retention_h = ${VEP_BENCH_RAW_H:-48}
+raw_retention_h = $RAW_H
+${VEP_BENCH_WRITERS:+writers = $VEP_BENCH_WRITERS}
 EOF
 	"$BILLINGD" ${VEP_BENCH_DEBUG:+-d} -f "$TMP/bench.conf" --id bench > "$TMP/billingd-$N.log" 2>&1 &
 	BPID=$!
 	PIDS="$PIDS $BPID"
+	# Warm-up: WARMUP seconds and the first batch applied (its VEs have no
+	# counter state yet: it is written through one connection, with reads).
 	sleep "$WARMUP"
+	for _ in $(seq 1 120); do
+		[ "$(metric 'billingd_batches_total{result="applied"}')" -ge 1 ] 2>/dev/null && break
+		sleep 1
+	done
 	s0=$(metric billingd_samples_total); k0=$(metric billingd_ticks_skipped_total)
 	n0=$(metric billingd_ticks_total)
 	f0=$(metric 'billingd_polls_total{result="failed"}'); w0=$(metric billingd_write_seconds_total)
 	sp0=$(metric billingd_spans_written_total); r0=$(metric billingd_rows_written_total)
 	c0=$(cputicks "$BPID"); t0=$(date +%s.%N)
+	HPID=""
+	if [ "$RAW_H" != 0 ] && [ "$N" = "$LAST_N" ] && [ -n "${VEP_HTTP:-}" ] &&
+	    curl -s -o /dev/null "$VEP_HTTP/api/v1/" 2>/dev/null; then
+		BENCH_TOKEN_ONLY=1 BENCH_ITER=${VEP_BENCH_HISTORY_ITER:-400} /usr/bin/python3 \
+		    "$ROOT/bench/history_api.py" > "$TMP/history-$N.txt" 2>&1 &
+		HPID=$!
+	fi
+	# The window: WINDOW seconds, and longer (up to 120 s) until a batch
+	# was applied inside it; a writer slower than that measures as 0.
+	a0=$(metric 'billingd_batches_total{result="applied"}')
 	sleep "$WINDOW"
+	for _ in $(seq 1 120); do
+		[ "$(metric 'billingd_batches_total{result="applied"}')" -gt "$a0" ] 2>/dev/null && break
+		sleep 1
+	done
 	s1=$(metric billingd_samples_total); k1=$(metric billingd_ticks_skipped_total)
 	n1=$(metric billingd_ticks_total)
 	f1=$(metric 'billingd_polls_total{result="failed"}'); w1=$(metric billingd_write_seconds_total)
@@ -148,6 +202,14 @@ EOF
 		    cpu, rss / 1024 / (n / 1000), wcap, rcap, lag, polled ? "yes" : "NO", held ? "yes" : "NO"
 	}')
 	echo "$line"
+	if [ -n "$HPID" ]; then
+		wait "$HPID" || true
+		echo "history API through nginx beside the ingest of $N VEs (same MariaDB):"
+		sed 's/^/  /' "$TMP/history-$N.txt"
+		awk '/pk lookups/ { pk = $(NF - 1) } /^history / { p = $(NF - 1); if (p > w) w = p }
+		    END { if (pk > 0) printf "  history p99 worst %.2f ms (target < 5) = %.1f x GET /ves/{id} p99 %.2f ms in the same run\n", w, w / pk, pk }' \
+		    "$TMP/history-$N.txt"
+	fi
 	kill "$BPID"; wait "$BPID" 2>/dev/null || true
 	for p in $APIDS; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
@@ -155,29 +217,42 @@ EOF
 	case "$line" in
 	*yes) HELD=$N; LASTCAP=$(echo "$line" | awk '{ print $7, $8 }') ;;
 	esac
+	[ "$RAW_H" = 0 ] || { ANYCAP=$(echo "$line" | awk '{ print $7, $8 }'); ANY_N=$N; }
 	case "$line" in
 	*"yes "*) POLLED=$N ;;
 	*) break ;;
 	esac
 done
-echo "largest VE count polled at 1 Hz with no missed tick or poll: $POLLED"
-echo "largest VE count held end to end (polled, and the writer keeps up): $HELD"
+echo "raw_retention_h $RAW_H: largest VE count polled at 1 Hz with no missed tick or poll: $POLLED"
+echo "raw_retention_h $RAW_H: largest VE count held end to end (polled, and the writer keeps up): $HELD"
+}
 
-# LOAD DATA LOCAL INFILE of the same raw rows, same server, same run.
+pass 48 "$STEPS"
+RAW_HELD=$HELD
+# The raw rows of the raw pass, for LOAD DATA below (the next pass drops the database).
 $M "$DB" -e "SELECT ve_id, t, cpu_user_us, cpu_sys_us, COALESCE(vmem_bytes, '\\\\N'), COALESCE(disk_bytes, '\\\\N'), net_in_bytes, net_out_bytes FROM usage_raw" > "$TMP/raw.tsv"
+RAWCAP=$LASTCAP
+pass 0 "$STEPS_NORAW"
+
+# LOAD DATA LOCAL INFILE of the raw pass's rows, same server, same run.
 ROWS=$(wc -l < "$TMP/raw.tsv")
 $M "$DB" -e "CREATE TABLE raw_copy LIKE usage_raw"
 l0=$(date +%s.%N)
 $M --local-infile=1 "$DB" -e "LOAD DATA LOCAL INFILE '$TMP/raw.tsv' INTO TABLE raw_copy"
 l1=$(date +%s.%N)
-set -- ${LASTCAP:-0 0}
-awk -v rows="$ROWS" -v l0="$l0" -v l1="$l1" -v wcap="$1" -v rcap="$2" 'BEGIN {
+WHICH="the largest held step"
+if [ -z "$RAWCAP" ] && [ -n "${ANYCAP:-}" ]; then
+	RAWCAP=$ANYCAP
+	WHICH="$ANY_N VEs (not held)"
+fi
+set -- ${RAWCAP:-0 0}
+awk -v rows="$ROWS" -v l0="$l0" -v l1="$l1" -v wcap="$1" -v rcap="$2" -v which="$WHICH" 'BEGIN {
 	if (rows == 0) {
 		print "LOAD DATA LOCAL INFILE: no raw rows to compare (raw_retention_h = 0)"
 		exit
 	}
 	lps = rows / (l1 - l0)
 	printf "LOAD DATA LOCAL INFILE: %d raw rows in %.2f s = %.0f rows/s\n", rows, l1 - l0, lps
-	printf "billingd writer at the largest held step: %.0f samples/s = %.2f x LOAD DATA rows/s; %.0f rows/s (all tables) = %.2f x\n",
-	    wcap, wcap / lps, rcap, rcap / lps
+	printf "billingd writer at %s: %.0f samples/s = %.2f x LOAD DATA rows/s; %.0f rows/s (all tables) = %.2f x\n",
+	    which, wcap, wcap / lps, rcap, rcap / lps
 }'

@@ -7,7 +7,9 @@ of minute rows made by the server from its SEQUENCE engine); removed at the
 end.  Prints p50/p99 per case.
 
 Environment: as the integration tests (VEP_HTTP, VEP_DB_SOCKET, VEP_BUILD,
-VEP_CONF, VEP_ADMIN_TOKEN); BENCH_ITER requests per token case.
+VEP_CONF, VEP_ADMIN_TOKEN); BENCH_ITER requests per token case;
+BENCH_TOKEN_ONLY=1 times the token cases only (bench/billingd_ingest.sh runs
+them beside its ingest).
 """
 import base64
 import http.client
@@ -78,6 +80,8 @@ def main():
                 fx.a, m, th.iso(frm), step, count)
             lat, pts = api_case(conn, path, token, ITER)
             print("%-40s %8.2f %8.2f %7d" % ("history %s, %s (token)" % (name, m), *pct(lat), pts))
+        if os.environ.get("BENCH_TOKEN_ONLY") == "1":
+            return
         for name, m, step, frm, count in cases[:1]:
             path = "/api/v1/ves/%s/history?metric=%s&from=%s&step=%s&count=%d" % (
                 fx.a, m, th.iso(frm), step, count)

@@ -172,6 +172,94 @@ batch_avail_mark(struct bavail *a, int64_t t, int up)
 	return 0;
 }
 
+/* --- splitting (several writers) --- */
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The part of VE ve: how many lower bounds bnd[1..n) are <= ve. */
+static size_t
+part_of(const uint32_t *bnd, size_t n, uint32_t ve)
+{
+	size_t k = 0;
+
+	while (k + 1 < n && bnd[k + 1] <= ve)
+		k++;
+	return k;
+}
+
+/* Copy entry i of b (with its spans in map order later) into part p; 0 or -1. */
+static int
+split_entry(const struct batch *b, size_t i, struct batch *p, long *idx)
+{
+	const struct bentry *e = &b->e[i];
+
+	if ((*idx = batch_add_entry(p, e->ve, e->flags, &e->head, b->ip + e->head_ip,
+	    e->head_nip)) == -1)
+		return -1;
+	return batch_set_end(p, (uint32_t)*idx, &e->end, b->ip + e->end_ip, e->end_nip);
+}
+
+int
+batch_split(const struct batch *b, size_t k, struct batch **part, size_t *n)
+{
+	uint32_t *ves = NULL, bnd[64];
+	long *idx = NULL;
+	size_t np, i;
+
+	*n = 0;
+	if (k > nitems(bnd))
+		k = nitems(bnd);
+	np = k < b->ne ? k : (b->ne > 0 ? b->ne : 1);
+	if ((ves = calloc(b->ne + 1, sizeof(*ves))) == NULL ||
+	    (idx = calloc(b->ne + 1, sizeof(*idx))) == NULL)
+		goto fail;
+	for (i = 0; i < b->ne; i++)
+		ves[i] = b->e[i].ve;
+	qsort(ves, b->ne, sizeof(*ves), cmp_u32);
+	bnd[0] = 0;
+	for (size_t j = 1; j < np; j++)
+		bnd[j] = ves[b->ne * j / np];
+	for (size_t j = 0; j < np; j++) {
+		if ((part[j] = batch_new(b->created)) == NULL)
+			goto fail;
+		part[j]->seq = b->seq;
+		part[j]->no = b->no;
+		*n = j + 1;
+	}
+	for (i = 0; i < b->ne; i++)
+		if (split_entry(b, i, part[part_of(bnd, np, b->e[i].ve)], &idx[i]) == -1)
+			goto fail;
+	for (i = 0; i < b->ns; i++) {
+		const struct bspan *s = &b->s[i];
+		struct batch *p = part[part_of(bnd, np, b->e[s->entry].ve)];
+		if (batch_add_span(p, (uint32_t)idx[s->entry], &s->s, b->ip + s->ip_off,
+		    s->nip) == -1)
+			goto fail;
+	}
+	for (i = 0; i < b->nav; i++) {
+		struct batch *p = part[part_of(bnd, np, b->av[i].ve)];
+		long a = batch_add_avail(p, b->av[i].ve, b->av[i].t);
+		if (a == -1)
+			goto fail;
+		p->av[a] = b->av[i];
+	}
+	free(ves);
+	free(idx);
+	return 0;
+fail:
+	for (size_t j = 0; j < *n; j++)
+		batch_free(part[j]);
+	*n = 0;
+	free(ves);
+	free(idx);
+	return -1;
+}
+
 /* --- encoding --- */
 
 static void

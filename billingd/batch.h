@@ -92,6 +92,15 @@ long	batch_add_avail(struct batch *, uint32_t ve, int64_t t);
 int	batch_avail_mark(struct bavail *a, int64_t t, int up);
 
 /*
+ * Split b by VE into at most k parts of about equal entry counts, each a
+ * contiguous range of VE ids (so two parts' rows never interleave in a
+ * table's primary key), entries, spans (in their order), addresses and
+ * availability records copied; seq, no and created as b's.  *n parts in
+ * part[] (free each); 0, or -1 when out of memory (nothing to free then).
+ */
+int	batch_split(const struct batch *b, size_t k, struct batch **part, size_t *n);
+
+/*
  * Encode for the spool: a new buffer of *len bytes (free it), or NULL when
  * out of memory.  Decode the bytes of one spool record into a new batch;
  * NULL with a reason in err when the bytes are not a valid batch (any

@@ -113,6 +113,7 @@ struct billingd {
 	int		 raw_retention_h;
 	int		 poll_timeout_ms;
 	int		 flush_s;
+	int		 writers;	/* connections a large batch is split over */
 	int		 lease_s;
 	int		 refresh_s;
 	int64_t		 max_spread_s;

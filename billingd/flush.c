@@ -23,6 +23,7 @@
  * not, so a batch applied twice (replayed, or retried) cannot count one
  * twice, and a skipped one loses nothing that was not already there.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +42,16 @@
 
 enum apply_rc { A_OK, A_SKIPPED, A_CONFLICT, A_RETRY, A_GONE, A_ERR };
 
+/* The steps of an apply, timed for the debug log ("where the time goes"). */
+enum wstep { W_PLAN, W_STATE, W_BUILD, W_RAW, W_MINUTE, W_HOUR, W_DAY, W_IPHOUR,
+	W_TOTALS, W_LATE, W_AVAIL, W_COMMIT, W__STEPS };
+static const char *const wstep_name[W__STEPS] = { "plan", "state", "build", "raw",
+	"minute", "hour", "day", "iphour", "totals", "late", "avail", "commit" };
+
 /* Scratch of one apply. */
 struct work {
+	struct db	*db;		/* the connection of this part */
+	const char	*owner;		/* its row of billingd_batches */
 	enum meter_plan	*plan;
 	unsigned char	*careful;	/* plan from the database's state */
 	struct mspan	*xs;		/* the extra span per entry, if any */
@@ -60,7 +69,27 @@ struct work {
 	size_t		 nav;
 	unsigned	 conflicts;
 	size_t		 late;		/* (VE, invoiced month) pairs marked */
+	uint64_t	 us[W__STEPS];	/* time per step of the last try */
 };
+
+static uint64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Charge the time since *t to step k of w. */
+static void
+lap(struct work *w, enum wstep k, uint64_t *t)
+{
+	uint64_t now = mono_us();
+
+	w->us[k] += now - *t;
+	*t = now;
+}
 
 static void
 work_free(struct work *w)
@@ -235,7 +264,7 @@ plan_careful(struct billingd *bd, struct work *w, const struct batch *b)
 		}
 		if (n == 0 || (n < DU_STATE_CHUNK && i < b->ne))
 			continue;
-		if ((rc = db_usage_states_get(bd->W.db, ve, n, st, &nst, ips, cap, &nip)) != DB_OK)
+		if ((rc = db_usage_states_get(w->db, ve, n, st, &nst, ips, cap, &nip)) != DB_OK)
 			break;
 		for (size_t k = 0; k < n && rc == DB_OK; k++) {
 			const struct du_state *ds = NULL;
@@ -307,20 +336,96 @@ rc_of(int rc)
 	}
 }
 
+/*
+ * The rows of a batch, table by table, in this order inside its
+ * transaction (rollup_build made them; all in primary-key order).  A new
+ * table written with the batch is one more row here.
+ */
+static int
+put_raw(struct billingd *bd, struct work *w, int64_t now)
+{
+	int rc;
+
+	(void)now;
+	if ((rc = db_usage_raw_put(w->db, w->ru.raw, w->ru.nraw)) != DB_OK)
+		return rc;
+	return db_usage_raw_ip_put(w->db, w->ru.rawip, w->ru.nrawip);
+}
+
+static int
+put_minute(struct billingd *bd, struct work *w, int64_t now)
+{
+	(void)now;
+	return db_usage_rollup_put(w->db, DU_MINUTE, w->ru.roll[DU_MINUTE], w->ru.nroll[DU_MINUTE]);
+}
+
+static int
+put_hour(struct billingd *bd, struct work *w, int64_t now)
+{
+	(void)now;
+	return db_usage_rollup_put(w->db, DU_HOUR, w->ru.roll[DU_HOUR], w->ru.nroll[DU_HOUR]);
+}
+
+static int
+put_day(struct billingd *bd, struct work *w, int64_t now)
+{
+	(void)now;
+	return db_usage_rollup_put(w->db, DU_DAY, w->ru.roll[DU_DAY], w->ru.nroll[DU_DAY]);
+}
+
+static int
+put_iphour(struct billingd *bd, struct work *w, int64_t now)
+{
+	(void)now;
+	return db_usage_ip_hour_put(w->db, w->ru.iph, w->ru.niph);
+}
+
+static int
+put_totals(struct billingd *bd, struct work *w, int64_t now)
+{
+	(void)now;
+	return db_usage_totals_put(w->db, w->ru.tot, w->ru.ntot);
+}
+
+/* Usage for an invoiced month is marked (db_periods.h). */
+static int
+put_late(struct billingd *bd, struct work *w, int64_t now)
+{
+	return db_periods_mark_days(w->db, w->ru.roll[DU_DAY], w->ru.nroll[DU_DAY], now,
+	    &w->late);
+}
+
+static int
+put_avail(struct billingd *bd, struct work *w, int64_t now)
+{
+	(void)now;
+	return db_usage_avail_put(w->db, w->av, w->nav);
+}
+
+static const struct {
+	int		(*fn)(struct billingd *, struct work *, int64_t now);
+	enum wstep	 step;
+} wsteps[] = {
+	{ put_raw, W_RAW }, { put_minute, W_MINUTE }, { put_hour, W_HOUR },
+	{ put_day, W_DAY }, { put_iphour, W_IPHOUR }, { put_totals, W_TOTALS },
+	{ put_late, W_LATE }, { put_avail, W_AVAIL },
+};
+
 static enum apply_rc
 apply_once(struct billingd *bd, struct batch *b, int replay, int careful,
     struct work *w)
 {
-	struct db *db = bd->W.db;
+	struct db *db = w->db;
 	struct rollup_opt opt;
 	long long dbseq;
 	uint64_t affected;
 	int64_t now = (int64_t)time(NULL);
+	uint64_t t = mono_us();
 	int rc;
 
 	if ((rc = db_begin(db)) != DB_OK)
 		return rc_of(rc);
-	if ((rc = db_usage_seq_lock(db, bd->id, &dbseq)) != DB_OK)
+	if ((rc = db_usage_seq_lock(db, w->owner, &dbseq)) != DB_OK)
 		goto fail;
 	if ((long long)b->seq <= dbseq) {
 		if (replay) {
@@ -338,6 +443,7 @@ apply_once(struct billingd *bd, struct batch *b, int replay, int careful,
 	}
 	if ((rc = plan_careful(bd, w, b)) != DB_OK)
 		goto fail;
+	lap(w, W_PLAN, &t);
 	for (size_t i = 0; i < b->ne; i++) {
 		const struct bentry *e = &b->e[i];
 		if (w->plan[i] == PLAN_SKIP)
@@ -365,6 +471,7 @@ apply_once(struct billingd *bd, struct batch *b, int replay, int careful,
 	    (w->nclr > 0 && (rc = db_usage_state_ip_clear(db, w->clr, w->nclr)) != DB_OK) ||
 	    (w->nsip > 0 && (rc = db_usage_state_ip_put(db, w->sip, w->nsip)) != DB_OK))
 		goto fail;
+	lap(w, W_STATE, &t);
 
 	/* The spans that count: extra ones first, then the batch's own. */
 	for (size_t i = 0; i < b->ne; i++)
@@ -388,20 +495,17 @@ apply_once(struct billingd *bd, struct batch *b, int replay, int careful,
 		rc = DB_ERR;
 		goto fail;
 	}
-	if ((rc = db_usage_raw_put(db, w->ru.raw, w->ru.nraw)) != DB_OK ||
-	    (rc = db_usage_raw_ip_put(db, w->ru.rawip, w->ru.nrawip)) != DB_OK ||
-	    (rc = db_usage_rollup_put(db, DU_MINUTE, w->ru.roll[DU_MINUTE], w->ru.nroll[DU_MINUTE])) != DB_OK ||
-	    (rc = db_usage_rollup_put(db, DU_HOUR, w->ru.roll[DU_HOUR], w->ru.nroll[DU_HOUR])) != DB_OK ||
-	    (rc = db_usage_rollup_put(db, DU_DAY, w->ru.roll[DU_DAY], w->ru.nroll[DU_DAY])) != DB_OK ||
-	    (rc = db_usage_ip_hour_put(db, w->ru.iph, w->ru.niph)) != DB_OK ||
-	    (rc = db_usage_totals_put(db, w->ru.tot, w->ru.ntot)) != DB_OK ||
-	    (rc = db_periods_mark_days(db, w->ru.roll[DU_DAY], w->ru.nroll[DU_DAY], now,
-	    &w->late)) != DB_OK ||
-	    (rc = db_usage_avail_put(db, w->av, w->nav)) != DB_OK ||
-	    (rc = db_usage_seq_set(db, bd->id, (long long)b->seq, now)) != DB_OK)
+	lap(w, W_BUILD, &t);
+	for (size_t k = 0; k < nitems(wsteps); k++) {
+		if ((rc = wsteps[k].fn(bd, w, now)) != DB_OK)
+			goto fail;
+		lap(w, wsteps[k].step, &t);
+	}
+	if ((rc = db_usage_seq_set(db, w->owner, (long long)b->seq, now)) != DB_OK)
 		goto fail;
 	if ((rc = db_commit(db)) != DB_OK)
 		return rc_of(rc);
+	lap(w, W_COMMIT, &t);
 	return A_OK;
 fail:
 	log_debug("%s: batch %llu: %s", __func__, (unsigned long long)b->seq, db_strerror(rc));
@@ -409,26 +513,48 @@ fail:
 	return rc_of(rc);
 }
 
-enum flush_rc
-flush_apply(struct billingd *bd, struct batch *b, int replay)
+static void
+log_steps(const struct batch *b, uint64_t spans, uint64_t rows, long long ms,
+    const uint64_t *us)
+{
+	char steps[W__STEPS * 24];
+	size_t len = 0;
+
+	for (int k = 0; k < W__STEPS && len < sizeof(steps); k++)
+		len += (size_t)snprintf(steps + len, sizeof(steps) - len, " %s %llu",
+		    wstep_name[k], (unsigned long long)(us[k] / 1000));
+	log_debug("batch %llu: %llu spans, %llu rows in %lld ms (ms:%s)",
+	    (unsigned long long)b->seq, (unsigned long long)spans,
+	    (unsigned long long)rows, ms, steps);
+}
+
+/*
+ * Apply b (a whole batch, or one part of it) through db as owner; what it
+ * wrote is counted in the figures (the time by flush_apply).
+ */
+static enum apply_rc
+apply_part(struct billingd *bd, struct db *db, const char *owner, struct batch *b, int replay)
 {
 	struct work w;
 	struct timespec t0, t1;
 	enum apply_rc rc = A_ERR;
 	unsigned conflicts = 0;
-	uint64_t spans = 0, rows = 0;
+	uint64_t spans = 0, rows = 0, us[W__STEPS];
 	size_t late = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int attempt = 0; attempt < 4; attempt++) {
 		if (work_init(&w, b) == -1) {
 			log_warnx("%s: out of memory", __func__);
-			return FLUSH_BAD;
+			return A_ERR;
 		}
+		w.db = db;
+		w.owner = owner;
 		rc = apply_once(bd, b, replay, attempt > 0, &w);
 		conflicts = w.conflicts;
 		late = w.late;
 		spans = w.nrs;
+		memcpy(us, w.us, sizeof(us));
 		rows = w.nupd + w.nput + w.nsip + w.ru.nraw + w.ru.nrawip + w.ru.niph +
 		    w.ru.ntot + w.ru.nroll[DU_MINUTE] + w.ru.nroll[DU_HOUR] + w.ru.nroll[DU_DAY] +
 		    w.nav;
@@ -448,8 +574,6 @@ flush_apply(struct billingd *bd, struct batch *b, int replay)
 		pthread_mutex_lock(&bd->S.mu);
 		if (last > bd->S.fig.committed_t)
 			bd->S.fig.committed_t = last;
-		bd->S.fig.write_us += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
-		    (t1.tv_nsec - t0.tv_nsec) / 1000);
 		bd->S.fig.spans += spans;
 		bd->S.fig.rows += rows;
 		bd->S.fig.late += late;
@@ -457,10 +581,8 @@ flush_apply(struct billingd *bd, struct batch *b, int replay)
 		if (late > 0)
 			log_info("batch %llu: usage of %zu VE-months that were invoiced already; "
 			    "marked for a debit or credit note", (unsigned long long)b->seq, late);
-		log_debug("batch %llu: %llu spans, %llu rows in %lld ms",
-		    (unsigned long long)b->seq, (unsigned long long)spans,
-		    (unsigned long long)rows, (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
-		    (t1.tv_nsec - t0.tv_nsec) / 1000000));
+		log_steps(b, spans, rows, (t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000, us);
 	}
 	if (conflicts > 0) {
 		pthread_mutex_lock(&bd->S.mu);
@@ -469,10 +591,162 @@ flush_apply(struct billingd *bd, struct batch *b, int replay)
 		log_info("batch %llu: %u VEs reconciled with the database's counter state",
 		    (unsigned long long)b->seq, conflicts);
 	}
+	return rc;
+}
+
+static enum flush_rc
+flush_rc_of(enum apply_rc rc)
+{
 	switch (rc) {
 	case A_OK:	return FLUSH_OK;
 	case A_SKIPPED:	return FLUSH_SKIPPED;
 	case A_GONE:	return FLUSH_DB;
 	default:	return FLUSH_BAD;
 	}
+}
+
+/*
+ * Several writers: a batch of many VEs is split by VE range into parts,
+ * each applied through a connection of its own in its own transaction,
+ * at once (MariaDB then works on more than one core).  Each part keeps
+ * the batch's promise for its VEs: their counter state and usage commit
+ * together, and its own row of billingd_batches (owner "ID/j") makes a
+ * replayed batch skip the parts that were applied.  A part that fails
+ * fails the batch, which is spooled and replayed as a whole: the parts
+ * committed before are skipped by their sequence number, and anything
+ * applied twice meets the counter state it already moved (PLAN_SKIP).
+ */
+#define PART_MIN_VES	2048	/* fewer VEs per part are written through one connection */
+
+struct part {
+	struct billingd	*bd;
+	struct db	*db;
+	const char	*owner;
+	struct batch	*b;
+	int		 replay;
+	enum apply_rc	 rc;
+	pthread_t	 th;
+};
+
+static void *
+part_main(void *arg)
+{
+	struct part *p = arg;
+
+	p->rc = apply_part(p->bd, p->db, p->owner, p->b, p->replay);
+	return NULL;
+}
+
+/*
+ * A batch is split only when every VE's head is our committed state: the
+ * parts then read no counter state, and so take no gap locks (a VE
+ * without a row would lock the gap a VE of another part inserts into).
+ */
+static int
+all_known(const struct batch *b)
+{
+	for (size_t i = 0; i < b->ne; i++)
+		if (!(b->e[i].flags & BE_KNOWN))
+			return 0;
+	return 1;
+}
+
+/* Connections and owner rows for n parts; 0, or -1 (then write through one). */
+static int
+parts_ready(struct billingd *bd, size_t n)
+{
+	char err[256];
+
+	for (size_t j = 1; j < n; j++) {
+		if (bd->W.xdb[j] != NULL)
+			continue;
+		if ((bd->W.xdb[j] = db_open_at(bd->conf, bd->db_prefer, err, sizeof(err))) == NULL) {
+			log_debug("writer %zu: %s; writing through one connection", j, err);
+			return -1;
+		}
+		snprintf(bd->W.xowner[j], sizeof(bd->W.xowner[j]), "%.60s/%zu", bd->id, j);
+		bd->W.owners_ready = 0;
+	}
+	if (!bd->W.owners_ready) {
+		for (size_t j = 1; j < n; j++)
+			if (db_usage_seq_init(bd->W.db, bd->W.xowner[j], (long long)time(NULL)) != DB_OK ||
+			    db_usage_seq_init(bd->W.db, bd->id, (long long)time(NULL)) != DB_OK)
+				return -1;
+		bd->W.owners_ready = 1;
+	}
+	return 0;
+}
+
+/* The worst of the parts' outcomes; b->seq the highest they used. */
+static enum apply_rc
+parts_rc(struct part *p, size_t n, struct batch *b)
+{
+	enum apply_rc rc = A_SKIPPED;
+
+	for (size_t j = 0; j < n; j++) {
+		if (p[j].b->seq > b->seq)
+			b->seq = p[j].b->seq;
+		if (p[j].rc == A_GONE || (p[j].rc != A_OK && p[j].rc != A_SKIPPED && rc != A_GONE))
+			rc = p[j].rc;
+		else if (p[j].rc == A_OK && rc == A_SKIPPED)
+			rc = A_OK;
+	}
+	return rc;
+}
+
+/* The database time of a batch applied (wall clock, however many writers). */
+static void
+write_time(struct billingd *bd, enum apply_rc rc, uint64_t t0)
+{
+	if (rc != A_OK)
+		return;
+	pthread_mutex_lock(&bd->S.mu);
+	bd->S.fig.write_us += mono_us() - t0;
+	pthread_mutex_unlock(&bd->S.mu);
+}
+
+enum flush_rc
+flush_apply(struct billingd *bd, struct batch *b, int replay)
+{
+	struct batch *pb[WRITERS_MAX];
+	struct part p[WRITERS_MAX];
+	size_t want = (size_t)bd->writers, n = 0, started = 0;
+	uint64_t t0 = mono_us();
+	enum apply_rc rc;
+
+	if (want > b->ne / PART_MIN_VES)
+		want = b->ne / PART_MIN_VES;
+	if (want > WRITERS_MAX)
+		want = WRITERS_MAX;
+	if (want < 2 || !all_known(b) || parts_ready(bd, want) == -1 ||
+	    batch_split(b, want, pb, &n) == -1 || n < 2) {
+		for (size_t j = 0; j < n; j++)
+			batch_free(pb[j]);
+		rc = apply_part(bd, bd->W.db, bd->id, b, replay);
+		write_time(bd, rc, t0);
+		return flush_rc_of(rc);
+	}
+	for (size_t j = 0; j < n; j++)
+		p[j] = (struct part){ bd, j == 0 ? bd->W.db : bd->W.xdb[j],
+		    j == 0 ? bd->id : bd->W.xowner[j], pb[j], replay, A_ERR, 0 };
+	for (size_t j = 1; j < n; j++, started++)
+		if (pthread_create(&p[j].th, NULL, part_main, &p[j]) != 0)
+			break;
+	part_main(&p[0]);
+	for (size_t j = 1; j < n; j++) {
+		if (j <= started)
+			pthread_join(p[j].th, NULL);
+		else
+			p[j].rc = apply_part(bd, p[j].db, p[j].owner, p[j].b, replay);
+	}
+	rc = parts_rc(p, n, b);
+	for (size_t j = 1; j < n; j++)
+		if (p[j].rc == A_GONE) {	/* reconnect it next time */
+			db_close(bd->W.xdb[j]);
+			bd->W.xdb[j] = NULL;
+		}
+	for (size_t j = 0; j < n; j++)
+		batch_free(pb[j]);
+	write_time(bd, rc, t0);
+	return flush_rc_of(rc);
 }

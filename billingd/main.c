@@ -158,6 +158,7 @@ from_conf(struct billingd *bd, const struct conf *c)
 	bd->spool_max = (uint64_t)v->billingd.spool_max_bytes;
 	bd->expiry_grace_h = (int)v->billingd.expiry_grace_h;
 	bd->flush_s = (int)v->billingd.flush_s;
+	bd->writers = (int)v->billingd.writers;
 	bd->lease_s = (int)v->billingd.lease_s;
 	bd->refresh_s = (int)v->billingd.refresh_s;
 	bd->max_spread_s = v->billingd.max_spread_s;
@@ -291,6 +292,8 @@ main(int argc, char *argv[])
 	ticker_done(bd);
 	spool_close(&bd->W.spool);
 	db_close(bd->W.db);
+	for (int j = 0; j < WRITERS_MAX; j++)
+		db_close(bd->W.xdb[j]);
 	snapshot_free(bd->W.prev);
 	snapshot_free(bd->S.snap);
 	free(bd->S.health);

@@ -10,6 +10,8 @@
 #include "complain.h"
 #include "spool.h"
 
+#define WRITERS_MAX	8	/* [billingd] writers */
+
 struct batch;
 struct db;
 struct snapshot;
@@ -29,6 +31,10 @@ struct writerstate {
 	unsigned	 fail_count;	/* failures of the batch at the head */
 	int64_t		 next_lease, next_health, next_life, next_retention;
 	struct snapshot	*prev;		/* for resolving only changed URLs */
+	/* Parts of a large batch (flush.c): connection j > 0 and its batch owner. */
+	struct db	*xdb[WRITERS_MAX];
+	char		 xowner[WRITERS_MAX][65];
+	int		 owners_ready;	/* every part's billingd_batches row exists */
 };
 
 /* The writer thread's body (arg: the struct billingd). */

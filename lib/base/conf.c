@@ -105,6 +105,9 @@ static const struct ckey keys[] = {
 	KS(billingd, id, "",
 	  "this billingd's name in leases, batch numbers and the spool file (empty: the host name)"),
 	KI(billingd, flush_s, "5", 1, 60, "seconds between batches written to the database"),
+	KI(billingd, writers, "2", 1, 8,
+	  "database connections a large batch is written through at once, each a range of VEs "
+	  "in its own transaction"),
 	KI(billingd, lease_s, "8", 3, 3600,
 	  "node lease length; takeover time after a billingd dies"),
 	KI(billingd, refresh_s, "2", 1, 600,

@@ -58,6 +58,7 @@ struct conf_values {
 	struct {
 		const char	*id;
 		long long	 flush_s;
+		long long	 writers;
 		long long	 lease_s;
 		long long	 refresh_s;
 		long long	 max_spread_s;

@@ -41,6 +41,7 @@ enum stmt {
 	S_USAGE_HOURS,
 	S_USAGE_DAYS,
 	S_INVOICE_EXISTS,
+	S_INVOICES_RANGE,
 	S_INVOICE_INSERT,
 	S_LINE_INSERT,
 	S_CHANGED,
@@ -81,6 +82,14 @@ static const char *const sql[S__MAX] = {
 	[S_USAGE_DAYS] = USAGE_RANGE("usage_day"),
 	[S_INVOICE_EXISTS] =
 	    "SELECT id FROM invoices WHERE account_id = ? AND period = ? AND currency = ? FOR UPDATE",
+	/*
+	 * A chunk's accounts at once (run_write_chunk): their invoices of the
+	 * month, locked through the unique key (account_id, period, currency)
+	 * as S_INVOICE_EXISTS locks one, in the order of the run's groups.
+	 */
+	[S_INVOICES_RANGE] =
+	    "SELECT account_id, currency, id FROM invoices FORCE INDEX (account_id) "
+	    "WHERE account_id BETWEEN ? AND ? AND period = ? ORDER BY account_id, currency FOR UPDATE",
 	[S_INVOICE_INSERT] =
 	    "INSERT INTO invoices (number, account_id, period, period_from, period_to, currency, "
 	    "tax_bp, subtotal_minor, tax_minor, total_minor, issued_at, due_at, "
@@ -136,6 +145,14 @@ struct bline {
 	char		 ind_ve, ind_kind, ind_res, ind_unit;
 };
 
+/* An invoices row for the array-bound INSERT. */
+struct binv {
+	long long	 account_id, from, to, tax_bp, sub, tax, total, issued, due;
+	char		 number[DB_DOCNUM_LEN], period[8], currency[4];
+	char		 ind_number, ind_period, ind_currency;
+	size_t		 g;		/* its group */
+};
+
 struct run {
 	struct bve		*ve;
 	size_t			 nve;
@@ -151,6 +168,8 @@ struct run {
 	size_t			 nlines;
 	struct bline		*bl;
 	size_t			 nbl, cbl;
+	struct binv		*bi;		/* a chunk's invoices */
+	long long		*gid;		/* a chunk's invoice ids by group: 0 none, -1 was there */
 	struct sla_terms	*sla;		/* per vr entry */
 	struct sla_veavail	*avail;		/* measured, by VE id */
 	size_t			 navail;
@@ -174,6 +193,8 @@ run_free(struct run *r)
 	free(r->bl);
 	free(r->own);
 	free(r->own_vid);
+	free(r->bi);
+	free(r->gid);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -526,6 +547,48 @@ bulk_lines(struct db *db, struct bline *rows, size_t n)
 	return db_exec_bulk(db, sql[S_LINE_INSERT], rows, sizeof(*rows), n, c, nitems(c), NULL);
 }
 
+/* The lines of group g (its VEs' rated lines, numbered from 1) for invoice id, to r->bl. */
+static int
+group_lines(struct run *r, const size_t *gs, size_t g, long long id)
+{
+	size_t nl = 0, seq = 0;
+
+	for (size_t i = gs[g]; i < gs[g + 1]; i++)
+		nl += r->ve[i].nlines;
+	if (r->nbl + nl > r->cbl) {
+		size_t nc = (r->nbl + nl) * 2;
+		struct bline *nb = reallocarray(r->bl, nc, sizeof(*nb));
+		if (nb == NULL)
+			return DB_NOMEM;
+		r->bl = nb;
+		r->cbl = nc;
+	}
+	for (size_t i = gs[g]; i < gs[g + 1]; i++) {
+		const struct bve *b = &r->ve[i];
+		for (size_t k = 0; k < b->nlines; k++) {
+			const struct rate_line *l = &r->lines[b->line_off + k];
+			struct bline *bl = &r->bl[r->nbl++];
+			memset(bl, 0, sizeof(*bl));
+			bl->invoice_id = id;
+			bl->seq = (long long)++seq;
+			memcpy(bl->ve, b->id, sizeof(bl->ve));
+			snprintf(bl->kind, sizeof(bl->kind), "%s", rate_kind_name(l->kind));
+			snprintf(bl->res, sizeof(bl->res), "%s", rate_res_name(l->res));
+			snprintf(bl->unit, sizeof(bl->unit), "%s", rate_res_unit(l->res));
+			bl->version_id = b->hist ? r->own_vid[b->own_off + k].version_id :
+			    r->vr[b->vlo + l->ver].v.id;
+			if (b->hist) {
+				bl->part_from = r->own_vid[b->own_off + k].from;
+				bl->part_to = r->own_vid[b->own_off + k].to;
+			}
+			bl->qty = l->qty_micro;
+			bl->price = l->unit_price_minor;
+			bl->amount = l->amount_minor;
+		}
+	}
+	return DB_OK;
+}
+
 /* One chunk of the invoice run: invoices of groups [g0, g1) of r->ve (db_tx body). */
 struct run_chunk {
 	struct run	*r;
@@ -536,8 +599,13 @@ struct run_chunk {
 	int		 made;	/* invoices created, once committed */
 };
 
+/*
+ * The reference writer: invoice by invoice, a lookup and an INSERT each
+ * (db_invoice_run_each; the test that the batched writer below writes the
+ * same bytes runs both).
+ */
 static int
-run_write_chunk(struct db *db, void *arg)
+run_write_chunk_each(struct db *db, void *arg)
 {
 	struct run_chunk *x = arg;
 	struct run *r = x->r;
@@ -555,7 +623,7 @@ run_write_chunk(struct db *db, void *arg)
 	r->nbl = 0;
 	for (size_t g = x->g0; g < x->g1; g++) {
 		const struct bve *first = &r->ve[gs[g]];
-		size_t end = gs[g + 1], nl = 0, seq = 0;
+		size_t end = gs[g + 1], nl = 0;
 		long long id = 0;
 		uint64_t newid;
 		int64_t sub, tax, total;
@@ -587,43 +655,139 @@ run_write_chunk(struct db *db, void *arg)
 		}
 		next++;
 		made++;
-		if (r->nbl + nl > r->cbl) {
-			size_t nc = (r->nbl + nl) * 2;
-			struct bline *nb = reallocarray(r->bl, nc, sizeof(*nb));
-			if (nb == NULL)
-				return DB_NOMEM;
-			r->bl = nb;
-			r->cbl = nc;
-		}
-		for (size_t i = gs[g]; i < end; i++) {
-			const struct bve *b = &r->ve[i];
-			for (size_t k = 0; k < b->nlines; k++) {
-				const struct rate_line *l = &r->lines[b->line_off + k];
-				struct bline *bl = &r->bl[r->nbl++];
-				memset(bl, 0, sizeof(*bl));
-				bl->invoice_id = (long long)newid;
-				bl->seq = (long long)++seq;
-				memcpy(bl->ve, b->id, sizeof(bl->ve));
-				snprintf(bl->kind, sizeof(bl->kind), "%s", rate_kind_name(l->kind));
-				snprintf(bl->res, sizeof(bl->res), "%s", rate_res_name(l->res));
-				snprintf(bl->unit, sizeof(bl->unit), "%s", rate_res_unit(l->res));
-				bl->version_id = b->hist ? r->own_vid[b->own_off + k].version_id :
-				    r->vr[b->vlo + l->ver].v.id;
-				if (b->hist) {
-					bl->part_from = r->own_vid[b->own_off + k].from;
-					bl->part_to = r->own_vid[b->own_off + k].to;
-				}
-				bl->qty = l->qty_micro;
-				bl->price = l->unit_price_minor;
-				bl->amount = l->amount_minor;
-			}
-		}
+		if ((rc = group_lines(r, gs, g, (long long)newid)) != DB_OK)
+			return rc;
 	}
 	if (r->nbl > 0 && (rc = bulk_lines(db, r->bl, r->nbl)) != DB_OK)
 		return rc;
 	if ((rc = db_docnum_set(db, "INV", year, next)) != DB_OK)
 		return rc;
 	x->made = made;
+	return DB_OK;
+}
+
+/* One invoice row (the buyer comes from accounts: INSERT ... SELECT, no array binding). */
+static int
+insert_invoice(struct db *db, const struct binv *v, long long *id)
+{
+	uint64_t newid = 0;
+	int rc;
+	struct dbv p[] = { DBV_STR(v->number), DBV_STR(v->period), DBV_INT(v->from),
+	    DBV_INT(v->to), DBV_STR(v->currency), DBV_INT(v->tax_bp), DBV_INT(v->sub),
+	    DBV_INT(v->tax), DBV_INT(v->total), DBV_INT(v->issued), DBV_INT(v->due),
+	    DBV_INT(v->tax_bp), DBV_INT(v->account_id) };
+
+	if ((rc = db_exec(db, sql[S_INVOICE_INSERT], p, nitems(p), NULL, &newid)) != DB_OK)
+		return rc;
+	*id = (long long)newid;
+	return DB_OK;
+}
+
+/*
+ * The month's invoices of the chunk's accounts (one range read, locked):
+ * r->gid[g - g0] of a group that has one and no id yet becomes its id, or
+ * `mark` when mark is not 0.
+ */
+static int
+chunk_ids(struct db *db, struct run_chunk *x, const char *period, long long mark)
+{
+	struct run *r = x->r;
+	struct db_cur c;
+	char cur[4];
+	long long acc, id;
+	size_t g = x->g0;
+	int rc;
+	struct dbv p[] = { DBV_INT(r->ve[x->gs[x->g0]].account_id),
+	    DBV_INT(r->ve[x->gs[x->g1 - 1]].account_id), DBV_STR(period) };
+	struct dbo o[] = { DBO_INT(&acc), DBO_STR(cur), DBO_INT(&id) };
+
+	if ((rc = db_query(db, &c, sql[S_INVOICES_RANGE], p, nitems(p), o, nitems(o))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&c)) == 1) {
+		/* Both in (account, currency) order: a merge; rows of no group are passed. */
+		for (size_t k = g; k < x->g1; k++) {
+			const struct bve *v = &r->ve[x->gs[k]];
+			if (v->account_id == acc && strcmp(v->currency, cur) == 0) {
+				if (r->gid[k - x->g0] == 0)
+					r->gid[k - x->g0] = mark != 0 ? mark : id;
+				g = k + 1;
+				break;
+			}
+		}
+	}
+	db_cur_close(&c);
+	return rc < 0 ? rc : DB_OK;
+}
+
+/*
+ * The batched writer: the chunk's invoices that exist are read at once
+ * (and locked, as the reference writer locks each); the new ones are
+ * numbered in group order and inserted one by one (an INSERT ... SELECT
+ * of the buyer from accounts cannot be array-bound), then all their lines
+ * with one array-bound INSERT.  The same rows, numbers and ids as
+ * run_write_chunk_each, with one round trip less per invoice.
+ */
+static int
+run_write_chunk(struct db *db, void *arg)
+{
+	struct run_chunk *x = arg;
+	struct run *r = x->r;
+	const size_t *gs = x->gs;
+	char period[8];
+	long long next = 0, now = x->now;
+	int64_t from, to;
+	size_t ni = 0;
+	int year = db_bill_year_of(now), rc;
+
+	x->made = 0;
+	db_bill_period_str(x->y, x->mo, period);
+	rate_month_bounds(x->y, x->mo, &from, &to);
+	if ((rc = db_docnum_lock(db, "INV", year, &next)) != DB_OK)
+		return rc;
+	memset(r->gid, 0, (x->g1 - x->g0) * sizeof(*r->gid));
+	if ((rc = chunk_ids(db, x, period, -1)) != DB_OK)	/* another run was first */
+		return rc;
+	for (size_t g = x->g0; g < x->g1; g++) {
+		const struct bve *first = &r->ve[gs[g]];
+		struct binv *v = &r->bi[ni];
+		size_t nl = 0;
+		int64_t sub, tax, total;
+
+		if (r->gid[g - x->g0] != 0)
+			continue;
+		for (size_t i = gs[g]; i < gs[g + 1]; i++)
+			nl += r->ve[i].nlines;
+		memset(v, 0, sizeof(*v));
+		/* cannot fail: run_groups checked every group's totals */
+		(void)rate_totals(r->lines + first->line_off, nl, first->tax_bp, &sub, &tax, &total);
+		v->sub = sub;
+		v->tax = tax;
+		v->total = total;
+		db_docnum_format("INV", year, next++, v->number);
+		memcpy(v->period, period, sizeof(v->period));
+		memcpy(v->currency, first->currency, sizeof(v->currency));
+		v->account_id = first->account_id;
+		v->from = from;
+		v->to = to;
+		v->tax_bp = first->tax_bp;
+		v->issued = now;
+		v->due = now + (long long)x->due_days * 86400;
+		v->g = g;
+		ni++;
+	}
+	if (ni == 0)
+		return DB_OK;
+	r->nbl = 0;
+	for (size_t k = 0; k < ni; k++) {
+		long long id = 0;
+		if ((rc = insert_invoice(db, &r->bi[k], &id)) != DB_OK ||
+		    (rc = group_lines(r, gs, r->bi[k].g, id)) != DB_OK)
+			return rc;
+	}
+	if ((rc = bulk_lines(db, r->bl, r->nbl)) != DB_OK ||
+	    (rc = db_docnum_set(db, "INV", year, next)) != DB_OK)
+		return rc;
+	x->made = (int)ni;
 	return DB_OK;
 }
 
@@ -666,11 +830,16 @@ run_groups(struct run *r, const char *period, size_t **gsp, size_t *ngp, char *e
 /* Write the invoices of groups gs[0..ng), RUN_CHUNK to a transaction; *created adds up. */
 static int
 run_write(struct db *db, struct run *r, const size_t *gs, size_t ng, int y, int mo,
-    int due_days, long long now, int *created, const char *period, char *err, size_t errlen)
+    int due_days, long long now, int *created, const char *period, int each, char *err,
+    size_t errlen)
 {
-	const char *const w[] = { sql[S_INVOICE_EXISTS], sql[S_INVOICE_INSERT],
-	    sql[S_LINE_INSERT] };
+	const char *const w[] = { sql[S_INVOICE_EXISTS], sql[S_INVOICES_RANGE],
+	    sql[S_INVOICE_INSERT], sql[S_LINE_INSERT] };
 	int rc;
+
+	if ((r->bi = calloc(RUN_CHUNK, sizeof(*r->bi))) == NULL ||
+	    (r->gid = calloc(RUN_CHUNK, sizeof(*r->gid))) == NULL)
+		return BILLING_ENOMEM;
 
 	db_docnum_warm(db);
 	db_bill_warm(db, w, nitems(w));
@@ -682,7 +851,7 @@ run_write(struct db *db, struct run *r, const size_t *gs, size_t ng, int y, int 
 	for (size_t g = 0; g < ng; g += RUN_CHUNK) {
 		struct run_chunk x = { r, gs, g, g + RUN_CHUNK < ng ? g + RUN_CHUNK : ng,
 		    y, mo, due_days, now, 0 };
-		int d = db_tx(db, run_write_chunk, &x);
+		int d = db_tx(db, each ? run_write_chunk_each : run_write_chunk, &x);
 		if (d != DB_OK) {
 			snprintf(err, errlen, "the database failed while writing invoices (%s)",
 			    db_strerror(d));
@@ -702,9 +871,9 @@ mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int
-db_invoice_run_opt(struct db *db, int y, int mo, long long now, int due_days,
-    const char *actor, int *created, char *err, size_t errlen)
+static int
+run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *actor,
+    int each, int *created, char *err, size_t errlen)
 {
 	struct run r;
 	size_t *gs = NULL, ng = 0;
@@ -759,7 +928,7 @@ db_invoice_run_opt(struct db *db, int y, int mo, long long now, int due_days,
 	t[3] = mono();
 
 	if ((rc = run_groups(&r, period, &gs, &ng, err, errlen)) != BILLING_OK ||
-	    (rc = run_write(db, &r, gs, ng, y, mo, due_days, now, created, period, err,
+	    (rc = run_write(db, &r, gs, ng, y, mo, due_days, now, created, period, each, err,
 	    errlen)) != BILLING_OK)
 		goto out;
 	t[4] = mono();
@@ -776,6 +945,20 @@ out:
 	free(gs);
 	run_free(&r);
 	return rc;
+}
+
+int
+db_invoice_run_opt(struct db *db, int y, int mo, long long now, int due_days,
+    const char *actor, int *created, char *err, size_t errlen)
+{
+	return run_opt(db, y, mo, now, due_days, actor, 0, created, err, errlen);
+}
+
+int
+db_invoice_run_each(struct db *db, int y, int mo, long long now, int due_days,
+    const char *actor, int *created, char *err, size_t errlen)
+{
+	return run_opt(db, y, mo, now, due_days, actor, 1, created, err, errlen);
 }
 
 int

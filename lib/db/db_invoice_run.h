@@ -34,5 +34,12 @@ int	db_invoice_run_opt(struct db *, int year, int month, long long now, int due_
 /* The same with the default due days and actor "vepctl". */
 int	db_invoice_run(struct db *, int year, int month, long long now, int *created,
 	    char *err, size_t errlen);
+/*
+ * db_invoice_run writing invoice by invoice (a lookup and an INSERT each)
+ * instead of a chunk of accounts at once: the reference the batched writer
+ * must match byte for byte (tests/integration/test_invoice_batch.py).
+ */
+int	db_invoice_run_each(struct db *, int year, int month, long long now, int due_days,
+	    const char *actor, int *created, char *err, size_t errlen);
 
 #endif

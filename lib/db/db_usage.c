@@ -17,6 +17,7 @@
 enum stmt {
 	STMT_SEQ_LOCK,
 	STMT_SEQ_SET,
+	STMT_SEQ_INIT,
 	STMT_STATE_GET,
 	STMT_STATE_IPS,
 	STMT_STATE_UPDATE_IF,
@@ -83,6 +84,8 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_SEQ_SET] =
 	    "INSERT INTO billingd_batches (owner, seq, applied_at) VALUES (?, ?, ?) "
 	    "ON DUPLICATE KEY UPDATE seq = VALUES(seq), applied_at = VALUES(applied_at)",
+	[STMT_SEQ_INIT] =
+	    "INSERT IGNORE INTO billingd_batches (owner, seq, applied_at) VALUES (?, 0, ?)",
 	[STMT_STATE_GET] =
 	    "SELECT ve_id, COALESCE(node_id, 0), agent_start, ve_start, cpu_user_us, "
 	    "cpu_sys_us, last_t FROM counter_state WHERE ve_id IN (" Q64 ") FOR UPDATE",
@@ -355,6 +358,13 @@ db_usage_seq_set(struct db *db, const char *owner, long long seq, long long now)
 {
 	struct dbv p[] = { DBV_STR(owner), DBV_INT(seq), DBV_INT(now) };
 	return db_exec(db, sql[STMT_SEQ_SET], p, nitems(p), NULL, NULL);
+}
+
+int
+db_usage_seq_init(struct db *db, const char *owner, long long now)
+{
+	struct dbv p[] = { DBV_STR(owner), DBV_INT(now) };
+	return db_exec(db, sql[STMT_SEQ_INIT], p, nitems(p), NULL, NULL);
 }
 
 int

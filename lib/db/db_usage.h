@@ -70,6 +70,9 @@ enum du_rawtable { DU_RAW, DU_RAW_IP, DU__RAWTABLES };
 /* Batch sequence numbers (idempotent replay), inside the batch's transaction. */
 int	db_usage_seq_lock(struct db *, const char *owner, long long *seq);
 int	db_usage_seq_set(struct db *, const char *owner, long long seq, long long now);
+/* Make owner's row (seq 0) if it has none, outside a batch: two writers
+ * then never meet in the gap of a missing row. */
+int	db_usage_seq_init(struct db *, const char *owner, long long now);
 
 /*
  * The counter state of up to DU_STATE_CHUNK VEs, locked (SELECT ... FOR

@@ -7,6 +7,8 @@
  *
  *	billing_probe -f CONF due NOW GRACE_S        "due 1 2025 5" (1: due now)
  *	billing_probe -f CONF run YYYY-MM NOW DAYS   "created N"
+ *	billing_probe -f CONF run-each YYYY-MM NOW DAYS   the same through the
+ *		reference writer (invoice by invoice: test_invoice_batch.py)
  *	billing_probe -f CONF overdue NOW DAYS       one VEid per line
  *	billing_probe -f CONF unpaid NOW DAYS        "suspended N resumed M"
  *	billing_probe -f CONF caps NOW DEFAULT_KBPS  "reached N released M"
@@ -80,11 +82,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "billing_probe: %s\n", err);
 		return 1;
 	}
-	if (strcmp(argv[3], "run") == 0 && argc == 7) {
+	if ((strcmp(argv[3], "run") == 0 || strcmp(argv[3], "run-each") == 0) && argc == 7) {
 		int y, m, created = 0;
+		int (*run)(struct db *, int, int, long long, int, const char *, int *, char *,
+		    size_t) = strcmp(argv[3], "run") == 0 ? db_invoice_run_opt : db_invoice_run_each;
 		if (rate_period_parse(argv[4], &y, &m) == -1) {
 			fprintf(stderr, "billing_probe: bad period\n");
-		} else if (db_invoice_run_opt(db, y, m, num(argv[5]), (int)num(argv[6]), "probe",
+		} else if (run(db, y, m, num(argv[5]), (int)num(argv[6]), "probe",
 		    &created, err, sizeof(err)) != BILLING_OK) {
 			fprintf(stderr, "billing_probe: %s\n", err);
 		} else {

@@ -121,7 +121,8 @@ tests_unit_test_admin_LDADD = $(UNIT_LIBS)
 # billingd: its pure parts, linked directly.
 BD_UNIT_CFLAGS = $(UNIT_CFLAGS) -I$(srcdir)/billingd
 UNIT_TESTS += tests/unit/test_billingd_meter tests/unit/test_billingd_prom \
-	tests/unit/test_billingd_spool tests/unit/test_billingd_httpc
+	tests/unit/test_billingd_spool tests/unit/test_billingd_httpc \
+	tests/unit/test_billingd_split
 tests_unit_test_billingd_meter_SOURCES = tests/unit/test_billingd_meter.c \
 	billingd/meter.c billingd/rollup.c billingd/prom.c
 tests_unit_test_billingd_meter_CFLAGS = $(BD_UNIT_CFLAGS)
@@ -133,6 +134,9 @@ tests_unit_test_billingd_spool_SOURCES = tests/unit/test_billingd_spool.c \
 	billingd/spool.c billingd/batch.c
 tests_unit_test_billingd_spool_CFLAGS = $(BD_UNIT_CFLAGS)
 tests_unit_test_billingd_spool_LDADD = $(UNIT_LIBS) $(ZLIB_LIBS)
+tests_unit_test_billingd_split_SOURCES = tests/unit/test_billingd_split.c billingd/batch.c
+tests_unit_test_billingd_split_CFLAGS = $(BD_UNIT_CFLAGS)
+tests_unit_test_billingd_split_LDADD = $(UNIT_LIBS)
 tests_unit_test_billingd_httpc_SOURCES = tests/unit/test_billingd_httpc.c billingd/httpc.c
 tests_unit_test_billingd_httpc_CFLAGS = $(BD_UNIT_CFLAGS)
 tests_unit_test_billingd_httpc_LDADD = $(UNIT_LIBS)
