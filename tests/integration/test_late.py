@@ -520,8 +520,8 @@ class LateScreens(unittest.TestCase):
         r = c.get("/self/invoices/%s" % self.dn)
         self.assertEqual(r.status, 200)
         self.assertIn('id="note-number">%s<' % self.dn, r.text)
-        self.assertRegex(r.text, r'class="num before">95\.000000 GB<.*?class="num after">103\.500000 GB<.*?'
-                                 r'class="num delta">\+8\.500000 GB<')
+        self.assertRegex(r.text, r'class="num before"[^>]*>95\.000000 GB<.*?class="num after"[^>]*>103\.500000 GB<.*?'
+                                 r'class="num delta"[^>]*>\+8\.500000 GB<')
         self.assertIn("received after invoicing", r.text)
         r = c.get("/self/invoices/%s" % self.inv)
         self.assertEqual(r.status, 200)
