@@ -10,3 +10,9 @@
 ALTER TABLE ves
   ADD COLUMN move_from_node_id INT UNSIGNED NULL,
   ADD COLUMN move_token CHAR(64) NULL;
+
+-- Only between nodes that move data (real nodes: `vepctl node set NAME
+-- --moves-data 1`, done by ./dev up for real1): a simulated node has no
+-- volume and would never say the VE runs.
+ALTER TABLE nodes
+  ADD COLUMN moves_data TINYINT(1) NOT NULL DEFAULT 0;

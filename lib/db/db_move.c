@@ -16,7 +16,10 @@
 enum { S_BEGIN, S_FIELDS, S_DONE, S__MAX };
 
 static const char *const sql[S__MAX] = {
-	[S_BEGIN] = "UPDATE ves SET move_from_node_id = ?, move_token = ? WHERE id = ?",
+	/* After node_id changed to the new node; both must move data. */
+	[S_BEGIN] = "UPDATE ves v JOIN nodes s ON s.id = ? JOIN nodes t ON t.id = v.node_id"
+	    " SET v.move_from_node_id = s.id, v.move_token = ?"
+	    " WHERE v.id = ? AND s.moves_data = 1 AND t.moves_data = 1",
 	/* Both sides of every move this node takes part in, ordered by VE id. */
 	[S_FIELDS] =
 	    "SELECT v.id, v.move_token, IF(v.node_id = me.id, 1, 0), src.url"
