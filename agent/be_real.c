@@ -411,8 +411,8 @@ lxc_done(void *arg, int status, const char *out, size_t len)
 		r->backup_done = r->spec.backup_seq;
 		r->backup_at = vep_wall_us() / 1000000;
 		snprintf(r->crypt_done, sizeof(r->crypt_done), "%s", r->spec.root_crypt);
-		log_info("VE %s: volume of %llu MB made", r->spec.id,
-		    (unsigned long long)r->spec.disk_quota_mb);
+		log_info("VE %s: volume of %llu MB %s", r->spec.id,
+		    (unsigned long long)r->spec.disk_quota_mb, op == OP_FETCH ? "fetched" : "made");
 		break;
 	case OP_START:
 		watch_init(b, r, parse_pid(out));

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "db_move.h"
 #include "db_node.h"
 #include "log.h"
 #include "agent/sync.h"
@@ -282,6 +283,32 @@ START_TEST(test_move_fields)
 }
 END_TEST
 
+/* The panel's move_from url from a node's /metrics URL (lib/db/db_move.c): what the agent accepts. */
+static const struct {
+	const char	*url, *base;	/* base NULL: refused */
+} base_rows[] = {
+	{ "http://127.0.0.1:9613/metrics", "http://127.0.0.1:9613" },
+	{ "http://10.0.0.5:9101", "http://10.0.0.5:9101" },
+	{ "https://10.0.0.5:9101/metrics", NULL },
+	{ "http://u:p@10.0.0.5:9101/metrics", NULL },
+	{ "http:///metrics", NULL },
+	{ "ftp://10.0.0.5/", NULL },
+};
+
+START_TEST(test_move_base_url)
+{
+	char out[256];
+	int rc = db_move_base_url(base_rows[_i].url, out, sizeof(out));
+
+	if (base_rows[_i].base == NULL) {
+		ck_assert_int_eq(rc, -1);
+		return;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(out, base_rows[_i].base);
+}
+END_TEST
+
 START_TEST(test_documents)
 {
 	struct ve_spec *v = (void *)1;
@@ -381,6 +408,7 @@ main(void)
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_real_fields);
 	tcase_add_test(tc, test_move_fields);
+	tcase_add_loop_test(tc, test_move_base_url, 0, (int)nitems(base_rows));
 	tcase_add_loop_test(tc, test_documents, 0, (int)nitems(doc_rows));
 	tcase_add_test(tc, test_producer_roundtrip);
 	tcase_add_loop_test(tc, test_token_file, 0, (int)nitems(tok_rows));
