@@ -41,7 +41,9 @@ move_serve(struct backend *be, struct ve *const *ves, size_t n, const struct htt
 	/* Compared even for an unknown VE, against a token no request can carry. */
 	if (!vep_ct_streq(auth, v != NULL && v->spec.move_out_token[0] ? v->spec.move_out_token :
 	    "\n") || auth[0] == '\0') {
-		log_warnx("volume of %s refused: no move out with that token", id);
+		/* The id comes from the request: logged only when it is one. */
+		log_warnx("volume of %s refused: no move out with that token",
+		    ve_id_valid(id) ? id : "an unknown VE");
 		resp->status = 403;
 		buf_puts(resp->body, "forbidden\n");
 		return 1;
