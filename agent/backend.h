@@ -37,6 +37,13 @@ struct backend_ops {
 	 * what it finds on the node besides them.
 	 */
 	void		(*synced)(struct backend *);
+	/*
+	 * Move with data (may be NULL): v's volume, released for the node it
+	 * moves to (agent/move.c): 0 with *fd open on it, its size and
+	 * SHA-256 hex, or -1 when it is not ready (yet).
+	 */
+	int		(*volume)(struct backend *, struct ve *, int *fd, unsigned long long *len,
+			    char sha[65]);
 	void		(*free)(struct backend *);
 };
 

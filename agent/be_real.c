@@ -51,9 +51,9 @@
 #define RETRY_MAX_MS	60000
 
 static const char *const op_names[] = { "", "status", "create", "start", "stop", "passwd",
-	"destroy", "reinstall", "backup", "restore", "grow" };
+	"destroy", "reinstall", "backup", "restore", "grow", "release", "fetch", "moved" };
 /* Backups and restores run borg: their own queue, so they never hold up a start. */
-#define OP_SLOW(op)	((op) == OP_BACKUP || (op) == OP_RESTORE)
+#define OP_SLOW(op)	((op) == OP_BACKUP || (op) == OP_RESTORE || (op) == OP_FETCH || (op) == OP_RELEASE)
 #define BACKUP_TIMEOUT_MS	3600000
 #define BACKUP_RETRY_S		600
 
@@ -260,6 +260,8 @@ params(struct be_real *b, const struct ve_spec *sp, struct buf *t)
 	    (unsigned long long)sp->backup_seq);
 	if (sp->restore_backup[0])
 		buf_printf(t, "restore_backup=%s\n", sp->restore_backup);
+	if (sp->move_from_url[0])
+		buf_printf(t, "move_url=%s\nmove_token=%s\n", sp->move_from_url, sp->move_from_token);
 	if (b->c.backup_repo != NULL)
 		buf_printf(t, "backup_repo=%s\nbackup_keep=%d\nbackup_pass=%s\nbackup_base=%s\n",
 		    b->c.backup_repo, b->c.backup_keep, b->c.backup_pass, b->c.backup_base);
@@ -272,8 +274,8 @@ static int	backup_due(struct be_real *, struct rve *);
 static void	drive(struct be_real *, struct rve *);
 static int	wanted(const struct rve *);
 
-static void
-push_op(struct be_real *b, struct rve *r, enum op op)
+void
+be_real_push_op(struct be_real *b, struct rve *r, enum op op)
 {
 	struct buf t;
 
@@ -402,14 +404,15 @@ lxc_done(void *arg, int status, const char *out, size_t len)
 		}
 		break;
 	case OP_CREATE:
+	case OP_FETCH:
 		r->created = 1;
 		r->reinstall_done = r->spec.reinstall_seq;
 		r->restore_done = r->spec.restore_seq;
 		r->backup_done = r->spec.backup_seq;
 		r->backup_at = vep_wall_us() / 1000000;
 		snprintf(r->crypt_done, sizeof(r->crypt_done), "%s", r->spec.root_crypt);
-		log_info("VE %s: volume of %llu MB made", r->spec.id,
-		    (unsigned long long)r->spec.disk_quota_mb);
+		log_info("VE %s: volume of %llu MB %s", r->spec.id,
+		    (unsigned long long)r->spec.disk_quota_mb, op == OP_FETCH ? "fetched" : "made");
 		break;
 	case OP_START:
 		watch_init(b, r, parse_pid(out));
@@ -445,6 +448,7 @@ lxc_done(void *arg, int status, const char *out, size_t len)
 		    strstr(out, "grow=same") ? "the volume has that size" : "resized at the next start");
 		break;
 	default:
+		be_real_move_done(b, r, op, out);
 		break;
 	}
 	drive(b, r);
@@ -561,7 +565,7 @@ drive(struct be_real *b, struct rve *r)
 		return;
 	if (r->refused) {
 		if (r->running)
-			push_op(b, r, OP_STOP);
+			be_real_push_op(b, r, OP_STOP);
 		return;
 	}
 	/* Stopped for want of traffic: listen on its addresses until a connection comes. */
@@ -571,44 +575,46 @@ drive(struct be_real *b, struct rve *r)
 		r->created = access(img, F_OK) == 0;
 		if (r->created) {
 			state_read(b, r);
-			push_op(b, r, OP_STATUS);
+			be_real_push_op(b, r, OP_STATUS);
 			return;
 		}
 		r->known = 1;
 		r->making = 1;
 	}
+	if (be_real_move_drive(b, r))
+		return;
 	if (!r->created) {
-		push_op(b, r, OP_CREATE);
+		be_real_push_op(b, r, r->spec.move_from_url[0] ? OP_FETCH : OP_CREATE);
 		return;
 	}
 	/* A reinstall or restore: stopped first, then done, then started as wanted. */
 	if (r->spec.restore_seq > r->restore_done && !r->spec.restore_backup[0])
 		r->restore_done = r->spec.restore_seq;
 	if (r->spec.reinstall_seq > r->reinstall_done || r->spec.restore_seq > r->restore_done) {
-		push_op(b, r, r->running ? OP_STOP : r->spec.reinstall_seq > r->reinstall_done ?
+		be_real_push_op(b, r, r->running ? OP_STOP : r->spec.reinstall_seq > r->reinstall_done ?
 		    OP_REINSTALL : OP_RESTORE);
 		return;
 	}
 	if (r->running && (!wanted(r) || r->restart)) {
-		push_op(b, r, OP_STOP);
+		be_real_push_op(b, r, OP_STOP);
 		return;
 	}
 	if (!r->running && wanted(r)) {
-		push_op(b, r, OP_START);
+		be_real_push_op(b, r, OP_START);
 		return;
 	}
 	if (r->grow && r->running) {
 		r->grow = 0;
-		push_op(b, r, OP_GROW);
+		be_real_push_op(b, r, OP_GROW);
 		return;
 	}
 	if (r->running && strcmp(r->crypt_done, r->spec.root_crypt) != 0) {
 		snprintf(r->crypt_done, sizeof(r->crypt_done), "%s", r->spec.root_crypt);
-		push_op(b, r, OP_PASSWD);
+		be_real_push_op(b, r, OP_PASSWD);
 		return;
 	}
 	if (backup_due(b, r))
-		push_op(b, r, OP_BACKUP);
+		be_real_push_op(b, r, OP_BACKUP);
 }
 
 /* ---- counters ---- */
@@ -1029,6 +1035,7 @@ static const struct backend_ops real_ops = {
 	.refresh = real_refresh,
 	.forget = real_forget,
 	.synced = real_synced,
+	.volume = be_real_volume,
 	.free = real_free,
 };
 

@@ -24,7 +24,7 @@ struct acc {
 };
 
 enum op { OP_NONE = 0, OP_STATUS, OP_CREATE, OP_START, OP_STOP, OP_PASSWD, OP_DESTROY,
-	OP_REINSTALL, OP_BACKUP, OP_RESTORE, OP_GROW };
+	OP_REINSTALL, OP_BACKUP, OP_RESTORE, OP_GROW, OP_RELEASE, OP_FETCH, OP_MOVED };
 
 struct rve {
 	struct be_real	*b;
@@ -63,6 +63,11 @@ struct rve {
 	struct idle_wake *wake;		/* its addresses' wake sockets meanwhile */
 	uint64_t	 idle_rx;	/* bytes received, as last seen */
 	long long	 active_ms;	/* when they last grew (or the run began) */
+	/* Move with data (be_real_move.c). */
+	int		 move_ready;	/* moving out: stopped, unmounted, summed */
+	int		 move_told;	/* moved in: the panel was told it runs here */
+	unsigned long long move_len;
+	char		 move_sha[65];
 };
 
 struct be_real {
@@ -86,6 +91,17 @@ struct be_real {
 
 /* be_real.c: what the VE should do next, pushed to the queues (the one place ops start). */
 void	be_real_drive(struct be_real *, struct rve *);
+
+/* be_real.c: queue one velxc operation for the VE. */
+void	be_real_push_op(struct be_real *, struct rve *, enum op);
+
+/* be_real_move.c: move with data (velxc_move.c has the steps). */
+/* In drive(), before anything is made: 1 when it pushed an op or must wait. */
+int	be_real_move_drive(struct be_real *, struct rve *);
+/* A release or moved op ended well. */
+void	be_real_move_done(struct be_real *, struct rve *, enum op, const char *out);
+/* backend_ops.volume */
+int	be_real_volume(struct backend *, struct ve *, int *fd, unsigned long long *len, char sha[65]);
 
 /* be_real_gaps.c */
 /* 1 when the VE's guaranteed minima fit beside the admitted VEs' (logs a refusal once). */

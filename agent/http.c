@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -273,6 +274,8 @@ struct conn {
 	long long	 req_start;	/* first byte of the pending request, 0: none */
 	size_t		 drained;
 	int		 eof;		/* the peer closed its side */
+	int		 file_fd;	/* a file body being sent, -1: none */
+	unsigned long long file_off, file_len;
 	struct conn	*next, *prev;
 };
 
@@ -306,6 +309,8 @@ conn_close(struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	srv->nconns--;
+	if (c->file_fd >= 0)
+		close(c->file_fd);
 	buf_free(&c->out);
 	free(c);
 }
@@ -325,6 +330,7 @@ status_text(int st)
 	switch (st) {
 	case 200: return "OK";
 	case 400: return "Bad Request";
+	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 503: return "Service Unavailable";
@@ -407,6 +413,28 @@ answer_bad(struct conn *c)
 	conn_set(c, CONN_CLOSING);
 }
 
+/* A file body (http.h): its header now, the file from conn_write; then close. */
+static void
+file_start(struct conn *c, struct http_resp *resp, int head_only)
+{
+	char hdr[HDR_ROOM + 160];
+	int n = snprintf(hdr, sizeof(hdr), "HTTP/1.1 %d %s\r\n"
+	    "Content-Type: %s\r\nContent-Length: %llu\r\nCache-Control: no-store\r\n"
+	    "%s%sConnection: close\r\n\r\n", resp->status, status_text(resp->status),
+	    resp->ctype, resp->file_len, resp->xhdr, resp->xhdr[0] ? "\r\n" : "");
+
+	if (n > 0 && (size_t)n < sizeof(hdr))
+		buf_append(&c->out, hdr, (size_t)n);
+	if (head_only)
+		close(resp->file_fd);
+	else {
+		c->file_fd = resp->file_fd;
+		c->file_off = 0;
+		c->file_len = resp->file_len;
+	}
+	conn_set(c, CONN_CLOSING);
+}
+
 /*
  * Answer every complete request in the input buffer, stopping when the
  * output grows large (the peer must read before it may ask again).
@@ -447,6 +475,9 @@ conn_serve(struct conn *c, long long now)
 		resp.status = 500;
 		resp.ctype = "text/plain; charset=utf-8";
 		resp.body = &srv->scratch;
+		resp.file_fd = -1;
+		resp.file_len = 0;
+		resp.xhdr[0] = '\0';
 		if (req.method == HTTP_OTHER) {
 			resp.status = 405;
 			buf_puts(&srv->scratch, "method not allowed\n");
@@ -461,6 +492,11 @@ conn_serve(struct conn *c, long long now)
 				conn_close(c);
 				return;
 			}
+		}
+		if (resp.file_fd >= 0) {
+			file_start(c, &resp, req.method == HTTP_HEAD);
+			off = c->inlen;	/* nothing after it is answered */
+			break;
 		}
 		send_scratch(c, resp.status, resp.ctype, req.method == HTTP_HEAD, req.keepalive);
 		conn_set(c, req.keepalive ? CONN_WRITING : CONN_CLOSING);
@@ -537,6 +573,27 @@ conn_write(struct conn *c, long long now)
 		}
 		c->outoff += (size_t)n;
 		c->last_io = now;
+	}
+	while (c->file_fd >= 0 && c->file_off < c->file_len) {
+		off_t o = (off_t)c->file_off;
+		size_t want = c->file_len - c->file_off > (1u << 20) ? 1u << 20 :
+		    (size_t)(c->file_len - c->file_off);
+		ssize_t n = sendfile(c->fd, c->file_fd, &o, want);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;		/* EPOLLOUT will call again */
+		if (n <= 0) {		/* an error, or the file shrank: the reader sees it short */
+			conn_close(c);
+			return;
+		}
+		c->file_off += (unsigned long long)n;
+		c->last_io = now;
+	}
+	if (c->file_fd >= 0) {
+		close(c->file_fd);
+		c->file_fd = -1;
 	}
 	if (c->state == CONN_CLOSING) {
 		/*
@@ -644,6 +701,7 @@ accept_ready(struct loop *l, int fd, int mask, void *arg)
 		}
 		c->srv = srv;
 		c->fd = cfd;
+		c->file_fd = -1;
 		c->state = CONN_READING;
 		c->last_io = loop_now_ms();
 		buf_init(&c->out);

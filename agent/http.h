@@ -51,6 +51,15 @@ struct http_resp {
 	int		 status;
 	const char	*ctype;
 	struct buf	*body;	/* the server's scratch buffer, empty on entry */
+	/*
+	 * Or a file as the body (a VE's volume, agent/move.c): file_fd >= 0
+	 * (the server owns and closes it) sends file_len bytes from its
+	 * offset 0 by sendfile on the non-blocking socket, then closes the
+	 * connection; xhdr, when set, is one more "Name: value" header.
+	 */
+	int		 file_fd;
+	unsigned long long file_len;
+	char		 xhdr[128];
 };
 
 /* Route one request; must set resp->status. */

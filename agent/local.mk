@@ -5,10 +5,10 @@ agent_libveagent_a_SOURCES = \
 	agent/ve.c agent/ve.h \
 	agent/http.c agent/http.h \
 	agent/expo.c agent/expo.h \
-	agent/sync.c agent/sync.h agent/sync_real.c \
+	agent/sync.c agent/sync.h agent/sync_real.c agent/sync_move.c agent/move.c agent/move.h \
 	agent/backend.h \
 	agent/be_sim.c \
-	agent/be_real.c agent/be_real_int.h agent/be_real_gaps.c \
+	agent/be_real.c agent/be_real_int.h agent/be_real_gaps.c agent/be_real_move.c \
 	agent/apply_real.c agent/apply_real.h \
 	agent/cgroup.c agent/cgroup.h \
 	agent/netns.c agent/netns.h \
@@ -26,9 +26,9 @@ agent_veagent_LDADD = $(AGENT_LIBS)
 # velxc: one operation on one real VE through liblxc, run by the agent as a child.
 if HAVE_LXC
 sbin_PROGRAMS += agent/velxc
-agent_velxc_SOURCES = agent/velxc.c agent/velxc.h agent/velxc_borg.c agent/velxc_disk.c agent/velxc_disk.h
-agent_velxc_CFLAGS = $(AM_CFLAGS) $(LXC_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
-agent_velxc_LDADD = $(LXC_LIBS) $(CURL_LIBS) $(JANSSON_LIBS)
+agent_velxc_SOURCES = agent/velxc.c agent/velxc.h agent/velxc_borg.c agent/velxc_move.c agent/velxc_disk.c agent/velxc_disk.h
+agent_velxc_CFLAGS = $(AM_CFLAGS) $(LXC_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
+agent_velxc_LDADD = $(LXC_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 endif
 
 dist_man_MANS += man/veagent.8

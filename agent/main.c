@@ -27,6 +27,7 @@
 #include "backend.h"
 #include "expo.h"
 #include "http.h"
+#include "move.h"
 #include "log.h"
 #include "loop.h"
 #include "sync.h"
@@ -339,6 +340,8 @@ handle(void *arg, const struct http_req *req, struct http_resp *resp)
 		buf_puts(resp->body, "a Bearer token is required\n");
 		return;
 	}
+	if (move_serve(va->be, va->ves, va->nves, req, resp))
+		return;
 	if (strcmp(req->path, "/metrics") == 0) {
 		struct expo_node nd = {
 			.agent_start_us = va->start_us,

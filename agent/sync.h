@@ -29,6 +29,8 @@ int	sync_parse(const char *text, size_t len, const char *node,
 /* The optional fields of the real backend (sync_real.c); 0, or -1 with why. */
 typedef struct json_t json_t;
 int	sync_parse_real(json_t *entry, struct ve_spec *, char *why, size_t whylen);
+/* sync_move.c: move_out, move_from (0, or -1 with why). */
+int	sync_parse_move(json_t *entry, struct ve_spec *, char *why, size_t whylen);
 
 struct loop;
 struct sync;

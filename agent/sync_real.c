@@ -223,7 +223,9 @@ sync_parse_real(json_t *e, struct ve_spec *sp, char *why, size_t whylen)
 		}
 		sp->power_seq = (uint64_t)json_integer_value(j);
 	}
-	return sync_parse_backup(e, sp, why, whylen);
+	if (sync_parse_backup(e, sp, why, whylen) == -1)
+		return -1;
+	return sync_parse_move(e, sp, why, whylen);
 bad_template:
 	snprintf(why, whylen, "template is not a template code");
 	return -1;

@@ -124,7 +124,10 @@ ve_spec_differs(const struct ve_spec *a, const struct ve_spec *b)
 	    a->power_seq != b->power_seq || a->login != b->login ||
 	    a->reinstall_seq != b->reinstall_seq || a->restore_seq != b->restore_seq ||
 	    a->backup_seq != b->backup_seq || a->backup_hours != b->backup_hours ||
-	    strcmp(a->restore_backup, b->restore_backup) != 0)
+	    strcmp(a->restore_backup, b->restore_backup) != 0 ||
+	    strcmp(a->move_out_token, b->move_out_token) != 0 ||
+	    strcmp(a->move_from_url, b->move_from_url) != 0 ||
+	    strcmp(a->move_from_token, b->move_from_token) != 0)
 		return 1;
 	return 0;
 }

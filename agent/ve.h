@@ -18,6 +18,8 @@
 #define VE_HOSTNAME_MAX	63
 #define VE_MAX_DNS	3
 #define VE_BACKUP_ID_MAX	64
+#define VE_MOVE_TOKEN_MAX	64
+#define VE_MOVE_URL_MAX	40	/* http://255.255.255.255:65535 */
 
 enum { VE_LOGIN_SSH = 1, VE_LOGIN_TELNET = 2, VE_LOGIN_RSH = 4, VE_LOGIN_X11 = 8 };
 
@@ -57,6 +59,10 @@ struct ve_spec {
 	uint64_t	 reinstall_seq, restore_seq, backup_seq;
 	char		 restore_backup[VE_BACKUP_ID_MAX + 1];	/* "" when none */
 	uint64_t	 backup_hours;		/* 0: no scheduled backups */
+	/* Move with data (agent/sync_move.c): "" when not moving. */
+	char		 move_out_token[VE_MOVE_TOKEN_MAX + 1];
+	char		 move_from_url[VE_MOVE_URL_MAX + 1];
+	char		 move_from_token[VE_MOVE_TOKEN_MAX + 1];
 };
 
 /*

@@ -124,6 +124,7 @@ static const struct pkey {
 	PNUM("backup_seq", backup_seq), PNUM("backup_keep", backup_keep),
 	PSTR("restore_backup", restore_backup), PSTR("backup_repo", backup_repo),
 	PSTR("backup_pass", backup_pass), PSTR("backup_base", backup_base),
+	PSTR("move_url", move_url), PSTR("move_token", move_token),
 };
 
 static const struct pkey *
@@ -180,6 +181,8 @@ read_params(struct par *p)
 	if (!plain(p->restore_backup, "._:-") || !plain(p->backup_repo, "./-_:@~") ||
 	    !plain(p->backup_pass, "./-_") || !plain(p->backup_base, "./-_"))
 		die("bad backup parameter");
+	if (!plain(p->move_url, ".:/") || !plain(p->move_token, "_-"))
+		die("bad move parameter");
 }
 
 /* Run argv, stdin from in_fd (-1: /dev/null); exit status or -1. */
@@ -824,6 +827,17 @@ main(int argc, char *argv[])
 	if (strcmp(op, "create") == 0) {
 		op_create(&p);
 		state_created(&p);
+		printf("ok\n");
+		return 0;
+	}
+	if (strcmp(op, "fetch") == 0 || strcmp(op, "release") == 0 || strcmp(op, "moved") == 0) {
+		if (op[0] == 'f') {
+			op_fetch(&p);
+			state_created(&p);
+		} else if (op[0] == 'r')
+			op_release(&p);
+		else
+			op_moved(&p);
 		printf("ok\n");
 		return 0;
 	}

@@ -36,6 +36,8 @@ struct par {
 	char	 backup_repo[PATH_MAX];	/* a directory, or ssh://user@host/path */
 	char	 backup_pass[PATH_MAX];	/* the repository's passphrase file (0600) */
 	char	 backup_base[PATH_MAX];	/* borg's cache and security files */
+	/* Move with data (velxc_move.c): the old node's agent and the one-time token. */
+	char	 move_url[64], move_token[72];
 };
 
 extern const char *id, *veroot;
@@ -64,6 +66,11 @@ void	op_restore(struct lxc_container *, const struct par *);
 void	backup_forget(const struct par *);
 /* Write the VE's state file (seqs done, last backup) after create. */
 void	state_created(const struct par *);
+/* velxc_move.c */
+void	op_release(const struct par *);
+void	op_fetch(const struct par *);
+void	op_moved(const struct par *);
+
 /* A frozen volume left by a killed backup is thawed before anything else. */
 void	thaw_volume(void);
 

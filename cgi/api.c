@@ -38,6 +38,7 @@ static const struct page pages[] = {
 	{ "/api/v1/payments/webhook", M_POST, api_payments_webhook, PAGE_PUBLIC },
 	{ "/api/v1/nodes/*/ves", M_GET, api_node_ves, PAGE_TOKEN },
 	{ "/api/v1/nodes/*/ves/*/token", M_POST, api_node_ve_token, PAGE_TOKEN },
+	{ "/api/v1/nodes/*/ves/*/moved", M_POST, api_node_ve_moved, PAGE_TOKEN },
 	{ "/api/v1/admin/ves", M_GET, api_admin_ves, PAGE_TOKEN },
 	{ "/api/v1/admin/ves/*/move", M_POST, api_admin_ve_move, PAGE_TOKEN | PAGE_VEID },
 	{ "/api/v1/admin/ves/*/suspend", M_POST, api_admin_ve_suspend, PAGE_TOKEN | PAGE_VEID },

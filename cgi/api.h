@@ -45,6 +45,7 @@ API_FN(api_ve_charges);
 API_FN(api_ve_invoices);
 API_FN(api_invoice_get);
 API_FN(api_node_ves);
+API_FN(api_node_ve_moved);
 API_FN(api_node_ve_token);
 API_FN(api_ve_power);
 API_FN(api_ve_change);		/* api_change.c */

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "db_admin.h"
 #include "db_backup.h"
+#include "db_move.h"
 #include "db_node.h"
 #include "log.h"
 
@@ -50,7 +51,8 @@ api_node_ves(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	/* With the reinstall, restore and backup wishes (lib/db/db_backup.c). */
 	if (db_node_ves_json(db, caps[0], &doc) != 0 ||
-	    db_backup_node_fields(db, caps[0], doc) != DB_OK) {
+	    db_backup_node_fields(db, caps[0], doc) != DB_OK ||
+	    db_move_node_fields(db, caps[0], doc) != DB_OK) {
 		json_decref(doc);
 		web_error(w, r, 503, "The service is briefly unavailable.");
 		return;
@@ -199,4 +201,31 @@ api_node_ve_token(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	log_info("node %s: new VE token for %s", caps[0], caps[1]);
 	resp_json(r, 201, json_pack("{s:s}", "token", tok));
 	explicit_bzero(tok, sizeof(tok));
+}
+
+/*
+ * POST /api/v1/nodes/{name}/ves/{id}/moved: the node runs the VE with the
+ * data it copied from the node the VE left; the move is over and that node
+ * no longer lists the VE (lib/db/db_move.h).  204, or 404 when no move of
+ * that VE to this node is under way.
+ */
+void
+api_node_ve_moved(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct db *db;
+	int rc;
+
+	if ((db = node_auth(w, q, r, caps[0])) == NULL)
+		return;
+	r->private_page = 1;
+	if (!ve_id_valid(caps[1]) || (rc = db_move_done(db, caps[0], caps[1])) == 0) {
+		web_error(w, r, 404, "No move of this VE to this node is under way.");
+		return;
+	}
+	if (rc < 0) {
+		web_error(w, r, 503, "The service is briefly unavailable.");
+		return;
+	}
+	log_info("node %s: VE %s moved with its data", caps[0], caps[1]);
+	resp_json(r, 200, json_pack("{s:b}", "moved", 1));
 }

@@ -311,14 +311,14 @@ cmd_plan_list(struct vepctl *v)
 	return 0;
 }
 
-/* --uplink-kbps, --cpus, --bogomips: -1 where not given; -1 and a message on a bad value. */
+/* --uplink-kbps, --cpus, --bogomips, --moves-data: -1 where not given; -1 and a message on a bad value. */
 static int
-capacity_opts(struct vepctl *v, long long out[3])
+capacity_opts(struct vepctl *v, long long out[4])
 {
-	static const char *const names[3] = { "--uplink-kbps", "--cpus", "--bogomips" };
-	static const long long max[3] = { 1000000000000LL, 65536, 100000000 };
+	static const char *const names[4] = { "--uplink-kbps", "--cpus", "--bogomips", "--moves-data" };
+	static const long long max[4] = { 1000000000000LL, 65536, 100000000, 1 };
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		const char *s = opt(v, names[i]), *es = NULL;
 		out[i] = -1;
 		if (s != NULL && (out[i] = vep_strtonum(s, 0, max[i], &es), es != NULL)) {
@@ -333,12 +333,12 @@ capacity_opts(struct vepctl *v, long long out[3])
 static int
 cmd_node_set(struct vepctl *v)
 {
-	long long cap[3];
+	long long cap[4];
 	int rc;
 
 	if (v->argc < 3 || capacity_opts(v, cap) == -1)
 		return 2;
-	if ((rc = catalog_node_capacity(v->db, v->argv[2], cap[0], cap[1], cap[2])) != DB_OK) {
+	if ((rc = catalog_node_capacity(v->db, v->argv[2], cap[0], cap[1], cap[2], cap[3])) != DB_OK) {
 		fprintf(stderr, "vepctl: %s\n", rc == 1 ? "no such node" : db_last_error(v->db));
 		return 1;
 	}
@@ -356,17 +356,17 @@ cmd_node_add(struct vepctl *v)
 		last |= strcmp(v->argv[i], "--last-resort") == 0;
 	if (v->argc < 4) {
 		fprintf(stderr, "usage: vepctl node add NAME URL [--token-file FILE] [--last-resort] "
-		    "[--uplink-kbps N] [--cpus N] [--bogomips N]\n");
+		    "[--uplink-kbps N] [--cpus N] [--bogomips N] [--moves-data 0|1]\n");
 		return 2;
 	}
 	if (catalog_node_add(v->db, v->argv[2], v->argv[3], time(NULL), tok, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vepctl: %s\n", err);
 		return 1;
 	}
-	long long cap[3];
+	long long cap[4];
 	if (capacity_opts(v, cap) == -1)
 		return 2;
-	if (catalog_node_capacity(v->db, v->argv[2], cap[0], cap[1], cap[2]) != DB_OK) {
+	if (catalog_node_capacity(v->db, v->argv[2], cap[0], cap[1], cap[2], cap[3]) != DB_OK) {
 		fprintf(stderr, "vepctl: node %s added, but not its capacity: %s\n", v->argv[2],
 		    db_last_error(v->db));
 		return 1;
@@ -606,8 +606,8 @@ static const struct {
 	{ "token", "create", cmd_token_create, "token create [--label L]       print a new admin API token" },
 	{ "plan", "import", cmd_plan_import, "plan import FILE.json [--from YYYY-MM-DD]" },
 	{ "plan", "list", cmd_plan_list, "plan list                      plans in force now, as JSON" },
-	{ "node", "add", cmd_node_add, "node add NAME URL [--token-file FILE] [--last-resort] [--uplink-kbps N] [--cpus N] [--bogomips N]" },
-	{ "node", "set", cmd_node_set, "node set NAME [--uplink-kbps N] [--cpus N] [--bogomips N]   what admission control counts (0: off)" },
+	{ "node", "add", cmd_node_add, "node add NAME URL [--token-file FILE] [--last-resort] [--uplink-kbps N] [--cpus N] [--bogomips N] [--moves-data 0|1]" },
+	{ "node", "set", cmd_node_set, "node set NAME [--uplink-kbps N] [--cpus N] [--bogomips N] [--moves-data 0|1]   admission (0: off); a real node moves VEs with their data" },
 	{ "ip-pool", "add", cmd_pool_add, "ip-pool add NAME NET/LEN --gateway G --dns D1[,D2] [--range A-B] [--node N]" },
 	{ "template", "add", cmd_template_add, "template add CODE --name N [--file ROOTFS.tar.zst] [--login ssh,x11] [--min-disk-mb N]" },
 	{ "template", "build", NULL, "template build CODE --name N [--suite S] [--include P,...] [--dir DIR | --out FILE]" },

@@ -68,7 +68,8 @@ static const char *const sql[S__MAX] = {
 	[S_NODE_BY_NAME] = "SELECT id FROM nodes WHERE name = ?",
 	[S_NODE_LAST_RESORT] = "UPDATE nodes SET last_resort = ? WHERE name = ?",
 	[S_NODE_CAPACITY] = "UPDATE nodes SET uplink_kbps = COALESCE(?, uplink_kbps), "
-	    "cpus = COALESCE(?, cpus), bogomips_per_cpu = COALESCE(?, bogomips_per_cpu) WHERE name = ?",
+	    "cpus = COALESCE(?, cpus), bogomips_per_cpu = COALESCE(?, bogomips_per_cpu), "
+	    "moves_data = COALESCE(?, moves_data) WHERE name = ?",
 	[S_ADDR_INSERT] = "INSERT INTO ip_addresses (pool_id, address, addr_num) VALUES (?, ?, ?)",
 	[S_TEMPLATE_INSERT] = "INSERT INTO os_templates (code, name, active, login_styles, file, "
 	    "min_disk_mb) VALUES (?, ?, 1, ?, ?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name), "
@@ -401,12 +402,12 @@ catalog_node_last_resort(struct db *db, const char *name, int on)
 
 int
 catalog_node_capacity(struct db *db, const char *name, long long uplink_kbps, long long cpus,
-    long long bogomips)
+    long long bogomips, long long moves_data)
 {
 	uint64_t n = 0;
 	struct dbv p[] = { uplink_kbps < 0 ? DBV_NULL : DBV_INT(uplink_kbps),
 	    cpus < 0 ? DBV_NULL : DBV_INT(cpus), bogomips < 0 ? DBV_NULL : DBV_INT(bogomips),
-	    DBV_STR(name) };
+	    moves_data < 0 ? DBV_NULL : DBV_INT(moves_data), DBV_STR(name) };
 	int rc = db_exec(db, sql[S_NODE_CAPACITY], p, nitems(p), &n, NULL);
 	if (rc == DB_OK && n == 0) {
 		/* MariaDB counts changed rows: tell "no such node" from "nothing changed". */

@@ -58,10 +58,12 @@ int	catalog_node_last_resort(struct db *, const char *name, int on);
  * What node name can guarantee (admission control, SPEC section 9): its
  * uplink in kbit/s per direction, its CPUs and bogomips per CPU; a value
  * < 0 leaves that one as it is, 0 switches admission on it off.
+ * moves_data 1: a real node, a move between two such copies the VE's
+ * volume (lib/db/db_move.h); < 0 as it is.
  * 0, 1 (no such node) or db_rc < 0.
  */
 int	catalog_node_capacity(struct db *, const char *name, long long uplink_kbps, long long cpus,
-	    long long bogomips);
+	    long long bogomips, long long moves_data);
 /* A new admin token; writes it into token_out[65]. */
 int	catalog_token_create(struct db *, const char *label, long long now, char *token_out);
 int	catalog_admin_set(struct db *, const char *name, const char *hash, long long now);

@@ -17,6 +17,7 @@
 #include "catalog.h"
 #include "db.h"
 #include "db_admin.h"
+#include "db_move.h"
 #include "log.h"
 #include "money.h"
 #include "net.h"
@@ -526,6 +527,9 @@ ve_change_tx(struct db *db, void *arg)
 	if (x->op == VO_MOVE) {
 		struct dbv pm[] = { DBV_INT(new_node), DBV_INT(x->now), DBV_STR(x->ve_id) };
 		rc = db_exec(db, sql[S_VE_SET_NODE], pm, nitems(pm), NULL, NULL);
+		/* The data follow from the node left (db_move.h). */
+		if (rc == DB_OK)
+			rc = db_move_begin(db, x->ve_id, node_id);
 	} else {
 		struct dbv ps[] = { DBV_STR(nstate), DBV_STR(nreason), DBV_INT(x->now), DBV_STR(x->ve_id) };
 		rc = db_exec(db, sql[S_VE_SET_STATE], ps, nitems(ps), NULL, NULL);

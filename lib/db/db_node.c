@@ -38,17 +38,19 @@ static const char *const sql[STMT__MAX] = {
 	    " COALESCE((SELECT MIN(c.throttle_kbps) FROM ve_caps c WHERE c.ve_id = v.id"
 	    "  AND c.period = DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m') AND c.action = 'throttle'), 0),"
 	    " t.code, v.root_crypt, o.always_on, o.login, v.power, v.power_seq"
-	    " FROM ves v JOIN orders o ON o.id = v.order_id JOIN nodes n ON n.id = v.node_id"
+	    " FROM ves v JOIN orders o ON o.id = v.order_id JOIN nodes n ON n.name = ?"
 	    " JOIN os_templates t ON t.id = o.template_id"
-	    " WHERE n.name = ? AND v.state IN ('active', 'suspended')"
+	    " WHERE (v.node_id = n.id OR v.move_from_node_id = n.id)"
+	    " AND v.state IN ('active', 'suspended')"
 	    " ORDER BY v.id",
 	/* The pool's netmask, gateway and DNS servers, as db_ve_get reads them. */
 	[STMT_IPS] =
 	    "SELECT i.ve_id, i.address, p.netmask, p.gateway, p.dns1, COALESCE(p.dns2, ''),"
 	    " COALESCE(i.dns_name, '')"
 	    " FROM ip_addresses i JOIN ip_pools p ON p.id = i.pool_id"
-	    " JOIN ves v ON v.id = i.ve_id JOIN nodes n ON n.id = v.node_id"
-	    " WHERE n.name = ? AND v.state IN ('active', 'suspended')"
+	    " JOIN ves v ON v.id = i.ve_id JOIN nodes n ON n.name = ?"
+	    " WHERE (v.node_id = n.id OR v.move_from_node_id = n.id)"
+	    " AND v.state IN ('active', 'suspended')"
 	    " ORDER BY i.ve_id, i.seq",
 	[STMT_TOKEN_VE] =
 	    "SELECT v.id FROM ves v JOIN nodes n ON n.id = v.node_id"

@@ -36,6 +36,7 @@ class FakeNodeApi:
         self.raw = None        # bytes to send instead of the JSON document
         self.requests = 0
         self.tokens = {}       # ve_id -> the last VE token made by POST .../token
+        self.moved = []        # ve_ids told by POST .../moved (move with data)
         self.lock = threading.Lock()
         outer = self
 
@@ -72,12 +73,15 @@ class FakeNodeApi:
                     parts = self.path.split("/")
                     ok = (self.headers.get("Authorization") == "Bearer " + outer.token and
                           len(parts) == 8 and parts[1:5] == ["api", "v1", "nodes", outer.node]
-                          and parts[5] == "ves" and parts[7] == "token" and
+                          and parts[5] == "ves" and parts[7] in ("token", "moved") and
                           any(e.get("ve_id") == parts[6] for e in outer.ves))
-                    if ok:
+                    if ok and parts[7] == "token":
                         tok = "ve-%s-%d" % (parts[6], len(outer.tokens) + 1)
                         outer.tokens[parts[6]] = tok
                         code, body = 201, json.dumps({"token": tok}).encode()
+                    elif ok:
+                        outer.moved.append(parts[6])
+                        code, body = 200, b'{"moved":true}'
                     else:
                         code, body = 404, b'{"error":{"message":"not found"}}'
                 n = int(self.headers.get("Content-Length") or 0)

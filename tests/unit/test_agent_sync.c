@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "db_move.h"
 #include "db_node.h"
 #include "log.h"
 #include "agent/sync.h"
@@ -122,6 +123,29 @@ static const struct {
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"restore_backup\":\"-rf\""), 1, 1 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"restore_backup\":\"a/../b\""), 1, 1 },
 	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"restore_backup\":\"\",\"restore_seq\":0"), 2, 0 },
+	/* move with data (issue 14): optional, each checked when present */
+#define TOK "abcdefghijklmnopqrstuvwxyzABCDEF0123456789_-"
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"move_out\":{\"token\":\"" TOK "\"}"), 2, 0 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null",
+	    ",\"move_from\":{\"url\":\"http://127.0.0.1:9613/\",\"token\":\"" TOK "\"}"), 2, 0 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"move_out\":null,\"move_from\":null"), 2, 0 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"move_out\":{\"token\":\"short\"}"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"move_out\":{\"token\":\"" TOK " \"}"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null", ",\"move_out\":\"" TOK "\""), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null",
+	    ",\"move_from\":{\"url\":\"https://127.0.0.1:9613\",\"token\":\"" TOK "\"}"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null",
+	    ",\"move_from\":{\"url\":\"http://127.0.0.1:9613/etc/passwd\",\"token\":\"" TOK "\"}"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null",
+	    ",\"move_from\":{\"url\":\"http://u@127.0.0.1:9613\",\"token\":\"" TOK "\"}"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null",
+	    ",\"move_from\":{\"url\":\"http://node.example:9613\",\"token\":\"" TOK "\"}"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null",
+	    ",\"move_from\":{\"url\":\"http://127.0.0.1:99999\",\"token\":\"" TOK "\"}"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null",
+	    ",\"move_from\":{\"url\":\"http://127.0.0.1:9613\"}"), 1, 1 },
+	{ ENTRY("\"0000002B\"", "\"active\"", "[]", "1", "\"open\"", "null",
+	    ",\"move_out\":{\"token\":\"" TOK "\"},\"move_from\":{\"url\":\"http://127.0.0.1:9613\",\"token\":\"" TOK "\"}"), 1, 1 },
 	/* not an object; a duplicate of the first VE */
 	{ "[]", 1, 1 },
 	{ "null", 1, 1 },
@@ -202,6 +226,7 @@ START_TEST(test_real_fields)
 	ck_assert_str_eq(v[0].restore_backup, "0000002B-20261207T160000Z");
 	ck_assert_uint_eq(v[0].backup_seq, 4);
 	ck_assert_uint_eq(v[0].backup_hours, 24);
+	ck_assert_str_eq(v[0].move_from_url, "");
 	old = v[0];
 	old.backup_seq--;
 	ck_assert(ve_spec_differs(&old, &v[0]));
@@ -235,6 +260,54 @@ static const struct {
 	{ "<html>502 Bad Gateway</html>", "n1", -1 },
 	{ "{\"node\":\"n1\",\"ves\":[" GOOD, "n1", -1 },	/* cut short */
 };
+
+/* move_from's url is kept as http://<quad>:<port>, the token as given. */
+START_TEST(test_move_fields)
+{
+	struct ve_spec *v = NULL, old;
+	size_t n, nbad;
+	char err[256];
+	const char *doc = "{\"node\":\"n1\",\"ves\":[" ENTRY("\"0000002B\"", "\"active\"",
+	    "[]", "300", "\"open\"", "null", ",\"move_from\":{\"url\":\"http://127.0.0.1:9613/\","
+	    "\"token\":\"" TOK "\"}") "]}";
+
+	ck_assert_int_eq(sync_parse(doc, strlen(doc), "n1", &v, &n, &nbad, err, sizeof(err)), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0].move_from_url, "http://127.0.0.1:9613");
+	ck_assert_str_eq(v[0].move_from_token, TOK);
+	ck_assert_str_eq(v[0].move_out_token, "");
+	old = v[0];
+	old.move_from_token[0] = '\0';
+	ck_assert(ve_spec_differs(&old, &v[0]));
+	free(v);
+}
+END_TEST
+
+/* The panel's move_from url from a node's /metrics URL (lib/db/db_move.c): what the agent accepts. */
+static const struct {
+	const char	*url, *base;	/* base NULL: refused */
+} base_rows[] = {
+	{ "http://127.0.0.1:9613/metrics", "http://127.0.0.1:9613" },
+	{ "http://10.0.0.5:9101", "http://10.0.0.5:9101" },
+	{ "https://10.0.0.5:9101/metrics", NULL },
+	{ "http://u:p@10.0.0.5:9101/metrics", NULL },
+	{ "http:///metrics", NULL },
+	{ "ftp://10.0.0.5/", NULL },
+};
+
+START_TEST(test_move_base_url)
+{
+	char out[256];
+	int rc = db_move_base_url(base_rows[_i].url, out, sizeof(out));
+
+	if (base_rows[_i].base == NULL) {
+		ck_assert_int_eq(rc, -1);
+		return;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(out, base_rows[_i].base);
+}
+END_TEST
 
 START_TEST(test_documents)
 {
@@ -334,6 +407,8 @@ main(void)
 	tcase_add_loop_test(tc, test_entries, 0, (int)nitems(entry_rows));
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_real_fields);
+	tcase_add_test(tc, test_move_fields);
+	tcase_add_loop_test(tc, test_move_base_url, 0, (int)nitems(base_rows));
 	tcase_add_loop_test(tc, test_documents, 0, (int)nitems(doc_rows));
 	tcase_add_test(tc, test_producer_roundtrip);
 	tcase_add_loop_test(tc, test_token_file, 0, (int)nitems(tok_rows));
