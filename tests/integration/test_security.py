@@ -1005,6 +1005,41 @@ class Security(unittest.TestCase):
                 ("unsigned", "/api/v1/payments/webhook", {"id": "evt_nostore"}, {}, 401),
                 ("bad signature", "/api/v1/payments/webhook", {"id": "evt_nostore"},
                  {"Vep-Signature": "t=1,v1=" + "0" * 64}, 401)],
+            # Day two (SPEC section 11): changes, reinstall, backups; the nodes' reports; tax.
+            ("PATCH", "/api/v1/ves/*"): [
+                ("bad field", f"/api/v1/ves/{self.a}", {"mem_max_mb": "x"}, own, 422),
+                ("other VE", f"/api/v1/ves/{self.b}", {"user_info": "x"}, own, 404),
+                ("nobody", f"/api/v1/ves/{self.a}", {"user_info": "x"}, {}, 401)],
+            ("POST", "/api/v1/ves/*/reinstall"): [
+                ("bad template", f"/api/v1/ves/{self.a}/reinstall", {"template": "no such!", "root_password": "x"},
+                 own, 422),
+                ("nobody", f"/api/v1/ves/{self.a}/reinstall", {}, {}, 401)],
+            ("GET", "/api/v1/ves/*/backups"): [
+                ("owner", f"/api/v1/ves/{self.a}/backups", None, own, 200),
+                ("nobody", f"/api/v1/ves/{self.a}/backups", None, {}, 401)],
+            ("POST", "/api/v1/ves/*/backups"): [
+                ("other VE", f"/api/v1/ves/{self.b}/backups", {}, own, 404),
+                ("nobody", f"/api/v1/ves/{self.a}/backups", {}, {}, 401)],
+            ("POST", "/api/v1/ves/*/restore"): [
+                ("no backup", f"/api/v1/ves/{self.a}/restore", {"backup": ""}, own, 422),
+                ("nobody", f"/api/v1/ves/{self.a}/restore", {"backup": "x"}, {}, 401)],
+            ("POST", "/api/v1/nodes/*/ves/*/backups"): [
+                ("wrong token", f"/api/v1/nodes/node1/ves/{self.a}/backups", {},
+                 {"Authorization": "Bearer " + "0" * 48}, 401),
+                ("nobody", f"/api/v1/nodes/node1/ves/{self.a}/backups", {}, {}, 401)],
+            ("POST", "/api/v1/nodes/*/ves/*/moved"): [
+                ("node, not moving", f"/api/v1/nodes/node1/ves/{self.a}/moved", {},
+                 {"Authorization": "Bearer " + node_tok}, None),
+                ("wrong token", f"/api/v1/nodes/node1/ves/{self.a}/moved", {},
+                 {"Authorization": "Bearer " + "0" * 48}, 401),
+                ("nobody", f"/api/v1/nodes/node1/ves/{self.a}/moved", {}, {}, 401)],
+            ("GET", "/api/v1/admin/accounts/*/tax"): [
+                ("unknown", "/api/v1/admin/accounts/999999999/tax", None, adm, None),
+                ("owner", "/api/v1/admin/accounts/1/tax", None, own, 403),
+                ("nobody", "/api/v1/admin/accounts/1/tax", None, {}, 401)],
+            ("POST", "/api/v1/admin/accounts/*/tax"): [
+                ("bad rate", "/api/v1/admin/accounts/999999999/tax", {"tax_bp": "x"}, adm, None),
+                ("owner", "/api/v1/admin/accounts/1/tax", {"mode": "auto"}, own, 403)],
             ("GET", "/api/v1/nodes/*/ves"): [
                 ("node", "/api/v1/nodes/node1/ves", None, {"Authorization": "Bearer " + node_tok}, 200),
                 ("wrong token", "/api/v1/nodes/node1/ves", None, {"Authorization": "Bearer " + "0" * 48}, 401),
