@@ -136,7 +136,7 @@ invoice_lines(struct tmpl_dict *d, json_t *j, const char *cur)
 		struct tmpl_dict *x = tmpl_add(d, "LINE");
 		const char *kind = json_string_value(json_object_get(e, "kind"));
 		const char *res = json_string_value(json_object_get(e, "resource"));
-		char item[64];
+		char item[128];
 		tmpl_set(x, "VE_ID", json_string_value(json_object_get(e, "ve_id")));
 		tmpl_set(x, "KIND", kind);
 		tmpl_set(x, "RESOURCE", res);
@@ -145,6 +145,13 @@ invoice_lines(struct tmpl_dict *d, json_t *j, const char *cur)
 		else
 			snprintf(item, sizeof(item), "%s, %s", res ? res : "?",
 			    kind && strcmp(kind, "usage") == 0 ? "included" : kind ? kind : "?");
+		/* A month cut by a service change: the line's part. */
+		char span[64];
+		if (vep_iso_span(json_string_value(json_object_get(e, "from")),
+		    json_string_value(json_object_get(e, "to")), span, sizeof(span)) == 0) {
+			size_t n = strlen(item);
+			snprintf(item + n, sizeof(item) - n, " (%s)", span);
+		}
 		tmpl_set(x, "ITEM", item);
 		tmpl_set(x, "QUANTITY", json_string_value(json_object_get(e, "quantity")));
 		tmpl_set(x, "UNIT", json_string_value(json_object_get(e, "unit")));

@@ -68,13 +68,12 @@ line_item(const json_t *l, char *out, size_t outlen)
 		    (int)strcspn(jstr(l, "quantity"), ".") + 4, jstr(l, "quantity"));
 	else
 		snprintf(out, outlen, "Credit: %s", label);
-	/* A month cut by a service change: the line's part, "03 Jul 00:00 to 10 Jul 01:00 UTC". */
-	if (json_is_string(json_object_get(l, "from")) && json_is_string(json_object_get(l, "to"))) {
-		const char *f = jstr(l, "from"), *t = jstr(l, "to"), *pl = jstr(l, "plan");
+	/* A month cut by a service change: the line's part (plan, dates). */
+	char span[64];
+	if (vep_iso_span(jstr(l, "from"), jstr(l, "to"), span, sizeof(span)) == 0) {
+		const char *pl = jstr(l, "plan");
 		size_t n = strlen(out);
-		if (strlen(f) >= 16 && strlen(t) >= 16)
-			snprintf(out + n, outlen - n, " (%s%s%.5s %.5s to %.5s %.5s UTC)", pl,
-			    pl[0] ? ", " : "", f + 5, f + 11, t + 5, t + 11);
+		snprintf(out + n, outlen - n, " (%s%s%s)", pl, pl[0] ? ", " : "", span);
 	}
 }
 

@@ -259,6 +259,20 @@ vep_iso8601(long long t, char out[21])
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+int
+vep_iso_span(const char *from, const char *to, char *out, size_t n)
+{
+	long long a, b;
+
+	if (n > 0)
+		out[0] = '\0';
+	if (from == NULL || to == NULL || strlen(from) != 20 || strlen(to) != 20 ||
+	    vep_parse_iso8601(from, &a) != 0 || vep_parse_iso8601(to, &b) != 0)
+		return -1;
+	snprintf(out, n, "%.10s %.5s to %.10s %.5s UTC", from, from + 11, to, to + 11);
+	return 0;
+}
+
 long long
 vep_days_from_civil(long long y, unsigned m, unsigned d)
 {

@@ -56,6 +56,12 @@ void	vep_sha256_hex(const void *, size_t, char out[65]);
 
 /* UTC helpers: seconds since the epoch to "YYYY-MM-DDTHH:MM:SSZ". */
 void	vep_iso8601(long long t, char out[21]);
+/*
+ * The part of a month an invoice line covers, from two such instants:
+ * "2026-12-03 00:00 to 2026-12-10 01:00 UTC" into out; 0, or -1 (out
+ * empty) when either is not an ISO 8601 instant.
+ */
+int	vep_iso_span(const char *from, const char *to, char *out, size_t n);
 /* Parse "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DD"; 0 or -1. */
 int	vep_parse_iso8601(const char *, long long *t);
 /* Days since epoch of a civil date (proleptic Gregorian). */

@@ -214,7 +214,7 @@ header(struct pen *p, const json_t *doc, const char *title, const struct doc_par
 static void
 line_row(struct pen *p, const json_t *l, const char *cur)
 {
-	char item[96], qty[96], price[48], amt[48], rt[48], tax[48];
+	char item[160], span[64], qty[96], price[48], amt[48], rt[48], tax[48];
 	const char *cells[NCOLS];
 	double h = 0, t;
 	size_t i;
@@ -223,6 +223,11 @@ line_row(struct pen *p, const json_t *l, const char *cur)
 		snprintf(item, sizeof(item), "%s: %s", jstr(l, "kind"), jstr(l, "resource"));
 	else
 		snprintf(item, sizeof(item), "%s", jstr(l, "kind"));
+	/* A month cut by a service change: the line's part, under the item. */
+	if (vep_iso_span(jstr(l, "from"), jstr(l, "to"), span, sizeof(span)) == 0) {
+		size_t n = strlen(item);
+		snprintf(item + n, sizeof(item) - n, "\n%s", span);
+	}
 	snprintf(qty, sizeof(qty), "%s %s", jstr(l, "quantity"), jstr(l, "unit"));
 	amount(l, "unit_price_minor", cur, price, sizeof(price));
 	amount(l, "amount_minor", cur, amt, sizeof(amt));

@@ -307,6 +307,28 @@ class ChangesBilling(unittest.TestCase):
         key = lambda l: (l["kind"], l["resource"], l["quantity"], l["amount_minor"], l["from"], l["to"])  # noqa: E731
         self.assertEqual([key(l) for l in doc["lines"] if l["ve_id"] == ve], [key(l) for l in ch["lines"]])
         self.assertEqual(doc["subtotal_minor"], ch["subtotal_minor"])
+        self.check_part_dates(mine[0]["number"], [(t0, t1), (t1, t2), (t2, calendar.timegm((y, m + 1, 1, 0, 0, 0)))])
+
+    def check_part_dates(self, number, parts):
+        """The PDF and the operator's print page name each part's dates, as /self does."""
+        spans = ["%s to %s UTC" % (time.strftime("%Y-%m-%d %H:%M", time.gmtime(a)),
+                                   time.strftime("%Y-%m-%d %H:%M", time.gmtime(b))) for a, b in parts]
+        r = Client().request("GET", "/api/v1/invoices/%s.pdf" % number, headers=bearer(), cookies=False)
+        self.assertEqual(r.status, 200, r.text[:200])
+        words = "".join(subprocess.run(["pdftotext", "-", "-"], input=r.body, capture_output=True,
+                                       check=True).stdout.decode().split())
+        import admin_util
+        name, pw = admin_util.make_operator("chgpdf")
+        try:
+            c = admin_util.Client()
+            c.login(name, pw)
+            page = c.request("GET", "/admin/invoices/%s/print" % number)
+            self.assertEqual(page.status, 200, page.text[:200])
+        finally:
+            admin_util.drop_operator(name)
+        for s in spans:
+            self.assertIn("".join(s.split()), words, "the PDF names the part " + s)
+            self.assertIn("(%s)" % s, page.text, "the print page names the part " + s)
 
 
 @unittest.skipIf(e2e.skip_reason(), e2e.skip_reason() or "")

@@ -108,6 +108,33 @@ START_TEST(test_iso8601)
 }
 END_TEST
 
+/* The part of a month an invoice line covers (vep_iso_span). */
+static const struct {
+	const char	*from, *to, *want;	/* want NULL: refused, out empty */
+} span_rows[] = {
+	{ "2026-12-03T00:00:00Z", "2026-12-10T01:00:07Z", "2026-12-03 00:00 to 2026-12-10 01:00 UTC" },
+	{ "2026-12-31T23:59:59Z", "2027-01-01T00:00:00Z", "2026-12-31 23:59 to 2027-01-01 00:00 UTC" },
+	{ NULL, "2026-12-10T01:00:07Z", NULL },
+	{ "2026-12-03", "2026-12-10T01:00:07Z", NULL },		/* a date, not an instant */
+	{ "2026-12-03T00:00:00Z", "2026-13-10T01:00:07Z", NULL },	/* month 13 */
+	{ "2026-12-03T00:00:00Z", "2026-12-10T01:00:07+01", NULL },
+	{ "", "", NULL },
+};
+
+START_TEST(test_iso_span)
+{
+	char out[64] = "not cleared";
+	int r = vep_iso_span(span_rows[_i].from, span_rows[_i].to, out, sizeof(out));
+	if (span_rows[_i].want == NULL) {
+		ck_assert_msg(r == -1, "row %d accepted: %s", _i, out);
+		ck_assert_str_eq(out, "");
+	} else {
+		ck_assert_int_eq(r, 0);
+		ck_assert_str_eq(out, span_rows[_i].want);
+	}
+}
+END_TEST
+
 static const struct {
 	const char	*in;
 	int		 ok;
@@ -160,6 +187,7 @@ main(void)
 	tcase_add_loop_test(tc, test_strtonum, 0, (int)nitems(num_rows));
 	tcase_add_loop_test(tc, test_fixed, 0, (int)nitems(fix_rows));
 	tcase_add_loop_test(tc, test_iso8601, 0, (int)nitems(date_rows));
+	tcase_add_loop_test(tc, test_iso_span, 0, (int)nitems(span_rows));
 	tcase_add_loop_test(tc, test_utf8, 0, (int)nitems(utf8_rows));
 	tcase_add_test(tc, test_buf_and_ct);
 	suite_add_tcase(s, tc);
