@@ -52,7 +52,7 @@ api_node_ves(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	/* With the reinstall, restore and backup wishes (lib/db/db_backup.c). */
 	if (db_node_ves_json(db, caps[0], &doc) != 0 ||
 	    db_backup_node_fields(db, caps[0], doc) != DB_OK ||
-	    db_move_node_fields(db, caps[0], doc) != DB_OK) {
+	    db_move_node_fields(db, caps[0], doc, w->form_key, sizeof(w->form_key)) != DB_OK) {
 		json_decref(doc);
 		web_error(w, r, 503, "The service is briefly unavailable.");
 		return;

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "util.h"
 
@@ -248,6 +249,21 @@ vep_sha256_hex(const void *p, size_t n, char out[65])
 	unsigned int mdlen = sizeof(md);
 	EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL);
 	vep_hex(md, 32, out);
+}
+
+int
+vep_hmac_sha256_hex(const unsigned char *key, size_t keylen, const void *p, size_t n,
+    char out[65])
+{
+	unsigned char md[32];
+	unsigned int mdlen = sizeof(md);
+
+	out[0] = '\0';
+	if (HMAC(EVP_sha256(), key, (int)keylen, p, n, md, &mdlen) == NULL || mdlen != 32)
+		return -1;
+	vep_hex(md, 32, out);
+	explicit_bzero(md, sizeof(md));
+	return 0;
 }
 
 void

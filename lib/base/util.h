@@ -53,6 +53,9 @@ void	vep_hex(const unsigned char *, size_t n, char *out);
 int	vep_ct_streq(const char *, const char *);
 /* Lower-case hex SHA-256 of data into out[65]. */
 void	vep_sha256_hex(const void *, size_t, char out[65]);
+/* Lower-case hex HMAC-SHA256(key, data) into out[65]; 0, or -1 (out empty). */
+int	vep_hmac_sha256_hex(const unsigned char *key, size_t keylen, const void *, size_t,
+	    char out[65]);
 
 /* UTC helpers: seconds since the epoch to "YYYY-MM-DDTHH:MM:SSZ". */
 void	vep_iso8601(long long t, char out[21]);

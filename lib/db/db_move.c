@@ -65,15 +65,36 @@ db_move_base_url(const char *url, char *out, size_t cap)
 	return 0;
 }
 
+/* The token of a move from its nonce: see db_move.h. */
+static int
+move_token(const unsigned char *key, size_t keylen, const char *ve_id, const char *nonce,
+    char out[65])
+{
+	static const char label[] = "vepanel move token";
+	char msg[sizeof(label) + 9 + 65];
+	size_t a = sizeof(label), b = strlen(ve_id) + 1, c = strlen(nonce);
+	int rc;
+
+	if (b > 9 || c > 64)
+		return -1;
+	memcpy(msg, label, a);
+	memcpy(msg + a, ve_id, b);
+	memcpy(msg + a + b, nonce, c);
+	rc = vep_hmac_sha256_hex(key, keylen, msg, a + b + c, out);
+	explicit_bzero(msg, sizeof(msg));
+	return rc;
+}
+
 int
-db_move_node_fields(struct db *db, const char *name, json_t *doc)
+db_move_node_fields(struct db *db, const char *name, json_t *doc, const unsigned char *key,
+    size_t keylen)
 {
 	json_t *ves = json_object_get(doc, "ves");
-	char id[9], tok[65], url[256], base[256];
+	char id[9], nonce[65], tok[65], url[256], base[256];
 	long long mine = 0;
 	struct db_cur cur;
 	struct dbv p[] = { DBV_STR(name) };
-	struct dbo o[] = { DBO_STR(id), DBO_STR(tok), DBO_INT(&mine), DBO_STR(url) };
+	struct dbo o[] = { DBO_STR(id), DBO_STR(nonce), DBO_INT(&mine), DBO_STR(url) };
 	size_t k = 0;
 	int rc;
 
@@ -91,6 +112,10 @@ db_move_node_fields(struct db *db, const char *name, json_t *doc)
 		e = json_array_get(ves, k);
 		if (strcmp(json_string_value(json_object_get(e, "ve_id")), id) != 0)
 			continue;
+		if (move_token(key, keylen, id, nonce, tok) == -1) {
+			rc = DB_ERR;
+			break;
+		}
 		if (!mine) {
 			m = json_pack("{s:s}", "token", tok);
 			json_object_set_new(e, "move_out", m);
@@ -101,6 +126,7 @@ db_move_node_fields(struct db *db, const char *name, json_t *doc)
 		}
 	}
 	explicit_bzero(tok, sizeof(tok));
+	explicit_bzero(nonce, sizeof(nonce));
 	db_cur_close(&cur);
 	return rc < 0 ? rc : DB_OK;
 }

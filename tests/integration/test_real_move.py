@@ -110,8 +110,13 @@ class PanelMove(unittest.TestCase):
         self.assertNotIn("move_from", out)
         self.assertEqual(into["move_from"], {"url": "http://127.0.0.1:9601", "token": out["move_out"]["token"]})
         self.assertNotIn("move_out", into)
-        # The token is one per move: the database holds it only meanwhile.
-        self.assertEqual(sql1(f"SELECT COUNT(*) FROM ves WHERE id = {q(ve)} AND move_token IS NOT NULL"), "1")
+        # The token is one per move: the database holds only its nonce, meanwhile
+        # (the token is an HMAC of it with the panel's key: a dump cannot fetch a volume).
+        nonce = sql1(f"SELECT move_token FROM ves WHERE id = {q(ve)} AND move_token IS NOT NULL")
+        self.assertRegex(nonce, r"^[0-9a-f]{64}$")
+        self.assertNotEqual(nonce, out["move_out"]["token"])
+        self.assertEqual(self.entry(n1, ve)["move_out"]["token"], out["move_out"]["token"],
+                         "every list of the same move carries the same token")
         # Only the node the VE moved to ends the move, with its own token.
         self.assertEqual(node_get(n1, self.tok[n1], f"ves/{ve}/moved", "POST").status, 404)
         self.assertEqual(node_get(n2, self.tok[n1], f"ves/{ve}/moved", "POST").status, 401)

@@ -121,6 +121,21 @@ static const struct {
 	{ "", "", NULL },
 };
 
+/* RFC 4231, test cases 1 and 2. */
+START_TEST(test_hmac)
+{
+	unsigned char k1[20];
+	char out[65];
+
+	memset(k1, 0x0b, sizeof(k1));
+	ck_assert_int_eq(vep_hmac_sha256_hex(k1, sizeof(k1), "Hi There", 8, out), 0);
+	ck_assert_str_eq(out, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+	ck_assert_int_eq(vep_hmac_sha256_hex((const unsigned char *)"Jefe", 4,
+	    "what do ya want for nothing?", 28, out), 0);
+	ck_assert_str_eq(out, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+END_TEST
+
 START_TEST(test_iso_span)
 {
 	char out[64] = "not cleared";
@@ -190,6 +205,7 @@ main(void)
 	tcase_add_loop_test(tc, test_iso_span, 0, (int)nitems(span_rows));
 	tcase_add_loop_test(tc, test_utf8, 0, (int)nitems(utf8_rows));
 	tcase_add_test(tc, test_buf_and_ct);
+	tcase_add_test(tc, test_hmac);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
