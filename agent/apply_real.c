@@ -28,15 +28,15 @@ apply_net_diff(const struct ve_spec *sp, const struct ve_spec *old)
 	return 0;
 }
 
-static unsigned
-prefix_len(uint32_t mask)
+unsigned
+apply_prefix(const struct ve_spec *sp)
 {
 	unsigned p = 0;
 
-	while (mask & 0x80000000u) {
+	if (sp->netmask == 0)
+		return 32;
+	for (uint32_t mask = sp->netmask; mask & 0x80000000u; mask <<= 1)
 		p++;
-		mask <<= 1;
-	}
 	return p;
 }
 
@@ -47,7 +47,7 @@ apply_addr_batch(struct buf *b, const struct ve_spec *sp, const struct ve_spec *
 
 	/* As velxc's config has them: the first address with the pool's prefix, the others /32. */
 	for (size_t i = 0; i < sp->nips; i++) {
-		unsigned plen = i == 0 && sp->netmask ? prefix_len(sp->netmask) : 32;
+		unsigned plen = i == 0 ? apply_prefix(sp) : 32;
 		if (has(old->ips, old->nips, sp->ips[i]))
 			continue;
 		ve_ipv4_fmt(sp->ips[i], a);
@@ -55,7 +55,7 @@ apply_addr_batch(struct buf *b, const struct ve_spec *sp, const struct ve_spec *
 		buf_printf(b, "addr add %s/%u broadcast %s dev eth0\n", a, plen, brd);
 	}
 	for (size_t i = 0; i < old->nips; i++) {
-		unsigned plen = i == 0 && old->netmask ? prefix_len(old->netmask) : 32;
+		unsigned plen = i == 0 ? apply_prefix(old) : 32;
 		if (has(sp->ips, sp->nips, old->ips[i]))
 			continue;
 		ve_ipv4_fmt(old->ips[i], a);

@@ -17,6 +17,12 @@
 #include "ve.h"
 
 /*
+ * The prefix length of the VE's first address (that of its netmask, 32
+ * when it has none); the others are /32.  velxc's config and the live
+ * batch both use it.
+ */
+unsigned	apply_prefix(const struct ve_spec *sp);
+/*
  * 1 when what changed between old and sp in the VE's network is only its
  * list of addresses (live: apply_addr_batch); 0 when nothing of it did;
  * 2 when netmask, gateway or DNS servers changed (the VE's config: at its

@@ -202,18 +202,6 @@ net_apply(struct be_real *b, struct rve *r, const struct ve_spec *old)
 
 /* ---- velxc ---- */
 
-static unsigned
-prefix_of(uint32_t mask)
-{
-	unsigned p = 0;
-
-	while (mask & 0x80000000u) {
-		p++;
-		mask <<= 1;
-	}
-	return p;
-}
-
 /* The VE's parameters for velxc, key=value lines on its stdin. */
 static void
 params(struct be_real *b, const struct ve_spec *sp, struct buf *t)
@@ -230,7 +218,7 @@ params(struct be_real *b, const struct ve_spec *sp, struct buf *t)
 		ve_ipv4_fmt(sp->ips[i], a);
 		buf_printf(t, "ip=%s\n", a);
 	}
-	buf_printf(t, "prefix=%u\n", sp->netmask ? prefix_of(sp->netmask) : 32);
+	buf_printf(t, "prefix=%u\n", apply_prefix(sp));
 	ve_ipv4_fmt(sp->gateway ? sp->gateway : 0xa9fe0101u, a);
 	buf_printf(t, "gateway=%s\n", a);
 	for (size_t i = 0; i < sp->ndns; i++) {
