@@ -444,28 +444,26 @@ write_config(const struct par *p)
 
 /* ---- creation ---- */
 
-/* POST {api}/nodes/{node}/ves/{id}/token with the node's token. */
-static void
-fetch_token(const struct par *p, char *tok, size_t toklen)
+long
+node_post(const struct par *p, const char *what, const char *label, char **body, size_t *blen)
 {
 	char url[1024], auth[600], ntok[512], err[CURL_ERROR_SIZE] = "";
 	struct curl_slist *h = NULL;
 	FILE *f, *mem;
-	char *body = NULL;
-	size_t blen = 0;
 	long code = 0;
 	CURL *c;
-	json_t *j;
 
 	if ((f = fopen(p->token_file, "re")) == NULL || fgets(ntok, sizeof(ntok), f) == NULL)
 		die("node token file unreadable");
 	fclose(f);
 	ntok[strcspn(ntok, "\r\n")] = '\0';
-	snprintf(url, sizeof(url), "%s/nodes/%s/ves/%s/token", p->api_url, p->node, id);
+	snprintf(url, sizeof(url), "%s/nodes/%s/ves/%s/%s", p->api_url, p->node, id, what);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", ntok);
-	if ((c = curl_easy_init()) == NULL || (mem = open_memstream(&body, &blen)) == NULL)
+	explicit_bzero(ntok, sizeof(ntok));
+	if ((c = curl_easy_init()) == NULL || (h = curl_slist_append(h, auth)) == NULL ||
+	    (mem = open_memstream(body, blen)) == NULL)
 		die("out of memory");
-	h = curl_slist_append(h, auth);
+	explicit_bzero(auth, sizeof(auth));
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
@@ -473,13 +471,28 @@ fetch_token(const struct par *p, char *tok, size_t toklen)
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
 	if (curl_easy_perform(c) != CURLE_OK)
-		die("token request: %s", err);
+		die("%s: %s", label, err);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
 	fclose(mem);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
-	if (code != 201 && code != 200)
+	return code;
+}
+
+/* POST {api}/nodes/{node}/ves/{id}/token with the node's token. */
+static void
+fetch_token(const struct par *p, char *tok, size_t toklen)
+{
+	char *body = NULL;
+	size_t blen = 0;
+	long code;
+	json_t *j;
+
+	code = node_post(p, "token", "token request", &body, &blen);
+	if (code != 201 && code != 200) {
+		free(body);
 		die("token request: HTTP %ld", code);
+	}
 	j = json_loadb(body, blen, 0, NULL);
 	free(body);
 	if (!json_is_string(json_object_get(j, "token")) ||

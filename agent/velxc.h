@@ -57,6 +57,14 @@ void	put_text(const char *dir, const char *name, mode_t mode, const char *fmt, .
 struct lxc_container *container(void);
 void	op_stop(struct lxc_container *, const struct par *);
 void	op_create(const struct par *);
+/*
+ * POST {api}/nodes/{node}/ves/{id}/{what} (no body) with the node's token
+ * (read from token_file, wiped after use); the HTTP status, the answer in
+ * *body (malloc'd, *blen bytes: the caller frees it).  A request that
+ * cannot be made is fatal, said as "label: curl's error".
+ */
+long	node_post(const struct par *p, const char *what, const char *label, char **body,
+	    size_t *blen);
 
 /* velxc_borg.c */
 void	op_reinstall(struct lxc_container *, const struct par *);

@@ -210,37 +210,14 @@ op_fetch(const struct par *p)
 void
 op_moved(const struct par *p)
 {
-	char url[1024], auth[600], ntok[512], err[CURL_ERROR_SIZE] = "";
-	struct curl_slist *h = NULL;
-	long code = 0;
-	FILE *f, *null;
-	CURL *c;
+	char *body = NULL;
+	size_t blen = 0;
+	long code;
 
 	if (!p->api_url[0] || !p->node[0] || !p->token_file[0])
 		die("api_url, node and token_file are needed");
-	if ((f = fopen(p->token_file, "re")) == NULL || fgets(ntok, sizeof(ntok), f) == NULL)
-		die("node token file unreadable");
-	fclose(f);
-	ntok[strcspn(ntok, "\r\n")] = '\0';
-	snprintf(url, sizeof(url), "%s/nodes/%s/ves/%s/moved", p->api_url, p->node, id);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", ntok);
-	explicit_bzero(ntok, sizeof(ntok));
-	if ((c = curl_easy_init()) == NULL || (h = curl_slist_append(h, auth)) == NULL ||
-	    (null = fopen("/dev/null", "we")) == NULL)
-		die("out of memory");
-	explicit_bzero(auth, sizeof(auth));
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, null);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-	if (curl_easy_perform(c) != CURLE_OK)
-		die("moved: %s", err);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	fclose(null);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
+	code = node_post(p, "moved", "moved", &body, &blen);
+	free(body);
 	/* 404: the panel has no such move any more (told before): done too. */
 	if (code != 200 && code != 404)
 		die("moved: HTTP %ld", code);
