@@ -29,6 +29,13 @@ struct backend_ops {
 	 * Must be cheap: it runs inside a /metrics request.
 	 */
 	void		(*refresh)(struct backend *, struct ve *const *, size_t, int64_t now_us);
+	/*
+	 * Called before every /metrics request, cached exposition or not (may
+	 * be NULL): notice at once a change of the VEs' run state that only
+	 * refresh would publish, and bump run_gen for it.  Must be cheaper
+	 * still than refresh (a stat, not a pass over the VEs).
+	 */
+	void		(*poll)(struct backend *);
 	/* The agent stops: release v->be but leave the VE running. */
 	void		(*forget)(struct backend *, struct ve *);
 	/*
@@ -56,7 +63,24 @@ struct be_backup_stats {
 struct backend {
 	const struct backend_ops *ops;
 	const struct be_backup_stats *bk;	/* NULL: no backups on this node */
+	/*
+	 * Bumped whenever a VE's published run state (ve->s.present, ve->s.run:
+	 * started, stopped, crashed, idle-stopped, moved, listed down) changes
+	 * outside the agent's own list changes: the agent renders /metrics at
+	 * most once a second unless this moved, so ve_up never lags a change.
+	 */
+	uint64_t	 run_gen;
 };
+
+/* Publish v's run state; a change bumps be->run_gen. */
+static inline void
+be_set_run(struct backend *be, struct ve *v, int present, enum ve_run run)
+{
+	if (v->s.present != present || v->s.run != run)
+		be->run_gen++;
+	v->s.present = present;
+	v->s.run = run;
+}
 
 /* Synthetic load; deterministic for a seed and the same clock readings. */
 struct be_sim_conf {

@@ -292,7 +292,7 @@ init_gone(struct loop *l, int fd, int mask, void *arg)
 	r->running = 0;
 	r->net_up = 0;
 	if (r->v != NULL)
-		r->v->s.run = wanted(r) ? VE_RUN_DOWN : VE_RUN_UNKNOWN;
+		be_set_run(&r->b->be, r->v, r->v->s.present, wanted(r) ? VE_RUN_DOWN : VE_RUN_UNKNOWN);
 	if (r->op == OP_STOP)
 		return;
 	/* One that keeps dying right after its start is retried ever more slowly. */
@@ -314,7 +314,7 @@ init_gone(struct loop *l, int fd, int mask, void *arg)
 }
 
 static void
-watch_init(struct be_real *b, struct rve *r, pid_t pid)
+watch_pid(struct be_real *b, struct rve *r, pid_t pid)
 {
 	if (r->pidfd != -1) {
 		loop_io_del(b->loop, r->pidfd);
@@ -338,6 +338,16 @@ watch_init(struct be_real *b, struct rve *r, pid_t pid)
 	r->making = 0;
 	r->run_since_us = vep_wall_us();
 	r->active_ms = loop_now_ms();	/* the idle time counts from each start */
+}
+
+static void collect_one(struct be_real *, struct rve *);
+
+/* After a start or stop: published at once, not at the next collection. */
+static void
+watch_init(struct be_real *b, struct rve *r, pid_t pid)
+{
+	watch_pid(b, r, pid);
+	collect_one(b, r);
 }
 
 static pid_t
@@ -655,6 +665,7 @@ collect_one(struct be_real *b, struct rve *r)
 	struct ve *v = r->v;
 	char p[PATH_MAX];
 	struct statfs sf;
+	enum ve_run run;
 
 	if (r->running) {
 		struct cg_cpu c;
@@ -711,17 +722,17 @@ collect_one(struct be_real *b, struct rve *r)
 		v->s.tx_bytes[i] = r->tx[i].rep;
 	}
 	v->s.start_us = r->start_us;
-	v->s.present = r->created;
 	v->s.backup_at = r->backup_at;
 	v->s.backup_failing = r->backup_failing;
 	if (r->running)
-		v->s.run = frozen(b, r->spec.id) ? VE_RUN_DOWN : VE_RUN_UP;
+		run = frozen(b, r->spec.id) ? VE_RUN_DOWN : VE_RUN_UP;
 	else if (r->making && r->spec.state != VE_SUSPENDED)
-		v->s.run = VE_RUN_UNKNOWN;	/* being made: not delivered yet, not "down" */
+		run = VE_RUN_UNKNOWN;	/* being made: not delivered yet, not "down" */
 	else if (wanted(r) || r->spec.state == VE_SUSPENDED)
-		v->s.run = VE_RUN_DOWN;
+		run = VE_RUN_DOWN;
 	else
-		v->s.run = VE_RUN_UNKNOWN;	/* stopped by its owner: not "down" */
+		run = VE_RUN_UNKNOWN;	/* stopped by its owner: not "down" */
+	be_set_run(&b->be, v, r->created, run);
 }
 
 static void

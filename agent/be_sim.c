@@ -335,7 +335,11 @@ id_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-/* Re-read the down file when it changed (a stat per scrape); keep the old list on errors. */
+/*
+ * Re-read the down file when it changed (a stat per scrape, cached
+ * exposition or not: the sim's poll); keep the old list on errors.  A new
+ * list bumps run_gen: the next scrape renders ve_up afresh.
+ */
 static void
 down_reload(struct be_sim *b)
 {
@@ -353,6 +357,7 @@ down_reload(struct be_sim *b)
 			b->down = NULL;
 			b->ndown = 0;
 			memset(&b->down_st, 0, sizeof(b->down_st));
+			b->be.run_gen++;
 			log_info("sim: %s removed: no VE is down", b->down_file);
 		}
 		return;
@@ -392,6 +397,7 @@ down_reload(struct be_sim *b)
 	b->down = ids;
 	b->ndown = n;
 	b->down_st = st;
+	b->be.run_gen++;
 	log_info("sim: %s: %zu VEs down%s", b->down_file, n,
 	    bad ? " (lines that are not a VEid ignored)" : "");
 }
@@ -414,6 +420,12 @@ sim_refresh(struct backend *be, struct ve *const *ves, size_t n, int64_t now_us)
 }
 
 static void
+sim_poll(struct backend *be)
+{
+	down_reload((struct be_sim *)be);
+}
+
+static void
 sim_free(struct backend *be)
 {
 	struct be_sim *b = (struct be_sim *)be;
@@ -428,6 +440,7 @@ static const struct backend_ops sim_ops = {
 	.change = sim_change,
 	.remove = sim_remove,
 	.refresh = sim_refresh,
+	.poll = sim_poll,
 	.forget = sim_remove,
 	.free = sim_free,
 };

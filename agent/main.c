@@ -83,10 +83,12 @@ struct veagent {
 	 * The exposition of the VEs, rendered at most once per wall-clock
 	 * second (the real backend collects once a second, billingd scrapes
 	 * once a second) and again at once when the VE list changes
-	 * (expo_sec = -1); each scrape adds only its request counters.
+	 * (expo_sec = -1) or a VE's run state does (the backend's run_gen
+	 * moved past expo_gen); each scrape adds only its request counters.
 	 */
 	struct buf	 expo;
 	int64_t		 expo_sec;
+	uint64_t	 expo_gen;
 };
 
 static void
@@ -353,9 +355,13 @@ handle(void *arg, const struct http_req *req, struct http_resp *resp)
 
 		int64_t now = vep_wall_us();
 
-		if (va->expo_sec != now / 1000000) {
+		if (va->be->ops->poll != NULL)
+			va->be->ops->poll(va->be);
+		if (va->expo_sec != now / 1000000 || va->expo_gen != va->be->run_gen) {
 			buf_reset(&va->expo);
 			va->be->ops->refresh(va->be, va->ves, va->nves, now);
+			/* What refresh itself changed is in this rendering already. */
+			va->expo_gen = va->be->run_gen;
 			va->expo_sec = expo_write_ves(&va->expo, &nd, va->ves, va->nves) == 0 ?
 			    now / 1000000 : -1;
 		}

@@ -439,6 +439,57 @@ class SyncTest(unittest.TestCase):
         wait_for(lambda: self.agent.logged(r"API back after"), what="the new token accepted")
 
 
+class RunStateCacheTest(unittest.TestCase):
+    """/metrics is rendered at most once a second, but a VE going down or up
+    inside that second shows at once (the backend's run generation is part
+    of the cache key): ve_up never lags a state change."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="vep-agent-down.")
+        self.down = os.path.join(self.dir, "down")
+        self.agent = Agent("--node", "simnode", "--backend", "sim", "--extra", "3", "--seed", "1",
+                           "--sim-down-file", self.down)
+
+    def tearDown(self):
+        self.agent.stop()
+        for f in os.listdir(self.dir):
+            os.unlink(os.path.join(self.dir, f))
+        os.rmdir(self.dir)
+
+    def set_down(self, ids):
+        """The down file listing ids (a new inode, written whole), or none."""
+        if not ids:
+            os.unlink(self.down)
+            return
+        with open(self.down + ".tmp", "w") as f:
+            f.write("".join(i + "\n" for i in ids))
+        os.rename(self.down + ".tmp", self.down)
+
+    def flip_within_a_second(self, ids, undo, before, after):
+        """Scrape, change the down file, scrape again inside the same wall-clock
+        second (retried when the second ran out); the two ve_up of F0000001."""
+        for _ in range(10):
+            # Start early in a second so that both scrapes fit in it.
+            time.sleep(1.02 - time.time() % 1)
+            sec = int(time.time())
+            up0 = self.agent.metrics()[("ve_up", "F0000001", None)]
+            self.set_down(ids)
+            up1 = self.agent.metrics()[("ve_up", "F0000001", None)]
+            if int(time.time()) == sec:
+                self.assertEqual((up0, up1), (before, after))
+                return
+            self.set_down(undo)  # F0000001 as it was, for another try
+            self.assertEqual(self.agent.metrics()[("ve_up", "F0000001", None)], before)
+        self.fail("no two scrapes fitted in one second")
+
+    def test_down_and_up_within_the_second(self):
+        self.set_down(["F0000002"])
+        self.assertEqual(self.agent.metrics()[("ve_up", "F0000002", None)], "0")
+        self.flip_within_a_second(["F0000001", "F0000002"], ["F0000002"], "1", "0")
+        self.flip_within_a_second([], ["F0000001", "F0000002"], "0", "1")
+        self.assertEqual(self.agent.metrics()[("ve_up", "F0000002", None)], "1")
+
+
 # The real backend (LXC containers) is tested in test_real_ve.py.
 
 
