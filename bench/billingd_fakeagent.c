@@ -20,12 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
+
 static uint64_t
 now_us(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	return (uint64_t)vep_wall_us();
 }
 
 static size_t

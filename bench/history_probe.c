@@ -106,10 +106,7 @@ gen(const char *dir, long long now, long ves, long raw_ves, long raw_days)
 static double
 now_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+	return (double)vep_mono_us();
 }
 
 static int

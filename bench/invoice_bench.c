@@ -138,9 +138,7 @@ gen(const char *dir, long accounts, long per, const char *period)
 static double
 now_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)vep_mono_us() / 1e6;
 }
 
 static int

@@ -5,6 +5,10 @@ bench_invoice_bench_SOURCES = bench/invoice_bench.c
 bench_invoice_bench_CFLAGS = $(AM_CFLAGS) $(MARIADB_CFLAGS) $(JANSSON_CFLAGS)
 bench_invoice_bench_LDADD = $(VEP_LIBS)
 
+# bench/billingd_ingest.sh's fake node agents (its source: bench/billingd_fakeagent.c).
+noinst_PROGRAMS += bench/billingd_fakeagent
+bench_billingd_fakeagent_LDADD = $(VEP_LIBS)
+
 # The history benchmark's probe of db_history_get (run by bench/history.sh).
 noinst_PROGRAMS += bench/history_probe
 bench_history_probe_SOURCES = bench/history_probe.c

@@ -39,6 +39,7 @@
 #include "prom.h"
 #include "flush.h"
 #include "rollup.h"
+#include "util.h"
 
 enum apply_rc { A_OK, A_SKIPPED, A_CONFLICT, A_RETRY, A_GONE, A_ERR };
 
@@ -72,20 +73,11 @@ struct work {
 	uint64_t	 us[W__STEPS];	/* time per step of the last try */
 };
 
-static uint64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* Charge the time since *t to step k of w. */
 static void
 lap(struct work *w, enum wstep k, uint64_t *t)
 {
-	uint64_t now = mono_us();
+	uint64_t now = (uint64_t)vep_mono_us();
 
 	w->us[k] += now - *t;
 	*t = now;
@@ -420,7 +412,7 @@ apply_once(struct billingd *bd, struct batch *b, int replay, int careful,
 	long long dbseq;
 	uint64_t affected;
 	int64_t now = (int64_t)time(NULL);
-	uint64_t t = mono_us();
+	uint64_t t = (uint64_t)vep_mono_us();
 	int rc;
 
 	if ((rc = db_begin(db)) != DB_OK)
@@ -701,7 +693,7 @@ write_time(struct billingd *bd, enum apply_rc rc, uint64_t t0)
 	if (rc != A_OK)
 		return;
 	pthread_mutex_lock(&bd->S.mu);
-	bd->S.fig.write_us += mono_us() - t0;
+	bd->S.fig.write_us += (uint64_t)vep_mono_us() - t0;
 	pthread_mutex_unlock(&bd->S.mu);
 }
 
@@ -711,7 +703,7 @@ flush_apply(struct billingd *bd, struct batch *b, int replay)
 	struct batch *pb[WRITERS_MAX];
 	struct part p[WRITERS_MAX];
 	size_t want = (size_t)bd->writers, n = 0, started = 0;
-	uint64_t t0 = mono_us();
+	uint64_t t0 = (uint64_t)vep_mono_us();
 	enum apply_rc rc;
 
 	if (want > b->ne / PART_MIN_VES)

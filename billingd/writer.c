@@ -26,6 +26,7 @@
 #include "retention.h"
 #include "snapshot.h"
 #include "db_usage.h"
+#include "util.h"
 
 #define CONNECT_RETRY_S	2
 #define HEALTH_S	2
@@ -38,15 +39,6 @@ static int64_t
 now_s(void)
 {
 	return (int64_t)time(NULL);
-}
-
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 /* The database went away: say so once. */
@@ -360,7 +352,7 @@ writer_main(void *arg)
 	struct timespec ts;
 	int stop;
 
-	bd->W.last_seq = now_us();
+	bd->W.last_seq = (uint64_t)vep_wall_us();
 	for (;;) {
 		pthread_mutex_lock(&bd->S.mu);
 		if (!bd->S.stop && bd->S.q == NULL) {

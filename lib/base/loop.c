@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "util.h"
 
 struct io {
 	int		 mask;	/* 0: free slot */
@@ -40,19 +41,13 @@ struct loop {
 long long
 loop_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return vep_mono_us() / 1000;
 }
 
 long long
 loop_wall_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return vep_wall_us() / 1000;
 }
 
 struct loop *

@@ -406,13 +406,25 @@ vep_hexval(int c)
 	return -1;
 }
 
-int64_t
-vep_wall_us(void)
+static int64_t
+clock_us(clockid_t c)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(c, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+vep_wall_us(void)
+{
+	return clock_us(CLOCK_REALTIME);
+}
+
+int64_t
+vep_mono_us(void)
+{
+	return clock_us(CLOCK_MONOTONIC);
 }
 
 size_t

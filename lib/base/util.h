@@ -81,6 +81,8 @@ int	vep_grow(void **p, size_t *cap, size_t need, size_t size, size_t first);
 int	vep_hexval(int c);
 /* Microseconds since the epoch (the wall clock). */
 int64_t	vep_wall_us(void);
+/* Microseconds of the monotonic clock (for intervals). */
+int64_t	vep_mono_us(void);
 
 /*
  * An open-addressing index over an array of elements that each hold a
