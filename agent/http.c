@@ -677,15 +677,10 @@ accept_ready(struct loop *l, int fd, int mask, void *arg)
 
 	for (int i = 0; i < 64; i++) {
 		struct conn *c;
-		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int cfd = listen_accept(&srv->ap, __func__);
 
-		if (cfd == -1) {
-			if (!accept_pause(&srv->ap, errno) && errno != EAGAIN &&
-			    errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
-				log_warn("%s: accept", __func__);
+		if (cfd == -1)
 			return;
-		}
-		accept_ok(&srv->ap);
 		if (srv->nconns >= srv->lim.max_conns) {
 			log_debug("%s: %d connections, refusing one", __func__, srv->nconns);
 			close(cfd);
@@ -852,9 +847,7 @@ http_free(struct http_server *srv)
 		return;
 	while (srv->conns != NULL)
 		conn_close(srv->conns);
-	accept_pause_done(&srv->ap);
-	loop_io_del(srv->loop, srv->fd);
-	close(srv->fd);
+	listen_close(&srv->ap);
 	buf_free(&srv->scratch);
 	free(srv);
 }

@@ -190,13 +190,8 @@ accept_ready(struct loop *l, int lfd, int mask, void *arg)
 
 	(void)mask;
 	for (int i = 0; i < ACCEPT_BURST; i++) {
-		if ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
-			if (!accept_pause(&ms->ap, errno) && errno != EAGAIN &&
-			    errno != EINTR && errno != ECONNABORTED)
-				log_warn("metrics: accept");
+		if ((fd = listen_accept(&ms->ap, "metrics")) == -1)
 			return;
-		}
-		accept_ok(&ms->ap);
 		if ((ms->n >= ms->lim.max_clients && evict_one(ms) == -1) ||
 		    (c = calloc(1, sizeof(*c))) == NULL) {
 			close(fd);
@@ -263,9 +258,7 @@ mserver_free(struct mserver *ms)
 		return;
 	while (ms->clients != NULL)
 		client_free(ms->clients);
-	accept_pause_done(&ms->ap);
-	loop_io_del(ms->loop, ms->fd);
-	close(ms->fd);
+	listen_close(&ms->ap);
 	free(ms);
 }
 

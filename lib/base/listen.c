@@ -116,3 +116,26 @@ accept_pause_done(struct accept_pause *ap)
 		loop_timer_del(ap->loop, ap->timer);
 	ap->timer = 0;
 }
+
+int
+listen_accept(struct accept_pause *ap, const char *who)
+{
+	int fd = accept4(ap->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd == -1) {
+		if (!accept_pause(ap, errno) && errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNABORTED)
+			log_warn("%s: accept", who);
+		return -1;
+	}
+	accept_ok(ap);
+	return fd;
+}
+
+void
+listen_close(struct accept_pause *ap)
+{
+	accept_pause_done(ap);
+	loop_io_del(ap->loop, ap->fd);
+	close(ap->fd);
+}

@@ -41,5 +41,13 @@ int	accept_pause(struct accept_pause *, int err);
 void	accept_ok(struct accept_pause *);
 /* Forget the resume timer (before freeing the server). */
 void	accept_pause_done(struct accept_pause *);
+/*
+ * accept4() one non-blocking, close-on-exec connection on ap's listener:
+ * its fd, or -1 when none is to be had now (EAGAIN and the like, or out of
+ * descriptors: paused); any other failure is logged as "who: accept".
+ */
+int	listen_accept(struct accept_pause *, const char *who);
+/* Stop listening: the resume timer, the loop's watch and the socket go. */
+void	listen_close(struct accept_pause *);
 
 #endif
