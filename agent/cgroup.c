@@ -22,6 +22,22 @@
 /* v1 controllers a VE gets a directory in (those the node has). */
 static const char *const v1_ctrls[] = { "cpu", "cpuacct", "memory", "freezer", "pids" };
 
+/* read() again after EINTR; on an error fd is closed (errno kept) and -1 returned. */
+static ssize_t
+read_or_close(int fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	while ((n = read(fd, buf, len)) == -1 && errno == EINTR)
+		;
+	if (n == -1) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return n;
+}
+
 /* Read a small file whole; its length, or -1 with errno. */
 static ssize_t
 read_small(const char *path, char *buf, size_t cap)
@@ -32,16 +48,10 @@ read_small(const char *path, char *buf, size_t cap)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	while (len < cap - 1) {
-		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		ssize_t n = read_or_close(fd, buf + len, cap - 1 - len);
 
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			int e = errno;
-			close(fd);
-			errno = e;
+		if (n == -1)
 			return -1;
-		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
@@ -225,16 +235,10 @@ cg_read_procs(const char *root, enum cg_ver v, const char *id, pid_t *pids,
 	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	for (;;) {
-		ssize_t r = read(fd, buf, sizeof(buf));
+		ssize_t r = read_or_close(fd, buf, sizeof(buf));
 
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			int e = errno;
-			close(fd);
-			errno = e;
+		if (r == -1)
 			return -1;
-		}
 		for (ssize_t i = 0; i < r; i++) {
 			if (buf[i] != '\n') {
 				if (nc < sizeof(carry))
@@ -387,50 +391,36 @@ cg_create(const char *root, enum cg_ver v, const char *id, int *fresh)
 	return 0;
 }
 
+/* What cg_set_limits writes: the CPU weight, no CPU cap, the memory limit. */
+static const struct {
+	const char	*ctrl, *file;
+} limit_files[2][3] = {
+	{ { NULL, "cpu.weight" }, { NULL, "cpu.max" }, { NULL, "memory.max" } },	/* v2 */
+	{ { "cpu", "cpu.shares" }, { "cpu", "cpu.cfs_quota_us" },
+	  { "memory", "memory.limit_in_bytes" } },						/* v1 */
+};
+
 int
 cg_set_limits(const char *root, enum cg_ver v, const char *id, unsigned weight,
     uint64_t mem_bytes)
 {
-	char p[PATH_MAX], val[32];
-	int rc = 0;
+	char p[PATH_MAX], cpu[32], mem[32];
+	unsigned long shares = (unsigned long)weight * 1024 / 100;
+	int v2 = v == CG_V2, rc = 0;
+	const char *val[3] = { cpu, v2 ? "max 100000" : "-1", mem };
 
-	if (v == CG_V2) {
-		snprintf(val, sizeof(val), "%u", weight);
-		if (cg_path(p, sizeof(p), root, v, NULL, id, "cpu.weight") == -1 ||
-		    write_str(p, val) == -1)
-			rc = -1;
-		if (cg_path(p, sizeof(p), root, v, NULL, id, "cpu.max") == -1 ||
-		    write_str(p, "max 100000") == -1)
-			rc = -1;
-		if (mem_bytes > 0)
-			snprintf(val, sizeof(val), "%llu", (unsigned long long)mem_bytes);
-		else
-			snprintf(val, sizeof(val), "max");
-		if (cg_path(p, sizeof(p), root, v, NULL, id, "memory.max") == -1 ||
-		    write_str(p, val) == -1)
-			rc = -1;
-		return rc;
-	}
-	{
-		unsigned long shares = (unsigned long)weight * 1024 / 100;
-
-		if (shares < 2)
-			shares = 2;
-		snprintf(val, sizeof(val), "%lu", shares);
-	}
-	if (cg_path(p, sizeof(p), root, v, "cpu", id, "cpu.shares") == -1 ||
-	    write_str(p, val) == -1)
-		rc = -1;
-	if (cg_path(p, sizeof(p), root, v, "cpu", id, "cpu.cfs_quota_us") == -1 ||
-	    write_str(p, "-1") == -1)
-		rc = -1;
-	if (mem_bytes > 0)
-		snprintf(val, sizeof(val), "%llu", (unsigned long long)mem_bytes);
+	if (v2)
+		snprintf(cpu, sizeof(cpu), "%u", weight);
 	else
-		snprintf(val, sizeof(val), "-1");
-	if (cg_path(p, sizeof(p), root, v, "memory", id, "memory.limit_in_bytes") == -1 ||
-	    write_str(p, val) == -1)
-		rc = -1;
+		snprintf(cpu, sizeof(cpu), "%lu", shares < 2 ? 2 : shares);
+	if (mem_bytes > 0)
+		snprintf(mem, sizeof(mem), "%llu", (unsigned long long)mem_bytes);
+	else
+		snprintf(mem, sizeof(mem), "%s", v2 ? "max" : "-1");
+	for (size_t i = 0; i < nitems(val); i++)
+		if (cg_path(p, sizeof(p), root, v, limit_files[!v2][i].ctrl, id,
+		    limit_files[!v2][i].file) == -1 || write_str(p, val[i]) == -1)
+			rc = -1;
 	return rc;
 }
 

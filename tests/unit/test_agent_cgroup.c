@@ -226,6 +226,67 @@ START_TEST(test_weight)
 }
 END_TEST
 
+/* cg_set_limits: the files of each hierarchy and what goes into them. */
+static const struct {
+	enum cg_ver	 v;
+	unsigned	 weight;
+	uint64_t	 mem;
+	const char	*want[3][2];	/* path under the root, content */
+} limit_rows[] = {
+	{ CG_V2, 250, 1048576, { { "vepanel/V1/cpu.weight", "250" },
+	    { "vepanel/V1/cpu.max", "max 100000" }, { "vepanel/V1/memory.max", "1048576" } } },
+	{ CG_V2, 10, 0, { { "vepanel/V1/cpu.weight", "10" },
+	    { "vepanel/V1/cpu.max", "max 100000" }, { "vepanel/V1/memory.max", "max" } } },
+	{ CG_V1, 100, 2097152, { { "cpu/vepanel/V1/cpu.shares", "1024" },
+	    { "cpu/vepanel/V1/cpu.cfs_quota_us", "-1" },
+	    { "memory/vepanel/V1/memory.limit_in_bytes", "2097152" } } },
+	{ CG_V1, 0, 0, { { "cpu/vepanel/V1/cpu.shares", "2" },	/* at least 2 shares */
+	    { "cpu/vepanel/V1/cpu.cfs_quota_us", "-1" },
+	    { "memory/vepanel/V1/memory.limit_in_bytes", "-1" } } },
+};
+
+static int rm_cb(const char *, const struct stat *, int, struct FTW *);
+
+START_TEST(test_limits)
+{
+	char tmpl[] = "/tmp/agent_cg.XXXXXX", p[512], got[64];
+	static const char *const dirs[] = { "vepanel", "vepanel/V1", "cpu", "cpu/vepanel",
+	    "cpu/vepanel/V1", "memory", "memory/vepanel", "memory/vepanel/V1" };
+
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	for (size_t i = 0; i < nitems(dirs); i++) {
+		snprintf(p, sizeof(p), "%s/%s", tmpl, dirs[i]);
+		ck_assert_int_eq(mkdir(p, 0755), 0);
+	}
+	for (int i = 0; i < 3; i++) {	/* the kernel's files exist; the agent only writes */
+		int fd;
+
+		snprintf(p, sizeof(p), "%s/%s", tmpl, limit_rows[_i].want[i][0]);
+		ck_assert_int_ne(fd = open(p, O_WRONLY | O_CREAT, 0644), -1);
+		close(fd);
+	}
+	ck_assert_int_eq(cg_set_limits(tmpl, limit_rows[_i].v, "V1", limit_rows[_i].weight,
+	    limit_rows[_i].mem), 0);
+	for (int i = 0; i < 3; i++) {
+		FILE *f;
+		size_t n;
+
+		snprintf(p, sizeof(p), "%s/%s", tmpl, limit_rows[_i].want[i][0]);
+		ck_assert_ptr_nonnull(f = fopen(p, "r"));
+		n = fread(got, 1, sizeof(got) - 1, f);
+		got[n] = '\0';
+		fclose(f);
+		ck_assert_msg(strcmp(got, limit_rows[_i].want[i][1]) == 0, "row %d, %s: \"%s\"", _i,
+		    limit_rows[_i].want[i][0], got);
+	}
+	/* A file the kernel does not offer: an error. */
+	snprintf(p, sizeof(p), "%s/%s", tmpl, limit_rows[_i].want[1][0]);
+	ck_assert_int_eq(unlink(p), 0);
+	ck_assert_int_eq(cg_set_limits(tmpl, limit_rows[_i].v, "V1", 1, 0), -1);
+	ck_assert_int_eq(nftw(tmpl, rm_cb, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+END_TEST
+
 /* ---- the disk walk ---- */
 
 static uint64_t nftw_sum;
@@ -322,6 +383,7 @@ main(void)
 	tcase_add_loop_test(tc, test_split, 0, (int)nitems(split_rows));
 	tcase_add_test(tc, test_split_monotone);
 	tcase_add_loop_test(tc, test_weight, 0, (int)nitems(weight_rows));
+	tcase_add_loop_test(tc, test_limits, 0, (int)nitems(limit_rows));
 	tcase_add_test(tc, test_disk);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
