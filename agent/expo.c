@@ -7,6 +7,7 @@
  * A VE that is known but not running (its counters absent) still has its
  * ve_state and ve_up lines: "down" is a measurement billingd needs.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "expo.h"
@@ -72,7 +73,7 @@ family(struct buf *b, const char *name, const char *type, const char *help)
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-enum val_kind { V_INT, V_SEC6 };
+enum val_kind { V_INT, V_SEC6, V_PER_IP };
 
 #define LINE_MAX_LEN	256	/* longest sample line: name, two labels, 20 digits */
 #define PUT_LIT(p, lit)	(memcpy((p), (lit), sizeof(lit) - 1), sizeof(lit) - 1)
@@ -104,30 +105,25 @@ commit(struct buf *b, size_t n)
 	b->data[b->len] = '\0';
 }
 
-/* name{ve="ID" into line; the length written. */
-static size_t
-ve_label(char *line, const char *name, size_t nl, const struct ve *v)
-{
-	size_t n;
-
-	memcpy(line, name, nl);
-	n = nl;
-	n += PUT_LIT(line + n, "{ve=\"");
-	memcpy(line + n, v->spec.id, VE_ID_LEN);
-	return n + VE_ID_LEN;
-}
-
-/* name{ve="ID"} value */
+/* name{ve="ID"} value, or name{ve="ID",ip="A.B.C.D"} value when ip is not NULL */
 static void
-ve_line(struct buf *b, const char *name, size_t nl, const struct ve *v, uint64_t val,
-    enum val_kind k)
+ve_line(struct buf *b, const char *name, size_t nl, const struct ve *v, const uint32_t *ip,
+    uint64_t val, enum val_kind k)
 {
 	char *line = room(b, LINE_MAX_LEN);
 	size_t n;
 
 	if (line == NULL)
 		return;
-	n = ve_label(line, name, nl, v);
+	memcpy(line, name, nl);
+	n = nl;
+	n += PUT_LIT(line + n, "{ve=\"");
+	memcpy(line + n, v->spec.id, VE_ID_LEN);
+	n += VE_ID_LEN;
+	if (ip != NULL) {
+		n += PUT_LIT(line + n, "\",ip=\"");
+		n += put_ip(line + n, *ip);
+	}
 	n += PUT_LIT(line + n, "\"} ");
 	n += k == V_SEC6 ? put_fixed(line + n, val, 6) : put_u64(line + n, val);
 	line[n++] = '\n';
@@ -138,20 +134,9 @@ ve_line(struct buf *b, const char *name, size_t nl, const struct ve *v, uint64_t
 static void
 ip_lines(struct buf *b, const char *name, size_t nl, const struct ve *v, int tx)
 {
-	for (size_t i = 0; i < v->spec.nips; i++) {
-		char *line = room(b, LINE_MAX_LEN);
-		size_t n;
-
-		if (line == NULL)
-			return;
-		n = ve_label(line, name, nl, v);
-		n += PUT_LIT(line + n, "\",ip=\"");
-		n += put_ip(line + n, v->spec.ips[i]);
-		n += PUT_LIT(line + n, "\"} ");
-		n += put_u64(line + n, tx ? v->s.tx_bytes[i] : v->s.rx_bytes[i]);
-		line[n++] = '\n';
-		commit(b, n);
-	}
+	for (size_t i = 0; i < v->spec.nips; i++)
+		ve_line(b, name, nl, v, &v->spec.ips[i], tx ? v->s.tx_bytes[i] : v->s.rx_bytes[i],
+		    V_INT);
 }
 
 enum fam {
@@ -159,36 +144,62 @@ enum fam {
 	F_RSS, F_PROCS, F_THROTTLED, F_STATE, F_UP, F__MAX
 };
 
+#define SAMPLE(f)	offsetof(struct ve_sample, f)
+#define COMPUTED	((size_t)-1)	/* not a uint64_t of ve_sample: see value() */
+
+/* Per VE, one family after the other; off: its uint64_t in struct ve_sample. */
 static const struct {
 	const char	*name;
 	const char	*type;
 	const char	*help;
+	enum val_kind	 kind;
+	size_t		 off;
 } fams[F__MAX] = {
 	[F_START] = { "ve_start_time_seconds", "gauge",
-	    "When the VE was (re)started; counters count from here." },
+	    "When the VE was (re)started; counters count from here.", V_SEC6, COMPUTED },
 	[F_USER] = { "ve_cpu_user_seconds_total", "counter",
-	    "CPU time of the VE's processes in user mode." },
+	    "CPU time of the VE's processes in user mode.", V_SEC6, SAMPLE(cpu_user_us) },
 	[F_SYS] = { "ve_cpu_system_seconds_total", "counter",
-	    "CPU time of the VE's processes in kernel mode." },
+	    "CPU time of the VE's processes in kernel mode.", V_SEC6, SAMPLE(cpu_sys_us) },
 	[F_VMEM] = { "ve_memory_virtual_bytes", "gauge",
-	    "Sum of the virtual memory sizes of the VE's processes." },
+	    "Sum of the virtual memory sizes of the VE's processes.", V_INT, SAMPLE(vmem_bytes) },
 	[F_DISK] = { "ve_disk_used_bytes", "gauge",
-	    "Disk space used by the VE's root directory." },
+	    "Disk space used by the VE's root directory.", V_INT, SAMPLE(disk_bytes) },
 	[F_RX] = { "ve_network_receive_bytes_total", "counter",
-	    "Bytes received by the VE, per address." },
+	    "Bytes received by the VE, per address.", V_PER_IP, COMPUTED },
 	[F_TX] = { "ve_network_transmit_bytes_total", "counter",
-	    "Bytes sent by the VE, per address." },
+	    "Bytes sent by the VE, per address.", V_PER_IP, COMPUTED },
 	[F_RSS] = { "ve_memory_rss_bytes", "gauge",
-	    "Sum of the resident set sizes of the VE's processes." },
+	    "Sum of the resident set sizes of the VE's processes.", V_INT, SAMPLE(rss_bytes) },
 	[F_PROCS] = { "ve_processes", "gauge",
-	    "Processes in the VE." },
+	    "Processes in the VE.", V_INT, COMPUTED },
 	[F_THROTTLED] = { "ve_cpu_throttled_seconds_total", "counter",
-	    "Time the VE's processes were held back by a CPU limit." },
+	    "Time the VE's processes were held back by a CPU limit.", V_SEC6,
+	    SAMPLE(cpu_throttled_us) },
 	[F_STATE] = { "ve_state", "gauge",
-	    "1 when the VE is active, 0 when suspended." },
+	    "1 when the VE is active, 0 when suspended.", V_INT, COMPUTED },
 	[F_UP] = { "ve_up", "gauge",
-	    "1 when the VE is running (its processes exist and are not frozen), 0 when not." },
+	    "1 when the VE is running (its processes exist and are not frozen), 0 when not.",
+	    V_INT, COMPUTED },
 };
+
+/* The value of family f for v (not for the per-address families). */
+static uint64_t
+value(int f, const struct ve *v)
+{
+	switch (f) {
+	case F_START:
+		return v->s.start_us > 0 ? (uint64_t)v->s.start_us : 0;
+	case F_PROCS:
+		return v->s.nprocs;
+	case F_STATE:
+		return v->spec.state == VE_ACTIVE ? 1 : 0;
+	case F_UP:
+		return v->s.run == VE_RUN_UP ? 1 : 0;
+	default:
+		return *(const uint64_t *)(const void *)((const char *)&v->s + fams[f].off);
+	}
+}
 
 /* The node's backups (SPEC section 11): repository, successes, failures, per VE. */
 static void
@@ -245,45 +256,10 @@ expo_write_ves(struct buf *b, const struct expo_node *nd, struct ve *const *ves,
 			if (f == F_UP ? s->run == VE_RUN_UNKNOWN :
 			    f == F_STATE ? !s->present && s->run == VE_RUN_UNKNOWN : !s->present)
 				continue;
-			switch (f) {
-			case F_START:
-				ve_line(b, nm, nl, v,
-				    s->start_us > 0 ? (uint64_t)s->start_us : 0, V_SEC6);
-				break;
-			case F_USER:
-				ve_line(b, nm, nl, v, s->cpu_user_us, V_SEC6);
-				break;
-			case F_SYS:
-				ve_line(b, nm, nl, v, s->cpu_sys_us, V_SEC6);
-				break;
-			case F_VMEM:
-				ve_line(b, nm, nl, v, s->vmem_bytes, V_INT);
-				break;
-			case F_DISK:
-				ve_line(b, nm, nl, v, s->disk_bytes, V_INT);
-				break;
-			case F_RX:
-				ip_lines(b, nm, nl, v, 0);
-				break;
-			case F_TX:
-				ip_lines(b, nm, nl, v, 1);
-				break;
-			case F_RSS:
-				ve_line(b, nm, nl, v, s->rss_bytes, V_INT);
-				break;
-			case F_PROCS:
-				ve_line(b, nm, nl, v, s->nprocs, V_INT);
-				break;
-			case F_THROTTLED:
-				ve_line(b, nm, nl, v, s->cpu_throttled_us, V_SEC6);
-				break;
-			case F_STATE:
-				ve_line(b, nm, nl, v, v->spec.state == VE_ACTIVE ? 1 : 0, V_INT);
-				break;
-			case F_UP:
-				ve_line(b, nm, nl, v, s->run == VE_RUN_UP ? 1 : 0, V_INT);
-				break;
-			}
+			if (fams[f].kind == V_PER_IP)
+				ip_lines(b, nm, nl, v, f == F_TX);
+			else
+				ve_line(b, nm, nl, v, NULL, value(f, v), fams[f].kind);
 		}
 	}
 	/* Backups are the VEs' too: cached with them (they change when a backup runs). */
