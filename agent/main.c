@@ -473,40 +473,55 @@ static const struct option opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The API connection's and the real backend's flags; 1 when ch was one of them. */
+#define VA(f)	offsetof(struct veagent, f)
+
+/*
+ * The flags that are taken as given: a name, path or URL kept as the
+ * string (STR), or a switch set to 1 (ONE); the others are parsed below.
+ */
+static const struct {
+	int	 ch;
+	enum { STR, ONE } kind;
+	size_t	 off;
+} plain_flags[] = {
+	{ O_NODE, STR, VA(node) }, { O_LISTEN, STR, VA(listen) },
+	{ O_API, STR, VA(api) }, { O_TOKEN, STR, VA(token_file) },
+	{ O_CAFILE, STR, VA(ca_file) }, { O_PIN, STR, VA(pin) },
+	{ O_INSECURE, ONE, VA(insecure) },
+	{ O_VEROOT, STR, VA(ve_root) }, { O_CGROOT, STR, VA(cgroup_root) },
+	{ O_FWDIR, STR, VA(fw_dir) }, { O_SIMDOWN, STR, VA(sim_down_file) },
+	{ O_VELXC, STR, VA(velxc) }, { O_TPLDIR, STR, VA(template_dir) },
+	{ O_TPLDEF, STR, VA(default_template) }, { O_VEAPI, STR, VA(ve_api_url) },
+	{ O_VEINFO, STR, VA(veinfo) }, { O_FORWARD, ONE, VA(allow_forward) },
+	{ O_BPASS, STR, VA(backup_pass) }, { O_BCACHE, STR, VA(backup_base) },
+	{ 'd', ONE, VA(foreground) }, { 'n', ONE, VA(check_only) },
+};
+
+/* 1 when ch is one of plain_flags (then set in va). */
+static int
+parse_plain_flag(struct veagent *va, int ch)
+{
+	for (size_t i = 0; i < nitems(plain_flags); i++) {
+		char *f = (char *)va + plain_flags[i].off;
+
+		if (plain_flags[i].ch != ch)
+			continue;
+		if (plain_flags[i].kind == STR)
+			*(const char **)(void *)f = optarg;
+		else
+			*(int *)(void *)f = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* The real backend's flags that are parsed; 1 when ch was one of them. */
 static int
 parse_real_flag(struct veagent *va, int ch)
 {
 	const char *es;
 
 	switch (ch) {
-		case O_CAFILE:
-			va->ca_file = optarg;
-			break;
-		case O_PIN:
-			va->pin = optarg;
-			break;
-		case O_INSECURE:
-			va->insecure = 1;
-			break;
-		case O_VELXC:
-			va->velxc = optarg;
-			break;
-		case O_TPLDIR:
-			va->template_dir = optarg;
-			break;
-		case O_TPLDEF:
-			va->default_template = optarg;
-			break;
-		case O_VEAPI:
-			va->ve_api_url = optarg;
-			break;
-		case O_VEINFO:
-			va->veinfo = optarg;
-			break;
-		case O_FORWARD:
-			va->allow_forward = 1;
-			break;
 		case O_BREPO:
 			/* Goes to velxc and borg as a parameter: a plain path or ssh:// URL. */
 			if (strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -521,12 +536,6 @@ parse_real_flag(struct veagent *va, int ch)
 			va->backup_keep = (int)vep_strtonum(optarg, 1, 1000, &es);
 			if (es != NULL)
 				die("--backup-keep %s %s (1 to 1000)", optarg, es);
-			break;
-		case O_BPASS:
-			va->backup_pass = optarg;
-			break;
-		case O_BCACHE:
-			va->backup_base = optarg;
 			break;
 		case O_UPLINK:
 			va->uplink_kbps = vep_strtonum(optarg, 0, 1000000000000LL, &es);
@@ -569,23 +578,11 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":dnh", opts, NULL)) != -1) {
-		if (parse_real_flag(va, ch))
+		if (parse_plain_flag(va, ch) || parse_real_flag(va, ch))
 			continue;
 		switch (ch) {
-		case O_NODE:
-			va->node = optarg;
-			break;
-		case O_LISTEN:
-			va->listen = optarg;
-			break;
 		case O_BACKEND:
 			backend = optarg;
-			break;
-		case O_API:
-			va->api = optarg;
-			break;
-		case O_TOKEN:
-			va->token_file = optarg;
 			break;
 		case O_EXTRA:
 			va->extra = vep_strtonum(optarg, 0, EXTRA_MAX, &es);
@@ -607,18 +604,6 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 				die("--restart-prob %s is not a probability between 0 and 1", optarg);
 			break;
 		}
-		case O_VEROOT:
-			va->ve_root = optarg;
-			break;
-		case O_CGROOT:
-			va->cgroup_root = optarg;
-			break;
-		case O_FWDIR:
-			va->fw_dir = optarg;
-			break;
-		case O_SIMDOWN:
-			va->sim_down_file = optarg;
-			break;
 		case O_BOGO:
 			if (vep_parse_fixed(optarg, strlen(optarg), 2, &va->bogomips_centi) == -1 ||
 			    va->bogomips_centi == 0)
@@ -628,12 +613,6 @@ parse_flags(struct veagent *va, int argc, char *argv[])
 		case O_LOGLEVEL:
 			if ((va->log_level = log_level_parse(optarg)) == -1)
 				die("--log-level %s is not one of error, warn, info, debug", optarg);
-			break;
-		case 'd':
-			va->foreground = 1;
-			break;
-		case 'n':
-			va->check_only = 1;
 			break;
 		case 'h':
 			usage();
