@@ -365,38 +365,56 @@ account_footer(struct ctx *c)
 	buf_printf(&c->out->text, "\nYour account: %s/account\n\n-- \n%s\n", c->url, c->isp);
 }
 
+/*
+ * An account's one-time link: the words of each kind; the message is
+ * "someone (probably you) <did> at <isp><did_tail>. To <todo>, open this
+ * link within <within>: <url>/account/<path>?token=<secret>. <after>".
+ */
+struct link_words {
+	const char	*subject;	/* followed by " <isp>" */
+	const char	*did, *did_tail, *todo, *within, *path, *after;
+};
+
 /* A sign-up's verification link (db_account_signup, db/migrations/0020_accounts.sql). */
+static const struct link_words verify_words = {
+	"Confirm your e-mail address for", "opened an account", " with this address",
+	"confirm it", "24 hours", "verify",
+	"Until then no VE can be ordered into the account or linked to it. If you did not "
+	"sign up, ignore this mail.",
+};
+
+/* An account's "Forgot password?" link (db_account_reset_request). */
+static const struct link_words reset_words = {
+	"Password reset for your account at", "asked to reset the password of your account", "",
+	"set a new password", "30 minutes (it works once)", "reset",
+	"If you did not ask for it, ignore this mail: the password stays as it is.",
+};
+
 static int
-c_verify(struct ctx *c)
+account_link(struct ctx *c, const struct link_words *w)
 {
 	const struct mail_row *r = c->row;
 
 	if (r->secret[0] == '\0')
 		return COMPOSE_EGONE;
-	snprintf(c->out->subject, sizeof(c->out->subject), "Confirm your e-mail address for %s", c->isp);
-	buf_printf(&c->out->text, "Hello,\n\nsomeone (probably you) opened an account at %s with "
-	    "this address.\nTo confirm it, open this link within 24 hours:\n\n"
-	    "  %s/account/verify?token=%s\n\nUntil then no VE can be ordered into the account or "
-	    "linked to it. If you did not sign up, ignore this mail.\n", c->isp, c->url, r->secret);
+	snprintf(c->out->subject, sizeof(c->out->subject), "%s %s", w->subject, c->isp);
+	buf_printf(&c->out->text, "Hello,\n\nsomeone (probably you) %s at %s%s.\nTo %s, open this "
+	    "link within %s:\n\n  %s/account/%s?token=%s\n\n%s\n", w->did, c->isp, w->did_tail,
+	    w->todo, w->within, c->url, w->path, r->secret, w->after);
 	account_footer(c);
 	return COMPOSE_OK;
 }
 
-/* An account's "Forgot password?" link (db_account_reset_request). */
+static int
+c_verify(struct ctx *c)
+{
+	return account_link(c, &verify_words);
+}
+
 static int
 c_account_reset(struct ctx *c)
 {
-	const struct mail_row *r = c->row;
-
-	if (r->secret[0] == '\0')
-		return COMPOSE_EGONE;
-	snprintf(c->out->subject, sizeof(c->out->subject), "Password reset for your account at %s", c->isp);
-	buf_printf(&c->out->text, "Hello,\n\nsomeone (probably you) asked to reset the password of "
-	    "your account at %s.\nTo set a new password, open this link within 30 minutes (it works "
-	    "once):\n\n  %s/account/reset?token=%s\n\nIf you did not ask for it, ignore this mail: "
-	    "the password stays as it is.\n", c->isp, c->url, r->secret);
-	account_footer(c);
-	return COMPOSE_OK;
+	return account_link(c, &reset_words);
 }
 
 /* A sign-up with the address of a verified account: told to the owner, never on the page. */
