@@ -55,14 +55,29 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-[ -x "$BILLINGD" ] || { echo "billingd_ingest: build first ($BILLINGD missing)"; exit 1; }
-cc -O2 -o "$TMP/fakeagent" "$ROOT/bench/billingd_fakeagent.c"
+FAKEAGENT=$BUILD/bench/billingd_fakeagent
+for p in "$BILLINGD" "$FAKEAGENT"; do
+	[ -x "$p" ] || { echo "billingd_ingest: build first ($p missing)"; exit 1; }
+done
 
 metric() {	# name -> value from billingd's /metrics
 	curl -s "http://127.0.0.1:$LPORT/metrics" | awk -v k="$1" '$1 == k { print $2 }'
 }
 cputicks() {	# utime + stime of a pid, in clock ticks
 	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+applied_after() {	# wait (up to 120 s) until billingd applied more than $1 batches
+	for _ in $(seq 1 120); do
+		[ "$(metric 'billingd_batches_total{result="applied"}')" -gt "$1" ] 2>/dev/null && return
+		sleep 1
+	done
+}
+snap() {	# the window's counters at its start ($1 = 0) or end (1): s$1 k$1 n$1 f$1 w$1 sp$1 r$1 c$1 t$1
+	eval "s$1=\$(metric billingd_samples_total); k$1=\$(metric billingd_ticks_skipped_total)"
+	eval "n$1=\$(metric billingd_ticks_total); f$1=\$(metric 'billingd_polls_total{result=\"failed\"}')"
+	eval "w$1=\$(metric billingd_write_seconds_total); sp$1=\$(metric billingd_spans_written_total)"
+	eval "r$1=\$(metric billingd_rows_written_total)"
+	eval "c$1=\$(cputicks \"\$BPID\"); t$1=\$(date +%s.%N)"
 }
 freeport() {
 	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -127,7 +142,7 @@ for N in $2; do
 	# The agents start now: their counters (from 0 at their start) then
 	# cover seconds, not the minute the seeding took, on first contact.
 	for k in $(seq 0 $((NODES - 1))); do
-		"$TMP/fakeagent" "$(cat "$TMP/port$k")" "$PER" "$(printf '%X' $(((k + 1) << 20)))" &
+		"$FAKEAGENT" "$(cat "$TMP/port$k")" "$PER" "$(printf '%X' $(((k + 1) << 20)))" &
 		APIDS="$APIDS $!"
 	done
 	PIDS="$APIDS"
@@ -150,15 +165,8 @@ EOF
 	# Warm-up: WARMUP seconds and the first batch applied (its VEs have no
 	# counter state yet: it is written through one connection, with reads).
 	sleep "$WARMUP"
-	for _ in $(seq 1 120); do
-		[ "$(metric 'billingd_batches_total{result="applied"}')" -ge 1 ] 2>/dev/null && break
-		sleep 1
-	done
-	s0=$(metric billingd_samples_total); k0=$(metric billingd_ticks_skipped_total)
-	n0=$(metric billingd_ticks_total)
-	f0=$(metric 'billingd_polls_total{result="failed"}'); w0=$(metric billingd_write_seconds_total)
-	sp0=$(metric billingd_spans_written_total); r0=$(metric billingd_rows_written_total)
-	c0=$(cputicks "$BPID"); t0=$(date +%s.%N)
+	applied_after 0
+	snap 0
 	HPID=""
 	if [ "$RAW_H" != 0 ] && [ "$N" = "$LAST_N" ] && [ -n "${VEP_HTTP:-}" ] &&
 	    curl -s -o /dev/null "$VEP_HTTP/api/v1/" 2>/dev/null; then
@@ -170,17 +178,10 @@ EOF
 	# was applied inside it; a writer slower than that measures as 0.
 	a0=$(metric 'billingd_batches_total{result="applied"}')
 	sleep "$WINDOW"
-	for _ in $(seq 1 120); do
-		[ "$(metric 'billingd_batches_total{result="applied"}')" -gt "$a0" ] 2>/dev/null && break
-		sleep 1
-	done
-	s1=$(metric billingd_samples_total); k1=$(metric billingd_ticks_skipped_total)
-	n1=$(metric billingd_ticks_total)
-	f1=$(metric 'billingd_polls_total{result="failed"}'); w1=$(metric billingd_write_seconds_total)
-	sp1=$(metric billingd_spans_written_total); r1=$(metric billingd_rows_written_total)
+	applied_after "$a0"
+	snap 1
 	q1=$(metric billingd_memory_queue_bytes); sb=$(metric billingd_spool_bytes)
 	cu=$(metric billingd_committed_until_seconds)
-	c1=$(cputicks "$BPID"); t1=$(date +%s.%N)
 	rss=$(awk '/VmRSS/ { print $2 }' "/proc/$BPID/status")
 	hz=$(getconf CLK_TCK)
 	line=$(awk -v n="$N" -v s0="$s0" -v s1="$s1" -v k0="$k0" -v k1="$k1" -v f0="$f0" -v f1="$f1" \
