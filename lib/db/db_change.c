@@ -11,6 +11,7 @@
 
 #include "change.h"
 #include "db.h"
+#include "db_audit.h"
 #include "db_change.h"
 #include "log.h"
 #include "util.h"
@@ -25,7 +26,6 @@ enum stmt {
 	S_NAME_SET,
 	S_NODE_ROOM,
 	S_HISTORY,
-	S_AUDIT,
 	S_RESTART,
 	S_TOUCH,
 	S__MAX
@@ -57,8 +57,6 @@ static const char *const sql[S__MAX] = {
 	    "actor, changed) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
 	    "plan_id = VALUES(plan_id), disk_quota_mb = VALUES(disk_quota_mb), params = VALUES(params), "
 	    "actor = VALUES(actor), changed = VALUES(changed)",
-	[S_AUDIT] = "INSERT INTO audit_log (at, actor, action, object, before_json, after_json) "
-	    "VALUES (?, ?, 've.change', ?, ?, ?)",
 	[S_RESTART] = "UPDATE ves SET power = 'running', power_seq = power_seq + 1 WHERE id = ?",
 	[S_TOUCH] = "UPDATE ves SET updated_at = ? WHERE id = ?",
 };
@@ -198,9 +196,7 @@ record(struct db *db, const struct change *x, long long order_id, long long plan
 	    DBV_INT(x->next->n[OF_DISK_QUOTA_MB]), DBV_STR(params), DBV_STR(x->actor), DBV_STR(changed) };
 	if ((rc = db_exec(db, sql[S_HISTORY], ph, nitems(ph), NULL, NULL)) != DB_OK)
 		goto out;
-	struct dbv pa[] = { DBV_INT(x->now), DBV_STR(x->actor), DBV_STR(x->ve_id), DBV_STR(before),
-	    DBV_STR(after) };
-	rc = db_exec(db, sql[S_AUDIT], pa, nitems(pa), NULL, NULL);
+	rc = db_audit(db, x->now, x->actor, "ve.change", x->ve_id, before, after);
 out:
 	free(params);
 	free(before);

@@ -11,6 +11,7 @@
 
 #include "secret.h"
 #include "db.h"
+#include "db_audit.h"
 #include "db_node.h"
 #include "log.h"
 #include "util.h"
@@ -22,7 +23,6 @@ enum stmt {
 	STMT_TOKEN_VE,
 	STMT_TOKEN_REVOKE,
 	STMT_TOKEN_INSERT,
-	STMT_TOKEN_AUDIT,
 	STMT__MAX
 };
 
@@ -60,8 +60,6 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_TOKEN_INSERT] =
 	    "INSERT INTO admin_tokens (token_hash, label, created_at, kind, ve_id)"
 	    " VALUES (?, ?, ?, 've', ?)",
-	[STMT_TOKEN_AUDIT] =
-	    "INSERT INTO audit_log (at, actor, action, object) VALUES (?, ?, 've.token', ?)",
 };
 
 int
@@ -299,8 +297,7 @@ ve_token_once(struct db *db, void *arg)
 		return rc;
 	/* Who made which VE's token, and when (never the token itself). */
 	snprintf(label, sizeof(label), "node:%.58s", x->name);
-	struct dbv pa[] = { DBV_INT(x->now), DBV_STR(label), DBV_STR(x->ve_id) };
-	return db_exec(db, sql[STMT_TOKEN_AUDIT], pa, nitems(pa), NULL, NULL);
+	return db_audit(db, x->now, label, "ve.token", x->ve_id, NULL, NULL);
 }
 
 int

@@ -19,6 +19,7 @@
 #include "db_auth.h"
 #include "secret.h"
 #include "db.h"
+#include "db_audit.h"
 #include "db_limit.h"
 #include "db_tax.h"
 #include "db_ve.h"
@@ -38,7 +39,6 @@ enum stmt {
 	S_ORDER_INSERT,
 	S_VE_INSERT,
 	S_ADDR_ASSIGN,
-	S_AUDIT,
 	S_VE_GET,
 	S_VE_IPS,
 	S_USAGE,
@@ -53,7 +53,6 @@ enum stmt {
 	S_NODE_SPARE,
 	S_POWER_LOCK,
 	S_POWER_SET,
-	S_AUDIT_JSON,
 	S__MAX
 };
 
@@ -143,7 +142,6 @@ static const char *const sql[S__MAX] = {
 	    "root_crypt, created_at, expires_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
 	[S_ADDR_ASSIGN] = "UPDATE ip_addresses SET ve_id = ?, seq = ?, dns_name = ? "
 	    "WHERE id = ? AND ve_id IS NULL",
-	[S_AUDIT] = "INSERT INTO audit_log (at, actor, action, object) VALUES (?, ?, ?, ?)",
 	[S_VE_GET] = "SELECT v.state, v.state_reason, v.created_at, v.expires_at, v.updated_at, "
 	    "p.code, p.name, p.currency, t.code, t.name, COALESCE(n.name, ''), "
 	    "COALESCE(n.bogomips_per_cpu, 0), a.email, o.login, o.firewall, "
@@ -188,8 +186,6 @@ static const char *const sql[S__MAX] = {
 	[S_POWER_LOCK] = "SELECT state, power, power_seq FROM ves WHERE id = ? AND state <> 'deleted' "
 	    "FOR UPDATE",
 	[S_POWER_SET] = "UPDATE ves SET power = ?, power_seq = power_seq + 1, updated_at = ? WHERE id = ?",
-	[S_AUDIT_JSON] = "INSERT INTO audit_log (at, actor, action, object, before_json, after_json) "
-	    "VALUES (?, ?, ?, ?, ?, ?)",
 };
 
 /* ---- catalogue ------------------------------------------------------------- */
@@ -508,8 +504,7 @@ create_once(struct db *db, void *arg)
 		if (n != 1)
 			return DB_RETRY;	/* taken meanwhile (on Galera: through another node) */
 	}
-	struct dbv pu[] = { DBV_INT(now), DBV_STR("signup"), DBV_STR("ve.create"), DBV_STR(ve_id) };
-	return db_exec(db, sql[S_AUDIT], pu, nitems(pu), NULL, NULL);
+	return db_audit(db, now, "signup", "ve.create", ve_id, NULL, NULL);
 }
 
 /* db_ve_create for a client (its counting key, or NULL for an operator). */
@@ -935,13 +930,12 @@ db_ve_set_hash(struct db *db, const char *ve_id, const char *hash, const char *r
 	uint64_t n = 0;
 	int rc;
 	struct dbv p[] = { DBV_STR(hash), DBV_STR0(rootcrypt), DBV_INT(now), DBV_STR(ve_id) };
-	struct dbv pu[] = { DBV_INT(now), DBV_STR(ve_id), DBV_STR("ve.password"), DBV_STR(ve_id) };
 
 	if ((rc = db_exec(db, sql[S_SET_HASH], p, nitems(p), &n, NULL)) != DB_OK)
 		return rc;
 	if (n == 0)
 		return DB_ERR;
-	return db_exec(db, sql[S_AUDIT], pu, nitems(pu), NULL, NULL);
+	return db_audit(db, now, ve_id, "ve.password", ve_id, NULL, NULL);
 }
 
 /* ---- power ----------------------------------------------------------------------- */
@@ -976,9 +970,7 @@ power_once(struct db *db, void *arg)
 	snprintf(before, sizeof(before), "{\"power\":\"%s\",\"power_seq\":%lld}", power, seq);
 	snprintf(after, sizeof(after), "{\"action\":\"%s\",\"power\":\"%s\",\"power_seq\":%lld}",
 	    ve_power_names[x->act], np, seq + 1);
-	struct dbv pa[] = { DBV_INT(x->now), DBV_STR(x->actor), DBV_STR("ve.power"), DBV_STR(x->ve_id),
-	    DBV_STR(before), DBV_STR(after) };
-	return db_exec(db, sql[S_AUDIT_JSON], pa, nitems(pa), NULL, NULL);
+	return db_audit(db, x->now, x->actor, "ve.power", x->ve_id, before, after);
 }
 
 int
