@@ -11,6 +11,7 @@
 
 #include "change.h"
 #include "db.h"
+#include "db_addr.h"
 #include "db_audit.h"
 #include "db_change.h"
 #include "log.h"
@@ -20,8 +21,6 @@ enum stmt {
 	S_LOCK,
 	S_ORDER_SET,
 	S_POOL_OF,
-	S_ADDR_PICK,
-	S_ADDR_ASSIGN,
 	S_ADDR_RELEASE,
 	S_NAME_SET,
 	S_NODE_ROOM,
@@ -42,10 +41,6 @@ static const char *const sql[S__MAX] = {
 	    "mem_max_mb = ?, backup_hours = ?, firewall = ?, firewall_file = ?, ip_count = ?, "
 	    "user_info = ? WHERE id = ?",
 	[S_POOL_OF] = "SELECT pool_id FROM ip_addresses WHERE ve_id = ? ORDER BY seq LIMIT 1",
-	[S_ADDR_PICK] = "SELECT id FROM ip_addresses WHERE pool_id = ? AND ve_id IS NULL "
-	    "ORDER BY addr_num LIMIT ? FOR UPDATE SKIP LOCKED",
-	[S_ADDR_ASSIGN] = "UPDATE ip_addresses SET ve_id = ?, seq = ?, dns_name = NULL "
-	    "WHERE id = ? AND ve_id IS NULL",
 	[S_ADDR_RELEASE] = "UPDATE ip_addresses SET ve_id = NULL, seq = NULL, dns_name = NULL "
 	    "WHERE ve_id = ? AND seq > ?",
 	[S_NAME_SET] = "UPDATE ip_addresses SET dns_name = ? WHERE ve_id = ? AND seq = ?",
@@ -86,10 +81,8 @@ logins_list(unsigned m, char *out, size_t outlen)
 static int
 addresses(struct db *db, const struct change *x)
 {
-	long long have = x->cur->n[OF_IP_COUNT], want = x->next->n[OF_IP_COUNT], pool = 0, id;
+	long long have = x->cur->n[OF_IP_COUNT], want = x->next->n[OF_IP_COUNT], pool = 0;
 	long long *ids = NULL;
-	size_t got = 0;
-	struct db_cur c;
 	int rc;
 
 	if (want < have) {
@@ -106,29 +99,15 @@ addresses(struct db *db, const struct change *x)
 		return CH_NO_ADDRESS;	/* a VE without any address has no pool to take from */
 	if ((ids = calloc((size_t)(want - have), sizeof(*ids))) == NULL)
 		return DB_NOMEM;
-	struct dbv pa[] = { DBV_INT(pool), DBV_INT(want - have) };
-	struct dbo oa[] = { DBO_INT(&id) };
-	if ((rc = db_query(db, &c, sql[S_ADDR_PICK], pa, nitems(pa), oa, 1)) != DB_OK)
+	if ((rc = db_addr_pick(db, pool, want - have, ids)) < 0)
 		goto out;
-	while ((rc = db_next(&c)) == 1 && got < (size_t)(want - have))
-		ids[got++] = id;
-	db_cur_close(&c);
-	if (rc < 0)
+	if (rc < want - have) {
+		rc = CH_NO_ADDRESS;
 		goto out;
-	rc = CH_NO_ADDRESS;
-	if (got < (size_t)(want - have))
-		goto out;
-	for (size_t i = 0; i < got; i++) {
-		uint64_t n = 0;
-		struct dbv pi[] = { DBV_STR(x->ve_id), DBV_INT(have + 1 + (long long)i), DBV_INT(ids[i]) };
-		if ((rc = db_exec(db, sql[S_ADDR_ASSIGN], pi, nitems(pi), &n, NULL)) != DB_OK)
-			goto out;
-		if (n != 1) {
-			rc = DB_RETRY;	/* taken meanwhile */
-			goto out;
-		}
 	}
 	rc = DB_OK;
+	for (long long i = 0; rc == DB_OK && i < want - have; i++)
+		rc = db_addr_assign(db, x->ve_id, have + 1 + i, NULL, ids[i]);
 out:
 	free(ids);
 	return rc;

@@ -19,6 +19,7 @@
 #include "db_auth.h"
 #include "secret.h"
 #include "db.h"
+#include "db_addr.h"
 #include "db_audit.h"
 #include "db_limit.h"
 #include "db_tax.h"
@@ -34,11 +35,9 @@ enum stmt {
 	S_NODE_PICK,
 	S_NODE_LOCK,
 	S_POOLS,
-	S_ADDR_PICK,
 	S_ACCOUNT_INSERT,
 	S_ORDER_INSERT,
 	S_VE_INSERT,
-	S_ADDR_ASSIGN,
 	S_VE_GET,
 	S_VE_IPS,
 	S_USAGE,
@@ -131,8 +130,6 @@ static const char *const sql[S__MAX] = {
 	/* The node's own pools; a node without any uses the pools tied to no node. */
 	[S_POOLS] = "SELECT id FROM ip_pools WHERE node_id = ? OR (node_id IS NULL AND NOT EXISTS "
 	    "(SELECT 1 FROM ip_pools q WHERE q.node_id = ?)) ORDER BY id",
-	[S_ADDR_PICK] = "SELECT id FROM ip_addresses WHERE pool_id = ? AND ve_id IS NULL "
-	    "ORDER BY addr_num LIMIT ? FOR UPDATE SKIP LOCKED",
 	[S_ACCOUNT_INSERT] = "INSERT INTO accounts (email, created_at) VALUES (?, ?)",
 	[S_ORDER_INSERT] = "INSERT INTO orders (account_id, plan_id, template_id, idempotency_key, "
 	    "login, firewall, firewall_file, user_info, created_at, " INT_COLS ", client_addr, "
@@ -140,8 +137,6 @@ static const char *const sql[S__MAX] = {
 	    "?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_VE_INSERT] = "INSERT INTO ves (id, account_id, order_id, node_id, state, password_hash, "
 	    "root_crypt, created_at, expires_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
-	[S_ADDR_ASSIGN] = "UPDATE ip_addresses SET ve_id = ?, seq = ?, dns_name = ? "
-	    "WHERE id = ? AND ve_id IS NULL",
 	[S_VE_GET] = "SELECT v.state, v.state_reason, v.created_at, v.expires_at, v.updated_at, "
 	    "p.code, p.name, p.currency, t.code, t.name, COALESCE(n.name, ''), "
 	    "COALESCE(n.bogomips_per_cpu, 0), a.email, o.login, o.firewall, "
@@ -346,7 +341,7 @@ static int
 take_addresses(struct db *db, long long node, long long count, long long *ids)
 {
 	struct db_cur cur;
-	long long pools[64], pid, id;
+	long long pools[64], pid;
 	size_t np = 0;
 	int rc;
 
@@ -360,17 +355,9 @@ take_addresses(struct db *db, long long node, long long count, long long *ids)
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < np; i++) {
-		long long got = 0;
-		struct dbv pa[] = { DBV_INT(pools[i]), DBV_INT(count) };
-		struct dbo oa[] = { DBO_INT(&id) };
-		if ((rc = db_query(db, &cur, sql[S_ADDR_PICK], pa, nitems(pa), oa, 1)) != DB_OK)
+		if ((rc = db_addr_pick(db, pools[i], count, ids)) < 0)
 			return rc;
-		while ((rc = db_next(&cur)) == 1 && got < count)
-			ids[got++] = id;
-		db_cur_close(&cur);
-		if (rc < 0)
-			return rc;
-		if (got == count)
+		if (rc == count)
 			return 1;
 	}
 	return 0;
@@ -496,13 +483,9 @@ create_once(struct db *db, void *arg)
 		return rc;
 
 	for (long long i = 0; i < count; i++) {
-		uint64_t n = 0;
 		const char *dn = (size_t)i < o->ndns ? o->dns[i] : NULL;
-		struct dbv pi[] = { DBV_STR(ve_id), DBV_INT(i + 1), DBV_STR0(dn), DBV_INT(ids[i]) };
-		if ((rc = db_exec(db, sql[S_ADDR_ASSIGN], pi, nitems(pi), &n, NULL)) != DB_OK)
-			return rc;
-		if (n != 1)
-			return DB_RETRY;	/* taken meanwhile (on Galera: through another node) */
+		if ((rc = db_addr_assign(db, ve_id, i + 1, dn, ids[i])) != DB_OK)
+			return rc;	/* DB_RETRY: taken meanwhile (on Galera: through another node) */
 	}
 	return db_audit(db, now, "signup", "ve.create", ve_id, NULL, NULL);
 }
