@@ -968,54 +968,12 @@ db_ve_power(struct db *db, const char *ve_id, enum ve_power act, const char *act
 
 /* ---- the API's JSON ---------------------------------------------------------------- */
 
-static json_t *
-logins_json(unsigned m)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a != NULL && i < ORDER_NLOGINS; i++)
-		if (m & (1u << i))
-			json_array_append_new(a, json_string(order_login_names[i]));
-	return a;
-}
-
+/* The API's order: every field but the root password and the idempotency key. */
 static json_t *
 order_json(const struct order *o)
 {
-	json_t *j = json_object();
-
-	for (size_t k = 0; j != NULL && k < OF__MAX; k++) {
-		const struct order_field *f = &order_fields[k];
-		json_t *x = NULL;
-		if (k == OF_ROOT_PASSWORD || k == OF_IDEMPOTENCY_KEY)
-			continue;
-		switch (f->type) {
-		case OT_INT:
-			x = json_integer(o->n[k]);
-			break;
-		case OT_BOOL:
-			x = json_boolean(o->n[k]);
-			break;
-		case OT_LOGINS:
-			x = logins_json((unsigned)o->n[k]);
-			break;
-		case OT_FIREWALL:
-			x = json_string(order_firewall_names[o->n[k]]);
-			break;
-		case OT_NAMES:
-			x = json_array();
-			for (size_t i = 0; x != NULL && i < o->ndns; i++)
-				json_array_append_new(x, json_string(o->dns[i]));
-			break;
-		case OT_TEXT:
-			x = json_string(o->s[k] ? o->s[k] : "");
-			break;
-		default:
-			x = o->s[k] ? json_string(o->s[k]) : json_null();
-			break;
-		}
-		json_object_set_new(j, f->name, x);
-	}
-	return j;
+	return order_fields_json(o, (ORDER_BIT(OF__MAX) - 1) &
+	    ~(ORDER_BIT(OF_ROOT_PASSWORD) | ORDER_BIT(OF_IDEMPOTENCY_KEY)));
 }
 
 json_t *
@@ -1037,7 +995,7 @@ ve_info_json(const struct ve_info *v, const struct ve_usage *u, const char *pw)
 		json_array_append_new(dns, json_string(v->dns_servers[i]));
 	j = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "ve_id", v->ve_id, "state", v->state,
 	    "expires_at", exp, "ips", ips, "gateway", v->gateway, "dns_servers", dns,
-	    "login", logins_json((unsigned)v->o.n[OF_LOGIN]));
+	    "login", order_logins_json((unsigned)v->o.n[OF_LOGIN]));
 	if (j == NULL)
 		return NULL;
 	if (pw != NULL)

@@ -833,3 +833,55 @@ order_bw_min_field(const struct order *o)
 		return order_fields[OF_NET_OUT_BW_MIN_KBPS].name;
 	return order_fields[OF_NET_BW_MIN_KBPS].name;
 }
+
+_Static_assert(OF__MAX < 64, "order_fields_json keeps a field's bit in a uint64_t");
+
+json_t *
+order_logins_json(unsigned mask)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < ORDER_NLOGINS; i++)
+		if (mask & (1u << i))
+			json_array_append_new(a, json_string(order_login_names[i]));
+	return a;
+}
+
+json_t *
+order_fields_json(const struct order *o, uint64_t keep)
+{
+	json_t *j = json_object(), *x;
+
+	for (size_t k = 0; j != NULL && k < OF__MAX; k++) {
+		const struct order_field *f = &order_fields[k];
+		if (!(keep & ORDER_BIT(k)))
+			continue;
+		switch (f->type) {
+		case OT_INT:
+			x = json_integer(o->n[k]);
+			break;
+		case OT_BOOL:
+			x = json_boolean(o->n[k]);
+			break;
+		case OT_LOGINS:
+			x = order_logins_json((unsigned)o->n[k]);
+			break;
+		case OT_FIREWALL:
+			x = json_string(o->n[k] >= 0 && o->n[k] < FW__MAX ? order_firewall_names[o->n[k]] : "");
+			break;
+		case OT_NAMES:
+			x = json_array();
+			for (size_t i = 0; x != NULL && i < o->ndns; i++)
+				json_array_append_new(x, json_string(o->dns[i]));
+			break;
+		case OT_TEXT:
+			x = json_string(o->s[k] != NULL ? o->s[k] : "");
+			break;
+		default:
+			x = o->s[k] != NULL ? json_string(o->s[k]) : json_null();
+			break;
+		}
+		json_object_set_new(j, f->name, x);
+	}
+	return j;
+}

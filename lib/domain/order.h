@@ -13,6 +13,7 @@
 #define VEP_ORDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 struct kvlist;
@@ -190,6 +191,19 @@ void	order_money(long long minor, const char *currency, char *out, size_t outlen
 void	order_value_text(const struct order *, enum order_key, char *out, size_t outlen);
 /* The mask as "ssh, x11". */
 void	order_logins_text(unsigned mask, char *out, size_t outlen);
+/* The mask as a JSON array of style names ["ssh", "x11"]; a new reference. */
+json_t	*order_logins_json(unsigned mask);
+/* The bit of a field in the keep mask of order_fields_json. */
+#define ORDER_BIT(k)	((uint64_t)1 << (k))
+/*
+ * The fields of o whose ORDER_BIT is in keep as a JSON object, each named
+ * and typed as in the API's order (SPEC section 3): numbers, booleans,
+ * login styles and names as arrays, texts ("" when absent), other strings
+ * (null when absent).  Serves the API's order (db_ve.c) and a service
+ * change's history and audit rows (change.c).  A new reference, NULL out
+ * of memory.
+ */
+json_t	*order_fields_json(const struct order *o, uint64_t keep);
 
 /* Owner power actions (SPEC section 11). */
 enum ve_power { VP_START, VP_STOP, VP_RESTART, VP__MAX };
