@@ -12,6 +12,7 @@
 #include "db.h"
 #include "db_audit.h"
 #include "db_backup.h"
+#include "db_node.h"
 #include "util.h"
 
 enum stmt {
@@ -324,15 +325,9 @@ db_backup_node_fields(struct db *db, const char *node, json_t *doc)
 		return rc;
 	/* Both lists are ordered by VE id: walk them together. */
 	while ((rc = db_next(&cur)) == 1) {
-		json_t *e;
+		json_t *e = db_node_ve_seek(ves, &k, id);
 
-		while (k < json_array_size(ves) && strcmp(json_string_value(
-		    json_object_get(json_array_get(ves, k), "ve_id")), id) < 0)
-			k++;
-		if (k == json_array_size(ves))
-			continue;
-		e = json_array_get(ves, k);
-		if (strcmp(json_string_value(json_object_get(e, "ve_id")), id) != 0)
+		if (e == NULL)
 			continue;
 		json_object_set_new(e, "reinstall_seq", json_integer(rs));
 		json_object_set_new(e, "restore_seq", json_integer(ss));

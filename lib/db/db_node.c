@@ -103,6 +103,20 @@ login_array(const char *list)
 }
 
 json_t *
+db_node_ve_seek(json_t *ves, size_t *k, const char *ve_id)
+{
+	json_t *e;
+
+	while (*k < json_array_size(ves) && strcmp(json_string_value(
+	    json_object_get(json_array_get(ves, *k), "ve_id")), ve_id) < 0)
+		(*k)++;
+	if (*k == json_array_size(ves))
+		return NULL;
+	e = json_array_get(ves, *k);
+	return strcmp(json_string_value(json_object_get(e, "ve_id")), ve_id) == 0 ? e : NULL;
+}
+
+json_t *
 db_node_ve_entry(const struct db_node_ve *r)
 {
 	char host[9];
@@ -235,15 +249,9 @@ db_node_ves_json(struct db *db, const char *name, json_t **out)
 			goto fail;
 		/* Both lists are ordered by VE id: walk them together. */
 		while ((rc = db_next(&cur)) == 1) {
-			json_t *e;
+			json_t *e = db_node_ve_seek(ves, &k, ip_ve);
 
-			while (k < json_array_size(ves) && strcmp(json_string_value(
-			    json_object_get(json_array_get(ves, k), "ve_id")), ip_ve) < 0)
-				k++;
-			if (k == json_array_size(ves))
-				break;
-			e = json_array_get(ves, k);
-			if (strcmp(json_string_value(json_object_get(e, "ve_id")), ip_ve) != 0)
+			if (e == NULL)
 				continue;
 			if (ip_add(e, ip, mask, gw, d1, d2, dn) == -1) {
 				rc = DB_ERR;
