@@ -93,10 +93,6 @@ const struct order_field order_fields[OF__MAX] = {
 
 const char *const order_login_names[ORDER_NLOGINS] = { "ssh", "telnet", "rsh", "x11" };
 
-const char *const order_firewall_names[FW__MAX] = {
-	"open", "client", "simple", "closed", "none", "file"
-};
-
 const char *const order_firewall_help[FW__MAX] = {
 	"Lets anyone in.",
 	"Protects just this machine.",
@@ -386,15 +382,6 @@ login_bit(const char *s)
 }
 
 static int
-firewall_index(const char *s)
-{
-	for (int i = 0; i < FW__MAX; i++)
-		if (strcmp(s, order_firewall_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-static int
 dns_add(struct order *o, const char *s, size_t len)
 {
 	char **p, *d;
@@ -470,7 +457,7 @@ order_from_form(struct order *o, const struct kvlist *form, struct order_errs *e
 				order_err_add(e, f->name, "%s must be true or false.", f->label);
 			break;
 		case OT_FIREWALL:
-			if ((o->n[k] = firewall_index(v)) < 0)
+			if ((o->n[k] = firewall_parse(v)) < 0)
 				order_err_add(e, f->name,
 				    "Firewall must be one of open, client, simple, closed, none or file.");
 			break;
@@ -551,7 +538,7 @@ order_from_json(struct order *o, json_t *j, struct order_errs *e)
 			}
 			break;
 		case OT_FIREWALL:
-			if (!json_is_string(val) || (o->n[k] = firewall_index(json_string_value(val))) < 0)
+			if (!json_is_string(val) || (o->n[k] = firewall_parse(json_string_value(val))) < 0)
 				order_err_add(e, f->name,
 				    "Firewall must be one of open, client, simple, closed, none or file.");
 			break;

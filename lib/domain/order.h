@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "firewall.h"
+
 struct kvlist;
 
 enum order_key {
@@ -88,8 +90,6 @@ extern const struct order_field order_fields[OF__MAX];
 #define ORDER_NLOGINS	4
 extern const char *const order_login_names[ORDER_NLOGINS];
 
-enum firewall { FW_OPEN, FW_CLIENT, FW_SIMPLE, FW_CLOSED, FW_NONE, FW_FILE, FW__MAX };
-extern const char *const order_firewall_names[FW__MAX];
 extern const char *const order_firewall_help[FW__MAX];
 
 /* The parsed order.  Strings are owned (order_free). */

@@ -1,0 +1,18 @@
+/* The firewall styles: see firewall.h. */
+#include "firewall.h"
+#include "util.h"
+
+const char *const order_firewall_names[FW__MAX] = {
+	[FW_OPEN] = "open",
+	[FW_CLIENT] = "client",
+	[FW_SIMPLE] = "simple",
+	[FW_CLOSED] = "closed",
+	[FW_NONE] = "none",
+	[FW_FILE] = "file",
+};
+
+int
+firewall_parse(const char *s)
+{
+	return vep_lookup(s, order_firewall_names, FW__MAX, sizeof(order_firewall_names[0]));
+}
