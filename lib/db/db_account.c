@@ -319,19 +319,13 @@ db_account_set_profile(struct db *db, long long id, const struct acct_profile *p
 int
 db_account_ves(struct db *db, long long id, struct acct_ve **ves, size_t *n)
 {
-	struct db_cur c;
 	struct acct_ve x;
-	int rc;
 
-	*ves = NULL;
-	*n = 0;
 	memset(&x, 0, sizeof(x));
 	struct dbv p[] = { DBV_INT(id) };
 	struct dbo o[] = { DBO_STR(x.ve_id), DBO_STR(x.state), DBO_STR(x.plan), DBO_STR(x.currency),
 	    DBO_INT(&x.created_at), DBO_INT(&x.expires_at) };
-	if ((rc = db_query(db, &c, sql[S_VES], p, 1, o, nitems(o))) != DB_OK)
-		return rc;
-	return db_fetch_all(&c, &x, sizeof(x), (void **)ves, n);
+	return db_select_all(db, sql[S_VES], p, 1, o, nitems(o), &x, sizeof(x), (void **)ves, n);
 }
 
 struct link {
@@ -378,19 +372,13 @@ db_account_link(struct db *db, long long id, const char *ve_id, long long now)
 int
 db_account_invoices(struct db *db, long long id, struct acct_invoice **inv, size_t *n)
 {
-	struct db_cur c;
 	struct acct_invoice x;
-	int rc;
 
-	*inv = NULL;
-	*n = 0;
 	memset(&x, 0, sizeof(x));
 	struct dbv p[] = { DBV_INT(id) };
 	struct dbo o[] = { DBO_STR(x.number), DBO_STR(x.period), DBO_STR(x.currency),
 	    DBO_INT(&x.total_minor), DBO_INT(&x.issued_at), DBO_INT(&x.due_at), DBO_STR(x.ves) };
-	if ((rc = db_query(db, &c, sql[S_INVOICES], p, 1, o, nitems(o))) != DB_OK)
-		return rc;
-	return db_fetch_all(&c, &x, sizeof(x), (void **)inv, n);
+	return db_select_all(db, sql[S_INVOICES], p, 1, o, nitems(o), &x, sizeof(x), (void **)inv, n);
 }
 
 int

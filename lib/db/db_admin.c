@@ -818,7 +818,6 @@ db_admin_invoices(struct db *db, enum admin_inv_status st, const char *q, long l
 {
 	struct admin_invoice x;
 	char esc[128], num[140], mail[140];
-	struct db_cur c;
 	int rc;
 
 	*rows = NULL;
@@ -837,9 +836,8 @@ db_admin_invoices(struct db *db, enum admin_inv_status st, const char *q, long l
 	struct dbo o[] = { DBO_STR(x.number), DBO_STR(x.period), DBO_STR(x.currency),
 	    DBO_INT(&x.account_id), DBO_STR(x.email), DBO_INT(&x.total), DBO_INT(&x.credited),
 	    DBO_INT(&x.paid), DBO_INT(&x.issued_at), DBO_INT(&x.due_at) };
-	if ((rc = db_query(db, &c, sql[S_INVOICES], p, nitems(p), o, nitems(o))) != DB_OK)
-		return rc;
-	return db_fetch_all(&c, &x, sizeof(x), (void **)rows, n);
+	return db_select_all(db, sql[S_INVOICES], p, nitems(p), o, nitems(o), &x, sizeof(x),
+	    (void **)rows, n);
 }
 
 int
@@ -857,7 +855,6 @@ docs(struct db *db, enum stmt list, enum stmt cnt, long long limit, long long of
     struct admin_doc **rows, size_t *n, long long *total)
 {
 	struct admin_doc x;
-	struct db_cur c;
 	int rc;
 
 	*rows = NULL;
@@ -869,9 +866,7 @@ docs(struct db *db, enum stmt list, enum stmt cnt, long long limit, long long of
 	struct dbv p[] = { DBV_INT(limit), DBV_INT(offset) };
 	struct dbo o[] = { DBO_STR(x.number), DBO_STR(x.invoice), DBO_STR(x.currency), DBO_STR(x.text),
 	    DBO_STR(x.actor), DBO_INT(&x.amount), DBO_INT(&x.at) };
-	if ((rc = db_query(db, &c, sql[list], p, 2, o, nitems(o))) != DB_OK)
-		return rc;
-	return db_fetch_all(&c, &x, sizeof(x), (void **)rows, n);
+	return db_select_all(db, sql[list], p, 2, o, nitems(o), &x, sizeof(x), (void **)rows, n);
 }
 
 int

@@ -210,6 +210,19 @@ logins_list(unsigned m, char *out, size_t outlen)
 			    order_login_names[i]);
 }
 
+/* db_fetch_map fixes: the login styles' mask from the row's list (arg). */
+static void
+plan_logins(void *row, void *arg)
+{
+	((struct order_plan *)row)->login_mask = logins_mask(arg);
+}
+
+static void
+template_logins(void *row, void *arg)
+{
+	((struct order_template *)row)->login_mask = logins_mask(arg);
+}
+
 int
 db_ve_catalog(struct db *db, long long now, struct order_catalog *c)
 {
@@ -229,35 +242,15 @@ db_ve_catalog(struct db *db, long long now, struct order_catalog *c)
 	    DBO_INT(&p.ov[5]), DBO_STR(p.cap_action) };
 	if ((rc = db_query(db, &cur, sql[S_PLANS], pn, nitems(pn), op, nitems(op))) != DB_OK)
 		return rc;
-	while ((rc = db_next(&cur)) == 1) {
-		struct order_plan *np = realloc(c->plans, (c->nplans + 1) * sizeof(*np));
-		if (np == NULL) {
-			rc = DB_NOMEM;
-			break;
-		}
-		c->plans = np;
-		p.login_mask = logins_mask(logins);
-		c->plans[c->nplans++] = p;
-	}
-	db_cur_close(&cur);
-	if (rc < 0)
+	if ((rc = db_fetch_map(&cur, &p, sizeof(p), (void **)&c->plans, &c->nplans, plan_logins,
+	    logins)) != DB_OK)
 		goto fail;
 	struct dbo ot[] = { DBO_INT(&t.id), DBO_STR(t.code), DBO_STR(t.name), DBO_STR(logins),
 	    DBO_INT(&t.min_disk_mb) };
 	if ((rc = db_query(db, &cur, sql[S_TEMPLATES], NULL, 0, ot, nitems(ot))) != DB_OK)
 		goto fail;
-	while ((rc = db_next(&cur)) == 1) {
-		struct order_template *nt = realloc(c->tmpls, (c->ntmpls + 1) * sizeof(*nt));
-		if (nt == NULL) {
-			rc = DB_NOMEM;
-			break;
-		}
-		c->tmpls = nt;
-		t.login_mask = logins_mask(logins);
-		c->tmpls[c->ntmpls++] = t;
-	}
-	db_cur_close(&cur);
-	if (rc < 0)
+	if ((rc = db_fetch_map(&cur, &t, sizeof(t), (void **)&c->tmpls, &c->ntmpls, template_logins,
+	    logins)) != DB_OK)
 		goto fail;
 	return DB_OK;
 fail:
