@@ -65,18 +65,6 @@ struct change {
 	long long			 now;
 };
 
-static void
-logins_list(unsigned m, char *out, size_t outlen)
-{
-	size_t off = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < ORDER_NLOGINS; i++)
-		if (m & (1u << i))
-			off += (size_t)snprintf(out + off, outlen - off, "%s%s", off ? "," : "",
-			    order_login_names[i]);
-}
-
 /* More addresses from the VE's pool, or the last ones released. */
 static int
 addresses(struct db *db, const struct change *x)
@@ -140,7 +128,7 @@ order_set(struct db *db, const struct change *x, long long plan_id, long long or
 	struct dbv p[24];
 	size_t n = 0;
 
-	logins_list((unsigned)o->n[OF_LOGIN], logins, sizeof(logins));
+	order_logins_join((unsigned)o->n[OF_LOGIN], ",", logins, sizeof(logins));
 	p[n++] = DBV_INT(plan_id);
 	p[n++] = DBV_INT(o->n[OF_DISK_QUOTA_MB]);
 	p[n++] = DBV_INT(o->n[OF_ALWAYS_ON]);

@@ -185,42 +185,17 @@ static const char *const sql[S__MAX] = {
 
 /* ---- catalogue ------------------------------------------------------------- */
 
-static unsigned
-logins_mask(const char *list)
-{
-	unsigned m = 0;
-	char tmp[128], *save = NULL;
-
-	snprintf(tmp, sizeof(tmp), "%s", list);
-	for (char *t = strtok_r(tmp, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save))
-		for (size_t i = 0; i < ORDER_NLOGINS; i++)
-			if (strcmp(t, order_login_names[i]) == 0)
-				m |= 1u << i;
-	return m;
-}
-
-static void
-logins_list(unsigned m, char *out, size_t outlen)
-{
-	size_t off = 0;
-	out[0] = '\0';
-	for (size_t i = 0; i < ORDER_NLOGINS; i++)
-		if (m & (1u << i))
-			off += (size_t)snprintf(out + off, outlen - off, "%s%s", off ? "," : "",
-			    order_login_names[i]);
-}
-
 /* db_fetch_map fixes: the login styles' mask from the row's list (arg). */
 static void
 plan_logins(void *row, void *arg)
 {
-	((struct order_plan *)row)->login_mask = logins_mask(arg);
+	((struct order_plan *)row)->login_mask = order_logins_mask(arg);
 }
 
 static void
 template_logins(void *row, void *arg)
 {
-	((struct order_template *)row)->login_mask = logins_mask(arg);
+	((struct order_template *)row)->login_mask = order_logins_mask(arg);
 }
 
 int
@@ -444,7 +419,7 @@ create_once(struct db *db, void *arg)
 		account = (uint64_t)x->account;
 	else if ((rc = db_exec(db, sql[S_ACCOUNT_INSERT], pa, nitems(pa), NULL, &account)) != DB_OK)
 		return rc;
-	logins_list((unsigned)o->n[OF_LOGIN], logins, sizeof(logins));
+	order_logins_join((unsigned)o->n[OF_LOGIN], ",", logins, sizeof(logins));
 	struct dbv po[11 + NINT] = { DBV_INT(account), DBV_INT(pl->id), DBV_INT(tp->id), DBV_STR0(key),
 	    DBV_STR(logins), DBV_STR(order_firewall_names[o->n[OF_FIREWALL]]),
 	    DBV_STR0(o->s[OF_FIREWALL_FILE]), DBV_STR(o->s[OF_USER_INFO] ? o->s[OF_USER_INFO] : ""),
@@ -769,7 +744,7 @@ db_ve_get(struct db *db, const char *ve_id, struct ve_info *v)
 		v->o.n[int_cols[i]] = iv[i];
 		v->o.given[int_cols[i]] = 1;
 	}
-	v->o.n[OF_LOGIN] = logins_mask(logins);
+	v->o.n[OF_LOGIN] = order_logins_mask(logins);
 	v->o.given[OF_LOGIN] = 1;
 	for (int i = 0; i < FW__MAX; i++)
 		if (strcmp(fw, order_firewall_names[i]) == 0)

@@ -3,12 +3,7 @@
 #include "util.h"
 
 const char *const order_firewall_names[FW__MAX] = {
-	[FW_OPEN] = "open",
-	[FW_CLIENT] = "client",
-	[FW_SIMPLE] = "simple",
-	[FW_CLOSED] = "closed",
-	[FW_NONE] = "none",
-	[FW_FILE] = "file",
+	"open", "client", "simple", "closed", "none", "file"
 };
 
 int

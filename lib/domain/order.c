@@ -313,17 +313,37 @@ order_money(long long minor, const char *cur, char *out, size_t outlen)
 }
 
 void
-order_logins_text(unsigned mask, char *out, size_t outlen)
+order_logins_join(unsigned mask, const char *sep, char *out, size_t outlen)
 {
 	size_t off = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < ORDER_NLOGINS; i++)
 		if (mask & (1u << i)) {
-			int w = snprintf(out + off, outlen - off, "%s%s", off ? ", " : "", order_login_names[i]);
+			int w = snprintf(out + off, outlen - off, "%s%s", off ? sep : "", order_login_names[i]);
 			if (w < 0 || (size_t)w >= outlen - off)
 				return;
 			off += (size_t)w;
 		}
+}
+
+void
+order_logins_text(unsigned mask, char *out, size_t outlen)
+{
+	order_logins_join(mask, ", ", out, outlen);
+}
+
+unsigned
+order_logins_mask(const char *list)
+{
+	unsigned m = 0;
+	char tmp[128], *save = NULL;
+
+	snprintf(tmp, sizeof(tmp), "%s", list);
+	for (char *t = strtok_r(tmp, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save))
+		for (size_t i = 0; i < ORDER_NLOGINS; i++)
+			if (strcmp(t, order_login_names[i]) == 0)
+				m |= 1u << i;
+	return m;
 }
 
 void

@@ -191,6 +191,10 @@ void	order_money(long long minor, const char *currency, char *out, size_t outlen
 void	order_value_text(const struct order *, enum order_key, char *out, size_t outlen);
 /* The mask as "ssh, x11". */
 void	order_logins_text(unsigned mask, char *out, size_t outlen);
+/* The mask's style names joined by sep (",": as the SET columns login and login_styles hold them). */
+void	order_logins_join(unsigned mask, const char *sep, char *out, size_t outlen);
+/* A comma list of style names (a SET column's value) as a mask; unknown names are left out. */
+unsigned order_logins_mask(const char *list);
 /* The mask as a JSON array of style names ["ssh", "x11"]; a new reference. */
 json_t	*order_logins_json(unsigned mask);
 /* The bit of a field in the keep mask of order_fields_json. */
