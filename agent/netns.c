@@ -364,7 +364,7 @@ nft_ve(struct buf *b, const struct ve_spec *sp, const struct ve_spec *old,
     const char *rules)
 {
 	char vh[16], tx[32], rx[32], fwin[32], fwout[32], cn[40], a[16];
-	enum ve_fw fw = sp->firewall;
+	enum firewall fw = sp->firewall;
 	int rc = 0;
 
 	net_vethname(sp->id, vh);

@@ -136,11 +136,11 @@ parse_entry(json_t *e, struct ve_spec *sp, char *why, size_t whylen)
 	}
 
 	j = json_object_get(e, "firewall");
-	if (!json_is_string(j) || (fw = ve_fw_parse(json_string_value(j))) == -1) {
+	if (!json_is_string(j) || (fw = firewall_parse(json_string_value(j))) == -1) {
 		snprintf(why, whylen, "firewall is not one of open, client, simple, closed, none, file");
 		return -1;
 	}
-	sp->firewall = (enum ve_fw)fw;
+	sp->firewall = (enum firewall)fw;
 	j = json_object_get(e, "firewall_file");
 	if (sp->firewall == FW_FILE) {
 		if (!json_is_string(j) || !ve_fwfile_valid(json_string_value(j))) {

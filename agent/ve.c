@@ -7,26 +7,6 @@
 
 #include "ve.h"
 
-static const char *const fw_names[FW__MAX] = {
-	[FW_OPEN] = "open",
-	[FW_CLIENT] = "client",
-	[FW_SIMPLE] = "simple",
-	[FW_CLOSED] = "closed",
-	[FW_NONE] = "none",
-	[FW_FILE] = "file",
-};
-
-int
-ve_id_valid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < VE_ID_LEN; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'F')))
-			return 0;
-	return s[i] == '\0';
-}
-
 int
 ve_ipv4_parse(const char *s, size_t len, uint32_t *out)
 {
@@ -66,19 +46,10 @@ ve_ipv4_fmt(uint32_t a, char out[16])
 	    (a >> 8) & 0xff, a & 0xff);
 }
 
-int
-ve_fw_parse(const char *s)
-{
-	for (int i = 0; i < FW__MAX; i++)
-		if (strcmp(s, fw_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 const char *
-ve_fw_name(enum ve_fw f)
+ve_fw_name(enum firewall f)
 {
-	return (unsigned)f < FW__MAX ? fw_names[f] : "?";
+	return (unsigned)f < FW__MAX ? order_firewall_names[f] : "?";
 }
 
 int

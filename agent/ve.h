@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "firewall.h"
+#include "veid.h"
+
 #define VE_ID_LEN	8	/* 8 upper-case hex digits */
 #define VE_MAX_IPS	32	/* more than any plan sells */
 #define VE_FWFILE_MAX	64
@@ -25,8 +28,6 @@ enum { VE_LOGIN_SSH = 1, VE_LOGIN_TELNET = 2, VE_LOGIN_RSH = 4, VE_LOGIN_X11 = 8
 
 enum ve_state { VE_ACTIVE = 0, VE_SUSPENDED };
 
-enum ve_fw { FW_OPEN = 0, FW_CLIENT, FW_SIMPLE, FW_CLOSED, FW_NONE, FW_FILE, FW__MAX };
-
 struct ve_spec {
 	char		 id[VE_ID_LEN + 1];
 	enum ve_state	 state;
@@ -38,7 +39,7 @@ struct ve_spec {
 	uint64_t	 net_bw_min_kbps, net_bw_max_kbps;
 	uint64_t	 net_in_bw_min_kbps, net_in_bw_max_kbps;
 	uint64_t	 net_out_bw_min_kbps, net_out_bw_max_kbps;
-	enum ve_fw	 firewall;
+	enum firewall	 firewall;
 	char		 firewall_file[VE_FWFILE_MAX + 1];	/* "" unless FW_FILE */
 	uint64_t	 throttle_kbps;
 	/*
@@ -94,8 +95,6 @@ struct ve {
 	void		*be;	/* backend's private state, owned by the backend */
 };
 
-/* 1 when s is exactly 8 upper-case hex digits. */
-int	 ve_id_valid(const char *s);
 /*
  * Strict dotted quad: four decimal parts 0..255 without leading zeros.
  * Returns 0 and the address in host order, or -1.
@@ -103,9 +102,8 @@ int	 ve_id_valid(const char *s);
 int	 ve_ipv4_parse(const char *s, size_t len, uint32_t *out);
 /* Format a host-order address into out[16]. */
 void	 ve_ipv4_fmt(uint32_t a, char out[16]);
-/* Firewall style names as in the order ("open", ...); -1 when unknown. */
-int	 ve_fw_parse(const char *s);
-const char *ve_fw_name(enum ve_fw);
+/* A firewall style's name as in the order ("open", ...; firewall_parse the other way); "?" when unknown. */
+const char *ve_fw_name(enum firewall);
 /* 1 when a firewall_file name is acceptable: [A-Za-z0-9_.-]{1,64}, no leading dot. */
 int	 ve_fwfile_valid(const char *s);
 /* 1 when two specs differ in anything the node applies. */

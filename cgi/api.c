@@ -57,14 +57,6 @@ static const struct page pages[] = {
 	{ "/api/v1/admin/accounts/*/tax", M_POST, api_admin_account_tax_set, PAGE_TOKEN },
 };
 
-int
-ve_id_valid(const char *s)
-{
-	if (s == NULL || strlen(s) != 8)
-		return 0;
-	return strspn(s, "0123456789ABCDEF") == 8;
-}
-
 static void
 unauthorized(struct resp *r, const char *msg)
 {

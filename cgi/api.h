@@ -7,6 +7,7 @@
 #ifndef VEP_API_H
 #define VEP_API_H
 
+#include "veid.h"	/* ve_id_valid */
 #include "web.h"
 
 /* WHO_VE: a VE-scoped read-only token (kind "ve"): GET calls on that VE only. */
@@ -34,8 +35,6 @@ int	api_may_act(struct web *, struct resp *, const struct caller *, const char *
 int	api_ve_call(struct web *, struct req *, struct resp *, struct caller *, const char *id);
 /* The operator's Bearer token is required: 1, or 0 with 401/403/429/503 in resp. */
 int	api_admin_only(struct web *, struct req *, struct resp *);
-/* A syntactically valid VEid: 8 upper-case hex digits. */
-int	ve_id_valid(const char *);
 
 #define API_FN(name) void name(struct web *, struct req *, struct resp *, char caps[][80])
 API_FN(api_orders_create);

@@ -967,6 +967,27 @@ db_fetch_upto(struct db_cur *c, const void *row, size_t size, void *rows, size_t
 int
 db_fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n)
 {
+	return db_fetch_map(c, row, size, rows, n, NULL, NULL);
+}
+
+int
+db_select_all(struct db *db, const char *q, const struct dbv *p, size_t np, struct dbo *o,
+    size_t no, const void *row, size_t size, void **rows, size_t *n)
+{
+	struct db_cur c;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if ((rc = db_query(db, &c, q, p, np, o, no)) != DB_OK)
+		return rc;
+	return db_fetch_all(&c, row, size, rows, n);
+}
+
+int
+db_fetch_map(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n,
+    void (*fix)(void *row, void *arg), void *arg)
+{
 	char *out = NULL;
 	size_t cap = 0;
 	int rc;
@@ -979,6 +1000,8 @@ db_fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t
 			break;
 		}
 		memcpy(out + *n * size, row, size);
+		if (fix != NULL)
+			fix(out + *n * size, arg);
 		(*n)++;
 	}
 	db_cur_close(c);

@@ -141,6 +141,16 @@ int	db_one(struct db *, const char *sql, const struct dbv *, size_t np,
  * (nothing returned then; DB_NOMEM when out of memory).
  */
 int	db_fetch_all(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n);
+/* db_fetch_all calling fix(copy, arg) on each row's copy as it is stored (a field made from others). */
+int	db_fetch_map(struct db_cur *c, const void *row, size_t size, void **rows, size_t *n,
+	    void (*fix)(void *row, void *arg), void *arg);
+/*
+ * db_query of q then db_fetch_all: the common "every row of a SELECT into
+ * an array"; the outputs o point into *row.  DB_OK or < 0 db_rc (*rows
+ * NULL and *n 0 then).
+ */
+int	db_select_all(struct db *, const char *q, const struct dbv *, size_t np, struct dbo *o,
+	    size_t no, const void *row, size_t size, void **rows, size_t *n);
 /*
  * The same into rows[cap] the caller holds: the first cap rows (the rest
  * are read and dropped), *n of them; closes c.  DB_OK or < 0 db_rc.

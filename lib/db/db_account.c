@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_audit.h"
 #include "db_account.h"
 #include "util.h"
 
@@ -22,7 +23,6 @@ enum stmt {
 	S_HASH,
 	S_GET,
 	S_PROFILE,
-	S_AUDIT,
 	S_VES,
 	S_VE_LOCK,
 	S_VE_MOVE,
@@ -62,7 +62,6 @@ static const char *const sql[S__MAX] = {
 	[S_PROFILE] = "UPDATE accounts SET name = ?, company = ?, address = ?, vat_id = ?, phone = ?, "
 	    "country = ? "
 	    "WHERE id = ? AND login_email IS NOT NULL",
-	[S_AUDIT] = "INSERT INTO audit_log (at, actor, action, object) VALUES (?, ?, ?, ?)",
 	[S_VES] = "SELECT v.id, v.state, p.name, p.currency, v.created_at, v.expires_at FROM ves v "
 	    "JOIN orders o ON o.id = v.order_id JOIN plans p ON p.id = o.plan_id "
 	    "WHERE v.account_id = ? AND v.state <> 'deleted' ORDER BY v.created_at, v.id",
@@ -100,8 +99,7 @@ audit(struct db *db, long long id, const char *action, const char *object, long 
 	char actor[40];
 
 	snprintf(actor, sizeof(actor), "account:%lld", id);
-	struct dbv p[] = { DBV_INT(now), DBV_STR(actor), DBV_STR(action), DBV_STR(object) };
-	return db_exec(db, sql[S_AUDIT], p, nitems(p), NULL, NULL);
+	return db_audit(db, now, actor, action, object, NULL, NULL);
 }
 
 /* Replace the account's links by token_hash and queue its mail. */
@@ -321,19 +319,13 @@ db_account_set_profile(struct db *db, long long id, const struct acct_profile *p
 int
 db_account_ves(struct db *db, long long id, struct acct_ve **ves, size_t *n)
 {
-	struct db_cur c;
 	struct acct_ve x;
-	int rc;
 
-	*ves = NULL;
-	*n = 0;
 	memset(&x, 0, sizeof(x));
 	struct dbv p[] = { DBV_INT(id) };
 	struct dbo o[] = { DBO_STR(x.ve_id), DBO_STR(x.state), DBO_STR(x.plan), DBO_STR(x.currency),
 	    DBO_INT(&x.created_at), DBO_INT(&x.expires_at) };
-	if ((rc = db_query(db, &c, sql[S_VES], p, 1, o, nitems(o))) != DB_OK)
-		return rc;
-	return db_fetch_all(&c, &x, sizeof(x), (void **)ves, n);
+	return db_select_all(db, sql[S_VES], p, 1, o, nitems(o), &x, sizeof(x), (void **)ves, n);
 }
 
 struct link {
@@ -380,19 +372,13 @@ db_account_link(struct db *db, long long id, const char *ve_id, long long now)
 int
 db_account_invoices(struct db *db, long long id, struct acct_invoice **inv, size_t *n)
 {
-	struct db_cur c;
 	struct acct_invoice x;
-	int rc;
 
-	*inv = NULL;
-	*n = 0;
 	memset(&x, 0, sizeof(x));
 	struct dbv p[] = { DBV_INT(id) };
 	struct dbo o[] = { DBO_STR(x.number), DBO_STR(x.period), DBO_STR(x.currency),
 	    DBO_INT(&x.total_minor), DBO_INT(&x.issued_at), DBO_INT(&x.due_at), DBO_STR(x.ves) };
-	if ((rc = db_query(db, &c, sql[S_INVOICES], p, 1, o, nitems(o))) != DB_OK)
-		return rc;
-	return db_fetch_all(&c, &x, sizeof(x), (void **)inv, n);
+	return db_select_all(db, sql[S_INVOICES], p, 1, o, nitems(o), &x, sizeof(x), (void **)inv, n);
 }
 
 int

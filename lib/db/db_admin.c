@@ -17,6 +17,7 @@
 #include "catalog.h"
 #include "db.h"
 #include "db_admin.h"
+#include "db_audit.h"
 #include "db_move.h"
 #include "log.h"
 #include "money.h"
@@ -44,7 +45,6 @@ enum stmt {
 	S_NODE_SET_ENABLED,
 	S_NODE_DELETE,
 	S_NODES,
-	S_AUDIT_INSERT,
 	S_SET_ACTOR,
 	S_CLEAR_ACTOR,
 	S_PLAN_VERSIONS,
@@ -129,8 +129,6 @@ static const char *const sql[S__MAX] = {
 	    "FROM nodes n LEFT JOIN (SELECT v.node_id, COUNT(*) AS nves, SUM(o.disk_quota_mb) AS disk "
 	    "FROM ves v JOIN orders o ON o.id = v.order_id WHERE v.state IN ('active', 'suspended') "
 	    "AND v.node_id IS NOT NULL GROUP BY v.node_id) u ON u.node_id = n.id ORDER BY n.name",
-	[S_AUDIT_INSERT] = "INSERT INTO audit_log (at, actor, action, object, before_json, after_json) "
-	    "VALUES (?, ?, ?, ?, ?, ?)",
 	[S_SET_ACTOR] = "SET @vep_actor = ?, @vep_now = ?",
 	[S_CLEAR_ACTOR] = "SET @vep_actor = NULL, @vep_now = NULL",
 	[S_PLAN_VERSIONS] = "SELECT p.code, p.name, p.currency, p.active, v.valid_from, "
@@ -159,32 +157,6 @@ static void
 iso(long long t, char out[21])
 {
 	vep_iso8601(t, out);
-}
-
-/*
- * Write one audit row (steals before and after, either may be NULL).  The
- * JSON is compact with sorted keys so equal states compare equal as text.
- */
-static int
-audit(struct db *db, long long now, const char *actor, const char *action, const char *object,
-    json_t *before, json_t *after)
-{
-	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	int rc;
-
-	if ((before != NULL && b == NULL) || (after != NULL && a == NULL))
-		rc = DB_ERR;
-	else {
-		struct dbv p[] = { DBV_INT(now), DBV_STR(actor), DBV_STR(action), DBV_STR(object),
-		    DBV_STR0(b), DBV_STR0(a) };
-		rc = db_exec(db, sql[S_AUDIT_INSERT], p, nitems(p), NULL, NULL);
-	}
-	free(b);
-	free(a);
-	json_decref(before);
-	json_decref(after);
-	return rc;
 }
 
 /*
@@ -551,7 +523,7 @@ ve_change_tx(struct db *db, void *arg)
 		json_decref(before);
 		return rc;
 	}
-	return audit(db, x->now, x->actor, names[x->op], x->ve_id, before, after);
+	return db_audit_json(db, x->now, x->actor, names[x->op], x->ve_id, before, after);
 conflict:
 	if (strcmp(state, "deleted") == 0)
 		snprintf(x->err, x->errlen, "The VE has been deleted.");
@@ -669,7 +641,7 @@ node_change_tx(struct db *db, void *arg)
 			return rc == DB_EXISTS ? ADM_EEXISTS : DB_ERR;
 		if ((rc = db_one(db, sql[S_NODE_LOCK], p, 1, o, nitems(o))) <= 0)
 			return rc == 0 ? DB_ERR : rc;
-		return audit(db, x->now, x->actor, names[0], x->name, NULL,
+		return db_audit_json(db, x->now, x->actor, names[0], x->name, NULL,
 		    node_json(x->name, url, en, maxv, disk));
 	}
 	if ((rc = db_one(db, sql[S_NODE_LOCK], p, 1, o, nitems(o))) < 0)
@@ -716,7 +688,7 @@ node_change_tx(struct db *db, void *arg)
 			return rc;
 		}
 	}
-	return audit(db, x->now, x->actor, names[x->op], x->name, before, after);
+	return db_audit_json(db, x->now, x->actor, names[x->op], x->name, before, after);
 }
 
 int
@@ -846,7 +818,6 @@ db_admin_invoices(struct db *db, enum admin_inv_status st, const char *q, long l
 {
 	struct admin_invoice x;
 	char esc[128], num[140], mail[140];
-	struct db_cur c;
 	int rc;
 
 	*rows = NULL;
@@ -865,9 +836,8 @@ db_admin_invoices(struct db *db, enum admin_inv_status st, const char *q, long l
 	struct dbo o[] = { DBO_STR(x.number), DBO_STR(x.period), DBO_STR(x.currency),
 	    DBO_INT(&x.account_id), DBO_STR(x.email), DBO_INT(&x.total), DBO_INT(&x.credited),
 	    DBO_INT(&x.paid), DBO_INT(&x.issued_at), DBO_INT(&x.due_at) };
-	if ((rc = db_query(db, &c, sql[S_INVOICES], p, nitems(p), o, nitems(o))) != DB_OK)
-		return rc;
-	return db_fetch_all(&c, &x, sizeof(x), (void **)rows, n);
+	return db_select_all(db, sql[S_INVOICES], p, nitems(p), o, nitems(o), &x, sizeof(x),
+	    (void **)rows, n);
 }
 
 int
@@ -885,7 +855,6 @@ docs(struct db *db, enum stmt list, enum stmt cnt, long long limit, long long of
     struct admin_doc **rows, size_t *n, long long *total)
 {
 	struct admin_doc x;
-	struct db_cur c;
 	int rc;
 
 	*rows = NULL;
@@ -897,9 +866,7 @@ docs(struct db *db, enum stmt list, enum stmt cnt, long long limit, long long of
 	struct dbv p[] = { DBV_INT(limit), DBV_INT(offset) };
 	struct dbo o[] = { DBO_STR(x.number), DBO_STR(x.invoice), DBO_STR(x.currency), DBO_STR(x.text),
 	    DBO_STR(x.actor), DBO_INT(&x.amount), DBO_INT(&x.at) };
-	if ((rc = db_query(db, &c, sql[list], p, 2, o, nitems(o))) != DB_OK)
-		return rc;
-	return db_fetch_all(&c, &x, sizeof(x), (void **)rows, n);
+	return db_select_all(db, sql[list], p, 2, o, nitems(o), &x, sizeof(x), (void **)rows, n);
 }
 
 int

@@ -10,7 +10,9 @@
 #include <jansson.h>
 
 #include "db.h"
+#include "db_audit.h"
 #include "db_backup.h"
+#include "db_node.h"
 #include "util.h"
 
 enum stmt {
@@ -21,7 +23,6 @@ enum stmt {
 	S_BACKUP_NOW,
 	S_HAS_BACKUP,
 	S_RESTORE,
-	S_AUDIT,
 	S_LIST,
 	S_STATE,
 	S_NODE_LOCK,
@@ -51,9 +52,6 @@ static const char *const sql[S__MAX] = {
 	[S_RESTORE] =
 	    "UPDATE ves SET restore_seq = restore_seq + 1, restore_backup = ?, updated_at = ?"
 	    " WHERE id = ?",
-	[S_AUDIT] =
-	    "INSERT INTO audit_log (at, actor, action, object, before_json, after_json)"
-	    " VALUES (?, ?, ?, ?, NULL, ?)",
 	[S_LIST] =
 	    "SELECT id, taken_at, bytes FROM ve_backups WHERE ve_id = ? ORDER BY taken_at DESC, id DESC",
 	[S_STATE] =
@@ -103,20 +101,6 @@ lock_ve(struct db *db, const char *ve_id, int any_state, char *login, size_t log
 	if (strcmp(state, "active") == 0 || (any_state && strcmp(state, "suspended") == 0))
 		return DB_OK;
 	return any_state ? BK_NOVE : BK_SUSPENDED;
-}
-
-static int
-audit(struct db *db, long long now, const char *actor, const char *action, const char *ve_id,
-    json_t *after)
-{
-	char *text = after != NULL ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	struct dbv p[] = { DBV_INT(now), DBV_STR(actor), DBV_STR(action), DBV_STR(ve_id),
-	    DBV_STR0(text) };
-	int rc = db_exec(db, sql[S_AUDIT], p, nitems(p), NULL, NULL);
-
-	free(text);
-	json_decref(after);
-	return rc;
 }
 
 /* 1 when every style of the comma list want is in the comma list have. */
@@ -173,7 +157,7 @@ reinstall_once(struct db *db, void *arg)
 	struct dbv pr[] = { DBV_STR(x->hash), DBV_STR(x->crypt), DBV_INT(x->now), DBV_STR(x->ve_id) };
 	if ((rc = db_exec(db, sql[S_REINSTALL], pr, nitems(pr), NULL, NULL)) != DB_OK)
 		return rc;
-	return audit(db, x->now, x->actor, "ve.reinstall", x->ve_id,
+	return db_audit_json(db, x->now, x->actor, "ve.reinstall", x->ve_id, NULL,
 	    json_pack("{s:s}", "template", x->code));
 }
 
@@ -203,7 +187,7 @@ now_once(struct db *db, void *arg)
 	struct dbv p[] = { DBV_INT(x->now), DBV_STR(x->ve_id) };
 	if ((rc = db_exec(db, sql[S_BACKUP_NOW], p, nitems(p), NULL, NULL)) != DB_OK)
 		return rc;
-	return audit(db, x->now, x->actor, "ve.backup", x->ve_id, NULL);
+	return db_audit_json(db, x->now, x->actor, "ve.backup", x->ve_id, NULL, NULL);
 }
 
 int
@@ -232,7 +216,7 @@ restore_once(struct db *db, void *arg)
 	struct dbv p[] = { DBV_STR(x->id), DBV_INT(x->now), DBV_STR(x->ve_id) };
 	if ((rc = db_exec(db, sql[S_RESTORE], p, nitems(p), NULL, NULL)) != DB_OK)
 		return rc;
-	return audit(db, x->now, x->actor, "ve.restore", x->ve_id,
+	return db_audit_json(db, x->now, x->actor, "ve.restore", x->ve_id, NULL,
 	    json_pack("{s:s, s:I}", "backup", x->id, "taken_at", (json_int_t)taken));
 }
 
@@ -295,7 +279,7 @@ report_once(struct db *db, void *arg)
 		/* Audited (and mailed) once per failing spell, not at every retry. */
 		if (failing)
 			return DB_OK;
-		return audit(db, x->now, x->node, "ve.backup_failed", x->ve_id,
+		return db_audit_json(db, x->now, x->node, "ve.backup_failed", x->ve_id, NULL,
 		    json_pack("{s:s%}", "error", x->error, strnlen(x->error, 200)));
 	}
 	struct dbv pd[] = { DBV_STR(x->ve_id) };
@@ -341,15 +325,9 @@ db_backup_node_fields(struct db *db, const char *node, json_t *doc)
 		return rc;
 	/* Both lists are ordered by VE id: walk them together. */
 	while ((rc = db_next(&cur)) == 1) {
-		json_t *e;
+		json_t *e = db_node_ve_seek(ves, &k, id);
 
-		while (k < json_array_size(ves) && strcmp(json_string_value(
-		    json_object_get(json_array_get(ves, k), "ve_id")), id) < 0)
-			k++;
-		if (k == json_array_size(ves))
-			continue;
-		e = json_array_get(ves, k);
-		if (strcmp(json_string_value(json_object_get(e, "ve_id")), id) != 0)
+		if (e == NULL)
 			continue;
 		json_object_set_new(e, "reinstall_seq", json_integer(rs));
 		json_object_set_new(e, "restore_seq", json_integer(ss));

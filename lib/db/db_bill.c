@@ -9,10 +9,6 @@
 #include "rating.h"
 #include "util.h"
 
-const char *const db_bill_audit_sql =
-    "INSERT INTO audit_log (at, actor, action, object, before_json, after_json) "
-    "VALUES (?, ?, ?, ?, NULL, ?)";
-
 void
 db_bill_period_str(int y, int m, char out[8])
 {
@@ -25,19 +21,6 @@ db_bill_year_of(long long t)
 	int y, m;
 	rate_month_of(t, &y, &m);
 	return y;
-}
-
-int
-db_bill_audit(struct db *db, long long now, const char *actor, const char *action,
-    const char *object, json_t *after)
-{
-	char *js = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	struct dbv p[] = { DBV_INT(now), DBV_STR(actor), DBV_STR(action), DBV_STR(object),
-	    DBV_STR0(js) };
-	int rc = db_exec(db, db_bill_audit_sql, p, nitems(p), NULL, NULL);
-	free(js);
-	json_decref(after);
-	return rc;
 }
 
 json_t *

@@ -59,9 +59,6 @@ json_t	*db_bill_line_json(const char *kind, const char *res, int64_t qty, const 
 	    int64_t price, int64_t amount);
 /* A document's status from its balance: "paid", "overdue" or "open". */
 const char *db_bill_doc_status(long long balance, long long due, long long now);
-/* An audit_log row in the caller's transaction; takes the reference to after.  A db_rc. */
-int	 db_bill_audit(struct db *, long long now, const char *actor, const char *action,
-	    const char *object, json_t *after);
 /*
  * Prepare statements on tables with triggers before the transaction that
  * runs them: a prepare inside it may be aborted by a conflicting write
@@ -71,8 +68,6 @@ int	 db_bill_audit(struct db *, long long now, const char *actor, const char *ac
  * handled, where the statement runs.
  */
 void	 db_bill_warm(struct db *, const char *const *sql, size_t n);
-/* The audit statement, for db_bill_warm lists. */
-extern const char *const db_bill_audit_sql;
 /* A decimal SUM as text to int64; -1 when negative or past 2^63 - 1. */
 int	 db_bill_sum_parse(const char *s, int64_t *v);
 /* Whether a ves.state counts as active for rating. */

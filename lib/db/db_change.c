@@ -11,6 +11,8 @@
 
 #include "change.h"
 #include "db.h"
+#include "db_addr.h"
+#include "db_audit.h"
 #include "db_change.h"
 #include "log.h"
 #include "util.h"
@@ -19,13 +21,10 @@ enum stmt {
 	S_LOCK,
 	S_ORDER_SET,
 	S_POOL_OF,
-	S_ADDR_PICK,
-	S_ADDR_ASSIGN,
 	S_ADDR_RELEASE,
 	S_NAME_SET,
 	S_NODE_ROOM,
 	S_HISTORY,
-	S_AUDIT,
 	S_RESTART,
 	S_TOUCH,
 	S__MAX
@@ -42,10 +41,6 @@ static const char *const sql[S__MAX] = {
 	    "mem_max_mb = ?, backup_hours = ?, firewall = ?, firewall_file = ?, ip_count = ?, "
 	    "user_info = ? WHERE id = ?",
 	[S_POOL_OF] = "SELECT pool_id FROM ip_addresses WHERE ve_id = ? ORDER BY seq LIMIT 1",
-	[S_ADDR_PICK] = "SELECT id FROM ip_addresses WHERE pool_id = ? AND ve_id IS NULL "
-	    "ORDER BY addr_num LIMIT ? FOR UPDATE SKIP LOCKED",
-	[S_ADDR_ASSIGN] = "UPDATE ip_addresses SET ve_id = ?, seq = ?, dns_name = NULL "
-	    "WHERE id = ? AND ve_id IS NULL",
 	[S_ADDR_RELEASE] = "UPDATE ip_addresses SET ve_id = NULL, seq = NULL, dns_name = NULL "
 	    "WHERE ve_id = ? AND seq > ?",
 	[S_NAME_SET] = "UPDATE ip_addresses SET dns_name = ? WHERE ve_id = ? AND seq = ?",
@@ -57,8 +52,6 @@ static const char *const sql[S__MAX] = {
 	    "actor, changed) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
 	    "plan_id = VALUES(plan_id), disk_quota_mb = VALUES(disk_quota_mb), params = VALUES(params), "
 	    "actor = VALUES(actor), changed = VALUES(changed)",
-	[S_AUDIT] = "INSERT INTO audit_log (at, actor, action, object, before_json, after_json) "
-	    "VALUES (?, ?, 've.change', ?, ?, ?)",
 	[S_RESTART] = "UPDATE ves SET power = 'running', power_seq = power_seq + 1 WHERE id = ?",
 	[S_TOUCH] = "UPDATE ves SET updated_at = ? WHERE id = ?",
 };
@@ -72,26 +65,12 @@ struct change {
 	long long			 now;
 };
 
-static void
-logins_list(unsigned m, char *out, size_t outlen)
-{
-	size_t off = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < ORDER_NLOGINS; i++)
-		if (m & (1u << i))
-			off += (size_t)snprintf(out + off, outlen - off, "%s%s", off ? "," : "",
-			    order_login_names[i]);
-}
-
 /* More addresses from the VE's pool, or the last ones released. */
 static int
 addresses(struct db *db, const struct change *x)
 {
-	long long have = x->cur->n[OF_IP_COUNT], want = x->next->n[OF_IP_COUNT], pool = 0, id;
+	long long have = x->cur->n[OF_IP_COUNT], want = x->next->n[OF_IP_COUNT], pool = 0;
 	long long *ids = NULL;
-	size_t got = 0;
-	struct db_cur c;
 	int rc;
 
 	if (want < have) {
@@ -108,29 +87,15 @@ addresses(struct db *db, const struct change *x)
 		return CH_NO_ADDRESS;	/* a VE without any address has no pool to take from */
 	if ((ids = calloc((size_t)(want - have), sizeof(*ids))) == NULL)
 		return DB_NOMEM;
-	struct dbv pa[] = { DBV_INT(pool), DBV_INT(want - have) };
-	struct dbo oa[] = { DBO_INT(&id) };
-	if ((rc = db_query(db, &c, sql[S_ADDR_PICK], pa, nitems(pa), oa, 1)) != DB_OK)
+	if ((rc = db_addr_pick(db, pool, want - have, ids)) < 0)
 		goto out;
-	while ((rc = db_next(&c)) == 1 && got < (size_t)(want - have))
-		ids[got++] = id;
-	db_cur_close(&c);
-	if (rc < 0)
+	if (rc < want - have) {
+		rc = CH_NO_ADDRESS;
 		goto out;
-	rc = CH_NO_ADDRESS;
-	if (got < (size_t)(want - have))
-		goto out;
-	for (size_t i = 0; i < got; i++) {
-		uint64_t n = 0;
-		struct dbv pi[] = { DBV_STR(x->ve_id), DBV_INT(have + 1 + (long long)i), DBV_INT(ids[i]) };
-		if ((rc = db_exec(db, sql[S_ADDR_ASSIGN], pi, nitems(pi), &n, NULL)) != DB_OK)
-			goto out;
-		if (n != 1) {
-			rc = DB_RETRY;	/* taken meanwhile */
-			goto out;
-		}
 	}
 	rc = DB_OK;
+	for (long long i = 0; rc == DB_OK && i < want - have; i++)
+		rc = db_addr_assign(db, x->ve_id, have + 1 + i, NULL, ids[i]);
 out:
 	free(ids);
 	return rc;
@@ -163,7 +128,7 @@ order_set(struct db *db, const struct change *x, long long plan_id, long long or
 	struct dbv p[24];
 	size_t n = 0;
 
-	logins_list((unsigned)o->n[OF_LOGIN], logins, sizeof(logins));
+	order_logins_join((unsigned)o->n[OF_LOGIN], ",", logins, sizeof(logins));
 	p[n++] = DBV_INT(plan_id);
 	p[n++] = DBV_INT(o->n[OF_DISK_QUOTA_MB]);
 	p[n++] = DBV_INT(o->n[OF_ALWAYS_ON]);
@@ -198,9 +163,7 @@ record(struct db *db, const struct change *x, long long order_id, long long plan
 	    DBV_INT(x->next->n[OF_DISK_QUOTA_MB]), DBV_STR(params), DBV_STR(x->actor), DBV_STR(changed) };
 	if ((rc = db_exec(db, sql[S_HISTORY], ph, nitems(ph), NULL, NULL)) != DB_OK)
 		goto out;
-	struct dbv pa[] = { DBV_INT(x->now), DBV_STR(x->actor), DBV_STR(x->ve_id), DBV_STR(before),
-	    DBV_STR(after) };
-	rc = db_exec(db, sql[S_AUDIT], pa, nitems(pa), NULL, NULL);
+	rc = db_audit(db, x->now, x->actor, "ve.change", x->ve_id, before, after);
 out:
 	free(params);
 	free(before);

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "db_audit.h"
 #include "db_bill.h"
 #include "db_charges.h"
 #include "db_docnum.h"
@@ -936,8 +937,8 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 	    "usage %.2f s, rating %.2f s, writing %.2f s", period, r.nve, *created, r.nlines,
 	    t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
 done:
-	db_bill_audit(db, now, actor ? actor : "vepctl", "invoice.run", period,
-	    json_pack("{s:i, s:I}", "created", *created, "ves", (json_int_t)r.nve));
+	db_audit_json(db, now, actor ? actor : "vepctl", "invoice.run", period,
+	    NULL, json_pack("{s:i, s:I}", "created", *created, "ves", (json_int_t)r.nve));
 	rc = BILLING_OK;
 out:
 	if (rc == BILLING_EDB && err[0] == '\0')

@@ -15,6 +15,7 @@
 
 #include "adjust.h"
 #include "db.h"
+#include "db_audit.h"
 #include "db_bill.h"
 #include "db_charges.h"
 #include "db_docnum.h"
@@ -217,8 +218,8 @@ note_write(struct db *db, int debit, long long inv, const char *invno, const cha
 		return rc;
 	log_info("late usage: %s %s on %s for %s: total %lld", debit ? "debit note" : "credit note",
 	    number, invno, period, (long long)doc->total);
-	return db_bill_audit(db, now, actor, debit ? "invoice.debit_note" : "invoice.credit_note", invno,
-	    json_pack("{s:s, s:I, s:s, s:b}", "number", number, "total_minor",
+	return db_audit_json(db, now, actor, debit ? "invoice.debit_note" : "invoice.credit_note", invno,
+	    NULL, json_pack("{s:s, s:I, s:s, s:b}", "number", number, "total_minor",
 	    (json_int_t)doc->total, "reason", reason, "late", 1));
 }
 

@@ -31,16 +31,11 @@ int
 db_migrate_applied(struct db *db, struct db_migration **rows, size_t *n)
 {
 	struct db_migration x;
-	struct db_cur c;
 	struct dbo o[] = { DBO_INT(&x.version), DBO_STR(x.name), DBO_STR(x.checksum) };
-	int rc;
 
-	*rows = NULL;
-	*n = 0;
 	memset(&x, 0, sizeof(x));
-	if ((rc = db_query(db, &c, sql[S_MIG_LIST], NULL, 0, o, nitems(o))) != DB_OK)
-		return rc;
-	return db_fetch_all(&c, &x, sizeof(x), (void **)rows, n);
+	return db_select_all(db, sql[S_MIG_LIST], NULL, 0, o, nitems(o), &x, sizeof(x), (void **)rows,
+	    n);
 }
 
 int

@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "db_move.h"
+#include "db_node.h"
 #include "util.h"
 
 enum { S_BEGIN, S_FIELDS, S_DONE, S__MAX };
@@ -102,15 +103,9 @@ db_move_node_fields(struct db *db, const char *name, json_t *doc, const unsigned
 		return rc;
 	/* Both lists are ordered by VE id: walk them together. */
 	while ((rc = db_next(&cur)) == 1) {
-		json_t *e, *m;
+		json_t *e = db_node_ve_seek(ves, &k, id), *m;
 
-		while (k < json_array_size(ves) && strcmp(json_string_value(
-		    json_object_get(json_array_get(ves, k), "ve_id")), id) < 0)
-			k++;
-		if (k == json_array_size(ves))
-			continue;
-		e = json_array_get(ves, k);
-		if (strcmp(json_string_value(json_object_get(e, "ve_id")), id) != 0)
+		if (e == NULL)
 			continue;
 		if (move_token(key, keylen, id, nonce, tok) == -1) {
 			rc = DB_ERR;

@@ -11,6 +11,7 @@
 
 #include "secret.h"
 #include "db.h"
+#include "db_audit.h"
 #include "db_node.h"
 #include "log.h"
 #include "util.h"
@@ -22,7 +23,6 @@ enum stmt {
 	STMT_TOKEN_VE,
 	STMT_TOKEN_REVOKE,
 	STMT_TOKEN_INSERT,
-	STMT_TOKEN_AUDIT,
 	STMT__MAX
 };
 
@@ -60,8 +60,6 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_TOKEN_INSERT] =
 	    "INSERT INTO admin_tokens (token_hash, label, created_at, kind, ve_id)"
 	    " VALUES (?, ?, ?, 've', ?)",
-	[STMT_TOKEN_AUDIT] =
-	    "INSERT INTO audit_log (at, actor, action, object) VALUES (?, ?, 've.token', ?)",
 };
 
 int
@@ -102,6 +100,20 @@ login_array(const char *list)
 			p++;
 	}
 	return a;
+}
+
+json_t *
+db_node_ve_seek(json_t *ves, size_t *k, const char *ve_id)
+{
+	json_t *e;
+
+	while (*k < json_array_size(ves) && strcmp(json_string_value(
+	    json_object_get(json_array_get(ves, *k), "ve_id")), ve_id) < 0)
+		(*k)++;
+	if (*k == json_array_size(ves))
+		return NULL;
+	e = json_array_get(ves, *k);
+	return strcmp(json_string_value(json_object_get(e, "ve_id")), ve_id) == 0 ? e : NULL;
 }
 
 json_t *
@@ -237,15 +249,9 @@ db_node_ves_json(struct db *db, const char *name, json_t **out)
 			goto fail;
 		/* Both lists are ordered by VE id: walk them together. */
 		while ((rc = db_next(&cur)) == 1) {
-			json_t *e;
+			json_t *e = db_node_ve_seek(ves, &k, ip_ve);
 
-			while (k < json_array_size(ves) && strcmp(json_string_value(
-			    json_object_get(json_array_get(ves, k), "ve_id")), ip_ve) < 0)
-				k++;
-			if (k == json_array_size(ves))
-				break;
-			e = json_array_get(ves, k);
-			if (strcmp(json_string_value(json_object_get(e, "ve_id")), ip_ve) != 0)
+			if (e == NULL)
 				continue;
 			if (ip_add(e, ip, mask, gw, d1, d2, dn) == -1) {
 				rc = DB_ERR;
@@ -299,8 +305,7 @@ ve_token_once(struct db *db, void *arg)
 		return rc;
 	/* Who made which VE's token, and when (never the token itself). */
 	snprintf(label, sizeof(label), "node:%.58s", x->name);
-	struct dbv pa[] = { DBV_INT(x->now), DBV_STR(label), DBV_STR(x->ve_id) };
-	return db_exec(db, sql[STMT_TOKEN_AUDIT], pa, nitems(pa), NULL, NULL);
+	return db_audit(db, x->now, label, "ve.token", x->ve_id, NULL, NULL);
 }
 
 int

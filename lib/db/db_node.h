@@ -72,6 +72,13 @@ int	db_node_ves_json(struct db *, const char *name, json_t **out);
  * "hostname" the VEid in lower case; NULL when out of memory.
  */
 json_t	*db_node_ve_entry(const struct db_node_ve *);
+/*
+ * Walking a node's "ves" array (ordered by VE id) together with rows
+ * ordered the same way: from *k on, the entry of ve_id (borrowed), or NULL
+ * when the array has none; *k is left at the first entry not before ve_id,
+ * so the next, greater id goes on from there.
+ */
+json_t	*db_node_ve_seek(json_t *ves, size_t *k, const char *ve_id);
 
 /*
  * A new VE-scoped read-only owner token (kind "ve") for ve_id, which must

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_audit.h"
 #include "db_bill.h"
 #include "db_docnum.h"
 #include "db_payments.h"
@@ -228,8 +229,8 @@ payment_tx(struct db *db, void *arg)
 		if ((rc = db_exec(db, sql[x->d->insert], p, nitems(p), NULL, &newid)) != DB_OK)
 			return rc;
 	}
-	if ((rc = db_bill_audit(db, x->now, x->actor, x->d->action, x->number,
-	    json_pack("{s:I, s:I, s:s}", "amount_minor", (json_int_t)x->amount,
+	if ((rc = db_audit_json(db, x->now, x->actor, x->d->action, x->number,
+	    NULL, json_pack("{s:I, s:I, s:s}", "amount_minor", (json_int_t)x->amount,
 	    "paid_at", (json_int_t)x->paid_at, "reference", x->ref))) != DB_OK)
 		return rc;
 	x->id = (long long)newid;
@@ -279,7 +280,7 @@ doc_payment(struct db *db, const struct paydoc *d, const char *number,
 	/* Prepared before the transaction (see db_bill_warm). */
 	{
 		const char *const w[] = { sql[d->touch], sql[d->open], sql[d->mine],
-		    sql[d->insert], db_bill_audit_sql };
+		    sql[d->insert], db_audit_sql };
 		db_bill_warm(db, w, nitems(w));
 	}
 	if ((rc = db_bill_rc(db_tx(db, payment_tx, &x))) == BILLING_OK)
@@ -364,8 +365,8 @@ credit_tx(struct db *db, void *arg)
 	}
 	if ((rc = db_docnum_set(db, "CN", year, next + 1)) != DB_OK)
 		return rc;
-	if ((rc = db_bill_audit(db, x->now, x->actor, "invoice.credit_note", x->invoice,
-	    json_pack("{s:s, s:I, s:s}", "number", number, "total_minor", (json_int_t)total,
+	if ((rc = db_audit_json(db, x->now, x->actor, "invoice.credit_note", x->invoice,
+	    NULL, json_pack("{s:s, s:I, s:s}", "number", number, "total_minor", (json_int_t)total,
 	    "reason", x->reason))) != DB_OK)
 		return rc;
 	memcpy(x->number, number, sizeof(number));
@@ -417,7 +418,7 @@ db_payments_credit_note(struct db *db, const char *invoice, const struct db_cn_l
 	{
 		const char *const w[] = { sql[S_INVOICE_TOUCH], sql[S_INVOICE_OPEN],
 		    sql[S_INVOICE_HAS_VE], sql[S_CN_INSERT], sql[S_CN_LINE_INSERT],
-		    db_bill_audit_sql };
+		    db_audit_sql };
 		db_docnum_warm(db);
 		db_bill_warm(db, w, nitems(w));
 	}

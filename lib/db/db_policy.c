@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_audit.h"
 #include "db_bill.h"
 #include "db_policy.h"
 #include "rating.h"
@@ -225,8 +226,8 @@ db_policy_caps_check(struct db *db, long long now, long long default_kbps, int *
 			if (db_exec(db, sql[S_CAP_SUSPEND], q, 2, NULL, NULL) != DB_OK)
 				goto fail_tx;
 		}
-		if (db_bill_audit(db, now, "billing", x->suspend ? "ve.cap_suspend" : "ve.cap_throttle",
-		    x->ve, json_pack("{s:s, s:I, s:I, s:I}", "resource", rate_res_name(x->res),
+		if (db_audit_json(db, now, "billing", x->suspend ? "ve.cap_suspend" : "ve.cap_throttle",
+		    x->ve, NULL, json_pack("{s:s, s:I, s:I, s:I}", "resource", rate_res_name(x->res),
 		    "used_bytes", (json_int_t)x->used, "cap_bytes", (json_int_t)x->cap,
 		    "throttle_kbps", (json_int_t)(x->suspend ? 0 : x->kbps))) != DB_OK)
 			goto fail_tx;

@@ -7,10 +7,11 @@
 #include "admin_rules.h"
 #include "conf.h"
 #include "db.h"
+#include "db_audit.h"
 #include "db_tax.h"
 #include "util.h"
 
-enum stmt { S_GET, S_SAVE, S_AUDIT, S_VE_ACCOUNT, S_SET_RATE, S_LIST, S_DOC, S__MAX };
+enum stmt { S_GET, S_SAVE, S_VE_ACCOUNT, S_SET_RATE, S_LIST, S_DOC, S__MAX };
 
 #define COLS "a.id, a.email, a.name, a.company, a.address, a.country, a.vat_id, a.tax_mode, " \
 	"a.tax_bp, a.tax_scheme"
@@ -19,8 +20,6 @@ static const char *const sql[S__MAX] = {
 	[S_GET] = "SELECT " COLS " FROM accounts a WHERE a.id = ?",
 	[S_SAVE] = "UPDATE accounts SET name = ?, company = ?, address = ?, country = ?, vat_id = ?, "
 	    "tax_mode = ?, tax_bp = ?, tax_scheme = ? WHERE id = ?",
-	[S_AUDIT] = "INSERT INTO audit_log (at, actor, action, object, before_json, after_json) "
-	    "VALUES (?, ?, 'account.tax', ?, NULL, ?)",
 	[S_VE_ACCOUNT] = "SELECT " COLS " FROM accounts a JOIN ves v ON v.account_id = a.id "
 	    "WHERE v.id = ?",
 	[S_SET_RATE] = "UPDATE accounts SET tax_bp = ?, tax_scheme = ? WHERE id = ? AND tax_mode = 'auto'",
@@ -95,7 +94,8 @@ static int
 save_tx(struct db *db, void *arg)
 {
 	const struct save *x = arg;
-	char obj[32], *after;
+	char obj[32];
+	json_t *after;
 	uint64_t n = 0;
 	int rc;
 	struct dbv p[] = { DBV_STR(x->p->name), DBV_STR(x->p->company), DBV_STR(x->p->address),
@@ -110,21 +110,12 @@ save_tx(struct db *db, void *arg)
 	if ((rc = db_exec(db, sql[S_SAVE], p, nitems(p), &n, NULL)) != DB_OK)
 		return rc;
 	snprintf(obj, sizeof(obj), "account:%lld", x->id);
-	{
-		json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:s}", "country", x->p->country, "vat_id",
-		    x->p->vat_id, "tax_mode", x->p->manual ? "manual" : "auto", "tax_bp",
-		    (json_int_t)x->c->bp, "tax_scheme", tax_scheme_name(x->c->scheme));
-		after = j != NULL ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-		json_decref(j);
-	}
+	after = json_pack("{s:s, s:s, s:s, s:I, s:s}", "country", x->p->country, "vat_id",
+	    x->p->vat_id, "tax_mode", x->p->manual ? "manual" : "auto", "tax_bp",
+	    (json_int_t)x->c->bp, "tax_scheme", tax_scheme_name(x->c->scheme));
 	if (after == NULL)
 		return DB_NOMEM;
-	{
-		struct dbv pa[] = { DBV_INT(x->now), DBV_STR(x->actor), DBV_STR(obj), DBV_STR(after) };
-		rc = db_exec(db, sql[S_AUDIT], pa, nitems(pa), NULL, NULL);
-	}
-	free(after);
-	return rc;
+	return db_audit_json(db, x->now, x->actor, "account.tax", obj, NULL, after);
 }
 
 int

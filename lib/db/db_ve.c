@@ -19,6 +19,8 @@
 #include "db_auth.h"
 #include "secret.h"
 #include "db.h"
+#include "db_addr.h"
+#include "db_audit.h"
 #include "db_limit.h"
 #include "db_tax.h"
 #include "db_ve.h"
@@ -33,12 +35,9 @@ enum stmt {
 	S_NODE_PICK,
 	S_NODE_LOCK,
 	S_POOLS,
-	S_ADDR_PICK,
 	S_ACCOUNT_INSERT,
 	S_ORDER_INSERT,
 	S_VE_INSERT,
-	S_ADDR_ASSIGN,
-	S_AUDIT,
 	S_VE_GET,
 	S_VE_IPS,
 	S_USAGE,
@@ -53,7 +52,6 @@ enum stmt {
 	S_NODE_SPARE,
 	S_POWER_LOCK,
 	S_POWER_SET,
-	S_AUDIT_JSON,
 	S__MAX
 };
 
@@ -132,8 +130,6 @@ static const char *const sql[S__MAX] = {
 	/* The node's own pools; a node without any uses the pools tied to no node. */
 	[S_POOLS] = "SELECT id FROM ip_pools WHERE node_id = ? OR (node_id IS NULL AND NOT EXISTS "
 	    "(SELECT 1 FROM ip_pools q WHERE q.node_id = ?)) ORDER BY id",
-	[S_ADDR_PICK] = "SELECT id FROM ip_addresses WHERE pool_id = ? AND ve_id IS NULL "
-	    "ORDER BY addr_num LIMIT ? FOR UPDATE SKIP LOCKED",
 	[S_ACCOUNT_INSERT] = "INSERT INTO accounts (email, created_at) VALUES (?, ?)",
 	[S_ORDER_INSERT] = "INSERT INTO orders (account_id, plan_id, template_id, idempotency_key, "
 	    "login, firewall, firewall_file, user_info, created_at, " INT_COLS ", client_addr, "
@@ -141,9 +137,6 @@ static const char *const sql[S__MAX] = {
 	    "?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_VE_INSERT] = "INSERT INTO ves (id, account_id, order_id, node_id, state, password_hash, "
 	    "root_crypt, created_at, expires_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
-	[S_ADDR_ASSIGN] = "UPDATE ip_addresses SET ve_id = ?, seq = ?, dns_name = ? "
-	    "WHERE id = ? AND ve_id IS NULL",
-	[S_AUDIT] = "INSERT INTO audit_log (at, actor, action, object) VALUES (?, ?, ?, ?)",
 	[S_VE_GET] = "SELECT v.state, v.state_reason, v.created_at, v.expires_at, v.updated_at, "
 	    "p.code, p.name, p.currency, t.code, t.name, COALESCE(n.name, ''), "
 	    "COALESCE(n.bogomips_per_cpu, 0), a.email, o.login, o.firewall, "
@@ -188,35 +181,21 @@ static const char *const sql[S__MAX] = {
 	[S_POWER_LOCK] = "SELECT state, power, power_seq FROM ves WHERE id = ? AND state <> 'deleted' "
 	    "FOR UPDATE",
 	[S_POWER_SET] = "UPDATE ves SET power = ?, power_seq = power_seq + 1, updated_at = ? WHERE id = ?",
-	[S_AUDIT_JSON] = "INSERT INTO audit_log (at, actor, action, object, before_json, after_json) "
-	    "VALUES (?, ?, ?, ?, ?, ?)",
 };
 
 /* ---- catalogue ------------------------------------------------------------- */
 
-static unsigned
-logins_mask(const char *list)
+/* db_fetch_map fixes: the login styles' mask from the row's list (arg). */
+static void
+plan_logins(void *row, void *arg)
 {
-	unsigned m = 0;
-	char tmp[128], *save = NULL;
-
-	snprintf(tmp, sizeof(tmp), "%s", list);
-	for (char *t = strtok_r(tmp, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save))
-		for (size_t i = 0; i < ORDER_NLOGINS; i++)
-			if (strcmp(t, order_login_names[i]) == 0)
-				m |= 1u << i;
-	return m;
+	((struct order_plan *)row)->login_mask = order_logins_mask(arg);
 }
 
 static void
-logins_list(unsigned m, char *out, size_t outlen)
+template_logins(void *row, void *arg)
 {
-	size_t off = 0;
-	out[0] = '\0';
-	for (size_t i = 0; i < ORDER_NLOGINS; i++)
-		if (m & (1u << i))
-			off += (size_t)snprintf(out + off, outlen - off, "%s%s", off ? "," : "",
-			    order_login_names[i]);
+	((struct order_template *)row)->login_mask = order_logins_mask(arg);
 }
 
 int
@@ -238,35 +217,15 @@ db_ve_catalog(struct db *db, long long now, struct order_catalog *c)
 	    DBO_INT(&p.ov[5]), DBO_STR(p.cap_action) };
 	if ((rc = db_query(db, &cur, sql[S_PLANS], pn, nitems(pn), op, nitems(op))) != DB_OK)
 		return rc;
-	while ((rc = db_next(&cur)) == 1) {
-		struct order_plan *np = realloc(c->plans, (c->nplans + 1) * sizeof(*np));
-		if (np == NULL) {
-			rc = DB_NOMEM;
-			break;
-		}
-		c->plans = np;
-		p.login_mask = logins_mask(logins);
-		c->plans[c->nplans++] = p;
-	}
-	db_cur_close(&cur);
-	if (rc < 0)
+	if ((rc = db_fetch_map(&cur, &p, sizeof(p), (void **)&c->plans, &c->nplans, plan_logins,
+	    logins)) != DB_OK)
 		goto fail;
 	struct dbo ot[] = { DBO_INT(&t.id), DBO_STR(t.code), DBO_STR(t.name), DBO_STR(logins),
 	    DBO_INT(&t.min_disk_mb) };
 	if ((rc = db_query(db, &cur, sql[S_TEMPLATES], NULL, 0, ot, nitems(ot))) != DB_OK)
 		goto fail;
-	while ((rc = db_next(&cur)) == 1) {
-		struct order_template *nt = realloc(c->tmpls, (c->ntmpls + 1) * sizeof(*nt));
-		if (nt == NULL) {
-			rc = DB_NOMEM;
-			break;
-		}
-		c->tmpls = nt;
-		t.login_mask = logins_mask(logins);
-		c->tmpls[c->ntmpls++] = t;
-	}
-	db_cur_close(&cur);
-	if (rc < 0)
+	if ((rc = db_fetch_map(&cur, &t, sizeof(t), (void **)&c->tmpls, &c->ntmpls, template_logins,
+	    logins)) != DB_OK)
 		goto fail;
 	return DB_OK;
 fail:
@@ -350,7 +309,7 @@ static int
 take_addresses(struct db *db, long long node, long long count, long long *ids)
 {
 	struct db_cur cur;
-	long long pools[64], pid, id;
+	long long pools[64], pid;
 	size_t np = 0;
 	int rc;
 
@@ -364,17 +323,9 @@ take_addresses(struct db *db, long long node, long long count, long long *ids)
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < np; i++) {
-		long long got = 0;
-		struct dbv pa[] = { DBV_INT(pools[i]), DBV_INT(count) };
-		struct dbo oa[] = { DBO_INT(&id) };
-		if ((rc = db_query(db, &cur, sql[S_ADDR_PICK], pa, nitems(pa), oa, 1)) != DB_OK)
+		if ((rc = db_addr_pick(db, pools[i], count, ids)) < 0)
 			return rc;
-		while ((rc = db_next(&cur)) == 1 && got < count)
-			ids[got++] = id;
-		db_cur_close(&cur);
-		if (rc < 0)
-			return rc;
-		if (got == count)
+		if (rc == count)
 			return 1;
 	}
 	return 0;
@@ -468,7 +419,7 @@ create_once(struct db *db, void *arg)
 		account = (uint64_t)x->account;
 	else if ((rc = db_exec(db, sql[S_ACCOUNT_INSERT], pa, nitems(pa), NULL, &account)) != DB_OK)
 		return rc;
-	logins_list((unsigned)o->n[OF_LOGIN], logins, sizeof(logins));
+	order_logins_join((unsigned)o->n[OF_LOGIN], ",", logins, sizeof(logins));
 	struct dbv po[11 + NINT] = { DBV_INT(account), DBV_INT(pl->id), DBV_INT(tp->id), DBV_STR0(key),
 	    DBV_STR(logins), DBV_STR(order_firewall_names[o->n[OF_FIREWALL]]),
 	    DBV_STR0(o->s[OF_FIREWALL_FILE]), DBV_STR(o->s[OF_USER_INFO] ? o->s[OF_USER_INFO] : ""),
@@ -500,16 +451,11 @@ create_once(struct db *db, void *arg)
 		return rc;
 
 	for (long long i = 0; i < count; i++) {
-		uint64_t n = 0;
 		const char *dn = (size_t)i < o->ndns ? o->dns[i] : NULL;
-		struct dbv pi[] = { DBV_STR(ve_id), DBV_INT(i + 1), DBV_STR0(dn), DBV_INT(ids[i]) };
-		if ((rc = db_exec(db, sql[S_ADDR_ASSIGN], pi, nitems(pi), &n, NULL)) != DB_OK)
-			return rc;
-		if (n != 1)
-			return DB_RETRY;	/* taken meanwhile (on Galera: through another node) */
+		if ((rc = db_addr_assign(db, ve_id, i + 1, dn, ids[i])) != DB_OK)
+			return rc;	/* DB_RETRY: taken meanwhile (on Galera: through another node) */
 	}
-	struct dbv pu[] = { DBV_INT(now), DBV_STR("signup"), DBV_STR("ve.create"), DBV_STR(ve_id) };
-	return db_exec(db, sql[S_AUDIT], pu, nitems(pu), NULL, NULL);
+	return db_audit(db, now, "signup", "ve.create", ve_id, NULL, NULL);
 }
 
 /* db_ve_create for a client (its counting key, or NULL for an operator). */
@@ -798,7 +744,7 @@ db_ve_get(struct db *db, const char *ve_id, struct ve_info *v)
 		v->o.n[int_cols[i]] = iv[i];
 		v->o.given[int_cols[i]] = 1;
 	}
-	v->o.n[OF_LOGIN] = logins_mask(logins);
+	v->o.n[OF_LOGIN] = order_logins_mask(logins);
 	v->o.given[OF_LOGIN] = 1;
 	for (int i = 0; i < FW__MAX; i++)
 		if (strcmp(fw, order_firewall_names[i]) == 0)
@@ -935,13 +881,12 @@ db_ve_set_hash(struct db *db, const char *ve_id, const char *hash, const char *r
 	uint64_t n = 0;
 	int rc;
 	struct dbv p[] = { DBV_STR(hash), DBV_STR0(rootcrypt), DBV_INT(now), DBV_STR(ve_id) };
-	struct dbv pu[] = { DBV_INT(now), DBV_STR(ve_id), DBV_STR("ve.password"), DBV_STR(ve_id) };
 
 	if ((rc = db_exec(db, sql[S_SET_HASH], p, nitems(p), &n, NULL)) != DB_OK)
 		return rc;
 	if (n == 0)
 		return DB_ERR;
-	return db_exec(db, sql[S_AUDIT], pu, nitems(pu), NULL, NULL);
+	return db_audit(db, now, ve_id, "ve.password", ve_id, NULL, NULL);
 }
 
 /* ---- power ----------------------------------------------------------------------- */
@@ -976,9 +921,7 @@ power_once(struct db *db, void *arg)
 	snprintf(before, sizeof(before), "{\"power\":\"%s\",\"power_seq\":%lld}", power, seq);
 	snprintf(after, sizeof(after), "{\"action\":\"%s\",\"power\":\"%s\",\"power_seq\":%lld}",
 	    ve_power_names[x->act], np, seq + 1);
-	struct dbv pa[] = { DBV_INT(x->now), DBV_STR(x->actor), DBV_STR("ve.power"), DBV_STR(x->ve_id),
-	    DBV_STR(before), DBV_STR(after) };
-	return db_exec(db, sql[S_AUDIT_JSON], pa, nitems(pa), NULL, NULL);
+	return db_audit(db, x->now, x->actor, "ve.power", x->ve_id, before, after);
 }
 
 int
@@ -993,54 +936,12 @@ db_ve_power(struct db *db, const char *ve_id, enum ve_power act, const char *act
 
 /* ---- the API's JSON ---------------------------------------------------------------- */
 
-static json_t *
-logins_json(unsigned m)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a != NULL && i < ORDER_NLOGINS; i++)
-		if (m & (1u << i))
-			json_array_append_new(a, json_string(order_login_names[i]));
-	return a;
-}
-
+/* The API's order: every field but the root password and the idempotency key. */
 static json_t *
 order_json(const struct order *o)
 {
-	json_t *j = json_object();
-
-	for (size_t k = 0; j != NULL && k < OF__MAX; k++) {
-		const struct order_field *f = &order_fields[k];
-		json_t *x = NULL;
-		if (k == OF_ROOT_PASSWORD || k == OF_IDEMPOTENCY_KEY)
-			continue;
-		switch (f->type) {
-		case OT_INT:
-			x = json_integer(o->n[k]);
-			break;
-		case OT_BOOL:
-			x = json_boolean(o->n[k]);
-			break;
-		case OT_LOGINS:
-			x = logins_json((unsigned)o->n[k]);
-			break;
-		case OT_FIREWALL:
-			x = json_string(order_firewall_names[o->n[k]]);
-			break;
-		case OT_NAMES:
-			x = json_array();
-			for (size_t i = 0; x != NULL && i < o->ndns; i++)
-				json_array_append_new(x, json_string(o->dns[i]));
-			break;
-		case OT_TEXT:
-			x = json_string(o->s[k] ? o->s[k] : "");
-			break;
-		default:
-			x = o->s[k] ? json_string(o->s[k]) : json_null();
-			break;
-		}
-		json_object_set_new(j, f->name, x);
-	}
-	return j;
+	return order_fields_json(o, (ORDER_BIT(OF__MAX) - 1) &
+	    ~(ORDER_BIT(OF_ROOT_PASSWORD) | ORDER_BIT(OF_IDEMPOTENCY_KEY)));
 }
 
 json_t *
@@ -1062,7 +963,7 @@ ve_info_json(const struct ve_info *v, const struct ve_usage *u, const char *pw)
 		json_array_append_new(dns, json_string(v->dns_servers[i]));
 	j = json_pack("{s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "ve_id", v->ve_id, "state", v->state,
 	    "expires_at", exp, "ips", ips, "gateway", v->gateway, "dns_servers", dns,
-	    "login", logins_json((unsigned)v->o.n[OF_LOGIN]));
+	    "login", order_logins_json((unsigned)v->o.n[OF_LOGIN]));
 	if (j == NULL)
 		return NULL;
 	if (pw != NULL)

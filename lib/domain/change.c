@@ -336,41 +336,10 @@ change_names(uint64_t changed, char *out, size_t outlen)
 json_t *
 change_params_json(const struct order *o, uint64_t mask)
 {
-	json_t *j = json_object(), *x;
+	uint64_t keep = 0;
 
-	for (size_t k = 0; j != NULL && k < OF__MAX; k++) {
-		const struct order_field *f = &order_fields[k];
-		if (!change_field_ok(k) || (mask != 0 && !(mask & CHANGE_BIT(k))))
-			continue;
-		switch (f->type) {
-		case OT_INT:
-			x = json_integer(o->n[k]);
-			break;
-		case OT_BOOL:
-			x = json_boolean(o->n[k]);
-			break;
-		case OT_LOGINS:
-			x = json_array();
-			for (size_t i = 0; x != NULL && i < ORDER_NLOGINS; i++)
-				if (o->n[k] & (1u << i))
-					json_array_append_new(x, json_string(order_login_names[i]));
-			break;
-		case OT_FIREWALL:
-			x = json_string(o->n[k] >= 0 && o->n[k] < FW__MAX ? order_firewall_names[o->n[k]] : "");
-			break;
-		case OT_NAMES:
-			x = json_array();
-			for (size_t i = 0; x != NULL && i < o->ndns; i++)
-				json_array_append_new(x, json_string(o->dns[i]));
-			break;
-		case OT_TEXT:
-			x = json_string(o->s[k] != NULL ? o->s[k] : "");
-			break;
-		default:
-			x = o->s[k] != NULL ? json_string(o->s[k]) : json_null();
-			break;
-		}
-		json_object_set_new(j, f->name, x);
-	}
-	return j;
+	for (size_t k = 0; k < OF__MAX; k++)
+		if (change_field_ok(k) && (mask == 0 || (mask & CHANGE_BIT(k))))
+			keep |= ORDER_BIT(k);
+	return order_fields_json(o, keep);
 }

@@ -8,6 +8,7 @@ lib_libvep_a_SOURCES += \
 	lib/domain/adjust.c lib/domain/adjust.h \
 	lib/domain/sla.c lib/domain/sla.h \
 	lib/domain/order.c lib/domain/order.h \
+	lib/domain/firewall.c lib/domain/firewall.h \
 	lib/domain/admin_rules.c lib/domain/admin_rules.h \
 	lib/domain/net.c lib/domain/net.h \
 	lib/domain/plan.c lib/domain/plan.h \

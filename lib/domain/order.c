@@ -93,10 +93,6 @@ const struct order_field order_fields[OF__MAX] = {
 
 const char *const order_login_names[ORDER_NLOGINS] = { "ssh", "telnet", "rsh", "x11" };
 
-const char *const order_firewall_names[FW__MAX] = {
-	"open", "client", "simple", "closed", "none", "file"
-};
-
 const char *const order_firewall_help[FW__MAX] = {
 	"Lets anyone in.",
 	"Protects just this machine.",
@@ -317,17 +313,37 @@ order_money(long long minor, const char *cur, char *out, size_t outlen)
 }
 
 void
-order_logins_text(unsigned mask, char *out, size_t outlen)
+order_logins_join(unsigned mask, const char *sep, char *out, size_t outlen)
 {
 	size_t off = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < ORDER_NLOGINS; i++)
 		if (mask & (1u << i)) {
-			int w = snprintf(out + off, outlen - off, "%s%s", off ? ", " : "", order_login_names[i]);
+			int w = snprintf(out + off, outlen - off, "%s%s", off ? sep : "", order_login_names[i]);
 			if (w < 0 || (size_t)w >= outlen - off)
 				return;
 			off += (size_t)w;
 		}
+}
+
+void
+order_logins_text(unsigned mask, char *out, size_t outlen)
+{
+	order_logins_join(mask, ", ", out, outlen);
+}
+
+unsigned
+order_logins_mask(const char *list)
+{
+	unsigned m = 0;
+	char tmp[128], *save = NULL;
+
+	snprintf(tmp, sizeof(tmp), "%s", list);
+	for (char *t = strtok_r(tmp, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save))
+		for (size_t i = 0; i < ORDER_NLOGINS; i++)
+			if (strcmp(t, order_login_names[i]) == 0)
+				m |= 1u << i;
+	return m;
 }
 
 void
@@ -383,15 +399,6 @@ login_bit(const char *s)
 		if (strcmp(s, order_login_names[i]) == 0)
 			return (int)(1u << i);
 	return 0;
-}
-
-static int
-firewall_index(const char *s)
-{
-	for (int i = 0; i < FW__MAX; i++)
-		if (strcmp(s, order_firewall_names[i]) == 0)
-			return i;
-	return -1;
 }
 
 static int
@@ -470,7 +477,7 @@ order_from_form(struct order *o, const struct kvlist *form, struct order_errs *e
 				order_err_add(e, f->name, "%s must be true or false.", f->label);
 			break;
 		case OT_FIREWALL:
-			if ((o->n[k] = firewall_index(v)) < 0)
+			if ((o->n[k] = firewall_parse(v)) < 0)
 				order_err_add(e, f->name,
 				    "Firewall must be one of open, client, simple, closed, none or file.");
 			break;
@@ -551,7 +558,7 @@ order_from_json(struct order *o, json_t *j, struct order_errs *e)
 			}
 			break;
 		case OT_FIREWALL:
-			if (!json_is_string(val) || (o->n[k] = firewall_index(json_string_value(val))) < 0)
+			if (!json_is_string(val) || (o->n[k] = firewall_parse(json_string_value(val))) < 0)
 				order_err_add(e, f->name,
 				    "Firewall must be one of open, client, simple, closed, none or file.");
 			break;
@@ -832,4 +839,56 @@ order_bw_min_field(const struct order *o)
 	if (o->n[OF_NET_OUT_BW_MIN_KBPS] > 0)
 		return order_fields[OF_NET_OUT_BW_MIN_KBPS].name;
 	return order_fields[OF_NET_BW_MIN_KBPS].name;
+}
+
+_Static_assert(OF__MAX < 64, "order_fields_json keeps a field's bit in a uint64_t");
+
+json_t *
+order_logins_json(unsigned mask)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < ORDER_NLOGINS; i++)
+		if (mask & (1u << i))
+			json_array_append_new(a, json_string(order_login_names[i]));
+	return a;
+}
+
+json_t *
+order_fields_json(const struct order *o, uint64_t keep)
+{
+	json_t *j = json_object(), *x;
+
+	for (size_t k = 0; j != NULL && k < OF__MAX; k++) {
+		const struct order_field *f = &order_fields[k];
+		if (!(keep & ORDER_BIT(k)))
+			continue;
+		switch (f->type) {
+		case OT_INT:
+			x = json_integer(o->n[k]);
+			break;
+		case OT_BOOL:
+			x = json_boolean(o->n[k]);
+			break;
+		case OT_LOGINS:
+			x = order_logins_json((unsigned)o->n[k]);
+			break;
+		case OT_FIREWALL:
+			x = json_string(o->n[k] >= 0 && o->n[k] < FW__MAX ? order_firewall_names[o->n[k]] : "");
+			break;
+		case OT_NAMES:
+			x = json_array();
+			for (size_t i = 0; x != NULL && i < o->ndns; i++)
+				json_array_append_new(x, json_string(o->dns[i]));
+			break;
+		case OT_TEXT:
+			x = json_string(o->s[k] != NULL ? o->s[k] : "");
+			break;
+		default:
+			x = o->s[k] != NULL ? json_string(o->s[k]) : json_null();
+			break;
+		}
+		json_object_set_new(j, f->name, x);
+	}
+	return j;
 }

@@ -13,7 +13,10 @@
 #define VEP_ORDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
+
+#include "firewall.h"
 
 struct kvlist;
 
@@ -87,8 +90,6 @@ extern const struct order_field order_fields[OF__MAX];
 #define ORDER_NLOGINS	4
 extern const char *const order_login_names[ORDER_NLOGINS];
 
-enum firewall { FW_OPEN, FW_CLIENT, FW_SIMPLE, FW_CLOSED, FW_NONE, FW_FILE, FW__MAX };
-extern const char *const order_firewall_names[FW__MAX];
 extern const char *const order_firewall_help[FW__MAX];
 
 /* The parsed order.  Strings are owned (order_free). */
@@ -190,6 +191,23 @@ void	order_money(long long minor, const char *currency, char *out, size_t outlen
 void	order_value_text(const struct order *, enum order_key, char *out, size_t outlen);
 /* The mask as "ssh, x11". */
 void	order_logins_text(unsigned mask, char *out, size_t outlen);
+/* The mask's style names joined by sep (",": as the SET columns login and login_styles hold them). */
+void	order_logins_join(unsigned mask, const char *sep, char *out, size_t outlen);
+/* A comma list of style names (a SET column's value) as a mask; unknown names are left out. */
+unsigned order_logins_mask(const char *list);
+/* The mask as a JSON array of style names ["ssh", "x11"]; a new reference. */
+json_t	*order_logins_json(unsigned mask);
+/* The bit of a field in the keep mask of order_fields_json. */
+#define ORDER_BIT(k)	((uint64_t)1 << (k))
+/*
+ * The fields of o whose ORDER_BIT is in keep as a JSON object, each named
+ * and typed as in the API's order (SPEC section 3): numbers, booleans,
+ * login styles and names as arrays, texts ("" when absent), other strings
+ * (null when absent).  Serves the API's order (db_ve.c) and a service
+ * change's history and audit rows (change.c).  A new reference, NULL out
+ * of memory.
+ */
+json_t	*order_fields_json(const struct order *o, uint64_t keep);
 
 /* Owner power actions (SPEC section 11). */
 enum ve_power { VP_START, VP_STOP, VP_RESTART, VP__MAX };

@@ -3,6 +3,12 @@
 #include <string.h>
 
 #include "quote.h"
+#include "util.h"
+
+/* The rating resource of each of order_plan's inc[] and ov[] (disk, traffic, in, out, cpu, vmem). */
+static const enum rate_res plan_res[] = { RR_DISK, RR_TRAFFIC, RR_TRAFFIC_IN, RR_TRAFFIC_OUT,
+    RR_CPU, RR_VMEM };
+_Static_assert(nitems(plan_res) == nitems(((struct order_plan *)0)->inc), "one resource per plan column");
 
 int
 quote_month(const struct order_plan *p, long long disk_mb, int64_t now, long long tax_bp,
@@ -21,19 +27,10 @@ quote_month(const struct order_plan *p, long long disk_mb, int64_t now, long lon
 	memset(&u, 0, sizeof(u));
 	memset(&in, 0, sizeof(in));
 	v.fee_minor = p->fee_minor;
-	/* order_plan's order: disk, traffic, in, out, cpu, vmem */
-	v.inc[RR_DISK] = p->inc[0];
-	v.inc[RR_TRAFFIC] = p->inc[1];
-	v.inc[RR_TRAFFIC_IN] = p->inc[2];
-	v.inc[RR_TRAFFIC_OUT] = p->inc[3];
-	v.inc[RR_CPU] = p->inc[4];
-	v.inc[RR_VMEM] = p->inc[5];
-	v.price[RR_DISK] = p->ov[0];
-	v.price[RR_TRAFFIC] = p->ov[1];
-	v.price[RR_TRAFFIC_IN] = p->ov[2];
-	v.price[RR_TRAFFIC_OUT] = p->ov[3];
-	v.price[RR_CPU] = p->ov[4];
-	v.price[RR_VMEM] = p->ov[5];
+	for (size_t i = 0; i < nitems(plan_res); i++) {
+		v.inc[plan_res[i]] = p->inc[i];
+		v.price[plan_res[i]] = p->ov[i];
+	}
 	rate_month_of(now, &y, &m);
 	rate_month_bounds(y, m, &in.from, &in.to);
 	v.valid_from = in.from;

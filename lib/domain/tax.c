@@ -201,10 +201,7 @@ tax_scheme_name(enum tax_scheme s)
 int
 tax_scheme_parse(const char *s)
 {
-	for (size_t i = 0; i < TAX__MAX; i++)
-		if (strcmp(s, schemes[i]) == 0)
-			return (int)i;
-	return -1;
+	return vep_lookup(s, schemes, TAX__MAX, sizeof(schemes[0]));
 }
 
 const char *
@@ -235,10 +232,7 @@ tax_key_name(enum tax_key k)
 int
 tax_key_parse(const char *s)
 {
-	for (size_t i = 0; i < TK__MAX; i++)
-		if (strcmp(s, keys[i]) == 0)
-			return (int)i;
-	return -1;
+	return vep_lookup(s, keys, TK__MAX, sizeof(keys[0]));
 }
 
 int

@@ -21,3 +21,11 @@ ve_id_norm(const char *s, char out[9])
 	out[8] = '\0';
 	return 1;
 }
+
+int
+ve_id_valid(const char *s)
+{
+	if (s == NULL || strnlen(s, 9) != 8)
+		return 0;
+	return strspn(s, "0123456789ABCDEF") == 8;
+}

@@ -9,5 +9,7 @@
 
 /* 1 and out = the upper-case VEid when s is 8 hex digits (any case); 0 otherwise. */
 int	ve_id_norm(const char *s, char out[9]);
+/* 1 when s is a VEid as stored: exactly 8 upper-case hex digits; 0 otherwise (or NULL). */
+int	ve_id_valid(const char *s);
 
 #endif

@@ -83,10 +83,11 @@ tests_unit_test_order_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_order_LDADD = $(UNIT_LIBS)
 # A usage chart's figures per bucket (cgi/vechart_rate.c, pure) and its partial last bucket.
 UNIT_TESTS += tests/unit/test_vechart
-tests_unit_test_vechart_SOURCES = tests/unit/test_vechart.c cgi/vechart_rate.c
+tests_unit_test_vechart_SOURCES = tests/unit/test_vechart.c tests/unit/unit.c tests/unit/unit.h \
+	cgi/vechart_rate.c
 tests_unit_test_vechart_CFLAGS = $(UNIT_CFLAGS) -I$(srcdir)/cgi
 tests_unit_test_vechart_LDADD = $(UNIT_LIBS)
-tests_unit_test_order_svg_SOURCES = tests/unit/test_order_svg.c
+tests_unit_test_order_svg_SOURCES = tests/unit/test_order_svg.c tests/unit/unit.c tests/unit/unit.h
 tests_unit_test_order_svg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_order_svg_LDADD = $(UNIT_LIBS)
 tests_unit_test_money_SOURCES = tests/unit/test_money.c
@@ -190,7 +191,7 @@ tests_unit_test_tax_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tax_LDADD = $(UNIT_LIBS)
 # The signup's monthly total: the invoices' rating of a whole month.
 UNIT_TESTS += tests/unit/test_quote
-tests_unit_test_quote_SOURCES = tests/unit/test_quote.c
+tests_unit_test_quote_SOURCES = tests/unit/test_quote.c tests/unit/unit.c tests/unit/unit.h
 tests_unit_test_quote_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_quote_LDADD = $(UNIT_LIBS)
 

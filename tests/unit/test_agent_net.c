@@ -175,7 +175,7 @@ START_TEST(test_htb)
 END_TEST
 
 static const struct {
-	enum ve_fw	 fw;
+	enum firewall	 fw;
 	const char	*rules;		/* ruleset file for FW_FILE */
 	int		 rc;
 	const char	*has;		/* must appear */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "svg.h"
+#include "unit.h"
 #include "util.h"
 
 static const struct {
@@ -27,15 +28,6 @@ START_TEST(test_si)
 }
 END_TEST
 
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
-		n++;
-	return n;
-}
-
 START_TEST(test_chart)
 {
 	double v[10] = { 1, 2, NAN, NAN, 5, 6, 7, NAN, 9, 10 };
@@ -54,7 +46,7 @@ START_TEST(test_chart)
 	ck_assert_ptr_null(strstr(t, "style"));
 	ck_assert_ptr_nonnull(strstr(t, "<title id=\"title\">CPU &quot;usage&quot; &lt;b&gt;</title>"));
 	ck_assert_ptr_nonnull(strstr(t, "in &lt;&amp;&gt;"));
-	ck_assert_int_eq(count(t, "<polyline"), 3);	/* broken at the two gaps */
+	ck_assert_int_eq(unit_count(t, "<polyline"), 3);	/* broken at the two gaps */
 	ck_assert_ptr_nonnull(strstr(t, "stroke-dasharray"));	/* the quota line */
 	ck_assert_ptr_nonnull(strstr(t, ">00:00<"));
 	ck_assert_ptr_null(strstr(t, "no usage recorded yet"));
@@ -73,7 +65,7 @@ START_TEST(test_empty)
 	buf_init(&b);
 	ck_assert_int_eq(svg_chart(&b, &c), 0);
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b), "no usage recorded yet"));
-	ck_assert_int_eq(count(buf_cstr(&b), "<polyline"), 0);
+	ck_assert_int_eq(unit_count(buf_cstr(&b), "<polyline"), 0);
 	ck_assert_ptr_nonnull(strstr(buf_cstr(&b), ">01 Jan<"));
 	buf_free(&b);
 }
@@ -82,18 +74,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("svg");
-	TCase *tc = tcase_create("svg");
-	SRunner *sr;
-	int nf;
+	TCase *tc;
+	Suite *s = unit_suite("svg", "svg", &tc);
 
 	tcase_add_loop_test(tc, test_si, 0, nitems(si_rows));
 	tcase_add_test(tc, test_chart);
 	tcase_add_test(tc, test_empty);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "quote.h"
+#include "unit.h"
 #include "util.h"
 
 #define DEC_2026	1796083200LL	/* 2026-12-01T00:00:00Z */
@@ -95,18 +96,11 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("quote");
-	TCase *tc = tcase_create("quote");
-	SRunner *sr;
-	int nf;
+	TCase *tc;
+	Suite *s = unit_suite("quote", "quote", &tc);
 
 	tcase_add_loop_test(tc, test_month, 0, nitems(rows));
 	tcase_add_test(tc, test_any_month);
 	tcase_add_test(tc, test_cap);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(s);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "svg.h"
+#include "unit.h"
 #include "util.h"
 #include "vechart_rate.h"
 
@@ -133,15 +134,6 @@ START_TEST(test_gaps)
 }
 END_TEST
 
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
-		n++;
-	return n;
-}
-
 /* The last bucket still filling is drawn apart: a hollow dot with its value, named in the legend. */
 START_TEST(test_svg_partial)
 {
@@ -156,8 +148,8 @@ START_TEST(test_svg_partial)
 	buf_init(&b);
 	ck_assert_int_eq(svg_chart(&b, &c), 0);
 	t = buf_cstr(&b);
-	ck_assert_int_eq(count(t, "<polyline"), 1);
-	ck_assert_int_eq(count(t, "data-partial=\"5\""), 1);
+	ck_assert_int_eq(unit_count(t, "<polyline"), 1);
+	ck_assert_int_eq(unit_count(t, "data-partial=\"5\""), 1);
 	ck_assert_ptr_nonnull(strstr(t, "this minute so far"));
 	/* the line holds the three whole buckets only */
 	{
@@ -172,7 +164,7 @@ START_TEST(test_svg_partial)
 	c.partial_last = 0;
 	buf_init(&b);
 	ck_assert_int_eq(svg_chart(&b, &c), 0);
-	ck_assert_int_eq(count(buf_cstr(&b), "data-partial"), 0);
+	ck_assert_int_eq(unit_count(buf_cstr(&b), "data-partial"), 0);
 	buf_free(&b);
 }
 END_TEST
@@ -180,19 +172,12 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("vechart");
-	TCase *tc = tcase_create("rates");
-	SRunner *sr;
-	int nf;
+	TCase *tc;
+	Suite *s = unit_suite("vechart", "rates", &tc);
 
 	tcase_add_loop_test(tc, test_rate, 0, (int)nitems(rows));
 	tcase_add_test(tc, test_hour_agrees_with_minutes);
 	tcase_add_test(tc, test_gaps);
 	tcase_add_test(tc, test_svg_partial);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(s);
 }

@@ -1,0 +1,44 @@
+/* Taking pool addresses for a VE: see db_addr.h. */
+#include <stdint.h>
+
+#include "db.h"
+#include "db_addr.h"
+#include "util.h"
+
+enum stmt { S_PICK, S_ASSIGN, S__MAX };
+
+static const char *const sql[S__MAX] = {
+	[S_PICK] = "SELECT id FROM ip_addresses WHERE pool_id = ? AND ve_id IS NULL "
+	    "ORDER BY addr_num LIMIT ? FOR UPDATE SKIP LOCKED",
+	[S_ASSIGN] = "UPDATE ip_addresses SET ve_id = ?, seq = ?, dns_name = ? "
+	    "WHERE id = ? AND ve_id IS NULL",
+};
+
+int
+db_addr_pick(struct db *db, long long pool, long long count, long long *ids)
+{
+	struct db_cur cur;
+	long long got = 0, id;
+	int rc;
+
+	struct dbv p[] = { DBV_INT(pool), DBV_INT(count) };
+	struct dbo o[] = { DBO_INT(&id) };
+	if ((rc = db_query(db, &cur, sql[S_PICK], p, nitems(p), o, 1)) != DB_OK)
+		return rc;
+	while ((rc = db_next(&cur)) == 1 && got < count)
+		ids[got++] = id;
+	db_cur_close(&cur);
+	return rc < 0 ? rc : (int)got;
+}
+
+int
+db_addr_assign(struct db *db, const char *ve_id, long long seq, const char *dns, long long id)
+{
+	uint64_t n = 0;
+	int rc;
+
+	struct dbv p[] = { DBV_STR(ve_id), DBV_INT(seq), DBV_STR0(dns), DBV_INT(id) };
+	if ((rc = db_exec(db, sql[S_ASSIGN], p, nitems(p), &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_RETRY;
+}
