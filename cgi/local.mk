@@ -23,6 +23,7 @@ cgi_vep_self_LDADD = $(VEP_DOC_LIBS) $(VEP_WEB_LIBS)
 # The customer account (issue 18): sign-up, login, the account's VEs and invoices, profile, link.
 cgi_vep_account_SOURCES = cgi/account/account_cgi.h cgi/account/main.c cgi/account/fields.c \
 	cgi/account/login.c cgi/account/home.c cgi/account/link.c cgi/account/reset.c \
+	cgi/account/email.c \
 	cgi/pdf_page.c cgi/pdf_page.h
 cgi_vep_account_CFLAGS = $(CGI_CFLAGS) $(PANGO_CFLAGS)
 cgi_vep_account_LDADD = $(VEP_DOC_LIBS) $(VEP_WEB_LIBS)

@@ -417,14 +417,53 @@ c_account_reset(struct ctx *c)
 	return account_link(c, &reset_words);
 }
 
-/* A sign-up with the address of a verified account: told to the owner, never on the page. */
+/*
+ * A sign-up, or another account's change of address, with the address of
+ * an account: told to its owner, never on the page.
+ */
 static int
 c_account_exists(struct ctx *c)
 {
+	int change = strcmp(c->row->detail, "email_change") == 0;
+
 	snprintf(c->out->subject, sizeof(c->out->subject), "You already have an account at %s", c->isp);
-	buf_printf(&c->out->text, "Hello,\n\nsomeone (probably you) tried to open an account at %s "
-	    "with this address, which already has one. Nothing was changed. Log in with your "
-	    "password instead.\n", c->isp);
+	buf_printf(&c->out->text, "Hello,\n\nsomeone (probably you) tried to %s at %s with this "
+	    "address, which already has one. Nothing was changed.%s\n", change ?
+	    "move another account to this address" : "open an account", c->isp, change ? "" :
+	    " Log in with your password instead.");
+	account_footer(c);
+	return COMPOSE_OK;
+}
+
+/* The link that proves a new address of an account (db_account_email_request), sent to it. */
+static int
+c_email_change(struct ctx *c)
+{
+	const struct mail_row *r = c->row;
+
+	if (r->secret[0] == '\0')
+		return COMPOSE_EGONE;
+	snprintf(c->out->subject, sizeof(c->out->subject), "Confirm your new e-mail address for %s",
+	    c->isp);
+	buf_printf(&c->out->text, "Hello,\n\nsomeone (probably you) asked to use this address for "
+	    "their account at %s.\nTo confirm it, open this link within 24 hours (it works once):\n\n"
+	    "  %s/account/email/confirm?token=%s\n\nUntil then the account keeps its old address. "
+	    "If you did not ask for it, ignore this mail.\n", c->isp, c->url, r->secret);
+	account_footer(c);
+	return COMPOSE_OK;
+}
+
+/* To the old address once the new one is confirmed (db_account_email_confirm). */
+static int
+c_email_changed(struct ctx *c)
+{
+	snprintf(c->out->subject, sizeof(c->out->subject), "The e-mail address of your account at %s "
+	    "has changed", c->isp);
+	buf_printf(&c->out->text, "Hello,\n\nthe e-mail address of your account at %s was changed "
+	    "from this address to %s, confirmed by a link sent to the new address. You log in with "
+	    "the new address from now on; mail about the account goes there.\n\nIf you did not "
+	    "make this change, reply to this mail or contact %s at once: someone may know your "
+	    "password.\n", c->isp, c->row->detail, c->isp);
 	account_footer(c);
 	return COMPOSE_OK;
 }
@@ -448,6 +487,8 @@ static const struct kind {
 	{ "verify", c_verify },
 	{ "account_exists", c_account_exists },
 	{ "account_reset", c_account_reset },
+	{ "email_change", c_email_change },
+	{ "email_changed", c_email_changed },
 };
 
 void

@@ -2,7 +2,8 @@
  * vep-account's own header: what the files of cgi/account/ share.  The
  * page table with each page's access rule is in main.c, the fields with
  * their validators in fields.c, one file per area for the pages: login.c
- * (sign-up, verification, login, logout), reset.c ("Forgot password?"), home.c (the account's VEs,
+ * (sign-up, verification, login, logout), reset.c ("Forgot password?"), email.c (a new
+ * e-mail address, proven by a mailed link), home.c (the account's VEs,
  * charges, invoices and profile), link.c (linking a VE ordered from
  * outside).  Ordering a VE into the account is /account/order, served by
  * vep-signup from the same field table as the signup form (cgi/signup.c).
@@ -39,6 +40,8 @@ PAGE_FN(page_signup);		/* login.c */
 PAGE_FN(page_verify);		/* login.c */
 PAGE_FN(page_resend);		/* login.c */
 PAGE_FN(page_link);		/* link.c */
+PAGE_FN(page_email);		/* email.c */
+PAGE_FN(page_email_confirm);	/* email.c */
 PAGE_FN(page_forgot_form);	/* reset.c */
 PAGE_FN(page_forgot);		/* reset.c */
 PAGE_FN(page_reset_form);	/* reset.c */
@@ -46,7 +49,8 @@ PAGE_FN(page_reset);		/* reset.c */
 
 /* fields.c: every field any page reads, with its validator. */
 enum key { K_EMAIL, K_PASSWORD, K_CONFIRM, K_LOGIN_TOKEN, K_TOKEN, K_VE_ID, K_VE_PASSWORD,
-    K_FORM_TOKEN, K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE, K_COUNTRY, K_DONE, K__MAX };
+    K_FORM_TOKEN, K_NAME, K_COMPANY, K_ADDRESS, K_VAT_ID, K_PHONE, K_COUNTRY, K_DONE, K_NEW_EMAIL,
+    K__MAX };
 #define PROFILE_MASK	(BIT(K_NAME) | BIT(K_COMPANY) | BIT(K_ADDRESS) | BIT(K_VAT_ID) | BIT(K_PHONE) | \
 			    BIT(K_COUNTRY))
 
@@ -57,6 +61,16 @@ extern const struct form_field acct_form_fields[K__MAX];
 /* login.c: the login and sign-up page (fresh form token), msg as its error, the e-mail kept. */
 void	render_login(struct web *, struct req *, struct resp *, int status, const char *email,
 	    const char *msg);
+/* login.c: the same page with a notice (a sentence that is not an error) above it. */
+void	render_login_notice(struct web *, struct req *, struct resp *, int status,
+	    const char *notice);
+/*
+ * login.c: the mail throttle of an address (norm: lower case): 0 go on
+ * (this request counted), 1 locked (answered through msg and
+ * Retry-After), -1 answered (503).
+ */
+int	mail_throttled(struct web *, struct req *, struct resp *, const char *norm, char *msg,
+	    size_t len);
 
 /* home.c: what the account page shows besides its VEs. */
 struct home_msgs {
@@ -66,6 +80,8 @@ struct home_msgs {
 	const struct form *profile;		/* the profile as typed, when refused */
 	const char	*link_error;		/* the link form's refusal */
 	const char	*link_ve;		/* the VEid typed */
+	const char	*email_error;		/* the e-mail form's refusal */
+	const char	*new_email;		/* the address typed */
 };
 /* The session's account page (status as given); its account gone: the login page. */
 void	show_home(struct web *, struct req *, struct resp *, int status, const struct home_msgs *);

@@ -35,7 +35,8 @@ v_text(const char *s, struct form *v, size_t k)
 static const char *
 v_done(const char *s, struct form *v, size_t k)
 {
-	static const char *const done[] = { "verified", "profile", "linked", "sent", NULL };
+	static const char *const done[] = { "verified", "profile", "linked", "sent", "email_sent",
+	    "email", NULL };
 
 	for (int i = 0; done[i] != NULL; i++)
 		if (strcmp(s, done[i]) == 0) {
@@ -61,6 +62,7 @@ const struct form_field acct_form_fields[K__MAX] = {
 	[K_PHONE] = { "phone", v_text, 0, NULL, 0 },
 	[K_COUNTRY] = { "country", v_text, 0, NULL, 0 },
 	[K_DONE] = { "done", v_done, 0, NULL, 0 },
+	[K_NEW_EMAIL] = { "new_email", v_email, 1, "Enter the new e-mail address.", 0 },
 };
 
 int

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "account_cgi.h"
+#include "db_account_email.h"
 #include "db_charges.h"
 #include "db_tax.h"
 #include "pdf_page.h"
@@ -139,6 +140,7 @@ show_home(struct web *w, struct req *q, struct resp *r, int status, const struct
 	struct account a;
 	struct tmpl_dict *d;
 	long long id = session_account(w);
+	char pending[255];
 	int rc;
 
 	if ((rc = db_account_get(w->db, id, &a)) < 0) {
@@ -172,6 +174,18 @@ show_home(struct web *w, struct req *q, struct resp *r, int status, const struct
 		tmpl_show(d, "LINK_BAD");
 	}
 	fill_profile(d, &a, m);
+	tmpl_set(d, "NEW_EMAIL", m != NULL && m->new_email != NULL ? m->new_email : "");
+	if (m != NULL && m->email_error != NULL) {
+		tmpl_set(tmpl_add(d, "EMAIL_ERROR"), "MSG", m->email_error);
+		tmpl_show(d, "EMAIL_BAD");
+	}
+	if ((rc = db_account_email_pending(w->db, id, w->now, pending)) < 0) {
+		tmpl_dict_free(d);
+		web_unavailable(w, r);
+		return;
+	}
+	if (rc == 1)
+		tmpl_set(tmpl_add(d, "PENDING_EMAIL"), "ADDR", pending);
 	if (fill_ves(w, d, id) == -1 || fill_invoices(w, d, id) == -1) {
 		tmpl_dict_free(d);
 		web_unavailable(w, r);
@@ -190,6 +204,9 @@ page_home(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		"The VE is now part of your account; its charges from now on are on your account's "
 		    "invoice.",
 		"A new confirmation link is on its way to your e-mail address.",
+		"Unless that address belongs to another account, a link to confirm it is on its way "
+		    "there. Your address changes when the link is opened.",
+		"Your e-mail address is changed: log in with it from now on. We told your old address.",
 	};
 	struct home_msgs m = { 0 };
 	struct form v;

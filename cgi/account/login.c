@@ -46,6 +46,12 @@ render_login(struct web *w, struct req *q, struct resp *r, int status, const cha
 }
 
 void
+render_login_notice(struct web *w, struct req *q, struct resp *r, int status, const char *notice)
+{
+	render(w, q, r, status, NULL, NULL, notice, NULL, NULL);
+}
+
+void
 page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	struct form v;
@@ -111,11 +117,7 @@ signup_why(const struct form *v)
 	return NULL;
 }
 
-/*
- * The mail throttle of an address: 0 go on (this request counted), 1
- * locked (answered through msg and Retry-After), -1 answered (503).
- */
-static int
+int
 mail_throttled(struct web *w, struct req *q, struct resp *r, const char *norm, char *msg, size_t len)
 {
 	char subject[65];

@@ -30,6 +30,8 @@ static const struct page pages[] = {
 	{ "/account/logout", M_POST, page_logout, PAGE_LOGIN | PAGE_CSRF },
 	{ "/account/profile", M_POST, page_profile, PAGE_LOGIN | PAGE_CSRF },
 	{ "/account/link", M_POST, page_link, PAGE_LOGIN | PAGE_CSRF },
+	{ "/account/email", M_POST, page_email, PAGE_LOGIN | PAGE_CSRF },
+	{ "/account/email/confirm", M_GET, page_email_confirm, PAGE_PUBLIC },
 	{ "/account/invoices/*.pdf", M_GET, page_pdf, PAGE_LOGIN },		/* home.c */
 	/* "Forgot password?": before any session, with their own form tokens (reset.c). */
 	{ "/account/forgot", M_GET, page_forgot_form, PAGE_PUBLIC },

@@ -50,8 +50,8 @@ static const char *const sql[S__MAX] = {
 	[S_MAIL_VERIFY] = "INSERT INTO mail_outbox (kind, ref, account_id, detail, secret, next_try, "
 	    "created_at) VALUES ('verify', ?, ?, ?, ?, ?, ?)",
 	/* At most one "you have an account already" an hour for an address. */
-	[S_MAIL_EXISTS] = "INSERT IGNORE INTO mail_outbox (kind, ref, account_id, next_try, created_at) "
-	    "VALUES ('account_exists', CONCAT(?, ':', ?), ?, ?, ?)",
+	[S_MAIL_EXISTS] = "INSERT IGNORE INTO mail_outbox (kind, ref, account_id, detail, next_try, "
+	    "created_at) VALUES ('account_exists', CONCAT(?, ':', ?), ?, ?, ?, ?)",
 	[S_VERIFY_GET] = "SELECT account_id FROM account_verifications WHERE token_hash = ? "
 	    "AND expires_at > ? FOR UPDATE",
 	[S_VERIFY_SET] = "UPDATE accounts SET verified_at = ? WHERE id = ? AND verified_at IS NULL",
@@ -143,11 +143,9 @@ signup_tx(struct db *db, void *arg)
 		return rc;
 	if (rc == 1 && verified) {
 		/* Tell the owner by mail, never the visitor on the page. */
-		struct dbv pm[] = { DBV_INT(id), DBV_INT(x->now / 3600), DBV_INT(id), DBV_INT(x->now),
-		    DBV_INT(x->now) };
 		x->id = id;
 		x->what = AS_EXISTS;
-		return db_exec(db, sql[S_MAIL_EXISTS], pm, nitems(pm), NULL, NULL);
+		return db_account_tell_exists(db, id, "signup", x->now);
 	}
 	if (rc == 1) {
 		/* Unverified: whoever reads the mail owns it; the newest password counts. */
@@ -479,4 +477,13 @@ db_account_reset_use(struct db *db, const char *token_hash, const char *pwhash, 
 
 	*id = rc == DB_OK ? x.id : 0;
 	return rc == DB_OK ? x.id != 0 : rc;
+}
+
+int
+db_account_tell_exists(struct db *db, long long owner, const char *why, long long now)
+{
+	struct dbv p[] = { DBV_INT(owner), DBV_INT(now / 3600), DBV_INT(owner), DBV_STR(why),
+	    DBV_INT(now), DBV_INT(now) };
+
+	return db_exec(db, sql[S_MAIL_EXISTS], p, nitems(p), NULL, NULL);
 }

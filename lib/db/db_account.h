@@ -105,4 +105,11 @@ enum acct_link_rc {
  */
 int	db_account_link(struct db *, long long id, const char *ve_id, long long now);
 
+/*
+ * Tell the owner of account `owner` that someone used its address (why:
+ * "signup" or "email_change"; mail kind account_exists, at most one an
+ * hour), inside the caller's transaction.  A db_rc.
+ */
+int	db_account_tell_exists(struct db *, long long owner, const char *why, long long now);
+
 #endif

@@ -51,7 +51,7 @@ static const char *const sql[S__MAX] = {
 	    "WHERE state = 'queued' AND next_try <= ? AND lease_until < ? ORDER BY id LIMIT ?",
 	[S_CLAIMED] = "SELECT o.id, o.kind, o.ref, COALESCE(o.account_id, 0), COALESCE(o.ve_id, ''), "
 	    "COALESCE(o.number, ''), o.detail, COALESCE(o.secret, ''), o.attempts, o.created_at, "
-	    "COALESCE(a.email, '') FROM mail_outbox o "
+	    "COALESCE(o.rcpt, a.email, '') FROM mail_outbox o "
 	    "LEFT JOIN accounts a ON a.id = COALESCE(o.account_id, "
 	    "(SELECT v.account_id FROM ves v WHERE v.id = o.ve_id)) "
 	    "WHERE o.lease_owner = ? AND o.state = 'queued' ORDER BY o.id",

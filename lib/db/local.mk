@@ -33,5 +33,6 @@ lib_libvep_a_SOURCES += \
 	lib/db/db_backup.c lib/db/db_backup.h \
 	lib/db/db_move.c lib/db/db_move.h \
 	lib/db/db_account.c lib/db/db_account.h \
+	lib/db/db_account_email.c lib/db/db_account_email.h \
 	lib/db/db_audit.c lib/db/db_audit.h \
 	lib/db/db_addr.c lib/db/db_addr.h

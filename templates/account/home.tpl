@@ -55,6 +55,24 @@
 <div class="actions"><button type="submit" class="secondary">Link the VE</button></div>
 </form>{{/VERIFIED}}
 </section>
+<section class="card" aria-labelledby="h-email">
+<h2 id="h-email">E-mail address</h2>
+<p>You log in with <span class="wrap-any">{{EMAIL}}</span>, and mail about your account goes there. A new address takes effect once you open the link we mail to it; your old address is told.</p>
+{{#PENDING_EMAIL}}<p class="muted" id="email-pending">Waiting for the link mailed to <span class="wrap-any">{{ADDR}}</span> to be opened (valid 24 hours).</p>{{/PENDING_EMAIL}}
+{{#EMAIL_ERROR}}<div class="alert alert-error" role="alert" id="email-error"><p>{{MSG}}</p></div>{{/EMAIL_ERROR}}
+<form method="post" action="/account/email" class="stack" id="email-form">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<div class="field{{#EMAIL_BAD}} invalid{{/EMAIL_BAD}}">
+<label for="e-new">New e-mail address</label>
+<div class="control"><input id="e-new" name="new_email" type="email" value="{{NEW_EMAIL}}" autocomplete="email" spellcheck="false" maxlength="254"{{#EMAIL_BAD}} aria-invalid="true" aria-describedby="email-error"{{/EMAIL_BAD}} required></div>
+</div>
+<div class="field">
+<label for="e-pw">Your password</label>
+<div class="control"><input id="e-pw" name="password" type="password" autocomplete="current-password" required></div>
+</div>
+<div class="actions"><button type="submit" class="secondary">Change the address</button></div>
+</form>
+</section>
 <section class="card" aria-labelledby="h-profile">
 <h2 id="h-profile">Profile</h2>
 <p class="muted">Shown on your invoices.</p>

@@ -14,8 +14,12 @@ catcher (var/mail/, as test_mail.py does):
     invoice run -> one invoice for the account with both VEs; a VE linked
         after its old account was invoiced is not billed twice
     bad input -> a clear error, nothing written
+    a new e-mail address -> needs the password; a link to the new address
+        changes it once, the old address is told; another account's
+        address is never taken nor revealed
 """
 import calendar
+import json
 import os
 import random
 import re
@@ -469,6 +473,98 @@ class Account(unittest.TestCase):
         self.assertIn('name="login_token"', c.get("/account").text, "the old session has ended")
         self.assertEqual(self.login(self.client(4), email, pw).status, 403, "the old password is gone")
         self.assertEqual(self.login(self.client(4), email, new).status, 303)
+
+    # ---- a new e-mail address ---------------------------------------------------------------
+    def email_form(self, c, new, pw, csrf=True):
+        fields = [("new_email", new), ("password", pw)]
+        if csrf:
+            fields.append(("csrf", self.csrf(c)))
+        return c.post_form("/account/email", fields)
+
+    def email_link(self, new, n=1):
+        got = wait_mails(new.lower(), "Confirm your new e-mail address", n)
+        links = re.findall(r"/account/email/confirm\?token=[0-9a-f]{64}", text_of(got[-1]))
+        self.assertEqual(len(links), 1, text_of(got[-1]))
+        return links[0]
+
+    def test_7_email_change(self):
+        c, old, pw, acct = self.verified_account("emold", 2)
+        new, other_addr = self.addr("emnew"), self.addr("emother")
+        pending = "SELECT COUNT(*) FROM account_email_changes WHERE account_id = %d" % acct
+        for addr, p, csrf, status, why in (
+                ("not-an-address", pw, True, 400, "e-mail address such as"),
+                (old.upper(), pw, True, 400, "address already"),
+                (new, "", True, 400, "Enter your password"),
+                (new, "wrong-password-1", True, 403, "password is wrong"),
+                (new, pw, False, 403, None)):
+            before = counts()
+            r = self.email_form(c, addr, p, csrf)
+            self.assertEqual(r.status, status, (addr, r.text[:300]))
+            if why:
+                self.assertIn(why, r.text)
+                self.assertIn('id="email-error"', r.text)
+            self.assertEqual(counts(), before, "nothing written: %r" % addr)
+            self.assertEqual(sql_value(pending), "0")
+        self.assertEqual(mails_to(new.lower()), [], "nothing mailed to the new address yet")
+
+        # The request: a link to the new address; nothing changes until it is opened.
+        r = self.email_form(c, new, pw)
+        self.assertEqual(r.status, 303, r.text[:300])
+        self.assertIn("done=email_sent", r.header("Location"))
+        home = c.get("/account")
+        self.assertIn('id="email-pending"', home.text)
+        self.assertIn(new.lower(), home.text)
+        link = self.email_link(new)
+        self.assertEqual(sql("SELECT email, login_email FROM accounts WHERE id = %d" % acct),
+                         [[old.lower(), old.lower()]])
+        self.assertIsNone(sql_value("SELECT secret FROM mail_outbox WHERE kind = 'email_change' AND "
+                                    "account_id = %d AND state = 'sent' AND secret IS NOT NULL" % acct),
+                          "the link is wiped once sent")
+        self.assertEqual(Client(self.src[4]).get("/account/email/confirm?token=" + "b" * 64).status, 404)
+        self.assertEqual(Client(self.src[4]).get("/account/email/confirm?token=nonsense").status, 400)
+
+        # Opened (in another browser, not logged in): the address changes once; the old one is told.
+        r = Client(self.src[4]).get(link)
+        self.assertEqual(r.status, 200, r.text[:300])
+        self.assertIn("Your e-mail address is changed", r.text)
+        self.assertEqual(sql("SELECT email, login_email FROM accounts WHERE id = %d" % acct),
+                         [[new.lower(), new.lower()]])
+        self.assertEqual(Client(self.src[4]).get(link).status, 404, "a link works once")
+        told = text_of(wait_mails(old.lower(), "e-mail address of your account")[-1])
+        self.assertIn(new.lower(), told)
+        rows = sql("SELECT object, before_json, after_json FROM audit_log WHERE "
+                   "actor = 'account:%d' AND action = 'account.email'" % acct)
+        self.assertEqual([(o, json.loads(b), json.loads(a)) for o, b, a in rows],
+                         [(new.lower(), {"email": old.lower()}, {"email": new.lower()})])
+        self.assertEqual(self.login(self.client(5), old, pw).status, 403, "the old address no longer logs in")
+        self.assertEqual(self.login(self.client(5), new, pw).status, 303)
+        self.assertIn('id="account-notice"', c.get("/account?done=email").text)
+
+        # Another account's address: the same answer, nothing changes, its owner is told.
+        c2, other, pw2, acct2 = self.verified_account("emother", 3)
+        self.assertEqual(other, other_addr)
+        r = self.email_form(c, other.upper(), pw)
+        self.assertEqual(r.status, 303, r.text[:300])
+        self.assertIn("done=email_sent", r.header("Location"))
+        self.assertEqual(sql_value(pending), "0", "no link for another account's address")
+        self.assertIn("move another account to this address",
+                      text_of(wait_mails(other.lower(), "already have an account")[-1]))
+        self.assertEqual(mails_to(other.lower(), "Confirm your new e-mail address"), [])
+
+        # Taken meanwhile: the link is spent and the address stays.
+        late = self.addr("emlate")
+        self.assertEqual(self.email_form(c, late, pw).status, 303)
+        link = self.email_link(late)
+        self.assertEqual(self.email_form(c2, late, pw2).status, 303)
+        link2 = self.email_link(late, 2)
+        self.assertNotEqual(link, link2)
+        self.assertEqual(Client(self.src[4]).get(link2).status, 200, "the second account takes it first")
+        r = Client(self.src[4]).get(link)
+        self.assertEqual(r.status, 409, r.text[:300])
+        self.assertIn("belongs to another account", r.text)
+        self.assertEqual(sql("SELECT email FROM accounts WHERE id IN (%d, %d) ORDER BY id" % (acct, acct2)),
+                         [[new.lower()], [late.lower()]])
+        self.assertEqual(sql_value(pending), "0")
 
 
 if __name__ == "__main__":

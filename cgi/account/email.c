@@ -1,0 +1,168 @@
+/*
+ * vep-account: a new e-mail address for the account.  The form needs the
+ * account's password (checked and throttled as a login of the account:
+ * wrong ones count against its logins), and the new address gets a link
+ * (32 random bytes; only their SHA-256 is stored, valid 24 hours and
+ * once).  Opening the link changes the address the account logs in with
+ * and is mailed at; the old address is told.  Whether the new address
+ * belongs to another account is never shown: the page says the same, and
+ * that account's owner gets a mail instead (db_account_email.h).  Each
+ * request counts against the new address's mail throttle, as a sign-up.
+ */
+#include "account_cgi.h"
+#include "db_account_email.h"
+#include "util.h"
+
+static void
+refuse(struct web *w, struct req *q, struct resp *r, int status, const char *typed, const char *why)
+{
+	struct home_msgs m = { 0 };
+
+	m.email_error = why;
+	m.new_email = typed;
+	m.error = "The e-mail address was not changed.";
+	show_home(w, q, r, status, &m);
+}
+
+/* The account's password, checked as a login of it: 1 right, 0 refused (answered), -1 answered. */
+static int
+password_ok(struct web *w, struct req *q, struct resp *r, const struct account *a, const char *pw,
+    const char *typed)
+{
+	char norm[255], subject[65], hash[256] = "", idtxt[24], msg[200];
+	int rc, slot, ok;
+
+	if (acct_email_norm(a->email, norm) != 0)
+		snprintf(norm, sizeof(norm), "%s", a->email);
+	acct_throttle_subject(norm, subject);
+	if ((rc = web_login_throttled(w, q, r, subject, msg, sizeof(msg))) != 0) {
+		if (rc == 1)
+			refuse(w, q, r, 429, typed, msg);
+		return rc == 1 ? 0 : -1;
+	}
+	snprintf(idtxt, sizeof(idtxt), "%lld", a->id);
+	if ((rc = db_account_hash(w->db, idtxt, hash, sizeof(hash))) < 0) {
+		web_unavailable(w, r);
+		return -1;
+	}
+	if ((slot = web_hash_slot(w, r, "checked")) == AUTH_SLOT_BUSY)
+		return -1;
+	ok = auth_verify(rc == 1 ? hash : auth_dummy_hash(&w->argon), pw) && rc == 1;
+	auth_slot_release(slot);
+	explicit_bzero(hash, sizeof(hash));
+	if (!ok) {
+		throttle_fail(w->db, subject, q->remote_addr, w->now);
+		log_warnx("account: e-mail change of account %lld refused: wrong password (from %s)",
+		    a->id, q->remote_addr ? q->remote_addr : "?");
+		refuse(w, q, r, 403, typed, "The password is wrong.");
+		return 0;
+	}
+	return 1;
+}
+
+void
+page_email(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct form v;
+	struct account a;
+	char norm[255], cur[255], token[65], th[65], msg[200];
+	const char *typed;
+	int rc;
+
+	(void)caps;
+	acct_read(&q->form, BIT(K_NEW_EMAIL) | BIT(K_PASSWORD), &v);
+	typed = v.raw[K_NEW_EMAIL];
+	if ((rc = db_account_get(w->db, session_account(w), &a)) != 1) {
+		if (rc < 0)
+			web_unavailable(w, r);
+		else
+			render_login(w, q, r, 403, NULL, "This account no longer exists.");
+		return;
+	}
+	if (v.bad[K_NEW_EMAIL] != NULL || acct_email_norm(v.s[K_NEW_EMAIL], norm) != 0) {
+		refuse(w, q, r, 400, typed, v.bad[K_NEW_EMAIL] != NULL ? v.bad[K_NEW_EMAIL] :
+		    "Enter an e-mail address such as name@example.com.");
+		return;
+	}
+	/* Its own address (in any case): said before any hash or mail is spent. */
+	if (acct_email_norm(a.email, cur) == 0 && strcmp(cur, norm) == 0) {
+		refuse(w, q, r, 400, typed, "This is your account's address already.");
+		return;
+	}
+	if (v.bad[K_PASSWORD] != NULL) {
+		refuse(w, q, r, 400, typed, "Enter your password to change the address.");
+		return;
+	}
+	if ((rc = password_ok(w, q, r, &a, v.s[K_PASSWORD], typed)) != 1)
+		return;
+	if ((rc = mail_throttled(w, q, r, norm, msg, sizeof(msg))) != 0) {
+		if (rc == 1)
+			refuse(w, q, r, 429, typed, "Several links were mailed to this address a moment "
+			    "ago; please wait for them, or try again later.");
+		return;
+	}
+	if (auth_token_hex(token, 32) == -1) {
+		web_error(w, r, 500, "No randomness is available.");
+		return;
+	}
+	vep_sha256_hex(token, strlen(token), th);
+	rc = db_account_email_request(w->db, a.id, norm, token, th, w->now, w->now + VERIFY_TTL_S);
+	explicit_bzero(token, sizeof(token));
+	switch (rc) {
+	case AE_SENT:
+	case AE_TAKEN:
+		log_info("account: account %lld asked for a new e-mail address (%s)", a.id,
+		    rc == AE_SENT ? "link sent" : "another account's: its owner told");
+		resp_redirect(r, "/account?done=email_sent");
+		break;
+	case AE_SAME:
+		refuse(w, q, r, 400, typed, "This is your account's address already.");
+		break;
+	case AE_GONE:
+		render_login(w, q, r, 403, NULL, "This account no longer exists.");
+		break;
+	default:
+		web_unavailable(w, r);
+		break;
+	}
+}
+
+void
+page_email_confirm(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	struct form v;
+	char th[65];
+	long long id = 0;
+	int rc;
+
+	(void)caps;
+	if (acct_read(&q->query, BIT(K_TOKEN), &v) > 0) {
+		render_login(w, q, r, 400, NULL, "This confirmation link is not one of ours; check that it "
+		    "was copied whole.");
+		return;
+	}
+	if (web_db(w, r) == NULL)
+		return;
+	vep_sha256_hex(v.s[K_TOKEN], strlen(v.s[K_TOKEN]), th);
+	if ((rc = db_account_email_confirm(w->db, th, w->now, &id)) < 0) {
+		web_unavailable(w, r);
+		return;
+	}
+	if (rc == 0) {
+		render_login(w, q, r, 404, NULL, "This confirmation link is unknown, was used already or "
+		    "is older than 24 hours. Log in and ask for a new one.");
+		return;
+	}
+	if (rc == 2) {
+		render_login(w, q, r, 409, NULL, "This address now belongs to another account, so yours "
+		    "keeps its address. Log in and choose another one.");
+		return;
+	}
+	log_info("account: account %lld changed its e-mail address", id);
+	if (web_session(w, q, r, 0) == 1) {
+		resp_redirect(r, "/account?done=email");
+		return;
+	}
+	render_login_notice(w, q, r, 200, "Your e-mail address is changed. Log in with the new address; "
+	    "we told the old one.");
+}
