@@ -61,6 +61,20 @@ extern const struct form_field acct_form_fields[K__MAX];
 /* login.c: the login and sign-up page (fresh form token), msg as its error, the e-mail kept. */
 void	render_login(struct web *, struct req *, struct resp *, int status, const char *email,
 	    const char *msg);
+/*
+ * login.c: a new link's token (32 random bytes as hex) and its SHA-256,
+ * the only part stored: 0, or -1 answered (500).
+ */
+int	link_token_new(struct web *, struct resp *, char token[65], char th[65]);
+/*
+ * login.c: open a mailed confirmation link (?token=) with use(), given
+ * the token's SHA-256: use's verdict (> 0, *id its account), or 0 when
+ * already answered (400 not one of ours, 404 unknown, used or expired,
+ * 503).
+ */
+int	link_open(struct web *, struct req *, struct resp *,
+	    int (*use)(struct db *, const char *token_hash, long long now, long long *id),
+	    long long *id);
 /* login.c: the same page with a notice (a sentence that is not an error) above it. */
 void	render_login_notice(struct web *, struct req *, struct resp *, int status,
 	    const char *notice);
@@ -78,13 +92,17 @@ struct home_msgs {
 	const char	*error;			/* an error at the top */
 	const char	*profile_bad[AF__MAX];	/* the profile form's refusals */
 	const struct form *profile;		/* the profile as typed, when refused */
-	const char	*link_error;		/* the link form's refusal */
-	const char	*link_ve;		/* the VEid typed */
-	const char	*email_error;		/* the e-mail form's refusal */
-	const char	*new_email;		/* the address typed */
+	enum home_form { HF_NONE, HF_LINK, HF_EMAIL } refused;	/* a small form's refusal: */
+	const char	*why;			/* its sentence */
+	const char	*typed;			/* what was typed in its one text field */
 };
 /* The session's account page (status as given); its account gone: the login page. */
 void	show_home(struct web *, struct req *, struct resp *, int status, const struct home_msgs *);
+/* The session's account into a: 1, or 0 answered (503; gone: the session ends, the login page). */
+int	home_account(struct web *, struct req *, struct resp *, struct account *);
+/* The account page with form f refused: top over the page, why at the form, typed kept. */
+void	home_refuse(struct web *, struct req *, struct resp *, int status, enum home_form f,
+	    const char *top, const char *why, const char *typed);
 /* The session's account id (lib/web/web.c checked the session). */
 long long session_account(const struct web *);
 

@@ -16,12 +16,7 @@
 static void
 refuse(struct web *w, struct req *q, struct resp *r, int status, const char *typed, const char *why)
 {
-	struct home_msgs m = { 0 };
-
-	m.email_error = why;
-	m.new_email = typed;
-	m.error = "The e-mail address was not changed.";
-	show_home(w, q, r, status, &m);
+	home_refuse(w, q, r, status, HF_EMAIL, "The e-mail address was not changed.", why, typed);
 }
 
 /* The account's password, checked as a login of it: 1 right, 0 refused (answered), -1 answered. */
@@ -72,13 +67,8 @@ page_email(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	(void)caps;
 	acct_read(&q->form, BIT(K_NEW_EMAIL) | BIT(K_PASSWORD), &v);
 	typed = v.raw[K_NEW_EMAIL];
-	if ((rc = db_account_get(w->db, session_account(w), &a)) != 1) {
-		if (rc < 0)
-			web_unavailable(w, r);
-		else
-			render_login(w, q, r, 403, NULL, "This account no longer exists.");
+	if (home_account(w, q, r, &a) != 1)
 		return;
-	}
 	if (v.bad[K_NEW_EMAIL] != NULL || acct_email_norm(v.s[K_NEW_EMAIL], norm) != 0) {
 		refuse(w, q, r, 400, typed, v.bad[K_NEW_EMAIL] != NULL ? v.bad[K_NEW_EMAIL] :
 		    "Enter an e-mail address such as name@example.com.");
@@ -101,11 +91,8 @@ page_email(struct web *w, struct req *q, struct resp *r, char caps[][80])
 			    "ago; please wait for them, or try again later.");
 		return;
 	}
-	if (auth_token_hex(token, 32) == -1) {
-		web_error(w, r, 500, "No randomness is available.");
+	if (link_token_new(w, r, token, th) == -1)
 		return;
-	}
-	vep_sha256_hex(token, strlen(token), th);
 	rc = db_account_email_request(w->db, a.id, norm, token, th, w->now, w->now + VERIFY_TTL_S);
 	explicit_bzero(token, sizeof(token));
 	switch (rc) {
@@ -130,29 +117,12 @@ page_email(struct web *w, struct req *q, struct resp *r, char caps[][80])
 void
 page_email_confirm(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	struct form v;
-	char th[65];
 	long long id = 0;
 	int rc;
 
 	(void)caps;
-	if (acct_read(&q->query, BIT(K_TOKEN), &v) > 0) {
-		render_login(w, q, r, 400, NULL, "This confirmation link is not one of ours; check that it "
-		    "was copied whole.");
+	if ((rc = link_open(w, q, r, db_account_email_confirm, &id)) == 0)
 		return;
-	}
-	if (web_db(w, r) == NULL)
-		return;
-	vep_sha256_hex(v.s[K_TOKEN], strlen(v.s[K_TOKEN]), th);
-	if ((rc = db_account_email_confirm(w->db, th, w->now, &id)) < 0) {
-		web_unavailable(w, r);
-		return;
-	}
-	if (rc == 0) {
-		render_login(w, q, r, 404, NULL, "This confirmation link is unknown, was used already or "
-		    "is older than 24 hours. Log in and ask for a new one.");
-		return;
-	}
 	if (rc == 2) {
 		render_login(w, q, r, 409, NULL, "This address now belongs to another account, so yours "
 		    "keeps its address. Log in and choose another one.");

@@ -143,15 +143,8 @@ show_home(struct web *w, struct req *q, struct resp *r, int status, const struct
 	char pending[255];
 	int rc;
 
-	if ((rc = db_account_get(w->db, id, &a)) < 0) {
-		web_unavailable(w, r);
+	if (home_account(w, q, r, &a) != 1)
 		return;
-	}
-	if (rc == 0) {
-		web_session_end(w, q, r);
-		render_login(w, q, r, 403, NULL, "This account no longer exists.");
-		return;
-	}
 	if ((d = page_dict(w, "My account")) == NULL) {
 		web_error(w, r, 500, "Out of memory.");
 		return;
@@ -168,17 +161,18 @@ show_home(struct web *w, struct req *q, struct resp *r, int status, const struct
 		tmpl_set(tmpl_add(d, "NOTICE"), "MSG", m->notice);
 	if (m != NULL && m->error != NULL)
 		tmpl_set(tmpl_add(d, "ERROR"), "MSG", m->error);
-	tmpl_set(d, "LINK_VE", m != NULL && m->link_ve != NULL ? m->link_ve : "");
-	if (m != NULL && m->link_error != NULL) {
-		tmpl_set(tmpl_add(d, "LINK_ERROR"), "MSG", m->link_error);
-		tmpl_show(d, "LINK_BAD");
+	/* The small forms: each one's refusal and what was typed, by one name pattern. */
+	static const char *const forms[][3] = { [HF_LINK] = { "LINK_VE", "LINK_ERROR", "LINK_BAD" },
+	    [HF_EMAIL] = { "NEW_EMAIL", "EMAIL_ERROR", "EMAIL_BAD" } };
+	for (size_t f = HF_LINK; f < nitems(forms); f++) {
+		int mine = m != NULL && m->refused == f;
+		tmpl_set(d, forms[f][0], mine && m->typed != NULL ? m->typed : "");
+		if (mine && m->why != NULL) {
+			tmpl_set(tmpl_add(d, forms[f][1]), "MSG", m->why);
+			tmpl_show(d, forms[f][2]);
+		}
 	}
 	fill_profile(d, &a, m);
-	tmpl_set(d, "NEW_EMAIL", m != NULL && m->new_email != NULL ? m->new_email : "");
-	if (m != NULL && m->email_error != NULL) {
-		tmpl_set(tmpl_add(d, "EMAIL_ERROR"), "MSG", m->email_error);
-		tmpl_show(d, "EMAIL_BAD");
-	}
 	if ((rc = db_account_email_pending(w->db, id, w->now, pending)) < 0) {
 		tmpl_dict_free(d);
 		web_unavailable(w, r);
@@ -192,6 +186,31 @@ show_home(struct web *w, struct req *q, struct resp *r, int status, const struct
 		return;
 	}
 	page_finish(w, r, status, "account/home.tpl", d);
+}
+
+int
+home_account(struct web *w, struct req *q, struct resp *r, struct account *a)
+{
+	int rc;
+
+	if ((rc = db_account_get(w->db, session_account(w), a)) < 0) {
+		web_unavailable(w, r);
+		return 0;
+	}
+	if (rc == 0) {
+		web_session_end(w, q, r);
+		render_login(w, q, r, 403, NULL, "This account no longer exists.");
+	}
+	return rc;
+}
+
+void
+home_refuse(struct web *w, struct req *q, struct resp *r, int status, enum home_form f,
+    const char *top, const char *why, const char *typed)
+{
+	struct home_msgs m = { .error = top, .refused = f, .why = why, .typed = typed };
+
+	show_home(w, q, r, status, &m);
 }
 
 void

@@ -16,12 +16,7 @@
 static void
 refuse(struct web *w, struct req *q, struct resp *r, int status, const char *ve, const char *why)
 {
-	struct home_msgs m = { 0 };
-
-	m.link_error = why;
-	m.link_ve = ve;
-	m.error = "The VE was not linked.";
-	show_home(w, q, r, status, &m);
+	home_refuse(w, q, r, status, HF_LINK, "The VE was not linked.", why, ve);
 }
 
 void

@@ -187,32 +187,51 @@ page_signup(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	render(w, q, r, 200, norm, NULL, msg, NULL, NULL);
 }
 
-void
-page_verify(struct web *w, struct req *q, struct resp *r, char caps[][80])
+int
+link_token_new(struct web *w, struct resp *r, char token[65], char th[65])
+{
+	if (auth_token_hex(token, 32) == -1) {
+		web_error(w, r, 500, "No randomness is available.");
+		return -1;
+	}
+	vep_sha256_hex(token, strlen(token), th);
+	return 0;
+}
+
+int
+link_open(struct web *w, struct req *q, struct resp *r,
+    int (*use)(struct db *, const char *token_hash, long long now, long long *id), long long *id)
 {
 	struct form v;
 	char th[65];
-	long long id = 0;
 	int rc;
 
-	(void)caps;
 	if (acct_read(&q->query, BIT(K_TOKEN), &v) > 0) {
-		render(w, q, r, 400, NULL, "This confirmation link is not one of ours; check that it was "
-		    "copied whole.", NULL, NULL, NULL);
-		return;
+		render_login(w, q, r, 400, NULL, "This confirmation link is not one of ours; check that it "
+		    "was copied whole.");
+		return 0;
 	}
 	if (web_db(w, r) == NULL)
-		return;
+		return 0;
 	vep_sha256_hex(v.s[K_TOKEN], strlen(v.s[K_TOKEN]), th);
-	if ((rc = db_account_verify(w->db, th, w->now, &id)) < 0) {
+	if ((rc = use(w->db, th, w->now, id)) < 0) {
 		web_unavailable(w, r);
-		return;
+		return 0;
 	}
-	if (rc == 0) {
-		render(w, q, r, 404, NULL, "This confirmation link is unknown, was used already or is "
-		    "older than 24 hours. Log in and ask for a new one.", NULL, NULL, NULL);
+	if (rc == 0)
+		render_login(w, q, r, 404, NULL, "This confirmation link is unknown, was used already or "
+		    "is older than 24 hours. Log in and ask for a new one.");
+	return rc;
+}
+
+void
+page_verify(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	long long id = 0;
+
+	(void)caps;
+	if (link_open(w, q, r, db_account_verify, &id) == 0)
 		return;
-	}
 	log_info("account: account %lld confirmed its address", id);
 	/* Logged in already in this browser: straight to the account. */
 	if (web_session(w, q, r, 0) == 1) {
@@ -231,24 +250,16 @@ page_resend(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	int rc;
 
 	(void)caps;
-	if ((rc = db_account_get(w->db, session_account(w), &a)) != 1) {
-		if (rc < 0)
-			web_unavailable(w, r);
-		else
-			render_login(w, q, r, 403, NULL, "This account no longer exists.");
+	if (home_account(w, q, r, &a) != 1)
 		return;
-	}
 	if ((rc = mail_throttled(w, q, r, a.email, msg, sizeof(msg))) != 0) {
 		if (rc == 1)
 			web_error(w, r, 429, "Several links were mailed to this address a moment ago; "
 			    "please wait for them, or try again later.");
 		return;
 	}
-	if (auth_token_hex(token, 32) == -1) {
-		web_error(w, r, 500, "No randomness is available.");
+	if (link_token_new(w, r, token, th) == -1)
 		return;
-	}
-	vep_sha256_hex(token, strlen(token), th);
 	rc = db_account_relink(w->db, session_account(w), token, th, w->now, w->now + VERIFY_TTL_S);
 	explicit_bzero(token, sizeof(token));
 	if (rc < 0) {

@@ -87,11 +87,8 @@ page_forgot(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	throttle_fail(w->db, subject, q->remote_addr, w->now);
-	if (auth_token_hex(token, 32) == -1) {
-		web_error(w, r, 500, "No randomness is available.");
+	if (link_token_new(w, r, token, th) == -1)
 		return;
-	}
-	vep_sha256_hex(token, strlen(token), th);
 	rc = db_account_reset_request(w->db, norm, token, th, w->now, w->now + RESET_TTL_S);
 	explicit_bzero(token, sizeof(token));
 	if (rc < 0) {

@@ -57,6 +57,16 @@ actor_of(long long id, char out[40])
 	snprintf(out, 40, "account:%lld", id);
 }
 
+/* The account that logs in with email, locked: 1 (*owner), 0 none, < 0 a db_rc. */
+static int
+owner_of(struct db *db, const char *email, long long *owner)
+{
+	struct dbv p[] = { DBV_STR(email) };
+	struct dbo o[] = { DBO_INT(owner) };
+
+	return db_one(db, sql[S_OWNER], p, 1, o, 1);
+}
+
 struct request {
 	long long	 id, now, expires;
 	const char	*email, *token, *token_hash;
@@ -81,9 +91,7 @@ request_tx(struct db *db, void *arg)
 		x->what = AE_SAME;
 		return DB_OK;
 	}
-	struct dbv po[] = { DBV_STR(x->email) };
-	struct dbo oo[] = { DBO_INT(&owner) };
-	if ((rc = db_one(db, sql[S_OWNER], po, 1, oo, 1)) < 0)
+	if ((rc = owner_of(db, x->email, &owner)) < 0)
 		return rc;
 	if (rc == 1) {
 		/* Another account's: its owner is told (once an hour), nothing else changes. */
@@ -141,9 +149,7 @@ confirm_tx(struct db *db, void *arg)
 	if ((rc = db_exec(db, sql[S_SPEND], ps, 1, NULL, NULL)) != DB_OK)
 		return rc;
 	/* Taken by another account since the request: the link is spent, nothing changes. */
-	struct dbv po[] = { DBV_STR(neu) };
-	struct dbo oo[] = { DBO_INT(&owner) };
-	if ((rc = db_one(db, sql[S_OWNER], po, 1, oo, 1)) < 0)
+	if ((rc = owner_of(db, neu, &owner)) < 0)
 		return rc;
 	if (rc == 1 && owner != x->id) {
 		x->what = 2;
