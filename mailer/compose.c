@@ -390,6 +390,13 @@ static const struct link_words reset_words = {
 	"If you did not ask for it, ignore this mail: the password stays as it is.",
 };
 
+/* The link that proves a new address of an account (db_account_email_request), sent to it. */
+static const struct link_words email_words = {
+	"Confirm your new e-mail address for", "asked to use this address for an account", "",
+	"confirm it", "24 hours (it works once)", "email/confirm",
+	"Until then the account keeps its old address. If you did not ask for it, ignore this mail.",
+};
+
 static int
 account_link(struct ctx *c, const struct link_words *w)
 {
@@ -435,22 +442,10 @@ c_account_exists(struct ctx *c)
 	return COMPOSE_OK;
 }
 
-/* The link that proves a new address of an account (db_account_email_request), sent to it. */
 static int
 c_email_change(struct ctx *c)
 {
-	const struct mail_row *r = c->row;
-
-	if (r->secret[0] == '\0')
-		return COMPOSE_EGONE;
-	snprintf(c->out->subject, sizeof(c->out->subject), "Confirm your new e-mail address for %s",
-	    c->isp);
-	buf_printf(&c->out->text, "Hello,\n\nsomeone (probably you) asked to use this address for "
-	    "their account at %s.\nTo confirm it, open this link within 24 hours (it works once):\n\n"
-	    "  %s/account/email/confirm?token=%s\n\nUntil then the account keeps its old address. "
-	    "If you did not ask for it, ignore this mail.\n", c->isp, c->url, r->secret);
-	account_footer(c);
-	return COMPOSE_OK;
+	return account_link(c, &email_words);
 }
 
 /* To the old address once the new one is confirmed (db_account_email_confirm). */
