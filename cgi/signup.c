@@ -769,7 +769,9 @@ acct_refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
 		    "log in at My account again.");
 }
 
-static const struct web_login acct_login = { "account", "vep_acct", NULL, acct_refuse };
+static const struct web_login acct_login = {
+	.kind = "account", .cookie = "vep_acct", .refuse = acct_refuse
+};
 
 static const struct web_app app = { "vep-signup", pages, nitems(pages), &acct_login, NULL };
 
