@@ -171,17 +171,6 @@ vechange_http(const struct vechange *x, int form)
 	}
 }
 
-static void
-option(struct tmpl_dict *f, const char *v, const char *t, int sel)
-{
-	struct tmpl_dict *x = tmpl_add(f, "OPTION");
-
-	tmpl_set(x, "V", v);
-	tmpl_set(x, "T", t);
-	if (sel)
-		tmpl_show(x, "SEL");
-}
-
 /* The field's value as the form's text input holds it. */
 static void
 value_text(const struct order *o, size_t k, char *out, size_t len)
@@ -230,13 +219,13 @@ vechange_form(struct tmpl_dict *d, const struct order *o, const struct order_err
 		switch (f->type) {
 		case OT_BOOL:
 			y = tmpl_add(x, "SELECT");
-			option(y, "true", "Always on", o->n[k] != 0);
-			option(y, "false", "On demand", o->n[k] == 0);
+			page_option(y, "true", "Always on", o->n[k] != 0);
+			page_option(y, "false", "On demand", o->n[k] == 0);
 			break;
 		case OT_FIREWALL:
 			y = tmpl_add(x, "SELECT");
 			for (int i = 0; i < FW__MAX; i++)
-				option(y, order_firewall_names[i], order_firewall_names[i], o->n[k] == i);
+				page_option(y, order_firewall_names[i], order_firewall_names[i], o->n[k] == i);
 			break;
 		case OT_LOGINS:
 			y = tmpl_add(x, "CHECKS");
