@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "form.h"
 #include "svg.h"
 #include "vechart.h"
 #include "web.h"
@@ -26,6 +27,24 @@ vechart_lookup(const char *const *names, int n, const char *name)
 		if (strcmp(names[i], name) == 0)
 			return i;
 	return -1;
+}
+
+const char *
+vechart_v_metric(const char *s, struct form *v, size_t k)
+{
+	int i = vechart_lookup(vechart_metric_names, MET__MAX, s);
+
+	v->n[k] = i;
+	return i < 0 ? "metric is cpu, vmem, disk or net." : NULL;
+}
+
+const char *
+vechart_v_range(const char *s, struct form *v, size_t k)
+{
+	int i = vechart_lookup(vechart_range_names, VR__MAX, s);
+
+	v->n[k] = i;
+	return i < 0 ? "range is hour, day or month." : NULL;
 }
 
 void

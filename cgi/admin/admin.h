@@ -106,6 +106,9 @@ extern const size_t nnotices;
 
 /* The fields of mask from l into v (form_read with admin_fields); the number refused. */
 int	admin_read(const struct kvlist *l, uint64_t mask, struct form *v);
+/* Validators the plan form shares (form.h): a date YYYY-MM-DD (n its time), one line of <= 128. */
+const char *admin_v_date(const char *s, struct form *v, size_t k);
+const char *admin_v_line128(const char *s, struct form *v, size_t k);
 /* page_form_state with admin_fields. */
 void	admin_form_state(struct tmpl_dict *, const struct form *, uint64_t mask);
 /* A VEid as the operator's pages take it: 8 upper-case hexadecimal digits. */
