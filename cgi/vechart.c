@@ -29,22 +29,23 @@ vechart_lookup(const char *const *names, int n, const char *name)
 	return -1;
 }
 
+/* A form field that is one of names: its index in v->n[k], else why. */
+static const char *
+v_name(const char *s, struct form *v, size_t k, const char *const *names, int n, const char *why)
+{
+	return (v->n[k] = vechart_lookup(names, n, s)) < 0 ? why : NULL;
+}
+
 const char *
 vechart_v_metric(const char *s, struct form *v, size_t k)
 {
-	int i = vechart_lookup(vechart_metric_names, MET__MAX, s);
-
-	v->n[k] = i;
-	return i < 0 ? "metric is cpu, vmem, disk or net." : NULL;
+	return v_name(s, v, k, vechart_metric_names, MET__MAX, "metric is cpu, vmem, disk or net.");
 }
 
 const char *
 vechart_v_range(const char *s, struct form *v, size_t k)
 {
-	int i = vechart_lookup(vechart_range_names, VR__MAX, s);
-
-	v->n[k] = i;
-	return i < 0 ? "range is hour, day or month." : NULL;
+	return v_name(s, v, k, vechart_range_names, VR__MAX, "range is hour, day or month.");
 }
 
 void
