@@ -20,6 +20,18 @@ const char *const vechart_range_titles[VR__MAX] = { "last hour, by minute", "las
 static const long long range_step[VR__MAX] = { 60, 3600, 86400 };
 static const size_t range_n[VR__MAX] = { 60, 24, 30 };
 
+/* The one-series charts: their line, unit, and the order's figure drawn as the limit (times scale). */
+static const struct gauge {
+	const char	*name, *color, *unit;
+	enum order_key	 limit;
+	double		 scale;
+	const char	*limit_label;
+} gauges[MET_NET] = {
+	[MET_CPU] = { "CPU (average)", "#2563eb", "bogomips", OF_CPU_MIN_BOGOMIPS, 1, "reserved" },
+	[MET_VMEM] = { "memory (average)", "#7c3aed", "bytes", OF_MEM_MAX_MB, 1e6, "limit" },
+	[MET_DISK] = { "disk (average)", "#059669", "bytes", OF_DISK_QUOTA_MB, 1e6, "quota" },
+};
+
 int
 vechart_lookup(const char *const *names, int n, const char *name)
 {
@@ -80,26 +92,14 @@ vechart(struct web *w, struct resp *r, const struct ve_info *vi, enum vechart_me
 	c.series = ser;
 	c.nseries = 1;
 	c.tfmt = range == VR_MONTH ? SVG_DAY : SVG_HHMM;
-	switch (m) {
-	case MET_CPU:
-		ser[0] = (struct svg_series){ "CPU (average)", "#2563eb", a };
-		c.unit = "bogomips";
-		c.limit = (double)vi->o.n[OF_CPU_MIN_BOGOMIPS];
-		c.limit_label = "reserved";
-		break;
-	case MET_VMEM:
-		ser[0] = (struct svg_series){ "memory (average)", "#7c3aed", a };
-		c.unit = "bytes";
-		c.limit = (double)vi->o.n[OF_MEM_MAX_MB] * 1e6;
-		c.limit_label = "limit";
-		break;
-	case MET_DISK:
-		ser[0] = (struct svg_series){ "disk (average)", "#059669", a };
-		c.unit = "bytes";
-		c.limit = (double)vi->o.n[OF_DISK_QUOTA_MB] * 1e6;
-		c.limit_label = "quota";
-		break;
-	default:
+	if (m < MET_NET) {
+		const struct gauge *g = &gauges[m];
+
+		ser[0] = (struct svg_series){ g->name, g->color, a };
+		c.unit = g->unit;
+		c.limit = (double)vi->o.n[g->limit] * g->scale;
+		c.limit_label = g->limit_label;
+	} else {
 		ser[0] = (struct svg_series){ "in", "#2563eb", a };
 		ser[1] = (struct svg_series){ "out", "#d97706", b };
 		c.nseries = 2;
@@ -107,7 +107,6 @@ vechart(struct web *w, struct resp *r, const struct ve_info *vi, enum vechart_me
 		snprintf(unit, sizeof(unit), "bit/s, per %s", range == VR_HOUR ? "minute" :
 		    range == VR_DAY ? "hour" : "day");
 		c.unit = unit;
-		break;
 	}
 	r->private_page = 1;
 	r->ctype = "image/svg+xml";
