@@ -35,6 +35,11 @@ int	api_may_act(struct web *, struct resp *, const struct caller *, const char *
 int	api_ve_call(struct web *, struct req *, struct resp *, struct caller *, const char *id);
 /* The operator's Bearer token is required: 1, or 0 with 401/403/429/503 in resp. */
 int	api_admin_only(struct web *, struct req *, struct resp *);
+/*
+ * The answer to a db_admin.h error rc (ADM_E*): 404 no such VE or node,
+ * 409 a conflict or a name taken, 422 bad input (err says why), else 503.
+ */
+void	api_admin_fail(struct web *, struct resp *, int rc, const char *err);
 
 #define API_FN(name) void name(struct web *, struct req *, struct resp *, char caps[][80])
 API_FN(api_orders_create);

@@ -31,9 +31,8 @@
 #define LIMIT_DEFAULT	100
 #define OFFSET_MAX	1000000000LL
 
-
-static void
-fail(struct web *w, struct resp *r, int rc, const char *err)
+void
+api_admin_fail(struct web *w, struct resp *r, int rc, const char *err)
 {
 	switch (rc) {
 	case ADM_ENOENT:
@@ -43,6 +42,7 @@ fail(struct web *w, struct resp *r, int rc, const char *err)
 		resp_json_error(r, 404, err, json_pack("{s:s}", "node", "is not a known node"));
 		break;
 	case ADM_ECONFLICT:
+	case ADM_EEXISTS:
 		resp_json_error(r, 409, err, NULL);
 		break;
 	case ADM_EINPUT:
@@ -165,7 +165,7 @@ answer_ve(struct web *w, struct resp *r, const char *ve_id, int rc, const char *
 	size_t n = 0;
 
 	if (rc != ADM_OK && rc != ADM_NOCHANGE) {
-		fail(w, r, rc, err);
+		api_admin_fail(w, r, rc, err);
 		return;
 	}
 	if (db_admin_ves(w->db, &f, &rows, &n, &total) != DB_OK || n != 1) {

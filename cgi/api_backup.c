@@ -70,6 +70,23 @@ answer_rc(struct web *w, struct resp *r, int rc, const char *what)
 	}
 }
 
+/*
+ * The answer to a job the VE's node starts at its next sync: rc's error,
+ * or 202 with the VE and what the job takes (key: val), logged as
+ * "VE <id>: <what> <val> asked by <actor>".
+ */
+static void
+answer_job(struct web *w, struct resp *r, int rc, const char *func, const char *ve,
+    const struct caller *c, const char *what, const char *key, const char *val)
+{
+	if (rc != BK_OK) {
+		answer_rc(w, r, rc, func);
+		return;
+	}
+	log_info("VE %s: %s %s asked by %s", ve, what, val, actor_of(c));
+	resp_json(r, 202, json_pack("{s:s, s:s}", "ve_id", ve, key, val));
+}
+
 void
 api_ve_reinstall(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
@@ -118,12 +135,7 @@ api_ve_reinstall(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	rc = db_backup_reinstall(w->db, caps[0], tpl, nh, nc, actor_of(&c), w->now);
 	explicit_bzero(nh, sizeof(nh));
 	explicit_bzero(nc, sizeof(nc));
-	if (rc != BK_OK) {
-		answer_rc(w, r, rc, __func__);
-		return;
-	}
-	log_info("VE %s: reinstall from %s asked by %s", caps[0], tpl, actor_of(&c));
-	resp_json(r, 202, json_pack("{s:s, s:s}", "ve_id", caps[0], "template", tpl));
+	answer_job(w, r, rc, __func__, caps[0], &c, "reinstall from", "template", tpl);
 }
 
 void
@@ -194,12 +206,8 @@ api_ve_restore(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		    json_pack("{s:s}", "backup", "is required: the id of one of the VE's backups"));
 		return;
 	}
-	if ((rc = db_backup_restore(w->db, caps[0], id, actor_of(&c), w->now)) != BK_OK) {
-		answer_rc(w, r, rc, __func__);
-		return;
-	}
-	log_info("VE %s: restore of %s asked by %s", caps[0], id, actor_of(&c));
-	resp_json(r, 202, json_pack("{s:s, s:s}", "ve_id", caps[0], "backup", id));
+	rc = db_backup_restore(w->db, caps[0], id, actor_of(&c), w->now);
+	answer_job(w, r, rc, __func__, caps[0], &c, "restore of", "backup", id);
 }
 
 void

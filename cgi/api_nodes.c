@@ -106,6 +106,7 @@ api_admin_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80]
 {
 	const char *name, *url;
 	char tok[65], err[256];
+	int rc;
 	(void)caps;
 
 	if (!api_admin_only(w, q, r))
@@ -128,17 +129,8 @@ api_admin_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80]
 		return;
 	}
 	/* Added and audited in one transaction (lib/db/db_admin.c). */
-	switch (db_admin_node_add(w->db, name, url, "api", w->now, tok, err, sizeof(err))) {
-	case ADM_OK:
-		break;
-	case ADM_EEXISTS:
-		resp_json_error(r, 409, err, NULL);
-		return;
-	case ADM_EINPUT:
-		resp_json_error(r, 422, err, NULL);
-		return;
-	default:
-		web_error(w, r, 503, "The service is briefly unavailable.");
+	if ((rc = db_admin_node_add(w->db, name, url, "api", w->now, tok, err, sizeof(err))) != ADM_OK) {
+		api_admin_fail(w, r, rc, err);
 		return;
 	}
 	log_info("node %s added through the API", name);

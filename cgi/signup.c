@@ -161,18 +161,6 @@ plan_cards(struct tmpl_dict *row, const char *val, const struct order *o,
 		tmpl_show(d, "NO_PLANS");
 }
 
-/* One option of a select (K_SELECT's OPTION). */
-static void
-option(struct tmpl_dict *d, const char *value, const char *text, int selected)
-{
-	struct tmpl_dict *x = tmpl_add(d, "OPTION");
-
-	tmpl_set(x, "VALUE", value);
-	tmpl_set(x, "TEXT", text);
-	if (selected)
-		tmpl_show(x, "SELECTED");
-}
-
 /* The templates, or the firewall rulesets offered, as a select. */
 static void
 select_row(struct tmpl_dict *row, enum order_type type, const char *val, const struct order *o,
@@ -182,14 +170,14 @@ select_row(struct tmpl_dict *row, enum order_type type, const char *val, const s
 
 	if (type == OT_CODE) {
 		for (size_t i = 0; i < cat->ntmpls; i++)
-			option(d, cat->tmpls[i].code, cat->tmpls[i].name,
+			page_option(d, cat->tmpls[i].code, cat->tmpls[i].name,
 			    o != NULL ? strcmp(val, cat->tmpls[i].code) == 0 : i == 0);
 		return;
 	}
-	option(d, "", rulesets != NULL && rulesets[0] != NULL ?
+	page_option(d, "", rulesets != NULL && rulesets[0] != NULL ?
 	    "No ruleset (choose one with the \"file\" style)" : "No rulesets are offered", 0);
 	for (size_t i = 0; rulesets != NULL && rulesets[i] != NULL; i++)
-		option(d, rulesets[i], rulesets[i], strcmp(val, rulesets[i]) == 0);
+		page_option(d, rulesets[i], rulesets[i], strcmp(val, rulesets[i]) == 0);
 }
 
 /* One radio button or checkbox (K_CHOICE's OPTION) with its description. */
@@ -769,7 +757,9 @@ acct_refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
 		    "log in at My account again.");
 }
 
-static const struct web_login acct_login = { "account", "vep_acct", NULL, acct_refuse };
+static const struct web_login acct_login = {
+	.kind = "account", .cookie = "vep_acct", .refuse = acct_refuse
+};
 
 static const struct web_app app = { "vep-signup", pages, nitems(pages), &acct_login, NULL };
 

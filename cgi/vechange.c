@@ -9,6 +9,7 @@
 #include "db.h"
 #include "db_change.h"
 #include "db_ve.h"
+#include "page.h"
 #include "util.h"
 #include "vechange.h"
 #include "web.h"
@@ -170,17 +171,6 @@ vechange_http(const struct vechange *x, int form)
 	}
 }
 
-static void
-option(struct tmpl_dict *f, const char *v, const char *t, int sel)
-{
-	struct tmpl_dict *x = tmpl_add(f, "OPTION");
-
-	tmpl_set(x, "V", v);
-	tmpl_set(x, "T", t);
-	if (sel)
-		tmpl_show(x, "SEL");
-}
-
 /* The field's value as the form's text input holds it. */
 static void
 value_text(const struct order *o, size_t k, char *out, size_t len)
@@ -229,13 +219,13 @@ vechange_form(struct tmpl_dict *d, const struct order *o, const struct order_err
 		switch (f->type) {
 		case OT_BOOL:
 			y = tmpl_add(x, "SELECT");
-			option(y, "true", "Always on", o->n[k] != 0);
-			option(y, "false", "On demand", o->n[k] == 0);
+			page_option(y, "true", "Always on", o->n[k] != 0);
+			page_option(y, "false", "On demand", o->n[k] == 0);
 			break;
 		case OT_FIREWALL:
 			y = tmpl_add(x, "SELECT");
 			for (int i = 0; i < FW__MAX; i++)
-				option(y, order_firewall_names[i], order_firewall_names[i], o->n[k] == i);
+				page_option(y, order_firewall_names[i], order_firewall_names[i], o->n[k] == i);
 			break;
 		case OT_LOGINS:
 			y = tmpl_add(x, "CHECKS");
@@ -278,4 +268,73 @@ vechange_done(struct tmpl_dict *d, const struct vechange *x)
 		tmpl_show(dd, "RESTART_NEEDED");
 	if (x->restart)
 		tmpl_show(dd, "RESTARTING");
+}
+
+/* The change page of screen s for ve_id: the form for o, what x did, error. */
+static void
+page_show(struct web *w, struct resp *r, const struct vechange_screen *s, int status,
+    const char *ve_id, const struct order *o, const struct vechange *x, const char *error)
+{
+	struct tmpl_dict *d = s->dict(w);
+
+	if (d == NULL) {
+		page_finish(w, r, 500, s->tpl, NULL);
+		return;
+	}
+	tmpl_set(d, "VE_ID", ve_id);
+	vechange_form(d, o, x != NULL && x->status == VX_INVALID ? &x->errs : NULL);
+	if (x != NULL && x->status == VX_OK)
+		vechange_done(d, x);
+	if (error != NULL)
+		tmpl_set(tmpl_add(d, "ERROR"), "MSG", error);
+	page_finish(w, r, status, s->tpl, d);
+}
+
+void
+vechange_page_form(struct web *w, struct resp *r, const struct vechange_screen *s,
+    const char *ve_id)
+{
+	struct ve_info v;
+	int rc;
+
+	if ((rc = db_ve_get(w->db, ve_id, &v)) <= 0) {
+		web_error(w, r, rc == 0 ? 404 : 503, rc == 0 ? s->nove :
+		    "The service is briefly unavailable; please try again in a moment.");
+		return;
+	}
+	page_show(w, r, s, 200, ve_id, &v.o, NULL, NULL);
+	ve_info_free(&v);
+}
+
+enum vechange_status
+vechange_page_post(struct web *w, struct req *q, struct resp *r, const struct vechange_screen *s,
+    const char *ve_id, const char *actor)
+{
+	struct vechange x;
+	enum vechange_status status;
+	int st;
+
+	vechange_run(w, w->db, ve_id, NULL, &q->form, actor, &x);
+	st = vechange_http(&x, 1);
+	switch (x.status) {
+	case VX_OK:
+		page_show(w, r, s, 200, ve_id, &x.next, &x, NULL);
+		break;
+	case VX_INVALID:
+		page_show(w, r, s, st, ve_id, &x.next, &x, x.msg);
+		break;
+	case VX_NOTHING:
+	case VX_CONFLICT:
+		page_show(w, r, s, st, ve_id, &x.cur, &x, x.msg);
+		break;
+	case VX_NOVE:
+		web_error(w, r, 404, s->nove);
+		break;
+	default:
+		web_error(w, r, 503, x.msg);
+		break;
+	}
+	status = x.status;
+	vechange_free(&x);
+	return status;
 }

@@ -59,4 +59,27 @@ void	vechange_form(struct tmpl_dict *d, const struct order *o, const struct orde
 /* The answer of a done change into d: DONE with MESSAGE and one APPLIED per field. */
 void	vechange_done(struct tmpl_dict *d, const struct vechange *x);
 
+struct req;
+struct resp;
+/*
+ * A screen's change page (the self screen's, the admin VE page's): its
+ * template, what it says of a VE that is gone, and its dictionary with the
+ * screen's header (and CSRF token); NULL when out of memory.
+ */
+struct vechange_screen {
+	const char		*tpl;
+	const char		*nove;
+	struct tmpl_dict	*(*dict)(struct web *);
+};
+/* GET: the form with ve_id's service as it stands. */
+void	vechange_page_form(struct web *, struct resp *, const struct vechange_screen *,
+	    const char *ve_id);
+/*
+ * POST: run the form's change of ve_id by actor and answer the page (the
+ * form again with its errors, or what was done).  Returns the change's
+ * status.
+ */
+enum vechange_status vechange_page_post(struct web *, struct req *, struct resp *,
+	    const struct vechange_screen *, const char *ve_id, const char *actor);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "form.h"
 #include "svg.h"
 #include "vechart.h"
 #include "web.h"
@@ -19,6 +20,18 @@ const char *const vechart_range_titles[VR__MAX] = { "last hour, by minute", "las
 static const long long range_step[VR__MAX] = { 60, 3600, 86400 };
 static const size_t range_n[VR__MAX] = { 60, 24, 30 };
 
+/* The one-series charts: their line, unit, and the order's figure drawn as the limit (times scale). */
+static const struct gauge {
+	const char	*name, *color, *unit;
+	enum order_key	 limit;
+	double		 scale;
+	const char	*limit_label;
+} gauges[MET_NET] = {
+	[MET_CPU] = { "CPU (average)", "#2563eb", "bogomips", OF_CPU_MIN_BOGOMIPS, 1, "reserved" },
+	[MET_VMEM] = { "memory (average)", "#7c3aed", "bytes", OF_MEM_MAX_MB, 1e6, "limit" },
+	[MET_DISK] = { "disk (average)", "#059669", "bytes", OF_DISK_QUOTA_MB, 1e6, "quota" },
+};
+
 int
 vechart_lookup(const char *const *names, int n, const char *name)
 {
@@ -26,6 +39,25 @@ vechart_lookup(const char *const *names, int n, const char *name)
 		if (strcmp(names[i], name) == 0)
 			return i;
 	return -1;
+}
+
+/* A form field that is one of names: its index in v->n[k], else why. */
+static const char *
+v_name(const char *s, struct form *v, size_t k, const char *const *names, int n, const char *why)
+{
+	return (v->n[k] = vechart_lookup(names, n, s)) < 0 ? why : NULL;
+}
+
+const char *
+vechart_v_metric(const char *s, struct form *v, size_t k)
+{
+	return v_name(s, v, k, vechart_metric_names, MET__MAX, "metric is cpu, vmem, disk or net.");
+}
+
+const char *
+vechart_v_range(const char *s, struct form *v, size_t k)
+{
+	return v_name(s, v, k, vechart_range_names, VR__MAX, "range is hour, day or month.");
 }
 
 void
@@ -60,26 +92,14 @@ vechart(struct web *w, struct resp *r, const struct ve_info *vi, enum vechart_me
 	c.series = ser;
 	c.nseries = 1;
 	c.tfmt = range == VR_MONTH ? SVG_DAY : SVG_HHMM;
-	switch (m) {
-	case MET_CPU:
-		ser[0] = (struct svg_series){ "CPU (average)", "#2563eb", a };
-		c.unit = "bogomips";
-		c.limit = (double)vi->o.n[OF_CPU_MIN_BOGOMIPS];
-		c.limit_label = "reserved";
-		break;
-	case MET_VMEM:
-		ser[0] = (struct svg_series){ "memory (average)", "#7c3aed", a };
-		c.unit = "bytes";
-		c.limit = (double)vi->o.n[OF_MEM_MAX_MB] * 1e6;
-		c.limit_label = "limit";
-		break;
-	case MET_DISK:
-		ser[0] = (struct svg_series){ "disk (average)", "#059669", a };
-		c.unit = "bytes";
-		c.limit = (double)vi->o.n[OF_DISK_QUOTA_MB] * 1e6;
-		c.limit_label = "quota";
-		break;
-	default:
+	if (m < MET_NET) {
+		const struct gauge *g = &gauges[m];
+
+		ser[0] = (struct svg_series){ g->name, g->color, a };
+		c.unit = g->unit;
+		c.limit = (double)vi->o.n[g->limit] * g->scale;
+		c.limit_label = g->limit_label;
+	} else {
 		ser[0] = (struct svg_series){ "in", "#2563eb", a };
 		ser[1] = (struct svg_series){ "out", "#d97706", b };
 		c.nseries = 2;
@@ -87,7 +107,6 @@ vechart(struct web *w, struct resp *r, const struct ve_info *vi, enum vechart_me
 		snprintf(unit, sizeof(unit), "bit/s, per %s", range == VR_HOUR ? "minute" :
 		    range == VR_DAY ? "hour" : "day");
 		c.unit = unit;
-		break;
 	}
 	r->private_page = 1;
 	r->ctype = "image/svg+xml";

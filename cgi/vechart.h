@@ -20,6 +20,11 @@ extern const char *const vechart_range_titles[VR__MAX];	/* "last hour, by minute
 
 /* Index of name in names (n of them) or -1. */
 int	vechart_lookup(const char *const *names, int n, const char *name);
+
+struct form;
+/* The chart's form fields (form.h validators): n the enum vechart_metric / ve_range. */
+const char *vechart_v_metric(const char *s, struct form *v, size_t k);
+const char *vechart_v_range(const char *s, struct form *v, size_t k);
 /*
  * Draw metric of vi over range into r as image/svg+xml (private); a
  * database failure is answered 503 there.

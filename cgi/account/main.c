@@ -40,19 +40,11 @@ static const struct page pages[] = {
 	{ "/account/reset", M_POST, page_reset, PAGE_PUBLIC },
 };
 
-/* Without a session: /account is the login and sign-up page; a form 403 with it. */
-static void
-refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
-{
-	if (p->fn == page_home)
-		render_login(w, q, r, 200, NULL, NULL);
-	else if (p->methods & M_GET)
-		render_login(w, q, r, 403, NULL, "Log in to see your invoices.");
-	else
-		render_login(w, q, r, 403, NULL, "Your session has ended; please log in again.");
-}
-
-static const struct web_login login = { "account", "vep_acct", NULL, refuse };
+/* Without a session: /account is the login and sign-up page; any other page 403 with it. */
+static const struct web_login login = {
+	.kind = "account", .cookie = "vep_acct", .home = page_home, .form = render_login,
+	.get_msg = "Log in to see your invoices."
+};
 
 static const struct web_app app = { "vep-account", pages, nitems(pages), &login, NULL };
 

@@ -106,6 +106,9 @@ extern const size_t nnotices;
 
 /* The fields of mask from l into v (form_read with admin_fields); the number refused. */
 int	admin_read(const struct kvlist *l, uint64_t mask, struct form *v);
+/* Validators the plan form shares (form.h): a date YYYY-MM-DD (n its time), one line of <= 128. */
+const char *admin_v_date(const char *s, struct form *v, size_t k);
+const char *admin_v_line128(const char *s, struct form *v, size_t k);
 /* page_form_state with admin_fields. */
 void	admin_form_state(struct tmpl_dict *, const struct form *, uint64_t mask);
 /* A VEid as the operator's pages take it: 8 upper-case hexadecimal digits. */
@@ -151,6 +154,12 @@ int	payment_date_future(struct web *, struct form *v);
 /* A time the API's JSON holds as ISO 8601, in epoch seconds (0 when absent). */
 long long iso_of(json_t *o, const char *key);
 void	set_money_json(struct tmpl_dict *, const char *key, json_t *o, const char *field, const char *cur);
+/* A template key and the JSON member (a string) it shows. */
+struct json_col {
+	const char	*key, *field;
+};
+/* Each of cols' members of o into its key of d. */
+void	set_json_strs(struct tmpl_dict *, json_t *o, const struct json_col *cols, size_t n);
 /* The lines of a late note (arr of o) as section: VE, resource, before, after, amount. */
 void	diff_lines(struct tmpl_dict *, const char *section, json_t *o, const char *arr, const char *cur);
 /*

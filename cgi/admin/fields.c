@@ -3,7 +3,6 @@
  * admin_fields[], read by lib/web/form.c), and the notices of ?done=KEY.
  */
 #include "admin.h"
-#include "backup.h"
 #include "db_ve.h"
 #include "rating.h"
 #include "vechart.h"
@@ -99,8 +98,8 @@ v_line(const char *s, struct form *v, size_t k)
 	return admin_text_valid(s, 255, 0) ? NULL : "At most 255 characters on one line.";
 }
 
-static const char *
-v_reference(const char *s, struct form *v, size_t k)
+const char *
+admin_v_line128(const char *s, struct form *v, size_t k)
 {
 	(void)v; (void)k;
 	return admin_text_valid(s, 128, 0) ? NULL : "At most 128 characters on one line.";
@@ -120,8 +119,8 @@ v_plan(const char *s, struct form *v, size_t k)
 	return admin_text_valid(s, 60000, 1) ? NULL : "Paste the plan as JSON (at most 60000 characters).";
 }
 
-static const char *
-v_date(const char *s, struct form *v, size_t k)
+const char *
+admin_v_date(const char *s, struct form *v, size_t k)
 {
 	return admin_date_parse(s, &v->n[k]) == 0 ? NULL :
 	    "A date that exists, written YYYY-MM-DD, such as 2026-01-31.";
@@ -144,16 +143,6 @@ v_amount(const char *s, struct form *v, size_t k)
 	if (n > 24 || i == n || strspn(s + i, "0123456789.") != n - i || strchr(s + i, '.') !=
 	    strrchr(s + i, '.'))
 		return "An amount such as 12.34 (a point before the cents, no thousands separators).";
-	return NULL;
-}
-
-static const char *
-v_period(const char *s, struct form *v, size_t k)
-{
-	int y, m;
-	if (rate_period_parse(s, &y, &m) == -1)
-		return "A month written YYYY-MM, such as 2026-01.";
-	v->n[k] = y * 100 + m;
 	return NULL;
 }
 
@@ -189,18 +178,6 @@ v_format(const char *s, struct form *v, size_t k)
 }
 
 static const char *
-v_metric(const char *s, struct form *v, size_t k)
-{
-	return v_enum(s, v, k, vechart_metric_names, MET__MAX, "metric is cpu, vmem, disk or net.");
-}
-
-static const char *
-v_range(const char *s, struct form *v, size_t k)
-{
-	return v_enum(s, v, k, vechart_range_names, VR__MAX, "range is hour, day or month.");
-}
-
-static const char *
 v_report(const char *s, struct form *v, size_t k)
 {
 	int x = admin_report_parse(s);
@@ -208,12 +185,6 @@ v_report(const char *s, struct form *v, size_t k)
 		return "report is revenue, usage, overage or unpaid.";
 	v->n[k] = x;
 	return NULL;
-}
-
-static const char *
-v_action(const char *s, struct form *v, size_t k)
-{
-	return (v->n[k] = ve_power_parse(s)) >= 0 ? NULL : "The action is start, stop or restart.";
 }
 
 static const char *
@@ -225,20 +196,6 @@ v_done(const char *s, struct form *v, size_t k)
 			return NULL;
 		}
 	return "unknown notice";
-}
-
-static const char *
-v_template(const char *s, struct form *v, size_t k)
-{
-	(void)v; (void)k;
-	return backup_template_valid(s) ? NULL : "Choose a template.";
-}
-
-static const char *
-v_backup(const char *s, struct form *v, size_t k)
-{
-	(void)v; (void)k;
-	return backup_id_valid(s) ? NULL : "Choose one of the VE's backups.";
 }
 
 static const char *
@@ -261,27 +218,27 @@ const struct form_field admin_fields[K__MAX] = {
 	[K_REASON] = { "reason", v_line, 0 },
 	[K_CONFIRM] = { "confirm", v_confirm, 1, "Tick the box to confirm." },
 	[K_PLAN] = { "plan_json", v_plan, 1 },
-	[K_VALID_FROM] = { "valid_from", v_date, 1 },
+	[K_VALID_FROM] = { "valid_from", admin_v_date, 1 },
 	[K_INVOICE] = { "invoice", v_invoice, 1 },
 	[K_AMOUNT] = { "amount", v_amount, 1 },
-	[K_DATE] = { "date", v_date, 1 },
-	[K_REFERENCE] = { "reference", v_reference, 1 },
-	[K_PERIOD] = { "period", v_period, 1 },
-	[K_FROM] = { "from", v_date, 0 },
-	[K_TO] = { "to", v_date, 0 },
+	[K_DATE] = { "date", admin_v_date, 1 },
+	[K_REFERENCE] = { "reference", admin_v_line128, 1 },
+	[K_PERIOD] = { "period", form_v_period, 1 },
+	[K_FROM] = { "from", admin_v_date, 0 },
+	[K_TO] = { "to", admin_v_date, 0 },
 	[K_RESOURCE] = { "resource", v_resource, 1 },
 	[K_VE] = { "ve_id", v_ve, 0 },
 	[K_DESCRIPTION] = { "description", v_line, 0 },
 	[K_STATUS] = { "status", v_status, 0 },
 	[K_FORMAT] = { "format", v_format, 0 },
-	[K_METRIC] = { "metric", v_metric, 1 },
-	[K_RANGE] = { "range", v_range, 0 },
+	[K_METRIC] = { "metric", vechart_v_metric, 1 },
+	[K_RANGE] = { "range", vechart_v_range, 0 },
 	[K_REPORT] = { "report", v_report, 1 },
 	[K_DONE] = { "done", v_done, 0 },
 	[K_OBJECT] = { "object", v_object, 0 },
-	[K_ACTION] = { "action", v_action, 1 },
-	[K_TEMPLATE] = { "template", v_template, 1 },
-	[K_BACKUP] = { "backup", v_backup, 1 },
+	[K_ACTION] = { "action", form_v_action, 1 },
+	[K_TEMPLATE] = { "template", form_v_template, 1 },
+	[K_BACKUP] = { "backup", form_v_backup, 1 },
 };
 
 int

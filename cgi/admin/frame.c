@@ -47,6 +47,13 @@ iso_of(json_t *o, const char *key)
 }
 
 void
+set_json_strs(struct tmpl_dict *d, json_t *o, const struct json_col *cols, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tmpl_set(d, cols[i].key, json_string_value(json_object_get(o, cols[i].field)));
+}
+
+void
 set_money_json(struct tmpl_dict *d, const char *key, json_t *o, const char *field, const char *cur)
 {
 	page_set_money(d, key, (long long)json_integer_value(json_object_get(o, field)), cur);

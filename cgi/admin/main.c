@@ -97,7 +97,9 @@ refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
 		web_error(w, r, 403, "Your session has ended; please log in again.");
 }
 
-static const struct web_login login = { "admin", "vep_admin", operator_ok, refuse };
+static const struct web_login login = {
+	.kind = "admin", .cookie = "vep_admin", .subject_ok = operator_ok, .refuse = refuse
+};
 
 static const struct web_app app = { "vep-admin", pages, nitems(pages), &login, NULL };
 

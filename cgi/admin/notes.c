@@ -75,6 +75,12 @@ page_payments(struct web *w, struct req *q, struct resp *r, char caps[][80])
 
 /* ---- debit notes (late usage, db_late.h) ---------------------------------------------------- */
 
+/* A debit note's row of the list: its key, the JSON member. */
+static const struct json_col debit_cols[] = {
+	{ "NUMBER", "number" }, { "INVOICE", "invoice" }, { "PERIOD", "period" },
+	{ "TEXT", "reason" }, { "ACTOR", "actor" }, { "STATUS", "status" },
+};
+
 void
 page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
@@ -102,12 +108,7 @@ page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	json_array_foreach(json_object_get(j, "debit_notes"), k, e) {
 		struct tmpl_dict *x = tmpl_add(d, "DOC");
 		const char *cur = json_string_value(json_object_get(e, "currency"));
-		tmpl_set(x, "NUMBER", json_string_value(json_object_get(e, "number")));
-		tmpl_set(x, "INVOICE", json_string_value(json_object_get(e, "invoice")));
-		tmpl_set(x, "PERIOD", json_string_value(json_object_get(e, "period")));
-		tmpl_set(x, "TEXT", json_string_value(json_object_get(e, "reason")));
-		tmpl_set(x, "ACTOR", json_string_value(json_object_get(e, "actor")));
-		tmpl_set(x, "STATUS", json_string_value(json_object_get(e, "status")));
+		set_json_strs(x, e, debit_cols, nitems(debit_cols));
 		set_date(x, "AT", iso_of(e, "issued_at"));
 		set_date(x, "DUE", iso_of(e, "due_at"));
 		set_money_json(x, "AMOUNT", e, "total_minor", cur);

@@ -26,20 +26,6 @@ enum pkey {
 };
 
 static const char *
-v_text(const char *s, struct form *v, size_t k)
-{
-	(void)v; (void)k;
-	return admin_text_valid(s, 128, 0) ? NULL : "At most 128 characters on one line.";
-}
-
-static const char *
-v_date(const char *s, struct form *v, size_t k)
-{
-	return admin_date_parse(s, &v->n[k]) == 0 ? NULL :
-	    "A date that exists, written YYYY-MM-DD, such as 2026-01-31.";
-}
-
-static const char *
 v_box(const char *s, struct form *v, size_t k)
 {
 	(void)v; (void)k;
@@ -48,26 +34,26 @@ v_box(const char *s, struct form *v, size_t k)
 
 /* Every field's syntax beyond "text" is plan_parse's (see json_of). */
 static const struct form_field fields[P__MAX] = {
-	[P_CODE] = { "code", v_text, 1, "Give the plan a code, such as WEB2." },
-	[P_NAME] = { "name", v_text, 1, "Give the plan a name." },
-	[P_CURRENCY] = { "currency", v_text, 1, "Say the currency, such as EUR." },
-	[P_FEE] = { "monthly_fee", v_text, 1, "Say the monthly fee (0 for none)." },
-	[P_VALID_FROM] = { "valid_from", v_date, 1 },
-	[P_INC_DISK] = { "inc_disk_gb", v_text, 1 },
-	[P_INC_TRAFFIC] = { "inc_traffic_gb", v_text, 1 },
-	[P_INC_IN] = { "inc_traffic_in_gb", v_text, 1 },
-	[P_INC_OUT] = { "inc_traffic_out_gb", v_text, 1 },
-	[P_INC_CPU] = { "inc_cpu_hours", v_text, 1 },
-	[P_INC_VMEM] = { "inc_vmem_gb_hours", v_text, 1 },
-	[P_OV_DISK] = { "ov_disk_gb_month", v_text, 1 },
-	[P_OV_TRAFFIC] = { "ov_traffic_gb", v_text, 1 },
-	[P_OV_IN] = { "ov_traffic_in_gb", v_text, 1 },
-	[P_OV_OUT] = { "ov_traffic_out_gb", v_text, 1 },
-	[P_OV_CPU] = { "ov_cpu_hour", v_text, 1 },
-	[P_OV_VMEM] = { "ov_vmem_gb_hour", v_text, 1 },
-	[P_MAX_DISK] = { "max_disk_quota_mb", v_text, 1 },
-	[P_MAX_IP] = { "max_ip_count", v_text, 1 },
-	[P_CAP] = { "cap_action", v_text, 1 },
+	[P_CODE] = { "code", admin_v_line128, 1, "Give the plan a code, such as WEB2." },
+	[P_NAME] = { "name", admin_v_line128, 1, "Give the plan a name." },
+	[P_CURRENCY] = { "currency", admin_v_line128, 1, "Say the currency, such as EUR." },
+	[P_FEE] = { "monthly_fee", admin_v_line128, 1, "Say the monthly fee (0 for none)." },
+	[P_VALID_FROM] = { "valid_from", admin_v_date, 1 },
+	[P_INC_DISK] = { "inc_disk_gb", admin_v_line128, 1 },
+	[P_INC_TRAFFIC] = { "inc_traffic_gb", admin_v_line128, 1 },
+	[P_INC_IN] = { "inc_traffic_in_gb", admin_v_line128, 1 },
+	[P_INC_OUT] = { "inc_traffic_out_gb", admin_v_line128, 1 },
+	[P_INC_CPU] = { "inc_cpu_hours", admin_v_line128, 1 },
+	[P_INC_VMEM] = { "inc_vmem_gb_hours", admin_v_line128, 1 },
+	[P_OV_DISK] = { "ov_disk_gb_month", admin_v_line128, 1 },
+	[P_OV_TRAFFIC] = { "ov_traffic_gb", admin_v_line128, 1 },
+	[P_OV_IN] = { "ov_traffic_in_gb", admin_v_line128, 1 },
+	[P_OV_OUT] = { "ov_traffic_out_gb", admin_v_line128, 1 },
+	[P_OV_CPU] = { "ov_cpu_hour", admin_v_line128, 1 },
+	[P_OV_VMEM] = { "ov_vmem_gb_hour", admin_v_line128, 1 },
+	[P_MAX_DISK] = { "max_disk_quota_mb", admin_v_line128, 1 },
+	[P_MAX_IP] = { "max_ip_count", admin_v_line128, 1 },
+	[P_CAP] = { "cap_action", admin_v_line128, 1 },
 	[P_SSH] = { "login_ssh", v_box, 0 },
 	[P_TELNET] = { "login_telnet", v_box, 0 },
 	[P_RSH] = { "login_rsh", v_box, 0 },

@@ -60,6 +60,12 @@ set_rate(struct tmpl_dict *d, long long bp)
 	tmpl_set(d, "RATE", s);
 }
 
+/* An account's row of the list: its key, the JSON member. */
+static const struct json_col account_cols[] = {
+	{ "EMAIL", "email" }, { "NAME", "name" }, { "COMPANY", "company" },
+	{ "COUNTRY", "country" }, { "VAT_ID", "vat_id" }, { "MODE", "tax_mode" },
+};
+
 void
 page_tax_list(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
@@ -87,12 +93,7 @@ page_tax_list(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	json_array_foreach(json_object_get(j, "accounts"), i, e) {
 		struct tmpl_dict *x = tmpl_add(d, "ACCOUNT");
 		tmpl_set_int(x, "ID", json_integer_value(json_object_get(e, "id")));
-		tmpl_set(x, "EMAIL", json_string_value(json_object_get(e, "email")));
-		tmpl_set(x, "NAME", json_string_value(json_object_get(e, "name")));
-		tmpl_set(x, "COMPANY", json_string_value(json_object_get(e, "company")));
-		tmpl_set(x, "COUNTRY", json_string_value(json_object_get(e, "country")));
-		tmpl_set(x, "VAT_ID", json_string_value(json_object_get(e, "vat_id")));
-		tmpl_set(x, "MODE", json_string_value(json_object_get(e, "tax_mode")));
+		set_json_strs(x, e, account_cols, nitems(account_cols));
 		tmpl_show(x, strcmp(json_string_value(json_object_get(e, "tax_scheme")), "standard") == 0 ?
 		    "STANDARD" : "REVERSE");
 		set_rate(x, json_integer_value(json_object_get(e, "tax_bp")));

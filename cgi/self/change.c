@@ -9,70 +9,32 @@
 #include "self.h"
 #include "vechange.h"
 
-static void
-show(struct web *w, struct resp *r, int status, const struct order *o, const struct vechange *x,
-    const char *error)
+static struct tmpl_dict *
+dict(struct web *w)
 {
 	struct tmpl_dict *d = page_dict(w, "Change your VE");
 
-	if (d == NULL) {
-		page_finish(w, r, 500, "self/change.tpl", NULL);
-		return;
-	}
-	tmpl_set(d, "VE_ID", w->session.subject);
-	tmpl_set(d, "CSRF", w->session.csrf);
-	vechange_form(d, o, x != NULL && x->status == VX_INVALID ? &x->errs : NULL);
-	if (x != NULL && x->status == VX_OK)
-		vechange_done(d, x);
-	if (error != NULL)
-		tmpl_set(tmpl_add(d, "ERROR"), "MSG", error);
-	page_finish(w, r, status, "self/change.tpl", d);
+	if (d != NULL)
+		tmpl_set(d, "CSRF", w->session.csrf);
+	return d;
 }
+
+static const struct vechange_screen screen = { "self/change.tpl", "This VE no longer exists.", dict };
 
 void
 page_change_form(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	struct ve_info v;
-	int rc;
-
 	(void)q;
 	(void)caps;
-	if ((rc = db_ve_get(w->db, w->session.subject, &v)) <= 0) {
-		web_error(w, r, rc == 0 ? 404 : 503, rc == 0 ? "This VE no longer exists." :
-		    "The service is briefly unavailable; please try again in a moment.");
-		return;
-	}
-	show(w, r, 200, &v.o, NULL, NULL);
-	ve_info_free(&v);
+	vechange_page_form(w, r, &screen, w->session.subject);
 }
 
 void
 page_change(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	struct vechange x;
-	int st;
+	const char *ve = w->session.subject;
 
 	(void)caps;
-	vechange_run(w, w->db, w->session.subject, NULL, &q->form, w->session.subject, &x);
-	st = vechange_http(&x, 1);
-	switch (x.status) {
-	case VX_OK:
-		log_info("self: %s changed its service", w->session.subject);
-		show(w, r, 200, &x.next, &x, NULL);
-		break;
-	case VX_INVALID:
-		show(w, r, st, &x.next, &x, x.msg);
-		break;
-	case VX_NOTHING:
-	case VX_CONFLICT:
-		show(w, r, st, &x.cur, &x, x.msg);
-		break;
-	case VX_NOVE:
-		web_error(w, r, 404, "This VE no longer exists.");
-		break;
-	default:
-		web_error(w, r, 503, x.msg);
-		break;
-	}
-	vechange_free(&x);
+	if (vechange_page_post(w, q, r, &screen, ve, ve) == VX_OK)
+		log_info("self: %s changed its service", ve);
 }

@@ -52,18 +52,10 @@ static const struct page pages[] = {
  * Without a session: /self is the login form; the billing pages and the
  * forms answer 403 with the login form.
  */
-static void
-refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
-{
-	if (p->fn == page_self)
-		render_login(w, q, r, 200, NULL, NULL);
-	else if (p->methods & M_GET)
-		render_login(w, q, r, 403, NULL, "Log in to see your charges and invoices.");
-	else
-		render_login(w, q, r, 403, NULL, "Your session has ended; please log in again.");
-}
-
-static const struct web_login login = { "self", "vep_sid", NULL, refuse };
+static const struct web_login login = {
+	.kind = "self", .cookie = "vep_sid", .home = page_self, .form = render_login,
+	.get_msg = "Log in to see your charges and invoices."
+};
 
 static const struct web_app app = { "vep-self", pages, nitems(pages), &login, NULL };
 

@@ -4,8 +4,11 @@
 #include <string.h>
 
 #include "auth.h"
+#include "backup.h"
 #include "form.h"
 #include "http.h"
+#include "order.h"
+#include "rating.h"
 #include "veid.h"
 
 int
@@ -31,6 +34,8 @@ form_read(const struct form_field *fields, size_t nf, const struct kvlist *l, ui
 			    fields[k].missing : "This field is required.";
 		else if ((v->bad[k] = fields[k].valid(s, v, k)) == NULL)
 			v->s[k] = v->text[k][0] != '\0' ? v->text[k] : s;
+		else if (fields[k].invalid != NULL)
+			v->bad[k] = fields[k].invalid;
 		if (v->bad[k] != NULL)
 			nbad++;
 	}
@@ -66,4 +71,37 @@ form_v_ve_id(const char *s, struct form *v, size_t k)
 {
 	/* The one VEid rule (lib/domain/veid.c): any case, used in upper case. */
 	return ve_id_norm(s, v->text[k]) ? NULL : "A VEid is 8 hexadecimal digits, such as 0000002A.";
+}
+
+const char *
+form_v_action(const char *s, struct form *v, size_t k)
+{
+	return (v->n[k] = ve_power_parse(s)) >= 0 ? NULL : "The action is start, stop or restart.";
+}
+
+/* A template code: [a-z0-9][a-z0-9.-]{0,31}. */
+const char *
+form_v_template(const char *s, struct form *v, size_t k)
+{
+	(void)v; (void)k;
+	return backup_template_valid(s) ? NULL : "Choose a template.";
+}
+
+/* A backup id as the node names them: [A-Za-z0-9._:-]{1,64}. */
+const char *
+form_v_backup(const char *s, struct form *v, size_t k)
+{
+	(void)v; (void)k;
+	return backup_id_valid(s) ? NULL : "Choose one of the VE's backups.";
+}
+
+const char *
+form_v_period(const char *s, struct form *v, size_t k)
+{
+	int y, m;
+
+	if (rate_period_parse(s, &y, &m) == -1)
+		return "A month written YYYY-MM, such as 2026-01.";
+	v->n[k] = y * 100 + m;
+	return NULL;
 }

@@ -30,6 +30,8 @@ struct form_field {
 	int		 required;
 	const char	*missing;	/* why when required and absent; NULL: "This field is required." */
 	int		 secret;	/* never shown back in a form (passwords, tokens) */
+	/* What a refused value says; NULL: the validator's own sentence (a shared one's own words). */
+	const char	*invalid;
 };
 
 struct form {
@@ -52,5 +54,10 @@ const char *form_v_token(const char *s, struct form *v, size_t k);	/* a session 
 const char *form_v_signed(const char *s, struct form *v, size_t k);	/* a signed form token's shape */
 const char *form_v_secret(const char *s, struct form *v, size_t k);	/* a password: at most 1024 bytes */
 const char *form_v_ve_id(const char *s, struct form *v, size_t k);	/* 8 hex digits, stored in capitals */
+/* The VE screens' (self, admin): */
+const char *form_v_action(const char *s, struct form *v, size_t k);	/* start, stop, restart: n enum ve_power */
+const char *form_v_template(const char *s, struct form *v, size_t k);	/* a template code */
+const char *form_v_backup(const char *s, struct form *v, size_t k);	/* a backup id */
+const char *form_v_period(const char *s, struct form *v, size_t k);	/* YYYY-MM: n YYYYMM */
 
 #endif

@@ -112,6 +112,17 @@ page_set_money(struct tmpl_dict *d, const char *key, long long minor, const char
 }
 
 void
+page_option(struct tmpl_dict *d, const char *value, const char *text, int selected)
+{
+	struct tmpl_dict *x = tmpl_add(d, "OPTION");
+
+	tmpl_set(x, "VALUE", value);
+	tmpl_set(x, "TEXT", text);
+	if (selected)
+		tmpl_show(x, "SELECTED");
+}
+
+void
 page_upper(const char *s, char *out, size_t len)
 {
 	size_t i;

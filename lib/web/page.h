@@ -51,6 +51,8 @@ void	page_set_money(struct tmpl_dict *, const char *key, long long minor, const 
  */
 void	page_form_state(struct tmpl_dict *, const struct form_field *, size_t nf,
 	    const struct form *, uint64_t mask);
+/* One option of a select: an OPTION section with VALUE, TEXT and SELECTED if selected. */
+void	page_option(struct tmpl_dict *, const char *value, const char *text, int selected);
 /* s in capitals into out (len bytes, truncated). */
 void	page_upper(const char *s, char *out, size_t len);
 

@@ -282,6 +282,24 @@ web_password_login(struct web *w, struct req *q, struct resp *r, const struct we
  * The page's access rule (its flags), before its handler runs: 0 go on,
  * -1 answered.
  */
+/* A page that needs a session, asked without one: as the program's web_login says. */
+static void
+refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
+{
+	const struct web_login *l = w->login;
+
+	if ((p->flags & PAGE_IMAGE) || (l->refuse == NULL && l->form == NULL))
+		web_error(w, r, 403, "Log in to see this.");
+	else if (l->refuse != NULL)
+		l->refuse(w, q, r, p);
+	else if (p->fn == l->home)
+		l->form(w, q, r, 200, NULL, NULL);
+	else if (p->methods & M_GET)
+		l->form(w, q, r, 403, NULL, l->get_msg);
+	else
+		l->form(w, q, r, 403, NULL, "Your session has ended; please log in again.");
+}
+
 static int
 page_access(struct web *w, const struct page *p, struct req *q, struct resp *r)
 {
@@ -298,10 +316,7 @@ page_access(struct web *w, const struct page *p, struct req *q, struct resp *r)
 	if ((rc = web_session(w, q, r, (p->flags & PAGE_ADMIN) != 0)) < 0)
 		return -1;
 	if (rc == 0) {
-		if ((p->flags & PAGE_IMAGE) || w->login->refuse == NULL)
-			web_error(w, r, 403, "Log in to see this.");
-		else
-			w->login->refuse(w, q, r, p);
+		refuse(w, q, r, p);
 		return -1;
 	}
 	if (p->flags & PAGE_CSRF) {

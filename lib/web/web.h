@@ -72,8 +72,21 @@ struct web_login {
 	const char	*cookie;	/* its cookie ("vep_admin"); "__Host-" before it over HTTPS */
 	/* For PAGE_ADMIN: 1 the subject may still log in, 0 not (its sessions end), < 0 db error. */
 	int		(*subject_ok)(struct web *, const char *subject);
-	/* Answer a page that needs a session without one (a redirect, the login form, 403). */
+	/*
+	 * Answer a page that needs a session without one (a redirect, 403).
+	 * NULL with form set: the screen's home is its login form (below).
+	 */
 	void		(*refuse)(struct web *, struct req *, struct resp *, const struct page *);
+	/*
+	 * A screen whose home page shows the login form without a session:
+	 * home answers 200 with the form, any other GET 403 with the form and
+	 * get_msg, a change 403 with the form and "your session has ended".
+	 * form renders it (status, the name field's value or NULL, msg).
+	 */
+	page_fn		 home;
+	void		(*form)(struct web *, struct req *, struct resp *, int status,
+			    const char *name, const char *msg);
+	const char	*get_msg;
 };
 
 /* A screen program: its pages, sessions (may be NULL) and per-worker init (may be NULL). */

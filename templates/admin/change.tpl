@@ -11,7 +11,7 @@
 <form method="post" action="/admin/ves/{{VE_ID}}/change" class="change-form">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 {{#FIELD}}<div class="field{{#BAD}} field-bad{{/BAD}}" id="field-{{NAME}}"><label for="f-{{NAME}}">{{LABEL}}</label>
-{{#TEXT}}<input id="f-{{NAME}}" name="{{NAME}}" type="text" value="{{VALUE}}">{{/TEXT}}{{#AREA}}<textarea id="f-{{NAME}}" name="{{NAME}}" rows="3">{{VALUE}}</textarea>{{/AREA}}{{#SELECT}}<select id="f-{{NAME}}" name="{{NAME}}">{{#OPTION}}<option value="{{V}}"{{#SEL}} selected{{/SEL}}>{{T}}</option>{{/OPTION}}</select>{{/SELECT}}{{#CHECKS}}<span id="f-{{NAME}}">{{#CHECK}}<label class="inline"><input type="checkbox" name="login" value="{{V}}"{{#ON}} checked{{/ON}}> {{V}}</label> {{/CHECK}}</span>{{/CHECKS}}{{#UNIT}} <span class="unit">{{U}}</span>{{/UNIT}}
+{{#TEXT}}<input id="f-{{NAME}}" name="{{NAME}}" type="text" value="{{VALUE}}">{{/TEXT}}{{#AREA}}<textarea id="f-{{NAME}}" name="{{NAME}}" rows="3">{{VALUE}}</textarea>{{/AREA}}{{#SELECT}}<select id="f-{{NAME}}" name="{{NAME}}">{{#OPTION}}<option value="{{VALUE}}"{{#SELECTED}} selected{{/SELECTED}}>{{TEXT}}</option>{{/OPTION}}</select>{{/SELECT}}{{#CHECKS}}<span id="f-{{NAME}}">{{#CHECK}}<label class="inline"><input type="checkbox" name="login" value="{{V}}"{{#ON}} checked{{/ON}}> {{V}}</label> {{/CHECK}}</span>{{/CHECKS}}{{#UNIT}} <span class="unit">{{U}}</span>{{/UNIT}}
 <p class="help small muted">{{HELP}}</p>{{#BAD}}<p class="error" id="e-{{NAME}}">{{MSG}}</p>{{/BAD}}</div>
 {{/FIELD}}<div class="field"><label class="inline"><input type="checkbox" name="restart" value="true" id="f-restart"> Restart the VE now, so that what needs a start applies at once</label></div>
 <div class="actions"><button type="submit" id="change-submit">Change</button></div>

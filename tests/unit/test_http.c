@@ -367,6 +367,55 @@ START_TEST(test_form_read)
 }
 END_TEST
 
+/* The VE screens' shared validators; a table's own sentence over the validator's. */
+enum { VK_ACT, VK_TPL, VK_BK, VK_PER, VK__MAX };
+
+static const struct form_field vfields[VK__MAX] = {
+	[VK_ACT] = { "action", form_v_action, 1, NULL, 0, NULL },
+	[VK_TPL] = { "template", form_v_template, 1, NULL, 0, "Pick one of the list." },
+	[VK_BK] = { "backup", form_v_backup, 1, NULL, 0, NULL },
+	[VK_PER] = { "period", form_v_period, 1, NULL, 0, NULL },
+};
+
+static const struct {
+	const char	*in;		/* urlencoded */
+	int		 key;
+	const char	*bad;		/* v.bad[key] wanted, NULL accepted */
+	long long	 n;		/* v.n[key] wanted when accepted, -1 not checked */
+} vfield_rows[] = {
+	{ "action=restart", VK_ACT, NULL, -1 },
+	{ "action=explode", VK_ACT, "The action is start, stop or restart.", -1 },
+	{ "template=debian-12", VK_TPL, NULL, -1 },
+	{ "template=Debian%2012", VK_TPL, "Pick one of the list.", -1 },	/* the table's words */
+	{ "template=", VK_TPL, "This field is required.", -1 },		/* missing is not invalid */
+	{ "backup=2026-01-31T04:00:00", VK_BK, NULL, -1 },
+	{ "backup=a%2Fb", VK_BK, "Choose one of the VE's backups.", -1 },
+	{ "period=2026-01", VK_PER, NULL, 202601 },
+	{ "period=2026-13", VK_PER, "A month written YYYY-MM, such as 2026-01.", -1 },
+};
+
+START_TEST(test_form_shared_validators)
+{
+	struct kvlist l = { 0 };
+	struct form v;
+	const char *err = NULL;
+	int k = vfield_rows[_i].key;
+
+	ck_assert_msg(urlenc_parse(vfield_rows[_i].in, strlen(vfield_rows[_i].in), &l, &err) == 0, "row %d", _i);
+	ck_assert_int_eq(form_read(vfields, VK__MAX, &l, FORM_BIT(k), &v), vfield_rows[_i].bad != NULL);
+	if (vfield_rows[_i].bad != NULL) {
+		ck_assert_msg(v.bad[k] != NULL && strcmp(v.bad[k], vfield_rows[_i].bad) == 0,
+		    "row %d: %s", _i, v.bad[k] ? v.bad[k] : "(accepted)");
+		ck_assert_msg(v.s[k] == NULL, "row %d", _i);
+	} else {
+		ck_assert_msg(v.s[k] != NULL, "row %d: %s", _i, v.bad[k]);
+		if (vfield_rows[_i].n >= 0)
+			ck_assert_int_eq(v.n[k], vfield_rows[_i].n);
+	}
+	kv_free(&l);
+}
+END_TEST
+
 /* One output format for every screen. */
 static const struct {
 	int		 kind;		/* 0 bytes, 1 time, 2 kbps, 3 group */
@@ -410,6 +459,7 @@ main(void)
 	tcase_add_loop_test(tc, test_req_https, 0, (int)nitems(https_rows));
 	tcase_add_loop_test(tc, test_resp_headers_every_status, 0, (int)nitems(hdr_statuses));
 	tcase_add_loop_test(tc, test_form_read, 0, (int)nitems(form_rows));
+	tcase_add_loop_test(tc, test_form_shared_validators, 0, (int)nitems(vfield_rows));
 	tcase_add_loop_test(tc, test_fmt, 0, (int)nitems(fmt_rows));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
