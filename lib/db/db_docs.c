@@ -49,7 +49,7 @@ enum stmt {
 static const char *const sql[S__MAX] = {
 	[S_VE_INVOICES] =
 	    "SELECT " INVOICE_COLS " FROM invoices i WHERE i.id IN "
-	    "(SELECT invoice_id FROM invoice_lines WHERE ve_id = ?) ORDER BY i.period DESC, i.id DESC",
+	    "(SELECT invoice_id FROM invoice_ves WHERE ve_id = ?) ORDER BY i.period DESC, i.id DESC",
 	[S_INVOICE_GET] = "SELECT " INVOICE_COLS " FROM invoices i WHERE i.number = ?",
 	[S_INVOICE_LINES] =
 	    "SELECT ve_id, kind, resource, quantity_micro, unit, unit_price_minor, amount_minor, "
@@ -93,14 +93,14 @@ static const char *const sql[S__MAX] = {
 	    "SELECT 'debit_note', d.number, i.number, i.period, i.currency, d.reason, d.issued_at, "
 	    "d.due_at, d.subtotal_minor, d.tax_minor, d.total_minor, " DN_PAID ", 1 "
 	    "FROM debit_notes d JOIN invoices i ON i.id = d.invoice_id "
-	    "WHERE d.invoice_id IN (SELECT invoice_id FROM invoice_lines WHERE ve_id = ?) "
+	    "WHERE d.invoice_id IN (SELECT invoice_id FROM invoice_ves WHERE ve_id = ?) "
 	    "OR d.id IN (SELECT debit_note_id FROM debit_note_lines WHERE ve_id = ?) "
 	    "UNION ALL "
 	    "SELECT 'credit_note', c.number, i.number, i.period, i.currency, c.reason, c.issued_at, "
 	    "0, c.subtotal_minor, c.tax_minor, c.total_minor, 0, "
 	    "EXISTS (SELECT 1 FROM late_lines l WHERE l.note_kind = 'CN' AND l.note_id = c.id) "
 	    "FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id "
-	    "WHERE c.invoice_id IN (SELECT invoice_id FROM invoice_lines WHERE ve_id = ?) "
+	    "WHERE c.invoice_id IN (SELECT invoice_id FROM invoice_ves WHERE ve_id = ?) "
 	    "ORDER BY 7 DESC, 2 DESC",
 	[S_DN_LIST] =
 	    "SELECT " DN_COLS ", d.actor FROM debit_notes d JOIN invoices i ON i.id = d.invoice_id "

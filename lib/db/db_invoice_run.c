@@ -45,14 +45,30 @@ enum stmt {
 	S_INVOICES_RANGE,
 	S_INVOICE_INSERT,
 	S_LINE_INSERT,
+	S_VE_INSERT,
+	S_FK_OFF,
+	S_FK_ON,
 	S_CHANGED,
 	S__MAX
 };
 
-#define USAGE_RANGE(table) \
-	"SELECT ve_id, CAST(SUM(cpu_user_us) AS CHAR), CAST(SUM(cpu_sys_us) AS CHAR), " \
-	"CAST(SUM(vmem_sum_bytes) AS CHAR), CAST(SUM(net_in_bytes) AS CHAR), " \
-	"CAST(SUM(net_out_bytes) AS CHAR) FROM " table " WHERE t >= ? AND t < ? GROUP BY ve_id"
+/*
+ * Each VE's usage in up to USAGE_PIECES pieces of the month at once, from
+ * one rollup level (see run_load_usage): p, the piece of a row, is its
+ * place among the pieces' inner cuts; the five sums of piece k are
+ * columns 1 + 5k to 5 + 5k.  Sums as text so a sum past 2^63 is seen and
+ * refused instead of clamped.  (Scanning the primary key in ve_id order
+ * groups without a temporary table.)
+ */
+#define USAGE_PIECES	4
+#define PIECE_SUMS(k) \
+	"CAST(SUM(IF(p = " #k ", u, 0)) AS CHAR), CAST(SUM(IF(p = " #k ", s, 0)) AS CHAR), " \
+	"CAST(SUM(IF(p = " #k ", m, 0)) AS CHAR), CAST(SUM(IF(p = " #k ", i, 0)) AS CHAR), " \
+	"CAST(SUM(IF(p = " #k ", o, 0)) AS CHAR)"
+#define USAGE_SELECT(table) \
+	"SELECT ve_id, " PIECE_SUMS(0) ", " PIECE_SUMS(1) ", " PIECE_SUMS(2) ", " PIECE_SUMS(3) \
+	" FROM (SELECT ve_id, cpu_user_us u, cpu_sys_us s, vmem_sum_bytes m, net_in_bytes i, " \
+	"net_out_bytes o, INTERVAL(t, ?, ?, ?) p FROM " table " WHERE "
 
 static const char *const sql[S__MAX] = {
 	/*
@@ -68,19 +84,18 @@ static const char *const sql[S__MAX] = {
 	    "(SELECT 1 FROM ve_state_log l WHERE l.ve_id = v.id AND l.at >= ?)) "
 	    "AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = v.account_id "
 	    "AND i.period = ? AND i.currency = p.currency) "
-	    "AND NOT EXISTS (SELECT 1 FROM invoice_lines l JOIN invoices j ON j.id = l.invoice_id "
+	    "AND NOT EXISTS (SELECT 1 FROM invoice_ves l JOIN invoices j ON j.id = l.invoice_id "
 	    "WHERE l.ve_id = v.id AND j.period = ?) "
 	    "ORDER BY v.account_id, p.currency, v.id",
 	[S_EVENTS_ALL] =
 	    "SELECT ve_id, at, state FROM ve_state_log WHERE at < ? ORDER BY ve_id, at, id",
-	/*
-	 * Each VE's usage in [from, to) from one rollup level (see
-	 * run_load_usage).  Sums as text so a sum past 2^63 is seen and
-	 * refused instead of clamped.  (Scanning the primary key in ve_id
-	 * order groups without a temporary table.)
-	 */
-	[S_USAGE_HOURS] = USAGE_RANGE("usage_hour"),
-	[S_USAGE_DAYS] = USAGE_RANGE("usage_day"),
+	/* The whole days of the pieces: not a day that a cut splits. */
+	[S_USAGE_DAYS] = USAGE_SELECT("usage_day")
+	    "t >= ? AND t < ? AND t NOT IN (?, ?, ?, ?, ?)) x GROUP BY ve_id",
+	/* The hours of the days that a cut splits (at most one per cut). */
+	[S_USAGE_HOURS] = USAGE_SELECT("usage_hour")
+	    "(t >= ? AND t < ?) OR (t >= ? AND t < ?) OR (t >= ? AND t < ?) OR "
+	    "(t >= ? AND t < ?) OR (t >= ? AND t < ?)) x GROUP BY ve_id",
 	[S_INVOICE_EXISTS] =
 	    "SELECT id FROM invoices WHERE account_id = ? AND period = ? AND currency = ? FOR UPDATE",
 	/*
@@ -101,6 +116,18 @@ static const char *const sql[S__MAX] = {
 	    "INSERT INTO invoice_lines (invoice_id, seq, ve_id, kind, resource, plan_version_id, "
 	    "quantity_micro, unit, unit_price_minor, amount_minor, part_from, part_to) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	/* Which VEs the invoice bills, for the lookups by VE (0026_invoice_ves.sql). */
+	[S_VE_INSERT] = "INSERT INTO invoice_ves (ve_id, invoice_id) VALUES (?, ?)",
+	/*
+	 * Around a chunk's lines and invoice_ves rows only (bulk_write): their
+	 * invoices are rows this transaction has just inserted and holds, and
+	 * no invoice can be deleted (0003_billing.sql), so the foreign key
+	 * check of each line (7 % of the writing) cannot fail.  unique_checks
+	 * stays on: the primary keys are what makes a second run, or a retried
+	 * chunk, fail instead of writing a line twice.
+	 */
+	[S_FK_OFF] = "SET SESSION foreign_key_checks = 0",
+	[S_FK_ON] = "SET SESSION foreign_key_checks = 1",
 	/* VEs whose order changed since the month began (0018_changes.sql). */
 	[S_CHANGED] =
 	    "SELECT DISTINCT v.id FROM order_history h JOIN ves v ON v.order_id = h.order_id "
@@ -146,6 +173,13 @@ struct bline {
 	char		 ind_ve, ind_kind, ind_res, ind_unit;
 };
 
+/* An invoice_ves row (a VE with lines on an invoice) for the array-bound INSERT. */
+struct bvi {
+	long long	 invoice_id;
+	char		 ve[9];
+	char		 ind_ve;
+};
+
 /* An invoices row for the array-bound INSERT. */
 struct binv {
 	long long	 account_id, from, to, tax_bp, sub, tax, total, issued, due;
@@ -169,6 +203,8 @@ struct run {
 	size_t			 nlines;
 	struct bline		*bl;
 	size_t			 nbl, cbl;
+	struct bvi		*bv;		/* a chunk's invoice_ves rows */
+	size_t			 nbv, cbv;
 	struct binv		*bi;		/* a chunk's invoices */
 	long long		*gid;		/* a chunk's invoice ids by group: 0 none, -1 was there */
 	struct sla_terms	*sla;		/* per vr entry */
@@ -177,6 +213,7 @@ struct run {
 	struct rate_line	*own;		/* lines of the VEs with hist set */
 	struct db_line_part	*own_vid;	/* their price version ids and parts */
 	size_t			 nown, cown;
+	double			 t_inv, t_lines, t_ves;	/* writing: seconds in each statement */
 };
 
 static void
@@ -192,6 +229,7 @@ run_free(struct run *r)
 	free(r->vtmp);
 	free(r->lines);
 	free(r->bl);
+	free(r->bv);
 	free(r->own);
 	free(r->own_vid);
 	free(r->bi);
@@ -338,43 +376,68 @@ cmp_i64(const void *a, const void *b)
 }
 
 /*
- * Rows of [a, b) of one rollup level, added to each VE's version in force at
- * at (no plan changes version inside the range they belong to).
+ * Pieces [cut[0], cut[1]), ... [cut[np - 1], cut[np]) (np <= USAGE_PIECES)
+ * of one rollup level at once: usage_day's whole days of the pieces, or
+ * usage_hour's hours of the days that a cut splits (split[0..ns), ns <=
+ * USAGE_PIECES + 1), each row added to its VE's version in force at the
+ * start of its piece (no plan changes version inside a piece).
  */
 static int
-run_load_range(struct db *db, struct run *r, enum stmt st, int64_t a, int64_t b, int64_t at,
-    char *err, size_t errlen)
+run_load_pieces(struct db *db, struct run *r, enum stmt st, const int64_t *cut, size_t np,
+    const int64_t *split, size_t ns, char *err, size_t errlen)
 {
 	struct db_cur c;
-	char id[9], s[5][32];
+	char id[9], s[5 * USAGE_PIECES][32];
+	long long pv[3 + 2 * (USAGE_PIECES + 1)];
+	size_t npv = 0;
 	int rc;
-	struct dbv p[] = { DBV_INT(a), DBV_INT(b) };
-	struct dbo o[] = { DBO_STR(id), DBO_STR(s[0]), DBO_STR(s[1]), DBO_STR(s[2]),
-	    DBO_STR(s[3]), DBO_STR(s[4]) };
+	struct dbv p[nitems(pv)];
+	struct dbo o[1 + 5 * USAGE_PIECES];
 
-	if (b <= a)
-		return BILLING_OK;
-	if (db_query(db, &c, sql[st], p, 2, o, nitems(o)) != DB_OK)
+	for (size_t k = 1; k < USAGE_PIECES; k++)	/* INTERVAL's inner cuts */
+		pv[npv++] = k < np ? cut[k] : cut[np];
+	if (st == S_USAGE_DAYS) {
+		pv[npv++] = rate_day_ceil(cut[0]);
+		pv[npv++] = rate_day_floor(cut[np]);
+		for (size_t k = 0; k <= USAGE_PIECES; k++)
+			pv[npv++] = k < ns ? split[k] : -1;
+	} else
+		for (size_t k = 0; k <= USAGE_PIECES; k++) {
+			int64_t a = k < ns ? split[k] : 0, b = k < ns ? split[k] + 86400 : 0;
+			pv[npv++] = a > cut[0] ? a : cut[0];
+			pv[npv++] = b < cut[np] ? b : cut[np];
+		}
+	for (size_t k = 0; k < npv; k++)
+		p[k] = DBV_INT(pv[k]);
+	o[0] = DBO_STR(id);
+	for (size_t k = 0; k < 5 * USAGE_PIECES; k++)
+		o[1 + k] = DBO_STR(s[k]);
+	if (db_query(db, &c, sql[st], p, npv, o, nitems(o)) != DB_OK)
 		return BILLING_EDB;
 	while ((rc = db_next(&c)) == 1) {
 		long vi = find_ve(r, id);
-		int64_t cu, cs;
-		struct rate_usage x;
-		size_t k = 0;
 		if (vi < 0)
 			continue;	/* invoiced already, or not a VE of this month */
 		struct bve *ve = &r->ve[vi];
-		while (k + 1 < ve->nv && r->vr[ve->vlo + k + 1].v.valid_from <= at)
-			k++;
-		if (db_bill_sum_parse(s[0], &cu) == -1 || db_bill_sum_parse(s[1], &cs) == -1 ||
-		    __builtin_add_overflow(cu, cs, &x.cpu_us) ||
-		    db_bill_sum_parse(s[2], &x.vmem_byte_s) == -1 || db_bill_sum_parse(s[3], &x.in_bytes) == -1 ||
-		    db_bill_sum_parse(s[4], &x.out_bytes) == -1 ||
-		    rate_usage_add(&r->u[ve->u_off + k], &x) == -1) {
-			snprintf(err, errlen, "usage of VE %s is negative or too large to rate", id);
-			rc = -2;
-			break;
+		for (size_t j = 0; j < np && rc == 1; j++) {
+			const char (*f)[32] = s + 5 * j;
+			int64_t cu, cs;
+			struct rate_usage x;
+			size_t k = 0;
+			while (k + 1 < ve->nv && r->vr[ve->vlo + k + 1].v.valid_from <= cut[j])
+				k++;
+			if (db_bill_sum_parse(f[0], &cu) == -1 || db_bill_sum_parse(f[1], &cs) == -1 ||
+			    __builtin_add_overflow(cu, cs, &x.cpu_us) ||
+			    db_bill_sum_parse(f[2], &x.vmem_byte_s) == -1 ||
+			    db_bill_sum_parse(f[3], &x.in_bytes) == -1 ||
+			    db_bill_sum_parse(f[4], &x.out_bytes) == -1 ||
+			    rate_usage_add(&r->u[ve->u_off + k], &x) == -1) {
+				snprintf(err, errlen, "usage of VE %s is negative or too large to rate", id);
+				rc = -2;
+			}
 		}
+		if (rc == -2)
+			break;
 	}
 	db_cur_close(&c);
 	if (rc == -2) {
@@ -391,13 +454,13 @@ run_load_range(struct db *db, struct run *r, enum stmt st, int64_t a, int64_t b,
  * hour rows go after two years) and the hours of a day that a cut splits
  * from usage_hour.  billingd writes both levels from the same spans in one
  * transaction, so a day row is exactly the sum of its hours; the charges'
- * explanation shows both.
+ * explanation shows both.  USAGE_PIECES pieces take one scan of each level.
  */
 static int
 run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
 {
 	int64_t *cut;
-	size_t n = 0;
+	size_t n = 0, u = 0;
 	int rc = BILLING_OK;
 
 	if ((cut = calloc(r->nvr + 2, sizeof(*cut))) == NULL)
@@ -408,19 +471,18 @@ run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err
 		if (r->vr[i].v.valid_from > from && r->vr[i].v.valid_from < to)
 			cut[n++] = r->vr[i].v.valid_from;
 	qsort(cut, n, sizeof(*cut), cmp_i64);
-	for (size_t i = 0; i + 1 < n && rc == BILLING_OK; i++) {
-		int64_t a = cut[i], b = cut[i + 1];
-		int64_t da = rate_day_ceil(a), db_ = rate_day_floor(b);
-		if (b <= a)
-			continue;
-		if (da >= db_) {
-			rc = run_load_range(db, r, S_USAGE_HOURS, a, b, a, err, errlen);
-			continue;
-		}
-		if ((rc = run_load_range(db, r, S_USAGE_HOURS, a, da, a, err, errlen)) != BILLING_OK ||
-		    (rc = run_load_range(db, r, S_USAGE_DAYS, da, db_, a, err, errlen)) != BILLING_OK)
-			break;
-		rc = run_load_range(db, r, S_USAGE_HOURS, db_, b, a, err, errlen);
+	for (size_t i = 0; i < n; i++)	/* distinct cuts: no empty piece */
+		if (u == 0 || cut[i] != cut[u - 1])
+			cut[u++] = cut[i];
+	for (size_t i = 0; i + 1 < u && rc == BILLING_OK; i += USAGE_PIECES) {
+		size_t np = u - 1 - i < USAGE_PIECES ? u - 1 - i : USAGE_PIECES, ns = 0;
+		int64_t split[USAGE_PIECES + 1];
+		for (size_t k = 0; k <= np; k++)
+			if (rate_day_floor(cut[i + k]) != cut[i + k])
+				split[ns++] = rate_day_floor(cut[i + k]);
+		if ((rc = run_load_pieces(db, r, S_USAGE_DAYS, cut + i, np, split, ns, err,
+		    errlen)) == BILLING_OK && ns > 0)
+			rc = run_load_pieces(db, r, S_USAGE_HOURS, cut + i, np, split, ns, err, errlen);
 	}
 	free(cut);
 	return rc;
@@ -533,6 +595,8 @@ run_rate(struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
 	return BILLING_OK;
 }
 
+static double mono(void);
+
 static int
 bulk_lines(struct db *db, struct bline *rows, size_t n)
 {
@@ -546,6 +610,32 @@ bulk_lines(struct db *db, struct bline *rows, size_t n)
 	};
 
 	return db_exec_bulk(db, sql[S_LINE_INSERT], rows, sizeof(*rows), n, c, nitems(c), NULL);
+}
+
+/* A chunk's lines, then its invoice_ves rows. */
+static int
+bulk_write(struct db *db, struct run *r)
+{
+	static const struct db_bulk_col c[] = {
+		DB_BULK_STR(bvi, ve, ind_ve), DB_BULK_INT(bvi, invoice_id),
+	};
+	double t0 = mono(), t1;
+	int rc, on;
+
+	if (r->nbl == 0)
+		return DB_OK;
+	if ((rc = db_exec(db, sql[S_FK_OFF], NULL, 0, NULL, NULL)) != DB_OK)
+		return rc;
+	if ((rc = bulk_lines(db, r->bl, r->nbl)) == DB_OK) {
+		t1 = mono();
+		r->t_lines += t1 - t0;
+		rc = db_exec_bulk(db, sql[S_VE_INSERT], r->bv, sizeof(*r->bv), r->nbv, c,
+		    nitems(c), NULL);
+		r->t_ves += mono() - t1;
+	}
+	/* Back on whatever happened (a lost connection comes back with it on). */
+	on = db_exec(db, sql[S_FK_ON], NULL, 0, NULL, NULL);
+	return rc != DB_OK ? rc : on;
 }
 
 /* The lines of group g (its VEs' rated lines, numbered from 1) for invoice id, to r->bl. */
@@ -564,8 +654,22 @@ group_lines(struct run *r, const size_t *gs, size_t g, long long id)
 		r->bl = nb;
 		r->cbl = nc;
 	}
+	if (r->nbv + (gs[g + 1] - gs[g]) > r->cbv) {
+		size_t nc = (r->nbv + (gs[g + 1] - gs[g])) * 2;
+		struct bvi *nv = reallocarray(r->bv, nc, sizeof(*nv));
+		if (nv == NULL)
+			return DB_NOMEM;
+		r->bv = nv;
+		r->cbv = nc;
+	}
 	for (size_t i = gs[g]; i < gs[g + 1]; i++) {
 		const struct bve *b = &r->ve[i];
+		if (b->nlines > 0) {
+			struct bvi *v = &r->bv[r->nbv++];
+			memset(v, 0, sizeof(*v));
+			v->invoice_id = id;
+			memcpy(v->ve, b->id, sizeof(v->ve));
+		}
 		for (size_t k = 0; k < b->nlines; k++) {
 			const struct rate_line *l = &r->lines[b->line_off + k];
 			struct bline *bl = &r->bl[r->nbl++];
@@ -621,7 +725,7 @@ run_write_chunk_each(struct db *db, void *arg)
 	rate_month_bounds(x->y, x->mo, &from, &to);
 	if ((rc = db_docnum_lock(db, "INV", year, &next)) != DB_OK)
 		return rc;
-	r->nbl = 0;
+	r->nbl = r->nbv = 0;
 	for (size_t g = x->g0; g < x->g1; g++) {
 		const struct bve *first = &r->ve[gs[g]];
 		size_t end = gs[g + 1], nl = 0;
@@ -659,7 +763,7 @@ run_write_chunk_each(struct db *db, void *arg)
 		if ((rc = group_lines(r, gs, g, (long long)newid)) != DB_OK)
 			return rc;
 	}
-	if (r->nbl > 0 && (rc = bulk_lines(db, r->bl, r->nbl)) != DB_OK)
+	if ((rc = bulk_write(db, r)) != DB_OK)
 		return rc;
 	if ((rc = db_docnum_set(db, "INV", year, next)) != DB_OK)
 		return rc;
@@ -778,14 +882,16 @@ run_write_chunk(struct db *db, void *arg)
 	}
 	if (ni == 0)
 		return DB_OK;
-	r->nbl = 0;
+	r->nbl = r->nbv = 0;
+	double t0 = mono();
 	for (size_t k = 0; k < ni; k++) {
 		long long id = 0;
 		if ((rc = insert_invoice(db, &r->bi[k], &id)) != DB_OK ||
 		    (rc = group_lines(r, gs, r->bi[k].g, id)) != DB_OK)
 			return rc;
 	}
-	if ((rc = bulk_lines(db, r->bl, r->nbl)) != DB_OK ||
+	r->t_inv += mono() - t0;
+	if ((rc = bulk_write(db, r)) != DB_OK ||
 	    (rc = db_docnum_set(db, "INV", year, next)) != DB_OK)
 		return rc;
 	x->made = (int)ni;
@@ -835,7 +941,8 @@ run_write(struct db *db, struct run *r, const size_t *gs, size_t ng, int y, int 
     size_t errlen)
 {
 	const char *const w[] = { sql[S_INVOICE_EXISTS], sql[S_INVOICES_RANGE],
-	    sql[S_INVOICE_INSERT], sql[S_LINE_INSERT] };
+	    sql[S_INVOICE_INSERT], sql[S_LINE_INSERT], sql[S_VE_INSERT], sql[S_FK_OFF],
+	    sql[S_FK_ON] };
 	int rc;
 
 	if ((r->bi = calloc(RUN_CHUNK, sizeof(*r->bi))) == NULL ||
@@ -934,8 +1041,9 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 		goto out;
 	t[4] = mono();
 	log_info("billing run %s: %zu VEs, %d invoices, %zu lines; VEs and history %.2f s, "
-	    "usage %.2f s, rating %.2f s, writing %.2f s", period, r.nve, *created, r.nlines,
-	    t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
+	    "usage %.2f s, rating %.2f s, writing %.2f s (invoices %.2f s, lines %.2f s, "
+	    "invoice_ves %.2f s)", period, r.nve, *created, r.nlines,
+	    t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3], r.t_inv, r.t_lines, r.t_ves);
 done:
 	db_audit_json(db, now, actor ? actor : "vepctl", "invoice.run", period,
 	    NULL, json_pack("{s:i, s:I}", "created", *created, "ves", (json_int_t)r.nve));

@@ -296,6 +296,8 @@ class Fixture:
                         f"'{ln[4]}', {ln[5]}, {ln[6]})" for i, ln in enumerate(lines))
         sql("INSERT INTO invoice_lines (invoice_id, seq, ve_id, kind, resource, plan_version_id, "
             f"quantity_micro, unit, unit_price_minor, amount_minor) VALUES {vals}")
+        sql(f"INSERT INTO invoice_ves (ve_id, invoice_id) SELECT DISTINCT ve_id, invoice_id FROM invoice_lines "
+            f"WHERE invoice_id = {inv}")
         cn_sub, cn_tax = -250, -48
         for _ in range(20):
             cn = f"CN-{y}-{random.randint(100000, 999999)}"

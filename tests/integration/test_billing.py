@@ -437,7 +437,10 @@ class Billing(unittest.TestCase):
                   "DELETE FROM invoices WHERE number = '%s'" % n1,
                   "UPDATE invoice_lines SET amount_minor = 0 WHERE invoice_id = "
                   "(SELECT id FROM invoices WHERE number = '%s')" % n1,
-                  "DELETE FROM invoice_lines WHERE invoice_id = (SELECT id FROM invoices WHERE number = '%s')" % n1):
+                  "DELETE FROM invoice_lines WHERE invoice_id = (SELECT id FROM invoices WHERE number = '%s')" % n1,
+                  "UPDATE invoice_ves SET ve_id = 'x' WHERE invoice_id = "
+                  "(SELECT id FROM invoices WHERE number = '%s')" % n1,
+                  "DELETE FROM invoice_ves WHERE invoice_id = (SELECT id FROM invoices WHERE number = '%s')" % n1):
             rc, err = sql_try(q)
             self.assertNotEqual(rc, 0, q)
             self.assertIn("45000", err)

@@ -107,6 +107,7 @@ DUMPS = (
     "SELECT l.invoice_id, i.number, l.seq, l.ve_id, l.kind, l.resource, l.plan_version_id, l.quantity_micro, l.unit,"
     " l.unit_price_minor, l.amount_minor, l.part_from, l.part_to FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id"
     " ORDER BY i.number, l.seq",
+    "SELECT i.number, v.ve_id FROM invoice_ves v JOIN invoices i ON i.id = v.invoice_id ORDER BY i.number, v.ve_id",
     "SELECT kind, ref, account_id, number FROM mail_outbox ORDER BY number",
     "SELECT * FROM billing_counters",
 )
@@ -172,6 +173,9 @@ class InvoiceBatchWriter(unittest.TestCase):
         self.assertTrue(any(r[11] != "0" for r in da[1]), "no line of a changed order (part_from)")
         for q, x, y in zip(DUMPS, da, db):
             self.assertEqual(x, y, q)
+        # invoice_ves (0026) is exactly the (invoice, VE) pairs of the lines.
+        pairs = sorted(set((r[1], r[3]) for r in da[1]))
+        self.assertEqual([tuple(r) for r in da[2]], pairs)
         ids = [int(r[0]) for r in sql("SELECT id FROM invoices WHERE number LIKE 'INV-%' ORDER BY number",
                                       db=self.dbs["batched"])]
         self.assertEqual(ids, sorted(ids))

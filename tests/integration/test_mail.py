@@ -549,6 +549,7 @@ class Mail(unittest.TestCase):
         sql("INSERT INTO invoice_lines (invoice_id, seq, ve_id, kind, resource, plan_version_id, quantity_micro,"
             " unit, unit_price_minor, amount_minor) SELECT %s, 1, '%s', 'fee', 'fee', MIN(id), 1000000, 'month',"
             " 500, 500 FROM plan_versions WHERE plan_id = %d" % (inv_id, ve, self.plan_id))
+        sql("INSERT INTO invoice_ves (ve_id, invoice_id) VALUES ('%s', %s)" % (ve, inv_id))
         m = wait_mails(addr, "Reminder: " + re.escape(number))[0]
         self.assertIn(money(500), text_of(m))
         self.assertIn(ve, text_of(m))
