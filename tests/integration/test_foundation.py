@@ -151,6 +151,31 @@ class Migrations(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("0001_core.sql was edited", r.stderr)
 
+    def test_invoice_ves_backfill(self):
+        # 0026 fills invoice_ves from the lines issued before it and drops their VE key.
+        later = [f for f in os.listdir(self.dir) if f.endswith(".sql") and f >= "0026"]
+        os.mkdir(os.path.join(self.dir, "later"))
+        for f in later:
+            os.rename(os.path.join(self.dir, f), os.path.join(self.dir, "later", f))
+        self.assertEqual(self.migrate().returncode, 0)
+        line = ("(1, %d, '%s', 'fee', 'fee', 1, 1000000, 'month', 100, 100)")
+        v.sql("SET foreign_key_checks = 0; INSERT INTO invoices (id, number, account_id, period, period_from,"
+              " period_to, currency, tax_bp, subtotal_minor, tax_minor, total_minor, issued_at, due_at) VALUES"
+              " (1, 'INV-2025-000001', 1, '2025-05', 0, 1, 'EUR', 0, 300, 0, 300, 1, 2);"
+              " INSERT INTO invoice_lines (invoice_id, seq, ve_id, kind, resource, plan_version_id,"
+              " quantity_micro, unit, unit_price_minor, amount_minor) VALUES "
+              + ",".join(line % (i + 1, ve) for i, ve in enumerate(("ve000002", "ve000001", "ve000002"))),
+              db=self.DB)
+        for f in later:
+            os.rename(os.path.join(self.dir, "later", f), os.path.join(self.dir, f))
+        os.rmdir(os.path.join(self.dir, "later"))
+        r = self.migrate()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(v.sql("SELECT ve_id, invoice_id FROM invoice_ves ORDER BY ve_id", db=self.DB),
+                         [["ve000001", "1"], ["ve000002", "1"]])
+        self.assertEqual(v.sql("SELECT DISTINCT index_name FROM information_schema.statistics WHERE"
+                               " table_schema = '%s' AND table_name = 'invoice_lines'" % self.DB), [["PRIMARY"]])
+
     def test_missing_and_failing(self):
         self.assertEqual(self.migrate().returncode, 0)
         os.rename(os.path.join(self.dir, "0001_core.sql"), os.path.join(self.dir, "keep.txt"))
