@@ -52,23 +52,10 @@ enum stmt {
 	S__MAX
 };
 
-/*
- * Each VE's usage in up to USAGE_PIECES pieces of the month at once, from
- * one rollup level (see run_load_usage): p, the piece of a row, is its
- * place among the pieces' inner cuts; the five sums of piece k are
- * columns 1 + 5k to 5 + 5k.  Sums as text so a sum past 2^63 is seen and
- * refused instead of clamped.  (Scanning the primary key in ve_id order
- * groups without a temporary table.)
- */
-#define USAGE_PIECES	4
-#define PIECE_SUMS(k) \
-	"CAST(SUM(IF(p = " #k ", u, 0)) AS CHAR), CAST(SUM(IF(p = " #k ", s, 0)) AS CHAR), " \
-	"CAST(SUM(IF(p = " #k ", m, 0)) AS CHAR), CAST(SUM(IF(p = " #k ", i, 0)) AS CHAR), " \
-	"CAST(SUM(IF(p = " #k ", o, 0)) AS CHAR)"
-#define USAGE_SELECT(table) \
-	"SELECT ve_id, " PIECE_SUMS(0) ", " PIECE_SUMS(1) ", " PIECE_SUMS(2) ", " PIECE_SUMS(3) \
-	" FROM (SELECT ve_id, cpu_user_us u, cpu_sys_us s, vmem_sum_bytes m, net_in_bytes i, " \
-	"net_out_bytes o, INTERVAL(t, ?, ?, ?) p FROM " table " WHERE "
+#define USAGE_RANGE(table) \
+	"SELECT ve_id, CAST(SUM(cpu_user_us) AS CHAR), CAST(SUM(cpu_sys_us) AS CHAR), " \
+	"CAST(SUM(vmem_sum_bytes) AS CHAR), CAST(SUM(net_in_bytes) AS CHAR), " \
+	"CAST(SUM(net_out_bytes) AS CHAR) FROM " table " WHERE t >= ? AND t < ? GROUP BY ve_id"
 
 static const char *const sql[S__MAX] = {
 	/*
@@ -89,13 +76,14 @@ static const char *const sql[S__MAX] = {
 	    "ORDER BY v.account_id, p.currency, v.id",
 	[S_EVENTS_ALL] =
 	    "SELECT ve_id, at, state FROM ve_state_log WHERE at < ? ORDER BY ve_id, at, id",
-	/* The whole days of the pieces: not a day that a cut splits. */
-	[S_USAGE_DAYS] = USAGE_SELECT("usage_day")
-	    "t >= ? AND t < ? AND t NOT IN (?, ?, ?, ?, ?)) x GROUP BY ve_id",
-	/* The hours of the days that a cut splits (at most one per cut). */
-	[S_USAGE_HOURS] = USAGE_SELECT("usage_hour")
-	    "(t >= ? AND t < ?) OR (t >= ? AND t < ?) OR (t >= ? AND t < ?) OR "
-	    "(t >= ? AND t < ?) OR (t >= ? AND t < ?)) x GROUP BY ve_id",
+	/*
+	 * Each VE's usage in [from, to) from one rollup level (see
+	 * run_load_usage).  Sums as text so a sum past 2^63 is seen and
+	 * refused instead of clamped.  (Scanning the primary key in ve_id
+	 * order groups without a temporary table.)
+	 */
+	[S_USAGE_HOURS] = USAGE_RANGE("usage_hour"),
+	[S_USAGE_DAYS] = USAGE_RANGE("usage_day"),
 	[S_INVOICE_EXISTS] =
 	    "SELECT id FROM invoices WHERE account_id = ? AND period = ? AND currency = ? FOR UPDATE",
 	/*
@@ -376,68 +364,43 @@ cmp_i64(const void *a, const void *b)
 }
 
 /*
- * Pieces [cut[0], cut[1]), ... [cut[np - 1], cut[np]) (np <= USAGE_PIECES)
- * of one rollup level at once: usage_day's whole days of the pieces, or
- * usage_hour's hours of the days that a cut splits (split[0..ns), ns <=
- * USAGE_PIECES + 1), each row added to its VE's version in force at the
- * start of its piece (no plan changes version inside a piece).
+ * Rows of [a, b) of one rollup level, added to each VE's version in force at
+ * at (no plan changes version inside the range they belong to).
  */
 static int
-run_load_pieces(struct db *db, struct run *r, enum stmt st, const int64_t *cut, size_t np,
-    const int64_t *split, size_t ns, char *err, size_t errlen)
+run_load_range(struct db *db, struct run *r, enum stmt st, int64_t a, int64_t b, int64_t at,
+    char *err, size_t errlen)
 {
 	struct db_cur c;
-	char id[9], s[5 * USAGE_PIECES][32];
-	long long pv[3 + 2 * (USAGE_PIECES + 1)];
-	size_t npv = 0;
+	char id[9], s[5][32];
 	int rc;
-	struct dbv p[nitems(pv)];
-	struct dbo o[1 + 5 * USAGE_PIECES];
+	struct dbv p[] = { DBV_INT(a), DBV_INT(b) };
+	struct dbo o[] = { DBO_STR(id), DBO_STR(s[0]), DBO_STR(s[1]), DBO_STR(s[2]),
+	    DBO_STR(s[3]), DBO_STR(s[4]) };
 
-	for (size_t k = 1; k < USAGE_PIECES; k++)	/* INTERVAL's inner cuts */
-		pv[npv++] = k < np ? cut[k] : cut[np];
-	if (st == S_USAGE_DAYS) {
-		pv[npv++] = rate_day_ceil(cut[0]);
-		pv[npv++] = rate_day_floor(cut[np]);
-		for (size_t k = 0; k <= USAGE_PIECES; k++)
-			pv[npv++] = k < ns ? split[k] : -1;
-	} else
-		for (size_t k = 0; k <= USAGE_PIECES; k++) {
-			int64_t a = k < ns ? split[k] : 0, b = k < ns ? split[k] + 86400 : 0;
-			pv[npv++] = a > cut[0] ? a : cut[0];
-			pv[npv++] = b < cut[np] ? b : cut[np];
-		}
-	for (size_t k = 0; k < npv; k++)
-		p[k] = DBV_INT(pv[k]);
-	o[0] = DBO_STR(id);
-	for (size_t k = 0; k < 5 * USAGE_PIECES; k++)
-		o[1 + k] = DBO_STR(s[k]);
-	if (db_query(db, &c, sql[st], p, npv, o, nitems(o)) != DB_OK)
+	if (b <= a)
+		return BILLING_OK;
+	if (db_query(db, &c, sql[st], p, 2, o, nitems(o)) != DB_OK)
 		return BILLING_EDB;
 	while ((rc = db_next(&c)) == 1) {
 		long vi = find_ve(r, id);
+		int64_t cu, cs;
+		struct rate_usage x;
+		size_t k = 0;
 		if (vi < 0)
 			continue;	/* invoiced already, or not a VE of this month */
 		struct bve *ve = &r->ve[vi];
-		for (size_t j = 0; j < np && rc == 1; j++) {
-			const char (*f)[32] = s + 5 * j;
-			int64_t cu, cs;
-			struct rate_usage x;
-			size_t k = 0;
-			while (k + 1 < ve->nv && r->vr[ve->vlo + k + 1].v.valid_from <= cut[j])
-				k++;
-			if (db_bill_sum_parse(f[0], &cu) == -1 || db_bill_sum_parse(f[1], &cs) == -1 ||
-			    __builtin_add_overflow(cu, cs, &x.cpu_us) ||
-			    db_bill_sum_parse(f[2], &x.vmem_byte_s) == -1 ||
-			    db_bill_sum_parse(f[3], &x.in_bytes) == -1 ||
-			    db_bill_sum_parse(f[4], &x.out_bytes) == -1 ||
-			    rate_usage_add(&r->u[ve->u_off + k], &x) == -1) {
-				snprintf(err, errlen, "usage of VE %s is negative or too large to rate", id);
-				rc = -2;
-			}
-		}
-		if (rc == -2)
+		while (k + 1 < ve->nv && r->vr[ve->vlo + k + 1].v.valid_from <= at)
+			k++;
+		if (db_bill_sum_parse(s[0], &cu) == -1 || db_bill_sum_parse(s[1], &cs) == -1 ||
+		    __builtin_add_overflow(cu, cs, &x.cpu_us) ||
+		    db_bill_sum_parse(s[2], &x.vmem_byte_s) == -1 || db_bill_sum_parse(s[3], &x.in_bytes) == -1 ||
+		    db_bill_sum_parse(s[4], &x.out_bytes) == -1 ||
+		    rate_usage_add(&r->u[ve->u_off + k], &x) == -1) {
+			snprintf(err, errlen, "usage of VE %s is negative or too large to rate", id);
+			rc = -2;
 			break;
+		}
 	}
 	db_cur_close(&c);
 	if (rc == -2) {
@@ -454,13 +417,13 @@ run_load_pieces(struct db *db, struct run *r, enum stmt st, const int64_t *cut, 
  * hour rows go after two years) and the hours of a day that a cut splits
  * from usage_hour.  billingd writes both levels from the same spans in one
  * transaction, so a day row is exactly the sum of its hours; the charges'
- * explanation shows both.  USAGE_PIECES pieces take one scan of each level.
+ * explanation shows both.
  */
 static int
 run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
 {
 	int64_t *cut;
-	size_t n = 0, u = 0;
+	size_t n = 0;
 	int rc = BILLING_OK;
 
 	if ((cut = calloc(r->nvr + 2, sizeof(*cut))) == NULL)
@@ -471,18 +434,19 @@ run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err
 		if (r->vr[i].v.valid_from > from && r->vr[i].v.valid_from < to)
 			cut[n++] = r->vr[i].v.valid_from;
 	qsort(cut, n, sizeof(*cut), cmp_i64);
-	for (size_t i = 0; i < n; i++)	/* distinct cuts: no empty piece */
-		if (u == 0 || cut[i] != cut[u - 1])
-			cut[u++] = cut[i];
-	for (size_t i = 0; i + 1 < u && rc == BILLING_OK; i += USAGE_PIECES) {
-		size_t np = u - 1 - i < USAGE_PIECES ? u - 1 - i : USAGE_PIECES, ns = 0;
-		int64_t split[USAGE_PIECES + 1];
-		for (size_t k = 0; k <= np; k++)
-			if (rate_day_floor(cut[i + k]) != cut[i + k])
-				split[ns++] = rate_day_floor(cut[i + k]);
-		if ((rc = run_load_pieces(db, r, S_USAGE_DAYS, cut + i, np, split, ns, err,
-		    errlen)) == BILLING_OK && ns > 0)
-			rc = run_load_pieces(db, r, S_USAGE_HOURS, cut + i, np, split, ns, err, errlen);
+	for (size_t i = 0; i + 1 < n && rc == BILLING_OK; i++) {
+		int64_t a = cut[i], b = cut[i + 1];
+		int64_t da = rate_day_ceil(a), db_ = rate_day_floor(b);
+		if (b <= a)
+			continue;
+		if (da >= db_) {
+			rc = run_load_range(db, r, S_USAGE_HOURS, a, b, a, err, errlen);
+			continue;
+		}
+		if ((rc = run_load_range(db, r, S_USAGE_HOURS, a, da, a, err, errlen)) != BILLING_OK ||
+		    (rc = run_load_range(db, r, S_USAGE_DAYS, da, db_, a, err, errlen)) != BILLING_OK)
+			break;
+		rc = run_load_range(db, r, S_USAGE_HOURS, db_, b, a, err, errlen);
 	}
 	free(cut);
 	return rc;
