@@ -662,8 +662,8 @@ bind_params(MYSQL_BIND *b, const struct dbv *p, size_t np, unsigned long *lens)
 static int
 run(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_STMT **out)
 {
-	MYSQL_BIND b[64];
-	unsigned long lens[64];
+	MYSQL_BIND b[160];	/* the invoice run's multi-row INSERT of invoices: 144 */
+	unsigned long lens[160];
 	MYSQL_STMT *st;
 	int rc;
 

@@ -44,6 +44,9 @@ enum stmt {
 	S_INVOICE_EXISTS,
 	S_INVOICES_RANGE,
 	S_INVOICE_INSERT,
+	S_BUYERS,
+	S_INVOICE_ROWS,
+	S_INVOICE_ROW,
 	S_LINE_INSERT,
 	S_VE_INSERT,
 	S_FK_OFF,
@@ -56,6 +59,14 @@ enum stmt {
 	"SELECT ve_id, CAST(SUM(cpu_user_us) AS CHAR), CAST(SUM(cpu_sys_us) AS CHAR), " \
 	"CAST(SUM(vmem_sum_bytes) AS CHAR), CAST(SUM(net_in_bytes) AS CHAR), " \
 	"CAST(SUM(net_out_bytes) AS CHAR) FROM " table " WHERE t >= ? AND t < ? GROUP BY ve_id"
+
+#define INVOICE_VALUES \
+	"INSERT INTO invoices (number, account_id, period, period_from, period_to, currency, " \
+	"tax_bp, subtotal_minor, tax_minor, total_minor, issued_at, due_at, buyer_name, " \
+	"buyer_company, buyer_address, buyer_country, buyer_vat_id, tax_scheme) VALUES "
+#define INV_ROW		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define INV_COLS	18
+#define INVOICE_ROWS	8	/* rows of S_INVOICE_ROWS: 144 values (db.c binds up to 160) */
 
 static const char *const sql[S__MAX] = {
 	/*
@@ -100,6 +111,21 @@ static const char *const sql[S__MAX] = {
 	    "buyer_name, buyer_company, buyer_address, buyer_country, buyer_vat_id, tax_scheme) "
 	    "SELECT ?, a.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, a.name, a.company, a.address, a.country, "
 	    "a.vat_id, IF(? = 0, a.tax_scheme, 'standard') FROM accounts a WHERE a.id = ?",
+	/*
+	 * The batched writer's buyers: the chunk's accounts as they are now,
+	 * locked as the INSERT ... SELECT above locks each; then its invoices
+	 * INVOICE_ROWS to a multi-row INSERT (the tax scheme as above: the
+	 * account's when it pays no tax, else 'standard').  Not array-bound:
+	 * MariaDB reserves auto-increment values for an array-bound INSERT in
+	 * growing blocks, so the ids would jump at each chunk; a multi-row
+	 * VALUES takes as many as it has rows, in order.
+	 */
+	[S_BUYERS] =
+	    "SELECT id, name, company, address, country, vat_id, tax_scheme FROM accounts "
+	    "WHERE id BETWEEN ? AND ? ORDER BY id LOCK IN SHARE MODE",
+	[S_INVOICE_ROWS] = INVOICE_VALUES INV_ROW ", " INV_ROW ", " INV_ROW ", " INV_ROW ", "
+	    INV_ROW ", " INV_ROW ", " INV_ROW ", " INV_ROW,
+	[S_INVOICE_ROW] = INVOICE_VALUES INV_ROW,
 	[S_LINE_INSERT] =
 	    "INSERT INTO invoice_lines (invoice_id, seq, ve_id, kind, resource, plan_version_id, "
 	    "quantity_micro, unit, unit_price_minor, amount_minor, part_from, part_to) "
@@ -172,7 +198,8 @@ struct bvi {
 struct binv {
 	long long	 account_id, from, to, tax_bp, sub, tax, total, issued, due;
 	char		 number[DB_DOCNUM_LEN], period[8], currency[4];
-	char		 ind_number, ind_period, ind_currency;
+	char		 name[4 * 128 + 1], company[4 * 128 + 1], address[4 * 512 + 1];
+	char		 country[4 * 2 + 1], vat_id[4 * 20 + 1], scheme[16];
 	size_t		 g;		/* its group */
 };
 
@@ -735,20 +762,66 @@ run_write_chunk_each(struct db *db, void *arg)
 	return DB_OK;
 }
 
-/* One invoice row (the buyer comes from accounts: INSERT ... SELECT, no array binding). */
+/* The chunk's new invoices r->bi[0..ni) (in account order): the buyers from accounts. */
 static int
-insert_invoice(struct db *db, const struct binv *v, long long *id)
+chunk_buyers(struct db *db, struct run *r, size_t ni)
 {
-	uint64_t newid = 0;
+	struct db_cur cur;
+	struct binv b;
+	long long acc;
+	size_t k = 0;
 	int rc;
-	struct dbv p[] = { DBV_STR(v->number), DBV_STR(v->period), DBV_INT(v->from),
-	    DBV_INT(v->to), DBV_STR(v->currency), DBV_INT(v->tax_bp), DBV_INT(v->sub),
-	    DBV_INT(v->tax), DBV_INT(v->total), DBV_INT(v->issued), DBV_INT(v->due),
-	    DBV_INT(v->tax_bp), DBV_INT(v->account_id) };
+	struct dbv p[] = { DBV_INT(r->bi[0].account_id), DBV_INT(r->bi[ni - 1].account_id) };
+	struct dbo o[] = { DBO_INT(&acc), DBO_STR(b.name), DBO_STR(b.company), DBO_STR(b.address),
+	    DBO_STR(b.country), DBO_STR(b.vat_id), DBO_STR(b.scheme) };
 
-	if ((rc = db_exec(db, sql[S_INVOICE_INSERT], p, nitems(p), NULL, &newid)) != DB_OK)
+	if ((rc = db_query(db, &cur, sql[S_BUYERS], p, nitems(p), o, nitems(o))) != DB_OK)
 		return rc;
-	*id = (long long)newid;
+	while ((rc = db_next(&cur)) == 1)
+		/* Both in account order; an account has an invoice per currency. */
+		for (; k < ni && r->bi[k].account_id == acc; k++) {
+			struct binv *v = &r->bi[k];
+			memcpy(v->name, b.name, sizeof(v->name));
+			memcpy(v->company, b.company, sizeof(v->company));
+			memcpy(v->address, b.address, sizeof(v->address));
+			memcpy(v->country, b.country, sizeof(v->country));
+			memcpy(v->vat_id, b.vat_id, sizeof(v->vat_id));
+			snprintf(v->scheme, sizeof(v->scheme), "%s", v->tax_bp == 0 ? b.scheme :
+			    "standard");
+		}
+	db_cur_close(&cur);
+	if (rc < 0)
+		return rc;
+	return k < ni ? DB_ERR : DB_OK;	/* DB_ERR: an invoice without its account */
+}
+
+/* The chunk's new invoices, INVOICE_ROWS to a statement, in order. */
+static int
+insert_invoices(struct db *db, struct run *r, size_t ni)
+{
+	struct dbv p[INVOICE_ROWS * INV_COLS];
+	int rc;
+
+	if ((rc = chunk_buyers(db, r, ni)) != DB_OK)
+		return rc;
+	for (size_t k = 0; k < ni;) {
+		size_t n = ni - k >= INVOICE_ROWS ? INVOICE_ROWS : 1, np = 0;
+		for (size_t j = k; j < k + n; j++) {
+			const struct binv *v = &r->bi[j];
+			struct dbv row[INV_COLS] = { DBV_STR(v->number), DBV_INT(v->account_id),
+			    DBV_STR(v->period), DBV_INT(v->from), DBV_INT(v->to),
+			    DBV_STR(v->currency), DBV_INT(v->tax_bp), DBV_INT(v->sub),
+			    DBV_INT(v->tax), DBV_INT(v->total), DBV_INT(v->issued), DBV_INT(v->due),
+			    DBV_STR(v->name), DBV_STR(v->company), DBV_STR(v->address),
+			    DBV_STR(v->country), DBV_STR(v->vat_id), DBV_STR(v->scheme) };
+			memcpy(p + np, row, sizeof(row));
+			np += INV_COLS;
+		}
+		if ((rc = db_exec(db, sql[n == 1 ? S_INVOICE_ROW : S_INVOICE_ROWS], p, np, NULL,
+		    NULL)) != DB_OK)
+			return rc;
+		k += n;
+	}
 	return DB_OK;
 }
 
@@ -848,10 +921,15 @@ run_write_chunk(struct db *db, void *arg)
 		return DB_OK;
 	r->nbl = r->nbv = 0;
 	double t0 = mono();
+	/* The new invoices' ids: read back with the ones that were there (marked -1). */
+	if ((rc = insert_invoices(db, r, ni)) != DB_OK ||
+	    (rc = chunk_ids(db, x, period, 0)) != DB_OK)
+		return rc;
 	for (size_t k = 0; k < ni; k++) {
-		long long id = 0;
-		if ((rc = insert_invoice(db, &r->bi[k], &id)) != DB_OK ||
-		    (rc = group_lines(r, gs, r->bi[k].g, id)) != DB_OK)
+		long long id = r->gid[r->bi[k].g - x->g0];
+		if (id <= 0)
+			return DB_ERR;
+		if ((rc = group_lines(r, gs, r->bi[k].g, id)) != DB_OK)
 			return rc;
 	}
 	r->t_inv += mono() - t0;
@@ -905,7 +983,7 @@ run_write(struct db *db, struct run *r, const size_t *gs, size_t ng, int y, int 
     size_t errlen)
 {
 	const char *const w[] = { sql[S_INVOICE_EXISTS], sql[S_INVOICES_RANGE],
-	    sql[S_INVOICE_INSERT], sql[S_LINE_INSERT], sql[S_VE_INSERT], sql[S_FK_OFF],
+	    sql[S_INVOICE_INSERT], sql[S_BUYERS], sql[S_INVOICE_ROWS], sql[S_INVOICE_ROW], sql[S_LINE_INSERT], sql[S_VE_INSERT], sql[S_FK_OFF],
 	    sql[S_FK_ON] };
 	int rc;
 

@@ -79,6 +79,11 @@ def dataset():
     cols = "(ve_id, t, cpu_user_us, cpu_sys_us, net_in_bytes, net_out_bytes, vmem_sum_bytes," \
            " disk_sum_bytes, samples, vmem_last_bytes, disk_last_bytes, last_t)"
     q.append("INSERT INTO accounts (id, email, tax_bp, created_at) VALUES " + ",".join(accounts))
+    # Buyers as the invoices copy them: every third account with a name, an address
+    # and a VAT id, reverse charge when it pays no tax.
+    q.append("UPDATE accounts SET name = CONCAT('Buyer ', id), company = IF(id % 2, CONCAT('Co ', id), ''),"
+             " address = CONCAT(id, ' Main St, Town'), country = 'DE', vat_id = CONCAT('DE', 100000000 + id),"
+             " tax_scheme = IF(tax_bp = 0, 'reverse_charge', 'standard') WHERE id % 3 = 0")
     q.append("INSERT INTO orders (id, account_id, plan_id, template_id, disk_quota_mb, always_on,"
              " lifetime_days, login, fs_fault_tolerance_s, backup_hours, firewall, ip_count, created_at)"
              " VALUES " + ",".join(orders))
@@ -171,6 +176,8 @@ class InvoiceBatchWriter(unittest.TestCase):
         da, db = self.dump("batched"), self.dump("reference")
         self.assertGreater(len(da[1]), 2 * n, "lines were written")
         self.assertTrue(any(r[11] != "0" for r in da[1]), "no line of a changed order (part_from)")
+        self.assertTrue(any(r[13].startswith("Buyer ") and r[16] == "DE" for r in da[0]), "no buyer copied")
+        self.assertTrue(any(r[18] == "reverse_charge" for r in da[0]), "no reverse charge")
         for q, x, y in zip(DUMPS, da, db):
             self.assertEqual(x, y, q)
         # invoice_ves (0026) is exactly the (invoice, VE) pairs of the lines.
