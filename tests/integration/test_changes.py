@@ -27,7 +27,7 @@ import unittest
 from fractions import Fraction as F
 
 import veplib
-from screens_util import api, order, q, sql, sql1, uniq
+from screens_util import Client, api, bearer, order, q, sql, sql1, uniq
 import test_real_e2e as e2e
 
 D = 86400
