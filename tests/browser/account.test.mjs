@@ -8,56 +8,14 @@
 // the way; axe-core finds no violation and nothing scrolls sideways at
 // 375 px on each page (lib/check.mjs).  Screenshots:
 // tests/browser/shots/account-*.png.
-import { chromium } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { axeAndPhone, check } from './lib/check.mjs';
+import {
+	BASE, api, asAdmin, axeAndPhone, check, mailLink, noProblems, openPage, orderVe, runSuite, shotPath, snap, sql,
+} from './lib/check.mjs';
 
-const BASE = process.env.VEP_HTTP || 'http://127.0.0.1:8080';
-const HERE = dirname(fileURLToPath(import.meta.url));
-const VAR = process.env.VEP_VAR || join(HERE, '../../var');
-const SHOTS = join(HERE, 'shots');
-const SOCK = process.env.VEP_DB_SOCKET || join(VAR, 'run/mysql/mysqld.sock');
-const TOKEN = process.env.VEP_ADMIN_TOKEN || readFileSync(join(VAR, 'secrets/admin.token'), 'utf8').trim();
-mkdirSync(SHOTS, { recursive: true });
-
-function sql(q) {
-	return execFileSync('mariadb', ['--no-defaults', `--socket=${SOCK}`, '-uroot', '-N', '-B', 'vepanel', '-e', q],
-		{ encoding: 'utf8' }).trim();
-}
-
-async function verifyLink(addr) {
-	for (let i = 0; i < 150; i++) {
-		for (const f of readdirSync(join(VAR, 'mail')).filter((n) => n.endsWith('.eml'))) {
-			const t = readFileSync(join(VAR, 'mail', f), 'latin1');
-			if (t.includes(`To: <${addr}>`) && t.includes('Confirm your e-mail address')) {
-				const m = t.match(/\/account\/verify\?token=[0-9a-f]{64}/);
-				if (m)
-					return m[0];
-			}
-		}
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error(`no verification mail to ${addr}`);
-}
-
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let failed = false;
 const stamp = Date.now();
 const addr = `account.browser.${stamp}@example.com`;
-try {
-	const ctx = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-	const page = await ctx.newPage();
-	const problems = [];
-	page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-	page.on('pageerror', (e) => problems.push(String(e)));
-	page.setDefaultTimeout(15000);
+await runSuite(async (browser) => {
+	const { page, problems } = await openPage(browser, 1100, 800);
 
 	// Sign up.
 	const pw = 'Account-browser-' + stamp;
@@ -71,13 +29,13 @@ try {
 	check((await page.locator('#signup-error').innerText()).includes('not the same'),
 		'two different passwords are refused in words');
 	check(await page.locator('#signup-email').inputValue() === addr, 'the address is kept');
-	await page.screenshot({ path: join(SHOTS, 'account-1-signup-error.png'), fullPage: true });
-	await axeAndPhone(page, 'the account login and sign-up page', join(SHOTS, 'account-1-375.png'));
+	await snap(page, 'account-1-signup-error.png');
+	await axeAndPhone(page, 'the account login and sign-up page', shotPath('account-1-375.png'));
 	await signup.getByLabel('Password').fill(pw);
 	await signup.getByLabel('The same again').fill(pw);
 	await signup.getByRole('button', { name: 'Open an account' }).click();
 	check((await page.locator('#account-notice').innerText()).includes('Check your mail'), 'the page says to check the mail');
-	await page.screenshot({ path: join(SHOTS, 'account-2-check-mail.png'), fullPage: true });
+	await snap(page, 'account-2-check-mail.png');
 
 	// Logged in before confirming: no ordering yet.
 	const login = page.locator('#login-form');
@@ -86,20 +44,20 @@ try {
 	await login.getByRole('button', { name: 'Log in' }).click();
 	check(await page.locator('#verify-banner').isVisible(), 'an unconfirmed account says so');
 	check(await page.locator('#order-link').count() === 0, 'no ordering before the address is confirmed');
-	await page.screenshot({ path: join(SHOTS, 'account-3-unverified.png'), fullPage: true });
-	await axeAndPhone(page, 'an unconfirmed account', join(SHOTS, 'account-3-375.png'));
+	await snap(page, 'account-3-unverified.png');
+	await axeAndPhone(page, 'an unconfirmed account', shotPath('account-3-375.png'));
 	const r403 = await page.goto(`${BASE}/account/order`);
 	check(r403.status() === 403, 'the order form is refused before the address is confirmed');
-	await page.screenshot({ path: join(SHOTS, 'account-3b-order-refused.png'), fullPage: true });
+	await snap(page, 'account-3b-order-refused.png');
 	problems.length = 0;	/* the 403 is logged as a failed load */
 
 	// The link from the mail.
-	const link = await verifyLink(addr);
+	const link = await mailLink([`To: <${addr}>`, 'Confirm your e-mail address'], /\/account\/verify\?token=[0-9a-f]{64}/);
 	check(true, 'the verification mail arrived with its link');
 	await page.goto(`${BASE}${link}`);
 	check((await page.locator('#account-notice').innerText()).includes('confirmed'), 'the address is confirmed');
 	check(await page.locator('#verified').isVisible(), 'the account shows it');
-	await page.screenshot({ path: join(SHOTS, 'account-4-verified.png'), fullPage: true });
+	await snap(page, 'account-4-verified.png');
 
 	// A VE ordered into the account with the signup form's fields.
 	await page.locator('#order-link').click();
@@ -107,34 +65,26 @@ try {
 	check(await page.locator('#i-email').count() === 0, 'no e-mail field: the account\'s address is used');
 	const rootPw = 'Account-VE-pass-' + stamp;
 	await page.getByLabel('Root password').fill(rootPw);
-	await page.screenshot({ path: join(SHOTS, 'account-5-order.png'), fullPage: true });
-	await axeAndPhone(page, 'the order form of an account', join(SHOTS, 'account-5-375.png'));
+	await snap(page, 'account-5-order.png');
+	await axeAndPhone(page, 'the order form of an account', shotPath('account-5-375.png'));
 	await page.getByRole('button', { name: /Order and create/ }).click();
 	await page.waitForLoadState('domcontentloaded');
 	check(await page.locator('h1').innerText() === 'Your VE is ready', 'the VE is created');
 	const mine = (await page.locator('#ve-id').innerText()).trim();
-	await page.screenshot({ path: join(SHOTS, 'account-6-created.png'), fullPage: true });
-	await axeAndPhone(page, 'the answer to an order into an account', join(SHOTS, 'account-6-375.png'));
+	await snap(page, 'account-6-created.png');
+	await axeAndPhone(page, 'the answer to an order into an account', shotPath('account-6-375.png'));
 	await page.locator('#back-to-account').click();
 
 	// A VE ordered from outside, linked with its password.
 	const outsidePw = 'Outside-VE-pass-' + stamp;
-	const r = await fetch(`${BASE}/api/v1/orders`, {
-		method: 'POST', headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({
-			plan: 'WEB1', template: 'debian-12', email: `outside.${stamp}@example.com`,
-			disk_quota_mb: 1000, always_on: true, lifetime_days: 30, root_password: outsidePw,
-			login: ['ssh'], fs_fault_tolerance_s: 60, backup_hours: 24, firewall: 'client', ip_count: 1,
-		}),
-	});
-	check(r.status === 201, 'a VE is ordered from outside the account');
-	const other = (await r.json()).ve_id;
+	const other = await orderVe('a VE is ordered from outside the account', outsidePw,
+		{ email: `outside.${stamp}@example.com` });
 	const linkForm = page.locator('#link-form');
 	await linkForm.getByLabel('VEid').fill(other);
 	await linkForm.getByLabel("The VE's root password").fill('not-the-password');
 	await linkForm.getByRole('button', { name: 'Link the VE' }).click();
 	check((await page.locator('#link-error').innerText()).includes('password is wrong'), 'a wrong VE password is refused');
-	await page.screenshot({ path: join(SHOTS, 'account-7-link-refused.png'), fullPage: true });
+	await snap(page, 'account-7-link-refused.png');
 	await axeAndPhone(page, 'a refused link', null);
 	problems.length = 0;	/* the 403 */
 	await linkForm.getByLabel("The VE's root password").fill(outsidePw);
@@ -144,7 +94,7 @@ try {
 	check(ves.includes(mine) && ves.includes(other) && ves.length === 2, 'both VEs are on the account page');
 	check(await page.locator('td.ve-charges').count() === 2 && await page.locator('td.month-total').count() === 1,
 		'each with its charges this month and the total');
-	await page.screenshot({ path: join(SHOTS, 'account-8-two-ves.png'), fullPage: true });
+	await snap(page, 'account-8-two-ves.png');
 
 	// One invoice for both: the two rated in a past month of this run's own.
 	const y = 2010 + (stamp % 8), m = 1 + Math.floor(stamp / 8) % 12;
@@ -152,10 +102,7 @@ try {
 	const start = Date.UTC(y, m - 1, 1) / 1000;
 	sql(`UPDATE ves SET created_at = ${start}, updated_at = ${start} WHERE id IN ('${mine}', '${other}')`);
 	sql(`UPDATE ve_state_log SET at = ${start} WHERE ve_id IN ('${mine}', '${other}')`);
-	const run = await fetch(`${BASE}/api/v1/admin/invoice-runs`, {
-		method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
-		body: JSON.stringify({ period }),
-	});
+	const run = await api('POST', '/api/v1/admin/invoice-runs', { period }, asAdmin());
 	check(run.status === 200 || run.status === 201, `the invoice run for ${period}`);
 	await page.reload();
 	const rows = page.locator('#invoices tbody tr');
@@ -166,13 +113,7 @@ try {
 	const got = await page.request.get(`${BASE}${pdf}`);
 	check(got.status() === 200 && got.headers()['content-type'] === 'application/pdf', `the invoice opens as PDF (${pdf})`);
 	await page.locator('#h-invoices').scrollIntoViewIfNeeded();
-	await page.screenshot({ path: join(SHOTS, 'account-9-one-invoice.png'), fullPage: true });
-	await axeAndPhone(page, 'the account with two VEs and an invoice', join(SHOTS, 'account-10-phone.png'));
-	check(problems.length === 0, `no console errors or CSP violations (${problems.join('; ')})`);
-} catch (e) {
-	failed = true;
-	console.error(`FAIL: ${e.message}`);
-} finally {
-	await browser.close();
-}
-process.exit(failed ? 1 : 0);
+	await snap(page, 'account-9-one-invoice.png');
+	await axeAndPhone(page, 'the account with two VEs and an invoice', shotPath('account-10-phone.png'));
+	noProblems(problems);
+});

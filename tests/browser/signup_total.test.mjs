@@ -6,40 +6,15 @@
 // traffic maximum changes that sentence; nothing is ordered by updating;
 // the order's answer page shows the same total.  Screenshots:
 // tests/browser/shots/signup-total-*.png.  Exits non-zero on any failure.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const BASE = process.env.VEP_HTTP || 'http://127.0.0.1:8080';
-const TOKEN = process.env.VEP_ADMIN_TOKEN || '';
-const HERE = dirname(fileURLToPath(import.meta.url));
-const SHOTS = join(HERE, 'shots');
-mkdirSync(SHOTS, { recursive: true });
-
-function check(cond, what) {
-	if (!cond)
-		throw new Error(`check failed: ${what}`);
-	console.log(`ok - ${what}`);
-}
+import { api, asAdmin, BASE, check, follow, openPage, runSuite, snap } from './lib/check.mjs';
 
 const money = (minor, cur) => `${(minor / 100).toFixed(2)} ${cur}`;
 const half = (num, den) => Math.floor((2 * num + den) / (2 * den));
 
-const r = await fetch(`${BASE}/api/v1/admin/plans`, { headers: { Authorization: `Bearer ${TOKEN}` } });
-const plans = (await r.json()).plans;
-const pro = plans.find((p) => p.code === 'PRO4');
-const browser = await chromium.launch({
-	executablePath: '/usr/bin/chromium',
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let failed = false;
-try {
+const pro = (await api('GET', '/api/v1/admin/plans', undefined, asAdmin())).json.plans.find((p) => p.code === 'PRO4');
+await runSuite(async (browser) => {
 	check(pro && pro.currency === 'EUR', 'the demo catalogue has plan PRO4 in EUR');
-	const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
-	const page = await ctx.newPage();
-	page.setDefaultTimeout(15000);
+	const { ctx, page } = await openPage(browser, 1280, 900, { javaScriptEnabled: false });
 	await page.goto(`${BASE}/signup`);
 	check(/a month/i.test(await page.locator('#total').innerText()), 'the fresh form shows a monthly total');
 
@@ -47,8 +22,7 @@ try {
 	const gb = pro.included.disk_gb + 7.5;
 	await page.locator('label.plan', { hasText: 'Pro 4' }).click();
 	await page.locator('#i-disk_quota_mb').fill(String(gb * 1000));
-	await page.locator('#total-update').click();
-	await page.waitForLoadState('domcontentloaded');
+	await follow(page, page.locator('#total-update'));
 	const disk = half(7.5 * 1000 * pro.overage_minor.disk_gb_month, 1000);
 	check(await page.locator('#total-fee').innerText() === money(pro.monthly_fee_minor, 'EUR'),
 		`the fee is the plan's (${money(pro.monthly_fee_minor, 'EUR')})`);
@@ -61,30 +35,22 @@ try {
 		: /throttled to \d+ kbit\/s until the month ends/.test(cap), `the traffic cap is explained: ${cap}`);
 	check(await page.locator('#i-disk_quota_mb').inputValue() === String(gb * 1000), 'the typed quota is kept');
 	check(await page.locator('#problems').count() === 0, 'updating the total judges nothing');
-	await page.screenshot({ path: join(SHOTS, 'signup-total.png'), fullPage: true });
+	await snap(page, 'signup-total.png');
 
 	// A traffic maximum: the sentence is about the customer's own cap now.
 	await page.locator('details.advanced > summary').click();
 	await page.locator('input[name=net_quota_max_mb]').fill('50000');
-	await page.locator('#total-update').click();
-	await page.waitForLoadState('domcontentloaded');
+	await follow(page, page.locator('#total-update'));
 	check(/^At your traffic cap/.test(await page.locator('#total-cap').innerText()), 'with a cap set it says what happens at it');
 
 	// The order: the answer page shows the same total.
 	await page.getByLabel('Operating system').selectOption('debian-12-lamp');
 	await page.getByLabel('E-mail address').fill(`total.${Date.now()}@example.com`);
 	await page.getByLabel('Root password').fill('Total-Test-Pass-' + Date.now());
-	await page.getByRole('button', { name: /Order and create/ }).click();
-	await page.waitForLoadState('domcontentloaded');
+	await follow(page, page.getByRole('button', { name: /Order and create/ }));
 	check(await page.locator('h1').innerText() === 'Your VE is ready', 'the VE was ordered');
 	check((await page.locator('#created-total').innerText()).startsWith(money(pro.monthly_fee_minor + disk, 'EUR')),
 		'the answer page shows the same monthly total');
-	await page.screenshot({ path: join(SHOTS, 'signup-total-created.png'), fullPage: true });
+	await snap(page, 'signup-total-created.png');
 	await ctx.close();
-} catch (e) {
-	console.error(`FAIL: ${e.message}`);
-	failed = true;
-} finally {
-	await browser.close();
-}
-process.exit(failed ? 1 : 0);
+});

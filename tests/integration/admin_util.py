@@ -85,6 +85,17 @@ def vepctl(*args, check=True):
                           capture_output=True, text=True, check=check, timeout=120)
 
 
+def insert_numbered(prefix, insert):
+    """A document number prefix-NNNNNN of the tests' own: insert(number) is the
+    INSERT, tried with up to 20 random numbers (a number taken already fails on
+    its unique key).  Returns the number of the row written."""
+    for _ in range(20):
+        number = f"{prefix}-{random.randint(100000, 999999)}"
+        if veplib.sql_try(insert(number))[0] == 0:
+            break
+    return number
+
+
 def make_operator(prefix="adtest"):
     """A new operator (name, password) made as the ISP would, with vepctl."""
     name = f"{prefix}-{os.getpid()}-{secrets.token_hex(3)}"
@@ -281,16 +292,11 @@ class Fixture:
         sub = sum(ln[6] for ln in lines)
         tax = (sub * 1900 + 5000) // 10000
         issued, due = to + 3600, to + 15 * 86400
-        for _ in range(20):
-            number = f"INV-{y}-{random.randint(100000, 999999)}"
-            rc = subprocess.run(["mariadb", "--no-defaults", f"--socket={SOCK}", "-uroot", "vepanel", "-e",
-                                 f"INSERT INTO invoices (number, account_id, period, period_from, period_to, "
-                                 f"currency, tax_bp, subtotal_minor, tax_minor, total_minor, issued_at, due_at) "
-                                 f"VALUES ({q(number)}, {acct}, '{y:04d}-{m:02d}', {frm}, {to}, 'EUR', 1900, "
-                                 f"{sub}, {tax}, {sub + tax}, {issued}, {due})"],
-                                capture_output=True, text=True).returncode
-            if rc == 0:
-                break
+        number = insert_numbered(f"INV-{y}", lambda n: (
+            f"INSERT INTO invoices (number, account_id, period, period_from, period_to, "
+            f"currency, tax_bp, subtotal_minor, tax_minor, total_minor, issued_at, due_at) "
+            f"VALUES ({q(n)}, {acct}, '{y:04d}-{m:02d}', {frm}, {to}, 'EUR', 1900, "
+            f"{sub}, {tax}, {sub + tax}, {issued}, {due})"))
         inv = int(sql1(f"SELECT id FROM invoices WHERE number = {q(number)}"))
         vals = ",".join(f"({inv}, {i + 1}, {q(ln[0])}, '{ln[1]}', '{ln[2]}', {self.version}, {ln[3]}, "
                         f"'{ln[4]}', {ln[5]}, {ln[6]})" for i, ln in enumerate(lines))
@@ -299,15 +305,10 @@ class Fixture:
         sql(f"INSERT INTO invoice_ves (ve_id, invoice_id) SELECT DISTINCT ve_id, invoice_id FROM invoice_lines "
             f"WHERE invoice_id = {inv}")
         cn_sub, cn_tax = -250, -48
-        for _ in range(20):
-            cn = f"CN-{y}-{random.randint(100000, 999999)}"
-            rc = subprocess.run(["mariadb", "--no-defaults", f"--socket={SOCK}", "-uroot", "vepanel", "-e",
-                                 f"INSERT INTO credit_notes (number, invoice_id, reason, subtotal_minor, "
-                                 f"tax_minor, total_minor, issued_at, actor) VALUES ({q(cn)}, {inv}, "
-                                 f"'admin test', {cn_sub}, {cn_tax}, {cn_sub + cn_tax}, {issued + 60}, 'test')"],
-                                capture_output=True, text=True).returncode
-            if rc == 0:
-                break
+        cn = insert_numbered(f"CN-{y}", lambda n: (
+            f"INSERT INTO credit_notes (number, invoice_id, reason, subtotal_minor, "
+            f"tax_minor, total_minor, issued_at, actor) VALUES ({q(n)}, {inv}, "
+            f"'admin test', {cn_sub}, {cn_tax}, {cn_sub + cn_tax}, {issued + 60}, 'test')"))
         cnid = int(sql1(f"SELECT id FROM credit_notes WHERE number = {q(cn)}"))
         sql(f"INSERT INTO credit_note_lines (credit_note_id, seq, ve_id, resource, description, amount_minor) "
             f"VALUES ({cnid}, 1, {q(self.ves[0])}, 'fee', 'test credit', {cn_sub})")

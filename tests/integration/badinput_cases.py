@@ -19,6 +19,8 @@ import os
 import re
 import urllib.parse
 
+import veplib
+
 WORDLISTS = "/usr/share/wfuzz/wordlist/Injections"
 LISTS = ("SQL.txt", "XSS.txt", "Traversal.txt", "bad_chars.txt")
 
@@ -240,29 +242,13 @@ def json_with(base, path, case):
 
 # ---- HTTP ---------------------------------------------------------------------------
 
-class Answer:
+class Answer(veplib.Resp):
+    """veplib's answer, with the request it answers."""
+
     def __init__(self, status, headers, body, method, path):
-        self.status = status
-        self.headers = headers
-        self.body = body
+        super().__init__(status, headers, body)
         self.method = method
         self.path = path
-
-    def header(self, name):
-        for k, v in self.headers:
-            if k.lower() == name.lower():
-                return v
-        return None
-
-    def headers_all(self, name):
-        return [v for k, v in self.headers if k.lower() == name.lower()]
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-    def json(self):
-        return json.loads(self.body.decode("utf-8"))
 
     def cookies(self):
         """Set-Cookie values by name: {name: (value, attributes-lowercased)}."""

@@ -27,6 +27,26 @@ def bearer():
     return {"Authorization": "Bearer " + os.environ.get("VEP_ADMIN_TOKEN", "")}
 
 
+
+def api(method, path, body=None, raw=None, token=None, basic=None):
+    """(status, parsed JSON or text) of one API call without cookies: as the
+    operator by default, with another Bearer token, or as basic=(user,
+    password); body as JSON, or raw as it is."""
+    h = {"Authorization": "Bearer " + token} if token else bearer()
+    if basic:
+        h = veplib.basic(*basic)
+    c = Client()
+    if body is not None or raw is not None:
+        r = c.request(method, path, body=raw if raw is not None else json.dumps(body),
+                      headers=dict(h, **{"Content-Type": "application/json"}), cookies=False)
+    else:
+        r = c.request(method, path, headers=h, cookies=False)
+    try:
+        return r.status, r.json()
+    except ValueError:
+        return r.status, r.text
+
+
 def sql(query):
     return veplib.sql(query, raw=False)
 
@@ -114,6 +134,15 @@ def release(ve_ids, addrs=()):
     for a in addrs:
         sql(f"DELETE FROM login_failures WHERE addr = {q(a)}")
 
+
+
+def drop_node(name):
+    """Remove a test's own node with its IP pool and addresses; VEs still on
+    it are left without a node."""
+    pid = sql1(f"SELECT id FROM ip_pools WHERE name = {q(name)}")
+    sql(f"UPDATE ves SET node_id = NULL WHERE node_id = (SELECT id FROM nodes WHERE name = {q(name)}); "
+        f"DELETE FROM ip_addresses WHERE pool_id = {pid}; DELETE FROM ip_pools WHERE id = {pid}; "
+        f"DELETE FROM nodes WHERE name = {q(name)}")
 
 def billingd_metric(key):
     """A figure of the dev instance's billingd ([billingd] listen of VEP_CONF)."""

@@ -25,7 +25,7 @@ BUILD = os.environ.get("VEP_BUILD", ROOT)
 AGENT = os.path.join(BUILD, "agent", "veagent")
 sys.path.insert(0, os.path.join(ROOT, "tests", "fakes"))
 import node_api  # noqa: E402
-from veplib import wait_until  # noqa: E402
+from veplib import start_listening, stop_process, wait_until  # noqa: E402
 
 SPEC_NAMES = {
     "veagent_start_time_seconds", "node_cpu_bogomips", "ve_start_time_seconds",
@@ -52,24 +52,11 @@ class Agent:
         if "--token-file" in args:
             with open(args[args.index("--token-file") + 1]) as f:
                 self.token = f.read().strip()
-        self.proc = subprocess.Popen([AGENT, "--listen", "127.0.0.1:0", "-d", *args],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        self.port = None
-        got = threading.Event()
-
-        def reader():
-            for line in self.proc.stderr:
-                self.log.append(line.rstrip("\n"))
-                m = re.search(r"\(port (\d+)\)", line)
-                if m and self.port is None:
-                    self.port = int(m.group(1))
-                    got.set()
-            got.set()
-        self.thread = threading.Thread(target=reader, daemon=True)
-        self.thread.start()
-        if not got.wait(10) or self.port is None:
+        self.proc, self.port, self.thread = start_listening([AGENT, "--listen", "127.0.0.1:0", "-d", *args],
+                                                            self.log, 10)
+        if self.port is None:
             self.stop()
-            raise AssertionError("veagent did not start: %s" % "\n".join(self.log))
+            raise AssertionError("veagent did not start: %s" % "".join(self.log))
 
     def logged(self, pattern):
         return [l for l in list(self.log) if re.search(pattern, l)]
@@ -78,18 +65,12 @@ class Agent:
         self.proc.send_signal(signal.SIGHUP)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.thread.join(5)
         self.proc.stderr.close()
         # A sanitizer build reports here (run the tests with VEP_BUILD at one).
         bad = self.logged(r"Sanitizer|runtime error:")
-        assert not bad, "veagent: %s" % "\n".join(self.log[-40:])
+        assert not bad, "veagent: %s" % "".join(self.log[-40:])
 
     def conn(self):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)

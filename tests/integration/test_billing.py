@@ -17,7 +17,8 @@ import time
 import unittest
 from fractions import Fraction
 
-from veplib import admin_headers, basic, request, sql, sql_try, sql_value, vepctl
+from veplib import (admin_headers, basic, drop_plan, drop_ves, password_hash, request, set_up_class, sql, sql_try,
+                    sql_value, vepctl)
 
 PASSWORD = "Bill-test-pass-4711"
 D = 86400
@@ -124,11 +125,7 @@ class Billing(unittest.TestCase):
     def setUpClass(cls):
         cls.facts = {}
         cls.plan_id = None
-        try:
-            cls.setup()
-        except BaseException:
-            cls.tearDownClass()
-            raise
+        set_up_class(cls)
 
     @classmethod
     def setup(cls):
@@ -137,7 +134,7 @@ class Billing(unittest.TestCase):
         base = random.randrange(0, 0xFF00)
         ids = ["B111%04X" % (base + i) for i in range(48)]
         cls.ves = []
-        cls.hash = cls.password_hash()
+        cls.hash = password_hash(PASSWORD, "billtest")
         t0 = ts(2025, 1, 1)
         cls.split = ts(2025, 3, 16, 12)    # noon: the 16th is rated from its hours
         sql("INSERT INTO plans (code, name, currency, max_disk_quota_mb, max_ip_count, login_allowed,"
@@ -211,30 +208,10 @@ class Billing(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        ids = ", ".join("'%s'" % v for v in cls.facts)
-        if ids:
-            sql("DELETE FROM usage_hour WHERE ve_id IN (%s)" % ids)
-            sql("DELETE FROM usage_day WHERE ve_id IN (%s)" % ids)
-            sql("DELETE FROM ves WHERE id IN (%s)" % ids)
-        if cls.plan_id is not None:
-            sql("DELETE FROM orders WHERE plan_id = %d" % cls.plan_id)
-            sql("DELETE FROM plan_versions WHERE plan_id = %d" % cls.plan_id)
-            sql("DELETE FROM plans WHERE id = %d" % cls.plan_id)
+        drop_ves(cls.facts)
+        drop_plan(cls.plan_id)
 
     # --- set-up helpers ---
-    @classmethod
-    def password_hash(cls):
-        name = "billtest-%06x" % random.randrange(1 << 24)
-        with tempfile.NamedTemporaryFile("w", delete=False) as f:
-            f.write(PASSWORD + "\n")
-        try:
-            vepctl("admin", "set", name, "--password-file", f.name)
-        finally:
-            os.unlink(f.name)
-        h = sql_value("SELECT password_hash FROM admins WHERE name = '%s'" % name)
-        sql("DELETE FROM admins WHERE name = '%s'" % name)
-        return h
-
     @classmethod
     def account(cls, name, tax_bp):
         email = "billtest-%s-%s@example.net" % (cls.tag, name)
@@ -614,11 +591,7 @@ class BillingPolicies(unittest.TestCase):
         cls.db = "vep_test_billing_%06x" % random.randrange(1 << 24)
         cls.conf = None
         sql("CREATE DATABASE %s CHARACTER SET utf8mb4" % cls.db, db="mysql")
-        try:
-            cls.setup(BUILD, CONF, ROOT)
-        except BaseException:
-            cls.tearDownClass()
-            raise
+        set_up_class(cls, BUILD, CONF, ROOT)
 
     @classmethod
     def setup(cls, build, conf_path, root):

@@ -225,17 +225,7 @@ class Billingd:
         return self.p.returncode if self.p else None
 
     def metrics(self):
-        try:
-            with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % self.port, timeout=3) as r:
-                text = r.read().decode()
-        except OSError:
-            return {}
-        m = {}
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                k, v = line.rsplit(" ", 1)
-                m[k] = float(v)
-        return m
+        return veplib.billingd_metrics(self.port)
 
     def logtext(self):
         with open(self.log) as f:

@@ -17,7 +17,6 @@ and, for the node side, the real agent `real1` of `./dev up`.
   change itself asks for: the test prints which path it took).
 """
 import calendar
-import json
 import os
 import re
 import socket
@@ -28,26 +27,10 @@ import unittest
 from fractions import Fraction as F
 
 import veplib
-from screens_util import Client, bearer, order, q, sql, sql1, uniq
+from screens_util import Client, api, bearer, order, q, sql, sql1, uniq
 import test_real_e2e as e2e
 
 D = 86400
-
-
-def api(method, path, body=None, raw=None, token=None, basic=None):
-    h = {"Authorization": "Bearer " + token} if token else bearer()
-    if basic:
-        h = veplib.basic(*basic)
-    c = Client()
-    if body is not None or raw is not None:
-        r = c.request(method, path, body=raw if raw is not None else json.dumps(body),
-                      headers=dict(h, **{"Content-Type": "application/json"}), cookies=False)
-    else:
-        r = c.request(method, path, headers=h, cookies=False)
-    try:
-        return r.status, r.json()
-    except ValueError:
-        return r.status, r.text
 
 
 def half_up(x):

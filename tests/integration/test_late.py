@@ -30,7 +30,8 @@ import time
 import unittest
 
 import test_billing as tb
-from veplib import BUILD, CONF, ROOT, admin_headers, basic, request, sql, sql_try, vepctl
+from veplib import (BUILD, CONF, ROOT, admin_headers, basic, drop_plan, drop_ves, password_hash, request, set_up_class,
+                    sql, sql_try, vepctl)
 
 D = 86400
 G = 10**9
@@ -125,11 +126,7 @@ class LateProbe(unittest.TestCase):
             raise unittest.SkipTest("billing_probe is not built")
         cls.db, cls.conf = private_db("late")
         cls.p = Probe(cls.conf)
-        try:
-            cls.setup()
-        except BaseException:
-            cls.tearDownClass()
-            raise
+        set_up_class(cls)
 
     @classmethod
     def tearDownClass(cls):
@@ -389,19 +386,6 @@ class LateConcurrent(unittest.TestCase):
         self.assertEqual(q("SELECT COUNT(*) FROM usage_late"), [["0"]])
 
 
-def password_hash(password):
-    name = "latetest-%06x" % random.randrange(1 << 24)
-    with tempfile.NamedTemporaryFile("w", delete=False) as f:
-        f.write(password + "\n")
-    try:
-        vepctl("admin", "set", name, "--password-file", f.name)
-    finally:
-        os.unlink(f.name)
-    h = sql("SELECT password_hash FROM admins WHERE name = '%s'" % name)[0][0]
-    sql("DELETE FROM admins WHERE name = '%s'" % name)
-    return h
-
-
 class LateScreens(unittest.TestCase):
     """What the customer and the operator see, on the running instance.  The
     month is 2005-06, when no other VE existed; billingd's own billing
@@ -418,11 +402,7 @@ class LateScreens(unittest.TestCase):
         cls.p = Probe(CONF)
         cls.plan = None
         cls.ves = []
-        try:
-            cls.setup()
-        except BaseException:
-            cls.tearDownClass()
-            raise
+        set_up_class(cls)
 
     @classmethod
     def setup(cls):
@@ -430,7 +410,7 @@ class LateScreens(unittest.TestCase):
         q = sql
         cls.plan = add_plan(q, ("LT" + tag).upper(), ts(2005, 1, 1))
         template = sql("SELECT MIN(id) FROM os_templates")[0][0]
-        h = password_hash(cls.PW)
+        h = password_hash(cls.PW, "latetest")
         cls.acct = add_account(q, "late-%s@example.net" % tag, 1900)
         cls.other_acct = add_account(q, "late-other-%s@example.net" % tag, 0)
         base = random.randrange(0, 0xFF00)
@@ -458,15 +438,8 @@ class LateScreens(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        ids = ", ".join("'%s'" % v for v in cls.ves)
-        if ids:
-            sql("DELETE FROM usage_hour WHERE ve_id IN (%s)" % ids)
-            sql("DELETE FROM usage_day WHERE ve_id IN (%s)" % ids)
-            sql("DELETE FROM ves WHERE id IN (%s)" % ids)
-        if cls.plan is not None:
-            sql("DELETE FROM orders WHERE plan_id = %d" % cls.plan)
-            sql("DELETE FROM plan_versions WHERE plan_id = %d" % cls.plan)
-            sql("DELETE FROM plans WHERE id = %d" % cls.plan)
+        drop_ves(cls.ves)
+        drop_plan(cls.plan)
 
     def test_a_owner_api(self):
         # 3.5 GB x 20 = 70, tax 19 %: the invoice's tax moves from tax(S) to tax(S + 70)

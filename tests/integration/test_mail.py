@@ -32,8 +32,8 @@ import unittest
 
 import admin_util
 from screens_util import order
-from veplib import (ROOT, VAR, Client, admin_headers, basic, request, sql, sql_value, vepctl,
-                    wait_until)
+from veplib import (ROOT, VAR, Client, admin_headers, basic, drop_plan, drop_ves, password_hash, request, set_up_class,
+                    sql, sql_value, vepctl, wait_until)
 
 MAILDIR = os.path.join(VAR, "mail")
 SECRET_FILE = os.path.join(VAR, "secrets", "payments-webhook.secret")
@@ -156,11 +156,7 @@ class Mail(unittest.TestCase):
     def setUpClass(cls):
         cls.plan_id = None
         cls.ves = []
-        try:
-            cls.setup()
-        except BaseException:
-            cls.tearDownClass()
-            raise
+        set_up_class(cls)
 
     @classmethod
     def setup(cls):
@@ -179,29 +175,12 @@ class Mail(unittest.TestCase):
         sql("INSERT INTO plan_versions (plan_id, valid_from, monthly_fee_minor) VALUES (%d, %d, 1234)"
             % (cls.plan_id, ts(2024, 1, 1)))
         cls.template = sql_value("SELECT MIN(id) FROM os_templates")
-        cls.hash = cls.password_hash()
+        cls.hash = password_hash(PASSWORD, "mailtest")
 
     @classmethod
     def tearDownClass(cls):
-        if cls.ves:
-            sql("DELETE FROM ves WHERE id IN (%s)" % ", ".join("'%s'" % v for v in cls.ves))
-        if cls.plan_id is not None:
-            sql("DELETE FROM orders WHERE plan_id = %d" % cls.plan_id)
-            sql("DELETE FROM plan_versions WHERE plan_id = %d" % cls.plan_id)
-            sql("DELETE FROM plans WHERE id = %d" % cls.plan_id)
-
-    @classmethod
-    def password_hash(cls):
-        name = "mailtest-%s" % cls.tag
-        with tempfile.NamedTemporaryFile("w", delete=False) as f:
-            f.write(PASSWORD + "\n")
-        try:
-            vepctl("admin", "set", name, "--password-file", f.name)
-        finally:
-            os.unlink(f.name)
-        h = sql_value("SELECT password_hash FROM admins WHERE name = '%s'" % name)
-        sql("DELETE FROM admins WHERE name = '%s'" % name)
-        return h
+        drop_ves(cls.ves)
+        drop_plan(cls.plan_id)
 
     @classmethod
     def account_with_ve(cls, name, created, tax_bp=1900):

@@ -17,7 +17,6 @@ Network safety: before any packet goes to the VE's address, `ip route get`
 must show it stays on this host (the VE's veth `vep<VEID>`, or the pool's
 unreachable route while the VE is stopped), never eth0.
 """
-import json
 import os
 import re
 import shutil
@@ -30,7 +29,7 @@ import urllib.request
 import warnings
 
 import veplib
-from screens_util import Client, bearer, order, q, sql1, uniq
+from screens_util import Client, api, order, q, sql1, uniq  # noqa: F401 (api: test_backup uses e2e.api)
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -65,21 +64,6 @@ def wait_for(cond, timeout, step=0.2, what="condition"):
 
 def prefix_len(netmask):
     return sum(bin(int(x)).count("1") for x in netmask.split("."))
-
-
-def api(method, path, body=None, token=None):
-    """(status, parsed JSON or text) of one API call, with the admin token by default."""
-    h = {"Authorization": "Bearer " + token} if token else bearer()
-    c = Client()
-    if body is not None:
-        r = c.request(method, path, body=json.dumps(body),
-                      headers=dict(h, **{"Content-Type": "application/json"}), cookies=False)
-    else:
-        r = c.request(method, path, headers=h, cookies=False)
-    try:
-        return r.status, r.json()
-    except ValueError:
-        return r.status, r.text
 
 
 @unittest.skipIf(skip_reason(), skip_reason() or "")
@@ -177,31 +161,13 @@ class RealEndToEnd(unittest.TestCase):
 
     def ssh(self, password=None, timeout=10):
         self.assert_local()
-        c = self.paramiko.SSHClient()
-        c.set_missing_host_key_policy(self.paramiko.AutoAddPolicy())
-        c.connect(self.addr, username="root", password=password or self.pw, timeout=timeout,
-                  allow_agent=False, look_for_keys=False, banner_timeout=timeout, auth_timeout=timeout)
-        return c
+        return veplib.ssh_connect(self.addr, password or self.pw, timeout)
 
     def ssh_ok(self, password=None):
-        try:
-            self.ssh(password, timeout=5).close()
-            return True
-        except Exception:
-            return False
+        return veplib.ssh_works(lambda: self.ssh(password, timeout=5))
 
     def run_in(self, cmd, stdin=None):
-        c = self.ssh()
-        try:
-            i, o, e = c.exec_command(cmd, timeout=120)
-            if stdin is not None:
-                i.write(stdin)
-                i.channel.shutdown_write()
-            out = o.read()
-            err = e.read().decode(errors="replace")
-            return o.channel.recv_exit_status(), out.decode(errors="replace"), err
-        finally:
-            c.close()
+        return veplib.ssh_run(self.ssh(), cmd, stdin, timeout=120)
 
     def init_pid(self):
         """The container's init as the host sees it, or None while it is stopped."""

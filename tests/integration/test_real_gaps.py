@@ -34,7 +34,7 @@ import time
 import unittest
 
 import admin_util
-from screens_util import Client, bearer, counts, order, q, release, sql, sql1, uniq
+from screens_util import Client, bearer, counts, drop_node, order, q, release, sql, sql1, uniq
 
 sys.path.insert(0, os.path.dirname(__file__))
 import test_real_ve as rv  # noqa: E402  (its Agent, fake API, route checks)
@@ -70,10 +70,7 @@ class PanelGaps(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         release(cls.made)
-        pid = sql1(f"SELECT id FROM ip_pools WHERE name = {q(cls.node)}")
-        sql(f"UPDATE ves SET node_id = NULL WHERE node_id = (SELECT id FROM nodes WHERE name = {q(cls.node)}); "
-            f"DELETE FROM ip_addresses WHERE pool_id = {pid}; DELETE FROM ip_pools WHERE id = {pid}; "
-            f"DELETE FROM nodes WHERE name = {q(cls.node)}")
+        drop_node(cls.node)
         sql("UPDATE os_templates SET active = 0 WHERE code LIKE 'itgaps%'")
 
     def place(self, **over):

@@ -30,6 +30,7 @@ import tempfile
 import unittest
 
 import admin_util
+import veplib
 from screens_util import Client, bearer, order, release, sql, sql1, q, uniq
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -198,10 +199,7 @@ class NodeMove(unittest.TestCase):
 
     def ssh_run(self, cmd):
         self.assertEqual(rv.route_dev(ADDR), "vep" + VE, "%s must be routed to the VE's veth" % ADDR)
-        c = self.paramiko.SSHClient()
-        c.set_missing_host_key_policy(self.paramiko.AutoAddPolicy())
-        c.connect(ADDR, username="root", password=self.pw, timeout=10, allow_agent=False,
-                  look_for_keys=False, banner_timeout=10, auth_timeout=10)
+        c = veplib.ssh_connect(ADDR, self.pw)
         try:
             _, o, _ = c.exec_command(cmd, timeout=60)
             out = o.read()
@@ -221,9 +219,7 @@ class NodeMove(unittest.TestCase):
         rv.wait_for(self.ssh_ok, 30, what="ssh on A")
         data = secrets.token_bytes(1 << 20)
         # 1 MiB of random bytes written inside the VE over ssh (sftp).
-        c = self.paramiko.SSHClient()
-        c.set_missing_host_key_policy(self.paramiko.AutoAddPolicy())
-        c.connect(ADDR, username="root", password=self.pw, timeout=10, allow_agent=False, look_for_keys=False)
+        c = veplib.ssh_connect(ADDR, self.pw)
         try:
             sftp = c.open_sftp()
             with sftp.open("/root/moved.bin", "wb") as f:
@@ -330,11 +326,7 @@ class PanelToNode(unittest.TestCase):
 
     def connect(self):
         self.assertEqual(rv.route_dev(self.addr), "vep" + self.ve, "%s must be routed to the VE's veth" % self.addr)
-        c = self.paramiko.SSHClient()
-        c.set_missing_host_key_policy(self.paramiko.AutoAddPolicy())
-        c.connect(self.addr, username="root", password=self.pw, timeout=10, allow_agent=False,
-                  look_for_keys=False, banner_timeout=10, auth_timeout=10)
-        return c
+        return veplib.ssh_connect(self.addr, self.pw)
 
     def sha_inside(self):
         c = self.connect()

@@ -29,7 +29,7 @@ import warnings
 
 import admin_util
 from veplib import wait_until
-from screens_util import (Client, basic, bearer, counts, create_ve, form_pairs, order, q, release,
+from screens_util import (Client, basic, bearer, counts, create_ve, drop_node, form_pairs, order, q, release,
                           signup_form, sql, sql1, uniq)
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -89,10 +89,7 @@ class RealPanel(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         release(cls.made)
-        pid = sql1(f"SELECT id FROM ip_pools WHERE name = {q(cls.node)}")
-        sql(f"UPDATE ves SET node_id = NULL WHERE node_id = (SELECT id FROM nodes WHERE name = {q(cls.node)}); "
-            f"DELETE FROM ip_addresses WHERE pool_id = {pid}; DELETE FROM ip_pools WHERE id = {pid}; "
-            f"DELETE FROM nodes WHERE name = {q(cls.node)}")
+        drop_node(cls.node)
         sql("UPDATE os_templates SET active = 0 WHERE code LIKE 'itreal%'")
 
     def node_entry(self, ve, node=None, headers=None):

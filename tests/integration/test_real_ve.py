@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
@@ -70,20 +69,9 @@ def route_dev(addr):
 class Agent:
     def __init__(self, *args):
         self.lines = []
-        self.proc = subprocess.Popen([AGENT, "--listen", "127.0.0.1:0", "-d", *args],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        self.port = None
-        got = threading.Event()
-
-        def reader():
-            for line in self.proc.stderr:
-                self.lines.append(line)
-                m = re.search(r"serving on \S+ \(port (\d+)\)", line)
-                if m:
-                    self.port = int(m.group(1))
-                    got.set()
-        threading.Thread(target=reader, daemon=True).start()
-        if not got.wait(20):
+        self.proc, self.port, _ = veplib.start_listening([AGENT, "--listen", "127.0.0.1:0", "-d", *args],
+                                                         self.lines, 20, r"serving on \S+ \(port (\d+)\)")
+        if self.port is None:
             self.stop()
             raise AssertionError("veagent did not start:\n" + "".join(self.lines))
 
@@ -180,32 +168,13 @@ class RealVeTest(unittest.TestCase):
 
     def ssh(self, password=None, timeout=10):
         self.assert_local()
-        c = self.paramiko.SSHClient()
-        c.set_missing_host_key_policy(self.paramiko.AutoAddPolicy())
-        c.connect(IP_A, username="root", password=password or self.pw, timeout=timeout,
-                  allow_agent=False, look_for_keys=False, banner_timeout=timeout,
-                  auth_timeout=timeout)
-        return c
+        return veplib.ssh_connect(IP_A, password or self.pw, timeout)
 
     def run_in(self, cmd, stdin=None, password=None):
-        c = self.ssh(password)
-        try:
-            i, o, e = c.exec_command(cmd, timeout=60)
-            if stdin is not None:
-                i.write(stdin)
-                i.channel.shutdown_write()
-            out = o.read()
-            err = e.read().decode(errors="replace")
-            return o.channel.recv_exit_status(), out.decode(errors="replace"), err
-        finally:
-            c.close()
+        return veplib.ssh_run(self.ssh(password), cmd, stdin, timeout=60)
 
     def ssh_ok(self, password=None):
-        try:
-            self.ssh(password, timeout=5).close()
-            return True
-        except Exception:
-            return False
+        return veplib.ssh_works(lambda: self.ssh(password, timeout=5))
 
     def test_address_outside_pool(self):
         """An address outside --pool (here in eth0's network) never goes onto a VE."""

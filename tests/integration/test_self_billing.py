@@ -23,7 +23,7 @@ import time
 import unittest
 from decimal import Decimal
 
-from veplib import wait_until
+from veplib import set_up_class, wait_until
 from screens_util import Client, basic, bearer, create_ve, q, release, sql, sql1
 
 D = 86400
@@ -110,11 +110,7 @@ class SelfBilling(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        try:
-            cls.setup()
-        except BaseException:
-            cls.tearDownClass()
-            raise
+        set_up_class(cls)
 
     @classmethod
     def setup(cls):

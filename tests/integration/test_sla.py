@@ -30,7 +30,7 @@ from fractions import Fraction
 
 import test_billingd as tb
 from screens_util import Client, basic, bearer, create_ve, q, release, sql1, wait_billingd_lets_go
-from veplib import VAR, admin_headers, counts, request, sql, sql_try, sql_value, vepctl
+from veplib import VAR, admin_headers, counts, request, set_up_class, sql, sql_try, sql_value, vepctl
 
 PPM = 10**6
 STD_SLA = {"availability_target_ppm": 999000,
@@ -406,11 +406,7 @@ class SlaInvoice(unittest.TestCase):
         cls.frm = ts(2022, cls.month)
         cls.to = ts(2022 + (cls.month == 12), cls.month % 12 + 1)
         cls.ves = []
-        try:
-            cls.setup()
-        except BaseException:
-            cls.tearDownClass()
-            raise
+        set_up_class(cls)
 
     @classmethod
     def setup(cls):

@@ -236,3 +236,117 @@ def counts(tables):
 def vepctl(*args, check=True):
     return subprocess.run([os.path.join(BUILD, "tools", "vepctl"), "-f", CONF, *args],
                           capture_output=True, text=True, check=check)
+
+
+def password_hash(password, prefix="ittest"):
+    """The instance's own argon2id hash of password (made by `vepctl admin set`
+    for a throw-away operator, who is removed again): for VEs and accounts
+    the tests write straight into the database."""
+    import random
+    import tempfile
+    name = "%s-%06x" % (prefix, random.randrange(1 << 24))
+    with tempfile.NamedTemporaryFile("w", delete=False) as f:
+        f.write(password + "\n")
+    try:
+        vepctl("admin", "set", name, "--password-file", f.name)
+    finally:
+        os.unlink(f.name)
+    h = sql_value("SELECT password_hash FROM admins WHERE name = '%s'" % name)
+    sql("DELETE FROM admins WHERE name = '%s'" % name)
+    return h
+
+
+def set_up_class(cls, *args):
+    """cls.setup(*args); when it fails, cls.tearDownClass() removes what it made
+    (unittest does not call it after a failed setUpClass), then the failure."""
+    try:
+        cls.setup(*args)
+    except BaseException:
+        cls.tearDownClass()
+        raise
+
+
+def drop_ves(ids):
+    """Remove the tests' own VEs (written straight into the database) with their usage."""
+    ids = ", ".join("'%s'" % v for v in ids)
+    if ids:
+        sql("DELETE FROM usage_hour WHERE ve_id IN (%s)" % ids)
+        sql("DELETE FROM usage_day WHERE ve_id IN (%s)" % ids)
+        sql("DELETE FROM ves WHERE id IN (%s)" % ids)
+
+
+def drop_plan(plan_id):
+    """Remove a test's own plan with its versions and orders; nothing for None."""
+    if plan_id is not None:
+        sql("DELETE FROM orders WHERE plan_id = %d" % plan_id)
+        sql("DELETE FROM plan_versions WHERE plan_id = %d" % plan_id)
+        sql("DELETE FROM plans WHERE id = %d" % plan_id)
+
+
+def start_listening(argv, lines, timeout, port_re=r"\(port (\d+)\)"):
+    """Starts a daemon of ours told to listen on port 0 (argv), its stderr
+    read line by line into lines (newline kept) by a thread.  Returns
+    (process, port, thread) once a line says the port (port_re's group 1), or
+    with port None when none did in timeout s or the daemon ended."""
+    import threading
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    got, port = threading.Event(), []
+
+    def reader():
+        for line in proc.stderr:
+            lines.append(line)
+            m = re.search(port_re, line)
+            if m and not port:
+                port.append(int(m.group(1)))
+                got.set()
+        got.set()
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    got.wait(timeout)
+    return proc, (port[0] if port else None), thread
+
+
+def stop_process(proc, timeout=10):
+    """Terminate a child the test started, killing it when it does not end in timeout s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def ssh_connect(addr, password, timeout=10):
+    """A paramiko client (python3-paramiko) logged in as root at addr with
+    password, every step of the login bounded by timeout s."""
+    import paramiko
+    c = paramiko.SSHClient()
+    c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    c.connect(addr, username="root", password=password, timeout=timeout,
+              allow_agent=False, look_for_keys=False, banner_timeout=timeout, auth_timeout=timeout)
+    return c
+
+
+def ssh_works(connect):
+    """Whether connect() logs in (the session is closed again at once)."""
+    try:
+        connect().close()
+        return True
+    except Exception:
+        return False
+
+
+def ssh_run(client, cmd, stdin=None, timeout=60):
+    """cmd over a connected paramiko client (closed afterwards), stdin written
+    and closed when given: (exit status, stdout, stderr) as text."""
+    try:
+        i, o, e = client.exec_command(cmd, timeout=timeout)
+        if stdin is not None:
+            i.write(stdin)
+            i.channel.shutdown_write()
+        out = o.read()
+        err = e.read().decode(errors="replace")
+        return o.channel.recv_exit_status(), out.decode(errors="replace"), err
+    finally:
+        client.close()
