@@ -86,7 +86,7 @@ try {
 
 	await page.goto(`${BASE}/self#charges`);
 	const items = await page.locator('#charges-table tr.cline th').allInnerTexts();
-	check(items.filter((t) => /Monthly fee.*WEB1, \d\d-\d\d/.test(t)).length === 2,
+	check(items.filter((t) => /Monthly fee.*\(WEB1, \d{4}-\d\d-\d\d \d\d:\d\d to /.test(t)).length === 2,
 		'the charges show the fee of each part with its dates');
 	await page.locator('#charges').screenshot({ path: join(SHOTS, 'change-charges.png') });
 	check(problems.length === 0, `no console errors (${problems.join(' | ')})`);
