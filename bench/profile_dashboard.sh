@@ -52,7 +52,7 @@ for e in re.split(r'(?=^# User@Host)', txt, flags=re.M):
 # One request: the last run of statements from the session check on, in one thread.
 th = rows[-1][0]
 mine = [r for r in rows if r[0] == th]
-starts = [i for i, r in enumerate(mine) if r[2].startswith('SELECT subject, csrf')]
+starts = [i for i, r in enumerate(mine) if r[2].startswith(('SELECT subject, csrf', 'SELECT s.subject, s.csrf'))]
 one = mine[starts[-1]:] if starts else mine
 print("profile: one GET /self: %d statements, %.2f ms of MariaDB time" % (len(one), sum(r[1] for r in one)))
 for r in one:

@@ -14,7 +14,7 @@ cgi_vep_signup_CFLAGS = $(CGI_CFLAGS)
 cgi_vep_signup_LDADD = $(VEP_WEB_LIBS)
 
 cgi_vep_self_SOURCES = cgi/self/self.h cgi/self/main.c cgi/self/fields.c cgi/self/login.c \
-	cgi/self/dashboard.c cgi/self/billing.c cgi/self/charges.c cgi/self/invoice.c \
+	cgi/self/dashboard.c cgi/self/dashcache.c cgi/self/billing.c cgi/self/charges.c cgi/self/invoice.c \
 	cgi/vechart.c cgi/vechart.h cgi/vechart_rate.c cgi/vechart_rate.h cgi/self/reset.c cgi/self/reset.h cgi/self/reinstall.c cgi/pdf_page.c cgi/pdf_page.h \
 	cgi/self/change.c cgi/vechange.c cgi/vechange.h
 cgi_vep_self_CFLAGS = $(CGI_CFLAGS) $(PANGO_CFLAGS)

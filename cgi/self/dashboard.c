@@ -61,6 +61,7 @@ struct dash {
 	int			 range;		/* of the history charts (enum ve_range) */
 	int			 changed;	/* 1 the password was changed, 2 + enum ve_power a power action */
 	const struct pwform	*pf;		/* the password form shown again, or NULL */
+	const char		*csrf;		/* the session's token, or the marker of a stored page */
 };
 
 /*
@@ -97,7 +98,7 @@ dash_state(struct tmpl_dict *d, const struct dash *x)
 	char a[64];
 
 	tmpl_set(d, "VE_ID", v->ve_id);
-	tmpl_set(d, "CSRF", x->s->csrf);
+	tmpl_set(d, "CSRF", x->csrf);
 	tmpl_set(d, "STATE", v->state);
 	tmpl_set(d, "PLAN", v->plan_name);
 	tmpl_set(d, "TEMPLATE", v->template_name);
@@ -371,9 +372,14 @@ render_dashboard(struct resp *r, int status, const struct dash *x)
 	page_finish(x->w, r, status, "self/dashboard.tpl", d);
 }
 
-void
-show_dashboard(struct web *w, struct req *q, struct resp *r, int status, int range, int changed,
-    const struct pwform *pf)
+/*
+ * The dashboard into r with csrf in its forms: 1 rendered (r->status 200
+ * or 500), 0 something else was answered (503, or the login page when the
+ * VE is gone).
+ */
+int
+dash_build(struct web *w, struct req *q, struct resp *r, int status, int range, int changed,
+    const struct pwform *pf, const char *csrf)
 {
 	const struct session *s = &w->session;
 	struct ve_info v;
@@ -382,18 +388,18 @@ show_dashboard(struct web *w, struct req *q, struct resp *r, int status, int ran
 	struct db *db = w->db;
 	char err[256], period[8];
 	int64_t from, to;
-	int rc;
+	int rc, shown = 0;
 
 	if ((rc = db_ve_get(db, s->subject, &v)) < 0) {
 		web_unavailable(w, r);
-		return;
+		return 0;
 	}
 	if (rc == 0) {
 		/* Deleted meanwhile: the session goes with it. */
 		session_destroy_subject(db, "self", s->subject);
 		web_session_end(w, q, r);
 		render_login(w, q, r, 200, NULL, NULL);
-		return;
+		return 0;
 	}
 	/*
 	 * Billing is read with the library calls the API uses; when it cannot
@@ -412,12 +418,21 @@ show_dashboard(struct web *w, struct req *q, struct resp *r, int status, int ran
 	    self_caps(db, s->subject, period, b.caps, nitems(b.caps), &b.ncaps) != DB_OK)
 		web_unavailable(w, r);
 	else {
-		const struct dash x = { w, s, &v, &u, &b, range, changed, pf };
+		const struct dash x = { w, s, &v, &u, &b, range, changed, pf, csrf };
 		render_dashboard(r, status, &x);
+		shown = 1;
 	}
 	json_decref(b.charges);
 	json_decref(b.invoices);
 	ve_info_free(&v);
+	return shown;
+}
+
+void
+show_dashboard(struct web *w, struct req *q, struct resp *r, int status, int range, int changed,
+    const struct pwform *pf)
+{
+	dash_build(w, q, r, status, range, changed, pf, w->session.csrf);
 }
 
 void
@@ -427,6 +442,11 @@ page_self(struct web *w, struct req *q, struct resp *r, char caps[][80])
 
 	(void)caps;
 	self_read(&q->query, BIT(K_RANGE) | BIT(K_CHANGED) | BIT(K_POWERED), &v);
+	/* The plain page (no notice, the hour's charts) is the precomputed one (dashcache.c). */
+	if (v.s[K_RANGE] == NULL && v.s[K_CHANGED] == NULL && v.s[K_POWERED] == NULL) {
+		dash_cached(w, q, r);
+		return;
+	}
 	show_dashboard(w, q, r, 200, v.s[K_RANGE] != NULL ? (int)v.n[K_RANGE] : VR_HOUR,
 	    v.s[K_POWERED] != NULL ? 2 + (int)v.n[K_POWERED] : v.s[K_CHANGED] != NULL, NULL);
 }

@@ -19,13 +19,15 @@
  * The table below is the whole program, each page with its access rule
  * (lib/web/web.c enforces it before the handler runs): PAGE_LOGIN the
  * owner's session (cookie vep_sid, __Host-vep_sid over HTTPS), PAGE_CSRF
- * its token in the form, PAGE_IMAGE the charts (a plain 403 without one).
+ * its token in the form, PAGE_IMAGE the charts (a plain 403 without one),
+ * PAGE_CACHED the dashboard's stored page read with the session in one
+ * statement (dashcache.c).
  */
 #include "self.h"
 #include "reset.h"
 
 static const struct page pages[] = {
-	{ "/self", M_GET, page_self, PAGE_LOGIN },
+	{ "/self", M_GET, page_self, PAGE_LOGIN | PAGE_CACHED },
 	{ "/self/login", M_POST, page_login, PAGE_PUBLIC },
 	{ "/self/logout", M_POST, page_logout, PAGE_LOGIN | PAGE_CSRF },
 	{ "/self/password", M_POST, page_password, PAGE_LOGIN | PAGE_CSRF },

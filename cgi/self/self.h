@@ -75,6 +75,16 @@ struct pwform {
  */
 void	show_dashboard(struct web *, struct req *, struct resp *, int status, int range, int changed,
 	    const struct pwform *);
+/* show_dashboard with csrf in the forms: 1 the dashboard was rendered, 0 another answer. */
+int	dash_build(struct web *, struct req *, struct resp *, int status, int range, int changed,
+	    const struct pwform *, const char *csrf);
+
+/*
+ * dashcache.c: the plain GET /self from the session's precomputed page
+ * (w->page, PAGE_CACHED) while it is younger than a second, else rendered
+ * and stored for the next ones (lib/db/db_vepage.h).
+ */
+void	dash_cached(struct web *, struct req *, struct resp *);
 
 /* billing.c: what the dashboard shows of billing; the JSON as the API answers it. */
 struct selfbill {

@@ -18,6 +18,7 @@ enum stmt {
 	S_VE_TOKEN_OK,
 	S_SESS_INSERT,
 	S_SESS_GET,
+	S_SESS_GET_PAGE,
 	S_SESS_TOUCH,
 	S_SESS_DELETE,
 	S_SESS_DELETE_SUBJECT,
@@ -37,6 +38,13 @@ static const char *const sql[S__MAX] = {
 	    "VALUES (?, ?, ?, ?, ?, ?)",
 	[S_SESS_GET] = "SELECT subject, csrf, created_at, last_seen FROM sessions "
 	    "WHERE id_hash = ? AND kind = ?",
+	/*
+	 * The dashboard's one round trip (issue 19): the session and its VE's
+	 * precomputed page (db_vepage.h) in one statement; no session, no page.
+	 */
+	[S_SESS_GET_PAGE] = "SELECT s.subject, s.csrf, s.created_at, s.last_seen, p.generation, "
+	    "p.made_ms, p.marker, p.body FROM sessions s LEFT JOIN ve_page p ON p.ve_id = s.subject "
+	    "WHERE s.id_hash = ? AND s.kind = ?",
 	[S_SESS_TOUCH] = "UPDATE sessions SET last_seen = ? WHERE id_hash = ?",
 	[S_SESS_DELETE] = "DELETE FROM sessions WHERE id_hash = ?",
 	[S_SESS_DELETE_SUBJECT] = "DELETE FROM sessions WHERE kind = ? AND subject = ?",
@@ -104,26 +112,41 @@ valid_cookie(const char *c)
 	return 1;
 }
 
-int
-session_get(struct db *db, const char *kind, const char *cookie, long long now,
-    long long idle_s, long long max_s, struct session *s)
+/* session_get, and with pg its VE's page from the same statement. */
+static int
+sess_get(struct db *db, const char *kind, const char *cookie, long long now,
+    long long idle_s, long long max_s, struct session *s, struct session_page *pg)
 {
 	char h[65];
-	int rc;
+	int rc, nopage = 1;
 
 	memset(s, 0, sizeof(*s));
+	if (pg != NULL) {
+		pg->found = 0;
+		pg->generation = pg->made_ms = 0;
+		pg->marker[0] = '\0';
+		if (pg->cap > 0)
+			pg->body[0] = '\0';
+	}
 	if (!valid_cookie(cookie))
 		return 0;
 	vep_sha256_hex(cookie, 64, h);
 	struct dbv p[] = { DBV_STR(h), DBV_STR(kind) };
 	struct dbo o[] = { DBO_STR(s->subject), DBO_STR(s->csrf), DBO_INT(&s->created_at),
-	    DBO_INT(&s->last_seen) };
-	if ((rc = db_one(db, sql[S_SESS_GET], p, nitems(p), o, nitems(o))) <= 0)
+	    DBO_INT(&s->last_seen), { .type = DBV_T_INT, .i = pg ? &pg->generation : NULL,
+	    .isnull = &nopage }, pg ? DBO_INT(&pg->made_ms) : DBO_INT(NULL),
+	    pg ? DBO_STR(pg->marker) : DBO_INT(NULL), pg ? DBO_STRP(pg->body, pg->cap) : DBO_INT(NULL) };
+	if ((rc = db_one(db, sql[pg != NULL ? S_SESS_GET_PAGE : S_SESS_GET], p, nitems(p), o,
+	    pg != NULL ? nitems(o) : 4)) <= 0)
 		return rc;
+	if (pg != NULL)
+		pg->found = !nopage;
 	if (now - s->last_seen > idle_s || now - s->created_at > max_s) {
 		struct dbv d[] = { DBV_STR(h) };
 		db_exec(db, sql[S_SESS_DELETE], d, nitems(d), NULL, NULL);
 		memset(s, 0, sizeof(*s));
+		if (pg != NULL)
+			pg->found = 0;
 		return 0;
 	}
 	/* Touch at most once a minute: a dashboard refresh need not write. */
@@ -134,6 +157,20 @@ session_get(struct db *db, const char *kind, const char *cookie, long long now,
 		s->last_seen = now;
 	}
 	return 1;
+}
+
+int
+session_get(struct db *db, const char *kind, const char *cookie, long long now,
+    long long idle_s, long long max_s, struct session *s)
+{
+	return sess_get(db, kind, cookie, now, idle_s, max_s, s, NULL);
+}
+
+int
+session_get_page(struct db *db, const char *kind, const char *cookie, long long now,
+    long long idle_s, long long max_s, struct session *s, struct session_page *pg)
+{
+	return sess_get(db, kind, cookie, now, idle_s, max_s, s, pg);
 }
 
 int

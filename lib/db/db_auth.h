@@ -38,6 +38,22 @@ int	session_create(struct db *, const char *kind, const char *subject, long long
  */
 int	session_get(struct db *, const char *kind, const char *cookie, long long now,
 	    long long idle_s, long long max_s, struct session *s);
+/*
+ * A VE's precomputed dashboard (db_vepage.h), read with its session: body
+ * is the caller's buffer of cap bytes (at least VEPAGE_MAX + 1).  found 0:
+ * no row; else generation, made_ms (0: no page yet, or invalidated), the
+ * marker standing for the CSRF token in body.
+ */
+struct session_page {
+	char		*body;
+	size_t		 cap;
+	int		 found;
+	long long	 generation, made_ms;
+	char		 marker[65];
+};
+/* session_get, and the session's subject's page into pg in the same statement. */
+int	session_get_page(struct db *, const char *kind, const char *cookie, long long now,
+	    long long idle_s, long long max_s, struct session *s, struct session_page *pg);
 int	session_destroy(struct db *, const char *cookie);
 /* Remove every session of (kind, subject), e.g. after a password change. */
 int	session_destroy_subject(struct db *, const char *kind, const char *subject);

@@ -14,6 +14,7 @@ lib_libvep_a_SOURCES += \
 	lib/db/db_usage.c lib/db/db_usage.h \
 	lib/db/db_history.c lib/db/db_history.h \
 	lib/db/db_auth.c lib/db/db_auth.h \
+	lib/db/db_vepage.c lib/db/db_vepage.h \
 	lib/db/db_admin.c lib/db/db_admin.h \
 	lib/db/db_report.c lib/db/db_report.h \
 	lib/db/db_bill.c lib/db/db_bill.h \

@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "credcache.h"
 #include "db.h"
+#include "db_vepage.h"
 #include "log.h"
 #include "tmpl.h"
 #include "veid.h"
@@ -38,12 +39,14 @@ on_signal(int sig)
 		got_term = 1;
 }
 
+/* The time in milliseconds. */
 static long long
-clock_now(void)
+clock_now_ms(void)
 {
 	/* Tests move time forward by writing an offset (seconds) into this file. */
 	const char *f = getenv("VEP_FAKE_CLOCK_FILE");
-	long long now = (long long)time(NULL);
+	long long now = (long long)(vep_wall_us() / 1000);
+
 	if (f != NULL && *f != '\0') {
 		FILE *fp = fopen(f, "r");
 		long long off = 0;
@@ -52,7 +55,7 @@ clock_now(void)
 				off = 0;
 			fclose(fp);
 		}
-		now += off;
+		now += off * 1000;
 	}
 	return now;
 }
@@ -112,8 +115,9 @@ web_cookie_name(const struct req *q, const char *base, char out[80])
 	return out;
 }
 
-int
-web_session(struct web *w, struct req *q, struct resp *r, int check_subject)
+/* web_session, and with pg the session's page (PAGE_CACHED) from the same statement. */
+static int
+session_of(struct web *w, struct req *q, struct resp *r, int check_subject, struct session_page *pg)
 {
 	char name[80];
 	const char *c;
@@ -128,8 +132,8 @@ web_session(struct web *w, struct req *q, struct resp *r, int check_subject)
 		return 0;
 	if ((db = web_db(w, r)) == NULL)
 		return -1;
-	rc = session_get(db, w->login->kind, c, w->now, conf_int(w->conf, "web", "session_idle_s"),
-	    conf_int(w->conf, "web", "session_max_s"), &w->session);
+	rc = session_get_page(db, w->login->kind, c, w->now, conf_int(w->conf, "web", "session_idle_s"),
+	    conf_int(w->conf, "web", "session_max_s"), &w->session, pg);
 	if (rc == 1 && check_subject && w->login->subject_ok != NULL &&
 	    (rc = w->login->subject_ok(w, w->session.subject)) == 0) {
 		/* A subject removed meanwhile loses every session at once. */
@@ -141,6 +145,12 @@ web_session(struct web *w, struct req *q, struct resp *r, int check_subject)
 		return -1;
 	}
 	return rc;
+}
+
+int
+web_session(struct web *w, struct req *q, struct resp *r, int check_subject)
+{
+	return session_of(w, q, r, check_subject, NULL);
 }
 
 int
@@ -313,7 +323,16 @@ page_access(struct web *w, const struct page *p, struct req *q, struct resp *r)
 		web_error(w, r, 500, "This page is misconfigured.");
 		return -1;
 	}
-	if ((rc = web_session(w, q, r, (p->flags & PAGE_ADMIN) != 0)) < 0)
+	if ((p->flags & PAGE_CACHED) && w->page.body == NULL) {
+		if ((w->page.body = malloc(VEPAGE_MAX + 1)) == NULL) {
+			web_error(w, r, 500, "Out of memory.");
+			return -1;
+		}
+		w->page.cap = VEPAGE_MAX + 1;
+	}
+	w->page.found = 0;
+	if ((rc = session_of(w, q, r, (p->flags & PAGE_ADMIN) != 0,
+	    (p->flags & PAGE_CACHED) ? &w->page : NULL)) < 0)
 		return -1;
 	if (rc == 0) {
 		refuse(w, q, r, p);
@@ -350,6 +369,8 @@ web_pages_check(const struct web_app *app, char *err, size_t errlen)
 			why = "is public and needs a session";
 		else if ((f & (PAGE_LOGIN | PAGE_ADMIN | PAGE_CSRF)) && app->login == NULL)
 			why = "needs a session in a program without sessions";
+		else if ((f & PAGE_CACHED) && !(f & PAGE_LOGIN))
+			why = "reads a session's cached page without a session";
 		else if ((f & PAGE_CSRF) && !(f & (PAGE_LOGIN | PAGE_ADMIN)))
 			why = "wants a CSRF token without a session";
 		else if ((f & (PAGE_LOGIN | PAGE_ADMIN)) && (p->methods & ~(unsigned)(M_GET | M_HEAD)) &&
@@ -436,7 +457,8 @@ serve_one(struct web *w, FCGX_Request *fr, const struct page *pages, size_t np, 
 	buf_init(&body);
 	buf_init(&out);
 	memset(&q, 0, sizeof(q));
-	w->now = clock_now();
+	w->now_ms = clock_now_ms();
+	w->now = w->now_ms / 1000;
 	cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
 	if (cl != NULL && *cl != '\0') {
 		len = vep_strtonum(cl, 0, (long long)maxbody, &err);

@@ -23,6 +23,7 @@ struct web {
 	struct db		*db;		/* NULL until the first request that needs it */
 	struct argon_params	 argon;
 	long long		 now;		/* this request's time (fake clock in tests) */
+	long long		 now_ms;	/* the same in milliseconds */
 	int			 api;		/* JSON errors instead of pages */
 	/* Signs pre-session form tokens; made before the workers fork, so all share it. */
 	unsigned char		 form_key[AUTH_FORM_KEY_LEN];
@@ -37,6 +38,8 @@ struct web {
 	void			*app;		/* the program's own state */
 	const struct web_login	*login;		/* the program's sessions; NULL: none */
 	struct session		 session;	/* this request's, when its page needs one */
+	/* With PAGE_CACHED, the session's precomputed page (its body buffer made once per worker). */
+	struct session_page	 page;
 };
 
 typedef void (*page_fn)(struct web *, struct req *, struct resp *, char caps[][80]);
@@ -54,6 +57,7 @@ enum page_flag {
 	PAGE_IMAGE	= 1 << 4,	/* an image: refused with a plain 403, never a login page */
 	PAGE_TOKEN	= 1 << 5,	/* the API: the handler checks the request's credential */
 	PAGE_VEID	= 1 << 6,	/* the path's first "*" is a VEid: any case, handed on in upper case */
+	PAGE_CACHED	= 1 << 7,	/* PAGE_LOGIN, and the session's check also reads its page (w->page) */
 };
 
 struct page {

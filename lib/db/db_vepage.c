@@ -1,0 +1,43 @@
+/*
+ * The dashboard's precomputed page: see db_vepage.h.  The read is in
+ * db_auth.c (one statement with the session); the invalidation in the
+ * triggers of db/migrations/0022_ve_page.sql.
+ */
+#include <stdint.h>
+
+#include "db.h"
+#include "db_vepage.h"
+#include "util.h"
+
+enum stmt { S_CLAIM, S_STORE, S__MAX };
+
+static const char *const sql[S__MAX] = {
+	[S_CLAIM] = "INSERT IGNORE INTO ve_page (ve_id) VALUES (?)",
+	[S_STORE] = "UPDATE ve_page SET made_ms = ?, marker = ?, body = ? "
+	    "WHERE ve_id = ? AND generation = ?",
+};
+
+int
+db_vepage_claim(struct db *db, const char *ve_id)
+{
+	struct dbv p[] = { DBV_STR(ve_id) };
+
+	return db_exec(db, sql[S_CLAIM], p, nitems(p), NULL, NULL);
+}
+
+int
+db_vepage_store(struct db *db, const char *ve_id, long long generation, long long made_ms,
+    const char *marker, const char *body, size_t len, int *stored)
+{
+	struct dbv p[] = { DBV_INT(made_ms), DBV_STR(marker), DBV_STRN(body, len), DBV_STR(ve_id),
+	    DBV_INT(generation) };
+	uint64_t n = 0;
+	int rc;
+
+	*stored = 0;
+	if (len >= VEPAGE_MAX)
+		return DB_OK;
+	if ((rc = db_exec(db, sql[S_STORE], p, nitems(p), &n, NULL)) == DB_OK)
+		*stored = n == 1;
+	return rc;
+}
