@@ -13,8 +13,10 @@
 # samples per second of database time above the input), nothing spooled.
 # A tick is a whole second; samples/s is per second of wall clock.
 # Printed per step: samples/s, billingd CPU (% of one core) and RSS per 1000
-# VEs, and the writer's capacity (samples and rows per second of database
-# time).  At the end the raw rows billingd wrote are loaded again with
+# VEs, the writer's capacity (samples and rows per second of database
+# time), rows written per sample, the MariaDB server's CPU (all its
+# threads) per 1,000 samples written, which a shared machine's load
+# changes far less than the wall-clock rates, and the load average.  At the end the raw rows billingd wrote are loaded again with
 # LOAD DATA LOCAL INFILE into a copy table in the same server, and the
 # writer's rate is given as a ratio to that.
 #
@@ -45,6 +47,7 @@ PIDS=""
 M="mariadb --socket=$SOCK -uroot -N -B"
 
 POOL0=$($M -e "SELECT @@innodb_buffer_pool_size")
+DBPID=$(cat "$($M -e "SELECT @@pid_file")" 2>/dev/null || echo "")
 LOG0=$($M -e "SELECT @@innodb_log_file_size")
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
@@ -72,12 +75,13 @@ applied_after() {	# wait (up to 120 s) until billingd applied more than $1 batch
 		sleep 1
 	done
 }
-snap() {	# the window's counters at its start ($1 = 0) or end (1): s$1 k$1 n$1 f$1 w$1 sp$1 r$1 c$1 t$1
+snap() {	# the window's counters at its start ($1 = 0) or end (1): s$1 k$1 n$1 f$1 w$1 sp$1 r$1 c$1 t$1 d$1
 	eval "s$1=\$(metric billingd_samples_total); k$1=\$(metric billingd_ticks_skipped_total)"
 	eval "n$1=\$(metric billingd_ticks_total); f$1=\$(metric 'billingd_polls_total{result=\"failed\"}')"
 	eval "w$1=\$(metric billingd_write_seconds_total); sp$1=\$(metric billingd_spans_written_total)"
 	eval "r$1=\$(metric billingd_rows_written_total)"
 	eval "c$1=\$(cputicks \"\$BPID\"); t$1=\$(date +%s.%N)"
+	eval "d$1=\$( [ -n \"\$DBPID\" ] && cputicks \"\$DBPID\" || echo 0)"
 }
 freeport() {
 	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -130,7 +134,7 @@ RAW_H=$1
 HELD=0
 POLLED=0
 LAST_N=$(echo $2 | awk '{ print $NF }')
-printf '%8s %10s %6s %7s %8s %10s %11s %12s %6s %6s %s\n' VEs samples/s skips fails cpu%/1k rssMB/1k write-cap/s rows-cap/s lag_s polled held
+printf '%8s %10s %6s %7s %8s %10s %11s %12s %6s %8s %6s %6s %6s %s\n' VEs samples/s skips fails cpu%/1k rssMB/1k write-cap/s rows-cap/s lag_s rows/smp dbms/1k load1 polled held
 for N in $2; do
 	PER=$((N / NODES))
 	N=$((PER * NODES))
@@ -182,12 +186,14 @@ EOF
 	snap 1
 	q1=$(metric billingd_memory_queue_bytes); sb=$(metric billingd_spool_bytes)
 	cu=$(metric billingd_committed_until_seconds)
+	ld=$(cut -d' ' -f1 /proc/loadavg)
 	rss=$(awk '/VmRSS/ { print $2 }' "/proc/$BPID/status")
 	hz=$(getconf CLK_TCK)
 	line=$(awk -v n="$N" -v s0="$s0" -v s1="$s1" -v k0="$k0" -v k1="$k1" -v f0="$f0" -v f1="$f1" \
 	    -v w0="$w0" -v w1="$w1" -v sp0="$sp0" -v sp1="$sp1" -v r0="$r0" -v r1="$r1" \
 	    -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v rss="$rss" -v hz="$hz" \
-	    -v q="$q1" -v sb="$sb" -v n0="$n0" -v n1="$n1" -v cu="$cu" 'BEGIN {
+	    -v q="$q1" -v sb="$sb" -v n0="$n0" -v n1="$n1" -v cu="$cu" \
+	    -v d0="$d0" -v d1="$d1" -v ld="$ld" 'BEGIN {
 		el = t1 - t0; sps = (s1 - s0) / el; w = w1 - w0
 		cpu = (c1 - c0) / hz / el * 100 / (n / 1000)
 		wcap = w > 0 ? (sp1 - sp0) / w : 0; rcap = w > 0 ? (r1 - r0) / w : 0
@@ -197,10 +203,13 @@ EOF
 		# Held: polled, and the writer keeps up with 10% to spare (its rate
 		# per second of database time exceeds the input), nothing spooled.
 		lag = t1 - cu
+		# Rows per sample written, and the server CPU (ms) per 1,000 samples written.
+		rps = sp1 > sp0 ? (r1 - r0) / (sp1 - sp0) : 0
+		dbms = sp1 > sp0 ? (d1 - d0) / hz * 1000 / ((sp1 - sp0) / 1000) : 0
 		polled = (k1 == k0 && f1 == f0 && full)
 		held = (polled && sb == 0 && sps < 0.9 * wcap)
-		printf "%8d %10.0f %6d %7d %8.2f %10.2f %11.0f %12.0f %6.0f %6s %s\n", n, sps, k1 - k0, f1 - f0,
-		    cpu, rss / 1024 / (n / 1000), wcap, rcap, lag, polled ? "yes" : "NO", held ? "yes" : "NO"
+		printf "%8d %10.0f %6d %7d %8.2f %10.2f %11.0f %12.0f %6.0f %8.2f %6.1f %6.1f %6s %s\n", n, sps, k1 - k0, f1 - f0,
+		    cpu, rss / 1024 / (n / 1000), wcap, rcap, lag, rps, dbms, ld, polled ? "yes" : "NO", held ? "yes" : "NO"
 	}')
 	echo "$line"
 	if [ -n "$HPID" ]; then

@@ -81,6 +81,7 @@ struct wfig {
 	uint64_t	 spool_bytes, pend_bytes;
 	uint64_t	 applied, spooled, replayed, dropped, conflicts;
 	uint64_t	 write_us;		/* time spent in applied batches */
+	uint64_t	 last_write_us;		/* of the last one (the loop sizes batches by it) */
 	uint64_t	 spans, rows;		/* written by them */
 	int64_t		 committed_t;		/* latest sample committed */
 	uint64_t	 late;			/* (VE, invoiced month) marks written */

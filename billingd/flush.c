@@ -693,7 +693,8 @@ write_time(struct billingd *bd, enum apply_rc rc, uint64_t t0)
 	if (rc != A_OK)
 		return;
 	pthread_mutex_lock(&bd->S.mu);
-	bd->S.fig.write_us += (uint64_t)vep_mono_us() - t0;
+	bd->S.fig.last_write_us = (uint64_t)vep_mono_us() - t0;
+	bd->S.fig.write_us += bd->S.fig.last_write_us;
 	pthread_mutex_unlock(&bd->S.mu);
 }
 

@@ -34,6 +34,7 @@
 #define GC_S		600
 #define OVERRUN_LOG_S	60
 #define BUSY_FLUSHES	6
+#define WRITE_SHARE	2	/* a batch spans at least this many times the last one's write */
 
 /* /metrics: room for many scrapers; a silent client keeps a slot 1 s at most. */
 static const struct mserver_limits metrics_limits = {
@@ -89,18 +90,29 @@ on_signal(struct loop *l, int fd, int mask, void *arg)
  * Hand the batch over every flush_s; while the writer is still busy with
  * the previous one, let the batch grow (up to BUSY_FLUSHES times as long):
  * a bigger batch costs the database fewer rollup and state rows per sample.
+ * The batch also grows before the writer falls behind: it spans at least
+ * WRITE_SHARE times the last batch's write time (within the same bound),
+ * so the writer is busy half the time at most and the database's other
+ * clients (the history API on the same cores) keep the rest.  A small
+ * install, whose batches write in milliseconds, hands over every flush_s.
  */
 static void
 maybe_handoff(struct billingd *bd, int64_t t)
 {
+	int64_t want = bd->flush_s, most = BUSY_FLUSHES * bd->flush_s, share;
+	uint64_t last_us;
 	int busy;
 
-	if (t - bd->L.last_handoff < bd->flush_s)
+	if (t - bd->L.last_handoff < want)
 		return;
 	pthread_mutex_lock(&bd->S.mu);
 	busy = bd->S.busy;
+	last_us = bd->S.fig.last_write_us;
 	pthread_mutex_unlock(&bd->S.mu);
-	if (busy && t - bd->L.last_handoff < BUSY_FLUSHES * bd->flush_s)
+	share = (int64_t)((last_us * WRITE_SHARE + 999999) / 1000000);
+	if (share > want)
+		want = share < most ? share : most;
+	if ((busy || t - bd->L.last_handoff < want) && t - bd->L.last_handoff < most)
 		return;
 	collect_handoff(bd, t);
 }
