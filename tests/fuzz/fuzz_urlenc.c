@@ -10,10 +10,10 @@
 #include "http.h"
 
 static const struct form_field fields[] = {
-	{ "ve_id", form_v_ve_id, 1, NULL, 0 },
-	{ "password", form_v_secret, 1, NULL, 1 },
-	{ "csrf", form_v_token, 1, NULL, 1 },
-	{ "login_token", form_v_signed, 0, NULL, 1 },
+	{ "ve_id", form_v_ve_id, 1, NULL, 0, NULL },
+	{ "password", form_v_secret, 1, NULL, 1, NULL },
+	{ "csrf", form_v_token, 1, NULL, 1, NULL },
+	{ "login_token", form_v_signed, 0, NULL, 1, NULL },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
