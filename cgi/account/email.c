@@ -19,40 +19,21 @@ refuse(struct web *w, struct req *q, struct resp *r, int status, const char *typ
 	home_refuse(w, q, r, status, HF_EMAIL, "The e-mail address was not changed.", why, typed);
 }
 
-/* The account's password, checked as a login of it: 1 right, 0 refused (answered), -1 answered. */
+/* The account's password, checked and counted as a login of it: 1 right, 0 answered. */
 static int
 password_ok(struct web *w, struct req *q, struct resp *r, const struct account *a, const char *pw,
     const char *typed)
 {
-	char norm[255], subject[65], hash[256] = "", idtxt[24], msg[200];
-	int rc, slot, ok;
+	char norm[255], subject[65], idtxt[24];
 
 	if (acct_email_norm(a->email, norm) != 0)
 		snprintf(norm, sizeof(norm), "%s", a->email);
 	acct_throttle_subject(norm, subject);
-	if ((rc = web_login_throttled(w, q, r, subject, msg, sizeof(msg))) != 0) {
-		if (rc == 1)
-			refuse(w, q, r, 429, typed, msg);
-		return rc == 1 ? 0 : -1;
-	}
 	snprintf(idtxt, sizeof(idtxt), "%lld", a->id);
-	if ((rc = db_account_hash(w->db, idtxt, hash, sizeof(hash))) < 0) {
-		web_unavailable(w, r);
-		return -1;
-	}
-	if ((slot = web_hash_slot(w, r, "checked")) == AUTH_SLOT_BUSY)
-		return -1;
-	ok = auth_verify(rc == 1 ? hash : auth_dummy_hash(&w->argon), pw) && rc == 1;
-	auth_slot_release(slot);
-	explicit_bzero(hash, sizeof(hash));
-	if (!ok) {
-		throttle_fail(w->db, subject, q->remote_addr, w->now);
-		log_warnx("account: e-mail change of account %lld refused: wrong password (from %s)",
-		    a->id, q->remote_addr ? q->remote_addr : "?");
-		refuse(w, q, r, 403, typed, "The password is wrong.");
-		return 0;
-	}
-	return 1;
+	const struct web_pwlogin l = { .subject = subject, .shown = typed, .login_as = idtxt,
+	    .password = pw, .hash_of = db_account_hash, .wrong = "The password is wrong.",
+	    .again = refuse };
+	return web_password_check(w, q, r, &l);
 }
 
 void

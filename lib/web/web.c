@@ -246,8 +246,8 @@ web_login_throttled(struct web *w, struct req *q, struct resp *r, const char *su
 	return 1;
 }
 
-void
-web_password_login(struct web *w, struct req *q, struct resp *r, const struct web_pwlogin *l)
+int
+web_password_check(struct web *w, struct req *q, struct resp *r, const struct web_pwlogin *l)
 {
 	char hash[256] = "", msg[200];
 	int rc = 0, slot, ok;
@@ -255,11 +255,11 @@ web_password_login(struct web *w, struct req *q, struct resp *r, const struct we
 	if ((rc = web_login_throttled(w, q, r, l->subject, msg, sizeof(msg))) != 0) {
 		if (rc == 1)
 			l->again(w, q, r, 429, l->shown, msg);
-		return;
+		return 0;
 	}
 	if (l->login_as != NULL && (rc = l->hash_of(w->db, l->login_as, hash, sizeof(hash))) < 0) {
 		web_unavailable(w, r);
-		return;
+		return 0;
 	}
 	/* At most [web] max_concurrent_hashes argon2id runs at once, machine-wide. */
 	if ((slot = auth_slot_enter(w->conf)) == AUTH_SLOT_BUSY) {
@@ -267,7 +267,7 @@ web_password_login(struct web *w, struct req *q, struct resp *r, const struct we
 		resp_header(r, "Retry-After", "1");
 		l->again(w, q, r, 503, l->shown, "Too many logins are being checked right now; please "
 		    "try again in a second.");
-		return;
+		return 0;
 	}
 	/* An unknown subject costs the same hash as a wrong password. */
 	ok = l->login_as != NULL && rc == 1;
@@ -279,8 +279,16 @@ web_password_login(struct web *w, struct req *q, struct resp *r, const struct we
 		log_warnx("%s: failed login for %s from %s", w->prog, l->subject,
 		    q->remote_addr ? q->remote_addr : "?");
 		l->again(w, q, r, 403, l->shown, l->wrong);
-		return;
+		return 0;
 	}
+	return 1;
+}
+
+void
+web_password_login(struct web *w, struct req *q, struct resp *r, const struct web_pwlogin *l)
+{
+	if (web_password_check(w, q, r, l) != 1)
+		return;
 	if (web_session_start(w, q, r, l->login_as) == -1)
 		return;
 	web_form_token_clear(q, r, l->token_cookie);

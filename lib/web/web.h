@@ -166,6 +166,13 @@ struct web_pwlogin {
 };
 void	web_password_login(struct web *, struct req *, struct resp *, const struct web_pwlogin *);
 /*
+ * The password check of web_password_login alone (throttle, one hash
+ * slot, a dummy hash for an unknown subject, a wrong one counted): 1
+ * right, 0 answered through l->again (429, 503, 403) or 503.  For a
+ * change that asks for the password again; token_cookie and to unused.
+ */
+int	web_password_check(struct web *, struct req *, struct resp *, const struct web_pwlogin *);
+/*
  * The throttle alone (the password change checks it too): 1 locked
  * (Retry-After set, the sentence for the user in msg), 0 go on, -1 with a
  * 503 in r.
