@@ -891,17 +891,22 @@ class Security(unittest.TestCase):
     def test_hash_limiter_concurrent(self):
         """More logins at once than slots: some 503 with Retry-After, the rest answered
         normally, no other 5xx; then the service answers normally again."""
+        # A worker remembers a verified credential for 10 s (lib/web/credcache.c): each
+        # round gives the VE a password of its own, so that every login of it needs a hash.
+        hash_before = veplib.sql_value(f"SELECT password_hash FROM ves WHERE id = '{self.a}'")
+        rounds = [(f"{PW} {k}", veplib.password_hash(f"{PW} {k}")) for k in range(5)]
         lock = tempfile.mkdtemp(prefix="vep-sec-lock-")
         api = Private("vep-api", 8, {"lock_dir": lock, "max_concurrent_hashes": 1, "hash_wait_ms": 0})
         try:
             statuses = []
-            for round_ in range(5):
+            for round_, (pw, h) in enumerate(rounds):
+                veplib.sql(f"UPDATE ves SET password_hash = '{h}' WHERE id = '{self.a}'")
                 barrier = threading.Barrier(8)
                 out = [None] * 8
 
                 def one(i):
                     barrier.wait()
-                    out[i] = api.request("GET", f"/api/v1/ves/{self.a}", headers=basic(self.a, PW))
+                    out[i] = api.request("GET", f"/api/v1/ves/{self.a}", headers=basic(self.a, pw))
 
                 ts = [threading.Thread(target=one, args=(i,)) for i in range(8)]
                 for t in ts:
@@ -922,12 +927,14 @@ class Security(unittest.TestCase):
                   f"{statuses.count(200)} 200", flush=True)
             self.assertGreater(n503, 0, "no login was turned away with one slot and 8 at once")
             self.assertGreater(statuses.count(200), 0, "every login was turned away")
+            veplib.sql(f"UPDATE ves SET password_hash = '{hash_before}' WHERE id = '{self.a}'")
             for _ in range(3):
                 r = api.request("GET", f"/api/v1/ves/{self.a}", headers=basic(self.a, PW))
                 self.assertEqual(r.status, 200, "the service did not recover")
         finally:
             api.stop()
             shutil.rmtree(lock, ignore_errors=True)
+            veplib.sql(f"UPDATE ves SET password_hash = '{hash_before}' WHERE id = '{self.a}'")
 
     # ---- no-store on every API answer ------------------------------------------------------------------
 
