@@ -11,6 +11,8 @@
  *  - late usage: a debit or credit note for usage stored after its month
  *    was invoiced (db_late.h), every round, so it is billed within a
  *    round of arriving; nothing is read when nothing is marked.
+ *  - housekeeping: the dashboards' stored pages (db_vepage.h) not looked
+ *    at for PAGE_KEEP_MS give their space back.
  * Several billingd may run these at once: each job locks in the database.
  */
 #include <errno.h>
@@ -28,7 +30,11 @@
 #include "db_invoice_run.h"
 #include "db_late.h"
 #include "db_policy.h"
+#include "db_vepage.h"
 #include "log.h"
+
+/* A stored dashboard page (12-15 KB) unused this long is dropped. */
+#define PAGE_KEEP_MS	(3600 * 1000LL)
 
 static void
 jobs_round(struct billingd *bd, struct db *db, long long now)
@@ -36,7 +42,7 @@ jobs_round(struct billingd *bd, struct db *db, long long now)
 	const struct conf_values *cv = conf_values(bd->conf);
 	char err[256];
 	int y, m, n = 0, a = 0, b = 0;
-	long long days = cv->billingd.unpaid_suspend_days;
+	long long days = cv->billingd.unpaid_suspend_days, pages = 0;
 
 	if (db_invoice_run_due_period(now, cv->billingd.invoice_grace_h * 3600, &y, &m) == 1 &&
 	    (y != bd->B.done_year || m != bd->B.done_month)) {
@@ -66,6 +72,11 @@ jobs_round(struct billingd *bd, struct db *db, long long now)
 			log_info("traffic caps: %d reached, %d released", a, b);
 	} else
 		log_warnx("traffic cap check failed");
+	if (db_vepage_prune(db, now * 1000 - PAGE_KEEP_MS, &pages) == 0) {
+		if (pages > 0)
+			log_info("dashboard pages: %lld unused for an hour dropped", pages);
+	} else
+		log_warnx("dropping unused dashboard pages failed");
 }
 
 void *

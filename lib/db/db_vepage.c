@@ -9,12 +9,19 @@
 #include "db_vepage.h"
 #include "util.h"
 
-enum stmt { S_CLAIM, S_STORE, S__MAX };
+enum stmt { S_CLAIM, S_STORE, S_PRUNE, S__MAX };
 
 static const char *const sql[S__MAX] = {
 	[S_CLAIM] = "INSERT IGNORE INTO ve_page (ve_id) VALUES (?)",
 	[S_STORE] = "UPDATE ve_page SET made_ms = ?, marker = ?, body = ? "
 	    "WHERE ve_id = ? AND generation = ?",
+	/*
+	 * The page, not the row: the generation stays, so a render that read
+	 * the row before this and stores after it is still checked against
+	 * every write in between.  In chunks, so that no trigger waits long.
+	 */
+	[S_PRUNE] = "UPDATE ve_page SET made_ms = 0, marker = '', body = NULL "
+	    "WHERE body IS NOT NULL AND made_ms < ? LIMIT 1000",
 };
 
 int
@@ -40,4 +47,21 @@ db_vepage_store(struct db *db, const char *ve_id, long long generation, long lon
 	if ((rc = db_exec(db, sql[S_STORE], p, nitems(p), &n, NULL)) == DB_OK)
 		*stored = n == 1;
 	return rc;
+}
+
+int
+db_vepage_prune(struct db *db, long long before_ms, long long *pruned)
+{
+	struct dbv p[] = { DBV_INT(before_ms) };
+	uint64_t n;
+	int rc;
+
+	*pruned = 0;
+	do {
+		n = 0;
+		if ((rc = db_exec(db, sql[S_PRUNE], p, nitems(p), &n, NULL)) != DB_OK)
+			return rc;
+		*pruned += (long long)n;
+	} while (n == 1000);
+	return DB_OK;
 }

@@ -35,4 +35,12 @@ int	db_vepage_claim(struct db *, const char *ve_id);
 int	db_vepage_store(struct db *, const char *ve_id, long long generation, long long made_ms,
 	    const char *marker, const char *body, size_t len, int *stored);
 
+/*
+ * Drop the pages made before before_ms (ms), and the invalidated ones
+ * still holding a body: a page nobody looks at costs its size (12-15 KB)
+ * for nothing.  The row and its generation stay; the next view renders
+ * the page again.  *pruned: how many.  0 or a db_rc.
+ */
+int	db_vepage_prune(struct db *, long long before_ms, long long *pruned);
+
 #endif

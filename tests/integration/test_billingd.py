@@ -861,6 +861,29 @@ class TestJobs(BillingdTest):
                             "AND PARTITION_DESCRIPTION <> 'MAXVALUE'")
         self.assertGreater(int(ahead), now + 3600)
 
+    def test_unused_dashboard_pages_dropped(self):
+        """The billing round gives back the space of dashboard pages nobody
+        looked at for an hour (and of invalidated ones); a page in use stays,
+        and every row keeps its generation (db_vepage.h)."""
+        now_ms = int(time.time() * 1000)
+        rows = {"0000P001": (7, now_ms - 2 * 3600 * 1000),     # not looked at for 2 h
+                "0000P002": (3, now_ms),                        # in use
+                "0000P003": (9, 0),                             # invalidated by a write
+                "0000P004": (4, now_ms - 50 * 60 * 1000)}       # 50 min: kept
+        self.db.run("INSERT INTO ve_page (ve_id, generation, made_ms, marker, body) VALUES "
+                    + ", ".join("('%s', %d, %d, REPEAT('a', 64), REPEAT('<p>page</p>', 1200))" % (v, g, m)
+                                for v, (g, m) in rows.items()))
+        d = self.billingd()
+        d.start()
+        d.wait_metric("billingd_billing_rounds_total", lambda v: v >= 1, 30)
+        got = {r[0]: (int(r[1]), int(r[2]), r[3], r[4]) for r in self.db.run(
+            "SELECT ve_id, generation, made_ms, marker, COALESCE(LENGTH(body), -1) FROM ve_page")}
+        self.assertEqual(got["0000P001"], (7, 0, "", "-1"))
+        self.assertEqual(got["0000P003"], (9, 0, "", "-1"))
+        self.assertEqual(got["0000P002"], (3, rows["0000P002"][1], "a" * 64, str(11 * 1200)))
+        self.assertEqual(got["0000P004"], (4, rows["0000P004"][1], "a" * 64, str(11 * 1200)))
+        self.assertIn("dashboard pages: 2 unused for an hour dropped", d.logtext())
+
     def test_config_check(self):
         d = self.billingd()
         r = subprocess.run([BILLINGD, "-n", "-f", d.conf], capture_output=True, text=True, timeout=10)
