@@ -19,6 +19,7 @@ import time
 import unittest
 
 import test_real_e2e as e2e
+import veplib
 from screens_util import order, sql1, uniq
 
 api = e2e.api
@@ -160,9 +161,13 @@ class Backups(unittest.TestCase):
         self.assertEqual(st, 202, j)
 
         def restored():
-            if not self.ssh_ok():
+            # One session for the login and the look: the restore stops and
+            # starts the VE, so a login that worked may be gone a moment later.
+            try:
+                rc, out, _ = veplib.ssh_run(self.ssh(timeout=5), "test -f /root/precious.bin && echo yes",
+                                            timeout=30)
+            except Exception:
                 return False
-            rc, out, _ = self.run_in("test -f /root/precious.bin && echo yes")
             return out.strip() == "yes"
         wait_for(restored, 300, 2, what="the file back after the restore")
         rc, out, _ = self.run_in("sha256sum /root/precious.bin")
