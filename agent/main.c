@@ -83,13 +83,33 @@ struct veagent {
 	 * The exposition of the VEs, rendered at most once per wall-clock
 	 * second (the real backend collects once a second, billingd scrapes
 	 * once a second) and again at once when the VE list changes
-	 * (expo_sec = -1) or a VE's run state does (the backend's run_gen
-	 * moved past expo_gen); each scrape adds only its request counters.
+	 * (expo_invalidate) or a VE's run state does (the backend's run_gen
+	 * moved past the slot's gen); each scrape adds only its request
+	 * counters.  Two slots, by the parity of the second they are for:
+	 * while scrapes come, ahead_due renders second S into slot S & 1 a
+	 * little before S starts, so the scrape at S (billingd's tick) finds
+	 * it ready while slot (S - 1) & 1 still serves the end of S - 1.
 	 */
-	struct buf	 expo;
-	int64_t		 expo_sec;
-	uint64_t	 expo_gen;
+	struct expo_slot {
+		struct buf	 b;
+		int64_t		 sec;	/* the wall-clock second it is for; -1: none */
+		uint64_t	 gen;	/* the backend's run_gen it shows */
+	}		 expo[2];
+	long long	 ahead_timer;	/* 0: not rendering ahead */
+	long long	 last_scrape_ms;	/* monotonic */
 };
+
+/* Render second S this long before it starts (5000 VEs take a few ms). */
+#define AHEAD_MS	50
+/* Stop rendering ahead when no scrape came for this long. */
+#define AHEAD_IDLE_MS	10000
+
+/* Both slots out of date: the VE list changed. */
+static void
+expo_invalidate(struct veagent *va)
+{
+	va->expo[0].sec = va->expo[1].sec = -1;
+}
 
 static void
 usage(void)
@@ -277,7 +297,7 @@ agent_apply(void *arg, const struct ve_spec *list, size_t n)
 	free(va->ves);
 	va->ves = nv;
 	va->nves = k;
-	va->expo_sec = -1;
+	expo_invalidate(va);
 	if (va->be->ops->synced != NULL)
 		va->be->ops->synced(va->be);
 	if (added || changed || removed)
@@ -330,6 +350,96 @@ metrics_auth_ok(const char *token, const char *auth)
 	return vep_ct_streq(auth, token);
 }
 
+/* CPU microseconds of this thread (the render's cost, whatever the load). */
+static int64_t
+thread_cpu_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * Refresh the backend's counters as of now and render the VEs'
+ * exposition into the slot of second sec; the slot.  The CPU time of
+ * each step goes to the debug log with who asked, "ahead" or "scrape"
+ * (bench/agent_metrics.sh reads it).
+ */
+static struct expo_slot *
+expo_render(struct veagent *va, int64_t sec, int64_t now, const char *by)
+{
+	struct expo_slot *e = &va->expo[sec & 1];
+	struct expo_node nd = {
+		.agent_start_us = va->start_us,
+		.bogomips_centi = va->bogomips_centi,
+		.bk = va->be->bk,
+	};
+	int64_t t0 = thread_cpu_us(), t1;
+
+	buf_reset(&e->b);
+	va->be->ops->refresh(va->be, va->ves, va->nves, now);
+	/* What refresh itself changed is in this rendering already. */
+	e->gen = va->be->run_gen;
+	t1 = thread_cpu_us();
+	e->sec = expo_write_ves(&e->b, &nd, va->ves, va->nves) == 0 ? sec : -1;
+	log_debug("expo: %s: %zu VEs, %zu bytes: refresh %lld us, render %lld us (CPU)",
+	    by, va->nves, e->b.len, (long long)(t1 - t0), (long long)(thread_cpu_us() - t1));
+	return e;
+}
+
+/* Milliseconds from wall-clock ms `wall` to AHEAD_MS before the next second. */
+static long long
+ahead_delay(long long wall)
+{
+	return ((wall + AHEAD_MS) / 1000 + 1) * 1000 - AHEAD_MS - wall;
+}
+
+/*
+ * Render ahead: second S as of its first instant, AHEAD_MS before it
+ * starts (or at once, as of now, when the loop was late), unless a scrape
+ * already did.  Counters are never older than the second that asks for
+ * them, and a run state change in between still makes the scrape render
+ * afresh (the slot's gen).  Stops when nobody scrapes.
+ */
+static long long
+ahead_due(struct loop *l, long long id, void *arg)
+{
+	struct veagent *va = arg;
+	long long wall = loop_wall_ms();
+	int64_t sec = (wall + AHEAD_MS) / 1000, now = vep_wall_us();
+	struct expo_slot *e = &va->expo[sec & 1];
+
+	if (loop_now_ms() - va->last_scrape_ms > AHEAD_IDLE_MS) {
+		va->ahead_timer = 0;
+		return -1;
+	}
+	if (e->sec != sec || e->gen != va->be->run_gen)
+		expo_render(va, sec, now > sec * 1000000 ? now : sec * 1000000, "ahead");
+	(void)loop_timer_reset(l, id, ahead_delay(loop_wall_ms()));
+	return 0;
+}
+
+/* The VEs' exposition for a scrape now: the slot rendered ahead, or one rendered here. */
+static const struct expo_slot *
+expo_current(struct veagent *va)
+{
+	int64_t now = vep_wall_us(), sec = now / 1000000;
+	struct expo_slot *e = &va->expo[sec & 1];
+
+	if (va->be->ops->poll != NULL)
+		va->be->ops->poll(va->be);
+	if (e->sec != sec || e->gen != va->be->run_gen)
+		e = expo_render(va, sec, now, "scrape");
+	va->last_scrape_ms = loop_now_ms();
+	if (va->ahead_timer == 0) {
+		va->ahead_timer = loop_timer_add(va->loop, ahead_delay(loop_wall_ms()), ahead_due, va);
+		if (va->ahead_timer == -1)
+			va->ahead_timer = 0;	/* rendered at the scrape, as before */
+	}
+	return e;
+}
+
 static void
 handle(void *arg, const struct http_req *req, struct http_resp *resp)
 {
@@ -346,27 +456,12 @@ handle(void *arg, const struct http_req *req, struct http_resp *resp)
 		return;
 	if (strcmp(req->path, "/metrics") == 0) {
 		struct expo_node nd = {
-			.agent_start_us = va->start_us,
-			.bogomips_centi = va->bogomips_centi,
 			.api_up = va->sync == NULL ? -1 : sync_up(va->sync) == 1,
 			.http_requests = http_nrequests(va->http),
-			.bk = va->be->bk,
 		};
+		const struct expo_slot *e = expo_current(va);
 
-		int64_t now = vep_wall_us();
-
-		if (va->be->ops->poll != NULL)
-			va->be->ops->poll(va->be);
-		if (va->expo_sec != now / 1000000 || va->expo_gen != va->be->run_gen) {
-			buf_reset(&va->expo);
-			va->be->ops->refresh(va->be, va->ves, va->nves, now);
-			/* What refresh itself changed is in this rendering already. */
-			va->expo_gen = va->be->run_gen;
-			va->expo_sec = expo_write_ves(&va->expo, &nd, va->ves, va->nves) == 0 ?
-			    now / 1000000 : -1;
-		}
-		resp->status = va->expo_sec >= 0 &&
-		    buf_append(resp->body, va->expo.data, va->expo.len) == 0 &&
+		resp->status = e->sec >= 0 && buf_append(resp->body, e->b.data, e->b.len) == 0 &&
 		    expo_write_tail(resp->body, &nd) == 0 ? 200 : 503;
 		resp->ctype = "text/plain; version=0.0.4; charset=utf-8";
 	} else if (strcmp(req->path, "/healthz") == 0) {
@@ -752,7 +847,7 @@ main(int argc, char *argv[])
 
 	memset(&va, 0, sizeof(va));
 	va.sigfd = -1;
-	va.expo_sec = -1;
+	expo_invalidate(&va);
 	va.log_level = LOG_LVL_INFO;
 	va.ve_root = "/var/lib/vepanel/ve";
 	va.cgroup_root = "/sys/fs/cgroup";
@@ -840,7 +935,10 @@ main(int argc, char *argv[])
 		free(va.ves[i]);
 	}
 	free(va.ves);
-	buf_free(&va.expo);
+	if (va.ahead_timer > 0)
+		loop_timer_del(va.loop, va.ahead_timer);
+	buf_free(&va.expo[0].b);
+	buf_free(&va.expo[1].b);
 	va.be->ops->free(va.be);
 	close(va.sigfd);
 	loop_free(va.loop);

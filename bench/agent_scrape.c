@@ -1,9 +1,16 @@
 /*
  * A minimal /metrics scraper for bench/agent_metrics.sh: N GET requests on
  * one keep-alive connection, each answer read whole (Content-Length), the
- * latency of each measured.  Prints "n p50_us p99_us max_us bytes".
+ * latency of each measured.  Prints "n p50_us p99_us max_us bytes first_us".
+ * With WARM, the first WARM answers on the connection are not counted
+ * (billingd keeps its connection; a new one's first answers are slower:
+ * fresh socket buffers on both sides); first_us is the latency of the
+ * connection's very first answer either way.  With TICKS, then TICKS more
+ * requests each sent as a wall-clock second starts, as billingd's tick
+ * does (the agent renders once a second: these are the requests that
+ * would pay it); their largest latency is printed last as tick_max_us.
  *
- *	agent_scrape HOST PORT N
+ *	agent_scrape HOST PORT N [WARM [TICKS]]
  */
 #define _GNU_SOURCE	/* memmem */
 #include <arpa/inet.h>
@@ -71,13 +78,19 @@ main(int argc, char *argv[])
 	char *buf = malloc(cap);
 	long long *lat;
 	long bytes = 0;
-	int fd, n, one = 1;
+	long long first = 0;
+	long long tick_max = 0;
+	int fd, n, warm = 0, ticks = 0, one = 1;
 
-	if (argc != 4 || buf == NULL) {
-		fprintf(stderr, "usage: agent_scrape HOST PORT N\n");
+	if (argc < 4 || argc > 6 || buf == NULL) {
+		fprintf(stderr, "usage: agent_scrape HOST PORT N [WARM [TICKS]]\n");
 		return 2;
 	}
 	n = atoi(argv[3]);
+	if (argc >= 5)
+		warm = atoi(argv[4]);
+	if (argc == 6)
+		ticks = atoi(argv[5]);
 	lat = calloc((size_t)n, sizeof(*lat));
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
@@ -90,18 +103,41 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	for (int i = 0; i < n; i++) {
+	for (int i = -warm; i < n; i++) {
 		long long t = now_us();
 
 		if ((bytes = scrape(fd, buf, cap)) < 0) {
 			fprintf(stderr, "agent_scrape: bad answer\n");
 			return 1;
 		}
-		lat[i] = now_us() - t;
+		t = now_us() - t;
+		if (i == -warm)
+			first = t;
+		if (i >= 0)
+			lat[i] = t;
+	}
+	for (int i = 0; i < ticks; i++) {
+		struct timespec w;
+		long long t;
+
+		/* Sleep to the next wall-clock second, then ask at once. */
+		clock_gettime(CLOCK_REALTIME, &w);
+		w.tv_sec++;
+		w.tv_nsec = 0;
+		while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &w, NULL) != 0)
+			;
+		t = now_us();
+		if (scrape(fd, buf, cap) < 0) {
+			fprintf(stderr, "agent_scrape: bad answer\n");
+			return 1;
+		}
+		t = now_us() - t;
+		if (t > tick_max)
+			tick_max = t;
 	}
 	qsort(lat, (size_t)n, sizeof(*lat), cmp);
-	printf("%d %lld %lld %lld %ld\n", n, lat[n / 2], lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1],
-	    lat[n - 1], bytes);
+	printf("%d %lld %lld %lld %ld %lld %lld\n", n, lat[n / 2],
+	    lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1], lat[n - 1], bytes, first, tick_max);
 	close(fd);
 	free(lat);
 	free(buf);
