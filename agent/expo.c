@@ -73,10 +73,11 @@ family(struct buf *b, const char *name, const char *type, const char *help)
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-enum val_kind { V_INT, V_SEC6, V_PER_IP };
+enum val_kind { V_INT, V_SEC6, V_PER_IP, V_SIGNED };
 
 #define LINE_MAX_LEN	256	/* longest sample line: name, two labels, 20 digits */
 #define PUT_LIT(p, lit)	(memcpy((p), (lit), sizeof(lit) - 1), sizeof(lit) - 1)
+#define LIT_ARGS(lit)	(lit), sizeof(lit) - 1	/* a name and its length */
 
 /*
  * Where to write the next line of up to need bytes, straight into the
@@ -105,7 +106,10 @@ commit(struct buf *b, size_t n)
 	b->data[b->len] = '\0';
 }
 
-/* name{ve="ID"} value, or name{ve="ID",ip="A.B.C.D"} value when ip is not NULL */
+/*
+ * name{ve="ID"} value, or name{ve="ID",ip="A.B.C.D"} value when ip is not
+ * NULL; V_SIGNED: val is an int64_t.
+ */
 static void
 ve_line(struct buf *b, const char *name, size_t nl, const struct ve *v, const uint32_t *ip,
     uint64_t val, enum val_kind k)
@@ -125,7 +129,13 @@ ve_line(struct buf *b, const char *name, size_t nl, const struct ve *v, const ui
 		n += put_ip(line + n, *ip);
 	}
 	n += PUT_LIT(line + n, "\"} ");
-	n += k == V_SEC6 ? put_fixed(line + n, val, 6) : put_u64(line + n, val);
+	if (k == V_SEC6)
+		n += put_fixed(line + n, val, 6);
+	else if (k == V_SIGNED && (int64_t)val < 0) {	/* as printf's %lld */
+		line[n++] = '-';
+		n += put_u64(line + n, 0 - val);
+	} else
+		n += put_u64(line + n, val);
 	line[n++] = '\n';
 	commit(b, n);
 }
@@ -215,15 +225,16 @@ backup_lines(struct buf *b, const struct be_backup_stats *bk, struct ve *const *
 	buf_printf(b, "veagent_backup_failures_total %llu\n", bk->failures);
 	family(b, "ve_backup_last_success_seconds", "gauge",
 	    "When the VE's last good backup (or its volume, before the first) was made.");
+	/* One line per VE: by hand, as the other VE families. */
 	for (size_t i = 0; i < n; i++)
 		if (ves[i]->s.present && ves[i]->s.backup_at > 0)
-			buf_printf(b, "ve_backup_last_success_seconds{ve=\"%s\"} %lld\n",
-			    ves[i]->spec.id, (long long)ves[i]->s.backup_at);
+			ve_line(b, LIT_ARGS("ve_backup_last_success_seconds"), ves[i], NULL,
+			    (uint64_t)ves[i]->s.backup_at, V_INT);
 	family(b, "ve_backup_failing", "gauge", "1 when the VE's last backup failed.");
 	for (size_t i = 0; i < n; i++)
 		if (ves[i]->s.present)
-			buf_printf(b, "ve_backup_failing{ve=\"%s\"} %d\n", ves[i]->spec.id,
-			    ves[i]->s.backup_failing);
+			ve_line(b, LIT_ARGS("ve_backup_failing"), ves[i], NULL,
+			    (uint64_t)(int64_t)ves[i]->s.backup_failing, V_SIGNED);
 }
 
 int

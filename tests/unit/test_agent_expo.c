@@ -4,6 +4,8 @@
  * whole, absent VEs omitted, and every line well-formed.
  */
 #include <check.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +218,161 @@ START_TEST(test_bogomips)
 }
 END_TEST
 
+/*
+ * The hand-written number formatting against printf: a reference
+ * rendering of every sample line with snprintf (%llu, %lld, %d, six or
+ * two fixed decimals), byte for byte, for VEs whose counters sit at the
+ * edges (0, 9/10, 99/100, 999999/1000000, max uint64, max uint32,
+ * negative times and flags, 0.0.0.0 and 255.255.255.255).
+ */
+static void
+ref_line(struct buf *b, const char *name, const struct ve *v, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+ref_line(struct buf *b, const char *name, const struct ve *v, const char *fmt, ...)
+{
+	char val[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	buf_printf(b, "%s{ve=\"%s\"} %s\n", name, v->spec.id, val);
+}
+
+#define SEC6(us)	(unsigned long long)((us) / 1000000), (unsigned long long)((us) % 1000000)
+
+static char *
+ref_render(struct ve **ves, size_t n, const struct expo_node *nd)
+{
+	static const char *const names[] = { "ve_start_time_seconds", "ve_cpu_user_seconds_total",
+	    "ve_cpu_system_seconds_total", "ve_memory_virtual_bytes", "ve_disk_used_bytes",
+	    "ve_network_receive_bytes_total", "ve_network_transmit_bytes_total",
+	    "ve_memory_rss_bytes", "ve_processes", "ve_cpu_throttled_seconds_total", "ve_state",
+	    "ve_up" };
+	uint64_t st = nd->agent_start_us > 0 ? (uint64_t)nd->agent_start_us : 0;
+	struct buf b;
+	char *out;
+
+	buf_init(&b);
+	buf_printf(&b, "veagent_start_time_seconds %llu.%06llu\n", SEC6(st));
+	buf_printf(&b, "node_cpu_bogomips %llu.%02llu\n",
+	    (unsigned long long)(nd->bogomips_centi / 100), (unsigned long long)(nd->bogomips_centi % 100));
+	for (size_t f = 0; f < nitems(names); f++)
+		for (size_t i = 0; i < n; i++) {
+			const struct ve *v = ves[i];
+			const struct ve_sample *x = &v->s;
+			uint64_t vs = x->start_us > 0 ? (uint64_t)x->start_us : 0;
+
+			if (f == 11 ? x->run == VE_RUN_UNKNOWN :
+			    f == 10 ? !x->present && x->run == VE_RUN_UNKNOWN : !x->present)
+				continue;
+			switch (f) {
+			case 0: ref_line(&b, names[f], v, "%llu.%06llu", SEC6(vs)); break;
+			case 1: ref_line(&b, names[f], v, "%llu.%06llu", SEC6(x->cpu_user_us)); break;
+			case 2: ref_line(&b, names[f], v, "%llu.%06llu", SEC6(x->cpu_sys_us)); break;
+			case 3: ref_line(&b, names[f], v, "%llu", (unsigned long long)x->vmem_bytes); break;
+			case 4: ref_line(&b, names[f], v, "%llu", (unsigned long long)x->disk_bytes); break;
+			case 5:
+			case 6:
+				for (size_t a = 0; a < v->spec.nips; a++) {
+					uint32_t ip = v->spec.ips[a];
+
+					buf_printf(&b, "%s{ve=\"%s\",ip=\"%u.%u.%u.%u\"} %llu\n", names[f],
+					    v->spec.id, ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255,
+					    (unsigned long long)(f == 5 ? x->rx_bytes[a] : x->tx_bytes[a]));
+				}
+				break;
+			case 7: ref_line(&b, names[f], v, "%llu", (unsigned long long)x->rss_bytes); break;
+			case 8: ref_line(&b, names[f], v, "%u", x->nprocs); break;
+			case 9: ref_line(&b, names[f], v, "%llu.%06llu", SEC6(x->cpu_throttled_us)); break;
+			case 10: ref_line(&b, names[f], v, "%d", v->spec.state == VE_ACTIVE); break;
+			default: ref_line(&b, names[f], v, "%d", x->run == VE_RUN_UP); break;
+			}
+		}
+	buf_printf(&b, "veagent_backup_repo_bytes %llu\n", nd->bk->repo_bytes);
+	buf_printf(&b, "veagent_backups_total %llu\n", nd->bk->ok);
+	buf_printf(&b, "veagent_backup_failures_total %llu\n", nd->bk->failures);
+	for (size_t i = 0; i < n; i++)
+		if (ves[i]->s.present && ves[i]->s.backup_at > 0)
+			ref_line(&b, "ve_backup_last_success_seconds", ves[i], "%lld",
+			    (long long)ves[i]->s.backup_at);
+	for (size_t i = 0; i < n; i++)
+		if (ves[i]->s.present)
+			ref_line(&b, "ve_backup_failing", ves[i], "%d", ves[i]->s.backup_failing);
+	buf_printf(&b, "veagent_api_up %d\n", nd->api_up);
+	buf_printf(&b, "veagent_http_requests_total %llu\n", nd->http_requests);
+	out = strdup(buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+static const uint64_t edge_u64[] = {
+	0, 1, 9, 10, 99, 100, 999999, 1000000, 1000001, 4294967295ULL, 4294967296ULL,
+	9999999999999999999ULL, 10000000000000000000ULL, 18446744073709551615ULL,
+};
+static const int64_t edge_i64[] = {
+	INT64_MIN, -1000001, -1, 0, 1, 1000000, 1763770000123456LL, INT64_MAX,
+};
+static const int edge_int[] = { INT32_MIN, -1, 0, 1, 2, INT32_MAX };
+
+START_TEST(test_against_printf)
+{
+	struct be_backup_stats bk = { .ok = 0, .failures = 18446744073709551615ULL,
+	    .repo_bytes = 1000000 };
+	struct expo_node nd = { .agent_start_us = edge_i64[_i % nitems(edge_i64)],
+	    .bogomips_centi = edge_u64[_i], .api_up = 0, .http_requests = edge_u64[_i], .bk = &bk };
+	size_t n = 2 * nitems(edge_u64);
+	struct ve **ves = calloc(n, sizeof(*ves));
+	struct buf b;
+	char *got, *want;
+
+	ck_assert_ptr_nonnull(ves);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t e = edge_u64[(i + (size_t)_i) % nitems(edge_u64)];
+		char id[9];
+
+		snprintf(id, sizeof(id), "%08zX", i + 1);
+		ves[i] = mkve(id, e, edge_u64[i % nitems(edge_u64)], 1 + i % 3);
+		ves[i]->s.cpu_throttled_us = ~e;
+		ves[i]->s.vmem_bytes = e / 3;
+		ves[i]->s.rss_bytes = e;
+		ves[i]->s.disk_bytes = ~e;
+		ves[i]->s.nprocs = (uint32_t)e;
+		ves[i]->s.rx_bytes[0] = e;
+		ves[i]->s.tx_bytes[0] = ~e;
+		ves[i]->spec.ips[0] = i % 2 ? 0xffffffffu : 0;
+		ves[i]->s.start_us = edge_i64[i % nitems(edge_i64)];
+		ves[i]->s.backup_at = edge_i64[(i + 3) % nitems(edge_i64)];
+		ves[i]->s.backup_failing = edge_int[i % nitems(edge_int)];
+		ves[i]->s.run = (enum ve_run)(i % 3);
+		ves[i]->s.present = i % 5 != 4;
+		ves[i]->spec.state = i % 4 == 3 ? VE_SUSPENDED : VE_ACTIVE;
+	}
+	buf_init(&b);
+	ck_assert_int_eq(expo_write(&b, &nd, ves, n), 0);
+	got = samples_only(buf_cstr(&b));
+	want = ref_render(ves, n, &nd);
+	{
+		/* The first line that differs, not two whole expositions. */
+		size_t at = 0, sol = 0;
+
+		while (got[at] != '\0' && got[at] == want[at])
+			if (got[at++] == '\n')
+				sol = at;
+		ck_assert_msg(got[at] == want[at], "row %d: got \"%.100s\", printf gives \"%.100s\"",
+		    _i, got + sol, want + sol);
+	}
+	buf_free(&b);
+	free(got);
+	free(want);
+	for (size_t i = 0; i < n; i++)
+		free(ves[i]);
+	free(ves);
+}
+END_TEST
+
 /* 5000 VEs: every line is a comment or "name{labels} number". */
 START_TEST(test_many_wellformed)
 {
@@ -271,6 +428,7 @@ main(void)
 	tcase_add_test(tc, test_up);
 	tcase_add_loop_test(tc, test_seconds, 0, (int)nitems(sec_rows));
 	tcase_add_loop_test(tc, test_bogomips, 0, (int)nitems(bogo_rows));
+	tcase_add_loop_test(tc, test_against_printf, 0, (int)nitems(edge_u64));
 	suite_add_tcase(s, tc);
 	/*
 	 * 5000 VEs: a guard against hanging, not a speed test.  Check's 4 s
