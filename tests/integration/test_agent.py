@@ -471,6 +471,40 @@ class RunStateCacheTest(unittest.TestCase):
         self.assertEqual(self.agent.metrics()[("ve_up", "F0000002", None)], "1")
 
 
+class RenderAheadTest(unittest.TestCase):
+    """While scraped, the agent renders each second's exposition a little
+    before the second starts (billingd polls as it starts): later seconds
+    are served by renders made ahead, not at the scrape, and every second
+    still shows that second's counters."""
+
+    def setUp(self):
+        self.agent = Agent("--node", "simnode", "--backend", "sim", "--extra", "3", "--seed", "1",
+                           "--log-level", "debug")
+
+    def tearDown(self):
+        self.agent.stop()
+
+    def cpu(self):
+        m = self.agent.metrics()
+        return sum(float(v) for k, v in m.items()
+                   if k[0] in ("ve_cpu_user_seconds_total", "ve_cpu_system_seconds_total"))
+
+    def test_ahead_and_fresh_each_second(self):
+        self.agent.metrics()  # the first scrape renders itself and starts the timer
+        seen = []
+        for _ in range(4):
+            # Mid-second: the render for this second was due 550 ms earlier.
+            time.sleep(1.5 - time.time() % 1)
+            seen.append(self.cpu())
+        # Every sim VE burns CPU each second: each second's answer is fresh.
+        self.assertTrue(all(a < b for a, b in zip(seen, seen[1:])), seen)
+        ahead = wait_for(lambda: self.agent.logged(r"expo: ahead: 3 VEs"), 5, "renders ahead")
+        self.assertGreaterEqual(len(ahead), 3, "".join(self.agent.log[-20:]))
+        # Only the first scrape (and any second whose timer ran very late) rendered itself.
+        self.assertLessEqual(len(self.agent.logged(r"expo: scrape: 3 VEs")), 2,
+                             "".join(self.agent.log[-20:]))
+
+
 # The real backend (LXC containers) is tested in test_real_ve.py.
 
 
