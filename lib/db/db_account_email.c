@@ -20,7 +20,6 @@ enum {
 	S_DROP,
 	S_INSERT,
 	S_GET,
-	S_SPEND,
 	S_SET,
 	S_PENDING,
 	S__MAX
@@ -32,13 +31,13 @@ static const char *const sql[S__MAX] = {
 	    "FOR UPDATE",
 	/* Who logs in with an address (the unique key accounts_login). */
 	[S_OWNER] = "SELECT id FROM accounts WHERE login_email = ? FOR UPDATE",
+	/* Drop the account's pending change (a new request, or the link used). */
 	[S_DROP] = "DELETE FROM account_email_changes WHERE account_id = ?",
 	[S_INSERT] = "INSERT INTO account_email_changes (token_hash, account_id, new_email, created_at, "
 	    "expires_at) VALUES (?, ?, ?, ?, ?)",
 	[S_GET] = "SELECT c.account_id, c.new_email, a.email FROM account_email_changes c "
 	    "JOIN accounts a ON a.id = c.account_id WHERE c.token_hash = ? AND c.expires_at > ? "
 	    "AND a.login_email IS NOT NULL FOR UPDATE",
-	[S_SPEND] = "DELETE FROM account_email_changes WHERE account_id = ?",
 	[S_SET] = "UPDATE accounts SET email = ?, login_email = ? WHERE id = ?",
 	[S_PENDING] = "SELECT new_email FROM account_email_changes WHERE account_id = ? "
 	    "AND expires_at > ? ORDER BY created_at DESC LIMIT 1",
@@ -139,7 +138,7 @@ confirm_tx(struct db *db, void *arg)
 		return rc < 0 ? rc : DB_OK;
 	}
 	struct dbv ps[] = { DBV_INT(x->id) };
-	if ((rc = db_exec(db, sql[S_SPEND], ps, 1, NULL, NULL)) != DB_OK)
+	if ((rc = db_exec(db, sql[S_DROP], ps, 1, NULL, NULL)) != DB_OK)
 		return rc;
 	/* Taken by another account since the request: the link is spent, nothing changes. */
 	if ((rc = owner_of(db, neu, &owner)) < 0)
