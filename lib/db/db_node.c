@@ -63,14 +63,6 @@ static const char *const sql[STMT__MAX] = {
 };
 
 int
-db_node_ve_tokens_revoke(struct db *db, const char *ve_id, long long now)
-{
-	struct dbv p[] = { DBV_INT(now), DBV_STR(ve_id) };
-
-	return db_exec(db, sql[STMT_TOKEN_REVOKE], p, nitems(p), NULL, NULL);
-}
-
-int
 db_node_auth(struct db *db, const char *name, const char *token)
 {
 	char hash[65], got[65];
@@ -281,6 +273,14 @@ fail:
 }
 
 /* The token transaction (db_tx body). */
+int
+db_node_ve_tokens_revoke(struct db *db, const char *ve_id, long long now)
+{
+	struct dbv p[] = { DBV_INT(now), DBV_STR(ve_id) };
+
+	return db_exec(db, sql[STMT_TOKEN_REVOKE], p, nitems(p), NULL, NULL);
+}
+
 struct ve_token {
 	const char	*name, *ve_id;
 	long long	 now;
