@@ -175,13 +175,20 @@ vechange_http(const struct vechange *x, int form)
 static void
 value_text(const struct order *o, size_t k, char *out, size_t len)
 {
+	size_t off = 0;
+
 	out[0] = '\0';
 	switch (order_fields[k].type) {
 	case OT_INT:
 		snprintf(out, len, "%lld", o->n[k]);
 		break;
 	case OT_NAMES:
-		order_names_join(o, " ", out, len);
+		for (size_t i = 0; i < o->ndns && off < len; i++) {
+			int n = snprintf(out + off, len - off, "%s%s", i ? " " : "", o->dns[i]);
+			if (n < 0)
+				break;
+			off += (size_t)n;
+		}
 		break;
 	default:
 		snprintf(out, len, "%s", o->s[k] != NULL ? o->s[k] : "");

@@ -327,20 +327,6 @@ order_logins_join(unsigned mask, const char *sep, char *out, size_t outlen)
 }
 
 void
-order_names_join(const struct order *o, const char *sep, char *out, size_t outlen)
-{
-	size_t off = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < o->ndns && off < outlen; i++) {
-		int w = snprintf(out + off, outlen - off, "%s%s", i ? sep : "", o->dns[i]);
-		if (w < 0)
-			break;
-		off += (size_t)w;
-	}
-}
-
-void
 order_logins_text(unsigned mask, char *out, size_t outlen)
 {
 	order_logins_join(mask, ", ", out, outlen);
@@ -364,6 +350,7 @@ void
 order_value_text(const struct order *o, enum order_key k, char *out, size_t outlen)
 {
 	const struct order_field *f = &order_fields[k];
+	size_t off = 0;
 
 	out[0] = '\0';
 	switch (f->type) {
@@ -385,7 +372,12 @@ order_value_text(const struct order *o, enum order_key k, char *out, size_t outl
 			snprintf(out, outlen, "%s", order_firewall_names[o->n[k]]);
 		break;
 	case OT_NAMES:
-		order_names_join(o, ", ", out, outlen);
+		for (size_t i = 0; i < o->ndns && off < outlen; i++) {
+			int w = snprintf(out + off, outlen - off, "%s%s", i ? ", " : "", o->dns[i]);
+			if (w < 0)
+				break;
+			off += (size_t)w;
+		}
 		if (o->ndns == 0)
 			snprintf(out, outlen, "none");
 		break;

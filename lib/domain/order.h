@@ -189,8 +189,6 @@ void	order_names_free(char **);
 void	order_money(long long minor, const char *currency, char *out, size_t outlen);
 /* A field's value as a person reads it ("10000 MB", "not set", "ssh, x11"). */
 void	order_value_text(const struct order *, enum order_key, char *out, size_t outlen);
-/* The order's DNS names joined by sep ("" when none; cut short when out is full). */
-void	order_names_join(const struct order *, const char *sep, char *out, size_t outlen);
 /* The mask as "ssh, x11". */
 void	order_logins_text(unsigned mask, char *out, size_t outlen);
 /* The mask's style names joined by sep (",": as the SET columns login and login_styles hold them). */
