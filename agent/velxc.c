@@ -55,6 +55,7 @@
 #include <jansson.h>
 #include <lxc/lxccontainer.h>
 
+#include "spawn.h"
 #include "velxc.h"
 #include "velxc_disk.h"
 
@@ -189,23 +190,12 @@ read_params(struct par *p)
 int
 run(const char *const argv[], int in_fd)
 {
-	pid_t pid;
-	int st;
+	int nul = in_fd >= 0 ? -1 : open("/dev/null", O_RDWR | O_CLOEXEC);
+	pid_t pid = spawn(argv, in_fd >= 0 ? in_fd : nul, 2);
 
-	if ((pid = fork()) == -1)
-		return -1;
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDWR);
-
-		dup2(in_fd >= 0 ? in_fd : nul, 0);
-		dup2(2, 1);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (nul != -1)
+		close(nul);
+	return pid == -1 ? -1 : spawn_wait(pid);
 }
 
 int
