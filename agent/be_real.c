@@ -44,6 +44,7 @@
 #include "log.h"
 #include "loop.h"
 #include "netns.h"
+#include "spawn.h"
 #include "util.h"
 
 #define OP_TIMEOUT_MS	120000
@@ -1055,29 +1056,21 @@ find_tool(const char *name, char *out, size_t len)
 static int
 run_now(const char *const argv[], const struct buf *t)
 {
-	int p[2], st;
+	int p[2];
 	pid_t pid;
 
 	if (t->oom || t->len > CMD_MAX_IN || pipe2(p, O_CLOEXEC) == -1)
 		return -1;
-	if ((pid = fork()) == -1) {
-		close(p[0]);
+	pid = spawn(argv, p[0], -1);
+	close(p[0]);
+	if (pid == -1) {
 		close(p[1]);
 		return -1;
 	}
-	if (pid == 0) {
-		dup2(p[0], 0);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(p[0]);
 	if (write(p[1], t->data, t->len) != (ssize_t)t->len)
 		log_warn("nft: write");
 	close(p[1]);
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+	return spawn_wait(pid) == 0 ? 0 : -1;
 }
 
 struct backend *

@@ -28,7 +28,7 @@ if HAVE_LXC
 sbin_PROGRAMS += agent/velxc
 agent_velxc_SOURCES = agent/velxc.c agent/velxc.h agent/velxc_borg.c agent/velxc_move.c agent/velxc_disk.c agent/velxc_disk.h
 agent_velxc_CFLAGS = $(AM_CFLAGS) $(LXC_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
-agent_velxc_LDADD = $(LXC_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
+agent_velxc_LDADD = lib/libvep.a $(LXC_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 endif
 
 dist_man_MANS += man/veagent.8

@@ -55,6 +55,7 @@
 #include <jansson.h>
 #include <lxc/lxccontainer.h>
 
+#include "spawn.h"
 #include "velxc.h"
 #include "velxc_disk.h"
 
@@ -189,23 +190,12 @@ read_params(struct par *p)
 int
 run(const char *const argv[], int in_fd)
 {
-	pid_t pid;
-	int st;
+	int nul = in_fd >= 0 ? -1 : open("/dev/null", O_RDWR | O_CLOEXEC);
+	pid_t pid = spawn(argv, in_fd >= 0 ? in_fd : nul, 2);
 
-	if ((pid = fork()) == -1)
-		return -1;
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDWR);
-
-		dup2(in_fd >= 0 ? in_fd : nul, 0);
-		dup2(2, 1);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (nul != -1)
+		close(nul);
+	return pid == -1 ? -1 : spawn_wait(pid);
 }
 
 int
@@ -514,6 +504,15 @@ chown_tree_file(const char *rel, uid_t uid)
 }
 
 void
+make_vedir(void)
+{
+	if (mkdir(veroot, 0711) == -1 && errno != EEXIST)
+		die("mkdir %s: %s", veroot, strerror(errno));
+	if (mkdir(vedir, 0711) == -1 && errno != EEXIST)
+		die("mkdir %s: %s", vedir, strerror(errno));
+}
+
+void
 op_create(const struct par *p)
 {
 	char tmpimg[PATH_MAX], size[32], owner[32], tok[512], hex[33];
@@ -525,10 +524,7 @@ op_create(const struct par *p)
 		return;		/* made already */
 	if (p->disk_mb == 0 || p->template[0] == '\0')
 		die("disk_mb and template are needed");
-	if (mkdir(veroot, 0711) == -1 && errno != EEXIST)
-		die("mkdir %s: %s", veroot, strerror(errno));
-	if (mkdir(vedir, 0711) == -1 && errno != EEXIST)
-		die("mkdir %s: %s", vedir, strerror(errno));
+	make_vedir();
 	pathf(tmpimg, "%s/root.img.new", vedir);
 	if (mounted(rootfs))
 		(void)umount2(rootfs, MNT_DETACH);
@@ -633,23 +629,43 @@ container(void)
 	return c;
 }
 
-/* Empty cgroups LXC leaves behind after a stop (the monitor's among them). */
+/*
+ * Walk the cgroup tree at path (8 levels down at most): pre(dir) before a
+ * directory's children, post(dir) after them; a directory that cannot be
+ * read gets pre only.
+ */
 static void
-rm_cgroup(const char *path, int depth)
+walk_cgroup(const char *path, int depth, void (*pre)(const char *), void (*post)(const char *))
 {
 	char sub[PATH_MAX];
 	struct dirent *de;
 	DIR *d;
 
+	if (pre != NULL)
+		pre(path);
 	if (depth > 8 || (d = opendir(path)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL)
 		if (de->d_type == DT_DIR && de->d_name[0] != '.') {
 			pathf(sub, "%s/%s", path, de->d_name);
-			rm_cgroup(sub, depth + 1);
+			walk_cgroup(sub, depth + 1, pre, post);
 		}
 	closedir(d);
+	if (post != NULL)
+		post(path);
+}
+
+static void
+rmdir_quiet(const char *path)
+{
 	(void)rmdir(path);
+}
+
+/* Empty cgroups LXC leaves behind after a stop (the monitor's among them). */
+static void
+rm_cgroup(const char *path)
+{
+	walk_cgroup(path, 0, NULL, rmdir_quiet);
 }
 
 static void
@@ -662,37 +678,34 @@ clean_cgroups(void)
 	for (size_t i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++) {
 		pathf(path, "/sys/fs/cgroup/%s%svepanel.mon/%s", ctl[i],
 		    ctl[i][0] ? "/" : "", id);
-		rm_cgroup(path, 0);
+		rm_cgroup(path);
 		pathf(path, "/sys/fs/cgroup/%s%svepanel/%s", ctl[i],
 		    ctl[i][0] ? "/" : "", id);
-		rm_cgroup(path, 0);
+		rm_cgroup(path);
 	}
 }
 
-/* SIGKILL every process in a cgroup tree (the container's, its monitor's). */
+/* SIGKILL every process of one cgroup (not its children). */
 static void
-kill_cgroup(const char *path, int depth)
+kill_procs(const char *path)
 {
-	char sub[PATH_MAX], line[32];
-	struct dirent *de;
+	char procs[PATH_MAX], line[32];
 	FILE *f;
-	DIR *d;
 
-	pathf(sub, "%s/cgroup.procs", path);
-	if ((f = fopen(sub, "re")) != NULL) {
+	pathf(procs, "%s/cgroup.procs", path);
+	if ((f = fopen(procs, "re")) != NULL) {
 		while (fgets(line, sizeof(line), f) != NULL)
 			if (atoi(line) > 1)
 				(void)kill(atoi(line), SIGKILL);
 		fclose(f);
 	}
-	if (depth > 8 || (d = opendir(path)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_type == DT_DIR && de->d_name[0] != '.') {
-			pathf(sub, "%s/%s", path, de->d_name);
-			kill_cgroup(sub, depth + 1);
-		}
-	closedir(d);
+}
+
+/* SIGKILL every process in a cgroup tree (the container's, its monitor's). */
+static void
+kill_cgroup(const char *path)
+{
+	walk_cgroup(path, 0, kill_procs, NULL);
 }
 
 /* The last resort when liblxc's stop does not come back: kill by cgroup. */
@@ -704,9 +717,9 @@ hard_kill(void)
 
 	for (size_t i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++) {
 		pathf(path, "/sys/fs/cgroup/%s%svepanel/%s", ctl[i], ctl[i][0] ? "/" : "", id);
-		kill_cgroup(path, 0);
+		kill_cgroup(path);
 		pathf(path, "/sys/fs/cgroup/%s%svepanel.mon/%s", ctl[i], ctl[i][0] ? "/" : "", id);
-		kill_cgroup(path, 0);
+		kill_cgroup(path);
 	}
 }
 
@@ -809,7 +822,7 @@ op_destroy(struct lxc_container *c, const struct par *p)
 	pathf(path, "%s/%s/config", lxcpath, id);
 	(void)unlink(path);
 	pathf(path, "%s/%s", lxcpath, id);
-	rm_cgroup(path, 0);	/* an empty directory tree: same walk */
+	rm_cgroup(path);	/* an empty directory tree: same walk */
 	(void)rmdir(lxcpath);
 	if (rmdir(vedir) == -1 && errno != ENOENT)
 		die("rmdir %s: %s", vedir, strerror(errno));

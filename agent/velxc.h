@@ -54,6 +54,8 @@ int	mounted(const char *path);
 void	mount_volume(const char *img);
 void	put_text(const char *dir, const char *name, mode_t mode, const char *fmt, ...)
 	    __attribute__((format(printf, 4, 5)));
+/* mkdir veroot and vedir (0711) unless they exist; fatal otherwise. */
+void	make_vedir(void);
 struct lxc_container *container(void);
 void	op_stop(struct lxc_container *, const struct par *);
 void	op_create(const struct par *);

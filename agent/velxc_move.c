@@ -152,10 +152,7 @@ op_fetch(const struct par *p)
 		return;		/* fetched already */
 	if (strncmp(p->move_url, "http://", 7) != 0 || strlen(p->move_token) < 32)
 		die("move_url and move_token are needed");
-	if (mkdir(veroot, 0711) == -1 && errno != EEXIST)
-		die("mkdir %s: %s", veroot, strerror(errno));
-	if (mkdir(vedir, 0711) == -1 && errno != EEXIST)
-		die("mkdir %s: %s", vedir, strerror(errno));
+	make_vedir();
 	pathf(tmp, "%s/root.img.move", vedir);
 	(void)unlink(tmp);
 	if ((k.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) == -1)

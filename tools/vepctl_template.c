@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "spawn.h"
 #include "vepctl_template.h"
 
 #define BASE_PKGS "systemd-sysv,openssh-server,iproute2,procps,ca-certificates,libcurl4,libjansson4"
@@ -47,7 +48,6 @@ vepctl_template_build(int argc, char **argv)
 	const char *mirror = "http://deb.debian.org/debian";
 	char include[1024] = BASE_PKGS, path[4096], tmp[4200];
 	pid_t pid;
-	int st;
 
 	if (argc < 1 || argv[0][0] == '-') {
 		fprintf(stderr, "usage: vepctl template build CODE --name N [--suite S] "
@@ -113,17 +113,10 @@ vepctl_template_build(int argc, char **argv)
 			return 1;
 		}
 		fprintf(stderr, "vepctl: building %s (%s, %s) with mmdebstrap\n", code, suite, include);
-		if ((pid = fork()) == -1)
+		if ((pid = spawn(av, -1, -1)) == -1)
 			return 1;
-		if (pid == 0) {
-			execv(av[0], (char *const *)av);
-			_exit(127);
-		}
 	}
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return 1;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+	if (spawn_wait(pid) != 0) {
 		unlink(tmp);
 		fprintf(stderr, "vepctl: mmdebstrap failed\n");
 		return 1;
@@ -147,24 +140,19 @@ vepctl_template_min_disk(const char *file, long long *mb)
 {
 	static char chunk[65536];
 	unsigned long long bytes = 0;
-	int pfd[2], st;
+	int pfd[2];
 	pid_t pid;
 	ssize_t n;
 
 	if (access("/usr/bin/zstd", X_OK) == -1 || pipe2(pfd, O_CLOEXEC) == -1)
 		return -1;
-	if ((pid = fork()) == -1) {
+	const char *const av[] = { "/usr/bin/zstd", "-q", "-dc", "--", file, NULL };
+	pid = spawn(av, -1, pfd[1]);
+	close(pfd[1]);
+	if (pid == -1) {
 		close(pfd[0]);
-		close(pfd[1]);
 		return -1;
 	}
-	if (pid == 0) {
-		if (dup2(pfd[1], 1) == -1)
-			_exit(127);
-		execl("/usr/bin/zstd", "zstd", "-q", "-dc", "--", file, (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
 	while ((n = read(pfd[0], chunk, sizeof(chunk))) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -173,10 +161,7 @@ vepctl_template_min_disk(const char *file, long long *mb)
 		bytes += (unsigned long long)n;
 	}
 	close(pfd[0]);
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	if (n != 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || bytes == 0)
+	if (spawn_wait(pid) != 0 || n != 0 || bytes == 0)
 		return -1;
 	*mb = (long long)((bytes + bytes / 4 + 999999) / 1000000);
 	return 0;

@@ -4,6 +4,7 @@ lib_libvep_a_SOURCES += \
 	lib/base/util.c lib/base/util.h \
 	lib/base/conf.c lib/base/conf.h \
 	lib/base/kv.c lib/base/kv.h \
+	lib/base/spawn.c lib/base/spawn.h \
 	lib/base/secret.c lib/base/secret.h \
 	lib/base/loop.c lib/base/loop.h \
 	lib/base/complain.c lib/base/complain.h \

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "db_audit.h"
 #include "db_account.h"
+#include "db_mail.h"
 #include "util.h"
 
 enum stmt {
@@ -16,8 +17,6 @@ enum stmt {
 	S_SET_HASH,
 	S_LINK_DROP,
 	S_LINK_INSERT,
-	S_MAIL_VERIFY,
-	S_MAIL_EXISTS,
 	S_VERIFY_GET,
 	S_VERIFY_SET,
 	S_HASH,
@@ -31,7 +30,6 @@ enum stmt {
 	S_INVOICES,
 	S_DOC_OWNED,
 	S_RESET_INSERT,
-	S_RESET_MAIL,
 	S_RESET_GET,
 	S_RESET_MARK,
 	S_RESET_HASH,
@@ -46,12 +44,6 @@ static const char *const sql[S__MAX] = {
 	[S_LINK_DROP] = "DELETE FROM account_verifications WHERE account_id = ?",
 	[S_LINK_INSERT] = "INSERT INTO account_verifications (token_hash, account_id, created_at, "
 	    "expires_at) VALUES (?, ?, ?, ?)",
-	/* The link's token waits in the outbox row until it is handed to the relay (as a reset's). */
-	[S_MAIL_VERIFY] = "INSERT INTO mail_outbox (kind, ref, account_id, detail, secret, next_try, "
-	    "created_at) VALUES ('verify', ?, ?, ?, ?, ?, ?)",
-	/* At most one "you have an account already" an hour for an address. */
-	[S_MAIL_EXISTS] = "INSERT IGNORE INTO mail_outbox (kind, ref, account_id, detail, next_try, "
-	    "created_at) VALUES ('account_exists', CONCAT(?, ':', ?), ?, ?, ?, ?)",
 	[S_VERIFY_GET] = "SELECT account_id FROM account_verifications WHERE token_hash = ? "
 	    "AND expires_at > ? FOR UPDATE",
 	[S_VERIFY_SET] = "UPDATE accounts SET verified_at = ? WHERE id = ? AND verified_at IS NULL",
@@ -82,8 +74,6 @@ static const char *const sql[S__MAX] = {
 	    "i.id IN (SELECT invoice_id FROM debit_notes WHERE number = ?))",
 	[S_RESET_INSERT] = "INSERT INTO account_resets (token_hash, account_id, created_at, expires_at) "
 	    "VALUES (?, ?, ?, ?)",
-	[S_RESET_MAIL] = "INSERT INTO mail_outbox (kind, ref, account_id, detail, secret, next_try, "
-	    "created_at) VALUES ('account_reset', ?, ?, ?, ?, ?, ?)",
 	[S_RESET_GET] = "SELECT account_id FROM account_resets WHERE token_hash = ? AND used_at IS NULL "
 	    "AND expires_at > ? FOR UPDATE",
 	[S_RESET_MARK] = "UPDATE account_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
@@ -107,7 +97,6 @@ static int
 new_link(struct db *db, long long id, const char *token, const char *token_hash, long long now,
     long long expires)
 {
-	char detail[32];
 	int rc;
 
 	struct dbv pd[] = { DBV_INT(id) };
@@ -116,10 +105,9 @@ new_link(struct db *db, long long id, const char *token, const char *token_hash,
 	struct dbv pl[] = { DBV_STR(token_hash), DBV_INT(id), DBV_INT(now), DBV_INT(expires) };
 	if ((rc = db_exec(db, sql[S_LINK_INSERT], pl, nitems(pl), NULL, NULL)) != DB_OK)
 		return rc;
-	snprintf(detail, sizeof(detail), "%lld", expires);
-	struct dbv pm[] = { DBV_STR(token_hash), DBV_INT(id), DBV_STR(detail), DBV_STR(token),
-	    DBV_INT(now), DBV_INT(now) };
-	return db_exec(db, sql[S_MAIL_VERIFY], pm, nitems(pm), NULL, NULL);
+	/* The link's token waits in the outbox row until it is handed to the relay (as a reset's). */
+	struct mail_new m = { .kind = "verify", .account_id = id, .now = now };
+	return db_mail_queue_link(db, &m, token_hash, token, expires);
 }
 
 /* The transactions commit only on DB_OK (db_tx): their verdicts go into the argument. */
@@ -401,7 +389,6 @@ reset_request_tx(struct db *db, void *arg)
 {
 	struct reset_req *x = arg;
 	long long id = 0, verified = 0;
-	char detail[32];
 	int rc;
 
 	x->queued = 0;
@@ -412,10 +399,8 @@ reset_request_tx(struct db *db, void *arg)
 	struct dbv pi[] = { DBV_STR(x->token_hash), DBV_INT(id), DBV_INT(x->now), DBV_INT(x->expires) };
 	if ((rc = db_exec(db, sql[S_RESET_INSERT], pi, nitems(pi), NULL, NULL)) != DB_OK)
 		return rc;
-	snprintf(detail, sizeof(detail), "%lld", x->expires);
-	struct dbv pm[] = { DBV_STR(x->token_hash), DBV_INT(id), DBV_STR(detail), DBV_STR(x->token),
-	    DBV_INT(x->now), DBV_INT(x->now) };
-	if ((rc = db_exec(db, sql[S_RESET_MAIL], pm, nitems(pm), NULL, NULL)) != DB_OK)
+	struct mail_new m = { .kind = "account_reset", .account_id = id, .now = x->now };
+	if ((rc = db_mail_queue_link(db, &m, x->token_hash, x->token, x->expires)) != DB_OK)
 		return rc;
 	x->queued = 1;
 	return DB_OK;
@@ -482,8 +467,11 @@ db_account_reset_use(struct db *db, const char *token_hash, const char *pwhash, 
 int
 db_account_tell_exists(struct db *db, long long owner, const char *why, long long now)
 {
-	struct dbv p[] = { DBV_INT(owner), DBV_INT(now / 3600), DBV_INT(owner), DBV_STR(why),
-	    DBV_INT(now), DBV_INT(now) };
+	char ref[48];
 
-	return db_exec(db, sql[S_MAIL_EXISTS], p, nitems(p), NULL, NULL);
+	/* At most one "you have an account already" an hour for an address. */
+	snprintf(ref, sizeof(ref), "%lld:%lld", owner, now / 3600);
+	struct mail_new m = { .kind = "account_exists", .ref = ref, .account_id = owner,
+	    .detail = why, .now = now };
+	return db_mail_queue(db, &m, 1);
 }

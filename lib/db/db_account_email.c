@@ -11,6 +11,7 @@
 #include "db_account.h"
 #include "db_account_email.h"
 #include "db_audit.h"
+#include "db_mail.h"
 #include "util.h"
 
 enum {
@@ -18,11 +19,8 @@ enum {
 	S_OWNER,
 	S_DROP,
 	S_INSERT,
-	S_MAIL_LINK,
 	S_GET,
-	S_SPEND,
 	S_SET,
-	S_MAIL_NOTICE,
 	S_PENDING,
 	S__MAX
 };
@@ -33,20 +31,14 @@ static const char *const sql[S__MAX] = {
 	    "FOR UPDATE",
 	/* Who logs in with an address (the unique key accounts_login). */
 	[S_OWNER] = "SELECT id FROM accounts WHERE login_email = ? FOR UPDATE",
+	/* Drop the account's pending change (a new request, or the link used). */
 	[S_DROP] = "DELETE FROM account_email_changes WHERE account_id = ?",
 	[S_INSERT] = "INSERT INTO account_email_changes (token_hash, account_id, new_email, created_at, "
 	    "expires_at) VALUES (?, ?, ?, ?, ?)",
-	/* The link waits in the outbox row until the relay has it (as a sign-up's). */
-	[S_MAIL_LINK] = "INSERT INTO mail_outbox (kind, ref, account_id, rcpt, detail, secret, "
-	    "next_try, created_at) VALUES ('email_change', ?, ?, ?, ?, ?, ?, ?)",
 	[S_GET] = "SELECT c.account_id, c.new_email, a.email FROM account_email_changes c "
 	    "JOIN accounts a ON a.id = c.account_id WHERE c.token_hash = ? AND c.expires_at > ? "
 	    "AND a.login_email IS NOT NULL FOR UPDATE",
-	[S_SPEND] = "DELETE FROM account_email_changes WHERE account_id = ?",
 	[S_SET] = "UPDATE accounts SET email = ?, login_email = ? WHERE id = ?",
-	/* Told to the old address, which is no longer the account's. */
-	[S_MAIL_NOTICE] = "INSERT INTO mail_outbox (kind, ref, account_id, rcpt, detail, next_try, "
-	    "created_at) VALUES ('email_changed', ?, ?, ?, ?, ?, ?)",
 	[S_PENDING] = "SELECT new_email FROM account_email_changes WHERE account_id = ? "
 	    "AND expires_at > ? ORDER BY created_at DESC LIMIT 1",
 };
@@ -77,7 +69,7 @@ static int
 request_tx(struct db *db, void *arg)
 {
 	struct request *x = arg;
-	char cur[255] = "", login[255] = "", actor[40], detail[32];
+	char cur[255] = "", login[255] = "", actor[40];
 	long long owner = 0;
 	int rc;
 
@@ -105,10 +97,10 @@ request_tx(struct db *db, void *arg)
 	    DBV_INT(x->expires) };
 	if ((rc = db_exec(db, sql[S_INSERT], pi, nitems(pi), NULL, NULL)) != DB_OK)
 		return rc;
-	snprintf(detail, sizeof(detail), "%lld", x->expires);
-	struct dbv pm[] = { DBV_STR(x->token_hash), DBV_INT(x->id), DBV_STR(x->email), DBV_STR(detail),
-	    DBV_STR(x->token), DBV_INT(x->now), DBV_INT(x->now) };
-	if ((rc = db_exec(db, sql[S_MAIL_LINK], pm, nitems(pm), NULL, NULL)) != DB_OK)
+	/* The link waits in the outbox row until the relay has it (as a sign-up's). */
+	struct mail_new m = { .kind = "email_change", .account_id = x->id, .rcpt = x->email,
+	    .now = x->now };
+	if ((rc = db_mail_queue_link(db, &m, x->token_hash, x->token, x->expires)) != DB_OK)
 		return rc;
 	actor_of(x->id, actor);
 	x->what = AE_SENT;
@@ -146,7 +138,7 @@ confirm_tx(struct db *db, void *arg)
 		return rc < 0 ? rc : DB_OK;
 	}
 	struct dbv ps[] = { DBV_INT(x->id) };
-	if ((rc = db_exec(db, sql[S_SPEND], ps, 1, NULL, NULL)) != DB_OK)
+	if ((rc = db_exec(db, sql[S_DROP], ps, 1, NULL, NULL)) != DB_OK)
 		return rc;
 	/* Taken by another account since the request: the link is spent, nothing changes. */
 	if ((rc = owner_of(db, neu, &owner)) < 0)
@@ -159,9 +151,10 @@ confirm_tx(struct db *db, void *arg)
 	if ((rc = db_exec(db, sql[S_SET], pu, nitems(pu), NULL, NULL)) != DB_OK)
 		return rc;
 	snprintf(ref, sizeof(ref), "%.16s-%lld", x->token_hash, x->now);
-	struct dbv pn[] = { DBV_STR(ref), DBV_INT(x->id), DBV_STR(old), DBV_STR(neu), DBV_INT(x->now),
-	    DBV_INT(x->now) };
-	if ((rc = db_exec(db, sql[S_MAIL_NOTICE], pn, nitems(pn), NULL, NULL)) != DB_OK)
+	/* Told to the old address, which is no longer the account's. */
+	struct mail_new m = { .kind = "email_changed", .ref = ref, .account_id = x->id, .rcpt = old,
+	    .detail = neu, .now = x->now };
+	if ((rc = db_mail_queue(db, &m, 0)) != DB_OK)
 		return rc;
 	actor_of(x->id, actor);
 	json_t *b = json_pack("{s:s}", "email", old), *a = json_pack("{s:s}", "email", neu);

@@ -18,7 +18,9 @@
 #include "db.h"
 #include "db_admin.h"
 #include "db_audit.h"
+#include "db_auth.h"
 #include "db_move.h"
+#include "db_node.h"
 #include "log.h"
 #include "money.h"
 #include "net.h"
@@ -35,8 +37,6 @@ enum stmt {
 	S_VE_SET_STATE,
 	S_VE_SET_NODE,
 	S_IPS_RELEASE,
-	S_SESSIONS_END,
-	S_VE_TOKENS_REVOKE,
 	S_NODE_LOCK,
 	S_NODE_USE,
 	S_NODE_GUAR,
@@ -102,10 +102,6 @@ static const char *const sql[S__MAX] = {
 	[S_VE_SET_NODE] = "UPDATE ves SET node_id = ?, updated_at = ? WHERE id = ?",
 	[S_IPS_RELEASE] = "UPDATE ip_addresses SET ve_id = NULL, seq = NULL, dns_name = NULL "
 	    "WHERE ve_id = ?",
-	[S_SESSIONS_END] = "DELETE FROM sessions WHERE kind = 'self' AND subject = ?",
-	/* A deleted VE's own tokens (kind 've', its VEinfo.conf) stop working. */
-	[S_VE_TOKENS_REVOKE] = "UPDATE admin_tokens SET revoked_at = ? WHERE kind = 've' AND ve_id = ? "
-	    "AND revoked_at IS NULL",
 	[S_NODE_LOCK] = "SELECT id, enabled, max_ves, disk_mb, url FROM nodes WHERE name = ? FOR UPDATE",
 	[S_NODE_USE] = "SELECT COUNT(*), CAST(COALESCE(SUM(o.disk_quota_mb), 0) AS SIGNED) FROM ves v "
 	    "JOIN orders o ON o.id = v.order_id WHERE v.node_id = ? AND v.state IN ('active', 'suspended')",
@@ -507,11 +503,11 @@ ve_change_tx(struct db *db, void *arg)
 		rc = db_exec(db, sql[S_VE_SET_STATE], ps, nitems(ps), NULL, NULL);
 	}
 	if (rc == DB_OK && x->op == VO_DELETE) {
-		struct dbv pt[] = { DBV_INT(x->now), DBV_STR(x->ve_id) };
 		if ((rc = db_exec(db, sql[S_IPS_RELEASE], p, 1, NULL, NULL)) == DB_OK)
-			rc = db_exec(db, sql[S_SESSIONS_END], p, 1, NULL, NULL);
+			rc = session_destroy_subject(db, "self", x->ve_id);
+		/* A deleted VE's own tokens (kind 've', its VEinfo.conf) stop working. */
 		if (rc == DB_OK)
-			rc = db_exec(db, sql[S_VE_TOKENS_REVOKE], pt, nitems(pt), NULL, NULL);
+			rc = db_node_ve_tokens_revoke(db, x->ve_id, x->now);
 	}
 	if (rc != DB_OK) {
 		json_decref(before);

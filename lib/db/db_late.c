@@ -20,6 +20,7 @@
 #include "db_charges.h"
 #include "db_docnum.h"
 #include "db_late.h"
+#include "db_payments.h"
 #include "log.h"
 #include "rating.h"
 #include "util.h"
@@ -29,7 +30,6 @@ enum stmt {
 	S_MARK_CLEAR,
 	S_INV_LOCK,
 	S_INV_ROW,
-	S_INV_TOUCH,
 	S_BILLED_NOTES,
 	S_BILLED_INV,
 	S_BILLED_LATE,
@@ -56,7 +56,6 @@ static const char *const sql[S__MAX] = {
 	    "SELECT tax_bp, subtotal_minor, tax_minor FROM invoices WHERE id = ? FOR UPDATE",
 	/* The invoice's writes row (0009): a late credit note lowers what may be paid. */
 	[S_INV_ROW] = "INSERT IGNORE INTO invoice_writes (invoice_id, n) VALUES (?, 0)",
-	[S_INV_TOUCH] = "UPDATE invoice_writes SET n = n + 1 WHERE invoice_id = ?",
 	/* Subtotal and tax of the notes late usage caused on an invoice so far. */
 	[S_BILLED_NOTES] =
 	    "SELECT CAST(COALESCE(SUM(s), 0) AS SIGNED), CAST(COALESCE(SUM(t), 0) AS SIGNED) FROM ("
@@ -260,7 +259,7 @@ group_write(struct db *db, const struct mark *m, size_t n, const struct gve *ves
 		 * the invoice's lock: a payment takes them in that order too
 		 * (the invoice's by its foreign key).
 		 */
-		if ((rc = db_exec(db, sql[S_INV_TOUCH], p, 1, NULL, NULL)) != DB_OK)
+		if ((rc = db_payments_invoice_claim(db, m[0].inv)) < 0)
 			goto fail;
 		if ((rc = db_one(db, sql[S_INV_LOCK], p, 1, o, 3)) != 1) {
 			rc = rc == 0 ? DB_ERR : rc;

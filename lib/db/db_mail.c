@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_auth.h"
 #include "db_bill.h"
 #include "db_docs.h"
 #include "db_mail.h"
@@ -29,10 +30,10 @@ enum stmt {
 	S_DOC_VES_CN,
 	S_VE_ACCOUNT,
 	S_RESET_INSERT,
-	S_RESET_QUEUE,
+	S_QUEUE,
+	S_QUEUE_ONCE,
 	S_RESET_GET,
 	S_RESET_MARK,
-	S_SESSIONS_END,
 	S_WEBHOOK_SEEN,
 	S_DOC_CUSTOMER,
 	S_PRUNE,
@@ -101,12 +102,13 @@ static const char *const sql[S__MAX] = {
 	[S_VE_ACCOUNT] = "SELECT account_id FROM ves WHERE id = ? AND state <> 'deleted'",
 	[S_RESET_INSERT] = "INSERT INTO password_resets (token_hash, ve_id, created_at, expires_at) "
 	    "VALUES (?, ?, ?, ?)",
-	[S_RESET_QUEUE] = "INSERT INTO mail_outbox (kind, ref, account_id, ve_id, detail, secret, "
-	    "next_try, created_at) VALUES ('reset', ?, ?, ?, ?, ?, ?, ?)",
+	[S_QUEUE] = "INSERT INTO mail_outbox (kind, ref, account_id, ve_id, rcpt, detail, secret, "
+	    "next_try, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_QUEUE_ONCE] = "INSERT IGNORE INTO mail_outbox (kind, ref, account_id, ve_id, rcpt, detail, "
+	    "secret, next_try, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_RESET_GET] = "SELECT ve_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL "
 	    "AND expires_at > ? FOR UPDATE",
 	[S_RESET_MARK] = "UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
-	[S_SESSIONS_END] = "DELETE FROM sessions WHERE kind = 'self' AND subject = ?",
 	[S_WEBHOOK_SEEN] = "SELECT 1 FROM webhook_events WHERE event_id = ?",
 	/*
 	 * Sent rows older than the retention; reminders only after 400 days, when
@@ -303,6 +305,31 @@ db_doc_ves(struct db *db, const char *number, char *out, size_t outlen)
 	return rc < 0 ? rc : DB_OK;
 }
 
+int
+db_mail_queue(struct db *db, const struct mail_new *m, int once)
+{
+	struct dbv p[] = { DBV_STR(m->kind), DBV_STR(m->ref),
+	    m->account_id != 0 ? DBV_INT(m->account_id) : DBV_NULL, DBV_STR0(m->ve_id),
+	    DBV_STR0(m->rcpt), DBV_STR(m->detail), DBV_STR0(m->secret), DBV_INT(m->now),
+	    DBV_INT(m->now) };
+
+	return db_exec(db, sql[once ? S_QUEUE_ONCE : S_QUEUE], p, nitems(p), NULL, NULL);
+}
+
+int
+db_mail_queue_link(struct db *db, const struct mail_new *m, const char *token_hash,
+    const char *token, long long expires)
+{
+	struct mail_new l = *m;
+	char detail[32];
+
+	snprintf(detail, sizeof(detail), "%lld", expires);
+	l.ref = token_hash;
+	l.detail = detail;
+	l.secret = token;
+	return db_mail_queue(db, &l, 0);
+}
+
 struct reset_req {
 	const char	*ve, *hash, *token;
 	long long	 now, expires;
@@ -322,11 +349,8 @@ reset_request_tx(struct db *db, void *arg)
 	struct dbv p[] = { DBV_STR(x->hash), DBV_STR(x->ve), DBV_INT(x->now), DBV_INT(x->expires) };
 	if ((rc = db_exec(db, sql[S_RESET_INSERT], p, nitems(p), NULL, NULL)) != DB_OK)
 		return rc;
-	char detail[32];
-	snprintf(detail, sizeof(detail), "%lld", x->expires);
-	struct dbv q[] = { DBV_STR(x->hash), DBV_INT(acct), DBV_STR(x->ve), DBV_STR(detail),
-	    DBV_STR(x->token), DBV_INT(x->now), DBV_INT(x->now) };
-	return db_exec(db, sql[S_RESET_QUEUE], q, nitems(q), NULL, NULL);
+	struct mail_new m = { .kind = "reset", .account_id = acct, .ve_id = x->ve, .now = x->now };
+	return db_mail_queue_link(db, &m, x->hash, x->token, x->expires);
 }
 
 int
@@ -359,14 +383,13 @@ reset_use_tx(struct db *db, void *arg)
 	if (x->pwhash != NULL) {
 		uint64_t n = 0;
 		struct dbv m[] = { DBV_INT(x->now), DBV_STR(x->hash) };
-		struct dbv s[] = { DBV_STR(x->ve) };
 		if ((rc = db_exec(db, sql[S_RESET_MARK], m, nitems(m), &n, NULL)) != DB_OK)
 			return rc;
 		if (n != 1)
 			return DB_OK;	/* used meanwhile */
 		/* The VE's root account follows through its node, as after a change on /self. */
 		if ((rc = db_ve_set_hash(db, x->ve, x->pwhash, x->rootcrypt, x->now)) != DB_OK ||
-		    (rc = db_exec(db, sql[S_SESSIONS_END], s, 1, NULL, NULL)) != DB_OK)
+		    (rc = session_destroy_subject(db, "self", x->ve)) != DB_OK)
 			return rc;
 	}
 	x->found = 1;

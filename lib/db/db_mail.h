@@ -93,6 +93,28 @@ int	db_doc_customer(struct db *, const char *number, char *email, size_t len);
 int	db_doc_ves(struct db *, const char *number, char *out, size_t outlen);
 
 /*
+ * A message code queues itself (the triggers queue the rest), due at now:
+ * (kind, ref) is the row's unique key; account_id 0, ve_id, rcpt (an
+ * address other than the account's) and secret NULL when none.
+ */
+struct mail_new {
+	const char	*kind, *ref;
+	long long	 account_id;
+	const char	*ve_id, *rcpt, *detail, *secret;
+	long long	 now;
+};
+/* Queue m; once: a (kind, ref) queued already is left as it is (DB_OK), not DB_DUP. */
+int	db_mail_queue(struct db *, const struct mail_new *m, int once);
+/*
+ * Queue m (its ref, detail and secret aside) as a link's mail: its ref the token's hash, its detail the
+ * link's expiry (seconds since the epoch), its secret the token itself
+ * until the relay has it.  The kinds verify, account_reset, email_change
+ * and reset.
+ */
+int	db_mail_queue_link(struct db *, const struct mail_new *m, const char *token_hash,
+	    const char *token, long long expires);
+
+/*
  * Password reset: when ve_id names a VE that is not deleted, store
  * token_hash (SHA-256 hex of the mailed token) valid until expires_at and
  * queue the mail with the token as its secret, in one transaction; an

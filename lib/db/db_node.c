@@ -273,6 +273,14 @@ fail:
 }
 
 /* The token transaction (db_tx body). */
+int
+db_node_ve_tokens_revoke(struct db *db, const char *ve_id, long long now)
+{
+	struct dbv p[] = { DBV_INT(now), DBV_STR(ve_id) };
+
+	return db_exec(db, sql[STMT_TOKEN_REVOKE], p, nitems(p), NULL, NULL);
+}
+
 struct ve_token {
 	const char	*name, *ve_id;
 	long long	 now;
@@ -293,8 +301,7 @@ ve_token_once(struct db *db, void *arg)
 		return rc;
 	if (rc == 0)
 		return 1;	/* not this node's VE: nothing written */
-	struct dbv pr[] = { DBV_INT(x->now), DBV_STR(x->ve_id) };
-	if ((rc = db_exec(db, sql[STMT_TOKEN_REVOKE], pr, nitems(pr), NULL, NULL)) != DB_OK)
+	if ((rc = db_node_ve_tokens_revoke(db, x->ve_id, x->now)) != DB_OK)
 		return rc;
 	if (auth_token_hex(x->tok, 32) == -1)
 		return DB_ERR;

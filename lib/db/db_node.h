@@ -80,6 +80,8 @@ json_t	*db_node_ve_entry(const struct db_node_ve *);
  */
 json_t	*db_node_ve_seek(json_t *ves, size_t *k, const char *ve_id);
 
+/* Revoke every "ve" token of ve_id at now (a new one, or the VE deleted); a db_rc. */
+int	db_node_ve_tokens_revoke(struct db *, const char *ve_id, long long now);
 /*
  * A new VE-scoped read-only owner token (kind "ve") for ve_id, which must
  * be an active or suspended VE placed on node `name`; the VE's previous

@@ -164,6 +164,12 @@ doc_claim(struct db *db, const char *touch, long long id)
 	return n == 1 ? 1 : 0;
 }
 
+int
+db_payments_invoice_claim(struct db *db, long long invoice_id)
+{
+	return doc_claim(db, sql[S_INVOICE_TOUCH], invoice_id);
+}
+
 /* A payment (db_tx body): returns a db_rc or a BILLING_E* code; err set for EINPUT. */
 struct payment {
 	const struct paydoc	*d;

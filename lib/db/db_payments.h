@@ -21,6 +21,13 @@
 struct db;
 
 /*
+ * The first write of any other writer of an invoice's money (a late
+ * credit note, db_late.c): bump its invoice_writes row, as a payment does
+ * first.  1 done, 0 no such row, or a db_rc.
+ */
+int	db_payments_invoice_claim(struct db *, long long invoice_id);
+
+/*
  * Record a payment (amount > 0, at most the open amount) or a reversal
  * (amount < 0, at most what was paid) dated paid_at, on an invoice or (a
  * number "DN-...") a debit note.  *id is the new row.
