@@ -48,20 +48,30 @@ struct slot {
 };
 static struct slot slots[NSLOTS];
 
-/* Each marker in b (MARKER_LEN bytes, chosen at random at the render) becomes csrf. */
+/* The next marker (MARKER_LEN bytes, chosen at random at the render) from p on, or NULL. */
+static char *
+next_marker(char *p, const char *end, const char *marker)
+{
+	while (end - p >= MARKER_LEN) {
+		if ((p = memchr(p, marker[0], (size_t)(end - p - MARKER_LEN + 1))) == NULL)
+			return NULL;
+		if (memcmp(p, marker, MARKER_LEN) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/* Each marker in b becomes csrf. */
 static void
 put_csrf(struct buf *b, const char *marker, const char *csrf)
 {
-	char *p = b->data, *end = b->data + b->len;
+	const char *end = b->data + b->len;
+	char *p = b->data;
 
-	while (p != NULL && end - p >= MARKER_LEN) {
-		if ((p = memchr(p, marker[0], (size_t)(end - p - MARKER_LEN + 1))) == NULL)
-			break;
-		if (memcmp(p, marker, MARKER_LEN) == 0) {
-			memcpy(p, csrf, MARKER_LEN);
-			p += MARKER_LEN;
-		} else
-			p++;
+	while ((p = next_marker(p, end, marker)) != NULL) {
+		memcpy(p, csrf, MARKER_LEN);
+		p += MARKER_LEN;
 	}
 }
 
@@ -87,18 +97,15 @@ static void
 slot_set(struct slot *s, const char *ve_id, long long generation, long long made_ms,
     const char *marker)
 {
-	const char *p = s->body, *end = s->body + s->len;
+	const char *end = s->body + s->len;
+	char *p = s->body;
 
 	snprintf(s->ve_id, sizeof(s->ve_id), "%s", ve_id);
 	s->generation = generation;
 	s->made_ms = made_ms;
 	memcpy(s->marker, marker, sizeof(s->marker));
 	s->nmarks = 0;
-	while (end - p >= MARKER_LEN && (p = memchr(p, marker[0], (size_t)(end - p - MARKER_LEN + 1))) != NULL) {
-		if (memcmp(p, marker, MARKER_LEN) != 0) {
-			p++;
-			continue;
-		}
+	while ((p = next_marker(p, end, marker)) != NULL) {
 		if (s->nmarks == NMARKS) {
 			s->nmarks = -1;
 			break;
