@@ -39,11 +39,13 @@ static const char *const sql[S__MAX] = {
 	[S_SESS_GET] = "SELECT subject, csrf, created_at, last_seen FROM sessions "
 	    "WHERE id_hash = ? AND kind = ?",
 	/*
-	 * The dashboard's one round trip (issue 19): the session and its VE's
-	 * precomputed page (db_vepage.h) in one statement; no session, no page.
+	 * The dashboard's one round trip (issue 19): the session and which
+	 * version of its VE's precomputed page is current (db_vepage.h) in one
+	 * statement; no session, no page.  The body is not read here: the
+	 * worker keeps the versions it has (cgi/self/dashcache.c).
 	 */
 	[S_SESS_GET_PAGE] = "SELECT s.subject, s.csrf, s.created_at, s.last_seen, p.generation, "
-	    "p.made_ms, p.marker, p.body FROM sessions s LEFT JOIN ve_page p ON p.ve_id = s.subject "
+	    "p.made_ms, p.marker FROM sessions s LEFT JOIN ve_page p ON p.ve_id = s.subject "
 	    "WHERE s.id_hash = ? AND s.kind = ?",
 	[S_SESS_TOUCH] = "UPDATE sessions SET last_seen = ? WHERE id_hash = ?",
 	[S_SESS_DELETE] = "DELETE FROM sessions WHERE id_hash = ?",
@@ -125,8 +127,6 @@ sess_get(struct db *db, const char *kind, const char *cookie, long long now,
 		pg->found = 0;
 		pg->generation = pg->made_ms = 0;
 		pg->marker[0] = '\0';
-		if (pg->cap > 0)
-			pg->body[0] = '\0';
 	}
 	if (!valid_cookie(cookie))
 		return 0;
@@ -135,7 +135,7 @@ sess_get(struct db *db, const char *kind, const char *cookie, long long now,
 	struct dbo o[] = { DBO_STR(s->subject), DBO_STR(s->csrf), DBO_INT(&s->created_at),
 	    DBO_INT(&s->last_seen), { .type = DBV_T_INT, .i = pg ? &pg->generation : NULL,
 	    .isnull = &nopage }, pg ? DBO_INT(&pg->made_ms) : DBO_INT(NULL),
-	    pg ? DBO_STR(pg->marker) : DBO_INT(NULL), pg ? DBO_STRP(pg->body, pg->cap) : DBO_INT(NULL) };
+	    pg ? DBO_STR(pg->marker) : DBO_INT(NULL) };
 	if ((rc = db_one(db, sql[pg != NULL ? S_SESS_GET_PAGE : S_SESS_GET], p, nitems(p), o,
 	    pg != NULL ? nitems(o) : 4)) <= 0)
 		return rc;

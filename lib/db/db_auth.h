@@ -39,14 +39,13 @@ int	session_create(struct db *, const char *kind, const char *subject, long long
 int	session_get(struct db *, const char *kind, const char *cookie, long long now,
 	    long long idle_s, long long max_s, struct session *s);
 /*
- * A VE's precomputed dashboard (db_vepage.h), read with its session: body
- * is the caller's buffer of cap bytes (at least VEPAGE_MAX + 1).  found 0:
- * no row; else generation, made_ms (0: no page yet, or invalidated), the
- * marker standing for the CSRF token in body.
+ * Which version of a VE's precomputed dashboard (db_vepage.h) is current,
+ * read with its session: found 0: no row; else generation, made_ms (0: no
+ * page yet, or invalidated) and the marker standing for the CSRF token in
+ * the body (random at each render: it names the version).  The body
+ * itself is read with db_vepage_body when the worker does not have it.
  */
 struct session_page {
-	char		*body;
-	size_t		 cap;
 	int		 found;
 	long long	 generation, made_ms;
 	char		 marker[65];

@@ -375,6 +375,7 @@ struct create {
 	const char			*client;	/* counting key; NULL: an operator's order */
 	const char			*digest;
 	long long			 account;	/* an account with a login; 0: a new account */
+	const struct tax_in		*rules;		/* set the account's VAT rate from these; NULL: not */
 };
 
 static int
@@ -455,14 +456,19 @@ create_once(struct db *db, void *arg)
 		if ((rc = db_addr_assign(db, ve_id, i + 1, dn, ids[i])) != DB_OK)
 			return rc;	/* DB_RETRY: taken meanwhile (on Galera: through another node) */
 	}
-	return db_audit(db, now, "signup", "ve.create", ve_id, NULL, NULL);
+	if ((rc = db_audit(db, now, "signup", "ve.create", ve_id, NULL, NULL)) != DB_OK)
+		return rc;
+	/* The account's VAT rate from [isp] (db_tax.h) in the same transaction: one commit. */
+	if (x->rules != NULL && (rc = db_tax_refresh_ve(db, ve_id, x->rules)) < 0)
+		return rc;
+	return DB_OK;
 }
 
 /* db_ve_create for a client (its counting key, or NULL for an operator). */
 static int
 create_from(struct db *db, const struct order *o, const struct order_catalog *cat,
     const char *pwhash, const char *rootcrypt, const char *node, long long now, const char *client,
-    long long account, char ve_id[9])
+    long long account, const struct tax_in *rules, char ve_id[9])
 {
 	const struct order_plan *pl = order_plan_find(cat, o->s[OF_PLAN]);
 	const struct order_template *tp = order_template_find(cat, o->s[OF_TEMPLATE]);
@@ -480,7 +486,7 @@ create_from(struct db *db, const struct order *o, const struct order_catalog *ca
 	{
 		/* Run again after a deadlock, a certification conflict or a lost server. */
 		struct create x = { o, pl, tp, pwhash, rootcrypt, node, now, ve_id, ids, client, digest,
-		    account };
+		    account, rules };
 		rc = db_tx(db, create_once, &x);
 	}
 	free(ids);
@@ -515,7 +521,7 @@ int
 db_ve_create(struct db *db, const struct order *o, const struct order_catalog *cat,
     const char *pwhash, const char *rootcrypt, const char *node, long long now, char ve_id[9])
 {
-	return create_from(db, o, cat, pwhash, rootcrypt, node, now, NULL, 0, ve_id);
+	return create_from(db, o, cat, pwhash, rootcrypt, node, now, NULL, 0, NULL, ve_id);
 }
 
 /*
@@ -606,6 +612,7 @@ place(struct db *db, const struct conf *c, const struct argon_params *ap,
 {
 	char hash[256], rootcrypt[AUTH_CRYPT_MAX], client[NETADDR_KEY_MAX];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
+	struct tax_in rules;
 	struct key_use k;
 	int rc, slot;
 
@@ -644,8 +651,10 @@ place(struct db *db, const struct conf *c, const struct argon_params *ap,
 		log_warnx("%s: cannot hash the password", __func__);
 		return DB_ERR;
 	}
+	/* The new account's VAT rate from [isp] (db_tax.h) is set in the creation's transaction. */
+	db_tax_rules(c, &rules);
 	rc = create_from(db, o, cat, hash, defer ? NULL : rootcrypt, node, now,
-	    addr != NULL ? client : NULL, account, ve_id);
+	    addr != NULL ? client : NULL, account, &rules, ve_id);
 	/* Lost a race for the key: judge the order that won it like any repeat. */
 	if ((rc == VC_KEY_USED || rc == VC_KEY_CONFLICT) && by_key(db, key, &k) == 1) {
 		rc = key_verdict(c, o, &k, ve_id);
@@ -653,13 +662,6 @@ place(struct db *db, const struct conf *c, const struct argon_params *ap,
 	}
 	explicit_bzero(hash, sizeof(hash));
 	explicit_bzero(rootcrypt, sizeof(rootcrypt));
-	/* The new account's VAT rate from [isp] (db_tax.h); a failure leaves the default 0 logged. */
-	if (rc == VC_OK) {
-		struct tax_in rules;
-		db_tax_rules(c, &rules);
-		if (db_tax_refresh_ve(db, ve_id, &rules) < 0)
-			log_warnx("%s: VE %s: its account's tax rate was not set", __func__, ve_id);
-	}
 	return rc;
 }
 

@@ -9,7 +9,7 @@
 #include "db_vepage.h"
 #include "util.h"
 
-enum stmt { S_CLAIM, S_STORE, S_PRUNE, S__MAX };
+enum stmt { S_CLAIM, S_STORE, S_PRUNE, S_BODY, S__MAX };
 
 static const char *const sql[S__MAX] = {
 	[S_CLAIM] = "INSERT IGNORE INTO ve_page (ve_id) VALUES (?)",
@@ -22,6 +22,9 @@ static const char *const sql[S__MAX] = {
 	 */
 	[S_PRUNE] = "UPDATE ve_page SET made_ms = 0, marker = '', body = NULL "
 	    "WHERE body IS NOT NULL AND made_ms < ? LIMIT 1000",
+	/* The version named by the session's statement, or nothing if it was replaced since. */
+	[S_BODY] = "SELECT body FROM ve_page WHERE ve_id = ? AND generation = ? AND made_ms = ? "
+	    "AND marker = ?",
 };
 
 int
@@ -64,4 +67,14 @@ db_vepage_prune(struct db *db, long long before_ms, long long *pruned)
 		*pruned += (long long)n;
 	} while (n == 1000);
 	return DB_OK;
+}
+
+int
+db_vepage_body(struct db *db, const char *ve_id, long long generation, long long made_ms,
+    const char *marker, char *body, size_t cap)
+{
+	struct dbv p[] = { DBV_STR(ve_id), DBV_INT(generation), DBV_INT(made_ms), DBV_STR(marker) };
+	struct dbo o[] = { DBO_STRP(body, cap) };
+
+	return db_one(db, sql[S_BODY], p, nitems(p), o, nitems(o));
 }

@@ -1,8 +1,10 @@
 /*
  * db_vepage: the dashboard's precomputed page (table ve_page, migration
- * 0022; README "Where the time goes").  vep-self reads a VE's row with the
- * session (db_auth.h session_get_page), serves it while it is younger than
- * a second, and else renders the page again and stores it here.  Every
+ * 0022; README "Where the time goes").  vep-self reads which version of a
+ * VE's page is current with the session (db_auth.h session_get_page),
+ * serves it while it is younger than a second (from the worker's own copy
+ * of that version, else read here once), and else renders the page again
+ * and stores it here.  Every
  * write that changes what the page shows bumps the row's generation in
  * the writer's transaction (the triggers of 0022); a render is stored only
  * while the generation it started from is still the row's, so a render
@@ -42,5 +44,13 @@ int	db_vepage_store(struct db *, const char *ve_id, long long generation, long l
  * the page again.  *pruned: how many.  0 or a db_rc.
  */
 int	db_vepage_prune(struct db *, long long before_ms, long long *pruned);
+
+/*
+ * The body of the version (generation, made_ms, marker) of ve_id's page
+ * into body (cap bytes, at least VEPAGE_MAX + 1; NUL-terminated): 1, or 0
+ * when the row holds another version now (render it again), or a db_rc.
+ */
+int	db_vepage_body(struct db *, const char *ve_id, long long generation, long long made_ms,
+	    const char *marker, char *body, size_t cap);
 
 #endif

@@ -20,7 +20,6 @@
 #include "conf.h"
 #include "credcache.h"
 #include "db.h"
-#include "db_vepage.h"
 #include "log.h"
 #include "tmpl.h"
 #include "veid.h"
@@ -330,13 +329,6 @@ page_access(struct web *w, const struct page *p, struct req *q, struct resp *r)
 		/* web_pages_check refuses such a table at start; never open a page by mistake. */
 		web_error(w, r, 500, "This page is misconfigured.");
 		return -1;
-	}
-	if ((p->flags & PAGE_CACHED) && w->page.body == NULL) {
-		if ((w->page.body = malloc(VEPAGE_MAX + 1)) == NULL) {
-			web_error(w, r, 500, "Out of memory.");
-			return -1;
-		}
-		w->page.cap = VEPAGE_MAX + 1;
 	}
 	w->page.found = 0;
 	if ((rc = session_of(w, q, r, (p->flags & PAGE_ADMIN) != 0,

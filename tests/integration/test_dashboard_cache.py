@@ -7,13 +7,16 @@ state; a session that ended cannot read the page; two VEs, and two sessions
 of one VE, never see each other's page or CSRF token; an aged row is
 rendered again (usage has no trigger: the age limit covers it)."""
 import calendar
+import contextlib
+import fcntl
+import os
 import random
 import re
 import time
 import unittest
 
 from screens_util import Client, bearer, create_ve, q, release, sql, sql1
-from veplib import wait_until
+from veplib import VAR, wait_until
 
 HOUR_US = 3600 * 10**6
 
@@ -30,6 +33,24 @@ def row(ve):
 
 def session_csrfs(ve):
     return {r[0] for r in sql(f"SELECT csrf FROM sessions WHERE kind = 'self' AND subject = {q(ve)}")}
+
+
+@contextlib.contextmanager
+def render_lock(ve):
+    """Hold the render lock of ve as a worker rendering its page would (cgi/self/dashcache.c)."""
+    h = 0
+    for ch in ve:
+        h = (h * 31 + ord(ch)) & 0xFFFFFFFF
+    d = os.path.join(VAR, "run", "lock")
+    path = os.path.join(d, "vepage.%d" % (h % 64))
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o660)
+    st = os.stat(d)
+    os.chown(path, st.st_uid, st.st_gid)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def cpu_hours(page):
@@ -197,6 +218,40 @@ class DashboardCache(unittest.TestCase):
             return r if h is not None and h >= 10**6 and r[1] >= made + 1000 else None
         r = wait_until(renewed, 10, "the aged page rendered again with the new usage")
         self.assertGreaterEqual(r[1] - made, 1000)
+
+    def test_one_render_others_serve_their_version(self):
+        """While one worker renders an aged page again (its render lock held), the others
+        serve the version they have for up to half a second more; an invalidated page is
+        never served, lock or not; with the lock free the aged page is rendered again."""
+        c = self.login(self.a, self.apw)
+        with render_lock(self.a):
+            for _ in range(5):
+                gen, made, marker = self.stored(c, self.a)
+                aged = int(time.time() * 1000) - 1100
+                sql(f"UPDATE ve_page SET made_ms = {aged} WHERE ve_id = {q(self.a)}")
+                t0 = time.monotonic()
+                page = c.get("/self").text
+                if time.monotonic() - t0 < 0.3:
+                    break
+            else:
+                self.skipTest("the machine is too slow to GET within the page's grace")
+            self.assertIn(f'id="ve-id">{self.a}<', page)
+            self.assertIn(csrf_of(page), session_csrfs(self.a))
+            self.assertNotIn(marker, page, "the marker never leaves the server")
+            self.assertEqual(row(self.a), (gen, aged, marker), "served, not rendered, while another renders")
+            # A write invalidates the page: rendered at once although the lock is held.
+            try:
+                sql(f"UPDATE ves SET state = 'suspended', state_reason = 'grace test {aged}' "
+                    f"WHERE id = {q(self.a)}")
+                self.assertIn(f"grace test {aged}", c.get("/self").text)
+                self.assertGreater(row(self.a)[0], gen)
+            finally:
+                sql(f"UPDATE ves SET state = 'active', state_reason = '' WHERE id = {q(self.a)}")
+        # Lock free: the aged page is rendered again.
+        _, made, _ = self.stored(c, self.a)
+        sql(f"UPDATE ve_page SET made_ms = made_ms - 1100 WHERE ve_id = {q(self.a)}")
+        self.assertEqual(c.get("/self").status, 200)
+        self.assertGreaterEqual(row(self.a)[1], made)
 
 
 if __name__ == "__main__":
