@@ -13,14 +13,6 @@
 #include "util.h"
 
 enum stmt {
-	STMT_COUNTERS_RAW,
-	STMT_COUNTERS_MINUTE,
-	STMT_COUNTERS_HOUR,
-	STMT_COUNTERS_DAY,
-	STMT_GAUGES_RAW,
-	STMT_GAUGES_MINUTE,
-	STMT_GAUGES_HOUR,
-	STMT_GAUGES_DAY,
 	STMT_CARRY_RAW,
 	STMT_CARRY_MINUTE,
 	STMT_CARRY_HOUR,
@@ -29,29 +21,44 @@ enum stmt {
 	STMT__MAX
 };
 
-/* A counter's history reads only the counters, a gauge's only the gauges. */
+/*
+ * A metric's history reads only the columns its points are made of (a day
+ * by minute of cpu: the time and one sum, 1,440 rows of 2 columns), so the
+ * server sends and the worker binds no more than the answer needs.
+ */
 #define RANGE(cols, table) \
 	"SELECT t, " cols " FROM " table " FORCE INDEX (PRIMARY) " \
 	"WHERE ve_id = ? AND t >= ? AND t < ? ORDER BY t"
-#define COUNTERS	"cpu_user_us + cpu_sys_us, net_in_bytes, net_out_bytes"
-#define GAUGES		"vmem_sum_bytes, disk_sum_bytes, samples, vmem_last_bytes, disk_last_bytes"
+#define RANGES(raw, cols) { \
+	[HIST_SECOND] = RANGE(raw, "usage_raw"), [HIST_MINUTE] = RANGE(cols, "usage_minute"), \
+	[HIST_HOUR] = RANGE(cols, "usage_hour"), [HIST_DAY] = RANGE(cols, "usage_day") }
+#define CPU		"cpu_user_us + cpu_sys_us"
 /* A raw second holds one sample of the gauges, or none (NULL). */
-#define RAW_GAUGES \
-	"COALESCE(vmem_bytes, 0), COALESCE(disk_bytes, 0), vmem_bytes IS NOT NULL, " \
-	"COALESCE(vmem_bytes, 0), COALESCE(disk_bytes, 0)"
+#define RAW_SAMPLES	"vmem_bytes IS NOT NULL"
+#define RAW_VMEM	"COALESCE(vmem_bytes, 0)"
+#define RAW_DISK	"COALESCE(disk_bytes, 0)"
+#define HR(f)		offsetof(struct hist_row, f)
+
+static const struct {
+	const char	*sql[HIST__STEPS];
+	size_t		 nout, out[3];	/* the columns after t: where they go in hist_row */
+} ranges[HIST__METRICS] = {
+	[HIST_CPU] = { RANGES(CPU, CPU), 1, { HR(cpu_us) } },
+	[HIST_NET_IN] = { RANGES("net_in_bytes", "net_in_bytes"), 1, { HR(net_in) } },
+	[HIST_NET_OUT] = { RANGES("net_out_bytes", "net_out_bytes"), 1, { HR(net_out) } },
+	[HIST_NET_TOTAL] = { RANGES("net_in_bytes, net_out_bytes", "net_in_bytes, net_out_bytes"),
+	    2, { HR(net_in), HR(net_out) } },
+	[HIST_VMEM] = { RANGES(RAW_VMEM ", " RAW_SAMPLES ", " RAW_VMEM,
+	    "vmem_sum_bytes, samples, vmem_last_bytes"), 3, { HR(vmem_sum), HR(samples), HR(vmem_last) } },
+	[HIST_DISK] = { RANGES(RAW_DISK ", " RAW_SAMPLES ", " RAW_DISK,
+	    "disk_sum_bytes, samples, disk_last_bytes"), 3, { HR(disk_sum), HR(samples), HR(disk_last) } },
+};
+
 #define CARRY(table) \
 	"SELECT vmem_last_bytes, disk_last_bytes FROM " table " FORCE INDEX (PRIMARY) " \
 	"WHERE ve_id = ? AND t < ? AND samples > 0 ORDER BY t DESC LIMIT 1"
 
 static const char *const sql[STMT__MAX] = {
-	[STMT_COUNTERS_RAW] = RANGE(COUNTERS, "usage_raw"),
-	[STMT_COUNTERS_MINUTE] = RANGE(COUNTERS, "usage_minute"),
-	[STMT_COUNTERS_HOUR] = RANGE(COUNTERS, "usage_hour"),
-	[STMT_COUNTERS_DAY] = RANGE(COUNTERS, "usage_day"),
-	[STMT_GAUGES_RAW] = RANGE(RAW_GAUGES, "usage_raw"),
-	[STMT_GAUGES_MINUTE] = RANGE(GAUGES, "usage_minute"),
-	[STMT_GAUGES_HOUR] = RANGE(GAUGES, "usage_hour"),
-	[STMT_GAUGES_DAY] = RANGE(GAUGES, "usage_day"),
 	[STMT_CARRY_RAW] =
 	    "SELECT vmem_bytes, COALESCE(disk_bytes, 0) FROM usage_raw FORCE INDEX (PRIMARY) "
 	    "WHERE ve_id = ? AND t < ? AND vmem_bytes IS NOT NULL ORDER BY t DESC LIMIT 1",
@@ -64,12 +71,12 @@ static const char *const sql[STMT__MAX] = {
 static const struct {
 	const char	*name;
 	long long	 seconds;
-	enum stmt	 counters, gauges, carry;
+	enum stmt	 carry;
 } steps[HIST__STEPS] = {
-	[HIST_SECOND] = { "second", 1, STMT_COUNTERS_RAW, STMT_GAUGES_RAW, STMT_CARRY_RAW },
-	[HIST_MINUTE] = { "minute", 60, STMT_COUNTERS_MINUTE, STMT_GAUGES_MINUTE, STMT_CARRY_MINUTE },
-	[HIST_HOUR] = { "hour", 3600, STMT_COUNTERS_HOUR, STMT_GAUGES_HOUR, STMT_CARRY_HOUR },
-	[HIST_DAY] = { "day", 86400, STMT_COUNTERS_DAY, STMT_GAUGES_DAY, STMT_CARRY_DAY },
+	[HIST_SECOND] = { "second", 1, STMT_CARRY_RAW },
+	[HIST_MINUTE] = { "minute", 60, STMT_CARRY_MINUTE },
+	[HIST_HOUR] = { "hour", 3600, STMT_CARRY_HOUR },
+	[HIST_DAY] = { "day", 86400, STMT_CARRY_DAY },
 };
 
 static const struct {
@@ -296,19 +303,11 @@ db_history_get(struct db *db, const char *ve_id, enum hist_metric m, enum hist_s
 	hist_fill_start(&f, m, s, from_al, pts, n, have, carry);
 
 	struct dbv p[] = { DBV_STR(ve_id), DBV_INT(from_al), DBV_INT(to) };
-	struct dbo oc[] = {
-		DBO_INT(&row.t), DBO_INT(&row.cpu_us), DBO_INT(&row.net_in), DBO_INT(&row.net_out),
-	};
-	struct dbo og[] = {
-		DBO_INT(&row.t), DBO_INT(&row.vmem_sum), DBO_INT(&row.disk_sum),
-		DBO_INT(&row.samples), DBO_INT(&row.vmem_last), DBO_INT(&row.disk_last),
-	};
+	struct dbo o[4] = { DBO_INT(&row.t) };
 	memset(&row, 0, sizeof(row));
-	if (metrics[m].gauge)
-		rc = db_query(db, &c, sql[steps[s].gauges], p, nitems(p), og, nitems(og));
-	else
-		rc = db_query(db, &c, sql[steps[s].counters], p, nitems(p), oc, nitems(oc));
-	if (rc != DB_OK)
+	for (size_t k = 0; k < ranges[m].nout; k++)
+		o[k + 1] = DBO_INT((long long *)((char *)&row + ranges[m].out[k]));
+	if ((rc = db_query(db, &c, ranges[m].sql[s], p, nitems(p), o, ranges[m].nout + 1)) != DB_OK)
 		return rc;
 	while ((rc = db_next(&c)) == 1)
 		hist_fill_row(&f, &row);
