@@ -656,6 +656,7 @@ parts_ready(struct billingd *bd, size_t n)
 			log_debug("writer %zu: %s; writing through one connection", j, err);
 			return -1;
 		}
+		db_set_background(bd->W.xdb[j]);
 		snprintf(bd->W.xowner[j], sizeof(bd->W.xowner[j]), "%.60s/%zu", bd->id, j);
 		bd->W.owners_ready = 0;
 	}

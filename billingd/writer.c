@@ -71,6 +71,7 @@ db_try(struct billingd *bd)
 			}
 			return;
 		}
+		db_set_background(bd->W.db);	/* the history readers first */
 	} else if (db_reconnect(bd->W.db) != DB_OK)
 		return;
 	if (bd->W.down_since != 0) {

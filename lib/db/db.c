@@ -46,6 +46,7 @@ struct db {
 	int		 galera;	/* the server runs with wsrep_on */
 	int		 lastrc;	/* the enum db_rc of the last error recorded */
 	int		 broken;	/* the transaction ended under us: its db_rc, or 0 */
+	int		 background;	/* a bulk writer: db_set_background */
 	char		 lasterr[512];
 };
 
@@ -230,6 +231,21 @@ galera_check(struct db *db, char *why, size_t whylen)
 	return 0;
 }
 
+/*
+ * A background session (db_set_background) asks MariaDB's thread pool to
+ * run its statements after the interactive ones queued in the same group.
+ * Only scheduling: a server without the variable (no pool compiled in)
+ * or one that refuses it runs the session as any other.
+ */
+static void
+background_session(struct db *db)
+{
+	char v[8];
+
+	if (db->background && db->my != NULL)
+		(void)probe(db->my, "SET SESSION thread_pool_priority = 'low'", v, sizeof(v));
+}
+
 /* Connect to host i; 0 or -1 with the reason in why. */
 static int
 connect_one(struct db *db, size_t i, char *why, size_t whylen)
@@ -264,7 +280,15 @@ connect_one(struct db *db, size_t i, char *why, size_t whylen)
 		db->my = NULL;
 		return -1;
 	}
+	background_session(db);
 	return 0;
+}
+
+void
+db_set_background(struct db *db)
+{
+	db->background = 1;
+	background_session(db);
 }
 
 /*
@@ -608,7 +632,8 @@ db_exec_bulk(struct db *db, const char *sql, void *rows, size_t rowsize, size_t 
 		}
 	}
 	for (size_t done = 0; done < n;) {
-		unsigned int k = (unsigned int)(n - done < DB_BULK_ROWS ? n - done : DB_BULK_ROWS);
+		size_t most = db->background ? DB_BULK_ROWS_BG : DB_BULK_ROWS;
+		unsigned int k = (unsigned int)(n - done < most ? n - done : most);
 		char *base = (char *)rows + done * rowsize;
 
 		if ((st = db_stmt(db, sql)) == NULL)

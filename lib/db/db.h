@@ -92,6 +92,15 @@ struct db	*db_open_params(const char *socket, const char *host, int port,
 		    int connect_timeout, char *err, size_t errlen);
 void		 db_close(struct db *);
 /*
+ * Mark a connection as a background bulk writer (billingd's), now and
+ * after every reconnect: MariaDB's thread pool (thread_handling =
+ * pool-of-threads, README "MariaDB settings") queues its statements
+ * behind the interactive ones (thread_pool_priority = low), and its bulk
+ * statements carry DB_BULK_ROWS_BG rows, so that a reader queued behind
+ * one waits a few milliseconds at most.
+ */
+void		 db_set_background(struct db *);
+/*
  * Drop the statement cache and reconnect, to the next host of the list
  * first (the current one just failed), then round the list; 0 or DB_GONE.
  */
@@ -174,6 +183,7 @@ int	db_exec_script(struct db *, const char *text);
  * Returns a db_rc.
  */
 #define DB_BULK_ROWS	1000
+#define DB_BULK_ROWS_BG	200	/* on a background session (db_set_background) */
 enum db_bulk_type { DB_BULK_T_INT, DB_BULK_T_STR, DB_BULK_T_OPT };
 struct db_bulk_col {
 	enum db_bulk_type	 type;
