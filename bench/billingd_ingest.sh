@@ -125,6 +125,7 @@ fi
 echo "billingd ingest bench: $NODES fake agents, warm-up ${WARMUP}s, window ${WINDOW}s, 1 Hz;" \
     "InnoDB buffer pool $(( $($M -e "SELECT @@innodb_buffer_pool_size") / 1048576 )) MB," \
     "redo log $(( $($M -e "SELECT @@innodb_log_file_size") / 1048576 )) MB;" \
+    "$($M -e "SELECT CONCAT(@@thread_handling, IF(@@thread_handling = 'pool-of-threads', CONCAT(' (', @@thread_pool_size, ' groups, stall limit ', @@thread_pool_stall_limit, ' ms, default priority ', @@thread_pool_priority, ')'), ''))");" \
     "load $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 LASTCAP=""
 

@@ -47,6 +47,7 @@ struct db {
 	int		 lastrc;	/* the enum db_rc of the last error recorded */
 	int		 broken;	/* the transaction ended under us: its db_rc, or 0 */
 	int		 background;	/* a bulk writer: db_set_background */
+	int		 pool_group;	/* its thread pool group, or -1: db_pool_group */
 	char		 lasterr[512];
 };
 
@@ -240,10 +241,22 @@ galera_check(struct db *db, char *why, size_t whylen)
 static void
 background_session(struct db *db)
 {
-	char v[8];
+	char v[24];
 
-	if (db->background && db->my != NULL)
-		(void)probe(db->my, "SET SESSION thread_pool_priority = 'low'", v, sizeof(v));
+	db->pool_group = -1;
+	if (!db->background || db->my == NULL)
+		return;
+	(void)probe(db->my, "SET SESSION thread_pool_priority = 'low'", v, sizeof(v));
+	/* The pool's group of a connection is its id modulo the number of groups. */
+	if (probe(db->my, "SELECT IF(@@thread_handling = 'pool-of-threads', "
+	    "CONNECTION_ID() % @@thread_pool_size, -1)", v, sizeof(v)) == 0 && v[0] != '\0')
+		db->pool_group = atoi(v);
+}
+
+int
+db_pool_group(const struct db *db)
+{
+	return db->background ? db->pool_group : -1;
 }
 
 /* Connect to host i; 0 or -1 with the reason in why. */
