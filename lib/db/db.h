@@ -94,7 +94,7 @@ void		 db_close(struct db *);
 /*
  * Mark a connection as a background bulk writer (billingd's), now and
  * after every reconnect: MariaDB's thread pool (thread_handling =
- * pool-of-threads, README "MariaDB settings") queues its statements
+ * pool-of-threads, README "Where the time goes") queues its statements
  * behind the interactive ones (thread_pool_priority = low), and its bulk
  * statements carry DB_BULK_ROWS_BG rows, so that a reader queued behind
  * one waits a few milliseconds at most.
