@@ -55,10 +55,9 @@ enum stmt {
 	S__MAX
 };
 
-#define USAGE_RANGE(table) \
-	"SELECT ve_id, CAST(SUM(cpu_user_us) AS CHAR), CAST(SUM(cpu_sys_us) AS CHAR), " \
-	"CAST(SUM(vmem_sum_bytes) AS CHAR), CAST(SUM(net_in_bytes) AS CHAR), " \
-	"CAST(SUM(net_out_bytes) AS CHAR) FROM " table " WHERE t >= ? AND t < ? GROUP BY ve_id"
+#define USAGE_ROWS(table) \
+	"SELECT ve_id, t, cpu_user_us, cpu_sys_us, vmem_sum_bytes, net_in_bytes, net_out_bytes " \
+	"FROM " table " WHERE t >= ? AND t < ? ORDER BY ve_id, t"
 
 #define INVOICE_VALUES \
 	"INSERT INTO invoices (number, account_id, period, period_from, period_to, currency, " \
@@ -88,13 +87,12 @@ static const char *const sql[S__MAX] = {
 	[S_EVENTS_ALL] =
 	    "SELECT ve_id, at, state FROM ve_state_log WHERE at < ? ORDER BY ve_id, at, id",
 	/*
-	 * Each VE's usage in [from, to) from one rollup level (see
-	 * run_load_usage).  Sums as text so a sum past 2^63 is seen and
-	 * refused instead of clamped.  (Scanning the primary key in ve_id
-	 * order groups without a temporary table.)
+	 * The rows of [from, to) of one rollup level, in primary-key order
+	 * (run_load_level): no grouping in the server, which costs more than
+	 * sending the rows.
 	 */
-	[S_USAGE_HOURS] = USAGE_RANGE("usage_hour"),
-	[S_USAGE_DAYS] = USAGE_RANGE("usage_day"),
+	[S_USAGE_HOURS] = USAGE_ROWS("usage_hour"),
+	[S_USAGE_DAYS] = USAGE_ROWS("usage_day"),
 	[S_INVOICE_EXISTS] =
 	    "SELECT id FROM invoices WHERE account_id = ? AND period = ? AND currency = ? FOR UPDATE",
 	/*
@@ -391,46 +389,115 @@ cmp_i64(const void *a, const void *b)
 }
 
 /*
- * Rows of [a, b) of one rollup level, added to each VE's version in force at
- * at (no plan changes version inside the range they belong to).
+ * The ranges the month's usage is read in (run_load_usage).  The month is
+ * cut at every plan's version change inside it (cut[0..n), sorted, unique,
+ * from and to included); in each piece [a, b) the whole UTC days [da, db)
+ * come from usage_day and the hours [a, da) and [db, b) from usage_hour
+ * (all of [a, b) when no whole day is in it).  The range of a row of time
+ * t: 2 * piece (the days, or the hours before them) or 2 * piece + 1 (the
+ * hours after them); -1 when the other level holds t, or t is outside.
+ */
+static long
+range_of(const int64_t *cut, size_t n, int64_t t, int hours)
+{
+	size_t lo = 0, hi = n;
+	int64_t a, b, da, db_;
+
+	while (lo < hi) {	/* the first cut after t */
+		size_t mid = lo + (hi - lo) / 2;
+		if (cut[mid] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || lo == n)
+		return -1;
+	a = cut[lo - 1];
+	b = cut[lo];
+	da = rate_day_ceil(a);
+	db_ = rate_day_floor(b);
+	if (!hours)
+		return t >= da && t < db_ ? (long)(lo - 1) * 2 : -1;
+	if (da >= db_ || t < da)
+		return (long)(lo - 1) * 2;
+	return t >= db_ ? (long)(lo - 1) * 2 + 1 : -1;
+}
+
+/*
+ * A VE's sums of one range, added to its version in force at the start of
+ * the range's piece, at (no plan changes version inside a piece).  Each
+ * range's sums must be 0 to 2^63 - 1 on their own (as the sums in SQL of
+ * one range each were before), and their total must fit.
  */
 static int
-run_load_range(struct db *db, struct run *r, enum stmt st, int64_t a, int64_t b, int64_t at,
-    char *err, size_t errlen)
+range_add(struct run *r, const struct bve *ve, int64_t at, const __int128 s[5])
+{
+	struct rate_usage x;
+	size_t k = 0;
+
+	for (int i = 0; i < 5; i++)
+		if (s[i] < 0 || s[i] > INT64_MAX)
+			return -1;
+	while (k + 1 < ve->nv && r->vr[ve->vlo + k + 1].v.valid_from <= at)
+		k++;
+	memset(&x, 0, sizeof(x));
+	if (__builtin_add_overflow((int64_t)s[0], (int64_t)s[1], &x.cpu_us))
+		return -1;
+	x.vmem_byte_s = (int64_t)s[2];
+	x.in_bytes = (int64_t)s[3];
+	x.out_bytes = (int64_t)s[4];
+	return rate_usage_add(&r->u[ve->u_off + k], &x);
+}
+
+/*
+ * The rows of [lo, hi) of one rollup level in one pass, in primary-key
+ * order (a VE's rows of a range come one after the other): each range's
+ * sums per VE (exact, in 128 bits), then range_add.
+ */
+static int
+run_load_level(struct db *db, struct run *r, const int64_t *cut, size_t n, int hours,
+    int64_t lo, int64_t hi, char *err, size_t errlen)
 {
 	struct db_cur c;
-	char id[9], s[5][32];
-	int rc;
-	struct dbv p[] = { DBV_INT(a), DBV_INT(b) };
-	struct dbo o[] = { DBO_STR(id), DBO_STR(s[0]), DBO_STR(s[1]), DBO_STR(s[2]),
-	    DBO_STR(s[3]), DBO_STR(s[4]) };
+	char id[9], last[9] = "";
+	long long t, v[5];
+	const struct bve *ve = NULL;
+	__int128 s[5] = { 0, 0, 0, 0, 0 };
+	long key = -1, k;
+	int rc, bad = 0;
+	struct dbv p[] = { DBV_INT(lo), DBV_INT(hi) };
+	struct dbo o[] = { DBO_STR(id), DBO_INT(&t), DBO_INT(&v[0]), DBO_INT(&v[1]),
+	    DBO_INT(&v[2]), DBO_INT(&v[3]), DBO_INT(&v[4]) };
 
-	if (b <= a)
+	if (hi <= lo)
 		return BILLING_OK;
-	if (db_query(db, &c, sql[st], p, 2, o, nitems(o)) != DB_OK)
+	if (db_query(db, &c, sql[hours ? S_USAGE_HOURS : S_USAGE_DAYS], p, 2, o, nitems(o)) != DB_OK)
 		return BILLING_EDB;
 	while ((rc = db_next(&c)) == 1) {
-		long vi = find_ve(r, id);
-		int64_t cu, cs;
-		struct rate_usage x;
-		size_t k = 0;
-		if (vi < 0)
-			continue;	/* invoiced already, or not a VE of this month */
-		struct bve *ve = &r->ve[vi];
-		while (k + 1 < ve->nv && r->vr[ve->vlo + k + 1].v.valid_from <= at)
-			k++;
-		if (db_bill_sum_parse(s[0], &cu) == -1 || db_bill_sum_parse(s[1], &cs) == -1 ||
-		    __builtin_add_overflow(cu, cs, &x.cpu_us) ||
-		    db_bill_sum_parse(s[2], &x.vmem_byte_s) == -1 || db_bill_sum_parse(s[3], &x.in_bytes) == -1 ||
-		    db_bill_sum_parse(s[4], &x.out_bytes) == -1 ||
-		    rate_usage_add(&r->u[ve->u_off + k], &x) == -1) {
-			snprintf(err, errlen, "usage of VE %s is negative or too large to rate", id);
-			rc = -2;
-			break;
+		if (strcmp(id, last) != 0) {
+			if (key >= 0 && (bad = range_add(r, ve, cut[key / 2], s)) != 0)
+				break;
+			key = -1;
+			memcpy(last, id, sizeof(last));
+			k = find_ve(r, id);	/* < 0: invoiced already, or not a VE of this month */
+			ve = k >= 0 ? &r->ve[k] : NULL;
 		}
+		if (ve == NULL || (k = range_of(cut, n, t, hours)) < 0)
+			continue;
+		if (k != key) {
+			if (key >= 0 && (bad = range_add(r, ve, cut[key / 2], s)) != 0)
+				break;
+			key = k;
+			memset(s, 0, sizeof(s));
+		}
+		for (int i = 0; i < 5; i++)
+			s[i] += v[i];
 	}
+	if (rc == 0 && key >= 0)
+		bad = range_add(r, ve, cut[key / 2], s);
 	db_cur_close(&c);
-	if (rc == -2) {
+	if (bad) {
+		snprintf(err, errlen, "usage of VE %s is negative or too large to rate", ve->id);
 		log_warnx("billing run: %s", err);
 		return BILLING_EDATA;
 	}
@@ -438,11 +505,11 @@ run_load_range(struct db *db, struct run *r, enum stmt st, int64_t a, int64_t b,
 }
 
 /*
- * The month's usage per VE and version.  The month is cut at every plan's
- * version changes inside it; in each piece, whole UTC days come from
- * usage_day (31 rows per VE-month instead of 744, and kept for ever while
- * hour rows go after two years) and the hours of a day that a cut splits
- * from usage_hour.  billingd writes both levels from the same spans in one
+ * The month's usage per VE and version (the ranges: range_of).  Whole UTC
+ * days come from usage_day (31 rows per VE-month instead of 744, and kept
+ * for ever while hour rows go after two years), all in one pass; the hours
+ * from usage_hour only for the days a cut splits, one pass per run of such
+ * days.  billingd writes both levels from the same spans in one
  * transaction, so a day row is exactly the sum of its hours; the charges'
  * explanation shows both.
  */
@@ -450,8 +517,8 @@ static int
 run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
 {
 	int64_t *cut;
-	size_t n = 0;
-	int rc = BILLING_OK;
+	size_t n = 0, m = 0;
+	int rc;
 
 	if ((cut = calloc(r->nvr + 2, sizeof(*cut))) == NULL)
 		return BILLING_ENOMEM;
@@ -461,19 +528,24 @@ run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err
 		if (r->vr[i].v.valid_from > from && r->vr[i].v.valid_from < to)
 			cut[n++] = r->vr[i].v.valid_from;
 	qsort(cut, n, sizeof(*cut), cmp_i64);
-	for (size_t i = 0; i + 1 < n && rc == BILLING_OK; i++) {
-		int64_t a = cut[i], b = cut[i + 1];
-		int64_t da = rate_day_ceil(a), db_ = rate_day_floor(b);
-		if (b <= a)
-			continue;
-		if (da >= db_) {
-			rc = run_load_range(db, r, S_USAGE_HOURS, a, b, a, err, errlen);
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || cut[i] != cut[m - 1])
+			cut[m++] = cut[i];
+	n = m;
+	rc = run_load_level(db, r, cut, n, 0, rate_day_ceil(from), rate_day_floor(to), err, errlen);
+	/* The split days: those of the cuts inside a day; consecutive ones at once. */
+	for (size_t i = 0; i < n && rc == BILLING_OK;) {
+		int64_t d0, d1;
+		if (cut[i] == rate_day_floor(cut[i])) {
+			i++;
 			continue;
 		}
-		if ((rc = run_load_range(db, r, S_USAGE_HOURS, a, da, a, err, errlen)) != BILLING_OK ||
-		    (rc = run_load_range(db, r, S_USAGE_DAYS, da, db_, a, err, errlen)) != BILLING_OK)
-			break;
-		rc = run_load_range(db, r, S_USAGE_HOURS, db_, b, a, err, errlen);
+		d0 = d1 = rate_day_floor(cut[i]);
+		for (; i < n && rate_day_floor(cut[i]) <= d1 + 86400; i++)
+			if (cut[i] != rate_day_floor(cut[i]))
+				d1 = rate_day_floor(cut[i]);
+		rc = run_load_level(db, r, cut, n, 1, d0 > from ? d0 : from,
+		    d1 + 86400 < to ? d1 + 86400 : to, err, errlen);
 	}
 	free(cut);
 	return rc;
