@@ -26,6 +26,7 @@
 #include "db_charges.h"
 #include "db_docnum.h"
 #include "db_invoice_run.h"
+#include "db_invoice_usage.h"
 #include "db_periods.h"
 #include "db_sla.h"
 #include "db_versions.h"
@@ -39,8 +40,6 @@
 enum stmt {
 	S_VES_PERIOD,
 	S_EVENTS_ALL,
-	S_USAGE_HOURS,
-	S_USAGE_DAYS,
 	S_INVOICE_EXISTS,
 	S_INVOICES_RANGE,
 	S_INVOICE_INSERT,
@@ -52,12 +51,12 @@ enum stmt {
 	S_FK_OFF,
 	S_FK_ON,
 	S_CHANGED,
+	S_BULK_ON,
+	S_BULK_OFF,
+	S_BULK_MAIL,
+	S_BULK_PAGE,
 	S__MAX
 };
-
-#define USAGE_ROWS(table) \
-	"SELECT ve_id, t, cpu_user_us, cpu_sys_us, vmem_sum_bytes, net_in_bytes, net_out_bytes " \
-	"FROM " table " WHERE t >= ? AND t < ? ORDER BY ve_id, t"
 
 #define INVOICE_VALUES \
 	"INSERT INTO invoices (number, account_id, period, period_from, period_to, currency, " \
@@ -86,13 +85,6 @@ static const char *const sql[S__MAX] = {
 	    "ORDER BY v.account_id, p.currency, v.id",
 	[S_EVENTS_ALL] =
 	    "SELECT ve_id, at, state FROM ve_state_log WHERE at < ? ORDER BY ve_id, at, id",
-	/*
-	 * The rows of [from, to) of one rollup level, in primary-key order
-	 * (run_load_level): no grouping in the server, which costs more than
-	 * sending the rows.
-	 */
-	[S_USAGE_HOURS] = USAGE_ROWS("usage_hour"),
-	[S_USAGE_DAYS] = USAGE_ROWS("usage_day"),
 	[S_INVOICE_EXISTS] =
 	    "SELECT id FROM invoices WHERE account_id = ? AND period = ? AND currency = ? FOR UPDATE",
 	/*
@@ -140,6 +132,26 @@ static const char *const sql[S__MAX] = {
 	 */
 	[S_FK_OFF] = "SET SESSION foreign_key_checks = 0",
 	[S_FK_ON] = "SET SESSION foreign_key_checks = 1",
+	/*
+	 * The two AFTER INSERT triggers of invoices for a chunk's new invoices
+	 * at once (0030_invoice_run_bulk.sql): the session sets the variable
+	 * around its INSERTs only, then writes the same mail rows in invoice
+	 * order and bumps each page once per invoice of its account.  The id
+	 * range holds only the chunk's invoices: runs queue up on the number
+	 * lock (db_docnum), and an invoice that was there before has a lower id.
+	 */
+	[S_BULK_ON] = "SET @vep_invoice_bulk = 1",
+	[S_BULK_OFF] = "SET @vep_invoice_bulk = NULL",
+	[S_BULK_MAIL] =
+	    "INSERT IGNORE INTO mail_outbox (kind, ref, account_id, number, next_try, created_at) "
+	    "SELECT 'invoice', number, account_id, number, UNIX_TIMESTAMP(), UNIX_TIMESTAMP() "
+	    "FROM invoices WHERE id BETWEEN ? AND ? AND period = ? AND account_id BETWEEN ? AND ? "
+	    "ORDER BY id",
+	[S_BULK_PAGE] =
+	    "UPDATE ve_page p JOIN (SELECT v.id, COUNT(*) AS n FROM invoices i "
+	    "JOIN ves v ON v.account_id = i.account_id WHERE i.id BETWEEN ? AND ? AND i.period = ? "
+	    "AND i.account_id BETWEEN ? AND ? GROUP BY v.id) x ON x.id = p.ve_id "
+	    "SET p.generation = p.generation + x.n, p.made_ms = 0",
 	/* VEs whose order changed since the month began (0018_changes.sql). */
 	[S_CHANGED] =
 	    "SELECT DISTINCT v.id FROM order_history h JOIN ves v ON v.order_id = h.order_id "
@@ -388,134 +400,63 @@ cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * The ranges the month's usage is read in (run_load_usage).  The month is
- * cut at every plan's version change inside it (cut[0..n), sorted, unique,
- * from and to included); in each piece [a, b) the whole UTC days [da, db)
- * come from usage_day and the hours [a, da) and [db, b) from usage_hour
- * (all of [a, b) when no whole day is in it).  The range of a row of time
- * t: 2 * piece (the days, or the hours before them) or 2 * piece + 1 (the
- * hours after them); -1 when the other level holds t, or t is outside.
- */
-static long
-range_of(const int64_t *cut, size_t n, int64_t t, int hours)
-{
-	size_t lo = 0, hi = n;
-	int64_t a, b, da, db_;
-
-	while (lo < hi) {	/* the first cut after t */
-		size_t mid = lo + (hi - lo) / 2;
-		if (cut[mid] <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0 || lo == n)
-		return -1;
-	a = cut[lo - 1];
-	b = cut[lo];
-	da = rate_day_ceil(a);
-	db_ = rate_day_floor(b);
-	if (!hours)
-		return t >= da && t < db_ ? (long)(lo - 1) * 2 : -1;
-	if (da >= db_ || t < da)
-		return (long)(lo - 1) * 2;
-	return t >= db_ ? (long)(lo - 1) * 2 + 1 : -1;
-}
+/* A range's sums (db_invoice_usage) added to its VE's version in force at its start. */
+struct usage_arg {
+	struct run	*r;
+	char		*err;
+	size_t		 errlen;
+};
 
 /*
- * A VE's sums of one range, added to its version in force at the start of
- * the range's piece, at (no plan changes version inside a piece).  Each
- * range's sums must be 0 to 2^63 - 1 on their own (as the sums in SQL of
- * one range each were before), and their total must fit.
+ * Each range's sums must be 0 to 2^63 - 1 on their own (as the SUM in SQL
+ * of one range each was before) and their total must fit.  No plan
+ * changes version inside a range.
  */
 static int
-range_add(struct run *r, const struct bve *ve, int64_t at, const __int128 s[5])
+run_usage_range(void *arg, const struct db_usage_range *s)
 {
+	struct usage_arg *a = arg;
+	struct run *r = a->r;
+	const __int128 *v[] = { &s->cpu_user_us, &s->cpu_sys_us, &s->vmem_byte_s, &s->in_bytes,
+	    &s->out_bytes };
 	struct rate_usage x;
+	long vi = find_ve(r, s->ve);
 	size_t k = 0;
 
-	for (int i = 0; i < 5; i++)
-		if (s[i] < 0 || s[i] > INT64_MAX)
-			return -1;
-	while (k + 1 < ve->nv && r->vr[ve->vlo + k + 1].v.valid_from <= at)
+	if (vi < 0)
+		return 0;	/* invoiced already, or not a VE of this month */
+	const struct bve *ve = &r->ve[vi];
+	for (size_t i = 0; i < nitems(v); i++)
+		if (*v[i] < 0 || *v[i] > INT64_MAX)
+			goto bad;
+	while (k + 1 < ve->nv && r->vr[ve->vlo + k + 1].v.valid_from <= s->at)
 		k++;
 	memset(&x, 0, sizeof(x));
-	if (__builtin_add_overflow((int64_t)s[0], (int64_t)s[1], &x.cpu_us))
-		return -1;
-	x.vmem_byte_s = (int64_t)s[2];
-	x.in_bytes = (int64_t)s[3];
-	x.out_bytes = (int64_t)s[4];
-	return rate_usage_add(&r->u[ve->u_off + k], &x);
+	x.vmem_byte_s = (int64_t)s->vmem_byte_s;
+	x.in_bytes = (int64_t)s->in_bytes;
+	x.out_bytes = (int64_t)s->out_bytes;
+	if (!__builtin_add_overflow((int64_t)s->cpu_user_us, (int64_t)s->cpu_sys_us, &x.cpu_us) &&
+	    rate_usage_add(&r->u[ve->u_off + k], &x) == 0)
+		return 0;
+bad:
+	snprintf(a->err, a->errlen, "usage of VE %s is negative or too large to rate", ve->id);
+	log_warnx("billing run: %s", a->err);
+	return 1;
 }
 
 /*
- * The rows of [lo, hi) of one rollup level in one pass, in primary-key
- * order (a VE's rows of a range come one after the other): each range's
- * sums per VE (exact, in 128 bits), then range_add.
- */
-static int
-run_load_level(struct db *db, struct run *r, const int64_t *cut, size_t n, int hours,
-    int64_t lo, int64_t hi, char *err, size_t errlen)
-{
-	struct db_cur c;
-	char id[9], last[9] = "";
-	long long t, v[5];
-	const struct bve *ve = NULL;
-	__int128 s[5] = { 0, 0, 0, 0, 0 };
-	long key = -1, k;
-	int rc, bad = 0;
-	struct dbv p[] = { DBV_INT(lo), DBV_INT(hi) };
-	struct dbo o[] = { DBO_STR(id), DBO_INT(&t), DBO_INT(&v[0]), DBO_INT(&v[1]),
-	    DBO_INT(&v[2]), DBO_INT(&v[3]), DBO_INT(&v[4]) };
-
-	if (hi <= lo)
-		return BILLING_OK;
-	if (db_query(db, &c, sql[hours ? S_USAGE_HOURS : S_USAGE_DAYS], p, 2, o, nitems(o)) != DB_OK)
-		return BILLING_EDB;
-	while ((rc = db_next(&c)) == 1) {
-		if (strcmp(id, last) != 0) {
-			if (key >= 0 && (bad = range_add(r, ve, cut[key / 2], s)) != 0)
-				break;
-			key = -1;
-			memcpy(last, id, sizeof(last));
-			k = find_ve(r, id);	/* < 0: invoiced already, or not a VE of this month */
-			ve = k >= 0 ? &r->ve[k] : NULL;
-		}
-		if (ve == NULL || (k = range_of(cut, n, t, hours)) < 0)
-			continue;
-		if (k != key) {
-			if (key >= 0 && (bad = range_add(r, ve, cut[key / 2], s)) != 0)
-				break;
-			key = k;
-			memset(s, 0, sizeof(s));
-		}
-		for (int i = 0; i < 5; i++)
-			s[i] += v[i];
-	}
-	if (rc == 0 && key >= 0)
-		bad = range_add(r, ve, cut[key / 2], s);
-	db_cur_close(&c);
-	if (bad) {
-		snprintf(err, errlen, "usage of VE %s is negative or too large to rate", ve->id);
-		log_warnx("billing run: %s", err);
-		return BILLING_EDATA;
-	}
-	return rc < 0 ? BILLING_EDB : BILLING_OK;
-}
-
-/*
- * The month's usage per VE and version (the ranges: range_of).  Whole UTC
- * days come from usage_day (31 rows per VE-month instead of 744, and kept
- * for ever while hour rows go after two years), all in one pass; the hours
- * from usage_hour only for the days a cut splits, one pass per run of such
- * days.  billingd writes both levels from the same spans in one
- * transaction, so a day row is exactly the sum of its hours; the charges'
- * explanation shows both.
+ * The month's usage per VE and version, cut at every plan's version
+ * changes inside the month (db_invoice_usage.h): whole UTC days from
+ * usage_day (31 rows per VE-month instead of 744, and kept for ever while
+ * hour rows go after two years), hours only where a cut splits a day.
+ * billingd writes both levels from the same spans in one transaction, so a
+ * day row is exactly the sum of its hours; the charges' explanation shows
+ * both.
  */
 static int
 run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
 {
+	struct usage_arg a = { r, err, errlen };
 	int64_t *cut;
 	size_t n = 0, m = 0;
 	int rc;
@@ -531,24 +472,9 @@ run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err
 	for (size_t i = 0; i < n; i++)
 		if (m == 0 || cut[i] != cut[m - 1])
 			cut[m++] = cut[i];
-	n = m;
-	rc = run_load_level(db, r, cut, n, 0, rate_day_ceil(from), rate_day_floor(to), err, errlen);
-	/* The split days: those of the cuts inside a day; consecutive ones at once. */
-	for (size_t i = 0; i < n && rc == BILLING_OK;) {
-		int64_t d0, d1;
-		if (cut[i] == rate_day_floor(cut[i])) {
-			i++;
-			continue;
-		}
-		d0 = d1 = rate_day_floor(cut[i]);
-		for (; i < n && rate_day_floor(cut[i]) <= d1 + 86400; i++)
-			if (cut[i] != rate_day_floor(cut[i]))
-				d1 = rate_day_floor(cut[i]);
-		rc = run_load_level(db, r, cut, n, 1, d0 > from ? d0 : from,
-		    d1 + 86400 < to ? d1 + 86400 : to, err, errlen);
-	}
+	rc = db_invoice_usage(db, cut, m, run_usage_range, &a);
 	free(cut);
-	return rc;
+	return rc == 1 ? BILLING_EDATA : rc != DB_OK ? BILLING_EDB : BILLING_OK;
 }
 
 /*
@@ -872,11 +798,12 @@ static int
 insert_invoices(struct db *db, struct run *r, size_t ni)
 {
 	struct dbv p[INVOICE_ROWS * INV_COLS];
-	int rc;
+	int rc, off;
 
-	if ((rc = chunk_buyers(db, r, ni)) != DB_OK)
+	if ((rc = chunk_buyers(db, r, ni)) != DB_OK ||
+	    (rc = db_exec(db, sql[S_BULK_ON], NULL, 0, NULL, NULL)) != DB_OK)
 		return rc;
-	for (size_t k = 0; k < ni;) {
+	for (size_t k = 0; k < ni && rc == DB_OK;) {
 		size_t n = ni - k >= INVOICE_ROWS ? INVOICE_ROWS : 1, np = 0;
 		for (size_t j = k; j < k + n; j++) {
 			const struct binv *v = &r->bi[j];
@@ -889,12 +816,32 @@ insert_invoices(struct db *db, struct run *r, size_t ni)
 			memcpy(p + np, row, sizeof(row));
 			np += INV_COLS;
 		}
-		if ((rc = db_exec(db, sql[n == 1 ? S_INVOICE_ROW : S_INVOICE_ROWS], p, np, NULL,
-		    NULL)) != DB_OK)
-			return rc;
+		rc = db_exec(db, sql[n == 1 ? S_INVOICE_ROW : S_INVOICE_ROWS], p, np, NULL, NULL);
 		k += n;
 	}
-	return DB_OK;
+	/* Off whatever happened (and again after the chunk: run_write). */
+	off = db_exec(db, sql[S_BULK_OFF], NULL, 0, NULL, NULL);
+	return rc != DB_OK ? rc : off;
+}
+
+/* What the triggers skipped for the chunk's new invoices r->bi[0..ni) (S_BULK_ON). */
+static int
+chunk_triggers(struct db *db, struct run_chunk *x, const char *period, size_t ni)
+{
+	struct run *r = x->r;
+	long long lo = 0, hi = 0;
+	int rc;
+
+	for (size_t k = 0; k < ni; k++) {
+		long long id = r->gid[r->bi[k].g - x->g0];
+		lo = k == 0 || id < lo ? id : lo;
+		hi = id > hi ? id : hi;
+	}
+	struct dbv p[] = { DBV_INT(lo), DBV_INT(hi), DBV_STR(period),
+	    DBV_INT(r->bi[0].account_id), DBV_INT(r->bi[ni - 1].account_id) };
+	if ((rc = db_exec(db, sql[S_BULK_MAIL], p, nitems(p), NULL, NULL)) != DB_OK)
+		return rc;
+	return db_exec(db, sql[S_BULK_PAGE], p, nitems(p), NULL, NULL);
 }
 
 /*
@@ -1004,6 +951,8 @@ run_write_chunk(struct db *db, void *arg)
 		if ((rc = group_lines(r, gs, r->bi[k].g, id)) != DB_OK)
 			return rc;
 	}
+	if ((rc = chunk_triggers(db, x, period, ni)) != DB_OK)
+		return rc;
 	r->t_inv += mono() - t0;
 	if ((rc = bulk_write(db, r)) != DB_OK ||
 	    (rc = db_docnum_set(db, "INV", year, next)) != DB_OK)
@@ -1056,7 +1005,7 @@ run_write(struct db *db, struct run *r, const size_t *gs, size_t ng, int y, int 
 {
 	const char *const w[] = { sql[S_INVOICE_EXISTS], sql[S_INVOICES_RANGE],
 	    sql[S_INVOICE_INSERT], sql[S_BUYERS], sql[S_INVOICE_ROWS], sql[S_INVOICE_ROW], sql[S_LINE_INSERT], sql[S_VE_INSERT], sql[S_FK_OFF],
-	    sql[S_FK_ON] };
+	    sql[S_FK_ON], sql[S_BULK_ON], sql[S_BULK_OFF], sql[S_BULK_MAIL], sql[S_BULK_PAGE] };
 	int rc;
 
 	if ((r->bi = calloc(RUN_CHUNK, sizeof(*r->bi))) == NULL ||
@@ -1075,6 +1024,8 @@ run_write(struct db *db, struct run *r, const size_t *gs, size_t ng, int y, int 
 		    y, mo, due_days, now, 0 };
 		int d = db_tx(db, each ? run_write_chunk_each : run_write_chunk, &x);
 		if (d != DB_OK) {
+			/* The triggers never stay off for this session's other writers. */
+			(void)db_exec(db, sql[S_BULK_OFF], NULL, 0, NULL, NULL);
 			snprintf(err, errlen, "the database failed while writing invoices (%s)",
 			    db_strerror(d));
 			log_warnx("billing run %s: %s after %d invoices", period, err, *created);
