@@ -59,7 +59,7 @@ range_of(const int64_t *cut, size_t n, int64_t t, int hours)
 /* The rows of [lo, hi) of one level, each range's sums to fn as it ends. */
 static int
 level(struct db *db, const int64_t *cut, size_t n, int hours, int64_t lo, int64_t hi,
-    int (*fn)(void *, const struct db_usage_range *), void *arg)
+    int (*fn)(void *, const struct db_usage_range *), void *arg, size_t *rows)
 {
 	struct db_cur c;
 	struct db_usage_range u;
@@ -78,6 +78,7 @@ level(struct db *db, const int64_t *cut, size_t n, int hours, int64_t lo, int64_
 	if ((rc = db_query(db, &c, sql[hours ? S_HOURS : S_DAYS], p, 2, o, nitems(o))) != DB_OK)
 		return rc;
 	while ((rc = db_next(&c)) == 1) {
+		(*rows)++;
 		k = range_of(cut, n, t, hours);
 		if (key >= 0 && (k != key || strcmp(id, ve) != 0)) {
 			if ((stop = fn(arg, &u)) != 0)
@@ -106,10 +107,11 @@ level(struct db *db, const int64_t *cut, size_t n, int hours, int64_t lo, int64_
 
 int
 db_invoice_usage(struct db *db, const int64_t *cut, size_t n,
-    int (*fn)(void *, const struct db_usage_range *), void *arg)
+    int (*fn)(void *, const struct db_usage_range *), void *arg, size_t *rows)
 {
 	int64_t from = cut[0], to = cut[n - 1];
-	int rc = level(db, cut, n, 0, rate_day_ceil(from), rate_day_floor(to), fn, arg);
+	int rc = level(db, cut, n, 0, rate_day_ceil(from), rate_day_floor(to), fn, arg,
+	    rows);
 
 	/* The split days: those of the cuts inside a day; consecutive ones at once. */
 	for (size_t i = 0; i < n && rc == DB_OK;) {
@@ -123,7 +125,7 @@ db_invoice_usage(struct db *db, const int64_t *cut, size_t n,
 			if (cut[i] != rate_day_floor(cut[i]))
 				d1 = rate_day_floor(cut[i]);
 		rc = level(db, cut, n, 1, d0 > from ? d0 : from, d1 + 86400 < to ? d1 + 86400 : to,
-		    fn, arg);
+		    fn, arg, rows);
 	}
 	return rc;
 }

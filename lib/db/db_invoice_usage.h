@@ -26,10 +26,10 @@ struct db_usage_range {
 
 /*
  * Call fn for every range of every VE with usage in [cut[0], cut[n - 1])
- * (cut[0..n) sorted, each once, n >= 2).  DB_OK, a db_rc, or what fn
- * returned other than 0, when it stopped the reading.
+ * (cut[0..n) sorted, each once, n >= 2); *rows adds the rows read.  DB_OK,
+ * a db_rc, or what fn returned other than 0, when it stopped the reading.
  */
 int	db_invoice_usage(struct db *, const int64_t *cut, size_t n,
-	    int (*fn)(void *, const struct db_usage_range *), void *arg);
+	    int (*fn)(void *, const struct db_usage_range *), void *arg, size_t *rows);
 
 #endif
