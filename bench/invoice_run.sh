@@ -7,8 +7,8 @@
 # ceiling of its writing: the same invoice lines loaded with LOAD DATA LOCAL
 # INFILE into a copy of invoice_lines (same keys) in the same run.
 #
-# What the run reads (lib/db/db_billing.c, run_load_usage): whole days from
-# usage_day, and usage_hour only for a day on which a plan changes price.
+# What the run reads (lib/db/db_invoice_usage.c): whole days from usage_day
+# in one pass, and usage_hour only for a day on which a plan changes price.
 # So the data are one usage_day row per VE and day (3.1M rows) plus the 24
 # usage_hour rows of the 16th for the VEs of plan P1, which changes price at
 # noon that day (1.2M rows); the hour rows of other days, which a real
@@ -72,9 +72,9 @@ read -r nves ndays nhours < <(sql -N -B "$DB" -e "SELECT (SELECT COUNT(*) FROM v
 # MariaDB's CPU seconds (utime+stime of mysqld) and its global counters.
 MYPID=$(sql -N -B -e "SELECT @@pid_file" | xargs cat 2>/dev/null || true)
 cpu() { [ -n "$MYPID" ] && awk '{ printf "%d", $14 + $15 }' "/proc/$MYPID/stat" || echo 0; }
-counters() { sql -N -B -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_rows_read',
-  'Innodb_rows_inserted', 'Com_stmt_execute', 'Questions', 'Handler_write', 'Created_tmp_tables',
-  'Innodb_data_written', 'Innodb_os_log_written')" | sort; }
+counters() { sql -N -B -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('Handler_read_next',
+  'Handler_read_rnd_next', 'Handler_read_key', 'Handler_write', 'Handler_update', 'Com_stmt_execute',
+  'Questions', 'Created_tmp_tables', 'Innodb_os_log_written')" | sort; }
 counters >"$TMP/c0"; c0=$(cpu)
 "$BENCH" run "$SOCK" "$DB" "$PERIOD" >"$TMP/run.out" 2>"$TMP/run.err" ||
 	{ cat "$TMP/run.err" "$TMP/run.out"; exit 1; }

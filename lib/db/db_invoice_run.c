@@ -641,6 +641,17 @@ bulk_write(struct db *db, struct run *r)
 	return rc != DB_OK ? rc : on;
 }
 
+/* A name into a line's field (a million times a run: cheaper than snprintf). */
+static void
+name_copy(char *dst, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	n = n < cap ? n : cap - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
 /* The lines of group g (its VEs' rated lines, numbered from 1) for invoice id, to r->bl. */
 static int
 group_lines(struct run *r, const size_t *gs, size_t g, long long id)
@@ -680,9 +691,9 @@ group_lines(struct run *r, const size_t *gs, size_t g, long long id)
 			bl->invoice_id = id;
 			bl->seq = (long long)++seq;
 			memcpy(bl->ve, b->id, sizeof(bl->ve));
-			snprintf(bl->kind, sizeof(bl->kind), "%s", rate_kind_name(l->kind));
-			snprintf(bl->res, sizeof(bl->res), "%s", rate_res_name(l->res));
-			snprintf(bl->unit, sizeof(bl->unit), "%s", rate_res_unit(l->res));
+			name_copy(bl->kind, sizeof(bl->kind), rate_kind_name(l->kind));
+			name_copy(bl->res, sizeof(bl->res), rate_res_name(l->res));
+			name_copy(bl->unit, sizeof(bl->unit), rate_res_unit(l->res));
 			bl->version_id = b->hist ? r->own_vid[b->own_off + k].version_id :
 			    r->vr[b->vlo + l->ver].v.id;
 			if (b->hist) {
