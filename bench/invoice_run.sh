@@ -7,8 +7,8 @@
 # ceiling of its writing: the same invoice lines loaded with LOAD DATA LOCAL
 # INFILE into a copy of invoice_lines (same keys) in the same run.
 #
-# What the run reads (lib/db/db_billing.c, run_load_usage): whole days from
-# usage_day, and usage_hour only for a day on which a plan changes price.
+# What the run reads (lib/db/db_invoice_usage.c): whole days from usage_day
+# in one pass, and usage_hour only for a day on which a plan changes price.
 # So the data are one usage_day row per VE and day (3.1M rows) plus the 24
 # usage_hour rows of the 16th for the VEs of plan P1, which changes price at
 # noon that day (1.2M rows); the hour rows of other days, which a real
@@ -68,8 +68,19 @@ SQL
 load_s=$(elapsed "$t0")
 read -r nves ndays nhours < <(sql -N -B "$DB" -e "SELECT (SELECT COUNT(*) FROM ves),
   (SELECT COUNT(*) FROM usage_day), (SELECT COUNT(*) FROM usage_hour)")
+# Load-independent figures of the two runs (the second reads only the VEs):
+# MariaDB's CPU seconds (utime+stime of mysqld) and its global counters.
+MYPID=$(sql -N -B -e "SELECT @@pid_file" | xargs cat 2>/dev/null || true)
+cpu() { [ -n "$MYPID" ] && awk '{ printf "%d", $14 + $15 }' "/proc/$MYPID/stat" || echo 0; }
+counters() { sql -N -B -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('Handler_read_next',
+  'Handler_read_rnd_next', 'Handler_read_key', 'Handler_write', 'Handler_update', 'Com_stmt_execute',
+  'Questions', 'Created_tmp_tables', 'Innodb_os_log_written')" | sort; }
+counters >"$TMP/c0"; c0=$(cpu)
 "$BENCH" run "$SOCK" "$DB" "$PERIOD" >"$TMP/run.out" 2>"$TMP/run.err" ||
 	{ cat "$TMP/run.err" "$TMP/run.out"; exit 1; }
+c1=$(cpu); counters >"$TMP/c1"
+mysqld_cpu_s=$(awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')
+counts=$(join "$TMP/c0" "$TMP/c1" | awk '{ printf "%s%s %d", (NR > 1 ? ", " : ""), $1, $3 - $2 }')
 read -r _ inv _ first _ second _ created <"$TMP/run.out"
 # billing_invoice_run logs its phases ("... VEs and history X s, usage Y s, rating Z s, writing W s")
 phases=$(sed -n 's/.*lines; //p' "$TMP/run.err" | head -1)
@@ -83,10 +94,11 @@ writing_s=$(echo "$phases" | sed -n 's/.*writing \([0-9.]*\) s.*/\1/p')
 awk -v acc="$ACCOUNTS" -v ves="$nves" -v days="$ndays" -v hours="$nhours" -v inv="$inv" \
 	-v lines="$lines" -v first="$first" -v second="$second" -v created="$created" \
 	-v gen="$gen_s" -v loads="$load_s" -v total="$(elapsed "$t0")" -v phases="$phases" \
-	-v ll="$load_lines_s" -v ws="${writing_s:-0}" 'BEGIN {
+	-v ll="$load_lines_s" -v mcpu="$mysqld_cpu_s" -v counts="$counts" -v ws="${writing_s:-0}" 'BEGIN {
 	printf "invoice_run: accounts %d ves %d usage_day_rows %d usage_hour_rows %d -> invoices %d lines %d\n", acc, ves, days, hours, inv, lines
 	printf "invoice_run: first_run_s %.2f per_ve_us %.0f second_run_s %.2f second_created %d\n", first, first * 1e6 / ves, second, created
 	printf "invoice_run: phases: %s\n", phases
+	printf "invoice_run: both runs, load-independent: mysqld_cpu_s %s; %s\n", mcpu, counts
 	if (ll > 0)
 		printf "invoice_run: writing %.2f s = %.2f x LOAD DATA of the same %d lines (%.2f s, same keys) in the same run\n", ws, ws / ll, lines, ll
 	printf "invoice_run: generate_s %.1f generate_and_load_s %.1f total_s %.1f; target first_run_s < 6: %s\n", gen, loads, total, first < 6 ? "PASS" : "FAIL"

@@ -627,6 +627,13 @@ int
 db_exec_bulk(struct db *db, const char *sql, void *rows, size_t rowsize, size_t n,
     const struct db_bulk_col *c, size_t nc, uint64_t *affected)
 {
+	return db_exec_bulk_per(db, sql, rows, rowsize, n, c, nc, DB_BULK_ROWS, affected);
+}
+
+int
+db_exec_bulk_per(struct db *db, const char *sql, void *rows, size_t rowsize, size_t n,
+    const struct db_bulk_col *c, size_t nc, size_t per, uint64_t *affected)
+{
 	MYSQL_BIND b[16];
 	MYSQL_STMT *st;
 
@@ -645,7 +652,8 @@ db_exec_bulk(struct db *db, const char *sql, void *rows, size_t rowsize, size_t 
 		}
 	}
 	for (size_t done = 0; done < n;) {
-		size_t most = db->background ? DB_BULK_ROWS_BG : DB_BULK_ROWS;
+		/* A background session (db_set_background) sends smaller statements. */
+		size_t most = db->background && per > DB_BULK_ROWS_BG ? DB_BULK_ROWS_BG : per;
 		unsigned int k = (unsigned int)(n - done < most ? n - done : most);
 		char *base = (char *)rows + done * rowsize;
 
@@ -696,19 +704,42 @@ bind_params(MYSQL_BIND *b, const struct dbv *p, size_t np, unsigned long *lens)
 	}
 }
 
+static int run_bound(struct db *, const char *, const struct dbv *, size_t, MYSQL_STMT **,
+    MYSQL_BIND *, unsigned long *);
+
 /* Prepare (cached) and execute; one retry after reconnect outside transactions. */
 static int
 run(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_STMT **out)
 {
-	MYSQL_BIND b[160];	/* the invoice run's multi-row INSERT of invoices: 144 */
-	unsigned long lens[160];
+	MYSQL_BIND sb[160], *b = sb;	/* more: the invoice run's INSERT of 40 invoices (720) */
+	unsigned long slens[160], *lens = slens;
+	int rc;
+
+	if (np > nitems(sb)) {
+		if (np > DB_MAX_PARAMS) {
+			log_warnx("%s: too many parameters", __func__);
+			return DB_ERR;
+		}
+		b = calloc(np, sizeof(*b));
+		lens = calloc(np, sizeof(*lens));
+		if (b == NULL || lens == NULL)
+			rc = DB_NOMEM;
+		else
+			rc = run_bound(db, sql, p, np, out, b, lens);
+		free(b);
+		free(lens);
+		return rc;
+	}
+	return run_bound(db, sql, p, np, out, b, lens);
+}
+
+static int
+run_bound(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_STMT **out,
+    MYSQL_BIND *b, unsigned long *lens)
+{
 	MYSQL_STMT *st;
 	int rc;
 
-	if (np > nitems(b)) {
-		log_warnx("%s: too many parameters", __func__);
-		return DB_ERR;
-	}
 	/* Nothing more in a transaction that ended under us (db_cur_close). */
 	if (db->in_tx && db->broken != 0)
 		return db->broken;

@@ -189,6 +189,8 @@ int	db_exec_script(struct db *, const char *text);
  */
 #define DB_BULK_ROWS	1000
 #define DB_BULK_ROWS_BG	200	/* on a background session (db_set_background) */
+/* Placeholders of one statement at most (db_exec, db_query). */
+#define DB_MAX_PARAMS	1024
 enum db_bulk_type { DB_BULK_T_INT, DB_BULK_T_STR, DB_BULK_T_OPT };
 struct db_bulk_col {
 	enum db_bulk_type	 type;
@@ -199,6 +201,9 @@ struct db_bulk_col {
 #define DB_BULK_OPT(st, f, i)	{ DB_BULK_T_OPT, offsetof(struct st, f), offsetof(struct st, i) }
 int	db_exec_bulk(struct db *, const char *sql, void *rows, size_t rowsize, size_t n,
 	    const struct db_bulk_col *, size_t ncols, uint64_t *affected);
+/* The same, per rows to a round trip instead of DB_BULK_ROWS (a packet of per rows must fit). */
+int	db_exec_bulk_per(struct db *, const char *sql, void *rows, size_t rowsize, size_t n,
+	    const struct db_bulk_col *, size_t nc, size_t per, uint64_t *affected);
 
 /* The prepared statement for sql (prepared ahead of a transaction: see db_bill_warm). */
 void	*db_stmt(struct db *, const char *sql);

@@ -26,6 +26,7 @@
 #include "db_charges.h"
 #include "db_docnum.h"
 #include "db_invoice_run.h"
+#include "db_invoice_usage.h"
 #include "db_periods.h"
 #include "db_sla.h"
 #include "db_versions.h"
@@ -35,30 +36,34 @@
 #include "util.h"
 
 #define RUN_CHUNK		200	/* invoices per transaction */
+/*
+ * Rows of lines (about 100 bytes each) to a round trip: a chunk's in two or
+ * three, under 1 MB a packet.  On a busy machine every round trip waits
+ * for the CPU twice; the server's work per row is the same.
+ */
+#define RUN_BULK_ROWS		8192
 
 enum stmt {
 	S_VES_PERIOD,
 	S_EVENTS_ALL,
-	S_USAGE_HOURS,
-	S_USAGE_DAYS,
 	S_INVOICE_EXISTS,
 	S_INVOICES_RANGE,
 	S_INVOICE_INSERT,
 	S_BUYERS,
 	S_INVOICE_ROWS,
+	S_INVOICE_ROWS40,
 	S_INVOICE_ROW,
 	S_LINE_INSERT,
 	S_VE_INSERT,
 	S_FK_OFF,
 	S_FK_ON,
 	S_CHANGED,
+	S_BULK_ON,
+	S_BULK_OFF,
+	S_BULK_MAIL,
+	S_BULK_PAGE,
 	S__MAX
 };
-
-#define USAGE_RANGE(table) \
-	"SELECT ve_id, CAST(SUM(cpu_user_us) AS CHAR), CAST(SUM(cpu_sys_us) AS CHAR), " \
-	"CAST(SUM(vmem_sum_bytes) AS CHAR), CAST(SUM(net_in_bytes) AS CHAR), " \
-	"CAST(SUM(net_out_bytes) AS CHAR) FROM " table " WHERE t >= ? AND t < ? GROUP BY ve_id"
 
 #define INVOICE_VALUES \
 	"INSERT INTO invoices (number, account_id, period, period_from, period_to, currency, " \
@@ -66,7 +71,10 @@ enum stmt {
 	"buyer_company, buyer_address, buyer_country, buyer_vat_id, tax_scheme) VALUES "
 #define INV_ROW		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #define INV_COLS	18
-#define INVOICE_ROWS	8	/* rows of S_INVOICE_ROWS: 144 values (db.c binds up to 160) */
+#define INVOICE_ROWS	8	/* rows of S_INVOICE_ROWS: 144 values */
+#define INVOICE_ROWS40	40	/* rows of S_INVOICE_ROWS40: 720 values */
+#define INV_ROW8	INV_ROW ", " INV_ROW ", " INV_ROW ", " INV_ROW ", " \
+	INV_ROW ", " INV_ROW ", " INV_ROW ", " INV_ROW
 
 static const char *const sql[S__MAX] = {
 	/*
@@ -87,14 +95,6 @@ static const char *const sql[S__MAX] = {
 	    "ORDER BY v.account_id, p.currency, v.id",
 	[S_EVENTS_ALL] =
 	    "SELECT ve_id, at, state FROM ve_state_log WHERE at < ? ORDER BY ve_id, at, id",
-	/*
-	 * Each VE's usage in [from, to) from one rollup level (see
-	 * run_load_usage).  Sums as text so a sum past 2^63 is seen and
-	 * refused instead of clamped.  (Scanning the primary key in ve_id
-	 * order groups without a temporary table.)
-	 */
-	[S_USAGE_HOURS] = USAGE_RANGE("usage_hour"),
-	[S_USAGE_DAYS] = USAGE_RANGE("usage_day"),
 	[S_INVOICE_EXISTS] =
 	    "SELECT id FROM invoices WHERE account_id = ? AND period = ? AND currency = ? FOR UPDATE",
 	/*
@@ -123,8 +123,9 @@ static const char *const sql[S__MAX] = {
 	[S_BUYERS] =
 	    "SELECT id, name, company, address, country, vat_id, tax_scheme FROM accounts "
 	    "WHERE id BETWEEN ? AND ? ORDER BY id LOCK IN SHARE MODE",
-	[S_INVOICE_ROWS] = INVOICE_VALUES INV_ROW ", " INV_ROW ", " INV_ROW ", " INV_ROW ", "
-	    INV_ROW ", " INV_ROW ", " INV_ROW ", " INV_ROW,
+	[S_INVOICE_ROWS] = INVOICE_VALUES INV_ROW8,
+	[S_INVOICE_ROWS40] = INVOICE_VALUES INV_ROW8 ", " INV_ROW8 ", " INV_ROW8 ", " INV_ROW8 ", "
+	    INV_ROW8,
 	[S_INVOICE_ROW] = INVOICE_VALUES INV_ROW,
 	[S_LINE_INSERT] =
 	    "INSERT INTO invoice_lines (invoice_id, seq, ve_id, kind, resource, plan_version_id, "
@@ -142,6 +143,26 @@ static const char *const sql[S__MAX] = {
 	 */
 	[S_FK_OFF] = "SET SESSION foreign_key_checks = 0",
 	[S_FK_ON] = "SET SESSION foreign_key_checks = 1",
+	/*
+	 * The two AFTER INSERT triggers of invoices for a chunk's new invoices
+	 * at once (0030_invoice_run_bulk.sql): the session sets the variable
+	 * around its INSERTs only, then writes the same mail rows in invoice
+	 * order and bumps each page once per invoice of its account.  The id
+	 * range holds only the chunk's invoices: runs queue up on the number
+	 * lock (db_docnum), and an invoice that was there before has a lower id.
+	 */
+	[S_BULK_ON] = "SET @vep_invoice_bulk = 1",
+	[S_BULK_OFF] = "SET @vep_invoice_bulk = NULL",
+	[S_BULK_MAIL] =
+	    "INSERT IGNORE INTO mail_outbox (kind, ref, account_id, number, next_try, created_at) "
+	    "SELECT 'invoice', number, account_id, number, UNIX_TIMESTAMP(), UNIX_TIMESTAMP() "
+	    "FROM invoices WHERE id BETWEEN ? AND ? AND period = ? AND account_id BETWEEN ? AND ? "
+	    "ORDER BY id",
+	[S_BULK_PAGE] =
+	    "UPDATE ve_page p JOIN (SELECT v.id, COUNT(*) AS n FROM invoices i "
+	    "JOIN ves v ON v.account_id = i.account_id WHERE i.id BETWEEN ? AND ? AND i.period = ? "
+	    "AND i.account_id BETWEEN ? AND ? GROUP BY v.id) x ON x.id = p.ve_id "
+	    "SET p.generation = p.generation + x.n, p.made_ms = 0",
 	/* VEs whose order changed since the month began (0018_changes.sql). */
 	[S_CHANGED] =
 	    "SELECT DISTINCT v.id FROM order_history h JOIN ves v ON v.order_id = h.order_id "
@@ -229,6 +250,8 @@ struct run {
 	struct db_line_part	*own_vid;	/* their price version ids and parts */
 	size_t			 nown, cown;
 	double			 t_inv, t_lines, t_ves;	/* writing: seconds in each statement */
+	double			 t_usage;	/* reading the usage rows */
+	size_t			 usage_rows;
 };
 
 static void
@@ -390,68 +413,66 @@ cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A range's sums (db_invoice_usage) added to its VE's version in force at its start. */
+struct usage_arg {
+	struct run	*r;
+	char		*err;
+	size_t		 errlen;
+};
+
 /*
- * Rows of [a, b) of one rollup level, added to each VE's version in force at
- * at (no plan changes version inside the range they belong to).
+ * Each range's sums must be 0 to 2^63 - 1 on their own (as the SUM in SQL
+ * of one range each was before) and their total must fit.  No plan
+ * changes version inside a range.
  */
 static int
-run_load_range(struct db *db, struct run *r, enum stmt st, int64_t a, int64_t b, int64_t at,
-    char *err, size_t errlen)
+run_usage_range(void *arg, const struct db_usage_range *s)
 {
-	struct db_cur c;
-	char id[9], s[5][32];
-	int rc;
-	struct dbv p[] = { DBV_INT(a), DBV_INT(b) };
-	struct dbo o[] = { DBO_STR(id), DBO_STR(s[0]), DBO_STR(s[1]), DBO_STR(s[2]),
-	    DBO_STR(s[3]), DBO_STR(s[4]) };
+	struct usage_arg *a = arg;
+	struct run *r = a->r;
+	const __int128 *v[] = { &s->cpu_user_us, &s->cpu_sys_us, &s->vmem_byte_s, &s->in_bytes,
+	    &s->out_bytes };
+	struct rate_usage x;
+	long vi = find_ve(r, s->ve);
+	size_t k = 0;
 
-	if (b <= a)
-		return BILLING_OK;
-	if (db_query(db, &c, sql[st], p, 2, o, nitems(o)) != DB_OK)
-		return BILLING_EDB;
-	while ((rc = db_next(&c)) == 1) {
-		long vi = find_ve(r, id);
-		int64_t cu, cs;
-		struct rate_usage x;
-		size_t k = 0;
-		if (vi < 0)
-			continue;	/* invoiced already, or not a VE of this month */
-		struct bve *ve = &r->ve[vi];
-		while (k + 1 < ve->nv && r->vr[ve->vlo + k + 1].v.valid_from <= at)
-			k++;
-		if (db_bill_sum_parse(s[0], &cu) == -1 || db_bill_sum_parse(s[1], &cs) == -1 ||
-		    __builtin_add_overflow(cu, cs, &x.cpu_us) ||
-		    db_bill_sum_parse(s[2], &x.vmem_byte_s) == -1 || db_bill_sum_parse(s[3], &x.in_bytes) == -1 ||
-		    db_bill_sum_parse(s[4], &x.out_bytes) == -1 ||
-		    rate_usage_add(&r->u[ve->u_off + k], &x) == -1) {
-			snprintf(err, errlen, "usage of VE %s is negative or too large to rate", id);
-			rc = -2;
-			break;
-		}
-	}
-	db_cur_close(&c);
-	if (rc == -2) {
-		log_warnx("billing run: %s", err);
-		return BILLING_EDATA;
-	}
-	return rc < 0 ? BILLING_EDB : BILLING_OK;
+	if (vi < 0)
+		return 0;	/* invoiced already, or not a VE of this month */
+	const struct bve *ve = &r->ve[vi];
+	for (size_t i = 0; i < nitems(v); i++)
+		if (*v[i] < 0 || *v[i] > INT64_MAX)
+			goto bad;
+	while (k + 1 < ve->nv && r->vr[ve->vlo + k + 1].v.valid_from <= s->at)
+		k++;
+	memset(&x, 0, sizeof(x));
+	x.vmem_byte_s = (int64_t)s->vmem_byte_s;
+	x.in_bytes = (int64_t)s->in_bytes;
+	x.out_bytes = (int64_t)s->out_bytes;
+	if (!__builtin_add_overflow((int64_t)s->cpu_user_us, (int64_t)s->cpu_sys_us, &x.cpu_us) &&
+	    rate_usage_add(&r->u[ve->u_off + k], &x) == 0)
+		return 0;
+bad:
+	snprintf(a->err, a->errlen, "usage of VE %s is negative or too large to rate", ve->id);
+	log_warnx("billing run: %s", a->err);
+	return 1;
 }
 
 /*
- * The month's usage per VE and version.  The month is cut at every plan's
- * version changes inside it; in each piece, whole UTC days come from
+ * The month's usage per VE and version, cut at every plan's version
+ * changes inside the month (db_invoice_usage.h): whole UTC days from
  * usage_day (31 rows per VE-month instead of 744, and kept for ever while
- * hour rows go after two years) and the hours of a day that a cut splits
- * from usage_hour.  billingd writes both levels from the same spans in one
- * transaction, so a day row is exactly the sum of its hours; the charges'
- * explanation shows both.
+ * hour rows go after two years), hours only where a cut splits a day.
+ * billingd writes both levels from the same spans in one transaction, so a
+ * day row is exactly the sum of its hours; the charges' explanation shows
+ * both.
  */
 static int
 run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
 {
+	struct usage_arg a = { r, err, errlen };
 	int64_t *cut;
-	size_t n = 0;
-	int rc = BILLING_OK;
+	size_t n = 0, m = 0;
+	int rc;
 
 	if ((cut = calloc(r->nvr + 2, sizeof(*cut))) == NULL)
 		return BILLING_ENOMEM;
@@ -461,22 +482,12 @@ run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err
 		if (r->vr[i].v.valid_from > from && r->vr[i].v.valid_from < to)
 			cut[n++] = r->vr[i].v.valid_from;
 	qsort(cut, n, sizeof(*cut), cmp_i64);
-	for (size_t i = 0; i + 1 < n && rc == BILLING_OK; i++) {
-		int64_t a = cut[i], b = cut[i + 1];
-		int64_t da = rate_day_ceil(a), db_ = rate_day_floor(b);
-		if (b <= a)
-			continue;
-		if (da >= db_) {
-			rc = run_load_range(db, r, S_USAGE_HOURS, a, b, a, err, errlen);
-			continue;
-		}
-		if ((rc = run_load_range(db, r, S_USAGE_HOURS, a, da, a, err, errlen)) != BILLING_OK ||
-		    (rc = run_load_range(db, r, S_USAGE_DAYS, da, db_, a, err, errlen)) != BILLING_OK)
-			break;
-		rc = run_load_range(db, r, S_USAGE_HOURS, db_, b, a, err, errlen);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || cut[i] != cut[m - 1])
+			cut[m++] = cut[i];
+	rc = db_invoice_usage(db, cut, m, run_usage_range, &a, &r->usage_rows);
 	free(cut);
-	return rc;
+	return rc == 1 ? BILLING_EDATA : rc != DB_OK ? BILLING_EDB : BILLING_OK;
 }
 
 /*
@@ -600,7 +611,8 @@ bulk_lines(struct db *db, struct bline *rows, size_t n)
 		DB_BULK_INT(bline, part_from), DB_BULK_INT(bline, part_to),
 	};
 
-	return db_exec_bulk(db, sql[S_LINE_INSERT], rows, sizeof(*rows), n, c, nitems(c), NULL);
+	return db_exec_bulk_per(db, sql[S_LINE_INSERT], rows, sizeof(*rows), n, c, nitems(c),
+	    RUN_BULK_ROWS, NULL);
 }
 
 /* A chunk's lines, then its invoice_ves rows. */
@@ -620,13 +632,24 @@ bulk_write(struct db *db, struct run *r)
 	if ((rc = bulk_lines(db, r->bl, r->nbl)) == DB_OK) {
 		t1 = mono();
 		r->t_lines += t1 - t0;
-		rc = db_exec_bulk(db, sql[S_VE_INSERT], r->bv, sizeof(*r->bv), r->nbv, c,
-		    nitems(c), NULL);
+		rc = db_exec_bulk_per(db, sql[S_VE_INSERT], r->bv, sizeof(*r->bv), r->nbv, c,
+		    nitems(c), RUN_BULK_ROWS, NULL);
 		r->t_ves += mono() - t1;
 	}
 	/* Back on whatever happened (a lost connection comes back with it on). */
 	on = db_exec(db, sql[S_FK_ON], NULL, 0, NULL, NULL);
 	return rc != DB_OK ? rc : on;
+}
+
+/* A name into a line's field (a million times a run: cheaper than snprintf). */
+static void
+name_copy(char *dst, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	n = n < cap ? n : cap - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
 }
 
 /* The lines of group g (its VEs' rated lines, numbered from 1) for invoice id, to r->bl. */
@@ -668,9 +691,9 @@ group_lines(struct run *r, const size_t *gs, size_t g, long long id)
 			bl->invoice_id = id;
 			bl->seq = (long long)++seq;
 			memcpy(bl->ve, b->id, sizeof(bl->ve));
-			snprintf(bl->kind, sizeof(bl->kind), "%s", rate_kind_name(l->kind));
-			snprintf(bl->res, sizeof(bl->res), "%s", rate_res_name(l->res));
-			snprintf(bl->unit, sizeof(bl->unit), "%s", rate_res_unit(l->res));
+			name_copy(bl->kind, sizeof(bl->kind), rate_kind_name(l->kind));
+			name_copy(bl->res, sizeof(bl->res), rate_res_name(l->res));
+			name_copy(bl->unit, sizeof(bl->unit), rate_res_unit(l->res));
 			bl->version_id = b->hist ? r->own_vid[b->own_off + k].version_id :
 			    r->vr[b->vlo + l->ver].v.id;
 			if (b->hist) {
@@ -795,17 +818,19 @@ chunk_buyers(struct db *db, struct run *r, size_t ni)
 	return k < ni ? DB_ERR : DB_OK;	/* DB_ERR: an invoice without its account */
 }
 
-/* The chunk's new invoices, INVOICE_ROWS to a statement, in order. */
+/* The chunk's new invoices, 40, 8 or 1 to a statement, in order. */
 static int
 insert_invoices(struct db *db, struct run *r, size_t ni)
 {
-	struct dbv p[INVOICE_ROWS * INV_COLS];
-	int rc;
+	struct dbv p[INVOICE_ROWS40 * INV_COLS];
+	int rc, off;
 
-	if ((rc = chunk_buyers(db, r, ni)) != DB_OK)
+	if ((rc = chunk_buyers(db, r, ni)) != DB_OK ||
+	    (rc = db_exec(db, sql[S_BULK_ON], NULL, 0, NULL, NULL)) != DB_OK)
 		return rc;
-	for (size_t k = 0; k < ni;) {
-		size_t n = ni - k >= INVOICE_ROWS ? INVOICE_ROWS : 1, np = 0;
+	for (size_t k = 0; k < ni && rc == DB_OK;) {
+		size_t n = ni - k >= INVOICE_ROWS40 ? INVOICE_ROWS40 :
+		    ni - k >= INVOICE_ROWS ? INVOICE_ROWS : 1, np = 0;
 		for (size_t j = k; j < k + n; j++) {
 			const struct binv *v = &r->bi[j];
 			struct dbv row[INV_COLS] = { DBV_STR(v->number), DBV_INT(v->account_id),
@@ -817,12 +842,33 @@ insert_invoices(struct db *db, struct run *r, size_t ni)
 			memcpy(p + np, row, sizeof(row));
 			np += INV_COLS;
 		}
-		if ((rc = db_exec(db, sql[n == 1 ? S_INVOICE_ROW : S_INVOICE_ROWS], p, np, NULL,
-		    NULL)) != DB_OK)
-			return rc;
+		rc = db_exec(db, sql[n == 1 ? S_INVOICE_ROW : n == INVOICE_ROWS ? S_INVOICE_ROWS :
+		    S_INVOICE_ROWS40], p, np, NULL, NULL);
 		k += n;
 	}
-	return DB_OK;
+	/* Off whatever happened (and again after the chunk: run_write). */
+	off = db_exec(db, sql[S_BULK_OFF], NULL, 0, NULL, NULL);
+	return rc != DB_OK ? rc : off;
+}
+
+/* What the triggers skipped for the chunk's new invoices r->bi[0..ni) (S_BULK_ON). */
+static int
+chunk_triggers(struct db *db, struct run_chunk *x, const char *period, size_t ni)
+{
+	struct run *r = x->r;
+	long long lo = 0, hi = 0;
+	int rc;
+
+	for (size_t k = 0; k < ni; k++) {
+		long long id = r->gid[r->bi[k].g - x->g0];
+		lo = k == 0 || id < lo ? id : lo;
+		hi = id > hi ? id : hi;
+	}
+	struct dbv p[] = { DBV_INT(lo), DBV_INT(hi), DBV_STR(period),
+	    DBV_INT(r->bi[0].account_id), DBV_INT(r->bi[ni - 1].account_id) };
+	if ((rc = db_exec(db, sql[S_BULK_MAIL], p, nitems(p), NULL, NULL)) != DB_OK)
+		return rc;
+	return db_exec(db, sql[S_BULK_PAGE], p, nitems(p), NULL, NULL);
 }
 
 /*
@@ -932,6 +978,8 @@ run_write_chunk(struct db *db, void *arg)
 		if ((rc = group_lines(r, gs, r->bi[k].g, id)) != DB_OK)
 			return rc;
 	}
+	if ((rc = chunk_triggers(db, x, period, ni)) != DB_OK)
+		return rc;
 	r->t_inv += mono() - t0;
 	if ((rc = bulk_write(db, r)) != DB_OK ||
 	    (rc = db_docnum_set(db, "INV", year, next)) != DB_OK)
@@ -983,8 +1031,8 @@ run_write(struct db *db, struct run *r, const size_t *gs, size_t ng, int y, int 
     size_t errlen)
 {
 	const char *const w[] = { sql[S_INVOICE_EXISTS], sql[S_INVOICES_RANGE],
-	    sql[S_INVOICE_INSERT], sql[S_BUYERS], sql[S_INVOICE_ROWS], sql[S_INVOICE_ROW], sql[S_LINE_INSERT], sql[S_VE_INSERT], sql[S_FK_OFF],
-	    sql[S_FK_ON] };
+	    sql[S_INVOICE_INSERT], sql[S_BUYERS], sql[S_INVOICE_ROWS], sql[S_INVOICE_ROWS40], sql[S_INVOICE_ROW], sql[S_LINE_INSERT], sql[S_VE_INSERT], sql[S_FK_OFF],
+	    sql[S_FK_ON], sql[S_BULK_ON], sql[S_BULK_OFF], sql[S_BULK_MAIL], sql[S_BULK_PAGE] };
 	int rc;
 
 	if ((r->bi = calloc(RUN_CHUNK, sizeof(*r->bi))) == NULL ||
@@ -1003,6 +1051,8 @@ run_write(struct db *db, struct run *r, const size_t *gs, size_t ng, int y, int 
 		    y, mo, due_days, now, 0 };
 		int d = db_tx(db, each ? run_write_chunk_each : run_write_chunk, &x);
 		if (d != DB_OK) {
+			/* The triggers never stay off for this session's other writers. */
+			(void)db_exec(db, sql[S_BULK_OFF], NULL, 0, NULL, NULL);
 			snprintf(err, errlen, "the database failed while writing invoices (%s)",
 			    db_strerror(d));
 			log_warnx("billing run %s: %s after %d invoices", period, err, *created);
@@ -1064,6 +1114,7 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 	t[1] = mono();
 	if ((rc = run_load_usage(db, &r, from, to, err, errlen)) != BILLING_OK)
 		goto out;
+	r.t_usage = mono() - t[1];
 	if ((rc = db_versions_sla(db, 0, r.vr, r.nvr, &r.sla)) != BILLING_OK)
 		goto out;
 	if (db_sla_avail_all(db, from, to, &r.avail, &r.navail) != DB_OK) {
@@ -1083,9 +1134,10 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 		goto out;
 	t[4] = mono();
 	log_info("billing run %s: %zu VEs, %d invoices, %zu lines; VEs and history %.2f s, "
-	    "usage %.2f s, rating %.2f s, writing %.2f s (invoices %.2f s, lines %.2f s, "
-	    "invoice_ves %.2f s)", period, r.nve, *created, r.nlines,
-	    t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3], r.t_inv, r.t_lines, r.t_ves);
+	    "usage %.2f s (%zu rows %.2f s), rating %.2f s, writing %.2f s (invoices %.2f s, "
+	    "lines %.2f s, invoice_ves %.2f s)", period, r.nve, *created, r.nlines,
+	    t[1] - t[0], t[2] - t[1], r.usage_rows, r.t_usage, t[3] - t[2], t[4] - t[3], r.t_inv,
+	    r.t_lines, r.t_ves);
 done:
 	db_audit_json(db, now, actor ? actor : "vepctl", "invoice.run", period,
 	    NULL, json_pack("{s:i, s:I}", "created", *created, "ves", (json_int_t)r.nve));

@@ -101,6 +101,9 @@ def dataset():
     q.append("INSERT INTO invoices (number, account_id, period, period_from, period_to, currency,"
              " tax_bp, subtotal_minor, tax_minor, total_minor, issued_at, due_at) VALUES"
              " ('X-2025-000001', 7, '2025-05', %d, %d, 'EUR', 0, 1, 0, 1, %d, %d)" % (MAY, JUNE, JUNE, JUNE))
+    # Every VE has a cached page: each new invoice bumps those of its account
+    # once (the trigger for the reference writer, S_BULK_PAGE for the batched).
+    q.append("INSERT INTO ve_page (ve_id, generation, made_ms, marker) SELECT id, 5, 7, 'm' FROM ves")
     return ";\n".join(q) + ";\n"
 
 
@@ -115,6 +118,7 @@ DUMPS = (
     "SELECT i.number, v.ve_id FROM invoice_ves v JOIN invoices i ON i.id = v.invoice_id ORDER BY i.number, v.ve_id",
     "SELECT kind, ref, account_id, number FROM mail_outbox ORDER BY number",
     "SELECT * FROM billing_counters",
+    "SELECT ve_id, generation, made_ms, marker FROM ve_page ORDER BY ve_id",
 )
 
 
@@ -180,6 +184,8 @@ class InvoiceBatchWriter(unittest.TestCase):
         self.assertTrue(any(r[18] == "reverse_charge" for r in da[0]), "no reverse charge")
         for q, x, y in zip(DUMPS, da, db):
             self.assertEqual(x, y, q)
+        # Pages bumped once per invoice of their account: 6, 7 with a USD invoice, 5 not invoiced.
+        self.assertEqual(set(r[1] for r in da[5]), {"5", "6", "7"})
         # invoice_ves (0026) is exactly the (invoice, VE) pairs of the lines.
         pairs = sorted(set((r[1], r[3]) for r in da[1]))
         self.assertEqual([tuple(r) for r in da[2]], pairs)
