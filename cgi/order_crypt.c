@@ -18,10 +18,8 @@
  * long overload it gets about a tenth of a core, not nothing: the worker
  * and its hash slot are not held for long).
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -32,36 +30,6 @@
 #include "web.h"
 
 #define CRYPT_NICE	10
-
-struct behind {
-	const char	*pw;
-	char		*out;
-	int		 rc;
-};
-
-static void *
-behind_run(void *arg)
-{
-	struct behind *b = arg;
-
-	/* This thread only (Linux: the nice value is per thread). */
-	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), CRYPT_NICE);
-	b->rc = auth_crypt(b->pw, b->out);
-	return NULL;
-}
-
-/* auth_crypt at nice CRYPT_NICE (in this thread when no other can be made). */
-static int
-crypt_behind(const char *pw, char out[AUTH_CRYPT_MAX])
-{
-	struct behind b = { pw, out, -1 };
-	pthread_t th;
-
-	if (pthread_create(&th, NULL, behind_run, &b) != 0)
-		return auth_crypt(pw, out);
-	pthread_join(th, NULL);
-	return b.rc;
-}
 
 struct job {
 	char	 ve_id[9];
@@ -78,7 +46,7 @@ run(struct web *w, void *arg)
 	/* Off the answer's path: wait for a slot as long as it takes (about 10 s at most). */
 	for (int i = 0; i < 10 && slot == AUTH_SLOT_BUSY; i++)
 		slot = auth_slot_enter(w->conf);
-	rc = crypt_behind(j->pw, h);
+	rc = auth_crypt_niced(j->pw, h, CRYPT_NICE);
 	auth_slot_release(slot);
 	if (rc == -1)
 		log_warnx("%s: VE %s: cannot hash the root password", __func__, j->ve_id);

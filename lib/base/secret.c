@@ -2,12 +2,13 @@
  * Password hashing and random tokens: see secret.h.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -171,6 +172,7 @@ out:
 struct crypt_job {
 	const char	*pw;
 	char		*out;
+	int		 nice;	/* of the thread that hashes; 0: as the caller */
 	int		 rc;
 };
 
@@ -179,15 +181,30 @@ crypt_thread(void *arg)
 {
 	struct crypt_job *j = arg;
 
+	/* This thread only (Linux: the nice value is per thread). */
+	if (j->nice != 0)
+		(void)setpriority(PRIO_PROCESS, (id_t)gettid(), j->nice);
 	j->rc = auth_crypt(j->pw, j->out);
 	return NULL;
+}
+
+int
+auth_crypt_niced(const char *pw, char out[AUTH_CRYPT_MAX], int nice)
+{
+	struct crypt_job j = { pw, out, nice, -1 };
+	pthread_t th;
+
+	if (pthread_create(&th, NULL, crypt_thread, &j) != 0)
+		return auth_crypt(pw, out);
+	pthread_join(th, NULL);
+	return j.rc;
 }
 
 int
 auth_hash_both(const struct argon_params *p, const char *pw, char *out, size_t outlen,
     char crypt_out[AUTH_CRYPT_MAX])
 {
-	struct crypt_job j = { pw, crypt_out, -1 };
+	struct crypt_job j = { pw, crypt_out, 0, -1 };
 	pthread_t th;
 	int threaded, rc;
 

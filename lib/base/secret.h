@@ -59,6 +59,12 @@ int	auth_slot_enter(const struct conf *);
 #define AUTH_CRYPT_MAX	256
 int	auth_crypt(const char *pw, char out[AUTH_CRYPT_MAX]);
 /*
+ * auth_crypt on a thread of its own at nice (per thread on Linux), so that
+ * a hash made off the answer's path yields a shared core to the answers;
+ * in the caller's thread when no thread can be made.  0 or -1.
+ */
+int	auth_crypt_niced(const char *pw, char out[AUTH_CRYPT_MAX], int nice);
+/*
  * Both hashes of a new password at once: auth_hash into out (outlen) and
  * auth_crypt into crypt_out, the crypt(3) hash on a second thread while
  * argon2id runs on this one (each is single-threaded and about as slow
