@@ -35,7 +35,6 @@ PAGE_FN(page_home);		/* home.c */
 PAGE_FN(page_profile);		/* home.c */
 PAGE_FN(page_pdf);		/* home.c */
 PAGE_FN(page_login);		/* login.c */
-PAGE_FN(page_logout);		/* login.c */
 PAGE_FN(page_signup);		/* login.c */
 PAGE_FN(page_verify);		/* login.c */
 PAGE_FN(page_resend);		/* login.c */

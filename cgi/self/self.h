@@ -34,7 +34,6 @@
 PAGE_FN(page_self);		/* dashboard.c */
 PAGE_FN(page_chart);		/* dashboard.c */
 PAGE_FN(page_login);		/* login.c */
-PAGE_FN(page_logout);		/* login.c */
 PAGE_FN(page_password);		/* login.c */
 PAGE_FN(page_power);		/* login.c */
 PAGE_FN(page_charges);		/* charges.c */
