@@ -412,18 +412,6 @@ account_link(struct ctx *c, const struct link_words *w)
 	return COMPOSE_OK;
 }
 
-static int
-c_verify(struct ctx *c)
-{
-	return account_link(c, &verify_words);
-}
-
-static int
-c_account_reset(struct ctx *c)
-{
-	return account_link(c, &reset_words);
-}
-
 /*
  * A sign-up, or another account's change of address, with the address of
  * an account: told to its owner, never on the page.
@@ -442,12 +430,6 @@ c_account_exists(struct ctx *c)
 	return COMPOSE_OK;
 }
 
-static int
-c_email_change(struct ctx *c)
-{
-	return account_link(c, &email_words);
-}
-
 /* To the old address once the new one is confirmed (db_account_email_confirm). */
 static int
 c_email_changed(struct ctx *c)
@@ -463,27 +445,29 @@ c_email_changed(struct ctx *c)
 	return COMPOSE_OK;
 }
 
+/* Each kind's message: its function, or an account's link with its words (fn NULL). */
 static const struct kind {
-	const char	*name;
-	int		(*fn)(struct ctx *);
+	const char		*name;
+	int			(*fn)(struct ctx *);
+	const struct link_words	*link;
 } kinds[] = {
-	{ "order", c_order },
-	{ "invoice", c_document },
-	{ "credit_note", c_document },
-	{ "debit_note", c_document },
-	{ "payment", c_payment },
-	{ "state", c_state },
-	{ "cap", c_cap },
-	{ "reminder", c_reminder },
-	{ "expiry", c_expiry },
-	{ "reset", c_reset },
-	{ "ve_event", c_ve_event },
-	{ "change", c_change },
-	{ "verify", c_verify },
-	{ "account_exists", c_account_exists },
-	{ "account_reset", c_account_reset },
-	{ "email_change", c_email_change },
-	{ "email_changed", c_email_changed },
+	{ "order", c_order, NULL },
+	{ "invoice", c_document, NULL },
+	{ "credit_note", c_document, NULL },
+	{ "debit_note", c_document, NULL },
+	{ "payment", c_payment, NULL },
+	{ "state", c_state, NULL },
+	{ "cap", c_cap, NULL },
+	{ "reminder", c_reminder, NULL },
+	{ "expiry", c_expiry, NULL },
+	{ "reset", c_reset, NULL },
+	{ "ve_event", c_ve_event, NULL },
+	{ "change", c_change, NULL },
+	{ "verify", NULL, &verify_words },
+	{ "account_exists", c_account_exists, NULL },
+	{ "account_reset", NULL, &reset_words },
+	{ "email_change", NULL, &email_words },
+	{ "email_changed", c_email_changed, NULL },
 };
 
 void
@@ -515,7 +499,7 @@ compose(struct db *db, const struct conf *conf, const struct mail_row *r, long l
 	}
 	for (size_t i = 0; i < nitems(kinds); i++)
 		if (strcmp(kinds[i].name, r->kind) == 0) {
-			int rc = kinds[i].fn(&c);
+			int rc = kinds[i].fn != NULL ? kinds[i].fn(&c) : account_link(&c, kinds[i].link);
 			if (rc == COMPOSE_EGONE && strcmp(err, "nothing to say") == 0)
 				snprintf(err, errlen, "%s %s: its subject is gone", r->kind, r->ref);
 			return rc;
