@@ -117,6 +117,8 @@ int	admin_ve_id_ok(const char *);
 /* frame.c */
 /* A page's dictionary with the admin header (nav, operator, logout form) and footer; s NULL before login. */
 struct tmpl_dict *admin_dict(struct web *, const struct session *s, const char *title, const char *nav);
+/* admin_dict for the session's page; out of memory: 500 answered, NULL. */
+struct tmpl_dict *admin_page_dict(struct web *, struct resp *, const char *title, const char *nav);
 /* admin_dict for the session, with the notice, the error (if any) and the form v shown again (if any). */
 struct tmpl_dict *admin_form_dict(struct web *, struct req *, const char *title, const char *nav,
 	    const char *error, const struct form *v, uint64_t mask);

@@ -59,6 +59,16 @@ set_money_json(struct tmpl_dict *d, const char *key, json_t *o, const char *fiel
 	page_set_money(d, key, (long long)json_integer_value(json_object_get(o, field)), cur);
 }
 
+struct tmpl_dict *
+admin_page_dict(struct web *w, struct resp *r, const char *title, const char *nav)
+{
+	struct tmpl_dict *d = admin_dict(w, &w->session, title, nav);
+
+	if (d == NULL)
+		admin_oom(w, r);
+	return d;
+}
+
 /* A page's dictionary with the admin header (nav, operator, logout form) and footer. */
 struct tmpl_dict *
 admin_dict(struct web *w, const struct session *s, const char *title, const char *nav)
@@ -295,9 +305,8 @@ doc_dict(struct web *w, struct req *q, struct resp *r, const struct doc_kind *ki
 		return NULL;
 	}
 	snprintf(title, sizeof(title), "%s %s", kind->title, number);
-	if ((d = admin_dict(w, &w->session, title, kind->nav)) == NULL) {
+	if ((d = admin_page_dict(w, r, title, kind->nav)) == NULL) {
 		json_decref(j);
-		admin_oom(w, r);
 		return NULL;
 	}
 	*jp = j;

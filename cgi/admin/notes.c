@@ -84,7 +84,6 @@ static const struct json_col debit_cols[] = {
 void
 page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	const struct session *s = &w->session;
 	struct form v;
 	struct tmpl_dict *d;
 	long long page, total;
@@ -100,9 +99,8 @@ page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_unavailable(w, r);
 		return;
 	}
-	if ((d = admin_dict(w, s, "Debit notes", "debit_notes")) == NULL) {
+	if ((d = admin_page_dict(w, r, "Debit notes", "debit_notes")) == NULL) {
 		json_decref(j);
-		admin_oom(w, r);
 		return;
 	}
 	json_array_foreach(json_object_get(j, "debit_notes"), k, e) {
