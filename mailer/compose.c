@@ -371,13 +371,14 @@ account_footer(struct ctx *c)
  * link within <within>: <url>/account/<path>?token=<secret>. <after>".
  */
 struct link_words {
+	const char	*kind;		/* the mail_outbox kind it answers */
 	const char	*subject;	/* followed by " <isp>" */
 	const char	*did, *did_tail, *todo, *within, *path, *after;
 };
 
 /* A sign-up's verification link (db_account_signup, db/migrations/0020_accounts.sql). */
 static const struct link_words verify_words = {
-	"Confirm your e-mail address for", "opened an account", " with this address",
+	"verify", "Confirm your e-mail address for", "opened an account", " with this address",
 	"confirm it", "24 hours", "verify",
 	"Until then no VE can be ordered into the account or linked to it. If you did not "
 	"sign up, ignore this mail.",
@@ -385,14 +386,14 @@ static const struct link_words verify_words = {
 
 /* An account's "Forgot password?" link (db_account_reset_request). */
 static const struct link_words reset_words = {
-	"Password reset for your account at", "asked to reset the password of your account", "",
+	"account_reset", "Password reset for your account at", "asked to reset the password of your account", "",
 	"set a new password", "30 minutes (it works once)", "reset",
 	"If you did not ask for it, ignore this mail: the password stays as it is.",
 };
 
 /* The link that proves a new address of an account (db_account_email_request), sent to it. */
 static const struct link_words email_words = {
-	"Confirm your new e-mail address for", "asked to use this address for an account", "",
+	"email_change", "Confirm your new e-mail address for", "asked to use this address for an account", "",
 	"confirm it", "24 hours (it works once)", "email/confirm",
 	"Until then the account keeps its old address. If you did not ask for it, ignore this mail.",
 };
@@ -445,29 +446,27 @@ c_email_changed(struct ctx *c)
 	return COMPOSE_OK;
 }
 
-/* Each kind's message: its function, or an account's link with its words (fn NULL). */
+/* The account's one-time links, each kind with its words (account_link). */
+static const struct link_words *const links[] = { &verify_words, &reset_words, &email_words };
+
 static const struct kind {
-	const char		*name;
-	int			(*fn)(struct ctx *);
-	const struct link_words	*link;
+	const char	*name;
+	int		(*fn)(struct ctx *);
 } kinds[] = {
-	{ "order", c_order, NULL },
-	{ "invoice", c_document, NULL },
-	{ "credit_note", c_document, NULL },
-	{ "debit_note", c_document, NULL },
-	{ "payment", c_payment, NULL },
-	{ "state", c_state, NULL },
-	{ "cap", c_cap, NULL },
-	{ "reminder", c_reminder, NULL },
-	{ "expiry", c_expiry, NULL },
-	{ "reset", c_reset, NULL },
-	{ "ve_event", c_ve_event, NULL },
-	{ "change", c_change, NULL },
-	{ "verify", NULL, &verify_words },
-	{ "account_exists", c_account_exists, NULL },
-	{ "account_reset", NULL, &reset_words },
-	{ "email_change", NULL, &email_words },
-	{ "email_changed", c_email_changed, NULL },
+	{ "order", c_order },
+	{ "invoice", c_document },
+	{ "credit_note", c_document },
+	{ "debit_note", c_document },
+	{ "payment", c_payment },
+	{ "state", c_state },
+	{ "cap", c_cap },
+	{ "reminder", c_reminder },
+	{ "expiry", c_expiry },
+	{ "reset", c_reset },
+	{ "ve_event", c_ve_event },
+	{ "change", c_change },
+	{ "account_exists", c_account_exists },
+	{ "email_changed", c_email_changed },
 };
 
 void
@@ -491,6 +490,7 @@ compose(struct db *db, const struct conf *conf, const struct mail_row *r, long l
 {
 	struct ctx c = { db, conf, r, now, out, conf_str(conf, "isp", "name"),
 	    conf_str(conf, "isp", "public_url"), err, errlen };
+	int rc;
 
 	snprintf(err, errlen, "nothing to say");
 	if (r->rcpt[0] == '\0') {
@@ -499,11 +499,18 @@ compose(struct db *db, const struct conf *conf, const struct mail_row *r, long l
 	}
 	for (size_t i = 0; i < nitems(kinds); i++)
 		if (strcmp(kinds[i].name, r->kind) == 0) {
-			int rc = kinds[i].fn != NULL ? kinds[i].fn(&c) : account_link(&c, kinds[i].link);
-			if (rc == COMPOSE_EGONE && strcmp(err, "nothing to say") == 0)
-				snprintf(err, errlen, "%s %s: its subject is gone", r->kind, r->ref);
-			return rc;
+			rc = kinds[i].fn(&c);
+			goto done;
+		}
+	for (size_t i = 0; i < nitems(links); i++)
+		if (strcmp(links[i]->kind, r->kind) == 0) {
+			rc = account_link(&c, links[i]);
+			goto done;
 		}
 	snprintf(err, errlen, "unknown kind %s", r->kind);
 	return COMPOSE_EGONE;
+done:
+	if (rc == COMPOSE_EGONE && strcmp(err, "nothing to say") == 0)
+		snprintf(err, errlen, "%s %s: its subject is gone", r->kind, r->ref);
+	return rc;
 }

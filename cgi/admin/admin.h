@@ -30,7 +30,6 @@
 #define AUDIT_ROWS	100
 #define BIT(k)		FORM_BIT(k)
 
-#define PAGE_FN(f)	void f(struct web *, struct req *, struct resp *, char [][80])
 /* login.c */
 PAGE_FN(page_ve_change_form);	/* change.c */
 PAGE_FN(page_ve_change);	/* change.c */

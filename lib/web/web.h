@@ -43,6 +43,8 @@ struct web {
 };
 
 typedef void (*page_fn)(struct web *, struct req *, struct resp *, char caps[][80]);
+/* Declares a page handler f (a page_fn), as the programs' headers list them. */
+#define PAGE_FN(f)	void f(struct web *, struct req *, struct resp *, char [][80])
 
 /*
  * A page's access rule.  A screen program (one with a web_login) must give
