@@ -37,14 +37,17 @@ date_of(long long t, char out[32])
 	snprintf(out, 32, "%.10s %.5s UTC", iso, iso + 11);
 }
 
-/* The closing lines every message has: the self screen and who writes. */
+/*
+ * The closing lines every message has: the self screen and who writes;
+ * ve, the VE (or a document's VEs, comma-separated) named when it is one.
+ */
 static void
 footer(struct ctx *c, const char *ve)
 {
 	struct buf *t = &c->out->text;
 
 	buf_printf(t, "\nYour self-maintenance screen: %s/self\n", c->url);
-	if (ve != NULL && *ve)
+	if (ve != NULL && *ve && strchr(ve, ',') == NULL)
 		buf_printf(t, "Log in there with your VEid %s and its password.\n", ve);
 	buf_printf(t, "\n-- \n%s\n", c->isp);
 }
@@ -151,7 +154,7 @@ c_document(struct ctx *c)
 		return COMPOSE_EGONE;
 	}
 	snprintf(c->out->filename, sizeof(c->out->filename), "%s.pdf", r->number);
-	footer(c, strchr(ves, ',') ? NULL : ves);
+	footer(c, ves);
 	json_decref(j);
 	return COMPOSE_OK;
 }
@@ -174,7 +177,7 @@ c_payment(struct ctx *c)
 	buf_printf(t, "Hello,\n\n%s has received your payment of %s %s for %s", c->isp, a, cur,
 	    r->number);
 	buf_printf(t, "%s%s%s. Thank you.\n", ves[0] ? " (VE " : "", ves, ves[0] ? ")" : "");
-	footer(c, strchr(ves, ',') ? NULL : ves);
+	footer(c, ves);
 	return COMPOSE_OK;
 }
 
@@ -254,7 +257,7 @@ c_reminder(struct ctx *c)
 	    jstr(j, "currency"));
 	buf_printf(t, "Unless it is paid, your VE %s may be suspended on %s.\n", ves, d);
 	pay_line(c, j);
-	footer(c, strchr(ves, ',') ? NULL : ves);
+	footer(c, ves);
 	json_decref(j);
 	return COMPOSE_OK;
 }
