@@ -223,6 +223,19 @@ api_admin_only(struct web *w, struct req *q, struct resp *r)
 }
 
 int
+api_admin_json(struct web *w, struct req *q, struct resp *r, const char *msg)
+{
+	if (!api_admin_only(w, q, r))
+		return 0;
+	/* http.c accepts no other body than an object. */
+	if (q->json == NULL) {
+		resp_json_error(r, 400, msg, NULL);
+		return 0;
+	}
+	return 1;
+}
+
+int
 main(int argc, char **argv)
 {
 	return web_main(argc, argv, "vep-api", pages, nitems(pages), NULL);

@@ -35,6 +35,8 @@ int	api_may_act(struct web *, struct resp *, const struct caller *, const char *
 int	api_ve_call(struct web *, struct req *, struct resp *, struct caller *, const char *id);
 /* The operator's Bearer token is required: 1, or 0 with 401/403/429/503 in resp. */
 int	api_admin_only(struct web *, struct req *, struct resp *);
+/* api_admin_only, and a JSON object in the body (else 400 with msg): 1, or 0 answered. */
+int	api_admin_json(struct web *, struct req *, struct resp *, const char *msg);
 /*
  * The answer to a db_admin.h error rc (ADM_E*): 404 no such VE or node,
  * 409 a conflict or a name taken, 422 bad input (err says why), else 503.

@@ -94,7 +94,7 @@ api_ve_reinstall(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	const char *tpl, *pw;
 	struct caller c;
 	json_t *f;
-	int rc, slot;
+	int rc;
 
 	if (act_call(w, q, r, &c, caps[0], 1) == -1)
 		return;
@@ -123,15 +123,9 @@ api_ve_reinstall(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	json_decref(f);
-	if ((slot = web_hash_slot(w, r, "checked")) == AUTH_SLOT_BUSY)
+	if (web_hash_new_password(w, r, "checked", pw, nh, sizeof(nh), nc,
+	    "The password could not be hashed; nothing was changed.") == -1)
 		return;
-	/* Both hashes at once (issue 19), in the one slot. */
-	rc = auth_hash_both(&w->argon, pw, nh, sizeof(nh), nc);
-	auth_slot_release(slot);
-	if (rc != 0) {
-		web_error(w, r, 503, "The password could not be hashed; nothing was changed.");
-		return;
-	}
 	rc = db_backup_reinstall(w->db, caps[0], tpl, nh, nc, actor_of(&c), w->now);
 	explicit_bzero(nh, sizeof(nh));
 	explicit_bzero(nc, sizeof(nc));

@@ -109,12 +109,8 @@ api_admin_node_add(struct web *w, struct req *q, struct resp *r, char caps[][80]
 	int rc;
 	(void)caps;
 
-	if (!api_admin_only(w, q, r))
+	if (!api_admin_json(w, q, r, "Send {\"name\":..., \"url\":...} as JSON."))
 		return;
-	if (q->json == NULL) {
-		resp_json_error(r, 400, "Send {\"name\":..., \"url\":...} as JSON.", NULL);
-		return;
-	}
 	name = json_string_value(json_object_get(q->json, "name"));
 	url = json_string_value(json_object_get(q->json, "url"));
 	if (name == NULL || url == NULL || json_object_size(q->json) != 2) {

@@ -31,12 +31,8 @@ api_admin_plan_add(struct web *w, struct req *q, struct resp *r, char caps[][80]
 	json_t *j;
 	int rc;
 	(void)caps;
-	if (!api_admin_only(w, q, r))
+	if (!api_admin_json(w, q, r, "Send the plan as a JSON object (Content-Type: application/json)."))
 		return;
-	if (q->json == NULL) {
-		resp_json_error(r, 400, "Send the plan as a JSON object (Content-Type: application/json).", NULL);
-		return;
-	}
 	if ((j = json_object_get(q->json, "valid_from")) != NULL) {
 		if (!json_is_string(j) || vep_parse_iso8601(json_string_value(j), &vf) == -1) {
 			resp_json_error(r, 422, "The plan has errors.",

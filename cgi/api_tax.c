@@ -61,13 +61,9 @@ api_admin_account_tax_set(struct web *w, struct req *q, struct resp *r, char cap
 	char num[24];
 	int rc;
 
-	if (!api_admin_only(w, q, r))
+	if (!api_admin_json(w, q, r, "Send the account's details as a JSON object "
+	    "(Content-Type: application/json)."))
 		return;
-	if (q->json == NULL || !json_is_object(q->json)) {
-		resp_json_error(r, 400, "Send the account's details as a JSON object "
-		    "(Content-Type: application/json).", NULL);
-		return;
-	}
 	if (!path_account(w, r, caps[0], &a))
 		return;
 	if ((bad = json_object()) == NULL) {

@@ -746,19 +746,10 @@ page_acct_order(struct web *w, struct req *q, struct resp *r, char caps[][80])
 }
 
 /* Without the account's session: to its login page (a form: 403). */
-static void
-acct_refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
-{
-	(void)q;
-	if (p->methods & M_GET)
-		resp_redirect(r, "/account");
-	else
-		web_error(w, r, 403, "Your account session has ended, so nothing was ordered; please "
-		    "log in at My account again.");
-}
-
 static const struct web_login acct_login = {
-	.kind = "account", .cookie = "vep_acct", .refuse = acct_refuse
+	.kind = "account", .cookie = "vep_acct", .url = "/account",
+	.ended_msg = "Your account session has ended, so nothing was ordered; please log in at My "
+	    "account again."
 };
 
 static const struct web_app app = { "vep-signup", pages, nitems(pages), &acct_login, NULL };

@@ -11,6 +11,7 @@
 #include "db_ve.h"
 #include "page.h"
 #include "util.h"
+#include "strjoin.h"
 #include "vechange.h"
 #include "web.h"
 
@@ -175,20 +176,13 @@ vechange_http(const struct vechange *x, int form)
 static void
 value_text(const struct order *o, size_t k, char *out, size_t len)
 {
-	size_t off = 0;
-
 	out[0] = '\0';
 	switch (order_fields[k].type) {
 	case OT_INT:
 		snprintf(out, len, "%lld", o->n[k]);
 		break;
 	case OT_NAMES:
-		for (size_t i = 0; i < o->ndns && off < len; i++) {
-			int n = snprintf(out + off, len - off, "%s%s", i ? " " : "", o->dns[i]);
-			if (n < 0)
-				break;
-			off += (size_t)n;
-		}
+		str_join(out, len, o->dns, o->ndns, " ");
 		break;
 	default:
 		snprintf(out, len, "%s", o->s[k] != NULL ? o->s[k] : "");

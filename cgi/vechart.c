@@ -45,7 +45,7 @@ vechart_lookup(const char *const *names, int n, const char *name)
 static const char *
 v_name(const char *s, struct form *v, size_t k, const char *const *names, int n, const char *why)
 {
-	return (v->n[k] = vechart_lookup(names, n, s)) < 0 ? why : NULL;
+	return form_index(v, k, vechart_lookup(names, n, s), why);
 }
 
 const char *

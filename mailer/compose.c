@@ -37,14 +37,17 @@ date_of(long long t, char out[32])
 	snprintf(out, 32, "%.10s %.5s UTC", iso, iso + 11);
 }
 
-/* The closing lines every message has: the self screen and who writes. */
+/*
+ * The closing lines every message has: the self screen and who writes;
+ * ve, the VE (or a document's VEs, comma-separated) named when it is one.
+ */
 static void
 footer(struct ctx *c, const char *ve)
 {
 	struct buf *t = &c->out->text;
 
 	buf_printf(t, "\nYour self-maintenance screen: %s/self\n", c->url);
-	if (ve != NULL && *ve)
+	if (ve != NULL && *ve && strchr(ve, ',') == NULL)
 		buf_printf(t, "Log in there with your VEid %s and its password.\n", ve);
 	buf_printf(t, "\n-- \n%s\n", c->isp);
 }
@@ -151,7 +154,7 @@ c_document(struct ctx *c)
 		return COMPOSE_EGONE;
 	}
 	snprintf(c->out->filename, sizeof(c->out->filename), "%s.pdf", r->number);
-	footer(c, strchr(ves, ',') ? NULL : ves);
+	footer(c, ves);
 	json_decref(j);
 	return COMPOSE_OK;
 }
@@ -174,7 +177,7 @@ c_payment(struct ctx *c)
 	buf_printf(t, "Hello,\n\n%s has received your payment of %s %s for %s", c->isp, a, cur,
 	    r->number);
 	buf_printf(t, "%s%s%s. Thank you.\n", ves[0] ? " (VE " : "", ves, ves[0] ? ")" : "");
-	footer(c, strchr(ves, ',') ? NULL : ves);
+	footer(c, ves);
 	return COMPOSE_OK;
 }
 
@@ -254,7 +257,7 @@ c_reminder(struct ctx *c)
 	    jstr(j, "currency"));
 	buf_printf(t, "Unless it is paid, your VE %s may be suspended on %s.\n", ves, d);
 	pay_line(c, j);
-	footer(c, strchr(ves, ',') ? NULL : ves);
+	footer(c, ves);
 	json_decref(j);
 	return COMPOSE_OK;
 }
@@ -371,13 +374,14 @@ account_footer(struct ctx *c)
  * link within <within>: <url>/account/<path>?token=<secret>. <after>".
  */
 struct link_words {
+	const char	*kind;		/* the mail_outbox kind it answers */
 	const char	*subject;	/* followed by " <isp>" */
 	const char	*did, *did_tail, *todo, *within, *path, *after;
 };
 
 /* A sign-up's verification link (db_account_signup, db/migrations/0020_accounts.sql). */
 static const struct link_words verify_words = {
-	"Confirm your e-mail address for", "opened an account", " with this address",
+	"verify", "Confirm your e-mail address for", "opened an account", " with this address",
 	"confirm it", "24 hours", "verify",
 	"Until then no VE can be ordered into the account or linked to it. If you did not "
 	"sign up, ignore this mail.",
@@ -385,14 +389,14 @@ static const struct link_words verify_words = {
 
 /* An account's "Forgot password?" link (db_account_reset_request). */
 static const struct link_words reset_words = {
-	"Password reset for your account at", "asked to reset the password of your account", "",
+	"account_reset", "Password reset for your account at", "asked to reset the password of your account", "",
 	"set a new password", "30 minutes (it works once)", "reset",
 	"If you did not ask for it, ignore this mail: the password stays as it is.",
 };
 
 /* The link that proves a new address of an account (db_account_email_request), sent to it. */
 static const struct link_words email_words = {
-	"Confirm your new e-mail address for", "asked to use this address for an account", "",
+	"email_change", "Confirm your new e-mail address for", "asked to use this address for an account", "",
 	"confirm it", "24 hours (it works once)", "email/confirm",
 	"Until then the account keeps its old address. If you did not ask for it, ignore this mail.",
 };
@@ -410,18 +414,6 @@ account_link(struct ctx *c, const struct link_words *w)
 	    w->todo, w->within, c->url, w->path, r->secret, w->after);
 	account_footer(c);
 	return COMPOSE_OK;
-}
-
-static int
-c_verify(struct ctx *c)
-{
-	return account_link(c, &verify_words);
-}
-
-static int
-c_account_reset(struct ctx *c)
-{
-	return account_link(c, &reset_words);
 }
 
 /*
@@ -442,12 +434,6 @@ c_account_exists(struct ctx *c)
 	return COMPOSE_OK;
 }
 
-static int
-c_email_change(struct ctx *c)
-{
-	return account_link(c, &email_words);
-}
-
 /* To the old address once the new one is confirmed (db_account_email_confirm). */
 static int
 c_email_changed(struct ctx *c)
@@ -462,6 +448,9 @@ c_email_changed(struct ctx *c)
 	account_footer(c);
 	return COMPOSE_OK;
 }
+
+/* The account's one-time links, each kind with its words (account_link). */
+static const struct link_words *const links[] = { &verify_words, &reset_words, &email_words };
 
 static const struct kind {
 	const char	*name;
@@ -479,10 +468,7 @@ static const struct kind {
 	{ "reset", c_reset },
 	{ "ve_event", c_ve_event },
 	{ "change", c_change },
-	{ "verify", c_verify },
 	{ "account_exists", c_account_exists },
-	{ "account_reset", c_account_reset },
-	{ "email_change", c_email_change },
 	{ "email_changed", c_email_changed },
 };
 
@@ -507,6 +493,7 @@ compose(struct db *db, const struct conf *conf, const struct mail_row *r, long l
 {
 	struct ctx c = { db, conf, r, now, out, conf_str(conf, "isp", "name"),
 	    conf_str(conf, "isp", "public_url"), err, errlen };
+	int rc;
 
 	snprintf(err, errlen, "nothing to say");
 	if (r->rcpt[0] == '\0') {
@@ -515,11 +502,18 @@ compose(struct db *db, const struct conf *conf, const struct mail_row *r, long l
 	}
 	for (size_t i = 0; i < nitems(kinds); i++)
 		if (strcmp(kinds[i].name, r->kind) == 0) {
-			int rc = kinds[i].fn(&c);
-			if (rc == COMPOSE_EGONE && strcmp(err, "nothing to say") == 0)
-				snprintf(err, errlen, "%s %s: its subject is gone", r->kind, r->ref);
-			return rc;
+			rc = kinds[i].fn(&c);
+			goto done;
+		}
+	for (size_t i = 0; i < nitems(links); i++)
+		if (strcmp(links[i]->kind, r->kind) == 0) {
+			rc = account_link(&c, links[i]);
+			goto done;
 		}
 	snprintf(err, errlen, "unknown kind %s", r->kind);
 	return COMPOSE_EGONE;
+done:
+	if (rc == COMPOSE_EGONE && strcmp(err, "nothing to say") == 0)
+		snprintf(err, errlen, "%s %s: its subject is gone", r->kind, r->ref);
+	return rc;
 }

@@ -30,12 +30,10 @@
 #define LOGIN_PURPOSE	"account-login"
 #define VERIFY_TTL_S	86400
 
-#define PAGE_FN(f)	void f(struct web *, struct req *, struct resp *, char [][80])
 PAGE_FN(page_home);		/* home.c */
 PAGE_FN(page_profile);		/* home.c */
 PAGE_FN(page_pdf);		/* home.c */
 PAGE_FN(page_login);		/* login.c */
-PAGE_FN(page_logout);		/* login.c */
 PAGE_FN(page_signup);		/* login.c */
 PAGE_FN(page_verify);		/* login.c */
 PAGE_FN(page_resend);		/* login.c */

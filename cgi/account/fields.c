@@ -36,14 +36,9 @@ static const char *
 v_done(const char *s, struct form *v, size_t k)
 {
 	static const char *const done[] = { "verified", "profile", "linked", "sent", "email_sent",
-	    "email", NULL };
+	    "email" };
 
-	for (int i = 0; done[i] != NULL; i++)
-		if (strcmp(s, done[i]) == 0) {
-			v->n[k] = i;
-			return NULL;
-		}
-	return "Unknown notice.";
+	return form_enum(s, v, k, done, nitems(done), "Unknown notice.");
 }
 
 const struct form_field acct_form_fields[K__MAX] = {

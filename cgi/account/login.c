@@ -90,14 +90,6 @@ page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	web_password_login(w, q, r, &l);
 }
 
-void
-page_logout(struct web *w, struct req *q, struct resp *r, char caps[][80])
-{
-	(void)caps;
-	web_session_end(w, q, r);
-	resp_redirect(r, "/account");
-}
-
 /* The sign-up form's refusal, before any hash is computed; NULL when it is fine. */
 static const char *
 signup_why(const struct form *v)

@@ -27,7 +27,7 @@ static const struct page pages[] = {
 	{ "/account/signup", M_POST, page_signup, PAGE_PUBLIC },
 	{ "/account/verify", M_GET, page_verify, PAGE_PUBLIC },
 	{ "/account/resend", M_POST, page_resend, PAGE_LOGIN | PAGE_CSRF },
-	{ "/account/logout", M_POST, page_logout, PAGE_LOGIN | PAGE_CSRF },
+	{ "/account/logout", M_POST, web_page_logout, PAGE_LOGIN | PAGE_CSRF },
 	{ "/account/profile", M_POST, page_profile, PAGE_LOGIN | PAGE_CSRF },
 	{ "/account/link", M_POST, page_link, PAGE_LOGIN | PAGE_CSRF },
 	{ "/account/email", M_POST, page_email, PAGE_LOGIN | PAGE_CSRF },
@@ -42,7 +42,7 @@ static const struct page pages[] = {
 
 /* Without a session: /account is the login and sign-up page; any other page 403 with it. */
 static const struct web_login login = {
-	.kind = "account", .cookie = "vep_acct", .home = page_home, .form = render_login,
+	.kind = "account", .cookie = "vep_acct", .url = "/account", .home = page_home, .form = render_login,
 	.get_msg = "Log in to see your invoices."
 };
 

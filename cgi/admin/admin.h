@@ -30,7 +30,6 @@
 #define AUDIT_ROWS	100
 #define BIT(k)		FORM_BIT(k)
 
-#define PAGE_FN(f)	void f(struct web *, struct req *, struct resp *, char [][80])
 /* login.c */
 PAGE_FN(page_ve_change_form);	/* change.c */
 PAGE_FN(page_ve_change);	/* change.c */
@@ -117,6 +116,8 @@ int	admin_ve_id_ok(const char *);
 /* frame.c */
 /* A page's dictionary with the admin header (nav, operator, logout form) and footer; s NULL before login. */
 struct tmpl_dict *admin_dict(struct web *, const struct session *s, const char *title, const char *nav);
+/* admin_dict for the session's page; out of memory: 500 answered, NULL. */
+struct tmpl_dict *admin_page_dict(struct web *, struct resp *, const char *title, const char *nav);
 /* admin_dict for the session, with the notice, the error (if any) and the form v shown again (if any). */
 struct tmpl_dict *admin_form_dict(struct web *, struct req *, const char *title, const char *nav,
 	    const char *error, const struct form *v, uint64_t mask);
@@ -162,15 +163,24 @@ struct json_col {
 void	set_json_strs(struct tmpl_dict *, json_t *o, const struct json_col *cols, size_t n);
 /* The lines of a late note (arr of o) as section: VE, resource, before, after, amount. */
 void	diff_lines(struct tmpl_dict *, const char *section, json_t *o, const char *arr, const char *cur);
+/* A kind of document with a page of its own: invoices and debit notes. */
+struct doc_kind {
+	const char	*prefix;	/* of its numbers: "INV", "DN" */
+	json_t		*(*load)(struct db *, const char *number, const char *owner_ve, long long now,
+			    int *rc);
+	const char	*what;		/* "invoice": "There is no such invoice." */
+	const char	*title;		/* "Invoice": the page's title, before the number */
+	const char	*nav;		/* the menu entry ("invoices") */
+};
 /*
- * The page of an invoice or debit note j (NULL: "no such <what>" when rc
- * is BILLING_ENOENT, else the database failed; answered, NULL returned):
- * notice, error, the payment form (pay shown again, or today's date), the
- * document's period, status, dates, sums and payments.  On failure j is
- * freed.
+ * The page of the document number of kind k, its JSON into *j (no such
+ * document: 404 "There is no such <what>.", else the database failed;
+ * answered, NULL returned): number, notice, error, the payment form (pay
+ * shown again, or today's date), the document's period, status, dates,
+ * sums and payments.  The caller frees *j when a dictionary is returned.
  */
-struct tmpl_dict *doc_dict(struct web *, struct req *, struct resp *, json_t *j, int rc,
-	    const char *what, const char *title, const char *nav, const char *error, const struct form *pay);
+struct tmpl_dict *doc_dict(struct web *, struct req *, struct resp *, const struct doc_kind *k,
+	    const char *number, json_t **j, const char *error, const struct form *pay);
 /* The audit rows as a table (section AUDIT). */
 void	audit_rows(struct tmpl_dict *, const struct admin_audit *, size_t n);
 /* 500 "Out of memory." */

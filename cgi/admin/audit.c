@@ -7,7 +7,6 @@
 void
 page_audit(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	const struct session *s = &w->session;
 	struct form v;
 	struct admin_audit *a = NULL;
 	struct tmpl_dict *d;
@@ -24,9 +23,8 @@ page_audit(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_unavailable(w, r);
 		return;
 	}
-	if ((d = admin_dict(w, s, "Audit log", "audit")) == NULL) {
+	if ((d = admin_page_dict(w, r, "Audit log", "audit")) == NULL) {
 		free(a);
-		admin_oom(w, r);
 		return;
 	}
 	admin_form_state(d, &v, BIT(K_OBJECT));

@@ -112,7 +112,7 @@ page_ve_reinstall(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	char actor[80], nh[256], nc[AUTH_CRYPT_MAX];
 	struct form v;
 	size_t len;
-	int rc, slot;
+	int rc;
 
 	if (admin_read(&q->form, FORM_BIT(K_TEMPLATE) | FORM_BIT(K_PASSWORD) | FORM_BIT(K_CONFIRM),
 	    &v) > 0 || (len = strlen(v.s[K_PASSWORD])) < 12 || len > 128) {
@@ -122,15 +122,9 @@ page_ve_reinstall(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		    "changed.");
 		return;
 	}
-	if ((slot = web_hash_slot(w, r, "checked")) == AUTH_SLOT_BUSY)
+	if (web_hash_new_password(w, r, "checked", v.s[K_PASSWORD], nh, sizeof(nh), nc,
+	    "The service is briefly unavailable; please try again in a moment.") == -1)
 		return;
-	/* Both hashes at once (issue 19), in the one slot. */
-	rc = auth_hash_both(&w->argon, v.s[K_PASSWORD], nh, sizeof(nh), nc);
-	auth_slot_release(slot);
-	if (rc != 0) {
-		web_unavailable(w, r);
-		return;
-	}
 	actor_of(&w->session, actor);
 	rc = db_backup_reinstall(w->db, caps[0], v.s[K_TEMPLATE], nh, nc, actor, w->now);
 	explicit_bzero(nh, sizeof(nh));

@@ -20,7 +20,6 @@ money_list(struct tmpl_dict *d, const char *section, const struct admin_money *m
 void
 page_home(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	const struct session *s = &w->session;
 	struct admin_dash dash;
 	struct admin_audit *a = NULL;
 	struct tmpl_dict *d, *b;
@@ -33,10 +32,8 @@ page_home(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_unavailable(w, r);
 		return;
 	}
-	d = admin_dict(w, s, "Dashboard", "home");
-	if (d == NULL) {
+	if ((d = admin_page_dict(w, r, "Dashboard", "home")) == NULL) {
 		free(a);
-		admin_oom(w, r);
 		return;
 	}
 	admin_notice(d, q);

@@ -36,17 +36,6 @@ const struct notice notices[] = {
 const size_t nnotices = nitems(notices);
 
 static const char *
-v_enum(const char *s, struct form *v, size_t k, const char *const *set, size_t n, const char *why)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(s, set[i]) == 0) {
-			v->n[k] = (long long)i;
-			return NULL;
-		}
-	return why;
-}
-
-static const char *
 v_name(const char *s, struct form *v, size_t k)
 {
 	(void)v; (void)k;
@@ -63,7 +52,7 @@ v_search(const char *s, struct form *v, size_t k)
 static const char *
 v_state(const char *s, struct form *v, size_t k)
 {
-	return v_enum(s, v, k, ve_states, nitems(ve_states),
+	return form_enum(s, v, k, ve_states, nitems(ve_states),
 	    "The state is active, suspended, expired or deleted.");
 }
 
@@ -149,11 +138,8 @@ v_amount(const char *s, struct form *v, size_t k)
 static const char *
 v_resource(const char *s, struct form *v, size_t k)
 {
-	int x = rate_res_parse(s);
-	if (x < 0)
-		return "One of fee, disk, cpu, vmem, traffic, traffic_in, traffic_out, availability.";
-	v->n[k] = x;
-	return NULL;
+	return form_index(v, k, rate_res_parse(s),
+	    "One of fee, disk, cpu, vmem, traffic, traffic_in, traffic_out, availability.");
 }
 
 static const char *
@@ -167,7 +153,7 @@ v_ve(const char *s, struct form *v, size_t k)
 static const char *
 v_status(const char *s, struct form *v, size_t k)
 {
-	return v_enum(s, v, k, inv_status, nitems(inv_status), "all, unpaid, overdue or paid.");
+	return form_enum(s, v, k, inv_status, nitems(inv_status), "all, unpaid, overdue or paid.");
 }
 
 static const char *
@@ -180,11 +166,7 @@ v_format(const char *s, struct form *v, size_t k)
 static const char *
 v_report(const char *s, struct form *v, size_t k)
 {
-	int x = admin_report_parse(s);
-	if (x < 0)
-		return "report is revenue, usage, overage or unpaid.";
-	v->n[k] = x;
-	return NULL;
+	return form_index(v, k, admin_report_parse(s), "report is revenue, usage, overage or unpaid.");
 }
 
 static const char *

@@ -59,6 +59,16 @@ set_money_json(struct tmpl_dict *d, const char *key, json_t *o, const char *fiel
 	page_set_money(d, key, (long long)json_integer_value(json_object_get(o, field)), cur);
 }
 
+struct tmpl_dict *
+admin_page_dict(struct web *w, struct resp *r, const char *title, const char *nav)
+{
+	struct tmpl_dict *d = admin_dict(w, &w->session, title, nav);
+
+	if (d == NULL)
+		admin_oom(w, r);
+	return d;
+}
+
 /* A page's dictionary with the admin header (nav, operator, logout form) and footer. */
 struct tmpl_dict *
 admin_dict(struct web *w, const struct session *s, const char *title, const char *nav)
@@ -273,28 +283,34 @@ diff_lines(struct tmpl_dict *d, const char *section, json_t *o, const char *arr,
 }
 
 struct tmpl_dict *
-doc_dict(struct web *w, struct req *q, struct resp *r, json_t *j, int rc, const char *what,
-    const char *title, const char *nav, const char *error, const struct form *pay)
+doc_dict(struct web *w, struct req *q, struct resp *r, const struct doc_kind *kind,
+    const char *number, json_t **jp, const char *error, const struct form *pay)
 {
 	struct tmpl_dict *d;
 	const char *cur;
-	json_t *e;
+	char title[64];
+	json_t *e, *j = NULL;
 	size_t k;
+	int rc = BILLING_ENOENT;
 
+	if (admin_invoice_number_valid(number, kind->prefix))
+		j = kind->load(w->db, number, NULL, w->now, &rc);
 	if (j == NULL) {
 		if (rc == BILLING_ENOENT) {
 			char why[64];
-			snprintf(why, sizeof(why), "There is no such %s.", what);
+			snprintf(why, sizeof(why), "There is no such %s.", kind->what);
 			web_error(w, r, 404, why);
 		} else
 			web_unavailable(w, r);
 		return NULL;
 	}
-	if ((d = admin_dict(w, &w->session, title, nav)) == NULL) {
+	snprintf(title, sizeof(title), "%s %s", kind->title, number);
+	if ((d = admin_page_dict(w, r, title, kind->nav)) == NULL) {
 		json_decref(j);
-		admin_oom(w, r);
 		return NULL;
 	}
+	*jp = j;
+	tmpl_set(d, "NUMBER", number);
 	admin_notice(d, q);
 	admin_error(d, error);
 	if (pay != NULL)

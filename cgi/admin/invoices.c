@@ -206,23 +206,21 @@ static void
 render_invoice(struct web *w, struct req *q, struct resp *r, const char *number, int status,
     int print, const struct form *pay, const struct form *cn, const char *error)
 {
+	static const struct doc_kind invoice = {
+		"INV", db_docs_invoice_json, "invoice", "Invoice", "invoices"
+	};
 	struct tmpl_dict *d;
-	json_t *j = NULL;
+	json_t *j;
 	const char *cur;
-	char title[64], c4[4], email[255] = "";
+	char c4[4], email[255] = "";
 	long long account;
-	int rc = BILLING_ENOENT;
 
-	if (admin_invoice_number_valid(number, "INV"))
-		j = db_docs_invoice_json(w->db, number, NULL, w->now, &rc);
-	snprintf(title, sizeof(title), "Invoice %s", number);
-	if ((d = doc_dict(w, q, r, j, rc, "invoice", title, "invoices", error, pay)) == NULL)
+	if ((d = doc_dict(w, q, r, &invoice, number, &j, error, pay)) == NULL)
 		return;
 	cur = json_string_value(json_object_get(j, "currency"));
 	if (cn != NULL)
 		admin_form_state(d, cn, BIT(K_VE) | BIT(K_RESOURCE) | BIT(K_AMOUNT) | BIT(K_DESCRIPTION) |
 		    BIT(K_REASON));
-	tmpl_set(d, "NUMBER", number);
 	set_date(d, "ISSUED_DATE", iso_of(j, "issued_at"));
 	set_date(d, "DUE_DATE", iso_of(j, "due_at"));
 	/* The customer: the invoice's account. */

@@ -87,18 +87,8 @@ operator_ok(struct web *w, const char *name)
 }
 
 /* Without a session: a page leads to the login, a change is refused. */
-static void
-refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
-{
-	(void)q;
-	if (p->methods & M_GET)
-		resp_redirect(r, "/admin/login");
-	else
-		web_error(w, r, 403, "Your session has ended; please log in again.");
-}
-
 static const struct web_login login = {
-	.kind = "admin", .cookie = "vep_admin", .subject_ok = operator_ok, .refuse = refuse
+	.kind = "admin", .cookie = "vep_admin", .subject_ok = operator_ok, .url = "/admin/login"
 };
 
 static const struct web_app app = { "vep-admin", pages, nitems(pages), &login, NULL };

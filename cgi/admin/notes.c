@@ -84,7 +84,6 @@ static const struct json_col debit_cols[] = {
 void
 page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	const struct session *s = &w->session;
 	struct form v;
 	struct tmpl_dict *d;
 	long long page, total;
@@ -100,9 +99,8 @@ page_debit_notes(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_unavailable(w, r);
 		return;
 	}
-	if ((d = admin_dict(w, s, "Debit notes", "debit_notes")) == NULL) {
+	if ((d = admin_page_dict(w, r, "Debit notes", "debit_notes")) == NULL) {
 		json_decref(j);
-		admin_oom(w, r);
 		return;
 	}
 	json_array_foreach(json_object_get(j, "debit_notes"), k, e) {
@@ -128,17 +126,14 @@ static void
 render_debit_note(struct web *w, struct req *q, struct resp *r, const char *number, int status,
     const struct form *pay, const char *error)
 {
+	static const struct doc_kind dn = {
+		"DN", db_docs_dn_json, "debit note", "Debit note", "debit_notes"
+	};
 	struct tmpl_dict *d;
-	json_t *j = NULL;
-	char title[64];
-	int rc = BILLING_ENOENT;
+	json_t *j;
 
-	if (admin_invoice_number_valid(number, "DN"))
-		j = db_docs_dn_json(w->db, number, NULL, w->now, &rc);
-	snprintf(title, sizeof(title), "Debit note %s", number);
-	if ((d = doc_dict(w, q, r, j, rc, "debit note", title, "debit_notes", error, pay)) == NULL)
+	if ((d = doc_dict(w, q, r, &dn, number, &j, error, pay)) == NULL)
 		return;
-	tmpl_set(d, "NUMBER", number);
 	tmpl_set(d, "INVOICE", json_string_value(json_object_get(j, "invoice")));
 	tmpl_set(d, "REASON", json_string_value(json_object_get(j, "reason")));
 	diff_lines(d, "LINE", j, "lines", json_string_value(json_object_get(j, "currency")));

@@ -9,17 +9,14 @@
 void
 page_reports(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	const struct session *s = &w->session;
 	struct tmpl_dict *d;
 	int ready;
 
 	(void)caps;
 	if ((ready = billing_ready(w, r)) < 0)
 		return;
-	if ((d = admin_dict(w, s, "Reports", "reports")) == NULL) {
-		admin_oom(w, r);
+	if ((d = admin_page_dict(w, r, "Reports", "reports")) == NULL)
 		return;
-	}
 	for (int k = 0; k < AR__MAX; k++) {
 		struct tmpl_dict *x = tmpl_add(d, "REPORT");
 		tmpl_set(x, "NAME", admin_report_name((enum admin_report)k));
@@ -64,7 +61,6 @@ report_range(struct web *w, struct req *q, int kind, char from[11], char to[11],
 void
 page_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	const struct session *s = &w->session;
 	struct admin_table t;
 	struct tmpl_dict *d, *x;
 	struct form v;
@@ -99,10 +95,8 @@ page_report(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	}
 	snprintf(title, sizeof(title), "Report: %s", caps[0]);
-	if ((d = admin_dict(w, s, title, "reports")) == NULL) {
-		admin_oom(w, r);
+	if ((d = admin_page_dict(w, r, title, "reports")) == NULL)
 		return;
-	}
 	tmpl_set(d, "REPORT", caps[0]);
 	tmpl_set(d, "ABOUT", admin_report_about((enum admin_report)k));
 	tmpl_set(d, "V_FROM", from);

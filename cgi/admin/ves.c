@@ -13,7 +13,6 @@
 void
 page_ves(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	const struct session *s = &w->session;
 	struct form v;
 	struct admin_ve_filter f;
 	struct admin_ve_row *rows = NULL;
@@ -35,9 +34,8 @@ page_ves(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		web_unavailable(w, r);
 		return;
 	}
-	if ((d = admin_dict(w, s, "VEs", "ves")) == NULL) {
+	if ((d = admin_page_dict(w, r, "VEs", "ves")) == NULL) {
 		admin_ve_rows_free(rows, n);
-		admin_oom(w, r);
 		return;
 	}
 	admin_form_state(d, &v, BIT(K_Q) | BIT(K_STATE));
@@ -228,10 +226,8 @@ render_ve(struct web *w, struct req *q, struct resp *r, const char *id, int stat
 	    db_report_audit(w->db, id, 50, 0, &au, &na, &total) != DB_OK)
 		goto fail;
 	snprintf(t, sizeof(t), "VE %s", id);
-	if ((d = admin_dict(w, &w->session, t, "ves")) == NULL) {
-		admin_oom(w, r);
+	if ((d = admin_page_dict(w, r, t, "ves")) == NULL)
 		goto out;
-	}
 	admin_notice(d, q);
 	if (vf != NULL) {
 		admin_error(d, vf->error);

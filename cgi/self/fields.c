@@ -18,10 +18,8 @@ v_resource(const char *s, struct form *v, size_t k)
 {
 	int r = rate_res_parse(s);
 
-	if (r < RR_CPU || r > RR_TRAFFIC_OUT)
-		return "resource is cpu, vmem, traffic, traffic_in or traffic_out.";
-	v->n[k] = r;
-	return NULL;
+	return form_index(v, k, r >= RR_CPU && r <= RR_TRAFFIC_OUT ? r : -1,
+	    "resource is cpu, vmem, traffic, traffic_in or traffic_out.");
 }
 
 static const char *

@@ -54,14 +54,6 @@ page_login(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	web_password_login(w, q, r, &l);
 }
 
-void
-page_logout(struct web *w, struct req *q, struct resp *r, char caps[][80])
-{
-	(void)caps;
-	web_session_end(w, q, r);
-	resp_redirect(r, "/self");
-}
-
 /* The password form's errors, before any hash is computed. */
 static void
 password_form(const struct form *v, struct pwform *pf)

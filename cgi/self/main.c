@@ -29,7 +29,7 @@
 static const struct page pages[] = {
 	{ "/self", M_GET, page_self, PAGE_LOGIN | PAGE_CACHED },
 	{ "/self/login", M_POST, page_login, PAGE_PUBLIC },
-	{ "/self/logout", M_POST, page_logout, PAGE_LOGIN | PAGE_CSRF },
+	{ "/self/logout", M_POST, web_page_logout, PAGE_LOGIN | PAGE_CSRF },
 	{ "/self/password", M_POST, page_password, PAGE_LOGIN | PAGE_CSRF },
 	{ "/self/chart", M_GET, page_chart, PAGE_LOGIN | PAGE_IMAGE },
 	{ "/self/charges", M_GET, page_charges, PAGE_LOGIN },
@@ -55,7 +55,7 @@ static const struct page pages[] = {
  * forms answer 403 with the login form.
  */
 static const struct web_login login = {
-	.kind = "self", .cookie = "vep_sid", .home = page_self, .form = render_login,
+	.kind = "self", .cookie = "vep_sid", .url = "/self", .home = page_self, .form = render_login,
 	.get_msg = "Log in to see your charges and invoices."
 };
 

@@ -144,7 +144,7 @@ page_reinstall_post(struct web *w, struct req *q, struct resp *r, char caps[][80
 	char nh[256], nc[AUTH_CRYPT_MAX];
 	struct rform f = { 0 };
 	struct form v;
-	int rc, slot;
+	int rc;
 
 	(void)caps;
 	(void)self_read(&q->form, BIT(K_TEMPLATE) | BIT(K_NEW_PASSWORD) | BIT(K_CONFIRM) |
@@ -162,15 +162,9 @@ page_reinstall_post(struct web *w, struct req *q, struct resp *r, char caps[][80
 		show(w, r, 400, &f);
 		return;
 	}
-	if ((slot = web_hash_slot(w, r, "checked")) == AUTH_SLOT_BUSY)
+	if (web_hash_new_password(w, r, "checked", v.s[K_NEW_PASSWORD], nh, sizeof(nh), nc,
+	    "The password could not be set; nothing was changed.") == -1)
 		return;
-	/* Both hashes at once (issue 19), in the one slot. */
-	rc = auth_hash_both(&w->argon, v.s[K_NEW_PASSWORD], nh, sizeof(nh), nc);
-	auth_slot_release(slot);
-	if (rc != 0) {
-		web_error(w, r, 503, "The password could not be set; nothing was changed.");
-		return;
-	}
 	rc = db_backup_reinstall(w->db, ve, v.s[K_TEMPLATE], nh, nc, ve, w->now);
 	explicit_bzero(nh, sizeof(nh));
 	explicit_bzero(nc, sizeof(nc));

@@ -202,7 +202,7 @@ self_reset(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	    *confirm = kv_get(&q->form, "confirm");
 	char hash[65], ve[9] = "", nh[256], nc[AUTH_CRYPT_MAX];
 	size_t len;
-	int rc, slot;
+	int rc;
 
 	(void)caps;
 	resp_header(r, "Referrer-Policy", "no-referrer");
@@ -226,13 +226,11 @@ self_reset(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	if (web_db(w, r) == NULL)
 		return;
-	if ((slot = web_hash_slot(w, r, "hashed")) == AUTH_SLOT_BUSY)
-		return;
 	/* And the node's crypt(3) hash: the VE's root password follows within 10 s. */
-	rc = auth_hash_both(&w->argon, pw, nh, sizeof(nh), nc);
-	auth_slot_release(slot);
-	if (rc == 0)
-		rc = db_reset_use(w->db, hash, w->now, nh, nc, ve);
+	if (web_hash_new_password(w, r, "hashed", pw, nh, sizeof(nh), nc,
+	    "The password could not be set; please try again in a moment.") == -1)
+		return;
+	rc = db_reset_use(w->db, hash, w->now, nh, nc, ve);
 	explicit_bzero(nh, sizeof(nh));
 	explicit_bzero(nc, sizeof(nc));
 	if (rc < 0) {

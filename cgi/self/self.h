@@ -30,11 +30,9 @@
 
 #define BIT(k)		FORM_BIT(k)
 
-#define PAGE_FN(f)	void f(struct web *, struct req *, struct resp *, char [][80])
 PAGE_FN(page_self);		/* dashboard.c */
 PAGE_FN(page_chart);		/* dashboard.c */
 PAGE_FN(page_login);		/* login.c */
-PAGE_FN(page_logout);		/* login.c */
 PAGE_FN(page_password);		/* login.c */
 PAGE_FN(page_power);		/* login.c */
 PAGE_FN(page_charges);		/* charges.c */

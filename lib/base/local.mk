@@ -8,4 +8,5 @@ lib_libvep_a_SOURCES += \
 	lib/base/secret.c lib/base/secret.h \
 	lib/base/loop.c lib/base/loop.h \
 	lib/base/complain.c lib/base/complain.h \
-	lib/base/listen.c lib/base/listen.h
+	lib/base/listen.c lib/base/listen.h \
+	lib/base/strjoin.c lib/base/strjoin.h

@@ -20,6 +20,7 @@
 #include "kv.h"
 #include "net.h"
 #include "order.h"
+#include "strjoin.h"
 #include "text.h"
 #include "util.h"
 
@@ -350,8 +351,6 @@ void
 order_value_text(const struct order *o, enum order_key k, char *out, size_t outlen)
 {
 	const struct order_field *f = &order_fields[k];
-	size_t off = 0;
-
 	out[0] = '\0';
 	switch (f->type) {
 	case OT_INT:
@@ -372,12 +371,7 @@ order_value_text(const struct order *o, enum order_key k, char *out, size_t outl
 			snprintf(out, outlen, "%s", order_firewall_names[o->n[k]]);
 		break;
 	case OT_NAMES:
-		for (size_t i = 0; i < o->ndns && off < outlen; i++) {
-			int w = snprintf(out + off, outlen - off, "%s%s", i ? ", " : "", o->dns[i]);
-			if (w < 0)
-				break;
-			off += (size_t)w;
-		}
+		str_join(out, outlen, o->dns, o->ndns, ", ");
 		if (o->ndns == 0)
 			snprintf(out, outlen, "none");
 		break;

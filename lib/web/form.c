@@ -74,9 +74,27 @@ form_v_ve_id(const char *s, struct form *v, size_t k)
 }
 
 const char *
+form_index(struct form *v, size_t k, long long x, const char *why)
+{
+	if (x < 0)
+		return why;
+	v->n[k] = x;
+	return NULL;
+}
+
+const char *
+form_enum(const char *s, struct form *v, size_t k, const char *const *set, size_t n, const char *why)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s, set[i]) == 0)
+			return form_index(v, k, (long long)i, why);
+	return why;
+}
+
+const char *
 form_v_action(const char *s, struct form *v, size_t k)
 {
-	return (v->n[k] = ve_power_parse(s)) >= 0 ? NULL : "The action is start, stop or restart.";
+	return form_index(v, k, ve_power_parse(s), "The action is start, stop or restart.");
 }
 
 /* A template code: [a-z0-9][a-z0-9.-]{0,31}. */

@@ -49,6 +49,12 @@ struct form {
 int	form_read(const struct form_field *fields, size_t nf, const struct kvlist *l, uint64_t mask,
 	    struct form *v);
 
+/* x, the index a parser found for the value (< 0: none), into v->n[k]: NULL, else why. */
+const char *form_index(struct form *v, size_t k, long long x, const char *why);
+/* s's index in set[0..n) into v->n[k]: NULL, else why. */
+const char *form_enum(const char *s, struct form *v, size_t k, const char *const *set, size_t n,
+	    const char *why);
+
 /* Validators every screen shares. */
 const char *form_v_token(const char *s, struct form *v, size_t k);	/* a session CSRF token: 64 hex */
 const char *form_v_signed(const char *s, struct form *v, size_t k);	/* a signed form token's shape */

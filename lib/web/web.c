@@ -101,6 +101,26 @@ web_hash_slot(struct web *w, struct resp *r, const char *doing)
 	return slot;
 }
 
+int
+web_hash_new_password(struct web *w, struct resp *r, const char *doing, const char *pw,
+    char *hash, size_t hashlen, char crypt[AUTH_CRYPT_MAX], const char *failed)
+{
+	int slot, rc;
+
+	if ((slot = web_hash_slot(w, r, doing)) == AUTH_SLOT_BUSY)
+		return -1;
+	/* Both hashes at once (issue 19), in the one slot. */
+	rc = auth_hash_both(&w->argon, pw, hash, hashlen, crypt);
+	auth_slot_release(slot);
+	if (rc != 0) {
+		explicit_bzero(hash, hashlen);
+		explicit_bzero(crypt, AUTH_CRYPT_MAX);
+		web_error(w, r, 503, failed);
+		return -1;
+	}
+	return 0;
+}
+
 void
 web_unavailable(struct web *w, struct resp *r)
 {
@@ -180,6 +200,14 @@ web_session_end(struct web *w, struct req *q, struct resp *r)
 	if (c != NULL && w->db != NULL)
 		session_destroy(w->db, c);
 	resp_cookie(r, name, "", -1, q->https);
+}
+
+void
+web_page_logout(struct web *w, struct req *q, struct resp *r, char caps[][80])
+{
+	(void)caps;
+	web_session_end(w, q, r);
+	resp_redirect(r, w->login->url);
 }
 
 int
@@ -305,16 +333,20 @@ refuse(struct web *w, struct req *q, struct resp *r, const struct page *p)
 {
 	const struct web_login *l = w->login;
 
-	if ((p->flags & PAGE_IMAGE) || (l->refuse == NULL && l->form == NULL))
+	const char *ended = l->ended_msg != NULL ? l->ended_msg : "Your session has ended; please log in again.";
+
+	if ((p->flags & PAGE_IMAGE) || (l->url == NULL && l->form == NULL))
 		web_error(w, r, 403, "Log in to see this.");
-	else if (l->refuse != NULL)
-		l->refuse(w, q, r, p);
+	else if (l->form == NULL && (p->methods & M_GET))
+		resp_redirect(r, l->url);
+	else if (l->form == NULL)
+		web_error(w, r, 403, ended);
 	else if (p->fn == l->home)
 		l->form(w, q, r, 200, NULL, NULL);
 	else if (p->methods & M_GET)
 		l->form(w, q, r, 403, NULL, l->get_msg);
 	else
-		l->form(w, q, r, 403, NULL, "Your session has ended; please log in again.");
+		l->form(w, q, r, 403, NULL, ended);
 }
 
 static int

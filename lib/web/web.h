@@ -43,6 +43,8 @@ struct web {
 };
 
 typedef void (*page_fn)(struct web *, struct req *, struct resp *, char caps[][80]);
+/* Declares a page handler f (a page_fn), as the programs' headers list them. */
+#define PAGE_FN(f)	void f(struct web *, struct req *, struct resp *, char [][80])
 
 /*
  * A page's access rule.  A screen program (one with a web_login) must give
@@ -77,10 +79,13 @@ struct web_login {
 	/* For PAGE_ADMIN: 1 the subject may still log in, 0 not (its sessions end), < 0 db error. */
 	int		(*subject_ok)(struct web *, const char *subject);
 	/*
-	 * Answer a page that needs a session without one (a redirect, 403).
-	 * NULL with form set: the screen's home is its login form (below).
+	 * The screen's login page (or its home showing the login form): where
+	 * web_page_logout leads, and, without form, where a GET without a
+	 * session is redirected; a change without one is refused 403 with
+	 * ended_msg (NULL: "Your session has ended; please log in again.").
 	 */
-	void		(*refuse)(struct web *, struct req *, struct resp *, const struct page *);
+	const char	*url;
+	const char	*ended_msg;
 	/*
 	 * A screen whose home page shows the login form without a session:
 	 * home answers 200 with the form, any other GET 403 with the form and
@@ -127,6 +132,8 @@ int	web_session(struct web *, struct req *, struct resp *, int check_subject);
 int	web_session_start(struct web *, struct req *, struct resp *, const char *subject);
 /* End the request's session and delete its cookie. */
 void	web_session_end(struct web *, struct req *, struct resp *);
+/* The logout page of a screen: the session ended, then to w->login->url. */
+void	web_page_logout(struct web *, struct req *, struct resp *, char caps[][80]);
 /* The cookie name for base: "__Host-" + base over HTTPS (pinned to this origin, Secure, Path=/). */
 const char *web_cookie_name(const struct req *, const char *base, char out[80]);
 /*
@@ -199,5 +206,13 @@ void	web_error(struct web *, struct resp *, int status, const char *msg);
  * now" with Retry-After and returns AUTH_SLOT_BUSY.
  */
 int	web_hash_slot(struct web *, struct resp *, const char *doing);
+/*
+ * A new password's argon2id hash (hash, hashlen) and the node's crypt(3)
+ * hash (auth_hash_both) made inside one slot of web_hash_slot: 0 made;
+ * -1 answered, as web_hash_slot when every slot is busy, else 503 with
+ * failed (the hashing failed; nothing is left in hash or crypt).
+ */
+int	web_hash_new_password(struct web *, struct resp *, const char *doing, const char *pw,
+	    char *hash, size_t hashlen, char crypt[AUTH_CRYPT_MAX], const char *failed);
 
 #endif

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "strjoin.h"
 #include "util.h"
 
 static const struct {
@@ -194,6 +195,30 @@ START_TEST(test_buf_and_ct)
 }
 END_TEST
 
+/* str_join: the separator only between names, and cut short at the buffer's end. */
+static char *join_names[] = { "a.example", "b.example", "c.example" };
+static const struct {
+	size_t		 n, len;
+	const char	*sep, *want;
+} join_rows[] = {
+	{ 0, 32, " ", "" },
+	{ 1, 32, " ", "a.example" },
+	{ 3, 64, ", ", "a.example, b.example, c.example" },
+	{ 3, 64, " ", "a.example b.example c.example" },
+	{ 3, 12, ", ", "a.example, " },
+	{ 2, 1, ", ", "" },
+};
+
+START_TEST(test_str_join)
+{
+	char out[64];
+
+	memset(out, 'x', sizeof(out));
+	str_join(out, join_rows[_i].len, join_names, join_rows[_i].n, join_rows[_i].sep);
+	ck_assert_str_eq(out, join_rows[_i].want);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -204,6 +229,7 @@ main(void)
 	tcase_add_loop_test(tc, test_iso8601, 0, (int)nitems(date_rows));
 	tcase_add_loop_test(tc, test_iso_span, 0, (int)nitems(span_rows));
 	tcase_add_loop_test(tc, test_utf8, 0, (int)nitems(utf8_rows));
+	tcase_add_loop_test(tc, test_str_join, 0, (int)nitems(join_rows));
 	tcase_add_test(tc, test_buf_and_ct);
 	tcase_add_test(tc, test_hmac);
 	suite_add_tcase(s, tc);
