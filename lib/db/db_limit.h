@@ -10,18 +10,17 @@
 struct db;
 
 /*
- * Orders from client created after since: *n, and the oldest one's time
- * in *oldest (0 when none).  DB_OK or a db_rc < 0.
+ * For an order from client with e-mail address email: the orders from
+ * client created after since (since_n) and the oldest one's time
+ * (since_oldest, 0 when none); the VEs that are not deleted and whose
+ * e-mail address never paid an invoice, those of email (by_email) and
+ * those ordered from client (by_client).  One statement.  DB_OK or a
+ * db_rc < 0.
  */
-int	db_limit_orders_since(struct db *, const char *client, long long since, long long *n,
-	    long long *oldest);
-
-/*
- * VEs that are not deleted and whose e-mail address never paid an invoice:
- * those of email in *by_email, those ordered from client in *by_client
- * (client NULL: 0).  DB_OK or a db_rc < 0.
- */
-int	db_limit_unpaid(struct db *, const char *email, const char *client, long long *by_email,
-	    long long *by_client);
+struct db_limit_counts {
+	long long	since_n, since_oldest, by_email, by_client;
+};
+int	db_limit_counts(struct db *, const char *client, const char *email, long long since,
+	    struct db_limit_counts *);
 
 #endif

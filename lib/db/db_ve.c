@@ -558,21 +558,19 @@ static int
 client_may_order(struct db *db, const struct conf *c, const struct order *o, const char *client,
     long long now, long long *retry_after)
 {
-	long long n, oldest, by_email, by_client;
-	long long per_hour = conf_int(c, "signup", "orders_per_hour");
+	struct db_limit_counts n;
 	int rc;
 
-	if ((rc = db_limit_orders_since(db, client, now - 3600, &n, &oldest)) < 0)
+	if ((rc = db_limit_counts(db, client, o->s[OF_EMAIL], now - 3600, &n)) < 0)
 		return rc;
-	if (n >= per_hour) {
-		*retry_after = oldest + 3600 - now > 0 ? oldest + 3600 - now : 1;
+	/* The hourly rate first, then the unpaid VEs of the address, then of the client. */
+	if (n.since_n >= conf_int(c, "signup", "orders_per_hour")) {
+		*retry_after = n.since_oldest + 3600 - now > 0 ? n.since_oldest + 3600 - now : 1;
 		return VC_RATE;
 	}
-	if ((rc = db_limit_unpaid(db, o->s[OF_EMAIL], client, &by_email, &by_client)) < 0)
-		return rc;
-	if (by_email >= conf_int(c, "signup", "unpaid_ves_per_email"))
+	if (n.by_email >= conf_int(c, "signup", "unpaid_ves_per_email"))
 		return VC_UNPAID_EMAIL;
-	if (by_client >= conf_int(c, "signup", "unpaid_ves_per_addr"))
+	if (n.by_client >= conf_int(c, "signup", "unpaid_ves_per_addr"))
 		return VC_UNPAID_ADDR;
 	return VC_OK;
 }
