@@ -29,12 +29,10 @@
 #include "util.h"
 
 enum stmt {
-	S_PLANS,
-	S_TEMPLATES,
+	S_CATALOG,
 	S_BY_KEY,
 	S_NODE_PICK,
 	S_NODE_LOCK,
-	S_POOLS,
 	S_ACCOUNT_INSERT,
 	S_ORDER_INSERT,
 	S_VE_INSERT,
@@ -103,14 +101,24 @@ static const enum order_key int_cols[] = {
 #define USAGE_END "IF(p.pnow - s.last_t <= 120, s.last_t, p.pnow)"
 
 static const char *const sql[S__MAX] = {
-	[S_PLANS] = "SELECT p.id, p.code, p.name, p.currency, p.max_disk_quota_mb, p.max_ip_count, "
-	    "p.login_allowed, v.monthly_fee_minor, v.inc_disk_gb, v.inc_traffic_gb, v.inc_traffic_in_gb, "
-	    "v.inc_traffic_out_gb, v.inc_cpu_hours, v.inc_vmem_gb_hours, v.ov_disk_gb_month, "
-	    "v.ov_traffic_gb, v.ov_traffic_in_gb, v.ov_traffic_out_gb, v.ov_cpu_hour, v.ov_vmem_gb_hour, "
-	    "p.cap_action FROM plans p JOIN plan_versions v ON v.plan_id = p.id "
+	/*
+	 * The catalogue in one round trip (issue 19: the signup's reads before
+	 * the hash): the active plans at their version valid at ? (kind 0, by
+	 * fee then code), then the active templates (kind 1, by id), one row
+	 * shape: kind, id, code, name, login styles, the plan's largest or the
+	 * template's smallest disk, and the plan's other columns (0 or '' for
+	 * a template).
+	 */
+	[S_CATALOG] = "SELECT 0 AS kind, p.id, p.code, p.name, p.login_allowed, p.max_disk_quota_mb, "
+	    "p.currency, p.max_ip_count, v.monthly_fee_minor AS ord, v.inc_disk_gb, v.inc_traffic_gb, "
+	    "v.inc_traffic_in_gb, v.inc_traffic_out_gb, v.inc_cpu_hours, v.inc_vmem_gb_hours, "
+	    "v.ov_disk_gb_month, v.ov_traffic_gb, v.ov_traffic_in_gb, v.ov_traffic_out_gb, v.ov_cpu_hour, "
+	    "v.ov_vmem_gb_hour, p.cap_action FROM plans p JOIN plan_versions v ON v.plan_id = p.id "
 	    "WHERE p.active = 1 AND v.valid_from = (SELECT MAX(w.valid_from) FROM plan_versions w "
-	    "WHERE w.plan_id = p.id AND w.valid_from <= ?) ORDER BY v.monthly_fee_minor, p.code",
-	[S_TEMPLATES] = "SELECT id, code, name, login_styles, min_disk_mb FROM os_templates WHERE active = 1 ORDER BY id",
+	    "WHERE w.plan_id = p.id AND w.valid_from <= ?) "
+	    "UNION ALL SELECT 1, t.id, t.code, t.name, t.login_styles, t.min_disk_mb, '', 0, t.id, "
+	    "0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '' FROM os_templates t WHERE t.active = 1 "
+	    "ORDER BY kind, ord, code",
 	[S_BY_KEY] = "SELECT v.id, a.email, COALESCE(o.order_digest, ''), v.password_hash "
 	    "FROM orders o JOIN ves v ON v.order_id = o.id "
 	    "JOIN accounts a ON a.id = o.account_id WHERE o.idempotency_key = ?",
@@ -126,11 +134,17 @@ static const char *const sql[S__MAX] = {
 	[S_NODE_SPARE] = "SELECT COALESCE(MAX(IF(n.cpus = 0, 1 << 62, " CPU_FREE ")), 0), "
 	    "COALESCE(MAX(IF(n.uplink_kbps = 0, 1 << 62, LEAST(" BW_FREE("in") ", " BW_FREE("out") "))), 0) "
 	    "FROM nodes n " NODE_USE "WHERE n.enabled = 1 AND (? IS NULL OR n.name = ?)",
-	[S_NODE_LOCK] = "SELECT id FROM nodes WHERE id = ? AND enabled = 1 FOR UPDATE",
-	/* The node's own pools; a node without any uses the pools tied to no node. */
-	[S_POOLS] = "SELECT id FROM ip_pools WHERE node_id = ? OR (node_id IS NULL AND NOT EXISTS "
-	    "(SELECT 1 FROM ip_pools q WHERE q.node_id = ?)) ORDER BY id",
-	[S_ACCOUNT_INSERT] = "INSERT INTO accounts (email, created_at) VALUES (?, ?)",
+	/*
+	 * The node locked while we fill it, and its own pools (a node without
+	 * any uses the pools tied to no node) in the same round trip; the
+	 * subquery's rows are not locked.
+	 */
+	[S_NODE_LOCK] = "SELECT n.id, COALESCE((SELECT GROUP_CONCAT(p.id ORDER BY p.id) FROM ip_pools p "
+	    "WHERE p.node_id = n.id OR (p.node_id IS NULL AND NOT EXISTS "
+	    "(SELECT 1 FROM ip_pools q WHERE q.node_id = n.id))), '') "
+	    "FROM nodes n WHERE n.id = ? AND n.enabled = 1 FOR UPDATE",
+	/* A new account's VAT rate is chosen before the transaction (an empty profile: fresh_tax). */
+	[S_ACCOUNT_INSERT] = "INSERT INTO accounts (email, created_at, tax_bp, tax_scheme) VALUES (?, ?, ?, ?)",
 	[S_ORDER_INSERT] = "INSERT INTO orders (account_id, plan_id, template_id, idempotency_key, "
 	    "login, firewall, firewall_file, user_info, created_at, " INT_COLS ", client_addr, "
 	    "order_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
@@ -185,17 +199,15 @@ static const char *const sql[S__MAX] = {
 
 /* ---- catalogue ------------------------------------------------------------- */
 
-/* db_fetch_map fixes: the login styles' mask from the row's list (arg). */
-static void
-plan_logins(void *row, void *arg)
+/* Append row (size bytes) to *rows (*n of them so far, room for *cap).  0 or -1. */
+static int
+catalog_add(void **rows, size_t *n, size_t *cap, const void *row, size_t size)
 {
-	((struct order_plan *)row)->login_mask = order_logins_mask(arg);
-}
-
-static void
-template_logins(void *row, void *arg)
-{
-	((struct order_template *)row)->login_mask = order_logins_mask(arg);
+	if (vep_grow(rows, cap, *n + 1, size, 8) == -1)
+		return -1;
+	memcpy((char *)*rows + *n * size, row, size);
+	(*n)++;
+	return 0;
 }
 
 int
@@ -205,32 +217,47 @@ db_ve_catalog(struct db *db, long long now, struct order_catalog *c)
 	struct order_template t;
 	struct db_cur cur;
 	char logins[65];
+	long long kind, ord;
+	size_t pcap = 0, tcap = 0;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
+	memset(&p, 0, sizeof(p));
 	struct dbv pn[] = { DBV_INT(now) };
-	struct dbo op[] = { DBO_INT(&p.id), DBO_STR(p.code), DBO_STR(p.name), DBO_STR(p.currency),
-	    DBO_INT(&p.max_disk_quota_mb), DBO_INT(&p.max_ip_count), DBO_STR(logins),
-	    DBO_INT(&p.fee_minor), DBO_INT(&p.inc[0]), DBO_INT(&p.inc[1]), DBO_INT(&p.inc[2]),
-	    DBO_INT(&p.inc[3]), DBO_INT(&p.inc[4]), DBO_INT(&p.inc[5]), DBO_INT(&p.ov[0]),
-	    DBO_INT(&p.ov[1]), DBO_INT(&p.ov[2]), DBO_INT(&p.ov[3]), DBO_INT(&p.ov[4]),
-	    DBO_INT(&p.ov[5]), DBO_STR(p.cap_action) };
-	if ((rc = db_query(db, &cur, sql[S_PLANS], pn, nitems(pn), op, nitems(op))) != DB_OK)
+	struct dbo op[] = { DBO_INT(&kind), DBO_INT(&p.id), DBO_STR(p.code), DBO_STR(p.name),
+	    DBO_STR(logins), DBO_INT(&p.max_disk_quota_mb), DBO_STR(p.currency),
+	    DBO_INT(&p.max_ip_count), DBO_INT(&ord), DBO_INT(&p.inc[0]), DBO_INT(&p.inc[1]),
+	    DBO_INT(&p.inc[2]), DBO_INT(&p.inc[3]), DBO_INT(&p.inc[4]), DBO_INT(&p.inc[5]),
+	    DBO_INT(&p.ov[0]), DBO_INT(&p.ov[1]), DBO_INT(&p.ov[2]), DBO_INT(&p.ov[3]),
+	    DBO_INT(&p.ov[4]), DBO_INT(&p.ov[5]), DBO_STR(p.cap_action) };
+	if ((rc = db_query(db, &cur, sql[S_CATALOG], pn, nitems(pn), op, nitems(op))) != DB_OK)
 		return rc;
-	if ((rc = db_fetch_map(&cur, &p, sizeof(p), (void **)&c->plans, &c->nplans, plan_logins,
-	    logins)) != DB_OK)
-		goto fail;
-	struct dbo ot[] = { DBO_INT(&t.id), DBO_STR(t.code), DBO_STR(t.name), DBO_STR(logins),
-	    DBO_INT(&t.min_disk_mb) };
-	if ((rc = db_query(db, &cur, sql[S_TEMPLATES], NULL, 0, ot, nitems(ot))) != DB_OK)
-		goto fail;
-	if ((rc = db_fetch_map(&cur, &t, sizeof(t), (void **)&c->tmpls, &c->ntmpls, template_logins,
-	    logins)) != DB_OK)
-		goto fail;
+	while ((rc = db_next(&cur)) == 1) {
+		int bad;
+		if (kind == 0) {
+			p.fee_minor = ord;
+			p.login_mask = order_logins_mask(logins);
+			bad = catalog_add((void **)&c->plans, &c->nplans, &pcap, &p, sizeof(p));
+		} else {
+			memset(&t, 0, sizeof(t));
+			t.id = p.id;
+			snprintf(t.code, sizeof(t.code), "%s", p.code);
+			snprintf(t.name, sizeof(t.name), "%s", p.name);
+			t.login_mask = order_logins_mask(logins);
+			t.min_disk_mb = p.max_disk_quota_mb;
+			bad = catalog_add((void **)&c->tmpls, &c->ntmpls, &tcap, &t, sizeof(t));
+		}
+		if (bad) {
+			rc = DB_NOMEM;
+			break;
+		}
+	}
+	db_cur_close(&cur);
+	if (rc < 0) {
+		order_catalog_free(c);
+		return rc;
+	}
 	return DB_OK;
-fail:
-	order_catalog_free(c);
-	return rc;
 }
 
 /* What a used idempotency key made: its VE, e-mail, order digest and password hash. */
@@ -302,28 +329,21 @@ order_digest(const struct order *o, char hex[65])
 /* ---- creation ------------------------------------------------------------------ */
 
 /*
- * Lock ip_count free addresses of one pool that serves node (lowest first)
- * into ids.  1 got them, 0 none, < 0.
+ * Lock ip_count free addresses of one pool that serves the node (lowest
+ * first) into ids; pools: the pools' ids, comma-separated, in order (from
+ * S_NODE_LOCK).  1 got them, 0 none, < 0.
  */
 static int
-take_addresses(struct db *db, long long node, long long count, long long *ids)
+take_addresses(struct db *db, const char *pools, long long count, long long *ids)
 {
-	struct db_cur cur;
-	long long pools[64], pid;
-	size_t np = 0;
+	char *end;
 	int rc;
 
-	struct dbv pp[] = { DBV_INT(node), DBV_INT(node) };
-	struct dbo op[] = { DBO_INT(&pid) };
-	if ((rc = db_query(db, &cur, sql[S_POOLS], pp, nitems(pp), op, 1)) != DB_OK)
-		return rc;
-	while ((rc = db_next(&cur)) == 1 && np < nitems(pools))
-		pools[np++] = pid;
-	db_cur_close(&cur);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < np; i++) {
-		if ((rc = db_addr_pick(db, pools[i], count, ids)) < 0)
+	for (const char *p = pools; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		long long pool = strtoll(p, &end, 10);
+		if (end == p)
+			return DB_ERR;
+		if ((rc = db_addr_pick(db, pool, count, ids)) < 0)
 			return rc;
 		if (rc == count)
 			return 1;
@@ -376,7 +396,29 @@ struct create {
 	const char			*digest;
 	long long			 account;	/* an account with a login; 0: a new account */
 	const struct tax_in		*rules;		/* set the account's VAT rate from these; NULL: not */
+	struct tax_choice		 fresh;		/* a new account's rate: fresh_tax */
 };
+
+/*
+ * The VAT rate a new account (an empty profile: no country, no VAT id,
+ * automatic) gets from rules, as db_tax_refresh_ve would set it after the
+ * INSERT; the columns' defaults (0, standard) without rules or when
+ * [isp] tax_rates is bad (refused when the configuration is read).
+ */
+static struct tax_choice
+fresh_tax(const struct tax_in *rules)
+{
+	struct tax_choice c = { 0 };
+	struct tax_profile p;
+
+	c.scheme = TAX_STANDARD;
+	memset(&p, 0, sizeof(p));
+	if (rules != NULL && tax_profile_choice(&p, rules, &c) != TAX_OK) {
+		c.bp = 0;
+		c.scheme = TAX_STANDARD;
+	}
+	return c;
+}
 
 static int
 create_once(struct db *db, void *arg)
@@ -388,7 +430,7 @@ create_once(struct db *db, void *arg)
 	const char *pwhash = x->pwhash;
 	long long now = x->now, *ids = x->ids;
 	char *ve_id = x->ve_id;
-	char logins[40];
+	char logins[40], pools[1025];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
 	long long node = 0, count = o->n[OF_IP_COUNT];
 	uint64_t account, order;
@@ -405,17 +447,19 @@ create_once(struct db *db, void *arg)
 	if (rc == 0)
 		return x->node != NULL ? VC_NODE_FULL : VC_NO_NODE;
 	struct dbv pl1[] = { DBV_INT(node) };
-	if ((rc = db_one(db, sql[S_NODE_LOCK], pl1, 1, on, 1)) < 0)
+	struct dbo ol[] = { DBO_INT(&node), DBO_STR(pools) };
+	if ((rc = db_one(db, sql[S_NODE_LOCK], pl1, 1, ol, nitems(ol))) < 0)
 		return rc;
 	if (rc == 0)
 		return DB_RETRY;	/* disabled meanwhile: choose again */
-	if ((rc = take_addresses(db, node, count, ids)) < 0)
+	if ((rc = take_addresses(db, pools, count, ids)) < 0)
 		return rc;
 	if (rc == 0)
 		return VC_NO_ADDRESS;
 
 	/* An order from outside makes an account of its own; one from inside an account uses it. */
-	struct dbv pa[] = { DBV_STR(o->s[OF_EMAIL]), DBV_INT(now) };
+	struct dbv pa[] = { DBV_STR(o->s[OF_EMAIL]), DBV_INT(now), DBV_INT(x->fresh.bp),
+	    DBV_STR(tax_scheme_name(x->fresh.scheme)) };
 	if (x->account != 0)
 		account = (uint64_t)x->account;
 	else if ((rc = db_exec(db, sql[S_ACCOUNT_INSERT], pa, nitems(pa), NULL, &account)) != DB_OK)
@@ -458,8 +502,8 @@ create_once(struct db *db, void *arg)
 	}
 	if ((rc = db_audit(db, now, "signup", "ve.create", ve_id, NULL, NULL)) != DB_OK)
 		return rc;
-	/* The account's VAT rate from [isp] (db_tax.h) in the same transaction: one commit. */
-	if (x->rules != NULL && (rc = db_tax_refresh_ve(db, ve_id, x->rules)) < 0)
+	/* An account's VAT rate from [isp] (db_tax.h) in the same transaction: one commit. */
+	if (x->account != 0 && x->rules != NULL && (rc = db_tax_refresh_ve(db, ve_id, x->rules)) < 0)
 		return rc;
 	return DB_OK;
 }
@@ -486,7 +530,7 @@ create_from(struct db *db, const struct order *o, const struct order_catalog *ca
 	{
 		/* Run again after a deadlock, a certification conflict or a lost server. */
 		struct create x = { o, pl, tp, pwhash, rootcrypt, node, now, ve_id, ids, client, digest,
-		    account, rules };
+		    account, rules, fresh_tax(rules) };
 		rc = db_tx(db, create_once, &x);
 	}
 	free(ids);
