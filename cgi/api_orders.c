@@ -16,15 +16,22 @@
 #include "order_crypt.h"
 #include "order.h"
 
-/* Answer the VE ve_id as created (201), with the password when just made. */
+/*
+ * Answer the VE ve_id as created (201), with the password when just made:
+ * made when the creation filled it (issue 19: not read back), else read.
+ */
 static void
-answer_created(struct web *w, struct resp *r, struct db *db, const char *ve_id, const char *pw)
+answer_created(struct web *w, struct resp *r, struct db *db, const char *ve_id, const char *pw,
+    struct ve_info *made)
 {
 	struct ve_info v;
 	json_t *j;
 	int rc;
 
-	if ((rc = db_ve_get(db, ve_id, &v)) != 1) {
+	if (made != NULL && made->ve_id[0] != '\0') {
+		v = *made;
+		memset(made, 0, sizeof(*made));
+	} else if ((rc = db_ve_get(db, ve_id, &v)) != 1) {
 		web_error(w, r, 503, "The VE was created but cannot be read back; ask again with the same idempotency_key.");
 		return;
 	}
@@ -114,6 +121,7 @@ void
 api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	struct order_catalog cat;
+	struct ve_info made;
 	struct order o;
 	struct order_errs errs;
 	struct db *db;
@@ -123,6 +131,7 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	int rc, op;
 
 	(void)caps;
+	memset(&made, 0, sizeof(made));
 	r->private_page = 1;	/* the answer holds the root password */
 	if (q->json == NULL) {
 		web_error(w, r, 415, "Send the order as a JSON object (Content-Type: application/json).");
@@ -170,15 +179,15 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	/* An operator's Bearer token is not limited; anyone else is, by address (issue 17). */
 	rc = ve_place_deferred(db, w->conf, &w->argon, &o, &cat, node[0] ? node : NULL, w->now,
-	    op ? NULL : q->remote_addr ? q->remote_addr : "", &retry, ve_id);
+	    op ? NULL : q->remote_addr ? q->remote_addr : "", &retry, ve_id, &made);
 	switch (rc) {
 	case VC_OK:
-		answer_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD]);
+		answer_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD], &made);
 		/* The node's hash of the root password once the answer is out. */
 		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD]);
 		break;
 	case VC_KEY_USED:
-		answer_created(w, r, db, ve_id, NULL);
+		answer_created(w, r, db, ve_id, NULL, NULL);
 		/* The same order again (password included): sets the hash if a first try's never landed. */
 		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD]);
 		break;
@@ -208,6 +217,7 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		break;
 	}
 out:
+	ve_info_free(&made);
 	order_free(&o);
 	order_catalog_free(&cat);
 }

@@ -608,7 +608,7 @@ order_submit(struct web *w, struct req *q, struct resp *r)
 		    q->remote_addr ? q->remote_addr : "", ac->id, &retry, ve_id);
 	else
 		rc = ve_place_deferred(db, w->conf, &w->argon, &o, &cat, NULL, w->now,
-		    q->remote_addr ? q->remote_addr : "", &retry, ve_id);
+		    q->remote_addr ? q->remote_addr : "", &retry, ve_id, NULL);
 	switch (rc) {
 	case VC_OK:
 		render_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD], &cat);

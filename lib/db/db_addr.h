@@ -15,6 +15,16 @@ struct db;
  */
 int	db_addr_pick(struct db *, long long pool, long long count, long long *ids);
 /*
+ * db_addr_pick with what a new VE's answer shows of each address: its
+ * text and its pool's netmask, gateway and name servers (dns2 "" when
+ * none), read in the same statement (the pool's row is not locked).
+ */
+struct db_addr_got {
+	long long	id;
+	char		address[16], netmask[16], gateway[16], dns1[16], dns2[16];
+};
+int	db_addr_pick_got(struct db *, long long pool, long long count, struct db_addr_got *);
+/*
  * Give the picked address id to ve_id as its seq-th (from 1), named dns
  * (NULL: no name).  DB_OK; DB_RETRY when it was taken meanwhile (on Galera
  * through another node); or < 0 db_rc.

@@ -330,11 +330,11 @@ order_digest(const struct order *o, char hex[65])
 
 /*
  * Lock ip_count free addresses of one pool that serves the node (lowest
- * first) into ids; pools: the pools' ids, comma-separated, in order (from
+ * first) into got; pools: the pools' ids, comma-separated, in order (from
  * S_NODE_LOCK).  1 got them, 0 none, < 0.
  */
 static int
-take_addresses(struct db *db, const char *pools, long long count, long long *ids)
+take_addresses(struct db *db, const char *pools, long long count, struct db_addr_got *got)
 {
 	char *end;
 	int rc;
@@ -343,7 +343,7 @@ take_addresses(struct db *db, const char *pools, long long count, long long *ids
 		long long pool = strtoll(p, &end, 10);
 		if (end == p)
 			return DB_ERR;
-		if ((rc = db_addr_pick(db, pool, count, ids)) < 0)
+		if ((rc = db_addr_pick_got(db, pool, count, got)) < 0)
 			return rc;
 		if (rc == count)
 			return 1;
@@ -391,7 +391,7 @@ struct create {
 	const char			*node;		/* the operator's choice, or NULL */
 	long long			 now;
 	char				*ve_id;
-	long long			*ids;
+	struct db_addr_got		*got;		/* the addresses taken */
 	const char			*client;	/* counting key; NULL: an operator's order */
 	const char			*digest;
 	long long			 account;	/* an account with a login; 0: a new account */
@@ -428,7 +428,8 @@ create_once(struct db *db, void *arg)
 	const struct order_plan *pl = x->pl;
 	const struct order_template *tp = x->tp;
 	const char *pwhash = x->pwhash;
-	long long now = x->now, *ids = x->ids;
+	long long now = x->now;
+	struct db_addr_got *got = x->got;
 	char *ve_id = x->ve_id;
 	char logins[40], pools[1025];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
@@ -452,7 +453,7 @@ create_once(struct db *db, void *arg)
 		return rc;
 	if (rc == 0)
 		return DB_RETRY;	/* disabled meanwhile: choose again */
-	if ((rc = take_addresses(db, pools, count, ids)) < 0)
+	if ((rc = take_addresses(db, pools, count, got)) < 0)
 		return rc;
 	if (rc == 0)
 		return VC_NO_ADDRESS;
@@ -497,7 +498,7 @@ create_once(struct db *db, void *arg)
 
 	for (long long i = 0; i < count; i++) {
 		const char *dn = (size_t)i < o->ndns ? o->dns[i] : NULL;
-		if ((rc = db_addr_assign(db, ve_id, i + 1, dn, ids[i])) != DB_OK)
+		if ((rc = db_addr_assign(db, ve_id, i + 1, dn, got[i].id)) != DB_OK)
 			return rc;	/* DB_RETRY: taken meanwhile (on Galera: through another node) */
 	}
 	if ((rc = db_audit(db, now, "signup", "ve.create", ve_id, NULL, NULL)) != DB_OK)
@@ -508,16 +509,54 @@ create_once(struct db *db, void *arg)
 	return DB_OK;
 }
 
-/* db_ve_create for a client (its counting key, or NULL for an operator). */
+/*
+ * The new VE as the creation's answer shows it (ve_info_json without
+ * usage: state, expiry, addresses, gateway, name servers, login styles,
+ * and the plan's and template's names), from what the transaction
+ * already knows instead of reading it back.  0, or -1 out of memory.
+ */
+static int
+made_fill(struct ve_info *v, const struct create *x)
+{
+	const struct order *o = x->o;
+
+	memset(v, 0, sizeof(*v));
+	if ((v->ips = calloc((size_t)o->n[OF_IP_COUNT], sizeof(*v->ips))) == NULL)
+		return -1;
+	snprintf(v->ve_id, sizeof(v->ve_id), "%s", x->ve_id);
+	snprintf(v->state, sizeof(v->state), "active");
+	v->created_at = v->updated_at = x->now;
+	v->expires_at = x->now + o->n[OF_LIFETIME_DAYS] * 86400;
+	snprintf(v->plan_name, sizeof(v->plan_name), "%s", x->pl->name);
+	snprintf(v->currency, sizeof(v->currency), "%s", x->pl->currency);
+	snprintf(v->template_name, sizeof(v->template_name), "%s", x->tp->name);
+	for (long long i = 0; i < o->n[OF_IP_COUNT]; i++) {
+		struct ve_ip *ip = &v->ips[v->nips++];
+		snprintf(ip->address, sizeof(ip->address), "%s", x->got[i].address);
+		snprintf(ip->netmask, sizeof(ip->netmask), "%s", x->got[i].netmask);
+		if ((size_t)i < o->ndns && o->dns[i] != NULL)
+			snprintf(ip->dns_name, sizeof(ip->dns_name), "%s", o->dns[i]);
+	}
+	/* Every address of a VE comes from one pool. */
+	snprintf(v->gateway, sizeof(v->gateway), "%s", x->got[0].gateway);
+	snprintf(v->dns_servers[0], sizeof(v->dns_servers[0]), "%s", x->got[0].dns1);
+	snprintf(v->dns_servers[1], sizeof(v->dns_servers[1]), "%s", x->got[0].dns2);
+	v->ndns_servers = x->got[0].dns2[0] != '\0' ? 2 : 1;
+	v->o.n[OF_LOGIN] = o->n[OF_LOGIN];
+	v->o.given[OF_LOGIN] = 1;
+	return 0;
+}
+
+/* db_ve_create for a client (its counting key, or NULL for an operator); made: see made_fill. */
 static int
 create_from(struct db *db, const struct order *o, const struct order_catalog *cat,
     const char *pwhash, const char *rootcrypt, const char *node, long long now, const char *client,
-    long long account, const struct tax_in *rules, char ve_id[9])
+    long long account, const struct tax_in *rules, char ve_id[9], struct ve_info *made)
 {
 	const struct order_plan *pl = order_plan_find(cat, o->s[OF_PLAN]);
 	const struct order_template *tp = order_template_find(cat, o->s[OF_TEMPLATE]);
 	char digest[65];
-	long long *ids;
+	struct db_addr_got *got;
 	int rc = DB_ERR;
 
 	if (pl == NULL || tp == NULL || o->n[OF_IP_COUNT] < 1 || o->n[OF_FIREWALL] < 0 ||
@@ -525,15 +564,17 @@ create_from(struct db *db, const struct order *o, const struct order_catalog *ca
 		return DB_ERR;	/* order_check was not run */
 	if (order_digest(o, digest) == -1)
 		return DB_ERR;
-	if ((ids = calloc((size_t)o->n[OF_IP_COUNT], sizeof(*ids))) == NULL)
+	if ((got = calloc((size_t)o->n[OF_IP_COUNT], sizeof(*got))) == NULL)
 		return DB_NOMEM;
 	{
 		/* Run again after a deadlock, a certification conflict or a lost server. */
-		struct create x = { o, pl, tp, pwhash, rootcrypt, node, now, ve_id, ids, client, digest,
+		struct create x = { o, pl, tp, pwhash, rootcrypt, node, now, ve_id, got, client, digest,
 		    account, rules, fresh_tax(rules) };
 		rc = db_tx(db, create_once, &x);
+		if (rc == DB_OK && made != NULL && made_fill(made, &x) == -1)
+			ve_info_free(made);	/* the caller reads the VE back */
 	}
-	free(ids);
+	free(got);
 	if (rc == VC_NODE_FULL && node != NULL) {
 		/* Tell an unknown or disabled node from a full one (outside the transaction). */
 		long long id = 0, en = 0;
@@ -565,7 +606,7 @@ int
 db_ve_create(struct db *db, const struct order *o, const struct order_catalog *cat,
     const char *pwhash, const char *rootcrypt, const char *node, long long now, char ve_id[9])
 {
-	return create_from(db, o, cat, pwhash, rootcrypt, node, now, NULL, 0, NULL, ve_id);
+	return create_from(db, o, cat, pwhash, rootcrypt, node, now, NULL, 0, NULL, ve_id, NULL);
 }
 
 /*
@@ -650,7 +691,8 @@ ve_limit_retry(int rc, long long retry_after, char *buf, size_t len)
 static int
 place(struct db *db, const struct conf *c, const struct argon_params *ap,
     const struct order *o, const struct order_catalog *cat, const char *node, long long now,
-    const char *addr, long long account, long long *retry_after, char ve_id[9], int defer)
+    const char *addr, long long account, long long *retry_after, char ve_id[9], int defer,
+    struct ve_info *made)
 {
 	char hash[256], rootcrypt[AUTH_CRYPT_MAX], client[NETADDR_KEY_MAX];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
@@ -696,7 +738,7 @@ place(struct db *db, const struct conf *c, const struct argon_params *ap,
 	/* The new account's VAT rate from [isp] (db_tax.h) is set in the creation's transaction. */
 	db_tax_rules(c, &rules);
 	rc = create_from(db, o, cat, hash, defer ? NULL : rootcrypt, node, now,
-	    addr != NULL ? client : NULL, account, &rules, ve_id);
+	    addr != NULL ? client : NULL, account, &rules, ve_id, made);
 	/* Lost a race for the key: judge the order that won it like any repeat. */
 	if ((rc == VC_KEY_USED || rc == VC_KEY_CONFLICT) && by_key(db, key, &k) == 1) {
 		rc = key_verdict(c, o, &k, ve_id);
@@ -712,15 +754,15 @@ ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap
     const struct order *o, const struct order_catalog *cat, const char *node, long long now,
     const char *addr, long long *retry_after, char ve_id[9])
 {
-	return place(db, c, ap, o, cat, node, now, addr, 0, retry_after, ve_id, 0);
+	return place(db, c, ap, o, cat, node, now, addr, 0, retry_after, ve_id, 0, NULL);
 }
 
 int
 ve_place_deferred(struct db *db, const struct conf *c, const struct argon_params *ap,
     const struct order *o, const struct order_catalog *cat, const char *node, long long now,
-    const char *addr, long long *retry_after, char ve_id[9])
+    const char *addr, long long *retry_after, char ve_id[9], struct ve_info *made)
 {
-	return place(db, c, ap, o, cat, node, now, addr, 0, retry_after, ve_id, 1);
+	return place(db, c, ap, o, cat, node, now, addr, 0, retry_after, ve_id, 1, made);
 }
 
 /* Deferred as an order from the signup form: the caller sets the node's hash after answering. */
@@ -729,7 +771,7 @@ ve_place_account(struct db *db, const struct conf *c, const struct argon_params 
     const struct order *o, const struct order_catalog *cat, long long now, const char *addr,
     long long account, long long *retry_after, char ve_id[9])
 {
-	return place(db, c, ap, o, cat, NULL, now, addr, account, retry_after, ve_id, 1);
+	return place(db, c, ap, o, cat, NULL, now, addr, account, retry_after, ve_id, 1, NULL);
 }
 
 int

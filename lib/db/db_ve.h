@@ -132,11 +132,15 @@ int	ve_place_from(struct db *, const struct conf *c, const struct argon_params *
  * ve_place_from without the node's crypt(3) hash: the VE is made with
  * root_crypt NULL (its node sets no root password yet) and the caller sets
  * it with db_ve_set_root_crypt once the answer is out (issue 19: an order
- * then costs one slow hash, not two, before its answer).
+ * then costs one slow hash, not two, before its answer).  On VC_OK, made
+ * (may be NULL) is the new VE as its answer shows it (ve_info_json
+ * without usage; free with ve_info_free), from what the creation's
+ * transaction knew, not read back; made->ve_id is "" when it could not be
+ * filled (out of memory: read it with db_ve_get).
  */
 int	ve_place_deferred(struct db *, const struct conf *c, const struct argon_params *ap,
 	    const struct order *, const struct order_catalog *, const char *node, long long now,
-	    const char *addr, long long *retry_after, char ve_id[9]);
+	    const char *addr, long long *retry_after, char ve_id[9], struct ve_info *made);
 /* The node's crypt(3) hash of a VE that has none yet (not deleted).  0 or db_rc. */
 int	db_ve_set_root_crypt(struct db *, const char *ve_id, const char *rootcrypt);
 /*
