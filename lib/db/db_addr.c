@@ -1,16 +1,15 @@
 /* Taking pool addresses for a VE: see db_addr.h. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "db_addr.h"
 #include "util.h"
 
-enum stmt { S_PICK, S_PICK_GOT, S_ASSIGN, S__MAX };
+enum stmt { S_PICK_GOT, S_ASSIGN, S__MAX };
 
 static const char *const sql[S__MAX] = {
-	[S_PICK] = "SELECT id FROM ip_addresses WHERE pool_id = ? AND ve_id IS NULL "
-	    "ORDER BY addr_num LIMIT ? FOR UPDATE SKIP LOCKED",
 	/* The pool's columns by scalar subqueries: only the address rows are locked. */
 	[S_PICK_GOT] = "SELECT a.id, a.address, (SELECT p.netmask FROM ip_pools p WHERE p.id = a.pool_id), "
 	    "(SELECT p.gateway FROM ip_pools p WHERE p.id = a.pool_id), "
@@ -21,23 +20,6 @@ static const char *const sql[S__MAX] = {
 	[S_ASSIGN] = "UPDATE ip_addresses SET ve_id = ?, seq = ?, dns_name = ? "
 	    "WHERE id = ? AND ve_id IS NULL",
 };
-
-int
-db_addr_pick(struct db *db, long long pool, long long count, long long *ids)
-{
-	struct db_cur cur;
-	long long got = 0, id;
-	int rc;
-
-	struct dbv p[] = { DBV_INT(pool), DBV_INT(count) };
-	struct dbo o[] = { DBO_INT(&id) };
-	if ((rc = db_query(db, &cur, sql[S_PICK], p, nitems(p), o, 1)) != DB_OK)
-		return rc;
-	while ((rc = db_next(&cur)) == 1 && got < count)
-		ids[got++] = id;
-	db_cur_close(&cur);
-	return rc < 0 ? rc : (int)got;
-}
 
 int
 db_addr_pick_got(struct db *db, long long pool, long long count, struct db_addr_got *got)
@@ -57,6 +39,23 @@ db_addr_pick_got(struct db *db, long long pool, long long count, struct db_addr_
 		got[n++] = g;
 	db_cur_close(&cur);
 	return rc < 0 ? rc : (int)n;
+}
+
+int
+db_addr_pick(struct db *db, long long pool, long long count, long long *ids)
+{
+	struct db_addr_got *got;
+	int rc;
+
+	if (count <= 0)
+		return 0;
+	if ((got = calloc((size_t)count, sizeof(*got))) == NULL)
+		return DB_NOMEM;
+	if ((rc = db_addr_pick_got(db, pool, count, got)) > 0)
+		for (int i = 0; i < rc; i++)
+			ids[i] = got[i].id;
+	free(got);
+	return rc;
 }
 
 int
