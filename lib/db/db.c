@@ -46,6 +46,7 @@ struct db {
 	int		 galera;	/* the server runs with wsrep_on */
 	int		 lastrc;	/* the enum db_rc of the last error recorded */
 	int		 broken;	/* the transaction ended under us: its db_rc, or 0 */
+	int		 setting;	/* running a session setting (db_exec_session) */
 	int		 background;	/* a bulk writer: db_set_background */
 	int		 pool_group;	/* its thread pool group, or -1: db_pool_group */
 	char		 lasterr[512];
@@ -740,8 +741,11 @@ run_bound(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_
 	MYSQL_STMT *st;
 	int rc;
 
-	/* Nothing more in a transaction that ended under us (db_cur_close). */
-	if (db->in_tx && db->broken != 0)
+	/*
+	 * Nothing more in a transaction that ended under us (db_cur_close),
+	 * but settings: a session put back as it was must be put back.
+	 */
+	if (db->in_tx && db->broken != 0 && !db->setting)
 		return db->broken;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		/* A failed prepare leaves its error on the closed statement: db_stmt recorded it. */
@@ -765,11 +769,13 @@ run_bound(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_
 					 * committed on its own.
 					 */
 					mysql_stmt_free_result(st);
-					db->broken = DB_ERR;
+					/* A setting wrote nothing: run it all again. */
+					if (db->broken == 0)
+						db->broken = db->setting ? DB_RETRY : DB_ERR;
 					snprintf(db->lasterr, sizeof(db->lasterr), "transaction lost "
 					    "before: %.80s", sql);
 					log_warnx("db: %s", db->lasterr);
-					return DB_ERR;
+					return db->broken;
 				}
 				*out = st;
 				return DB_OK;
@@ -782,6 +788,17 @@ run_bound(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_
 			return DB_GONE;
 	}
 	return DB_GONE;
+}
+
+int
+db_exec_session(struct db *db, const char *sql)
+{
+	int rc;
+
+	db->setting = 1;
+	rc = db_exec(db, sql, NULL, 0, NULL, NULL);
+	db->setting = 0;
+	return rc;
 }
 
 int

@@ -137,6 +137,15 @@ int	db_tx(struct db *, int (*fn)(struct db *, void *), void *arg);
 /* db_tx's decision after `tries` runs that took elapsed_ms: 1 to run again. */
 int	db_tx_again(int rc, int tries, long long elapsed_ms);
 
+/*
+ * A session setting (SET SESSION ..., SET @var): db_exec without values.
+ * On Galera a transaction aborted by another node's write between two
+ * statements is not always told at the next one: a setting then runs
+ * outside the transaction.  Since it wrote no row, the transaction is run
+ * again (DB_RETRY through db_tx) instead of failing as an unknown loss.
+ */
+int	db_exec_session(struct db *, const char *sql);
+
 /* Run a statement without result rows; affected and insert_id optional. */
 int	db_exec(struct db *, const char *sql, const struct dbv *, size_t np,
 	    uint64_t *affected, uint64_t *insert_id);

@@ -627,7 +627,7 @@ bulk_write(struct db *db, struct run *r)
 
 	if (r->nbl == 0)
 		return DB_OK;
-	if ((rc = db_exec(db, sql[S_FK_OFF], NULL, 0, NULL, NULL)) != DB_OK)
+	if ((rc = db_exec_session(db, sql[S_FK_OFF])) != DB_OK)
 		return rc;
 	if ((rc = bulk_lines(db, r->bl, r->nbl)) == DB_OK) {
 		t1 = mono();
@@ -637,7 +637,7 @@ bulk_write(struct db *db, struct run *r)
 		r->t_ves += mono() - t1;
 	}
 	/* Back on whatever happened (a lost connection comes back with it on). */
-	on = db_exec(db, sql[S_FK_ON], NULL, 0, NULL, NULL);
+	on = db_exec_session(db, sql[S_FK_ON]);
 	return rc != DB_OK ? rc : on;
 }
 
@@ -826,7 +826,7 @@ insert_invoices(struct db *db, struct run *r, size_t ni)
 	int rc, off;
 
 	if ((rc = chunk_buyers(db, r, ni)) != DB_OK ||
-	    (rc = db_exec(db, sql[S_BULK_ON], NULL, 0, NULL, NULL)) != DB_OK)
+	    (rc = db_exec_session(db, sql[S_BULK_ON])) != DB_OK)
 		return rc;
 	for (size_t k = 0; k < ni && rc == DB_OK;) {
 		size_t n = ni - k >= INVOICE_ROWS40 ? INVOICE_ROWS40 :
@@ -847,7 +847,7 @@ insert_invoices(struct db *db, struct run *r, size_t ni)
 		k += n;
 	}
 	/* Off whatever happened (and again after the chunk: run_write). */
-	off = db_exec(db, sql[S_BULK_OFF], NULL, 0, NULL, NULL);
+	off = db_exec_session(db, sql[S_BULK_OFF]);
 	return rc != DB_OK ? rc : off;
 }
 
@@ -1052,7 +1052,7 @@ run_write(struct db *db, struct run *r, const size_t *gs, size_t ng, int y, int 
 		int d = db_tx(db, each ? run_write_chunk_each : run_write_chunk, &x);
 		if (d != DB_OK) {
 			/* The triggers never stay off for this session's other writers. */
-			(void)db_exec(db, sql[S_BULK_OFF], NULL, 0, NULL, NULL);
+			(void)db_exec_session(db, sql[S_BULK_OFF]);
 			snprintf(err, errlen, "the database failed while writing invoices (%s)",
 			    db_strerror(d));
 			log_warnx("billing run %s: %s after %d invoices", period, err, *created);
