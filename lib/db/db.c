@@ -422,6 +422,18 @@ db_open_params(const char *socket, const char *host, int port, const char *user,
 	return open_hosts(db, user, password, name, 0, err, errlen);
 }
 
+struct db *
+db_open_like(struct db *like, char *err, size_t errlen)
+{
+	struct db *db;
+
+	if ((db = db_new(like->timeout, like->rw_timeout, like->sync_wait, err, errlen)) == NULL)
+		return NULL;
+	memcpy(db->hosts, like->hosts, sizeof(db->hosts));
+	db->nhosts = like->nhosts;
+	return open_hosts(db, like->user, like->password, like->name, like->cur, err, errlen);
+}
+
 static char *
 read_secret(const char *path, char *err, size_t errlen)
 {

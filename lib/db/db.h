@@ -90,6 +90,12 @@ struct db	*db_open_at(const struct conf *, int prefer, char *err, size_t errlen)
 struct db	*db_open_params(const char *socket, const char *host, int port,
 		    const char *user, const char *password, const char *name,
 		    int connect_timeout, char *err, size_t errlen);
+/*
+ * A second connection with like's settings, to the server like is on (a
+ * program that reads on two connections at once, each in its own thread:
+ * db_invoice_usage); NULL with a reason in err.
+ */
+struct db	*db_open_like(struct db *like, char *err, size_t errlen);
 void		 db_close(struct db *);
 /*
  * Mark a connection as a background bulk writer (billingd's), now and

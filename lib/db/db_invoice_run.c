@@ -416,15 +416,9 @@ cmp_i64(const void *a, const void *b)
 /* A range's sums (db_invoice_usage) added to its VE's version in force at its start. */
 struct usage_arg {
 	struct run	*r;
-	char		*err;
-	size_t		 errlen;
+	char		 err[256];	/* each part's own: the parts are read at once */
 };
 
-/*
- * Each range's sums must be 0 to 2^63 - 1 on their own (as the SUM in SQL
- * of one range each was before) and their total must fit.  No plan
- * changes version inside a range.
- */
 static int
 run_usage_range(void *arg, const struct db_usage_range *s)
 {
@@ -452,7 +446,7 @@ run_usage_range(void *arg, const struct db_usage_range *s)
 	    rate_usage_add(&r->u[ve->u_off + k], &x) == 0)
 		return 0;
 bad:
-	snprintf(a->err, a->errlen, "usage of VE %s is negative or too large to rate", ve->id);
+	snprintf(a->err, sizeof(a->err), "usage of VE %s is negative or too large to rate", ve->id);
 	log_warnx("billing run: %s", a->err);
 	return 1;
 }
@@ -469,9 +463,10 @@ bad:
 static int
 run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err, size_t errlen)
 {
-	struct usage_arg a = { r, err, errlen };
+	struct usage_arg a[2] = { { .r = r }, { .r = r } };
+	struct db_usage_part p[2];
+	size_t np = r->nve >= 2 ? 2 : 1, h = r->nve / np, n = 0, m = 0;
 	int64_t *cut;
-	size_t n = 0, m = 0;
 	int rc;
 
 	if ((cut = calloc(r->nvr + 2, sizeof(*cut))) == NULL)
@@ -485,8 +480,23 @@ run_load_usage(struct db *db, struct run *r, int64_t from, int64_t to, char *err
 	for (size_t i = 0; i < n; i++)
 		if (m == 0 || cut[i] != cut[m - 1])
 			cut[m++] = cut[i];
-	rc = db_invoice_usage(db, cut, m, run_usage_range, &a, &r->usage_rows);
+	/*
+	 * Two halves of the VEs by id, each summed on a connection of its own
+	 * (the sums are per VE: each half writes only its VEs' r->u).
+	 */
+	memset(p, 0, sizeof(p));
+	for (size_t k = 0; k < np; k++) {
+		p[k].lo = r->ve[r->by_id[k * h]].id;
+		p[k].hi = r->ve[r->by_id[k + 1 < np ? (k + 1) * h - 1 : r->nve - 1]].id;
+		p[k].arg = &a[k];
+	}
+	rc = db_invoice_usage(db, cut, m, p, np, run_usage_range);
 	free(cut);
+	for (size_t k = 0; k < np; k++) {
+		r->usage_rows += p[k].rows;
+		if (rc == 1 && p[k].rc == 1 && err[0] == '\0')
+			snprintf(err, errlen, "%s", a[k].err);
+	}
 	return rc == 1 ? BILLING_EDATA : rc != DB_OK ? BILLING_EDB : BILLING_OK;
 }
 

@@ -1,8 +1,10 @@
 /* The invoice run's reading of a month's usage: see db_invoice_usage.h. */
+#include <pthread.h>
 #include <string.h>
 
 #include "db.h"
 #include "db_invoice_usage.h"
+#include "log.h"
 #include "rating.h"
 #include "util.h"
 
@@ -13,14 +15,14 @@ enum stmt {
 };
 
 /*
- * The rows of [from, to) of one rollup level in primary-key order: a VE's
- * rows of a range come one after the other.  No grouping in the server,
+ * The rows of [from, to) of one rollup level and a range of VE ids in
+ * primary-key order: a VE's rows of a range come one after the other.  No grouping in the server,
  * which costs it more than sending the rows (README, "Where the time
  * goes").
  */
 #define USAGE_ROWS(table) \
 	"SELECT ve_id, t, cpu_user_us, cpu_sys_us, vmem_sum_bytes, net_in_bytes, net_out_bytes " \
-	"FROM " table " WHERE t >= ? AND t < ? ORDER BY ve_id, t"
+	"FROM " table " WHERE ve_id BETWEEN ? AND ? AND t >= ? AND t < ? ORDER BY ve_id, t"
 
 static const char *const sql[S__MAX] = {
 	[S_HOURS] = USAGE_ROWS("usage_hour"),
@@ -56,10 +58,10 @@ range_of(const int64_t *cut, size_t n, int64_t t, int hours)
 	return t >= db_ ? (long)(lo - 1) * 2 + 1 : -1;
 }
 
-/* The rows of [lo, hi) of one level, each range's sums to fn as it ends. */
+/* The rows of [lo, hi) of one level and part, each range's sums to fn as it ends. */
 static int
 level(struct db *db, const int64_t *cut, size_t n, int hours, int64_t lo, int64_t hi,
-    int (*fn)(void *, const struct db_usage_range *), void *arg, size_t *rows)
+    int (*fn)(void *, const struct db_usage_range *), struct db_usage_part *part)
 {
 	struct db_cur c;
 	struct db_usage_range u;
@@ -67,7 +69,7 @@ level(struct db *db, const int64_t *cut, size_t n, int hours, int64_t lo, int64_
 	long long t, v[5];
 	long key = -1, k;
 	int rc, stop = 0;
-	struct dbv p[] = { DBV_INT(lo), DBV_INT(hi) };
+	struct dbv p[] = { DBV_STR(part->lo), DBV_STR(part->hi), DBV_INT(lo), DBV_INT(hi) };
 	struct dbo o[] = { DBO_STR(id), DBO_INT(&t), DBO_INT(&v[0]), DBO_INT(&v[1]),
 	    DBO_INT(&v[2]), DBO_INT(&v[3]), DBO_INT(&v[4]) };
 
@@ -75,13 +77,13 @@ level(struct db *db, const int64_t *cut, size_t n, int hours, int64_t lo, int64_
 		return DB_OK;
 	memset(&u, 0, sizeof(u));
 	u.ve = ve;
-	if ((rc = db_query(db, &c, sql[hours ? S_HOURS : S_DAYS], p, 2, o, nitems(o))) != DB_OK)
+	if ((rc = db_query(db, &c, sql[hours ? S_HOURS : S_DAYS], p, nitems(p), o, nitems(o))) != DB_OK)
 		return rc;
 	while ((rc = db_next(&c)) == 1) {
-		(*rows)++;
+		part->rows++;
 		k = range_of(cut, n, t, hours);
 		if (key >= 0 && (k != key || strcmp(id, ve) != 0)) {
-			if ((stop = fn(arg, &u)) != 0)
+			if ((stop = fn(part->arg, &u)) != 0)
 				break;
 			key = -1;
 		}
@@ -100,18 +102,18 @@ level(struct db *db, const int64_t *cut, size_t n, int hours, int64_t lo, int64_
 		u.out_bytes += v[4];
 	}
 	if (rc == 0 && key >= 0)
-		stop = fn(arg, &u);
+		stop = fn(part->arg, &u);
 	db_cur_close(&c);
 	return stop != 0 ? stop : rc < 0 ? rc : DB_OK;
 }
 
-int
-db_invoice_usage(struct db *db, const int64_t *cut, size_t n,
-    int (*fn)(void *, const struct db_usage_range *), void *arg, size_t *rows)
+/* One part: the day rows in one pass, then the hour rows of the split days. */
+static int
+part_read(struct db *db, const int64_t *cut, size_t n,
+    int (*fn)(void *, const struct db_usage_range *), struct db_usage_part *part)
 {
 	int64_t from = cut[0], to = cut[n - 1];
-	int rc = level(db, cut, n, 0, rate_day_ceil(from), rate_day_floor(to), fn, arg,
-	    rows);
+	int rc = level(db, cut, n, 0, rate_day_ceil(from), rate_day_floor(to), fn, part);
 
 	/* The split days: those of the cuts inside a day; consecutive ones at once. */
 	for (size_t i = 0; i < n && rc == DB_OK;) {
@@ -125,7 +127,63 @@ db_invoice_usage(struct db *db, const int64_t *cut, size_t n,
 			if (cut[i] != rate_day_floor(cut[i]))
 				d1 = rate_day_floor(cut[i]);
 		rc = level(db, cut, n, 1, d0 > from ? d0 : from, d1 + 86400 < to ? d1 + 86400 : to,
-		    fn, arg, rows);
+		    fn, part);
 	}
+	return rc;
+}
+
+/* A part read in a thread on a connection of its own. */
+struct job {
+	struct db		*db;
+	const int64_t		*cut;
+	size_t			 n;
+	int			(*fn)(void *, const struct db_usage_range *);
+	struct db_usage_part	*part;
+	pthread_t		 th;
+	int			 started;
+};
+
+static void *
+job_run(void *arg)
+{
+	struct job *j = arg;
+
+	j->part->rc = part_read(j->db, j->cut, j->n, j->fn, j->part);
+	return NULL;
+}
+
+int
+db_invoice_usage(struct db *db, const int64_t *cut, size_t n, struct db_usage_part *parts,
+    size_t nparts, int (*fn)(void *, const struct db_usage_range *))
+{
+	struct job jobs[DB_USAGE_PARTS_MAX];
+	char err[256];
+	int rc = DB_OK;
+
+	if (nparts > DB_USAGE_PARTS_MAX)
+		return DB_ERR;
+	memset(jobs, 0, sizeof(jobs));
+	for (size_t i = 1; i < nparts; i++) {
+		struct job *j = &jobs[i];
+		*j = (struct job){ NULL, cut, n, fn, &parts[i], 0, 0 };
+		if ((j->db = db_open_like(db, err, sizeof(err))) == NULL)
+			log_warnx("invoice usage: no second connection, reading on one: %s", err);
+		else if (pthread_create(&j->th, NULL, job_run, j) != 0) {
+			db_close(j->db);
+			j->db = NULL;
+		} else
+			j->started = 1;
+	}
+	parts[0].rc = part_read(db, cut, n, fn, &parts[0]);
+	for (size_t i = 1; i < nparts; i++) {
+		if (jobs[i].started)
+			pthread_join(jobs[i].th, NULL);
+		else	/* no connection of its own: on db, after the others */
+			parts[i].rc = parts[0].rc == DB_OK ? part_read(db, cut, n, fn, &parts[i]) :
+			    parts[0].rc;
+		db_close(jobs[i].db);
+	}
+	for (size_t i = 0; i < nparts && rc == DB_OK; i++)
+		rc = parts[i].rc;
 	return rc;
 }

@@ -24,12 +24,27 @@ struct db_usage_range {
 	__int128	 cpu_user_us, cpu_sys_us, vmem_byte_s, in_bytes, out_bytes;
 };
 
+/* A part of the VEs: ids lo to hi (both included), read on a connection of its own. */
+struct db_usage_part {
+	const char	*lo, *hi;
+	void		*arg;		/* fn's */
+	size_t		 rows;		/* the rows read */
+	int		 rc;		/* DB_OK, a db_rc, or what fn returned other than 0 */
+};
+#define DB_USAGE_PARTS_MAX	4
+
 /*
- * Call fn for every range of every VE with usage in [cut[0], cut[n - 1])
- * (cut[0..n) sorted, each once, n >= 2); *rows adds the rows read.  DB_OK,
- * a db_rc, or what fn returned other than 0, when it stopped the reading.
+ * Call fn(part->arg, range) for every range of every VE of each part with
+ * usage in [cut[0], cut[n - 1]) (cut[0..n) sorted, each once, n >= 2).
+ * The parts (1 to DB_USAGE_PARTS_MAX) are read at the same time: part 0 on
+ * db, each other one on a connection of its own (db_open_like) in a
+ * thread of its own, so MariaDB reads on as many cores; fn is called for
+ * different VEs at once and must keep them apart.  A part whose
+ * connection cannot be had is read on db after part 0.  The connections
+ * open after the call starts: what the caller committed before is seen by
+ * all.  DB_OK, or the rc of the first part that failed.
  */
-int	db_invoice_usage(struct db *, const int64_t *cut, size_t n,
-	    int (*fn)(void *, const struct db_usage_range *), void *arg, size_t *rows);
+int	db_invoice_usage(struct db *, const int64_t *cut, size_t n, struct db_usage_part *,
+	    size_t nparts, int (*fn)(void *, const struct db_usage_range *));
 
 #endif
