@@ -419,6 +419,12 @@ struct usage_arg {
 	char		 err[256];	/* each part's own: the parts are read at once */
 };
 
+/*
+ * Each range's sums must be 0 to 2^63 - 1 on their own (as the SUM in SQL
+ * of one range each was before) and their total must fit.  No plan
+ * changes version inside a range.  Called from the reading's threads at
+ * once, for different VEs: it writes only that VE's r->u and a's err.
+ */
 static int
 run_usage_range(void *arg, const struct db_usage_range *s)
 {
