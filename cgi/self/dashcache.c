@@ -28,7 +28,6 @@
 #define RENDER_LOCKS	64	/* render lock files in [web] lock_dir, by VE */
 #define MARKER_LEN	64	/* the marker and the CSRF token: 64 hex digits */
 #define NSLOTS		16	/* versions of pages this worker keeps */
-#define NMARKS		8	/* marker places remembered per version */
 
 /*
  * The worker's own copies of stored pages, so that the hot statement reads
@@ -43,8 +42,6 @@ struct slot {
 	char		 marker[MARKER_LEN + 1];
 	char		*body;		/* VEPAGE_MAX + 1 bytes, made at first use */
 	size_t		 len;
-	int		 nmarks;	/* -1: more than NMARKS, look for them again */
-	size_t		 marks[NMARKS];
 };
 static struct slot slots[NSLOTS];
 
@@ -75,14 +72,15 @@ put_csrf(struct buf *b, const char *marker, const char *csrf)
 	}
 }
 
-static struct slot *
-slot_of(const char *ve_id)
+/* A VE's place among n (FNV-1a of its id): its slot, its render lock. */
+static unsigned
+ve_hash(const char *ve_id, unsigned n)
 {
 	unsigned h = 2166136261u;
 
 	for (const char *c = ve_id; *c; c++)
 		h = (h ^ (unsigned char)*c) * 16777619u;
-	return &slots[h % NSLOTS];
+	return h % n;
 }
 
 static int
@@ -92,27 +90,15 @@ slot_is(const struct slot *s, const char *ve_id, const struct session_page *pg)
 	    s->made_ms == pg->made_ms && strcmp(s->marker, pg->marker) == 0;
 }
 
-/* s now holds the version pg of ve_id, its body already in s->body: find its markers. */
+/* s now holds the version pg of ve_id, its body already in s->body. */
 static void
 slot_set(struct slot *s, const char *ve_id, long long generation, long long made_ms,
     const char *marker)
 {
-	const char *end = s->body + s->len;
-	char *p = s->body;
-
-	snprintf(s->ve_id, sizeof(s->ve_id), "%s", ve_id);
+	snprintf(s->ve_id, sizeof(s->ve_id), "%.8s", ve_id);
 	s->generation = generation;
 	s->made_ms = made_ms;
 	memcpy(s->marker, marker, sizeof(s->marker));
-	s->nmarks = 0;
-	while ((p = next_marker(p, end, marker)) != NULL) {
-		if (s->nmarks == NMARKS) {
-			s->nmarks = -1;
-			break;
-		}
-		s->marks[s->nmarks++] = (size_t)(p - s->body);
-		p += MARKER_LEN;
-	}
 }
 
 /* Read the version pg of ve_id into s: 1, else 0 (not kept: render). */
@@ -154,11 +140,7 @@ slot_serve(const struct slot *s, struct resp *r, const char *csrf)
 		buf_reset(&r->body);
 		return -1;
 	}
-	if (s->nmarks < 0)
-		put_csrf(&r->body, s->marker, csrf);
-	else
-		for (int i = 0; i < s->nmarks; i++)
-			memcpy(r->body.data + s->marks[i], csrf, MARKER_LEN);
+	put_csrf(&r->body, s->marker, csrf);
 	r->private_page = 1;
 	r->status = 200;
 	return 0;
@@ -179,12 +161,10 @@ render_lock(struct web *w, const char *ve_id)
 {
 	const char *dir = conf_str(w->conf, "web", "lock_dir");
 	char path[512];
-	unsigned h = 0;
 	int fd, busy;
 
-	for (const char *c = ve_id; *c; c++)
-		h = h * 31 + (unsigned char)*c;
-	if (dir == NULL || (size_t)snprintf(path, sizeof(path), "%s/vepage.%u", dir, h % RENDER_LOCKS) >=
+	if (dir == NULL || (size_t)snprintf(path, sizeof(path), "%s/vepage.%u", dir,
+	    ve_hash(ve_id, RENDER_LOCKS)) >=
 	    sizeof(path))
 		return -2;
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660)) == -1)
@@ -219,7 +199,7 @@ dash_cached(struct web *w, struct req *q, struct resp *r)
 	const struct session_page *pg = &w->page;
 	const char *csrf = w->session.csrf, *ve = w->session.subject;
 	long long age = w->now_ms - pg->made_ms;
-	struct slot *s = slot_of(ve);
+	struct slot *s = &slots[ve_hash(ve, NSLOTS)];
 	char marker[MARKER_LEN + 1];
 	int stored, lock = -2, valid;
 

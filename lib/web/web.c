@@ -112,9 +112,7 @@ web_hash_new_password(struct web *w, struct resp *r, const char *doing, const ch
 	/* Both hashes at once (issue 19), in the one slot. */
 	rc = auth_hash_both(&w->argon, pw, hash, hashlen, crypt);
 	auth_slot_release(slot);
-	if (rc != 0) {
-		explicit_bzero(hash, hashlen);
-		explicit_bzero(crypt, AUTH_CRYPT_MAX);
+	if (rc != 0) {		/* auth_hash_both cleared both */
 		web_error(w, r, 503, failed);
 		return -1;
 	}

@@ -38,9 +38,9 @@ def session_csrfs(ve):
 @contextlib.contextmanager
 def render_lock(ve):
     """Hold the render lock of ve as a worker rendering its page would (cgi/self/dashcache.c)."""
-    h = 0
+    h = 2166136261                  # ve_hash: FNV-1a of the VEid
     for ch in ve:
-        h = (h * 31 + ord(ch)) & 0xFFFFFFFF
+        h = ((h ^ ord(ch)) * 16777619) & 0xFFFFFFFF
     d = os.path.join(VAR, "run", "lock")
     path = os.path.join(d, "vepage.%d" % (h % 64))
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o660)
