@@ -643,26 +643,6 @@ all_known(const struct batch *b)
 	return 1;
 }
 
-/*
- * MariaDB's thread pool runs one statement at a time in each of its groups
- * (README, "Where the time goes"): two writers in one group would take
- * turns.  Part j's connection is made again (a new connection id) until
- * its group is no other writer's, a few tries at most.
- */
-static void
-spread_groups(struct billingd *bd, size_t j)
-{
-	for (int tries = 0; tries < 8; tries++) {
-		int g = db_pool_group(bd->W.xdb[j]), clash = g >= 0 && g == db_pool_group(bd->W.db);
-
-		for (size_t k = 1; k < j && !clash; k++)
-			clash = g >= 0 && bd->W.xdb[k] != NULL && g == db_pool_group(bd->W.xdb[k]);
-		log_debug("writer %zu: thread pool group %d%s", j, g, clash ? ", another writer's" : "");
-		if (!clash || db_reconnect(bd->W.xdb[j]) != DB_OK)
-			return;
-	}
-}
-
 /* Connections and owner rows for n parts; 0, or -1 (then write through one). */
 static int
 parts_ready(struct billingd *bd, size_t n)
@@ -677,7 +657,6 @@ parts_ready(struct billingd *bd, size_t n)
 			return -1;
 		}
 		db_set_background(bd->W.xdb[j]);
-		spread_groups(bd, j);
 		snprintf(bd->W.xowner[j], sizeof(bd->W.xowner[j]), "%.60s/%zu", bd->id, j);
 		bd->W.owners_ready = 0;
 	}

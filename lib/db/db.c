@@ -48,7 +48,6 @@ struct db {
 	int		 broken;	/* the transaction ended under us: its db_rc, or 0 */
 	int		 setting;	/* running a session setting (db_exec_session) */
 	int		 background;	/* a bulk writer: db_set_background */
-	int		 pool_group;	/* its thread pool group, or -1: db_pool_group */
 	char		 lasterr[512];
 };
 
@@ -244,20 +243,8 @@ background_session(struct db *db)
 {
 	char v[24];
 
-	db->pool_group = -1;
-	if (!db->background || db->my == NULL)
-		return;
-	(void)probe(db->my, "SET SESSION thread_pool_priority = 'low'", v, sizeof(v));
-	/* The pool's group of a connection is its id modulo the number of groups. */
-	if (probe(db->my, "SELECT IF(@@thread_handling = 'pool-of-threads', "
-	    "CONNECTION_ID() % @@thread_pool_size, -1)", v, sizeof(v)) == 0 && v[0] != '\0')
-		db->pool_group = atoi(v);
-}
-
-int
-db_pool_group(const struct db *db)
-{
-	return db->background ? db->pool_group : -1;
+	if (db->background && db->my != NULL)
+		(void)probe(db->my, "SET SESSION thread_pool_priority = 'low'", v, sizeof(v));
 }
 
 /* Connect to host i; 0 or -1 with the reason in why. */

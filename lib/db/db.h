@@ -107,11 +107,6 @@ void		 db_close(struct db *);
  */
 void		 db_set_background(struct db *);
 /*
- * A background session's thread pool group (statements of one group run
- * one at a time), or -1: not background, or the server runs no pool.
- */
-int		 db_pool_group(const struct db *);
-/*
  * Drop the statement cache and reconnect, to the next host of the list
  * first (the current one just failed), then round the list; 0 or DB_GONE.
  */
