@@ -206,7 +206,7 @@ api_admin_ve_move(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		    json_pack("{s:s}", "node", "is required: a node's name"));
 		return;
 	}
-	rc = db_admin_ve_move(w->db, caps[0], node, ACTOR, w->now, err, sizeof(err));
+	rc = db_admin_ve_change(w->db, AVO_MOVE, caps[0], NULL, node, ACTOR, w->now, err, sizeof(err));
 	if (rc == ADM_OK)
 		log_info("api: VE %s moved to node %s", caps[0], node);
 	answer_ve(w, r, caps[0], rc, err);
@@ -231,7 +231,8 @@ api_admin_ve_suspend(struct web *w, struct req *q, struct resp *r, char caps[][8
 			return;
 		}
 	}
-	rc = db_admin_ve_suspend(w->db, caps[0], reason, ACTOR, w->now, err, sizeof(err));
+	rc = db_admin_ve_change(w->db, AVO_SUSPEND, caps[0], reason, NULL, ACTOR, w->now, err,
+	    sizeof(err));
 	if (rc == ADM_OK)
 		log_info("api: VE %s suspended", caps[0]);
 	answer_ve(w, r, caps[0], rc, err);
@@ -240,7 +241,7 @@ api_admin_ve_suspend(struct web *w, struct req *q, struct resp *r, char caps[][8
 /* A VE action without a body: resume or delete, answered like the others. */
 static void
 ve_plain_action(struct web *w, struct req *q, struct resp *r, const char *id,
-    int (*act)(struct db *, const char *, const char *, long long, char *, size_t), const char *done)
+    enum admin_ve_op op, const char *done)
 {
 	static const char *const keys[] = { NULL };
 	char err[256];
@@ -249,7 +250,7 @@ ve_plain_action(struct web *w, struct req *q, struct resp *r, const char *id,
 
 	if (!api_admin_only(w, q, r) || !path_ve(w, r, id) || body(q, r, keys, &b) == -1)
 		return;
-	rc = act(w->db, id, ACTOR, w->now, err, sizeof(err));
+	rc = db_admin_ve_change(w->db, op, id, NULL, NULL, ACTOR, w->now, err, sizeof(err));
 	if (rc == ADM_OK)
 		log_info("api: VE %s %s", id, done);
 	answer_ve(w, r, id, rc, err);
@@ -258,13 +259,13 @@ ve_plain_action(struct web *w, struct req *q, struct resp *r, const char *id,
 void
 api_admin_ve_resume(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	ve_plain_action(w, q, r, caps[0], db_admin_ve_resume, "resumed");
+	ve_plain_action(w, q, r, caps[0], AVO_RESUME, "resumed");
 }
 
 void
 api_admin_ve_delete(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
-	ve_plain_action(w, q, r, caps[0], db_admin_ve_delete, "deleted");
+	ve_plain_action(w, q, r, caps[0], AVO_DELETE, "deleted");
 }
 
 void

@@ -273,12 +273,13 @@ static const struct {
 	const char	*name;		/* the last segment of its path */
 	uint64_t	 mask;		/* the fields of its form */
 	const char	*done;		/* the notice (fields.c) */
+	enum admin_ve_op op;		/* db_admin_ve_change's (not for power) */
 } ve_acts[] = {
-	[VA_SUSPEND] = { "suspend", BIT(K_REASON), "suspended" },
-	[VA_RESUME] = { "resume", 0, "resumed" },
-	[VA_POWER] = { "power", BIT(K_ACTION), NULL },	/* the notice is the action's name */
-	[VA_MOVE] = { "move", BIT(K_NODE), "moved" },
-	[VA_DELETE] = { "delete", BIT(K_CONFIRM), "deleted" },
+	[VA_SUSPEND] = { "suspend", BIT(K_REASON), "suspended", AVO_SUSPEND },
+	[VA_RESUME] = { "resume", 0, "resumed", AVO_RESUME },
+	[VA_POWER] = { "power", BIT(K_ACTION), NULL, 0 },	/* the notice is the action's name */
+	[VA_MOVE] = { "move", BIT(K_NODE), "moved", AVO_MOVE },
+	[VA_DELETE] = { "delete", BIT(K_CONFIRM), "deleted", AVO_DELETE },
 };
 
 /* Start, stop or restart (SPEC section 11), as POST /api/v1/ves/{id}/power; an ADM_* code. */
@@ -318,24 +319,12 @@ ve_act(struct web *w, struct req *q, struct resp *r, const char *id, enum ve_act
 		return;
 	}
 	actor_of(&w->session, actor);
-	switch (act) {
-	case VA_SUSPEND:
-		rc = db_admin_ve_suspend(w->db, id, v.s[K_REASON], actor, w->now, err, sizeof(err));
-		break;
-	case VA_RESUME:
-		rc = db_admin_ve_resume(w->db, id, actor, w->now, err, sizeof(err));
-		break;
-	case VA_POWER:
+	if (act == VA_POWER) {
 		rc = ve_power(w, id, (enum ve_power)v.n[K_ACTION], actor, err, sizeof(err));
 		done = ve_power_names[v.n[K_ACTION]];
-		break;
-	case VA_MOVE:
-		rc = db_admin_ve_move(w->db, id, v.s[K_NODE], actor, w->now, err, sizeof(err));
-		break;
-	default:
-		rc = db_admin_ve_delete(w->db, id, actor, w->now, err, sizeof(err));
-		break;
-	}
+	} else	/* the form read only the fields of its mask: the others are NULL */
+		rc = db_admin_ve_change(w->db, ve_acts[act].op, id, v.s[K_REASON], v.s[K_NODE], actor,
+		    w->now, err, sizeof(err));
 	snprintf(path, sizeof(path), "/admin/ves/%s", id);
 	if (rc == ADM_OK) {
 		log_info("admin: %s: VE %s %s", w->session.subject, id, done);

@@ -321,10 +321,8 @@ db_admin_ve_get(struct db *db, const char *ve_id, struct admin_ve *v)
 }
 
 /* A VE's lifecycle change, run by tx_run. */
-enum ve_op { VO_SUSPEND, VO_RESUME, VO_MOVE, VO_DELETE };
-
 struct ve_change {
-	enum ve_op	 op;
+	enum admin_ve_op op;
 	const char	*ve_id, *reason, *node, *actor;
 	long long	 now;
 	char		*err;
@@ -458,7 +456,7 @@ ve_change_tx(struct db *db, void *arg)
 	snprintf(nstate, sizeof(nstate), "%s", state);
 	nreason = reason;
 	switch (x->op) {
-	case VO_SUSPEND:
+	case AVO_SUSPEND:
 		if (strcmp(state, "suspended") == 0)
 			return ADM_NOCHANGE;
 		if (strcmp(state, "active") != 0)
@@ -466,7 +464,7 @@ ve_change_tx(struct db *db, void *arg)
 		snprintf(nstate, sizeof(nstate), "suspended");
 		nreason = x->reason != NULL && x->reason[0] != '\0' ? x->reason : "suspended by the operator";
 		break;
-	case VO_RESUME:
+	case AVO_RESUME:
 		if (strcmp(state, "active") == 0)
 			return ADM_NOCHANGE;
 		if (strcmp(state, "suspended") != 0)
@@ -474,7 +472,7 @@ ve_change_tx(struct db *db, void *arg)
 		snprintf(nstate, sizeof(nstate), "active");
 		nreason = "";
 		break;
-	case VO_MOVE:
+	case AVO_MOVE:
 		if (strcmp(state, "active") != 0 && strcmp(state, "suspended") != 0)
 			goto conflict;
 		if (strcmp(node, x->node) == 0)
@@ -482,7 +480,7 @@ ve_change_tx(struct db *db, void *arg)
 		if ((rc = node_room(db, x, quota, &new_node)) != ADM_OK)
 			return rc;
 		break;
-	case VO_DELETE:
+	case AVO_DELETE:
 		if (strcmp(state, "deleted") == 0)
 			return ADM_NOCHANGE;
 		snprintf(nstate, sizeof(nstate), "deleted");
@@ -490,9 +488,9 @@ ve_change_tx(struct db *db, void *arg)
 		break;
 	}
 
-	if ((before = ve_snapshot(db, x->ve_id, state, reason, node, x->op == VO_DELETE, &rc)) == NULL)
+	if ((before = ve_snapshot(db, x->ve_id, state, reason, node, x->op == AVO_DELETE, &rc)) == NULL)
 		return rc;
-	if (x->op == VO_MOVE) {
+	if (x->op == AVO_MOVE) {
 		struct dbv pm[] = { DBV_INT(new_node), DBV_INT(x->now), DBV_STR(x->ve_id) };
 		rc = db_exec(db, sql[S_VE_SET_NODE], pm, nitems(pm), NULL, NULL);
 		/* The data follow from the node left (db_move.h). */
@@ -502,7 +500,7 @@ ve_change_tx(struct db *db, void *arg)
 		struct dbv ps[] = { DBV_STR(nstate), DBV_STR(nreason), DBV_INT(x->now), DBV_STR(x->ve_id) };
 		rc = db_exec(db, sql[S_VE_SET_STATE], ps, nitems(ps), NULL, NULL);
 	}
-	if (rc == DB_OK && x->op == VO_DELETE) {
+	if (rc == DB_OK && x->op == AVO_DELETE) {
 		if ((rc = db_exec(db, sql[S_IPS_RELEASE], p, 1, NULL, NULL)) == DB_OK)
 			rc = session_destroy_subject(db, "self", x->ve_id);
 		/* A deleted VE's own tokens (kind 've', its VEinfo.conf) stop working. */
@@ -513,8 +511,8 @@ ve_change_tx(struct db *db, void *arg)
 		json_decref(before);
 		return rc;
 	}
-	after = ve_snapshot(db, x->ve_id, nstate, nreason, x->op == VO_MOVE ? x->node : node,
-	    x->op == VO_DELETE, &rc);
+	after = ve_snapshot(db, x->ve_id, nstate, nreason, x->op == AVO_MOVE ? x->node : node,
+	    x->op == AVO_DELETE, &rc);
 	if (after == NULL) {
 		json_decref(before);
 		return rc;
@@ -528,42 +526,14 @@ conflict:
 	return ADM_ECONFLICT;
 }
 
-static int
-ve_change(struct db *db, enum ve_op op, const char *ve_id, const char *reason, const char *node,
-    const char *actor, long long now, char *err, size_t errlen)
+int
+db_admin_ve_change(struct db *db, enum admin_ve_op op, const char *ve_id, const char *reason,
+    const char *node, const char *actor, long long now, char *err, size_t errlen)
 {
 	struct ve_change x = { op, ve_id, reason, node, actor, now, err, errlen };
 
 	err[0] = '\0';
 	return tx_run(db, ve_change_tx, &x);
-}
-
-int
-db_admin_ve_suspend(struct db *db, const char *ve_id, const char *reason, const char *actor,
-    long long now, char *err, size_t errlen)
-{
-	return ve_change(db, VO_SUSPEND, ve_id, reason, NULL, actor, now, err, errlen);
-}
-
-int
-db_admin_ve_resume(struct db *db, const char *ve_id, const char *actor, long long now,
-    char *err, size_t errlen)
-{
-	return ve_change(db, VO_RESUME, ve_id, NULL, NULL, actor, now, err, errlen);
-}
-
-int
-db_admin_ve_move(struct db *db, const char *ve_id, const char *node, const char *actor,
-    long long now, char *err, size_t errlen)
-{
-	return ve_change(db, VO_MOVE, ve_id, NULL, node, actor, now, err, errlen);
-}
-
-int
-db_admin_ve_delete(struct db *db, const char *ve_id, const char *actor, long long now,
-    char *err, size_t errlen)
-{
-	return ve_change(db, VO_DELETE, ve_id, NULL, NULL, actor, now, err, errlen);
 }
 
 /* ---- nodes ------------------------------------------------------------------------------ */

@@ -112,14 +112,10 @@ int	db_admin_ve_get(struct db *, const char *ve_id, struct admin_ve *);
  *	VE ADM_NOCHANGE.
  * Unknown VE: ADM_ENOENT.  err gets a sentence for the client on errors.
  */
-int	db_admin_ve_suspend(struct db *, const char *ve_id, const char *reason, const char *actor,
-	    long long now, char *err, size_t errlen);
-int	db_admin_ve_resume(struct db *, const char *ve_id, const char *actor, long long now,
-	    char *err, size_t errlen);
-int	db_admin_ve_move(struct db *, const char *ve_id, const char *node, const char *actor,
-	    long long now, char *err, size_t errlen);
-int	db_admin_ve_delete(struct db *, const char *ve_id, const char *actor, long long now,
-	    char *err, size_t errlen);
+enum admin_ve_op { AVO_SUSPEND, AVO_RESUME, AVO_MOVE, AVO_DELETE };
+/* reason: suspend's (NULL or ""); node: move's target; each ignored by the other operations. */
+int	db_admin_ve_change(struct db *, enum admin_ve_op, const char *ve_id, const char *reason,
+	    const char *node, const char *actor, long long now, char *err, size_t errlen);
 
 /* ---- nodes ------------------------------------------------------------------------- */
 

@@ -1,7 +1,7 @@
 /*
  * Move with data between real nodes (issue 14; db/migrations/0023): the
- * panel's side.  An operator's move (db_admin_ve_move) records the node
- * the VE leaves and a random nonce (ves.move_token); both nodes' lists
+ * panel's side.  An operator's move (db_admin_ve_change, AVO_MOVE) records
+ * the node the VE leaves and a random nonce (ves.move_token); both nodes' lists
  * then carry the VE (db_node_ves_json) and db_move_node_fields adds
  *
  *	on the new node: "move_from": {"url": "http://A.B.C.D:P", "token": T}
