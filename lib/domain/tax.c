@@ -223,12 +223,6 @@ tax_of(long long a, long long bp)
 static const char *const keys[TK__MAX] = { "name", "company", "address", "country", "vat_id",
     "tax_bp" };
 
-const char *
-tax_key_name(enum tax_key k)
-{
-	return (unsigned)k < TK__MAX ? keys[k] : NULL;
-}
-
 int
 tax_key_parse(const char *s)
 {

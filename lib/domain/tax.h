@@ -91,8 +91,7 @@ struct tax_profile {
 
 enum tax_key { TK_NAME, TK_COMPANY, TK_ADDRESS, TK_COUNTRY, TK_VAT_ID, TK_TAX_BP, TK__MAX };
 
-/* "name", "company", "address", "country", "vat_id", "tax_bp"; the enum or -1. */
-const char *tax_key_name(enum tax_key);
+/* The enum of "name", "company", "address", "country", "vat_id" or "tax_bp"; -1 for others. */
 int	tax_key_parse(const char *);
 
 /*
