@@ -112,6 +112,21 @@ money_line(struct buf *t, const char *label, const json_t *j, const char *k, con
 	buf_printf(t, "  %-12s %s %s\n", label, a, cur);
 }
 
+/* The document the row names (*j, the caller's to free) and its VEs: COMPOSE_OK, else why not. */
+static int
+doc_load(struct ctx *c, const char **title, char *ves, size_t veslen, json_t **j)
+{
+	int rc;
+
+	if ((*j = db_doc_json(c->db, c->row->number, NULL, c->now, title, &rc)) == NULL)
+		return rc == BILLING_ENOENT ? COMPOSE_EGONE : COMPOSE_EDB;
+	if (db_doc_ves(c->db, c->row->number, ves, veslen) != DB_OK) {
+		json_decref(*j);
+		return COMPOSE_EDB;
+	}
+	return COMPOSE_OK;
+}
+
 static int
 c_document(struct ctx *c)
 {
@@ -119,15 +134,11 @@ c_document(struct ctx *c)
 	struct buf *t = &c->out->text;
 	const char *title = "";
 	char ves[200] = "";
+	json_t *j;
 	int rc;
-	json_t *j = db_doc_json(c->db, r->number, NULL, c->now, &title, &rc);
 
-	if (j == NULL)
-		return rc == BILLING_ENOENT ? COMPOSE_EGONE : COMPOSE_EDB;
-	if (db_doc_ves(c->db, r->number, ves, sizeof(ves)) != DB_OK) {
-		json_decref(j);
-		return COMPOSE_EDB;
-	}
+	if ((rc = doc_load(c, &title, ves, sizeof(ves), &j)) != COMPOSE_OK)
+		return rc;
 	const char *cur = jstr(j, "currency");
 	snprintf(c->out->subject, sizeof(c->out->subject), "%s %s from %s", title, r->number, c->isp);
 	buf_printf(t, "Hello,\n\n%s has issued %s %s", c->isp,
@@ -234,20 +245,16 @@ c_reminder(struct ctx *c)
 	struct buf *t = &c->out->text;
 	const char *title = "";
 	char ves[200] = "", d[32], a[40];
+	json_t *j;
 	int rc;
-	json_t *j = db_doc_json(c->db, r->number, NULL, c->now, &title, &rc);
 
-	if (j == NULL)
-		return rc == BILLING_ENOENT ? COMPOSE_EGONE : COMPOSE_EDB;
+	if ((rc = doc_load(c, &title, ves, sizeof(ves), &j)) != COMPOSE_OK)
+		return rc;
 	long long bal = json_integer_value(json_object_get(j, "balance_minor"));
 	if (bal <= 0) {
 		snprintf(c->err, c->errlen, "%s is paid meanwhile", r->number);
 		json_decref(j);
 		return COMPOSE_EGONE;
-	}
-	if (db_doc_ves(c->db, r->number, ves, sizeof(ves)) != DB_OK) {
-		json_decref(j);
-		return COMPOSE_EDB;
 	}
 	money_format(bal, jstr(j, "currency"), a, sizeof(a));
 	date_of(strtoll(r->detail, NULL, 10), d);
