@@ -538,12 +538,18 @@ db_admin_ve_change(struct db *db, enum admin_ve_op op, const char *ve_id, const 
 
 /* ---- nodes ------------------------------------------------------------------------------ */
 
+/* db_fetch_map's fix: the flag from the integer column (arg). */
+static void
+node_enabled(void *row, void *arg)
+{
+	((struct admin_node *)row)->enabled = *(const long long *)arg != 0;
+}
+
 int
 db_admin_nodes(struct db *db, struct admin_node **rows, size_t *n)
 {
-	struct admin_node x, *out = NULL;
+	struct admin_node x;
 	long long en;
-	size_t cap = 0;
 	struct db_cur c;
 	int rc;
 
@@ -556,22 +562,7 @@ db_admin_nodes(struct db *db, struct admin_node **rows, size_t *n)
 	    DBO_STR(x.poller) };
 	if ((rc = db_query(db, &c, sql[S_NODES], NULL, 0, o, nitems(o))) != DB_OK)
 		return rc;
-	while ((rc = db_next(&c)) == 1) {
-		if (vep_grow((void **)&out, &cap, *n + 1, sizeof(*out), 16) == -1) {
-			rc = DB_NOMEM;
-			break;
-		}
-		x.enabled = en != 0;
-		out[(*n)++] = x;
-	}
-	db_cur_close(&c);
-	if (rc < 0) {
-		free(out);
-		*n = 0;
-		return rc;
-	}
-	*rows = out;
-	return DB_OK;
+	return db_fetch_map(&c, &x, sizeof(x), (void **)rows, n, node_enabled, &en);
 }
 
 struct node_change {
@@ -720,37 +711,31 @@ db_admin_plan_import(struct db *db, json_t *plan, long long valid_from, const ch
 	return ADM_OK;
 }
 
+/* db_fetch_map's fix: the flag from the integer column (arg). */
+static void
+plan_active(void *row, void *arg)
+{
+	((struct admin_plan_version *)row)->active = *(const long long *)arg != 0;
+}
+
 int
 db_admin_plan_versions(struct db *db, long long now, struct admin_plan_version **rows, size_t *n)
 {
-	struct admin_plan_version x, *out = NULL;
+	struct admin_plan_version x, *out;
 	long long act;
-	size_t cap = 0, first = 0;
+	size_t first = 0;
 	struct db_cur c;
 	int rc;
 
 	*rows = NULL;
 	*n = 0;
-	memset(&x, 0, sizeof(x));
+	memset(&x, 0, sizeof(x));	/* in_force 0 until the pass below */
 	struct dbo o[] = { DBO_STR(x.code), DBO_STR(x.name), DBO_STR(x.currency), DBO_INT(&act),
 	    DBO_INT(&x.valid_from), DBO_INT(&x.fee_minor), DBO_INT(&x.ves) };
 	if ((rc = db_query(db, &c, sql[S_PLAN_VERSIONS], NULL, 0, o, nitems(o))) != DB_OK)
 		return rc;
-	while ((rc = db_next(&c)) == 1) {
-		if (vep_grow((void **)&out, &cap, *n + 1, sizeof(*out), 16) == -1) {
-			rc = DB_NOMEM;
-			break;
-		}
-		x.active = act != 0;
-		x.in_force = 0;
-		out[(*n)++] = x;
-	}
-	db_cur_close(&c);
-	if (rc < 0) {
-		free(out);
-		*n = 0;
+	if ((rc = db_fetch_map(&c, &x, sizeof(x), (void **)&out, n, plan_active, &act)) != DB_OK)
 		return rc;
-	}
 	/* Per plan: the last version from before now, else the first (it covers earlier times). */
 	for (size_t i = 0; i <= *n; i++) {
 		if (i < *n && strcmp(out[i].code, out[first].code) == 0)

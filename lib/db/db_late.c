@@ -101,34 +101,14 @@ struct gve {
 static int
 marks_load(struct db *db, struct mark **out, size_t *n)
 {
-	struct db_cur c;
 	struct mark x;
-	size_t cap = 0;
-	int rc;
 	struct dbv p[] = { DBV_INT(DB_LATE_MARKS_MAX) };
 	struct dbo o[] = { DBO_INT(&x.inv), DBO_STR(x.number), DBO_STR(x.period), DBO_STR(x.ve),
 	    DBO_INT(&x.n) };
 
-	*out = NULL;
-	*n = 0;
 	memset(&x, 0, sizeof(x));
-	if (db_query(db, &c, sql[S_MARKS], p, 1, o, nitems(o)) != DB_OK)
-		return -1;
-	while ((rc = db_next(&c)) == 1) {
-		if (vep_grow((void **)out, &cap, *n + 1, sizeof(**out), 64) == -1) {
-			rc = -1;
-			break;
-		}
-		(*out)[(*n)++] = x;
-	}
-	db_cur_close(&c);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return db_select_all(db, sql[S_MARKS], p, 1, o, nitems(o), &x, sizeof(x), (void **)out, n) ==
+	    DB_OK ? 0 : -1;
 }
 
 /* Add one VE's billed amounts (statement st) for an invoice to its items. */

@@ -86,10 +86,7 @@ static const char *const sql[S__MAX] = {
 int
 db_policy_overdue_ves(struct db *db, long long now, int days, char (**out)[9], size_t *n)
 {
-	struct db_cur c;
-	char id[9];
-	size_t cap = 0;
-	int rc;
+	char id[9] = "";
 	struct dbv p[] = { DBV_INT(now - (long long)days * 86400) };
 	struct dbo o[] = { DBO_STR(id) };
 
@@ -97,23 +94,8 @@ db_policy_overdue_ves(struct db *db, long long now, int days, char (**out)[9], s
 	*n = 0;
 	if (days < 0)
 		return BILLING_EINPUT;
-	if (db_query(db, &c, sql[S_OVERDUE], p, 1, o, 1) != DB_OK)
-		return BILLING_EDB;
-	while ((rc = db_next(&c)) == 1) {
-		if (vep_grow((void **)out, &cap, *n + 1, sizeof(**out), 16) == -1) {
-			rc = -1;
-			break;
-		}
-		memcpy((*out)[(*n)++], id, sizeof(id));
-	}
-	db_cur_close(&c);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return BILLING_EDB;
-	}
-	return BILLING_OK;
+	return db_select_all(db, sql[S_OVERDUE], p, 1, o, 1, id, sizeof(id), (void **)out, n) ==
+	    DB_OK ? BILLING_OK : BILLING_EDB;
 }
 
 int

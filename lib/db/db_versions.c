@@ -22,51 +22,45 @@ static const char *const sql[S__MAX] = {
 	[S_VERSIONS_ALL] = "SELECT " VERSION_COLS " ORDER BY plan_id, valid_from",
 };
 
-int
-db_versions_load(struct db *db, long long plan_id, struct db_vrow **out, size_t *n)
+/* db_fetch_map's fix: the version's columns (arg) into the zeroed row. */
+static void
+vrow_of(void *row, void *arg)
 {
 	static const int inc_of[6] = { RR_DISK, RR_TRAFFIC, RR_TRAFFIC_IN, RR_TRAFFIC_OUT,
 	    RR_CPU, RR_VMEM };
+	struct db_vrow *x = row;
+	const long long *col = arg;
+
+	x->v.id = col[0];
+	x->plan_id = col[1];
+	x->v.valid_from = col[2];
+	x->v.fee_minor = col[3];
+	for (int k = 0; k < 6; k++) {
+		x->v.inc[inc_of[k]] = col[4 + k];
+		x->v.price[inc_of[k]] = col[10 + k];
+	}
+}
+
+int
+db_versions_load(struct db *db, long long plan_id, struct db_vrow **out, size_t *n)
+{
+	struct db_vrow zero;
 	struct db_cur c;
 	struct dbo o[16];
 	struct dbv p[] = { DBV_INT(plan_id) };
 	long long col[16];
-	size_t cap = 0;
-	int rc, nomem = 0;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
+	memset(&zero, 0, sizeof(zero));
 	for (size_t i = 0; i < nitems(o); i++)
 		o[i] = DBO_INT(&col[i]);
 	if (db_query(db, &c, sql[plan_id > 0 ? S_VERSIONS_PLAN : S_VERSIONS_ALL], p,
 	    plan_id > 0 ? 1 : 0, o, nitems(o)) != DB_OK)
 		return BILLING_EDB;
-	while ((rc = db_next(&c)) == 1) {
-		struct db_vrow *x;
-		if (vep_grow((void **)out, &cap, *n + 1, sizeof(**out), 16) == -1) {
-			rc = -1;
-			nomem = 1;
-			break;
-		}
-		x = &(*out)[(*n)++];
-		memset(x, 0, sizeof(*x));
-		x->v.id = col[0];
-		x->plan_id = col[1];
-		x->v.valid_from = col[2];
-		x->v.fee_minor = col[3];
-		for (int k = 0; k < 6; k++) {
-			x->v.inc[inc_of[k]] = col[4 + k];
-			x->v.price[inc_of[k]] = col[10 + k];
-		}
-	}
-	db_cur_close(&c);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return nomem ? BILLING_ENOMEM : BILLING_EDB;
-	}
-	return BILLING_OK;
+	rc = db_fetch_map(&c, &zero, sizeof(zero), (void **)out, n, vrow_of, col);
+	return rc == DB_OK ? BILLING_OK : rc == DB_NOMEM ? BILLING_ENOMEM : BILLING_EDB;
 }
 
 int
