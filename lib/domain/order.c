@@ -389,10 +389,32 @@ order_value_text(const struct order *o, enum order_key k, char *out, size_t outl
 static int
 login_bit(const char *s)
 {
-	for (size_t i = 0; i < ORDER_NLOGINS; i++)
+	for (size_t i = 0; s != NULL && i < ORDER_NLOGINS; i++)
 		if (strcmp(s, order_login_names[i]) == 0)
 			return (int)(1u << i);
 	return 0;
+}
+
+/* One login style as sent (NULL: not text) into field k's mask, as both edges read it. */
+static void
+login_add(struct order *o, size_t k, const char *s, struct order_errs *e)
+{
+	int bit = login_bit(s);
+
+	if (bit == 0)
+		order_err_add(e, order_fields[k].name, "Login styles are ssh, telnet, rsh and x11.");
+	else if (o->n[k] & bit)
+		order_err_add(e, order_fields[k].name, "Each login style may be listed once.");
+	o->n[k] |= bit;
+}
+
+/* A firewall style's name into field k (NULL: not text). */
+static void
+firewall_add(struct order *o, size_t k, const char *s, struct order_errs *e)
+{
+	if (s == NULL || (o->n[k] = firewall_parse(s)) < 0)
+		order_err_add(e, order_fields[k].name,
+		    "Firewall must be one of open, client, simple, closed, none or file.");
 }
 
 static int
@@ -434,15 +456,10 @@ order_from_form(struct order *o, const struct kvlist *form, struct order_errs *e
 		if (f->type == OT_LOGINS) {
 			/* Checkboxes: one pair per ticked box. */
 			for (size_t i = 0; i < form->n; i++) {
-				int bit;
 				if (strcmp(form->v[i].key, f->name) != 0)
 					continue;
 				o->given[k] = 1;
-				if ((bit = login_bit(form->v[i].val)) == 0)
-					order_err_add(e, f->name, "Login styles are ssh, telnet, rsh and x11.");
-				else if (o->n[k] & bit)
-					order_err_add(e, f->name, "Each login style may be listed once.");
-				o->n[k] |= bit;
+				login_add(o, k, form->v[i].val, e);
 			}
 			continue;
 		}
@@ -471,9 +488,7 @@ order_from_form(struct order *o, const struct kvlist *form, struct order_errs *e
 				order_err_add(e, f->name, "%s must be true or false.", f->label);
 			break;
 		case OT_FIREWALL:
-			if ((o->n[k] = firewall_parse(v)) < 0)
-				order_err_add(e, f->name,
-				    "Firewall must be one of open, client, simple, closed, none or file.");
+			firewall_add(o, k, v, e);
 			break;
 		case OT_NAMES:
 			for (const char *p = v; *p != '\0';) {
@@ -542,19 +557,11 @@ order_from_json(struct order *o, json_t *j, struct order_errs *e)
 				order_err_add(e, f->name, "Login styles must be a list such as [\"ssh\"].");
 				break;
 			}
-			json_array_foreach(val, i, x) {
-				int bit = json_is_string(x) ? login_bit(json_string_value(x)) : 0;
-				if (bit == 0)
-					order_err_add(e, f->name, "Login styles are ssh, telnet, rsh and x11.");
-				else if (o->n[k] & bit)
-					order_err_add(e, f->name, "Each login style may be listed once.");
-				o->n[k] |= bit;
-			}
+			json_array_foreach(val, i, x)
+				login_add(o, k, json_string_value(x), e);	/* NULL: not a string */
 			break;
 		case OT_FIREWALL:
-			if (!json_is_string(val) || (o->n[k] = firewall_parse(json_string_value(val))) < 0)
-				order_err_add(e, f->name,
-				    "Firewall must be one of open, client, simple, closed, none or file.");
+			firewall_add(o, k, json_string_value(val), e);
 			break;
 		case OT_NAMES:
 			if (!json_is_array(val)) {
