@@ -430,11 +430,25 @@ node_room(struct db *db, struct ve_change *x, long long quota_mb, long long *id)
 	return guarantees_fit(db, x, *id);
 }
 
+/*
+ * Each operation: its audit action; the state it needs (NULL: any) and the
+ * state it leaves (NULL: the VE's, a move), already there being no change;
+ * its reason (suspend: the operator's if given).
+ */
+static const struct ve_op {
+	const char	*action, *from, *to, *reason;
+} ve_ops[] = {
+	[AVO_SUSPEND] = { "ve.suspend", "active", "suspended", "suspended by the operator" },
+	[AVO_RESUME] = { "ve.resume", "suspended", "active", "" },
+	[AVO_MOVE] = { "ve.move", NULL, NULL, NULL },
+	[AVO_DELETE] = { "ve.delete", NULL, "deleted", "deleted by the operator" },
+};
+
 static int
 ve_change_tx(struct db *db, void *arg)
 {
-	static const char *const names[] = { "ve.suspend", "ve.resume", "ve.move", "ve.delete" };
 	struct ve_change *x = arg;
+	const struct ve_op *t = &ve_ops[x->op];
 	char state[16], reason[256], node[65], nstate[16];
 	const char *nreason;
 	long long node_id = 0, order_id = 0, quota = 0, new_node = 0;
@@ -455,37 +469,21 @@ ve_change_tx(struct db *db, void *arg)
 
 	snprintf(nstate, sizeof(nstate), "%s", state);
 	nreason = reason;
-	switch (x->op) {
-	case AVO_SUSPEND:
-		if (strcmp(state, "suspended") == 0)
+	if (t->to != NULL) {
+		if (strcmp(state, t->to) == 0)
 			return ADM_NOCHANGE;
-		if (strcmp(state, "active") != 0)
+		if (t->from != NULL && strcmp(state, t->from) != 0)
 			goto conflict;
-		snprintf(nstate, sizeof(nstate), "suspended");
-		nreason = x->reason != NULL && x->reason[0] != '\0' ? x->reason : "suspended by the operator";
-		break;
-	case AVO_RESUME:
-		if (strcmp(state, "active") == 0)
-			return ADM_NOCHANGE;
-		if (strcmp(state, "suspended") != 0)
-			goto conflict;
-		snprintf(nstate, sizeof(nstate), "active");
-		nreason = "";
-		break;
-	case AVO_MOVE:
+		snprintf(nstate, sizeof(nstate), "%s", t->to);
+		nreason = x->op == AVO_SUSPEND && x->reason != NULL && x->reason[0] != '\0' ? x->reason :
+		    t->reason;
+	} else {
 		if (strcmp(state, "active") != 0 && strcmp(state, "suspended") != 0)
 			goto conflict;
 		if (strcmp(node, x->node) == 0)
 			return ADM_NOCHANGE;
 		if ((rc = node_room(db, x, quota, &new_node)) != ADM_OK)
 			return rc;
-		break;
-	case AVO_DELETE:
-		if (strcmp(state, "deleted") == 0)
-			return ADM_NOCHANGE;
-		snprintf(nstate, sizeof(nstate), "deleted");
-		nreason = "deleted by the operator";
-		break;
 	}
 
 	if ((before = ve_snapshot(db, x->ve_id, state, reason, node, x->op == AVO_DELETE, &rc)) == NULL)
@@ -517,7 +515,7 @@ ve_change_tx(struct db *db, void *arg)
 		json_decref(before);
 		return rc;
 	}
-	return db_audit_json(db, x->now, x->actor, names[x->op], x->ve_id, before, after);
+	return db_audit_json(db, x->now, x->actor, t->action, x->ve_id, before, after);
 conflict:
 	if (strcmp(state, "deleted") == 0)
 		snprintf(x->err, x->errlen, "The VE has been deleted.");
