@@ -373,8 +373,7 @@ entry(const struct conf *c, const char *section, const char *key)
 int
 conf_where(const struct conf *c, const char *section, const char *key, char *out, size_t outlen)
 {
-	const struct ckey *ck = findkey(section, key);
-	const struct centry *e = ck != NULL ? &c->e[ck - keys] : NULL;
+	const struct centry *e = entry(c, section, key);
 
 	if (e == NULL || e->val == NULL) {
 		snprintf(out, outlen, "%s: [%s] %s", c->name, section, key);
