@@ -15,15 +15,6 @@ v_email(const char *s, struct form *v, size_t k)
 	return acct_email_norm(s, norm) == 0 ? NULL : "Enter an e-mail address such as name@example.com.";
 }
 
-/* A verification link's token: 64 hexadecimal digits. */
-static const char *
-v_link(const char *s, struct form *v, size_t k)
-{
-	(void)v; (void)k;
-	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64 ? NULL :
-	    "This link is not one of ours.";
-}
-
 /* Any text of a sane size; acct_profile_check judges it. */
 static const char *
 v_text(const char *s, struct form *v, size_t k)
@@ -46,7 +37,8 @@ const struct form_field acct_form_fields[K__MAX] = {
 	[K_PASSWORD] = { "password", form_v_secret, 1, "Enter your password.", 1 },
 	[K_CONFIRM] = { "confirm", form_v_secret, 1, "Type the password again.", 1 },
 	[K_LOGIN_TOKEN] = { "login_token", form_v_signed, 1, NULL, 1 },
-	[K_TOKEN] = { "token", v_link, 1, NULL, 1 },
+	/* A link's token has a session token's shape: 64 hexadecimal digits. */
+	[K_TOKEN] = { "token", form_v_token, 1, NULL, 1, "This link is not one of ours." },
 	[K_FORM_TOKEN] = { "form_token", form_v_signed, 1, NULL, 1 },
 	[K_VE_ID] = { "ve_id", form_v_ve_id, 1, "Enter the VEid.", 0 },
 	[K_VE_PASSWORD] = { "ve_password", form_v_secret, 1, "Enter the VE's root password.", 1 },
