@@ -531,6 +531,10 @@ db_admin_ve_change(struct db *db, enum admin_ve_op op, const char *ve_id, const 
 	struct ve_change x = { op, ve_id, reason, node, actor, now, err, errlen };
 
 	err[0] = '\0';
+	if ((unsigned)op >= nitems(ve_ops)) {
+		snprintf(err, errlen, "There is no such change.");
+		return ADM_EINPUT;
+	}
 	return tx_run(db, ve_change_tx, &x);
 }
 
