@@ -24,9 +24,8 @@ page_link(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	struct form v;
 	struct account a;
-	char hash[256] = "", msg[200];
 	const char *ve;
-	int rc, slot, ok;
+	int rc;
 
 	(void)caps;
 	acct_read(&q->form, BIT(K_VE_ID) | BIT(K_VE_PASSWORD), &v);
@@ -44,27 +43,13 @@ page_link(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		    "then VEs can be linked to your account.");
 		return;
 	}
-	/* The VE's own login throttle, as /self's. */
-	if ((rc = web_login_throttled(w, q, r, ve, msg, sizeof(msg))) != 0) {
-		if (rc == 1)
-			refuse(w, q, r, 429, ve, msg);
-		return;
-	}
-	if ((rc = db_ve_hash(w->db, ve, hash, sizeof(hash))) < 0) {
-		web_unavailable(w, r);
-		return;
-	}
-	if ((slot = web_hash_slot(w, r, "checked")) == AUTH_SLOT_BUSY)
-		return;
-	/* An unknown VE costs the same hash as a wrong password. */
-	ok = auth_verify(rc == 1 ? hash : auth_dummy_hash(&w->argon), v.s[K_VE_PASSWORD]) && rc == 1;
-	auth_slot_release(slot);
-	explicit_bzero(hash, sizeof(hash));
-	if (!ok) {
-		throttle_fail(w->db, ve, q->remote_addr, w->now);
-		log_warnx("account: link of %s to account %lld refused: wrong VEid or password (from %s)",
-		    ve, session_account(w), q->remote_addr ? q->remote_addr : "?");
-		refuse(w, q, r, 403, ve, "The VEid or the VE's password is wrong.");
+	/* The VE's own password, checked, throttled and counted exactly as a /self login. */
+	const struct web_pwlogin l = { .subject = ve, .shown = ve, .login_as = ve,
+	    .password = v.s[K_VE_PASSWORD], .hash_of = db_ve_hash,
+	    .wrong = "The VEid or the VE's password is wrong.", .again = refuse };
+	if (web_password_check(w, q, r, &l) != 1) {
+		log_warnx("account: link of %s to account %lld refused (from %s)", ve, session_account(w),
+		    q->remote_addr ? q->remote_addr : "?");
 		return;
 	}
 	switch ((rc = db_account_link(w->db, session_account(w), ve, w->now))) {
