@@ -1,5 +1,4 @@
 /* The invoice run's reading of a month's usage: see db_invoice_usage.h. */
-#include <pthread.h>
 #include <string.h>
 
 #include "db.h"
@@ -15,14 +14,18 @@ enum stmt {
 };
 
 /*
- * The rows of [from, to) of one rollup level and a range of VE ids in
- * primary-key order: a VE's rows of a range come one after the other.  No grouping in the server,
+ * The rows of [from, to) of one rollup level for the VEs of a range of
+ * accounts: each VE's rows one after the other (the VEs through the key
+ * account_id of ves, in its order, each VE's rows through the primary key
+ * of the level: a nested loop, no sorting).  No grouping in the server,
  * which costs it more than sending the rows (README, "Where the time
- * goes").
+ * goes").  The VEs of the range that the run does not bill are passed over
+ * by the caller's fn.
  */
 #define USAGE_ROWS(table) \
-	"SELECT ve_id, t, cpu_user_us, cpu_sys_us, vmem_sum_bytes, net_in_bytes, net_out_bytes " \
-	"FROM " table " WHERE ve_id BETWEEN ? AND ? AND t >= ? AND t < ? ORDER BY ve_id, t"
+	"SELECT u.ve_id, u.t, u.cpu_user_us, u.cpu_sys_us, u.vmem_sum_bytes, u.net_in_bytes, " \
+	"u.net_out_bytes FROM ves v STRAIGHT_JOIN " table " u ON u.ve_id = v.id " \
+	"WHERE v.account_id BETWEEN ? AND ? AND u.t >= ? AND u.t < ? ORDER BY v.account_id, v.id"
 
 static const char *const sql[S__MAX] = {
 	[S_HOURS] = USAGE_ROWS("usage_hour"),
@@ -69,7 +72,7 @@ level(struct db *db, const int64_t *cut, size_t n, int hours, int64_t lo, int64_
 	long long t, v[5];
 	long key = -1, k;
 	int rc, stop = 0;
-	struct dbv p[] = { DBV_STR(part->lo), DBV_STR(part->hi), DBV_INT(lo), DBV_INT(hi) };
+	struct dbv p[] = { DBV_INT(part->acc_lo), DBV_INT(part->acc_hi), DBV_INT(lo), DBV_INT(hi) };
 	struct dbo o[] = { DBO_STR(id), DBO_INT(&t), DBO_INT(&v[0]), DBO_INT(&v[1]),
 	    DBO_INT(&v[2]), DBO_INT(&v[3]), DBO_INT(&v[4]) };
 
@@ -107,10 +110,10 @@ level(struct db *db, const int64_t *cut, size_t n, int hours, int64_t lo, int64_
 	return stop != 0 ? stop : rc < 0 ? rc : DB_OK;
 }
 
-/* One part: the day rows in one pass, then the hour rows of the split days. */
-static int
-part_read(struct db *db, const int64_t *cut, size_t n,
-    int (*fn)(void *, const struct db_usage_range *), struct db_usage_part *part)
+/* The day rows in one pass, then the hour rows of the split days. */
+int
+db_invoice_usage(struct db *db, const int64_t *cut, size_t n, struct db_usage_part *part,
+    int (*fn)(void *, const struct db_usage_range *))
 {
 	int64_t from = cut[0], to = cut[n - 1];
 	int rc = level(db, cut, n, 0, rate_day_ceil(from), rate_day_floor(to), fn, part);
@@ -129,61 +132,5 @@ part_read(struct db *db, const int64_t *cut, size_t n,
 		rc = level(db, cut, n, 1, d0 > from ? d0 : from, d1 + 86400 < to ? d1 + 86400 : to,
 		    fn, part);
 	}
-	return rc;
-}
-
-/* A part read in a thread on a connection of its own. */
-struct job {
-	struct db		*db;
-	const int64_t		*cut;
-	size_t			 n;
-	int			(*fn)(void *, const struct db_usage_range *);
-	struct db_usage_part	*part;
-	pthread_t		 th;
-	int			 started;
-};
-
-static void *
-job_run(void *arg)
-{
-	struct job *j = arg;
-
-	j->part->rc = part_read(j->db, j->cut, j->n, j->fn, j->part);
-	return NULL;
-}
-
-int
-db_invoice_usage(struct db *db, const int64_t *cut, size_t n, struct db_usage_part *parts,
-    size_t nparts, int (*fn)(void *, const struct db_usage_range *))
-{
-	struct job jobs[DB_USAGE_PARTS_MAX];
-	char err[256];
-	int rc = DB_OK;
-
-	if (nparts > DB_USAGE_PARTS_MAX)
-		return DB_ERR;
-	memset(jobs, 0, sizeof(jobs));
-	for (size_t i = 1; i < nparts; i++) {
-		struct job *j = &jobs[i];
-		*j = (struct job){ NULL, cut, n, fn, &parts[i], 0, 0 };
-		if ((j->db = db_open_like(db, err, sizeof(err))) == NULL)
-			log_warnx("invoice usage: no second connection, reading on one: %s", err);
-		else if (pthread_create(&j->th, NULL, job_run, j) != 0) {
-			db_close(j->db);
-			j->db = NULL;
-		} else
-			j->started = 1;
-	}
-	parts[0].rc = part_read(db, cut, n, fn, &parts[0]);
-	for (size_t i = 1; i < nparts; i++) {
-		if (jobs[i].started)
-			pthread_join(jobs[i].th, NULL);
-		else	/* no connection of its own: on db, after the others */
-			parts[i].rc = parts[0].rc == DB_OK ? part_read(db, cut, n, fn, &parts[i]) :
-			    parts[0].rc;
-		db_close(jobs[i].db);
-	}
-	for (size_t i = 0; i < nparts && rc == DB_OK; i++)
-		rc = parts[i].rc;
 	return rc;
 }

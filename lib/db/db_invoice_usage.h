@@ -1,6 +1,6 @@
 /*
  * db_invoice_usage: the invoice run's reading of a month's usage
- * (db_invoice_run.c), every VE at once.  The month is cut at every plan's
+ * (db_invoice_run.c), the VEs of a range of accounts at once.  The month is cut at every plan's
  * version change inside it; in each piece [a, b) the whole UTC days
  * [da, db) come from usage_day, the hours [a, da) and [db, b) from
  * usage_hour (all of [a, b) when no whole day is in it): a range.  The
@@ -24,27 +24,21 @@ struct db_usage_range {
 	__int128	 cpu_user_us, cpu_sys_us, vmem_byte_s, in_bytes, out_bytes;
 };
 
-/* A part of the VEs: ids lo to hi (both included), read on a connection of its own. */
+/* The VEs of accounts acc_lo to acc_hi (both included). */
 struct db_usage_part {
-	const char	*lo, *hi;
+	long long	 acc_lo, acc_hi;
 	void		*arg;		/* fn's */
 	size_t		 rows;		/* the rows read */
-	int		 rc;		/* DB_OK, a db_rc, or what fn returned other than 0 */
 };
-#define DB_USAGE_PARTS_MAX	4
 
 /*
- * Call fn(part->arg, range) for every range of every VE of each part with
+ * Call fn(part->arg, range) for every range of every VE of the part with
  * usage in [cut[0], cut[n - 1]) (cut[0..n) sorted, each once, n >= 2).
- * The parts (1 to DB_USAGE_PARTS_MAX) are read at the same time: part 0 on
- * db, each other one on a connection of its own (db_open_like) in a
- * thread of its own, so MariaDB reads on as many cores; fn is called for
- * different VEs at once and must keep them apart.  A part whose
- * connection cannot be had is read on db after part 0.  The connections
- * open after the call starts: what the caller committed before is seen by
- * all.  DB_OK, or the rc of the first part that failed.
+ * DB_OK, a db_rc, or what fn returned other than 0 (which stops it).
+ * The invoice run calls it for one range of accounts after the other, on
+ * a connection of its own beside its writer (db_invoice_run.c).
  */
 int	db_invoice_usage(struct db *, const int64_t *cut, size_t n, struct db_usage_part *,
-	    size_t nparts, int (*fn)(void *, const struct db_usage_range *));
+	    int (*fn)(void *, const struct db_usage_range *));
 
 #endif

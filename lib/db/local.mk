@@ -24,6 +24,7 @@ lib_libvep_a_SOURCES += \
 	lib/db/db_charges.c lib/db/db_charges.h \
 	lib/db/db_invoice_run.c lib/db/db_invoice_run.h \
 	lib/db/db_invoice_usage.c lib/db/db_invoice_usage.h \
+	lib/db/db_invoice_write.c lib/db/db_invoice_write.h \
 	lib/db/db_late.c lib/db/db_late.h \
 	lib/db/db_docs.c lib/db/db_docs.h \
 	lib/db/db_payments.c lib/db/db_payments.h \
