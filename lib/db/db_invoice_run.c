@@ -609,6 +609,9 @@ struct pipe {
 	size_t		 ready;		/* batches read and rated */
 	int		 stop;		/* the writer failed: read no more */
 	int		 rc;		/* the reader's failure: a billing_rc */
+	int		 primed;	/* what rating needs is loaded: 1, or -1 failed */
+	int		 started;	/* the reader runs in th */
+	pthread_t	 th;
 	char		 err[256];
 };
 
@@ -632,6 +635,13 @@ pipe_batch(struct pipe *p, struct db *db, size_t b)
 	}
 	if (rc != DB_OK)
 		return BILLING_EDB;
+	pthread_mutex_lock(&p->mu);
+	while (p->primed == 0)
+		pthread_cond_wait(&p->cv, &p->mu);
+	rc = p->primed;
+	pthread_mutex_unlock(&p->mu);
+	if (rc < 0)
+		return BILLING_EDB;	/* the main connection's failure is the one said */
 	if ((rc = run_rate(r, i0, i1, p->from, p->to, p->err, sizeof(p->err))) != BILLING_OK)
 		return rc;
 	return run_totals(r, p->gs, g0, g1, p->err, sizeof(p->err));
@@ -680,27 +690,60 @@ pipe_wait(struct pipe *p, size_t b)
 }
 
 /*
- * Read, rate and write every batch; *created adds up.  Without a second
- * connection the batches are read and written one after the other on db.
+ * The reader on a connection of its own, from batch 0 on: it reads usage
+ * at once and rates once pipe_prime says the rest is loaded.  Without a
+ * second connection the batches are read on db as the writer comes to them.
  */
-static int
-run_pipeline(struct db *db, struct pipe *p, int y, int mo, int due_days, long long now,
-    int *created, const char *period, int each, char *err, size_t errlen)
+static void
+pipe_start(struct db *db, struct pipe *p)
 {
 	char e[256];
-	pthread_t th;
-	int started = 0, rc = BILLING_OK;
 
 	if ((p->db = db_open_like(db, e, sizeof(e))) == NULL)
 		log_warnx("billing run: no second connection, reading and writing on one: %s", e);
-	else if (pthread_create(&th, NULL, pipe_reader, p) != 0) {
+	else if (pthread_create(&p->th, NULL, pipe_reader, p) != 0) {
 		db_close(p->db);
 		p->db = NULL;
 	} else
-		started = 1;
+		p->started = 1;
+}
+
+/* What rating needs is loaded (rc BILLING_OK) or will not be. */
+static int
+pipe_prime(struct pipe *p, int rc)
+{
+	pthread_mutex_lock(&p->mu);
+	p->primed = rc == BILLING_OK ? 1 : -1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+/* Stop the reader (when the writer failed, at its next batch) and close its connection. */
+static void
+pipe_end(struct pipe *p)
+{
+	if (p->started) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = 1;
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->th, NULL);
+		p->started = 0;
+	}
+	db_close(p->db);
+	p->db = NULL;
+}
+
+/* Write every batch as the reader hands it over; *created adds up. */
+static int
+pipe_write(struct db *db, struct pipe *p, int y, int mo, int due_days, long long now,
+    int *created, const char *period, int each, char *err, size_t errlen)
+{
+	int rc = BILLING_OK;
+
 	for (size_t b = 0; b < p->nb && rc == BILLING_OK; b++) {
 		size_t g0 = b * RUN_BATCH, g1 = g0 + RUN_BATCH < p->ng ? g0 + RUN_BATCH : p->ng;
-		rc = started ? pipe_wait(p, b) : pipe_batch(p, db, b);
+		rc = p->started ? pipe_wait(p, b) : pipe_batch(p, db, b);
 		if (rc != BILLING_OK) {
 			snprintf(err, errlen, "%s", p->err);
 			break;
@@ -708,14 +751,29 @@ run_pipeline(struct db *db, struct pipe *p, int y, int mo, int due_days, long lo
 		rc = db_invoice_write(db, p->r, p->gs, g0, g1, y, mo, due_days, now, created,
 		    period, each, err, errlen);
 	}
-	if (started) {
-		pthread_mutex_lock(&p->mu);
-		p->stop = 1;
-		pthread_mutex_unlock(&p->mu);
-		pthread_join(th, NULL);
-	}
-	db_close(p->db);
 	return rc;
+}
+
+/*
+ * What rating needs besides usage (events, availability, VEs rated on
+ * their own, room for the lines) and the writer's statements, loaded on
+ * db while the reader reads the first batches' usage.
+ */
+static int
+run_prime(struct db *db, struct run *r, int y, int mo, int64_t from, int64_t to,
+    long long now, char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = run_load_events(db, r, to)) != BILLING_OK ||
+	    (rc = db_versions_sla(db, 0, r->vr, r->nvr, &r->sla)) != BILLING_OK)
+		return rc;
+	if (db_sla_avail_all(db, from, to, &r->avail, &r->navail) != DB_OK)
+		return BILLING_EDB;
+	if ((rc = run_load_changed(db, r, y, mo, from, to, err, errlen)) != BILLING_OK ||
+	    (rc = run_rate_alloc(r)) != BILLING_OK)
+		return rc;
+	return db_invoice_write_begin(db, r, now, err, errlen);
 }
 
 static int
@@ -757,20 +815,9 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 		goto done;
 	if ((rc = db_versions_load(db, 0, &r.vr, &r.nvr)) != BILLING_OK ||
 	    (rc = run_map_versions(&r, err, errlen)) != BILLING_OK ||
-	    (rc = run_load_events(db, &r, to)) != BILLING_OK ||
 	    (rc = run_cuts(&r, from, to)) != BILLING_OK ||
-	    (rc = db_versions_sla(db, 0, r.vr, r.nvr, &r.sla)) != BILLING_OK)
+	    (rc = run_groups(&r, &gs, &ng)) != BILLING_OK)
 		goto out;
-	if (db_sla_avail_all(db, from, to, &r.avail, &r.navail) != DB_OK) {
-		rc = BILLING_EDB;
-		goto out;
-	}
-	if ((rc = run_load_changed(db, &r, y, mo, from, to, err, errlen)) != BILLING_OK ||
-	    (rc = run_rate_alloc(&r)) != BILLING_OK ||
-	    (rc = run_groups(&r, &gs, &ng)) != BILLING_OK ||
-	    (rc = db_invoice_write_begin(db, &r, now, err, errlen)) != BILLING_OK)
-		goto out;
-	t[1] = mono();
 	memset(&p, 0, sizeof(p));
 	p.r = &r;
 	p.gs = gs;
@@ -780,7 +827,12 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 	p.to = to;
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
-	rc = run_pipeline(db, &p, y, mo, due_days, now, created, period, each, err, errlen);
+	pipe_start(db, &p);
+	rc = pipe_prime(&p, run_prime(db, &r, y, mo, from, to, now, err, errlen));
+	t[1] = mono();
+	if (rc == BILLING_OK)
+		rc = pipe_write(db, &p, y, mo, due_days, now, created, period, each, err, errlen);
+	pipe_end(&p);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
 	if (rc != BILLING_OK)
