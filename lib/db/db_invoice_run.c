@@ -314,40 +314,116 @@ run_map_versions(struct run *r, char *err, size_t errlen)
 	return BILLING_OK;
 }
 
+/*
+ * Read beside the VE list, on the connection the reader will use: the
+ * state log up to the month's end and the VEs whose order changed since
+ * its start, raw (run_load_events and run_load_changed keep the run's).
+ */
+struct raw_ev {
+	char		 id[9], state[16];
+	long long	 at;
+};
+
+struct pre {
+	struct db	*db;		/* NULL: read on the main connection */
+	int64_t		 from, to;
+	struct raw_ev	*ev;
+	size_t		 nev;
+	char		(*chg)[9];
+	size_t		 nchg;
+	int		 rc;		/* a db_rc */
+	int		 started;
+	pthread_t	 th;
+};
+
 static int
-run_load_events(struct db *db, struct run *r, int64_t to)
+pre_read(struct db *db, struct pre *x)
 {
-	struct db_cur c;
-	char id[9], state[16], last[9] = "";
-	long long at;
+	struct raw_ev e;
+	char id[9] = "";
+	struct dbv p[] = { DBV_INT(x->to) }, pc[] = { DBV_INT(x->from) };
+	struct dbo o[] = { DBO_STR(e.id), DBO_INT(&e.at), DBO_STR(e.state) }, oc[] = { DBO_STR(id) };
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	if ((rc = db_select_all(db, sql[S_EVENTS_ALL], p, 1, o, 3, &e, sizeof(e), (void **)&x->ev,
+	    &x->nev)) != DB_OK)
+		return rc;
+	return db_select_all(db, sql[S_CHANGED], pc, 1, oc, 1, id, sizeof(id), (void **)&x->chg,
+	    &x->nchg);
+}
+
+static void *
+pre_thread(void *arg)
+{
+	struct pre *x = arg;
+
+	x->rc = pre_read(x->db, x);
+	return NULL;
+}
+
+/* Start reading beside the VE list (on db itself, later, without a second connection). */
+static void
+pre_start(struct db *db, struct pre *x)
+{
+	char e[256];
+
+	if ((x->db = db_open_like(db, e, sizeof(e))) == NULL)
+		log_warnx("billing run: no second connection, reading and writing on one: %s", e);
+	else if (pthread_create(&x->th, NULL, pre_thread, x) != 0) {
+		db_close(x->db);
+		x->db = NULL;
+	} else
+		x->started = 1;
+}
+
+/* The raw rows read: a db_rc. */
+static int
+pre_join(struct db *db, struct pre *x)
+{
+	if (!x->started)
+		return x->db != NULL ? x->rc : pre_read(db, x);
+	pthread_join(x->th, NULL);
+	x->started = 0;
+	return x->rc;
+}
+
+static void
+pre_end(struct pre *x)
+{
+	if (x->started)
+		pthread_join(x->th, NULL);
+	db_close(x->db);
+	free(x->ev);
+	free(x->chg);
+	memset(x, 0, sizeof(*x));
+}
+
+/* The state log's rows of the run's VEs (in VE, time order) into r->ev. */
+static int
+run_load_events(struct run *r, const struct raw_ev *ev, size_t n)
+{
+	const char *last = "";
 	long vi = -1;
 	size_t cap = 0;
-	int rc;
-	struct dbv p[] = { DBV_INT(to) };
-	struct dbo o[] = { DBO_STR(id), DBO_INT(&at), DBO_STR(state) };
 
-	if (db_query(db, &c, sql[S_EVENTS_ALL], p, 1, o, 3) != DB_OK)
-		return BILLING_EDB;
-	while ((rc = db_next(&c)) == 1) {
-		if (strcmp(id, last) != 0) {
-			memcpy(last, id, sizeof(last));
-			vi = find_ve(r, id);
+	for (size_t k = 0; k < n; k++) {
+		if (strcmp(ev[k].id, last) != 0) {
+			last = ev[k].id;
+			vi = find_ve(r, last);
 			if (vi >= 0)
 				r->ve[vi].ev_off = r->nev;
 		}
 		if (vi < 0)
 			continue;
-		if (vep_grow((void **)&r->ev, &cap, r->nev + 1, sizeof(*r->ev), 4096) == -1) {
-			rc = -1;
-			break;
-		}
-		r->ev[r->nev].at = at;
-		r->ev[r->nev].active = db_bill_state_active(state);
+		if (vep_grow((void **)&r->ev, &cap, r->nev + 1, sizeof(*r->ev), 4096) == -1)
+			return BILLING_ENOMEM;
+		r->ev[r->nev].at = ev[k].at;
+		r->ev[r->nev].active = db_bill_state_active(ev[k].state);
 		r->nev++;
 		r->ve[vi].ev_n++;
 	}
-	db_cur_close(&c);
-	return rc < 0 ? BILLING_EDB : BILLING_OK;
+	return BILLING_OK;
 }
 
 static int
@@ -437,30 +513,21 @@ run_cuts(struct run *r, int64_t from, int64_t to)
  * their charges are, the month cut at each change (db_charges.h).
  */
 static int
-run_load_changed(struct db *db, struct run *r, int y, int mo, int64_t from, int64_t to,
-    char *err, size_t errlen)
+run_load_changed(struct db *db, struct run *r, const char (*chg)[9], size_t nchg, int y,
+    int mo, int64_t to, char *err, size_t errlen)
 {
-	struct db_cur c;
-	char id[9], (*ids)[9] = NULL;
+	char (*ids)[9] = NULL;
 	size_t n = 0, cap = 0;
-	int rc, brc = BILLING_OK;
-	struct dbv p[] = { DBV_INT(from) };
-	struct dbo o[] = { DBO_STR(id) };
+	int brc = BILLING_OK;
 
-	if (db_query(db, &c, sql[S_CHANGED], p, 1, o, 1) != DB_OK)
-		return BILLING_EDB;
-	while ((rc = db_next(&c)) == 1) {
-		if (find_ve(r, id) < 0)
+	for (size_t k = 0; k < nchg && brc == BILLING_OK; k++) {
+		if (find_ve(r, chg[k]) < 0)
 			continue;
-		if (vep_grow((void **)&ids, &cap, n + 1, sizeof(*ids), 64) == -1) {
+		if (vep_grow((void **)&ids, &cap, n + 1, sizeof(*ids), 64) == -1)
 			brc = BILLING_ENOMEM;
-			break;
-		}
-		memcpy(ids[n++], id, sizeof(id));
+		else
+			memcpy(ids[n++], chg[k], sizeof(*ids));
 	}
-	db_cur_close(&c);
-	if (brc == BILLING_OK && rc < 0)
-		brc = BILLING_EDB;
 	for (size_t i = 0; brc == BILLING_OK && i < n; i++) {
 		struct bve *b = &r->ve[find_ve(r, ids[i])];
 		struct rate_line *l = NULL;
@@ -690,21 +757,14 @@ pipe_wait(struct pipe *p, size_t b)
 }
 
 /*
- * The reader on a connection of its own, from batch 0 on: it reads usage
+ * The reader on conn (pre_start's), from batch 0 on: it reads usage
  * at once and rates once pipe_prime says the rest is loaded.  Without a
  * second connection the batches are read on db as the writer comes to them.
  */
 static void
-pipe_start(struct db *db, struct pipe *p)
+pipe_start(struct pipe *p, struct db *conn)
 {
-	char e[256];
-
-	if ((p->db = db_open_like(db, e, sizeof(e))) == NULL)
-		log_warnx("billing run: no second connection, reading and writing on one: %s", e);
-	else if (pthread_create(&p->th, NULL, pipe_reader, p) != 0) {
-		db_close(p->db);
-		p->db = NULL;
-	} else
+	if ((p->db = conn) != NULL && pthread_create(&p->th, NULL, pipe_reader, p) == 0)
 		p->started = 1;
 }
 
@@ -760,18 +820,18 @@ pipe_write(struct db *db, struct pipe *p, int y, int mo, int due_days, long long
  * db while the reader reads the first batches' usage.
  */
 static int
-run_prime(struct db *db, struct run *r, int y, int mo, int64_t from, int64_t to,
-    long long now, char *err, size_t errlen)
+run_prime(struct db *db, struct run *r, const struct pre *x, int y, int mo, int64_t from,
+    int64_t to, long long now, char *err, size_t errlen)
 {
 	int rc;
 
-	if ((rc = run_load_events(db, r, to)) != BILLING_OK ||
+	if ((rc = run_load_events(r, x->ev, x->nev)) != BILLING_OK ||
 	    (rc = db_versions_sla(db, 0, r->vr, r->nvr, &r->sla)) != BILLING_OK)
 		return rc;
 	if (db_sla_avail_all(db, from, to, &r->avail, &r->navail) != DB_OK)
 		return BILLING_EDB;
-	if ((rc = run_load_changed(db, r, y, mo, from, to, err, errlen)) != BILLING_OK ||
-	    (rc = run_rate_alloc(r)) != BILLING_OK)
+	if ((rc = run_load_changed(db, r, (const char (*)[9])x->chg, x->nchg, y, mo, to, err,
+	    errlen)) != BILLING_OK || (rc = run_rate_alloc(r)) != BILLING_OK)
 		return rc;
 	return db_invoice_write_begin(db, r, now, err, errlen);
 }
@@ -782,6 +842,7 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 {
 	struct run r;
 	struct pipe p;
+	struct pre x;
 	size_t *gs = NULL, ng = 0;
 	char period[8];
 	int64_t from, to;
@@ -790,6 +851,7 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 
 	*created = 0;
 	memset(&r, 0, sizeof(r));
+	memset(&x, 0, sizeof(x));
 	if (errlen > 0)
 		err[0] = '\0';
 	if (y < 1970 || y > 9999 || mo < 1 || mo > 12) {
@@ -809,6 +871,9 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 		goto out;
 
 	t[0] = mono();
+	x.from = from;
+	x.to = to;
+	pre_start(db, &x);
 	if ((rc = run_load_ves(db, &r, from, to, period)) != BILLING_OK)
 		goto out;
 	if (r.nve == 0)
@@ -818,6 +883,10 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 	    (rc = run_cuts(&r, from, to)) != BILLING_OK ||
 	    (rc = run_groups(&r, &gs, &ng)) != BILLING_OK)
 		goto out;
+	if (pre_join(db, &x) != DB_OK) {
+		rc = BILLING_EDB;
+		goto out;
+	}
 	memset(&p, 0, sizeof(p));
 	p.r = &r;
 	p.gs = gs;
@@ -827,8 +896,9 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 	p.to = to;
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
-	pipe_start(db, &p);
-	rc = pipe_prime(&p, run_prime(db, &r, y, mo, from, to, now, err, errlen));
+	pipe_start(&p, x.db);
+	x.db = NULL;		/* the reader's now */
+	rc = pipe_prime(&p, run_prime(db, &r, &x, y, mo, from, to, now, err, errlen));
 	t[1] = mono();
 	if (rc == BILLING_OK)
 		rc = pipe_write(db, &p, y, mo, due_days, now, created, period, each, err, errlen);
@@ -851,6 +921,7 @@ out:
 	if (rc == BILLING_EDB && err[0] == '\0')
 		snprintf(err, errlen, "the database failed or is unavailable; nothing more was written");
 	free(gs);
+	pre_end(&x);
 	run_free(&r);
 	return rc;
 }
