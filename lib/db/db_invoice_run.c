@@ -40,6 +40,7 @@
 #define mono db_invoice_mono
 
 enum stmt {
+	S_POOL_GROUP,
 	S_VES_PERIOD,
 	S_PLANS,
 	S_TAXES,
@@ -51,6 +52,9 @@ enum stmt {
 };
 
 static const char *const sql[S__MAX] = {
+	/* A connection's thread pool group: its id modulo the groups (pre_start). */
+	[S_POOL_GROUP] =
+	    "SELECT IF(@@thread_handling = 'pool-of-threads', CONNECTION_ID() % @@thread_pool_size, -1)",
 	/*
 	 * VEs that existed in [from, to), in no order; with their plan's
 	 * currency and their account's tax rate (S_PLANS, S_TAXES), less those
@@ -362,13 +366,39 @@ pre_thread(void *arg)
 	return NULL;
 }
 
-/* Start reading beside the VE list (on db itself, later, without a second connection). */
+/* db's thread pool group, or -1 (no pool, or not known). */
+static long long
+pool_group(struct db *db)
+{
+	long long g = -1;
+	struct dbo o[] = { DBO_INT(&g) };
+
+	return db_one(db, sql[S_POOL_GROUP], NULL, 0, o, 1) == 1 ? g : -1;
+}
+
+/*
+ * Start reading beside the VE list (on db itself, later, without a second
+ * connection).  The connection is the reader's later on: one in the main
+ * connection's thread pool group would queue the writer's statements
+ * behind its long reads until the pool's stall limit (10 ms in the dev
+ * server's my.cnf) each, so another one is opened (the next id, the next
+ * group) while the first is held, a few times at most.
+ */
 static void
 pre_start(struct db *db, struct pre *x)
 {
 	char e[256];
+	long long g = pool_group(db);
 
-	if ((x->db = db_open_like(db, e, sizeof(e))) == NULL)
+	x->db = db_open_like(db, e, sizeof(e));
+	for (int i = 0; i < 3 && x->db != NULL && g >= 0 && pool_group(x->db) == g; i++) {
+		struct db *other = db_open_like(db, e, sizeof(e));
+		if (other == NULL)
+			break;
+		db_close(x->db);
+		x->db = other;
+	}
+	if (x->db == NULL)
 		log_warnx("billing run: no second connection, reading and writing on one: %s", e);
 	else if (pthread_create(&x->th, NULL, pre_thread, x) != 0) {
 		db_close(x->db);
