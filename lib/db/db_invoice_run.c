@@ -4,8 +4,11 @@
  * It rates every VE of a month at once, with the rules of one VE's charges
  * (db_charges.c): the month is cut at every plan's version changes; whole
  * UTC days come from usage_day and the hours of a day that a cut splits
- * from usage_hour.  It aggregates per VE in the database, which keeps the
- * run of 100,000 VEs well under a minute.
+ * from usage_hour (db_invoice_usage.c), summed per VE in C as the rows pass.
+ * Reading overlaps writing: batches of RUN_BATCH invoices are read and
+ * rated on a second connection in a thread while the main connection
+ * writes the batches before them (db_invoice_write.c); see the pre_* and
+ * pipe_* functions below.
  *
  * Concurrency: document numbers come from db_docnum, whose row is locked
  * by the transaction that issues the invoices, so numbers have no gaps and
