@@ -6,6 +6,7 @@ lib_libvep_a_SOURCES += \
 	lib/base/kv.c lib/base/kv.h \
 	lib/base/spawn.c lib/base/spawn.h \
 	lib/base/secret.c lib/base/secret.h \
+	lib/base/cryptmem.c lib/base/cryptmem.h \
 	lib/base/loop.c lib/base/loop.h \
 	lib/base/complain.c lib/base/complain.h \
 	lib/base/listen.c lib/base/listen.h \

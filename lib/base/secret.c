@@ -16,6 +16,7 @@
 #include <crypt.h>
 
 #include "conf.h"
+#include "cryptmem.h"
 #include "log.h"
 #include "secret.h"
 #include "util.h"
@@ -61,6 +62,27 @@ auth_dummy_hash(const struct argon_params *p)
 		made = *p;
 	}
 	return h;
+}
+
+void
+auth_warm(const struct argon_params *p)
+{
+	char pw[33], h[256], c[AUTH_CRYPT_MAX];
+
+	if (auth_token_hex(pw, 16) == -1)
+		return;
+	/*
+	 * glibc maps argon2id's first block afresh and frees it, then raises
+	 * its mmap threshold, so the second hash grows the heap and faults in
+	 * its pages too; from the third on the memory is warm.  auth_dummy_hash
+	 * made the first; this is the second, and the first yescrypt, whose
+	 * region cryptmem keeps from now on.
+	 */
+	(void)auth_hash(p, pw, h, sizeof(h));
+	(void)auth_crypt(pw, c);
+	explicit_bzero(pw, sizeof(pw));
+	explicit_bzero(h, sizeof(h));
+	explicit_bzero(c, sizeof(c));
 }
 
 int
@@ -146,6 +168,8 @@ auth_crypt(const char *pw, char out[AUTH_CRYPT_MAX])
 	int rc = -1;
 
 	out[0] = '\0';
+	/* yescrypt's 16 MiB kept from one hash to the next, not faulted in afresh (cryptmem.h) */
+	(void)cryptmem_arm();
 	/* struct crypt_data is 32 KiB: not on the FastCGI worker's stack. */
 	if ((cd = calloc(1, sizeof(*cd))) == NULL)
 		return -1;

@@ -75,6 +75,13 @@ int	auth_crypt_niced(const char *pw, char out[AUTH_CRYPT_MAX], int nice);
  */
 int	auth_hash_both(const struct argon_params *, const char *pw, char *out, size_t outlen,
 	    char crypt_out[AUTH_CRYPT_MAX]);
+/*
+ * Hash a throwaway password once more with argon2id and once with
+ * yescrypt, after auth_dummy_hash, so that the memory both need is
+ * already faulted in when the first real request comes (a worker's first
+ * order cost about 10 ms more of the kernel's time than the next).
+ */
+void	auth_warm(const struct argon_params *);
 /* 1 when hash is a crypt(3) hash auth_crypt makes ("$y$" or "$6$", printable, no ':'). */
 int	auth_crypt_valid(const char *hash);
 
