@@ -84,6 +84,19 @@ cryptmem_reused(void)
 	return atomic_load(&reused);
 }
 
+const void *
+cryptmem_kept(size_t *len, int *busy)
+{
+	const void *p;
+
+	pthread_mutex_lock(&mu);
+	p = kept.p;
+	*len = kept.len;
+	*busy = kept.busy;
+	pthread_mutex_unlock(&mu);
+	return p;
+}
+
 static int
 from_libcrypt(uintptr_t ra)
 {

@@ -14,6 +14,8 @@
 #ifndef VEP_CRYPTMEM_H
 #define VEP_CRYPTMEM_H
 
+#include <stddef.h>
+
 /*
  * Keep libcrypt's regions from now on (idempotent, thread-safe; auth_crypt
  * calls it).  0, or -1 when libcrypt's code cannot be found (then every
@@ -22,5 +24,7 @@
 int	cryptmem_arm(void);
 /* Regions handed back to libcrypt since arming (the test's evidence). */
 unsigned long	cryptmem_reused(void);
+/* The kept region and its length (NULL before the first yescrypt), and whether libcrypt holds it. */
+const void	*cryptmem_kept(size_t *len, int *busy);
 
 #endif

@@ -32,6 +32,12 @@ tests_unit_test_tmpl_SOURCES = tests/unit/test_tmpl.c
 tests_unit_test_tmpl_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_tmpl_LDADD = lib/libveptmpl.a $(UNIT_LIBS) $(CTEMPLATE_LIBS) -lstdc++
 
+# libcrypt's yescrypt memory kept from one hash to the next (issue 19).
+UNIT_TESTS += tests/unit/test_cryptmem
+tests_unit_test_cryptmem_SOURCES = tests/unit/test_cryptmem.c
+tests_unit_test_cryptmem_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_cryptmem_LDADD = $(UNIT_LIBS)
+
 # Real VEs, panel side: crypt hashes, templates' login styles, power actions.
 UNIT_TESTS += tests/unit/test_realve
 tests_unit_test_realve_SOURCES = tests/unit/test_realve.c
