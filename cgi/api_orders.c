@@ -121,6 +121,7 @@ void
 api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 {
 	struct order_catalog cat;
+	struct auth_crypt_job *early = NULL;
 	struct ve_info made;
 	struct order o;
 	struct order_errs errs;
@@ -179,17 +180,17 @@ api_orders_create(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	}
 	/* An operator's Bearer token is not limited; anyone else is, by address (issue 17). */
 	rc = ve_place_deferred(db, w->conf, &w->argon, &o, &cat, node[0] ? node : NULL, w->now,
-	    op ? NULL : q->remote_addr ? q->remote_addr : "", &retry, ve_id, &made);
+	    op ? NULL : q->remote_addr ? q->remote_addr : "", &retry, ve_id, &made, &early);
 	switch (rc) {
 	case VC_OK:
 		answer_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD], &made);
-		/* The node's hash of the root password once the answer is out. */
-		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD]);
+		/* The node's hash of the root password (started already) stored once the answer is out. */
+		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD], early);
 		break;
 	case VC_KEY_USED:
 		answer_created(w, r, db, ve_id, NULL, NULL);
 		/* The same order again (password included): sets the hash if a first try's never landed. */
-		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD]);
+		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD], early);
 		break;
 	case VC_KEY_CONFLICT:
 	case VC_NO_ADDRESS:

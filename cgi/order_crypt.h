@@ -7,11 +7,16 @@
 
 struct web;
 
+struct auth_crypt_job;
+
 /*
  * After this request's answer: hash pw (copied now, wiped after) with
  * auth_crypt in a hash slot and store it as ve_id's root_crypt if it has
  * none (db_ve_set_root_crypt).  Nothing when out of memory (logged).
+ * early (may be NULL): that hash already started (ve_place_deferred),
+ * collected after the answer instead of made then; taken over here.
  */
-void	order_crypt_later(struct web *, const char *ve_id, const char *pw);
+void	order_crypt_later(struct web *, const char *ve_id, const char *pw,
+	    struct auth_crypt_job *early);
 
 #endif

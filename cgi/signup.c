@@ -555,6 +555,7 @@ static void
 order_submit(struct web *w, struct req *q, struct resp *r)
 {
 	const struct acct_ctx *ac = w->app;
+	struct auth_crypt_job *early = NULL;
 	struct order_catalog cat;
 	struct order o;
 	struct order_errs e;
@@ -608,17 +609,17 @@ order_submit(struct web *w, struct req *q, struct resp *r)
 		    q->remote_addr ? q->remote_addr : "", ac->id, &retry, ve_id);
 	else
 		rc = ve_place_deferred(db, w->conf, &w->argon, &o, &cat, NULL, w->now,
-		    q->remote_addr ? q->remote_addr : "", &retry, ve_id, NULL);
+		    q->remote_addr ? q->remote_addr : "", &retry, ve_id, NULL, &early);
 	switch (rc) {
 	case VC_OK:
 		render_created(w, r, db, ve_id, o.s[OF_ROOT_PASSWORD], &cat);
 		/* The node's hash of the root password once the answer is out. */
-		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD]);
+		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD], early);
 		break;
 	case VC_KEY_USED:
 		render_created(w, r, db, ve_id, NULL, &cat);
 		/* The same order again (password included): sets the hash if a first try's never landed. */
-		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD]);
+		order_crypt_later(w, ve_id, o.s[OF_ROOT_PASSWORD], early);
 		break;
 	case VC_KEY_CONFLICT:
 		/* Only a forged key gets here: a fresh one is drawn for the next try. */

@@ -224,6 +224,61 @@ auth_crypt_niced(const char *pw, char out[AUTH_CRYPT_MAX], int nice)
 	return j.rc;
 }
 
+struct auth_crypt_job {
+	pthread_t	 th;
+	struct crypt_job j;
+	char		*pw;
+	char		 out[AUTH_CRYPT_MAX];
+	int		 slot;
+};
+
+static void *
+job_thread(void *arg)
+{
+	struct auth_crypt_job *k = arg;
+
+	crypt_thread(&k->j);
+	auth_slot_release(k->slot);
+	k->slot = AUTH_SLOT_UNUSABLE;
+	return NULL;
+}
+
+struct auth_crypt_job *
+auth_crypt_start(const char *pw, int nice, int slot)
+{
+	struct auth_crypt_job *k;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL || (k->pw = strdup(pw)) == NULL) {
+		free(k);
+		return NULL;
+	}
+	k->j = (struct crypt_job){ k->pw, k->out, nice, -1 };
+	k->slot = slot;
+	if (pthread_create(&k->th, NULL, job_thread, k) != 0) {
+		explicit_bzero(k->pw, strlen(k->pw));
+		free(k->pw);
+		free(k);
+		return NULL;
+	}
+	return k;
+}
+
+int
+auth_crypt_collect(struct auth_crypt_job *k, char out[AUTH_CRYPT_MAX])
+{
+	int rc;
+
+	pthread_join(k->th, NULL);
+	rc = k->j.rc;
+	if (out != NULL)
+		memcpy(out, k->out, AUTH_CRYPT_MAX);
+	explicit_bzero(k->out, sizeof(k->out));
+	explicit_bzero(k->pw, strlen(k->pw));
+	free(k->pw);
+	free(k);
+	return rc;
+}
+
 int
 auth_hash_both(const struct argon_params *p, const char *pw, char *out, size_t outlen,
     char crypt_out[AUTH_CRYPT_MAX])

@@ -82,6 +82,22 @@ int	auth_hash_both(const struct argon_params *, const char *pw, char *out, size_
  * order cost about 10 ms more of the kernel's time than the next).
  */
 void	auth_warm(const struct argon_params *);
+/*
+ * auth_crypt started now on a thread of its own at nice, collected later
+ * (issue 19: an order starts the node's hash as soon as its argon2id is
+ * done, so it runs beside the order's transaction and answer instead of
+ * beside the next order's argon2id).  pw is copied (wiped when collected);
+ * slot (a hash slot or < 0) is the job's: its thread gives it back when
+ * the hash is made.  NULL when no thread or memory (the slot is then still
+ * the caller's).  auth_crypt_collect waits for the hash: 0 with out
+ * filled, or -1; out NULL just waits and drops it.  Every started job
+ * must be collected once.
+ */
+struct auth_crypt_job;
+/* The nice value of a node's hash made off the answer's path. */
+#define AUTH_CRYPT_NICE	10
+struct auth_crypt_job *auth_crypt_start(const char *pw, int nice, int slot);
+int	auth_crypt_collect(struct auth_crypt_job *, char out[AUTH_CRYPT_MAX]);
 /* 1 when hash is a crypt(3) hash auth_crypt makes ("$y$" or "$6$", printable, no ':'). */
 int	auth_crypt_valid(const char *hash);
 

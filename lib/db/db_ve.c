@@ -692,7 +692,7 @@ static int
 place(struct db *db, const struct conf *c, const struct argon_params *ap,
     const struct order *o, const struct order_catalog *cat, const char *node, long long now,
     const char *addr, long long account, long long *retry_after, char ve_id[9], int defer,
-    struct ve_info *made)
+    struct ve_info *made, struct auth_crypt_job **early)
 {
 	char hash[256], rootcrypt[AUTH_CRYPT_MAX], client[NETADDR_KEY_MAX];
 	const char *key = o->s[OF_IDEMPOTENCY_KEY];
@@ -701,6 +701,8 @@ place(struct db *db, const struct conf *c, const struct argon_params *ap,
 	int rc, slot;
 
 	*retry_after = 0;
+	if (early != NULL)
+		*early = NULL;
 	if (addr != NULL)
 		netaddr_key(addr, client);	/* IPv6 counted per /64 */
 	/* A repeated key answers the VE it made (no limit: nothing new is made). */
@@ -730,6 +732,13 @@ place(struct db *db, const struct conf *c, const struct argon_params *ap,
 		rc = auth_hash(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash));
 	else
 		rc = auth_hash_both(ap, o->s[OF_ROOT_PASSWORD], hash, sizeof(hash), rootcrypt);
+	/*
+	 * Deferred, the node's hash may start now, in this slot, beside the
+	 * transaction and the answer: by the next order's argon2id it is done.
+	 */
+	if (rc == 0 && defer && early != NULL &&
+	    (*early = auth_crypt_start(o->s[OF_ROOT_PASSWORD], AUTH_CRYPT_NICE, slot)) != NULL)
+		slot = AUTH_SLOT_UNUSABLE;	/* the job's now */
 	auth_slot_release(slot);
 	if (rc == -1) {
 		log_warnx("%s: cannot hash the password", __func__);
@@ -746,6 +755,10 @@ place(struct db *db, const struct conf *c, const struct argon_params *ap,
 	}
 	explicit_bzero(hash, sizeof(hash));
 	explicit_bzero(rootcrypt, sizeof(rootcrypt));
+	if (early != NULL && *early != NULL && rc != VC_OK && rc != VC_KEY_USED) {
+		(void)auth_crypt_collect(*early, NULL);	/* nothing made: the hash is dropped */
+		*early = NULL;
+	}
 	return rc;
 }
 
@@ -754,15 +767,16 @@ ve_place_from(struct db *db, const struct conf *c, const struct argon_params *ap
     const struct order *o, const struct order_catalog *cat, const char *node, long long now,
     const char *addr, long long *retry_after, char ve_id[9])
 {
-	return place(db, c, ap, o, cat, node, now, addr, 0, retry_after, ve_id, 0, NULL);
+	return place(db, c, ap, o, cat, node, now, addr, 0, retry_after, ve_id, 0, NULL, NULL);
 }
 
 int
 ve_place_deferred(struct db *db, const struct conf *c, const struct argon_params *ap,
     const struct order *o, const struct order_catalog *cat, const char *node, long long now,
-    const char *addr, long long *retry_after, char ve_id[9], struct ve_info *made)
+    const char *addr, long long *retry_after, char ve_id[9], struct ve_info *made,
+    struct auth_crypt_job **early)
 {
-	return place(db, c, ap, o, cat, node, now, addr, 0, retry_after, ve_id, 1, made);
+	return place(db, c, ap, o, cat, node, now, addr, 0, retry_after, ve_id, 1, made, early);
 }
 
 /* Deferred as an order from the signup form: the caller sets the node's hash after answering. */
@@ -771,7 +785,7 @@ ve_place_account(struct db *db, const struct conf *c, const struct argon_params 
     const struct order *o, const struct order_catalog *cat, long long now, const char *addr,
     long long account, long long *retry_after, char ve_id[9])
 {
-	return place(db, c, ap, o, cat, NULL, now, addr, account, retry_after, ve_id, 1, NULL);
+	return place(db, c, ap, o, cat, NULL, now, addr, account, retry_after, ve_id, 1, NULL, NULL);
 }
 
 int

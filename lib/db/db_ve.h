@@ -14,6 +14,7 @@
 #include "order.h"
 
 struct argon_params;
+struct auth_crypt_job;
 struct conf;
 struct db;
 
@@ -136,11 +137,16 @@ int	ve_place_from(struct db *, const struct conf *c, const struct argon_params *
  * (may be NULL) is the new VE as its answer shows it (ve_info_json
  * without usage; free with ve_info_free), from what the creation's
  * transaction knew, not read back; made->ve_id is "" when it could not be
- * filled (out of memory: read it with db_ve_get).
+ * filled (out of memory: read it with db_ve_get).  With early (may be
+ * NULL), the node's hash is started as soon as the argon2id is made, in
+ * the same hash slot (auth_crypt_start), and on VC_OK or VC_KEY_USED
+ * *early is that job (NULL if none could start), the caller's to collect;
+ * on any other answer there is none.
  */
 int	ve_place_deferred(struct db *, const struct conf *c, const struct argon_params *ap,
 	    const struct order *, const struct order_catalog *, const char *node, long long now,
-	    const char *addr, long long *retry_after, char ve_id[9], struct ve_info *made);
+	    const char *addr, long long *retry_after, char ve_id[9], struct ve_info *made,
+	    struct auth_crypt_job **early);
 /* The node's crypt(3) hash of a VE that has none yet (not deleted).  0 or db_rc. */
 int	db_ve_set_root_crypt(struct db *, const char *ve_id, const char *rootcrypt);
 /*
