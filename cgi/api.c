@@ -16,6 +16,7 @@
 #include "db.h"
 #include "db_ve.h"
 #include "log.h"
+#include "order_crypt.h"
 #include "veid.h"
 
 static const struct page pages[] = {
@@ -238,5 +239,5 @@ api_admin_json(struct web *w, struct req *q, struct resp *r, const char *msg)
 int
 main(int argc, char **argv)
 {
-	return web_main(argc, argv, "vep-api", pages, nitems(pages), NULL);
+	return web_main(argc, argv, "vep-api", pages, nitems(pages), order_crypt_warm);
 }

@@ -88,3 +88,10 @@ order_crypt_later(struct web *w, const char *ve_id, const char *pw, struct auth_
 	memcpy(j->ve_id, ve_id, sizeof(j->ve_id) - 1);
 	web_after(w, run, j);
 }
+
+int
+order_crypt_warm(struct web *w)
+{
+	auth_warm(&w->argon);
+	return 0;
+}

@@ -18,5 +18,11 @@ struct auth_crypt_job;
  */
 void	order_crypt_later(struct web *, const char *ve_id, const char *pw,
 	    struct auth_crypt_job *early);
+/*
+ * A worker's init (web_app.init) in the programs that take orders: both
+ * hashes' memory faulted in before the first order (auth_warm), so it
+ * costs what the next ones do.  Always 0.
+ */
+int	order_crypt_warm(struct web *);
 
 #endif

@@ -753,7 +753,7 @@ static const struct web_login acct_login = {
 	    "account again."
 };
 
-static const struct web_app app = { "vep-signup", pages, nitems(pages), &acct_login, NULL };
+static const struct web_app app = { "vep-signup", pages, nitems(pages), &acct_login, order_crypt_warm };
 
 int
 main(int argc, char **argv)

@@ -79,7 +79,8 @@ int	auth_hash_both(const struct argon_params *, const char *pw, char *out, size_
  * Hash a throwaway password once more with argon2id and once with
  * yescrypt, after auth_dummy_hash, so that the memory both need is
  * already faulted in when the first real request comes (a worker's first
- * order cost about 10 ms more of the kernel's time than the next).
+ * order cost about 10 ms more of the kernel's time than the next; the
+ * order programs' workers call it at start, order_crypt_warm).
  */
 void	auth_warm(const struct argon_params *);
 /*

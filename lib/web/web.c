@@ -554,8 +554,6 @@ worker(struct web *w, int fd, const struct page *pages, size_t np, int (*init)(s
 	auth_params_from_conf(w->conf, &w->argon);
 	/* Made now, so the first unknown login does not cost two hashes (a timing tell). */
 	auth_dummy_hash(&w->argon);
-	/* And the hashes' memory faulted in before the first request (issue 19). */
-	auth_warm(&w->argon);
 	if (init != NULL && init(w) == -1)
 		exit(1);
 	FCGX_Init();
