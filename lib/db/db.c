@@ -623,6 +623,25 @@ db_stmt(struct db *db, const char *sql)
 	return st;
 }
 
+/*
+ * After a statement of a transaction ran: DB_OK while the transaction is
+ * still open.  Ran outside it, it was rolled back under us without a
+ * word; never expected (see db_cur_close), so it is not rerun: the
+ * statement may have committed on its own.  A setting wrote nothing, so
+ * the transaction runs again.
+ */
+static int
+tx_still_open(struct db *db, const char *sql)
+{
+	if (!db->in_tx || (db->my->server_status & SERVER_STATUS_IN_TRANS))
+		return DB_OK;
+	if (db->broken == 0)
+		db->broken = db->setting ? DB_RETRY : DB_ERR;
+	snprintf(db->lasterr, sizeof(db->lasterr), "transaction lost before: %.80s", sql);
+	log_warnx("db: %s", db->lasterr);
+	return db->broken;
+}
+
 int
 db_exec_bulk(struct db *db, const char *sql, void *rows, size_t rowsize, size_t n,
     const struct db_bulk_col *c, size_t nc, uint64_t *affected)
@@ -636,6 +655,7 @@ db_exec_bulk_per(struct db *db, const char *sql, void *rows, size_t rowsize, siz
 {
 	MYSQL_BIND b[16];
 	MYSQL_STMT *st;
+	int rc;
 
 	if (nc > nitems(b))
 		return DB_ERR;
@@ -651,6 +671,9 @@ db_exec_bulk_per(struct db *db, const char *sql, void *rows, size_t rowsize, siz
 				    STMT_INDICATOR_NONE;
 		}
 	}
+	/* Nothing more in a transaction that ended under us, as run_bound. */
+	if (db->in_tx && db->broken != 0)
+		return db->broken;
 	for (size_t done = 0; done < n;) {
 		/* A background session (db_set_background) sends smaller statements. */
 		size_t most = db->background && per > DB_BULK_ROWS_BG ? DB_BULK_ROWS_BG : per;
@@ -673,6 +696,8 @@ db_exec_bulk_per(struct db *db, const char *sql, void *rows, size_t rowsize, siz
 			return db_stmt_error(db, st, "bulk bind");
 		if (mysql_stmt_execute(st) != 0)
 			return db_stmt_error(db, st, "bulk execute");
+		if ((rc = tx_still_open(db, sql)) != DB_OK)
+			return rc;
 		if (affected != NULL)
 			*affected += (uint64_t)mysql_stmt_affected_rows(st);
 		done += k;
@@ -760,21 +785,9 @@ run_bound(struct db *db, const char *sql, const struct dbv *p, size_t np, MYSQL_
 			if (np > 0 && mysql_stmt_bind_param(st, b) != 0)
 				return db_stmt_error(db, st, "bind");
 			if (mysql_stmt_execute(st) == 0) {
-				if (db->in_tx && !(db->my->server_status & SERVER_STATUS_IN_TRANS)) {
-					/*
-					 * Ran outside our transaction: it was rolled
-					 * back under us without a word.  Never expected
-					 * (see db_cur_close); not rerun, it may have
-					 * committed on its own.
-					 */
+				if ((rc = tx_still_open(db, sql)) != DB_OK) {
 					mysql_stmt_free_result(st);
-					/* A setting wrote nothing: run it all again. */
-					if (db->broken == 0)
-						db->broken = db->setting ? DB_RETRY : DB_ERR;
-					snprintf(db->lasterr, sizeof(db->lasterr), "transaction lost "
-					    "before: %.80s", sql);
-					log_warnx("db: %s", db->lasterr);
-					return db->broken;
+					return rc;
 				}
 				*out = st;
 				return DB_OK;
