@@ -241,7 +241,7 @@ echo "raw_retention_h $RAW_H: largest VE count held end to end (polled, and the 
 pass 48 "$STEPS"
 RAW_HELD=$HELD
 # The raw rows of the raw pass, for LOAD DATA below (the next pass drops the database).
-$M "$DB" -e "SELECT ve_id, t, cpu_user_us, cpu_sys_us, COALESCE(vmem_bytes, '\\\\N'), COALESCE(disk_bytes, '\\\\N'), net_in_bytes, net_out_bytes FROM usage_raw" > "$TMP/raw.tsv"
+$M "$DB" -e "SELECT ve_id, t, cpu_user_us, cpu_sys_us, COALESCE(vmem_bytes, '\\\\N'), COALESCE(disk_bytes, '\\\\N'), net_in_bytes, net_out_bytes, ip FROM usage_raw" > "$TMP/raw.tsv"
 RAWCAP=$LASTCAP
 pass 0 "$STEPS_NORAW"
 

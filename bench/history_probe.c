@@ -145,7 +145,7 @@ time_case(struct db *db, const struct bcase *b, int pk, long pool, long long now
 {
 	char ve[9];
 	double t0;
-	int filled, rc;
+	int filled, exists, rc;
 
 	/* the first calls warm the statement cache */
 	for (long i = -20; i < iter; i++) {
@@ -155,7 +155,7 @@ time_case(struct db *db, const struct bcase *b, int pk, long pool, long long now
 			rc = db_history_ve_exists(db, ve) == 1 ? DB_OK : DB_ERR;
 		else
 			rc = db_history_get(db, ve, b->m, b->s, now - b->back, b->count, now,
-			    pts, HIST_MAX_POINTS, n, &filled);
+			    pts, HIST_MAX_POINTS, n, &filled, &exists);
 		if (rc != DB_OK) {
 			fprintf(stderr, "history_probe: %s failed for %s\n", b->name, ve);
 			return -1;

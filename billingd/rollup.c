@@ -63,12 +63,22 @@ raw_rows(struct rollup *r, const struct rspan *sp, const char *ve,
 		lo = o->raw_from;
 	for (int64_t t = lo; t <= s->t1; t++) {
 		long long in = 0, out = 0, cu, cs;
+		size_t with = 0, one = 0;	/* addresses with traffic, the last of them */
 		for (size_t k = 0; k < sp->nip; k++) {
 			long long a = (long long)meter_share(sp->ip[k].rx, s->t0, s->t1, t, t);
 			long long b = (long long)meter_share(sp->ip[k].tx, s->t0, s->t1, t, t);
-			struct du_ip *x;
 			in += a;
 			out += b;
+			if (a != 0 || b != 0) {
+				with++;
+				one = k;
+			}
+		}
+		/* Several addresses with traffic: the split goes to usage_raw_ip. */
+		for (size_t k = 0; with > 1 && k < sp->nip; k++) {
+			long long a = (long long)meter_share(sp->ip[k].rx, s->t0, s->t1, t, t);
+			long long b = (long long)meter_share(sp->ip[k].tx, s->t0, s->t1, t, t);
+			struct du_ip *x;
 			if (a == 0 && b == 0)
 				continue;
 			if ((x = MORE(r->rawip, r->nrawip, r->crawip)) == NULL)
@@ -86,6 +96,8 @@ raw_rows(struct rollup *r, const struct rspan *sp, const char *ve,
 			if ((x = MORE(r->raw, r->nraw, r->craw)) == NULL)
 				return -1;
 			memcpy(x->ve, ve, 9);
+			if (with == 1)	/* all of it one address's: no usage_raw_ip row */
+				memcpy(x->ip, ipname[one], PROM_IPSTRLEN);
 			x->t = t;
 			x->cpu_user_us = cu;
 			x->cpu_sys_us = cs;

@@ -9,6 +9,8 @@
  * ones.  A dropped or unreadable batch loses no usage: the next batch of
  * each VE finds the database's counter state behind it and reconciles.
  */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@
 #define RETENTION_S	300
 #define REPLAY_BUDGET_S	2
 #define POISON_TRIES	5
+#define WRITER_NICE	5	/* the writer threads' nice value (see writer_main) */
 
 static int64_t
 now_s(void)
@@ -354,6 +357,15 @@ writer_main(void *arg)
 	int stop;
 
 	bd->W.last_seq = (uint64_t)vep_wall_us();
+	/*
+	 * The writer's own CPU (a batch's rows built and bound, seconds of it
+	 * at 50,000 VEs, in each part's thread at once) yields to the short
+	 * requests sharing the cores (the history API, the panel); its
+	 * statements run in the server at their own priority.  Linux: the nice
+	 * value is per thread and the parts' threads inherit it; the loop
+	 * thread, which polls on the second, keeps 0.
+	 */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), WRITER_NICE);
 	for (;;) {
 		pthread_mutex_lock(&bd->S.mu);
 		if (!bd->S.stop && bd->S.q == NULL) {

@@ -179,7 +179,7 @@ api_ve_history(struct web *w, struct req *q, struct resp *r, char caps[][80])
 	struct buf *b = &r->body;
 	char iso[21];
 	size_t n, i;
-	int rc, filled;
+	int rc, filled, exists;
 
 	if (api_auth(w, q, r, &c) == -1)
 		return;
@@ -189,24 +189,21 @@ api_ve_history(struct web *w, struct req *q, struct resp *r, char caps[][80])
 		return;
 	if ((db = web_db(w, r)) == NULL)
 		return;
-	/* An operator may ask for any well-formed VEid: it must exist. */
-	if (c.who == WHO_ADMIN) {
-		if ((rc = db_history_ve_exists(db, caps[0])) < 0)
-			goto unavailable;
-		if (rc == 0) {
-			web_error(w, r, 404, "There is no such VE.");
-			return;
-		}
-	}
 	n = hist_npoints(hist_align(h.from, h.step), h.step, h.count, w->now);
 	if ((pts = calloc(n > 0 ? n : 1, sizeof(*pts))) == NULL) {
 		log_warnx("%s: out of memory for %zu points", __func__, n);
 		goto unavailable;
 	}
+	/* An operator may ask for any well-formed VEid: it must exist (read with the range). */
 	rc = db_history_get(db, caps[0], h.metric, h.step, h.from, h.count, w->now,
-	    pts, n, &n, &filled);
+	    pts, n, &n, &filled, &exists);
 	if (rc != DB_OK)
 		goto unavailable;
+	if (!exists) {
+		free(pts);
+		web_error(w, r, 404, "There is no such VE.");
+		return;
+	}
 
 	r->status = 200;
 	r->ctype = "application/json";

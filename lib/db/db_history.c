@@ -26,9 +26,16 @@ enum stmt {
  * by minute of cpu: the time and one sum, 1,440 rows of 2 columns), so the
  * server sends and the worker binds no more than the answer needs.
  */
+/*
+ * The VE's existence is part of the range's condition (an uncorrelated
+ * subquery: one primary-key read, made once), so an operator's request
+ * for a VE that has rows costs no statement of its own; only an empty
+ * answer asks again whether the VE exists (STMT_VE_EXISTS).
+ */
 #define RANGE(cols, table) \
 	"SELECT t, " cols " FROM " table " FORCE INDEX (PRIMARY) " \
-	"WHERE ve_id = ? AND t >= ? AND t < ? ORDER BY t"
+	"WHERE ve_id = ? AND t >= ? AND t < ? " \
+	"AND EXISTS (SELECT 1 FROM ves WHERE id = ?) ORDER BY t"
 #define RANGES(raw, cols) { \
 	[HIST_SECOND] = RANGE(raw, "usage_raw"), [HIST_MINUTE] = RANGE(cols, "usage_minute"), \
 	[HIST_HOUR] = RANGE(cols, "usage_hour"), [HIST_DAY] = RANGE(cols, "usage_day") }
@@ -258,7 +265,17 @@ hist_fill_row(struct hist_fill *f, const struct hist_row *r)
 		break;
 	}
 	p->v = v < 0 ? 0 : v;
+	if (!p->filled && !f->sampled && metrics[f->metric].gauge) {
+		f->sampled = 1;
+		f->lead = i;
+	}
 	f->next = i + 1;
+}
+
+int
+hist_fill_wants_carry(const struct hist_fill *f)
+{
+	return metrics[f->metric].gauge && (!f->sampled || f->lead > 0);
 }
 
 int
@@ -269,52 +286,74 @@ hist_fill_end(struct hist_fill *f)
 	return f->filled;
 }
 
+void
+hist_fill_carry(struct hist_fill *f, long long carry)
+{
+	size_t upto = f->sampled ? f->lead : f->n;
+
+	for (size_t i = 0; i < upto && i < f->n; i++)
+		if (f->pts[i].filled)
+			f->pts[i].v = gauge_unit(f->metric, carry);
+}
+
 int
 db_history_get(struct db *db, const char *ve_id, enum hist_metric m, enum hist_step s,
     long long from, long long count, long long now, struct hist_point *pts, size_t cap,
-    size_t *npts, int *filled)
+    size_t *npts, int *filled, int *exists)
 {
 	struct hist_fill f;
 	struct hist_row row;
 	struct db_cur c;
-	long long from_al, to, vl = 0, dl = 0, carry = 0;
-	size_t n;
-	int rc, have = 0;
+	long long from_al, to, vl = 0, dl = 0;
+	size_t n, rows = 0;
+	int rc;
 
 	*npts = 0;
 	*filled = 0;
+	*exists = 0;
 	if ((unsigned)m >= HIST__METRICS || (unsigned)s >= HIST__STEPS || from < 0)
 		return DB_ERR;
 	from_al = hist_align(from, s);
 	if ((n = hist_npoints(from_al, s, count, now)) > cap)
 		n = cap;
-	if (n == 0)
-		return DB_OK;
-	to = from_al + (long long)n * steps[s].seconds;
-
-	if (metrics[m].gauge) {
-		struct dbv p[] = { DBV_STR(ve_id), DBV_INT(from_al) };
-		struct dbo o[] = { DBO_INT(&vl), DBO_INT(&dl) };
-		if ((rc = db_one(db, sql[steps[s].carry], p, nitems(p), o, nitems(o))) < 0)
-			return rc;
-		have = rc == 1;
-		carry = m == HIST_DISK ? dl : vl;
+	if (n == 0) {
+		rc = db_history_ve_exists(db, ve_id);
+		*exists = rc == 1;
+		return rc < 0 ? rc : DB_OK;
 	}
-	hist_fill_start(&f, m, s, from_al, pts, n, have, carry);
+	to = from_al + (long long)n * steps[s].seconds;
+	hist_fill_start(&f, m, s, from_al, pts, n, 0, 0);
 
-	struct dbv p[] = { DBV_STR(ve_id), DBV_INT(from_al), DBV_INT(to) };
+	struct dbv p[] = { DBV_STR(ve_id), DBV_INT(from_al), DBV_INT(to), DBV_STR(ve_id) };
 	struct dbo o[4] = { DBO_INT(&row.t) };
 	memset(&row, 0, sizeof(row));
 	for (size_t k = 0; k < ranges[m].nout; k++)
 		o[k + 1] = DBO_INT((long long *)((char *)&row + ranges[m].out[k]));
 	if ((rc = db_query(db, &c, ranges[m].sql[s], p, nitems(p), o, ranges[m].nout + 1)) != DB_OK)
 		return rc;
-	while ((rc = db_next(&c)) == 1)
+	while ((rc = db_next(&c)) == 1) {
 		hist_fill_row(&f, &row);
+		rows++;
+	}
 	db_cur_close(&c);
 	if (rc < 0)
 		return rc;
+	if (rows == 0) {
+		/* No rows: no such VE, or a VE without usage in the range. */
+		if ((rc = db_history_ve_exists(db, ve_id)) <= 0)
+			return rc;
+	}
+	*exists = 1;
 	*filled = hist_fill_end(&f);
+	/* A gauge's points before its first sample show the value it had before. */
+	if (hist_fill_wants_carry(&f)) {
+		struct dbv cp[] = { DBV_STR(ve_id), DBV_INT(from_al) };
+		struct dbo co[] = { DBO_INT(&vl), DBO_INT(&dl) };
+		if ((rc = db_one(db, sql[steps[s].carry], cp, nitems(cp), co, nitems(co))) < 0)
+			return rc;
+		if (rc == 1)
+			hist_fill_carry(&f, m == HIST_DISK ? dl : vl);
+	}
 	*npts = n;
 	return DB_OK;
 }

@@ -79,24 +79,36 @@ struct hist_fill {
 	long long		 from;
 	struct hist_point	*pts;		/* borrowed from the caller */
 	size_t			 n, next;
+	size_t			 lead;		/* points before the first sampled row */
 	long long		 carry;
-	int			 have_carry, filled;
+	int			 have_carry, filled, sampled;
 };
 void		 hist_fill_start(struct hist_fill *, enum hist_metric, enum hist_step,
 		    long long from_al, struct hist_point *pts, size_t n,
 		    int have_carry, long long carry);
 void		 hist_fill_row(struct hist_fill *, const struct hist_row *);
 int		 hist_fill_end(struct hist_fill *);
+/*
+ * After end: the gauge's carry learnt late (bytes) for the points filled
+ * before the first sampled row (what start with have_carry would give).
+ * Does the fill need it: some point lies before the first sampled row?
+ */
+void		 hist_fill_carry(struct hist_fill *, long long carry);
+int		 hist_fill_wants_carry(const struct hist_fill *);
 
 /*
  * The history of VE ve_id: up to count points from the bucket holding
  * from, stopping at the bucket holding now, into the caller's pts (cap
  * points at most).  *npts is the number of points written, *filled 1 if
- * any was filled.  Returns DB_OK or an enum db_rc.
+ * any was filled, *exists 0 (and no points) if there is no VE ve_id in
+ * any state.  Returns DB_OK or an enum db_rc.  Usually one statement: the
+ * VE's existence is read with the range, a gauge's value from before the
+ * range only when a point before the first sampled row needs it.
  */
 int		 db_history_get(struct db *, const char *ve_id, enum hist_metric,
 		    enum hist_step, long long from, long long count, long long now,
-		    struct hist_point *pts, size_t cap, size_t *npts, int *filled);
+		    struct hist_point *pts, size_t cap, size_t *npts, int *filled,
+		    int *exists);
 
 /* Is there a VE ve_id (in any state)?  1 yes, 0 no, < 0 an enum db_rc. */
 int		 db_history_ve_exists(struct db *, const char *ve_id);

@@ -110,13 +110,15 @@ static const char *const sql[STMT__MAX] = {
 	    "ON DUPLICATE KEY UPDATE rx = VALUES(rx), tx = VALUES(tx)",
 	[STMT_RAW_PUT] =
 	    "INSERT INTO usage_raw (ve_id, t, cpu_user_us, cpu_sys_us, vmem_bytes, disk_bytes, "
-	    "net_in_bytes, net_out_bytes) VALUES (?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE "
+	    "net_in_bytes, net_out_bytes, ip) VALUES (?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE "
 	    "cpu_user_us = cpu_user_us + VALUES(cpu_user_us), "
 	    "cpu_sys_us = cpu_sys_us + VALUES(cpu_sys_us), "
 	    "vmem_bytes = COALESCE(VALUES(vmem_bytes), vmem_bytes), "
 	    "disk_bytes = COALESCE(VALUES(disk_bytes), disk_bytes), "
 	    "net_in_bytes = net_in_bytes + VALUES(net_in_bytes), "
-	    "net_out_bytes = net_out_bytes + VALUES(net_out_bytes)",
+	    "net_out_bytes = net_out_bytes + VALUES(net_out_bytes), "
+	    /* A row of another address: the triggers of 0032 split it into usage_raw_ip. */
+	    "ip = VALUES(ip)",
 	[STMT_RAW_IP_PUT] =
 	    "INSERT INTO usage_raw_ip (ve_id, ip, t, in_bytes, out_bytes) VALUES (?,?,?,?,?) "
 	    "ON DUPLICATE KEY UPDATE in_bytes = in_bytes + VALUES(in_bytes), "
@@ -274,6 +276,7 @@ db_usage_raw_put(struct db *db, struct du_raw *r, size_t n)
 		C_STR(du_raw, ve, ind_ve), C_INT(du_raw, t), C_INT(du_raw, cpu_user_us),
 		C_INT(du_raw, cpu_sys_us), C_OPT(du_raw, vmem, ind_vmem),
 		C_OPT(du_raw, disk, ind_disk), C_INT(du_raw, net_in), C_INT(du_raw, net_out),
+		C_STR(du_raw, ip, ind_ip),
 	};
 	for (size_t i = 0; i < n; i++)
 		r[i].ind_vmem = r[i].ind_disk = !r[i].has_gauge;	/* 1: NULL */

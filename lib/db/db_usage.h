@@ -36,11 +36,16 @@ struct du_ip {
 	long long	 t, a, b;
 };
 
+/*
+ * ip: the one address all of the second's traffic is from (then it has no
+ * du_ip row in usage_raw_ip), or "" (its split is in usage_raw_ip).
+ */
 struct du_raw {
 	char		 ve[9];
 	char		 ind_ve;
 	char		 has_gauge;	/* 0: vmem and disk are NULL at this second */
-	char		 ind_vmem, ind_disk;
+	char		 ind_vmem, ind_disk, ind_ip;
+	char		 ip[DU_IPLEN];
 	long long	 t, cpu_user_us, cpu_sys_us, vmem, disk, net_in, net_out;
 };
 

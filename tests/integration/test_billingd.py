@@ -144,7 +144,12 @@ class DB:
                 out.setdefault(r[0], {})[table] = tuple(int(x) for x in r[1:])
         for r in self.run("SELECT ve_id, ip, SUM(in_bytes), SUM(out_bytes) FROM usage_ip_hour GROUP BY ve_id, ip"):
             out.setdefault(r[0], {}).setdefault("ips", {})[r[1]] = (int(r[2]), int(r[3]))
-        for r in self.run("SELECT ve_id, ip, SUM(in_bytes), SUM(out_bytes) FROM usage_raw_ip GROUP BY ve_id, ip"):
+        # A raw second's traffic by address: its usage_raw_ip rows, or all
+        # of it when usage_raw.ip names the one address (0032).
+        for r in self.run("SELECT ve_id, ip, SUM(a), SUM(b) FROM ("
+                          "SELECT ve_id, ip, in_bytes AS a, out_bytes AS b FROM usage_raw_ip UNION ALL "
+                          "SELECT ve_id, ip, net_in_bytes, net_out_bytes FROM usage_raw WHERE ip <> ''"
+                          ") x GROUP BY ve_id, ip"):
             out.setdefault(r[0], {}).setdefault("raw_ips", {})[r[1]] = (int(r[2]), int(r[3]))
         return out
 
@@ -379,6 +384,57 @@ class BillingdTest(unittest.TestCase):
             cur = {ve: f.truth()["ves"][ve]["cur"] for f, ves in ves_on for ve in ves}
             self.fail("counter state %s did not reach the frozen values %s; log:\n%s" % (
                 rows, cur, "".join(d.logtext()[:3000] for d in self.daemons)))
+
+
+class TestRawAddressSplit(unittest.TestCase):
+    """Migration 0032: a raw second names its one address in usage_raw.ip;
+    a second write of the same second (billingd's upsert: amounts added,
+    ip = VALUES(ip)) from another address, several or none must leave every
+    address's traffic exact, split into usage_raw_ip by the triggers."""
+
+    UPSERT = ("INSERT INTO usage_raw (ve_id, t, net_in_bytes, net_out_bytes, ip) VALUES "
+              "('%s', 10, %d, %d, '%s') ON DUPLICATE KEY UPDATE "
+              "net_in_bytes = net_in_bytes + VALUES(net_in_bytes), "
+              "net_out_bytes = net_out_bytes + VALUES(net_out_bytes), ip = VALUES(ip);")
+    SPLIT = ("INSERT INTO usage_raw_ip (ve_id, t, ip, in_bytes, out_bytes) VALUES ('%s', 10, '%s', %d, %d) "
+             "ON DUPLICATE KEY UPDATE in_bytes = in_bytes + VALUES(in_bytes), "
+             "out_bytes = out_bytes + VALUES(out_bytes);")
+    # (first write, second write, the row's ip after); a write is (ip, in, out,
+    # {ip: (in, out)} of its usage_raw_ip rows when ip is '')
+    CASES = [
+        (("A", 100, 10, {}), ("A", 5, 1, {}), "A"),
+        (("A", 100, 10, {}), ("B", 7, 2, {}), ""),
+        (("", 0, 0, {}), ("C", 9, 3, {}), ""),
+        (("A", 100, 10, {}), ("", 0, 0, {}), ""),
+        (("", 100, 10, {"A": (60, 6), "B": (40, 4)}), ("B", 8, 8, {}), ""),
+        (("A", 100, 10, {}), ("", 30, 3, {"A": (10, 1), "B": (20, 2)}), ""),
+    ]
+
+    def test_split(self):
+        db = DB.create(SOCK)
+        try:
+            for i, (first, second, ip_after) in enumerate(self.CASES):
+                ve = "%08X" % (0xE000 + i)
+                want = {}
+                for ip, a, b, split in (first, second):
+                    sql = self.UPSERT % (ve, a, b, ip)
+                    for sip, (sa, sb) in split.items():
+                        sql += self.SPLIT % (ve, sip, sa, sb)
+                    db.run(sql)
+                    for k, v in ({ip: (a, b)} if ip else split).items():
+                        w = want.setdefault(k, [0, 0])
+                        w[0] += v[0]
+                        w[1] += v[1]
+                want = {k: tuple(v) for k, v in want.items() if v != [0, 0]}
+                got = {r[0]: (int(r[1]), int(r[2])) for r in db.run(
+                    "SELECT ip, SUM(a), SUM(b) FROM (SELECT ip, in_bytes a, out_bytes b FROM usage_raw_ip "
+                    "WHERE ve_id = '%s' UNION ALL SELECT ip, net_in_bytes, net_out_bytes FROM usage_raw "
+                    "WHERE ve_id = '%s' AND ip <> '') x GROUP BY ip" % (ve, ve))}
+                self.assertEqual(got, want, "case %d" % i)
+                self.assertEqual(db.one("SELECT ip FROM usage_raw WHERE ve_id = '%s'" % ve) or "",
+                                 ip_after, "case %d" % i)
+        finally:
+            db.drop()
 
 
 class TestSteady(BillingdTest):

@@ -300,6 +300,66 @@ START_TEST(test_rollup)
 }
 END_TEST
 
+/*
+ * Raw seconds and their addresses (0032): all of a second's traffic on one
+ * address names it in the raw row (no usage_raw_ip row); on several, each
+ * address with traffic gets a row and the raw row names none; none, none.
+ */
+static const struct {
+	int		 line;
+	uint64_t	 rx[2], tx[2];	/* over 2 seconds */
+	size_t		 nip;
+	const char	*raw_ip;	/* each raw row's ip */
+	size_t		 nrawip;
+} raw_ip_rows[] = {
+	{ __LINE__, { 10, 0 }, { 4, 0 }, 1, "192.0.2.10", 0 },
+	{ __LINE__, { 0, 0 }, { 2, 0 }, 1, "192.0.2.10", 0 },
+	{ __LINE__, { 10, 0 }, { 4, 0 }, 2, "192.0.2.10", 0 },	/* the second address idle */
+	{ __LINE__, { 0, 6 }, { 0, 0 }, 2, "192.0.2.11", 0 },
+	{ __LINE__, { 10, 6 }, { 0, 2 }, 2, "", 4 },
+	{ __LINE__, { 0, 0 }, { 0, 0 }, 2, "", 0 },
+	{ __LINE__, { 0, 0 }, { 0, 0 }, 0, "", 0 },
+};
+
+START_TEST(test_rollup_raw_ip)
+{
+	const __typeof__(raw_ip_rows[0]) *r = &raw_ip_rows[_i];
+	struct mspan s = { T, T + 2, 100, 0, 1, 1, METER_CONT, 0 };
+	struct mip ip[2];
+	struct rspan rs = { 7, &s, ip, r->nip };
+	struct rollup_opt o = { INT64_MIN, 900, { INT64_MIN, INT64_MIN, INT64_MIN } };
+	struct rollup ru;
+	long long in = 0, out = 0;
+
+	ck_assert(prom_ip_parse("192.0.2.10", 10, ip[0].addr) == 0);
+	ck_assert(prom_ip_parse("192.0.2.11", 10, ip[1].addr) == 0);
+	for (int k = 0; k < 2; k++) {
+		ip[k].rx = r->rx[k];
+		ip[k].tx = r->tx[k];
+	}
+	rollup_init(&ru);
+	ck_assert(rollup_build(&ru, &rs, 1, &o) == 0);
+	ck_assert_msg(ru.nraw == 2, "line %d: %zu raw rows", r->line, ru.nraw);
+	ck_assert_msg(ru.nrawip == r->nrawip, "line %d: %zu address rows", r->line, ru.nrawip);
+	for (size_t i = 0; i < ru.nraw; i++) {
+		ck_assert_msg(strcmp(ru.raw[i].ip, r->raw_ip) == 0, "line %d: raw ip '%s'",
+		    r->line, ru.raw[i].ip);
+		in += ru.raw[i].net_in;
+		out += ru.raw[i].net_out;
+	}
+	/* The address rows hold the whole split where the raw rows name none. */
+	for (size_t i = 0; i < ru.nrawip; i++) {
+		in -= ru.rawip[i].a;
+		out -= ru.rawip[i].b;
+	}
+	if (r->nrawip > 0)
+		ck_assert_msg(in == 0 && out == 0, "line %d: split %lld %lld", r->line, in, out);
+	else
+		ck_assert(in == (long long)(r->nip > 0 ? r->rx[0] + (r->nip > 1 ? r->rx[1] : 0) : 0));
+	rollup_free(&ru);
+}
+END_TEST
+
 /* Several spans of two VEs: rows of one key merged, sums kept. */
 START_TEST(test_rollup_merge)
 {
@@ -404,6 +464,7 @@ suite(void)
 	tcase_add_test(tc, test_share_sums);
 	tcase_add_loop_test(tc, test_rollup, 0, sizeof(span_rows) / sizeof(span_rows[0]));
 	tcase_add_test(tc, test_rollup_merge);
+	tcase_add_loop_test(tc, test_rollup_raw_ip, 0, sizeof(raw_ip_rows) / sizeof(raw_ip_rows[0]));
 	tcase_add_test(tc, test_rollup_retention);
 	tcase_add_loop_test(tc, test_plan, 0, sizeof(plan_rows) / sizeof(plan_rows[0]));
 	suite_add_tcase(s, tc);
