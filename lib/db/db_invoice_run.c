@@ -217,6 +217,13 @@ vkeys(struct db *db, int q, const char *period, void **rows, size_t *n)
 	}
 }
 
+/* bsearch over n rows that may be none (an empty array may be NULL, which bsearch may not take). */
+static void *
+find(const void *key, const void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	return n == 0 ? NULL : bsearch(key, base, n, size, cmp);
+}
+
 /* Keep VE b (its currency and tax rate filled in) unless it is billed or lacks its rows. */
 static int
 ve_keep(struct bve *b, const struct vkey *plans, size_t np, const struct vkey *tax, size_t nt,
@@ -224,16 +231,16 @@ ve_keep(struct bve *b, const struct vkey *plans, size_t np, const struct vkey *t
 {
 	struct vkey key = { b->plan_id, 0, "" }, *f;
 
-	if ((f = bsearch(&key, plans, np, sizeof(*plans), vkey_kcmp)) == NULL)
+	if ((f = find(&key, plans, np, sizeof(*plans), vkey_kcmp)) == NULL)
 		return 0;
 	memcpy(b->currency, f->cur, sizeof(b->currency));
 	key.k = b->account_id;
-	if ((f = bsearch(&key, tax, nt, sizeof(*tax), vkey_kcmp)) == NULL)
+	if ((f = find(&key, tax, nt, sizeof(*tax), vkey_kcmp)) == NULL)
 		return 0;
 	b->tax_bp = f->n;
 	memcpy(key.cur, b->currency, sizeof(key.cur));
-	return bsearch(&key, billed, nb, sizeof(*billed), vkey_cmp) == NULL &&
-	    bsearch(b->id, bves, nbv, sizeof(*bves), veid_cmp) == NULL;
+	return find(&key, billed, nb, sizeof(*billed), vkey_cmp) == NULL &&
+	    find(b->id, bves, nbv, sizeof(*bves), veid_cmp) == NULL;
 }
 
 static int
