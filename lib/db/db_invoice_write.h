@@ -56,7 +56,6 @@ struct binv {
 	char		 number[DB_DOCNUM_LEN], period[8], currency[4];
 	char		 name[4 * 128 + 1], company[4 * 128 + 1], address[4 * 512 + 1];
 	char		 country[4 * 2 + 1], vat_id[4 * 20 + 1], scheme[16];
-	char		 ind_num;	/* number's indicator (the mail rows' bulk insert) */
 	size_t		 g;		/* its group */
 };
 
