@@ -40,7 +40,6 @@
 #include "sla.h"
 #include "util.h"
 
-#define mono db_invoice_mono
 
 enum stmt {
 	S_POOL_GROUP,
@@ -731,11 +730,11 @@ pipe_batch(struct pipe *p, struct db *db, size_t b)
 	size_t i0 = p->gs[g0], i1 = p->gs[g1];
 	struct usage_arg a = { r, i0, i1, "" };
 	struct db_usage_part part = { r->ve[i0].account_id, r->ve[i1 - 1].account_id, &a, 0 };
-	double t0 = mono();
+	double t0 = db_invoice_mono();
 	int rc = db_invoice_usage(db, r->cut, r->ncut, &part, run_usage_range);
 
 	r->usage_rows += part.rows;
-	r->t_usage += mono() - t0;
+	r->t_usage += db_invoice_mono() - t0;
 	if (rc == 1) {
 		snprintf(p->err, sizeof(p->err), "%s", a.err);
 		return BILLING_EDATA;
@@ -784,7 +783,7 @@ pipe_reader(void *arg)
 static int
 pipe_wait(struct pipe *p, size_t b)
 {
-	double t0 = mono();
+	double t0 = db_invoice_mono();
 	int rc;
 
 	pthread_mutex_lock(&p->mu);
@@ -792,7 +791,7 @@ pipe_wait(struct pipe *p, size_t b)
 		pthread_cond_wait(&p->cv, &p->mu);
 	rc = p->ready > b ? BILLING_OK : p->rc;
 	pthread_mutex_unlock(&p->mu);
-	p->r->t_wait += mono() - t0;
+	p->r->t_wait += db_invoice_mono() - t0;
 	return rc;
 }
 
@@ -910,7 +909,7 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 	if ((rc = db_periods_open(db, period, now)) != BILLING_OK)
 		goto out;
 
-	t[0] = mono();
+	t[0] = db_invoice_mono();
 	x.from = from;
 	x.to = to;
 	pre_start(db, &x);
@@ -939,7 +938,7 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 	pipe_start(&p, x.db);
 	x.db = NULL;		/* the reader's now */
 	rc = pipe_prime(&p, run_prime(db, &r, &x, y, mo, from, to, now, err, errlen));
-	t[1] = mono();
+	t[1] = db_invoice_mono();
 	if (rc == BILLING_OK)
 		rc = pipe_write(db, &p, y, mo, due_days, now, created, period, each, err, errlen);
 	pipe_end(&p);
@@ -947,7 +946,7 @@ run_opt(struct db *db, int y, int mo, long long now, int due_days, const char *a
 	pthread_mutex_destroy(&p.mu);
 	if (rc != BILLING_OK)
 		goto out;
-	t[2] = mono();
+	t[2] = db_invoice_mono();
 	log_info("billing run %s: %zu VEs, %d invoices, %zu lines; VEs and history %.2f s, "
 	    "usage and rating beside the writing %.2f s (%zu rows), writing %.2f s (in the "
 	    "writer %.2f s: invoices %.2f s, lines %.2f s, invoice_ves %.2f s; waiting for the "

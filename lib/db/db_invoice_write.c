@@ -130,15 +130,6 @@ static const char *const sql[S__MAX] = {
 	    "SET p.generation = p.generation + x.n, p.made_ms = 0",
 };
 
-double
-db_invoice_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-#define mono db_invoice_mono
 
 static int
 bulk_lines(struct db *db, struct bline *rows, size_t n)
@@ -163,7 +154,7 @@ bulk_write(struct db *db, struct run *r)
 	static const struct db_bulk_col c[] = {
 		DB_BULK_STR(bvi, ve, ind_ve), DB_BULK_INT(bvi, invoice_id),
 	};
-	double t0 = mono(), t1;
+	double t0 = db_invoice_mono(), t1;
 	int rc, on;
 
 	if (r->nbl == 0)
@@ -171,11 +162,11 @@ bulk_write(struct db *db, struct run *r)
 	if ((rc = db_exec_session(db, sql[S_FK_OFF])) != DB_OK)
 		return rc;
 	if ((rc = bulk_lines(db, r->bl, r->nbl)) == DB_OK) {
-		t1 = mono();
+		t1 = db_invoice_mono();
 		r->t_lines += t1 - t0;
 		rc = db_exec_bulk_per(db, sql[S_VE_INSERT], r->bv, sizeof(*r->bv), r->nbv, c,
 		    nitems(c), RUN_BULK_ROWS, NULL);
-		r->t_ves += mono() - t1;
+		r->t_ves += db_invoice_mono() - t1;
 	}
 	/* Back on whatever happened (a lost connection comes back with it on). */
 	on = db_exec_session(db, sql[S_FK_ON]);
@@ -514,7 +505,7 @@ run_write_chunk(struct db *db, void *arg)
 	if (ni == 0)
 		return DB_OK;
 	r->nbl = r->nbv = 0;
-	double t0 = mono();
+	double t0 = db_invoice_mono();
 	/* The new invoices' ids: read back with the ones that were there (marked -1). */
 	if ((rc = insert_invoices(db, r, ni)) != DB_OK ||
 	    (rc = chunk_ids(db, x, period, 0)) != DB_OK)
@@ -528,7 +519,7 @@ run_write_chunk(struct db *db, void *arg)
 	}
 	if ((rc = chunk_triggers(db, x, period, ni)) != DB_OK)
 		return rc;
-	r->t_inv += mono() - t0;
+	r->t_inv += db_invoice_mono() - t0;
 	if ((rc = bulk_write(db, r)) != DB_OK ||
 	    (rc = db_docnum_set(db, "INV", year, next)) != DB_OK)
 		return rc;
@@ -564,7 +555,7 @@ db_invoice_write(struct db *db, struct run *r, const size_t *gs, size_t g0, size
     int mo, int due_days, long long now, int *created, const char *period, int each,
     char *err, size_t errlen)
 {
-	double t0 = mono();
+	double t0 = db_invoice_mono();
 
 	for (size_t g = g0; g < g1; g += RUN_CHUNK) {
 		struct run_chunk x = { r, gs, g, g + RUN_CHUNK < g1 ? g + RUN_CHUNK : g1,
@@ -580,6 +571,6 @@ db_invoice_write(struct db *db, struct run *r, const size_t *gs, size_t g0, size
 		}
 		*created += x.made;
 	}
-	r->t_write += mono() - t0;
+	r->t_write += db_invoice_mono() - t0;
 	return BILLING_OK;
 }
